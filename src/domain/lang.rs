@@ -1,0 +1,50 @@
+//! The two interface languages and the choice between them.
+
+/// An interface language. Russian is the users' language; English is on request.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    /// Russian for `ru*` locales (`ru_RU.UTF-8`, `ru-RU`, `ru`), English for everything else.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("ru") {
+            Lang::Ru
+        } else {
+            Lang::En
+        }
+    }
+
+    /// Picks the text for this language from a pair.
+    pub fn pick<'a>(self, ru: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Something that can be said to the user in either language.
+pub trait Localized {
+    fn text(&self, lang: Lang) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_locales_give_russian_and_others_english() {
+        assert_eq!(Lang::from_locale("ru_RU.UTF-8"), Lang::Ru);
+        assert_eq!(Lang::from_locale("ru-RU"), Lang::Ru);
+        assert_eq!(Lang::from_locale("RU"), Lang::Ru);
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("de-DE"), Lang::En);
+        assert_eq!(Lang::from_locale(""), Lang::En);
+    }
+}

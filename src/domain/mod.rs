@@ -1,0 +1,66 @@
+//! The regulation as pure rules: INN, money, statuses, rates, premiums, pins, statements.
+//!
+//! Nothing here does I/O or reads the clock: "today" is always passed in.
+
+pub mod inn;
+pub mod kind;
+pub mod lang;
+pub mod money;
+pub mod pin;
+pub mod premium;
+pub mod rates;
+pub mod statement;
+pub mod status;
+
+pub use inn::{Inn, InnError};
+pub use kind::LicenseKind;
+pub use lang::{Lang, Localized};
+pub use money::{AmountError, Money, RatePct};
+pub use pin::{Pin, PinDecision, PinError, PinState, ShipmentRefusal};
+pub use premium::{Premium, RoleFacts, ZeroReason};
+pub use rates::{RateBook, RateCell, RateTable, RateVersion};
+pub use statement::{Entry, PartnerFacts, Statement};
+pub use status::{Evidence, Status, StatusChange, StatusHistory};
+
+/// A partner's id in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartnerId(pub i64);
+
+/// A sale's (or a return's) id in the store: the entry order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SaleId(pub i64);
+
+/// Reads a date as managers write it: `2025-01-31` or `31.01.2025`.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y"))
+        .ok()
+        .filter(|_| text.len() == 10)
+}
+
+/// A date as the interface shows it: `31.01.2025` in Russian, `2025-01-31` in English.
+pub fn show_date(date: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Ru => date.format("%d.%m.%Y").to_string(),
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_in_iso_or_russian_form_and_must_exist() {
+        let jan31 = chrono::NaiveDate::from_ymd_opt(2025, 1, 31);
+        assert_eq!(parse_date("2025-01-31"), jan31);
+        assert_eq!(parse_date("31.01.2025"), jan31);
+        assert_eq!(parse_date("31.02.2025"), None);
+        assert_eq!(parse_date("2025-02-29"), None);
+        assert!(parse_date("2024-02-29").is_some());
+        assert_eq!(parse_date("1.2.2025"), None);
+        assert_eq!(parse_date("2025/01/31"), None);
+        assert_eq!(parse_date(""), None);
+    }
+}

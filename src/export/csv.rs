@@ -1,0 +1,157 @@
+//! The statement as CSV for people: UTF-8 with BOM, `;`, decimal comma, a header block,
+//! one line per sale with the reason in words, totals; no cell a spreadsheet runs as a
+//! formula.
+
+use crate::domain::lang::Lang;
+use crate::domain::status::status_name;
+use crate::domain::{Money, Statement, show_date};
+
+/// Makes a text cell inert in spreadsheets (OWASP CSV injection): a cell starting with
+/// `= + - @`, tab or CR gets a leading apostrophe.
+pub fn inert(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
+fn number(m: Money) -> String {
+    m.grouped('\0', ',').replace('\0', "")
+}
+
+/// The statement as CSV bytes, in the given language.
+pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let day = |d| show_date(d, lang);
+    let mut rows: Vec<Vec<String>> = vec![
+        vec![t("Ведомость премий партнёра", "Partner premium statement").into()],
+        vec![t("Партнёр", "Partner").into(), inert(&s.partner.name)],
+        vec![t("ИНН", "INN").into(), s.partner.inn.to_string()],
+        vec![
+            t("Партнёр 1С", "1C partner").into(),
+            if s.partner.one_c_partner {
+                t("да", "yes")
+            } else {
+                t("нет", "no")
+            }
+            .into(),
+        ],
+        vec![
+            t("Статус на конец периода", "Status at period end").into(),
+            status_name(s.partner.status, lang).into(),
+        ],
+        vec![t("Период", "Period").into(), day(s.from), day(s.to)],
+        vec![
+            t("Сформирована", "Generated on").into(),
+            day(s.generated_on),
+        ],
+        vec![
+            t("Версии ставок", "Rate versions").into(),
+            s.rate_versions.join(", "),
+        ],
+    ];
+    if s.lines_without_rate() > 0 {
+        rows.push(vec![
+            t("Внимание", "Attention").into(),
+            format!(
+                "{} {}",
+                t(
+                    "строк с незаданной ставкой (премия 0):",
+                    "lines whose rate is not set (premium 0):"
+                ),
+                s.lines_without_rate()
+            ),
+        ]);
+    }
+    rows.push(vec![]);
+    rows.push(
+        [
+            t("Дата", "Date"),
+            t("Документ", "Document"),
+            t("ИНН клиента", "Client INN"),
+            t("Клиент", "Client"),
+            t("Вид лицензии", "License kind"),
+            t("Сумма, ₽", "Amount, ₽"),
+            t("Статус", "Status"),
+            t("Ставка, %", "Rate, %"),
+            t("Премия, ₽", "Premium, ₽"),
+            t("Причина нулевой премии", "Why the premium is zero"),
+            t("Возврат по документу", "Return of document"),
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for l in &s.lines {
+        rows.push(vec![
+            day(l.date),
+            inert(l.doc.as_deref().unwrap_or("")),
+            l.client_inn.to_string(),
+            inert(&l.client_name),
+            l.kind.name(lang).into(),
+            number(l.amount),
+            status_name(l.status, lang).into(),
+            l.rate.map(|r| r.display(Lang::Ru)).unwrap_or_default(),
+            number(l.premium),
+            l.reason
+                .map(|r| r.text(lang).to_owned())
+                .unwrap_or_default(),
+            inert(l.return_of.as_deref().unwrap_or("")),
+        ]);
+    }
+    rows.push(vec![]);
+    for (kind, sums) in &s.totals.by_kind {
+        rows.push(vec![
+            t("Итого по виду", "Total for kind").into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            kind.name(lang).into(),
+            number(sums.amount),
+            String::new(),
+            String::new(),
+            number(sums.premium),
+        ]);
+    }
+    rows.push(vec![
+        t("Итого", "Total").into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        number(s.totals.overall.amount),
+        String::new(),
+        String::new(),
+        number(s.totals.overall.premium),
+    ]);
+
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .flexible(true)
+            .from_writer(&mut out);
+        for row in rows {
+            // Writing to memory cannot fail.
+            let _ = writer.write_record(if row.is_empty() {
+                vec![String::new()]
+            } else {
+                row
+            });
+        }
+        let _ = writer.flush();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_cells_that_start_a_formula_are_made_inert() {
+        for nasty in ["=1+1", "+7", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(inert(nasty).starts_with('\''), "{nasty:?}");
+        }
+        assert_eq!(inert("ООО «Ромашка»"), "ООО «Ромашка»");
+    }
+}

@@ -1,0 +1,100 @@
+//! Statements out: one statement model, rendered as JSON or CSV, and written safely.
+
+pub mod csv;
+pub mod json;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::domain::Statement;
+use crate::domain::lang::{Lang, Localized};
+
+/// A statement file format, picked by the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Renders a statement in a format.
+pub fn render(statement: &Statement, format: Format, lang: Lang) -> Vec<u8> {
+    match format {
+        Format::Json => json::statement_json(statement),
+        Format::Csv => csv::statement_csv(statement, lang),
+    }
+}
+
+/// Why a file could not be written. The target is left as it was.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+impl Localized for WriteError {
+    fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!(
+                "cannot write {}: {}; close the file if another program has it open, or choose another folder",
+                self.path, self.source
+            ),
+            Lang::Ru => format!(
+                "не удаётся записать {}: {}; закройте файл, если он открыт в другой программе (например, в Excel), или выберите другую папку",
+                self.path, self.source
+            ),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` so that the target is either the old file or the whole new
+/// one: a temporary file in the same folder, fsync, rename over the target, fsync the
+/// folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let fail = |source| WriteError {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}

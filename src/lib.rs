@@ -1,0 +1,16 @@
+//! Partner Desk: partners, stop-list, sales and premium statements for the partner
+//! account managers of 1С-Коннект.
+//!
+//! - [`domain`]: the regulation as pure rules.
+//! - [`store`]: the SQLite database, all of its SQL.
+//! - [`import`]: CSV files in, all or nothing.
+//! - [`export`]: statements out as JSON and CSV.
+//! - [`demo`]: realistic demo data.
+//! - [`cli`]: the headless commands.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod export;
+pub mod import;
+pub mod store;

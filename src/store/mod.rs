@@ -1,0 +1,410 @@
+//! SQLite storage: opening and migrating the database file, and the one API through which
+//! the rest of the program reads and writes. All SQL of the program lives in this module.
+
+mod partners;
+mod pins;
+mod rates;
+mod sales;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
+
+pub use partners::{PartnerRecord, PartnerRow};
+pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
+pub use sales::{NewSale, SaleRow};
+pub use schema::SCHEMA_VERSION;
+
+/// The database: one SQLite file (or memory, in tests).
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// A view of the database for reading and, inside [`Store::write`], for writing.
+pub struct Db<'c> {
+    conn: &'c Connection,
+}
+
+/// What can go wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path} is not a Partner Desk database (or it is damaged)")]
+    NotADatabase { path: String },
+    #[error(
+        "{path} was written by a newer version of Partner Desk (schema {found}, this version knows up to {supported}); update the program to open it"
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot open {path}: {reason}")]
+    CannotOpen { path: String, reason: String },
+    #[error("the database holds a value it cannot read: {0}")]
+    BadValue(String),
+    #[error("{0}")]
+    Rule(#[from] RuleError),
+}
+
+/// A write refused by the regulation or by what is already recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("a partner with INN {inn} already exists")]
+    PartnerExists { inn: Inn },
+    #[error("no partner with INN {inn}; add the partner first")]
+    UnknownPartner { inn: String },
+    #[error("the partner name is empty")]
+    EmptyName,
+    #[error("the client {client} is pinned to {holder} until {last_day} inclusive")]
+    PinConflict {
+        client: Inn,
+        holder: String,
+        last_day: NaiveDate,
+    },
+    #[error("{partner} holds no pin of client {client} in force on {date}")]
+    NoPinInForce {
+        client: Inn,
+        partner: String,
+        date: NaiveDate,
+    },
+    #[error("the pin is not in force on {date}")]
+    PinNotInForce { date: NaiveDate },
+    #[error("no such pin")]
+    UnknownPin,
+    #[error("the sale cannot be recorded: {}", shipment_text(client, partner, refusal, holder.as_deref(), Lang::En))]
+    Shipment {
+        client: Inn,
+        partner: String,
+        refusal: ShipmentRefusal,
+        holder: Option<String>,
+    },
+    #[error("document number {doc} is already used")]
+    DuplicateDoc { doc: String },
+    #[error("no sale with document number {doc}")]
+    UnknownSale { doc: String },
+    #[error("a return must point at a sale, not at another return")]
+    ReturnOfReturn,
+    #[error("the return is dated {date}, before the sale it returns ({sale_date})")]
+    ReturnBeforeSale {
+        date: NaiveDate,
+        sale_date: NaiveDate,
+    },
+    #[error("only {left} of this sale is left to return")]
+    ReturnTooLarge { left: String },
+    #[error("a rate version from {date} already exists")]
+    RateVersionExists { date: NaiveDate },
+    #[error("the date is out of the calendar's range")]
+    DateOutOfRange,
+}
+
+impl Localized for RuleError {
+    fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let day = |d: &NaiveDate| domain::show_date(*d, Lang::Ru);
+        match self {
+            RuleError::PartnerExists { inn } => format!("партнёр с ИНН {inn} уже есть"),
+            RuleError::UnknownPartner { inn } => {
+                format!("партнёра с ИНН {inn} нет; сначала добавьте партнёра")
+            }
+            RuleError::EmptyName => "не указано название партнёра".into(),
+            RuleError::PinConflict {
+                client,
+                holder,
+                last_day,
+            } => {
+                format!("Клиент {client} закреплён за {holder} по {}", day(last_day))
+            }
+            RuleError::NoPinInForce {
+                client,
+                partner,
+                date,
+            } => format!(
+                "у {partner} нет закрепления клиента {client}, действующего на {}",
+                day(date)
+            ),
+            RuleError::PinNotInForce { date } => {
+                format!("закрепление не действует на {}", day(date))
+            }
+            RuleError::UnknownPin => "такого закрепления нет".into(),
+            RuleError::Shipment {
+                client,
+                partner,
+                refusal,
+                holder,
+            } => format!(
+                "продажу нельзя записать: {}",
+                shipment_text(client, partner, refusal, holder.as_deref(), Lang::Ru)
+            ),
+            RuleError::DuplicateDoc { doc } => format!("номер документа {doc} уже занят"),
+            RuleError::UnknownSale { doc } => format!("продажи с номером документа {doc} нет"),
+            RuleError::ReturnOfReturn => {
+                "возврат должен ссылаться на продажу, а не на другой возврат".into()
+            }
+            RuleError::ReturnBeforeSale { date, sale_date } => format!(
+                "возврат датирован {}, раньше самой продажи ({})",
+                day(date),
+                day(sale_date)
+            ),
+            RuleError::ReturnTooLarge { left } => {
+                format!("по этой продаже осталось вернуть не больше {left}")
+            }
+            RuleError::RateVersionExists { date } => {
+                format!("версия ставок с {} уже есть", day(date))
+            }
+            RuleError::DateOutOfRange => "дата вне допустимого диапазона".into(),
+        }
+    }
+}
+
+/// Why the shipment rule refuses a sale, naming the pin that is missing or ended.
+fn shipment_text(
+    client: &Inn,
+    partner: &str,
+    refusal: &ShipmentRefusal,
+    holder: Option<&str>,
+    lang: Lang,
+) -> String {
+    let day = |d: &NaiveDate| domain::show_date(*d, lang);
+    let holder = holder.unwrap_or("?");
+    match (refusal, lang) {
+        (ShipmentRefusal::NeverPinned, Lang::Ru) => format!(
+            "клиент {client} не закреплён за {partner} в стоп-листе; сначала закрепите клиента"
+        ),
+        (ShipmentRefusal::NeverPinned, Lang::En) => format!(
+            "client {client} is not pinned to {partner} in the stop-list; pin the client first"
+        ),
+        (ShipmentRefusal::PinEnded { last_day }, Lang::Ru) => format!(
+            "закрепление клиента {client} за {partner} закончилось, последний день действия — {}; продлите его или закрепите клиента заново",
+            day(last_day)
+        ),
+        (ShipmentRefusal::PinEnded { last_day }, Lang::En) => format!(
+            "the pin of client {client} to {partner} has ended; its last day was {}; extend it or pin the client again",
+            day(last_day)
+        ),
+        (ShipmentRefusal::PinNotYet { pinned_on }, Lang::Ru) => format!(
+            "закрепление клиента {client} за {partner} действует только с {}",
+            day(pinned_on)
+        ),
+        (ShipmentRefusal::PinNotYet { pinned_on }, Lang::En) => format!(
+            "the pin of client {client} to {partner} is in force only from {}",
+            day(pinned_on)
+        ),
+        (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::Ru) => format!(
+            "клиент {client} закреплён за другим партнёром — {holder} — по {}",
+            day(last_day)
+        ),
+        (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::En) => format!(
+            "client {client} is pinned to another partner, {holder}, until {}",
+            day(last_day)
+        ),
+    }
+}
+
+impl Localized for StoreError {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (StoreError::Rule(rule), _) => rule.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (StoreError::Sqlite(e), Lang::Ru) => format!("ошибка базы данных: {e}"),
+            (StoreError::NotADatabase { path }, Lang::Ru) => format!(
+                "{path} — не база Partner Desk (или файл повреждён); откройте другой файл или восстановите его из резервной копии"
+            ),
+            (
+                StoreError::NewerSchema {
+                    path,
+                    found,
+                    supported,
+                },
+                Lang::Ru,
+            ) => format!(
+                "{path} записан более новой версией Partner Desk (схема {found}, эта версия знает до {supported}); обновите программу, чтобы открыть его"
+            ),
+            (StoreError::CannotOpen { path, reason }, Lang::Ru) => {
+                format!("не удаётся открыть {path}: {reason}")
+            }
+            (StoreError::BadValue(what), Lang::Ru) => {
+                format!("в базе данных значение, которое нельзя прочитать: {what}")
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database file. A file written by a
+    /// newer version, or one that is not a SQLite database, is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::CannotOpen {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        Store::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A fresh database in memory, for tests and previews.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+        let shown = path
+            .as_ref()
+            .map_or(":memory:".into(), |p| p.display().to_string());
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // Read the version before anything writes to the file.
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+                    path: shown.clone(),
+                },
+                _ => StoreError::Sqlite(e),
+            })?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: shown,
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found > 0 && !schema::looks_like_ours(&conn)? {
+            return Err(StoreError::NotADatabase { path: shown });
+        }
+        if found == 0 && schema::has_foreign_tables(&conn)? {
+            return Err(StoreError::NotADatabase { path: shown });
+        }
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if path.is_some() {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut store = Store { conn, path };
+        schema::migrate(&mut store.conn, found)?;
+        Ok(store)
+    }
+
+    /// The file this store is on, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Reads outside a transaction.
+    pub fn read(&self) -> Db<'_> {
+        Db { conn: &self.conn }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Copies the database to `target` with SQLite's online backup API.
+    pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        let mut dest = Connection::open(target)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+        backup.run_to_completion(256, Duration::from_millis(0), None)?;
+        Ok(())
+    }
+}
+
+/// Counts of what the database holds, for the status bar and summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub partners: i64,
+    pub clients: i64,
+    pub pins: i64,
+    pub sales: i64,
+    pub returns: i64,
+}
+
+impl Db<'_> {
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM partners), (SELECT count(*) FROM clients),
+                    (SELECT count(*) FROM pins),
+                    (SELECT count(*) FROM sales WHERE return_of IS NULL),
+                    (SELECT count(*) FROM sales WHERE return_of IS NOT NULL)",
+            [],
+            |r| {
+                Ok(Counts {
+                    partners: r.get(0)?,
+                    clients: r.get(1)?,
+                    pins: r.get(2)?,
+                    sales: r.get(3)?,
+                    returns: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Records the client's name when given (a known client keeps its name otherwise).
+    pub fn upsert_client(&self, inn: &Inn, name: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO clients (inn, name) VALUES (?1, ?2)
+                 ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
+            )?
+            .execute((inn.as_str(), name.trim()))?;
+        Ok(())
+    }
+
+    /// The client's recorded name, or an empty string.
+    pub fn client_name(&self, inn: &Inn) -> Result<String, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT name FROM clients WHERE inn = ?1")?
+            .query_row([inn.as_str()], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
+/// The time a record was made, as stored.
+fn now_stamp() -> String {
+    chrono::Local::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
+}
+
+fn parse_inn(text: String) -> Result<Inn, StoreError> {
+    Inn::parse(&text).map_err(|_| StoreError::BadValue(format!("INN {text}")))
+}
+
+fn money(kopecks: i64) -> Money {
+    Money::from_kopecks(kopecks)
+}
+
+fn partner_id(id: i64) -> PartnerId {
+    PartnerId(id)
+}

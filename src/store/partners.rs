@@ -1,0 +1,252 @@
+//! Partners, their status history and the evidence behind their status.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row};
+
+use super::{Db, RuleError, StoreError, now_stamp, parse_inn, partner_id};
+use crate::domain::status::CertifiedSpecialist;
+use crate::domain::{Evidence, Inn, PartnerFacts, PartnerId, Status, StatusChange, StatusHistory};
+
+/// A partner as a list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerRow {
+    pub id: PartnerId,
+    pub inn: Inn,
+    pub name: String,
+    pub one_c_partner: bool,
+}
+
+/// Everything recorded about one partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerRecord {
+    pub id: PartnerId,
+    pub facts: PartnerFacts,
+    pub evidence: Evidence,
+    /// Status changes with their notes and when they were recorded, in entry order.
+    pub changes: Vec<(StatusChange, String, String)>,
+}
+
+fn partner_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, bool)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn status_from(code: Option<String>) -> Result<Option<Status>, StoreError> {
+    code.map(|c| Status::parse(&c).ok_or_else(|| StoreError::BadValue(format!("status {c}"))))
+        .transpose()
+}
+
+impl Db<'_> {
+    /// Adds a partner. Its INN must be new.
+    pub fn add_partner(
+        &self,
+        inn: &Inn,
+        name: &str,
+        one_c_partner: bool,
+    ) -> Result<PartnerId, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(RuleError::EmptyName.into());
+        }
+        if self.partner_by_inn(inn)?.is_some() {
+            return Err(RuleError::PartnerExists { inn: inn.clone() }.into());
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO partners (inn, name, one_c_partner, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((inn.as_str(), name, one_c_partner, now_stamp()))?;
+        Ok(PartnerId(self.conn.last_insert_rowid()))
+    }
+
+    /// Changes a partner's name and 1C-partner flag.
+    pub fn update_partner(
+        &self,
+        id: PartnerId,
+        name: &str,
+        one_c_partner: bool,
+    ) -> Result<(), StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(RuleError::EmptyName.into());
+        }
+        self.conn
+            .prepare_cached("UPDATE partners SET name = ?2, one_c_partner = ?3 WHERE id = ?1")?
+            .execute((id.0, name, one_c_partner))?;
+        Ok(())
+    }
+
+    pub fn partner_by_inn(&self, inn: &Inn) -> Result<Option<PartnerId>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM partners WHERE inn = ?1")?
+            .query_row([inn.as_str()], |r| r.get(0))
+            .optional()?
+            .map(partner_id))
+    }
+
+    /// Every partner, by name.
+    pub fn partners(&self) -> Result<Vec<PartnerRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, inn, name, one_c_partner FROM partners ORDER BY name COLLATE NOCASE, id",
+        )?;
+        let rows = stmt.query_map([], partner_row)?;
+        rows.map(|row| {
+            let (id, inn, name, one_c_partner) = row?;
+            Ok(PartnerRow {
+                id: PartnerId(id),
+                inn: parse_inn(inn)?,
+                name,
+                one_c_partner,
+            })
+        })
+        .collect()
+    }
+
+    /// `ООО «Ромашка» (ИНН 7707083893)`: how messages name a partner.
+    pub fn partner_label(&self, id: PartnerId) -> Result<String, StoreError> {
+        let (_, inn, name, _) = self
+            .conn
+            .prepare_cached("SELECT id, inn, name, one_c_partner FROM partners WHERE id = ?1")?
+            .query_row([id.0], partner_row)?;
+        Ok(format!("{name} ({inn})"))
+    }
+
+    /// What the premium rules need to know about the partner.
+    pub fn partner_facts(&self, id: PartnerId) -> Result<PartnerFacts, StoreError> {
+        let (_, inn, name, one_c_partner) = self
+            .conn
+            .prepare_cached("SELECT id, inn, name, one_c_partner FROM partners WHERE id = ?1")?
+            .query_row([id.0], partner_row)?;
+        let history = StatusHistory::new(
+            self.status_changes(id)?
+                .into_iter()
+                .map(|(c, _, _)| c)
+                .collect(),
+        );
+        Ok(PartnerFacts {
+            inn: parse_inn(inn)?,
+            name,
+            one_c_partner,
+            history,
+        })
+    }
+
+    fn status_changes(
+        &self,
+        id: PartnerId,
+    ) -> Result<Vec<(StatusChange, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT effective_from, status, note, recorded_at FROM status_changes
+             WHERE partner_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id.0], |r| {
+            Ok((
+                r.get::<_, NaiveDate>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (effective_from, status, note, recorded_at) = row?;
+            Ok((
+                StatusChange {
+                    effective_from,
+                    status: status_from(status)?,
+                },
+                note,
+                recorded_at,
+            ))
+        })
+        .collect()
+    }
+
+    /// Everything about one partner: facts, evidence, status history with notes.
+    pub fn partner(&self, id: PartnerId) -> Result<PartnerRecord, StoreError> {
+        let facts = self.partner_facts(id)?;
+        let (
+            site_page_url,
+            site_checked_on,
+            initiates_meetings,
+            offers_upgrades,
+            clients_use_service,
+        ) = self.conn.query_row(
+            "SELECT site_page_url, site_checked_on, initiates_meetings, offers_upgrades,
+                        clients_use_service FROM partners WHERE id = ?1",
+            [id.0],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT name, certified_on FROM specialists WHERE partner_id = ?1 ORDER BY id",
+        )?;
+        let specialists = stmt
+            .query_map([id.0], |r| {
+                Ok(CertifiedSpecialist {
+                    name: r.get(0)?,
+                    certified_on: r.get(1)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PartnerRecord {
+            id,
+            facts,
+            evidence: Evidence {
+                site_page_url,
+                site_checked_on,
+                specialists,
+                initiates_meetings,
+                offers_upgrades,
+                clients_use_service,
+            },
+            changes: self.status_changes(id)?,
+        })
+    }
+
+    /// Adds a status change effective from a date; history is never rewritten.
+    pub fn add_status_change(
+        &self,
+        id: PartnerId,
+        effective_from: NaiveDate,
+        status: Option<Status>,
+        note: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO status_changes (partner_id, effective_from, status, note, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute((
+                id.0,
+                effective_from,
+                status.map(Status::code),
+                note.trim(),
+                now_stamp(),
+            ))?;
+        Ok(())
+    }
+
+    /// Replaces the recorded evidence of a partner's status requirements.
+    pub fn set_evidence(&self, id: PartnerId, evidence: &Evidence) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE partners SET site_page_url = ?2, site_checked_on = ?3, initiates_meetings = ?4,
+                    offers_upgrades = ?5, clients_use_service = ?6 WHERE id = ?1",
+            (
+                id.0,
+                evidence.site_page_url.trim(),
+                evidence.site_checked_on,
+                evidence.initiates_meetings,
+                evidence.offers_upgrades,
+                evidence.clients_use_service,
+            ),
+        )?;
+        self.conn
+            .execute("DELETE FROM specialists WHERE partner_id = ?1", [id.0])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO specialists (partner_id, name, certified_on) VALUES (?1, ?2, ?3)",
+        )?;
+        for s in &evidence.specialists {
+            insert.execute((id.0, s.name.trim(), s.certified_on))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,358 @@
+//! The stop-list: pins and their append-only history of events.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+
+use super::{Db, RuleError, StoreError, now_stamp, parse_inn};
+use crate::domain::pin::{self, PinDecision, PinError};
+use crate::domain::{Inn, PartnerId, Pin};
+
+/// What a pin request came to. A refusal is recorded too, and is not an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PinOutcome {
+    Pinned {
+        pin_id: i64,
+        ends_on: NaiveDate,
+    },
+    Extended {
+        pin_id: i64,
+        ends_on: NaiveDate,
+    },
+    Refused {
+        holder: PartnerId,
+        holder_label: String,
+        last_day: NaiveDate,
+    },
+}
+
+/// A kind of stop-list event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinEventKind {
+    Pinned,
+    Refused,
+    Extended,
+    Released,
+}
+
+impl PinEventKind {
+    fn code(self) -> &'static str {
+        match self {
+            PinEventKind::Pinned => "pinned",
+            PinEventKind::Refused => "refused",
+            PinEventKind::Extended => "extended",
+            PinEventKind::Released => "released",
+        }
+    }
+
+    fn parse(code: &str) -> Option<PinEventKind> {
+        [
+            PinEventKind::Pinned,
+            PinEventKind::Refused,
+            PinEventKind::Extended,
+            PinEventKind::Released,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// One entry of a client's stop-list history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinEvent {
+    pub kind: PinEventKind,
+    pub pin_id: Option<i64>,
+    pub partner: PartnerId,
+    pub on_date: NaiveDate,
+    /// The end after the event (pinned, extended, released).
+    pub ends_on: Option<NaiveDate>,
+    /// Who held the client when a request was refused.
+    pub holder: Option<PartnerId>,
+    pub agreed_by: String,
+    pub note: String,
+    pub recorded_at: String,
+}
+
+/// A pin as the stop-list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinRow {
+    pub pin: Pin,
+    pub client_inn: Inn,
+    pub client_name: String,
+    pub partner_name: String,
+}
+
+struct NewEvent<'a> {
+    kind: PinEventKind,
+    pin_id: Option<i64>,
+    client: &'a Inn,
+    partner: PartnerId,
+    on_date: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    holder: Option<PartnerId>,
+    agreed_by: &'a str,
+    note: &'a str,
+}
+
+fn pin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pin> {
+    Ok(Pin {
+        id: r.get(0)?,
+        partner: PartnerId(r.get(1)?),
+        pinned_on: r.get(2)?,
+        ends_on: r.get(3)?,
+        released_on: r.get(4)?,
+    })
+}
+
+impl Db<'_> {
+    /// Every pin of a client, oldest first.
+    pub fn pins_of_client(&self, client: &Inn) -> Result<Vec<Pin>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, partner_id, pinned_on, ends_on, released_on FROM pins
+             WHERE client_inn = ?1 ORDER BY pinned_on, id",
+        )?;
+        let pins = stmt
+            .query_map([client.as_str()], pin_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(pins)
+    }
+
+    fn pin_by_id(&self, pin_id: i64) -> Result<(Pin, Inn), StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT id, partner_id, pinned_on, ends_on, released_on, client_inn FROM pins WHERE id = ?1",
+            )?
+            .query_row([pin_id], |r| Ok((pin_from_row(r)?, r.get::<_, String>(5)?)))
+            .optional()?;
+        let (pin, client) = found.ok_or(RuleError::UnknownPin)?;
+        Ok((pin, parse_inn(client)?))
+    }
+
+    /// The pin of `client` held by `partner` in force on `date`, if any.
+    pub fn pin_in_force(
+        &self,
+        client: &Inn,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Result<Option<Pin>, StoreError> {
+        Ok(self
+            .pins_of_client(client)?
+            .into_iter()
+            .find(|p| p.partner == partner && p.in_force_on(date)))
+    }
+
+    fn record_event(&self, e: NewEvent<'_>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
+                                         holder_partner_id, agreed_by, note, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute((
+                e.pin_id,
+                e.client.as_str(),
+                e.partner.0,
+                e.kind.code(),
+                e.on_date,
+                e.ends_on,
+                e.holder.map(|h| h.0),
+                e.agreed_by.trim(),
+                e.note.trim(),
+                now_stamp(),
+            ))?;
+        Ok(())
+    }
+
+    /// A request to pin `client` to `partner` on `date` (REGULATION §5): a new pin, an
+    /// extension when the partner already holds it, or a refusal naming the holder. Every
+    /// outcome, the refusal included, is recorded in the history.
+    pub fn request_pin(
+        &self,
+        client: &Inn,
+        client_name: &str,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: &str,
+    ) -> Result<PinOutcome, StoreError> {
+        self.upsert_client(client, client_name)?;
+        let pins = self.pins_of_client(client)?;
+        let decision =
+            pin::decide_pin_request(&pins, partner, date).map_err(|e| self.named(e, client))?;
+        let event = |kind, pin_id, ends_on, holder| NewEvent {
+            kind,
+            pin_id,
+            client,
+            partner,
+            on_date: date,
+            ends_on,
+            holder,
+            agreed_by: "",
+            note,
+        };
+        match decision {
+            PinDecision::New { ends_on } => {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute((client.as_str(), partner.0, date, ends_on))?;
+                let pin_id = self.conn.last_insert_rowid();
+                self.record_event(event(
+                    PinEventKind::Pinned,
+                    Some(pin_id),
+                    Some(ends_on),
+                    None,
+                ))?;
+                Ok(PinOutcome::Pinned { pin_id, ends_on })
+            }
+            PinDecision::Extension { pin_id, ends_on } => {
+                self.set_pin_end(pin_id, ends_on, None)?;
+                self.record_event(event(
+                    PinEventKind::Extended,
+                    Some(pin_id),
+                    Some(ends_on),
+                    None,
+                ))?;
+                Ok(PinOutcome::Extended { pin_id, ends_on })
+            }
+            PinDecision::Refused { holder, last_day } => {
+                self.record_event(event(PinEventKind::Refused, None, None, Some(holder)))?;
+                Ok(PinOutcome::Refused {
+                    holder,
+                    holder_label: self.partner_label(holder)?,
+                    last_day,
+                })
+            }
+        }
+    }
+
+    fn set_pin_end(
+        &self,
+        pin_id: i64,
+        ends_on: NaiveDate,
+        released_on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE pins SET ends_on = ?2, released_on = ?3 WHERE id = ?1")?
+            .execute((pin_id, ends_on, released_on))?;
+        Ok(())
+    }
+
+    /// Extends a pin by agreement on `date`: +3 calendar months from its current end.
+    pub fn extend_pin(
+        &self,
+        pin_id: i64,
+        date: NaiveDate,
+        agreed_by: &str,
+        note: &str,
+    ) -> Result<NaiveDate, StoreError> {
+        let (pin, client) = self.pin_by_id(pin_id)?;
+        let pins = self.pins_of_client(&client)?;
+        let ends_on = pin::extend(&pins, &pin, date).map_err(|e| self.named(e, &client))?;
+        self.set_pin_end(pin_id, ends_on, None)?;
+        self.record_event(NewEvent {
+            kind: PinEventKind::Extended,
+            pin_id: Some(pin_id),
+            client: &client,
+            partner: pin.partner,
+            on_date: date,
+            ends_on: Some(ends_on),
+            holder: None,
+            agreed_by,
+            note,
+        })?;
+        Ok(ends_on)
+    }
+
+    /// Releases a pin early: from `date` on it is not in force.
+    pub fn release_pin(&self, pin_id: i64, date: NaiveDate, note: &str) -> Result<(), StoreError> {
+        let (pin, client) = self.pin_by_id(pin_id)?;
+        let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
+        self.set_pin_end(pin_id, ends_on, Some(date))?;
+        self.record_event(NewEvent {
+            kind: PinEventKind::Released,
+            pin_id: Some(pin_id),
+            client: &client,
+            partner: pin.partner,
+            on_date: date,
+            ends_on: Some(ends_on),
+            holder: None,
+            agreed_by: "",
+            note,
+        })
+    }
+
+    /// The stop-list history of a client, in the order it happened.
+    pub fn pin_events(&self, client: &Inn) -> Result<Vec<PinEvent>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event, pin_id, partner_id, on_date, ends_on, holder_partner_id, agreed_by, note, recorded_at
+             FROM pin_events WHERE client_inn = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([client.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PinEvent {
+                    kind: PinEventKind::Pinned,
+                    pin_id: r.get(1)?,
+                    partner: PartnerId(r.get(2)?),
+                    on_date: r.get(3)?,
+                    ends_on: r.get(4)?,
+                    holder: r.get::<_, Option<i64>>(5)?.map(PartnerId),
+                    agreed_by: r.get(6)?,
+                    note: r.get(7)?,
+                    recorded_at: r.get(8)?,
+                },
+            ))
+        })?;
+        rows.map(|row| {
+            let (code, event) = row?;
+            let kind = PinEventKind::parse(&code)
+                .ok_or_else(|| StoreError::BadValue(format!("pin event {code}")))?;
+            Ok(PinEvent { kind, ..event })
+        })
+        .collect()
+    }
+
+    /// Every pin with its client and partner names, newest first.
+    pub fn pin_rows(&self) -> Result<Vec<PinRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.partner_id, p.pinned_on, p.ends_on, p.released_on, p.client_inn, c.name, pa.name
+             FROM pins p JOIN clients c ON c.inn = p.client_inn JOIN partners pa ON pa.id = p.partner_id
+             ORDER BY p.pinned_on DESC, p.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                pin_from_row(r)?,
+                r.get::<_, String>(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (pin, inn, client_name, partner_name) = row?;
+            Ok(PinRow {
+                pin,
+                client_inn: parse_inn(inn)?,
+                client_name,
+                partner_name,
+            })
+        })
+        .collect()
+    }
+
+    fn named(&self, e: PinError, client: &Inn) -> StoreError {
+        match e {
+            PinError::Conflict { holder, last_day } => match self.partner_label(holder) {
+                Ok(holder) => RuleError::PinConflict {
+                    client: client.clone(),
+                    holder,
+                    last_day,
+                }
+                .into(),
+                Err(e) => e,
+            },
+            PinError::NotInForce { date } => RuleError::PinNotInForce { date }.into(),
+            PinError::DateOutOfRange => RuleError::DateOutOfRange.into(),
+        }
+    }
+}

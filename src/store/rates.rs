@@ -1,0 +1,98 @@
+//! Rate-table versions: read them all, add one from a date.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::{Db, RuleError, StoreError, now_stamp};
+use crate::domain::{LicenseKind, RateBook, RatePct, RateTable, RateVersion, Status};
+
+pub(super) fn insert_cells(
+    conn: &Connection,
+    version: i64,
+    table: &RateTable,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rate_cells (version_id, kind, status, rate_pct) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for kind in LicenseKind::ALL {
+        for status in Status::ALL {
+            let rate = match table.cell(kind, status) {
+                crate::domain::RateCell::Pct(rate) => Some(rate.to_string()),
+                _ => None,
+            };
+            insert.execute((version, kind.code(), status.code(), rate))?;
+        }
+    }
+    Ok(())
+}
+
+impl Db<'_> {
+    /// Every version of the rate table.
+    pub fn rate_book(&self) -> Result<RateBook, StoreError> {
+        let mut versions: Vec<(i64, Option<NaiveDate>)> = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, effective_from FROM rate_versions ORDER BY id")?;
+        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            versions.push(row?);
+        }
+        let mut cells = self.conn.prepare_cached(
+            "SELECT kind, status, rate_pct FROM rate_cells WHERE version_id = ?1",
+        )?;
+        let mut book = Vec::with_capacity(versions.len());
+        for (id, effective_from) in versions {
+            let mut table = RateTable::empty();
+            let rows = cells.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (kind, status, rate) = row?;
+                let kind = LicenseKind::parse(&kind)
+                    .ok_or_else(|| StoreError::BadValue(format!("license kind {kind}")))?;
+                let status = Status::parse(&status)
+                    .ok_or_else(|| StoreError::BadValue(format!("status {status}")))?;
+                let rate = rate
+                    .map(|r| {
+                        RatePct::parse(&r).map_err(|_| StoreError::BadValue(format!("rate {r}")))
+                    })
+                    .transpose()?;
+                table.set(kind, status, rate);
+            }
+            book.push(RateVersion {
+                effective_from,
+                table,
+            });
+        }
+        Ok(RateBook::new(book))
+    }
+
+    /// Adds a rate-table version in force from `effective_from`. Sales dated before it keep
+    /// the rates they had.
+    pub fn add_rate_version(
+        &self,
+        effective_from: NaiveDate,
+        table: &RateTable,
+        note: &str,
+    ) -> Result<(), StoreError> {
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rate_versions WHERE effective_from = ?1)",
+            [effective_from],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(RuleError::RateVersionExists {
+                date: effective_from,
+            }
+            .into());
+        }
+        self.conn.execute(
+            "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (?1, ?2, ?3)",
+            (effective_from, note.trim(), now_stamp()),
+        )?;
+        insert_cells(self.conn, self.conn.last_insert_rowid(), table)
+    }
+}

@@ -1,0 +1,182 @@
+//! The schema and its migrations. `PRAGMA user_version` is the schema version; each
+//! migration runs in one transaction that also bumps the version, so a database is always
+//! at one version or the next, never between.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use super::StoreError;
+use crate::domain::RateTable;
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
+
+const MIGRATIONS: [Migration; 1] = [v1_initial];
+
+pub(super) fn migrate(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
+        let version = index as i64 + 1;
+        if version <= found {
+            continue;
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now < version {
+            migration(&tx)?;
+            tx.pragma_update(None, "user_version", version)?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// A versioned file should have our tables.
+pub(super) fn looks_like_ours(conn: &Connection) -> Result<bool, StoreError> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('partners', 'sales', 'pins')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n == 3)
+}
+
+/// An unversioned file with tables is some other program's database.
+pub(super) fn has_foreign_tables(conn: &Connection) -> Result<bool, StoreError> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+const V1: &str = r#"
+CREATE TABLE partners (
+    id                  INTEGER PRIMARY KEY,
+    inn                 TEXT NOT NULL UNIQUE,
+    name                TEXT NOT NULL CHECK (name <> ''),
+    one_c_partner       INTEGER NOT NULL DEFAULT 0 CHECK (one_c_partner IN (0, 1)),
+    site_page_url       TEXT NOT NULL DEFAULT '',
+    site_checked_on     TEXT,
+    initiates_meetings  INTEGER NOT NULL DEFAULT 0 CHECK (initiates_meetings IN (0, 1)),
+    offers_upgrades     INTEGER NOT NULL DEFAULT 0 CHECK (offers_upgrades IN (0, 1)),
+    clients_use_service INTEGER NOT NULL DEFAULT 0 CHECK (clients_use_service IN (0, 1)),
+    created_at          TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE specialists (
+    id           INTEGER PRIMARY KEY,
+    partner_id   INTEGER NOT NULL REFERENCES partners (id),
+    name         TEXT NOT NULL,
+    certified_on TEXT NOT NULL
+) STRICT;
+CREATE INDEX specialists_partner ON specialists (partner_id);
+
+-- Append-only: a correction is a new change.
+CREATE TABLE status_changes (
+    id             INTEGER PRIMARY KEY,
+    partner_id     INTEGER NOT NULL REFERENCES partners (id),
+    effective_from TEXT NOT NULL,
+    status         TEXT CHECK (status IN ('agent', 'dealer', 'integrator')),
+    note           TEXT NOT NULL DEFAULT '',
+    recorded_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX status_changes_partner ON status_changes (partner_id, effective_from);
+CREATE TRIGGER status_changes_no_update BEFORE UPDATE ON status_changes
+BEGIN SELECT RAISE(ABORT, 'status history is append-only'); END;
+CREATE TRIGGER status_changes_no_delete BEFORE DELETE ON status_changes
+BEGIN SELECT RAISE(ABORT, 'status history is append-only'); END;
+
+CREATE TABLE clients (
+    inn  TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- The current term of each pin; its history is in pin_events. Pins are never deleted.
+CREATE TABLE pins (
+    id          INTEGER PRIMARY KEY,
+    client_inn  TEXT NOT NULL REFERENCES clients (inn),
+    partner_id  INTEGER NOT NULL REFERENCES partners (id),
+    pinned_on   TEXT NOT NULL,
+    ends_on     TEXT NOT NULL,
+    released_on TEXT,
+    CHECK (pinned_on <= ends_on)
+) STRICT;
+CREATE INDEX pins_client ON pins (client_inn, pinned_on);
+CREATE INDEX pins_partner ON pins (partner_id, ends_on);
+CREATE TRIGGER pins_no_delete BEFORE DELETE ON pins
+BEGIN SELECT RAISE(ABORT, 'pins are never deleted; release them'); END;
+
+CREATE TABLE pin_events (
+    id                INTEGER PRIMARY KEY,
+    pin_id            INTEGER REFERENCES pins (id),
+    client_inn        TEXT NOT NULL REFERENCES clients (inn),
+    partner_id        INTEGER NOT NULL REFERENCES partners (id),
+    event             TEXT NOT NULL CHECK (event IN ('pinned', 'refused', 'extended', 'released')),
+    on_date           TEXT NOT NULL,
+    ends_on           TEXT,
+    holder_partner_id INTEGER REFERENCES partners (id),
+    agreed_by         TEXT NOT NULL DEFAULT '',
+    note              TEXT NOT NULL DEFAULT '',
+    recorded_at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX pin_events_client ON pin_events (client_inn);
+CREATE INDEX pin_events_pin ON pin_events (pin_id);
+CREATE TRIGGER pin_events_no_update BEFORE UPDATE ON pin_events
+BEGIN SELECT RAISE(ABORT, 'pin history is append-only'); END;
+CREATE TRIGGER pin_events_no_delete BEFORE DELETE ON pin_events
+BEGIN SELECT RAISE(ABORT, 'pin history is append-only'); END;
+
+-- Rate versions never change once saved: a new version is added instead.
+CREATE TABLE rate_versions (
+    id             INTEGER PRIMARY KEY,
+    effective_from TEXT UNIQUE,
+    note           TEXT NOT NULL DEFAULT '',
+    recorded_at    TEXT NOT NULL
+) STRICT;
+CREATE TABLE rate_cells (
+    version_id INTEGER NOT NULL REFERENCES rate_versions (id),
+    kind       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    rate_pct   TEXT,
+    PRIMARY KEY (version_id, kind, status)
+) STRICT;
+CREATE TRIGGER rate_versions_no_update BEFORE UPDATE ON rate_versions
+BEGIN SELECT RAISE(ABORT, 'rate versions are never changed; add a new one'); END;
+CREATE TRIGGER rate_versions_no_delete BEFORE DELETE ON rate_versions
+BEGIN SELECT RAISE(ABORT, 'rate versions are never deleted'); END;
+CREATE TRIGGER rate_cells_no_update BEFORE UPDATE ON rate_cells
+BEGIN SELECT RAISE(ABORT, 'rate versions are never changed; add a new one'); END;
+CREATE TRIGGER rate_cells_no_delete BEFORE DELETE ON rate_cells
+BEGIN SELECT RAISE(ABORT, 'rate versions are never deleted'); END;
+
+-- Sales and returns share one table and one entry order. A return (return_of set) copies
+-- the partner, client, kind and role facts of its sale; amount_kop is what it returns.
+CREATE TABLE sales (
+    id                   INTEGER PRIMARY KEY,
+    doc                  TEXT UNIQUE,
+    date                 TEXT NOT NULL,
+    partner_id           INTEGER NOT NULL REFERENCES partners (id),
+    client_inn           TEXT NOT NULL REFERENCES clients (inn),
+    kind                 TEXT NOT NULL CHECK (kind IN ('its', 'saas', 'onprem_server', 'onprem_user', 'dev_services', 'video_calls')),
+    amount_kop           INTEGER NOT NULL CHECK (amount_kop > 0),
+    self_referred        INTEGER NOT NULL CHECK (self_referred IN (0, 1)),
+    connected_by_partner INTEGER NOT NULL CHECK (connected_by_partner IN (0, 1)),
+    used_in_work         INTEGER NOT NULL CHECK (used_in_work IN (0, 1)),
+    return_of            INTEGER REFERENCES sales (id),
+    recorded_at          TEXT NOT NULL
+) STRICT;
+CREATE INDEX sales_partner_date ON sales (partner_id, date);
+CREATE INDEX sales_date ON sales (date);
+CREATE INDEX sales_client ON sales (client_inn);
+CREATE INDEX sales_return_of ON sales (return_of) WHERE return_of IS NOT NULL;
+"#;
+
+fn v1_initial(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V1)?;
+    tx.execute(
+        "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (NULL, ?1, ?2)",
+        ("Регламент работы с партнёрами", super::now_stamp()),
+    )?;
+    let version = tx.last_insert_rowid();
+    super::rates::insert_cells(tx, version, &RateTable::regulation_default())?;
+    Ok(())
+}

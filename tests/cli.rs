@@ -1,0 +1,220 @@
+//! The built binary on temporary databases, as a manager or a script would run it.
+
+use std::process::{Command, Output};
+
+use crate::util::*;
+
+fn run(t: &TempDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .env("LANG", "ru_RU.UTF-8")
+        .env("LC_ALL", "ru_RU.UTF-8")
+        .env_remove("PARTNER_DESK_DB")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn cli_imports_files_and_writes_json_and_csv_statements() {
+    let t = TempDb::new();
+    let partners = t.file(
+        "partners.csv",
+        &format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
+    );
+    let pins = t.file(
+        "pins.csv",
+        &format!("date,client_inn,partner_inn\n2025-01-01,{C1},{ALFA}\n"),
+    );
+    let sales = t.file(
+        "sales.csv",
+        &format!("date,partner_inn,client_inn,kind,amount,doc,client_name\n2025-01-10,{ALFA},{C1},saas,120000,D-1,=HYPERLINK(\"x\")\n"),
+    );
+    for (kind, file) in [("partners", &partners), ("pins", &pins), ("sales", &sales)] {
+        let o = run(&t, &["import", kind, file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).starts_with("Импортировано строк: 1"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    let json = t.dir.path().join("q1.json");
+    let o = run(
+        &t,
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "31.03.2025",
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(value["totals"]["premium"], "30000.00");
+    assert_eq!(value["lines"][0]["rate"], "25");
+
+    let csv = t.dir.path().join("q1.csv");
+    let o = run(
+        &t,
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "CSV for people starts with a BOM"
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.contains("Ведомость премий партнёра"));
+    assert!(text.contains("120000,00;Дилер;25;30000,00"), "{text}");
+    assert!(
+        text.contains("'=HYPERLINK"),
+        "a formula-like name is made inert: {text}"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let total = reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r.get(0) == Some("Итого"))
+        .unwrap();
+    assert_eq!(total.get(8), Some("30000,00"));
+}
+
+#[test]
+fn cli_refuses_a_bad_file_with_line_numbered_messages_and_exit_status_1() {
+    let t = TempDb::new();
+    let bad = t.file(
+        "partners.csv",
+        &format!("inn,name\n{ALFA},ООО «Альфа»\n12345,ООО «Ошибка»\n"),
+    );
+    let o = run(&t, &["import", "partners", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("partners.csv:3: inn: в ИНН 5 цифр"), "{err}");
+    assert!(err.contains("Ничего не записано"), "{err}");
+    let partners = partner_desk::store::Store::open(&t.path)
+        .unwrap()
+        .read()
+        .counts()
+        .unwrap()
+        .partners;
+    assert_eq!(partners, 0);
+}
+
+#[test]
+fn cli_errors_are_one_clear_sentence_and_never_a_panic() {
+    let t = TempDb::new();
+    let o = run(
+        &t,
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            "x.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("партнёра с ИНН 7707083893 нет"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &t,
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            "x.pdf",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains(".json или .csv"), "{}", stderr(&o));
+    let o = run(&t, &["import", "partners", "/nonexistent/file.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!stderr(&o).contains("panicked"));
+    let o = run(&t, &["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    let junk = t.file("junk.sqlite3", "this is not a database at all, not even close......................................................");
+    let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .args(["--db", junk.to_str().unwrap(), "demo"])
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is not a Partner Desk database"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn cli_demo_fills_an_empty_database_once() {
+    let t = TempDb::new();
+    let o = run(&t, &["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let counts = partner_desk::store::Store::open(&t.path)
+        .unwrap()
+        .read()
+        .counts()
+        .unwrap();
+    assert!(
+        counts.partners >= 10 && counts.sales >= 100 && counts.returns >= 1,
+        "{counts:?}"
+    );
+    let o = run(&t, &["demo"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn cli_uses_the_database_named_by_the_environment() {
+    let t = TempDb::new();
+    let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .arg("demo")
+        .env("PARTNER_DESK_DB", &t.path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(t.path.exists());
+}

@@ -1,0 +1,301 @@
+//! CSV imports: every format variant, and all-or-nothing on any bad row.
+
+use partner_desk::domain::lang::Lang;
+use partner_desk::domain::{LicenseKind, Status};
+use partner_desk::import::{ImportError, ImportKind, Problem, import_bytes};
+use partner_desk::store::Store;
+
+use crate::util::*;
+
+fn import(
+    s: &mut Store,
+    kind: ImportKind,
+    text: &str,
+) -> Result<partner_desk::import::Summary, ImportError> {
+    import_bytes(s, kind, text.as_bytes())
+}
+
+fn row_errors(e: ImportError) -> Vec<(u64, String, Problem)> {
+    match e {
+        ImportError::Rows(rows) => rows
+            .into_iter()
+            .map(|r| (r.line, r.column, r.problem))
+            .collect(),
+        other => panic!("expected row errors, got {other:?}"),
+    }
+}
+
+fn partners(s: &mut Store) {
+    import(s, ImportKind::Partners, &format!(
+        "inn,name,status,status_since,one_c_partner\n{ALFA},ООО «Альфа»,dealer,2024-01-01,yes\n{BETA},ООО «Бета»,агент,01.01.2024,\n"
+    ))
+    .unwrap();
+}
+
+#[test]
+fn partners_are_read_with_semicolons_bom_russian_statuses_and_columns_in_any_order() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let text = format!(
+        "\u{feff}status_since;Name;INN;status;one_c_partner\n01.02.2024;\"ООО \"\"Альфа\"\"; филиал\";{ALFA};Интегратор;да\n;ИП Смирнов;{SMIRNOV};;\n"
+    );
+    let summary = import(&mut s, ImportKind::Partners, &text).unwrap();
+    assert_eq!((summary.partners_added, summary.status_changes), (2, 1));
+    let db = s.read();
+    let id = db.partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let facts = db.partner_facts(id).unwrap();
+    assert_eq!(facts.name, "ООО \"Альфа\"; филиал");
+    assert!(facts.one_c_partner);
+    assert_eq!(
+        facts.history.in_force_on(d("2024-02-01")),
+        Some(Status::Integrator)
+    );
+    let smirnov = db
+        .partner_facts(db.partner_by_inn(&inn(SMIRNOV)).unwrap().unwrap())
+        .unwrap();
+    assert!(!smirnov.one_c_partner);
+    assert_eq!(smirnov.history.in_force_on(d("2030-01-01")), None);
+}
+
+#[test]
+fn a_known_partner_is_updated_and_gets_status_changes_not_yet_in_its_history() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    let text = format!(
+        "inn,name,status,status_since\n{ALFA},ООО «Альфа-Про»,integrator,2025-03-01\n{ALFA},ООО «Альфа-Про»,dealer,2024-01-01\n"
+    );
+    let summary = import(&mut s, ImportKind::Partners, &text).unwrap();
+    assert_eq!(
+        (
+            summary.partners_added,
+            summary.partners_updated,
+            summary.status_changes
+        ),
+        (0, 1, 1)
+    );
+    let db = s.read();
+    let facts = db
+        .partner_facts(db.partner_by_inn(&inn(ALFA)).unwrap().unwrap())
+        .unwrap();
+    assert_eq!(facts.name, "ООО «Альфа-Про»");
+    assert!(
+        facts.one_c_partner,
+        "an absent one_c_partner column keeps the flag"
+    );
+    assert_eq!(facts.history.changes().len(), 2);
+}
+
+#[test]
+fn a_file_with_one_bad_row_writes_nothing_and_names_every_problem() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let text = format!(
+        "inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n7707083894,ООО «Опечатка»,,\n{BETA},ООО «Бета»,partner,31.02.2024\n{SMIRNOV},,dealer,\n"
+    );
+    let errors = row_errors(import(&mut s, ImportKind::Partners, &text).unwrap_err());
+    let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(
+        located,
+        [
+            (3, "inn"),
+            (4, "status"),
+            (4, "status_since"),
+            (5, "name"),
+            (5, "status_since")
+        ]
+    );
+    assert_eq!(s.read().counts().unwrap().partners, 0);
+}
+
+#[test]
+fn pins_are_applied_in_date_order_and_a_conflict_writes_nothing() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    // Out of date order in the file; the extension comes after the pin it extends.
+    let ok = format!(
+        "date,client_inn,partner_inn,action,client_name,note\n2025-02-20,{C1},{ALFA},extend,,согласовано\n2025-01-01,{C1},{ALFA},,АО «Клиент»,\n2025-01-02,{C2},{BETA},pin,,\n2025-03-01,{C2},{BETA},release,,\n"
+    );
+    let summary = import(&mut s, ImportKind::Pins, &ok).unwrap();
+    assert_eq!(
+        (
+            summary.pins_added,
+            summary.pins_extended,
+            summary.pins_released
+        ),
+        (2, 1, 1)
+    );
+    let pins = s.read().pins_of_client(&inn(C1)).unwrap();
+    assert_eq!(pins[0].ends_on, d("2025-07-01"));
+
+    let conflict =
+        format!("date;client_inn;partner_inn\n2025-03-01;{C3};{BETA}\n2025-03-05;{C1};{BETA}\n");
+    let errors = row_errors(import(&mut s, ImportKind::Pins, &conflict).unwrap_err());
+    assert_eq!(errors.len(), 1);
+    assert_eq!((errors[0].0, errors[0].1.as_str()), (3, "client_inn"));
+    let text = partner_desk::domain::Localized::text(&errors[0].2, Lang::Ru);
+    assert_eq!(
+        text,
+        format!("Клиент {C1} закреплён за ООО «Альфа» ({ALFA}) по 30.06.2025")
+    );
+    assert!(
+        s.read().pins_of_client(&inn(C3)).unwrap().is_empty(),
+        "the good row was not kept"
+    );
+}
+
+#[test]
+fn sales_are_read_with_every_amount_date_and_flag_form() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    import(
+        &mut s,
+        ImportKind::Pins,
+        &format!("date,client_inn,partner_inn\n2025-01-01,{C1},{ALFA}\n"),
+    )
+    .unwrap();
+    let text = format!(
+        "date;partner_inn;client_inn;kind;amount;doc;self_referred;connected_by_partner;used_in_work;client_name\n\
+         10.01.2025;{ALFA};{C1};saas;\"1 234,56\";D-1;нет;ДА;1;АО «Клиент»\n\
+         2025-01-11;{ALFA};{C1};onprem_user;1\u{a0}000.5;;false;;;\n\
+         2025-01-12;{ALFA};{C2};its;100;D-3;;;;\n"
+    );
+    let summary = import(&mut s, ImportKind::Sales, &text).unwrap();
+    assert_eq!(summary.sales, 3);
+    assert_eq!(summary.amount, rub("2335,06"));
+    let sale = s.read().sale_by_doc("D-1").unwrap().unwrap();
+    assert_eq!(sale.entry.amount, rub("1234,56"));
+    assert_eq!(sale.entry.kind, LicenseKind::Saas);
+    assert!(sale.entry.role.connected_by_partner && !sale.entry.role.self_referred);
+}
+
+#[test]
+fn sales_without_a_pin_unknown_partners_and_taken_documents_write_nothing() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    let text = format!(
+        "date,partner_inn,client_inn,kind,amount,doc\n\
+         2025-01-10,{ALFA},{C2},its,100,D-1\n\
+         2025-01-10,{ALFA},{C1},saas,100,D-2\n\
+         2025-01-10,{SMIRNOV},{C1},its,100,D-3\n\
+         2025-01-10,{ALFA},{C2},its,100,D-1\n\
+         2025-01-10,{ALFA},{C2},cloud,1e5,D-5\n\
+         2025-01-10,{ALFA},{C2},its,\"0,005\",D-6\n"
+    );
+    let errors = row_errors(import(&mut s, ImportKind::Sales, &text).unwrap_err());
+    let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    // Cell problems are found first, across the whole file; then the rules, row by row.
+    assert_eq!(located, [(6, "kind"), (6, "amount"), (7, "amount")]);
+    let text = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    let errors = row_errors(import(&mut s, ImportKind::Sales, &text).unwrap_err());
+    let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(located, [(3, "client_inn"), (4, "partner_inn"), (5, "doc")]);
+    assert_eq!(s.read().counts().unwrap().sales, 0);
+}
+
+#[test]
+fn returns_point_at_sales_by_document() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    import(
+        &mut s,
+        ImportKind::Sales,
+        &format!(
+            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-10,{ALFA},{C2},its,1000,D-1\n"
+        ),
+    )
+    .unwrap();
+    let summary = import(
+        &mut s,
+        ImportKind::Returns,
+        "date,sale_doc,amount\n2025-02-01,D-1,400\n",
+    )
+    .unwrap();
+    assert_eq!(summary.returns, 1);
+    let errors = row_errors(
+        import(
+            &mut s,
+            ImportKind::Returns,
+            "date,sale_doc,amount\n2025-02-02,D-1,600\n2025-02-02,D-1,0,01\n2025-02-03,D-9,1\n",
+        )
+        .unwrap_err(),
+    );
+    assert!(!errors.is_empty());
+    let errors = row_errors(
+        import(
+            &mut s,
+            ImportKind::Returns,
+            "date,sale_doc,amount\n2025-02-02,D-1,600\n2025-02-02,D-1,\"0,01\"\n2025-02-03,D-9,1\n",
+        )
+        .unwrap_err(),
+    );
+    let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(located, [(3, "amount"), (4, "sale_doc")]);
+    assert_eq!(s.read().counts().unwrap().returns, 1);
+}
+
+#[test]
+fn malformed_files_are_refused_with_a_reason() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    assert!(matches!(
+        import(&mut s, ImportKind::Partners, ""),
+        Err(ImportError::Empty)
+    ));
+    assert!(matches!(
+        import(&mut s, ImportKind::Partners, "name,status\nX,dealer\n"),
+        Err(ImportError::MissingColumns { names }) if names == ["inn"]
+    ));
+    assert!(matches!(
+        import(&mut s, ImportKind::Partners, "inn,name,inn\n"),
+        Err(ImportError::DuplicateColumn { .. })
+    ));
+    assert!(matches!(
+        import_bytes(&mut s, ImportKind::Partners, b"inn,name\n\xff\xfe,x\n"),
+        Err(ImportError::NotUtf8 { .. })
+    ));
+    let errors = row_errors(
+        import(
+            &mut s,
+            ImportKind::Partners,
+            &format!("inn,name\n{ALFA},A,extra\n"),
+        )
+        .unwrap_err(),
+    );
+    assert!(matches!(
+        errors[0].2,
+        Problem::FieldCount {
+            found: 3,
+            expected: 2
+        }
+    ));
+    // A header-only file imports nothing and succeeds.
+    assert_eq!(
+        import(&mut s, ImportKind::Partners, "inn,name\n")
+            .unwrap()
+            .rows,
+        0
+    );
+}
+
+#[test]
+fn the_error_report_is_file_line_column_problem() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let err = import(&mut s, ImportKind::Partners, "inn,name\n770708389,X\n").unwrap_err();
+    let report = err.report("partners.csv", Lang::En);
+    assert!(
+        report.starts_with("partners.csv:2: inn: the INN has 9 digits"),
+        "{report}"
+    );
+    let report = err.report("partners.csv", Lang::Ru);
+    assert!(
+        report.starts_with("partners.csv:2: inn: в ИНН 9 цифр"),
+        "{report}"
+    );
+    assert!(report.ends_with("Ничего не записано: исправьте строки и повторите импорт."));
+}

@@ -1,0 +1,356 @@
+//! The regulation's rules as the store applies them to recorded data.
+
+use partner_desk::domain::lang::{Lang, Localized};
+use partner_desk::domain::{LicenseKind, Money, Status, ZeroReason};
+use partner_desk::store::{PinEventKind, PinOutcome, RuleError, Store, StoreError};
+
+use crate::util::*;
+
+fn rule(e: StoreError) -> RuleError {
+    match e {
+        StoreError::Rule(r) => r,
+        other => panic!("expected a rule error, got {other:?}"),
+    }
+}
+
+#[test]
+fn pin_conflict_is_refused_naming_the_holder_and_the_refusal_is_recorded() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let b = partner(&mut s, BETA, "ООО «Бета»", false, None);
+    let first = s
+        .write(|db| db.request_pin(&inn(C1), "АО Клиент", a, d("2025-01-15"), ""))
+        .unwrap();
+    assert!(matches!(first, PinOutcome::Pinned { .. }));
+    let second = s
+        .write(|db| db.request_pin(&inn(C1), "", b, d("2025-03-01"), ""))
+        .unwrap();
+    match second {
+        PinOutcome::Refused {
+            holder,
+            holder_label,
+            last_day,
+        } => {
+            assert_eq!(holder, a);
+            assert_eq!(holder_label, "ООО «Альфа» (7707083893)");
+            assert_eq!(last_day, d("2025-04-14"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let events = s.read().pin_events(&inn(C1)).unwrap();
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [PinEventKind::Pinned, PinEventKind::Refused]);
+    assert_eq!(events[1].holder, Some(a));
+    assert_eq!(s.read().client_name(&inn(C1)).unwrap(), "АО Клиент");
+}
+
+#[test]
+fn pin_extension_and_release_are_kept_in_history() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    let PinOutcome::Pinned { pin_id, ends_on } = s
+        .write(|db| db.request_pin(&inn(C1), "", a, d("2024-11-30"), ""))
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(ends_on, d("2025-02-28"));
+    let extended = s
+        .write(|db| db.extend_pin(pin_id, d("2025-02-20"), "Иванов", "по согласованию"))
+        .unwrap();
+    assert_eq!(extended, d("2025-05-28"));
+    s.write(|db| db.release_pin(pin_id, d("2025-04-01"), "клиент ушёл"))
+        .unwrap();
+    let pins = s.read().pins_of_client(&inn(C1)).unwrap();
+    assert_eq!(pins[0].ends_on, d("2025-04-01"));
+    assert_eq!(pins[0].released_on, Some(d("2025-04-01")));
+    let events = s.read().pin_events(&inn(C1)).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        [
+            PinEventKind::Pinned,
+            PinEventKind::Extended,
+            PinEventKind::Released
+        ]
+    );
+    assert_eq!(events[1].agreed_by, "Иванов");
+    // Nothing is deleted: history and pins refuse it at the database itself.
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    assert!(raw.execute("DELETE FROM pin_events", []).is_err());
+    assert!(raw.execute("UPDATE pin_events SET note = 'x'", []).is_err());
+    assert!(raw.execute("DELETE FROM pins", []).is_err());
+    assert!(raw.execute("DELETE FROM status_changes", []).is_err());
+}
+
+#[test]
+fn shipment_rule_refuses_a_corporate_sale_without_a_pin_and_says_which_pin_ended() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-15"), ""))
+        .unwrap();
+    // The last day in force is accepted; the day after is refused naming the end.
+    s.write(|db| db.record_sale(&sale(a, "2025-04-14", C1, LicenseKind::Saas, "100")))
+        .unwrap();
+    let err = rule(
+        s.write(|db| db.record_sale(&sale(a, "2025-04-15", C1, LicenseKind::Saas, "100")))
+            .unwrap_err(),
+    );
+    assert!(
+        err.text(Lang::Ru)
+            .contains("последний день действия — 14.04.2025"),
+        "{}",
+        err.text(Lang::Ru)
+    );
+    let err = rule(
+        s.write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::OnpremUser, "100")))
+            .unwrap_err(),
+    );
+    assert!(
+        err.text(Lang::Ru).contains("не закреплён"),
+        "{}",
+        err.text(Lang::Ru)
+    );
+    // ITS and developer services need no pin.
+    s.write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::Its, "100")))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::DevServices, "100")))
+        .unwrap();
+    assert_eq!(s.read().counts().unwrap().sales, 3);
+}
+
+#[test]
+fn status_change_with_a_past_date_changes_later_premiums_and_not_earlier_ones() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "1000")))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::Saas, "1000")))
+        .unwrap();
+    let before = s
+        .read()
+        .statement(a, d("2025-01-01"), d("2025-03-31"), d("2025-04-01"))
+        .unwrap();
+    assert_eq!(before.totals.overall.premium, rub("200"));
+    s.write(|db| db.add_status_change(a, d("2025-02-01"), Some(Status::Dealer), "повышение"))
+        .unwrap();
+    let after = s
+        .read()
+        .statement(a, d("2025-01-01"), d("2025-03-31"), d("2025-04-01"))
+        .unwrap();
+    assert_eq!(after.lines[0].premium, rub("100"));
+    assert_eq!(after.lines[1].premium, rub("250"));
+}
+
+#[test]
+fn rate_version_from_a_date_never_changes_premiums_of_earlier_sales() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::VideoCalls, "1000")))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000")))
+        .unwrap();
+    let mut table = s
+        .read()
+        .rate_book()
+        .unwrap()
+        .in_force_on(d("2025-01-01"))
+        .table
+        .clone();
+    table.set(
+        LicenseKind::VideoCalls,
+        Status::Dealer,
+        Some(partner_desk::domain::RatePct::whole(15)),
+    );
+    s.write(|db| db.add_rate_version(d("2025-02-01"), &table, "видеозвонки"))
+        .unwrap();
+    let st = s
+        .read()
+        .statement(a, d("2025-01-01"), d("2025-03-31"), d("2025-04-01"))
+        .unwrap();
+    assert_eq!(
+        (st.lines[0].premium, st.lines[0].reason),
+        (Money::ZERO, Some(ZeroReason::NoRate))
+    );
+    assert_eq!(st.lines[1].premium, rub("150"));
+    assert_eq!(st.rate_versions, ["default", "2025-02-01"]);
+    // A second version on the same date is refused; versions are never rewritten.
+    let err = rule(
+        s.write(|db| db.add_rate_version(d("2025-02-01"), &table, ""))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        err,
+        RuleError::RateVersionExists {
+            date: d("2025-02-01")
+        }
+    );
+}
+
+#[test]
+fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
+        .unwrap();
+    let id = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "120000")))
+        .unwrap();
+    s.write(|db| db.add_status_change(a, d("2025-02-01"), Some(Status::Integrator), ""))
+        .unwrap();
+    s.write(|db| db.record_return(id, d("2025-05-01"), rub("40000"), Some("R-1")))
+        .unwrap();
+    let err = rule(
+        s.write(|db| db.record_return(id, d("2025-05-02"), rub("80000,01"), None))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        err,
+        RuleError::ReturnTooLarge {
+            left: "80000.00".into()
+        }
+    );
+    let err = rule(
+        s.write(|db| db.record_return(id, d("2025-01-09"), rub("1"), None))
+            .unwrap_err(),
+    );
+    assert!(matches!(err, RuleError::ReturnBeforeSale { .. }));
+    let st = s
+        .read()
+        .statement(a, d("2025-04-01"), d("2025-06-30"), d("2025-07-01"))
+        .unwrap();
+    assert_eq!(st.lines.len(), 1);
+    assert_eq!(
+        (st.lines[0].amount, st.lines[0].premium),
+        (-rub("40000"), -rub("10000"))
+    );
+}
+
+#[test]
+fn documents_are_unique_across_sales_and_returns() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let mut first = sale(a, "2025-01-10", C1, LicenseKind::Its, "100");
+    first.doc = Some("D-1".into());
+    let id = s.write(|db| db.record_sale(&first)).unwrap();
+    let err = rule(s.write(|db| db.record_sale(&first)).unwrap_err());
+    assert_eq!(err, RuleError::DuplicateDoc { doc: "D-1".into() });
+    let err = rule(
+        s.write(|db| db.record_return(id, d("2025-01-11"), rub("1"), Some("D-1")))
+            .unwrap_err(),
+    );
+    assert_eq!(err, RuleError::DuplicateDoc { doc: "D-1".into() });
+}
+
+#[test]
+fn database_from_a_newer_version_is_refused_and_left_untouched() {
+    let t = TempDb::new();
+    drop(t.open());
+    {
+        let raw = rusqlite::Connection::open(&t.path).unwrap();
+        raw.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = std::fs::read(&t.path).unwrap();
+    let err = Store::open(&t.path).err().unwrap();
+    assert!(
+        matches!(err, StoreError::NewerSchema { found: 99, .. }),
+        "{err:?}"
+    );
+    assert!(err.text(Lang::Ru).contains("более новой версией"));
+    assert_eq!(std::fs::read(&t.path).unwrap(), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
+    let t = TempDb::new();
+    let bytes = b"inn;name\n7707083893;not a database\n".repeat(20);
+    std::fs::write(&t.path, &bytes).unwrap();
+    let err = Store::open(&t.path).err().unwrap();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    assert_eq!(std::fs::read(&t.path).unwrap(), bytes);
+}
+
+#[test]
+fn a_new_database_is_migrated_to_the_current_schema_with_the_regulation_rates() {
+    let t = TempDb::new();
+    let s = t.open();
+    drop(s);
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let s = t.open();
+    let book = s.read().rate_book().unwrap();
+    assert_eq!(book.versions().len(), 1);
+    assert_eq!(
+        book.versions()[0].table,
+        partner_desk::domain::RateTable::regulation_default()
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_half_written() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let result: Result<(), StoreError> = s.write(|db| {
+        db.add_partner(&inn(ALFA), "ООО «Альфа»", false)?;
+        db.add_partner(&inn(ALFA), "ООО «Альфа» снова", false)?;
+        Ok(())
+    });
+    assert!(matches!(
+        result,
+        Err(StoreError::Rule(RuleError::PartnerExists { .. }))
+    ));
+    assert_eq!(s.read().counts().unwrap().partners, 0);
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the store, imports, the command line and a worked example, each
+//! against a real SQLite file in a temporary folder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
+
+mod cli;
+mod import;
+mod store;
+mod util;
+mod worked_example;

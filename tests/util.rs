@@ -1,0 +1,88 @@
+//! Shared helpers: temporary databases, dates, money, the valid INNs the tests use.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use partner_desk::domain::{Inn, Money, PartnerId, RoleFacts, Status};
+use partner_desk::store::{NewSale, Store};
+
+pub const ALFA: &str = "7707083893";
+pub const BETA: &str = "7736207543";
+pub const SMIRNOV: &str = "500100732259";
+pub const C1: &str = "5027000014";
+pub const C2: &str = "7810000026";
+pub const C3: &str = "5406000032";
+
+pub fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn inn(s: &str) -> Inn {
+    Inn::parse(s).unwrap()
+}
+
+pub fn rub(s: &str) -> Money {
+    Money::parse_amount(s).unwrap()
+}
+
+/// A temporary folder that lives as long as the value.
+pub struct TempDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TempDb {
+    pub fn new() -> TempDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.sqlite3");
+        TempDb { dir, path }
+    }
+
+    pub fn open(&self) -> Store {
+        Store::open(&self.path).unwrap()
+    }
+
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+/// Adds a partner with a status from a date.
+pub fn partner(
+    store: &mut Store,
+    inn_text: &str,
+    name: &str,
+    one_c: bool,
+    status: Option<(&str, Status)>,
+) -> PartnerId {
+    store
+        .write(|db| {
+            let id = db.add_partner(&inn(inn_text), name, one_c)?;
+            if let Some((since, status)) = status {
+                db.add_status_change(id, d(since), Some(status), "")?;
+            }
+            Ok::<_, partner_desk::store::StoreError>(id)
+        })
+        .unwrap()
+}
+
+pub fn sale(
+    partner: PartnerId,
+    date: &str,
+    client: &str,
+    kind: partner_desk::domain::LicenseKind,
+    amount: &str,
+) -> NewSale {
+    NewSale {
+        doc: None,
+        date: d(date),
+        partner,
+        client_inn: inn(client),
+        client_name: String::new(),
+        kind,
+        amount: rub(amount),
+        role: RoleFacts::default(),
+    }
+}
