@@ -354,3 +354,149 @@ fn a_failed_write_leaves_nothing_half_written() {
     ));
     assert_eq!(s.read().counts().unwrap().partners, 0);
 }
+
+#[test]
+fn listed_premiums_follow_status_changes_rate_versions_and_the_1c_flag() {
+    use partner_desk::store::SalesQuery;
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
+        .unwrap();
+    let sold = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "1000")))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000")))
+        .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-02-11", C2, LicenseKind::Its, "1000")))
+        .unwrap();
+    s.write(|db| db.record_return(sold, d("2025-03-01"), rub("400"), None))
+        .unwrap();
+    let check = |s: &Store| {
+        let db = s.read();
+        let listed = db.sales_page(&SalesQuery::default(), 0, 100).unwrap();
+        let statement = db
+            .statement(a, d("2025-01-01"), d("2025-12-31"), d("2026-01-01"))
+            .unwrap();
+        let from_list: Vec<_> = listed
+            .iter()
+            .map(|r| (r.amount, r.premium, r.rate, r.reason))
+            .collect();
+        let from_statement: Vec<_> = statement
+            .lines
+            .iter()
+            .map(|l| (l.amount, l.premium, l.rate, l.reason))
+            .collect();
+        assert_eq!(from_list, from_statement);
+        let (n, amount, premium) = db.sales_totals(&SalesQuery::default()).unwrap();
+        assert_eq!(
+            (n, amount, premium),
+            (
+                4,
+                statement.totals.overall.amount,
+                statement.totals.overall.premium
+            )
+        );
+        premium
+    };
+    assert_eq!(check(&s), rub("60")); // 100 − 40 (return), video calls not set, ITS needs Integrator
+    s.write(|db| db.add_status_change(a, d("2025-01-05"), Some(Status::Dealer), ""))
+        .unwrap();
+    assert_eq!(check(&s), rub("150")); // 250 − 100
+    let mut table = s
+        .read()
+        .rate_book()
+        .unwrap()
+        .in_force_on(d("2025-01-01"))
+        .table
+        .clone();
+    table.set(
+        LicenseKind::VideoCalls,
+        Status::Dealer,
+        Some(partner_desk::domain::RatePct::whole(15)),
+    );
+    s.write(|db| db.add_rate_version(d("2025-02-01"), &table, ""))
+        .unwrap();
+    assert_eq!(check(&s), rub("300"));
+    s.write(|db| db.update_partner(a, "ООО «Альфа»", true))
+        .unwrap();
+    assert_eq!(check(&s), rub("800")); // ITS on Integrator terms: + 500
+}
+
+#[test]
+fn sales_list_filters_search_sorts_and_pages() {
+    use partner_desk::store::{SalesQuery, SalesSort};
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let b = partner(
+        &mut s,
+        BETA,
+        "ООО «Бета»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    for (i, day) in ["2025-01-10", "2025-02-10", "2025-03-10"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut x = sale(
+            a,
+            day,
+            C1,
+            LicenseKind::DevServices,
+            &format!("{}", (i + 1) * 100),
+        );
+        x.client_name = "АО «Ромашка»".into();
+        s.write(|db| db.record_sale(&x)).unwrap();
+    }
+    s.write(|db| db.record_sale(&sale(b, "2025-02-15", C2, LicenseKind::Its, "50")))
+        .unwrap();
+    let db = s.read();
+    let q = |f: &dyn Fn(&mut SalesQuery)| {
+        let mut q = SalesQuery::default();
+        f(&mut q);
+        db.sales_page(&q, 0, 10).unwrap()
+    };
+    assert_eq!(q(&|q| q.partner = Some(b)).len(), 1);
+    assert_eq!(q(&|q| q.from = Some(d("2025-02-10"))).len(), 3);
+    assert_eq!(q(&|q| q.to = Some(d("2025-02-10"))).len(), 2);
+    assert_eq!(q(&|q| q.kind = Some(LicenseKind::Its)).len(), 1);
+    assert_eq!(
+        q(&|q| q.text = "ромаш".into()).len(),
+        3,
+        "search ignores Cyrillic case"
+    );
+    assert_eq!(
+        q(&|q| q.text = "бета".into()).len(),
+        1,
+        "search finds partner names"
+    );
+    assert_eq!(
+        q(&|q| q.text = C2[..4].into()).len(),
+        1,
+        "search finds an INN by its start"
+    );
+    let by_amount = q(&|q| {
+        q.sort = SalesSort::Amount;
+        q.descending = true;
+    });
+    assert_eq!(by_amount[0].amount, rub("300"));
+    let page = db.sales_page(&SalesQuery::default(), 1, 2).unwrap();
+    assert_eq!(
+        page.iter().map(|r| r.date).collect::<Vec<_>>(),
+        [d("2025-02-10"), d("2025-02-15")]
+    );
+}

@@ -172,6 +172,15 @@ fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
         ]
     );
     assert_eq!(lines[1]["client_name"], "ООО «Второй»");
+    // ITS of a 1C partner is figured on Integrator terms while the status in force is Dealer.
+    assert_eq!(
+        (&lines[1]["terms"], &lines[1]["one_c_terms"]),
+        (&json!("integrator"), &json!(true))
+    );
+    assert_eq!(
+        (&lines[0]["terms"], &lines[0]["one_c_terms"]),
+        (&json!("dealer"), &json!(false))
+    );
     assert_eq!(lines[7]["return_of"], "A-1");
     assert_eq!(lines[0]["return_of"], serde_json::Value::Null);
     assert_eq!(

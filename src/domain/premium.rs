@@ -131,17 +131,20 @@ impl Premium {
             reason: Some(reason),
         }
     }
+}
 
-    /// The premium of returning `returned` of the sale this premium belongs to: the
-    /// negative of the same rate applied to the returned amount (REGULATION §4.1).
-    pub fn of_return(&self, returned: Money) -> Premium {
-        Premium {
-            premium: match self.rate {
-                Some(rate) => -rate.of(returned),
-                None => Money::ZERO,
-            },
-            ..*self
+/// The terms a premium was figured on, in words: `Дилер`, `Интегратор (партнёр 1С)`,
+/// `нет статуса`.
+pub fn terms_name(terms: Option<Status>, one_c_terms: bool, lang: Lang) -> String {
+    match (terms, one_c_terms) {
+        (Some(status), true) => {
+            format!(
+                "{} ({})",
+                status.name(lang),
+                lang.pick("партнёр 1С", "1C partner")
+            )
         }
+        (terms, _) => super::status::status_name(terms, lang).to_owned(),
     }
 }
 
@@ -192,17 +195,7 @@ pub fn premium_of(input: &PremiumInput<'_>) -> Premium {
 /// The live line that explains a premium in words:
 /// `Дилер · Корпоративные тарифы SaaS · 25 % × 120 000,00 ₽ = 30 000,00 ₽`.
 pub fn explain(premium: &Premium, kind: LicenseKind, amount: Money, lang: Lang) -> String {
-    let terms = match (premium.terms, premium.one_c_terms) {
-        (Some(status), true) => {
-            format!(
-                "{} ({})",
-                status.name(lang),
-                lang.pick("партнёр 1С", "1C partner")
-            )
-        }
-        (Some(status), false) => status.name(lang).to_owned(),
-        (None, _) => super::status::status_name(None, lang).to_owned(),
-    };
+    let terms = terms_name(premium.terms, premium.one_c_terms, lang);
     match (premium.rate, premium.reason) {
         (Some(rate), _) => format!(
             "{terms} · {} · {}\u{a0}% × {} = {}",
@@ -393,26 +386,6 @@ mod tests {
             &table,
         ));
         assert_eq!(p.premium, Money::from_kopecks(1_250_000));
-    }
-
-    #[test]
-    fn return_premium_is_the_negative_of_the_original_rate_on_the_returned_amount() {
-        let table = RateTable::regulation_default();
-        let sale = premium_of(&input(LicenseKind::Saas, Some(Status::Dealer), &table));
-        let ret = sale.of_return(Money::from_kopecks(4_000_001));
-        // 40 000,01 × 25 % = 10 000,0025 → 10 000,00
-        assert_eq!(ret.premium, -Money::from_kopecks(1_000_000));
-        assert_eq!(ret.rate, Some(RatePct::whole(25)));
-        let zero = premium_of(&input(
-            LicenseKind::VideoCalls,
-            Some(Status::Dealer),
-            &table,
-        ));
-        let ret = zero.of_return(rub(10));
-        assert_eq!(
-            (ret.premium, ret.reason),
-            (Money::ZERO, Some(ZeroReason::NoRate))
-        );
     }
 
     #[test]

@@ -115,6 +115,10 @@ pub struct Line {
     /// Negative for a return.
     pub amount: Money,
     pub status: Option<Status>,
+    /// The status whose rates were applied (Integrator for ITS of a 1C partner).
+    pub terms: Option<Status>,
+    /// True when Integrator terms came from the 1C-partner flag.
+    pub one_c_terms: bool,
     pub rate: Option<RatePct>,
     pub premium: Money,
     pub reason: Option<ZeroReason>,
@@ -204,6 +208,8 @@ pub fn build_statement(
                 kind: entry.kind,
                 amount: sign_amount,
                 status: figured.status,
+                terms: figured.premium.terms,
+                one_c_terms: figured.premium.one_c_terms,
                 rate: figured.premium.rate,
                 premium: figured.premium.premium,
                 reason: figured.premium.reason,

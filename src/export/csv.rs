@@ -3,6 +3,7 @@
 //! formula.
 
 use crate::domain::lang::Lang;
+use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Statement, show_date};
 
@@ -72,7 +73,7 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
             t("Клиент", "Client"),
             t("Вид лицензии", "License kind"),
             t("Сумма, ₽", "Amount, ₽"),
-            t("Статус", "Status"),
+            t("Условия (статус)", "Terms (status)"),
             t("Ставка, %", "Rate, %"),
             t("Премия, ₽", "Premium, ₽"),
             t("Причина нулевой премии", "Why the premium is zero"),
@@ -89,7 +90,7 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
             inert(&l.client_name),
             l.kind.name(lang).into(),
             number(l.amount),
-            status_name(l.status, lang).into(),
+            terms_name(l.terms, l.one_c_terms, lang),
             l.rate.map(|r| r.display(Lang::Ru)).unwrap_or_default(),
             number(l.premium),
             l.reason

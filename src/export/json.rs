@@ -23,6 +23,8 @@ pub fn statement_value(s: &Statement) -> Value {
                 "kind": l.kind.code(),
                 "amount": l.amount.plain(),
                 "status": l.status.map(|st| st.code()),
+                "terms": l.terms.map(|st| st.code()),
+                "one_c_terms": l.one_c_terms,
                 "rate": l.rate.map(|r| r.to_string()),
                 "premium": l.premium.plain(),
                 "reason": l.reason.map(|r| r.code()),

@@ -505,7 +505,7 @@ fn import_partners(store: &mut Store, table: &Table) -> Result<Summary, ImportEr
             };
             if let Some((status, since)) = p.status {
                 let history = db.partner_facts(id)?.history;
-                if !history.changes().iter().any(|c| c.effective_from == since) {
+                if !history.contains(since, Some(status)) {
                     db.add_status_change(id, since, Some(status), "")?;
                     summary.status_changes += 1;
                 }
@@ -528,6 +528,7 @@ struct PinLine {
     partner: Inn,
     action: PinAction,
     client_name: String,
+    agreed_by: String,
     note: String,
 }
 
@@ -549,6 +550,7 @@ fn import_pins(store: &mut Store, table: &Table) -> Result<Summary, ImportError>
             partner: partner?,
             action: action?.unwrap_or(PinAction::Pin),
             client_name: c.text("client_name").to_owned(),
+            agreed_by: c.text("agreed_by").to_owned(),
             note: c.text("note").to_owned(),
         })
     })?;
@@ -592,7 +594,7 @@ fn import_pins(store: &mut Store, table: &Table) -> Result<Summary, ImportError>
                 date: p.date,
             })?;
         if p.action == PinAction::Extend {
-            db.extend_pin(pin.id, p.date, "", &p.note)?;
+            db.extend_pin(pin.id, p.date, &p.agreed_by, &p.note)?;
             summary.pins_extended += 1;
         } else {
             db.release_pin(pin.id, p.date, &p.note)?;

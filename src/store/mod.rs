@@ -18,7 +18,7 @@ use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
 
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
-pub use sales::{NewSale, SaleRow};
+pub use sales::{NewSale, SaleListRow, SaleRow, SalesQuery, SalesSort};
 pub use schema::SCHEMA_VERSION;
 
 /// The database: one SQLite file (or memory, in tests).
@@ -299,6 +299,14 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Case-insensitive search that knows Cyrillic (SQLite's own lower() is ASCII only).
+        conn.create_scalar_function(
+            "casefold",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
+        )?;
         let mut store = Store { conn, path };
         schema::migrate(&mut store.conn, found)?;
         Ok(store)

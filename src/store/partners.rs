@@ -69,9 +69,13 @@ impl Db<'_> {
         if name.is_empty() {
             return Err(RuleError::EmptyName.into());
         }
+        let flag_changed = self.partner_facts(id)?.one_c_partner != one_c_partner;
         self.conn
             .prepare_cached("UPDATE partners SET name = ?2, one_c_partner = ?3 WHERE id = ?1")?
             .execute((id.0, name, one_c_partner))?;
+        if flag_changed {
+            self.refigure(Some(id), None)?;
+        }
         Ok(())
     }
 
@@ -222,6 +226,7 @@ impl Db<'_> {
                 note.trim(),
                 now_stamp(),
             ))?;
+        self.refigure(Some(id), Some(effective_from))?;
         Ok(())
     }
 

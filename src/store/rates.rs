@@ -93,6 +93,8 @@ impl Db<'_> {
             "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (?1, ?2, ?3)",
             (effective_from, note.trim(), now_stamp()),
         )?;
-        insert_cells(self.conn, self.conn.last_insert_rowid(), table)
+        insert_cells(self.conn, self.conn.last_insert_rowid(), table)?;
+        self.refigure(None, Some(effective_from))?;
+        Ok(())
     }
 }

@@ -6,9 +6,12 @@ use rusqlite::OptionalExtension;
 
 use super::{Db, RuleError, StoreError, money, now_stamp, parse_inn};
 use crate::domain::pin::check_shipment;
-use crate::domain::statement::{ReturnOf, build_statement};
+use std::collections::HashMap;
+
+use crate::domain::statement::{Figured, ReturnOf, build_statement, figure};
 use crate::domain::{
-    Entry, Inn, LicenseKind, Money, PartnerId, RoleFacts, SaleId, ShipmentRefusal, Statement,
+    Entry, Inn, LicenseKind, Money, PartnerFacts, PartnerId, RateBook, RatePct, RoleFacts, SaleId,
+    ShipmentRefusal, Statement, Status, ZeroReason,
 };
 
 /// A sale to record.
@@ -151,11 +154,26 @@ impl Db<'_> {
         }
         self.check_shipment(&sale.client_inn, sale.partner, sale.kind, sale.date)?;
         self.upsert_client(&sale.client_inn, &sale.client_name)?;
+        let figured = figure(
+            &self.partner_facts(sale.partner)?,
+            &self.rate_book()?,
+            &Entry {
+                id: 0,
+                doc: None,
+                date: sale.date,
+                client_inn: sale.client_inn.clone(),
+                client_name: String::new(),
+                kind: sale.kind,
+                amount: sale.amount,
+                role: sale.role,
+                return_of: None,
+            },
+        );
         self.conn
             .prepare_cached(
                 "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                                    connected_by_partner, used_in_work, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                    connected_by_partner, used_in_work, recorded_at, premium_kop)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
             )?
             .execute((
                 doc,
@@ -169,7 +187,61 @@ impl Db<'_> {
                 sale.role.used_in_work,
                 now_stamp(),
             ))?;
-        Ok(SaleId(self.conn.last_insert_rowid()))
+        let id = self.conn.last_insert_rowid();
+        self.store_figures(id, &figured)?;
+        Ok(SaleId(id))
+    }
+
+    /// Writes the figures of a sale or return, as `domain::statement::figure` made them.
+    fn store_figures(&self, id: i64, f: &Figured) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE sales SET premium_kop = ?2, rate_pct = ?3, reason = ?4, status = ?5, one_c_terms = ?6
+                 WHERE id = ?1",
+            )?
+            .execute((
+                id,
+                f.premium.premium.kopecks(),
+                f.premium.rate.map(|r| r.to_string()),
+                f.premium.reason.map(ZeroReason::code),
+                f.status.map(Status::code),
+                f.premium.one_c_terms,
+            ))?;
+        Ok(())
+    }
+
+    /// Figures again every sale and return whose premium is decided on or after `from`
+    /// (all of them for `None`), of one partner or of all. Called by every write that
+    /// changes what premiums depend on. Returns how many entries were figured.
+    pub(super) fn refigure(
+        &self,
+        partner: Option<PartnerId>,
+        from: Option<NaiveDate>,
+    ) -> Result<usize, StoreError> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM}
+             WHERE (?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR coalesce(o.date, s.date) >= ?2)"
+        );
+        let rows: Vec<(Entry, i64)> = {
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map((partner.map(|p| p.0), from), entry_row)?;
+            rows.map(|row| {
+                let (raw, partner) = row?;
+                Ok((raw.into_entry()?, partner))
+            })
+            .collect::<Result<_, StoreError>>()?
+        };
+        let rates: RateBook = self.rate_book()?;
+        let mut facts: HashMap<i64, PartnerFacts> = HashMap::new();
+        for (entry, partner) in &rows {
+            if !facts.contains_key(partner) {
+                facts.insert(*partner, self.partner_facts(PartnerId(*partner))?);
+            }
+            if let Some(f) = facts.get(partner) {
+                self.store_figures(entry.id, &figure(f, &rates, entry))?;
+            }
+        }
+        Ok(rows.len())
     }
 
     /// The sale with this document number.
@@ -251,13 +323,31 @@ impl Db<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                                    connected_by_partner, used_in_work, return_of, recorded_at)
+                                    connected_by_partner, used_in_work, return_of, recorded_at, premium_kop)
                  SELECT ?2, ?3, partner_id, client_inn, kind, ?4, self_referred, connected_by_partner,
-                        used_in_work, id, ?5
+                        used_in_work, id, ?5, 0
                  FROM sales WHERE id = ?1",
             )?
             .execute((sale.0, doc, date, amount.kopecks(), now_stamp()))?;
-        Ok(SaleId(self.conn.last_insert_rowid()))
+        let id = self.conn.last_insert_rowid();
+        let entry = Entry {
+            id,
+            date,
+            amount,
+            return_of: Some(ReturnOf {
+                sale_id: sale.0,
+                sale_date: original.entry.date,
+                sale_doc: original.entry.doc.clone(),
+            }),
+            ..original.entry
+        };
+        let figured = figure(
+            &self.partner_facts(original.partner)?,
+            &self.rate_book()?,
+            &entry,
+        );
+        self.store_figures(id, &figured)?;
+        Ok(SaleId(id))
     }
 
     /// The partner's sales and returns dated in `[from, to]`, in date and entry order.
@@ -295,5 +385,185 @@ impl Db<'_> {
             to,
             generated_on,
         ))
+    }
+}
+
+/// The order of the sales list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SalesSort {
+    #[default]
+    Date,
+    Partner,
+    Client,
+    Kind,
+    Amount,
+    Premium,
+}
+
+/// Which sales and returns the list shows, in what order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SalesQuery {
+    pub partner: Option<PartnerId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub kind: Option<LicenseKind>,
+    /// Part of a client's INN or name, a document number, or a partner's name.
+    pub text: String,
+    pub sort: SalesSort,
+    pub descending: bool,
+}
+
+/// A sale or return as the sales list shows it, with its stored figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaleListRow {
+    pub id: SaleId,
+    pub date: NaiveDate,
+    pub doc: Option<String>,
+    pub partner: PartnerId,
+    pub partner_name: String,
+    pub client_inn: String,
+    pub client_name: String,
+    pub kind: LicenseKind,
+    /// Negative for a return.
+    pub amount: Money,
+    pub status: Option<Status>,
+    pub one_c_terms: bool,
+    pub rate: Option<RatePct>,
+    pub premium: Money,
+    pub reason: Option<ZeroReason>,
+    /// For a return: the original sale's document number, or `#id`.
+    pub return_of: Option<String>,
+}
+
+const LIST_FROM: &str =
+    "sales s JOIN clients c ON c.inn = s.client_inn JOIN partners p ON p.id = s.partner_id
+    LEFT JOIN sales o ON o.id = s.return_of";
+
+const LIST_WHERE: &str = "(?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR s.date >= ?2)
+    AND (?3 IS NULL OR s.date <= ?3) AND (?4 IS NULL OR s.kind = ?4)
+    AND (?5 = '' OR s.client_inn LIKE ?5 || '%' OR casefold(c.name) LIKE '%' || ?5 || '%'
+         OR casefold(coalesce(s.doc, '')) LIKE '%' || ?5 || '%' OR casefold(p.name) LIKE '%' || ?5 || '%')";
+
+type QueryParams = (
+    Option<i64>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<&'static str>,
+    String,
+);
+
+impl SalesQuery {
+    fn params(&self) -> QueryParams {
+        (
+            self.partner.map(|p| p.0),
+            self.from,
+            self.to,
+            self.kind.map(LicenseKind::code),
+            self.text.trim().to_lowercase(),
+        )
+    }
+
+    fn order(&self) -> String {
+        let column = match self.sort {
+            SalesSort::Date => "s.date",
+            SalesSort::Partner => "p.name",
+            SalesSort::Client => "c.name",
+            SalesSort::Kind => "s.kind",
+            SalesSort::Amount => {
+                "CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END"
+            }
+            SalesSort::Premium => "s.premium_kop",
+        };
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        format!("{column} {dir}, s.id {dir}")
+    }
+}
+
+fn parse_code<T>(
+    code: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, StoreError> {
+    code.map(|c| parse(&c).ok_or_else(|| StoreError::BadValue(c.clone())))
+        .transpose()
+}
+
+type ListRaw = (
+    (i64, NaiveDate, Option<String>, i64),
+    (String, String, String, String),
+    (i64, Option<String>, bool, Option<String>),
+    (i64, Option<String>, Option<String>),
+);
+
+impl Db<'_> {
+    /// How many sales and returns match, with the sums of their amounts and premiums.
+    pub fn sales_totals(&self, q: &SalesQuery) -> Result<(i64, Money, Money), StoreError> {
+        let sql = format!(
+            "SELECT count(*),
+                    coalesce(sum(CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END), 0),
+                    coalesce(sum(s.premium_kop), 0)
+             FROM {LIST_FROM} WHERE {LIST_WHERE}"
+        );
+        let (n, amount, premium): (i64, i64, i64) = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(q.params(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok((n, money(amount), money(premium)))
+    }
+
+    /// One page of the sales list.
+    pub fn sales_page(
+        &self,
+        q: &SalesQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<SaleListRow>, StoreError> {
+        let sql = format!(
+            "SELECT s.id, s.date, s.doc, s.partner_id, p.name, s.client_inn, c.name, s.kind,
+                    CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END,
+                    s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
+                    CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END
+             FROM {LIST_FROM} WHERE {LIST_WHERE} ORDER BY {} LIMIT ?6 OFFSET ?7",
+            q.order()
+        );
+        let (partner, from, to, kind, text) = q.params();
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            (partner, from, to, kind, text, limit as i64, offset as i64),
+            |r| {
+                Ok::<ListRaw, rusqlite::Error>((
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                    (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                    (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
+                    (r.get(12)?, r.get(13)?, r.get(14)?),
+                ))
+            },
+        )?;
+        rows.map(|row| {
+            let (
+                (id, date, doc, partner),
+                (partner_name, client_inn, client_name, kind),
+                (amount, status, one_c_terms, rate),
+                (premium, reason, return_of),
+            ) = row?;
+            Ok(SaleListRow {
+                id: SaleId(id),
+                date,
+                doc,
+                partner: PartnerId(partner),
+                partner_name,
+                client_inn,
+                client_name,
+                kind: LicenseKind::parse(&kind)
+                    .ok_or_else(|| StoreError::BadValue(kind.clone()))?,
+                amount: money(amount),
+                status: parse_code(status, Status::parse)?,
+                one_c_terms,
+                rate: parse_code(rate, |r| RatePct::parse(r).ok())?,
+                premium: money(premium),
+                reason: parse_code(reason, ZeroReason::parse)?,
+                return_of,
+            })
+        })
+        .collect()
     }
 }

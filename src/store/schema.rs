@@ -162,7 +162,14 @@ CREATE TABLE sales (
     connected_by_partner INTEGER NOT NULL CHECK (connected_by_partner IN (0, 1)),
     used_in_work         INTEGER NOT NULL CHECK (used_in_work IN (0, 1)),
     return_of            INTEGER REFERENCES sales (id),
-    recorded_at          TEXT NOT NULL
+    recorded_at          TEXT NOT NULL,
+    -- The figures of domain::statement::figure, kept current by the store whenever what they
+    -- depend on changes (status, 1C flag, rate versions), so lists and sums read them.
+    premium_kop          INTEGER NOT NULL,
+    rate_pct             TEXT,
+    reason               TEXT,
+    status               TEXT,
+    one_c_terms          INTEGER NOT NULL DEFAULT 0 CHECK (one_c_terms IN (0, 1))
 ) STRICT;
 CREATE INDEX sales_partner_date ON sales (partner_id, date);
 CREATE INDEX sales_date ON sales (date);
