@@ -164,10 +164,6 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
             println!("partner-desk {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
-        Command::Window => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
         _ => {}
     }
     let Some(path) = database_path(args.db.as_deref()) else {

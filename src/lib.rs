@@ -7,10 +7,14 @@
 //! - [`export`]: statements out as JSON and CSV.
 //! - [`demo`]: realistic demo data.
 //! - [`cli`]: the headless commands.
+//! - [`app`]: the window: the App and its Commands.
+//! - [`ui`]: the pages and widgets of the window.
 
+pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
 pub mod store;
+pub mod ui;

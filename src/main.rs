@@ -13,5 +13,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.command == cli::Command::Window {
+        let lang = cli::system_lang();
+        let Some(path) = cli::database_path(args.db.as_deref()) else {
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "Не найдена папка данных пользователя; укажите базу: --db FILE",
+                    "No user data folder found; name the database: --db FILE"
+                )
+            );
+            return ExitCode::FAILURE;
+        };
+        return match partner_desk::app::run_window(path) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     cli::run(&args, cli::system_lang())
 }

@@ -4,7 +4,9 @@
 use chrono::{Months, NaiveDate};
 
 use super::PartnerId;
+use super::inn::Inn;
 use super::kind::LicenseKind;
+use super::lang::Lang;
 
 /// A pin lasts this many calendar months, and an extension adds as many.
 pub const PIN_TERM_MONTHS: u32 = 3;
@@ -186,6 +188,47 @@ pub enum ShipmentRefusal {
         holder: PartnerId,
         last_day: NaiveDate,
     },
+}
+
+impl ShipmentRefusal {
+    /// The refusal in words, naming the client, the partner, and the pin that is missing or
+    /// ended. `holder` names the other partner when the client is pinned to one.
+    pub fn text(&self, client: &Inn, partner: &str, holder: Option<&str>, lang: Lang) -> String {
+        let day = |d: &NaiveDate| super::show_date(*d, lang);
+        let holder = holder.unwrap_or("?");
+        match (self, lang) {
+            (ShipmentRefusal::NeverPinned, Lang::Ru) => format!(
+                "клиент {client} не закреплён за {partner} в стоп-листе; сначала закрепите клиента"
+            ),
+            (ShipmentRefusal::NeverPinned, Lang::En) => format!(
+                "client {client} is not pinned to {partner} in the stop-list; pin the client first"
+            ),
+            (ShipmentRefusal::PinEnded { last_day }, Lang::Ru) => format!(
+                "закрепление клиента {client} за {partner} закончилось, последний день действия — {}; продлите его или закрепите клиента заново",
+                day(last_day)
+            ),
+            (ShipmentRefusal::PinEnded { last_day }, Lang::En) => format!(
+                "the pin of client {client} to {partner} has ended; its last day was {}; extend it or pin the client again",
+                day(last_day)
+            ),
+            (ShipmentRefusal::PinNotYet { pinned_on }, Lang::Ru) => format!(
+                "закрепление клиента {client} за {partner} действует только с {}",
+                day(pinned_on)
+            ),
+            (ShipmentRefusal::PinNotYet { pinned_on }, Lang::En) => format!(
+                "the pin of client {client} to {partner} is in force only from {}",
+                day(pinned_on)
+            ),
+            (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::Ru) => format!(
+                "клиент {client} закреплён за другим партнёром — {holder} — по {}",
+                day(last_day)
+            ),
+            (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::En) => format!(
+                "client {client} is pinned to another partner, {holder}, until {}",
+                day(last_day)
+            ),
+        }
+    }
 }
 
 /// The shipment rule: a corporate sale needs `partner`'s pin of the client in force on the

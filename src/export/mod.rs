@@ -98,3 +98,52 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     }
     result.map_err(fail)
 }
+
+/// A file name for a partner's statement that is safe on every OS:
+/// `<INN>_<partner>_<from>_<to>.<ext>`, with characters that some system forbids replaced.
+pub fn statement_file_name(
+    inn: &str,
+    partner: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: Format,
+) -> String {
+    let mut name: String = partner
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*' | '«' | '»' => '_',
+            c if c.is_control() => '_',
+            c if c.is_whitespace() => '_',
+            c => c,
+        })
+        .collect();
+    while name.contains("__") {
+        name = name.replace("__", "_");
+    }
+    let name: String = name
+        .trim_matches(|c| c == '_' || c == '.')
+        .chars()
+        .take(60)
+        .collect();
+    format!("{inn}_{name}_{from}_{to}.{}", format.extension())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_file_names_are_safe_on_every_os() {
+        let d = |s: &str| s.parse().unwrap();
+        assert_eq!(
+            statement_file_name(
+                "7707083893",
+                "ООО «Альфа/Бета»: \"Софт\"",
+                d("2025-01-01"),
+                d("2025-03-31"),
+                Format::Csv
+            ),
+            "7707083893_ООО_Альфа_Бета_Софт_2025-01-01_2025-03-31.csv"
+        );
+    }
+}

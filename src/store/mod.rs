@@ -80,7 +80,7 @@ pub enum RuleError {
     PinNotInForce { date: NaiveDate },
     #[error("no such pin")]
     UnknownPin,
-    #[error("the sale cannot be recorded: {}", shipment_text(client, partner, refusal, holder.as_deref(), Lang::En))]
+    #[error("the sale cannot be recorded: {}", refusal.text(client, partner, holder.as_deref(), Lang::En))]
     Shipment {
         client: Inn,
         partner: String,
@@ -144,7 +144,7 @@ impl Localized for RuleError {
                 holder,
             } => format!(
                 "продажу нельзя записать: {}",
-                shipment_text(client, partner, refusal, holder.as_deref(), Lang::Ru)
+                refusal.text(client, partner, holder.as_deref(), Lang::Ru)
             ),
             RuleError::DuplicateDoc { doc } => format!("номер документа {doc} уже занят"),
             RuleError::UnknownSale { doc } => format!("продажи с номером документа {doc} нет"),
@@ -164,50 +164,6 @@ impl Localized for RuleError {
             }
             RuleError::DateOutOfRange => "дата вне допустимого диапазона".into(),
         }
-    }
-}
-
-/// Why the shipment rule refuses a sale, naming the pin that is missing or ended.
-fn shipment_text(
-    client: &Inn,
-    partner: &str,
-    refusal: &ShipmentRefusal,
-    holder: Option<&str>,
-    lang: Lang,
-) -> String {
-    let day = |d: &NaiveDate| domain::show_date(*d, lang);
-    let holder = holder.unwrap_or("?");
-    match (refusal, lang) {
-        (ShipmentRefusal::NeverPinned, Lang::Ru) => format!(
-            "клиент {client} не закреплён за {partner} в стоп-листе; сначала закрепите клиента"
-        ),
-        (ShipmentRefusal::NeverPinned, Lang::En) => format!(
-            "client {client} is not pinned to {partner} in the stop-list; pin the client first"
-        ),
-        (ShipmentRefusal::PinEnded { last_day }, Lang::Ru) => format!(
-            "закрепление клиента {client} за {partner} закончилось, последний день действия — {}; продлите его или закрепите клиента заново",
-            day(last_day)
-        ),
-        (ShipmentRefusal::PinEnded { last_day }, Lang::En) => format!(
-            "the pin of client {client} to {partner} has ended; its last day was {}; extend it or pin the client again",
-            day(last_day)
-        ),
-        (ShipmentRefusal::PinNotYet { pinned_on }, Lang::Ru) => format!(
-            "закрепление клиента {client} за {partner} действует только с {}",
-            day(pinned_on)
-        ),
-        (ShipmentRefusal::PinNotYet { pinned_on }, Lang::En) => format!(
-            "the pin of client {client} to {partner} is in force only from {}",
-            day(pinned_on)
-        ),
-        (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::Ru) => format!(
-            "клиент {client} закреплён за другим партнёром — {holder} — по {}",
-            day(last_day)
-        ),
-        (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::En) => format!(
-            "client {client} is pinned to another partner, {holder}, until {}",
-            day(last_day)
-        ),
     }
 }
 

@@ -255,3 +255,37 @@ impl Db<'_> {
         Ok(())
     }
 }
+
+impl Db<'_> {
+    /// For every partner: clients pinned to it on `today`, and the sum of premiums of its
+    /// sales and returns dated in `[from, today]`.
+    pub fn partner_activity(
+        &self,
+        today: NaiveDate,
+        from: NaiveDate,
+    ) -> Result<std::collections::HashMap<PartnerId, (i64, crate::domain::Money)>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT partner_id, count(DISTINCT client_inn) FROM pins
+             WHERE pinned_on <= ?1 AND ends_on > ?1 GROUP BY partner_id",
+        )?;
+        for row in stmt.query_map([today], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            let (id, n) = row?;
+            out.entry(PartnerId(id))
+                .or_insert((0, crate::domain::Money::ZERO))
+                .0 = n;
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT partner_id, sum(premium_kop) FROM sales WHERE date BETWEEN ?1 AND ?2 GROUP BY partner_id",
+        )?;
+        for row in stmt.query_map((from, today), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (id, kop) = row?;
+            out.entry(PartnerId(id))
+                .or_insert((0, crate::domain::Money::ZERO))
+                .1 = crate::domain::Money::from_kopecks(kop);
+        }
+        Ok(out)
+    }
+}

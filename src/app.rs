@@ -1,0 +1,1258 @@
+//! The App: holds the store and the pages' state, runs every [`Command`] in one place,
+//! keeps a snapshot of the data the pages show, and reports what happened.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate};
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::status::EvidenceGap;
+use crate::domain::{Evidence, Inn, Money, PartnerId, RateBook, RateTable, SaleId, Status};
+use crate::export::{self, Format};
+use crate::import::{self, ImportKind};
+use crate::store::{
+    Counts, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store, StoreError,
+};
+use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
+use crate::ui::{self, Page};
+
+/// What the user asked for. Pages return these; only [`App::run`] acts on them.
+#[derive(Clone, Debug)]
+pub enum Command {
+    AddPartner {
+        inn: Inn,
+        name: String,
+        one_c_partner: bool,
+    },
+    UpdatePartner {
+        id: PartnerId,
+        name: String,
+        one_c_partner: bool,
+    },
+    AddStatusChange {
+        partner: PartnerId,
+        date: NaiveDate,
+        status: Option<Status>,
+        note: String,
+    },
+    SetEvidence {
+        partner: PartnerId,
+        evidence: Evidence,
+    },
+    RequestPin {
+        client: Inn,
+        client_name: String,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: String,
+    },
+    ExtendPin {
+        pin_id: i64,
+        date: NaiveDate,
+        agreed_by: String,
+        note: String,
+    },
+    ReleasePin {
+        pin_id: i64,
+        date: NaiveDate,
+        note: String,
+    },
+    RecordSale(NewSale),
+    RecordReturn {
+        sale: SaleId,
+        date: NaiveDate,
+        amount: Money,
+        doc: Option<String>,
+    },
+    AddRateVersion {
+        date: NaiveDate,
+        table: RateTable,
+        note: String,
+    },
+    /// Asks where to save, then writes the statement.
+    ExportStatement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Asks for a file, then imports it on a worker thread.
+    Import(ImportKind),
+    Backup,
+    FillDemo,
+    NewDatabase,
+    OpenDatabase,
+    Navigate(Page),
+}
+
+/// Where a chosen path goes.
+#[derive(Clone, Debug)]
+enum PathUse {
+    Statement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Import(ImportKind),
+    Backup,
+    NewDatabase,
+    OpenDatabase,
+}
+
+impl PathUse {
+    fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            PathUse::Statement { .. } => lang.pick("Сохранить ведомость", "Save statement"),
+            PathUse::Import(_) => lang.pick("Импорт из CSV", "Import from CSV"),
+            PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
+            PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
+            PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
+        }
+    }
+}
+
+/// A path typed in when no file dialog could be shown.
+struct PathPrompt {
+    purpose: PathUse,
+    text: String,
+}
+
+/// A long piece of work on a worker thread.
+struct Job {
+    title: String,
+    started: Instant,
+    rx: Receiver<Result<String, String>>,
+}
+
+/// A message that fades after a while.
+struct Toast {
+    text: String,
+    error: bool,
+    shown: Instant,
+}
+
+/// A command waiting for the user to confirm it.
+struct Confirm {
+    text: String,
+    command: Command,
+}
+
+/// A partner as the Partners page lists it.
+#[derive(Clone, Debug)]
+pub struct PartnerSummary {
+    pub id: PartnerId,
+    pub inn: Inn,
+    pub name: String,
+    pub one_c_partner: bool,
+    pub status: Option<Status>,
+    pub gaps: Vec<EvidenceGap>,
+    pub pinned_now: i64,
+    pub premium_year: Money,
+}
+
+/// A snapshot of what the pages show, reloaded after every change.
+#[derive(Default)]
+pub struct Data {
+    pub version: u64,
+    pub counts: Counts,
+    pub partners: Vec<PartnerRow>,
+    pub summaries: Vec<PartnerSummary>,
+    pub records: HashMap<PartnerId, PartnerRecord>,
+    pub pins: Vec<PinRow>,
+    pub rates: RateBook,
+}
+
+impl Data {
+    fn load(store: &Store, today: NaiveDate, version: u64) -> Result<Data, StoreError> {
+        let db = store.read();
+        let partners = db.partners()?;
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let activity = db.partner_activity(today, year_start)?;
+        let mut records = HashMap::new();
+        let mut summaries = Vec::with_capacity(partners.len());
+        for p in &partners {
+            let record = db.partner(p.id)?;
+            let status = record.facts.history.in_force_on(today);
+            let (pinned_now, premium_year) =
+                activity.get(&p.id).copied().unwrap_or((0, Money::ZERO));
+            summaries.push(PartnerSummary {
+                id: p.id,
+                inn: p.inn.clone(),
+                name: p.name.clone(),
+                one_c_partner: p.one_c_partner,
+                status,
+                gaps: record.evidence.gaps(status),
+                pinned_now,
+                premium_year,
+            });
+            records.insert(p.id, record);
+        }
+        Ok(Data {
+            version,
+            counts: db.counts()?,
+            partners,
+            summaries,
+            records,
+            pins: db.pin_rows()?,
+            rates: db.rate_book()?,
+        })
+    }
+
+    pub fn partner_name(&self, id: PartnerId) -> String {
+        self.partners
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// What the pages need to know besides the data.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub today: NaiveDate,
+    /// Ctrl+N was pressed: start a new record.
+    pub new_requested: bool,
+    /// Ctrl+F was pressed: focus the search box.
+    pub focus_search: bool,
+    /// Esc was pressed with no dialog open: cancel the form.
+    pub cancel_requested: bool,
+}
+
+/// How the app is started.
+pub struct Config {
+    pub db_path: PathBuf,
+    /// The interface language; the system's when None.
+    pub lang: Option<Lang>,
+    /// A fixed "today", for tests; the clock when None.
+    pub today: Option<NaiveDate>,
+    pub dialogs: Box<dyn FileDialogs>,
+}
+
+impl Config {
+    /// The usual start: system dialogs, system language, the clock.
+    pub fn new(db_path: PathBuf) -> Config {
+        Config {
+            db_path,
+            lang: None,
+            today: None,
+            dialogs: Box::new(SystemDialogs),
+        }
+    }
+}
+
+/// What is remembered between runs.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Settings {
+    lang: Option<Lang>,
+    dark: Option<bool>,
+    page: Page,
+}
+
+const SETTINGS_KEY: &str = "partner-desk-settings";
+
+/// The application.
+pub struct App {
+    store: Option<Store>,
+    db_path: PathBuf,
+    open_error: Option<String>,
+    lang: Lang,
+    dark: bool,
+    page: Page,
+    fixed_today: Option<NaiveDate>,
+    data: Data,
+    dialogs: Box<dyn FileDialogs>,
+    pub partners: ui::partners::PartnersPage,
+    pub pins: ui::pins::PinsPage,
+    pub sales: ui::sales::SalesPage,
+    pub statements: ui::statements::StatementsPage,
+    pub rates: ui::rates::RatesPage,
+    toasts: Vec<Toast>,
+    last_message: String,
+    confirm: Option<Confirm>,
+    prompt: Option<PathPrompt>,
+    job: Option<Job>,
+    show_help: bool,
+    show_about: bool,
+    /// The user chose to start with an empty database.
+    welcome_dismissed: bool,
+}
+
+/// Opens the window on the database at `db_path` and runs until it is closed.
+pub fn run_window(db_path: PathBuf) -> Result<(), String> {
+    let icon = egui::IconData {
+        rgba: include_bytes!("../assets/icon.rgba").to_vec(),
+        width: 64,
+        height: 64,
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Partner Desk")
+            .with_app_id("partner-desk")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0])
+            .with_icon(icon),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "partner-desk",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, Config::new(db_path))))),
+    )
+    .map_err(|e| e.to_string())
+}
+
+impl App {
+    /// Opens the database and builds the app; a database that cannot be opened is reported
+    /// in the window, with a way to open another.
+    pub fn new(cc: &eframe::CreationContext<'_>, config: Config) -> App {
+        ui::install_fonts(&cc.egui_ctx);
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+            .unwrap_or_default();
+        let lang = config
+            .lang
+            .or(settings.lang)
+            .unwrap_or_else(crate::cli::system_lang);
+        let dark = settings.dark.unwrap_or(false);
+        cc.egui_ctx.set_theme(if dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+        let mut app = App {
+            store: None,
+            db_path: config.db_path.clone(),
+            open_error: None,
+            lang,
+            dark,
+            page: settings.page,
+            fixed_today: config.today,
+            data: Data::default(),
+            dialogs: config.dialogs,
+            partners: Default::default(),
+            pins: Default::default(),
+            sales: Default::default(),
+            statements: Default::default(),
+            rates: Default::default(),
+            toasts: Vec::new(),
+            last_message: String::new(),
+            confirm: None,
+            prompt: None,
+            job: None,
+            show_help: false,
+            show_about: false,
+            welcome_dismissed: false,
+        };
+        app.switch_database(config.db_path);
+        app
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.fixed_today.unwrap_or_else(crate::cli::today)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    /// The last message shown to the user.
+    pub fn last_message(&self) -> &str {
+        &self.last_message
+    }
+
+    /// True while a worker thread is busy.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn switch_database(&mut self, path: PathBuf) {
+        match Store::open(&path) {
+            Ok(store) => {
+                self.store = Some(store);
+                self.db_path = path;
+                self.open_error = None;
+                self.sales = Default::default();
+                self.statements = Default::default();
+                self.reload();
+            }
+            Err(e) => {
+                let text = e.text(self.lang);
+                if self.store.is_none() {
+                    self.open_error = Some(text.clone());
+                }
+                self.report(Err(text));
+            }
+        }
+    }
+
+    fn reload(&mut self) {
+        let Some(store) = &self.store else { return };
+        let version = self.data.version + 1;
+        match Data::load(store, self.today(), version) {
+            Ok(data) => self.data = data,
+            Err(e) => {
+                let text = e.text(self.lang);
+                self.report(Err(text));
+            }
+        }
+    }
+
+    fn report(&mut self, result: Result<String, String>) {
+        let (text, error) = match result {
+            Ok(text) => (text, false),
+            Err(text) => (text, true),
+        };
+        self.last_message = text.clone();
+        self.toasts.push(Toast {
+            text,
+            error,
+            shown: Instant::now(),
+        });
+    }
+
+    /// Runs a command: asks for confirmation or a path where needed, writes in one
+    /// transaction, reloads, and reports the outcome.
+    pub fn run(&mut self, command: Command) {
+        if let Some(text) = self.confirmation_needed(&command) {
+            self.confirm = Some(Confirm { text, command });
+            return;
+        }
+        self.execute(command);
+    }
+
+    fn confirmation_needed(&self, command: &Command) -> Option<String> {
+        let lang = self.lang;
+        match command {
+            Command::ReleasePin { date, .. } => Some(format!(
+                "{} {}. {}",
+                lang.pick("Снять закрепление с", "Release the pin from"),
+                ui::date(*date, lang),
+                lang.pick(
+                    "С этой даты клиента сможет закрепить любой партнёр. Действие остаётся в истории.",
+                    "From this date any partner may pin the client. The release stays in the history."
+                )
+            )),
+            Command::AddRateVersion { date, .. } => Some(format!(
+                "{} {}. {}",
+                lang.pick("Сохранить новую версию ставок с", "Save a new rate version from"),
+                ui::date(*date, lang),
+                lang.pick(
+                    "Премии продаж с этой даты будут пересчитаны; продажи до неё не изменятся. Версию нельзя удалить.",
+                    "Premiums of sales from this date on are figured again; earlier sales keep theirs. A version cannot be deleted."
+                )
+            )),
+            Command::AddStatusChange { date, status, .. } => Some(format!(
+                "{} «{}» {} {}. {}",
+                lang.pick("Установить статус", "Set the status"),
+                crate::domain::status::status_name(*status, lang),
+                lang.pick("с", "from"),
+                ui::date(*date, lang),
+                lang.pick(
+                    "Премии продаж партнёра с этой даты будут пересчитаны. Изменение останется в истории.",
+                    "Premiums of the partner's sales from this date on are figured again. The change stays in the history."
+                )
+            )),
+            _ => None,
+        }
+    }
+
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&crate::store::Db<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, String> {
+        let lang = self.lang;
+        match self.store.as_mut() {
+            Some(store) => store.write(f).map_err(|e| e.text(lang)),
+            None => Err(lang
+                .pick("База данных не открыта", "No database is open")
+                .to_owned()),
+        }
+    }
+
+    fn execute(&mut self, command: Command) {
+        let lang = self.lang;
+        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        let result: Result<String, String> = match command {
+            Command::Navigate(page) => {
+                self.page = page;
+                self.welcome_dismissed = true;
+                if page == Page::Partners && self.data.counts.partners == 0 {
+                    self.partners.start_new();
+                }
+                return;
+            }
+            Command::AddPartner {
+                inn,
+                name,
+                one_c_partner,
+            } => self
+                .write(|db| db.add_partner(&inn, &name, one_c_partner))
+                .map(|id| {
+                    self.partners.saved(Some(id));
+                    format!("{} {name}", t("Партнёр добавлен:", "Partner added:"))
+                }),
+            Command::UpdatePartner {
+                id,
+                name,
+                one_c_partner,
+            } => self
+                .write(|db| db.update_partner(id, &name, one_c_partner))
+                .map(|()| {
+                    self.partners.saved(Some(id));
+                    format!("{} {name}", t("Партнёр сохранён:", "Partner saved:"))
+                }),
+            Command::AddStatusChange {
+                partner,
+                date,
+                status,
+                note,
+            } => self
+                .write(|db| db.add_status_change(partner, date, status, &note))
+                .map(|()| {
+                    self.partners.status_saved();
+                    format!(
+                        "{} {} {} {}",
+                        t("Статус", "Status"),
+                        crate::domain::status::status_name(status, lang),
+                        t("с", "from"),
+                        ui::date(date, lang)
+                    )
+                }),
+            Command::SetEvidence { partner, evidence } => self
+                .write(|db| db.set_evidence(partner, &evidence))
+                .map(|()| t("Подтверждения требований сохранены", "Evidence saved")),
+            Command::RequestPin {
+                client,
+                client_name,
+                partner,
+                date,
+                note,
+            } => self
+                .write(|db| db.request_pin(&client, &client_name, partner, date, &note))
+                .and_then(|outcome| {
+                    self.pins.saved();
+                    match outcome {
+                        PinOutcome::Pinned { ends_on, .. } => Ok(format!(
+                            "{} {client} {} {}",
+                            t("Клиент", "Client"),
+                            t("закреплён по", "pinned until"),
+                            ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                        )),
+                        PinOutcome::Extended { ends_on, .. } => Ok(format!(
+                            "{} {}",
+                            t("Закрепление продлено по", "Pin extended until"),
+                            ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                        )),
+                        PinOutcome::Refused {
+                            holder_label,
+                            last_day,
+                            ..
+                        } => Err(format!(
+                            "{} {client} {} {holder_label} {} {}. {}",
+                            t("Клиент", "Client"),
+                            t("закреплён за", "is pinned to"),
+                            t("по", "until"),
+                            ui::date(last_day, lang),
+                            t(
+                                "Отказ записан в историю.",
+                                "The refusal is recorded in the history."
+                            )
+                        )),
+                    }
+                }),
+            Command::ExtendPin {
+                pin_id,
+                date,
+                agreed_by,
+                note,
+            } => self
+                .write(|db| db.extend_pin(pin_id, date, &agreed_by, &note))
+                .map(|ends_on| {
+                    self.pins.saved();
+                    format!(
+                        "{} {}",
+                        t("Закрепление продлено по", "Pin extended until"),
+                        ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                    )
+                }),
+            Command::ReleasePin { pin_id, date, note } => self
+                .write(|db| db.release_pin(pin_id, date, &note))
+                .map(|()| {
+                    self.pins.saved();
+                    t("Закрепление снято", "Pin released")
+                }),
+            Command::RecordSale(sale) => self.write(|db| db.record_sale(&sale)).map(|_| {
+                self.sales.saved();
+                format!(
+                    "{} {}",
+                    t("Продажа записана:", "Sale recorded:"),
+                    sale.amount.display(lang)
+                )
+            }),
+            Command::RecordReturn {
+                sale,
+                date,
+                amount,
+                doc,
+            } => self
+                .write(|db| db.record_return(sale, date, amount, doc.as_deref()))
+                .map(|_| {
+                    self.sales.saved();
+                    format!(
+                        "{} {}",
+                        t("Возврат записан:", "Return recorded:"),
+                        amount.display(lang)
+                    )
+                }),
+            Command::AddRateVersion { date, table, note } => self
+                .write(|db| db.add_rate_version(date, &table, &note))
+                .map(|()| {
+                    self.rates.saved();
+                    format!(
+                        "{} {}",
+                        t("Новая версия ставок с", "New rate version from"),
+                        ui::date(date, lang)
+                    )
+                }),
+            Command::ExportStatement { partner, from, to } => {
+                let name = self.data.partners.iter().find(|p| p.id == partner);
+                let file_name = name.map_or("statement.json".to_owned(), |p| {
+                    export::statement_file_name(p.inn.as_str(), &p.name, from, to, Format::Json)
+                });
+                self.ask_path(PathUse::Statement { partner, from, to }, &file_name);
+                return;
+            }
+            Command::Import(kind) => {
+                self.ask_path(PathUse::Import(kind), "");
+                return;
+            }
+            Command::Backup => {
+                let name = format!("partner-desk-{}.sqlite3", self.today());
+                self.ask_path(PathUse::Backup, &name);
+                return;
+            }
+            Command::NewDatabase => {
+                self.ask_path(PathUse::NewDatabase, "partner-desk.sqlite3");
+                return;
+            }
+            Command::OpenDatabase => {
+                self.ask_path(PathUse::OpenDatabase, "");
+                return;
+            }
+            Command::FillDemo => {
+                let path = self.db_path.clone();
+                let today = self.today();
+                self.start_job(t("Демо-данные", "Demo data"), move || {
+                    let mut store = Store::open(&path).map_err(|e| e.text(lang))?;
+                    let s = crate::demo::fill(&mut store, today).map_err(|e| e.text(lang))?;
+                    Ok(format!(
+                        "{} {} · {} {} · {} {}",
+                        lang.pick("Демо-данные: партнёров", "Demo data: partners"),
+                        s.partners,
+                        lang.pick("закреплений", "pins"),
+                        s.pins,
+                        lang.pick("продаж", "sales"),
+                        s.sales
+                    ))
+                });
+                return;
+            }
+        };
+        if result.is_ok() {
+            self.reload();
+        } else {
+            // A refused pin request is recorded even so.
+            self.reload();
+        }
+        self.report(result);
+    }
+
+    fn ask_path(&mut self, purpose: PathUse, file_name: &str) {
+        let lang = self.lang;
+        let title = purpose.title(lang);
+        let picked = match &purpose {
+            PathUse::Statement { .. } => {
+                self.dialogs
+                    .save_file(title, file_name, &[("JSON", &["json"]), ("CSV", &["csv"])])
+            }
+            PathUse::Backup | PathUse::NewDatabase => {
+                self.dialogs
+                    .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
+            }
+            PathUse::Import(_) => self.dialogs.open_file(title, &[("CSV", &["csv", "txt"])]),
+            PathUse::OpenDatabase => self
+                .dialogs
+                .open_file(title, &[("SQLite", &["sqlite3", "db", "sqlite"])]),
+        };
+        match picked {
+            Picked::Path(path) => self.use_path(purpose, path),
+            Picked::Cancelled => {}
+            Picked::Unavailable => {
+                self.prompt = Some(PathPrompt {
+                    purpose,
+                    text: file_name.to_owned(),
+                });
+            }
+        }
+    }
+
+    fn use_path(&mut self, purpose: PathUse, path: PathBuf) {
+        let lang = self.lang;
+        match purpose {
+            PathUse::Statement { partner, from, to } => {
+                let result = self.write_statement(partner, from, to, &path);
+                self.report(result);
+            }
+            PathUse::Import(kind) => {
+                let db = self.db_path.clone();
+                let file = path.display().to_string();
+                self.start_job(
+                    format!("{} {file}", lang.pick("Импорт", "Import")),
+                    move || {
+                        let mut store = Store::open(&db).map_err(|e| e.text(lang))?;
+                        import::import_file(&mut store, kind, &path)
+                            .map(|summary| summary.text(lang))
+                            .map_err(|e| e.report(&file, lang))
+                    },
+                );
+            }
+            PathUse::Backup => {
+                let db = self.db_path.clone();
+                self.start_job(
+                    lang.pick("Резервная копия", "Backup").to_owned(),
+                    move || {
+                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
+                        store.backup_to(&path).map_err(|e| e.text(lang))?;
+                        Ok(format!(
+                            "{} {}",
+                            lang.pick("Резервная копия записана:", "Backup written:"),
+                            path.display()
+                        ))
+                    },
+                );
+            }
+            PathUse::NewDatabase | PathUse::OpenDatabase => {
+                self.switch_database(path.clone());
+                if self.db_path == path {
+                    self.report(Ok(format!(
+                        "{} {}",
+                        lang.pick("Открыта база", "Opened"),
+                        path.display()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn write_statement(
+        &self,
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+        path: &Path,
+    ) -> Result<String, String> {
+        let lang = self.lang;
+        let format = Format::from_path(path).ok_or_else(|| {
+            lang.pick(
+                "Формат ведомости определяется расширением файла: укажите .json или .csv",
+                "The statement format comes from the file extension: use .json or .csv",
+            )
+            .to_owned()
+        })?;
+        let store = self.store.as_ref().ok_or_else(|| {
+            lang.pick("База данных не открыта", "No database is open")
+                .to_owned()
+        })?;
+        let statement = store
+            .read()
+            .statement(partner, from, to, self.today())
+            .map_err(|e| e.text(lang))?;
+        export::write_atomically(path, &export::render(&statement, format, lang))
+            .map_err(|e| e.text(lang))?;
+        Ok(format!(
+            "{} {}",
+            lang.pick("Ведомость сохранена:", "Statement saved:"),
+            path.display()
+        ))
+    }
+
+    fn start_job(
+        &mut self,
+        title: String,
+        work: impl FnOnce() -> Result<String, String> + Send + 'static,
+    ) {
+        if self.job.is_some() {
+            self.report(Err(self
+                .lang
+                .pick(
+                    "Дождитесь окончания текущей операции",
+                    "Wait for the current operation to finish",
+                )
+                .to_owned()));
+            return;
+        }
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(work());
+        });
+        self.job = Some(Job {
+            title,
+            started: Instant::now(),
+            rx,
+        });
+    }
+
+    fn poll_job(&mut self) {
+        let Some(job) = &self.job else { return };
+        match job.rx.try_recv() {
+            Ok(result) => {
+                self.job = None;
+                self.sales = Default::default();
+                self.statements.invalidate();
+                self.reload();
+                self.report(result);
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => {
+                self.job = None;
+                self.report(Err(self
+                    .lang
+                    .pick("Операция прервана", "The operation was interrupted")
+                    .to_owned()));
+            }
+        }
+    }
+
+    /// Loads what the pages asked for that is not in memory (pages of sales, a statement
+    /// preview): small indexed queries, run between frames.
+    fn load_wanted(&mut self) {
+        let Some(store) = &self.store else { return };
+        let today = self.today();
+        self.sales.load(&store.read(), self.data.version);
+        self.statements
+            .load(&store.read(), self.data.version, today, self.lang);
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) -> PageCtx {
+        let mut pctx = PageCtx {
+            lang: self.lang,
+            today: self.today(),
+            new_requested: false,
+            focus_search: false,
+            cancel_requested: false,
+        };
+        let modal_open = self.confirm.is_some() || self.prompt.is_some();
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
+                pctx.new_requested = true;
+            }
+            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
+                pctx.focus_search = true;
+            }
+            for (key, page) in [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
+                .into_iter()
+                .zip(Page::ALL)
+            {
+                if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
+                    self.page = page;
+                }
+            }
+            if !modal_open && i.key_pressed(Key::Escape) {
+                pctx.cancel_requested = true;
+            }
+        });
+        pctx
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
+        let lang = self.lang;
+        let mut command = None;
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button(lang.pick("Файл", "File"), |ui| {
+                if ui
+                    .button(lang.pick("Новая база данных…", "New database…"))
+                    .clicked()
+                {
+                    command = Some(Command::NewDatabase);
+                }
+                if ui
+                    .button(lang.pick("Открыть базу данных…", "Open database…"))
+                    .clicked()
+                {
+                    command = Some(Command::OpenDatabase);
+                }
+                if ui
+                    .button(lang.pick("Резервная копия…", "Back up…"))
+                    .clicked()
+                {
+                    command = Some(Command::Backup);
+                }
+                ui.menu_button(lang.pick("Импорт", "Import"), |ui| {
+                    for (kind, ru, en) in [
+                        (ImportKind::Partners, "Партнёры…", "Partners…"),
+                        (ImportKind::Pins, "Закрепления…", "Pins…"),
+                        (ImportKind::Sales, "Продажи…", "Sales…"),
+                        (ImportKind::Returns, "Возвраты…", "Returns…"),
+                    ] {
+                        if ui.button(lang.pick(ru, en)).clicked() {
+                            command = Some(Command::Import(kind));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.button(lang.pick("Выход", "Quit")).clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button(lang.pick("Вид", "View"), |ui| {
+                ui.label(RichText::new(lang.pick("Язык", "Language")).weak());
+                if ui.radio(self.lang == Lang::Ru, "Русский").clicked() {
+                    self.lang = Lang::Ru;
+                    ui.close();
+                }
+                if ui.radio(self.lang == Lang::En, "English").clicked() {
+                    self.lang = Lang::En;
+                    ui.close();
+                }
+                ui.separator();
+                ui.label(RichText::new(lang.pick("Тема", "Theme")).weak());
+                for (dark, ru, en) in [(false, "Светлая", "Light"), (true, "Тёмная", "Dark")]
+                {
+                    if ui.radio(self.dark == dark, lang.pick(ru, en)).clicked() {
+                        self.dark = dark;
+                        ui.ctx().set_theme(if dark {
+                            egui::Theme::Dark
+                        } else {
+                            egui::Theme::Light
+                        });
+                        ui.close();
+                    }
+                }
+            });
+            ui.menu_button(lang.pick("Справка", "Help"), |ui| {
+                if ui
+                    .button(lang.pick("Регламент работы с партнёрами", "The partner regulation"))
+                    .clicked()
+                {
+                    self.show_help = true;
+                    ui.close();
+                }
+                if ui.button(lang.pick("О программе", "About")).clicked() {
+                    self.show_about = true;
+                    ui.close();
+                }
+            });
+        });
+        command
+    }
+
+    fn nav_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.add_space(6.0);
+        for (i, page) in Page::ALL.into_iter().enumerate() {
+            let r = ui
+                .add_sized(
+                    [ui.available_width(), 28.0],
+                    egui::Button::selectable(self.page == page, page.name(lang)),
+                )
+                .on_hover_text(format!("Ctrl+{}", i + 1));
+            if r.clicked() {
+                self.page = page;
+            }
+        }
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(self.db_path.display().to_string())
+                    .weak()
+                    .small(),
+            )
+            .on_hover_text(lang.pick("Файл базы данных", "Database file"));
+            ui.separator();
+            let c = &self.data.counts;
+            ui.label(
+                RichText::new(format!(
+                    "{} {} · {} {} · {} {} · {} {}",
+                    lang.pick("партнёров", "partners"),
+                    c.partners,
+                    lang.pick("клиентов", "clients"),
+                    c.clients,
+                    lang.pick("закреплений", "pins"),
+                    c.pins,
+                    lang.pick("продаж", "sales"),
+                    c.sales
+                ))
+                .small(),
+            );
+            ui.separator();
+            ui.label(RichText::new(&self.last_message).small());
+        });
+    }
+
+    fn overlays_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        if let Some(confirm) = &self.confirm {
+            let mut decision = None;
+            egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.heading(lang.pick("Подтвердите действие", "Please confirm"));
+                ui.label(&confirm.text);
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(lang.pick("Подтвердить", "Confirm")).clicked()
+                        || ui.input(|i| i.key_pressed(Key::Enter))
+                    {
+                        decision = Some(true);
+                    }
+                    if ui.button(lang.pick("Отмена", "Cancel")).clicked()
+                        || ui.input(|i| i.key_pressed(Key::Escape))
+                    {
+                        decision = Some(false);
+                    }
+                });
+            });
+            match decision {
+                Some(true) => {
+                    if let Some(confirm) = self.confirm.take() {
+                        self.execute(confirm.command);
+                    }
+                }
+                Some(false) => self.confirm = None,
+                None => {}
+            }
+        }
+        if let Some(prompt) = &mut self.prompt {
+            let mut decision = None;
+            egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading(prompt.purpose.title(lang));
+                ui.label(lang.pick(
+                    "Системное окно выбора файла недоступно. Введите полный путь к файлу:",
+                    "The system file dialog is not available. Type the full path of the file:",
+                ));
+                let label = ui.label(lang.pick("Путь к файлу", "File path"));
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(480.0))
+                    .labelled_by(label.id);
+                r.request_focus();
+                ui.horizontal(|ui| {
+                    let ready = !prompt.text.trim().is_empty();
+                    if ui.add_enabled(ready, egui::Button::new("OK")).clicked()
+                        || (ready && ui.input(|i| i.key_pressed(Key::Enter)))
+                    {
+                        decision = Some(true);
+                    }
+                    if ui.button(lang.pick("Отмена", "Cancel")).clicked()
+                        || ui.input(|i| i.key_pressed(Key::Escape))
+                    {
+                        decision = Some(false);
+                    }
+                });
+            });
+            match decision {
+                Some(true) => {
+                    if let Some(prompt) = self.prompt.take() {
+                        let path = PathBuf::from(prompt.text.trim());
+                        self.use_path(prompt.purpose, path);
+                    }
+                }
+                Some(false) => self.prompt = None,
+                None => {}
+            }
+        }
+        if let Some(job) = &self.job {
+            egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
+                ui.set_min_width(360.0);
+                ui.label(&job.title);
+                ui.add(egui::ProgressBar::new(0.0).animate(true).show_percentage());
+                ui.label(
+                    RichText::new(format!("{} s", job.started.elapsed().as_secs()))
+                        .weak()
+                        .small(),
+                );
+            });
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+        let mut open = self.show_help;
+        egui::Window::new(lang.pick("Регламент работы с партнёрами", "The partner regulation"))
+            .open(&mut open)
+            .default_width(560.0)
+            .vscroll(true)
+            .show(ctx, |ui| ui.label(regulation_summary(lang)));
+        self.show_help = open;
+        let mut open = self.show_about;
+        egui::Window::new(lang.pick("О программе", "About"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.heading("Partner Desk");
+                ui.label(format!(
+                    "{} {} ({})",
+                    lang.pick("Версия", "Version"),
+                    env!("CARGO_PKG_VERSION"),
+                    env!("PARTNER_DESK_COMMIT")
+                ));
+                ui.label(lang.pick(
+                    "Партнёры, стоп-лист, продажи и ведомости премий партнёров 1С-Коннект.",
+                    "Partners, stop-list, sales and premium statements of 1С-Коннект partners.",
+                ));
+                ui.label(
+                    RichText::new(lang.pick(
+                        "Шрифт DejaVu Sans (лицензия Bitstream Vera).",
+                        "Font: DejaVu Sans (Bitstream Vera license).",
+                    ))
+                    .small(),
+                );
+            });
+        self.show_about = open;
+
+        self.toasts
+            .retain(|t| t.shown.elapsed() < Duration::from_secs(6));
+        if !self.toasts.is_empty() {
+            egui::Area::new(egui::Id::unique("toasts"))
+                .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
+                .order(egui::Order::Foreground)
+                .interactable(false)
+                .show(ctx, |ui| {
+                    for toast in &self.toasts {
+                        egui::Frame::popup(ui.style()).show(ui, |ui| {
+                            ui.set_max_width(420.0);
+                            let color = if toast.error {
+                                ui::error_color(ui)
+                            } else {
+                                ui.visuals().text_color()
+                            };
+                            ui.label(RichText::new(&toast.text).color(color));
+                        });
+                    }
+                });
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+    }
+
+    fn page_ui(&mut self, ui: &mut egui::Ui, pctx: &PageCtx) -> Option<Command> {
+        if let Some(error) = &self.open_error {
+            let mut command = None;
+            ui::empty_state(
+                ui,
+                self.lang
+                    .pick("База данных не открыта", "No database is open"),
+                error,
+            );
+            ui.vertical_centered(|ui| {
+                if ui
+                    .button(
+                        self.lang
+                            .pick("Открыть другую базу…", "Open another database…"),
+                    )
+                    .clicked()
+                {
+                    command = Some(Command::OpenDatabase);
+                }
+                if ui
+                    .button(
+                        self.lang
+                            .pick("Создать новую базу…", "Create a new database…"),
+                    )
+                    .clicked()
+                {
+                    command = Some(Command::NewDatabase);
+                }
+            });
+            return command;
+        }
+        if !self.welcome_dismissed && self.data.counts.partners == 0 && self.data.counts.sales == 0
+        {
+            return ui::welcome::welcome_ui(ui, pctx.lang, self.job.is_some());
+        }
+        match self.page {
+            Page::Partners => ui::partners::partners_ui(ui, &mut self.partners, &self.data, pctx),
+            Page::StopList => ui::pins::pins_ui(ui, &mut self.pins, &self.data, pctx),
+            Page::Sales => ui::sales::sales_ui(ui, &mut self.sales, &self.data, pctx),
+            Page::Statements => {
+                ui::statements::statements_ui(ui, &mut self.statements, &self.data, pctx)
+            }
+            Page::Rates => ui::rates::rates_ui(ui, &mut self.rates, &self.data, pctx),
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_job();
+        self.load_wanted();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let pctx = self.shortcuts(&ctx);
+        let mut commands = Vec::new();
+        egui::Panel::top("menu").show(ui, |ui| commands.extend(self.menu_ui(ui)));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("nav")
+            .resizable(false)
+            .exact_size(170.0)
+            .show(ui, |ui| self.nav_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| commands.extend(self.page_ui(ui, &pctx)));
+        self.overlays_ui(&ctx);
+        for command in commands {
+            self.run(command);
+        }
+        if self.sales.wants_data() || self.statements.wants_data() {
+            ctx.request_repaint();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(
+            storage,
+            SETTINGS_KEY,
+            &Settings {
+                lang: Some(self.lang),
+                dark: Some(self.dark),
+                page: self.page,
+            },
+        );
+    }
+}
+
+/// The rules of the regulation in a few lines, for Help.
+fn regulation_summary(lang: Lang) -> &'static str {
+    lang.pick(
+        "Статусы партнёров: Агент < Дилер < Интегратор. Статус устанавливается с даты; история изменений хранится.\n\n\
+         Премия = сумма × ставка / 100, с округлением до копеек (0,005 → 0,01). Ставки — по таблице, действующей на дату продажи.\n\n\
+         Премия 0, если клиент пришёл сам, не был подключён партнёром или сервис не используется в работе с партнёром.\n\n\
+         Лицензии в составе 1С:КП (ИТС): партнёр 1С получает ставку Интегратора при любом статусе; остальные — только Интеграторы.\n\n\
+         Стоп-лист: корпоративные тарифы (SaaS, On-premise, Видеозвонки) защищены закреплением клиента за партнёром на 3 календарных месяца. \
+         Закрепление клиента, уже закреплённого за другим партнёром, отклоняется. Продление — на 3 месяца от текущего окончания по согласованию с менеджером.\n\n\
+         Продажу корпоративного тарифа можно записать только партнёру, за которым клиент закреплён на дату продажи.\n\n\
+         Возврат уменьшает премию по ставке исходной продажи и попадает в ведомость периода, в котором он оформлен.\n\n\
+         Основные аргументы: замена Skype, Teams, Slack, TeamViewer, AnyDesk в одном продукте; соответствие 152-ФЗ; реестр отечественного ПО; шифрование по ГОСТ.",
+        "Partner statuses: Agent < Dealer < Integrator. A status is set from a date; the history of changes is kept.\n\n\
+         Premium = amount × rate / 100, rounded to kopecks (0.005 → 0.01). Rates come from the table in force on the sale date.\n\n\
+         The premium is 0 when the client came on its own, was not connected by the partner, or the service is not used in work with the partner.\n\n\
+         Licenses within 1C:KP (ITS): a 1C partner gets the Integrator rate whatever its status; other partners only as Integrators.\n\n\
+         Stop-list: corporate tariffs (SaaS, On-premise, Video calls) are protected by pinning the client to the partner for 3 calendar months. \
+         A pin of a client pinned to another partner is refused. An extension adds 3 months to the current end, by agreement with the manager.\n\n\
+         A corporate sale can be recorded only for the partner the client is pinned to on the sale date.\n\n\
+         A return reduces the premium at the original sale's rate and appears in the statement of the period it is dated in.\n\n\
+         Main selling points: one product instead of Skype, Teams, Slack, TeamViewer, AnyDesk; 152-FZ compliance; registry of domestic software; GOST encryption.",
+    )
+}

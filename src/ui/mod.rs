@@ -1,0 +1,241 @@
+//! The egui pages and the widgets they share. Page functions (`*_ui`) take the data they
+//! show by reference and return the [`Command`](crate::app::Command) the user asked for;
+//! they never touch the database.
+
+pub mod dialogs;
+pub mod partners;
+pub mod pins;
+pub mod rates;
+pub mod sales;
+pub mod statements;
+pub mod welcome;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use egui::{Color32, Response, RichText, Ui};
+
+use crate::domain::lang::Lang;
+use crate::domain::{self, Money, PartnerId};
+use crate::store::PartnerRow;
+
+/// The pages of the window, in navigation order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Page {
+    #[default]
+    Partners,
+    StopList,
+    Sales,
+    Statements,
+    Rates,
+}
+
+impl Page {
+    pub const ALL: [Page; 5] = [
+        Page::Partners,
+        Page::StopList,
+        Page::Sales,
+        Page::Statements,
+        Page::Rates,
+    ];
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Page::Partners => lang.pick("Партнёры", "Partners"),
+            Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
+            Page::Sales => lang.pick("Продажи", "Sales"),
+            Page::Statements => lang.pick("Ведомости премий", "Premium statements"),
+            Page::Rates => lang.pick("Ставки премий", "Rate table"),
+        }
+    }
+}
+
+/// Registers the bundled DejaVu Sans (Cyrillic and ₽) ahead of egui's own fonts.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu".into(),
+        Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/DejaVuSans.ttf"
+        ))),
+    );
+    for (family, first) in [
+        (egui::FontFamily::Proportional, true),
+        (egui::FontFamily::Monospace, false),
+    ] {
+        let list = fonts.families.entry(family).or_default();
+        if first {
+            list.insert(0, "dejavu".into());
+        } else {
+            list.push("dejavu".into());
+        }
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The colour of error text in either theme.
+pub fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
+/// The colour of warnings in either theme.
+pub fn warn_color(ui: &Ui) -> Color32 {
+    ui.visuals().warn_fg_color
+}
+
+/// A form row in a two-column grid: the label, then the text field with its error (if
+/// any) under it. The field is named by its label for screen readers and tests.
+pub fn text_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    error: Option<&str>,
+) -> Response {
+    let label = ui.label(label);
+    let response = ui
+        .vertical(|ui| {
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text(hint)
+                        .desired_width(240.0),
+                )
+                .labelled_by(label.id);
+            if let Some(error) = error {
+                ui.label(RichText::new(error).color(error_color(ui)).small());
+            }
+            r
+        })
+        .inner;
+    ui.end_row();
+    response
+}
+
+/// A checkbox row in a two-column grid.
+pub fn check_row(ui: &mut Ui, label: &str, value: &mut bool) -> Response {
+    ui.label("");
+    let r = ui.checkbox(value, label);
+    ui.end_row();
+    r
+}
+
+/// Money for a table cell, right-aligned by the caller's layout.
+pub fn money(m: Money, lang: Lang) -> String {
+    m.display(lang)
+}
+
+pub fn date(d: NaiveDate, lang: Lang) -> String {
+    domain::show_date(d, lang)
+}
+
+/// Reads a date field: empty is None, a bad date is an error message.
+pub fn parse_date_field(text: &str, lang: Lang) -> Result<Option<NaiveDate>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    domain::parse_date(text).map(Some).ok_or_else(|| {
+        lang.pick(
+            "нужна дата вида 31.01.2025 или 2025-01-31",
+            "write a date as 31.01.2025 or 2025-01-31",
+        )
+        .to_owned()
+    })
+}
+
+/// A column header that sorts the table when clicked, showing the direction.
+pub fn sort_header<S: PartialEq + Copy>(
+    ui: &mut Ui,
+    label: &str,
+    this: S,
+    sort: &mut S,
+    descending: &mut bool,
+) -> bool {
+    let arrow = if *sort == this {
+        if *descending { " ▼" } else { " ▲" }
+    } else {
+        ""
+    };
+    let clicked = ui
+        .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
+        .clicked();
+    if clicked {
+        if *sort == this {
+            *descending = !*descending;
+        } else {
+            *sort = this;
+            *descending = false;
+        }
+    }
+    clicked
+}
+
+/// A searchable choice of partner. `None` is shown as `none_text`.
+pub fn partner_combo(
+    ui: &mut Ui,
+    id_salt: &str,
+    label_id: egui::Id,
+    partners: &[PartnerRow],
+    selected: &mut Option<PartnerId>,
+    none_text: &str,
+    lang: Lang,
+) -> bool {
+    let current = selected
+        .and_then(|id| partners.iter().find(|p| p.id == id))
+        .map_or(none_text.to_owned(), |p| p.name.clone());
+    let filter_id = ui.make_persistent_id((id_salt, "filter"));
+    let mut filter: String = ui.data_mut(|d| d.get_temp(filter_id).unwrap_or_default());
+    let mut changed = false;
+    let response = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(current)
+        .width(240.0)
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            ui.add(
+                egui::TextEdit::singleline(&mut filter)
+                    .hint_text(lang.pick("поиск по названию или ИНН", "search by name or INN")),
+            )
+            .accessible_name(lang.pick("Поиск партнёра", "Find partner"))
+            .request_focus();
+            if ui.selectable_label(selected.is_none(), none_text).clicked() {
+                *selected = None;
+                changed = true;
+            }
+            let needle = filter.trim().to_lowercase();
+            for p in partners.iter().filter(|p| {
+                needle.is_empty()
+                    || p.name.to_lowercase().contains(&needle)
+                    || p.inn.as_str().contains(&needle)
+            }) {
+                if ui
+                    .selectable_label(*selected == Some(p.id), format!("{} · {}", p.name, p.inn))
+                    .clicked()
+                {
+                    *selected = Some(p.id);
+                    changed = true;
+                }
+            }
+        });
+    response.response.labelled_by(label_id);
+    ui.data_mut(|d| d.insert_temp(filter_id, filter));
+    changed
+}
+
+/// A message under a form: green for what will happen, red for what is refused.
+pub fn verdict(ui: &mut Ui, ok: bool, text: &str) {
+    let color = if ok {
+        ui.visuals().hyperlink_color
+    } else {
+        error_color(ui)
+    };
+    ui.label(RichText::new(text).color(color));
+}
+
+/// A placeholder for an empty table, with what to do about it.
+pub fn empty_state(ui: &mut Ui, title: &str, hint: &str) {
+    ui.add_space(40.0);
+    ui.vertical_centered(|ui| {
+        ui.label(RichText::new(title).heading());
+        ui.label(hint);
+    });
+}

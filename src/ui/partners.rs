@@ -1,0 +1,676 @@
+//! The Partners page: the list with status, evidence, pins and premiums; the form for a
+//! new or selected partner, its status history and the evidence of its requirements.
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Data, PageCtx, PartnerSummary};
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::status::{CertifiedSpecialist, status_name};
+use crate::domain::{Evidence, Inn, PartnerId, Status};
+use crate::ui;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Sort {
+    #[default]
+    Name,
+    Inn,
+    Status,
+    Pinned,
+    Premium,
+}
+
+/// What the form is editing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Mode {
+    #[default]
+    Nothing,
+    New,
+    Edit(PartnerId),
+}
+
+#[derive(Clone, Debug, Default)]
+struct Draft {
+    inn: String,
+    name: String,
+    one_c_partner: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct StatusDraft {
+    status: Option<Status>,
+    date: String,
+    note: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct EvidenceDraft {
+    site_page_url: String,
+    site_checked_on: String,
+    specialists: Vec<(String, String)>,
+    initiates_meetings: bool,
+    offers_upgrades: bool,
+    clients_use_service: bool,
+}
+
+/// The page's state between frames.
+#[derive(Default)]
+pub struct PartnersPage {
+    search: String,
+    sort: Sort,
+    descending: bool,
+    mode: Mode,
+    /// The partner whose record the drafts were filled from.
+    loaded_for: Option<PartnerId>,
+    draft: Draft,
+    status: StatusDraft,
+    evidence: EvidenceDraft,
+}
+
+impl PartnersPage {
+    /// After a partner was added or saved: keep it selected and reload its form.
+    pub fn saved(&mut self, id: Option<PartnerId>) {
+        self.mode = id.map_or(Mode::Nothing, Mode::Edit);
+        self.loaded_for = None;
+    }
+
+    /// Opens an empty form for a new partner.
+    pub fn start_new(&mut self) {
+        self.mode = Mode::New;
+        self.draft = Draft::default();
+    }
+
+    pub fn status_saved(&mut self) {
+        self.status = StatusDraft::default();
+    }
+
+    fn select(&mut self, id: PartnerId) {
+        self.mode = Mode::Edit(id);
+        self.loaded_for = None;
+    }
+}
+
+impl Draft {
+    /// The INN and name, or the error of each wrong field.
+    fn parse(&self, lang: Lang) -> (Result<Inn, String>, Result<String, String>) {
+        let inn = Inn::parse(&self.inn).map_err(|e| e.text(lang));
+        let name = self.name.trim().to_owned();
+        let name = if name.is_empty() {
+            Err(lang.pick("укажите название", "enter the name").to_owned())
+        } else {
+            Ok(name)
+        };
+        (inn, name)
+    }
+}
+
+impl EvidenceDraft {
+    fn from(e: &Evidence, lang: Lang) -> EvidenceDraft {
+        EvidenceDraft {
+            site_page_url: e.site_page_url.clone(),
+            site_checked_on: e
+                .site_checked_on
+                .map(|d| ui::date(d, lang))
+                .unwrap_or_default(),
+            specialists: e
+                .specialists
+                .iter()
+                .map(|s| (s.name.clone(), ui::date(s.certified_on, lang)))
+                .collect(),
+            initiates_meetings: e.initiates_meetings,
+            offers_upgrades: e.offers_upgrades,
+            clients_use_service: e.clients_use_service,
+        }
+    }
+
+    fn parse(&self, lang: Lang) -> Result<Evidence, String> {
+        let site_checked_on = ui::parse_date_field(&self.site_checked_on, lang)?;
+        let mut specialists = Vec::new();
+        for (name, date) in &self.specialists {
+            if name.trim().is_empty() {
+                continue;
+            }
+            let certified_on = ui::parse_date_field(date, lang)?.ok_or_else(|| {
+                lang.pick(
+                    "укажите дату сертификата специалиста",
+                    "enter the specialist's certificate date",
+                )
+                .to_owned()
+            })?;
+            specialists.push(CertifiedSpecialist {
+                name: name.trim().to_owned(),
+                certified_on,
+            });
+        }
+        Ok(Evidence {
+            site_page_url: self.site_page_url.trim().to_owned(),
+            site_checked_on,
+            specialists,
+            initiates_meetings: self.initiates_meetings,
+            offers_upgrades: self.offers_upgrades,
+            clients_use_service: self.clients_use_service,
+        })
+    }
+}
+
+fn sorted<'a>(page: &PartnersPage, data: &'a Data) -> Vec<&'a PartnerSummary> {
+    let needle = page.search.trim().to_lowercase();
+    let mut rows: Vec<&PartnerSummary> = data
+        .summaries
+        .iter()
+        .filter(|p| {
+            needle.is_empty()
+                || p.name.to_lowercase().contains(&needle)
+                || p.inn.as_str().contains(&needle)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let order = match page.sort {
+            Sort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            Sort::Inn => a.inn.cmp(&b.inn),
+            Sort::Status => a.status.cmp(&b.status),
+            Sort::Pinned => a.pinned_now.cmp(&b.pinned_now),
+            Sort::Premium => a.premium_year.cmp(&b.premium_year),
+        };
+        if page.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    rows
+}
+
+/// The Partners page.
+pub fn partners_ui(
+    ui: &mut Ui,
+    page: &mut PartnersPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    if ctx.new_requested {
+        page.mode = Mode::New;
+        page.draft = Draft::default();
+    }
+    if ctx.cancel_requested {
+        page.mode = Mode::Nothing;
+    }
+    ui.horizontal(|ui| {
+        ui.heading(lang.pick("Партнёры", "Partners"));
+        ui.add_space(16.0);
+        let search = ui.add(
+            egui::TextEdit::singleline(&mut page.search)
+                .hint_text(lang.pick(
+                    "Поиск по названию или ИНН (Ctrl+F)",
+                    "Search by name or INN (Ctrl+F)",
+                ))
+                .desired_width(280.0),
+        );
+        let search = search.accessible_name(lang.pick("Поиск", "Search"));
+        if ctx.focus_search {
+            search.request_focus();
+        }
+        if ui
+            .button(lang.pick("+ Новый партнёр", "+ New partner"))
+            .on_hover_text("Ctrl+N")
+            .clicked()
+        {
+            page.mode = Mode::New;
+            page.draft = Draft::default();
+        }
+    });
+    ui.separator();
+
+    if page.mode != Mode::Nothing {
+        egui::Panel::right("partner-form")
+            .default_size(400.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    command = form_ui(ui, page, data, ctx);
+                });
+            });
+    }
+
+    let rows = sorted(page, data);
+    if rows.is_empty() {
+        ui::empty_state(
+            ui,
+            lang.pick("Партнёров не найдено", "No partners found"),
+            lang.pick(
+                "Измените поиск или добавьте партнёра (Ctrl+N).",
+                "Change the search or add a partner (Ctrl+N).",
+            ),
+        );
+        return command;
+    }
+    let selected = match page.mode {
+        Mode::Edit(id) => Some(id),
+        _ => None,
+    };
+    let mut clicked = None;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::remainder().at_least(180.0).clip(true))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(80.0))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(130.0))
+        .header(24.0, |mut h| {
+            let (sort, desc) = (&mut page.sort, &mut page.descending);
+            h.col(|ui| {
+                _ = ui::sort_header(ui, lang.pick("Название", "Name"), Sort::Name, sort, desc)
+            });
+            h.col(|ui| _ = ui::sort_header(ui, lang.pick("ИНН", "INN"), Sort::Inn, sort, desc));
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Статус сегодня", "Status today"),
+                    Sort::Status,
+                    sort,
+                    desc,
+                )
+            });
+            h.col(|ui| _ = ui.strong(lang.pick("Партнёр 1С", "1C partner")));
+            h.col(|ui| _ = ui.strong(lang.pick("Требования", "Requirements")));
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Клиентов", "Clients"),
+                    Sort::Pinned,
+                    sort,
+                    desc,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Премия за год", "Premium this year"),
+                    Sort::Premium,
+                    sort,
+                    desc,
+                )
+            });
+        })
+        .body(|body| {
+            body.rows(24.0, rows.len(), |mut row| {
+                let p = rows[row.index()];
+                row.set_selected(selected == Some(p.id));
+                row.col(|ui| _ = ui.label(&p.name));
+                row.col(|ui| _ = ui.monospace(p.inn.as_str()));
+                row.col(|ui| _ = ui.label(status_name(p.status, lang)));
+                row.col(|ui| _ = ui.label(if p.one_c_partner { "✓" } else { "" }));
+                row.col(|ui| {
+                    if p.gaps.is_empty() {
+                        ui.label("✓");
+                    } else {
+                        ui.label(
+                            RichText::new(format!("✗ {}", p.gaps.len())).color(ui::warn_color(ui)),
+                        )
+                        .on_hover_text(
+                            p.gaps
+                                .iter()
+                                .map(|g| g.text(lang))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        );
+                    }
+                });
+                row.col(|ui| {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(p.pinned_now.to_string())
+                    });
+                });
+                row.col(|ui| {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(ui::money(p.premium_year, lang))
+                    });
+                });
+                if row.response().clicked() {
+                    clicked = Some(p.id);
+                }
+            });
+        });
+    if let Some(id) = clicked {
+        page.select(id);
+    }
+    command
+}
+
+fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    let editing = match page.mode {
+        Mode::Edit(id) => data.records.get(&id).map(|r| (id, r)),
+        _ => None,
+    };
+    if let Some((id, record)) = editing
+        && page.loaded_for != Some(id)
+    {
+        page.draft = Draft {
+            inn: record.facts.inn.to_string(),
+            name: record.facts.name.clone(),
+            one_c_partner: record.facts.one_c_partner,
+        };
+        page.evidence = EvidenceDraft::from(&record.evidence, lang);
+        page.status = StatusDraft {
+            date: ui::date(ctx.today, lang),
+            ..StatusDraft::default()
+        };
+        page.loaded_for = Some(id);
+    }
+    ui.heading(match editing {
+        Some((_, r)) => r.facts.name.clone(),
+        None => lang.pick("Новый партнёр", "New partner").to_owned(),
+    });
+    let (inn, name) = page.draft.parse(lang);
+    // A field's error shows once something was typed, so a fresh form is not all red.
+    let inn_error = inn
+        .as_ref()
+        .err()
+        .filter(|_| !page.draft.inn.is_empty())
+        .cloned();
+    let name_error = name
+        .as_ref()
+        .err()
+        .filter(|_| inn.is_ok() || !page.draft.name.is_empty())
+        .cloned();
+    let parsed = inn.and_then(|inn| name.map(|name| (inn, name)));
+    let mut enter = false;
+    egui::Grid::new("partner-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let r = text_or_fixed(
+                ui,
+                lang.pick("ИНН", "INN"),
+                &mut page.draft.inn,
+                editing.is_none(),
+                inn_error.as_deref(),
+            );
+            enter |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let r = ui::text_row(
+                ui,
+                lang.pick("Название", "Name"),
+                &mut page.draft.name,
+                "ООО «…»",
+                name_error.as_deref(),
+            );
+            enter |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Партнёр 1С (договор с фирмой «1С»)",
+                    "1C partner (contract with firm 1C)",
+                ),
+                &mut page.draft.one_c_partner,
+            );
+        });
+    ui.horizontal(|ui| {
+        let save = ui.add_enabled(
+            parsed.is_ok(),
+            egui::Button::new(lang.pick("Сохранить", "Save")),
+        );
+        if (save.clicked() || enter)
+            && let Ok((inn, name)) = &parsed
+        {
+            command = Some(match editing {
+                Some((id, _)) => Command::UpdatePartner {
+                    id,
+                    name: name.clone(),
+                    one_c_partner: page.draft.one_c_partner,
+                },
+                None => Command::AddPartner {
+                    inn: inn.clone(),
+                    name: name.clone(),
+                    one_c_partner: page.draft.one_c_partner,
+                },
+            });
+        }
+        if ui
+            .button(lang.pick("Закрыть", "Close"))
+            .on_hover_text("Esc")
+            .clicked()
+        {
+            page.mode = Mode::Nothing;
+        }
+    });
+    let Some((id, record)) = editing else {
+        return command;
+    };
+
+    ui.add_space(12.0);
+    ui.separator();
+    ui.strong(lang.pick("Статус", "Status"));
+    let today_status = record.facts.history.in_force_on(ctx.today);
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Сегодня:", "Today:"),
+        status_name(today_status, lang)
+    ));
+    let gaps = record.evidence.gaps(today_status);
+    if !gaps.is_empty() {
+        ui.label(
+            RichText::new(lang.pick(
+                "⚠ Статус не подтверждён требованиями регламента:",
+                "⚠ The status is not backed by the regulation's requirements:",
+            ))
+            .color(ui::warn_color(ui)),
+        );
+        for gap in &gaps {
+            ui.label(RichText::new(format!("• {}", gap.text(lang))).color(ui::warn_color(ui)));
+        }
+    }
+    let date = ui::parse_date_field(&page.status.date, lang);
+    egui::Grid::new("status-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let label = ui.label(lang.pick("Новый статус", "New status"));
+            let combo = egui::ComboBox::from_id_salt("new-status")
+                .selected_text(status_name(page.status.status, lang))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut page.status.status, None, status_name(None, lang));
+                    for s in Status::ALL {
+                        ui.selectable_value(&mut page.status.status, Some(s), s.name(lang));
+                    }
+                });
+            combo.response.labelled_by(label.id);
+            ui.end_row();
+            let date_error = match &date {
+                Err(e) => Some(e.clone()),
+                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
+                Ok(Some(_)) => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("Действует с", "Effective from"),
+                &mut page.status.date,
+                "31.01.2025",
+                date_error.as_deref(),
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Основание", "Note"),
+                &mut page.status.note,
+                "",
+                None,
+            );
+        });
+    let date = date.ok().flatten();
+    if ui
+        .add_enabled(
+            date.is_some(),
+            egui::Button::new(lang.pick("Изменить статус", "Change status")),
+        )
+        .clicked()
+        && let Some(date) = date
+    {
+        command = Some(Command::AddStatusChange {
+            partner: id,
+            date,
+            status: page.status.status,
+            note: page.status.note.trim().to_owned(),
+        });
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new(lang.pick("История статусов", "Status history")).weak());
+    if record.changes.is_empty() {
+        ui.label(RichText::new(lang.pick("изменений не было", "no changes yet")).weak());
+    }
+    for (change, note, recorded_at) in record.changes.iter().rev() {
+        ui.label(format!(
+            "{} {} — {}{}",
+            lang.pick("с", "from"),
+            ui::date(change.effective_from, lang),
+            status_name(change.status, lang),
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            }
+        ))
+        .on_hover_text(format!(
+            "{} {recorded_at}",
+            lang.pick("записано", "recorded")
+        ));
+    }
+
+    ui.add_space(12.0);
+    ui.separator();
+    ui.strong(lang.pick(
+        "Подтверждение требований (регламент, раздел 1)",
+        "Evidence of requirements (regulation §1)",
+    ));
+    let ev = &mut page.evidence;
+    egui::Grid::new("evidence-grid")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui::text_row(
+                ui,
+                lang.pick("Страница на сайте", "Site page"),
+                &mut ev.site_page_url,
+                "https://",
+                None,
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Проверена", "Checked on"),
+                &mut ev.site_checked_on,
+                "31.01.2025",
+                None,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Инициирует переговоры и встречи (Интегратор)",
+                    "Initiates negotiations and meetings (Integrator)",
+                ),
+                &mut ev.initiates_meetings,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Предлагает повышение тарифа или презентацию (Дилер)",
+                    "Offers tariff upgrades or presentations (Dealer)",
+                ),
+                &mut ev.offers_upgrades,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Клиенты используют 1С-Коннект в работе с партнёром (Агент)",
+                    "Clients use 1С-Коннект with the partner (Agent)",
+                ),
+                &mut ev.clients_use_service,
+            );
+        });
+    ui.label(lang.pick(
+        "Специалисты «Клиент-менеджер»:",
+        "«Клиент-менеджер» specialists:",
+    ));
+    let mut remove = None;
+    for (i, (name, date)) in ev.specialists.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(name)
+                    .desired_width(170.0)
+                    .hint_text(lang.pick("ФИО", "Name")),
+            )
+            .accessible_name(format!(
+                "{} {}",
+                lang.pick("Специалист", "Specialist"),
+                i + 1
+            ));
+            ui.add(
+                egui::TextEdit::singleline(date)
+                    .desired_width(90.0)
+                    .hint_text("31.01.2025"),
+            )
+            .accessible_name(format!(
+                "{} {}",
+                lang.pick("Дата сертификата", "Certificate date"),
+                i + 1
+            ));
+            if ui
+                .small_button("✕")
+                .on_hover_text(lang.pick("Убрать", "Remove"))
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        ev.specialists.remove(i);
+    }
+    if ui
+        .small_button(lang.pick("+ специалист", "+ specialist"))
+        .clicked()
+    {
+        ev.specialists.push((String::new(), String::new()));
+    }
+    match ev.parse(lang) {
+        Ok(evidence) => {
+            if evidence != record.evidence
+                && ui
+                    .button(lang.pick("Сохранить подтверждения", "Save evidence"))
+                    .clicked()
+            {
+                command = Some(Command::SetEvidence {
+                    partner: id,
+                    evidence,
+                });
+            }
+        }
+        Err(e) => {
+            ui.label(RichText::new(e).color(ui::error_color(ui)));
+        }
+    }
+    command
+}
+
+/// An editable text row, or a fixed value when editing is not allowed (a partner's INN
+/// is its identity).
+fn text_or_fixed(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    editable: bool,
+    error: Option<&str>,
+) -> egui::Response {
+    if editable {
+        ui::text_row(ui, label, value, "7707083893", error)
+    } else {
+        let l = ui.label(label);
+        let r = ui.monospace(value.as_str()).labelled_by(l.id);
+        ui.end_row();
+        r
+    }
+}

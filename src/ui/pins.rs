@@ -1,0 +1,668 @@
+//! The Stop-list page: pins with their state and days left, filters, a form to pin a
+//! client that shows a conflict before saving, and extension, release and history.
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Data, PageCtx};
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::pin::{PinDecision, decide_pin_request};
+use crate::domain::{Inn, PartnerId, Pin, PinState};
+use crate::store::{Db, PinEvent, PinEventKind, PinRow};
+use crate::ui;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Filter {
+    #[default]
+    All,
+    InForce,
+    EndingSoon,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Sort {
+    #[default]
+    PinnedOn,
+    Client,
+    Partner,
+    LastDay,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Mode {
+    #[default]
+    Nothing,
+    New,
+    Selected(i64),
+}
+
+#[derive(Clone, Debug, Default)]
+struct Draft {
+    client_inn: String,
+    client_name: String,
+    partner: Option<PartnerId>,
+    date: String,
+    note: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ActionDraft {
+    date: String,
+    agreed_by: String,
+    note: String,
+}
+
+/// The page's state between frames.
+#[derive(Default)]
+pub struct PinsPage {
+    search: String,
+    filter: Filter,
+    partner: Option<PartnerId>,
+    sort: Sort,
+    descending: bool,
+    mode: Mode,
+    draft: Draft,
+    extend: ActionDraft,
+    release: ActionDraft,
+    /// The client whose history the page shows, and that history once loaded.
+    history: Option<(Inn, Option<Vec<PinEvent>>)>,
+    history_version: u64,
+}
+
+/// Within this many days of its last day a pin is "ending soon".
+pub const ENDING_SOON_DAYS: i64 = 14;
+
+impl PinsPage {
+    pub fn saved(&mut self) {
+        self.draft = Draft::default();
+        if self.mode == Mode::New {
+            self.mode = Mode::Nothing;
+        }
+        self.extend = ActionDraft::default();
+        self.release = ActionDraft::default();
+    }
+
+    /// Loads the history the page shows, when it is missing or stale.
+    pub fn load(&mut self, db: &Db<'_>, version: u64) {
+        if let Some((client, events)) = &mut self.history
+            && (events.is_none() || self.history_version != version)
+        {
+            *events = Some(db.pin_events(client).unwrap_or_default());
+            self.history_version = version;
+        }
+    }
+
+    fn new_form(&mut self, today: chrono::NaiveDate, lang: Lang) {
+        self.mode = Mode::New;
+        self.draft = Draft {
+            date: ui::date(today, lang),
+            ..Draft::default()
+        };
+    }
+}
+
+fn state_name(state: PinState, lang: Lang) -> &'static str {
+    match state {
+        PinState::InForce => lang.pick("действует", "in force"),
+        PinState::Ended => lang.pick("истёк", "ended"),
+        PinState::Released => lang.pick("снят", "released"),
+        PinState::NotYet => lang.pick("ещё не начался", "not yet"),
+    }
+}
+
+/// The Stop-list page.
+pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let today = ctx.today;
+    let mut command = None;
+    if ctx.new_requested {
+        page.new_form(today, lang);
+    }
+    if ctx.cancel_requested {
+        page.mode = Mode::Nothing;
+    }
+    ui.horizontal(|ui| {
+        ui.heading(lang.pick("Стоп-лист", "Stop-list"));
+        ui.add_space(16.0);
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut page.search)
+                    .hint_text(lang.pick(
+                        "ИНН или название клиента (Ctrl+F)",
+                        "Client INN or name (Ctrl+F)",
+                    ))
+                    .desired_width(240.0),
+            )
+            .accessible_name(lang.pick("Поиск", "Search"));
+        if ctx.focus_search {
+            search.request_focus();
+        }
+        ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
+        ui.selectable_value(
+            &mut page.filter,
+            Filter::InForce,
+            lang.pick("Действующие", "In force"),
+        );
+        ui.selectable_value(
+            &mut page.filter,
+            Filter::EndingSoon,
+            lang.pick("Истекают за 14 дней", "Ending within 14 days"),
+        );
+        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+        ui::partner_combo(
+            ui,
+            "pins-partner-filter",
+            label.id,
+            &data.partners,
+            &mut page.partner,
+            lang.pick("все", "all"),
+            lang,
+        );
+        if ui
+            .button(lang.pick("+ Закрепить клиента", "+ Pin a client"))
+            .on_hover_text("Ctrl+N")
+            .clicked()
+        {
+            page.new_form(today, lang);
+        }
+    });
+    ui.separator();
+
+    match page.mode {
+        Mode::New => {
+            egui::Panel::right("pin-form")
+                .default_size(400.0)
+                .show(ui, |ui| {
+                    command = new_pin_ui(ui, page, data, ctx);
+                });
+        }
+        Mode::Selected(pin_id) => {
+            if let Some(row) = data.pins.iter().find(|r| r.pin.id == pin_id) {
+                egui::Panel::right("pin-actions")
+                    .default_size(400.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            command = selected_pin_ui(ui, page, row, data, ctx);
+                        });
+                    });
+            }
+        }
+        Mode::Nothing => {}
+    }
+
+    let needle = page.search.trim().to_lowercase();
+    let mut rows: Vec<&PinRow> = data
+        .pins
+        .iter()
+        .filter(|r| page.partner.is_none_or(|p| r.pin.partner == p))
+        .filter(|r| match page.filter {
+            Filter::All => true,
+            Filter::InForce => r.pin.in_force_on(today),
+            Filter::EndingSoon => {
+                r.pin.in_force_on(today) && r.pin.days_left(today) <= ENDING_SOON_DAYS
+            }
+        })
+        .filter(|r| {
+            needle.is_empty()
+                || r.client_inn.as_str().contains(&needle)
+                || r.client_name.to_lowercase().contains(&needle)
+                || r.partner_name.to_lowercase().contains(&needle)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let order = match page.sort {
+            Sort::PinnedOn => a.pin.pinned_on.cmp(&b.pin.pinned_on),
+            Sort::Client => a
+                .client_name
+                .to_lowercase()
+                .cmp(&b.client_name.to_lowercase()),
+            Sort::Partner => a
+                .partner_name
+                .to_lowercase()
+                .cmp(&b.partner_name.to_lowercase()),
+            Sort::LastDay => a.pin.ends_on.cmp(&b.pin.ends_on),
+        };
+        if page.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+    if rows.is_empty() {
+        ui::empty_state(
+            ui,
+            lang.pick("Закреплений не найдено", "No pins found"),
+            lang.pick(
+                "Измените фильтры или закрепите клиента (Ctrl+N).",
+                "Change the filters or pin a client (Ctrl+N).",
+            ),
+        );
+        return command;
+    }
+    let selected = match page.mode {
+        Mode::Selected(id) => Some(id),
+        _ => None,
+    };
+    let mut clicked = None;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::remainder().at_least(150.0).clip(true))
+        .column(Column::auto().at_least(160.0).clip(true))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(70.0))
+        .column(Column::auto().at_least(90.0))
+        .header(24.0, |mut h| {
+            let (sort, desc) = (&mut page.sort, &mut page.descending);
+            h.col(|ui| _ = ui.strong(lang.pick("ИНН клиента", "Client INN")));
+            h.col(|ui| {
+                _ = ui::sort_header(ui, lang.pick("Клиент", "Client"), Sort::Client, sort, desc)
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Партнёр", "Partner"),
+                    Sort::Partner,
+                    sort,
+                    desc,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Закреплён", "Pinned on"),
+                    Sort::PinnedOn,
+                    sort,
+                    desc,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Последний день", "Last day"),
+                    Sort::LastDay,
+                    sort,
+                    desc,
+                )
+            });
+            h.col(|ui| _ = ui.strong(lang.pick("Осталось", "Days left")));
+            h.col(|ui| _ = ui.strong(lang.pick("Состояние", "State")));
+        })
+        .body(|body| {
+            body.rows(24.0, rows.len(), |mut row| {
+                let r = rows[row.index()];
+                let state = r.pin.state_on(today);
+                row.set_selected(selected == Some(r.pin.id));
+                row.col(|ui| _ = ui.monospace(r.client_inn.as_str()));
+                row.col(|ui| _ = ui.label(&r.client_name));
+                row.col(|ui| _ = ui.label(&r.partner_name));
+                row.col(|ui| _ = ui.label(ui::date(r.pin.pinned_on, lang)));
+                row.col(|ui| _ = ui.label(ui::date(r.pin.last_day(), lang)));
+                row.col(|ui| {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if state == PinState::InForce {
+                            let days = r.pin.days_left(today);
+                            let text = RichText::new(days.to_string());
+                            ui.label(if days <= ENDING_SOON_DAYS {
+                                text.color(ui::warn_color(ui))
+                            } else {
+                                text
+                            });
+                        }
+                    });
+                });
+                row.col(|ui| _ = ui.label(state_name(state, lang)));
+                if row.response().clicked() {
+                    clicked = Some(r.pin.id);
+                }
+            });
+        });
+    if let Some(id) = clicked {
+        page.mode = Mode::Selected(id);
+        page.extend = ActionDraft {
+            date: ui::date(today, lang),
+            ..ActionDraft::default()
+        };
+        page.release = ActionDraft {
+            date: ui::date(today, lang),
+            ..ActionDraft::default()
+        };
+        page.history = data
+            .pins
+            .iter()
+            .find(|r| r.pin.id == id)
+            .map(|r| (r.client_inn.clone(), None));
+    }
+    command
+}
+
+/// Every pin of a client, from the snapshot.
+fn pins_of(data: &Data, client: &Inn) -> Vec<Pin> {
+    data.pins
+        .iter()
+        .filter(|r| &r.client_inn == client)
+        .map(|r| r.pin.clone())
+        .collect()
+}
+
+fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
+    let d = &mut page.draft;
+    let inn = Inn::parse(&d.client_inn);
+    let date = ui::parse_date_field(&d.date, lang);
+    egui::Grid::new("pin-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let inn_error = match &inn {
+                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("ИНН клиента", "Client INN"),
+                &mut d.client_inn,
+                "7707083893",
+                inn_error.as_deref(),
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Название клиента", "Client name"),
+                &mut d.client_name,
+                "ООО «…»",
+                None,
+            );
+            let label = ui.label(lang.pick("Партнёр", "Partner"));
+            ui::partner_combo(
+                ui,
+                "pin-partner",
+                label.id,
+                &data.partners,
+                &mut d.partner,
+                lang.pick("— выберите —", "— choose —"),
+                lang,
+            );
+            ui.end_row();
+            let date_error = match &date {
+                Err(e) => Some(e.clone()),
+                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("Дата заявки", "Request date"),
+                &mut d.date,
+                "31.01.2025",
+                date_error.as_deref(),
+            );
+            ui::text_row(ui, lang.pick("Примечание", "Note"), &mut d.note, "", None);
+        });
+    let ready = match (inn, d.partner, date) {
+        (Ok(inn), Some(partner), Ok(Some(date))) => Some((inn, partner, date)),
+        _ => None,
+    };
+    let mut refused = false;
+    if let Some((inn, partner, date)) = &ready {
+        match decide_pin_request(&pins_of(data, inn), *partner, *date) {
+            Ok(PinDecision::New { ends_on }) => ui::verdict(
+                ui,
+                true,
+                &format!(
+                    "{} {}",
+                    lang.pick(
+                        "Клиент будет закреплён по",
+                        "The client will be pinned until"
+                    ),
+                    ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                ),
+            ),
+            Ok(PinDecision::Extension { ends_on, .. }) => ui::verdict(
+                ui,
+                true,
+                &format!(
+                    "{} {}",
+                    lang.pick(
+                        "Клиент уже закреплён за этим партнёром: заявка продлит закрепление по",
+                        "The partner already holds this client: the request extends the pin until"
+                    ),
+                    ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                ),
+            ),
+            Ok(PinDecision::Refused { holder, last_day }) => {
+                refused = true;
+                ui::verdict(
+                    ui,
+                    false,
+                    &format!(
+                        "{} {} {}. {}",
+                        lang.pick("Клиент закреплён за", "The client is pinned to"),
+                        data.partner_name(holder),
+                        format_args!("{} {}", lang.pick("по", "until"), ui::date(last_day, lang)),
+                        lang.pick(
+                            "Заявку можно только записать как отказ.",
+                            "The request can only be recorded as refused."
+                        )
+                    ),
+                );
+            }
+            Err(e) => ui::verdict(ui, false, &e.to_string()),
+        }
+    }
+    ui.horizontal(|ui| {
+        let label = if refused {
+            lang.pick("Записать отказ", "Record the refusal")
+        } else {
+            lang.pick("Закрепить", "Pin")
+        };
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui
+            .add_enabled(ready.is_some(), egui::Button::new(label))
+            .clicked()
+            || enter)
+            && let Some((inn, partner, date)) = ready
+        {
+            command = Some(Command::RequestPin {
+                client: inn,
+                client_name: page.draft.client_name.trim().to_owned(),
+                partner,
+                date,
+                note: page.draft.note.trim().to_owned(),
+            });
+        }
+        if ui
+            .button(lang.pick("Отмена", "Cancel"))
+            .on_hover_text("Esc")
+            .clicked()
+        {
+            page.mode = Mode::Nothing;
+        }
+    });
+    command
+}
+
+fn selected_pin_ui(
+    ui: &mut Ui,
+    page: &mut PinsPage,
+    row: &PinRow,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    let pin = &row.pin;
+    ui.heading(if row.client_name.is_empty() {
+        row.client_inn.to_string()
+    } else {
+        row.client_name.clone()
+    });
+    ui.label(format!("{} {}", lang.pick("ИНН", "INN"), row.client_inn));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Партнёр:", "Partner:"),
+        row.partner_name
+    ));
+    ui.label(format!(
+        "{} {} — {} ({})",
+        lang.pick("Действует", "In force"),
+        ui::date(pin.pinned_on, lang),
+        ui::date(pin.last_day(), lang),
+        state_name(pin.state_on(ctx.today), lang)
+    ));
+    if pin.state_on(ctx.today) == PinState::InForce {
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Продлить на 3 месяца", "Extend by 3 months"));
+        let date = ui::parse_date_field(&page.extend.date, lang);
+        egui::Grid::new("extend-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::text_row(
+                    ui,
+                    lang.pick("Дата согласования", "Agreed on"),
+                    &mut page.extend.date,
+                    "31.01.2025",
+                    date.as_ref().err().map(String::as_str),
+                );
+                let who_error = page
+                    .extend
+                    .agreed_by
+                    .trim()
+                    .is_empty()
+                    .then(|| lang.pick("укажите, кто согласовал", "enter who agreed"));
+                ui::text_row(
+                    ui,
+                    lang.pick("Кто согласовал", "Agreed by"),
+                    &mut page.extend.agreed_by,
+                    "",
+                    who_error,
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Примечание", "Note"),
+                    &mut page.extend.note,
+                    "",
+                    None,
+                );
+            });
+        let ready = match date {
+            Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() => Some(date),
+            _ => None,
+        };
+        if ui
+            .add_enabled(
+                ready.is_some(),
+                egui::Button::new(lang.pick("Продлить", "Extend")),
+            )
+            .clicked()
+            && let Some(date) = ready
+        {
+            command = Some(Command::ExtendPin {
+                pin_id: pin.id,
+                date,
+                agreed_by: page.extend.agreed_by.trim().to_owned(),
+                note: page.extend.note.trim().to_owned(),
+            });
+        }
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Снять досрочно", "Release early"));
+        let date = ui::parse_date_field(&page.release.date, lang);
+        egui::Grid::new("release-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::text_row(
+                    ui,
+                    lang.pick("Дата снятия", "Release date"),
+                    &mut page.release.date,
+                    "31.01.2025",
+                    date.as_ref().err().map(String::as_str),
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Причина", "Reason"),
+                    &mut page.release.note,
+                    "",
+                    None,
+                );
+            });
+        if ui
+            .add_enabled(
+                matches!(date, Ok(Some(_))),
+                egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
+            )
+            .clicked()
+            && let Ok(Some(date)) = date
+        {
+            command = Some(Command::ReleasePin {
+                pin_id: pin.id,
+                date,
+                note: page.release.note.trim().to_owned(),
+            });
+        }
+    }
+    ui.add_space(8.0);
+    ui.separator();
+    ui.strong(lang.pick(
+        "История клиента в стоп-листе",
+        "The client's stop-list history",
+    ));
+    match page
+        .history
+        .as_ref()
+        .and_then(|(_, events)| events.as_ref())
+    {
+        None => _ = ui.spinner(),
+        Some(events) => {
+            for e in events {
+                let what = match e.kind {
+                    PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
+                    PinEventKind::Refused => lang.pick("отказ", "refused"),
+                    PinEventKind::Extended => lang.pick("продлён", "extended"),
+                    PinEventKind::Released => lang.pick("снят", "released"),
+                };
+                let mut text = format!(
+                    "{} · {} · {}",
+                    ui::date(e.on_date, lang),
+                    what,
+                    data.partner_name(e.partner)
+                );
+                if let Some(ends_on) = e.ends_on {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("по", "until"),
+                        ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                    );
+                }
+                if let Some(holder) = e.holder {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("закреплён за", "held by"),
+                        data.partner_name(holder)
+                    );
+                }
+                if !e.agreed_by.is_empty() {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("согласовал", "agreed by"),
+                        e.agreed_by
+                    );
+                }
+                if !e.note.is_empty() {
+                    text += &format!(" · {}", e.note);
+                }
+                ui.label(text);
+            }
+        }
+    }
+    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+        page.mode = Mode::Nothing;
+    }
+    command
+}

@@ -1,0 +1,772 @@
+//! The Sales page: every sale and return, paged from the database into virtual rows, with
+//! filters and sums; the new-sale form explains the premium before saving; a selected
+//! sale can be returned.
+
+use std::collections::{BTreeSet, HashMap};
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Data, PageCtx};
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::pin::check_shipment;
+use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
+use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
+use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSort};
+use crate::ui;
+
+/// Rows fetched from the database at a time.
+const PAGE_ROWS: usize = 200;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Mode {
+    #[default]
+    Nothing,
+    New,
+    Selected(SaleId),
+}
+
+#[derive(Clone, Debug)]
+struct Draft {
+    date: String,
+    partner: Option<PartnerId>,
+    client_inn: String,
+    client_name: String,
+    kind: LicenseKind,
+    amount: String,
+    doc: String,
+    role: RoleFacts,
+}
+
+impl Default for Draft {
+    fn default() -> Draft {
+        Draft {
+            date: String::new(),
+            partner: None,
+            client_inn: String::new(),
+            client_name: String::new(),
+            kind: LicenseKind::Saas,
+            amount: String::new(),
+            doc: String::new(),
+            role: RoleFacts::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct ReturnDraft {
+    date: String,
+    amount: String,
+    doc: String,
+}
+
+/// What was loaded for one query at one data version.
+struct Cache {
+    version: u64,
+    query: SalesQuery,
+    count: usize,
+    amount: Money,
+    premium: Money,
+    pages: HashMap<usize, Vec<SaleListRow>>,
+}
+
+/// The page's state between frames.
+#[derive(Default)]
+pub struct SalesPage {
+    query: SalesQuery,
+    from: String,
+    to: String,
+    mode: Mode,
+    draft: Draft,
+    ret: ReturnDraft,
+    cache: Option<Cache>,
+    /// Pages of rows the table needed and did not have.
+    wanted: BTreeSet<usize>,
+}
+
+impl SalesPage {
+    pub fn saved(&mut self) {
+        if self.mode == Mode::New {
+            // Keep date, partner and kind: the next sale is often the same deal's.
+            self.draft = Draft {
+                date: std::mem::take(&mut self.draft.date),
+                partner: self.draft.partner,
+                kind: self.draft.kind,
+                ..Draft::default()
+            };
+        } else {
+            self.ret = ReturnDraft::default();
+        }
+    }
+
+    /// True when the table waits for rows from the database.
+    pub fn wants_data(&self) -> bool {
+        !self.wanted.is_empty()
+    }
+
+    /// Fetches the totals of the query and the pages the table asked for.
+    pub fn load(&mut self, db: &Db<'_>, version: u64) {
+        let stale = self
+            .cache
+            .as_ref()
+            .is_none_or(|c| c.version != version || c.query != self.query);
+        if stale {
+            let (count, amount, premium) =
+                db.sales_totals(&self.query)
+                    .unwrap_or((0, Money::ZERO, Money::ZERO));
+            self.cache = Some(Cache {
+                version,
+                query: self.query.clone(),
+                count: usize::try_from(count).unwrap_or(0),
+                amount,
+                premium,
+                pages: HashMap::new(),
+            });
+        }
+        let Some(cache) = &mut self.cache else { return };
+        for page in std::mem::take(&mut self.wanted) {
+            let rows = db
+                .sales_page(&cache.query, page * PAGE_ROWS, PAGE_ROWS)
+                .unwrap_or_default();
+            cache.pages.insert(page, rows);
+        }
+    }
+
+    fn row(&mut self, index: usize) -> Option<&SaleListRow> {
+        let page = index / PAGE_ROWS;
+        let cache = self.cache.as_ref()?;
+        match cache.pages.get(&page) {
+            Some(rows) => rows.get(index % PAGE_ROWS),
+            None => {
+                self.wanted.insert(page);
+                None
+            }
+        }
+    }
+
+    fn new_form(&mut self, ctx: &PageCtx) {
+        self.mode = Mode::New;
+        if self.draft.date.is_empty() {
+            self.draft.date = ui::date(ctx.today, ctx.lang);
+        }
+    }
+}
+
+fn kind_combo(
+    ui: &mut Ui,
+    id: &str,
+    label: egui::Id,
+    kind: &mut Option<LicenseKind>,
+    none: Option<&str>,
+    lang: Lang,
+) {
+    let text = kind.map_or(none.unwrap_or_default().to_owned(), |k| {
+        k.name(lang).to_owned()
+    });
+    let r = egui::ComboBox::from_id_salt(id)
+        .selected_text(text)
+        .width(280.0)
+        .show_ui(ui, |ui| {
+            if let Some(none) = none {
+                ui.selectable_value(kind, None, none);
+            }
+            for k in LicenseKind::ALL {
+                ui.selectable_value(kind, Some(k), k.name(lang));
+            }
+        });
+    r.response.labelled_by(label);
+}
+
+/// The Sales page.
+pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    if ctx.new_requested {
+        page.new_form(ctx);
+    }
+    if ctx.cancel_requested {
+        page.mode = Mode::Nothing;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(lang.pick("Продажи", "Sales"));
+        ui.add_space(12.0);
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut page.query.text)
+                    .hint_text(lang.pick(
+                        "Клиент, ИНН, документ (Ctrl+F)",
+                        "Client, INN, document (Ctrl+F)",
+                    ))
+                    .desired_width(200.0),
+            )
+            .accessible_name(lang.pick("Поиск", "Search"));
+        if ctx.focus_search {
+            search.request_focus();
+        }
+        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+        ui::partner_combo(
+            ui,
+            "sales-partner-filter",
+            label.id,
+            &data.partners,
+            &mut page.query.partner,
+            lang.pick("все", "all"),
+            lang,
+        );
+        let label = ui.label(lang.pick("Вид:", "Kind:"));
+        kind_combo(
+            ui,
+            "sales-kind-filter",
+            label.id,
+            &mut page.query.kind,
+            Some(lang.pick("все", "all")),
+            lang,
+        );
+        for (text, value, name) in [
+            (&mut page.from, &mut page.query.from, lang.pick("с", "from")),
+            (&mut page.to, &mut page.query.to, lang.pick("по", "to")),
+        ] {
+            let label = ui.label(name);
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text("31.01.2025")
+                        .desired_width(86.0),
+                )
+                .labelled_by(label.id);
+            match ui::parse_date_field(text, lang) {
+                Ok(date) => *value = date,
+                Err(e) => _ = r.on_hover_text(e),
+            }
+        }
+        if ui
+            .button(lang.pick("+ Новая продажа", "+ New sale"))
+            .on_hover_text("Ctrl+N")
+            .clicked()
+        {
+            page.new_form(ctx);
+        }
+    });
+    ui.separator();
+
+    match page.mode {
+        Mode::New => {
+            egui::Panel::right("sale-form")
+                .default_size(420.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| command = new_sale_ui(ui, page, data, ctx));
+                });
+        }
+        Mode::Selected(id) => {
+            let row = page
+                .cache
+                .as_ref()
+                .and_then(|c| c.pages.values().flatten().find(|r| r.id == id).cloned());
+            if let Some(row) = row {
+                egui::Panel::right("sale-details")
+                    .default_size(400.0)
+                    .show(ui, |ui| {
+                        command = selected_sale_ui(ui, page, &row, ctx);
+                    });
+            }
+        }
+        Mode::Nothing => {}
+    }
+
+    let Some((count, amount, premium)) =
+        page.cache.as_ref().map(|c| (c.count, c.amount, c.premium))
+    else {
+        ui.spinner();
+        return command;
+    };
+    egui::Panel::bottom("sales-footer").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(format!("{} {count}", lang.pick("Строк:", "Rows:")));
+            ui.separator();
+            ui.label(format!(
+                "{} {}",
+                lang.pick("Сумма:", "Amount:"),
+                ui::money(amount, lang)
+            ));
+            ui.separator();
+            ui.label(
+                RichText::new(format!(
+                    "{} {}",
+                    lang.pick("Премия:", "Premium:"),
+                    ui::money(premium, lang)
+                ))
+                .strong(),
+            );
+        });
+    });
+    if count == 0 {
+        ui::empty_state(
+            ui,
+            lang.pick("Продаж не найдено", "No sales found"),
+            lang.pick(
+                "Измените фильтры или запишите продажу (Ctrl+N).",
+                "Change the filters or record a sale (Ctrl+N).",
+            ),
+        );
+        return command;
+    }
+    let selected = match page.mode {
+        Mode::Selected(id) => Some(id),
+        _ => None,
+    };
+    let mut clicked = None;
+    let mut sort = page.query.sort;
+    let mut descending = page.query.descending;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::auto().at_least(84.0))
+        .column(Column::initial(150.0).at_least(80.0).clip(true))
+        .column(Column::initial(170.0).at_least(80.0).clip(true))
+        .column(Column::initial(150.0).at_least(60.0).clip(true))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(50.0))
+        .column(Column::auto().at_least(100.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(24.0, |mut h| {
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Дата", "Date"),
+                    SalesSort::Date,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Партнёр", "Partner"),
+                    SalesSort::Partner,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Клиент", "Client"),
+                    SalesSort::Client,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Вид", "Kind"),
+                    SalesSort::Kind,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Сумма", "Amount"),
+                    SalesSort::Amount,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| _ = ui.strong(lang.pick("Условия", "Terms")));
+            h.col(|ui| _ = ui.strong(lang.pick("Ставка", "Rate")));
+            h.col(|ui| {
+                _ = ui::sort_header(
+                    ui,
+                    lang.pick("Премия", "Premium"),
+                    SalesSort::Premium,
+                    &mut sort,
+                    &mut descending,
+                )
+            });
+            h.col(|ui| _ = ui.strong(lang.pick("Причина нулевой премии", "Why zero")));
+        })
+        .body(|body| {
+            body.rows(22.0, count, |mut row| {
+                let index = row.index();
+                let Some(r) = page.row(index).cloned() else {
+                    row.col(|ui| _ = ui.label("…"));
+                    return;
+                };
+                row.set_selected(selected == Some(r.id));
+                let right = egui::Layout::right_to_left(egui::Align::Center);
+                row.col(|ui| _ = ui.label(ui::date(r.date, lang)));
+                row.col(|ui| _ = ui.label(&r.partner_name));
+                row.col(|ui| {
+                    let name = if r.client_name.is_empty() {
+                        r.client_inn.clone()
+                    } else {
+                        r.client_name.clone()
+                    };
+                    ui.label(name).on_hover_text(&r.client_inn);
+                });
+                row.col(|ui| {
+                    _ = ui
+                        .label(r.kind.short_name(lang))
+                        .on_hover_text(r.kind.name(lang))
+                });
+                row.col(|ui| {
+                    ui.with_layout(right, |ui| {
+                        let text = RichText::new(ui::money(r.amount, lang));
+                        if r.return_of.is_some() {
+                            ui.label(text.color(ui::warn_color(ui)))
+                                .on_hover_text(format!(
+                                    "{} {}",
+                                    lang.pick("Возврат по", "Return of"),
+                                    r.return_of.as_deref().unwrap_or("")
+                                ));
+                        } else {
+                            ui.label(text);
+                        }
+                    });
+                });
+                row.col(|ui| _ = ui.label(terms_name(r.status, r.one_c_terms, lang)));
+                row.col(|ui| {
+                    ui.with_layout(right, |ui| {
+                        ui.label(
+                            r.rate
+                                .map(|x| format!("{}\u{a0}%", x.display(lang)))
+                                .unwrap_or_default(),
+                        )
+                    });
+                });
+                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(r.premium, lang))));
+                row.col(|ui| _ = ui.label(r.reason.map(|x| x.text(lang)).unwrap_or_default()));
+                if row.response().clicked() {
+                    clicked = Some(r.id);
+                }
+            });
+        });
+    page.query.sort = sort;
+    page.query.descending = descending;
+    if let Some(id) = clicked {
+        page.mode = Mode::Selected(id);
+        page.ret = ReturnDraft {
+            date: ui::date(ctx.today, lang),
+            ..ReturnDraft::default()
+        };
+    }
+    command
+}
+
+fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(lang.pick("Новая продажа", "New sale"));
+    let d = &mut page.draft;
+    let date = ui::parse_date_field(&d.date, lang);
+    let inn = Inn::parse(&d.client_inn);
+    let amount = Money::parse_amount(&d.amount);
+    egui::Grid::new("sale-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let date_error = match &date {
+                Err(e) => Some(e.clone()),
+                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("Дата отгрузки", "Shipment date"),
+                &mut d.date,
+                "31.01.2025",
+                date_error.as_deref(),
+            );
+            let label = ui.label(lang.pick("Партнёр", "Partner"));
+            ui::partner_combo(
+                ui,
+                "sale-partner",
+                label.id,
+                &data.partners,
+                &mut d.partner,
+                lang.pick("— выберите —", "— choose —"),
+                lang,
+            );
+            ui.end_row();
+            let inn_error = match &inn {
+                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("ИНН клиента", "Client INN"),
+                &mut d.client_inn,
+                "7707083893",
+                inn_error.as_deref(),
+            );
+            // The clients this partner has pinned on the date, to pick from.
+            if let (Some(partner), Ok(Some(date))) = (d.partner, &date) {
+                let pinned: Vec<_> = data
+                    .pins
+                    .iter()
+                    .filter(|r| r.pin.partner == partner && r.pin.in_force_on(*date))
+                    .collect();
+                if !pinned.is_empty() {
+                    ui.label("");
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(lang.pick("Закреплены:", "Pinned:"))
+                                .weak()
+                                .small(),
+                        );
+                        for r in pinned.iter().take(8) {
+                            let text = if r.client_name.is_empty() {
+                                r.client_inn.to_string()
+                            } else {
+                                r.client_name.clone()
+                            };
+                            if ui
+                                .small_button(text)
+                                .on_hover_text(r.client_inn.as_str())
+                                .clicked()
+                            {
+                                d.client_inn = r.client_inn.to_string();
+                                d.client_name = r.client_name.clone();
+                            }
+                        }
+                    });
+                    ui.end_row();
+                }
+            }
+            ui::text_row(
+                ui,
+                lang.pick("Название клиента", "Client name"),
+                &mut d.client_name,
+                "",
+                None,
+            );
+            let label = ui.label(lang.pick("Вид лицензии", "License kind"));
+            let mut kind = Some(d.kind);
+            kind_combo(ui, "sale-kind", label.id, &mut kind, None, lang);
+            d.kind = kind.unwrap_or(d.kind);
+            ui.end_row();
+            let amount_error = match &amount {
+                Err(e) if !d.amount.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("Сумма, ₽", "Amount, ₽"),
+                &mut d.amount,
+                "1 234,56",
+                amount_error.as_deref(),
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Номер документа", "Document number"),
+                &mut d.doc,
+                lang.pick("необязательно", "optional"),
+                None,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Клиент пришёл в 1С-Коннект сам",
+                    "The client came on its own",
+                ),
+                &mut d.role.self_referred,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Клиент подключён партнёром ранее",
+                    "The partner connected the client before",
+                ),
+                &mut d.role.connected_by_partner,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Сервис используется в работе с партнёром",
+                    "Used in work with the partner",
+                ),
+                &mut d.role.used_in_work,
+            );
+        });
+
+    let mut ready = None;
+    if let (Ok(Some(date)), Some(partner), Ok(amount)) = (&date, d.partner, &amount)
+        && let Some(record) = data.records.get(&partner)
+    {
+        let premium = premium_of(&PremiumInput {
+            kind: d.kind,
+            amount: *amount,
+            one_c_partner: record.facts.one_c_partner,
+            status: record.facts.history.in_force_on(*date),
+            role: d.role,
+            rates: &data.rates.in_force_on(*date).table,
+        });
+        let line = explain(&premium, d.kind, *amount, lang);
+        match &inn {
+            Ok(client) => {
+                let pins: Vec<Pin> = data
+                    .pins
+                    .iter()
+                    .filter(|r| &r.client_inn == client)
+                    .map(|r| r.pin.clone())
+                    .collect();
+                match check_shipment(&pins, d.kind, partner, *date) {
+                    Ok(()) => {
+                        ui::verdict(ui, true, &line);
+                        ready = Some(NewSale {
+                            doc: Some(d.doc.trim().to_owned()).filter(|x| !x.is_empty()),
+                            date: *date,
+                            partner,
+                            client_inn: client.clone(),
+                            client_name: d.client_name.trim().to_owned(),
+                            kind: d.kind,
+                            amount: *amount,
+                            role: d.role,
+                        });
+                    }
+                    Err(refusal) => {
+                        let holder = match &refusal {
+                            crate::domain::ShipmentRefusal::PinnedToOther { holder, .. } => {
+                                Some(data.partner_name(*holder))
+                            }
+                            _ => None,
+                        };
+                        let text =
+                            refusal.text(client, &record.facts.name, holder.as_deref(), lang);
+                        ui::verdict(
+                            ui,
+                            false,
+                            &format!(
+                                "{}: {text}",
+                                lang.pick("Продажу нельзя записать", "The sale cannot be recorded")
+                            ),
+                        );
+                    }
+                }
+            }
+            Err(_) => ui::verdict(ui, true, &line),
+        }
+    }
+    ui.horizontal(|ui| {
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui
+            .add_enabled(
+                ready.is_some(),
+                egui::Button::new(lang.pick("Записать продажу", "Record sale")),
+            )
+            .clicked()
+            || enter)
+            && let Some(sale) = ready
+        {
+            command = Some(Command::RecordSale(sale));
+        }
+        if ui
+            .button(lang.pick("Отмена", "Cancel"))
+            .on_hover_text("Esc")
+            .clicked()
+        {
+            page.mode = Mode::Nothing;
+        }
+    });
+    command
+}
+
+fn selected_sale_ui(
+    ui: &mut Ui,
+    page: &mut SalesPage,
+    row: &SaleListRow,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(match &row.return_of {
+        Some(of) => format!("{} {of}", lang.pick("Возврат по", "Return of")),
+        None => format!(
+            "{} {}",
+            lang.pick("Продажа", "Sale"),
+            row.doc.clone().unwrap_or_else(|| format!("#{}", row.id.0))
+        ),
+    });
+    ui.label(format!(
+        "{} · {}",
+        ui::date(row.date, lang),
+        row.partner_name
+    ));
+    ui.label(format!("{} · {}", row.client_inn, row.client_name));
+    ui.label(row.kind.name(lang));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Сумма:", "Amount:"),
+        ui::money(row.amount, lang)
+    ));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Премия:", "Premium:"),
+        ui::money(row.premium, lang)
+    ));
+    if let Some(reason) = row.reason {
+        ui.label(RichText::new(reason.text(lang)).weak());
+    }
+    if row.return_of.is_none() {
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Оформить возврат", "Record a return"));
+        let date = ui::parse_date_field(&page.ret.date, lang);
+        let amount = Money::parse_amount(&page.ret.amount);
+        egui::Grid::new("return-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::text_row(
+                    ui,
+                    lang.pick("Дата возврата", "Return date"),
+                    &mut page.ret.date,
+                    "31.01.2025",
+                    date.as_ref().err().map(String::as_str),
+                );
+                let amount_error = match &amount {
+                    Err(e) if !page.ret.amount.is_empty() => Some(e.text(lang)),
+                    _ => None,
+                };
+                ui::text_row(
+                    ui,
+                    lang.pick("Сумма возврата, ₽", "Returned amount, ₽"),
+                    &mut page.ret.amount,
+                    "1 234,56",
+                    amount_error.as_deref(),
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Номер документа", "Document number"),
+                    &mut page.ret.doc,
+                    lang.pick("необязательно", "optional"),
+                    None,
+                );
+            });
+        ui.label(RichText::new(lang.pick(
+            "Премия возврата считается по ставке исходной продажи и попадёт в ведомость периода даты возврата.",
+            "The return's premium uses the original sale's rate and lands in the statement of the return's period.",
+        )).weak().small());
+        if let (Ok(Some(date)), Ok(amount)) = (date, amount)
+            && ui
+                .button(lang.pick("Записать возврат", "Record return"))
+                .clicked()
+        {
+            command = Some(Command::RecordReturn {
+                sale: row.id,
+                date,
+                amount,
+                doc: Some(page.ret.doc.trim().to_owned()).filter(|x| !x.is_empty()),
+            });
+        }
+    }
+    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+        page.mode = Mode::Nothing;
+    }
+    command
+}

@@ -1,0 +1,418 @@
+//! The Statements page: a partner and a period, the statement as it will be exported
+//! (lines, reasons, totals by kind), and Export….
+
+use chrono::{Datelike, Months, NaiveDate};
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use crate::app::{Command, Data, PageCtx};
+use crate::domain::lang::Lang;
+use crate::domain::premium::terms_name;
+use crate::domain::status::status_name;
+use crate::domain::{PartnerId, Statement};
+use crate::store::Db;
+use crate::ui;
+
+/// The periods offered, besides a custom one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Period {
+    ThisMonth,
+    #[default]
+    LastMonth,
+    ThisQuarter,
+    LastQuarter,
+    ThisYear,
+    Custom,
+}
+
+impl Period {
+    const ALL: [Period; 6] = [
+        Period::ThisMonth,
+        Period::LastMonth,
+        Period::ThisQuarter,
+        Period::LastQuarter,
+        Period::ThisYear,
+        Period::Custom,
+    ];
+
+    fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Period::ThisMonth => lang.pick("Этот месяц", "This month"),
+            Period::LastMonth => lang.pick("Прошлый месяц", "Last month"),
+            Period::ThisQuarter => lang.pick("Этот квартал", "This quarter"),
+            Period::LastQuarter => lang.pick("Прошлый квартал", "Last quarter"),
+            Period::ThisYear => lang.pick("Этот год", "This year"),
+            Period::Custom => lang.pick("Другой период", "Custom"),
+        }
+    }
+
+    /// The first and last day of the period around `today`; None for Custom.
+    pub fn bounds(self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let month_start = today.with_day(1)?;
+        let quarter_start = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)?;
+        let span = |start: NaiveDate, months: u32| {
+            Some((
+                start,
+                start.checked_add_months(Months::new(months))?.pred_opt()?,
+            ))
+        };
+        match self {
+            Period::ThisMonth => span(month_start, 1),
+            Period::LastMonth => span(month_start.checked_sub_months(Months::new(1))?, 1),
+            Period::ThisQuarter => span(quarter_start, 3),
+            Period::LastQuarter => span(quarter_start.checked_sub_months(Months::new(3))?, 3),
+            Period::ThisYear => span(NaiveDate::from_ymd_opt(today.year(), 1, 1)?, 12),
+            Period::Custom => None,
+        }
+    }
+}
+
+type Key = (PartnerId, NaiveDate, NaiveDate, u64);
+
+/// The page's state between frames.
+#[derive(Default)]
+pub struct StatementsPage {
+    pub partner: Option<PartnerId>,
+    pub period: Period,
+    from: String,
+    to: String,
+    wanted: Option<Key>,
+    loaded: Option<(Key, Result<Statement, String>)>,
+}
+
+impl StatementsPage {
+    pub fn wants_data(&self) -> bool {
+        self.wanted.is_some() && self.wanted != self.loaded.as_ref().map(|(k, _)| *k)
+    }
+
+    /// Forget the preview, so it is made again.
+    pub fn invalidate(&mut self) {
+        self.loaded = None;
+    }
+
+    pub fn load(&mut self, db: &Db<'_>, _version: u64, today: NaiveDate, lang: Lang) {
+        if !self.wants_data() {
+            return;
+        }
+        if let Some(key @ (partner, from, to, _)) = self.wanted {
+            use crate::domain::lang::Localized;
+            let statement = db
+                .statement(partner, from, to, today)
+                .map_err(|e| e.text(lang));
+            self.loaded = Some((key, statement));
+        }
+    }
+
+    /// Shows a partner's statement for a period, as the Sales page or a test may ask.
+    pub fn show(&mut self, partner: PartnerId, from: NaiveDate, to: NaiveDate, lang: Lang) {
+        self.partner = Some(partner);
+        self.period = Period::Custom;
+        self.from = ui::date(from, lang);
+        self.to = ui::date(to, lang);
+    }
+}
+
+/// The Statements page.
+pub fn statements_ui(
+    ui: &mut Ui,
+    page: &mut StatementsPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(lang.pick("Ведомость премий", "Premium statement"));
+        ui.add_space(12.0);
+        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+        ui::partner_combo(
+            ui,
+            "statement-partner",
+            label.id,
+            &data.partners,
+            &mut page.partner,
+            lang.pick("— выберите —", "— choose —"),
+            lang,
+        );
+    });
+    ui.horizontal_wrapped(|ui| {
+        for p in Period::ALL {
+            if ui
+                .selectable_label(page.period == p, p.name(lang))
+                .clicked()
+            {
+                if p == Period::Custom
+                    && let Some((from, to)) = page.period.bounds(ctx.today)
+                {
+                    page.from = ui::date(from, lang);
+                    page.to = ui::date(to, lang);
+                }
+                page.period = p;
+            }
+        }
+        if page.period == Period::Custom {
+            for (text, name) in [
+                (&mut page.from, lang.pick("с", "from")),
+                (&mut page.to, lang.pick("по", "to")),
+            ] {
+                let label = ui.label(name);
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text("31.01.2025")
+                        .desired_width(86.0),
+                )
+                .labelled_by(label.id);
+            }
+        }
+    });
+    let bounds = match page.period.bounds(ctx.today) {
+        Some(bounds) => Some(bounds),
+        None => match (
+            ui::parse_date_field(&page.from, lang),
+            ui::parse_date_field(&page.to, lang),
+        ) {
+            (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
+            _ => None,
+        },
+    };
+    ui.separator();
+    let Some(partner) = page.partner else {
+        page.wanted = None;
+        ui::empty_state(
+            ui,
+            lang.pick("Выберите партнёра", "Choose a partner"),
+            lang.pick("Ведомость покажет продажи и возвраты партнёра за период, как они будут выгружены.", "The statement shows the partner's sales and returns for the period, as they will be exported."),
+        );
+        return None;
+    };
+    let Some((from, to)) = bounds else {
+        page.wanted = None;
+        ui::empty_state(
+            ui,
+            lang.pick("Укажите период", "Enter the period"),
+            lang.pick(
+                "Даты вида 31.01.2025; начало не позже конца.",
+                "Dates as 31.01.2025; the start no later than the end.",
+            ),
+        );
+        return None;
+    };
+    page.wanted = Some((partner, from, to, data.version));
+    let statement = match &page.loaded {
+        Some((key, Ok(statement))) if Some(*key) == page.wanted => statement,
+        Some((key, Err(e))) if Some(*key) == page.wanted => {
+            ui::verdict(ui, false, e);
+            return None;
+        }
+        _ => {
+            ui.spinner();
+            return None;
+        }
+    };
+
+    ui.horizontal(|ui| {
+        ui.vertical(|ui| {
+            ui.label(RichText::new(&statement.partner.name).strong().size(16.0));
+            ui.label(format!(
+                "{} {} · {} {} · {} {}",
+                lang.pick("ИНН", "INN"),
+                statement.partner.inn,
+                lang.pick("партнёр 1С:", "1C partner:"),
+                if statement.partner.one_c_partner {
+                    lang.pick("да", "yes")
+                } else {
+                    lang.pick("нет", "no")
+                },
+                lang.pick("статус на конец периода:", "status at period end:"),
+                status_name(statement.partner.status, lang)
+            ));
+            ui.label(format!(
+                "{} {} — {} · {} {} · {} {}",
+                lang.pick("Период", "Period"),
+                ui::date(statement.from, lang),
+                ui::date(statement.to, lang),
+                lang.pick("сформирована", "generated on"),
+                ui::date(statement.generated_on, lang),
+                lang.pick("версии ставок:", "rate versions:"),
+                statement.rate_versions.join(", ")
+            ));
+        });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+            if ui
+                .add_enabled(
+                    !statement.lines.is_empty(),
+                    egui::Button::new(lang.pick("Экспорт…", "Export…")),
+                )
+                .on_hover_text(lang.pick("JSON или CSV", "JSON or CSV"))
+                .clicked()
+            {
+                command = Some(Command::ExportStatement { partner, from, to });
+            }
+        });
+    });
+    if statement.lines_without_rate() > 0 {
+        ui.label(
+            RichText::new(format!(
+                "⚠ {} {}",
+                lang.pick(
+                    "Строк с незаданной ставкой (премия 0):",
+                    "Lines whose rate is not set (premium 0):"
+                ),
+                statement.lines_without_rate()
+            ))
+            .color(ui::warn_color(ui)),
+        );
+    }
+    ui.add_space(4.0);
+
+    egui::Panel::bottom("statement-totals").show(ui, |ui| {
+        egui::Grid::new("totals-grid")
+            .num_columns(3)
+            .striped(true)
+            .spacing([24.0, 4.0])
+            .show(ui, |ui| {
+                ui.strong(lang.pick("Итого по видам лицензий", "Totals by license kind"));
+                ui.strong(lang.pick("Сумма", "Amount"));
+                ui.strong(lang.pick("Премия", "Premium"));
+                ui.end_row();
+                for (kind, sums) in &statement.totals.by_kind {
+                    ui.label(kind.name(lang));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(ui::money(sums.amount, lang))
+                    });
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(ui::money(sums.premium, lang))
+                    });
+                    ui.end_row();
+                }
+                ui.strong(lang.pick("Итого", "Total"));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.strong(ui::money(statement.totals.overall.amount, lang))
+                });
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.strong(ui::money(statement.totals.overall.premium, lang))
+                });
+                ui.end_row();
+            });
+    });
+
+    if statement.lines.is_empty() {
+        ui::empty_state(
+            ui,
+            lang.pick("За период нет продаж", "No sales in the period"),
+            lang.pick(
+                "Выберите другой период или партнёра.",
+                "Choose another period or partner.",
+            ),
+        );
+        return command;
+    }
+    let right = egui::Layout::right_to_left(egui::Align::Center);
+    TableBuilder::new(ui)
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::auto().at_least(84.0))
+        .column(Column::auto().at_least(70.0))
+        .column(Column::initial(190.0).at_least(80.0).clip(true))
+        .column(Column::initial(150.0).at_least(60.0).clip(true))
+        .column(Column::auto().at_least(110.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(50.0))
+        .column(Column::auto().at_least(100.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .header(24.0, |mut h| {
+            for title in [
+                lang.pick("Дата", "Date"),
+                lang.pick("Документ", "Document"),
+                lang.pick("Клиент", "Client"),
+                lang.pick("Вид", "Kind"),
+                lang.pick("Сумма", "Amount"),
+                lang.pick("Условия", "Terms"),
+                lang.pick("Ставка", "Rate"),
+                lang.pick("Премия", "Premium"),
+                lang.pick("Причина нулевой премии", "Why zero"),
+            ] {
+                h.col(|ui| _ = ui.strong(title));
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, statement.lines.len(), |mut row| {
+                let l = &statement.lines[row.index()];
+                row.col(|ui| _ = ui.label(ui::date(l.date, lang)));
+                row.col(|ui| {
+                    let doc = l.doc.clone().unwrap_or_default();
+                    match &l.return_of {
+                        Some(of) => {
+                            _ = ui.label(doc).on_hover_text(format!(
+                                "{} {of}",
+                                lang.pick("Возврат по", "Return of")
+                            ))
+                        }
+                        None => _ = ui.label(doc),
+                    }
+                });
+                row.col(|ui| {
+                    let name = if l.client_name.is_empty() {
+                        l.client_inn.to_string()
+                    } else {
+                        l.client_name.clone()
+                    };
+                    ui.label(name).on_hover_text(l.client_inn.as_str());
+                });
+                row.col(|ui| {
+                    _ = ui
+                        .label(l.kind.short_name(lang))
+                        .on_hover_text(l.kind.name(lang))
+                });
+                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(l.amount, lang))));
+                row.col(|ui| _ = ui.label(terms_name(l.terms, l.one_c_terms, lang)));
+                row.col(|ui| {
+                    ui.with_layout(right, |ui| {
+                        ui.label(
+                            l.rate
+                                .map(|r| format!("{}\u{a0}%", r.display(lang)))
+                                .unwrap_or_default(),
+                        )
+                    });
+                });
+                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(l.premium, lang))));
+                row.col(|ui| _ = ui.label(l.reason.map(|r| r.text(lang)).unwrap_or_default()));
+            });
+        });
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_calendar_months_quarters_and_years() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let today = d("2025-05-20");
+        assert_eq!(
+            Period::ThisMonth.bounds(today),
+            Some((d("2025-05-01"), d("2025-05-31")))
+        );
+        assert_eq!(
+            Period::LastMonth.bounds(today),
+            Some((d("2025-04-01"), d("2025-04-30")))
+        );
+        assert_eq!(
+            Period::ThisQuarter.bounds(today),
+            Some((d("2025-04-01"), d("2025-06-30")))
+        );
+        assert_eq!(
+            Period::LastQuarter.bounds(today),
+            Some((d("2025-01-01"), d("2025-03-31")))
+        );
+        assert_eq!(
+            Period::ThisYear.bounds(today),
+            Some((d("2025-01-01"), d("2025-12-31")))
+        );
+        assert_eq!(
+            Period::LastQuarter.bounds(d("2025-02-01")),
+            Some((d("2024-10-01"), d("2024-12-31")))
+        );
+    }
+}

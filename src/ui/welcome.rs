@@ -1,0 +1,37 @@
+//! The welcome screen of an empty database: demo data or an import.
+
+use egui::{RichText, Ui};
+
+use crate::app::Command;
+use crate::domain::lang::Lang;
+use crate::import::ImportKind;
+
+/// Shown while the database holds no partners and no sales.
+pub fn welcome_ui(ui: &mut Ui, lang: Lang, busy: bool) -> Option<Command> {
+    let mut command = None;
+    ui.add_space(60.0);
+    ui.vertical_centered(|ui| {
+        ui.label(RichText::new(lang.pick("Добро пожаловать в Partner Desk", "Welcome to Partner Desk")).heading());
+        ui.add_space(8.0);
+        ui.label(lang.pick(
+            "Партнёры, стоп-лист, продажи и премии партнёров 1С-Коннект — по регламенту, без таблиц.",
+            "Partners, stop-list, sales and premiums of 1С-Коннект partners — by the regulation, without spreadsheets.",
+        ));
+        ui.label(lang.pick("База данных пока пуста.", "The database is empty."));
+        ui.add_space(16.0);
+        ui.add_enabled_ui(!busy, |ui| {
+            if ui.button(lang.pick("Заполнить демо-данными", "Fill with demo data")).clicked() {
+                command = Some(Command::FillDemo);
+            }
+            ui.add_space(6.0);
+            if ui.button(lang.pick("Импортировать партнёров из CSV…", "Import partners from CSV…")).clicked() {
+                command = Some(Command::Import(ImportKind::Partners));
+            }
+            ui.add_space(6.0);
+            if ui.button(lang.pick("Начать с пустой базы: новый партнёр", "Start empty: a new partner")).clicked() {
+                command = Some(Command::Navigate(crate::ui::Page::Partners));
+            }
+        });
+    });
+    command
+}
