@@ -70,7 +70,7 @@ pub enum Command {
     },
     AddRateVersion {
         date: NaiveDate,
-        table: RateTable,
+        table: Box<RateTable>,
         note: String,
     },
     /// Asks where to save, then writes the statement.

@@ -435,6 +435,17 @@ pub struct SaleListRow {
     pub return_of: Option<String>,
 }
 
+impl SaleListRow {
+    /// The status whose rates were applied: Integrator for ITS of a 1C partner.
+    pub fn terms(&self) -> Option<Status> {
+        if self.one_c_terms {
+            Some(Status::Integrator)
+        } else {
+            self.status
+        }
+    }
+}
+
 const LIST_FROM: &str =
     "sales s JOIN clients c ON c.inn = s.client_inn JOIN partners p ON p.id = s.partner_id
     LEFT JOIN sales o ON o.id = s.return_of";

@@ -249,6 +249,8 @@ pub fn partners_ui(
         Mode::Edit(id) => Some(id),
         _ => None,
     };
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
     let mut clicked = None;
     TableBuilder::new(ui)
         .striped(true)

@@ -243,18 +243,21 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         Mode::Selected(id) => Some(id),
         _ => None,
     };
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
     let mut clicked = None;
     TableBuilder::new(ui)
         .striped(true)
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::remainder().at_least(150.0).clip(true))
-        .column(Column::auto().at_least(160.0).clip(true))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(70.0))
-        .column(Column::auto().at_least(90.0))
+        .resizable(true)
+        .column(Column::initial(105.0).at_least(90.0))
+        .column(Column::initial(220.0).at_least(100.0).clip(true))
+        .column(Column::initial(190.0).at_least(100.0).clip(true))
+        .column(Column::initial(95.0).at_least(80.0))
+        .column(Column::initial(115.0).at_least(80.0))
+        .column(Column::initial(75.0).at_least(50.0))
+        .column(Column::remainder().at_least(90.0))
         .header(24.0, |mut h| {
             let (sort, desc) = (&mut page.sort, &mut page.descending);
             h.col(|ui| _ = ui.strong(lang.pick("ИНН клиента", "Client INN")));

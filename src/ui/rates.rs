@@ -197,7 +197,7 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
             {
                 command = Some(Command::AddRateVersion {
                     date,
-                    table,
+                    table: Box::new(table),
                     note: editor.note.trim().to_owned(),
                 });
             }

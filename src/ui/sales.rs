@@ -71,7 +71,6 @@ struct Cache {
 }
 
 /// The page's state between frames.
-#[derive(Default)]
 pub struct SalesPage {
     query: SalesQuery,
     from: String,
@@ -82,6 +81,25 @@ pub struct SalesPage {
     cache: Option<Cache>,
     /// Pages of rows the table needed and did not have.
     wanted: BTreeSet<usize>,
+}
+
+impl Default for SalesPage {
+    /// Newest first.
+    fn default() -> SalesPage {
+        SalesPage {
+            query: SalesQuery {
+                descending: true,
+                ..SalesQuery::default()
+            },
+            from: String::new(),
+            to: String::new(),
+            mode: Mode::Nothing,
+            draft: Draft::default(),
+            ret: ReturnDraft::default(),
+            cache: None,
+            wanted: BTreeSet::new(),
+        }
+    }
 }
 
 impl SalesPage {
@@ -187,22 +205,31 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.heading(lang.pick("Продажи", "Sales"));
         ui.add_space(12.0);
         let search = ui
             .add(
                 egui::TextEdit::singleline(&mut page.query.text)
                     .hint_text(lang.pick(
-                        "Клиент, ИНН, документ (Ctrl+F)",
-                        "Client, INN, document (Ctrl+F)",
+                        "Клиент, ИНН, документ, партнёр (Ctrl+F)",
+                        "Client, INN, document, partner (Ctrl+F)",
                     ))
-                    .desired_width(200.0),
+                    .desired_width(300.0),
             )
             .accessible_name(lang.pick("Поиск", "Search"));
         if ctx.focus_search {
             search.request_focus();
         }
+        if ui
+            .button(lang.pick("+ Новая продажа", "+ New sale"))
+            .on_hover_text("Ctrl+N")
+            .clicked()
+        {
+            page.new_form(ctx);
+        }
+    });
+    ui.horizontal(|ui| {
         let label = ui.label(lang.pick("Партнёр:", "Partner:"));
         ui::partner_combo(
             ui,
@@ -223,28 +250,25 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             lang,
         );
         for (text, value, name) in [
-            (&mut page.from, &mut page.query.from, lang.pick("с", "from")),
+            (
+                &mut page.from,
+                &mut page.query.from,
+                lang.pick("Период с", "Period from"),
+            ),
             (&mut page.to, &mut page.query.to, lang.pick("по", "to")),
         ] {
             let label = ui.label(name);
             let r = ui
                 .add(
                     egui::TextEdit::singleline(text)
-                        .hint_text("31.01.2025")
-                        .desired_width(86.0),
+                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
+                        .desired_width(90.0),
                 )
                 .labelled_by(label.id);
             match ui::parse_date_field(text, lang) {
                 Ok(date) => *value = date,
                 Err(e) => _ = r.on_hover_text(e),
             }
-        }
-        if ui
-            .button(lang.pick("+ Новая продажа", "+ New sale"))
-            .on_hover_text("Ctrl+N")
-            .clicked()
-        {
-            page.new_form(ctx);
         }
     });
     ui.separator();
@@ -315,6 +339,8 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         Mode::Selected(id) => Some(id),
         _ => None,
     };
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
     let mut clicked = None;
     let mut sort = page.query.sort;
     let mut descending = page.query.descending;
@@ -322,15 +348,16 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         .striped(true)
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto().at_least(84.0))
-        .column(Column::initial(150.0).at_least(80.0).clip(true))
-        .column(Column::initial(170.0).at_least(80.0).clip(true))
-        .column(Column::initial(150.0).at_least(60.0).clip(true))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(50.0))
-        .column(Column::auto().at_least(100.0))
-        .column(Column::remainder().at_least(120.0).clip(true))
+        .resizable(true)
+        .column(Column::initial(85.0).at_least(80.0))
+        .column(Column::initial(140.0).at_least(80.0).clip(true))
+        .column(Column::initial(160.0).at_least(80.0).clip(true))
+        .column(Column::initial(140.0).at_least(60.0).clip(true))
+        .column(Column::initial(115.0).at_least(90.0))
+        .column(Column::initial(110.0).at_least(60.0).clip(true))
+        .column(Column::initial(55.0).at_least(40.0))
+        .column(Column::initial(105.0).at_least(80.0))
+        .column(Column::remainder().at_least(100.0).clip(true))
         .header(24.0, |mut h| {
             h.col(|ui| {
                 _ = ui::sort_header(
@@ -429,7 +456,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                         }
                     });
                 });
-                row.col(|ui| _ = ui.label(terms_name(r.status, r.one_c_terms, lang)));
+                row.col(|ui| _ = ui.label(terms_name(r.terms(), r.one_c_terms, lang)));
                 row.col(|ui| {
                     ui.with_layout(right, |ui| {
                         ui.label(

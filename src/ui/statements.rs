@@ -308,18 +308,21 @@ pub fn statements_ui(
         return command;
     }
     let right = egui::Layout::right_to_left(egui::Align::Center);
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
     TableBuilder::new(ui)
         .striped(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto().at_least(84.0))
-        .column(Column::auto().at_least(70.0))
-        .column(Column::initial(190.0).at_least(80.0).clip(true))
-        .column(Column::initial(150.0).at_least(60.0).clip(true))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(50.0))
-        .column(Column::auto().at_least(100.0))
-        .column(Column::remainder().at_least(120.0).clip(true))
+        .resizable(true)
+        .column(Column::initial(85.0).at_least(80.0))
+        .column(Column::initial(140.0).at_least(80.0).clip(true))
+        .column(Column::initial(160.0).at_least(80.0).clip(true))
+        .column(Column::initial(140.0).at_least(60.0).clip(true))
+        .column(Column::initial(115.0).at_least(90.0))
+        .column(Column::initial(110.0).at_least(60.0).clip(true))
+        .column(Column::initial(55.0).at_least(40.0))
+        .column(Column::initial(105.0).at_least(80.0))
+        .column(Column::remainder().at_least(100.0).clip(true))
         .header(24.0, |mut h| {
             for title in [
                 lang.pick("Дата", "Date"),

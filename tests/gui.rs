@@ -1,0 +1,311 @@
+//! The window, driven through egui_kittest as a user would: by role and label, on a real
+//! database in a temporary folder. No GPU is needed.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use partner_desk::app::{App, Config};
+use partner_desk::domain::{Lang, LicenseKind, Status};
+use partner_desk::store::SalesQuery;
+use partner_desk::ui::dialogs::{Picked, ScriptedDialogs};
+
+use crate::util::*;
+
+const TODAY: &str = "2025-05-20";
+
+fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
+    let config = Config {
+        db_path: t.path.clone(),
+        lang: Some(lang),
+        today: Some(d(TODAY)),
+        dialogs: Box::new(ScriptedDialogs {
+            answers: answers.into(),
+        }),
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    h.run_ok();
+    h
+}
+
+fn type_into(h: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
+    h.step();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run_ok();
+}
+
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run_ok();
+}
+
+fn click_button(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run_ok();
+}
+
+fn choose(h: &mut Harness<'static, App>, combo_label: &str, option: &str) {
+    h.get_by_role_and_label(Role::ComboBox, combo_label).click();
+    h.run_ok();
+    h.get_by_label(option).click();
+    h.run_ok();
+}
+
+fn has_text(h: &Harness<'static, App>, text: &str) -> bool {
+    h.query_by_label_contains(text).is_some()
+}
+
+/// Two partners: Альфа (Dealer) and Бета (Agent), no pins, no sales.
+fn two_partners(t: &TempDb) {
+    let mut s = t.open();
+    partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    partner(
+        &mut s,
+        BETA,
+        "ООО «Бета»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+}
+
+#[test]
+fn gui_adds_a_partner_after_refusing_an_invalid_inn() {
+    let t = TempDb::new();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    assert!(
+        has_text(&h, "Добро пожаловать"),
+        "an empty database greets with a welcome"
+    );
+    click(&mut h, "Начать с пустой базы: новый партнёр");
+    type_into(&mut h, Role::TextInput, "ИНН", "770708389");
+    assert!(
+        has_text(&h, "в ИНН 9 цифр"),
+        "the INN is checked as it is typed"
+    );
+    type_into(&mut h, Role::TextInput, "Название", "ООО «Альфа»");
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Сохранить")
+            .accesskit_node()
+            .is_disabled()
+    );
+    type_into(&mut h, Role::TextInput, "ИНН", "3");
+    assert!(!has_text(&h, "в ИНН"));
+    click_button(&mut h, "Сохранить");
+    assert!(
+        h.state().last_message().contains("Партнёр добавлен"),
+        "{}",
+        h.state().last_message()
+    );
+    assert_eq!(h.state().data().counts.partners, 1);
+    assert_eq!(h.state().data().partners[0].inn.as_str(), ALFA);
+}
+
+#[test]
+fn gui_pins_a_client_and_shows_the_conflict_before_saving() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    click_button(&mut h, "+ Закрепить клиента");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C1);
+    type_into(&mut h, Role::TextInput, "Название клиента", "АО «Клиент»");
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    assert!(has_text(&h, "Клиент будет закреплён по 19.08.2025"));
+    click_button(&mut h, "Закрепить");
+    assert_eq!(h.state().data().pins.len(), 1);
+
+    click_button(&mut h, "+ Закрепить клиента");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C1);
+    choose(&mut h, "Партнёр", &format!("ООО «Бета» · {BETA}"));
+    assert!(
+        has_text(&h, "Клиент закреплён за ООО «Альфа» по 19.08.2025"),
+        "the conflict shows before saving"
+    );
+    click_button(&mut h, "Записать отказ");
+    assert!(
+        h.state().last_message().contains("Отказ записан"),
+        "{}",
+        h.state().last_message()
+    );
+    assert_eq!(h.state().data().pins.len(), 1, "a refusal makes no pin");
+    let events = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .pin_events(&inn(C1))
+        .unwrap();
+    assert_eq!(events.len(), 2, "the refusal is in the history");
+}
+
+#[test]
+fn gui_records_a_sale_explaining_the_premium_and_refuses_one_without_a_pin() {
+    let t = TempDb::new();
+    two_partners(&t);
+    {
+        let mut s = t.open();
+        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+        s.write(|db| db.request_pin(&inn(C1), "АО «Клиент»", alfa, d("2025-05-01"), ""))
+            .unwrap();
+    }
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C2);
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "120 000");
+    assert!(
+        has_text(
+            &h,
+            "Продажу нельзя записать: клиент 7810000026 не закреплён за ООО «Альфа»"
+        ),
+        "a corporate sale without a pin is refused before saving"
+    );
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Записать продажу")
+            .accesskit_node()
+            .is_disabled()
+    );
+
+    h.get_by_label("Закреплены:").hover();
+    click_button(&mut h, "АО «Клиент»");
+    let line = "Дилер · Корпоративные тарифы SaaS · 25\u{a0}% × 120\u{a0}000,00\u{a0}₽ = 30\u{a0}000,00\u{a0}₽";
+    assert!(has_text(&h, line), "the live line explains the premium");
+    click_button(&mut h, "Записать продажу");
+    assert!(
+        h.state().last_message().contains("Продажа записана"),
+        "{}",
+        h.state().last_message()
+    );
+    let (n, _, premium) = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .sales_totals(&SalesQuery::default())
+        .unwrap();
+    assert_eq!((n, premium), (1, rub("30000")));
+    h.run_ok();
+    assert!(
+        has_text(&h, "Премия: 30\u{a0}000,00\u{a0}₽"),
+        "the footer sums the rows"
+    );
+}
+
+#[test]
+fn gui_status_change_in_the_past_changes_later_premiums_only() {
+    let t = TempDb::new();
+    two_partners(&t);
+    {
+        let mut s = t.open();
+        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+        s.write(|db| db.request_pin(&inn(C1), "", alfa, d("2025-03-01"), ""))
+            .unwrap();
+        for day in ["2025-03-10", "2025-04-10"] {
+            s.write(|db| db.record_sale(&sale(alfa, day, C1, LicenseKind::Saas, "1000")))
+                .unwrap();
+        }
+    }
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "ООО «Альфа»");
+    choose(&mut h, "Новый статус", "Интегратор");
+    h.get_by_role_and_label(Role::TextInput, "Действует с")
+        .focus();
+    h.step();
+    // The field holds today's date; select it all and type over it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Действует с", "01.04.2025");
+    click_button(&mut h, "Изменить статус");
+    assert!(
+        has_text(&h, "Подтвердите действие"),
+        "a permanent change asks first"
+    );
+    click_button(&mut h, "Подтвердить");
+    let rows = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .sales_page(&SalesQuery::default(), 0, 10)
+        .unwrap();
+    let premiums: Vec<_> = rows.iter().map(|r| (r.date, r.premium)).collect();
+    assert_eq!(
+        premiums,
+        [(d("2025-03-10"), rub("250")), (d("2025-04-10"), rub("500"))]
+    );
+}
+
+#[test]
+fn gui_switches_language_in_the_view_menu() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    assert!(h.query_by_label("Стоп-лист").is_some());
+    click(&mut h, "Вид");
+    click(&mut h, "English");
+    assert_eq!(h.state().lang(), Lang::En);
+    assert!(h.query_by_label("Stop-list").is_some());
+    assert!(h.query_by_label("Стоп-лист").is_none());
+}
+
+#[test]
+fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
+    let t = TempDb::new();
+    two_partners(&t);
+    {
+        let mut s = t.open();
+        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+        s.write(|db| {
+            db.record_sale(&sale(
+                alfa,
+                "2025-04-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
+    }
+    let json = t.dir.path().join("statement.json");
+    let mut h = harness(
+        &t,
+        Lang::Ru,
+        vec![Picked::Path(json.clone()), Picked::Unavailable],
+    );
+    click(&mut h, "Ведомости премий");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    h.run_ok();
+    assert!(has_text(&h, "Итого по видам лицензий"));
+    click_button(&mut h, "Экспорт…");
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(
+        value["period"],
+        serde_json::json!({"from": "2025-04-01", "to": "2025-04-30"})
+    );
+    assert_eq!(value["totals"]["premium"], "500.00");
+
+    // No file dialog: the app asks for a typed-in path instead of doing nothing.
+    click_button(&mut h, "Экспорт…");
+    assert!(has_text(&h, "Системное окно выбора файла недоступно"));
+    let csv = t.dir.path().join("typed.csv");
+    // The field starts with a suggested name; clear it by selecting all and typing over.
+    h.get_by_role_and_label(Role::TextInput, "Путь к файлу")
+        .focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Путь к файлу")
+        .type_text(&csv.display().to_string());
+    h.run_ok();
+    click_button(&mut h, "OK");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("Ведомость премий партнёра"), "{text}");
+}
