@@ -842,6 +842,7 @@ impl App {
         let Some(store) = &self.store else { return };
         let today = self.today();
         self.sales.load(&store.read(), self.data.version);
+        self.pins.load(&store.read(), self.data.version);
         self.statements
             .load(&store.read(), self.data.version, today, self.lang);
     }
@@ -1215,7 +1216,7 @@ impl eframe::App for App {
         for command in commands {
             self.run(command);
         }
-        if self.sales.wants_data() || self.statements.wants_data() {
+        if self.sales.wants_data() || self.statements.wants_data() || self.pins.wants_data() {
             ctx.request_repaint();
         }
     }

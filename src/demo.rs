@@ -155,7 +155,7 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
             // Most pins are extended by agreement while the partner keeps working the client.
             let keep = rng.chance(70);
             while keep && ends_on <= today + Days::new(20) {
-                let on = ends_on - Days::new(5);
+                let on = (ends_on - Days::new(5)).min(today);
                 ends_on =
                     db.extend_pin(pin_id, on, "Руководитель отдела", "Продолжение проекта")?;
             }

@@ -239,3 +239,122 @@ pub fn empty_state(ui: &mut Ui, title: &str, hint: &str) {
         ui.label(hint);
     });
 }
+
+/// A column of a [`table`].
+pub struct Col<S> {
+    pub title: &'static str,
+    /// Width in points; 0 fills what is left.
+    pub width: f32,
+    /// Right-aligned (numbers, money).
+    pub right: bool,
+    /// Hidden while a side panel narrows the table.
+    pub wide_only: bool,
+    /// Clicking the header sorts by this.
+    pub sort: Option<S>,
+}
+
+impl<S> Col<S> {
+    pub fn new(title: &'static str, width: f32) -> Col<S> {
+        Col {
+            title,
+            width,
+            right: false,
+            wide_only: false,
+            sort: None,
+        }
+    }
+
+    pub fn right(self) -> Col<S> {
+        Col {
+            right: true,
+            ..self
+        }
+    }
+
+    pub fn wide_only(self) -> Col<S> {
+        Col {
+            wide_only: true,
+            ..self
+        }
+    }
+
+    pub fn sort(self, key: S) -> Col<S> {
+        Col {
+            sort: Some(key),
+            ..self
+        }
+    }
+}
+
+/// A table with virtual rows (only the visible ones are drawn), sortable headers, row
+/// selection by click, and fewer columns when `compact`. `cell` draws the cell of a row
+/// (by index) and a column (by its index in `cols`). Returns the row clicked, if any.
+#[allow(clippy::too_many_arguments)]
+pub fn table<S: PartialEq + Copy>(
+    ui: &mut Ui,
+    id: &str,
+    cols: &[Col<S>],
+    compact: bool,
+    rows: usize,
+    mut sort: Option<(&mut S, &mut bool)>,
+    selected: impl Fn(usize) -> bool,
+    mut cell: impl FnMut(&mut Ui, usize, usize),
+) -> Option<usize> {
+    let visible: Vec<usize> = (0..cols.len())
+        .filter(|&i| !(compact && cols[i].wide_only))
+        .collect();
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
+    let mut builder = egui_extras::TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for &i in &visible {
+        builder = builder.column(if cols[i].width > 0.0 {
+            egui_extras::Column::exact(cols[i].width).clip(true)
+        } else {
+            egui_extras::Column::remainder().at_least(80.0).clip(true)
+        });
+    }
+    let right = egui::Layout::right_to_left(egui::Align::Center);
+    let mut clicked = None;
+    builder
+        .header(24.0, |mut header| {
+            for &i in &visible {
+                let col = &cols[i];
+                header.col(|ui| {
+                    let mut draw = |ui: &mut Ui| match (col.sort, sort.as_mut()) {
+                        (Some(key), Some((current, descending))) => {
+                            _ = sort_header(ui, col.title, key, current, descending);
+                        }
+                        _ => _ = ui.strong(col.title),
+                    };
+                    if col.right {
+                        ui.with_layout(right, draw);
+                    } else {
+                        draw(ui);
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, rows, |mut row| {
+                let index = row.index();
+                row.set_selected(selected(index));
+                for &i in &visible {
+                    row.col(|ui| {
+                        if cols[i].right {
+                            ui.with_layout(right, |ui| cell(ui, index, i));
+                        } else {
+                            cell(ui, index, i);
+                        }
+                    });
+                }
+                if row.response().clicked() {
+                    clicked = Some(index);
+                }
+            });
+        });
+    clicked
+}

@@ -2,7 +2,6 @@
 //! new or selected partner, its status history and the evidence of its requirements.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use crate::app::{Command, Data, PageCtx, PartnerSummary};
 use crate::domain::lang::{Lang, Localized};
@@ -249,95 +248,54 @@ pub fn partners_ui(
         Mode::Edit(id) => Some(id),
         _ => None,
     };
-    // Rows are clicked to select them; labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    let mut clicked = None;
-    TableBuilder::new(ui)
-        .striped(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::remainder().at_least(180.0).clip(true))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(80.0))
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(130.0))
-        .header(24.0, |mut h| {
-            let (sort, desc) = (&mut page.sort, &mut page.descending);
-            h.col(|ui| {
-                _ = ui::sort_header(ui, lang.pick("Название", "Name"), Sort::Name, sort, desc)
-            });
-            h.col(|ui| _ = ui::sort_header(ui, lang.pick("ИНН", "INN"), Sort::Inn, sort, desc));
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Статус сегодня", "Status today"),
-                    Sort::Status,
-                    sort,
-                    desc,
-                )
-            });
-            h.col(|ui| _ = ui.strong(lang.pick("Партнёр 1С", "1C partner")));
-            h.col(|ui| _ = ui.strong(lang.pick("Требования", "Requirements")));
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Клиентов", "Clients"),
-                    Sort::Pinned,
-                    sort,
-                    desc,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Премия за год", "Premium this year"),
-                    Sort::Premium,
-                    sort,
-                    desc,
-                )
-            });
-        })
-        .body(|body| {
-            body.rows(24.0, rows.len(), |mut row| {
-                let p = rows[row.index()];
-                row.set_selected(selected == Some(p.id));
-                row.col(|ui| _ = ui.label(&p.name));
-                row.col(|ui| _ = ui.monospace(p.inn.as_str()));
-                row.col(|ui| _ = ui.label(status_name(p.status, lang)));
-                row.col(|ui| _ = ui.label(if p.one_c_partner { "✓" } else { "" }));
-                row.col(|ui| {
-                    if p.gaps.is_empty() {
-                        ui.label("✓");
-                    } else {
-                        ui.label(
-                            RichText::new(format!("✗ {}", p.gaps.len())).color(ui::warn_color(ui)),
-                        )
-                        .on_hover_text(
-                            p.gaps
-                                .iter()
-                                .map(|g| g.text(lang))
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        );
-                    }
-                });
-                row.col(|ui| {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(p.pinned_now.to_string())
-                    });
-                });
-                row.col(|ui| {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(ui::money(p.premium_year, lang))
-                    });
-                });
-                if row.response().clicked() {
-                    clicked = Some(p.id);
+    let cols = [
+        ui::Col::new(lang.pick("Название", "Name"), 0.0).sort(Sort::Name),
+        ui::Col::new(lang.pick("ИНН", "INN"), 115.0).sort(Sort::Inn),
+        ui::Col::new(lang.pick("Статус сегодня", "Status today"), 115.0).sort(Sort::Status),
+        ui::Col::new(lang.pick("Партнёр 1С", "1C partner"), 85.0).wide_only(),
+        ui::Col::new(lang.pick("Требования", "Requirements"), 100.0).wide_only(),
+        ui::Col::new(lang.pick("Клиентов", "Clients"), 80.0)
+            .right()
+            .sort(Sort::Pinned)
+            .wide_only(),
+        ui::Col::new(lang.pick("Премия за год", "Premium this year"), 140.0)
+            .right()
+            .sort(Sort::Premium),
+    ];
+    let clicked = ui::table(
+        ui,
+        "partners-table",
+        &cols,
+        page.mode != Mode::Nothing,
+        rows.len(),
+        Some((&mut page.sort, &mut page.descending)),
+        |i| selected == Some(rows[i].id),
+        |ui, i, col| {
+            let p = rows[i];
+            match col {
+                0 => _ = ui.label(&p.name),
+                1 => _ = ui.monospace(p.inn.as_str()),
+                2 => _ = ui.label(status_name(p.status, lang)),
+                3 => _ = ui.label(if p.one_c_partner { "✓" } else { "" }),
+                4 if p.gaps.is_empty() => _ = ui.label("✓"),
+                4 => {
+                    let gaps = p
+                        .gaps
+                        .iter()
+                        .map(|g| g.text(lang))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    ui.label(
+                        RichText::new(format!("✗ {}", p.gaps.len())).color(ui::warn_color(ui)),
+                    )
+                    .on_hover_text(gaps);
                 }
-            });
-        });
+                5 => _ = ui.label(p.pinned_now.to_string()),
+                _ => _ = ui.label(ui::money(p.premium_year, lang)),
+            }
+        },
+    )
+    .map(|i| rows[i].id);
     if let Some(id) = clicked {
         page.select(id);
     }

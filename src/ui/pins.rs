@@ -2,7 +2,6 @@
 //! client that shows a conflict before saving, and extension, release and history.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::{Lang, Localized};
@@ -82,6 +81,11 @@ impl PinsPage {
         self.release = ActionDraft::default();
     }
 
+    /// True while the history shown is not loaded yet.
+    pub fn wants_data(&self) -> bool {
+        matches!(&self.history, Some((_, None)))
+    }
+
     /// Loads the history the page shows, when it is missing or stale.
     pub fn load(&mut self, db: &Db<'_>, version: u64) {
         if let Some((client, events)) = &mut self.history
@@ -137,6 +141,15 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         if ctx.focus_search {
             search.request_focus();
         }
+        if ui
+            .button(lang.pick("+ Закрепить клиента", "+ Pin a client"))
+            .on_hover_text("Ctrl+N")
+            .clicked()
+        {
+            page.new_form(today, lang);
+        }
+    });
+    ui.horizontal(|ui| {
         ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
         ui.selectable_value(
             &mut page.filter,
@@ -158,13 +171,6 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             lang.pick("все", "all"),
             lang,
         );
-        if ui
-            .button(lang.pick("+ Закрепить клиента", "+ Pin a client"))
-            .on_hover_text("Ctrl+N")
-            .clicked()
-        {
-            page.new_form(today, lang);
-        }
     });
     ui.separator();
 
@@ -243,86 +249,49 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         Mode::Selected(id) => Some(id),
         _ => None,
     };
-    // Rows are clicked to select them; labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    let mut clicked = None;
-    TableBuilder::new(ui)
-        .striped(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .resizable(true)
-        .column(Column::initial(105.0).at_least(90.0))
-        .column(Column::initial(220.0).at_least(100.0).clip(true))
-        .column(Column::initial(190.0).at_least(100.0).clip(true))
-        .column(Column::initial(95.0).at_least(80.0))
-        .column(Column::initial(115.0).at_least(80.0))
-        .column(Column::initial(75.0).at_least(50.0))
-        .column(Column::remainder().at_least(90.0))
-        .header(24.0, |mut h| {
-            let (sort, desc) = (&mut page.sort, &mut page.descending);
-            h.col(|ui| _ = ui.strong(lang.pick("ИНН клиента", "Client INN")));
-            h.col(|ui| {
-                _ = ui::sort_header(ui, lang.pick("Клиент", "Client"), Sort::Client, sort, desc)
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Партнёр", "Partner"),
-                    Sort::Partner,
-                    sort,
-                    desc,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Закреплён", "Pinned on"),
-                    Sort::PinnedOn,
-                    sort,
-                    desc,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Последний день", "Last day"),
-                    Sort::LastDay,
-                    sort,
-                    desc,
-                )
-            });
-            h.col(|ui| _ = ui.strong(lang.pick("Осталось", "Days left")));
-            h.col(|ui| _ = ui.strong(lang.pick("Состояние", "State")));
-        })
-        .body(|body| {
-            body.rows(24.0, rows.len(), |mut row| {
-                let r = rows[row.index()];
-                let state = r.pin.state_on(today);
-                row.set_selected(selected == Some(r.pin.id));
-                row.col(|ui| _ = ui.monospace(r.client_inn.as_str()));
-                row.col(|ui| _ = ui.label(&r.client_name));
-                row.col(|ui| _ = ui.label(&r.partner_name));
-                row.col(|ui| _ = ui.label(ui::date(r.pin.pinned_on, lang)));
-                row.col(|ui| _ = ui.label(ui::date(r.pin.last_day(), lang)));
-                row.col(|ui| {
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if state == PinState::InForce {
-                            let days = r.pin.days_left(today);
-                            let text = RichText::new(days.to_string());
-                            ui.label(if days <= ENDING_SOON_DAYS {
-                                text.color(ui::warn_color(ui))
-                            } else {
-                                text
-                            });
-                        }
+    let cols = [
+        ui::Col::new(lang.pick("ИНН клиента", "Client INN"), 105.0),
+        ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(Sort::Client),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 170.0).sort(Sort::Partner),
+        ui::Col::new(lang.pick("Закреплён", "Pinned on"), 100.0).sort(Sort::PinnedOn),
+        ui::Col::new(lang.pick("Последний день", "Last day"), 125.0).sort(Sort::LastDay),
+        ui::Col::new(lang.pick("Осталось дней", "Days left"), 110.0)
+            .right()
+            .wide_only(),
+        ui::Col::new(lang.pick("Состояние", "State"), 110.0).wide_only(),
+    ];
+    let clicked = ui::table(
+        ui,
+        "pins-table",
+        &cols,
+        page.mode != Mode::Nothing,
+        rows.len(),
+        Some((&mut page.sort, &mut page.descending)),
+        |i| selected == Some(rows[i].pin.id),
+        |ui, i, col| {
+            let r = rows[i];
+            let state = r.pin.state_on(today);
+            match col {
+                0 => _ = ui.monospace(r.client_inn.as_str()),
+                1 => _ = ui.label(&r.client_name),
+                2 => _ = ui.label(&r.partner_name),
+                3 => _ = ui.label(ui::date(r.pin.pinned_on, lang)),
+                4 => _ = ui.label(ui::date(r.pin.last_day(), lang)),
+                5 if state == PinState::InForce => {
+                    let days = r.pin.days_left(today);
+                    let text = RichText::new(days.to_string());
+                    ui.label(if days <= ENDING_SOON_DAYS {
+                        text.color(ui::warn_color(ui))
+                    } else {
+                        text
                     });
-                });
-                row.col(|ui| _ = ui.label(state_name(state, lang)));
-                if row.response().clicked() {
-                    clicked = Some(r.pin.id);
                 }
-            });
-        });
+                5 => {}
+                _ => _ = ui.label(state_name(state, lang)),
+            }
+        },
+    )
+    .map(|i| rows[i].pin.id);
     if let Some(id) = clicked {
         page.mode = Mode::Selected(id);
         page.extend = ActionDraft {

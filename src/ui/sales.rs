@@ -5,7 +5,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::{Lang, Localized};
@@ -339,140 +338,89 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         Mode::Selected(id) => Some(id),
         _ => None,
     };
-    // Rows are clicked to select them; labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    let mut clicked = None;
     let mut sort = page.query.sort;
     let mut descending = page.query.descending;
-    TableBuilder::new(ui)
-        .striped(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .resizable(true)
-        .column(Column::initial(85.0).at_least(80.0))
-        .column(Column::initial(140.0).at_least(80.0).clip(true))
-        .column(Column::initial(160.0).at_least(80.0).clip(true))
-        .column(Column::initial(140.0).at_least(60.0).clip(true))
-        .column(Column::initial(115.0).at_least(90.0))
-        .column(Column::initial(110.0).at_least(60.0).clip(true))
-        .column(Column::initial(55.0).at_least(40.0))
-        .column(Column::initial(105.0).at_least(80.0))
-        .column(Column::remainder().at_least(100.0).clip(true))
-        .header(24.0, |mut h| {
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Дата", "Date"),
-                    SalesSort::Date,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Партнёр", "Partner"),
-                    SalesSort::Partner,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Клиент", "Client"),
-                    SalesSort::Client,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Вид", "Kind"),
-                    SalesSort::Kind,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Сумма", "Amount"),
-                    SalesSort::Amount,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| _ = ui.strong(lang.pick("Условия", "Terms")));
-            h.col(|ui| _ = ui.strong(lang.pick("Ставка", "Rate")));
-            h.col(|ui| {
-                _ = ui::sort_header(
-                    ui,
-                    lang.pick("Премия", "Premium"),
-                    SalesSort::Premium,
-                    &mut sort,
-                    &mut descending,
-                )
-            });
-            h.col(|ui| _ = ui.strong(lang.pick("Причина нулевой премии", "Why zero")));
-        })
-        .body(|body| {
-            body.rows(22.0, count, |mut row| {
-                let index = row.index();
-                let Some(r) = page.row(index).cloned() else {
-                    row.col(|ui| _ = ui.label("…"));
-                    return;
-                };
-                row.set_selected(selected == Some(r.id));
-                let right = egui::Layout::right_to_left(egui::Align::Center);
-                row.col(|ui| _ = ui.label(ui::date(r.date, lang)));
-                row.col(|ui| _ = ui.label(&r.partner_name));
-                row.col(|ui| {
+    let cols = [
+        ui::Col::new(lang.pick("Дата", "Date"), 85.0).sort(SalesSort::Date),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 140.0).sort(SalesSort::Partner),
+        ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(SalesSort::Client),
+        ui::Col::new(lang.pick("Вид", "Kind"), 135.0)
+            .sort(SalesSort::Kind)
+            .wide_only(),
+        ui::Col::new(lang.pick("Сумма", "Amount"), 115.0)
+            .right()
+            .sort(SalesSort::Amount),
+        ui::Col::new(lang.pick("Условия", "Terms"), 105.0).wide_only(),
+        ui::Col::new(lang.pick("Ставка", "Rate"), 55.0)
+            .right()
+            .wide_only(),
+        ui::Col::new(lang.pick("Премия", "Premium"), 110.0)
+            .right()
+            .sort(SalesSort::Premium),
+        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0).wide_only(),
+    ];
+    let mut rows: HashMap<usize, Option<SaleListRow>> = HashMap::new();
+    let clicked = ui::table(
+        ui,
+        "sales-table",
+        &cols,
+        page.mode != Mode::Nothing,
+        count,
+        Some((&mut sort, &mut descending)),
+        |_| false,
+        |ui, i, col| {
+            let row = rows.entry(i).or_insert_with(|| page.row(i).cloned());
+            let Some(r) = row else {
+                if col == 0 {
+                    ui.label("…");
+                }
+                return;
+            };
+            if selected == Some(r.id) && col == 0 {
+                ui.label(RichText::new(ui::date(r.date, lang)).strong());
+                return;
+            }
+            match col {
+                0 => _ = ui.label(ui::date(r.date, lang)),
+                1 => _ = ui.label(&r.partner_name),
+                2 => {
                     let name = if r.client_name.is_empty() {
-                        r.client_inn.clone()
+                        &r.client_inn
                     } else {
-                        r.client_name.clone()
+                        &r.client_name
                     };
                     ui.label(name).on_hover_text(&r.client_inn);
-                });
-                row.col(|ui| {
+                }
+                3 => {
                     _ = ui
                         .label(r.kind.short_name(lang))
                         .on_hover_text(r.kind.name(lang))
-                });
-                row.col(|ui| {
-                    ui.with_layout(right, |ui| {
-                        let text = RichText::new(ui::money(r.amount, lang));
-                        if r.return_of.is_some() {
-                            ui.label(text.color(ui::warn_color(ui)))
-                                .on_hover_text(format!(
-                                    "{} {}",
-                                    lang.pick("Возврат по", "Return of"),
-                                    r.return_of.as_deref().unwrap_or("")
-                                ));
-                        } else {
-                            ui.label(text);
-                        }
-                    });
-                });
-                row.col(|ui| _ = ui.label(terms_name(r.terms(), r.one_c_terms, lang)));
-                row.col(|ui| {
-                    ui.with_layout(right, |ui| {
-                        ui.label(
-                            r.rate
-                                .map(|x| format!("{}\u{a0}%", x.display(lang)))
-                                .unwrap_or_default(),
-                        )
-                    });
-                });
-                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(r.premium, lang))));
-                row.col(|ui| _ = ui.label(r.reason.map(|x| x.text(lang)).unwrap_or_default()));
-                if row.response().clicked() {
-                    clicked = Some(r.id);
                 }
-            });
-        });
+                4 if r.return_of.is_some() => {
+                    let of = r.return_of.as_deref().unwrap_or_default();
+                    ui.label(RichText::new(ui::money(r.amount, lang)).color(ui::warn_color(ui)))
+                        .on_hover_text(format!("{} {of}", lang.pick("Возврат по", "Return of")));
+                }
+                4 => _ = ui.label(ui::money(r.amount, lang)),
+                5 => _ = ui.label(terms_name(r.terms(), r.one_c_terms, lang)),
+                6 => {
+                    _ = ui.label(
+                        r.rate
+                            .map(|x| format!("{}\u{a0}%", x.display(lang)))
+                            .unwrap_or_default(),
+                    )
+                }
+                7 => _ = ui.label(ui::money(r.premium, lang)),
+                _ => {
+                    if let Some(reason) = r.reason {
+                        ui.label(reason.text(lang)).on_hover_text(reason.text(lang));
+                    }
+                }
+            }
+        },
+    )
+    .and_then(|i| rows.get(&i).cloned().flatten())
+    .map(|r| r.id);
     page.query.sort = sort;
     page.query.descending = descending;
     if let Some(id) = clicked {

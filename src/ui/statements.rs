@@ -3,7 +3,6 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
 
 use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::Lang;
@@ -307,81 +306,66 @@ pub fn statements_ui(
         );
         return command;
     }
-    let right = egui::Layout::right_to_left(egui::Align::Center);
-    // Rows are clicked to select them; labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
-        .striped(true)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .resizable(true)
-        .column(Column::initial(85.0).at_least(80.0))
-        .column(Column::initial(140.0).at_least(80.0).clip(true))
-        .column(Column::initial(160.0).at_least(80.0).clip(true))
-        .column(Column::initial(140.0).at_least(60.0).clip(true))
-        .column(Column::initial(115.0).at_least(90.0))
-        .column(Column::initial(110.0).at_least(60.0).clip(true))
-        .column(Column::initial(55.0).at_least(40.0))
-        .column(Column::initial(105.0).at_least(80.0))
-        .column(Column::remainder().at_least(100.0).clip(true))
-        .header(24.0, |mut h| {
-            for title in [
-                lang.pick("Дата", "Date"),
-                lang.pick("Документ", "Document"),
-                lang.pick("Клиент", "Client"),
-                lang.pick("Вид", "Kind"),
-                lang.pick("Сумма", "Amount"),
-                lang.pick("Условия", "Terms"),
-                lang.pick("Ставка", "Rate"),
-                lang.pick("Премия", "Premium"),
-                lang.pick("Причина нулевой премии", "Why zero"),
-            ] {
-                h.col(|ui| _ = ui.strong(title));
-            }
-        })
-        .body(|body| {
-            body.rows(22.0, statement.lines.len(), |mut row| {
-                let l = &statement.lines[row.index()];
-                row.col(|ui| _ = ui.label(ui::date(l.date, lang)));
-                row.col(|ui| {
-                    let doc = l.doc.clone().unwrap_or_default();
-                    match &l.return_of {
-                        Some(of) => {
-                            _ = ui.label(doc).on_hover_text(format!(
-                                "{} {of}",
-                                lang.pick("Возврат по", "Return of")
-                            ))
-                        }
-                        None => _ = ui.label(doc),
+    let cols: [ui::Col<()>; 9] = [
+        ui::Col::new(lang.pick("Дата", "Date"), 85.0),
+        ui::Col::new(lang.pick("Документ", "Document"), 90.0),
+        ui::Col::new(lang.pick("Клиент", "Client"), 0.0),
+        ui::Col::new(lang.pick("Вид", "Kind"), 150.0),
+        ui::Col::new(lang.pick("Сумма", "Amount"), 120.0).right(),
+        ui::Col::new(lang.pick("Условия", "Terms"), 120.0),
+        ui::Col::new(lang.pick("Ставка", "Rate"), 60.0).right(),
+        ui::Col::new(lang.pick("Премия", "Premium"), 115.0).right(),
+        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 200.0),
+    ];
+    ui::table(
+        ui,
+        "statement-table",
+        &cols,
+        false,
+        statement.lines.len(),
+        None,
+        |_| false,
+        |ui, i, col| {
+            let l = &statement.lines[i];
+            match col {
+                0 => _ = ui.label(ui::date(l.date, lang)),
+                1 => {
+                    let doc = ui.label(l.doc.clone().unwrap_or_default());
+                    if let Some(of) = &l.return_of {
+                        doc.on_hover_text(format!("{} {of}", lang.pick("Возврат по", "Return of")));
                     }
-                });
-                row.col(|ui| {
+                }
+                2 => {
                     let name = if l.client_name.is_empty() {
                         l.client_inn.to_string()
                     } else {
                         l.client_name.clone()
                     };
                     ui.label(name).on_hover_text(l.client_inn.as_str());
-                });
-                row.col(|ui| {
+                }
+                3 => {
                     _ = ui
                         .label(l.kind.short_name(lang))
                         .on_hover_text(l.kind.name(lang))
-                });
-                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(l.amount, lang))));
-                row.col(|ui| _ = ui.label(terms_name(l.terms, l.one_c_terms, lang)));
-                row.col(|ui| {
-                    ui.with_layout(right, |ui| {
-                        ui.label(
-                            l.rate
-                                .map(|r| format!("{}\u{a0}%", r.display(lang)))
-                                .unwrap_or_default(),
-                        )
-                    });
-                });
-                row.col(|ui| _ = ui.with_layout(right, |ui| ui.label(ui::money(l.premium, lang))));
-                row.col(|ui| _ = ui.label(l.reason.map(|r| r.text(lang)).unwrap_or_default()));
-            });
-        });
+                }
+                4 => _ = ui.label(ui::money(l.amount, lang)),
+                5 => _ = ui.label(terms_name(l.terms, l.one_c_terms, lang)),
+                6 => {
+                    _ = ui.label(
+                        l.rate
+                            .map(|r| format!("{}\u{a0}%", r.display(lang)))
+                            .unwrap_or_default(),
+                    )
+                }
+                7 => _ = ui.label(ui::money(l.premium, lang)),
+                _ => {
+                    if let Some(reason) = l.reason {
+                        ui.label(reason.text(lang)).on_hover_text(reason.text(lang));
+                    }
+                }
+            }
+        },
+    );
     command
 }
 
