@@ -133,7 +133,8 @@ impl Premium {
     }
 }
 
-/// The terms a premium was figured on, in words: `Дилер`, `Интегратор (партнёр 1С)`,
+/// The terms a premium was figured on, in words: `Дилер`, `Интегратор (1С)` (ITS of a 1C
+/// partner),
 /// `нет статуса`.
 pub fn terms_name(terms: Option<Status>, one_c_terms: bool, lang: Lang) -> String {
     match (terms, one_c_terms) {
@@ -141,7 +142,7 @@ pub fn terms_name(terms: Option<Status>, one_c_terms: bool, lang: Lang) -> Strin
             format!(
                 "{} ({})",
                 status.name(lang),
-                lang.pick("партнёр 1С", "1C partner")
+                lang.pick("1С", "1C")
             )
         }
         (terms, _) => super::status::status_name(terms, lang).to_owned(),

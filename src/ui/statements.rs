@@ -233,7 +233,12 @@ pub fn statements_ui(
                 lang.pick("сформирована", "generated on"),
                 ui::date(statement.generated_on, lang),
                 lang.pick("версии ставок:", "rate versions:"),
-                statement.rate_versions.join(", ")
+                statement
+                    .rate_versions
+                    .iter()
+                    .map(|v| ui::version_label(v, lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
@@ -265,32 +270,38 @@ pub fn statements_ui(
     ui.add_space(4.0);
 
     egui::Panel::bottom("statement-totals").show(ui, |ui| {
+        let money_cell = |ui: &mut Ui, text: String, strong: bool| {
+            let size = egui::vec2(150.0, ui.spacing().interact_size.y);
+            ui.allocate_ui_with_layout(
+                size,
+                egui::Layout::right_to_left(egui::Align::Center),
+                |ui| {
+                    if strong {
+                        ui.strong(text)
+                    } else {
+                        ui.label(text)
+                    }
+                },
+            );
+        };
         egui::Grid::new("totals-grid")
             .num_columns(3)
             .striped(true)
             .spacing([24.0, 4.0])
             .show(ui, |ui| {
                 ui.strong(lang.pick("Итого по видам лицензий", "Totals by license kind"));
-                ui.strong(lang.pick("Сумма", "Amount"));
-                ui.strong(lang.pick("Премия", "Premium"));
+                money_cell(ui, lang.pick("Сумма", "Amount").to_owned(), true);
+                money_cell(ui, lang.pick("Премия", "Premium").to_owned(), true);
                 ui.end_row();
                 for (kind, sums) in &statement.totals.by_kind {
                     ui.label(kind.name(lang));
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(ui::money(sums.amount, lang))
-                    });
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(ui::money(sums.premium, lang))
-                    });
+                    money_cell(ui, ui::money(sums.amount, lang), false);
+                    money_cell(ui, ui::money(sums.premium, lang), false);
                     ui.end_row();
                 }
                 ui.strong(lang.pick("Итого", "Total"));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.strong(ui::money(statement.totals.overall.amount, lang))
-                });
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.strong(ui::money(statement.totals.overall.premium, lang))
-                });
+                money_cell(ui, ui::money(statement.totals.overall.amount, lang), true);
+                money_cell(ui, ui::money(statement.totals.overall.premium, lang), true);
                 ui.end_row();
             });
     });
@@ -308,14 +319,14 @@ pub fn statements_ui(
     }
     let cols: [ui::Col<()>; 9] = [
         ui::Col::new(lang.pick("Дата", "Date"), 85.0),
-        ui::Col::new(lang.pick("Документ", "Document"), 90.0),
+        ui::Col::new(lang.pick("Документ", "Document"), 80.0),
         ui::Col::new(lang.pick("Клиент", "Client"), 0.0),
-        ui::Col::new(lang.pick("Вид", "Kind"), 150.0),
+        ui::Col::new(lang.pick("Вид", "Kind"), 130.0),
         ui::Col::new(lang.pick("Сумма", "Amount"), 120.0).right(),
         ui::Col::new(lang.pick("Условия", "Terms"), 120.0),
-        ui::Col::new(lang.pick("Ставка", "Rate"), 60.0).right(),
-        ui::Col::new(lang.pick("Премия", "Premium"), 115.0).right(),
-        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 200.0),
+        ui::Col::new(lang.pick("Ставка", "Rate"), 55.0).right(),
+        ui::Col::new(lang.pick("Премия", "Premium"), 110.0).right(),
+        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0),
     ];
     ui::table(
         ui,
