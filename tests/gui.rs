@@ -175,8 +175,8 @@ fn gui_records_a_sale_explaining_the_premium_and_refuses_one_without_a_pin() {
             .is_disabled()
     );
 
-    h.get_by_label("Закреплены:").hover();
-    click_button(&mut h, "АО «Клиент»");
+    click_button(&mut h, "Выбрать из закреплённых (1) ▾");
+    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
     let line = "Дилер · Корпоративные тарифы SaaS · 25\u{a0}% × 120\u{a0}000,00\u{a0}₽ = 30\u{a0}000,00\u{a0}₽";
     assert!(has_text(&h, line), "the live line explains the premium");
     click_button(&mut h, "Записать продажу");

@@ -139,11 +139,7 @@ impl Premium {
 pub fn terms_name(terms: Option<Status>, one_c_terms: bool, lang: Lang) -> String {
     match (terms, one_c_terms) {
         (Some(status), true) => {
-            format!(
-                "{} ({})",
-                status.name(lang),
-                lang.pick("1С", "1C")
-            )
+            format!("{} ({})", status.name(lang), lang.pick("1С", "1C"))
         }
         (terms, _) => super::status::status_name(terms, lang).to_owned(),
     }

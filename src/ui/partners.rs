@@ -526,31 +526,26 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
                 "31.01.2025",
                 None,
             );
-            ui::check_row(
-                ui,
-                lang.pick(
-                    "Инициирует переговоры и встречи (Интегратор)",
-                    "Initiates negotiations and meetings (Integrator)",
-                ),
-                &mut ev.initiates_meetings,
-            );
-            ui::check_row(
-                ui,
-                lang.pick(
-                    "Предлагает повышение тарифа или презентацию (Дилер)",
-                    "Offers tariff upgrades or presentations (Dealer)",
-                ),
-                &mut ev.offers_upgrades,
-            );
-            ui::check_row(
-                ui,
-                lang.pick(
-                    "Клиенты используют 1С-Коннект в работе с партнёром (Агент)",
-                    "Clients use 1С-Коннект with the partner (Agent)",
-                ),
-                &mut ev.clients_use_service,
-            );
         });
+    for (value, ru, en) in [
+        (
+            &mut ev.initiates_meetings,
+            "Инициирует переговоры и встречи с менеджерами (Интегратор)",
+            "Initiates negotiations and meetings (Integrator)",
+        ),
+        (
+            &mut ev.offers_upgrades,
+            "Предлагает повышение тарифа или презентацию (Дилер)",
+            "Offers tariff upgrades or presentations (Dealer)",
+        ),
+        (
+            &mut ev.clients_use_service,
+            "Клиенты используют 1С-Коннект в работе с партнёром (Агент)",
+            "Clients use 1С-Коннект with the partner (Agent)",
+        ),
+    ] {
+        ui.checkbox(value, lang.pick(ru, en));
+    }
     ui.label(lang.pick(
         "Специалисты «Клиент-менеджер»:",
         "«Клиент-менеджер» specialists:",
