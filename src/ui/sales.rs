@@ -488,27 +488,24 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
                     .collect();
                 if !pinned.is_empty() {
                     ui.label("");
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(
-                            RichText::new(lang.pick("Закреплены:", "Pinned:"))
-                                .weak()
-                                .small(),
-                        );
-                        for r in pinned.iter().take(8) {
-                            let text = if r.client_name.is_empty() {
-                                r.client_inn.to_string()
-                            } else {
-                                r.client_name.clone()
-                            };
-                            if ui
-                                .small_button(text)
-                                .on_hover_text(r.client_inn.as_str())
-                                .clicked()
-                            {
-                                d.client_inn = r.client_inn.to_string();
-                                d.client_name = r.client_name.clone();
-                            }
-                        }
+                    let title = format!(
+                        "{} ({}) ▾",
+                        lang.pick("Выбрать из закреплённых", "Pick a pinned client"),
+                        pinned.len()
+                    );
+                    ui.menu_button(title, |ui| {
+                        egui::ScrollArea::vertical()
+                            .max_height(300.0)
+                            .show(ui, |ui| {
+                                for r in &pinned {
+                                    let text = format!("{} · {}", r.client_inn, r.client_name);
+                                    if ui.button(text).clicked() {
+                                        d.client_inn = r.client_inn.to_string();
+                                        d.client_name = r.client_name.clone();
+                                        ui.close();
+                                    }
+                                }
+                            });
                     });
                     ui.end_row();
                 }
