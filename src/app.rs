@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
@@ -14,8 +16,9 @@ use crate::domain::status::EvidenceGap;
 use crate::domain::{Evidence, Inn, Money, PartnerId, RateBook, RateTable, SaleId, Status};
 use crate::export::{self, Format};
 use crate::import::{self, ImportKind};
+use crate::statements;
 use crate::store::{
-    Counts, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store, StoreError,
+    Counts, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store, StoreError,
 };
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -79,6 +82,27 @@ pub enum Command {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// Issues the statement: number, stored figures, period lock.
+    IssueStatement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Reopens an issued statement with a reason.
+    ReopenStatement {
+        number: String,
+        reason: String,
+    },
+    /// Asks where to save, then writes the issued statement as it was issued.
+    ExportIssued {
+        number: String,
+    },
+    /// Asks for a folder, then writes every partner's statement for the period.
+    ExportAll {
+        from: NaiveDate,
+        to: NaiveDate,
+        format: Format,
+    },
     /// Asks for a file, then imports it on a worker thread.
     Import(ImportKind),
     Backup,
@@ -96,6 +120,14 @@ enum PathUse {
         from: NaiveDate,
         to: NaiveDate,
     },
+    Issued {
+        number: String,
+    },
+    Batch {
+        from: NaiveDate,
+        to: NaiveDate,
+        format: Format,
+    },
     Import(ImportKind),
     Backup,
     NewDatabase,
@@ -105,7 +137,10 @@ enum PathUse {
 impl PathUse {
     fn title(&self, lang: Lang) -> &'static str {
         match self {
-            PathUse::Statement { .. } => lang.pick("Сохранить ведомость", "Save statement"),
+            PathUse::Statement { .. } | PathUse::Issued { .. } => {
+                lang.pick("Сохранить ведомость", "Save statement")
+            }
+            PathUse::Batch { .. } => lang.pick("Папка для ведомостей", "Folder for the statements"),
             PathUse::Import(_) => lang.pick("Импорт из CSV", "Import from CSV"),
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
             PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
@@ -125,6 +160,28 @@ struct Job {
     title: String,
     started: Instant,
     rx: Receiver<Result<String, String>>,
+    progress: Arc<Progress>,
+}
+
+/// How far a job got, and whether the user asked it to stop.
+#[derive(Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn set(&self, done: usize, total: usize) {
+        self.done.store(done, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    /// Done as a fraction, when the total is known.
+    fn fraction(&self) -> Option<f32> {
+        let total = self.total.load(Ordering::Relaxed);
+        (total > 0).then(|| self.done.load(Ordering::Relaxed) as f32 / total as f32)
+    }
 }
 
 /// A message that fades after a while.
@@ -163,6 +220,7 @@ pub struct Data {
     pub records: HashMap<PartnerId, PartnerRecord>,
     pub pins: Vec<PinRow>,
     pub rates: RateBook,
+    pub issued: Vec<IssuedRow>,
 }
 
 impl Data {
@@ -198,6 +256,7 @@ impl Data {
             records,
             pins: db.pin_rows()?,
             rates: db.rate_book()?,
+            issued: db.issued_statements()?,
         })
     }
 
@@ -279,6 +338,8 @@ pub struct App {
     show_about: bool,
     /// The user chose to start with an empty database.
     welcome_dismissed: bool,
+    /// A long report shown in its own window.
+    details: Option<String>,
 }
 
 /// Opens the window on the database at `db_path` and runs until it is closed.
@@ -347,6 +408,7 @@ impl App {
             show_help: false,
             show_about: false,
             welcome_dismissed: false,
+            details: None,
         };
         app.switch_database(config.db_path);
         app
@@ -371,6 +433,11 @@ impl App {
     /// The last message shown to the user.
     pub fn last_message(&self) -> &str {
         &self.last_message
+    }
+
+    /// The long report open in its window, if any.
+    pub fn details(&self) -> Option<&str> {
+        self.details.as_deref()
     }
 
     /// True while a worker thread is busy.
@@ -415,6 +482,21 @@ impl App {
             Ok(text) => (text, false),
             Err(text) => (text, true),
         };
+        // A long report (an import's row errors) opens in its own window; the toast and
+        // the status bar say its first line.
+        let text = if text.lines().count() > 3 {
+            let first = text.lines().next().unwrap_or_default().to_owned();
+            self.details = Some(text);
+            format!(
+                "{first} {}",
+                self.lang.pick(
+                    "(подробности в окне отчёта)",
+                    "(details in the report window)"
+                )
+            )
+        } else {
+            text
+        };
         self.last_message = text.clone();
         self.toasts.push(Toast {
             text,
@@ -452,6 +534,25 @@ impl App {
                 lang.pick(
                     "Премии продаж с этой даты будут пересчитаны; продажи до неё не изменятся. Версию нельзя удалить.",
                     "Premiums of sales from this date on are figured again; earlier sales keep theirs. A version cannot be deleted."
+                )
+            )),
+                        Command::IssueStatement { from, to, .. } => Some(format!(
+                "{} {} — {}. {}",
+                lang.pick("Выдать ведомость за", "Issue the statement for"),
+                ui::date(*from, lang),
+                ui::date(*to, lang),
+                lang.pick(
+                    "Ведомость получит номер, её цифры и контрольная сумма будут сохранены, а продажи и возвраты периода — закрыты от изменений, пока ведомость не переоткроют с указанием причины.",
+                    "The statement gets a number, its figures and checksum are stored, and the period's sales and returns are locked until it is reopened with a reason."
+                )
+            )),
+            Command::ReopenStatement { number, reason } => Some(format!(
+                "{} {number} {} «{reason}». {}",
+                lang.pick("Переоткрыть ведомость", "Reopen statement"),
+                lang.pick("по причине", "for the reason"),
+                lang.pick(
+                    "Продажи её периода снова можно будет изменять. Выданная ведомость и причина останутся в истории.",
+                    "The sales of its period can be changed again. The issued statement and the reason stay in the history."
                 )
             )),
             Command::AddStatusChange { date, status, .. } => Some(format!(
@@ -635,6 +736,52 @@ impl App {
                 self.ask_path(PathUse::Statement { partner, from, to }, &file_name);
                 return;
             }
+            Command::IssueStatement { partner, from, to } => {
+                let today = self.today();
+                match self.store.as_mut() {
+                    Some(store) => statements::issue(store, partner, from, to, today)
+                        .map(|issued| {
+                            format!(
+                                "{} {} · {} {}",
+                                t("Выдана ведомость", "Issued statement"),
+                                issued.number,
+                                t("премия", "premium"),
+                                issued.premium.display(lang)
+                            )
+                        })
+                        .map_err(|e| e.text(lang)),
+                    None => Err(t("База данных не открыта", "No database is open")),
+                }
+            }
+            Command::ReopenStatement { number, reason } => {
+                let today = self.today();
+                self.write(|db| db.reopen_statement(&number, today, &reason))
+                    .map(|()| {
+                        self.statements.reopened();
+                        format!(
+                            "{} {number} {}",
+                            t("Ведомость", "Statement"),
+                            t("переоткрыта", "reopened")
+                        )
+                    })
+            }
+            Command::ExportIssued { number } => {
+                let file_name = match self.data.issued.iter().find(|r| r.number == number) {
+                    Some(r) => format!(
+                        "{}_{}",
+                        r.number,
+                        export::statement_file_name("", &r.partner_name, r.from, r.to, Format::Pdf)
+                            .trim_start_matches('_')
+                    ),
+                    None => format!("{number}.pdf"),
+                };
+                self.ask_path(PathUse::Issued { number }, &file_name);
+                return;
+            }
+            Command::ExportAll { from, to, format } => {
+                self.ask_path(PathUse::Batch { from, to, format }, "");
+                return;
+            }
             Command::Import(kind) => {
                 self.ask_path(PathUse::Import(kind), "");
                 return;
@@ -655,7 +802,7 @@ impl App {
             Command::FillDemo => {
                 let path = self.db_path.clone();
                 let today = self.today();
-                self.start_job(t("Демо-данные", "Demo data"), move || {
+                self.start_job(t("Демо-данные", "Demo data"), move |_| {
                     let mut store = Store::open(&path).map_err(|e| e.text(lang))?;
                     let s = crate::demo::fill(&mut store, today).map_err(|e| e.text(lang))?;
                     Ok(format!(
@@ -684,14 +831,31 @@ impl App {
         let lang = self.lang;
         let title = purpose.title(lang);
         let picked = match &purpose {
-            PathUse::Statement { .. } => {
-                self.dialogs
-                    .save_file(title, file_name, &[("JSON", &["json"]), ("CSV", &["csv"])])
-            }
+            PathUse::Statement { .. } => self.dialogs.save_file(
+                title,
+                file_name,
+                &[
+                    ("PDF", &["pdf"]),
+                    ("Excel", &["xlsx"]),
+                    ("JSON", &["json"]),
+                    ("CSV", &["csv"]),
+                ],
+            ),
             PathUse::Backup | PathUse::NewDatabase => {
                 self.dialogs
                     .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
             }
+            PathUse::Issued { .. } => self.dialogs.save_file(
+                title,
+                file_name,
+                &[
+                    ("PDF", &["pdf"]),
+                    ("Excel", &["xlsx"]),
+                    ("JSON", &["json"]),
+                    ("CSV", &["csv"]),
+                ],
+            ),
+            PathUse::Batch { .. } => self.dialogs.pick_folder(title),
             PathUse::Import(_) => self.dialogs.open_file(title, &[("CSV", &["csv", "txt"])]),
             PathUse::OpenDatabase => self
                 .dialogs
@@ -716,12 +880,64 @@ impl App {
                 let result = self.write_statement(partner, from, to, &path);
                 self.report(result);
             }
+            PathUse::Issued { number } => {
+                let result = match &self.store {
+                    Some(store) => statements::export_issued(store, &number, &path, lang)
+                        .map(|_| {
+                            format!(
+                                "{} {number}: {}",
+                                lang.pick("Ведомость", "Statement"),
+                                path.display()
+                            )
+                        })
+                        .map_err(|e| e.text(lang)),
+                    None => Err(lang
+                        .pick("База данных не открыта", "No database is open")
+                        .to_owned()),
+                };
+                self.report(result);
+            }
+            PathUse::Batch { from, to, format } => {
+                let db = self.db_path.clone();
+                let today = self.today();
+                self.start_job(
+                    lang.pick("Выгрузка ведомостей", "Exporting statements")
+                        .to_owned(),
+                    move |progress| {
+                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
+                        let summary = statements::export_all(
+                            &store,
+                            from,
+                            to,
+                            today,
+                            &path,
+                            format,
+                            lang,
+                            &|done, total| progress.set(done, total),
+                            &progress.cancel,
+                        )?;
+                        Ok(format!(
+                            "{} {}{} · {} {} · {}",
+                            lang.pick("Ведомостей выгружено:", "Statements exported:"),
+                            summary.files.len(),
+                            if summary.cancelled {
+                                lang.pick(" (отменено)", " (cancelled)")
+                            } else {
+                                ""
+                            },
+                            lang.pick("премия", "premium"),
+                            summary.premium.display(lang),
+                            path.display()
+                        ))
+                    },
+                );
+            }
             PathUse::Import(kind) => {
                 let db = self.db_path.clone();
                 let file = path.display().to_string();
                 self.start_job(
                     format!("{} {file}", lang.pick("Импорт", "Import")),
-                    move || {
+                    move |_| {
                         let mut store = Store::open(&db).map_err(|e| e.text(lang))?;
                         import::import_file(&mut store, kind, &path)
                             .map(|summary| summary.text(lang))
@@ -733,7 +949,7 @@ impl App {
                 let db = self.db_path.clone();
                 self.start_job(
                     lang.pick("Резервная копия", "Backup").to_owned(),
-                    move || {
+                    move |_| {
                         let store = Store::open(&db).map_err(|e| e.text(lang))?;
                         store.backup_to(&path).map_err(|e| e.text(lang))?;
                         Ok(format!(
@@ -765,13 +981,6 @@ impl App {
         path: &Path,
     ) -> Result<String, String> {
         let lang = self.lang;
-        let format = Format::from_path(path).ok_or_else(|| {
-            lang.pick(
-                "Формат ведомости определяется расширением файла: укажите .json или .csv",
-                "The statement format comes from the file extension: use .json or .csv",
-            )
-            .to_owned()
-        })?;
         let store = self.store.as_ref().ok_or_else(|| {
             lang.pick("База данных не открыта", "No database is open")
                 .to_owned()
@@ -780,8 +989,7 @@ impl App {
             .read()
             .statement(partner, from, to, self.today())
             .map_err(|e| e.text(lang))?;
-        export::write_atomically(path, &export::render(&statement, format, lang))
-            .map_err(|e| e.text(lang))?;
+        export::write_statement(&statement, path, lang).map_err(|e| e.text(lang))?;
         Ok(format!(
             "{} {}",
             lang.pick("Ведомость сохранена:", "Statement saved:"),
@@ -792,7 +1000,7 @@ impl App {
     fn start_job(
         &mut self,
         title: String,
-        work: impl FnOnce() -> Result<String, String> + Send + 'static,
+        work: impl FnOnce(&Progress) -> Result<String, String> + Send + 'static,
     ) {
         if self.job.is_some() {
             self.report(Err(self
@@ -805,13 +1013,16 @@ impl App {
             return;
         }
         let (tx, rx) = channel();
+        let progress = Arc::new(Progress::default());
+        let shared = Arc::clone(&progress);
         std::thread::spawn(move || {
-            let _ = tx.send(work());
+            let _ = tx.send(work(&shared));
         });
         self.job = Some(Job {
             title,
             started: Instant::now(),
             rx,
+            progress,
         });
     }
 
@@ -1081,7 +1292,20 @@ impl App {
             egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
                 ui.set_min_width(360.0);
                 ui.label(&job.title);
-                ui.add(egui::ProgressBar::new(0.0).animate(true).show_percentage());
+                match job.progress.fraction() {
+                    Some(fraction) => ui.add(egui::ProgressBar::new(fraction).show_percentage()),
+                    None => ui.add(egui::ProgressBar::new(0.0).animate(true)),
+                };
+                let cancelling = job.progress.cancel.load(Ordering::Relaxed);
+                if ui
+                    .add_enabled(
+                        !cancelling,
+                        egui::Button::new(lang.pick("Отменить", "Cancel")),
+                    )
+                    .clicked()
+                {
+                    job.progress.cancel.store(true, Ordering::Relaxed);
+                }
                 ui.label(
                     RichText::new(format!("{} s", job.started.elapsed().as_secs()))
                         .weak()
@@ -1123,6 +1347,26 @@ impl App {
                 );
             });
         self.show_about = open;
+
+        let mut open = self.details.is_some();
+        let mut copy = false;
+        egui::Window::new(lang.pick("Отчёт", "Report"))
+            .open(&mut open)
+            .default_width(640.0)
+            .default_height(360.0)
+            .vscroll(true)
+            .show(ctx, |ui| {
+                if ui.button(lang.pick("Копировать", "Copy")).clicked() {
+                    copy = true;
+                }
+                ui.label(self.details.as_deref().unwrap_or_default());
+            });
+        if copy && let Some(text) = &self.details {
+            ctx.copy_text(text.clone());
+        }
+        if !open {
+            self.details = None;
+        }
 
         self.toasts
             .retain(|t| t.shown.elapsed() < Duration::from_secs(6));

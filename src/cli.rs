@@ -1,15 +1,18 @@
 //! The headless commands of the `partner-desk` binary: arguments in, exit status out.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
 
 use crate::domain::lang::{Lang, Localized};
-use crate::domain::{self, Inn};
+use crate::domain::{self, Inn, PartnerId};
 use crate::export::{self, Format};
 use crate::import::{self, ImportKind};
-use crate::store::Store;
+use crate::statements;
+use crate::store::{RuleError, Store};
 
 /// What the command line asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,15 +23,45 @@ pub enum Command {
         kind: ImportKind,
         file: PathBuf,
     },
+    /// A statement computed now (by partner and period) or an issued one (by number).
     Statement {
+        which: Which,
+        out: PathBuf,
+    },
+    Issue {
         partner: String,
         from: NaiveDate,
         to: NaiveDate,
-        out: PathBuf,
+    },
+    Reopen {
+        number: String,
+        reason: String,
+    },
+    Statements {
+        from: NaiveDate,
+        to: NaiveDate,
+        dir: PathBuf,
+        format: Format,
+    },
+    Backup {
+        file: PathBuf,
     },
     Demo,
     Help,
     Version,
+}
+
+/// Which statement a command means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Which {
+    Period {
+        partner: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Issued {
+        number: String,
+    },
 }
 
 /// Parsed arguments.
@@ -44,11 +77,17 @@ Partner Desk: partners, stop-list, sales and premium statements of 1С-Конн�
 Usage:
   partner-desk [--db FILE]                      open the window
   partner-desk [--db FILE] import partners|pins|sales|returns FILE.csv
-  partner-desk [--db FILE] statement --partner INN --from DATE --to DATE --out FILE.json|FILE.csv
+  partner-desk [--db FILE] statement --partner INN --from DATE --to DATE --out FILE
+  partner-desk [--db FILE] statement --number NUMBER --out FILE
+  partner-desk [--db FILE] issue --partner INN --from DATE --to DATE
+  partner-desk [--db FILE] reopen --number NUMBER --reason TEXT
+  partner-desk [--db FILE] statements --from DATE --to DATE --dir DIR --format xlsx|pdf|csv|json
+  partner-desk [--db FILE] backup FILE
   partner-desk [--db FILE] demo                 fill an empty database with demo data
   partner-desk --help | --version
 
 The database is FILE, or $PARTNER_DESK_DB, or <data dir>/partner-desk/partner-desk.sqlite3.
+A statement's format comes from the extension of FILE: .json, .csv, .xlsx or .pdf.
 Dates are YYYY-MM-DD or DD.MM.YYYY.";
 
 /// Reads the arguments (without the program name). Err is a usage message.
@@ -77,6 +116,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
     let command = match rest.first().map(String::as_str) {
         None => Command::Window,
         Some("demo") if rest.len() == 1 => Command::Demo,
+        Some("backup") => match rest.as_slice() {
+            [_, file] => Command::Backup {
+                file: PathBuf::from(file),
+            },
+            _ => return Err("backup needs a file: backup FILE.sqlite3".into()),
+        },
         Some("import") => match rest.as_slice() {
             [_, kind, file] => Command::Import {
                 kind: ImportKind::parse(kind).ok_or_else(|| {
@@ -86,41 +131,108 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             },
             _ => return Err("import needs a kind and a file: import sales FILE.csv".into()),
         },
-        Some("statement") => parse_statement(&rest[1..])?,
+        Some(name @ ("statement" | "issue" | "reopen" | "statements")) => {
+            let mut o = Options::parse(name, &rest[1..])?;
+            let command = match name {
+                "statement" => {
+                    let which = match o.take("--number") {
+                        Some(number) => Which::Issued { number },
+                        None => {
+                            let (from, to) = o.period()?;
+                            Which::Period {
+                                partner: o.required("--partner", "INN")?,
+                                from,
+                                to,
+                            }
+                        }
+                    };
+                    Command::Statement {
+                        which,
+                        out: PathBuf::from(o.required("--out", "FILE")?),
+                    }
+                }
+                "issue" => {
+                    let (from, to) = o.period()?;
+                    Command::Issue {
+                        partner: o.required("--partner", "INN")?,
+                        from,
+                        to,
+                    }
+                }
+                "reopen" => Command::Reopen {
+                    number: o.required("--number", "NUMBER")?,
+                    reason: o.required("--reason", "TEXT")?,
+                },
+                _ => {
+                    let (from, to) = o.period()?;
+                    let format = o.required("--format", "xlsx|pdf|csv|json")?;
+                    Command::Statements {
+                        from,
+                        to,
+                        dir: PathBuf::from(o.required("--dir", "DIR")?),
+                        format: Format::parse(&format).ok_or_else(|| {
+                            format!("unknown format {format:?}: use xlsx, pdf, csv or json")
+                        })?,
+                    }
+                }
+            };
+            o.finish()?;
+            command
+        }
         Some(other) => return Err(format!("unknown command {other:?}")),
     };
     Ok(Args { db, command })
 }
 
-fn parse_statement(args: &[String]) -> Result<Command, String> {
-    let (mut partner, mut from, mut to, mut out) = (None, None, None, None);
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--partner" => partner = Some(value.clone()),
-            "--from" => from = Some(parse_date(value)?),
-            "--to" => to = Some(parse_date(value)?),
-            "--out" => out = Some(PathBuf::from(value)),
-            _ => return Err(format!("unknown option {flag:?}")),
+/// `--name value` options of one command.
+struct Options {
+    command: String,
+    values: HashMap<String, String>,
+}
+
+impl Options {
+    fn parse(command: &str, args: &[String]) -> Result<Options, String> {
+        let mut values = HashMap::new();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            if !flag.starts_with("--") {
+                return Err(format!("{command}: unexpected {flag:?}"));
+            }
+            let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            values.insert(flag.clone(), value.clone());
+        }
+        Ok(Options {
+            command: command.to_owned(),
+            values,
+        })
+    }
+
+    fn take(&mut self, flag: &str) -> Option<String> {
+        self.values.remove(flag)
+    }
+
+    fn required(&mut self, flag: &str, what: &str) -> Result<String, String> {
+        self.take(flag)
+            .ok_or_else(|| format!("{} needs {flag} {what}", self.command))
+    }
+
+    fn period(&mut self) -> Result<(NaiveDate, NaiveDate), String> {
+        let from = parse_date(&self.required("--from", "DATE")?)?;
+        let to = parse_date(&self.required("--to", "DATE")?)?;
+        if from > to {
+            return Err(format!(
+                "the period is empty: --from {from} is after --to {to}"
+            ));
+        }
+        Ok((from, to))
+    }
+
+    fn finish(self) -> Result<(), String> {
+        match self.values.keys().next() {
+            Some(flag) => Err(format!("{}: unknown option {flag:?}", self.command)),
+            None => Ok(()),
         }
     }
-    let missing = |what: &str| format!("statement needs {what}");
-    let (from, to) = (
-        from.ok_or_else(|| missing("--from DATE"))?,
-        to.ok_or_else(|| missing("--to DATE"))?,
-    );
-    if from > to {
-        return Err(format!(
-            "the period is empty: --from {from} is after --to {to}"
-        ));
-    }
-    Ok(Command::Statement {
-        partner: partner.ok_or_else(|| missing("--partner INN"))?,
-        from,
-        to,
-        out: out.ok_or_else(|| missing("--out FILE.json or FILE.csv"))?,
-    })
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -148,7 +260,7 @@ pub fn system_lang() -> Lang {
     sys_locale::get_locale().map_or(Lang::En, |l| Lang::from_locale(&l))
 }
 
-/// Today on the user's clock: the only place the headless commands read it.
+/// Today on the user's clock: the only place the program reads it.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -156,12 +268,16 @@ pub fn today() -> NaiveDate {
 /// Runs a headless command and prints its result; errors go to stderr as sentences.
 pub fn run(args: &Args, lang: Lang) -> ExitCode {
     match &args.command {
-        Command::Help => {
+        Command::Help | Command::Window => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Command::Version => {
-            println!("partner-desk {}", env!("CARGO_PKG_VERSION"));
+            println!(
+                "partner-desk {} ({})",
+                env!("CARGO_PKG_VERSION"),
+                env!("PARTNER_DESK_COMMIT")
+            );
             return ExitCode::SUCCESS;
         }
         _ => {}
@@ -176,116 +292,160 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let mut store = match Store::open(&path) {
-        Ok(store) => store,
-        Err(e) => {
-            eprintln!("{}", e.text(lang));
-            return ExitCode::FAILURE;
+    let result = Store::open(&path)
+        .map_err(|e| e.text(lang))
+        .and_then(|mut store| execute(&mut store, &args.command, lang));
+    match result {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
         }
-    };
-    match &args.command {
-        Command::Import { kind, file } => match import::import_file(&mut store, *kind, file) {
-            Ok(summary) => {
-                println!("{}", summary.text(lang));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{}", e.report(&file.display().to_string(), lang));
-                ExitCode::FAILURE
-            }
-        },
-        Command::Statement {
-            partner,
-            from,
-            to,
-            out,
-        } => match statement(&store, partner, *from, *to, out, lang) {
-            Ok(message) => {
-                println!("{message}");
-                ExitCode::SUCCESS
-            }
-            Err(message) => {
-                eprintln!("{message}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Demo => match crate::demo::is_empty(&store) {
-            Ok(false) => {
-                eprintln!("{}", lang.pick(
-                    "В базе уже есть данные; демо-данные заполняют только пустую базу. Укажите новую: --db FILE",
-                    "The database already holds data; demo data fills only an empty one. Name a new one: --db FILE",
-                ));
-                ExitCode::FAILURE
-            }
-            Ok(true) => match crate::demo::fill(&mut store, today()) {
-                Ok(s) => {
-                    println!(
-                        "{} {} · {} {} · {} {} · {} {}",
-                        lang.pick("Партнёров:", "Partners:"),
-                        s.partners,
-                        lang.pick("закреплений:", "pins:"),
-                        s.pins,
-                        lang.pick("продаж:", "sales:"),
-                        s.sales,
-                        lang.pick("возвратов:", "returns:"),
-                        s.returns
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{}", e.text(lang));
-                    ExitCode::FAILURE
-                }
-            },
-            Err(e) => {
-                eprintln!("{}", e.text(lang));
-                ExitCode::FAILURE
-            }
-        },
-        Command::Help | Command::Version | Command::Window => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn statement(
-    store: &Store,
-    partner: &str,
-    from: NaiveDate,
-    to: NaiveDate,
-    out: &Path,
-    lang: Lang,
-) -> Result<String, String> {
-    let format = Format::from_path(out).ok_or_else(|| {
-        lang.pick(
-            "Формат ведомости определяется расширением файла: укажите .json или .csv",
-            "The statement format comes from the file extension: use .json or .csv",
-        )
-        .to_owned()
-    })?;
+fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, String> {
+    match command {
+        Command::Import { kind, file } => import::import_file(store, *kind, file)
+            .map(|summary| summary.text(lang))
+            .map_err(|e| e.report(&file.display().to_string(), lang)),
+        Command::Statement {
+            which: Which::Period { partner, from, to },
+            out,
+        } => {
+            if Format::from_path(out).is_none() {
+                return Err(export::ExportError::UnknownFormat.text(lang));
+            }
+            let id = partner_id(store, partner, lang)?;
+            let statement = store
+                .read()
+                .statement(id, *from, *to, today())
+                .map_err(|e| e.text(lang))?;
+            export::write_statement(&statement, out, lang).map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {} · {} {} · {} {}",
+                lang.pick("Ведомость записана:", "Statement written:"),
+                out.display(),
+                lang.pick("строк", "lines"),
+                statement.lines.len(),
+                lang.pick("премия", "premium"),
+                statement.totals.overall.premium.display(lang)
+            ))
+        }
+        Command::Statement {
+            which: Which::Issued { number },
+            out,
+        } => {
+            statements::export_issued(store, number, out, lang).map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {number}: {}",
+                lang.pick("Ведомость", "Statement"),
+                out.display()
+            ))
+        }
+        Command::Issue { partner, from, to } => {
+            let id = partner_id(store, partner, lang)?;
+            let issued =
+                statements::issue(store, id, *from, *to, today()).map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {} · {} {} · {} {} · SHA-256 {}",
+                lang.pick("Выдана ведомость", "Issued statement"),
+                issued.number,
+                lang.pick("строк", "lines"),
+                issued.lines,
+                lang.pick("премия", "premium"),
+                issued.premium.display(lang),
+                issued.sha256
+            ))
+        }
+        Command::Reopen { number, reason } => {
+            store
+                .write(|db| db.reopen_statement(number, today(), reason))
+                .map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {number} {}",
+                lang.pick("Ведомость", "Statement"),
+                lang.pick("переоткрыта", "reopened")
+            ))
+        }
+        Command::Statements {
+            from,
+            to,
+            dir,
+            format,
+        } => {
+            let summary = statements::export_all(
+                store,
+                *from,
+                *to,
+                today(),
+                dir,
+                *format,
+                lang,
+                &|_, _| {},
+                &AtomicBool::new(false),
+            )?;
+            Ok(format!(
+                "{} {} · {} {} · {}",
+                lang.pick("Ведомостей:", "Statements:"),
+                summary.files.len(),
+                lang.pick("премия", "premium"),
+                summary.premium.display(lang),
+                summary
+                    .summary_file
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ))
+        }
+        Command::Backup { file } => {
+            store.backup_to(file).map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {}",
+                lang.pick("Резервная копия записана:", "Backup written:"),
+                file.display()
+            ))
+        }
+        Command::Demo => {
+            if !crate::demo::is_empty(store).map_err(|e| e.text(lang))? {
+                return Err(lang
+                    .pick(
+                        "В базе уже есть данные; демо-данные заполняют только пустую базу. Укажите новую: --db FILE",
+                        "The database already holds data; demo data fills only an empty one. Name a new one: --db FILE",
+                    )
+                    .to_owned());
+            }
+            let s = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {} · {} {} · {} {} · {} {}",
+                lang.pick("Партнёров:", "Partners:"),
+                s.partners,
+                lang.pick("закреплений:", "pins:"),
+                s.pins,
+                lang.pick("продаж:", "sales:"),
+                s.sales,
+                lang.pick("возвратов:", "returns:"),
+                s.returns
+            ))
+        }
+        Command::Help | Command::Version | Command::Window => Ok(String::new()),
+    }
+}
+
+fn partner_id(store: &Store, partner: &str, lang: Lang) -> Result<PartnerId, String> {
     let inn = Inn::parse(partner).map_err(|e| format!("--partner: {}", e.text(lang)))?;
-    let db = store.read();
-    let id = db
+    store
+        .read()
         .partner_by_inn(&inn)
         .map_err(|e| e.text(lang))?
         .ok_or_else(|| {
-            crate::store::RuleError::UnknownPartner {
+            RuleError::UnknownPartner {
                 inn: inn.to_string(),
             }
             .text(lang)
-        })?;
-    let statement = db
-        .statement(id, from, to, today())
-        .map_err(|e| e.text(lang))?;
-    export::write_atomically(out, &export::render(&statement, format, lang))
-        .map_err(|e| e.text(lang))?;
-    Ok(format!(
-        "{} {} · {} {} · {} {}",
-        lang.pick("Ведомость записана:", "Statement written:"),
-        out.display(),
-        lang.pick("строк", "lines"),
-        statement.lines.len(),
-        lang.pick("премия", "premium"),
-        statement.totals.overall.premium.display(lang)
-    ))
+        })
 }
 
 #[cfg(test)]
@@ -320,7 +480,40 @@ mod tests {
             "q.json",
         ])
         .unwrap();
-        assert!(matches!(a.command, Command::Statement { .. }));
+        assert!(matches!(
+            a.command,
+            Command::Statement {
+                which: Which::Period { .. },
+                ..
+            }
+        ));
+        let a = args(&["statement", "--number", "2025-0001", "--out", "q.pdf"]).unwrap();
+        assert!(matches!(
+            a.command,
+            Command::Statement {
+                which: Which::Issued { .. },
+                ..
+            }
+        ));
+        let a = args(&[
+            "statements",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--dir",
+            "out",
+            "--format",
+            "xlsx",
+        ])
+        .unwrap();
+        assert!(matches!(
+            a.command,
+            Command::Statements {
+                format: Format::Xlsx,
+                ..
+            }
+        ));
         assert!(args(&["import", "things", "x.csv"]).is_err());
         assert!(args(&["statement", "--from", "2025-01-01"]).is_err());
         assert!(
@@ -334,6 +527,34 @@ mod tests {
                 "2025-01-01",
                 "--out",
                 "x.json"
+            ])
+            .is_err()
+        );
+        assert!(
+            args(&[
+                "issue",
+                "--partner",
+                "1",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-01-31",
+                "--bogus",
+                "1"
+            ])
+            .is_err()
+        );
+        assert!(
+            args(&[
+                "statements",
+                "--from",
+                "2025-01-01",
+                "--to",
+                "2025-03-31",
+                "--dir",
+                "out",
+                "--format",
+                "doc"
             ])
             .is_err()
         );

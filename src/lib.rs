@@ -6,6 +6,7 @@
 //! - [`import`]: CSV files in, all or nothing.
 //! - [`export`]: statements out as JSON and CSV.
 //! - [`demo`]: realistic demo data.
+//! - [`statements`]: issuing, re-exporting issued statements, batch export.
 //! - [`cli`]: the headless commands.
 //! - [`app`]: the window: the App and its Commands.
 //! - [`ui`]: the pages and widgets of the window.
@@ -16,5 +17,6 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod statements;
 pub mod store;
 pub mod ui;

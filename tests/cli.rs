@@ -164,11 +164,15 @@ fn cli_errors_are_one_clear_sentence_and_never_a_panic() {
             "--to",
             "2025-03-31",
             "--out",
-            "x.pdf",
+            "x.txt",
         ],
     );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(".json или .csv"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".json, .csv, .xlsx или .pdf"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&t, &["import", "partners", "/nonexistent/file.csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!stderr(&o).contains("panicked"));

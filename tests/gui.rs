@@ -309,3 +309,57 @@ fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.contains("Ведомость премий партнёра"), "{text}");
 }
+
+#[test]
+fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
+    let t = TempDb::new();
+    let bad = t.file(
+        "partners.csv",
+        "inn,name\n770708389,A\n7707083894,B\n12,C\n1234567890123,D\n",
+    );
+    let good = t.file(
+        "partners-ok.csv",
+        &format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
+    );
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(bad), Picked::Path(good)]);
+    click(&mut h, "Импортировать партнёров из CSV…");
+    wait_for_job(&mut h);
+    let report = h
+        .state()
+        .details()
+        .expect("a long error report opens in a window")
+        .to_owned();
+    assert!(
+        report.contains("partners.csv:2: inn: в ИНН 9 цифр"),
+        "{report}"
+    );
+    assert!(
+        report.contains("partners.csv:5: inn: в ИНН 13 цифр"),
+        "{report}"
+    );
+    assert_eq!(
+        h.state().data().counts.partners,
+        0,
+        "nothing of a bad file is written"
+    );
+    click(&mut h, "Импортировать партнёров из CSV…");
+    wait_for_job(&mut h);
+    assert_eq!(h.state().data().counts.partners, 1);
+    assert!(
+        h.state().last_message().contains("партнёров добавлено: 1"),
+        "{}",
+        h.state().last_message()
+    );
+}
+
+fn wait_for_job(h: &mut Harness<'static, App>) {
+    for _ in 0..500 {
+        h.step();
+        if !h.state().busy() {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the job did not finish");
+}

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
 
 mod cli;
+mod exports;
 mod gui;
 mod import;
 mod store;

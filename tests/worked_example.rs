@@ -204,6 +204,7 @@ fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
             "rate_versions": ["default"],
             "lines_without_rate": 1,
             "generated_on": "2025-04-05",
+            "number": null,
         })
     );
 

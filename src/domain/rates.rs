@@ -105,6 +105,14 @@ impl RateVersion {
     }
 }
 
+/// A version label as statements carry it (`default` or an ISO date), in words.
+pub fn version_label(label: &str, lang: Lang) -> String {
+    match NaiveDate::parse_from_str(label, "%Y-%m-%d") {
+        Ok(d) => format!("{} {}", lang.pick("с", "from"), super::show_date(d, lang)),
+        Err(_) => lang.pick("по регламенту", "regulation default").to_owned(),
+    }
+}
+
 /// All versions of the rate table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateBook {

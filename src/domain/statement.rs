@@ -160,6 +160,8 @@ pub struct Statement {
     /// Labels of the rate-table versions the lines used, in date order.
     pub rate_versions: Vec<String>,
     pub generated_on: NaiveDate,
+    /// The number given when the statement was issued; None for a preview.
+    pub number: Option<String>,
 }
 
 impl Statement {
@@ -240,6 +242,7 @@ pub fn build_statement(
         totals,
         rate_versions: versions,
         generated_on,
+        number: None,
     }
 }
 

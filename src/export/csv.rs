@@ -16,7 +16,8 @@ pub fn inert(text: &str) -> String {
     }
 }
 
-fn number(m: Money) -> String {
+/// An amount for a spreadsheet cell: decimal comma, no thousands separator.
+pub fn number(m: Money) -> String {
     m.grouped('\0', ',').replace('\0', "")
 }
 
@@ -125,6 +126,18 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
         number(s.totals.overall.premium),
     ]);
 
+    rows_to_bytes(&rows)
+}
+
+/// A table for people: header and rows, text cells made inert.
+pub fn table_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    all.extend(rows.iter().map(|r| r.iter().map(|c| inert(c)).collect()));
+    rows_to_bytes(&all)
+}
+
+/// UTF-8 with BOM, `;`-separated, quoted where needed.
+fn rows_to_bytes(rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut writer = csv::WriterBuilder::new()
@@ -133,11 +146,11 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
             .from_writer(&mut out);
         for row in rows {
             // Writing to memory cannot fail.
-            let _ = writer.write_record(if row.is_empty() {
-                vec![String::new()]
+            let _ = if row.is_empty() {
+                writer.write_record([""])
             } else {
-                row
-            });
+                writer.write_record(row)
+            };
         }
         let _ = writer.flush();
     }

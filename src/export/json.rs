@@ -56,6 +56,7 @@ pub fn statement_value(s: &Statement) -> Value {
         "rate_versions": s.rate_versions,
         "lines_without_rate": s.lines_without_rate(),
         "generated_on": s.generated_on.to_string(),
+        "number": s.number,
     })
 }
 
@@ -64,4 +65,120 @@ pub fn statement_json(s: &Statement) -> Vec<u8> {
     let mut text = serde_json::to_string_pretty(&statement_value(s)).unwrap_or_default();
     text.push('\n');
     text.into_bytes()
+}
+
+/// Why a stored statement could not be read back.
+#[derive(Debug, thiserror::Error)]
+#[error("the stored statement cannot be read: {0}")]
+pub struct ParseError(String);
+
+fn field<'v>(v: &'v Value, key: &str) -> Result<&'v Value, ParseError> {
+    v.get(key).ok_or_else(|| ParseError(format!("no {key}")))
+}
+
+fn text<'v>(v: &'v Value, key: &str) -> Result<&'v str, ParseError> {
+    field(v, key)?
+        .as_str()
+        .ok_or_else(|| ParseError(format!("{key} is not text")))
+}
+
+fn opt_text<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn date(v: &Value, key: &str) -> Result<chrono::NaiveDate, ParseError> {
+    text(v, key)?
+        .parse()
+        .map_err(|_| ParseError(format!("{key} is not a date")))
+}
+
+fn money(v: &Value, key: &str) -> Result<crate::domain::Money, ParseError> {
+    let t = text(v, key)?;
+    let d: rust_decimal::Decimal = t
+        .parse()
+        .map_err(|_| ParseError(format!("{key} is not an amount")))?;
+    Ok(crate::domain::Money::from_decimal(d))
+}
+
+fn status(code: Option<&str>) -> Result<Option<crate::domain::Status>, ParseError> {
+    code.map(|c| crate::domain::Status::parse(c).ok_or_else(|| ParseError(format!("status {c}"))))
+        .transpose()
+}
+
+/// Reads a statement back from its JSON, exactly as it was written (an issued statement is
+/// re-exported from what was stored, whatever has changed since).
+pub fn parse_statement(bytes: &[u8]) -> Result<Statement, ParseError> {
+    use crate::domain::statement::{Line, PartnerHeader, Totals};
+    use crate::domain::{Inn, LicenseKind, RatePct, ZeroReason};
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| ParseError(e.to_string()))?;
+    let p = field(&v, "partner")?;
+    let inn = |t: &str| Inn::parse(t).map_err(|_| ParseError(format!("INN {t}")));
+    let partner = PartnerHeader {
+        inn: inn(text(p, "inn")?)?,
+        name: text(p, "name")?.to_owned(),
+        one_c_partner: field(p, "one_c_partner")?.as_bool().unwrap_or(false),
+        status: status(opt_text(p, "status"))?,
+    };
+    let period = field(&v, "period")?;
+    let mut lines = Vec::new();
+    for l in field(&v, "lines")?
+        .as_array()
+        .ok_or_else(|| ParseError("lines".into()))?
+    {
+        let kind = text(l, "kind")?;
+        lines.push(Line {
+            date: date(l, "date")?,
+            doc: opt_text(l, "doc").map(str::to_owned),
+            client_inn: inn(text(l, "client_inn")?)?,
+            client_name: text(l, "client_name")?.to_owned(),
+            kind: LicenseKind::parse(kind).ok_or_else(|| ParseError(format!("kind {kind}")))?,
+            amount: money(l, "amount")?,
+            status: status(opt_text(l, "status"))?,
+            terms: status(opt_text(l, "terms"))?,
+            one_c_terms: l
+                .get("one_c_terms")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            rate: opt_text(l, "rate")
+                .map(|r| RatePct::parse(r).map_err(|_| ParseError(format!("rate {r}"))))
+                .transpose()?,
+            premium: money(l, "premium")?,
+            reason: opt_text(l, "reason")
+                .map(|r| ZeroReason::parse(r).ok_or_else(|| ParseError(format!("reason {r}"))))
+                .transpose()?,
+            return_of: opt_text(l, "return_of").map(str::to_owned),
+            rate_version: opt_text(l, "rate_version").unwrap_or("default").to_owned(),
+        });
+    }
+    let t = field(&v, "totals")?;
+    let mut totals = Totals::default();
+    totals.overall.amount = money(t, "amount")?;
+    totals.overall.premium = money(t, "premium")?;
+    if let Some(by_kind) = t.get("by_kind").and_then(Value::as_object) {
+        for (code, sums) in by_kind {
+            let kind =
+                LicenseKind::parse(code).ok_or_else(|| ParseError(format!("kind {code}")))?;
+            let entry = totals.by_kind.entry(kind).or_default();
+            entry.amount = money(sums, "amount")?;
+            entry.premium = money(sums, "premium")?;
+        }
+    }
+    Ok(Statement {
+        partner,
+        from: date(period, "from")?,
+        to: date(period, "to")?,
+        lines,
+        totals,
+        rate_versions: field(&v, "rate_versions")?
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        generated_on: date(&v, "generated_on")?,
+        number: opt_text(&v, "number").map(str::to_owned),
+    })
 }

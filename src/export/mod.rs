@@ -2,6 +2,8 @@
 
 pub mod csv;
 pub mod json;
+pub mod pdf;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -14,6 +16,8 @@ use crate::domain::lang::{Lang, Localized};
 pub enum Format {
     Json,
     Csv,
+    Xlsx,
+    Pdf,
 }
 
 impl Format {
@@ -22,6 +26,8 @@ impl Format {
         match ext.as_str() {
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -30,16 +36,37 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
         }
+    }
+
+    pub const ALL: [Format; 4] = [Format::Json, Format::Csv, Format::Xlsx, Format::Pdf];
+
+    pub fn parse(text: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.extension() == text.trim().to_ascii_lowercase())
     }
 }
 
-/// Renders a statement in a format.
-pub fn render(statement: &Statement, format: Format, lang: Lang) -> Vec<u8> {
-    match format {
+/// Why a statement could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot make the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+}
+
+/// Renders a statement in a format: one statement model, four renderers.
+pub fn render(statement: &Statement, format: Format, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
         Format::Json => json::statement_json(statement),
         Format::Csv => csv::statement_csv(statement, lang),
-    }
+        Format::Xlsx => xlsx::statement_xlsx(statement, lang)?,
+        Format::Pdf => pdf::statement_pdf(statement, lang)?,
+    })
 }
 
 /// Why a file could not be written. The target is left as it was.
@@ -146,4 +173,39 @@ mod tests {
             "7707083893_ООО_Альфа_Бета_Софт_2025-01-01_2025-03-31.csv"
         );
     }
+}
+
+/// Why a statement file was not written. The target is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("the statement format comes from the file extension: use .json, .csv, .xlsx or .pdf")]
+    UnknownFormat,
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+impl Localized for ExportError {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ExportError::UnknownFormat, Lang::Ru) => {
+                "формат ведомости определяется расширением файла: укажите .json, .csv, .xlsx или .pdf".into()
+            }
+            (ExportError::Render(e), Lang::Ru) => format!("не удалось сформировать файл: {e}"),
+            (ExportError::Write(e), _) => e.text(lang),
+            (e, Lang::En) => e.to_string(),
+        }
+    }
+}
+
+/// Writes a statement to `path` in the format its extension names, atomically.
+pub fn write_statement(
+    statement: &Statement,
+    path: &Path,
+    lang: Lang,
+) -> Result<Format, ExportError> {
+    let format = Format::from_path(path).ok_or(ExportError::UnknownFormat)?;
+    write_atomically(path, &render(statement, format, lang)?)?;
+    Ok(format)
 }

@@ -1,6 +1,7 @@
 //! SQLite storage: opening and migrating the database file, and the one API through which
 //! the rest of the program reads and writes. All SQL of the program lives in this module.
 
+mod issued;
 mod partners;
 mod pins;
 mod rates;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
 
+pub use issued::{IssuedRow, NewIssued};
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
 pub use sales::{NewSale, SaleListRow, SaleRow, SalesQuery, SalesSort};
@@ -36,7 +38,7 @@ pub struct Db<'c> {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{path} is not a Partner Desk database (or it is damaged)")]
     NotADatabase { path: String },
     #[error(
@@ -104,6 +106,22 @@ pub enum RuleError {
     RateVersionExists { date: NaiveDate },
     #[error("the date is out of the calendar's range")]
     DateOutOfRange,
+    #[error("statement {number} for {from} to {to} is already issued; reopen it first")]
+    AlreadyIssued {
+        number: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    #[error("no issued statement numbered {number}")]
+    UnknownStatement { number: String },
+    #[error("statement {number} is already reopened")]
+    AlreadyReopened { number: String },
+    #[error("state the reason for reopening")]
+    ReasonRequired,
+    #[error(
+        "the period is locked by issued statement {number}; reopen it with a reason, or date the record in an open period"
+    )]
+    PeriodLocked { number: String },
 }
 
 impl Localized for RuleError {
@@ -163,6 +181,32 @@ impl Localized for RuleError {
                 format!("версия ставок с {} уже есть", day(date))
             }
             RuleError::DateOutOfRange => "дата вне допустимого диапазона".into(),
+            RuleError::AlreadyIssued { number, from, to } => format!(
+                "ведомость {number} за {} — {} уже выдана; сначала переоткройте её",
+                day(from),
+                day(to)
+            ),
+            RuleError::UnknownStatement { number } => format!("выданной ведомости № {number} нет"),
+            RuleError::AlreadyReopened { number } => format!("ведомость {number} уже переоткрыта"),
+            RuleError::ReasonRequired => "укажите причину переоткрытия".into(),
+            RuleError::PeriodLocked { number } => format!(
+                "период закрыт выданной ведомостью {number}; переоткройте её с указанием причины или датируйте запись открытым периодом"
+            ),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
+    fn from(e: rusqlite::Error) -> StoreError {
+        match &e {
+            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
+                RuleError::PeriodLocked {
+                    number: String::from("?"),
+                }
+                .into()
+            }
+            _ => StoreError::Sqlite(e),
         }
     }
 }

@@ -152,6 +152,9 @@ impl Db<'_> {
             }
             .into());
         }
+        if let Some(number) = self.locking_statement(sale.partner, sale.date)? {
+            return Err(RuleError::PeriodLocked { number }.into());
+        }
         self.check_shipment(&sale.client_inn, sale.partner, sale.kind, sale.date)?;
         self.upsert_client(&sale.client_inn, &sale.client_name)?;
         let figured = figure(
@@ -306,6 +309,9 @@ impl Db<'_> {
                 sale_date: original.entry.date,
             }
             .into());
+        }
+        if let Some(number) = self.locking_statement(original.partner, date)? {
+            return Err(RuleError::PeriodLocked { number }.into());
         }
         let left = self.unreturned(sale)?;
         if amount > left {

@@ -8,11 +8,11 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 1] = [v1_initial];
+const MIGRATIONS: [Migration; 2] = [v1_initial, v2_issued_statements];
 
 pub(super) fn migrate(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
     for (index, migration) in MIGRATIONS.iter().enumerate() {
@@ -185,5 +185,70 @@ fn v1_initial(tx: &Transaction<'_>) -> Result<(), StoreError> {
     )?;
     let version = tx.last_insert_rowid();
     super::rates::insert_cells(tx, version, &RateTable::regulation_default())?;
+    Ok(())
+}
+
+const V2: &str = r#"
+-- A statement once issued: its JSON exactly as exported, its checksum and figures. While it
+-- is not reopened, the sales and returns of its partner dated in its period are locked.
+CREATE TABLE issued_statements (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT NOT NULL UNIQUE,
+    partner_id    INTEGER NOT NULL REFERENCES partners (id),
+    period_from   TEXT NOT NULL,
+    period_to     TEXT NOT NULL,
+    issued_on     TEXT NOT NULL,
+    json          BLOB NOT NULL,
+    sha256        TEXT NOT NULL,
+    lines         INTEGER NOT NULL,
+    amount_kop    INTEGER NOT NULL,
+    premium_kop   INTEGER NOT NULL,
+    reopened_on   TEXT,
+    reopen_reason TEXT,
+    recorded_at   TEXT NOT NULL,
+    CHECK (period_from <= period_to)
+) STRICT;
+CREATE INDEX issued_statements_partner ON issued_statements (partner_id, period_from);
+
+CREATE TRIGGER issued_statements_frozen BEFORE UPDATE OF number, partner_id, period_from, period_to, issued_on,
+    json, sha256, lines, amount_kop, premium_kop ON issued_statements
+BEGIN SELECT RAISE(ABORT, 'an issued statement is never changed'); END;
+CREATE TRIGGER issued_statements_no_delete BEFORE DELETE ON issued_statements
+BEGIN SELECT RAISE(ABORT, 'an issued statement is never deleted'); END;
+
+CREATE TABLE statement_events (
+    id           INTEGER PRIMARY KEY,
+    statement_id INTEGER NOT NULL REFERENCES issued_statements (id),
+    event        TEXT NOT NULL CHECK (event IN ('issued', 'reopened')),
+    on_date      TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    recorded_at  TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER statement_events_no_update BEFORE UPDATE ON statement_events
+BEGIN SELECT RAISE(ABORT, 'statement history is append-only'); END;
+CREATE TRIGGER statement_events_no_delete BEFORE DELETE ON statement_events
+BEGIN SELECT RAISE(ABORT, 'statement history is append-only'); END;
+
+-- The period lock, kept by the database itself: no sale or return covered by an issued
+-- statement may be added, changed, re-dated into or out of its period, or deleted. The
+-- stored figures (premium_kop, rate_pct, reason, status, one_c_terms) may be figured again.
+CREATE TRIGGER sales_locked_insert BEFORE INSERT ON sales
+WHEN EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
+             AND i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to)
+BEGIN SELECT RAISE(ABORT, 'locked: the period is in an issued statement'); END;
+CREATE TRIGGER sales_locked_update BEFORE UPDATE OF doc, date, partner_id, client_inn, kind, amount_kop,
+    self_referred, connected_by_partner, used_in_work, return_of ON sales
+WHEN EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
+             AND ((i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to)
+               OR (i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to)))
+BEGIN SELECT RAISE(ABORT, 'locked: the sale is in an issued statement'); END;
+CREATE TRIGGER sales_locked_delete BEFORE DELETE ON sales
+WHEN EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
+             AND i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to)
+BEGIN SELECT RAISE(ABORT, 'locked: the sale is in an issued statement'); END;
+"#;
+
+fn v2_issued_statements(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V2)?;
     Ok(())
 }

@@ -19,6 +19,8 @@ pub trait FileDialogs {
     fn save_file(&mut self, title: &str, file_name: &str, filters: &[(&str, &[&str])]) -> Picked;
     /// Asks for a file to open.
     fn open_file(&mut self, title: &str, filters: &[(&str, &[&str])]) -> Picked;
+    /// Asks for a folder.
+    fn pick_folder(&mut self, title: &str) -> Picked;
 }
 
 /// The system's dialogs through `rfd`.
@@ -56,6 +58,14 @@ impl FileDialogs for SystemDialogs {
         let started = Instant::now();
         judge(started, dialog.pick_file())
     }
+
+    fn pick_folder(&mut self, title: &str) -> Picked {
+        let started = Instant::now();
+        judge(
+            started,
+            rfd::FileDialog::new().set_title(title).pick_folder(),
+        )
+    }
 }
 
 /// Dialogs that answer with queued paths, for tests; `Unavailable` when none is queued.
@@ -70,6 +80,10 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn open_file(&mut self, _: &str, _: &[(&str, &[&str])]) -> Picked {
+        self.answers.pop_front().unwrap_or(Picked::Unavailable)
+    }
+
+    fn pick_folder(&mut self, _: &str) -> Picked {
         self.answers.pop_front().unwrap_or(Picked::Unavailable)
     }
 }

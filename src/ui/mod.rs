@@ -129,13 +129,7 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     domain::show_date(d, lang)
 }
 
-/// A rate-table version label of a statement (`default` or an ISO date) in words.
-pub fn version_label(label: &str, lang: Lang) -> String {
-    match chrono::NaiveDate::parse_from_str(label, "%Y-%m-%d") {
-        Ok(d) => format!("{} {}", lang.pick("с", "from"), date(d, lang)),
-        Err(_) => lang.pick("по регламенту", "regulation default").to_owned(),
-    }
-}
+pub use crate::domain::rates::version_label;
 
 /// Reads a date field: empty is None, a bad date is an error message.
 pub fn parse_date_field(text: &str, lang: Lang) -> Result<Option<NaiveDate>, String> {

@@ -9,6 +9,7 @@ use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
 use crate::domain::{PartnerId, Statement};
+use crate::export::Format;
 use crate::store::Db;
 use crate::ui;
 
@@ -75,11 +76,21 @@ pub struct StatementsPage {
     pub period: Period,
     from: String,
     to: String,
+    /// Showing the list of issued statements instead of the preview.
+    issued_tab: bool,
+    /// The issued statement selected in the list, and the reason typed for reopening it.
+    selected_issued: Option<String>,
+    reopen_reason: String,
+    batch_format: Option<Format>,
     wanted: Option<Key>,
     loaded: Option<(Key, Result<Statement, String>)>,
 }
 
 impl StatementsPage {
+    pub fn reopened(&mut self) {
+        self.reopen_reason.clear();
+    }
+
     pub fn wants_data(&self) -> bool {
         self.wanted.is_some() && self.wanted != self.loaded.as_ref().map(|(k, _)| *k)
     }
@@ -149,6 +160,21 @@ pub fn statements_ui(
                 page.period = p;
             }
         }
+        ui.separator();
+        ui.selectable_value(
+            &mut page.issued_tab,
+            false,
+            lang.pick("Предпросмотр", "Preview"),
+        );
+        ui.selectable_value(
+            &mut page.issued_tab,
+            true,
+            format!(
+                "{} ({})",
+                lang.pick("Выданные", "Issued"),
+                data.issued.len()
+            ),
+        );
         if page.period == Period::Custom {
             for (text, name) in [
                 (&mut page.from, lang.pick("с", "from")),
@@ -175,6 +201,40 @@ pub fn statements_ui(
         },
     };
     ui.separator();
+    if let Some((from, to)) = bounds {
+        ui.horizontal(|ui| {
+            let label = ui.label(format!(
+                "{} {} — {}:",
+                lang.pick("Все ведомости за", "All statements for"),
+                ui::date(from, lang),
+                ui::date(to, lang)
+            ));
+            let format = page.batch_format.get_or_insert(Format::Xlsx);
+            egui::ComboBox::from_id_salt("batch-format")
+                .selected_text(format.extension().to_uppercase())
+                .show_ui(ui, |ui| {
+                    for f in Format::ALL {
+                        ui.selectable_value(format, f, f.extension().to_uppercase());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if ui
+                .button(lang.pick("Выгрузить в папку…", "Export to a folder…"))
+                .clicked()
+            {
+                command = Some(Command::ExportAll {
+                    from,
+                    to,
+                    format: *format,
+                });
+            }
+        });
+    }
+    ui.separator();
+    if page.issued_tab {
+        return issued_ui(ui, page, data, ctx).or(command);
+    }
     let Some(partner) = page.partner else {
         page.wanted = None;
         ui::empty_state(
@@ -186,6 +246,9 @@ pub fn statements_ui(
     };
     let Some((from, to)) = bounds else {
         page.wanted = None;
+        if command.is_some() {
+            return command;
+        }
         ui::empty_state(
             ui,
             lang.pick("Укажите период", "Enter the period"),
@@ -242,12 +305,52 @@ pub fn statements_ui(
             ));
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+            let issued = data.issued.iter().find(|r| {
+                r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to
+            });
+            match issued {
+                Some(row) => {
+                    if ui
+                        .button(lang.pick("Экспорт выданной…", "Export the issued one…"))
+                        .clicked()
+                    {
+                        command = Some(Command::ExportIssued {
+                            number: row.number.clone(),
+                        });
+                    }
+                    ui.label(
+                        RichText::new(format!(
+                            "{} {} ({} — {})",
+                            lang.pick("Выдана ведомость", "Issued statement"),
+                            row.number,
+                            ui::date(row.from, lang),
+                            ui::date(row.to, lang)
+                        ))
+                        .strong(),
+                    );
+                }
+                None => {
+                    if ui
+                        .add_enabled(
+                            !statement.lines.is_empty(),
+                            egui::Button::new(lang.pick("Выдать…", "Issue…")),
+                        )
+                        .on_hover_text(lang.pick(
+                            "Присвоить номер, сохранить цифры и закрыть период от изменений",
+                            "Give it a number, store its figures and lock the period",
+                        ))
+                        .clicked()
+                    {
+                        command = Some(Command::IssueStatement { partner, from, to });
+                    }
+                }
+            }
             if ui
                 .add_enabled(
                     !statement.lines.is_empty(),
                     egui::Button::new(lang.pick("Экспорт…", "Export…")),
                 )
-                .on_hover_text(lang.pick("JSON или CSV", "JSON or CSV"))
+                .on_hover_text(lang.pick("PDF, Excel, JSON или CSV", "PDF, Excel, JSON or CSV"))
                 .clicked()
             {
                 command = Some(Command::ExportStatement { partner, from, to });
@@ -377,6 +480,126 @@ pub fn statements_ui(
             }
         },
     );
+    command
+}
+
+/// The list of issued statements with their state, and what can be done with one.
+fn issued_ui(
+    ui: &mut Ui,
+    page: &mut StatementsPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    if data.issued.is_empty() {
+        ui::empty_state(
+            ui,
+            lang.pick("Выданных ведомостей пока нет", "No statement has been issued yet"),
+            lang.pick(
+                "Выдайте ведомость из предпросмотра: она получит номер, а период закроется от изменений.",
+                "Issue a statement from the preview: it gets a number and its period is locked.",
+            ),
+        );
+        return None;
+    }
+    if let Some(number) = page.selected_issued.clone()
+        && let Some(row) = data.issued.iter().find(|r| r.number == number)
+    {
+        egui::Panel::bottom("issued-actions").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                ui.strong(format!(
+                    "{} {}",
+                    lang.pick("Ведомость", "Statement"),
+                    row.number
+                ));
+                ui.label(format!(
+                    "SHA-256 {}",
+                    &row.sha256[..16.min(row.sha256.len())]
+                ))
+                .on_hover_text(&row.sha256);
+                if ui.button(lang.pick("Экспорт…", "Export…")).clicked() {
+                    command = Some(Command::ExportIssued {
+                        number: row.number.clone(),
+                    });
+                }
+            });
+            if row.reopened.is_none() {
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.pick("Причина переоткрытия", "Reason for reopening"));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut page.reopen_reason).desired_width(320.0),
+                    )
+                    .labelled_by(label.id);
+                    let ready = !page.reopen_reason.trim().is_empty();
+                    if ui
+                        .add_enabled(
+                            ready,
+                            egui::Button::new(lang.pick("Переоткрыть…", "Reopen…")),
+                        )
+                        .clicked()
+                    {
+                        command = Some(Command::ReopenStatement {
+                            number: row.number.clone(),
+                            reason: page.reopen_reason.trim().to_owned(),
+                        });
+                    }
+                });
+            }
+            ui.add_space(4.0);
+        });
+    }
+    let cols: [ui::Col<()>; 6] = [
+        ui::Col::new(lang.pick("Номер", "Number"), 95.0),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 0.0),
+        ui::Col::new(lang.pick("Период", "Period"), 190.0),
+        ui::Col::new(lang.pick("Выдана", "Issued on"), 95.0),
+        ui::Col::new(lang.pick("Премия", "Premium"), 130.0).right(),
+        ui::Col::new(lang.pick("Состояние", "State"), 260.0),
+    ];
+    let selected = page.selected_issued.clone();
+    let clicked = ui::table(
+        ui,
+        "issued-table",
+        &cols,
+        false,
+        data.issued.len(),
+        None,
+        |i| selected.as_deref() == Some(data.issued[i].number.as_str()),
+        |ui, i, col| {
+            let r = &data.issued[i];
+            match col {
+                0 => _ = ui.monospace(&r.number),
+                1 => _ = ui.label(&r.partner_name),
+                2 => {
+                    _ = ui.label(format!(
+                        "{} — {}",
+                        ui::date(r.from, lang),
+                        ui::date(r.to, lang)
+                    ))
+                }
+                3 => _ = ui.label(ui::date(r.issued_on, lang)),
+                4 => _ = ui.label(ui::money(r.premium, lang)),
+                _ => match &r.reopened {
+                    None => {
+                        _ = ui.label(lang.pick("выдана, период закрыт", "issued, period locked"))
+                    }
+                    Some((on, reason)) => {
+                        ui.label(format!(
+                            "{} {} · {reason}",
+                            lang.pick("переоткрыта", "reopened"),
+                            ui::date(*on, lang)
+                        ))
+                        .on_hover_text(reason);
+                    }
+                },
+            }
+        },
+    );
+    if let Some(i) = clicked {
+        page.selected_issued = Some(data.issued[i].number.clone());
+    }
     command
 }
 

@@ -1,0 +1,590 @@
+//! The statement as a PDF document to sign: A4 landscape, the bundled DejaVu Sans embedded
+//! (Cyrillic and ₽, text extractable), ruled rows, right-aligned money, the table header
+//! repeated on every page, totals, «стр. N из M», and room for both sides' signatures.
+//!
+//! Layout is done first into pages of drawing operations, so the page count is known when
+//! the footers are drawn.
+
+use std::sync::Arc;
+
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, TextDirection};
+use skrifa::MetadataProvider;
+use skrifa::instance::{LocationRef, Size};
+
+use crate::domain::lang::Lang;
+use crate::domain::premium::terms_name;
+use crate::domain::rates::version_label;
+use crate::domain::status::status_name;
+use crate::domain::{Money, Statement, show_date};
+
+const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_W: f32 = 842.0;
+const PAGE_H: f32 = 595.0;
+const MARGIN: f32 = 36.0;
+const FOOTER_Y: f32 = PAGE_H - 20.0;
+const BOTTOM: f32 = PAGE_H - 44.0;
+const ROW_H: f32 = 15.0;
+const BODY: f32 = 8.0;
+
+/// Why the PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot make the PDF: {0}")]
+pub struct PdfError(String);
+
+/// Widths of text in the bundled fonts.
+struct Measure<'a> {
+    regular: skrifa::FontRef<'a>,
+    bold: skrifa::FontRef<'a>,
+}
+
+impl Measure<'_> {
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let font = if bold { &self.bold } else { &self.regular };
+        let charmap = font.charmap();
+        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
+        text.chars()
+            .map(|c| {
+                charmap
+                    .map(c)
+                    .and_then(|g| metrics.advance_width(g))
+                    .unwrap_or(size * 0.5)
+            })
+            .sum()
+    }
+
+    /// The text, cut with `…` to fit `width`.
+    fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
+        if self.width(text, size, bold) <= width {
+            return text.to_owned();
+        }
+        let mut out: String = text.to_owned();
+        while !out.is_empty() && self.width(&format!("{out}…"), size, bold) > width {
+            out.pop();
+        }
+        format!("{}…", out.trim_end())
+    }
+}
+
+/// One drawing operation.
+enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        gray: u8,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: u8,
+    },
+}
+
+/// Lays text and lines out into pages.
+struct Layout<'a> {
+    measure: Measure<'a>,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl Layout<'_> {
+    fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn text(&mut self, x: f32, size: f32, bold: bool, text: &str) {
+        let y = self.y;
+        self.ops().push(Op::Text {
+            x,
+            y,
+            size,
+            bold,
+            text: text.to_owned(),
+        });
+    }
+
+    /// Text right-aligned to `right`.
+    fn text_right(&mut self, right: f32, size: f32, bold: bool, text: &str) {
+        let x = right - self.measure.width(text, size, bold);
+        self.text(x, size, bold, text);
+    }
+
+    fn rule(&mut self, y: f32, width: f32, gray: u8) {
+        self.ops().push(Op::Line {
+            x1: MARGIN,
+            y1: y,
+            x2: PAGE_W - MARGIN,
+            y2: y,
+            width,
+            gray,
+        });
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN + 10.0;
+    }
+
+    /// Starts a new page if `height` does not fit on this one; true when it did.
+    fn ensure(&mut self, height: f32) -> bool {
+        if self.y + height > BOTTOM {
+            self.new_page();
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A column of the lines table: title, width, right-aligned.
+struct Col {
+    title: &'static str,
+    width: f32,
+    right: bool,
+}
+
+fn money(m: Money, lang: Lang) -> String {
+    m.display(lang)
+}
+
+/// The statement as PDF bytes, in the given language.
+pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let measure = Measure {
+        regular: skrifa::FontRef::new(REGULAR).map_err(|e| PdfError(e.to_string()))?,
+        bold: skrifa::FontRef::new(BOLD).map_err(|e| PdfError(e.to_string()))?,
+    };
+    let mut l = Layout {
+        measure,
+        pages: Vec::new(),
+        y: MARGIN + 14.0,
+    };
+
+    let title = match &s.number {
+        Some(number) => format!(
+            "{} № {number}",
+            t("Ведомость премий партнёра", "Partner premium statement")
+        ),
+        None => t("Ведомость премий партнёра", "Partner premium statement").to_owned(),
+    };
+    l.text(MARGIN, 16.0, true, &title);
+    l.y += 22.0;
+    let header: Vec<(&str, String)> = vec![
+        (t("Партнёр", "Partner"), s.partner.name.clone()),
+        (t("ИНН", "INN"), s.partner.inn.to_string()),
+        (
+            t("Партнёр 1С", "1C partner"),
+            if s.partner.one_c_partner {
+                t("да", "yes")
+            } else {
+                t("нет", "no")
+            }
+            .to_owned(),
+        ),
+        (
+            t("Статус на конец периода", "Status at period end"),
+            status_name(s.partner.status, lang).to_owned(),
+        ),
+        (
+            t("Период", "Period"),
+            format!("{} — {}", show_date(s.from, lang), show_date(s.to, lang)),
+        ),
+        (
+            t("Сформирована", "Generated on"),
+            show_date(s.generated_on, lang),
+        ),
+        (
+            t("Версии ставок", "Rate versions"),
+            s.rate_versions
+                .iter()
+                .map(|v| version_label(v, lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ];
+    for (label, value) in header {
+        l.text(MARGIN, 9.5, false, label);
+        l.text(MARGIN + 150.0, 9.5, true, &value);
+        l.y += 14.0;
+    }
+    if s.lines_without_rate() > 0 {
+        l.text(
+            MARGIN,
+            9.5,
+            true,
+            &format!(
+                "{} {}",
+                t(
+                    "Внимание: строк с незаданной ставкой (премия 0):",
+                    "Attention: lines whose rate is not set (premium 0):"
+                ),
+                s.lines_without_rate()
+            ),
+        );
+        l.y += 14.0;
+    }
+    l.y += 8.0;
+
+    let cols = [
+        Col {
+            title: t("Дата", "Date"),
+            width: 56.0,
+            right: false,
+        },
+        Col {
+            title: t("Документ", "Document"),
+            width: 62.0,
+            right: false,
+        },
+        Col {
+            title: t("Клиент", "Client"),
+            width: 158.0,
+            right: false,
+        },
+        Col {
+            title: t("Вид лицензии", "License kind"),
+            width: 104.0,
+            right: false,
+        },
+        Col {
+            title: t("Сумма", "Amount"),
+            width: 82.0,
+            right: true,
+        },
+        Col {
+            title: t("Условия", "Terms"),
+            width: 84.0,
+            right: false,
+        },
+        Col {
+            title: t("Ставка", "Rate"),
+            width: 38.0,
+            right: true,
+        },
+        Col {
+            title: t("Премия", "Premium"),
+            width: 82.0,
+            right: true,
+        },
+        Col {
+            title: t("Причина", "Reason"),
+            width: 104.0,
+            right: false,
+        },
+    ];
+    let table_header = |l: &mut Layout<'_>| {
+        let y = l.y - 10.5;
+        l.ops().push(Op::Fill {
+            x: MARGIN,
+            y,
+            w: PAGE_W - 2.0 * MARGIN,
+            h: ROW_H,
+            gray: 232,
+        });
+        let mut x = MARGIN + 2.0;
+        for c in &cols {
+            if c.right {
+                l.text_right(x + c.width - 6.0, BODY, true, c.title);
+            } else {
+                l.text(x, BODY, true, c.title);
+            }
+            x += c.width;
+        }
+        l.rule(y + ROW_H, 0.6, 120);
+        l.y += ROW_H;
+    };
+    table_header(&mut l);
+    for line in &s.lines {
+        if l.ensure(ROW_H) {
+            table_header(&mut l);
+        }
+        let client = if line.client_name.is_empty() {
+            line.client_inn.to_string()
+        } else {
+            format!("{} ({})", line.client_name, line.client_inn)
+        };
+        let doc = match (&line.doc, &line.return_of) {
+            (Some(doc), _) => doc.clone(),
+            (None, Some(of)) => format!("↩ {of}"),
+            (None, None) => String::new(),
+        };
+        let cells = [
+            show_date(line.date, lang),
+            doc,
+            client,
+            line.kind.short_name(lang).to_owned(),
+            money(line.amount, lang),
+            terms_name(line.terms, line.one_c_terms, lang),
+            line.rate
+                .map(|r| format!("{}\u{a0}%", r.display(lang)))
+                .unwrap_or_default(),
+            money(line.premium, lang),
+            line.reason
+                .map(|r| r.text(lang).to_owned())
+                .unwrap_or_default(),
+        ];
+        let mut x = MARGIN + 2.0;
+        for (c, text) in cols.iter().zip(cells) {
+            let text = l.measure.fit(&text, BODY, false, c.width - 6.0);
+            if c.right {
+                l.text_right(x + c.width - 6.0, BODY, false, &text);
+            } else {
+                l.text(x, BODY, false, &text);
+            }
+            x += c.width;
+        }
+        let y = l.y + 4.5;
+        l.rule(y, 0.3, 190);
+        l.y += ROW_H;
+    }
+
+    // Totals by kind and overall.
+    l.y += 10.0;
+    l.ensure(ROW_H * (s.totals.by_kind.len() as f32 + 3.0));
+    let (amount_right, premium_right) = (MARGIN + 520.0, MARGIN + 640.0);
+    l.text(
+        MARGIN,
+        9.5,
+        true,
+        t("Итого по видам лицензий", "Totals by license kind"),
+    );
+    l.text_right(amount_right, 9.5, true, t("Сумма", "Amount"));
+    l.text_right(premium_right, 9.5, true, t("Премия", "Premium"));
+    l.y += ROW_H;
+    for (kind, sums) in &s.totals.by_kind {
+        l.text(MARGIN, 9.0, false, kind.name(lang));
+        l.text_right(amount_right, 9.0, false, &money(sums.amount, lang));
+        l.text_right(premium_right, 9.0, false, &money(sums.premium, lang));
+        l.y += ROW_H;
+    }
+    let y = l.y - 10.0;
+    l.ops().push(Op::Line {
+        x1: MARGIN,
+        y1: y,
+        x2: premium_right,
+        y2: y,
+        width: 0.6,
+        gray: 60,
+    });
+    l.y += 2.0;
+    l.text(MARGIN, 10.0, true, t("Итого", "Total"));
+    l.text_right(
+        amount_right,
+        10.0,
+        true,
+        &money(s.totals.overall.amount, lang),
+    );
+    l.text_right(
+        premium_right,
+        10.0,
+        true,
+        &money(s.totals.overall.premium, lang),
+    );
+    l.y += 2.0 * ROW_H;
+
+    // Signatures of both sides.
+    l.ensure(90.0);
+    l.y += 20.0;
+    let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
+    for (i, side) in [
+        t("От 1С-Коннект", "For 1С-Коннект"),
+        t("От партнёра", "For the partner"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let x = MARGIN + i as f32 * half;
+        l.text(x, 9.5, true, side);
+    }
+    l.y += 30.0;
+    for i in 0..2 {
+        let x = MARGIN + i as f32 * half;
+        let y = l.y;
+        l.ops().push(Op::Line {
+            x1: x,
+            y1: y,
+            x2: x + 150.0,
+            y2: y,
+            width: 0.5,
+            gray: 0,
+        });
+        l.ops().push(Op::Line {
+            x1: x + 165.0,
+            y1: y,
+            x2: x + 330.0,
+            y2: y,
+            width: 0.5,
+            gray: 0,
+        });
+    }
+    l.y += 12.0;
+    for i in 0..2 {
+        let x = MARGIN + i as f32 * half;
+        l.text(x, 7.5, false, t("подпись", "signature"));
+        l.text(x + 165.0, 7.5, false, t("расшифровка подписи", "name"));
+    }
+    l.y += 16.0;
+    for i in 0..2 {
+        let x = MARGIN + i as f32 * half;
+        l.text(
+            x,
+            7.5,
+            false,
+            t(
+                "М. П.          Дата: «____» ____________ 20___ г.",
+                "Seal          Date: ____________",
+            ),
+        );
+    }
+
+    render(l, s, lang)
+}
+
+fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let font = |bytes: &'static [u8]| {
+        let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+        Font::new(data.into(), 0).ok_or_else(|| PdfError("the bundled font cannot be read".into()))
+    };
+    let (regular, bold) = (font(REGULAR)?, font(BOLD)?);
+    let total = layout.pages.len();
+    let mut document = Document::new();
+    document.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(format!(
+                "{} — {}",
+                lang.pick("Ведомость премий партнёра", "Partner premium statement"),
+                s.partner.name
+            ))
+            .language(lang.pick("ru", "en").to_owned())
+            .creator("Partner Desk".to_owned()),
+    );
+    let settings =
+        PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PdfError("bad page size".into()))?;
+    let footer = format!(
+        "{} · {} {} — {}",
+        s.partner.name,
+        lang.pick("период", "period"),
+        show_date(s.from, lang),
+        show_date(s.to, lang)
+    );
+    for (index, ops) in layout.pages.iter().enumerate() {
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        for op in ops {
+            match op {
+                Op::Fill { x, y, w, h, gray } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(*x, *y);
+                    pb.line_to(x + w, *y);
+                    pb.line_to(x + w, y + h);
+                    pb.line_to(*x, y + h);
+                    pb.close();
+                    if let Some(path) = pb.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(Fill {
+                            paint: rgb::Color::new(*gray, *gray, *gray).into(),
+                            opacity: NormalizedF32::ONE,
+                            rule: Default::default(),
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    gray,
+                } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(*x1, *y1);
+                    pb.line_to(*x2, *y2);
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: rgb::Color::new(*gray, *gray, *gray).into(),
+                            width: *width,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold: is_bold,
+                    text,
+                } => {
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill::default()));
+                    let font = if *is_bold {
+                        bold.clone()
+                    } else {
+                        regular.clone()
+                    };
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        font,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
+                }
+            }
+        }
+        surface.set_fill(Some(Fill::default()));
+        surface.draw_text(
+            Point::from_xy(MARGIN, FOOTER_Y),
+            regular.clone(),
+            7.5,
+            &footer,
+            false,
+            TextDirection::Auto,
+        );
+        let pages = format!(
+            "{} {} {} {}",
+            lang.pick("стр.", "page"),
+            index + 1,
+            lang.pick("из", "of"),
+            total
+        );
+        let width = layout.measure.width(&pages, 7.5, false);
+        surface.draw_text(
+            Point::from_xy(PAGE_W - MARGIN - width, FOOTER_Y),
+            regular.clone(),
+            7.5,
+            &pages,
+            false,
+            TextDirection::Auto,
+        );
+        surface.finish();
+        page.finish();
+    }
+    document.finish().map_err(|e| PdfError(format!("{e:?}")))
+}

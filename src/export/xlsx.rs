@@ -1,0 +1,273 @@
+//! The statement as an Excel workbook: a header block, the lines as a table with real
+//! number formats, totals computed here (no formulas), frozen header, autofilter, printable.
+//!
+//! Excel keeps numbers as binary floating point; amounts are written from `Decimal` at this
+//! boundary only, and every amount below 10^12 with two decimals reads back exactly.
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::domain::lang::Lang;
+use crate::domain::premium::terms_name;
+use crate::domain::status::status_name;
+use crate::domain::{Money, RatePct, Statement};
+
+/// Statements with more lines than this are written row by row with little memory.
+const CONSTANT_MEMORY_LINES: usize = 5_000;
+
+/// The money format: `1 234,56 ₽` in a Russian Excel, `1,234.56 ₽` in an English one.
+const MONEY: &str = "#,##0.00\\ \"₽\";\\-#,##0.00\\ \"₽\"";
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+pub fn sheet_name(partner: &str) -> String {
+    let cleaned: String = partner
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .trim_matches(|c: char| c == '\'' || c.is_whitespace())
+        .chars()
+        .take(31)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "Statement".to_owned()
+    } else {
+        cleaned.trim_end().to_owned()
+    }
+}
+
+fn date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn money(m: Money) -> Decimal {
+    m.decimal()
+}
+
+/// A rate as a fraction for Excel's percent format, with the format that shows its decimals.
+fn rate_cell(rate: RatePct) -> (Decimal, &'static str) {
+    let fraction = rate.decimal() / Decimal::ONE_HUNDRED;
+    let format = match rate.decimal().normalize().scale() {
+        0 => "0%",
+        1 => "0.0%",
+        _ => "0.00%",
+    };
+    (fraction, format)
+}
+
+struct Formats {
+    title: Format,
+    label: Format,
+    header: Format,
+    date: Format,
+    money: Format,
+    money_bold: Format,
+    text: Format,
+    bold: Format,
+    warn: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            label: Format::new().set_font_color("#555555"),
+            header: Format::new()
+                .set_bold()
+                .set_background_color("#DCE6F1")
+                .set_border_bottom(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+            date: Format::new()
+                .set_num_format("dd.mm.yyyy")
+                .set_align(FormatAlign::Left),
+            money: Format::new().set_num_format(MONEY),
+            money_bold: Format::new()
+                .set_num_format(MONEY)
+                .set_bold()
+                .set_border_top(FormatBorder::Thin),
+            text: Format::new(),
+            bold: Format::new().set_bold(),
+            warn: Format::new().set_font_color("#C00000").set_bold(),
+        }
+    }
+}
+
+/// The statement as XLSX bytes, in the given language.
+pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = if s.lines.len() > CONSTANT_MEMORY_LINES {
+        workbook.add_worksheet_with_constant_memory()?
+    } else {
+        workbook.add_worksheet()
+    };
+    write_sheet(sheet, s, lang)?;
+    workbook.save_to_buffer()
+}
+
+fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), XlsxError> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let f = Formats::new();
+    ws.set_name(sheet_name(&s.partner.name))?;
+
+    let mut row: u32 = 0;
+    ws.write_string_with_format(
+        row,
+        0,
+        t("Ведомость премий партнёра", "Partner premium statement"),
+        &f.title,
+    )?;
+    row += 1;
+    let pair =
+        |ws: &mut Worksheet, row: &mut u32, label: &str, value: &str| -> Result<(), XlsxError> {
+            ws.write_string_with_format(*row, 0, label, &f.label)?;
+            ws.write_string_with_format(*row, 1, value, &f.bold)?;
+            *row += 1;
+            Ok(())
+        };
+    if let Some(number) = &s.number {
+        pair(
+            ws,
+            &mut row,
+            t("Номер ведомости", "Statement number"),
+            number,
+        )?;
+    }
+    pair(ws, &mut row, t("Партнёр", "Partner"), &s.partner.name)?;
+    pair(ws, &mut row, t("ИНН", "INN"), s.partner.inn.as_str())?;
+    pair(
+        ws,
+        &mut row,
+        t("Партнёр 1С", "1C partner"),
+        if s.partner.one_c_partner {
+            t("да", "yes")
+        } else {
+            t("нет", "no")
+        },
+    )?;
+    pair(
+        ws,
+        &mut row,
+        t("Статус на конец периода", "Status at period end"),
+        status_name(s.partner.status, lang),
+    )?;
+    ws.write_string_with_format(row, 0, t("Период", "Period"), &f.label)?;
+    ws.write_datetime_with_format(row, 1, date(s.from)?, &f.date)?;
+    ws.write_datetime_with_format(row, 2, date(s.to)?, &f.date)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, t("Сформирована", "Generated on"), &f.label)?;
+    ws.write_datetime_with_format(row, 1, date(s.generated_on)?, &f.date)?;
+    row += 1;
+    let versions: Vec<String> = s
+        .rate_versions
+        .iter()
+        .map(|v| crate::domain::rates::version_label(v, lang))
+        .collect();
+    pair(
+        ws,
+        &mut row,
+        t("Версии ставок", "Rate versions"),
+        &versions.join(", "),
+    )?;
+    if s.lines_without_rate() > 0 {
+        ws.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{} {}",
+                t(
+                    "Внимание: строк с незаданной ставкой (премия 0):",
+                    "Attention: lines whose rate is not set (premium 0):"
+                ),
+                s.lines_without_rate()
+            ),
+            &f.warn,
+        )?;
+        row += 1;
+    }
+    row += 1;
+
+    let headers = [
+        (t("Дата", "Date"), 11.0),
+        (t("Документ", "Document"), 12.0),
+        (t("ИНН клиента", "Client INN"), 14.0),
+        (t("Клиент", "Client"), 34.0),
+        (t("Вид лицензии", "License kind"), 40.0),
+        (t("Сумма", "Amount"), 17.0),
+        (t("Статус", "Status"), 12.0),
+        (t("Условия", "Terms"), 16.0),
+        (t("Ставка", "Rate"), 8.0),
+        (t("Премия", "Premium"), 16.0),
+        (t("Причина нулевой премии", "Why the premium is zero"), 44.0),
+        (t("Возврат по документу", "Return of document"), 14.0),
+    ];
+    let header_row = row;
+    for (col, (title, width)) in headers.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
+        ws.write_string_with_format(row, col as u16, *title, &f.header)?;
+    }
+    ws.set_row_height(row, 30)?;
+    row += 1;
+    for l in &s.lines {
+        ws.write_datetime_with_format(row, 0, date(l.date)?, &f.date)?;
+        ws.write_string_with_format(row, 1, l.doc.as_deref().unwrap_or(""), &f.text)?;
+        ws.write_string_with_format(row, 2, l.client_inn.as_str(), &f.text)?;
+        ws.write_string_with_format(row, 3, &l.client_name, &f.text)?;
+        ws.write_string_with_format(row, 4, l.kind.name(lang), &f.text)?;
+        ws.write_with_format(row, 5, money(l.amount), &f.money)?;
+        ws.write_string_with_format(row, 6, status_name(l.status, lang), &f.text)?;
+        ws.write_string_with_format(row, 7, terms_name(l.terms, l.one_c_terms, lang), &f.text)?;
+        if let Some(rate) = l.rate {
+            let (value, format) = rate_cell(rate);
+            ws.write_with_format(row, 8, value, &Format::new().set_num_format(format))?;
+        }
+        ws.write_with_format(row, 9, money(l.premium), &f.money)?;
+        ws.write_string_with_format(
+            row,
+            10,
+            l.reason.map(|r| r.text(lang)).unwrap_or(""),
+            &f.text,
+        )?;
+        ws.write_string_with_format(row, 11, l.return_of.as_deref().unwrap_or(""), &f.text)?;
+        row += 1;
+    }
+    let last_line_row = row.saturating_sub(1).max(header_row);
+    ws.autofilter(header_row, 0, last_line_row, (headers.len() - 1) as u16)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    row += 1;
+
+    for (kind, sums) in &s.totals.by_kind {
+        ws.write_string_with_format(row, 0, t("Итого по виду", "Total for kind"), &f.label)?;
+        ws.write_string_with_format(row, 4, kind.name(lang), &f.text)?;
+        ws.write_with_format(row, 5, money(sums.amount), &f.money)?;
+        ws.write_with_format(row, 9, money(sums.premium), &f.money)?;
+        row += 1;
+    }
+    ws.write_string_with_format(row, 0, t("Итого", "Total"), &f.bold)?;
+    ws.write_with_format(row, 5, money(s.totals.overall.amount), &f.money_bold)?;
+    ws.write_with_format(row, 9, money(s.totals.overall.premium), &f.money_bold)?;
+
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_footer(format!("&C{} &P {} &N", t("стр.", "page"), t("из", "of")));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_ones_excel_accepts() {
+        assert_eq!(
+            sheet_name("ООО «Альфа/Бета»: [Софт]"),
+            "ООО «Альфа Бета»   Софт"
+        );
+        assert_eq!(sheet_name("А".repeat(40).as_str()).chars().count(), 31);
+        assert_eq!(sheet_name("  "), "Statement");
+    }
+}

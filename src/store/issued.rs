@@ -1,0 +1,228 @@
+//! Issued statements: their stored figures and checksum, the period lock they put on the
+//! sales they cover, and reopening with a reason.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+
+use super::{Db, RuleError, StoreError, money, now_stamp};
+use crate::domain::{Money, PartnerId};
+
+/// An issued statement as the list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedRow {
+    pub id: i64,
+    pub number: String,
+    pub partner: PartnerId,
+    pub partner_name: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub lines: i64,
+    pub amount: Money,
+    pub premium: Money,
+    pub sha256: String,
+    /// When and why it was reopened; an issued statement locks its sales until then.
+    pub reopened: Option<(NaiveDate, String)>,
+}
+
+/// What an issued statement stores.
+pub struct NewIssued<'a> {
+    pub number: &'a str,
+    pub partner: PartnerId,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub json: &'a [u8],
+    pub sha256: &'a str,
+    pub lines: i64,
+    pub amount: Money,
+    pub premium: Money,
+}
+
+const ISSUED_COLUMNS: &str =
+    "i.id, i.number, i.partner_id, p.name, i.period_from, i.period_to, i.issued_on,
+    i.lines, i.amount_kop, i.premium_kop, i.sha256, i.reopened_on, i.reopen_reason";
+
+fn issued_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedRow> {
+    let reopened_on: Option<NaiveDate> = r.get(11)?;
+    let reason: Option<String> = r.get(12)?;
+    Ok(IssuedRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        partner: PartnerId(r.get(2)?),
+        partner_name: r.get(3)?,
+        from: r.get(4)?,
+        to: r.get(5)?,
+        issued_on: r.get(6)?,
+        lines: r.get(7)?,
+        amount: money(r.get(8)?),
+        premium: money(r.get(9)?),
+        sha256: r.get(10)?,
+        reopened: reopened_on.map(|d| (d, reason.unwrap_or_default())),
+    })
+}
+
+impl Db<'_> {
+    /// The next statement number of a year: `2025-0001`, `2025-0002`, …
+    pub fn next_statement_number(&self, year: i32) -> Result<String, StoreError> {
+        let prefix = format!("{year:04}-");
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT max(number) FROM issued_statements WHERE number LIKE ?1 || '%'",
+                [&prefix],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let next = last
+            .and_then(|n| n[prefix.len()..].parse::<u32>().ok())
+            .unwrap_or(0)
+            + 1;
+        Ok(format!("{prefix}{next:04}"))
+    }
+
+    /// The issued (not reopened) statement of `partner` whose period overlaps `[from, to]`.
+    pub fn issued_overlapping(
+        &self,
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Option<IssuedRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ISSUED_COLUMNS} FROM issued_statements i JOIN partners p ON p.id = i.partner_id
+             WHERE i.partner_id = ?1 AND i.reopened_on IS NULL AND i.period_from <= ?3 AND i.period_to >= ?2
+             ORDER BY i.id LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, (partner.0, from, to), issued_row)
+            .optional()?)
+    }
+
+    /// Records an issued statement; from now on its sales are locked.
+    pub fn record_issued(&self, s: &NewIssued<'_>) -> Result<i64, StoreError> {
+        if let Some(other) = self.issued_overlapping(s.partner, s.from, s.to)? {
+            return Err(RuleError::AlreadyIssued {
+                number: other.number,
+                from: other.from,
+                to: other.to,
+            }
+            .into());
+        }
+        self.conn.execute(
+            "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
+                                            lines, amount_kop, premium_kop, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            (
+                s.number,
+                s.partner.0,
+                s.from,
+                s.to,
+                s.issued_on,
+                s.json,
+                s.sha256,
+                s.lines,
+                s.amount.kopecks(),
+                s.premium.kopecks(),
+                now_stamp(),
+            ),
+        )?;
+        let id = self.conn.last_insert_rowid();
+        self.conn.execute(
+            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at)
+             VALUES (?1, 'issued', ?2, '', ?3)",
+            (id, s.issued_on, now_stamp()),
+        )?;
+        Ok(id)
+    }
+
+    /// Every issued statement, newest first.
+    pub fn issued_statements(&self) -> Result<Vec<IssuedRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ISSUED_COLUMNS} FROM issued_statements i JOIN partners p ON p.id = i.partner_id ORDER BY i.id DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], issued_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// The issued statement with this number, and the JSON bytes stored when it was issued.
+    pub fn issued_statement(&self, number: &str) -> Result<(IssuedRow, Vec<u8>), StoreError> {
+        let sql = format!(
+            "SELECT {ISSUED_COLUMNS}, i.json FROM issued_statements i JOIN partners p ON p.id = i.partner_id
+             WHERE i.number = ?1"
+        );
+        self.conn
+            .query_row(&sql, [number.trim()], |r| {
+                Ok((issued_row(r)?, r.get::<_, Vec<u8>>(13)?))
+            })
+            .optional()?
+            .ok_or_else(|| {
+                RuleError::UnknownStatement {
+                    number: number.trim().to_owned(),
+                }
+                .into()
+            })
+    }
+
+    /// Reopens an issued statement with a stated reason: its sales are no longer locked.
+    /// The statement and the reason stay in the history.
+    pub fn reopen_statement(
+        &self,
+        number: &str,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let (row, _) = self.issued_statement(number)?;
+        if row.reopened.is_some() {
+            return Err(RuleError::AlreadyReopened { number: row.number }.into());
+        }
+        if reason.trim().is_empty() {
+            return Err(RuleError::ReasonRequired.into());
+        }
+        self.conn.execute(
+            "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",
+            (row.id, on, reason.trim()),
+        )?;
+        self.conn.execute(
+            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at)
+             VALUES (?1, 'reopened', ?2, ?3, ?4)",
+            (row.id, on, reason.trim(), now_stamp()),
+        )?;
+        Ok(())
+    }
+
+    /// The issued statement that locks a sale of `partner` dated `date`, if any.
+    pub fn locking_statement(
+        &self,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT number FROM issued_statements
+                 WHERE partner_id = ?1 AND reopened_on IS NULL AND ?2 BETWEEN period_from AND period_to LIMIT 1",
+            )?
+            .query_row((partner.0, date), |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Partners with a sale or return dated in `[from, to]`, by name.
+    pub fn partners_with_activity(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PartnerId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id FROM partners p WHERE EXISTS
+               (SELECT 1 FROM sales s WHERE s.partner_id = p.id AND s.date BETWEEN ?1 AND ?2)
+             ORDER BY p.name COLLATE NOCASE, p.id",
+        )?;
+        let ids = stmt
+            .query_map((from, to), |r| Ok(PartnerId(r.get(0)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+}

@@ -1,0 +1,418 @@
+//! Statement files read back: XLSX with calamine, PDF with pdftotext, CSV against JSON;
+//! issuing, byte-for-byte re-export, the period lock, and batch export.
+
+use std::io::Cursor;
+use std::sync::atomic::AtomicBool;
+
+use calamine::{Data, Reader, Xlsx};
+use partner_desk::domain::lang::Lang;
+use partner_desk::domain::{LicenseKind, RatePct, Statement, Status};
+use partner_desk::export::{self, Format};
+use partner_desk::statements;
+use partner_desk::store::{RuleError, Store, StoreError};
+
+use crate::util::*;
+
+/// Альфа (Dealer, 1C partner) with a quarter of sales, a return, a video-calls line without
+/// a rate, and a client whose name starts like a formula.
+fn quarter(t: &TempDb) -> (Store, partner_desk::domain::PartnerId) {
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        true,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    s.write(|db| db.request_pin(&inn(C1), "=HYPERLINK(\"http://x\")", a, d("2025-01-01"), ""))
+        .unwrap();
+    let mut first = sale(a, "2025-01-10", C1, LicenseKind::Saas, "120 000");
+    first.doc = Some("A-1".into());
+    let first = s.write(|db| db.record_sale(&first)).unwrap();
+    s.write(|db| {
+        db.record_sale(&sale(
+            a,
+            "2025-02-11",
+            C1,
+            LicenseKind::VideoCalls,
+            "10 000",
+        ))
+    })
+    .unwrap();
+    s.write(|db| db.record_sale(&sale(a, "2025-03-01", C2, LicenseKind::Its, "333,33")))
+        .unwrap();
+    s.write(|db| db.record_return(first, d("2025-03-20"), rub("40 000"), Some("R-1")))
+        .unwrap();
+    (s, a)
+}
+
+fn statement(s: &Store, a: partner_desk::domain::PartnerId) -> Statement {
+    s.read()
+        .statement(a, d("2025-01-01"), d("2025-03-31"), d("2025-04-02"))
+        .unwrap()
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f:.2}"),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn xlsx_statement_has_numbers_dates_and_inert_text() {
+    let t = TempDb::new();
+    let (s, a) = quarter(&t);
+    let st = statement(&s, a);
+    let bytes = export::render(&st, Format::Xlsx, Lang::Ru).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["ООО «Альфа»"]);
+    let range = book.worksheet_range("ООО «Альфа»").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().map(String::as_str) == Some("Дата"))
+        .unwrap();
+    let first = &range.rows().nth(header + 1).unwrap();
+    assert!(
+        matches!(first[0], Data::DateTime(_)),
+        "dates are real dates: {:?}",
+        first[0]
+    );
+    assert_eq!(first[5], Data::Float(120000.0), "amounts are numbers");
+    assert_eq!(first[9], Data::Float(30000.0), "premiums are numbers");
+    assert_eq!(
+        first[3],
+        Data::String("=HYPERLINK(\"http://x\")".into()),
+        "a name like a formula stays text"
+    );
+    let premiums: Vec<String> = rows[header + 1..header + 1 + st.lines.len()]
+        .iter()
+        .map(|r| r[9].clone())
+        .collect();
+    assert_eq!(premiums, ["30000.00", "0.00", "166.67", "-10000.00"]);
+    let total = rows
+        .iter()
+        .find(|r| r.first().map(String::as_str) == Some("Итого"))
+        .unwrap();
+    assert_eq!(total[9], st.totals.overall.premium.plain());
+    let formulas = book.worksheet_formula("ООО «Альфа»").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+}
+
+#[test]
+fn pdf_statement_text_is_extractable_with_every_premium_and_the_total() {
+    let t = TempDb::new();
+    let (s, a) = quarter(&t);
+    let st = statement(&s, a);
+    let path = t.dir.path().join("q1.pdf");
+    export::write_statement(&st, &path, Lang::Ru).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output();
+    let out = out.expect("pdftotext (poppler-utils) is needed to read PDFs back");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Ведомость премий партнёра"), "{text}");
+    assert!(text.contains("ООО «Альфа»"), "{text}");
+    for premium in ["30 000,00 ₽", "0,00 ₽", "166,67 ₽", "-10 000,00 ₽"] {
+        assert!(
+            text.replace('\u{a0}', " ").contains(premium),
+            "{premium} in {text}"
+        );
+    }
+    assert!(
+        text.replace('\u{a0}', " ").contains(
+            &st.totals
+                .overall
+                .premium
+                .display(Lang::Ru)
+                .replace('\u{a0}', " ")
+        )
+    );
+    assert!(text.contains("стр. 1 из 1"), "{text}");
+    assert!(
+        text.contains("От партнёра"),
+        "room for both signatures: {text}"
+    );
+}
+
+#[test]
+fn pdf_of_a_long_statement_repeats_the_header_on_every_page() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    s.write(|db| {
+        for i in 0..120 {
+            db.record_sale(&sale(
+                a,
+                "2025-01-10",
+                C2,
+                LicenseKind::DevServices,
+                &format!("{}", 100 + i),
+            ))?;
+        }
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let st = s
+        .read()
+        .statement(a, d("2025-01-01"), d("2025-01-31"), d("2025-02-01"))
+        .unwrap();
+    let path = t.dir.path().join("long.pdf");
+    export::write_statement(&st, &path, Lang::Ru).unwrap();
+    let text = String::from_utf8(
+        std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let pages = text.matches("стр. ").count();
+    assert!(pages >= 3, "{pages} pages");
+    assert!(text.contains(&format!("стр. {pages} из {pages}")));
+    assert_eq!(
+        text.matches("Условия").count(),
+        pages,
+        "the table header repeats on each page"
+    );
+}
+
+#[test]
+fn csv_statement_agrees_with_json() {
+    let t = TempDb::new();
+    let (s, a) = quarter(&t);
+    let st = statement(&s, a);
+    let json: serde_json::Value =
+        serde_json::from_slice(&export::render(&st, Format::Json, Lang::Ru).unwrap()).unwrap();
+    let csv = export::render(&st, Format::Csv, Lang::Ru).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&csv[3..]);
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let header = records
+        .iter()
+        .position(|r| r.get(0) == Some("Дата"))
+        .unwrap();
+    for (i, line) in json["lines"].as_array().unwrap().iter().enumerate() {
+        let r = &records[header + 1 + i];
+        assert_eq!(
+            r.get(5).unwrap().replace(',', "."),
+            line["amount"].as_str().unwrap()
+        );
+        assert_eq!(
+            r.get(8).unwrap().replace(',', "."),
+            line["premium"].as_str().unwrap()
+        );
+    }
+}
+
+#[test]
+fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate_change() {
+    let t = TempDb::new();
+    let (mut s, a) = quarter(&t);
+    let issued =
+        statements::issue(&mut s, a, d("2025-01-01"), d("2025-03-31"), d("2025-04-02")).unwrap();
+    assert_eq!(issued.number, "2025-0001");
+    let first = t.dir.path().join("issued-1.json");
+    statements::export_issued(&s, &issued.number, &first, Lang::Ru).unwrap();
+    let stored = std::fs::read(&first).unwrap();
+    assert_eq!(statements::sha256_hex(&stored), issued.sha256);
+
+    // Later a rate version and a status change that would change the figures.
+    let mut table = s
+        .read()
+        .rate_book()
+        .unwrap()
+        .in_force_on(d("2025-01-01"))
+        .table
+        .clone();
+    table.set(
+        LicenseKind::VideoCalls,
+        Status::Dealer,
+        Some(RatePct::whole(20)),
+    );
+    s.write(|db| db.add_rate_version(d("2025-01-01"), &table, ""))
+        .unwrap();
+    s.write(|db| db.add_status_change(a, d("2024-06-01"), Some(Status::Agent), ""))
+        .unwrap();
+    assert_ne!(
+        statement(&s, a).totals.overall.premium,
+        issued.premium,
+        "a fresh statement now differs"
+    );
+
+    let again = t.dir.path().join("issued-2.json");
+    statements::export_issued(&s, &issued.number, &again, Lang::Ru).unwrap();
+    assert_eq!(std::fs::read(&again).unwrap(), stored, "byte for byte");
+    let xlsx = t.dir.path().join("issued.xlsx");
+    statements::export_issued(&s, &issued.number, &xlsx, Lang::Ru).unwrap();
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let total = range.rows().find(|r| cell_text(&r[0]) == "Итого").unwrap();
+    assert_eq!(
+        cell_text(&total[9]),
+        issued.premium.plain(),
+        "identical figures in every format"
+    );
+    assert!(
+        range.rows().any(|r| cell_text(&r[1]) == "2025-0001"),
+        "the number is on the sheet"
+    );
+
+    // The next statement of the year gets the next number.
+    let second =
+        statements::issue(&mut s, a, d("2025-04-01"), d("2025-06-30"), d("2025-07-01")).unwrap();
+    assert_eq!(second.number, "2025-0002");
+    let overlapping =
+        statements::issue(&mut s, a, d("2025-03-01"), d("2025-03-31"), d("2025-07-01"))
+            .unwrap_err();
+    assert!(matches!(
+        overlapping,
+        StoreError::Rule(RuleError::AlreadyIssued { .. })
+    ));
+}
+
+#[test]
+fn issued_period_is_locked_by_the_database_until_reopened_with_a_reason() {
+    let t = TempDb::new();
+    let (mut s, a) = quarter(&t);
+    let issued =
+        statements::issue(&mut s, a, d("2025-01-01"), d("2025-03-31"), d("2025-04-02")).unwrap();
+
+    // Through the store API: a sale or return dated in the period is refused, naming the statement.
+    let err = s
+        .write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::Its, "1")))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        RuleError::PeriodLocked {
+            number: issued.number.clone()
+        }
+        .to_string()
+    );
+    let original = s.read().sale_by_doc("A-1").unwrap().unwrap().id;
+    let err = s
+        .write(|db| db.record_return(original, d("2025-03-25"), rub("1"), None))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::PeriodLocked { .. })),
+        "{err:?}"
+    );
+    // A return dated after the period is a correction in the next one: allowed.
+    s.write(|db| db.record_return(original, d("2025-04-05"), rub("1"), None))
+        .unwrap();
+
+    // Through raw SQL: every way of changing a locked sale is refused by triggers.
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    let attempts = [
+        "UPDATE sales SET amount_kop = 1 WHERE doc = 'A-1'",
+        "UPDATE sales SET date = '2025-05-01' WHERE doc = 'A-1'",
+        "UPDATE sales SET date = '2025-02-01' WHERE date = '2025-04-05'",
+        "DELETE FROM sales WHERE doc = 'A-1'",
+        "INSERT INTO sales (date, partner_id, client_inn, kind, amount_kop, self_referred, connected_by_partner, used_in_work, recorded_at, premium_kop) SELECT '2025-02-02', partner_id, client_inn, kind, 100, 0, 1, 1, 'x', 0 FROM sales WHERE doc = 'A-1'",
+        "UPDATE issued_statements SET json = x'00'",
+        "DELETE FROM issued_statements",
+    ];
+    let refused = attempts
+        .iter()
+        .filter(|sql| raw.execute(sql, []).is_err())
+        .count();
+    assert_eq!(
+        refused,
+        attempts.len(),
+        "attempted {}, refused {refused}",
+        attempts.len()
+    );
+
+    // Reopening needs a reason, is kept, and unlocks the period.
+    let err = s
+        .write(|db| db.reopen_statement(&issued.number, d("2025-04-10"), " "))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rule(RuleError::ReasonRequired)));
+    s.write(|db| db.reopen_statement(&issued.number, d("2025-04-10"), "ошибка в сумме"))
+        .unwrap();
+    assert!(
+        raw.execute(
+            "UPDATE sales SET amount_kop = 12000000 WHERE doc = 'A-1'",
+            []
+        )
+        .is_ok()
+    );
+    let row = &s.read().issued_statements().unwrap()[0];
+    assert_eq!(
+        row.reopened,
+        Some((d("2025-04-10"), "ошибка в сумме".to_owned()))
+    );
+}
+
+#[test]
+fn batch_export_writes_one_file_per_active_partner_and_a_summary() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partner_desk::demo::fill(&mut s, d("2025-12-31")).unwrap();
+    let dir = t.dir.path().join("out");
+    let done = std::cell::Cell::new(0);
+    let summary = statements::export_all(
+        &s,
+        d("2025-01-01"),
+        d("2025-12-31"),
+        d("2025-12-31"),
+        &dir,
+        Format::Xlsx,
+        Lang::Ru,
+        &|n, _| done.set(n),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let active = s
+        .read()
+        .partners_with_activity(d("2025-01-01"), d("2025-12-31"))
+        .unwrap()
+        .len();
+    assert_eq!(summary.files.len(), active);
+    assert_eq!(done.get(), active);
+    for file in &summary.files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with("_2025-01-01_2025-12-31.xlsx"), "{name}");
+        assert!(!name.contains(['«', '»', '/', ':', ' ']), "{name}");
+        assert!(std::fs::metadata(file).unwrap().len() > 1000);
+    }
+    let summary_text = std::fs::read_to_string(summary.summary_file.unwrap()).unwrap();
+    assert_eq!(summary_text.lines().count(), active + 1);
+
+    let cancelled = statements::export_all(
+        &s,
+        d("2025-01-01"),
+        d("2025-12-31"),
+        d("2025-12-31"),
+        &t.dir.path().join("cancelled"),
+        Format::Pdf,
+        Lang::Ru,
+        &|_, _| {},
+        &AtomicBool::new(true),
+    )
+    .unwrap();
+    assert!(cancelled.cancelled && cancelled.files.is_empty());
+}
