@@ -500,3 +500,29 @@ fn sales_list_filters_search_sorts_and_pages() {
         [d("2025-02-10"), d("2025-02-15")]
     );
 }
+
+#[test]
+fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
+    let t = TempDb::new();
+    {
+        let mut s = t.open();
+        partner(&mut s, ALFA, "ООО «Альфа»", false, Some(("2024-01-01", Status::Dealer)));
+    }
+    {
+        // Take the file back to schema 1, as an older program left it.
+        let raw = rusqlite::Connection::open(&t.path).unwrap();
+        raw.execute_batch(
+            "DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update; DROP TRIGGER sales_locked_delete;
+             DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
+             DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
+             DROP TABLE statement_events; DROP TABLE issued_statements; PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let s = t.open();
+    assert_eq!(s.read().counts().unwrap().partners, 1);
+    assert!(s.read().issued_statements().unwrap().is_empty());
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
+}
