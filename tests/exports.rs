@@ -277,7 +277,7 @@ fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate
         "identical figures in every format"
     );
     assert!(
-        range.rows().any(|r| cell_text(&r[1]) == "2025-0001"),
+        range.rows().any(|r| cell_text(&r[2]) == "2025-0001"),
         "the number is on the sheet"
     );
 

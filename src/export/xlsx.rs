@@ -123,7 +123,7 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
     let pair =
         |ws: &mut Worksheet, row: &mut u32, label: &str, value: &str| -> Result<(), XlsxError> {
             ws.write_string_with_format(*row, 0, label, &f.label)?;
-            ws.write_string_with_format(*row, 1, value, &f.bold)?;
+            ws.write_string_with_format(*row, 2, value, &f.bold)?;
             *row += 1;
             Ok(())
         };
@@ -154,11 +154,11 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
         status_name(s.partner.status, lang),
     )?;
     ws.write_string_with_format(row, 0, t("Период", "Period"), &f.label)?;
-    ws.write_datetime_with_format(row, 1, date(s.from)?, &f.date)?;
-    ws.write_datetime_with_format(row, 2, date(s.to)?, &f.date)?;
+    ws.write_datetime_with_format(row, 2, date(s.from)?, &f.date)?;
+    ws.write_datetime_with_format(row, 3, date(s.to)?, &f.date)?;
     row += 1;
     ws.write_string_with_format(row, 0, t("Сформирована", "Generated on"), &f.label)?;
-    ws.write_datetime_with_format(row, 1, date(s.generated_on)?, &f.date)?;
+    ws.write_datetime_with_format(row, 2, date(s.generated_on)?, &f.date)?;
     row += 1;
     let versions: Vec<String> = s
         .rate_versions
