@@ -371,24 +371,49 @@ fn gui_issues_a_statement_exports_it_as_pdf_and_exports_all_to_a_folder() {
     {
         let mut s = t.open();
         let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
-        s.write(|db| db.record_sale(&sale(alfa, "2025-04-15", C2, LicenseKind::DevServices, "5000"))).unwrap();
+        s.write(|db| {
+            db.record_sale(&sale(
+                alfa,
+                "2025-04-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
     }
     let pdf = t.dir.path().join("issued.pdf");
     let folder = t.dir.path().join("all");
-    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(pdf.clone()), Picked::Path(folder.clone())]);
+    let mut h = harness(
+        &t,
+        Lang::Ru,
+        vec![Picked::Path(pdf.clone()), Picked::Path(folder.clone())],
+    );
     click(&mut h, "Ведомости премий");
     choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
     h.run_ok();
     click_button(&mut h, "Выдать…");
     assert!(has_text(&h, "Подтвердите действие"), "issuing asks first");
     click_button(&mut h, "Подтвердить");
-    assert!(h.state().last_message().contains("Выдана ведомость 2025-0001"), "{}", h.state().last_message());
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Выдана ведомость 2025-0001"),
+        "{}",
+        h.state().last_message()
+    );
     assert_eq!(h.state().data().issued.len(), 1);
     click_button(&mut h, "Экспорт выданной…");
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"), "the issued statement is written as PDF");
+    assert!(
+        std::fs::read(&pdf).unwrap().starts_with(b"%PDF"),
+        "the issued statement is written as PDF"
+    );
 
     click_button(&mut h, "Выгрузить в папку…");
     wait_for_job(&mut h);
-    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(files.len(), 2, "one statement and the summary: {files:?}");
 }

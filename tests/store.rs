@@ -506,7 +506,13 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
     let t = TempDb::new();
     {
         let mut s = t.open();
-        partner(&mut s, ALFA, "ООО «Альфа»", false, Some(("2024-01-01", Status::Dealer)));
+        partner(
+            &mut s,
+            ALFA,
+            "ООО «Альфа»",
+            false,
+            Some(("2024-01-01", Status::Dealer)),
+        );
     }
     {
         // Take the file back to schema 1, as an older program left it.
@@ -523,6 +529,8 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
     assert_eq!(s.read().counts().unwrap().partners, 1);
     assert!(s.read().issued_statements().unwrap().is_empty());
     let raw = rusqlite::Connection::open(&t.path).unwrap();
-    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
 }
