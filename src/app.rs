@@ -1226,18 +1226,7 @@ impl App {
                 ui.heading(lang.pick("Подтвердите действие", "Please confirm"));
                 ui.label(&confirm.text);
                 ui.add_space(8.0);
-                ui.horizontal(|ui| {
-                    if ui.button(lang.pick("Подтвердить", "Confirm")).clicked()
-                        || ui.input(|i| i.key_pressed(Key::Enter))
-                    {
-                        decision = Some(true);
-                    }
-                    if ui.button(lang.pick("Отмена", "Cancel")).clicked()
-                        || ui.input(|i| i.key_pressed(Key::Escape))
-                    {
-                        decision = Some(false);
-                    }
-                });
+                decision = ui::confirm_buttons(ui, lang.pick("Подтвердить", "Confirm"), true, lang);
             });
             match decision {
                 Some(true) => {
@@ -1263,19 +1252,8 @@ impl App {
                     .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(480.0))
                     .labelled_by(label.id);
                 r.request_focus();
-                ui.horizontal(|ui| {
-                    let ready = !prompt.text.trim().is_empty();
-                    if ui.add_enabled(ready, egui::Button::new("OK")).clicked()
-                        || (ready && ui.input(|i| i.key_pressed(Key::Enter)))
-                    {
-                        decision = Some(true);
-                    }
-                    if ui.button(lang.pick("Отмена", "Cancel")).clicked()
-                        || ui.input(|i| i.key_pressed(Key::Escape))
-                    {
-                        decision = Some(false);
-                    }
-                });
+                let ready = !prompt.text.trim().is_empty();
+                decision = ui::confirm_buttons(ui, "OK", ready, lang);
             });
             match decision {
                 Some(true) => {

@@ -255,6 +255,17 @@ pub fn database_path(db: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
+/// The database file, or the sentence to say when there is no data folder to put it in.
+pub fn database_path_or_say(db: Option<&Path>, lang: Lang) -> Result<PathBuf, String> {
+    database_path(db).ok_or_else(|| {
+        lang.pick(
+            "Не найдена папка данных пользователя; укажите базу: --db FILE",
+            "No user data folder found; name the database: --db FILE",
+        )
+        .to_owned()
+    })
+}
+
 /// The language of the user's system locale.
 pub fn system_lang() -> Lang {
     sys_locale::get_locale().map_or(Lang::En, |l| Lang::from_locale(&l))
@@ -282,15 +293,12 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
         }
         _ => {}
     }
-    let Some(path) = database_path(args.db.as_deref()) else {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "Не найдена папка данных пользователя; укажите базу: --db FILE",
-                "No user data folder found; name the database: --db FILE"
-            )
-        );
-        return ExitCode::FAILURE;
+    let path = match database_path_or_say(args.db.as_deref(), lang) {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
     };
     let result = Store::open(&path)
         .map_err(|e| e.text(lang))

@@ -15,15 +15,12 @@ fn main() -> ExitCode {
     };
     if args.command == cli::Command::Window {
         let lang = cli::system_lang();
-        let Some(path) = cli::database_path(args.db.as_deref()) else {
-            eprintln!(
-                "{}",
-                lang.pick(
-                    "Не найдена папка данных пользователя; укажите базу: --db FILE",
-                    "No user data folder found; name the database: --db FILE"
-                )
-            );
-            return ExitCode::FAILURE;
+        let path = match cli::database_path_or_say(args.db.as_deref(), lang) {
+            Ok(path) => path,
+            Err(message) => {
+                eprintln!("{message}");
+                return ExitCode::FAILURE;
+            }
         };
         return match partner_desk::app::run_window(path) {
             Ok(()) => ExitCode::SUCCESS,

@@ -223,6 +223,39 @@ pub fn partner_combo(
     changed
 }
 
+/// The search box of a page's toolbar; Ctrl+F (`focus`) puts the cursor in it.
+pub fn search_box(ui: &mut Ui, text: &mut String, hint: &str, width: f32, focus: bool, lang: Lang) {
+    let search = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(width),
+        )
+        .accessible_name(lang.pick("Поиск", "Search"));
+    if focus {
+        search.request_focus();
+    }
+}
+
+/// A dialog's confirm and cancel buttons; Enter confirms (when `ready`), Esc cancels.
+/// Some(true) confirmed, Some(false) cancelled.
+pub fn confirm_buttons(ui: &mut Ui, confirm: &str, ready: bool, lang: Lang) -> Option<bool> {
+    let mut decision = None;
+    ui.horizontal(|ui| {
+        if ui.add_enabled(ready, egui::Button::new(confirm)).clicked()
+            || (ready && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+        {
+            decision = Some(true);
+        }
+        if ui.button(lang.pick("Отмена", "Cancel")).clicked()
+            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            decision = Some(false);
+        }
+    });
+    decision
+}
+
 /// A message under a form: green for what will happen, red for what is refused.
 pub fn verdict(ui: &mut Ui, ok: bool, text: &str) {
     let color = if ok {

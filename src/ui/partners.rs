@@ -199,18 +199,17 @@ pub fn partners_ui(
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Партнёры", "Partners"));
         ui.add_space(16.0);
-        let search = ui.add(
-            egui::TextEdit::singleline(&mut page.search)
-                .hint_text(lang.pick(
-                    "Поиск по названию или ИНН (Ctrl+F)",
-                    "Search by name or INN (Ctrl+F)",
-                ))
-                .desired_width(280.0),
+        ui::search_box(
+            ui,
+            &mut page.search,
+            lang.pick(
+                "Поиск по названию или ИНН (Ctrl+F)",
+                "Search by name or INN (Ctrl+F)",
+            ),
+            280.0,
+            ctx.focus_search,
+            lang,
         );
-        let search = search.accessible_name(lang.pick("Поиск", "Search"));
-        if ctx.focus_search {
-            search.request_focus();
-        }
         if ui
             .button(lang.pick("+ Новый партнёр", "+ New partner"))
             .on_hover_text("Ctrl+N")

@@ -128,19 +128,17 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Стоп-лист", "Stop-list"));
         ui.add_space(16.0);
-        let search = ui
-            .add(
-                egui::TextEdit::singleline(&mut page.search)
-                    .hint_text(lang.pick(
-                        "ИНН или название клиента (Ctrl+F)",
-                        "Client INN or name (Ctrl+F)",
-                    ))
-                    .desired_width(240.0),
-            )
-            .accessible_name(lang.pick("Поиск", "Search"));
-        if ctx.focus_search {
-            search.request_focus();
-        }
+        ui::search_box(
+            ui,
+            &mut page.search,
+            lang.pick(
+                "ИНН или название клиента (Ctrl+F)",
+                "Client INN or name (Ctrl+F)",
+            ),
+            240.0,
+            ctx.focus_search,
+            lang,
+        );
         if ui
             .button(lang.pick("+ Закрепить клиента", "+ Pin a client"))
             .on_hover_text("Ctrl+N")

@@ -207,19 +207,17 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Продажи", "Sales"));
         ui.add_space(12.0);
-        let search = ui
-            .add(
-                egui::TextEdit::singleline(&mut page.query.text)
-                    .hint_text(lang.pick(
-                        "Клиент, ИНН, документ, партнёр (Ctrl+F)",
-                        "Client, INN, document, partner (Ctrl+F)",
-                    ))
-                    .desired_width(300.0),
-            )
-            .accessible_name(lang.pick("Поиск", "Search"));
-        if ctx.focus_search {
-            search.request_focus();
-        }
+        ui::search_box(
+            ui,
+            &mut page.query.text,
+            lang.pick(
+                "Клиент, ИНН, документ, партнёр (Ctrl+F)",
+                "Client, INN, document, partner (Ctrl+F)",
+            ),
+            300.0,
+            ctx.focus_search,
+            lang,
+        );
         if ui
             .button(lang.pick("+ Новая продажа", "+ New sale"))
             .on_hover_text("Ctrl+N")
