@@ -103,6 +103,15 @@ pub enum Command {
         to: NaiveDate,
         format: Format,
     },
+    /// Opens the card of a client: pins across partners, sales, premiums.
+    OpenClient(Inn),
+    /// Opens the Partners page on a partner.
+    OpenPartner(PartnerId),
+    /// Opens the Sales page filtered to a month (and a partner).
+    ShowSales {
+        partner: Option<PartnerId>,
+        month: NaiveDate,
+    },
     /// Asks for a file, then imports it on a worker thread.
     Import(ImportKind),
     Backup,
@@ -340,6 +349,11 @@ pub struct App {
     welcome_dismissed: bool,
     /// A long report shown in its own window.
     details: Option<String>,
+    pub overview: ui::overview::OverviewPage,
+    /// The client card open, if any.
+    client: Option<ui::client::ClientCard>,
+    /// The global search (Ctrl+K), when open.
+    search: Option<ui::search::SearchState>,
 }
 
 /// Opens the window on the database at `db_path` and runs until it is closed.
@@ -409,6 +423,9 @@ impl App {
             show_about: false,
             welcome_dismissed: false,
             details: None,
+            overview: Default::default(),
+            client: None,
+            search: None,
         };
         app.switch_database(config.db_path);
         app
@@ -587,6 +604,24 @@ impl App {
         let lang = self.lang;
         let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
         let result: Result<String, String> = match command {
+            Command::OpenClient(inn) => {
+                self.search = None;
+                self.client = Some(ui::client::ClientCard::new(inn));
+                return;
+            }
+            Command::OpenPartner(id) => {
+                self.search = None;
+                self.welcome_dismissed = true;
+                self.partners.select(id);
+                self.page = Page::Partners;
+                return;
+            }
+            Command::ShowSales { partner, month } => {
+                self.search = None;
+                self.sales.show_month(partner, month, lang);
+                self.page = Page::Sales;
+                return;
+            }
             Command::Navigate(page) => {
                 self.page = page;
                 self.welcome_dismissed = true;
@@ -683,6 +718,7 @@ impl App {
                 .write(|db| db.extend_pin(pin_id, date, &agreed_by, &note))
                 .map(|ends_on| {
                     self.pins.saved();
+                    self.overview.extended();
                     format!(
                         "{} {}",
                         t("Закрепление продлено по", "Pin extended until"),
@@ -1056,6 +1092,31 @@ impl App {
         self.pins.load(&store.read(), self.data.version);
         self.statements
             .load(&store.read(), self.data.version, today, self.lang);
+        let version = self.data.version;
+        let db = store.read();
+        let mut failed = None;
+        if self.page == Page::Overview
+            && let Err(e) = self.overview.load(&db, version, today)
+        {
+            failed = Some(e);
+        }
+        if let Err(e) = self.partners.load_chart(&db, version, today) {
+            failed = Some(e);
+        }
+        if let Some(card) = &mut self.client
+            && let Err(e) = card.load(&db, version)
+        {
+            failed = Some(e);
+        }
+        if let Some(search) = &mut self.search
+            && let Err(e) = search.load(&db)
+        {
+            failed = Some(e);
+        }
+        if let Some(e) = failed {
+            let text = e.text(self.lang);
+            self.report(Err(text));
+        }
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) -> PageCtx {
@@ -1066,7 +1127,7 @@ impl App {
             focus_search: false,
             cancel_requested: false,
         };
-        let modal_open = self.confirm.is_some() || self.prompt.is_some();
+        let modal_open = self.confirm.is_some() || self.prompt.is_some() || self.search.is_some();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
                 pctx.new_requested = true;
@@ -1074,9 +1135,19 @@ impl App {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
                 pctx.focus_search = true;
             }
-            for (key, page) in [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5]
-                .into_iter()
-                .zip(Page::ALL)
+            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)) {
+                self.search = Some(ui::search::SearchState::default());
+            }
+            for (key, page) in [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+            ]
+            .into_iter()
+            .zip(Page::ALL)
             {
                 if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
                     self.page = page;
@@ -1406,6 +1477,7 @@ impl App {
             return ui::welcome::welcome_ui(ui, pctx.lang, self.job.is_some());
         }
         match self.page {
+            Page::Overview => ui::overview::overview_ui(ui, &mut self.overview, &self.data, pctx),
             Page::Partners => ui::partners::partners_ui(ui, &mut self.partners, &self.data, pctx),
             Page::StopList => ui::pins::pins_ui(ui, &mut self.pins, &self.data, pctx),
             Page::Sales => ui::sales::sales_ui(ui, &mut self.sales, &self.data, pctx),
@@ -1435,10 +1507,38 @@ impl eframe::App for App {
             .show(ui, |ui| self.nav_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| commands.extend(self.page_ui(ui, &pctx)));
         self.overlays_ui(&ctx);
+        if let Some(card) = &mut self.client {
+            let mut open = true;
+            commands.extend(ui::client::client_card_ui(
+                &ctx, card, &self.data, &pctx, &mut open,
+            ));
+            if !open {
+                self.client = None;
+            }
+        }
+        if let Some(search) = &mut self.search {
+            let mut open = true;
+            commands.extend(ui::search::search_ui(
+                &ctx, search, &self.data, pctx.lang, &mut open,
+            ));
+            if !open {
+                self.search = None;
+            }
+        }
         for command in commands {
             self.run(command);
         }
-        if self.sales.wants_data() || self.statements.wants_data() || self.pins.wants_data() {
+        let waiting = self.sales.wants_data()
+            || self.statements.wants_data()
+            || self.pins.wants_data()
+            || self.partners.wants_chart(self.data.version)
+            || (self.page == Page::Overview && self.overview.wants_data(self.data.version))
+            || self
+                .client
+                .as_ref()
+                .is_some_and(|c| c.wants_data(self.data.version))
+            || self.search.as_ref().is_some_and(|s| s.wants_data());
+        if waiting {
             ctx.request_repaint();
         }
     }

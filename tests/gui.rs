@@ -215,6 +215,7 @@ fn gui_status_change_in_the_past_changes_later_premiums_only() {
         }
     }
     let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Партнёры");
     click(&mut h, "ООО «Альфа»");
     choose(&mut h, "Новый статус", "Интегратор");
     h.get_by_role_and_label(Role::TextInput, "Действует с")
@@ -416,4 +417,99 @@ fn gui_issues_a_statement_exports_it_as_pdf_and_exports_all_to_a_folder() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(files.len(), 2, "one statement and the summary: {files:?}");
+}
+
+/// Альфа holds C1 until 3 days from TODAY and C2 until 30 days from it; Бета was refused C1.
+fn overview_data(t: &TempDb) {
+    two_partners(t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let beta = s.read().partner_by_inn(&inn(BETA)).unwrap().unwrap();
+    // A pin made on P ends on P + 3 months: last day = P + 3 months − 1 day.
+    s.write(|db| db.request_pin(&inn(C1), "АО «Скоро»", alfa, d("2025-02-23"), ""))
+        .unwrap(); // last day 22.05
+    s.write(|db| db.request_pin(&inn(C2), "АО «Нескоро»", alfa, d("2025-03-20"), ""))
+        .unwrap(); // last day 19.06
+    s.write(|db| db.request_pin(&inn(C1), "", beta, d("2025-05-10"), ""))
+        .unwrap(); // refused
+}
+
+#[test]
+fn gui_overview_lists_what_needs_attention_and_extends_a_pin_right_there() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    h.run_ok();
+    assert!(has_text(&h, "Закрепления истекают в ближайшие 14 дней"));
+    // Listed twice: ending soon, and in the refused request.
+    assert_eq!(
+        h.query_all_by_label("АО «Скоро»").count(),
+        2,
+        "a pin ending in 2 days is listed"
+    );
+    assert!(
+        h.query_by_label("АО «Нескоро»").is_none(),
+        "a pin ending in 30 days is not"
+    );
+    assert!(
+        has_text(&h, "просил ООО «Бета»"),
+        "the refused request appears"
+    );
+
+    click_button(&mut h, "Продлить…");
+    type_into(&mut h, Role::TextInput, "Кто согласовал", "Иванов");
+    click_button(&mut h, "Продлить");
+    let pins = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .pins_of_client(&inn(C1))
+        .unwrap();
+    assert_eq!(
+        pins[0].ends_on,
+        d("2025-08-23"),
+        "the end moved by 3 months"
+    );
+    assert_eq!(
+        h.query_all_by_label("АО «Скоро»").count(),
+        1,
+        "no longer ending soon"
+    );
+}
+
+#[test]
+fn gui_global_search_finds_a_partner_by_partial_inn_and_a_sale_by_document() {
+    let t = TempDb::new();
+    two_partners(&t);
+    {
+        let mut s = t.open();
+        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+        let mut x = sale(alfa, "2025-04-15", C2, LicenseKind::Its, "100");
+        x.doc = Some("РН-4242".into());
+        s.write(|db| db.record_sale(&x)).unwrap();
+    }
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_ok();
+    let label = "Название, ИНН партнёра или клиента, номер документа";
+    type_into(&mut h, Role::TextInput, label, "77070");
+    click_button(&mut h, &format!("ООО «Альфа» · {ALFA}"));
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Название")
+            .is_some(),
+        "the partner's form is open"
+    );
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, label, "4242");
+    h.run_ok();
+    let hit = h.get_by_label_contains("РН-4242");
+    hit.click();
+    h.run_ok();
+    assert!(
+        has_text(&h, "Строк: 1"),
+        "the Sales page shows that sale's month and partner"
+    );
 }

@@ -534,3 +534,40 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
         .unwrap();
     assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
 }
+
+#[test]
+fn chart_of_a_partner_equals_its_statements_month_by_month() {
+    use chrono::{Datelike, Months};
+    use partner_desk::ui::chart::MonthSeries;
+    let t = TempDb::new();
+    let mut s = t.open();
+    let today = d("2025-12-31");
+    partner_desk::demo::fill(&mut s, today).unwrap();
+    let db = s.read();
+    for p in db.partners().unwrap() {
+        let series = MonthSeries::load(&db, Some(p.id), today).unwrap();
+        assert_eq!(series.months.len(), 24);
+        for (month, kinds) in &series.months {
+            let last = month
+                .checked_add_months(Months::new(1))
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+            let statement = db.statement(p.id, *month, last, today).unwrap();
+            let by_kind: std::collections::BTreeMap<_, _> = statement
+                .totals
+                .by_kind
+                .iter()
+                .map(|(k, sums)| (*k, sums.premium))
+                .collect();
+            assert_eq!(
+                kinds,
+                &by_kind,
+                "{} {}-{}",
+                p.name,
+                month.year(),
+                month.month()
+            );
+        }
+    }
+}

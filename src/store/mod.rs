@@ -2,6 +2,7 @@
 //! the rest of the program reads and writes. All SQL of the program lives in this module.
 
 mod issued;
+mod overview;
 mod partners;
 mod pins;
 mod rates;
@@ -18,6 +19,7 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
 
 pub use issued::{IssuedRow, NewIssued};
+pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
 pub use sales::{NewSale, SaleListRow, SaleRow, SalesQuery, SalesSort};

@@ -2,11 +2,15 @@
 //! show by reference and return the [`Command`](crate::app::Command) the user asked for;
 //! they never touch the database.
 
+pub mod chart;
+pub mod client;
 pub mod dialogs;
+pub mod overview;
 pub mod partners;
 pub mod pins;
 pub mod rates;
 pub mod sales;
+pub mod search;
 pub mod statements;
 pub mod welcome;
 
@@ -23,6 +27,7 @@ use crate::store::PartnerRow;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Page {
     #[default]
+    Overview,
     Partners,
     StopList,
     Sales,
@@ -31,7 +36,8 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 5] = [
+    pub const ALL: [Page; 6] = [
+        Page::Overview,
         Page::Partners,
         Page::StopList,
         Page::Sales,
@@ -41,6 +47,7 @@ impl Page {
 
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
+            Page::Overview => lang.pick("Обзор", "Overview"),
             Page::Partners => lang.pick("Партнёры", "Partners"),
             Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
             Page::Sales => lang.pick("Продажи", "Sales"),

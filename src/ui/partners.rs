@@ -8,6 +8,7 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::{CertifiedSpecialist, status_name};
 use crate::domain::{Evidence, Inn, PartnerId, Status};
 use crate::ui;
+use crate::ui::chart::{MonthSeries, premium_chart_ui};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Sort {
@@ -64,6 +65,8 @@ pub struct PartnersPage {
     draft: Draft,
     status: StatusDraft,
     evidence: EvidenceDraft,
+    /// The premiums-by-month chart of the partner in the form, by data version.
+    chart: Option<(PartnerId, u64, MonthSeries)>,
 }
 
 impl PartnersPage {
@@ -71,6 +74,37 @@ impl PartnersPage {
     pub fn saved(&mut self, id: Option<PartnerId>) {
         self.mode = id.map_or(Mode::Nothing, Mode::Edit);
         self.loaded_for = None;
+    }
+
+    fn editing(&self) -> Option<PartnerId> {
+        match self.mode {
+            Mode::Edit(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// True when the partner in the form has no chart for this data version yet.
+    pub fn wants_chart(&self, version: u64) -> bool {
+        self.editing().is_some_and(|id| {
+            self.chart
+                .as_ref()
+                .is_none_or(|(p, v, _)| *p != id || *v != version)
+        })
+    }
+
+    /// Loads the chart of the partner in the form, when it is missing or stale.
+    pub fn load_chart(
+        &mut self,
+        db: &crate::store::Db<'_>,
+        version: u64,
+        today: chrono::NaiveDate,
+    ) -> Result<(), crate::store::StoreError> {
+        if let Some(id) = self.editing()
+            && self.wants_chart(version)
+        {
+            self.chart = Some((id, version, MonthSeries::load(db, Some(id), today)?));
+        }
+        Ok(())
     }
 
     /// Opens an empty form for a new partner.
@@ -83,7 +117,7 @@ impl PartnersPage {
         self.status = StatusDraft::default();
     }
 
-    fn select(&mut self, id: PartnerId) {
+    pub fn select(&mut self, id: PartnerId) {
         self.mode = Mode::Edit(id);
         self.loaded_for = None;
     }
@@ -402,6 +436,29 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
     let Some((id, record)) = editing else {
         return command;
     };
+
+    if let Some((chart_id, _, series)) = &page.chart
+        && *chart_id == id
+    {
+        ui.add_space(8.0);
+        egui::CollapsingHeader::new(format!(
+            "{} · {}",
+            lang.pick(
+                "Премии по месяцам за 24 месяца",
+                "Premiums by month, 24 months"
+            ),
+            series.total().display(lang)
+        ))
+        .default_open(true)
+        .show(ui, |ui| {
+            if let Some(month) = premium_chart_ui(ui, "partner-chart", series, lang, 180.0) {
+                command = Some(Command::ShowSales {
+                    partner: Some(id),
+                    month,
+                });
+            }
+        });
+    }
 
     ui.add_space(12.0);
     ui.separator();

@@ -161,6 +161,23 @@ impl SalesPage {
         }
     }
 
+    /// Shows the sales of one calendar month (of one partner, or all).
+    pub fn show_month(&mut self, partner: Option<PartnerId>, month: chrono::NaiveDate, lang: Lang) {
+        use chrono::{Datelike, Months};
+        let first = month.with_day(1).unwrap_or(month);
+        let last = first
+            .checked_add_months(Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(first);
+        self.query.partner = partner;
+        self.query.from = Some(first);
+        self.query.to = Some(last);
+        self.query.text.clear();
+        self.from = ui::date(first, lang);
+        self.to = ui::date(last, lang);
+        self.mode = Mode::Nothing;
+    }
+
     fn new_form(&mut self, ctx: &PageCtx) {
         self.mode = Mode::New;
         if self.draft.date.is_empty() {

@@ -1,0 +1,220 @@
+//! The client card: everything about one client INN — who held it in the stop-list when
+//! (a timeline), its refused requests, its sales and returns, and their premiums.
+
+use egui::{Color32, RichText, Stroke};
+
+use crate::app::{Command, Data, PageCtx};
+
+use crate::domain::{Inn, Money};
+use crate::store::{Db, PinEvent, PinEventKind, SaleListRow, SalesQuery, StoreError};
+use crate::ui;
+
+/// The most sales a card lists; the Sales page shows them all.
+const MAX_SALES: usize = 500;
+
+/// A client card and what it shows, loaded per data version.
+pub struct ClientCard {
+    pub inn: Inn,
+    loaded: Option<(u64, ClientData)>,
+}
+
+struct ClientData {
+    name: String,
+    events: Vec<PinEvent>,
+    sales: Vec<SaleListRow>,
+    count: i64,
+    amount: Money,
+    premium: Money,
+}
+
+impl ClientCard {
+    pub fn new(inn: Inn) -> ClientCard {
+        ClientCard { inn, loaded: None }
+    }
+
+    pub fn wants_data(&self, version: u64) -> bool {
+        self.loaded.as_ref().is_none_or(|(v, _)| *v != version)
+    }
+
+    pub fn load(&mut self, db: &Db<'_>, version: u64) -> Result<(), StoreError> {
+        if !self.wants_data(version) {
+            return Ok(());
+        }
+        let query = SalesQuery {
+            text: self.inn.to_string(),
+            descending: true,
+            ..SalesQuery::default()
+        };
+        let (count, amount, premium) = db.sales_totals(&query)?;
+        let sales = db.sales_page(&query, 0, MAX_SALES)?;
+        let sales = sales
+            .into_iter()
+            .filter(|s| s.client_inn == self.inn.as_str())
+            .collect();
+        self.loaded = Some((
+            version,
+            ClientData {
+                name: db.client_name(&self.inn)?,
+                events: db.pin_events(&self.inn)?,
+                sales,
+                count,
+                amount,
+                premium,
+            },
+        ));
+        Ok(())
+    }
+}
+
+/// The card as a window; `open` turns false when it is closed.
+pub fn client_card_ui(
+    ctx: &egui::Context,
+    card: &mut ClientCard,
+    data: &Data,
+    pctx: &PageCtx,
+    open: &mut bool,
+) -> Option<Command> {
+    let lang = pctx.lang;
+    let mut command = None;
+    let title = format!("{} {}", lang.pick("Клиент", "Client"), card.inn);
+    egui::Window::new(title)
+        .open(open)
+        .default_width(720.0)
+        .default_height(520.0)
+        .vscroll(true)
+        .show(ctx, |ui| {
+            let Some((_, c)) = &card.loaded else {
+                ui.spinner();
+                return;
+            };
+            ui.heading(if c.name.is_empty() {
+                card.inn.to_string()
+            } else {
+                c.name.clone()
+            });
+            ui.label(format!("{} {}", lang.pick("ИНН", "INN"), card.inn));
+            ui.add_space(6.0);
+
+            ui.strong(lang.pick(
+                "Стоп-лист: кто и когда держал клиента",
+                "Stop-list: who held the client when",
+            ));
+            let pins: Vec<_> = data
+                .pins
+                .iter()
+                .filter(|r| r.client_inn == card.inn)
+                .collect();
+            if pins.is_empty() {
+                ui.label(
+                    RichText::new(
+                        lang.pick("Клиент не закреплялся.", "The client was never pinned."),
+                    )
+                    .weak(),
+                );
+            } else {
+                let start = pins
+                    .iter()
+                    .map(|r| r.pin.pinned_on)
+                    .min()
+                    .unwrap_or(pctx.today);
+                let end = pins
+                    .iter()
+                    .map(|r| r.pin.ends_on)
+                    .max()
+                    .unwrap_or(pctx.today)
+                    .max(pctx.today);
+                let span = (end - start).num_days().max(1) as f32;
+                let width = ui.available_width().min(680.0);
+                for r in &pins {
+                    ui.horizontal(|ui| {
+                        ui.add_sized([170.0, 18.0], egui::Label::new(&r.partner_name).truncate());
+                        let (rect, _) = ui.allocate_exact_size(
+                            egui::vec2(width - 180.0, 14.0),
+                            egui::Sense::hover(),
+                        );
+                        let x = |d: chrono::NaiveDate| {
+                            rect.left() + rect.width() * ((d - start).num_days() as f32 / span)
+                        };
+                        let bar = egui::Rect::from_min_max(
+                            egui::pos2(x(r.pin.pinned_on), rect.top()),
+                            egui::pos2(
+                                x(r.pin.ends_on).max(x(r.pin.pinned_on) + 2.0),
+                                rect.bottom(),
+                            ),
+                        );
+                        let painter = ui.painter();
+                        painter.rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
+                        let color = if r.pin.in_force_on(pctx.today) {
+                            Color32::from_rgb(0x59, 0xa1, 0x4f)
+                        } else {
+                            Color32::GRAY
+                        };
+                        painter.rect_filled(bar, 2.0, color);
+                        let today = x(pctx.today);
+                        painter.line_segment(
+                            [
+                                egui::pos2(today, rect.top() - 2.0),
+                                egui::pos2(today, rect.bottom() + 2.0),
+                            ],
+                            Stroke::new(1.5, ui::error_color(ui)),
+                        );
+                    })
+                    .response
+                    .on_hover_text(format!(
+                        "{} — {}",
+                        ui::date(r.pin.pinned_on, lang),
+                        ui::date(r.pin.last_day(), lang)
+                    ));
+                }
+                ui.label(
+                    RichText::new(format!(
+                        "{} — {} · {}",
+                        ui::date(start, lang),
+                        ui::date(end, lang),
+                        lang.pick("красная черта — сегодня", "the red line is today")
+                    ))
+                    .weak()
+                    .small(),
+                );
+            }
+            for e in c.events.iter().filter(|e| e.kind == PinEventKind::Refused) {
+                ui.label(format!(
+                    "{} · {} {} · {} {}",
+                    ui::date(e.on_date, lang),
+                    lang.pick("отказ:", "refused:"),
+                    data.partner_name(e.partner),
+                    lang.pick("закреплён за", "held by"),
+                    e.holder.map(|h| data.partner_name(h)).unwrap_or_default()
+                ));
+            }
+            ui.add_space(8.0);
+            ui.strong(format!(
+                "{} {} · {} {} · {} {}",
+                lang.pick("Продаж и возвратов:", "Sales and returns:"),
+                c.count,
+                lang.pick("сумма", "amount"),
+                c.amount.display(lang),
+                lang.pick("премия", "premium"),
+                c.premium.display(lang)
+            ));
+            egui::Grid::new("client-sales")
+                .num_columns(5)
+                .striped(true)
+                .show(ui, |ui| {
+                    for s in &c.sales {
+                        ui.label(ui::date(s.date, lang));
+                        if ui.link(&s.partner_name).clicked() {
+                            command = Some(Command::OpenPartner(s.partner));
+                        }
+                        ui.label(s.kind.short_name(lang));
+                        ui.label(ui::money(s.amount, lang));
+                        ui.label(match s.reason {
+                            Some(r) => format!("{} · {}", ui::money(s.premium, lang), r.text(lang)),
+                            None => ui::money(s.premium, lang),
+                        });
+                        ui.end_row();
+                    }
+                });
+        });
+    command
+}

@@ -1,0 +1,156 @@
+//! Global search (Ctrl+K): a partner by name or INN, a client by INN or name, a sale by its
+//! document number — and a jump to it.
+
+use egui::RichText;
+
+use crate::app::{Command, Data};
+use crate::domain::lang::Lang;
+use crate::domain::{Inn, PartnerId};
+use crate::store::{Db, SaleListRow, SalesQuery, StoreError};
+
+/// How many hits of each kind are listed.
+const HITS: usize = 8;
+
+/// The search box and the sales found for what was typed.
+#[derive(Default)]
+pub struct SearchState {
+    pub text: String,
+    sales: Option<(String, Vec<SaleListRow>)>,
+}
+
+impl SearchState {
+    pub fn wants_data(&self) -> bool {
+        let needle = self.text.trim();
+        needle.chars().count() >= 2 && self.sales.as_ref().is_none_or(|(t, _)| t != needle)
+    }
+
+    /// Finds sales whose document number holds the text.
+    pub fn load(&mut self, db: &Db<'_>) -> Result<(), StoreError> {
+        if !self.wants_data() {
+            return Ok(());
+        }
+        let needle = self.text.trim().to_owned();
+        let query = SalesQuery {
+            text: needle.clone(),
+            descending: true,
+            ..SalesQuery::default()
+        };
+        let lower = needle.to_lowercase();
+        let hits = db
+            .sales_page(&query, 0, 200)?
+            .into_iter()
+            .filter(|s| {
+                s.doc
+                    .as_deref()
+                    .is_some_and(|d| d.to_lowercase().contains(&lower))
+            })
+            .take(HITS)
+            .collect();
+        self.sales = Some((needle, hits));
+        Ok(())
+    }
+}
+
+/// The search window; `open` turns false when it is closed.
+pub fn search_ui(
+    ctx: &egui::Context,
+    state: &mut SearchState,
+    data: &Data,
+    lang: Lang,
+    open: &mut bool,
+) -> Option<Command> {
+    let mut command = None;
+    egui::Modal::new(egui::Id::unique("global-search")).show(ctx, |ui| {
+        ui.set_width(560.0);
+        ui.heading(lang.pick("Поиск", "Search"));
+        let label = ui.label(lang.pick(
+            "Название, ИНН партнёра или клиента, номер документа",
+            "Name, INN of a partner or client, document number",
+        ));
+        ui.add(egui::TextEdit::singleline(&mut state.text).desired_width(540.0))
+            .labelled_by(label.id)
+            .request_focus();
+        if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            *open = false;
+        }
+        let needle = state.text.trim().to_lowercase();
+        if needle.chars().count() < 2 {
+            ui.label(
+                RichText::new(lang.pick(
+                    "Введите хотя бы два знака.",
+                    "Type at least two characters.",
+                ))
+                .weak(),
+            );
+            return;
+        }
+        let partners: Vec<(PartnerId, String)> = data
+            .partners
+            .iter()
+            .filter(|p| p.name.to_lowercase().contains(&needle) || p.inn.as_str().contains(&needle))
+            .take(HITS)
+            .map(|p| (p.id, format!("{} · {}", p.name, p.inn)))
+            .collect();
+        let mut clients: Vec<(Inn, String)> = Vec::new();
+        for r in &data.pins {
+            if (r.client_inn.as_str().contains(&needle)
+                || r.client_name.to_lowercase().contains(&needle))
+                && !clients.iter().any(|(inn, _)| inn == &r.client_inn)
+            {
+                clients.push((
+                    r.client_inn.clone(),
+                    format!("{} · {}", r.client_name, r.client_inn),
+                ));
+            }
+            if clients.len() >= HITS {
+                break;
+            }
+        }
+        let sales = state
+            .sales
+            .as_ref()
+            .map(|(_, s)| s.as_slice())
+            .unwrap_or_default();
+        if partners.is_empty() && clients.is_empty() && sales.is_empty() {
+            ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
+        }
+        if !partners.is_empty() {
+            ui.label(RichText::new(lang.pick("Партнёры", "Partners")).strong());
+            for (id, text) in partners {
+                if ui.button(text).clicked() {
+                    command = Some(Command::OpenPartner(id));
+                }
+            }
+        }
+        if !clients.is_empty() {
+            ui.label(RichText::new(lang.pick("Клиенты", "Clients")).strong());
+            for (inn, text) in clients {
+                if ui.button(text).clicked() {
+                    command = Some(Command::OpenClient(inn));
+                }
+            }
+        }
+        if !sales.is_empty() {
+            ui.label(RichText::new(lang.pick("Продажи", "Sales")).strong());
+            for s in sales {
+                let text = format!(
+                    "{} · {} · {} · {}",
+                    s.doc.as_deref().unwrap_or_default(),
+                    crate::ui::date(s.date, lang),
+                    s.partner_name,
+                    s.amount.display(lang)
+                );
+                if ui.button(text).clicked() {
+                    command = Some(Command::ShowSales {
+                        partner: Some(s.partner),
+                        month: s.date,
+                    });
+                }
+            }
+        }
+    });
+    if command.is_some() {
+        *open = false;
+    }
+    command
+}
