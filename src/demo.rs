@@ -1,4 +1,4 @@
-//! Realistic demo data: a year of a small partner channel, made through the same store
+//! Realistic demo data: two years of a small partner channel, made through the same store
 //! API as real work, so every rule holds in it. Deterministic for a given "today".
 
 use chrono::{Days, NaiveDate};
@@ -76,10 +76,10 @@ pub struct DemoSummary {
     pub returns: usize,
 }
 
-/// Fills the database with a year of demo data ending on `today`, in one transaction.
+/// Fills the database with two years of demo data ending on `today`, in one transaction.
 pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
     let mut rng = Lcg(0x5EED_1CC0);
-    let start = today - Days::new(365);
+    let start = today - Days::new(730);
     store.write(|db| {
         let mut summary = DemoSummary::default();
         let mut partners: Vec<PartnerId> = Vec::new();
@@ -127,7 +127,7 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
 
         let mut sale_no = 0_u32;
         let mut sales: Vec<(crate::domain::SaleId, NaiveDate, Money)> = Vec::new();
-        for c in 0..48_usize {
+        for c in 0..72_usize {
             let name = format!(
                 "{} «{}{}»",
                 CLIENT_FORMS[c % CLIENT_FORMS.len()],
@@ -143,7 +143,13 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
                 continue;
             };
             let partner = partners[c % partners.len()];
-            let pinned_on = start + Days::new(rng.below(300));
+            // Some pins end within the next days, as any morning has a few.
+            let ending_soon = c % 13 == 3;
+            let pinned_on = if ending_soon {
+                today - Days::new(80 + c as u64 % 7)
+            } else {
+                start + Days::new(rng.below(640))
+            };
             let PinOutcome::Pinned {
                 pin_id,
                 mut ends_on,
@@ -153,7 +159,7 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
             };
             summary.pins += 1;
             // Most pins are extended by agreement while the partner keeps working the client.
-            let keep = rng.chance(70);
+            let keep = !ending_soon && rng.chance(70);
             while keep && ends_on <= today + Days::new(20) {
                 let on = (ends_on - Days::new(5)).min(today);
                 ends_on =
@@ -198,7 +204,7 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
             // ITS and developer services need no pin.
             if rng.chance(60) {
                 for kind in [LicenseKind::Its, LicenseKind::DevServices] {
-                    let date = start + Days::new(rng.below(365));
+                    let date = start + Days::new(rng.below(730));
                     let amount = Money::from_kopecks((3 + rng.below(60) as i64) * 10_000);
                     sale_no += 1;
                     let id = db.record_sale(&NewSale {

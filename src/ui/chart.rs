@@ -115,9 +115,12 @@ pub fn premium_chart_ui(
         .iter()
         .map(|(m, _)| month_label(*m, lang))
         .collect();
-    let response = Plot::new(id)
-        .height(height_px)
-        .legend(Legend::default())
+    let mut plot = Plot::new(id).height(height_px);
+    // A small chart has no room for a legend; its bars still name their kind on hover.
+    if height_px >= 200.0 {
+        plot = plot.legend(Legend::default().position(egui_plot::Corner::LeftTop));
+    }
+    let response = plot
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)

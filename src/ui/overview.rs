@@ -94,10 +94,12 @@ impl OverviewPage {
 }
 
 fn card(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
+    // The frame's margins and stroke come on top of the width set inside it.
+    let width = (ui.available_width() - 22.0).max(100.0);
     egui::Frame::group(ui.style())
         .inner_margin(10.0)
         .show(ui, |ui| {
-            ui.set_width(ui.available_width());
+            ui.set_width(width);
             ui.label(RichText::new(title).strong().size(15.0));
             ui.add_space(4.0);
             add(ui);
@@ -213,26 +215,25 @@ pub fn overview_ui(
                 if ending.is_empty() {
                     ui.label(RichText::new(lang.pick("Нет — всё спокойно.", "None — all quiet.")).weak());
                 }
-                egui::Grid::new("ending-grid").num_columns(4).striped(true).show(ui, |ui| {
-                    for r in &ending {
+                for r in &ending {
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.small_button(lang.pick("Продлить…", "Extend…")).clicked() {
+                            page.extending = Some((r.pin.id, String::new()));
+                        }
                         let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
                         if ui.link(client).on_hover_text(r.client_inn.as_str()).clicked() {
                             command = Some(Command::OpenClient(r.client_inn.clone()));
                         }
-                        ui.label(&r.partner_name);
                         ui.label(format!(
-                            "{} {} ({} {})",
+                            "· {} · {} {} ({} {})",
+                            r.partner_name,
                             lang.pick("по", "until"),
                             ui::date(r.pin.last_day(), lang),
                             r.pin.days_left(today),
                             lang.pick("дн.", "days")
                         ));
-                        if ui.small_button(lang.pick("Продлить…", "Extend…")).clicked() {
-                            page.extending = Some((r.pin.id, String::new()));
-                        }
-                        ui.end_row();
-                    }
-                });
+                    });
+                }
             });
             card(&mut cols[0], lang.pick("Отказы в закреплении за 30 дней", "Pin requests refused in 30 days"), |ui| {
                 if overview.refusals.is_empty() {
