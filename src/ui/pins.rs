@@ -470,7 +470,15 @@ fn selected_pin_ui(
     } else {
         row.client_name.clone()
     });
-    ui.label(format!("{} {}", lang.pick("ИНН", "INN"), row.client_inn));
+    ui.horizontal(|ui| {
+        ui.label(format!("{} {}", lang.pick("ИНН", "INN"), row.client_inn));
+        if ui
+            .small_button(lang.pick("Карточка клиента", "Client card"))
+            .clicked()
+        {
+            command = Some(Command::OpenClient(row.client_inn.clone()));
+        }
+    });
     ui.label(format!(
         "{} {}",
         lang.pick("Партнёр:", "Partner:"),
