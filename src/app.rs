@@ -354,6 +354,8 @@ pub struct App {
     client: Option<ui::client::ClientCard>,
     /// The global search (Ctrl+K), when open.
     search: Option<ui::search::SearchState>,
+    /// The data version whose on-demand reads failed; they are not retried for it.
+    load_failed: Option<u64>,
 }
 
 /// Opens the window on the database at `db_path` and runs until it is closed.
@@ -426,6 +428,7 @@ impl App {
             overview: Default::default(),
             client: None,
             search: None,
+            load_failed: None,
         };
         app.switch_database(config.db_path);
         app
@@ -468,8 +471,15 @@ impl App {
                 self.store = Some(store);
                 self.db_path = path;
                 self.open_error = None;
+                self.partners = Default::default();
+                self.pins = Default::default();
                 self.sales = Default::default();
                 self.statements = Default::default();
+                self.rates = Default::default();
+                self.overview = Default::default();
+                self.client = None;
+                self.search = None;
+                self.welcome_dismissed = false;
                 self.reload();
             }
             Err(e) => {
@@ -1067,7 +1077,6 @@ impl App {
         match job.rx.try_recv() {
             Ok(result) => {
                 self.job = None;
-                self.sales = Default::default();
                 self.statements.invalidate();
                 self.reload();
                 self.report(result);
@@ -1093,6 +1102,10 @@ impl App {
         self.statements
             .load(&store.read(), self.data.version, today, self.lang);
         let version = self.data.version;
+        if self.load_failed == Some(version) {
+            // Tried and failed for this data; the next change tries again.
+            return;
+        }
         let db = store.read();
         let mut failed = None;
         if self.page == Page::Overview
@@ -1100,7 +1113,9 @@ impl App {
         {
             failed = Some(e);
         }
-        if let Err(e) = self.partners.load_chart(&db, version, today) {
+        if self.page == Page::Partners
+            && let Err(e) = self.partners.load_chart(&db, version, today)
+        {
             failed = Some(e);
         }
         if let Some(card) = &mut self.client
@@ -1114,6 +1129,7 @@ impl App {
             failed = Some(e);
         }
         if let Some(e) = failed {
+            self.load_failed = Some(version);
             let text = e.text(self.lang);
             self.report(Err(text));
         }
@@ -1151,6 +1167,7 @@ impl App {
             {
                 if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
                     self.page = page;
+                    self.welcome_dismissed = true;
                 }
             }
             if !modal_open && i.key_pressed(Key::Escape) {
@@ -1254,6 +1271,7 @@ impl App {
                 .on_hover_text(format!("Ctrl+{}", i + 1));
             if r.clicked() {
                 self.page = page;
+                self.welcome_dismissed = true;
             }
         }
     }
@@ -1345,15 +1363,18 @@ impl App {
                     Some(fraction) => ui.add(egui::ProgressBar::new(fraction).show_percentage()),
                     None => ui.add(egui::ProgressBar::new(0.0).animate(true)),
                 };
-                let cancelling = job.progress.cancel.load(Ordering::Relaxed);
-                if ui
-                    .add_enabled(
-                        !cancelling,
-                        egui::Button::new(lang.pick("Отменить", "Cancel")),
-                    )
-                    .clicked()
-                {
-                    job.progress.cancel.store(true, Ordering::Relaxed);
+                // Only work that reports its progress can stop between its steps.
+                if job.progress.fraction().is_some() {
+                    let cancelling = job.progress.cancel.load(Ordering::Relaxed);
+                    if ui
+                        .add_enabled(
+                            !cancelling,
+                            egui::Button::new(lang.pick("Отменить", "Cancel")),
+                        )
+                        .clicked()
+                    {
+                        job.progress.cancel.store(true, Ordering::Relaxed);
+                    }
                 }
                 ui.label(
                     RichText::new(format!("{} s", job.started.elapsed().as_secs()))
@@ -1497,6 +1518,7 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        ui::clear_submitted(&ctx);
         let pctx = self.shortcuts(&ctx);
         let mut commands = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| commands.extend(self.menu_ui(ui)));
@@ -1528,16 +1550,17 @@ impl eframe::App for App {
         for command in commands {
             self.run(command);
         }
-        let waiting = self.sales.wants_data()
-            || self.statements.wants_data()
-            || self.pins.wants_data()
-            || self.partners.wants_chart(self.data.version)
-            || (self.page == Page::Overview && self.overview.wants_data(self.data.version))
-            || self
-                .client
-                .as_ref()
-                .is_some_and(|c| c.wants_data(self.data.version))
-            || self.search.as_ref().is_some_and(|s| s.wants_data());
+        let waiting = self.load_failed != Some(self.data.version)
+            && (self.sales.wants_data()
+                || self.statements.wants_data()
+                || self.pins.wants_data()
+                || (self.page == Page::Partners && self.partners.wants_chart(self.data.version))
+                || (self.page == Page::Overview && self.overview.wants_data(self.data.version))
+                || self
+                    .client
+                    .as_ref()
+                    .is_some_and(|c| c.wants_data(self.data.version))
+                || self.search.as_ref().is_some_and(|s| s.wants_data()));
         if waiting {
             ctx.request_repaint();
         }

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{Money, PartnerId, Statement};
 use crate::export::{self, ExportError, Format};
-use crate::store::{NewIssued, Store, StoreError};
+use crate::store::{NewIssued, RuleError, Store, StoreError};
 
 /// The SHA-256 of bytes, in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -45,6 +45,9 @@ pub fn issue(
 ) -> Result<Issued, StoreError> {
     store.write(|db| {
         let mut statement = db.statement(partner, from, to, today)?;
+        if statement.lines.is_empty() {
+            return Err(RuleError::EmptyStatement.into());
+        }
         let number = db.next_statement_number(today.year())?;
         statement.number = Some(number.clone());
         let json = export::json::statement_json(&statement);

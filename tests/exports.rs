@@ -261,6 +261,17 @@ fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate
         issued.premium,
         "a fresh statement now differs"
     );
+    let locked = partner_desk::store::SalesQuery {
+        partner: Some(a),
+        from: Some(d("2025-01-01")),
+        to: Some(d("2025-03-31")),
+        ..Default::default()
+    };
+    let (_, _, listed) = s.read().sales_totals(&locked).unwrap();
+    assert_eq!(
+        listed, issued.premium,
+        "the figures of locked sales are not figured again"
+    );
 
     let again = t.dir.path().join("issued-2.json");
     statements::export_issued(&s, &issued.number, &again, Lang::Ru).unwrap();
@@ -282,9 +293,14 @@ fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate
     );
 
     // The next statement of the year gets the next number.
+    s.write(|db| db.record_sale(&sale(a, "2025-04-10", C2, LicenseKind::Its, "100")))
+        .unwrap();
     let second =
         statements::issue(&mut s, a, d("2025-04-01"), d("2025-06-30"), d("2025-07-01")).unwrap();
     assert_eq!(second.number, "2025-0002");
+    let empty = statements::issue(&mut s, a, d("2026-01-01"), d("2026-01-31"), d("2026-02-01"))
+        .unwrap_err();
+    assert!(matches!(empty, StoreError::Rule(RuleError::EmptyStatement)));
     let overlapping =
         statements::issue(&mut s, a, d("2025-03-01"), d("2025-03-31"), d("2025-07-01"))
             .unwrap_err();

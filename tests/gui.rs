@@ -179,6 +179,22 @@ fn gui_records_a_sale_explaining_the_premium_and_refuses_one_without_a_pin() {
     click_button(&mut h, &format!("{C1} · АО «Клиент»"));
     let line = "Дилер · Корпоративные тарифы SaaS · 25\u{a0}% × 120\u{a0}000,00\u{a0}₽ = 30\u{a0}000,00\u{a0}₽";
     assert!(has_text(&h, line), "the live line explains the premium");
+    // Enter in the page's search box does not record the ready sale.
+    h.get_by_role_and_label(Role::TextInput, "Поиск").focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Поиск")
+        .type_text("x");
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert_eq!(
+        h.state().data().counts.sales,
+        0,
+        "Enter outside the form saves nothing"
+    );
+    h.get_by_role_and_label(Role::TextInput, "Поиск").focus();
+    h.step();
+    h.key_press(egui::Key::Backspace);
+    h.run_ok();
     click_button(&mut h, "Записать продажу");
     assert!(
         h.state().last_message().contains("Продажа записана"),
@@ -419,15 +435,15 @@ fn gui_issues_a_statement_exports_it_as_pdf_and_exports_all_to_a_folder() {
     assert_eq!(files.len(), 2, "one statement and the summary: {files:?}");
 }
 
-/// Альфа holds C1 until 3 days from TODAY and C2 until 30 days from it; Бета was refused C1.
+/// Альфа holds C1 for 3 more days after TODAY and C2 for 30; Бета was refused C1.
 fn overview_data(t: &TempDb) {
     two_partners(t);
     let mut s = t.open();
     let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
     let beta = s.read().partner_by_inn(&inn(BETA)).unwrap().unwrap();
     // A pin made on P ends on P + 3 months: last day = P + 3 months − 1 day.
-    s.write(|db| db.request_pin(&inn(C1), "АО «Скоро»", alfa, d("2025-02-23"), ""))
-        .unwrap(); // last day 22.05
+    s.write(|db| db.request_pin(&inn(C1), "АО «Скоро»", alfa, d("2025-02-24"), ""))
+        .unwrap(); // last day 23.05, 3 days from TODAY
     s.write(|db| db.request_pin(&inn(C2), "АО «Нескоро»", alfa, d("2025-03-20"), ""))
         .unwrap(); // last day 19.06
     s.write(|db| db.request_pin(&inn(C1), "", beta, d("2025-05-10"), ""))
@@ -445,7 +461,7 @@ fn gui_overview_lists_what_needs_attention_and_extends_a_pin_right_there() {
     assert_eq!(
         h.query_all_by_label("АО «Скоро»").count(),
         2,
-        "a pin ending in 2 days is listed"
+        "a pin ending in 3 days is listed"
     );
     assert!(
         h.query_by_label("АО «Нескоро»").is_none(),
@@ -468,7 +484,7 @@ fn gui_overview_lists_what_needs_attention_and_extends_a_pin_right_there() {
         .unwrap();
     assert_eq!(
         pins[0].ends_on,
-        d("2025-08-23"),
+        d("2025-08-24"),
         "the end moved by 3 months"
     );
     assert_eq!(

@@ -132,7 +132,15 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
 /// A table for people: header and rows, text cells made inert.
 pub fn table_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut all: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
-    all.extend(rows.iter().map(|r| r.iter().map(|c| inert(c)).collect()));
+    // Numbers stay numbers (a negative total is not a formula); text is made inert.
+    let cell = |c: &String| {
+        if c.replace(',', ".").parse::<rust_decimal::Decimal>().is_ok() {
+            c.clone()
+        } else {
+            inert(c)
+        }
+    };
+    all.extend(rows.iter().map(|r| r.iter().map(cell).collect()));
     rows_to_bytes(&all)
 }
 

@@ -120,6 +120,8 @@ pub enum RuleError {
     AlreadyReopened { number: String },
     #[error("state the reason for reopening")]
     ReasonRequired,
+    #[error("the statement has no lines for the period; there is nothing to issue")]
+    EmptyStatement,
     #[error(
         "the period is locked by issued statement {number}; reopen it with a reason, or date the record in an open period"
     )]
@@ -191,6 +193,9 @@ impl Localized for RuleError {
             RuleError::UnknownStatement { number } => format!("выданной ведомости № {number} нет"),
             RuleError::AlreadyReopened { number } => format!("ведомость {number} уже переоткрыта"),
             RuleError::ReasonRequired => "укажите причину переоткрытия".into(),
+            RuleError::EmptyStatement => {
+                "в ведомости за этот период нет строк — выдавать нечего".into()
+            }
             RuleError::PeriodLocked { number } => format!(
                 "период закрыт выданной ведомостью {number}; переоткройте её с указанием причины или датируйте запись открытым периодом"
             ),

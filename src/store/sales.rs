@@ -223,7 +223,9 @@ impl Db<'_> {
     ) -> Result<usize, StoreError> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM}
-             WHERE (?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR coalesce(o.date, s.date) >= ?2)"
+                          WHERE (?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR coalesce(o.date, s.date) >= ?2)
+               AND NOT EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
+                               AND i.partner_id = s.partner_id AND s.date BETWEEN i.period_from AND i.period_to)"
         );
         let rows: Vec<(Entry, i64)> = {
             let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -415,6 +417,8 @@ pub struct SalesQuery {
     pub kind: Option<LicenseKind>,
     /// Part of a client's INN or name, a document number, or a partner's name.
     pub text: String,
+    /// Exactly this client.
+    pub client: Option<String>,
     pub sort: SalesSort,
     pub descending: bool,
 }
@@ -459,7 +463,8 @@ const LIST_FROM: &str =
 const LIST_WHERE: &str = "(?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR s.date >= ?2)
     AND (?3 IS NULL OR s.date <= ?3) AND (?4 IS NULL OR s.kind = ?4)
     AND (?5 = '' OR s.client_inn LIKE ?5 || '%' OR casefold(c.name) LIKE '%' || ?5 || '%'
-         OR casefold(coalesce(s.doc, '')) LIKE '%' || ?5 || '%' OR casefold(p.name) LIKE '%' || ?5 || '%')";
+                  OR casefold(coalesce(s.doc, '')) LIKE '%' || ?5 || '%' OR casefold(p.name) LIKE '%' || ?5 || '%')
+    AND (?6 IS NULL OR s.client_inn = ?6)";
 
 type QueryParams = (
     Option<i64>,
@@ -467,6 +472,7 @@ type QueryParams = (
     Option<NaiveDate>,
     Option<&'static str>,
     String,
+    Option<String>,
 );
 
 impl SalesQuery {
@@ -477,6 +483,7 @@ impl SalesQuery {
             self.to,
             self.kind.map(LicenseKind::code),
             self.text.trim().to_lowercase(),
+            self.client.clone(),
         )
     }
 
@@ -539,13 +546,22 @@ impl Db<'_> {
                     CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END,
                     s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
                     CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END
-             FROM {LIST_FROM} WHERE {LIST_WHERE} ORDER BY {} LIMIT ?6 OFFSET ?7",
+             FROM {LIST_FROM} WHERE {LIST_WHERE} ORDER BY {} LIMIT ?7 OFFSET ?8",
             q.order()
         );
-        let (partner, from, to, kind, text) = q.params();
+        let (partner, from, to, kind, text, client) = q.params();
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
-            (partner, from, to, kind, text, limit as i64, offset as i64),
+            (
+                partner,
+                from,
+                to,
+                kind,
+                text,
+                client,
+                limit as i64,
+                offset as i64,
+            ),
             |r| {
                 Ok::<ListRaw, rusqlite::Error>((
                     (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),

@@ -41,16 +41,13 @@ impl ClientCard {
             return Ok(());
         }
         let query = SalesQuery {
-            text: self.inn.to_string(),
+            client: Some(self.inn.to_string()),
             descending: true,
             ..SalesQuery::default()
         };
         let (count, amount, premium) = db.sales_totals(&query)?;
         let sales = db.sales_page(&query, 0, MAX_SALES)?;
-        let sales = sales
-            .into_iter()
-            .filter(|s| s.client_inn == self.inn.as_str())
-            .collect();
+
         self.loaded = Some((
             version,
             ClientData {

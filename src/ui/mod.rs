@@ -112,11 +112,30 @@ pub fn text_row(
             if let Some(error) = error {
                 ui.label(RichText::new(error).color(error_color(ui)).small());
             }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                ui.data_mut(|d| d.insert_temp(submitted_id(), true));
+            }
             r
         })
         .inner;
     ui.end_row();
     response
+}
+
+fn submitted_id() -> egui::Id {
+    egui::Id::unique("partner-desk-form-submitted")
+}
+
+/// True once per Enter pressed in a form's text field this frame (not in a search box or
+/// another window's field). The App clears it at the start of every frame.
+pub fn take_submitted(ui: &Ui) -> bool {
+    ui.data_mut(|d| d.remove_temp::<bool>(submitted_id()))
+        .unwrap_or(false)
+}
+
+/// Forgets an Enter no form took.
+pub fn clear_submitted(ctx: &egui::Context) {
+    ctx.data_mut(|d| d.remove::<bool>(submitted_id()));
 }
 
 /// A checkbox row in a two-column grid.

@@ -482,6 +482,9 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             ui.label(RichText::new(format!("• {}", gap.text(lang))).color(ui::warn_color(ui)));
         }
     }
+    if page.status.date.is_empty() {
+        page.status.date = ui::date(ctx.today, lang);
+    }
     let date = ui::parse_date_field(&page.status.date, lang);
     egui::Grid::new("status-grid")
         .num_columns(2)

@@ -429,7 +429,7 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
         } else {
             lang.pick("Закрепить", "Pin")
         };
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let enter = ui::take_submitted(ui);
         if (ui
             .add_enabled(ready.is_some(), egui::Button::new(label))
             .clicked()
@@ -495,6 +495,11 @@ fn selected_pin_ui(
         ui.add_space(8.0);
         ui.separator();
         ui.strong(lang.pick("Продлить на 3 месяца", "Extend by 3 months"));
+        for draft in [&mut page.extend, &mut page.release] {
+            if draft.date.is_empty() {
+                draft.date = ui::date(ctx.today, lang);
+            }
+        }
         let date = ui::parse_date_field(&page.extend.date, lang);
         egui::Grid::new("extend-grid")
             .num_columns(2)

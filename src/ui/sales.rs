@@ -170,6 +170,8 @@ impl SalesPage {
             .and_then(|d| d.pred_opt())
             .unwrap_or(first);
         self.query.partner = partner;
+        self.query.kind = None;
+        self.query.client = None;
         self.query.from = Some(first);
         self.query.to = Some(last);
         self.query.text.clear();
@@ -281,7 +283,11 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                 .labelled_by(label.id);
             match ui::parse_date_field(text, lang) {
                 Ok(date) => *value = date,
-                Err(e) => _ = r.on_hover_text(e),
+                Err(e) => {
+                    // A date that does not read filters nothing, and the field says why.
+                    *value = None;
+                    r.on_hover_text(e);
+                }
             }
         }
     });
@@ -640,7 +646,7 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
         }
     }
     ui.horizontal(|ui| {
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let enter = ui::take_submitted(ui);
         if (ui
             .add_enabled(
                 ready.is_some(),

@@ -242,13 +242,10 @@ pub fn statements_ui(
             lang.pick("Выберите партнёра", "Choose a partner"),
             lang.pick("Ведомость покажет продажи и возвраты партнёра за период, как они будут выгружены.", "The statement shows the partner's sales and returns for the period, as they will be exported."),
         );
-        return None;
+        return command;
     };
     let Some((from, to)) = bounds else {
         page.wanted = None;
-        if command.is_some() {
-            return command;
-        }
         ui::empty_state(
             ui,
             lang.pick("Укажите период", "Enter the period"),
@@ -257,18 +254,18 @@ pub fn statements_ui(
                 "Dates as 31.01.2025; the start no later than the end.",
             ),
         );
-        return None;
+        return command;
     };
     page.wanted = Some((partner, from, to, data.version));
     let statement = match &page.loaded {
         Some((key, Ok(statement))) if Some(*key) == page.wanted => statement,
         Some((key, Err(e))) if Some(*key) == page.wanted => {
             ui::verdict(ui, false, e);
-            return None;
+            return command;
         }
         _ => {
             ui.spinner();
-            return None;
+            return command;
         }
     };
 
