@@ -34,6 +34,30 @@ pub struct Store {
 /// A view of the database for reading and, inside [`Store::write`], for writing.
 pub struct Db<'c> {
     conn: &'c Connection,
+    /// What this view has read and will read again (an import asks for the same partner and
+    /// rates on every row). It lives as long as one read or one transaction, and every write
+    /// that changes what it holds clears it.
+    cache: std::cell::RefCell<Cache>,
+}
+
+#[derive(Default)]
+struct Cache {
+    rates: Option<crate::domain::RateBook>,
+    facts: std::collections::HashMap<PartnerId, crate::domain::PartnerFacts>,
+}
+
+impl<'c> Db<'c> {
+    fn new(conn: &'c Connection) -> Db<'c> {
+        Db {
+            conn,
+            cache: Default::default(),
+        }
+    }
+
+    /// Forgets what was read about partners and rates, after a write that changed them.
+    fn forget(&self) {
+        *self.cache.borrow_mut() = Cache::default();
+    }
 }
 
 /// What can go wrong with the database.
@@ -326,7 +350,7 @@ impl Store {
 
     /// Reads outside a transaction.
     pub fn read(&self) -> Db<'_> {
-        Db { conn: &self.conn }
+        Db::new(&self.conn)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
@@ -338,7 +362,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let value = f(&Db { conn: &tx })?;
+        let value = f(&Db::new(&tx))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }

@@ -70,6 +70,7 @@ impl Db<'_> {
             return Err(RuleError::EmptyName.into());
         }
         let flag_changed = self.partner_facts(id)?.one_c_partner != one_c_partner;
+        self.forget();
         self.conn
             .prepare_cached("UPDATE partners SET name = ?2, one_c_partner = ?3 WHERE id = ?1")?
             .execute((id.0, name, one_c_partner))?;
@@ -117,6 +118,15 @@ impl Db<'_> {
 
     /// What the premium rules need to know about the partner.
     pub fn partner_facts(&self, id: PartnerId) -> Result<PartnerFacts, StoreError> {
+        if let Some(facts) = self.cache.borrow().facts.get(&id) {
+            return Ok(facts.clone());
+        }
+        let facts = self.read_partner_facts(id)?;
+        self.cache.borrow_mut().facts.insert(id, facts.clone());
+        Ok(facts)
+    }
+
+    fn read_partner_facts(&self, id: PartnerId) -> Result<PartnerFacts, StoreError> {
         let (_, inn, name, one_c_partner) = self
             .conn
             .prepare_cached("SELECT id, inn, name, one_c_partner FROM partners WHERE id = ?1")?
@@ -226,6 +236,7 @@ impl Db<'_> {
                 note.trim(),
                 now_stamp(),
             ))?;
+        self.forget();
         self.refigure(Some(id), Some(effective_from))?;
         Ok(())
     }

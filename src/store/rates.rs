@@ -29,6 +29,15 @@ pub(super) fn insert_cells(
 impl Db<'_> {
     /// Every version of the rate table.
     pub fn rate_book(&self) -> Result<RateBook, StoreError> {
+        if let Some(book) = &self.cache.borrow().rates {
+            return Ok(book.clone());
+        }
+        let book = self.read_rate_book()?;
+        self.cache.borrow_mut().rates = Some(book.clone());
+        Ok(book)
+    }
+
+    fn read_rate_book(&self) -> Result<RateBook, StoreError> {
         let mut versions: Vec<(i64, Option<NaiveDate>)> = Vec::new();
         let mut stmt = self
             .conn
@@ -94,6 +103,7 @@ impl Db<'_> {
             (effective_from, note.trim(), now_stamp()),
         )?;
         insert_cells(self.conn, self.conn.last_insert_rowid(), table)?;
+        self.forget();
         self.refigure(None, Some(effective_from))?;
         Ok(())
     }
