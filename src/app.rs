@@ -563,7 +563,7 @@ impl App {
                     "Premiums of sales from this date on are figured again; earlier sales keep theirs. A version cannot be deleted."
                 )
             )),
-                        Command::IssueStatement { from, to, .. } => Some(format!(
+            Command::IssueStatement { from, to, .. } => Some(format!(
                 "{} {} — {}. {}",
                 lang.pick("Выдать ведомость за", "Issue the statement for"),
                 ui::date(*from, lang),
@@ -850,16 +850,8 @@ impl App {
                 let today = self.today();
                 self.start_job(t("Демо-данные", "Demo data"), move |_| {
                     let mut store = Store::open(&path).map_err(|e| e.text(lang))?;
-                    let s = crate::demo::fill(&mut store, today).map_err(|e| e.text(lang))?;
-                    Ok(format!(
-                        "{} {} · {} {} · {} {}",
-                        lang.pick("Демо-данные: партнёров", "Demo data: partners"),
-                        s.partners,
-                        lang.pick("закреплений", "pins"),
-                        s.pins,
-                        lang.pick("продаж", "sales"),
-                        s.sales
-                    ))
+                    let summary = crate::demo::fill(&mut store, today).map_err(|e| e.text(lang))?;
+                    Ok(summary.text(lang))
                 });
                 return;
             }

@@ -425,18 +425,8 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
                     )
                     .to_owned());
             }
-            let s = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {} · {} {} · {} {} · {} {}",
-                lang.pick("Партнёров:", "Partners:"),
-                s.partners,
-                lang.pick("закреплений:", "pins:"),
-                s.pins,
-                lang.pick("продаж:", "sales:"),
-                s.sales,
-                lang.pick("возвратов:", "returns:"),
-                s.returns
-            ))
+            let summary = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
+            Ok(summary.text(lang))
         }
         Command::Help | Command::Version | Command::Window => Ok(String::new()),
     }

@@ -76,6 +76,23 @@ pub struct DemoSummary {
     pub returns: usize,
 }
 
+impl DemoSummary {
+    /// What the demo made, in words.
+    pub fn text(&self, lang: crate::domain::Lang) -> String {
+        format!(
+            "{} {} · {} {} · {} {} · {} {}",
+            lang.pick("Демо-данные: партнёров", "Demo data: partners"),
+            self.partners,
+            lang.pick("закреплений", "pins"),
+            self.pins,
+            lang.pick("продаж", "sales"),
+            self.sales,
+            lang.pick("возвратов", "returns"),
+            self.returns
+        )
+    }
+}
+
 /// Fills the database with two years of demo data ending on `today`, in one transaction.
 pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
     let mut rng = Lcg(0x5EED_1CC0);
