@@ -80,7 +80,14 @@ pub struct SalesPage {
     cache: Option<Cache>,
     /// Pages of rows the table needed and did not have.
     wanted: BTreeSet<usize>,
+    /// The search box as typed, and when it last changed: the list is searched once typing
+    /// pauses, not on every key.
+    search: String,
+    search_changed_at: f64,
 }
+
+/// How long typing must pause before the list is searched.
+const SEARCH_PAUSE_S: f64 = 0.3;
 
 impl Default for SalesPage {
     /// Newest first.
@@ -97,6 +104,8 @@ impl Default for SalesPage {
             ret: ReturnDraft::default(),
             cache: None,
             wanted: BTreeSet::new(),
+            search: String::new(),
+            search_changed_at: 0.0,
         }
     }
 }
@@ -175,6 +184,7 @@ impl SalesPage {
         self.query.from = Some(first);
         self.query.to = Some(last);
         self.query.text.clear();
+        self.search.clear();
         self.from = ui::date(first, lang);
         self.to = ui::date(last, lang);
         self.mode = Mode::Nothing;
@@ -226,9 +236,10 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Продажи", "Sales"));
         ui.add_space(12.0);
+        let before = page.search.clone();
         ui::search_box(
             ui,
-            &mut page.query.text,
+            &mut page.search,
             lang.pick(
                 "Клиент, ИНН, документ, партнёр (Ctrl+F)",
                 "Client, INN, document, partner (Ctrl+F)",
@@ -237,6 +248,18 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             ctx.focus_search,
             lang,
         );
+        let now = ui.input(|i| i.time);
+        if page.search != before {
+            page.search_changed_at = now;
+        }
+        if page.search.trim() != page.query.text {
+            if now - page.search_changed_at >= SEARCH_PAUSE_S {
+                page.query.text = page.search.trim().to_owned();
+            } else {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(SEARCH_PAUSE_S));
+            }
+        }
         if ui
             .button(lang.pick("+ Новая продажа", "+ New sale"))
             .on_hover_text("Ctrl+N")
