@@ -529,3 +529,24 @@ fn gui_global_search_finds_a_partner_by_partial_inn_and_a_sale_by_document() {
         "the Sales page shows that sale's month and partner"
     );
 }
+
+#[test]
+fn gui_opened_on_a_file_that_is_not_a_database_says_so_and_leaves_it_untouched() {
+    let t = TempDb::new();
+    let junk = b"PK\x03\x04 this is a spreadsheet, not a database".repeat(50);
+    std::fs::write(&t.path, &junk).unwrap();
+    let h = harness(&t, Lang::Ru, vec![]);
+    let said = h
+        .query_all_by_label_contains("не база Partner Desk")
+        .count();
+    assert!(said >= 1, "the window says what is wrong");
+    assert!(
+        h.query_by_label("Открыть другую базу…").is_some(),
+        "and offers a way out"
+    );
+    assert_eq!(
+        std::fs::read(&t.path).unwrap(),
+        junk,
+        "the file's bytes are unchanged"
+    );
+}

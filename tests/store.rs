@@ -533,6 +533,17 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
+    // The file as it was is kept next to it, checked.
+    let backup = t.dir.path().join("test-before-v2.sqlite3");
+    let old = rusqlite::Connection::open(&backup).unwrap();
+    let old_version: i64 = old
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(old_version, 1);
+    let partners: i64 = old
+        .query_row("SELECT count(*) FROM partners", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(partners, 1);
 }
 
 #[test]

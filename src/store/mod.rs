@@ -339,8 +339,39 @@ impl Store {
             |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
         )?;
         let mut store = Store { conn, path };
+        if found > 0 && found < SCHEMA_VERSION {
+            store.backup_before_upgrade(found)?;
+        }
         schema::migrate(&mut store.conn, found)?;
         Ok(store)
+    }
+
+    /// Before a schema upgrade, copies the file next to itself as
+    /// `<name>-before-v<N>.sqlite3` and checks the copy, so the old data is kept whatever
+    /// happens to the upgrade.
+    fn backup_before_upgrade(&self, found: i64) -> Result<(), StoreError> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"));
+        if target.exists() {
+            return Ok(());
+        }
+        self.backup_to(&target)?;
+        let copy = Connection::open_with_flags(&target, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if check != "ok" || version != found {
+            return Err(StoreError::CannotOpen {
+                path: target.display().to_string(),
+                reason: format!("the backup made before the upgrade does not check out ({check})"),
+            });
+        }
+        Ok(())
     }
 
     /// The file this store is on, if any.
