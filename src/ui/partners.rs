@@ -114,7 +114,11 @@ impl PartnersPage {
     }
 
     pub fn status_saved(&mut self) {
-        self.status = StatusDraft::default();
+        // Keep the status just set; the date refills with today and the note empties.
+        self.status = StatusDraft {
+            status: self.status.status,
+            ..StatusDraft::default()
+        };
     }
 
     pub fn select(&mut self, id: PartnerId) {
@@ -351,7 +355,10 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             one_c_partner: record.facts.one_c_partner,
         };
         page.evidence = EvidenceDraft::from(&record.evidence, lang);
+        // The status in force is where a change starts from, so "Change status" never
+        // withdraws a status by default.
         page.status = StatusDraft {
+            status: record.facts.history.in_force_on(ctx.today),
             date: ui::date(ctx.today, lang),
             ..StatusDraft::default()
         };
