@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use calamine::{Data, Reader, Xlsx};
 use partner_desk::domain::lang::Lang;
-use partner_desk::domain::{LicenseKind, RatePct, Statement, Status};
+use partner_desk::domain::{LicenseKind, Statement, Status};
 use partner_desk::export::{self, Format};
 use partner_desk::statements;
 use partner_desk::store::{RuleError, Store, StoreError};
@@ -240,18 +240,7 @@ fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate
     assert_eq!(statements::sha256_hex(&stored), issued.sha256);
 
     // Later a rate version and a status change that would change the figures.
-    let mut table = s
-        .read()
-        .rate_book()
-        .unwrap()
-        .in_force_on(d("2025-01-01"))
-        .table
-        .clone();
-    table.set(
-        LicenseKind::VideoCalls,
-        Status::Dealer,
-        Some(RatePct::whole(20)),
-    );
+    let table = with_video_calls_rate(&s, 20);
     s.write(|db| db.add_rate_version(d("2025-01-01"), &table, ""))
         .unwrap();
     s.write(|db| db.add_status_change(a, d("2024-06-01"), Some(Status::Agent), ""))

@@ -182,18 +182,7 @@ fn rate_version_from_a_date_never_changes_premiums_of_earlier_sales() {
         .unwrap();
     s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000")))
         .unwrap();
-    let mut table = s
-        .read()
-        .rate_book()
-        .unwrap()
-        .in_force_on(d("2025-01-01"))
-        .table
-        .clone();
-    table.set(
-        LicenseKind::VideoCalls,
-        Status::Dealer,
-        Some(partner_desk::domain::RatePct::whole(15)),
-    );
+    let table = with_video_calls_rate(&s, 15);
     s.write(|db| db.add_rate_version(d("2025-02-01"), &table, "видеозвонки"))
         .unwrap();
     let st = s
@@ -409,18 +398,7 @@ fn listed_premiums_follow_status_changes_rate_versions_and_the_1c_flag() {
     s.write(|db| db.add_status_change(a, d("2025-01-05"), Some(Status::Dealer), ""))
         .unwrap();
     assert_eq!(check(&s), rub("150")); // 250 − 100
-    let mut table = s
-        .read()
-        .rate_book()
-        .unwrap()
-        .in_force_on(d("2025-01-01"))
-        .table
-        .clone();
-    table.set(
-        LicenseKind::VideoCalls,
-        Status::Dealer,
-        Some(partner_desk::domain::RatePct::whole(15)),
-    );
+    let table = with_video_calls_rate(&s, 15);
     s.write(|db| db.add_rate_version(d("2025-02-01"), &table, ""))
         .unwrap();
     assert_eq!(check(&s), rub("300"));

@@ -86,3 +86,20 @@ pub fn sale(
         role: RoleFacts::default(),
     }
 }
+
+/// The rate table in force on 2025-01-01 with one more figure: video calls for a Dealer.
+pub fn with_video_calls_rate(store: &Store, pct: i64) -> partner_desk::domain::RateTable {
+    let mut table = store
+        .read()
+        .rate_book()
+        .unwrap()
+        .in_force_on(d("2025-01-01"))
+        .table
+        .clone();
+    table.set(
+        partner_desk::domain::LicenseKind::VideoCalls,
+        Status::Dealer,
+        Some(partner_desk::domain::RatePct::whole(pct)),
+    );
+    table
+}

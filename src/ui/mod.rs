@@ -301,6 +301,34 @@ pub fn empty_state(ui: &mut Ui, title: &str, hint: &str) {
     });
 }
 
+/// The rows a list shows, as indices into the data snapshot, kept until the data or the
+/// view (search, filters, order) changes: filtering and sorting a whole list is not work to
+/// redo every frame.
+pub struct RowView<K> {
+    key: Option<K>,
+    rows: Vec<usize>,
+}
+
+impl<K> Default for RowView<K> {
+    fn default() -> RowView<K> {
+        RowView {
+            key: None,
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl<K: PartialEq> RowView<K> {
+    /// The rows for `key`, computed by `compute` only when the key changed.
+    pub fn rows(&mut self, key: K, compute: impl FnOnce() -> Vec<usize>) -> &[usize] {
+        if self.key.as_ref() != Some(&key) {
+            self.rows = compute();
+            self.key = Some(key);
+        }
+        &self.rows
+    }
+}
+
 /// A column of a [`table`].
 pub struct Col<S> {
     pub title: &'static str,

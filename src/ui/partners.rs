@@ -67,6 +67,7 @@ pub struct PartnersPage {
     evidence: EvidenceDraft,
     /// The premiums-by-month chart of the partner in the form, by data version.
     chart: Option<(PartnerId, u64, MonthSeries)>,
+    view: ui::RowView<(u64, String, Sort, bool)>,
 }
 
 impl PartnersPage {
@@ -190,31 +191,28 @@ impl EvidenceDraft {
     }
 }
 
-fn sorted<'a>(page: &PartnersPage, data: &'a Data) -> Vec<&'a PartnerSummary> {
-    let needle = page.search.trim().to_lowercase();
-    let mut rows: Vec<&PartnerSummary> = data
-        .summaries
-        .iter()
-        .filter(|p| {
+/// The partners matching `search`, in the chosen order, as indices into `data.summaries`.
+fn sorted(data: &Data, search: &str, sort: Sort, descending: bool) -> Vec<usize> {
+    let needle = search.trim().to_lowercase();
+    let mut rows: Vec<usize> = (0..data.summaries.len())
+        .filter(|&i| {
+            let p = &data.summaries[i];
             needle.is_empty()
                 || p.name.to_lowercase().contains(&needle)
                 || p.inn.as_str().contains(&needle)
         })
         .collect();
-    rows.sort_by(|a, b| {
-        let order = match page.sort {
-            Sort::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
-            Sort::Inn => a.inn.cmp(&b.inn),
-            Sort::Status => a.status.cmp(&b.status),
-            Sort::Pinned => a.pinned_now.cmp(&b.pinned_now),
-            Sort::Premium => a.premium_year.cmp(&b.premium_year),
-        };
-        if page.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    let s = &data.summaries;
+    match sort {
+        Sort::Name => rows.sort_by_cached_key(|&i| s[i].name.to_lowercase()),
+        Sort::Inn => rows.sort_by(|&a, &b| s[a].inn.cmp(&s[b].inn)),
+        Sort::Status => rows.sort_by_key(|&i| s[i].status),
+        Sort::Pinned => rows.sort_by_key(|&i| s[i].pinned_now),
+        Sort::Premium => rows.sort_by_key(|&i| s[i].premium_year),
+    }
+    if descending {
+        rows.reverse();
+    }
     rows
 }
 
@@ -269,7 +267,15 @@ pub fn partners_ui(
             });
     }
 
-    let rows = sorted(page, data);
+    let (search, sort, descending) = (page.search.clone(), page.sort, page.descending);
+    let rows: Vec<&PartnerSummary> = page
+        .view
+        .rows((data.version, search.clone(), sort, descending), || {
+            sorted(data, &search, sort, descending)
+        })
+        .iter()
+        .map(|&i| &data.summaries[i])
+        .collect();
     if rows.is_empty() {
         ui::empty_state(
             ui,

@@ -66,6 +66,7 @@ pub struct PinsPage {
     /// The client whose history the page shows, and that history once loaded.
     history: Option<(Inn, Option<Vec<PinEvent>>)>,
     history_version: u64,
+    view: ui::RowView<View>,
 }
 
 /// Within this many days of its last day a pin is "ending soon".
@@ -194,44 +195,21 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         Mode::Nothing => {}
     }
 
-    let needle = page.search.trim().to_lowercase();
-    let mut rows: Vec<&PinRow> = data
-        .pins
+    let view = View {
+        version: data.version,
+        search: page.search.clone(),
+        filter: page.filter,
+        partner: page.partner,
+        sort: page.sort,
+        descending: page.descending,
+        today,
+    };
+    let rows: Vec<&PinRow> = page
+        .view
+        .rows(view.clone(), || shown_pins(data, &view))
         .iter()
-        .filter(|r| page.partner.is_none_or(|p| r.pin.partner == p))
-        .filter(|r| match page.filter {
-            Filter::All => true,
-            Filter::InForce => r.pin.in_force_on(today),
-            Filter::EndingSoon => {
-                r.pin.in_force_on(today) && r.pin.days_left(today) <= ENDING_SOON_DAYS
-            }
-        })
-        .filter(|r| {
-            needle.is_empty()
-                || r.client_inn.as_str().contains(&needle)
-                || r.client_name.to_lowercase().contains(&needle)
-                || r.partner_name.to_lowercase().contains(&needle)
-        })
+        .map(|&i| &data.pins[i])
         .collect();
-    rows.sort_by(|a, b| {
-        let order = match page.sort {
-            Sort::PinnedOn => a.pin.pinned_on.cmp(&b.pin.pinned_on),
-            Sort::Client => a
-                .client_name
-                .to_lowercase()
-                .cmp(&b.client_name.to_lowercase()),
-            Sort::Partner => a
-                .partner_name
-                .to_lowercase()
-                .cmp(&b.partner_name.to_lowercase()),
-            Sort::LastDay => a.pin.ends_on.cmp(&b.pin.ends_on),
-        };
-        if page.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
     if rows.is_empty() {
         ui::empty_state(
             ui,
@@ -307,6 +285,61 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             .map(|r| (r.client_inn.clone(), None));
     }
     command
+}
+
+/// What the list shows: the data version and the page's search, filters and order.
+#[derive(Clone, PartialEq)]
+struct View {
+    version: u64,
+    search: String,
+    filter: Filter,
+    partner: Option<PartnerId>,
+    sort: Sort,
+    descending: bool,
+    today: chrono::NaiveDate,
+}
+
+/// The pins the list shows, in its order, as indices into `data.pins`.
+fn shown_pins(data: &Data, view: &View) -> Vec<usize> {
+    let View {
+        search,
+        filter,
+        partner,
+        sort,
+        descending,
+        today,
+        ..
+    } = view;
+    let (filter, partner, sort, today) = (*filter, *partner, *sort, *today);
+    let needle = search.trim().to_lowercase();
+    let pins = &data.pins;
+    let mut rows: Vec<usize> = (0..pins.len())
+        .filter(|&i| {
+            let r = &pins[i];
+            partner.is_none_or(|p| r.pin.partner == p)
+                && match filter {
+                    Filter::All => true,
+                    Filter::InForce => r.pin.in_force_on(today),
+                    Filter::EndingSoon => {
+                        r.pin.in_force_on(today) && r.pin.days_left(today) <= ENDING_SOON_DAYS
+                    }
+                }
+                && (needle.is_empty()
+                    || r.client_inn.as_str().contains(&needle)
+                    || r.client_name.to_lowercase().contains(&needle)
+                    || r.partner_name.to_lowercase().contains(&needle))
+        })
+        .collect();
+    match sort {
+        Sort::PinnedOn => rows.sort_by_key(|&i| pins[i].pin.pinned_on),
+        Sort::Client => rows.sort_by_cached_key(|&i| pins[i].client_name.to_lowercase()),
+        Sort::Partner => rows.sort_by_cached_key(|&i| pins[i].partner_name.to_lowercase()),
+        Sort::LastDay => rows.sort_by_key(|&i| pins[i].pin.ends_on),
+    }
+    if *descending {
+        rows.reverse();
+    }
+    rows
 }
 
 /// Every pin of a client, from the snapshot.
