@@ -499,7 +499,9 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
             "DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update; DROP TRIGGER sales_locked_delete;
              DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
              DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
-             DROP TABLE statement_events; DROP TABLE issued_statements; PRAGMA user_version = 1;",
+                          DROP TABLE statement_events; DROP TABLE issued_statements;
+             DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
+             DROP TABLE import_layouts; DROP TABLE changes; PRAGMA user_version = 1;",
         )
         .unwrap();
     }
@@ -512,7 +514,10 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
         .unwrap();
     assert_eq!(version, partner_desk::store::SCHEMA_VERSION);
     // The file as it was is kept next to it, checked.
-    let backup = t.dir.path().join("test-before-v2.sqlite3");
+    let backup = t.dir.path().join(format!(
+        "test-before-v{}.sqlite3",
+        partner_desk::store::SCHEMA_VERSION
+    ));
     let old = rusqlite::Connection::open(&backup).unwrap();
     let old_version: i64 = old
         .query_row("PRAGMA user_version", [], |r| r.get(0))

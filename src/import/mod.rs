@@ -1,8 +1,14 @@
-//! Import of partners, pins, sales and returns from CSV files: every row is read and
-//! checked, and either all of a file is written in one transaction or nothing is.
+//! Import of partners, pins, sales and returns from CSV files and workbooks: the file is
+//! read ([`source`]), its columns matched to fields ([`mapping`]), every row read and
+//! checked, and either all of it is written in one transaction or nothing is. Rows equal to
+//! what is already stored are skipped, so importing a file twice changes nothing, and the
+//! newest import can be undone while it is the last change.
 
+pub mod mapping;
+pub mod source;
 mod table;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -12,7 +18,9 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::{
     self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status,
 };
-use crate::store::{NewSale, PinOutcome, RuleError, Store, StoreError};
+use crate::store::{ImportLog, NewSale, PinOutcome, RuleError, Store, StoreError};
+use mapping::Mapping;
+use source::{Sheet, Source};
 use table::{Row, Table};
 
 /// What a file holds.
@@ -129,14 +137,25 @@ pub enum ImportError {
     Io(#[from] std::io::Error),
     #[error("the file is empty")]
     Empty,
-    #[error("the file is not UTF-8 text (byte {offset}); save it as CSV UTF-8")]
-    NotUtf8 { offset: usize },
+    #[error(
+        "the file is neither a workbook (.xlsx, .xls, .ods) nor CSV text; save it as CSV or as an Excel workbook"
+    )]
+    NotText,
+    #[error("the workbook cannot be read: {0}")]
+    Workbook(String),
     #[error("line {line}: the file is not valid CSV: {message}")]
     Malformed { line: u64, message: String },
     #[error("the column {name:?} appears twice in the header")]
     DuplicateColumn { name: String },
-    #[error("the header lacks the columns: {}", names.join(", "))]
-    MissingColumns { names: Vec<String> },
+    #[error(
+        "no column could be matched to: {}; the file's columns are: {}. Rename them as in the README or map them in the import window",
+        names.join(", "), found.join(", ")
+    )]
+    MissingColumns {
+        kind: ImportKind,
+        names: Vec<String>,
+        found: Vec<String>,
+    },
     #[error("{} rows are wrong", .0.len())]
     Rows(Vec<RowError>),
     #[error(transparent)]
@@ -151,18 +170,26 @@ impl Localized for ImportError {
         match self {
             ImportError::Io(e) => format!("не удаётся прочитать файл: {e}"),
             ImportError::Empty => "файл пуст".into(),
-            ImportError::NotUtf8 { offset } => {
-                format!("файл не в кодировке UTF-8 (байт {offset}); сохраните его как «CSV UTF-8»")
-            }
+                        ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
+            ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
             ImportError::Malformed { line, message } => {
                 format!("строка {line}: файл не является корректным CSV: {message}")
             }
             ImportError::DuplicateColumn { name } => {
                 format!("столбец «{name}» встречается в заголовке дважды")
             }
-            ImportError::MissingColumns { names } => {
-                format!("в заголовке нет столбцов: {}", names.join(", "))
-            }
+                                    ImportError::MissingColumns { kind, names, found } => format!(
+                "не удалось сопоставить столбцы: {}; в файле есть: {}. Переименуйте столбцы как в README или сопоставьте их в окне импорта",
+                names
+                    .iter()
+                    .map(|n| match mapping::fields(*kind).iter().find(|f| f.code == n) {
+                        Some(f) => format!("«{}» ({n})", f.label(Lang::Ru)),
+                        None => n.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                found.join(", ")
+            ),
             ImportError::Rows(rows) => format!("ошибок в строках: {}", rows.len()),
             ImportError::Store(e) => e.text(lang),
         }
@@ -225,6 +252,10 @@ pub struct Summary {
     pub sales: usize,
     pub returns: usize,
     pub amount: Money,
+    /// Rows equal to what was already stored, left as they were.
+    pub skipped: usize,
+    /// The recorded import, for its undo.
+    pub import_id: Option<i64>,
 }
 
 impl Summary {
@@ -251,6 +282,11 @@ impl Summary {
         add(self.pins_released, "снятий:", "releases:");
         add(self.sales, "продаж:", "sales:");
         add(self.returns, "возвратов:", "returns:");
+        add(
+            self.skipped,
+            "пропущено как уже записанные:",
+            "skipped as already recorded:",
+        );
         let mut text = format!(
             "{} {}",
             lang.pick("Импортировано строк:", "Rows imported:"),
@@ -273,40 +309,123 @@ impl Summary {
     }
 }
 
-/// Imports a file of the given kind into the store, all or nothing.
+/// Imports a file (CSV or workbook) of the given kind, its columns matched by their
+/// headers, all or nothing.
 pub fn import_file(
     store: &mut Store,
     kind: ImportKind,
     path: &Path,
 ) -> Result<Summary, ImportError> {
     let bytes = std::fs::read(path)?;
-    import_bytes(store, kind, &bytes)
+    let name = path
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    import_named(store, kind, &bytes, &name)
 }
 
-/// Imports CSV bytes of the given kind into the store, all or nothing.
+/// Imports the bytes of a file of the given kind, its columns matched by their headers.
 pub fn import_bytes(
     store: &mut Store,
     kind: ImportKind,
     bytes: &[u8],
 ) -> Result<Summary, ImportError> {
-    let table = Table::parse(bytes)?;
-    match kind {
-        ImportKind::Partners => import_partners(store, &table),
-        ImportKind::Pins => import_pins(store, &table),
-        ImportKind::Sales => import_sales(store, &table),
-        ImportKind::Returns => import_returns(store, &table),
+    import_named(store, kind, bytes, "")
+}
+
+fn import_named(
+    store: &mut Store,
+    kind: ImportKind,
+    bytes: &[u8],
+    file: &str,
+) -> Result<Summary, ImportError> {
+    let source = source::read_source(bytes)?;
+    let sheet = first_fitting_sheet(&source, kind);
+    let mapping = Mapping::auto(kind, &sheet.headers);
+    import_sheet(store, sheet, mapping, file, &|_, _| {})
+}
+
+/// The first sheet whose headers hold every required field of `kind`, else the first.
+pub fn first_fitting_sheet(source: &Source, kind: ImportKind) -> &Sheet {
+    source
+        .sheets
+        .iter()
+        .find(|s| Mapping::auto(kind, &s.headers).missing().is_empty())
+        .unwrap_or(&source.sheets[0])
+}
+
+/// Imports a sheet read through `mapping`, all or nothing, telling `progress` how many
+/// rows are written of how many.
+pub fn import_sheet(
+    store: &mut Store,
+    sheet: &Sheet,
+    mapping: Mapping,
+    file: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Summary, ImportError> {
+    let table = Table::new(sheet, mapping)?;
+    let lines = read_lines(&table)?;
+    let run = Run {
+        table: &table,
+        file,
+        progress,
+    };
+    match lines {
+        Lines::Partners(rows) => apply_partners(store, &run, &rows),
+        Lines::Pins(rows) => apply_pins(store, &run, &rows),
+        Lines::Sales(rows) => apply_sales(store, &run, &rows),
+        Lines::Returns(rows) => apply_returns(store, &run, &rows),
     }
+}
+
+/// The problems of the first `limit` rows as they will be read, before anything is
+/// written: what a preview marks.
+pub fn check_rows(
+    sheet: &Sheet,
+    mapping: Mapping,
+    limit: usize,
+) -> Result<Vec<RowError>, ImportError> {
+    let mut table = Table::new(sheet, mapping)?;
+    table.truncate(limit);
+    match read_lines(&table) {
+        Ok(_) => Ok(Vec::new()),
+        Err(ImportError::Rows(errors)) => Ok(errors),
+        Err(other) => Err(other),
+    }
+}
+
+/// Every row of a file read and checked, before anything is written.
+enum Lines {
+    Partners(Vec<(u64, PartnerLine)>),
+    Pins(Vec<(u64, PinLine)>),
+    Sales(Vec<(u64, SaleLine)>),
+    Returns(Vec<(u64, ReturnLine)>),
+}
+
+fn read_lines(table: &Table<'_>) -> Result<Lines, ImportError> {
+    Ok(match table.mapping().kind {
+        ImportKind::Partners => Lines::Partners(read_partners(table)?),
+        ImportKind::Pins => Lines::Pins(read_pins(table)?),
+        ImportKind::Sales => Lines::Sales(read_sales(table)?),
+        ImportKind::Returns => Lines::Returns(read_returns(table)?),
+    })
+}
+
+/// What every write of one import needs to know.
+struct Run<'a> {
+    table: &'a Table<'a>,
+    file: &'a str,
+    progress: &'a dyn Fn(usize, usize),
 }
 
 /// Collects the problems of one row's cells.
 struct Cells<'t> {
-    table: &'t Table,
+    table: &'t Table<'t>,
     row: &'t Row,
     errors: Vec<RowError>,
 }
 
 impl<'t> Cells<'t> {
-    fn new(table: &'t Table, row: &'t Row) -> Cells<'t> {
+    fn new(table: &'t Table<'t>, row: &'t Row) -> Cells<'t> {
         Cells {
             table,
             row,
@@ -317,7 +436,7 @@ impl<'t> Cells<'t> {
     fn fail(&mut self, column: &str, problem: Problem) {
         self.errors.push(RowError {
             line: self.row.line,
-            column: column.to_owned(),
+            column: self.table.header_of(column),
             problem,
         });
     }
@@ -357,8 +476,16 @@ impl<'t> Cells<'t> {
             .unwrap_or(default)
     }
 
+    /// An INN; one a workbook kept as a number gets back the leading zero it lost.
     fn inn(&mut self, column: &str) -> Option<Inn> {
-        self.required(column, |t| Inn::parse(t).map_err(Problem::Inn))
+        let number = self.table.is_number(self.row, column);
+        self.required(column, |t| {
+            let padded = match t.len() {
+                9 | 11 if number && t.bytes().all(|b| b.is_ascii_digit()) => format!("0{t}"),
+                _ => t.to_owned(),
+            };
+            Inn::parse(&padded).map_err(Problem::Inn)
+        })
     }
 
     fn date(&mut self, column: &str) -> Option<NaiveDate> {
@@ -370,8 +497,15 @@ impl<'t> Cells<'t> {
     }
 }
 
+/// A date, also as 1C writes it with a time of day (`31.01.2025 0:00:00`).
 fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
-    domain::parse_date(text).ok_or_else(|| Problem::Date(text.to_owned()))
+    let (day, time) = text.split_once(' ').unwrap_or((text, ""));
+    let time_ok = time.is_empty()
+        || chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M:%S").is_ok()
+        || chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").is_ok();
+    domain::parse_date(day)
+        .filter(|_| time_ok)
+        .ok_or_else(|| Problem::Date(text.to_owned()))
 }
 
 /// `yes/no`, `true/false`, `1/0`, `да/нет`, in any case.
@@ -385,7 +519,7 @@ pub fn parse_bool(text: &str) -> Result<bool, Problem> {
 
 /// Reads every row with `read`; fails with all the problems found if any.
 fn read_rows<T>(
-    table: &Table,
+    table: &Table<'_>,
     mut read: impl FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<Vec<(u64, T)>, ImportError> {
     let mut rows = Vec::with_capacity(table.rows.len());
@@ -405,26 +539,46 @@ fn read_rows<T>(
     }
 }
 
-/// Applies checked rows in one transaction; a rule refusal becomes that row's error, and
-/// any error rolls the whole file back.
+/// What one row did to the database.
+enum Done {
+    Written,
+    /// Equal to what was already stored: skipped.
+    Skipped,
+}
+
+/// Applies checked rows in one transaction, recorded as one import; a rule refusal
+/// becomes that row's error, and any error rolls the whole file back.
 fn apply<T>(
     store: &mut Store,
+    run: &Run<'_>,
     rows: &[(u64, T)],
     column_of: impl Fn(&RuleError) -> &'static str,
-    mut each: impl FnMut(&crate::store::Db<'_>, &T, &mut Summary) -> Result<(), StoreError>,
+    mut each: impl FnMut(
+        &crate::store::Db<'_>,
+        &ImportLog,
+        &T,
+        &mut Summary,
+    ) -> Result<Done, StoreError>,
 ) -> Result<Summary, ImportError> {
+    let kind = run.table.mapping().kind;
     store.write(|db| {
+        let log = db.begin_import(kind.code(), run.file)?;
         let mut summary = Summary {
             rows: rows.len(),
+            import_id: Some(log.id),
             ..Summary::default()
         };
         let mut errors = Vec::new();
-        for (line, row) in rows {
-            match each(db, row, &mut summary) {
-                Ok(()) => {}
+        for (index, (line, row)) in rows.iter().enumerate() {
+            if index % 1000 == 0 {
+                (run.progress)(index, rows.len());
+            }
+            match each(db, &log, row, &mut summary) {
+                Ok(Done::Written) => {}
+                Ok(Done::Skipped) => summary.skipped += 1,
                 Err(StoreError::Rule(rule)) => errors.push(RowError {
                     line: *line,
-                    column: column_of(&rule).to_owned(),
+                    column: run.table.header_of(column_of(&rule)),
                     problem: Problem::Rule(rule),
                 }),
                 Err(other) => return Err(ImportError::Store(other)),
@@ -433,11 +587,16 @@ fn apply<T>(
                 break;
             }
         }
-        if errors.is_empty() {
-            Ok(summary)
-        } else {
-            Err(ImportError::Rows(errors))
+        (run.progress)(rows.len(), rows.len());
+        if !errors.is_empty() {
+            return Err(ImportError::Rows(errors));
         }
+        db.end_import(&log, &summary.text(Lang::En))?;
+        let layout = mapping::layout_key(run.table.headers());
+        let columns = serde_json::to_string(&run.table.mapping().columns)
+            .map_err(|e| StoreError::BadValue(e.to_string()))?;
+        db.remember_layout(&layout, kind.code(), &columns)?;
+        Ok(summary)
     })
 }
 
@@ -457,10 +616,9 @@ struct PartnerLine {
     one_c_partner: Option<bool>,
 }
 
-fn import_partners(store: &mut Store, table: &Table) -> Result<Summary, ImportError> {
-    table.require(&["inn", "name"])?;
+fn read_partners(table: &Table<'_>) -> Result<Vec<(u64, PartnerLine)>, ImportError> {
     let has_flag = table.has("one_c_partner");
-    let rows = read_rows(table, |c| {
+    read_rows(table, |c| {
         let inn = c.inn("inn");
         let name = c.required("name", |t| Ok(t.to_owned()));
         let status = c.optional("status", |t| {
@@ -482,12 +640,21 @@ fn import_partners(store: &mut Store, table: &Table) -> Result<Summary, ImportEr
             status,
             one_c_partner,
         })
-    })?;
+    })
+}
+
+fn apply_partners(
+    store: &mut Store,
+    run: &Run<'_>,
+    rows: &[(u64, PartnerLine)],
+) -> Result<Summary, ImportError> {
     apply(
         store,
-        &rows,
+        run,
+        rows,
         |_| "inn",
-        |db, p, summary| {
+        |db, _, p, summary| {
+            let mut done = Done::Skipped;
             let id = match db.partner_by_inn(&p.inn)? {
                 Some(id) => {
                     let current = db.partner_facts(id)?;
@@ -495,11 +662,13 @@ fn import_partners(store: &mut Store, table: &Table) -> Result<Summary, ImportEr
                     if current.name != p.name || current.one_c_partner != one_c {
                         db.update_partner(id, &p.name, one_c)?;
                         summary.partners_updated += 1;
+                        done = Done::Written;
                     }
                     id
                 }
                 None => {
                     summary.partners_added += 1;
+                    done = Done::Written;
                     db.add_partner(&p.inn, &p.name, p.one_c_partner.unwrap_or(false))?
                 }
             };
@@ -508,9 +677,10 @@ fn import_partners(store: &mut Store, table: &Table) -> Result<Summary, ImportEr
                 if !history.contains(since, Some(status)) {
                     db.add_status_change(id, since, Some(status), "")?;
                     summary.status_changes += 1;
+                    done = Done::Written;
                 }
             }
-            Ok(())
+            Ok(done)
         },
     )
 }
@@ -520,6 +690,26 @@ enum PinAction {
     Pin,
     Extend,
     Release,
+}
+
+impl PinAction {
+    fn parse(text: &str) -> Option<PinAction> {
+        match mapping::normalize(text).as_str() {
+            "pin" | "закрепление" | "закрепить" => Some(PinAction::Pin),
+            "extend" | "продление" | "продлить" => Some(PinAction::Extend),
+            "release" | "снятие" | "снять" => Some(PinAction::Release),
+            _ => None,
+        }
+    }
+
+    /// The stop-list events that a row with this action, once applied, leaves.
+    fn events(self) -> &'static [&'static str] {
+        match self {
+            PinAction::Pin => &["pinned", "extended"],
+            PinAction::Extend => &["extended"],
+            PinAction::Release => &["released"],
+        }
+    }
 }
 
 struct PinLine {
@@ -532,17 +722,13 @@ struct PinLine {
     note: String,
 }
 
-fn import_pins(store: &mut Store, table: &Table) -> Result<Summary, ImportError> {
-    table.require(&["date", "client_inn", "partner_inn"])?;
+fn read_pins(table: &Table<'_>) -> Result<Vec<(u64, PinLine)>, ImportError> {
     let mut rows = read_rows(table, |c| {
         let date = c.date("date");
         let client = c.inn("client_inn");
         let partner = c.inn("partner_inn");
-        let action = c.optional("action", |t| match t.to_lowercase().as_str() {
-            "pin" => Ok(PinAction::Pin),
-            "extend" => Ok(PinAction::Extend),
-            "release" => Ok(PinAction::Release),
-            _ => Err(Problem::Action(t.to_owned())),
+        let action = c.optional("action", |t| {
+            PinAction::parse(t).ok_or_else(|| Problem::Action(t.to_owned()))
         });
         Some(PinLine {
             date: date?,
@@ -556,22 +742,33 @@ fn import_pins(store: &mut Store, table: &Table) -> Result<Summary, ImportError>
     })?;
     // Date order, file order within a day (the sort is stable).
     rows.sort_by_key(|(_, p)| p.date);
+    Ok(rows)
+}
+
+fn apply_pins(
+    store: &mut Store,
+    run: &Run<'_>,
+    rows: &[(u64, PinLine)],
+) -> Result<Summary, ImportError> {
     let column_of = |rule: &RuleError| match rule {
         RuleError::UnknownPartner { .. } => "partner_inn",
         RuleError::PinNotInForce { .. } | RuleError::NoPinInForce { .. } => "date",
         _ => "client_inn",
     };
-    apply(store, &rows, column_of, |db, p, summary| {
+    apply(store, run, rows, column_of, |db, log, p, summary| {
         let partner = partner_of(db, &p.partner)?;
+        if db.pin_event_before(log, &p.client, partner, p.date, p.action.events())? {
+            return Ok(Done::Skipped);
+        }
         if p.action == PinAction::Pin {
             return match db.request_pin(&p.client, &p.client_name, partner, p.date, &p.note)? {
                 PinOutcome::Pinned { .. } => {
                     summary.pins_added += 1;
-                    Ok(())
+                    Ok(Done::Written)
                 }
                 PinOutcome::Extended { .. } => {
                     summary.pins_extended += 1;
-                    Ok(())
+                    Ok(Done::Written)
                 }
                 PinOutcome::Refused {
                     holder_label,
@@ -600,7 +797,7 @@ fn import_pins(store: &mut Store, table: &Table) -> Result<Summary, ImportError>
             db.release_pin(pin.id, p.date, &p.note)?;
             summary.pins_released += 1;
         }
-        Ok(())
+        Ok(Done::Written)
     })
 }
 
@@ -609,9 +806,8 @@ struct SaleLine {
     partner_inn: Inn,
 }
 
-fn import_sales(store: &mut Store, table: &Table) -> Result<Summary, ImportError> {
-    table.require(&["date", "partner_inn", "client_inn", "kind", "amount"])?;
-    let rows = read_rows(table, |c| {
+fn read_sales(table: &Table<'_>) -> Result<Vec<(u64, SaleLine)>, ImportError> {
+    read_rows(table, |c| {
         let date = c.date("date");
         let partner_inn = c.inn("partner_inn");
         let client_inn = c.inn("client_inn");
@@ -638,21 +834,76 @@ fn import_sales(store: &mut Store, table: &Table) -> Result<Summary, ImportError
             },
             partner_inn: partner_inn?,
         })
-    })?;
+    })
+}
+
+/// A stored sale that a row repeats: same fields, stored before this import.
+fn repeats(stored: &crate::store::SaleRow, log: &ImportLog, sale: &NewSale) -> bool {
+    let e = &stored.entry;
+    e.id <= log.stored_before("sales")
+        && e.return_of.is_none()
+        && stored.partner == sale.partner
+        && e.date == sale.date
+        && e.client_inn == sale.client_inn
+        && e.kind == sale.kind
+        && e.amount == sale.amount
+        && e.role == sale.role
+}
+
+fn apply_sales(
+    store: &mut Store,
+    run: &Run<'_>,
+    rows: &[(u64, SaleLine)],
+) -> Result<Summary, ImportError> {
     let column_of = |rule: &RuleError| match rule {
         RuleError::UnknownPartner { .. } => "partner_inn",
         RuleError::DuplicateDoc { .. } => "doc",
         _ => "client_inn",
     };
-    apply(store, &rows, column_of, |db, line, summary| {
-        let partner = partner_of(db, &line.partner_inn)?;
-        db.record_sale(&NewSale {
-            partner,
+    // Rows without a document already matched to stored sales, by what they are.
+    let mut matched: HashMap<(NaiveDate, PartnerId, Inn, LicenseKind, Money), usize> =
+        HashMap::new();
+    apply(store, run, rows, column_of, |db, log, line, summary| {
+        let sale = NewSale {
+            partner: partner_of(db, &line.partner_inn)?,
             ..line.sale.clone()
-        })?;
+        };
+        match &sale.doc {
+            Some(doc) => {
+                if db
+                    .sale_by_doc(doc)?
+                    .is_some_and(|s| repeats(&s, log, &sale))
+                {
+                    return Ok(Done::Skipped);
+                }
+            }
+            None => {
+                let key = (
+                    sale.date,
+                    sale.partner,
+                    sale.client_inn.clone(),
+                    sale.kind,
+                    sale.amount,
+                );
+                let seen = matched.entry(key).or_default();
+                let stored = db.same_sales_before(
+                    log,
+                    sale.date,
+                    sale.partner,
+                    &sale.client_inn,
+                    sale.kind,
+                    sale.amount,
+                )?;
+                if stored > *seen {
+                    *seen += 1;
+                    return Ok(Done::Skipped);
+                }
+            }
+        }
+        db.record_sale(&sale)?;
         summary.sales += 1;
-        summary.amount += line.sale.amount;
-        Ok(())
+        summary.amount += sale.amount;
+        Ok(Done::Written)
     })
 }
 
@@ -663,9 +914,8 @@ struct ReturnLine {
     doc: Option<String>,
 }
 
-fn import_returns(store: &mut Store, table: &Table) -> Result<Summary, ImportError> {
-    table.require(&["date", "sale_doc", "amount"])?;
-    let rows = read_rows(table, |c| {
+fn read_returns(table: &Table<'_>) -> Result<Vec<(u64, ReturnLine)>, ImportError> {
+    read_rows(table, |c| {
         let date = c.date("date");
         let sale_doc = c.required("sale_doc", |t| Ok(t.to_owned()));
         let amount = c.amount("amount");
@@ -676,23 +926,52 @@ fn import_returns(store: &mut Store, table: &Table) -> Result<Summary, ImportErr
             amount: amount?,
             doc: (!doc.is_empty()).then(|| doc.to_owned()),
         })
-    })?;
+    })
+}
+
+fn apply_returns(
+    store: &mut Store,
+    run: &Run<'_>,
+    rows: &[(u64, ReturnLine)],
+) -> Result<Summary, ImportError> {
     let column_of = |rule: &RuleError| match rule {
         RuleError::UnknownSale { .. } | RuleError::ReturnOfReturn => "sale_doc",
         RuleError::ReturnTooLarge { .. } => "amount",
         RuleError::DuplicateDoc { .. } => "doc",
         _ => "date",
     };
-    apply(store, &rows, column_of, |db, r, summary| {
+    let mut matched: HashMap<(i64, NaiveDate, Money), usize> = HashMap::new();
+    apply(store, run, rows, column_of, |db, log, r, summary| {
         let sale = db
             .sale_by_doc(&r.sale_doc)?
             .ok_or_else(|| RuleError::UnknownSale {
                 doc: r.sale_doc.clone(),
             })?;
+        match &r.doc {
+            Some(doc) => {
+                let repeated = db.sale_by_doc(doc)?.is_some_and(|stored| {
+                    let e = &stored.entry;
+                    e.id <= log.stored_before("sales")
+                        && e.return_of.as_ref().is_some_and(|o| o.sale_id == sale.id.0)
+                        && e.date == r.date
+                        && e.amount == r.amount
+                });
+                if repeated {
+                    return Ok(Done::Skipped);
+                }
+            }
+            None => {
+                let seen = matched.entry((sale.id.0, r.date, r.amount)).or_default();
+                if db.same_returns_before(log, sale.id.0, r.date, r.amount)? > *seen {
+                    *seen += 1;
+                    return Ok(Done::Skipped);
+                }
+            }
+        }
         db.record_return(sale.id, r.date, r.amount, r.doc.as_deref())?;
         summary.returns += 1;
         summary.amount += r.amount;
-        Ok(())
+        Ok(Done::Written)
     })
 }
 

@@ -1,121 +1,119 @@
-//! Reading a CSV file as managers save it from spreadsheets: header row, `,` or `;`,
-//! UTF-8 with or without BOM, RFC 4180 quoting; columns found by name in any order.
+//! A sheet seen through a column mapping: each row's cells found by field code.
 
-use std::collections::HashMap;
-
+use super::mapping::{Mapping, fields};
+use super::source::{Cell, Sheet, SourceRow};
 use super::{ImportError, Problem, RowError};
 
-/// A CSV file read into rows of cells, with each column found by its header name.
-pub(crate) struct Table {
-    columns: HashMap<String, usize>,
-    pub rows: Vec<Row>,
+/// The rows of a sheet with each field's column known.
+pub(crate) struct Table<'s> {
+    sheet: &'s Sheet,
+    mapping: Mapping,
+    pub rows: Vec<&'s SourceRow>,
 }
 
-/// One data row and the line of the file it starts on.
-pub(crate) struct Row {
-    pub line: u64,
-    cells: Vec<String>,
-}
+/// One data row and where it is in the file.
+pub(crate) type Row = SourceRow;
 
-/// The delimiter of the header line: `;` when it has more of them than of `,`.
-fn detect_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    let count = |c| header.chars().filter(|&x| x == c).count();
-    if count(';') > count(',') { b';' } else { b',' }
-}
-
-fn normalize(name: &str) -> String {
-    name.trim().trim_start_matches('\u{feff}').to_lowercase()
-}
-
-impl Table {
-    pub fn parse(bytes: &[u8]) -> Result<Table, ImportError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
-            offset: e.valid_up_to(),
-        })?;
-        if text.trim().is_empty() {
-            return Err(ImportError::Empty);
+impl<'s> Table<'s> {
+    /// Fails naming every required field no column is mapped to, and on rows whose number
+    /// of cells differs from the header's. Blank rows are left out.
+    pub fn new(sheet: &'s Sheet, mapping: Mapping) -> Result<Table<'s>, ImportError> {
+        let missing = mapping.missing();
+        if !missing.is_empty() {
+            return Err(ImportError::MissingColumns {
+                kind: mapping.kind,
+                names: missing.iter().map(|f| f.code.to_owned()).collect(),
+                found: sheet.headers.clone(),
+            });
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(detect_delimiter(text))
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| ImportError::Malformed {
-                line: 1,
-                message: e.to_string(),
-            })?
-            .clone();
-        let mut columns = HashMap::new();
-        for (index, name) in headers.iter().enumerate() {
-            let name = normalize(name);
-            if name.is_empty() {
-                continue;
-            }
-            if columns.insert(name.clone(), index).is_some() {
+        let mut seen = std::collections::HashSet::new();
+        for name in sheet.headers.iter().map(|h| super::mapping::normalize(h)) {
+            if !name.is_empty()
+                && !seen.insert(name.clone())
+                && mapping_uses(&mapping, sheet, &name)
+            {
                 return Err(ImportError::DuplicateColumn { name });
             }
         }
-        let width = headers.len();
-        let mut rows = Vec::new();
+        let width = sheet.headers.len();
         let mut errors = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| ImportError::Malformed {
-                line: e.position().map_or(0, |p| p.line()),
-                message: e.to_string(),
-            })?;
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|c| c.trim().is_empty()) {
+        let mut rows = Vec::with_capacity(sheet.rows.len());
+        for row in &sheet.rows {
+            if row.cells.iter().all(|c| c.text.trim().is_empty()) {
                 continue;
             }
-            if record.len() != width {
+            if row.cells.len() != width {
                 errors.push(RowError {
-                    line,
+                    line: row.line,
                     column: String::new(),
                     problem: Problem::FieldCount {
-                        found: record.len(),
+                        found: row.cells.len(),
                         expected: width,
                     },
                 });
                 continue;
             }
-            rows.push(Row {
-                line,
-                cells: record.iter().map(str::to_owned).collect(),
-            });
+            rows.push(row);
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
-        Ok(Table { columns, rows })
+        Ok(Table {
+            sheet,
+            mapping,
+            rows,
+        })
     }
 
-    /// Fails naming every required column that the header lacks.
-    pub fn require(&self, names: &[&str]) -> Result<(), ImportError> {
-        let missing: Vec<String> = names
-            .iter()
-            .filter(|n| !self.columns.contains_key(**n))
-            .map(|n| n.to_string())
-            .collect();
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(ImportError::MissingColumns { names: missing })
-        }
+    /// Only the first `n` rows, for a preview.
+    pub fn truncate(&mut self, n: usize) {
+        self.rows.truncate(n);
     }
 
-    pub fn has(&self, name: &str) -> bool {
-        self.columns.contains_key(name)
+    pub fn has(&self, code: &str) -> bool {
+        self.mapping.column(code).is_some()
     }
 
-    /// The trimmed cell of `row` in column `name`; empty when the column is absent.
-    pub fn cell<'r>(&self, row: &'r Row, name: &str) -> &'r str {
-        self.columns
-            .get(name)
-            .and_then(|&i| row.cells.get(i))
-            .map_or("", |c| c.trim())
+    fn raw<'r>(&self, row: &'r Row, code: &str) -> Option<&'r Cell> {
+        self.mapping.column(code).and_then(|i| row.cells.get(i))
     }
+
+    /// The trimmed cell of `row` in field `code`; empty when the field has no column.
+    pub fn cell<'r>(&self, row: &'r Row, code: &str) -> &'r str {
+        self.raw(row, code).map_or("", |c| c.text.trim())
+    }
+
+    /// Whether a workbook stored the cell as a number.
+    pub fn is_number(&self, row: &Row, code: &str) -> bool {
+        self.raw(row, code).is_some_and(|c| c.number)
+    }
+
+    /// The file's header over the field's column, for error reports.
+    pub fn header_of(&self, code: &str) -> String {
+        self.mapping
+            .column(code)
+            .and_then(|i| self.sheet.headers.get(i))
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    pub fn headers(&self) -> &[String] {
+        &self.sheet.headers
+    }
+}
+
+/// A repeated header name matters only when a mapped column bears it (an export may
+/// repeat a column nobody reads).
+fn mapping_uses(mapping: &Mapping, sheet: &Sheet, name: &str) -> bool {
+    fields(mapping.kind).iter().any(|f| {
+        mapping
+            .column(f.code)
+            .and_then(|i| sheet.headers.get(i))
+            .is_some_and(|h| super::mapping::normalize(h) == name)
+    })
 }

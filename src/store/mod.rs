@@ -1,6 +1,7 @@
 //! SQLite storage: opening and migrating the database file, and the one API through which
 //! the rest of the program reads and writes. All SQL of the program lives in this module.
 
+mod imports;
 mod issued;
 mod overview;
 mod partners;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
 
+pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
@@ -150,6 +152,10 @@ pub enum RuleError {
         "the period is locked by issued statement {number}; reopen it with a reason, or date the record in an open period"
     )]
     PeriodLocked { number: String },
+    #[error(
+        "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
+    )]
+    ImportNotUndoable,
 }
 
 impl Localized for RuleError {
@@ -220,9 +226,10 @@ impl Localized for RuleError {
             RuleError::EmptyStatement => {
                 "в ведомости за этот период нет строк — выдавать нечего".into()
             }
-            RuleError::PeriodLocked { number } => format!(
+                        RuleError::PeriodLocked { number } => format!(
                 "период закрыт выданной ведомостью {number}; переоткройте её с указанием причины или датируйте запись открытым периодом"
             ),
+            RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
         }
     }
 }
@@ -392,6 +399,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        // Every write counts itself, so an import knows whether it is still the last one.
+        tx.execute("UPDATE changes SET seq = seq + 1 WHERE id = 1", [])
             .map_err(StoreError::from)?;
         let value = f(&Db::new(&tx))?;
         tx.commit().map_err(StoreError::from)?;

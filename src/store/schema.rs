@@ -8,11 +8,11 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 2] = [v1_initial, v2_issued_statements];
+const MIGRATIONS: [Migration; 3] = [v1_initial, v2_issued_statements, v3_imports];
 
 pub(super) fn migrate(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
     for (index, migration) in MIGRATIONS.iter().enumerate() {
@@ -250,5 +250,64 @@ BEGIN SELECT RAISE(ABORT, 'locked: the sale is in an issued statement'); END;
 
 fn v2_issued_statements(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V2)?;
+    Ok(())
+}
+
+const V3: &str = r#"
+-- One row, counting write transactions: an import can be undone only while it is the last.
+CREATE TABLE changes (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+) STRICT;
+INSERT INTO changes (id, seq) VALUES (1, 0);
+
+-- Every import; the newest keeps in import_undo what puts back the rows it changed, and
+-- high_water (table -> largest rowid before it) tells its new rows. See store/imports.rs.
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    change_seq  INTEGER NOT NULL,
+    high_water  TEXT NOT NULL,
+    summary     TEXT NOT NULL DEFAULT '',
+    undone_at   TEXT
+) STRICT;
+CREATE TABLE import_undo (
+    import_id INTEGER NOT NULL REFERENCES imports (id),
+    seq       INTEGER NOT NULL,
+    statement TEXT NOT NULL,
+    PRIMARY KEY (import_id, seq)
+) STRICT;
+-- Holds a row only inside the transaction that undoes an import.
+CREATE TABLE undo_gate (
+    import_id INTEGER PRIMARY KEY
+) STRICT;
+
+-- The column mapping last chosen for a file layout (its normalized headers).
+CREATE TABLE import_layouts (
+    layout   TEXT PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    columns  TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+) STRICT;
+
+-- History stays append-only, except that undoing an import removes what it added.
+DROP TRIGGER status_changes_no_delete;
+CREATE TRIGGER status_changes_no_delete BEFORE DELETE ON status_changes
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'status history is append-only'); END;
+DROP TRIGGER pins_no_delete;
+CREATE TRIGGER pins_no_delete BEFORE DELETE ON pins
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'pins are never deleted; release them'); END;
+DROP TRIGGER pin_events_no_delete;
+CREATE TRIGGER pin_events_no_delete BEFORE DELETE ON pin_events
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'pin history is append-only'); END;
+"#;
+
+fn v3_imports(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V3)?;
     Ok(())
 }
