@@ -46,6 +46,8 @@ pub enum Command {
     Backup {
         file: PathBuf,
     },
+    /// Undoes the newest import while nothing else has been written since.
+    UndoImport,
     Demo,
     Help,
     Version,
@@ -76,7 +78,11 @@ Partner Desk: partners, stop-list, sales and premium statements of 1С-Конн�
 
 Usage:
   partner-desk [--db FILE]                      open the window
-  partner-desk [--db FILE] import partners|pins|sales|returns FILE.csv
+    partner-desk [--db FILE] import partners|pins|sales|returns FILE
+                                  FILE: .csv (UTF-8 or Windows-1251), .xlsx, .xls or .ods;
+                                  columns matched by their English or Russian headers
+  partner-desk [--db FILE] undo-import          undo the last import if nothing changed since
+
   partner-desk [--db FILE] statement --partner INN --from DATE --to DATE --out FILE
   partner-desk [--db FILE] statement --number NUMBER --out FILE
   partner-desk [--db FILE] issue --partner INN --from DATE --to DATE
@@ -116,6 +122,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
     let command = match rest.first().map(String::as_str) {
         None => Command::Window,
         Some("demo") if rest.len() == 1 => Command::Demo,
+        Some("undo-import") if rest.len() == 1 => Command::UndoImport,
         Some("backup") => match rest.as_slice() {
             [_, file] => Command::Backup {
                 file: PathBuf::from(file),
@@ -129,7 +136,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
                 })?,
                 file: PathBuf::from(file),
             },
-            _ => return Err("import needs a kind and a file: import sales FILE.csv".into()),
+            _ => return Err("import needs a kind and a file: import sales FILE.xlsx".into()),
         },
         Some(name @ ("statement" | "issue" | "reopen" | "statements")) => {
             let mut o = Options::parse(name, &rest[1..])?;
@@ -320,6 +327,24 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
         Command::Import { kind, file } => import::import_file(store, *kind, file)
             .map(|summary| summary.text(lang))
             .map_err(|e| e.report(&file.display().to_string(), lang)),
+        Command::UndoImport => {
+            let last = store.read().last_import().map_err(|e| e.text(lang))?;
+            let Some(last) = last.filter(|l| l.undoable) else {
+                return Err(RuleError::ImportNotUndoable.text(lang));
+            };
+            store
+                .write(|db| db.undo_import(last.id))
+                .map_err(|e| e.text(lang))?;
+            Ok(format!(
+                "{} {} ({})",
+                lang.pick("Импорт отменён:", "Import undone:"),
+                last.file,
+                last.imported_at
+                    .get(..16)
+                    .unwrap_or(&last.imported_at)
+                    .replace('T', " ")
+            ))
+        }
         Command::Statement {
             which: Which::Period { partner, from, to },
             out,

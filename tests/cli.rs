@@ -222,3 +222,40 @@ fn cli_uses_the_database_named_by_the_environment() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(t.path.exists());
 }
+
+#[test]
+fn cli_imports_russian_headers_skips_a_repeat_undoes_and_names_unmatched_columns() {
+    let t = TempDb::new();
+    let partners = t.file(
+        "партнёры.csv",
+        &format!("ИНН;Наименование;Статус;Статус с\n{ALFA};ООО «Альфа»;Дилер;01.01.2024\n"),
+    );
+    let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("пропущено как уже записанные: 1"),
+        "{}",
+        stdout(&o)
+    );
+    // The repeat was the last import and wrote nothing; undoing it changes nothing, and
+    // a second undo is refused with a reason.
+    let o = run(&t, &["undo-import"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&t, &["undo-import"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("импорт уже нельзя отменить"),
+        "{}",
+        stderr(&o)
+    );
+    let sales = t.file("продажи.csv", "Дата;Покупатель;Итого\n01.01.2025;X;1\n");
+    let o = run(&t, &["import", "sales", sales.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("«ИНН партнёра» (partner_inn)")
+            && stderr(&o).contains("в файле есть: Дата, Покупатель, Итого"),
+        "{}",
+        stderr(&o)
+    );
+}
