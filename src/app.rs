@@ -18,7 +18,8 @@ use crate::export::{self, Format};
 use crate::import::{self, ImportKind};
 use crate::statements;
 use crate::store::{
-    Counts, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store, StoreError,
+    Counts, ImportRecord, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store,
+    StoreError,
 };
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -112,8 +113,15 @@ pub enum Command {
         partner: Option<PartnerId>,
         month: NaiveDate,
     },
-    /// Asks for a file, then imports it on a worker thread.
-    Import(ImportKind),
+    /// Asks for a file to import, reads it on a worker thread and opens the import window.
+    Import,
+    /// Reads this file (dropped on the window) and opens the import window.
+    ImportFile(PathBuf),
+    /// Imports the file of the import window, on a worker thread.
+    RunImport,
+    CloseImport,
+    /// Undoes an import while nothing else has been written since.
+    UndoImport(i64),
     Backup,
     FillDemo,
     NewDatabase,
@@ -137,7 +145,7 @@ enum PathUse {
         to: NaiveDate,
         format: Format,
     },
-    Import(ImportKind),
+    Import,
     Backup,
     NewDatabase,
     OpenDatabase,
@@ -150,7 +158,7 @@ impl PathUse {
                 lang.pick("Сохранить ведомость", "Save statement")
             }
             PathUse::Batch { .. } => lang.pick("Папка для ведомостей", "Folder for the statements"),
-            PathUse::Import(_) => lang.pick("Импорт из CSV", "Import from CSV"),
+            PathUse::Import => lang.pick("Импорт данных", "Import data"),
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
             PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
             PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
@@ -168,8 +176,21 @@ struct PathPrompt {
 struct Job {
     title: String,
     started: Instant,
-    rx: Receiver<Result<String, String>>,
+    rx: Receiver<Result<JobDone, String>>,
     progress: Arc<Progress>,
+}
+
+/// What a finished job hands back.
+enum JobDone {
+    /// Done; say this.
+    Message(String),
+    /// A file read for the import window.
+    Read {
+        file_name: String,
+        source: import::source::Source,
+    },
+    /// An import written; say this, and offer its undo.
+    Imported(String),
 }
 
 /// How far a job got, and whether the user asked it to stop.
@@ -230,6 +251,8 @@ pub struct Data {
     pub pins: Vec<PinRow>,
     pub rates: RateBook,
     pub issued: Vec<IssuedRow>,
+    /// The newest import, and whether it can still be undone.
+    pub last_import: Option<ImportRecord>,
 }
 
 impl Data {
@@ -266,6 +289,7 @@ impl Data {
             pins: db.pin_rows()?,
             rates: db.rate_book()?,
             issued: db.issued_statements()?,
+            last_import: db.last_import()?,
         })
     }
 
@@ -288,6 +312,8 @@ pub struct PageCtx {
     pub focus_search: bool,
     /// Esc was pressed with no dialog open: cancel the form.
     pub cancel_requested: bool,
+    /// Ctrl+I was pressed: import a file.
+    pub import_requested: bool,
 }
 
 /// How the app is started.
@@ -356,6 +382,10 @@ pub struct App {
     search: Option<ui::search::SearchState>,
     /// The data version whose on-demand reads failed; they are not retried for it.
     load_failed: Option<u64>,
+    /// The import window, when a file is open in it.
+    wizard: Option<ui::import_wizard::Wizard>,
+    /// The import just written, while its undo is offered.
+    imported: Option<ImportRecord>,
 }
 
 /// Opens the window on the database at `db_path` and runs until it is closed.
@@ -429,6 +459,8 @@ impl App {
             client: None,
             search: None,
             load_failed: None,
+            wizard: None,
+            imported: None,
         };
         app.switch_database(config.db_path);
         app
@@ -593,6 +625,13 @@ impl App {
                     "Premiums of the partner's sales from this date on are figured again. The change stays in the history."
                 )
             )),
+                        Command::UndoImport(_) => Some(
+                lang.pick(
+                    "Отменить последний импорт? Всё, что он добавил и изменил, будет возвращено как было до него.",
+                    "Undo the last import? Everything it added and changed is put back as it was before it.",
+                )
+                .to_owned(),
+            ),
             _ => None,
         }
     }
@@ -828,9 +867,30 @@ impl App {
                 self.ask_path(PathUse::Batch { from, to, format }, "");
                 return;
             }
-            Command::Import(kind) => {
-                self.ask_path(PathUse::Import(kind), "");
+            Command::Import => {
+                self.ask_path(PathUse::Import, "");
                 return;
+            }
+            Command::ImportFile(path) => {
+                self.read_for_import(path);
+                return;
+            }
+            Command::RunImport => {
+                self.run_import();
+                return;
+            }
+            Command::CloseImport => {
+                self.wizard = None;
+                return;
+            }
+            Command::UndoImport(id) => {
+                self.imported = None;
+                self.write(|db| db.undo_import(id)).map(|()| {
+                    t(
+                        "Импорт отменён: база такая же, как до него.",
+                        "Import undone: the database is as it was before it.",
+                    )
+                })
             }
             Command::Backup => {
                 let name = format!("partner-desk-{}.sqlite3", self.today());
@@ -894,7 +954,16 @@ impl App {
                 ],
             ),
             PathUse::Batch { .. } => self.dialogs.pick_folder(title),
-            PathUse::Import(_) => self.dialogs.open_file(title, &[("CSV", &["csv", "txt"])]),
+            PathUse::Import => self.dialogs.open_file(
+                title,
+                &[
+                    (
+                        lang.pick("Таблицы", "Spreadsheets"),
+                        &["xlsx", "xls", "xlsm", "ods", "csv", "txt"],
+                    ),
+                    ("CSV", &["csv", "txt"]),
+                ],
+            ),
             PathUse::OpenDatabase => self
                 .dialogs
                 .open_file(title, &[("SQLite", &["sqlite3", "db", "sqlite"])]),
@@ -970,19 +1039,7 @@ impl App {
                     },
                 );
             }
-            PathUse::Import(kind) => {
-                let db = self.db_path.clone();
-                let file = path.display().to_string();
-                self.start_job(
-                    format!("{} {file}", lang.pick("Импорт", "Import")),
-                    move |_| {
-                        let mut store = Store::open(&db).map_err(|e| e.text(lang))?;
-                        import::import_file(&mut store, kind, &path)
-                            .map(|summary| summary.text(lang))
-                            .map_err(|e| e.report(&file, lang))
-                    },
-                );
-            }
+            PathUse::Import => self.read_for_import(path),
             PathUse::Backup => {
                 let db = self.db_path.clone();
                 self.start_job(
@@ -1040,6 +1097,76 @@ impl App {
         title: String,
         work: impl FnOnce(&Progress) -> Result<String, String> + Send + 'static,
     ) {
+        self.start_work(title, move |progress| work(progress).map(JobDone::Message));
+    }
+
+    /// Reads a file on a worker thread, then opens the import window on it.
+    fn read_for_import(&mut self, path: PathBuf) {
+        let lang = self.lang;
+        let file_name = path.file_name().map_or(path.display().to_string(), |n| {
+            n.to_string_lossy().into_owned()
+        });
+        self.start_work(
+            format!("{} {file_name}", lang.pick("Чтение", "Reading")),
+            move |_| {
+                let shown = path.display().to_string();
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| import::ImportError::from(e).report(&shown, lang))?;
+                let source =
+                    import::source::read_source(&bytes).map_err(|e| e.report(&shown, lang))?;
+                Ok(JobDone::Read { file_name, source })
+            },
+        );
+    }
+
+    /// Opens the import window on a file just read, with the mapping chosen last time for
+    /// files of its layout.
+    fn open_wizard(&mut self, file_name: String, source: import::source::Source) {
+        let store = self.store.as_ref();
+        let remembered = |sheet: &import::source::Sheet| {
+            let key = import::mapping::layout_key(&sheet.headers);
+            let (kind, columns) = store?.read().layout(&key).ok()??;
+            let kind = ImportKind::parse(&kind)?;
+            let columns: Vec<Option<usize>> = serde_json::from_str(&columns).ok()?;
+            let fits = columns.len() == import::mapping::fields(kind).len()
+                && columns.iter().flatten().all(|&c| c < sheet.headers.len());
+            fits.then_some(import::mapping::Mapping { kind, columns })
+        };
+        self.wizard = Some(ui::import_wizard::Wizard::new(
+            file_name, source, remembered,
+        ));
+    }
+
+    /// Imports what the import window shows, on a worker thread.
+    fn run_import(&mut self) {
+        let Some(wizard) = self.wizard.take() else {
+            return;
+        };
+        let lang = self.lang;
+        let db = self.db_path.clone();
+        let file = wizard.file_name.clone();
+        self.start_work(
+            format!("{} {file}", lang.pick("Импорт", "Import")),
+            move |progress| {
+                let mut store = Store::open(&db).map_err(|e| e.text(lang))?;
+                import::import_sheet(
+                    &mut store,
+                    wizard.sheet(),
+                    wizard.mapping.clone(),
+                    &file,
+                    &|done, total| progress.set(done, total),
+                )
+                .map(|summary| JobDone::Imported(summary.text(lang)))
+                .map_err(|e| e.report(&file, lang))
+            },
+        );
+    }
+
+    fn start_work(
+        &mut self,
+        title: String,
+        work: impl FnOnce(&Progress) -> Result<JobDone, String> + Send + 'static,
+    ) {
         if self.job.is_some() {
             self.report(Err(self
                 .lang
@@ -1067,11 +1194,22 @@ impl App {
     fn poll_job(&mut self) {
         let Some(job) = &self.job else { return };
         match job.rx.try_recv() {
+            Ok(Ok(JobDone::Read { file_name, source })) => {
+                self.job = None;
+                self.open_wizard(file_name, source);
+            }
             Ok(result) => {
                 self.job = None;
                 self.statements.invalidate();
                 self.reload();
-                self.report(result);
+                let imported = matches!(result, Ok(JobDone::Imported(_)));
+                self.report(result.map(|done| match done {
+                    JobDone::Message(text) | JobDone::Imported(text) => text,
+                    JobDone::Read { file_name, .. } => file_name,
+                }));
+                if imported {
+                    self.imported = self.data.last_import.clone().filter(|i| i.undoable);
+                }
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => {
@@ -1134,6 +1272,7 @@ impl App {
             new_requested: false,
             focus_search: false,
             cancel_requested: false,
+            import_requested: false,
         };
         let modal_open = self.confirm.is_some() || self.prompt.is_some() || self.search.is_some();
         ctx.input_mut(|i| {
@@ -1145,6 +1284,9 @@ impl App {
             }
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)) {
                 self.search = Some(ui::search::SearchState::default());
+            }
+            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)) {
+                pctx.import_requested = true;
             }
             for (key, page) in [
                 Key::Num1,
@@ -1192,18 +1334,33 @@ impl App {
                 {
                     command = Some(Command::Backup);
                 }
-                ui.menu_button(lang.pick("Импорт", "Import"), |ui| {
-                    for (kind, ru, en) in [
-                        (ImportKind::Partners, "Партнёры…", "Partners…"),
-                        (ImportKind::Pins, "Закрепления…", "Pins…"),
-                        (ImportKind::Sales, "Продажи…", "Sales…"),
-                        (ImportKind::Returns, "Возвраты…", "Returns…"),
-                    ] {
-                        if ui.button(lang.pick(ru, en)).clicked() {
-                            command = Some(Command::Import(kind));
-                        }
-                    }
-                });
+                ui.separator();
+                if ui
+                    .add(
+                        egui::Button::new(lang.pick("Импорт…", "Import…")).shortcut_text(
+                            ui.ctx().format_shortcut(&KeyboardShortcut::new(
+                                Modifiers::COMMAND,
+                                Key::I,
+                            )),
+                        ),
+                    )
+                    .clicked()
+                {
+                    command = Some(Command::Import);
+                }
+                let undo = self.data.last_import.as_ref().filter(|i| i.undoable);
+                if ui
+                    .add_enabled(
+                        undo.is_some(),
+                        egui::Button::new(
+                            lang.pick("Отменить последний импорт…", "Undo the last import…"),
+                        ),
+                    )
+                    .clicked()
+                    && let Some(undo) = undo
+                {
+                    command = Some(Command::UndoImport(undo.id));
+                }
                 ui.separator();
                 if ui.button(lang.pick("Выход", "Quit")).clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -1296,6 +1453,52 @@ impl App {
             ui.separator();
             ui.label(RichText::new(&self.last_message).small());
         });
+    }
+
+    /// The summary of the import just written, with its undo.
+    fn imported_ui(&mut self, ctx: &egui::Context) -> Option<Command> {
+        let lang = self.lang;
+        let imported = self.imported.as_ref()?;
+        let mut command = None;
+        let mut close = false;
+        egui::Window::new(lang.pick("Импорт завершён", "Import done"))
+            .id(egui::Id::unique("import-done"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.label(&self.last_message);
+                ui.label(
+                    RichText::new(lang.pick(
+                        "Импорт можно отменить целиком, пока в базе ничего не изменилось.",
+                        "The whole import can be undone while nothing else changes.",
+                    ))
+                    .weak(),
+                );
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(lang.pick("Отменить импорт", "Undo the import"))
+                        .clicked()
+                    {
+                        command = Some(Command::UndoImport(imported.id));
+                    }
+                    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+                        close = true;
+                    }
+                });
+            });
+        // Any other write makes the undo impossible; then the offer goes.
+        if close
+            || !self
+                .data
+                .last_import
+                .as_ref()
+                .is_some_and(|i| i.id == imported.id && i.undoable)
+        {
+            self.imported = None;
+        }
+        command
     }
 
     fn overlays_ui(&mut self, ctx: &egui::Context) {
@@ -1521,6 +1724,18 @@ impl eframe::App for App {
             .show(ui, |ui| self.nav_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| commands.extend(self.page_ui(ui, &pctx)));
         self.overlays_ui(&ctx);
+        if pctx.import_requested {
+            commands.push(Command::Import);
+        }
+        // A file dropped on the window opens in the import window.
+        let dropped = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()));
+        if let Some(path) = dropped {
+            commands.push(Command::ImportFile(path));
+        }
+        if let Some(wizard) = &mut self.wizard {
+            commands.extend(ui::import_wizard::wizard_ui(&ctx, wizard, pctx.lang));
+        }
+        commands.extend(self.imported_ui(&ctx));
         if let Some(card) = &mut self.client {
             let mut open = true;
             commands.extend(ui::client::client_card_ui(

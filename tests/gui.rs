@@ -339,8 +339,9 @@ fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
         &format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
     );
     let mut h = harness(&t, Lang::Ru, vec![Picked::Path(bad), Picked::Path(good)]);
-    click(&mut h, "Импортировать партнёров из CSV…");
+    click(&mut h, "Импортировать из файла (Excel, CSV)…");
     wait_for_job(&mut h);
+    through_the_wizard(&mut h);
     let report = h
         .state()
         .details()
@@ -359,14 +360,84 @@ fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
         0,
         "nothing of a bad file is written"
     );
-    click(&mut h, "Импортировать партнёров из CSV…");
+    click(&mut h, "Импортировать из файла (Excel, CSV)…");
     wait_for_job(&mut h);
+    through_the_wizard(&mut h);
     assert_eq!(h.state().data().counts.partners, 1);
     assert!(
         h.state().last_message().contains("партнёров добавлено: 1"),
         "{}",
         h.state().last_message()
     );
+}
+
+/// Accepts what the import window found (kind and columns) and imports.
+fn through_the_wizard(h: &mut Harness<'static, App>) {
+    for _ in 0..3 {
+        click_button(h, "Далее ›");
+    }
+    click_button(h, "Импортировать");
+    wait_for_job(h);
+}
+
+#[test]
+fn gui_imports_a_russian_workbook_through_the_wizard_and_undoes_it() {
+    let t = TempDb::new();
+    crate::import_files::setup(&mut t.open());
+    let bad = t.dir.path().join("продажи-ошибка.xlsx");
+    std::fs::write(&bad, crate::import_files::sales_workbook(true)).unwrap();
+    let good = t.dir.path().join("продажи.xlsx");
+    std::fs::write(&good, crate::import_files::sales_workbook(false)).unwrap();
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(bad), Picked::Path(good)]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
+    wait_for_job(&mut h);
+    assert!(has_text(&h, "книга Excel"));
+    assert!(has_text(&h, "Строк данных:"));
+    click_button(&mut h, "Далее ›");
+    // The kind is recognised from the headers.
+    let sales = h.get_by_role_and_label(Role::RadioButton, "Продажи — узнано полей: 7 из 10");
+    assert_eq!(
+        sales.accesskit_node().toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+    click_button(&mut h, "Далее ›");
+    // Every Russian header is matched to its field.
+    for (field, header) in [
+        ("Дата *", "Дата"),
+        ("ИНН клиента *", "ИНН клиента"),
+        ("Сумма *", "Сумма, руб."),
+        ("Номер документа", "№ документа"),
+    ] {
+        let combo = h.get_by_role_and_label(Role::ComboBox, field);
+        assert_eq!(
+            combo.accesskit_node().value().as_deref(),
+            Some(header),
+            "{field}"
+        );
+    }
+    click_button(&mut h, "Далее ›");
+    // The bad cell is marked in the preview, with the count.
+    assert!(has_text(&h, "⚠ двести"));
+    assert!(has_text(&h, "Ошибок в этих строках: 1"));
+    click_button(&mut h, "Импортировать");
+    wait_for_job(&mut h);
+    assert_eq!(
+        h.state().data().counts.sales,
+        0,
+        "nothing of a bad file is written"
+    );
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
+    wait_for_job(&mut h);
+    through_the_wizard(&mut h);
+    assert_eq!(h.state().data().counts.sales, 3);
+    assert!(has_text(&h, "Импорт завершён"));
+    click_button(&mut h, "Отменить импорт");
+    click_button(&mut h, "Подтвердить");
+    assert_eq!(h.state().data().counts.sales, 0);
+    assert!(h.state().last_message().contains("Импорт отменён"));
 }
 
 fn wait_for_job(h: &mut Harness<'static, App>) {

@@ -13,7 +13,7 @@ use crate::util::*;
 /// An INN that begins with a zero, which Excel drops when the cell holds a number.
 const ZERO_LED: &str = "0123456788";
 
-fn setup(s: &mut Store) {
+pub fn setup(s: &mut Store) {
     let alfa = partner(
         s,
         ALFA,
@@ -32,7 +32,7 @@ fn setup(s: &mut Store) {
 
 /// A sales workbook as a 1C report saves it: a title row, Russian headers, dates as dates,
 /// INNs and amounts as numbers, license kinds by their Russian names.
-fn sales_workbook(bad_amount: bool) -> Vec<u8> {
+pub fn sales_workbook(bad_amount: bool) -> Vec<u8> {
     let mut book = Workbook::new();
     let date = Format::new().set_num_format("dd.mm.yyyy");
     let sheet = book.add_worksheet();

@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod client;
 pub mod dialogs;
+pub mod import_wizard;
 pub mod overview;
 pub mod partners;
 pub mod pins;

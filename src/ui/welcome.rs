@@ -4,7 +4,6 @@ use egui::{RichText, Ui};
 
 use crate::app::Command;
 use crate::domain::lang::Lang;
-use crate::import::ImportKind;
 
 /// Shown while the database holds no partners and no sales.
 pub fn welcome_ui(ui: &mut Ui, lang: Lang, busy: bool) -> Option<Command> {
@@ -24,8 +23,8 @@ pub fn welcome_ui(ui: &mut Ui, lang: Lang, busy: bool) -> Option<Command> {
                 command = Some(Command::FillDemo);
             }
             ui.add_space(6.0);
-            if ui.button(lang.pick("Импортировать партнёров из CSV…", "Import partners from CSV…")).clicked() {
-                command = Some(Command::Import(ImportKind::Partners));
+            if ui.button(lang.pick("Импортировать из файла (Excel, CSV)…", "Import from a file (Excel, CSV)…")).clicked() {
+                command = Some(Command::Import);
             }
             ui.add_space(6.0);
             if ui.button(lang.pick("Начать с пустой базы: новый партнёр", "Start empty: a new partner")).clicked() {
