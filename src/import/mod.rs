@@ -498,7 +498,7 @@ impl<'t> Cells<'t> {
 }
 
 /// A date, also as 1C writes it with a time of day (`31.01.2025 0:00:00`).
-fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
     let (day, time) = text.split_once(' ').unwrap_or((text, ""));
     let time_ok = time.is_empty()
         || chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M:%S").is_ok()

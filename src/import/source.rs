@@ -134,6 +134,7 @@ fn read_csv(text: &str) -> Result<Sheet, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
+
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(detect_delimiter(text))
         .has_headers(true)
@@ -148,13 +149,31 @@ fn read_csv(text: &str) -> Result<Sheet, ImportError> {
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
+    // The reader's own line count slips on blank lines and CRLF ends; the line an editor
+    // shows is counted from the record's byte offset instead.
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        let mut byte = (byte as usize).min(text.len());
+        // A record's offset may point at the blank lines the reader skipped before it.
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte >= counted.0 {
+            counted.1 += text.as_bytes()[counted.0..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted.0 = byte;
+        }
+        counted.1
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ImportError::Malformed {
-            line: e.position().map_or(0, |p| p.line()),
+            line: e.position().map_or(0, |p| line_at(p.byte())),
             message: e.to_string(),
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         rows.push(SourceRow {
             line,
             cells: record.iter().map(Cell::text).collect(),
@@ -300,6 +319,15 @@ mod tests {
         }
         let source = read_source(&bytes).unwrap();
         assert_eq!(source.sheets[0].headers, ["ИНН", "Имя"]);
+    }
+
+    #[test]
+    fn rows_carry_the_line_an_editor_shows_whatever_the_line_ends() {
+        for text in ["a,b\n1,2\n\n3,4\n", "a,b\r\n1,2\r\n\r\n3,4\r\n"] {
+            let sheet = read_csv(text).unwrap();
+            let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [2, 4], "{text:?}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::app::Command;
 use crate::domain::lang::{Lang, Localized};
+use crate::domain::{LicenseKind, Money};
 use crate::import::mapping::{Mapping, fields, guess};
 use crate::import::source::{Sheet, Source, SourceFormat};
 use crate::import::{ImportKind, check_rows};
@@ -161,6 +162,9 @@ pub fn wizard_ui(ctx: &egui::Context, w: &mut Wizard, lang: Lang) -> Option<Comm
         .id(egui::Id::unique("import-wizard"))
         .open(&mut open)
         .default_size([860.0, 560.0])
+        .min_size([760.0, 460.0])
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .resizable(true)
         .collapsible(false)
         .show(ctx, |ui| {
@@ -184,7 +188,8 @@ pub fn wizard_ui(ctx: &egui::Context, w: &mut Wizard, lang: Lang) -> Option<Comm
             egui::ScrollArea::vertical()
                 .id_salt("wizard-body")
                 .max_height(height)
-                .auto_shrink([false, true])
+                .min_scrolled_height(height)
+                .auto_shrink([false, false])
                 .show(ui, |ui| match w.step {
                     Step::Sheet => sheet_ui(ui, w, lang),
                     Step::Kind => kind_ui(ui, w, lang),
@@ -364,10 +369,10 @@ fn columns_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
 
 fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
     let kind = w.mapping.kind;
-    let mapped: Vec<(&'static str, usize)> = fields(kind)
+    let mapped: Vec<(&'static str, &'static str, usize)> = fields(kind)
         .iter()
         .zip(&w.mapping.columns)
-        .filter_map(|(f, c)| c.map(|c| (f.label(lang), c)))
+        .filter_map(|(f, c)| c.map(|c| (f.label(lang), f.code, c)))
         .collect();
     w.check(lang);
     let Some(check) = &w.check else { return };
@@ -381,10 +386,11 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
     let bad = check.messages.len();
     ui.horizontal(|ui| {
         ui.label(format!(
-            "{} {} {} {total}.",
+            "{} · {} {} {} {total}.",
             kind_name(kind, lang),
-            lang.pick("· показаны первые строки:", "· first rows shown:"),
+            lang.pick("показано строк:", "rows shown:"),
             check.rows.len(),
+            lang.pick("из", "of"),
         ));
         if bad == 0 {
             ui.colored_label(
@@ -431,7 +437,7 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
             header.col(|ui| {
                 ui.strong("№");
             });
-            for (label, _) in &mapped {
+            for (label, _, _) in &mapped {
                 header.col(|ui| {
                     ui.strong(*label);
                 });
@@ -448,19 +454,35 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
                         None => _ = ui.label(text),
                     }
                 });
-                for (_, column) in &mapped {
+                for (_, code, column) in &mapped {
                     row.col(|ui| {
-                        let text = r.cells.get(*column).map_or("", |c| c.text.as_str());
+                        let text = r.cells.get(*column).map_or("", |c| c.text.trim());
                         match marks.get(&(r.line, Some(*column))) {
                             Some(problem) => {
                                 let shown = if text.is_empty() { "∅" } else { text };
                                 ui.colored_label(error, format!("⚠ {shown}"))
                                     .on_hover_text(problem);
                             }
-                            None => _ = ui.label(text),
+                            None => match as_read(code, text, lang) {
+                                Some(read) => _ = ui.label(read).on_hover_text(text),
+                                None => _ = ui.label(text),
+                            },
                         }
                     });
                 }
             });
         });
+}
+
+/// A cell as the import will understand it: dates, amounts and license kinds in the
+/// interface's own form (the cell's text is shown on hover).
+fn as_read(code: &str, text: &str, lang: Lang) -> Option<String> {
+    match code {
+        "date" | "status_since" => crate::import::parse_date(text)
+            .ok()
+            .map(|d| crate::domain::show_date(d, lang)),
+        "amount" => Money::parse_amount(text).ok().map(|m| m.display(lang)),
+        "kind" => LicenseKind::parse(text).map(|k| k.short_name(lang).to_owned()),
+        _ => None,
+    }
 }
