@@ -360,7 +360,9 @@ fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
         0,
         "nothing of a bad file is written"
     );
-    click(&mut h, "Импортировать из файла (Excel, CSV)…");
+    // The report window stays open; Ctrl+I opens the next file.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
     wait_for_job(&mut h);
     through_the_wizard(&mut h);
     assert_eq!(h.state().data().counts.partners, 1);
@@ -388,7 +390,15 @@ fn gui_imports_a_russian_workbook_through_the_wizard_and_undoes_it() {
     std::fs::write(&bad, crate::import_files::sales_workbook(true)).unwrap();
     let good = t.dir.path().join("продажи.xlsx");
     std::fs::write(&good, crate::import_files::sales_workbook(false)).unwrap();
-    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(bad), Picked::Path(good)]);
+    let mut h = harness(
+        &t,
+        Lang::Ru,
+        vec![
+            Picked::Path(bad),
+            Picked::Path(good.clone()),
+            Picked::Path(good),
+        ],
+    );
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
     h.run_ok();
     wait_for_job(&mut h);
@@ -438,6 +448,14 @@ fn gui_imports_a_russian_workbook_through_the_wizard_and_undoes_it() {
     click_button(&mut h, "Подтвердить");
     assert_eq!(h.state().data().counts.sales, 0);
     assert!(h.state().last_message().contains("Импорт отменён"));
+
+    // The mapping chosen for this layout of file is offered again.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
+    wait_for_job(&mut h);
+    click_button(&mut h, "Далее ›");
+    click_button(&mut h, "Далее ›");
+    assert!(has_text(&h, "Сопоставление взято из прошлого импорта"));
 }
 
 fn wait_for_job(h: &mut Harness<'static, App>) {

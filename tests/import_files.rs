@@ -323,3 +323,27 @@ fn undo_of_an_import_restores_the_exact_previous_state() {
     assert_ne!(checksum(&t), after_pins);
     assert_eq!(s.read().counts().unwrap().partners, 2);
 }
+
+#[test]
+fn ods_and_xls_workbooks_are_read_like_xlsx() {
+    // Saved by LibreOffice from a CSV: dates became date cells, INNs and amounts numbers
+    // (the client INN 0123456788 lost its leading zero on the way).
+    for name in ["sales.ods", "sales.xls"] {
+        let t = TempDb::new();
+        let mut s = t.open();
+        setup(&mut s);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let summary = import_file(&mut s, ImportKind::Sales, &path).unwrap();
+        assert_eq!(
+            (summary.sales, summary.amount),
+            (2, rub("1334.55")),
+            "{name}"
+        );
+        let sale = s.read().sale_by_doc("X-2").unwrap().unwrap();
+        assert_eq!(sale.entry.client_inn, inn(ZERO_LED), "{name}");
+        assert_eq!(sale.entry.date, d("2025-01-11"), "{name}");
+        assert_eq!(sale.entry.kind, LicenseKind::DevServices, "{name}");
+    }
+}
