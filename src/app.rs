@@ -323,6 +323,8 @@ pub struct Config {
     pub lang: Option<Lang>,
     /// A fixed "today", for tests; the clock when None.
     pub today: Option<NaiveDate>,
+    /// Long reads on a thread of their own (tests read inline, frame by frame).
+    pub background_reads: bool,
     pub dialogs: Box<dyn FileDialogs>,
 }
 
@@ -333,6 +335,7 @@ impl Config {
             db_path,
             lang: None,
             today: None,
+            background_reads: true,
             dialogs: Box::new(SystemDialogs),
         }
     }
@@ -386,6 +389,10 @@ pub struct App {
     wizard: Option<ui::import_wizard::Wizard>,
     /// The import just written, while its undo is offered.
     imported: Option<ImportRecord>,
+    /// Where long reads run.
+    reader: crate::reader::Reader,
+    background_reads: bool,
+    egui_ctx: egui::Context,
 }
 
 /// Opens the window on the database at `db_path` and runs until it is closed.
@@ -461,6 +468,9 @@ impl App {
             load_failed: None,
             wizard: None,
             imported: None,
+            reader: crate::reader::Reader::inline(),
+            background_reads: config.background_reads,
+            egui_ctx: cc.egui_ctx.clone(),
         };
         app.switch_database(config.db_path);
         app
@@ -501,6 +511,12 @@ impl App {
         match Store::open(&path) {
             Ok(store) => {
                 self.store = Some(store);
+                self.reader = if self.background_reads {
+                    let ctx = self.egui_ctx.clone();
+                    crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
+                } else {
+                    crate::reader::Reader::inline()
+                };
                 self.db_path = path;
                 self.open_error = None;
                 self.partners = Default::default();
@@ -1227,7 +1243,9 @@ impl App {
     fn load_wanted(&mut self) {
         let Some(store) = &self.store else { return };
         let today = self.today();
-        self.sales.load(&store.read(), self.data.version);
+        if self.page == Page::Sales {
+            self.sales.load(&self.reader, store, self.data.version);
+        }
         self.pins.load(&store.read(), self.data.version);
         self.statements
             .load(&store.read(), self.data.version, today, self.lang);

@@ -6,6 +6,7 @@
 //! - [`import`]: CSV files in, all or nothing.
 //! - [`export`]: statements out as JSON and CSV.
 //! - [`demo`]: realistic demo data.
+//! - [`synthetic`]: data of any size, for measuring.
 //! - [`statements`]: issuing, re-exporting issued statements, batch export.
 //! - [`cli`]: the headless commands.
 //! - [`app`]: the window: the App and its Commands.
@@ -17,6 +18,8 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod reader;
 pub mod statements;
 pub mod store;
+pub mod synthetic;
 pub mod ui;

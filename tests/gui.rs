@@ -18,6 +18,7 @@ fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App
         db_path: t.path.clone(),
         lang: Some(lang),
         today: Some(d(TODAY)),
+        background_reads: false,
         dialogs: Box::new(ScriptedDialogs {
             answers: answers.into(),
         }),

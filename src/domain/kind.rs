@@ -41,7 +41,11 @@ impl LicenseKind {
 
     /// Reads a code (`saas`) or the Russian name of REGULATION §2, in any case.
     pub fn parse(text: &str) -> Option<LicenseKind> {
-        let text = text.trim().to_lowercase();
+        let text = text.trim();
+        if let Some(kind) = LicenseKind::ALL.into_iter().find(|k| k.code() == text) {
+            return Some(kind);
+        }
+        let text = text.to_lowercase();
         LicenseKind::ALL.into_iter().find(|k| {
             k.code() == text
                 || k.name(Lang::Ru).to_lowercase() == text

@@ -539,6 +539,9 @@ fn read_rows<T>(
     }
 }
 
+/// From this many sales on, an import loads them in bulk (see `Db::begin_bulk_sales`).
+const BULK_ROWS: usize = 2_000;
+
 /// What one row did to the database.
 enum Done {
     Written,
@@ -563,6 +566,11 @@ fn apply<T>(
     let kind = run.table.mapping().kind;
     store.write(|db| {
         let log = db.begin_import(kind.code(), run.file)?;
+        let bulk = if kind == ImportKind::Sales && rows.len() >= BULK_ROWS {
+            Some(db.begin_bulk_sales()?)
+        } else {
+            None
+        };
         let mut summary = Summary {
             rows: rows.len(),
             import_id: Some(log.id),
@@ -590,6 +598,9 @@ fn apply<T>(
         (run.progress)(rows.len(), rows.len());
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
+        }
+        if let Some(bulk) = bulk {
+            db.end_bulk_sales(bulk)?;
         }
         db.end_import(&log, &summary.text(Lang::En))?;
         let layout = mapping::layout_key(run.table.headers());
@@ -863,16 +874,27 @@ fn apply_sales(
     // Rows without a document already matched to stored sales, by what they are.
     let mut matched: HashMap<(NaiveDate, PartnerId, Inn, LicenseKind, Money), usize> =
         HashMap::new();
+    let mut partners: HashMap<Inn, PartnerId> = HashMap::new();
     apply(store, run, rows, column_of, |db, log, line, summary| {
+        let partner = match partners.get(&line.partner_inn) {
+            Some(id) => *id,
+            None => {
+                let id = partner_of(db, &line.partner_inn)?;
+                partners.insert(line.partner_inn.clone(), id);
+                id
+            }
+        };
         let sale = NewSale {
-            partner: partner_of(db, &line.partner_inn)?,
+            partner,
             ..line.sale.clone()
         };
         match &sale.doc {
             Some(doc) => {
-                if db
-                    .sale_by_doc(doc)?
-                    .is_some_and(|s| repeats(&s, log, &sale))
+                // Most documents are new: a cheap look first, the whole sale only if found.
+                if db.sale_id_by_doc(doc)?.is_some()
+                    && db
+                        .sale_by_doc(doc)?
+                        .is_some_and(|s| repeats(&s, log, &sale))
                 {
                     return Ok(Done::Skipped);
                 }

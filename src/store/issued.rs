@@ -102,6 +102,7 @@ impl Db<'_> {
 
     /// Records an issued statement; from now on its sales are locked.
     pub fn record_issued(&self, s: &NewIssued<'_>) -> Result<i64, StoreError> {
+        self.forget();
         if let Some(other) = self.issued_overlapping(s.partner, s.from, s.to)? {
             return Err(RuleError::AlreadyIssued {
                 number: other.number,
@@ -181,6 +182,7 @@ impl Db<'_> {
         if reason.trim().is_empty() {
             return Err(RuleError::ReasonRequired.into());
         }
+        self.forget();
         self.conn.execute(
             "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",
             (row.id, on, reason.trim()),
@@ -199,14 +201,22 @@ impl Db<'_> {
         partner: PartnerId,
         date: NaiveDate,
     ) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT number FROM issued_statements
-                 WHERE partner_id = ?1 AND reopened_on IS NULL AND ?2 BETWEEN period_from AND period_to LIMIT 1",
-            )?
-            .query_row((partner.0, date), |r| r.get(0))
-            .optional()?)
+        if self.cache.borrow().locks.is_none() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT partner_id, period_from, period_to, number FROM issued_statements
+                 WHERE reopened_on IS NULL",
+            )?;
+            let locks = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            self.cache.borrow_mut().locks = Some(locks);
+        }
+        Ok(self.cache.borrow().locks.as_ref().and_then(|locks| {
+            locks
+                .iter()
+                .find(|(p, from, to, _)| *p == partner.0 && (*from..=*to).contains(&date))
+                .map(|(_, _, _, number)| number.clone())
+        }))
     }
 
     /// Partners with a sale or return dated in `[from, to]`, by name.

@@ -24,7 +24,7 @@ pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
-pub use sales::{NewSale, SaleListRow, SaleRow, SalesQuery, SalesSort};
+pub use sales::{BulkSales, NewSale, SaleListRow, SaleRow, SalesQuery, SalesSelection, SalesSort};
 pub use schema::SCHEMA_VERSION;
 
 /// The database: one SQLite file (or memory, in tests).
@@ -46,6 +46,16 @@ pub struct Db<'c> {
 struct Cache {
     rates: Option<crate::domain::RateBook>,
     facts: std::collections::HashMap<PartnerId, crate::domain::PartnerFacts>,
+    /// Pins by client INN, as read.
+    pins: std::collections::HashMap<String, Vec<crate::domain::Pin>>,
+    /// Every client's pins are in `pins` (a client missing there has none).
+    all_pins: bool,
+    /// Statements in force: (partner, first day, last day, number).
+    locks: Option<Vec<(i64, NaiveDate, NaiveDate, String)>>,
+    /// Clients known to be stored, with the name stored.
+    clients: std::collections::HashMap<String, String>,
+    /// The time this transaction records things at.
+    stamp: Option<String>,
 }
 
 impl<'c> Db<'c> {
@@ -56,7 +66,8 @@ impl<'c> Db<'c> {
         }
     }
 
-    /// Forgets what was read about partners and rates, after a write that changed them.
+    /// Forgets what was read about partners, rates, pins and statements, after a write
+    /// that changed them.
     fn forget(&self) {
         *self.cache.borrow_mut() = Cache::default();
     }
@@ -310,6 +321,14 @@ impl Store {
             .as_ref()
             .map_or(":memory:".into(), |p| p.display().to_string());
         conn.busy_timeout(Duration::from_secs(10))?;
+        // Every statement the program runs stays prepared (the default keeps 16).
+        conn.set_prepared_statement_cache_capacity(128);
+        // Plans stay as prepared: no statement is compiled again because a bound value
+        // changed (SQLite otherwise re-prepares on some rebinds, per row of an import).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         // Read the version before anything writes to the file.
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -337,6 +356,9 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // 64 MiB of page cache: an import of a million sales touches its indexes all over.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Case-insensitive search that knows Cyrillic (SQLite's own lower() is ASCII only).
         conn.create_scalar_function(
             "casefold",
@@ -449,13 +471,33 @@ impl Db<'_> {
 
     /// Records the client's name when given (a known client keeps its name otherwise).
     pub fn upsert_client(&self, inn: &Inn, name: &str) -> Result<(), StoreError> {
+        let name = name.trim();
+        if let Some(stored) = self.cache.borrow().clients.get(inn.as_str())
+            && (name.is_empty() || stored == name)
+        {
+            return Ok(());
+        }
         self.conn
             .prepare_cached(
                 "INSERT INTO clients (inn, name) VALUES (?1, ?2)
                  ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
             )?
-            .execute((inn.as_str(), name.trim()))?;
+            .execute((inn.as_str(), name))?;
+        let mut cache = self.cache.borrow_mut();
+        let stored = cache.clients.entry(inn.as_str().to_owned()).or_default();
+        if !name.is_empty() {
+            name.clone_into(stored);
+        }
         Ok(())
+    }
+
+    /// The time this transaction records things at: one for all rows of an import.
+    fn stamp(&self) -> String {
+        self.cache
+            .borrow_mut()
+            .stamp
+            .get_or_insert_with(now_stamp)
+            .clone()
     }
 
     /// The client's recorded name, or an empty string.

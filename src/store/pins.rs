@@ -106,14 +106,53 @@ fn pin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pin> {
 impl Db<'_> {
     /// Every pin of a client, oldest first.
     pub fn pins_of_client(&self, client: &Inn) -> Result<Vec<Pin>, StoreError> {
+        self.read_pins_of(client)?;
+        Ok(self
+            .cache
+            .borrow()
+            .pins
+            .get(client.as_str())
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Reads every pin into this view at once: for imports of many sales.
+    pub fn read_all_pins(&self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, partner_id, pinned_on, ends_on, released_on, client_inn FROM pins
+             ORDER BY client_inn, pinned_on, id",
+        )?;
+        let mut all: std::collections::HashMap<String, Vec<Pin>> = Default::default();
+        for row in stmt.query_map([], |r| Ok((pin_from_row(r)?, r.get::<_, String>(5)?)))? {
+            let (pin, client) = row?;
+            all.entry(client).or_default().push(pin);
+        }
+        let mut cache = self.cache.borrow_mut();
+        cache.pins = all;
+        cache.all_pins = true;
+        Ok(())
+    }
+
+    /// Makes sure the view holds the pins of `client`.
+    pub(super) fn read_pins_of(&self, client: &Inn) -> Result<(), StoreError> {
+        {
+            let cache = self.cache.borrow();
+            if cache.all_pins || cache.pins.contains_key(client.as_str()) {
+                return Ok(());
+            }
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, partner_id, pinned_on, ends_on, released_on FROM pins
              WHERE client_inn = ?1 ORDER BY pinned_on, id",
         )?;
         let pins = stmt
             .query_map([client.as_str()], pin_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(pins)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.cache
+            .borrow_mut()
+            .pins
+            .insert(client.as_str().to_owned(), pins);
+        Ok(())
     }
 
     fn pin_by_id(&self, pin_id: i64) -> Result<(Pin, Inn), StoreError> {
@@ -176,6 +215,7 @@ impl Db<'_> {
     ) -> Result<PinOutcome, StoreError> {
         self.upsert_client(client, client_name)?;
         let pins = self.pins_of_client(client)?;
+        self.forget();
         let decision =
             pin::decide_pin_request(&pins, partner, date).map_err(|e| self.named(e, client))?;
         let event = |kind, pin_id, ends_on, holder| NewEvent {
@@ -232,6 +272,7 @@ impl Db<'_> {
         ends_on: NaiveDate,
         released_on: Option<NaiveDate>,
     ) -> Result<(), StoreError> {
+        self.forget();
         self.conn
             .prepare_cached("UPDATE pins SET ends_on = ?2, released_on = ?3 WHERE id = ?1")?
             .execute((pin_id, ends_on, released_on))?;

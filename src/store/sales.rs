@@ -102,7 +102,58 @@ fn clean_doc(doc: Option<&str>) -> Option<&str> {
     doc.map(str::trim).filter(|d| !d.is_empty())
 }
 
+/// A bulk load of sales under way in this transaction.
+#[must_use = "end_bulk_sales puts the period lock's trigger back"]
+pub struct BulkSales {
+    trigger: Option<String>,
+}
+
+/// A UNIQUE constraint refused the row.
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
 impl Db<'_> {
+    /// Starts a bulk load of sales in this transaction: every pin is read at once, and the
+    /// period lock on new sales is checked by `record_sale` alone while its trigger is set
+    /// aside — with it, SQLite journals every page each single-row insert touches, in case
+    /// the trigger aborts it. [`Db::end_bulk_sales`] puts the trigger back before the
+    /// transaction commits, so no other writer ever meets the table without it.
+    pub fn begin_bulk_sales(&self) -> Result<BulkSales, StoreError> {
+        self.read_all_pins()?;
+        let trigger: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'sales_locked_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if trigger.is_some() {
+            self.conn
+                .execute_batch("DROP TRIGGER sales_locked_insert")?;
+        }
+        Ok(BulkSales { trigger })
+    }
+
+    /// Ends a bulk load of sales: the period lock's trigger is back.
+    pub fn end_bulk_sales(&self, bulk: BulkSales) -> Result<(), StoreError> {
+        if let Some(sql) = bulk.trigger {
+            self.conn.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+
+    /// The id of the sale or return with this document number.
+    pub fn sale_id_by_doc(&self, doc: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM sales WHERE doc = ?1")?
+            .query_row([doc.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
     fn doc_taken(&self, doc: &str) -> Result<bool, StoreError> {
         Ok(self
             .conn
@@ -121,8 +172,16 @@ impl Db<'_> {
         if !kind.needs_pin() {
             return Ok(());
         }
-        let pins = self.pins_of_client(client)?;
-        check_shipment(&pins, kind, partner, date).map_err(|refusal| {
+        self.read_pins_of(client)?;
+        let checked = {
+            let cache = self.cache.borrow();
+            let pins = cache
+                .pins
+                .get(client.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            check_shipment(pins, kind, partner, date)
+        };
+        checked.map_err(|refusal| {
             let holder = match &refusal {
                 ShipmentRefusal::PinnedToOther { holder, .. } => self.partner_label(*holder).ok(),
                 _ => None,
@@ -144,22 +203,13 @@ impl Db<'_> {
     /// rule finds no pin of the partner in force on the sale date.
     pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
         let doc = clean_doc(sale.doc.as_deref());
-        if let Some(doc) = doc
-            && self.doc_taken(doc)?
-        {
-            return Err(RuleError::DuplicateDoc {
-                doc: doc.to_owned(),
-            }
-            .into());
-        }
         if let Some(number) = self.locking_statement(sale.partner, sale.date)? {
             return Err(RuleError::PeriodLocked { number }.into());
         }
         self.check_shipment(&sale.client_inn, sale.partner, sale.kind, sale.date)?;
         self.upsert_client(&sale.client_inn, &sale.client_name)?;
-        let figured = figure(
-            &self.partner_facts(sale.partner)?,
-            &self.rate_book()?,
+        let f = self.figure_of(
+            sale.partner,
             &Entry {
                 id: 0,
                 doc: None,
@@ -171,14 +221,17 @@ impl Db<'_> {
                 role: sale.role,
                 return_of: None,
             },
-        );
-        self.conn
+        )?;
+        // The document's uniqueness is the index's to check: one lookup, not two.
+        let inserted = self
+            .conn
             .prepare_cached(
                 "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                                    connected_by_partner, used_in_work, recorded_at, premium_kop)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)",
+                                    connected_by_partner, used_in_work, recorded_at, premium_kop,
+                                    rate_pct, reason, status, one_c_terms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
-            .execute((
+            .execute(rusqlite::params![
                 doc,
                 sale.date,
                 sale.partner.0,
@@ -188,11 +241,36 @@ impl Db<'_> {
                 sale.role.self_referred,
                 sale.role.connected_by_partner,
                 sale.role.used_in_work,
-                now_stamp(),
-            ))?;
-        let id = self.conn.last_insert_rowid();
-        self.store_figures(id, &figured)?;
-        Ok(SaleId(id))
+                self.stamp(),
+                f.premium.premium.kopecks(),
+                f.premium.rate.map(|r| r.to_string()),
+                f.premium.reason.map(ZeroReason::code),
+                f.status.map(Status::code),
+                f.premium.one_c_terms,
+            ]);
+        match inserted {
+            Ok(_) => Ok(SaleId(self.conn.last_insert_rowid())),
+            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+                doc: doc.unwrap_or_default().to_owned(),
+            }
+            .into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The figures of an entry of `partner`, from the partner and rates this view holds.
+    fn figure_of(&self, partner: PartnerId, entry: &Entry) -> Result<Figured, StoreError> {
+        if !self.cache.borrow().facts.contains_key(&partner) {
+            self.partner_facts(partner)?;
+        }
+        if self.cache.borrow().rates.is_none() {
+            self.rate_book()?;
+        }
+        let cache = self.cache.borrow();
+        match (cache.facts.get(&partner), cache.rates.as_ref()) {
+            (Some(facts), Some(rates)) => Ok(figure(facts, rates, entry)),
+            _ => Err(StoreError::BadValue(format!("partner {}", partner.0))),
+        }
     }
 
     /// Writes the figures of a sale or return, as `domain::statement::figure` made them.
@@ -423,6 +501,14 @@ pub struct SalesQuery {
     pub descending: bool,
 }
 
+/// What a query of the sales list selects: ids in order, and the sums of all of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SalesSelection {
+    pub ids: Vec<i64>,
+    pub amount: Money,
+    pub premium: Money,
+}
+
 /// A sale or return as the sales list shows it, with its stored figures.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaleListRow {
@@ -460,31 +546,51 @@ const LIST_FROM: &str =
     "sales s JOIN clients c ON c.inn = s.client_inn JOIN partners p ON p.id = s.partner_id
     LEFT JOIN sales o ON o.id = s.return_of";
 
-const LIST_WHERE: &str = "(?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR s.date >= ?2)
-    AND (?3 IS NULL OR s.date <= ?3) AND (?4 IS NULL OR s.kind = ?4)
-    AND (?5 = '' OR s.client_inn LIKE ?5 || '%' OR casefold(c.name) LIKE '%' || ?5 || '%'
-                  OR casefold(coalesce(s.doc, '')) LIKE '%' || ?5 || '%' OR casefold(p.name) LIKE '%' || ?5 || '%')
-    AND (?6 IS NULL OR s.client_inn = ?6)";
-
-type QueryParams = (
-    Option<i64>,
-    Option<NaiveDate>,
-    Option<NaiveDate>,
-    Option<&'static str>,
-    String,
-    Option<String>,
-);
+/// The signed amount of a list row: a return counts against.
+const SIGNED_AMOUNT: &str =
+    "CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END";
 
 impl SalesQuery {
-    fn params(&self) -> QueryParams {
-        (
-            self.partner.map(|p| p.0),
-            self.from,
-            self.to,
-            self.kind.map(LicenseKind::code),
-            self.text.trim().to_lowercase(),
-            self.client.clone(),
-        )
+    /// The WHERE clause with only the filters that are set, so that SQLite can use the
+    /// index that fits them, and its parameters in order.
+    fn filter(&self) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut terms = vec!["1"];
+        let mut params = Vec::new();
+        if let Some(p) = self.partner {
+            terms.push("s.partner_id = ?");
+            params.push(Value::Integer(p.0));
+        }
+        if let Some(from) = self.from {
+            terms.push("s.date >= ?");
+            params.push(Value::Text(from.to_string()));
+        }
+        if let Some(to) = self.to {
+            terms.push("s.date <= ?");
+            params.push(Value::Text(to.to_string()));
+        }
+        if let Some(kind) = self.kind {
+            terms.push("s.kind = ?");
+            params.push(Value::Text(kind.code().to_owned()));
+        }
+        let text = self.text.trim().to_lowercase();
+        if !text.is_empty() {
+            terms.push(
+                "(s.client_inn LIKE ? || '%' OR casefold(c.name) LIKE '%' || ? || '%'
+                  OR casefold(coalesce(s.doc, '')) LIKE '%' || ? || '%' OR casefold(p.name) LIKE '%' || ? || '%')",
+            );
+            params.extend(std::iter::repeat_n(Value::Text(text), 4));
+        }
+        if let Some(client) = &self.client {
+            terms.push("s.client_inn = ?");
+            params.push(Value::Text(client.clone()));
+        }
+        (terms.join(" AND "), params)
+    }
+
+    /// Whether the query needs the client's and partner's names.
+    fn needs_names(&self) -> bool {
+        !self.text.trim().is_empty() || matches!(self.sort, SalesSort::Partner | SalesSort::Client)
     }
 
     fn order(&self) -> String {
@@ -493,9 +599,7 @@ impl SalesQuery {
             SalesSort::Partner => "p.name",
             SalesSort::Client => "c.name",
             SalesSort::Kind => "s.kind",
-            SalesSort::Amount => {
-                "CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END"
-            }
+            SalesSort::Amount => SIGNED_AMOUNT,
             SalesSort::Premium => "s.premium_kop",
         };
         let dir = if self.descending { "DESC" } else { "ASC" };
@@ -521,17 +625,58 @@ type ListRaw = (
 impl Db<'_> {
     /// How many sales and returns match, with the sums of their amounts and premiums.
     pub fn sales_totals(&self, q: &SalesQuery) -> Result<(i64, Money, Money), StoreError> {
+        let (filter, params) = q.filter();
         let sql = format!(
-            "SELECT count(*),
-                    coalesce(sum(CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END), 0),
-                    coalesce(sum(s.premium_kop), 0)
-             FROM {LIST_FROM} WHERE {LIST_WHERE}"
+            "SELECT count(*), coalesce(sum({SIGNED_AMOUNT}), 0), coalesce(sum(s.premium_kop), 0)
+             FROM {LIST_FROM} WHERE {filter}"
         );
         let (n, amount, premium): (i64, i64, i64) = self
             .conn
             .prepare_cached(&sql)?
-            .query_row(q.params(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .query_row(rusqlite::params_from_iter(params), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         Ok((n, money(amount), money(premium)))
+    }
+
+    /// Every sale and return the query selects, as ids in its order, with the totals: what
+    /// the Sales page scrolls through. Rows are then read a page at a time by id.
+    pub fn sales_selection(&self, q: &SalesQuery) -> Result<SalesSelection, StoreError> {
+        let (filter, params) = q.filter();
+        let from = if q.needs_names() {
+            "sales s JOIN clients c ON c.inn = s.client_inn JOIN partners p ON p.id = s.partner_id"
+        } else {
+            "sales s"
+        };
+        let sql = format!(
+            "SELECT s.id, {SIGNED_AMOUNT}, s.premium_kop FROM {from} WHERE {filter} ORDER BY {}",
+            q.order()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut selection = SalesSelection::default();
+        let (mut amount, mut premium) = (0i64, 0i64);
+        while let Some(row) = rows.next()? {
+            selection.ids.push(row.get(0)?);
+            amount += row.get::<_, i64>(1)?;
+            premium += row.get::<_, i64>(2)?;
+        }
+        selection.amount = money(amount);
+        selection.premium = money(premium);
+        Ok(selection)
+    }
+
+    /// The list rows of these sales and returns, in the order given.
+    pub fn sales_rows(&self, ids: &[i64]) -> Result<Vec<SaleListRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let mut rows = self.list_rows(&format!("s.id IN ({list})"), "s.id", Vec::new())?;
+        let position: HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| position.get(&r.id.0).copied().unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     /// One page of the sales list.
@@ -541,36 +686,33 @@ impl Db<'_> {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<SaleListRow>, StoreError> {
+        let (filter, mut params) = q.filter();
+        params.push(rusqlite::types::Value::Integer(limit as i64));
+        params.push(rusqlite::types::Value::Integer(offset as i64));
+        self.list_rows(&filter, &format!("{} LIMIT ? OFFSET ?", q.order()), params)
+    }
+
+    fn list_rows(
+        &self,
+        filter: &str,
+        order: &str,
+        params: Vec<rusqlite::types::Value>,
+    ) -> Result<Vec<SaleListRow>, StoreError> {
         let sql = format!(
             "SELECT s.id, s.date, s.doc, s.partner_id, p.name, s.client_inn, c.name, s.kind,
-                    CASE WHEN s.return_of IS NULL THEN s.amount_kop ELSE -s.amount_kop END,
-                    s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
+                    {SIGNED_AMOUNT}, s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
                     CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END
-             FROM {LIST_FROM} WHERE {LIST_WHERE} ORDER BY {} LIMIT ?7 OFFSET ?8",
-            q.order()
+             FROM {LIST_FROM} WHERE {filter} ORDER BY {order}"
         );
-        let (partner, from, to, kind, text, client) = q.params();
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            (
-                partner,
-                from,
-                to,
-                kind,
-                text,
-                client,
-                limit as i64,
-                offset as i64,
-            ),
-            |r| {
-                Ok::<ListRaw, rusqlite::Error>((
-                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
-                    (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
-                    (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
-                    (r.get(12)?, r.get(13)?, r.get(14)?),
-                ))
-            },
-        )?;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok::<ListRaw, rusqlite::Error>((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
+                (r.get(12)?, r.get(13)?, r.get(14)?),
+            ))
+        })?;
         rows.map(|row| {
             let (
                 (id, date, doc, partner),

@@ -3,6 +3,7 @@
 //! sale can be returned.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{RichText, Ui};
 
@@ -11,7 +12,10 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::check_shipment;
 use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
-use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSort};
+use crate::reader::Reader;
+use crate::store::{
+    NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, Store, StoreError,
+};
 use crate::ui;
 
 /// Rows fetched from the database at a time.
@@ -59,15 +63,18 @@ struct ReturnDraft {
     doc: String,
 }
 
-/// What was loaded for one query at one data version.
+/// What was read for one query at one data version: every id in order, the sums, and
+/// the pages of rows read so far.
 struct Cache {
     version: u64,
     query: SalesQuery,
-    count: usize,
+    ids: Vec<i64>,
     amount: Money,
     premium: Money,
     pages: HashMap<usize, Vec<SaleListRow>>,
 }
+
+type Answer<T> = Receiver<Result<T, StoreError>>;
 
 /// The page's state between frames.
 pub struct SalesPage {
@@ -80,6 +87,10 @@ pub struct SalesPage {
     cache: Option<Cache>,
     /// Pages of rows the table needed and did not have.
     wanted: BTreeSet<usize>,
+    /// The selection being read, for this data version and query.
+    selecting: Option<(u64, SalesQuery, Answer<SalesSelection>)>,
+    /// Pages being read for the cache.
+    paging: Vec<(usize, Answer<Vec<SaleListRow>>)>,
     /// The search box as typed, and when it last changed: the list is searched once typing
     /// pauses, not on every key.
     search: String,
@@ -104,6 +115,8 @@ impl Default for SalesPage {
             ret: ReturnDraft::default(),
             cache: None,
             wanted: BTreeSet::new(),
+            selecting: None,
+            paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
         }
@@ -125,42 +138,100 @@ impl SalesPage {
         }
     }
 
+    /// Shows the sales this query selects.
+    pub fn set_query(&mut self, query: SalesQuery) {
+        self.search = query.text.clone();
+        self.query = query;
+    }
+
+    /// True until the totals and the rows the table shows are read.
+    pub fn loading(&self) -> bool {
+        self.selecting.is_some()
+            || !self.paging.is_empty()
+            || self.wants_data()
+            || self.cache.is_none()
+    }
+
     /// True when the table waits for rows from the database.
     pub fn wants_data(&self) -> bool {
         !self.wanted.is_empty()
     }
 
-    /// Fetches the totals of the query and the pages the table asked for.
-    pub fn load(&mut self, db: &Db<'_>, version: u64) {
-        let stale = self
-            .cache
+    /// Asks the reader for what the page lacks (the selection of the query at this data
+    /// version, the pages of rows the table wanted) and takes the answers that arrived.
+    /// Until a new selection arrives the last one stays on screen.
+    pub fn load(&mut self, reader: &Reader, store: &Store, version: u64) {
+        let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
+        let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
+        let asked = self
+            .selecting
             .as_ref()
-            .is_none_or(|c| c.version != version || c.query != self.query);
-        if stale {
-            let (count, amount, premium) =
-                db.sales_totals(&self.query)
-                    .unwrap_or((0, Money::ZERO, Money::ZERO));
-            self.cache = Some(Cache {
-                version,
-                query: self.query.clone(),
-                count: usize::try_from(count).unwrap_or(0),
-                amount,
-                premium,
-                pages: HashMap::new(),
-            });
+            .is_some_and(|(v, q, _)| *v == version && *q == self.query);
+        if !have && !asked {
+            let query = self.query.clone();
+            let answer = reader.run(store, move |s| s.read().sales_selection(&query));
+            self.selecting = Some((version, self.query.clone(), answer));
+        }
+        if let Some((v, q, answer)) = &self.selecting {
+            match answer.try_recv() {
+                Ok(result) => {
+                    // A read that failed shows an empty list rather than asking again.
+                    let selection = result.unwrap_or_default();
+                    self.cache = Some(Cache {
+                        version: *v,
+                        query: q.clone(),
+                        ids: selection.ids,
+                        amount: selection.amount,
+                        premium: selection.premium,
+                        pages: HashMap::new(),
+                    });
+                    self.selecting = None;
+                    self.paging.clear();
+                    self.wanted.clear();
+                }
+                Err(TryRecvError::Disconnected) => self.selecting = None,
+                Err(TryRecvError::Empty) => {}
+            }
         }
         let Some(cache) = &mut self.cache else { return };
-        for page in std::mem::take(&mut self.wanted) {
-            let rows = db
-                .sales_page(&cache.query, page * PAGE_ROWS, PAGE_ROWS)
-                .unwrap_or_default();
-            cache.pages.insert(page, rows);
+        if current(cache, &self.query) {
+            for page in std::mem::take(&mut self.wanted) {
+                if self.paging.iter().any(|(p, _)| *p == page) {
+                    continue;
+                }
+                let from = (page * PAGE_ROWS).min(cache.ids.len());
+                let to = (from + PAGE_ROWS).min(cache.ids.len());
+                let ids = cache.ids[from..to].to_vec();
+                let answer = reader.run(store, move |s| s.read().sales_rows(&ids));
+                self.paging.push((page, answer));
+            }
+        } else {
+            self.wanted.clear();
         }
+        self.paging
+            .retain(|(page, answer)| match answer.try_recv() {
+                Ok(rows) => {
+                    cache.pages.insert(*page, rows.unwrap_or_default());
+                    false
+                }
+                Err(TryRecvError::Disconnected) => false,
+                Err(TryRecvError::Empty) => true,
+            });
+    }
+
+    /// The list's figures: rows, amount, premium.
+    fn totals(&self) -> Option<(usize, Money, Money)> {
+        self.cache
+            .as_ref()
+            .map(|c| (c.ids.len(), c.amount, c.premium))
     }
 
     fn row(&mut self, index: usize) -> Option<&SaleListRow> {
         let page = index / PAGE_ROWS;
         let cache = self.cache.as_ref()?;
+        if cache.query != self.query {
+            return None;
+        }
         match cache.pages.get(&page) {
             Some(rows) => rows.get(index % PAGE_ROWS),
             None => {
@@ -341,14 +412,16 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         Mode::Nothing => {}
     }
 
-    let Some((count, amount, premium)) =
-        page.cache.as_ref().map(|c| (c.count, c.amount, c.premium))
-    else {
+    let Some((count, amount, premium)) = page.totals() else {
         ui.spinner();
         return command;
     };
+    let refreshing = page.selecting.is_some();
     egui::Panel::bottom("sales-footer").show(ui, |ui| {
         ui.horizontal(|ui| {
+            if refreshing {
+                ui.spinner();
+            }
             ui.label(format!("{} {count}", lang.pick("Строк:", "Rows:")));
             ui.separator();
             ui.label(format!(

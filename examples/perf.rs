@@ -1,0 +1,567 @@
+//! The performance benchmark at company scale.
+//!
+//! ```text
+//! cargo run --release --example perf -- [--sales N] [--dir DIR] [--doc FILE]
+//! ```
+//!
+//! Generates a partner channel (by default 1,000,000 sales over 1,000 partners and 100,000
+//! clients in three years, with pins and returns; the same data every run), imports it
+//! through the program's own importer, and measures what users wait for: the import, the
+//! largest partner's statement, a quarter's batch export, opening the window, frames of the
+//! Sales page, memory and file size. Floors are measured in the same run with the `sqlite3`
+//! command-line shell on the same files. Prints a table; at the default size (or with
+//! `--doc`) also writes it to docs/PERFORMANCE.md.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::time::{Duration, Instant};
+
+use partner_desk::app::{App, Command, Config};
+use partner_desk::domain::{Inn, Lang, LicenseKind, PartnerId};
+use partner_desk::export::{self, Format};
+use partner_desk::import::{self, ImportKind};
+use partner_desk::store::{SalesQuery, Store};
+use partner_desk::synthetic::{self, Files};
+use partner_desk::ui::Page;
+
+const DEFAULT_SALES: usize = 1_000_000;
+
+struct Args {
+    sales: usize,
+    dir: PathBuf,
+    doc: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = std::env::args().skip(1);
+    let mut sales = DEFAULT_SALES;
+    let mut dir = std::env::temp_dir().join("partner-desk-perf");
+    let mut doc = None;
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--sales" => {
+                sales = value()?
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|e| format!("--sales: {e}"))?;
+            }
+            "--dir" => dir = PathBuf::from(value()?),
+            "--doc" => doc = Some(PathBuf::from(value()?)),
+            "--app-phase" => {
+                let db = PathBuf::from(value()?);
+                let last_day: chrono::NaiveDate = value()?.parse().map_err(|e| format!("{e}"))?;
+                app_phase(&db, last_day);
+                return Ok(None);
+            }
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if doc.is_none() && sales == DEFAULT_SALES {
+        doc = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/PERFORMANCE.md"));
+    }
+    Ok(Some(Args { sales, dir, doc }))
+}
+
+/// One line of the result table.
+struct Measure {
+    name: String,
+    value: String,
+    target: String,
+    met: Option<bool>,
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!("perf: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(&args) {
+        eprintln!("perf: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn sqlite3() -> Result<PathBuf, String> {
+    let found = |_: ()| {
+        Process::new("sqlite3")
+            .arg("-version")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    if found(()).is_none() {
+        eprintln!("perf: installing the sqlite3 shell for the floor measurements…");
+        let _ = Process::new("sh")
+            .args([
+                "-c",
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3",
+            ])
+            .output();
+    }
+    found(())
+        .map(|_| PathBuf::from("sqlite3"))
+        .ok_or_else(|| "the sqlite3 shell is needed for the floors; install it".into())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let shell = sqlite3()?;
+    let _ = std::fs::remove_dir_all(&args.dir);
+    std::fs::create_dir_all(&args.dir).map_err(|e| e.to_string())?;
+    eprintln!(
+        "perf: generating {} sales in {}",
+        args.sales,
+        args.dir.display()
+    );
+    let (files, generated) = timed(|| synthetic::write_files(&args.dir, args.sales));
+    let files = files.map_err(|e| e.to_string())?;
+    eprintln!("perf: generated in {}", secs(generated));
+
+    let db_path = args.dir.join("perf.sqlite3");
+    let mut store = Store::open(&db_path).map_err(|e| e.to_string())?;
+    let import = |store: &mut Store, kind, path: &Path| {
+        let (result, took) = timed(|| import::import_file(store, kind, path));
+        result
+            .map(|s| (s, took))
+            .map_err(|e| e.report(&path.display().to_string(), Lang::En))
+    };
+    let (_, partners_took) = import(&mut store, ImportKind::Partners, &files.partners)?;
+    let (_, pins_took) = import(&mut store, ImportKind::Pins, &files.pins)?;
+    eprintln!(
+        "perf: partners {} and pins {} imported",
+        secs(partners_took),
+        secs(pins_took)
+    );
+    let (summary, sales_took) = import(&mut store, ImportKind::Sales, &files.sales)?;
+    let (_, returns_took) = import(&mut store, ImportKind::Returns, &files.returns)?;
+    let rows_per_s = summary.sales as f64 / sales_took.as_secs_f64();
+    eprintln!(
+        "perf: sales imported in {} ({rows_per_s:.0} rows/s), returns in {}",
+        secs(sales_took),
+        secs(returns_took)
+    );
+
+    // The floor: the sqlite3 shell's .import of the same file into a plain table.
+    let floor_db = args.dir.join("floor.sqlite3");
+    let (out, floor_import) = timed(|| {
+        Process::new(&shell)
+            .arg(&floor_db)
+            .arg(format!(".import --csv {} sales", files.sales.display()))
+            .output()
+    });
+    check(out, "sqlite3 .import")?;
+    eprintln!("perf: sqlite3 .import {}", secs(floor_import));
+
+    drop(store);
+    let store = Store::open(&db_path).map_err(|e| e.to_string())?;
+    let size = checkpointed_size(&db_path)?;
+
+    // The largest partner's statement over the three years.
+    let (inn, _) = &files.largest_partner;
+    let partner = store
+        .read()
+        .partner_by_inn(&Inn::parse(inn).map_err(|e| format!("{e:?}"))?)
+        .map_err(|e| e.to_string())?
+        .ok_or("the largest partner is missing")?;
+    let (from, to) = (files.first_day, files.last_day);
+    let statement_file = |format: Format| {
+        let path = args.dir.join(format!("largest.{}", format.extension()));
+        let (result, took) = timed(|| -> Result<usize, String> {
+            let statement = store
+                .read()
+                .statement(partner, from, to, to)
+                .map_err(|e| e.to_string())?;
+            export::write_statement(&statement, &path, Lang::Ru).map_err(|e| e.to_string())?;
+            Ok(statement.lines.len())
+        });
+        result.map(|lines| (lines, took))
+    };
+    let (lines, json_took) = statement_file(Format::Json)?;
+    let (_, xlsx_took) = statement_file(Format::Xlsx)?;
+    let floor_csv =
+        std::fs::File::create(args.dir.join("floor-statement.csv")).map_err(|e| e.to_string())?;
+    let (out, floor_statement) = timed(|| {
+        Process::new(&shell)
+            .arg("-csv")
+            .arg(&db_path)
+            .arg(format!(
+                "SELECT s.date, s.doc, s.client_inn, c.name, s.kind, s.amount_kop, s.rate_pct, s.premium_kop, s.reason
+                 FROM sales s JOIN clients c ON c.inn = s.client_inn
+                 WHERE s.partner_id = {} AND s.date BETWEEN '{from}' AND '{to}' ORDER BY s.date, s.id",
+                partner.0
+            ))
+            .stdout(floor_csv)
+            .output()
+    });
+    check(out, "sqlite3 statement query")?;
+    eprintln!(
+        "perf: statement of {lines} lines: JSON {}, XLSX {}, sqlite3 CSV {}",
+        secs(json_took),
+        secs(xlsx_took),
+        secs(floor_statement)
+    );
+
+    // Every partner's statement for the last quarter, as Excel files.
+    let (q_from, q_to) = synthetic::quarter_of(files.last_day);
+    let batch_dir = args.dir.join("batch");
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let (batch, batch_took) = timed(|| {
+        partner_desk::statements::export_all(
+            &store,
+            q_from,
+            q_to,
+            q_to,
+            &batch_dir,
+            Format::Xlsx,
+            Lang::Ru,
+            &|_, _| {},
+            &never,
+        )
+    });
+    let batch = batch?;
+    eprintln!(
+        "perf: batch of {} files in {}",
+        batch.files.len(),
+        secs(batch_took)
+    );
+    drop(store);
+
+    // The window, in a fresh process so its memory is its own.
+    let out = Process::new(std::env::current_exe().map_err(|e| e.to_string())?)
+        .arg("--app-phase")
+        .arg(&db_path)
+        .arg(files.last_day.to_string())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "the window phase failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let app: std::collections::HashMap<String, f64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            Some((k.to_owned(), v.parse().ok()?))
+        })
+        .collect();
+    let get = |k: &str| app.get(k).copied().unwrap_or(f64::NAN);
+
+    let ratio_import = sales_took.as_secs_f64() / floor_import.as_secs_f64();
+    let ratio_statement = json_took.as_secs_f64() / floor_statement.as_secs_f64();
+    let size_mb = size as f64 / 1_000_000.0;
+    let m = |name: &str, value: String, target: &str, met: Option<bool>| Measure {
+        name: name.to_owned(),
+        value,
+        target: target.to_owned(),
+        met,
+    };
+    let table = vec![
+        m(
+            &format!(
+                "import of the sales CSV ({} rows, all rules checked)",
+                summary.sales
+            ),
+            format!("{} · {rows_per_s:.0} rows/s", secs(sales_took)),
+            "≥ 150,000 rows/s",
+            Some(rows_per_s >= 150_000.0),
+        ),
+        m(
+            "same file, `sqlite3` shell `.import` into a plain table (floor)",
+            format!(
+                "{} · import is {ratio_import:.2}× the floor",
+                secs(floor_import)
+            ),
+            "import ≤ 2.5× the floor",
+            Some(ratio_import <= 2.5),
+        ),
+        m(
+            &format!("statement of the largest partner ({lines} lines), JSON"),
+            secs(json_took),
+            "≤ 0.5 s",
+            Some(json_took.as_secs_f64() <= 0.5),
+        ),
+        m(
+            "same rows printed as CSV by the `sqlite3` shell (floor)",
+            format!(
+                "{} · JSON is {ratio_statement:.2}× the floor",
+                secs(floor_statement)
+            ),
+            "JSON ≤ 3× the floor",
+            Some(ratio_statement <= 3.0),
+        ),
+        m(
+            "same statement, XLSX",
+            secs(xlsx_took),
+            "≤ 1.5 s",
+            Some(xlsx_took.as_secs_f64() <= 1.5),
+        ),
+        m(
+            &format!(
+                "batch export of every partner for {q_from} – {q_to}, XLSX ({} files)",
+                batch.files.len()
+            ),
+            secs(batch_took),
+            "≤ 20 s",
+            Some(batch_took.as_secs_f64() <= 20.0),
+        ),
+        m(
+            "opening the app on the database to the first drawn frame",
+            format!("{:.0} ms", get("open_ms")),
+            "≤ 500 ms",
+            Some(get("open_ms") <= 500.0),
+        ),
+        m(
+            "one frame of the Sales page (egui pass + tessellation, p99 of 300 frames scrolling to random positions and changing filters)",
+            format!(
+                "p99 {:.1} ms · p50 {:.1} ms · max {:.1} ms",
+                get("frame_p99_ms"),
+                get("frame_p50_ms"),
+                get("frame_max_ms")
+            ),
+            "≤ 8 ms",
+            Some(get("frame_p99_ms") <= 8.0),
+        ),
+        m(
+            "resident memory of the app with the Sales page open",
+            format!("{:.0} MB (peak {:.0} MB)", get("rss_mb"), get("hwm_mb")),
+            "≤ 250 MB",
+            Some(get("hwm_mb") <= 250.0),
+        ),
+        m(
+            "database size",
+            format!("{size_mb:.0} MB"),
+            "≤ 250 MB",
+            Some(size_mb <= 250.0),
+        ),
+        m(
+            "other imports: partners · pins · returns",
+            format!(
+                "{} · {} ({} pins) · {} ({} returns)",
+                secs(partners_took),
+                secs(pins_took),
+                files.client_count,
+                secs(returns_took),
+                files.return_count
+            ),
+            "",
+            None,
+        ),
+        m(
+            "Sales page first shown with all sales (totals and the first rows)",
+            format!("{:.0} ms", get("sales_ready_ms")),
+            "",
+            None,
+        ),
+    ];
+    let text = report(args, &files, &table);
+    println!("{text}");
+    if let Some(doc) = &args.doc {
+        std::fs::write(doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        eprintln!("perf: written to {}", doc.display());
+    }
+    Ok(())
+}
+
+fn check(out: std::io::Result<std::process::Output>, what: &str) -> Result<(), String> {
+    let out = out.map_err(|e| format!("{what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// The file size once the write-ahead log is folded in.
+fn checkpointed_size(path: &Path) -> Result<u64, String> {
+    let conn = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .map_err(|e| e.to_string())?;
+    drop(conn);
+    Ok(std::fs::metadata(path).map_err(|e| e.to_string())?.len())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(String::new(), |kb| {
+            format!(", {:.0} GiB", kb as f64 / 1_048_576.0)
+        });
+    format!("{cores} cores ({cpu}){memory}")
+}
+
+fn report(args: &Args, files: &Files, table: &[Measure]) -> String {
+    let mut out = String::new();
+    out.push_str("# Performance\n\n");
+    out.push_str(&format!(
+        "Measured by `cargo run --release --example perf{}` on {}, {}, {}.\n\n",
+        if args.sales == DEFAULT_SALES {
+            String::new()
+        } else {
+            format!(" -- --sales {}", args.sales)
+        },
+        chrono::Local::now().format("%Y-%m-%d"),
+        machine(),
+        std::env::consts::OS,
+    ));
+    out.push_str(&format!(
+        "Data: {} partners, {} clients (each pinned once), {} sales from {} to {} (ITS 35 %, SaaS 30 %, \
+         on-premise user 15 %, server 5 %, developer services 10 %, video calls 5 %; the largest \
+         partner has {} sales), {} returns. Generated by `partner_desk::synthetic`, the same every run.\n\n",
+        files.partner_count,
+        files.client_count,
+        files.sale_count,
+        files.first_day,
+        files.last_day,
+        files.largest_partner.1,
+        files.return_count
+    ));
+    out.push_str("| measure | result | target | met |\n|---|---|---|---|\n");
+    for m in table {
+        let met = match m.met {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "",
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {met} |\n",
+            m.name, m.value, m.target
+        ));
+    }
+    out
+}
+
+/// The window's part, in its own process: prints `key=value` lines.
+fn app_phase(db: &Path, today: chrono::NaiveDate) {
+    let started = Instant::now();
+    let ctx = egui::Context::default();
+    let cc = eframe::CreationContext::_new_kittest(ctx.clone());
+    let mut frame = eframe::Frame::_new_kittest();
+    let mut config = Config::new(db.to_path_buf());
+    config.lang = Some(Lang::Ru);
+    config.today = Some(today);
+    let mut app = App::new(&cc, config);
+    let new_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let size = egui::vec2(1280.0, 800.0);
+    let mut pass = |app: &mut App, events: Vec<egui::Event>| {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+            events,
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let output = ctx.run_ui(input, |ui| {
+            eframe::App::logic(app, ui.ctx(), &mut frame);
+            eframe::App::ui(app, ui, &mut frame);
+        });
+        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        started.elapsed()
+    };
+    pass(&mut app, Vec::new());
+    let open_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    app.run(Command::Navigate(Page::Sales));
+    let shown = Instant::now();
+    while app.sales.loading() && shown.elapsed() < Duration::from_secs(30) {
+        pass(&mut app, Vec::new());
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // Two more frames to draw what arrived.
+    pass(&mut app, Vec::new());
+    pass(&mut app, Vec::new());
+    let sales_ready_ms = shown.elapsed().as_secs_f64() * 1000.0;
+
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n.max(1)
+    };
+    let mut times = Vec::with_capacity(300);
+    let table_at = egui::pos2(700.0, 400.0);
+    let kinds = LicenseKind::ALL;
+    for i in 0..300u64 {
+        let mut events = vec![egui::Event::PointerMoved(table_at)];
+        if i % 10 == 0 {
+            // A filter change: a partner's month, a kind, a search, or everything.
+            let mut query = SalesQuery {
+                descending: true,
+                ..SalesQuery::default()
+            };
+            match next(4) {
+                0 => {
+                    query.partner = Some(PartnerId(1 + next(50) as i64));
+                    let month = today - chrono::Days::new(next(1000));
+                    query.from = Some(month - chrono::Days::new(30));
+                    query.to = Some(month);
+                }
+                1 => query.kind = Some(kinds[next(6) as usize]),
+                2 => query.text = format!("50{:03}", next(1000)),
+                _ => {}
+            }
+            app.sales.set_query(query);
+        } else {
+            let delta = (next(200_000) as f32 - 100_000.0) * 5.0;
+            events.push(egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, delta),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        times.push(pass(&mut app, events).as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(4));
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    println!("open_ms={open_ms}");
+    println!("new_ms={new_ms}");
+    println!("sales_ready_ms={sales_ready_ms}");
+    println!("frame_p50_ms={}", at(0.5));
+    println!("frame_p99_ms={}", at(0.99));
+    println!("frame_max_ms={}", at(1.0));
+    println!("rss_mb={}", kb("VmRSS:") / 1024.0);
+    println!("hwm_mb={}", kb("VmHWM:") / 1024.0);
+}

@@ -1,0 +1,92 @@
+//! Reads that may take long (the sales list over a million rows, the Overview's
+//! aggregates) run on a thread of their own with its own connection to the database, so the
+//! window never waits for them. A page asks with [`Reader::run`] and polls the receiver it
+//! gets back; the reader wakes the window when an answer is ready.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::store::Store;
+
+type Job = Box<dyn FnOnce(&Store) + Send>;
+
+/// Where reads run.
+pub struct Reader {
+    thread: Option<Sender<Job>>,
+}
+
+impl Reader {
+    /// Reads on a thread with its own connection to the database at `path`; `wake` is
+    /// called after each answer (the window repaints).
+    pub fn on_thread(path: PathBuf, wake: impl Fn() + Send + 'static) -> Reader {
+        let (tx, rx) = channel::<Job>();
+        let spawned = std::thread::Builder::new()
+            .name("partner-desk-reader".into())
+            .spawn(move || {
+                // A database that cannot be opened answers nothing: every receiver sees
+                // its sender gone, and the page says the read failed.
+                let Ok(store) = Store::open(&path) else {
+                    return;
+                };
+                for job in rx {
+                    job(&store);
+                    wake();
+                }
+            });
+        Reader {
+            thread: spawned.ok().map(|_| tx),
+        }
+    }
+
+    /// Reads on the calling thread, at once, with the window's own connection: for tests,
+    /// where every frame must see what it asked for.
+    pub fn inline() -> Reader {
+        Reader { thread: None }
+    }
+
+    /// Runs `read` and hands its answer to the receiver.
+    pub fn run<T: Send + 'static>(
+        &self,
+        store: &Store,
+        read: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> Receiver<T> {
+        let (tx, rx) = channel();
+        let job = move |store: &Store| {
+            let _ = tx.send(read(store));
+        };
+        match &self.thread {
+            Some(thread) => {
+                // If the thread is gone the job is dropped with its sender: the receiver
+                // sees that and the page says the read failed.
+                let _ = thread.send(Box::new(job));
+            }
+            None => job(store),
+        }
+        rx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_on_the_thread_answers_and_wakes_the_window() {
+        let dir = std::env::temp_dir().join(format!("partner-desk-reader-{}", std::process::id()));
+        let path = dir.join("r.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let (woke_tx, woke) = channel();
+        let reader = Reader::on_thread(path, move || {
+            let _ = woke_tx.send(());
+        });
+        let answer = reader.run(&store, |s| {
+            s.read().counts().map(|c| c.partners).unwrap_or(-1)
+        });
+        assert_eq!(answer.recv().unwrap(), 0);
+        woke.recv().unwrap();
+        let inline = Reader::inline().run(&store, |_| 7);
+        assert_eq!(inline.try_recv().unwrap(), 7);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
