@@ -391,6 +391,11 @@ pub struct App {
     imported: Option<ImportRecord>,
     /// Where long reads run.
     reader: crate::reader::Reader,
+    /// Snapshots of the data being read, and the version asked for last.
+    data_loading: Vec<Receiver<Result<Data, StoreError>>>,
+    asked_version: u64,
+    /// Offer the undo of the import just written once this data version is on screen.
+    offer_undo: Option<u64>,
     background_reads: bool,
     egui_ctx: egui::Context,
 }
@@ -469,6 +474,9 @@ impl App {
             wizard: None,
             imported: None,
             reader: crate::reader::Reader::inline(),
+            data_loading: Vec::new(),
+            asked_version: 0,
+            offer_undo: None,
             background_reads: config.background_reads,
             egui_ctx: cc.egui_ctx.clone(),
         };
@@ -511,6 +519,8 @@ impl App {
         match Store::open(&path) {
             Ok(store) => {
                 self.store = Some(store);
+                self.data = Data::default();
+                self.data_loading.clear();
                 self.reader = if self.background_reads {
                     let ctx = self.egui_ctx.clone();
                     crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
@@ -540,16 +550,52 @@ impl App {
         }
     }
 
+    /// Reads the data snapshot again (on the reader): what is on screen stays until the
+    /// new one arrives.
     fn reload(&mut self) {
         let Some(store) = &self.store else { return };
-        let version = self.data.version + 1;
-        match Data::load(store, self.today(), version) {
-            Ok(data) => self.data = data,
-            Err(e) => {
-                let text = e.text(self.lang);
-                self.report(Err(text));
+        self.asked_version = self.asked_version.max(self.data.version) + 1;
+        let version = self.asked_version;
+        let today = self.today();
+        let answer = self
+            .reader
+            .run(store, move |s| Data::load(s, today, version));
+        self.data_loading.push(answer);
+        self.take_data();
+    }
+
+    /// Puts a data snapshot that arrived on screen.
+    fn take_data(&mut self) {
+        let mut arrived = Vec::new();
+        self.data_loading.retain(|answer| match answer.try_recv() {
+            Ok(result) => {
+                arrived.push(result);
+                false
+            }
+            Err(TryRecvError::Disconnected) => false,
+            Err(TryRecvError::Empty) => true,
+        });
+        for result in arrived {
+            match result {
+                Ok(data) if data.version > self.data.version => {
+                    self.data = data;
+                    if self.offer_undo.is_some_and(|v| self.data.version >= v) {
+                        self.offer_undo = None;
+                        self.imported = self.data.last_import.clone().filter(|i| i.undoable);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let text = e.text(self.lang);
+                    self.report(Err(text));
+                }
             }
         }
+    }
+
+    /// The first snapshot of the database is still being read.
+    fn first_load(&self) -> bool {
+        self.data.version == 0 && !self.data_loading.is_empty()
     }
 
     fn report(&mut self, result: Result<String, String>) {
@@ -1217,15 +1263,20 @@ impl App {
             Ok(result) => {
                 self.job = None;
                 self.statements.invalidate();
-                self.reload();
-                let imported = matches!(result, Ok(JobDone::Imported(_)));
-                self.report(result.map(|done| match done {
-                    JobDone::Message(text) | JobDone::Imported(text) => text,
-                    JobDone::Read { file_name, .. } => file_name,
-                }));
-                if imported {
-                    self.imported = self.data.last_import.clone().filter(|i| i.undoable);
+                self.report(result.as_ref().map_or_else(
+                    |e| Err(e.clone()),
+                    |done| {
+                        Ok(match done {
+                            JobDone::Message(text) | JobDone::Imported(text) => text.clone(),
+                            JobDone::Read { file_name, .. } => file_name.clone(),
+                        })
+                    },
+                ));
+                if matches!(result, Ok(JobDone::Imported(_))) {
+                    // Offered once the data read after the import is on screen.
+                    self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
                 }
+                self.reload();
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => {
@@ -1254,13 +1305,11 @@ impl App {
             // Tried and failed for this data; the next change tries again.
             return;
         }
-        let db = store.read();
         let mut failed = None;
-        if self.page == Page::Overview
-            && let Err(e) = self.overview.load(&db, version, today)
-        {
-            failed = Some(e);
+        if self.page == Page::Overview && version > 0 {
+            failed = self.overview.load(&self.reader, store, version, today);
         }
+        let db = store.read();
         if self.page == Page::Partners
             && let Err(e) = self.partners.load_chart(&db, version, today)
         {
@@ -1706,6 +1755,17 @@ impl App {
             });
             return command;
         }
+        if self.first_load() {
+            ui.vertical_centered(|ui| {
+                ui.add_space(120.0);
+                ui.spinner();
+                ui.label(
+                    self.lang
+                        .pick("Чтение базы данных…", "Reading the database…"),
+                );
+            });
+            return None;
+        }
         if !self.welcome_dismissed && self.data.counts.partners == 0 && self.data.counts.sales == 0
         {
             return ui::welcome::welcome_ui(ui, pctx.lang, self.job.is_some());
@@ -1725,6 +1785,7 @@ impl App {
 
 impl eframe::App for App {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_data();
         self.poll_job();
         self.load_wanted();
     }

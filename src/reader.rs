@@ -90,3 +90,75 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// A value read on the reader for a key (a data version, a day, a query): the last one
+/// read stays available while the value for a new key is being read.
+pub struct Loaded<K, T> {
+    value: Option<(K, T)>,
+    pending: Option<(K, Receiver<Result<T, crate::store::StoreError>>)>,
+    /// The key whose read failed: not asked again.
+    failed: Option<K>,
+}
+
+impl<K, T> Default for Loaded<K, T> {
+    fn default() -> Self {
+        Loaded {
+            value: None,
+            pending: None,
+            failed: None,
+        }
+    }
+}
+
+impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Loaded<K, T> {
+    /// Asks for the value of `key` unless it is here, asked for or failed; then takes the
+    /// answer if it has come. Returns the error of a read that failed.
+    pub fn load(
+        &mut self,
+        reader: &Reader,
+        store: &Store,
+        key: &K,
+        read: impl FnOnce(&crate::store::Db<'_>) -> Result<T, crate::store::StoreError> + Send + 'static,
+    ) -> Option<crate::store::StoreError> {
+        let here = self.value.as_ref().is_some_and(|(k, _)| k == key);
+        let asked = self.pending.as_ref().is_some_and(|(k, _)| k == key);
+        if !here && !asked && self.failed.as_ref() != Some(key) {
+            let answer = reader.run(store, move |s| read(&s.read()));
+            self.pending = Some((key.clone(), answer));
+        }
+        let (k, answer) = self.pending.as_ref()?;
+        match answer.try_recv() {
+            Ok(Ok(value)) => {
+                self.value = Some((k.clone(), value));
+                self.pending = None;
+                None
+            }
+            Ok(Err(e)) => {
+                self.failed = Some(k.clone());
+                self.pending = None;
+                Some(e)
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.failed = Some(k.clone());
+                self.pending = None;
+                None
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        }
+    }
+
+    /// The value last read, whatever its key.
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(_, v)| v)
+    }
+
+    /// Whether the value read is the one for `key`.
+    pub fn is_for(&self, key: &K) -> bool {
+        self.value.as_ref().is_some_and(|(k, _)| k == key)
+    }
+
+    /// A read is under way.
+    pub fn waiting(&self) -> bool {
+        self.pending.is_some()
+    }
+}

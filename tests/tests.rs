@@ -8,6 +8,7 @@ mod exports;
 mod gui;
 mod import;
 mod import_files;
+mod perf_shape;
 mod store;
 mod util;
 mod worked_example;

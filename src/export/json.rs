@@ -60,11 +60,94 @@ pub fn statement_value(s: &Statement) -> Value {
     })
 }
 
-/// The statement as pretty-printed JSON text with a final newline.
+/// The statement as pretty-printed JSON text with a final newline: the same text as
+/// [`statement_value`] pretty-printed, written straight from the statement (no tree of
+/// values in between, which a statement of 50 000 lines would wait for).
 pub fn statement_json(s: &Statement) -> Vec<u8> {
-    let mut text = serde_json::to_string_pretty(&statement_value(s)).unwrap_or_default();
-    text.push('\n');
-    text.into_bytes()
+    let mut out = Vec::with_capacity(512 + s.lines.len() * 512);
+    let written = serde_json::to_writer_pretty(&mut out, &Doc(s));
+    if written.is_err() {
+        out.clear();
+    }
+    out.push(b'\n');
+    out
+}
+
+/// The statement in the shape of [`statement_value`], field by field.
+struct Doc<'a>(&'a Statement);
+
+impl serde::Serialize for Doc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let s = self.0;
+        let mut map = serializer.serialize_map(Some(8))?;
+        map.serialize_entry(
+            "partner",
+            &json!({
+                "inn": s.partner.inn.as_str(),
+                "name": s.partner.name,
+                "one_c_partner": s.partner.one_c_partner,
+                "status": s.partner.status.map(|st| st.code()),
+            }),
+        )?;
+        map.serialize_entry(
+            "period",
+            &json!({"from": s.from.to_string(), "to": s.to.to_string()}),
+        )?;
+        map.serialize_entry("lines", &Lines(&s.lines))?;
+        let by_kind: Map<String, Value> = s
+            .totals
+            .by_kind
+            .iter()
+            .map(|(kind, sum)| (kind.code().to_owned(), sums(sum)))
+            .collect();
+        map.serialize_entry(
+            "totals",
+            &json!({
+                "amount": s.totals.overall.amount.plain(),
+                "premium": s.totals.overall.premium.plain(),
+                "by_kind": by_kind,
+            }),
+        )?;
+        map.serialize_entry("rate_versions", &s.rate_versions)?;
+        map.serialize_entry("lines_without_rate", &s.lines_without_rate())?;
+        map.serialize_entry("generated_on", &s.generated_on.to_string())?;
+        map.serialize_entry("number", &s.number)?;
+        map.end()
+    }
+}
+
+struct Lines<'a>(&'a [crate::domain::statement::Line]);
+
+impl serde::Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(LineJson))
+    }
+}
+
+struct LineJson<'a>(&'a crate::domain::statement::Line);
+
+impl serde::Serialize for LineJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let l = self.0;
+        let mut map = serializer.serialize_map(Some(14))?;
+        map.serialize_entry("date", &l.date.to_string())?;
+        map.serialize_entry("doc", &l.doc)?;
+        map.serialize_entry("client_inn", l.client_inn.as_str())?;
+        map.serialize_entry("client_name", &l.client_name)?;
+        map.serialize_entry("kind", l.kind.code())?;
+        map.serialize_entry("amount", &l.amount.plain())?;
+        map.serialize_entry("status", &l.status.map(|st| st.code()))?;
+        map.serialize_entry("terms", &l.terms.map(|st| st.code()))?;
+        map.serialize_entry("one_c_terms", &l.one_c_terms)?;
+        map.serialize_entry("rate", &l.rate.map(|r| r.to_string()))?;
+        map.serialize_entry("premium", &l.premium.plain())?;
+        map.serialize_entry("reason", &l.reason.map(|r| r.code()))?;
+        map.serialize_entry("return_of", &l.return_of)?;
+        map.serialize_entry("rate_version", &l.rate_version)?;
+        map.end()
+    }
 }
 
 /// Why a stored statement could not be read back.
@@ -181,4 +264,25 @@ pub fn parse_statement(bytes: &[u8]) -> Result<Statement, ParseError> {
         generated_on: date(&v, "generated_on")?,
         number: opt_text(&v, "number").map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_written_is_the_value_tree_pretty_printed_byte_for_byte() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        crate::demo::fill(&mut store, today).unwrap();
+        let db = store.read();
+        for partner in db.partners().unwrap() {
+            let from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+            let mut s = db.statement(partner.id, from, today, today).unwrap();
+            s.number = Some("2025-0001".into());
+            let mut expected = serde_json::to_string_pretty(&statement_value(&s)).unwrap();
+            expected.push('\n');
+            assert_eq!(String::from_utf8(statement_json(&s)).unwrap(), expected);
+        }
+    }
 }

@@ -368,6 +368,10 @@ pub fn import_sheet(
         table: &table,
         file,
         progress,
+        all_have_docs: match &lines {
+            Lines::Sales(rows) => rows.iter().all(|(_, l)| l.sale.doc.is_some()),
+            _ => false,
+        },
     };
     match lines {
         Lines::Partners(rows) => apply_partners(store, &run, &rows),
@@ -415,6 +419,8 @@ struct Run<'a> {
     table: &'a Table<'a>,
     file: &'a str,
     progress: &'a dyn Fn(usize, usize),
+    /// Every row names its document (sales are then matched to stored ones by it alone).
+    all_have_docs: bool,
 }
 
 /// Collects the problems of one row's cells.
@@ -567,7 +573,7 @@ fn apply<T>(
     store.write(|db| {
         let log = db.begin_import(kind.code(), run.file)?;
         let bulk = if kind == ImportKind::Sales && rows.len() >= BULK_ROWS {
-            Some(db.begin_bulk_sales()?)
+            Some(db.begin_bulk_sales(rows.len(), run.all_have_docs)?)
         } else {
             None
         };
@@ -875,6 +881,7 @@ fn apply_sales(
     let mut matched: HashMap<(NaiveDate, PartnerId, Inn, LicenseKind, Money), usize> =
         HashMap::new();
     let mut partners: HashMap<Inn, PartnerId> = HashMap::new();
+    let bulk = rows.len() >= BULK_ROWS;
     apply(store, run, rows, column_of, |db, log, line, summary| {
         let partner = match partners.get(&line.partner_inn) {
             Some(id) => *id,
@@ -922,7 +929,11 @@ fn apply_sales(
                 }
             }
         }
-        db.record_sale(&sale)?;
+        if bulk {
+            db.queue_sale(&sale)?;
+        } else {
+            db.record_sale(&sale)?;
+        }
         summary.sales += 1;
         summary.amount += sale.amount;
         Ok(Done::Written)

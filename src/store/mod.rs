@@ -56,6 +56,9 @@ struct Cache {
     clients: std::collections::HashMap<String, String>,
     /// The time this transaction records things at.
     stamp: Option<String>,
+    /// Sales of a bulk load checked and not yet written, and their documents.
+    queued: Vec<sales::CheckedSale>,
+    queued_docs: std::collections::HashSet<String>,
 }
 
 impl<'c> Db<'c> {
@@ -69,7 +72,14 @@ impl<'c> Db<'c> {
     /// Forgets what was read about partners, rates, pins and statements, after a write
     /// that changed them.
     fn forget(&self) {
-        *self.cache.borrow_mut() = Cache::default();
+        let mut cache = self.cache.borrow_mut();
+        // Sales queued for writing are not something read: they stay.
+        *cache = Cache {
+            queued: std::mem::take(&mut cache.queued),
+            queued_docs: std::mem::take(&mut cache.queued_docs),
+            stamp: cache.stamp.take(),
+            ..Cache::default()
+        };
     }
 }
 
@@ -356,8 +366,8 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // 64 MiB of page cache: an import of a million sales touches its indexes all over.
-        conn.pragma_update(None, "cache_size", -65_536)?;
+        // 16 MiB of page cache (a bulk import takes more, see `Db::begin_bulk_sales`).
+        conn.pragma_update(None, "cache_size", -16_384)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Case-insensitive search that knows Cyrillic (SQLite's own lower() is ASCII only).
         conn.create_scalar_function(

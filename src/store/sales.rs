@@ -102,10 +102,32 @@ fn clean_doc(doc: Option<&str>) -> Option<&str> {
     doc.map(str::trim).filter(|d| !d.is_empty())
 }
 
+/// How many rows one INSERT statement writes.
+const INSERT_ROWS: usize = 64;
+
+/// A sale ready to be written: checked, with its figures.
+#[derive(Clone, Debug)]
+pub(super) struct CheckedSale {
+    doc: Option<String>,
+    date: NaiveDate,
+    partner: i64,
+    client_inn: String,
+    kind: &'static str,
+    amount_kop: i64,
+    role: RoleFacts,
+    premium_kop: i64,
+    rate: Option<String>,
+    reason: Option<&'static str>,
+    status: Option<&'static str>,
+    one_c_terms: bool,
+}
+
 /// A bulk load of sales under way in this transaction.
 #[must_use = "end_bulk_sales puts the period lock's trigger back"]
 pub struct BulkSales {
     trigger: Option<String>,
+    /// Indexes set aside, to be built again at the end.
+    indexes: Vec<String>,
 }
 
 /// A UNIQUE constraint refused the row.
@@ -120,8 +142,46 @@ impl Db<'_> {
     /// aside — with it, SQLite journals every page each single-row insert touches, in case
     /// the trigger aborts it. [`Db::end_bulk_sales`] puts the trigger back before the
     /// transaction commits, so no other writer ever meets the table without it.
-    pub fn begin_bulk_sales(&self) -> Result<BulkSales, StoreError> {
+    ///
+    /// When the load is at least as large as the table already is, the lists' indexes
+    /// (by date, by partner and date, and by client when every row has a document, since
+    /// rows without one are matched to stored sales by client) are also set aside and built
+    /// again at the end, which sorts once instead of seeking once per row.
+    pub fn begin_bulk_sales(
+        &self,
+        rows: usize,
+        all_have_docs: bool,
+    ) -> Result<BulkSales, StoreError> {
+        // A million sales touch their indexes all over: 64 MiB of page cache for this
+        // connection from now on.
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
         self.read_all_pins()?;
+        let stored: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(rowid), 0) FROM sales", [], |r| {
+                    r.get(0)
+                })?;
+        let mut indexes = Vec::new();
+        if rows as i64 >= stored {
+            let mut names = vec!["sales_date", "sales_partner_date"];
+            if all_have_docs {
+                names.push("sales_client");
+            }
+            for name in names {
+                let sql: Option<String> = self
+                    .conn
+                    .query_row(
+                        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+                        [name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(sql) = sql {
+                    self.conn.execute_batch(&format!("DROP INDEX {name}"))?;
+                    indexes.push(sql);
+                }
+            }
+        }
         let trigger: Option<String> = self
             .conn
             .query_row(
@@ -134,11 +194,19 @@ impl Db<'_> {
             self.conn
                 .execute_batch("DROP TRIGGER sales_locked_insert")?;
         }
-        Ok(BulkSales { trigger })
+        Ok(BulkSales { trigger, indexes })
     }
 
-    /// Ends a bulk load of sales: the period lock's trigger is back.
+    /// Ends a bulk load of sales: the indexes set aside are built again and the period
+    /// lock's trigger is back.
     pub fn end_bulk_sales(&self, bulk: BulkSales) -> Result<(), StoreError> {
+        self.write_queued()?;
+        self.cache.borrow_mut().queued_docs.clear();
+        // Building an index sorts: let SQLite sort on a second thread too.
+        self.conn.pragma_update(None, "threads", 2)?;
+        for sql in bulk.indexes {
+            self.conn.execute_batch(&sql)?;
+        }
         if let Some(sql) = bulk.trigger {
             self.conn.execute_batch(&sql)?;
         }
@@ -202,6 +270,98 @@ impl Db<'_> {
     /// Records a sale. Refused when its document number is taken, or when the shipment
     /// rule finds no pin of the partner in force on the sale date.
     pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
+        let checked = self.check_sale(sale)?;
+        match self.insert_sales(std::slice::from_ref(&checked)) {
+            Ok(()) => Ok(SaleId(self.conn.last_insert_rowid())),
+            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+                doc: checked.doc.unwrap_or_default(),
+            }
+            .into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]): checked now, written
+    /// with others in one statement, at the latest by [`Db::end_bulk_sales`].
+    pub fn queue_sale(&self, sale: &NewSale) -> Result<(), StoreError> {
+        let checked = self.check_sale(sale)?;
+        let full = {
+            let mut cache = self.cache.borrow_mut();
+            if let Some(doc) = &checked.doc
+                && !cache.queued_docs.insert(doc.clone())
+            {
+                return Err(RuleError::DuplicateDoc { doc: doc.clone() }.into());
+            }
+            cache.queued.push(checked);
+            cache.queued.len() >= INSERT_ROWS
+        };
+        if full {
+            self.write_queued()?;
+        }
+        Ok(())
+    }
+
+    fn write_queued(&self) -> Result<(), StoreError> {
+        let queued = std::mem::take(&mut self.cache.borrow_mut().queued);
+        self.insert_sales(&queued).map_err(|e| {
+            if is_unique_violation(&e) {
+                // Every document was looked up before it was queued; only a row written
+                // meanwhile by this import itself can collide.
+                RuleError::DuplicateDoc {
+                    doc: String::from("?"),
+                }
+                .into()
+            } else {
+                StoreError::from(e)
+            }
+        })
+    }
+
+    /// Writes checked sales, `INSERT_ROWS` to a statement.
+    fn insert_sales(&self, sales: &[CheckedSale]) -> rusqlite::Result<()> {
+        const COLUMNS: &str = "doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
+            connected_by_partner, used_in_work, recorded_at, premium_kop, rate_pct, reason, status,
+            one_c_terms";
+        const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let stamp = self.stamp();
+        for chunk in sales.chunks(INSERT_ROWS) {
+            let sql = format!(
+                "INSERT INTO sales ({COLUMNS}) VALUES {}",
+                vec![ROW; chunk.len()].join(", ")
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut i = 1;
+            for s in chunk {
+                let values: [&dyn rusqlite::ToSql; 15] = [
+                    &s.doc,
+                    &s.date,
+                    &s.partner,
+                    &s.client_inn,
+                    &s.kind,
+                    &s.amount_kop,
+                    &s.role.self_referred,
+                    &s.role.connected_by_partner,
+                    &s.role.used_in_work,
+                    &stamp,
+                    &s.premium_kop,
+                    &s.rate,
+                    &s.reason,
+                    &s.status,
+                    &s.one_c_terms,
+                ];
+                for value in values {
+                    stmt.raw_bind_parameter(i, value)?;
+                    i += 1;
+                }
+            }
+            stmt.raw_execute()?;
+        }
+        Ok(())
+    }
+
+    /// A sale checked against the period lock and the shipment rule, its client recorded
+    /// and its premium figured: ready to be written.
+    fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
         let doc = clean_doc(sale.doc.as_deref());
         if let Some(number) = self.locking_statement(sale.partner, sale.date)? {
             return Err(RuleError::PeriodLocked { number }.into());
@@ -222,40 +382,21 @@ impl Db<'_> {
                 return_of: None,
             },
         )?;
-        // The document's uniqueness is the index's to check: one lookup, not two.
-        let inserted = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                                    connected_by_partner, used_in_work, recorded_at, premium_kop,
-                                    rate_pct, reason, status, one_c_terms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?
-            .execute(rusqlite::params![
-                doc,
-                sale.date,
-                sale.partner.0,
-                sale.client_inn.as_str(),
-                sale.kind.code(),
-                sale.amount.kopecks(),
-                sale.role.self_referred,
-                sale.role.connected_by_partner,
-                sale.role.used_in_work,
-                self.stamp(),
-                f.premium.premium.kopecks(),
-                f.premium.rate.map(|r| r.to_string()),
-                f.premium.reason.map(ZeroReason::code),
-                f.status.map(Status::code),
-                f.premium.one_c_terms,
-            ]);
-        match inserted {
-            Ok(_) => Ok(SaleId(self.conn.last_insert_rowid())),
-            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
-                doc: doc.unwrap_or_default().to_owned(),
-            }
-            .into()),
-            Err(e) => Err(e.into()),
-        }
+        // The document's uniqueness is the index's to check when the row is written.
+        Ok(CheckedSale {
+            doc: doc.map(str::to_owned),
+            date: sale.date,
+            partner: sale.partner.0,
+            client_inn: sale.client_inn.as_str().to_owned(),
+            kind: sale.kind.code(),
+            amount_kop: sale.amount.kopecks(),
+            role: sale.role,
+            premium_kop: f.premium.premium.kopecks(),
+            rate: f.premium.rate.map(|r| r.to_string()),
+            reason: f.premium.reason.map(ZeroReason::code),
+            status: f.status.map(Status::code),
+            one_c_terms: f.premium.one_c_terms,
+        })
     }
 
     /// The figures of an entry of `partner`, from the partner and rates this view holds.

@@ -9,7 +9,8 @@ use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::Lang;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Status};
-use crate::store::{Db, Refusal, SalesQuery, StoreError};
+use crate::reader::{Loaded, Reader};
+use crate::store::{Db, Refusal, SalesQuery, Store, StoreError};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
 
@@ -39,7 +40,8 @@ pub struct Overview {
 /// The page's state between frames.
 #[derive(Default)]
 pub struct OverviewPage {
-    loaded: Option<(u64, NaiveDate, Overview)>,
+    /// The Overview read for a data version and a day.
+    loaded: Loaded<(u64, NaiveDate), Overview>,
     /// The pin being extended from the Overview, and who agreed.
     extending: Option<(i64, String)>,
 }
@@ -64,18 +66,29 @@ fn comparison(db: &Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Comparison,
 
 impl OverviewPage {
     pub fn wants_data(&self, version: u64) -> bool {
-        self.loaded.as_ref().is_none_or(|(v, _, _)| *v != version)
+        self.loaded.get().is_none() && !self.loaded.waiting() && version > 0
     }
 
     pub fn extended(&mut self) {
         self.extending = None;
     }
 
-    /// Computes the Overview when the data changed since the last time.
-    pub fn load(&mut self, db: &Db<'_>, version: u64, today: NaiveDate) -> Result<(), StoreError> {
-        if !self.wants_data(version) && self.loaded.as_ref().is_some_and(|(_, d, _)| *d == today) {
-            return Ok(());
-        }
+    /// Reads the Overview (on the reader) when the data or the day changed.
+    pub fn load(
+        &mut self,
+        reader: &Reader,
+        store: &Store,
+        version: u64,
+        today: NaiveDate,
+    ) -> Option<StoreError> {
+        self.loaded
+            .load(reader, store, &(version, today), move |db| read(db, today))
+    }
+}
+
+/// What the Overview shows on `today`.
+fn read(db: &Db<'_>, today: NaiveDate) -> Result<Overview, StoreError> {
+    {
         let month_start = today.with_day(1).unwrap_or(today);
         let quarter_start =
             NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1).unwrap_or(today);
@@ -88,8 +101,7 @@ impl OverviewPage {
             series: MonthSeries::load(db, None, today)?,
             by_status: db.premiums_by_status(year_start, today)?,
         };
-        self.loaded = Some((version, today, overview));
-        Ok(())
+        Ok(overview)
     }
 }
 
@@ -165,7 +177,7 @@ pub fn overview_ui(
     let mut command = None;
     ui.heading(lang.pick("Обзор", "Overview"));
     ui.add_space(6.0);
-    let Some((_, _, overview)) = &page.loaded else {
+    let Some(overview) = page.loaded.get() else {
         ui.spinner();
         return None;
     };
