@@ -66,31 +66,6 @@ impl Reader {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_read_on_the_thread_answers_and_wakes_the_window() {
-        let dir = std::env::temp_dir().join(format!("partner-desk-reader-{}", std::process::id()));
-        let path = dir.join("r.sqlite3");
-        let store = Store::open(&path).unwrap();
-        let (woke_tx, woke) = channel();
-        let reader = Reader::on_thread(path, move || {
-            let _ = woke_tx.send(());
-        });
-        let answer = reader.run(&store, |s| {
-            s.read().counts().map(|c| c.partners).unwrap_or(-1)
-        });
-        assert_eq!(answer.recv().unwrap(), 0);
-        woke.recv().unwrap();
-        let inline = Reader::inline().run(&store, |_| 7);
-        assert_eq!(inline.try_recv().unwrap(), 7);
-        drop(store);
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
-
 /// A value read on the reader for a key (a data version, a day, a query): the last one
 /// read stays available while the value for a new key is being read.
 pub struct Loaded<K, T> {
@@ -160,5 +135,30 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Loaded<K, T> {
     /// A read is under way.
     pub fn waiting(&self) -> bool {
         self.pending.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_on_the_thread_answers_and_wakes_the_window() {
+        let dir = std::env::temp_dir().join(format!("partner-desk-reader-{}", std::process::id()));
+        let path = dir.join("r.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let (woke_tx, woke) = channel();
+        let reader = Reader::on_thread(path, move || {
+            let _ = woke_tx.send(());
+        });
+        let answer = reader.run(&store, |s| {
+            s.read().counts().map(|c| c.partners).unwrap_or(-1)
+        });
+        assert_eq!(answer.recv().unwrap(), 0);
+        woke.recv().unwrap();
+        let inline = Reader::inline().run(&store, |_| 7);
+        assert_eq!(inline.try_recv().unwrap(), 7);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
