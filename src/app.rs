@@ -431,6 +431,10 @@ impl App {
             load_failed: None,
         };
         app.switch_database(config.db_path);
+        if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
+            let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
+            app.start_job(title.into(), move |_| crate::backup::run(&db, keep, lang));
+        }
         app
     }
 
@@ -468,6 +472,7 @@ impl App {
     fn switch_database(&mut self, path: PathBuf) {
         match Store::open(&path) {
             Ok(store) => {
+                store.claim_instance();
                 self.store = Some(store);
                 self.db_path = path;
                 self.open_error = None;
@@ -1293,6 +1298,14 @@ impl App {
                 ))
                 .small(),
             );
+            for notice in self.store.as_ref().map_or(vec![], |s| s.notices(lang)) {
+                ui.separator();
+                ui.label(
+                    RichText::new(notice)
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
             ui.separator();
             ui.label(RichText::new(&self.last_message).small());
         });
