@@ -7,6 +7,7 @@ mod cli;
 mod exports;
 mod gui;
 mod import;
+mod reliability;
 mod store;
 mod util;
 mod worked_example;
