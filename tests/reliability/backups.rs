@@ -72,6 +72,7 @@ pub fn run(backups: u64, during_writes: u64) -> Figures {
     let mut child = spawn_child("writer", &[t.path.to_str().unwrap(), "b", "100000"]);
     let lines = report_lines(&mut child);
     wait_ready(&lines);
+    super::go(&t.path);
     let store = t.open();
     let sales = |p: &std::path::Path| -> i64 {
         rusqlite::Connection::open(p)

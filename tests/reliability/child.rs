@@ -15,6 +15,16 @@ use crate::util::*;
 /// Rows in each file the crash child imports.
 pub const IMPORT_ROWS: usize = 5;
 
+/// After saying `ready`, waits until the parent creates `<db>.go`, so that all children
+/// start at the same moment.
+fn wait_for_go(db: &Path) {
+    let mut go = db.as_os_str().to_owned();
+    go.push(".go");
+    while !Path::new(&go).exists() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 fn say(line: &str) {
     let mut out = std::io::stdout().lock();
     writeln!(out, "@{line}").unwrap();
@@ -88,6 +98,7 @@ fn writer(db: &Path, id: &str, ops: u32) {
     let mut store = Store::open(db).unwrap();
     let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
     say("ready");
+    wait_for_go(db);
     for op in 0..ops {
         let doc = format!("w{id}-{op}");
         let asked = Instant::now();
@@ -115,6 +126,7 @@ fn pins(db: &Path, partner: &str, attempts: u32, clients: u64, seed: u64) {
     let list = client_inns(clients);
     let mut rng = super::Rng::new(seed);
     say("ready");
+    wait_for_go(db);
     for i in 0..attempts {
         let client = &list[i as usize % list.len()];
         let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()

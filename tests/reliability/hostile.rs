@@ -466,3 +466,69 @@ fn random_inputs_for_a_moment_find_no_panic() {
     assert_eq!((f.panics, f.not_round_trip), (0, 0), "{f:?}");
     assert!(f.inputs > 0 && f.files > 0, "{f:?}");
 }
+
+#[derive(Debug, Default)]
+pub struct FuzzFigures {
+    /// Why it did not run, when it did not.
+    pub skipped: Option<String>,
+    pub runs: u64,
+    pub seconds: u64,
+    pub crashes: u64,
+}
+
+/// Runs the `cargo fuzz` target `hostile_input` (fuzz/) for `seconds`, when cargo-fuzz is
+/// installed. The stable compiler is told to allow libFuzzer's flags (`RUSTC_BOOTSTRAP=1`),
+/// without a sanitizer: the code under test has no `unsafe`.
+pub fn cargo_fuzz(seconds: u64) -> FuzzFigures {
+    use std::process::Command;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let installed = Command::new(&cargo)
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        return FuzzFigures {
+            skipped: Some("cargo-fuzz is not installed (cargo install cargo-fuzz)".into()),
+            ..FuzzFigures::default()
+        };
+    }
+    let out = Command::new(&cargo)
+        .current_dir(dir)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("CARGO_TARGET_DIR")
+        .args(["fuzz", "run", "--sanitizer", "none", "hostile_input", "--"])
+        .arg(format!("-max_total_time={seconds}"))
+        .arg("-rss_limit_mb=2048")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    // libFuzzer ends with "Done N runs in S second(s)".
+    let done = log.lines().rev().find_map(|l| {
+        let rest = l.strip_prefix("Done ")?;
+        let mut words = rest.split_whitespace();
+        let runs = words.next()?.parse().ok()?;
+        let seconds = words.nth(2)?.parse().ok()?;
+        Some((runs, seconds))
+    });
+    match done {
+        Some((runs, seconds)) if out.status.success() => FuzzFigures {
+            skipped: None,
+            runs,
+            seconds,
+            crashes: 0,
+        },
+        _ if log.contains("panicked") || log.contains("deadly signal") => FuzzFigures {
+            skipped: None,
+            crashes: 1,
+            ..FuzzFigures::default()
+        },
+        _ => FuzzFigures {
+            skipped: Some(format!(
+                "cargo fuzz did not run: {}",
+                log.lines().rev().take(3).collect::<Vec<_>>().join(" / ")
+            )),
+            ..FuzzFigures::default()
+        },
+    }
+}

@@ -82,6 +82,13 @@ pub fn wait_ready(lines: &mpsc::Receiver<String>) {
     assert_eq!(line, "ready");
 }
 
+/// Lets children waiting in `wait_for_go` start, all at once.
+pub fn go(db: &Path) {
+    let mut go = db.as_os_str().to_owned();
+    go.push(".go");
+    std::fs::write(go, b"").unwrap();
+}
+
 /// A small deterministic generator (SplitMix64): the cases need reproducible randomness,
 /// not a dependency.
 pub struct Rng(u64);

@@ -62,6 +62,7 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
     for (_, lines) in &children {
         wait_ready(lines);
     }
+    super::go(&t.path);
     let mut f = Figures {
         processes: racers.len() as u64,
         attempts: attempts * racers.len() as u64,

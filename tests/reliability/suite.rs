@@ -39,8 +39,9 @@ fn long_suite() {
     let b = backups::run(50, 50);
     time("6", t);
     let t = Instant::now();
-    let h = hostile::random_run(Duration::from_secs(120), 107);
+    let h = hostile::random_run(Duration::from_secs(60), 107);
     let nasties = hostile::nasties();
+    let fuzz = hostile::cargo_fuzz(60);
     time("7", t);
     let t = Instant::now();
     let mo = money::run(1_000_000, 108);
@@ -58,7 +59,7 @@ fn long_suite() {
         (
             "1. Crash during writes (SIGKILL)",
             format!(
-                "{} runs; {} committed transactions checked ({} look-ups)",
+                "{} runs; {} committed transactions, each looked for after its run and every later one ({} look-ups)",
                 c.runs, c.committed, c.checks
             ),
             format!(
@@ -160,13 +161,20 @@ fn long_suite() {
                 nasties.len()
             ),
             format!(
-                "panics **{}**; accepted amounts not read back exactly **{}**; nasties handled as required {} of {}",
+                "panics **{}**; accepted amounts not read back exactly **{}**; nasties handled as required {} of {}; {}",
                 h.panics,
                 h.not_round_trip,
                 nasties_ok,
-                nasties.len()
+                nasties.len(),
+                match &fuzz.skipped {
+                    Some(why) => why.clone(),
+                    None => format!(
+                        "`cargo fuzz` target `hostile_input`: {} runs in {} s, crashes **{}**",
+                        fuzz.runs, fuzz.seconds, fuzz.crashes
+                    ),
+                }
             ),
-            h.panics + h.not_round_trip == 0 && nasties_ok == nasties.len(),
+            h.panics + h.not_round_trip + fuzz.crashes == 0 && nasties_ok == nasties.len(),
         ),
         (
             "8. Money",

@@ -38,6 +38,7 @@ pub fn run(writers: u64, ops: u64) -> Figures {
     for (_, lines) in &children {
         wait_ready(lines);
     }
+    super::go(&t.path);
     let mut f = Figures {
         writers,
         ops: writers * ops,
