@@ -121,12 +121,12 @@ fn cli(path: &Path, args: &[&str]) -> (Option<i32>, String) {
 /// Opens the window on `path` and tells whether it shows `words` somewhere.
 pub fn window_says(path: &Path, words: &str) -> bool {
     let config = Config {
-        db_path: path.to_path_buf(),
         lang: Some(Lang::Ru),
         today: Some(d("2025-06-30")),
         dialogs: Box::new(ScriptedDialogs {
             answers: Default::default(),
         }),
+        ..Config::new(path.to_path_buf())
     };
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
