@@ -391,6 +391,8 @@ pub struct App {
     imported: Option<ImportRecord>,
     /// Where long reads run.
     reader: crate::reader::Reader,
+    /// The check of the open file for damage, while it runs; nothing is written meanwhile.
+    damage_check: Option<Receiver<Result<(), StoreError>>>,
     /// Snapshots of the data being read, and the version asked for last.
     data_loading: Vec<Receiver<Result<Data, StoreError>>>,
     asked_version: u64,
@@ -475,12 +477,17 @@ impl App {
             imported: None,
             reader: crate::reader::Reader::inline(),
             data_loading: Vec::new(),
+            damage_check: None,
             asked_version: 0,
             offer_undo: None,
             background_reads: config.background_reads,
             egui_ctx: cc.egui_ctx.clone(),
         };
         app.switch_database(config.db_path);
+        if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
+            let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
+            app.start_job(title.into(), move |_| crate::backup::run(&db, keep, lang));
+        }
         app
     }
 
@@ -515,12 +522,33 @@ impl App {
         self.job.is_some()
     }
 
+    /// Takes the answer of the check for damage: a damaged file is closed, and the window
+    /// says so instead of showing it.
+    fn take_damage_check(&mut self) {
+        let Some(answer) = &self.damage_check else {
+            return;
+        };
+        match answer.try_recv() {
+            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.damage_check = None,
+            Ok(Err(e)) => {
+                self.damage_check = None;
+                let text = e.text(self.lang);
+                self.store = None;
+                self.open_error = Some(text.clone());
+                self.report(Err(text));
+            }
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
     fn switch_database(&mut self, path: PathBuf) {
-        match Store::open(&path) {
+        match Store::open_unchecked(&path) {
             Ok(store) => {
+                store.claim_instance();
                 self.store = Some(store);
                 self.data = Data::default();
                 self.data_loading.clear();
+                self.damage_check = None;
                 self.reader = if self.background_reads {
                     let ctx = self.egui_ctx.clone();
                     crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
@@ -538,6 +566,10 @@ impl App {
                 self.client = None;
                 self.search = None;
                 self.welcome_dismissed = false;
+                if let Some(store) = &self.store {
+                    self.damage_check = Some(self.reader.run(store, |s| s.read().damage()));
+                }
+                self.take_damage_check();
                 self.reload();
             }
             Err(e) => {
@@ -703,6 +735,15 @@ impl App {
         f: impl FnOnce(&crate::store::Db<'_>) -> Result<T, StoreError>,
     ) -> Result<T, String> {
         let lang = self.lang;
+        self.take_damage_check();
+        if self.damage_check.is_some() {
+            return Err(lang
+                .pick(
+                    "Идёт проверка файла базы данных; повторите через пару секунд",
+                    "The database file is being checked; try again in a moment",
+                )
+                .to_owned());
+        }
         match self.store.as_mut() {
             Some(store) => store.write(f).map_err(|e| e.text(lang)),
             None => Err(lang
@@ -1517,6 +1558,14 @@ impl App {
                 ))
                 .small(),
             );
+            for notice in self.store.as_ref().map_or(vec![], |s| s.notices(lang)) {
+                ui.separator();
+                ui.label(
+                    RichText::new(notice)
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
             ui.separator();
             ui.label(RichText::new(&self.last_message).small());
         });
@@ -1785,6 +1834,7 @@ impl App {
 
 impl eframe::App for App {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_damage_check();
         self.take_data();
         self.poll_job();
         self.load_wanted();

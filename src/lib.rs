@@ -7,12 +7,14 @@
 //! - [`export`]: statements out as JSON and CSV.
 //! - [`demo`]: realistic demo data.
 //! - [`synthetic`]: data of any size, for measuring.
+//! - [`backup`]: automatic backups when the window opens, the last N kept.
 //! - [`statements`]: issuing, re-exporting issued statements, batch export.
 //! - [`cli`]: the headless commands.
 //! - [`app`]: the window: the App and its Commands.
 //! - [`ui`]: the pages and widgets of the window.
 
 pub mod app;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod domain;

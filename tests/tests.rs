@@ -9,6 +9,7 @@ mod gui;
 mod import;
 mod import_files;
 mod perf_shape;
+mod reliability;
 mod store;
 mod util;
 mod worked_example;

@@ -152,7 +152,7 @@ impl Money {
         let rubles = (abs / 100).to_string();
         let mut int = String::new();
         for (i, c) in rubles.chars().enumerate() {
-            if i > 0 && (rubles.len() - i) % 3 == 0 {
+            if i > 0 && (rubles.len() - i).is_multiple_of(3) {
                 int.push(thousands);
             }
             int.push(c);

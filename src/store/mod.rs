@@ -31,6 +31,10 @@ pub use schema::SCHEMA_VERSION;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The file is marked read-only: it is opened for reading and every write is refused.
+    read_only: bool,
+    /// This window's claim on the file (see [`Store::claim_instance`]).
+    instance: std::cell::RefCell<Option<std::fs::File>>,
 }
 
 /// A view of the database for reading and, inside [`Store::write`], for writing.
@@ -100,6 +104,12 @@ pub enum StoreError {
     },
     #[error("cannot open {path}: {reason}")]
     CannotOpen { path: String, reason: String },
+    #[error("the database file is damaged ({0}); open its latest backup instead")]
+    Damaged(String),
+    #[error(
+        "{path} is read-only: it can be read and backed up, not changed; make it writable or work on a copy"
+    )]
+    ReadOnly { path: String },
     #[error("the database holds a value it cannot read: {0}")]
     BadValue(String),
     #[error("{0}")]
@@ -265,7 +275,12 @@ impl From<rusqlite::Error> for StoreError {
                 }
                 .into()
             }
-            _ => StoreError::Sqlite(e),
+            _ => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                    StoreError::Damaged(e.to_string())
+                }
+                _ => StoreError::Sqlite(e),
+            },
         }
     }
 }
@@ -292,6 +307,12 @@ impl Localized for StoreError {
             (StoreError::CannotOpen { path, reason }, Lang::Ru) => {
                 format!("не удаётся открыть {path}: {reason}")
             }
+            (StoreError::Damaged(what), Lang::Ru) => format!(
+                "файл базы данных повреждён ({what}); откройте его последнюю резервную копию"
+            ),
+            (StoreError::ReadOnly { path }, Lang::Ru) => format!(
+                "{path} только для чтения: его можно читать и копировать, но не менять; снимите запрет записи или работайте с копией"
+            ),
             (StoreError::BadValue(what), Lang::Ru) => {
                 format!("в базе данных значение, которое нельзя прочитать: {what}")
             }
@@ -301,8 +322,21 @@ impl Localized for StoreError {
 
 impl Store {
     /// Opens (creating if missing) and migrates the database file. A file written by a
-    /// newer version, or one that is not a SQLite database, is refused and left untouched.
+    /// newer version, one that is not a SQLite database or is damaged, is refused and left
+    /// untouched; a file marked read-only is opened for reading only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, true)
+    }
+
+    /// Opens the file like [`Store::open`] but leaves the check for damage, which reads
+    /// the whole file (1.6 s at a million sales), to [`Db::damage`]: the window runs it on
+    /// its reader and writes nothing until it passed. A file that needs an upgrade is
+    /// checked here all the same.
+    pub fn open_unchecked(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, check: bool) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -310,26 +344,43 @@ impl Store {
                 reason: e.to_string(),
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // The permission bits are the user's word, even for a user the system lets write.
+        let read_only = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::CannotOpen {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
-        Store::init(conn, Some(path.to_path_buf()))
+        Store::init(conn, Some(path.to_path_buf()), read_only, check)
     }
 
     /// A fresh database in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::init(Connection::open_in_memory()?, None)
+        Store::init(Connection::open_in_memory()?, None, false, true)
     }
 
-    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+    fn init(
+        conn: Connection,
+        path: Option<PathBuf>,
+        read_only: bool,
+        check: bool,
+    ) -> Result<Store, StoreError> {
         let shown = path
             .as_ref()
             .map_or(":memory:".into(), |p| p.display().to_string());
+        let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+                path: shown.clone(),
+            },
+            _ => StoreError::from(e),
+        };
         conn.busy_timeout(Duration::from_secs(10))?;
         // Every statement the program runs stays prepared (the default keeps 16).
         conn.set_prepared_statement_cache_capacity(128);
@@ -342,12 +393,7 @@ impl Store {
         // Read the version before anything writes to the file.
         let found: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
-                    path: shown.clone(),
-                },
-                _ => StoreError::Sqlite(e),
-            })?;
+            .map_err(not_ours)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::NewerSchema {
                 path: shown,
@@ -355,17 +401,32 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if found > 0 && !schema::looks_like_ours(&conn)? {
+        if found > 0
+            && !schema::looks_like_ours(&conn).map_err(|e| match e {
+                StoreError::Sqlite(e) => not_ours(e),
+                other => other,
+            })?
+        {
             return Err(StoreError::NotADatabase { path: shown });
         }
         if found == 0 && schema::has_foreign_tables(&conn)? {
             return Err(StoreError::NotADatabase { path: shown });
         }
-        conn.pragma_update(None, "foreign_keys", true)?;
-        if path.is_some() {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A damaged file is refused before anything is written to it, so that its backup
+        // or a recovery tool still sees it as it was.
+        if found > 0 && (check || found < SCHEMA_VERSION) {
+            Db::new(&conn).damage()?;
         }
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        if read_only && found < SCHEMA_VERSION {
+            return Err(StoreError::ReadOnly { path: shown });
+        }
+        if !read_only {
+            conn.pragma_update(None, "foreign_keys", true)?;
+            if path.is_some() {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+            }
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
         // 16 MiB of page cache (a bulk import takes more, see `Db::begin_bulk_sales`).
         conn.pragma_update(None, "cache_size", -16_384)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -377,7 +438,15 @@ impl Store {
                 | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
             |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
         )?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            read_only,
+            instance: Default::default(),
+        };
+        if read_only {
+            return Ok(store);
+        }
         if found > 0 && found < SCHEMA_VERSION {
             store.backup_before_upgrade(found)?;
         }
@@ -397,25 +466,92 @@ impl Store {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let target = path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"));
-        if target.exists() {
+        // A copy left by an earlier attempt is kept only if it checks out; it is only ever
+        // put in place whole (see `copy_checked`), but a hand-made file may stand there.
+        if target.exists() && check_copy(&target, found).is_ok() {
             return Ok(());
         }
-        self.backup_to(&target)?;
-        let copy = Connection::open_with_flags(&target, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        let version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if check != "ok" || version != found {
-            return Err(StoreError::CannotOpen {
-                path: target.display().to_string(),
-                reason: format!("the backup made before the upgrade does not check out ({check})"),
-            });
-        }
-        Ok(())
+        self.copy_checked(&target, found)
     }
 
     /// The file this store is on, if any.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// True when the file is marked read-only and every write is refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Marks this window as working on the file, so that a second window on it can say so:
+    /// an OS lock on `<file>-instance`, released when the window closes or its process dies.
+    /// Returns false when another window holds the mark or there is no file to mark.
+    pub fn claim_instance(&self) -> bool {
+        if self.instance.borrow().is_some() {
+            return true;
+        }
+        let Some(path) = &self.path else {
+            return false;
+        };
+        let mut name = path.as_os_str().to_owned();
+        name.push("-instance");
+        let Ok(file) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(PathBuf::from(name))
+        else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                *self.instance.borrow_mut() = Some(file);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// True when another window has this file open. A window that finds the other gone takes
+    /// the mark over. Windows that claimed nothing (none on a file in memory or in a folder
+    /// that cannot be written) see no other.
+    pub fn other_instance(&self) -> bool {
+        if self.instance.borrow().is_some() || self.path.is_none() {
+            return false;
+        }
+        if self.claim_instance() {
+            return false;
+        }
+        // Not claimed: either another window holds it, or the mark cannot be made at all.
+        let mut name = self
+            .path
+            .as_ref()
+            .map(|p| p.as_os_str().to_owned())
+            .unwrap_or_default();
+        name.push("-instance");
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(PathBuf::from(name))
+            .is_ok_and(|f| f.try_lock_shared().is_err())
+    }
+
+    /// What a window should say about the file besides its contents: another window has
+    /// it open, it is read-only.
+    pub fn notices(&self, lang: Lang) -> Vec<&'static str> {
+        let mut notices = Vec::new();
+        if self.other_instance() {
+            notices.push(lang.pick(
+                "база открыта и в другом окне",
+                "the database is open in another window too",
+            ));
+        }
+        if self.read_only {
+            notices.push(lang.pick("файл только для чтения", "the file is read-only"));
+        }
+        notices
     }
 
     /// Reads outside a transaction.
@@ -424,10 +560,20 @@ impl Store {
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    /// Another process writing at the same time is waited for (up to 10 s), not reported.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self
+                    .path
+                    .as_ref()
+                    .map_or(String::new(), |p| p.display().to_string()),
+            }
+            .into());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -440,13 +586,58 @@ impl Store {
         Ok(value)
     }
 
-    /// Copies the database to `target` with SQLite's online backup API.
+    /// Copies the database to `target` with SQLite's online backup API (other windows and
+    /// processes may go on writing), checks the copy and only then puts it in place, so an
+    /// interrupted backup never leaves a half-written file under the target's name.
     pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
-        let mut dest = Connection::open(target)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-        backup.run_to_completion(256, Duration::from_millis(0), None)?;
-        Ok(())
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        self.copy_checked(target, version)
     }
+
+    fn copy_checked(&self, target: &Path, version: i64) -> Result<(), StoreError> {
+        let mut partial = target.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let cannot = |reason: String| StoreError::CannotOpen {
+            path: target.display().to_string(),
+            reason,
+        };
+        let _ = std::fs::remove_file(&partial);
+        {
+            let mut dest = Connection::open(&partial)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+            backup.run_to_completion(256, Duration::from_millis(0), None)?;
+            drop(backup);
+            // One self-contained file: no -wal or -shm beside the copy.
+            dest.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        if let Err(reason) = check_copy(&partial, version) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(cannot(format!("the copy does not check out ({reason})")));
+        }
+        std::fs::rename(&partial, target).map_err(|e| cannot(e.to_string()))
+    }
+}
+
+/// A copy is whole (`integrity_check`) and at the expected schema version.
+fn check_copy(path: &Path, version: i64) -> Result<(), String> {
+    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| e.to_string())?;
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    let found: i64 = copy
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if check != "ok" {
+        return Err(check);
+    }
+    if found != version {
+        return Err(format!("schema {found}, expected {version}"));
+    }
+    Ok(())
 }
 
 /// Counts of what the database holds, for the status bar and summaries.
@@ -477,6 +668,19 @@ impl Db<'_> {
                 })
             },
         )?)
+    }
+
+    /// Fails when SQLite finds the file damaged (`PRAGMA quick_check`).
+    pub fn damage(&self) -> Result<(), StoreError> {
+        let check: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        if check == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged(check))
+        }
     }
 
     /// Records the client's name when given (a known client keeps its name otherwise).

@@ -1,6 +1,6 @@
-//! The schema and its migrations. `PRAGMA user_version` is the schema version; each
-//! migration runs in one transaction that also bumps the version, so a database is always
-//! at one version or the next, never between.
+//! The schema and its migrations. `PRAGMA user_version` is the schema version; all the
+//! migrations a file needs run in one transaction that also sets the version, so a database
+//! is always at its old version or the current one, never between.
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -14,21 +14,25 @@ type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
 const MIGRATIONS: [Migration; 3] = [v1_initial, v2_issued_statements, v3_imports];
 
+/// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
+/// steps that takes, a file is at its old version or the new one, never one between.
 pub(super) fn migrate(conn: &mut Connection, found: i64) -> Result<(), StoreError> {
+    if found >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (index, migration) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
-        if version <= found {
-            continue;
-        }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another process may have migrated while we waited for the lock.
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now < version {
+        if version > now {
             migration(&tx)?;
-            tx.pragma_update(None, "user_version", version)?;
         }
-        tx.commit()?;
     }
+    if now < SCHEMA_VERSION {
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
     Ok(())
 }
 

@@ -1,0 +1,161 @@
+//! The roles a child process plays. Each reports on stdout, one flushed line per committed
+//! transaction, so that the parent knows what must survive if it kills the child.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use partner_desk::domain::lang::{Lang, Localized};
+use partner_desk::domain::{Inn, LicenseKind, RoleFacts};
+use partner_desk::import::{self, ImportKind};
+use partner_desk::store::{NewSale, PinOutcome, RuleError, Store, StoreError};
+
+use crate::util::*;
+
+/// Rows in each file the crash child imports.
+pub const IMPORT_ROWS: usize = 5;
+
+/// After saying `ready`, waits until the parent creates `<db>.go`, so that all children
+/// start at the same moment.
+fn wait_for_go(db: &Path) {
+    let mut go = db.as_os_str().to_owned();
+    go.push(".go");
+    while !Path::new(&go).exists() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "@{line}").unwrap();
+    out.flush().unwrap();
+}
+
+pub fn main(role: &str, args: &[&str]) {
+    match role {
+        "crash" => crash(Path::new(args[0]), args[1]),
+        "writer" => writer(Path::new(args[0]), args[1], args[2].parse().unwrap()),
+        "pins" => pins(
+            Path::new(args[0]),
+            args[1],
+            args[2].parse().unwrap(),
+            args[3].parse().unwrap(),
+            args[4].parse().unwrap(),
+        ),
+        "migrate" => {
+            say("ready");
+            let store = Store::open(Path::new(args[0])).unwrap();
+            drop(store);
+            say("opened");
+        }
+        other => panic!("unknown role {other}"),
+    }
+}
+
+fn sale_of(partner: partner_desk::domain::PartnerId, doc: String, day: u32) -> NewSale {
+    NewSale {
+        doc: Some(doc),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 1, 10).unwrap() + chrono::Days::new(day.into()),
+        partner,
+        client_inn: inn(C1),
+        client_name: String::new(),
+        kind: LicenseKind::Saas,
+        amount: rub("1 234,56"),
+        role: RoleFacts::default(),
+    }
+}
+
+/// Imports files of sales and records single sales until it is killed. Run `run` names
+/// the documents, so every run's are new.
+fn crash(db: &Path, run: &str) {
+    let mut store = Store::open(db).unwrap();
+    let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    say("ready");
+    for i in 0.. {
+        let day = i % 80;
+        if i % 3 == 0 {
+            let group = format!("{run}-i{i}");
+            let mut csv = String::from("date;partner_inn;client_inn;kind;amount;doc\n");
+            for j in 0..IMPORT_ROWS {
+                let date = sale_of(alfa, String::new(), day).date.format("%d.%m.%Y");
+                csv.push_str(&format!("{date};{ALFA};{C1};saas;1 234,56;{group}/{j}\n"));
+            }
+            import::import_bytes(&mut store, ImportKind::Sales, csv.as_bytes()).unwrap();
+            say(&format!("import {group}"));
+        } else {
+            let doc = format!("{run}-s{i}");
+            store
+                .write(|db| db.record_sale(&sale_of(alfa, doc.clone(), day)))
+                .unwrap();
+            say(&format!("sale {doc}"));
+        }
+    }
+}
+
+/// Records `ops` sales, each in its own transaction, reporting how long it waited for the
+/// write lock (microseconds) or the error the user would see.
+fn writer(db: &Path, id: &str, ops: u32) {
+    let mut store = Store::open(db).unwrap();
+    let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    say("ready");
+    wait_for_go(db);
+    for op in 0..ops {
+        let doc = format!("w{id}-{op}");
+        let asked = Instant::now();
+        let mut waited = None;
+        let result = store.write(|db| {
+            waited = Some(asked.elapsed());
+            db.record_sale(&sale_of(alfa, doc.clone(), op % 80))
+        });
+        match result {
+            Ok(_) => say(&format!("ok {doc} {}", waited.map_or(0, |w| w.as_micros()))),
+            Err(e) => say(&format!(
+                "err {doc} {}",
+                e.text(Lang::En).replace('\n', " ")
+            )),
+        }
+    }
+}
+
+/// Asks `attempts` times to pin one of `clients` (the same list in every process) to the
+/// partner with INN `partner`, on dates drawn from `seed`; reports each outcome and, for a
+/// refusal, the message the manager sees.
+fn pins(db: &Path, partner: &str, attempts: u32, clients: u64, seed: u64) {
+    let mut store = Store::open(db).unwrap();
+    let me = store.read().partner_by_inn(&inn(partner)).unwrap().unwrap();
+    let list = client_inns(clients);
+    let mut rng = super::Rng::new(seed);
+    say("ready");
+    wait_for_go(db);
+    for i in 0..attempts {
+        let client = &list[i as usize % list.len()];
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+            + chrono::Days::new(rng.range(0, 365));
+        match store.write(|db| db.request_pin(client, "", me, date, "")) {
+            Ok(PinOutcome::Pinned { .. }) => say(&format!("pinned {client}")),
+            Ok(PinOutcome::Extended { .. }) => say(&format!("extended {client}")),
+            Ok(PinOutcome::Refused {
+                holder_label,
+                last_day,
+                ..
+            }) => {
+                let message = RuleError::PinConflict {
+                    client: client.clone(),
+                    holder: holder_label,
+                    last_day,
+                }
+                .text(Lang::Ru);
+                say(&format!("refused {client} {message}"));
+            }
+            Err(StoreError::Rule(e)) => say(&format!("rule {client} {}", e.text(Lang::Ru))),
+            Err(e) => say(&format!("err {client} {}", e.text(Lang::En))),
+        }
+    }
+}
+
+/// `n` valid client INNs, the same in every process.
+pub fn client_inns(n: u64) -> Vec<Inn> {
+    (0..n)
+        .map(|i| Inn::complete(&format!("{:09}", 500_000_000 + i * 7919)).unwrap())
+        .collect()
+}
