@@ -517,6 +517,11 @@ impl App {
         self.details.as_deref()
     }
 
+    /// True while the data snapshot or the check of the file is being read.
+    pub fn reading(&self) -> bool {
+        !self.data_loading.is_empty() || self.damage_check.is_some()
+    }
+
     /// True while a worker thread is busy.
     pub fn busy(&self) -> bool {
         self.job.is_some()
