@@ -1344,8 +1344,9 @@ impl App {
             self.sales.load(&self.reader, store, self.data.version);
         }
         self.pins.load(&store.read(), self.data.version);
-        self.statements
-            .load(&store.read(), self.data.version, today, self.lang);
+        if self.page == Page::Statements {
+            self.statements.load(&self.reader, store, today, self.lang);
+        }
         let version = self.data.version;
         if self.load_failed == Some(version) {
             // Tried and failed for this data; the next change tries again.

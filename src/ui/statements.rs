@@ -10,7 +10,8 @@ use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
 use crate::domain::{PartnerId, Statement};
 use crate::export::Format;
-use crate::store::Db;
+use crate::reader::{Loaded, Reader};
+use crate::store::Store;
 use crate::ui;
 
 /// The periods offered, besides a custom one.
@@ -83,7 +84,10 @@ pub struct StatementsPage {
     reopen_reason: String,
     batch_format: Option<Format>,
     wanted: Option<Key>,
-    loaded: Option<(Key, Result<Statement, String>)>,
+    /// The preview, read on the reader (a statement of 50 000 lines takes a quarter of a
+    /// second), and the sentence of a read that failed.
+    loaded: Loaded<Key, Statement>,
+    failed: Option<(Key, String)>,
 }
 
 impl StatementsPage {
@@ -92,24 +96,28 @@ impl StatementsPage {
     }
 
     pub fn wants_data(&self) -> bool {
-        self.wanted.is_some() && self.wanted != self.loaded.as_ref().map(|(k, _)| *k)
+        self.wanted.is_some_and(|key| {
+            !self.loaded.is_for(&key)
+                && !self.loaded.waiting()
+                && self.failed.as_ref().is_none_or(|(k, _)| *k != key)
+        })
     }
 
     /// Forget the preview, so it is made again.
     pub fn invalidate(&mut self) {
-        self.loaded = None;
+        self.loaded = Loaded::default();
+        self.failed = None;
     }
 
-    pub fn load(&mut self, db: &Db<'_>, _version: u64, today: NaiveDate, lang: Lang) {
-        if !self.wants_data() {
-            return;
-        }
-        if let Some(key @ (partner, from, to, _)) = self.wanted {
+    /// Asks the reader for the preview the page shows, and takes it when it has come.
+    pub fn load(&mut self, reader: &Reader, store: &Store, today: NaiveDate, lang: Lang) {
+        if let Some(key @ (partner, from, to, _)) = self.wanted
+            && let Some(e) = self.loaded.load(reader, store, &key, move |db| {
+                db.statement(partner, from, to, today)
+            })
+        {
             use crate::domain::lang::Localized;
-            let statement = db
-                .statement(partner, from, to, today)
-                .map_err(|e| e.text(lang));
-            self.loaded = Some((key, statement));
+            self.failed = Some((key, e.text(lang)));
         }
     }
 
@@ -257,9 +265,10 @@ pub fn statements_ui(
         return command;
     };
     page.wanted = Some((partner, from, to, data.version));
-    let statement = match &page.loaded {
-        Some((key, Ok(statement))) if Some(*key) == page.wanted => statement,
-        Some((key, Err(e))) if Some(*key) == page.wanted => {
+    let key = (partner, from, to, data.version);
+    let statement = match (page.loaded.get(), &page.failed) {
+        (Some(statement), _) if page.loaded.is_for(&key) => statement,
+        (_, Some((k, e))) if *k == key => {
             ui::verdict(ui, false, e);
             return command;
         }
