@@ -1368,7 +1368,7 @@ impl App {
             failed = Some(e);
         }
         if let Some(search) = &mut self.search
-            && let Err(e) = search.load(&db)
+            && let Some(e) = search.load(&self.reader, store)
         {
             failed = Some(e);
         }

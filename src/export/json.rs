@@ -33,6 +33,32 @@ pub fn statement_value(s: &Statement) -> Value {
             })
         })
         .collect();
+    json!({
+        "partner": partner(s),
+        "period": period(s),
+        "lines": lines,
+        "totals": totals(s),
+        "rate_versions": s.rate_versions,
+        "lines_without_rate": s.lines_without_rate(),
+        "generated_on": s.generated_on.to_string(),
+        "number": s.number,
+    })
+}
+
+fn partner(s: &Statement) -> Value {
+    json!({
+        "inn": s.partner.inn.as_str(),
+        "name": s.partner.name,
+        "one_c_partner": s.partner.one_c_partner,
+        "status": s.partner.status.map(|st| st.code()),
+    })
+}
+
+fn period(s: &Statement) -> Value {
+    json!({"from": s.from.to_string(), "to": s.to.to_string()})
+}
+
+fn totals(s: &Statement) -> Value {
     let by_kind: Map<String, Value> = s
         .totals
         .by_kind
@@ -40,23 +66,9 @@ pub fn statement_value(s: &Statement) -> Value {
         .map(|(kind, sum)| (kind.code().to_owned(), sums(sum)))
         .collect();
     json!({
-        "partner": {
-            "inn": s.partner.inn.as_str(),
-            "name": s.partner.name,
-            "one_c_partner": s.partner.one_c_partner,
-            "status": s.partner.status.map(|st| st.code()),
-        },
-        "period": {"from": s.from.to_string(), "to": s.to.to_string()},
-        "lines": lines,
-        "totals": {
-            "amount": s.totals.overall.amount.plain(),
-            "premium": s.totals.overall.premium.plain(),
-            "by_kind": by_kind,
-        },
-        "rate_versions": s.rate_versions,
-        "lines_without_rate": s.lines_without_rate(),
-        "generated_on": s.generated_on.to_string(),
-        "number": s.number,
+        "amount": s.totals.overall.amount.plain(),
+        "premium": s.totals.overall.premium.plain(),
+        "by_kind": by_kind,
     })
 }
 
@@ -81,34 +93,10 @@ impl serde::Serialize for Doc<'_> {
         use serde::ser::SerializeMap;
         let s = self.0;
         let mut map = serializer.serialize_map(Some(8))?;
-        map.serialize_entry(
-            "partner",
-            &json!({
-                "inn": s.partner.inn.as_str(),
-                "name": s.partner.name,
-                "one_c_partner": s.partner.one_c_partner,
-                "status": s.partner.status.map(|st| st.code()),
-            }),
-        )?;
-        map.serialize_entry(
-            "period",
-            &json!({"from": s.from.to_string(), "to": s.to.to_string()}),
-        )?;
+        map.serialize_entry("partner", &partner(s))?;
+        map.serialize_entry("period", &period(s))?;
         map.serialize_entry("lines", &Lines(&s.lines))?;
-        let by_kind: Map<String, Value> = s
-            .totals
-            .by_kind
-            .iter()
-            .map(|(kind, sum)| (kind.code().to_owned(), sums(sum)))
-            .collect();
-        map.serialize_entry(
-            "totals",
-            &json!({
-                "amount": s.totals.overall.amount.plain(),
-                "premium": s.totals.overall.premium.plain(),
-                "by_kind": by_kind,
-            }),
-        )?;
+        map.serialize_entry("totals", &totals(s))?;
         map.serialize_entry("rate_versions", &s.rate_versions)?;
         map.serialize_entry("lines_without_rate", &s.lines_without_rate())?;
         map.serialize_entry("generated_on", &s.generated_on.to_string())?;

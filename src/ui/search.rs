@@ -6,7 +6,8 @@ use egui::RichText;
 use crate::app::{Command, Data};
 use crate::domain::lang::Lang;
 use crate::domain::{Inn, PartnerId};
-use crate::store::{Db, SaleListRow, SalesQuery, StoreError};
+use crate::reader::{Loaded, Reader};
+use crate::store::{Db, SaleListRow, SalesQuery, Store, StoreError};
 
 /// How many hits of each kind are listed.
 const HITS: usize = 8;
@@ -15,40 +16,45 @@ const HITS: usize = 8;
 #[derive(Default)]
 pub struct SearchState {
     pub text: String,
-    sales: Option<(String, Vec<SaleListRow>)>,
+    /// Sales found for a text, read on the reader (a text search reads every sale).
+    sales: Loaded<String, Vec<SaleListRow>>,
 }
 
 impl SearchState {
     pub fn wants_data(&self) -> bool {
-        let needle = self.text.trim();
-        needle.chars().count() >= 2 && self.sales.as_ref().is_none_or(|(t, _)| t != needle)
+        let needle = self.text.trim().to_owned();
+        needle.chars().count() >= 2 && !self.sales.is_for(&needle) && !self.sales.waiting()
     }
 
-    /// Finds sales whose document number holds the text.
-    pub fn load(&mut self, db: &Db<'_>) -> Result<(), StoreError> {
-        if !self.wants_data() {
-            return Ok(());
-        }
+    /// Asks for the sales whose document number holds the text.
+    pub fn load(&mut self, reader: &Reader, store: &Store) -> Option<StoreError> {
         let needle = self.text.trim().to_owned();
-        let query = SalesQuery {
-            text: needle.clone(),
-            descending: true,
-            ..SalesQuery::default()
-        };
-        let lower = needle.to_lowercase();
-        let hits = db
-            .sales_page(&query, 0, 200)?
-            .into_iter()
-            .filter(|s| {
-                s.doc
-                    .as_deref()
-                    .is_some_and(|d| d.to_lowercase().contains(&lower))
-            })
-            .take(HITS)
-            .collect();
-        self.sales = Some((needle, hits));
-        Ok(())
+        if needle.chars().count() < 2 {
+            return None;
+        }
+        let key = needle.clone();
+        self.sales
+            .load(reader, store, &key, move |db| sales_with_doc(db, &needle))
     }
+}
+
+fn sales_with_doc(db: &Db<'_>, needle: &str) -> Result<Vec<SaleListRow>, StoreError> {
+    let query = SalesQuery {
+        text: needle.to_owned(),
+        descending: true,
+        ..SalesQuery::default()
+    };
+    let lower = needle.to_lowercase();
+    Ok(db
+        .sales_page(&query, 0, 200)?
+        .into_iter()
+        .filter(|s| {
+            s.doc
+                .as_deref()
+                .is_some_and(|d| d.to_lowercase().contains(&lower))
+        })
+        .take(HITS)
+        .collect())
 }
 
 /// The search window; `open` turns false when it is closed.
@@ -106,10 +112,12 @@ pub fn search_ui(
                 break;
             }
         }
+        let needle = state.text.trim().to_owned();
         let sales = state
             .sales
-            .as_ref()
-            .map(|(_, s)| s.as_slice())
+            .get()
+            .filter(|_| state.sales.is_for(&needle))
+            .map(Vec::as_slice)
             .unwrap_or_default();
         if partners.is_empty() && clients.is_empty() && sales.is_empty() {
             ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());

@@ -123,6 +123,8 @@ pub fn window_says(path: &Path, words: &str) -> bool {
     let config = Config {
         lang: Some(Lang::Ru),
         today: Some(d("2025-06-30")),
+        // The check for damage and the first reads answer within the first frame.
+        background_reads: false,
         dialogs: Box::new(ScriptedDialogs {
             answers: Default::default(),
         }),

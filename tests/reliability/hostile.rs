@@ -450,6 +450,17 @@ pub fn nasties() -> Vec<(String, String, bool)> {
         b"date,partner_inn,client_inn,kind,amount,AMOUNT\n",
         &|r| matches!(r, Err(ImportError::DuplicateColumn { .. })),
     );
+    // As 1C saves it: Windows-1251, `;`, Russian headers and the kind's Russian name.
+    let text = format!(
+        "Дата;ИНН партнёра;ИНН клиента;Вид лицензии;Сумма\r\n\
+         15.01.2025;{ALFA};{C1};Корпоративные тарифы SaaS и доп. функции;1 000,50\r\n"
+    );
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    file(
+        "a CSV file in Windows-1251",
+        &cp1251,
+        &|r| matches!(r, Ok(s) if s.sales == 1 && s.amount == rub("1000.50")),
+    );
     out
 }
 

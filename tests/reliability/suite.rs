@@ -251,10 +251,7 @@ fn long_suite() {
             if *ok { "yes" } else { "**no**" }
         );
     }
-    let _ = writeln!(
-        doc,
-        "| a CSV file in Windows-1251 | covered by the import tests (`tests/import.rs`) | — |"
-    );
+
     doc.push('\n');
     doc.push_str(NOTES);
     println!("{doc}");
