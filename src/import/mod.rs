@@ -891,11 +891,14 @@ fn apply_sales(
                 id
             }
         };
-        let sale = NewSale {
+                let sale = NewSale {
             partner,
             ..line.sale.clone()
         };
+        // With no sale stored before the import there is nothing a row could repeat.
+        let nothing_before = log.stored_before("sales") == 0;
         match &sale.doc {
+            _ if nothing_before => {}
             Some(doc) => {
                 // Most documents are new: a cheap look first, the whole sale only if found.
                 if db.sale_id_by_doc(doc)?.is_some()
