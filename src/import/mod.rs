@@ -891,7 +891,7 @@ fn apply_sales(
                 id
             }
         };
-                let sale = NewSale {
+        let sale = NewSale {
             partner,
             ..line.sale.clone()
         };
