@@ -11,38 +11,7 @@ fn sums(s: &Sums) -> Value {
 
 /// The statement as a JSON value, keys in the documented order.
 pub fn statement_value(s: &Statement) -> Value {
-    let lines: Vec<Value> = s
-        .lines
-        .iter()
-        .map(|l| {
-            json!({
-                "date": l.date.to_string(),
-                "doc": l.doc,
-                "client_inn": l.client_inn.as_str(),
-                "client_name": l.client_name,
-                "kind": l.kind.code(),
-                "amount": l.amount.plain(),
-                "status": l.status.map(|st| st.code()),
-                "terms": l.terms.map(|st| st.code()),
-                "one_c_terms": l.one_c_terms,
-                "rate": l.rate.map(|r| r.to_string()),
-                "premium": l.premium.plain(),
-                "reason": l.reason.map(|r| r.code()),
-                "return_of": l.return_of,
-                "rate_version": l.rate_version,
-            })
-        })
-        .collect();
-    json!({
-        "partner": partner(s),
-        "period": period(s),
-        "lines": lines,
-        "totals": totals(s),
-        "rate_versions": s.rate_versions,
-        "lines_without_rate": s.lines_without_rate(),
-        "generated_on": s.generated_on.to_string(),
-        "number": s.number,
-    })
+    serde_json::to_value(Doc(s)).unwrap_or(Value::Null)
 }
 
 fn partner(s: &Statement) -> Value {
