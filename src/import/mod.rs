@@ -4,6 +4,7 @@
 //! what is already stored are skipped, so importing a file twice changes nothing, and the
 //! newest import can be undone while it is the last change.
 
+mod bulk;
 pub mod mapping;
 pub mod source;
 mod table;
@@ -363,15 +364,14 @@ pub fn import_sheet(
     progress: &dyn Fn(usize, usize),
 ) -> Result<Summary, ImportError> {
     let table = Table::new(sheet, mapping)?;
+    if table.mapping().kind == ImportKind::Sales && table.rows.len() >= bulk::BULK_ROWS {
+        return bulk::load_sales(store, &table, file, progress);
+    }
     let lines = read_lines(&table)?;
     let run = Run {
         table: &table,
         file,
         progress,
-        all_have_docs: match &lines {
-            Lines::Sales(rows) => rows.iter().all(|(_, l)| l.sale.doc.is_some()),
-            _ => false,
-        },
     };
     match lines {
         Lines::Partners(rows) => apply_partners(store, &run, &rows),
@@ -419,8 +419,6 @@ struct Run<'a> {
     table: &'a Table<'a>,
     file: &'a str,
     progress: &'a dyn Fn(usize, usize),
-    /// Every row names its document (sales are then matched to stored ones by it alone).
-    all_have_docs: bool,
 }
 
 /// Collects the problems of one row's cells.
@@ -545,9 +543,6 @@ fn read_rows<T>(
     }
 }
 
-/// From this many sales on, an import loads them in bulk (see `Db::begin_bulk_sales`).
-const BULK_ROWS: usize = 2_000;
-
 /// What one row did to the database.
 enum Done {
     Written,
@@ -572,11 +567,6 @@ fn apply<T>(
     let kind = run.table.mapping().kind;
     store.write(|db| {
         let log = db.begin_import(kind.code(), run.file)?;
-        let bulk = if kind == ImportKind::Sales && rows.len() >= BULK_ROWS {
-            Some(db.begin_bulk_sales(rows.len(), run.all_have_docs)?)
-        } else {
-            None
-        };
         let mut summary = Summary {
             rows: rows.len(),
             import_id: Some(log.id),
@@ -605,16 +595,24 @@ fn apply<T>(
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
-        if let Some(bulk) = bulk {
-            db.end_bulk_sales(bulk)?;
-        }
-        db.end_import(&log, &summary.text(Lang::En))?;
-        let layout = mapping::layout_key(run.table.headers());
-        let columns = serde_json::to_string(&run.table.mapping().columns)
-            .map_err(|e| StoreError::BadValue(e.to_string()))?;
-        db.remember_layout(&layout, kind.code(), &columns)?;
+        finish(db, run.table, &log, &summary)?;
         Ok(summary)
     })
+}
+
+/// Ends an import that wrote its rows: its summary recorded, its column mapping
+/// remembered for the next file laid out the same way.
+fn finish(
+    db: &crate::store::Db<'_>,
+    table: &Table<'_>,
+    log: &ImportLog,
+    summary: &Summary,
+) -> Result<(), StoreError> {
+    db.end_import(log, &summary.text(Lang::En))?;
+    let layout = mapping::layout_key(table.headers());
+    let columns = serde_json::to_string(&table.mapping().columns)
+        .map_err(|e| StoreError::BadValue(e.to_string()))?;
+    db.remember_layout(&layout, table.mapping().kind.code(), &columns)
 }
 
 fn partner_of(db: &crate::store::Db<'_>, inn: &Inn) -> Result<PartnerId, StoreError> {
@@ -824,7 +822,11 @@ struct SaleLine {
 }
 
 fn read_sales(table: &Table<'_>) -> Result<Vec<(u64, SaleLine)>, ImportError> {
-    read_rows(table, |c| {
+    read_rows(table, read_sale)
+}
+
+fn read_sale(c: &mut Cells<'_>) -> Option<SaleLine> {
+    {
         let date = c.date("date");
         let partner_inn = c.inn("partner_inn");
         let client_inn = c.inn("client_inn");
@@ -851,7 +853,7 @@ fn read_sales(table: &Table<'_>) -> Result<Vec<(u64, SaleLine)>, ImportError> {
             },
             partner_inn: partner_inn?,
         })
-    })
+    }
 }
 
 /// A stored sale that a row repeats: same fields, stored before this import.
@@ -867,22 +869,67 @@ fn repeats(stored: &crate::store::SaleRow, log: &ImportLog, sale: &NewSale) -> b
         && e.role == sale.role
 }
 
+/// The column a refusal of a sale row is told under.
+fn sale_column(rule: &RuleError) -> &'static str {
+    match rule {
+        RuleError::UnknownPartner { .. } => "partner_inn",
+        RuleError::DuplicateDoc { .. } => "doc",
+        _ => "client_inn",
+    }
+}
+
+/// Rows without a document already matched to stored sales, by what they are.
+type Matched = HashMap<(NaiveDate, PartnerId, Inn, LicenseKind, Money), usize>;
+
+/// Whether the sale repeats one stored before this import: such a row is skipped.
+fn repeats_stored(
+    db: &crate::store::Db<'_>,
+    log: &ImportLog,
+    sale: &NewSale,
+    matched: &mut Matched,
+) -> Result<bool, StoreError> {
+    // With no sale stored before the import there is nothing a row could repeat.
+    if log.stored_before("sales") == 0 {
+        return Ok(false);
+    }
+    match &sale.doc {
+        // Most documents are new: a cheap look first, the whole sale only if found.
+        Some(doc) => Ok(db.sale_id_by_doc(doc)?.is_some()
+            && db.sale_by_doc(doc)?.is_some_and(|s| repeats(&s, log, sale))),
+        None => {
+            let key = (
+                sale.date,
+                sale.partner,
+                sale.client_inn.clone(),
+                sale.kind,
+                sale.amount,
+            );
+            let seen = matched.entry(key).or_default();
+            let stored = db.same_sales_before(
+                log,
+                sale.date,
+                sale.partner,
+                &sale.client_inn,
+                sale.kind,
+                sale.amount,
+            )?;
+            if stored > *seen {
+                *seen += 1;
+                return Ok(true);
+            }
+            Ok(false)
+        }
+    }
+}
+
 fn apply_sales(
     store: &mut Store,
     run: &Run<'_>,
     rows: &[(u64, SaleLine)],
 ) -> Result<Summary, ImportError> {
-    let column_of = |rule: &RuleError| match rule {
-        RuleError::UnknownPartner { .. } => "partner_inn",
-        RuleError::DuplicateDoc { .. } => "doc",
-        _ => "client_inn",
-    };
-    // Rows without a document already matched to stored sales, by what they are.
-    let mut matched: HashMap<(NaiveDate, PartnerId, Inn, LicenseKind, Money), usize> =
-        HashMap::new();
+    let mut matched = Matched::new();
     let mut partners: HashMap<Inn, PartnerId> = HashMap::new();
-    let bulk = rows.len() >= BULK_ROWS;
-    apply(store, run, rows, column_of, |db, log, line, summary| {
+    apply(store, run, rows, sale_column, |db, log, line, summary| {
         let partner = match partners.get(&line.partner_inn) {
             Some(id) => *id,
             None => {
@@ -895,48 +942,10 @@ fn apply_sales(
             partner,
             ..line.sale.clone()
         };
-        // With no sale stored before the import there is nothing a row could repeat.
-        let nothing_before = log.stored_before("sales") == 0;
-        match &sale.doc {
-            _ if nothing_before => {}
-            Some(doc) => {
-                // Most documents are new: a cheap look first, the whole sale only if found.
-                if db.sale_id_by_doc(doc)?.is_some()
-                    && db
-                        .sale_by_doc(doc)?
-                        .is_some_and(|s| repeats(&s, log, &sale))
-                {
-                    return Ok(Done::Skipped);
-                }
-            }
-            None => {
-                let key = (
-                    sale.date,
-                    sale.partner,
-                    sale.client_inn.clone(),
-                    sale.kind,
-                    sale.amount,
-                );
-                let seen = matched.entry(key).or_default();
-                let stored = db.same_sales_before(
-                    log,
-                    sale.date,
-                    sale.partner,
-                    &sale.client_inn,
-                    sale.kind,
-                    sale.amount,
-                )?;
-                if stored > *seen {
-                    *seen += 1;
-                    return Ok(Done::Skipped);
-                }
-            }
+        if repeats_stored(db, log, &sale, &mut matched)? {
+            return Ok(Done::Skipped);
         }
-        if bulk {
-            db.queue_sale(&sale)?;
-        } else {
-            db.record_sale(&sale)?;
-        }
+        db.record_sale(&sale)?;
         summary.sales += 1;
         summary.amount += sale.amount;
         Ok(Done::Written)

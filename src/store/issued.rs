@@ -43,6 +43,17 @@ const ISSUED_COLUMNS: &str =
     "i.id, i.number, i.partner_id, p.name, i.period_from, i.period_to, i.issued_on,
     i.lines, i.amount_kop, i.premium_kop, i.sha256, i.reopened_on, i.reopen_reason";
 
+/// A period locked by a statement in force: partner, first day, last day, number.
+pub(super) type Lock = (i64, NaiveDate, NaiveDate, String);
+
+/// The number of the statement among `locks` that locks a sale of `partner` dated `date`.
+pub(super) fn lock_on(locks: &[Lock], partner: PartnerId, date: NaiveDate) -> Option<&str> {
+    locks
+        .iter()
+        .find(|(p, from, to, _)| *p == partner.0 && (*from..=*to).contains(&date))
+        .map(|(_, _, _, number)| number.as_str())
+}
+
 fn issued_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedRow> {
     let reopened_on: Option<NaiveDate> = r.get(11)?;
     let reason: Option<String> = r.get(12)?;
@@ -195,6 +206,12 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Every statement in force, as locks.
+    pub(super) fn locks(&self) -> Result<Vec<Lock>, StoreError> {
+        self.locking_statement(PartnerId(0), NaiveDate::MIN)?;
+        Ok(self.cache.borrow().locks.clone().unwrap_or_default())
+    }
+
     /// The issued statement that locks a sale of `partner` dated `date`, if any.
     pub fn locking_statement(
         &self,
@@ -211,12 +228,13 @@ impl Db<'_> {
                 .collect::<Result<Vec<_>, _>>()?;
             self.cache.borrow_mut().locks = Some(locks);
         }
-        Ok(self.cache.borrow().locks.as_ref().and_then(|locks| {
-            locks
-                .iter()
-                .find(|(p, from, to, _)| *p == partner.0 && (*from..=*to).contains(&date))
-                .map(|(_, _, _, number)| number.clone())
-        }))
+        Ok(self
+            .cache
+            .borrow()
+            .locks
+            .as_deref()
+            .and_then(|locks| lock_on(locks, partner, date))
+            .map(str::to_owned))
     }
 
     /// Partners with a sale or return dated in `[from, to]`, by name.

@@ -116,8 +116,10 @@ impl Db<'_> {
             .unwrap_or_default())
     }
 
-    /// Reads every pin into this view at once: for imports of many sales.
-    pub fn read_all_pins(&self) -> Result<(), StoreError> {
+    /// Every pin, by client INN, each client's in the order they were made.
+    pub(super) fn all_pins(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<Pin>>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, partner_id, pinned_on, ends_on, released_on, client_inn FROM pins
              ORDER BY client_inn, pinned_on, id",
@@ -127,17 +129,14 @@ impl Db<'_> {
             let (pin, client) = row?;
             all.entry(client).or_default().push(pin);
         }
-        let mut cache = self.cache.borrow_mut();
-        cache.pins = all;
-        cache.all_pins = true;
-        Ok(())
+        Ok(all)
     }
 
     /// Makes sure the view holds the pins of `client`.
     pub(super) fn read_pins_of(&self, client: &Inn) -> Result<(), StoreError> {
         {
             let cache = self.cache.borrow();
-            if cache.all_pins || cache.pins.contains_key(client.as_str()) {
+            if cache.pins.contains_key(client.as_str()) {
                 return Ok(());
             }
         }

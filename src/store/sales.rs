@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
+use super::issued::{Lock, lock_on};
 use super::{Db, RuleError, StoreError, money, now_stamp, parse_inn};
-use crate::domain::pin::check_shipment;
+use crate::domain::pin::{Pin, check_shipment};
 use std::collections::HashMap;
 
 use crate::domain::statement::{Figured, ReturnOf, build_statement, figure};
@@ -107,19 +108,144 @@ const INSERT_ROWS: usize = 64;
 
 /// A sale ready to be written: checked, with its figures.
 #[derive(Clone, Debug)]
-pub(super) struct CheckedSale {
+pub struct CheckedSale {
     doc: Option<String>,
     date: NaiveDate,
     partner: i64,
-    client_inn: String,
+    client_inn: Inn,
     kind: &'static str,
     amount_kop: i64,
     role: RoleFacts,
     premium_kop: i64,
-    rate: Option<String>,
+    rate: Option<RatePct>,
     reason: Option<&'static str>,
     status: Option<&'static str>,
     one_c_terms: bool,
+}
+
+/// Why a sale is refused, before it is told with the partners' names
+/// ([`Db::refusal_error`]).
+#[derive(Clone, Debug)]
+pub enum SaleRefusal {
+    /// No partner has this INN.
+    UnknownPartner(String),
+    /// The number of the issued statement that locks the sale's date.
+    Locked(String),
+    Shipment(ShipmentRefusal),
+}
+
+/// A sale checked against the period lock and the shipment rule, with its figures: the
+/// one check of [`Db::record_sale`] and of a bulk load's [`SaleRules::check`].
+fn checked_sale(
+    sale: &NewSale,
+    locked_by: Option<&str>,
+    pins: &[Pin],
+    facts: &PartnerFacts,
+    rates: &RateBook,
+) -> Result<CheckedSale, SaleRefusal> {
+    if let Some(number) = locked_by {
+        return Err(SaleRefusal::Locked(number.to_owned()));
+    }
+    check_shipment(pins, sale.kind, sale.partner, sale.date).map_err(SaleRefusal::Shipment)?;
+    let f = figure(
+        facts,
+        rates,
+        &Entry {
+            id: 0,
+            doc: None,
+            date: sale.date,
+            client_inn: sale.client_inn.clone(),
+            client_name: String::new(),
+            kind: sale.kind,
+            amount: sale.amount,
+            role: sale.role,
+            return_of: None,
+        },
+    );
+    // The document's uniqueness is the index's to check when the row is written.
+    Ok(CheckedSale {
+        doc: clean_doc(sale.doc.as_deref()).map(str::to_owned),
+        date: sale.date,
+        partner: sale.partner.0,
+        client_inn: sale.client_inn.clone(),
+        kind: sale.kind.code(),
+        amount_kop: sale.amount.kopecks(),
+        role: sale.role,
+        premium_kop: f.premium.premium.kopecks(),
+        rate: f.premium.rate,
+        reason: f.premium.reason.map(ZeroReason::code),
+        status: f.status.map(Status::code),
+        one_c_terms: f.premium.one_c_terms,
+    })
+}
+
+impl CheckedSale {
+    pub fn amount(&self) -> Money {
+        Money::from_kopecks(self.amount_kop)
+    }
+}
+
+/// `YYYY-MM-DD`, as dates are stored, without going through a formatter: a bulk load
+/// writes a million of them.
+fn iso_date(date: NaiveDate) -> [u8; 10] {
+    use chrono::Datelike;
+    let mut text = *b"0000-00-00";
+    let mut put = |at: usize, digits: usize, mut n: u32| {
+        for i in (at..at + digits).rev() {
+            text[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    };
+    put(0, 4, date.year().clamp(0, 9999) as u32);
+    put(5, 2, date.month());
+    put(8, 2, date.day());
+    text
+}
+
+/// What sales are checked against, read whole for a bulk load ([`Db::sale_rules`]):
+/// partners by INN with their facts, every pin, the rates, the statements in force. Plain
+/// data, so a second thread can check rows while the first writes them.
+pub struct SaleRules {
+    partners: HashMap<String, PartnerId>,
+    /// Stored clients by INN, with their names.
+    clients: HashMap<String, String>,
+    pins: HashMap<String, Vec<Pin>>,
+    facts: HashMap<PartnerId, PartnerFacts>,
+    rates: RateBook,
+    locks: Vec<Lock>,
+}
+
+impl SaleRules {
+    /// The partner with this INN.
+    pub fn partner(&self, inn: &Inn) -> Result<PartnerId, SaleRefusal> {
+        self.partners
+            .get(inn.as_str())
+            .copied()
+            .ok_or_else(|| SaleRefusal::UnknownPartner(inn.to_string()))
+    }
+
+    /// Whether the client is stored under this name (or any, when `name` is empty): a
+    /// sale of theirs need not record them.
+    pub fn has_client(&self, inn: &Inn, name: &str) -> bool {
+        self.clients
+            .get(inn.as_str())
+            .is_some_and(|stored| name.is_empty() || stored == name)
+    }
+
+    /// The sale checked as [`Db::record_sale`] checks it, with its figures.
+    pub fn check(&self, sale: &NewSale) -> Result<CheckedSale, SaleRefusal> {
+        let Some(facts) = self.facts.get(&sale.partner) else {
+            return Err(SaleRefusal::UnknownPartner(format!("#{}", sale.partner.0)));
+        };
+        let pins = self.pins.get(sale.client_inn.as_str());
+        checked_sale(
+            sale,
+            lock_on(&self.locks, sale.partner, sale.date),
+            pins.map_or(&[][..], Vec::as_slice),
+            facts,
+            &self.rates,
+        )
+    }
 }
 
 /// A bulk load of sales under way in this transaction.
@@ -137,10 +263,9 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 impl Db<'_> {
-    /// Starts a bulk load of sales in this transaction: every pin is read at once, and the
-    /// period lock on new sales is checked by `record_sale` alone while its trigger is set
-    /// aside — with it, SQLite journals every page each single-row insert touches, in case
-    /// the trigger aborts it. [`Db::end_bulk_sales`] puts the trigger back before the
+    /// Starts a bulk load of sales in this transaction: the period lock on new sales is
+    /// checked by [`SaleRules::check`] alone while its trigger is set aside — with it,
+    /// SQLite journals every page each insert touches, in case the trigger aborts it. [`Db::end_bulk_sales`] puts the trigger back before the
     /// transaction commits, so no other writer ever meets the table without it.
     ///
     /// When the load is at least as large as the table already is, the lists' indexes
@@ -155,7 +280,6 @@ impl Db<'_> {
         // A million sales touch their indexes all over: 64 MiB of page cache for this
         // connection from now on.
         self.conn.pragma_update(None, "cache_size", -65_536)?;
-        self.read_all_pins()?;
         let stored: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(rowid), 0) FROM sales", [], |r| {
@@ -201,7 +325,6 @@ impl Db<'_> {
     /// lock's trigger is back.
     pub fn end_bulk_sales(&self, bulk: BulkSales) -> Result<(), StoreError> {
         self.write_queued()?;
-        self.cache.borrow_mut().queued_docs.clear();
         // Building an index sorts: let SQLite sort on a second thread too.
         self.conn.pragma_update(None, "threads", 2)?;
         for sql in bulk.indexes {
@@ -249,21 +372,68 @@ impl Db<'_> {
                 .map_or(&[][..], Vec::as_slice);
             check_shipment(pins, kind, partner, date)
         };
-        checked.map_err(|refusal| {
-            let holder = match &refusal {
-                ShipmentRefusal::PinnedToOther { holder, .. } => self.partner_label(*holder).ok(),
-                _ => None,
-            };
-            match self.partner_label(partner) {
-                Ok(partner) => RuleError::Shipment {
-                    client: client.clone(),
-                    partner,
-                    refusal,
-                    holder,
-                }
-                .into(),
-                Err(e) => e,
+        checked.map_err(|refusal| self.shipment_error(client, partner, refusal))
+    }
+
+    /// The shipment rule's refusal told with the partners' names.
+    fn shipment_error(
+        &self,
+        client: &Inn,
+        partner: PartnerId,
+        refusal: ShipmentRefusal,
+    ) -> StoreError {
+        let holder = match &refusal {
+            ShipmentRefusal::PinnedToOther { holder, .. } => self.partner_label(*holder).ok(),
+            _ => None,
+        };
+        match self.partner_label(partner) {
+            Ok(partner) => RuleError::Shipment {
+                client: client.clone(),
+                partner,
+                refusal,
+                holder,
             }
+            .into(),
+            Err(e) => e,
+        }
+    }
+
+    /// What refuses a sale of a bulk load, told as [`Db::record_sale`] would tell it.
+    pub fn refusal_error(&self, sale: &NewSale, refusal: SaleRefusal) -> StoreError {
+        match refusal {
+            SaleRefusal::UnknownPartner(inn) => RuleError::UnknownPartner { inn }.into(),
+            SaleRefusal::Locked(number) => RuleError::PeriodLocked { number }.into(),
+            SaleRefusal::Shipment(refusal) => {
+                self.shipment_error(&sale.client_inn, sale.partner, refusal)
+            }
+        }
+    }
+
+    /// What sales are checked against, read whole for a bulk load: see [`SaleRules`].
+    pub fn sale_rules(&self) -> Result<SaleRules, StoreError> {
+        let partners: Vec<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT inn, id FROM partners")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut facts = HashMap::new();
+        for (_, id) in &partners {
+            facts.insert(PartnerId(*id), self.partner_facts(PartnerId(*id))?);
+        }
+        Ok(SaleRules {
+            partners: partners
+                .into_iter()
+                .map(|(inn, id)| (inn, PartnerId(id)))
+                .collect(),
+            clients: self
+                .conn
+                .prepare_cached("SELECT inn, name FROM clients")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?,
+            pins: self.all_pins()?,
+            facts,
+            rates: self.rate_book()?,
+            locks: self.locks()?,
         })
     }
 
@@ -281,17 +451,29 @@ impl Db<'_> {
         }
     }
 
-    /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]): checked now, written
-    /// with others in one statement, at the latest by [`Db::end_bulk_sales`].
-    pub fn queue_sale(&self, sale: &NewSale) -> Result<(), StoreError> {
-        let checked = self.check_sale(sale)?;
+    /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]) checked by
+    /// [`SaleRules::check`]: its client is recorded, and the sale is written with others in
+    /// one statement, at the latest by [`Db::end_bulk_sales`]. Refused when its document
+    /// number is taken in this load.
+    pub fn queue_checked(
+        &self,
+        checked: CheckedSale,
+        client_name: Option<&str>,
+    ) -> Result<(), StoreError> {
+        // A bulk load runs with the table's CHECKs and foreign keys set aside
+        // (`Store::write_bulk`). Kind, flags and partner hold by the row's types and
+        // `SaleRules`; the client is recorded here; the amount is checked here.
+        if checked.amount_kop <= 0 {
+            return Err(StoreError::BadValue(format!(
+                "amount {} kopecks is not above zero",
+                checked.amount_kop
+            )));
+        }
+        if let Some(name) = client_name {
+            self.upsert_client(&checked.client_inn, name)?;
+        }
         let full = {
             let mut cache = self.cache.borrow_mut();
-            if let Some(doc) = &checked.doc
-                && !cache.queued_docs.insert(doc.clone())
-            {
-                return Err(RuleError::DuplicateDoc { doc: doc.clone() }.into());
-            }
             cache.queued.push(checked);
             cache.queued.len() >= INSERT_ROWS
         };
@@ -303,18 +485,22 @@ impl Db<'_> {
 
     fn write_queued(&self) -> Result<(), StoreError> {
         let queued = std::mem::take(&mut self.cache.borrow_mut().queued);
-        self.insert_sales(&queued).map_err(|e| {
-            if is_unique_violation(&e) {
-                // Every document was looked up before it was queued; only a row written
-                // meanwhile by this import itself can collide.
-                RuleError::DuplicateDoc {
-                    doc: String::from("?"),
+        match self.insert_sales(&queued) {
+            Ok(()) => Ok(()),
+            Err(e) if is_unique_violation(&e) => {
+                // The loader looks documents up before it queues them: this is the index
+                // catching what it missed. The statement wrote nothing; find the taken one.
+                let mut doc = String::from("?");
+                for d in queued.iter().filter_map(|s| s.doc.as_deref()) {
+                    if self.doc_taken(d)? {
+                        d.clone_into(&mut doc);
+                        break;
+                    }
                 }
-                .into()
-            } else {
-                StoreError::from(e)
+                Err(RuleError::DuplicateDoc { doc }.into())
             }
-        })
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Writes checked sales, `INSERT_ROWS` to a statement.
@@ -324,6 +510,8 @@ impl Db<'_> {
             one_c_terms";
         const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         let stamp = self.stamp();
+        // The few rates in use, as text.
+        let mut rates: Vec<(RatePct, String)> = Vec::new();
         for chunk in sales.chunks(INSERT_ROWS) {
             let sql = format!(
                 "INSERT INTO sales ({COLUMNS}) VALUES {}",
@@ -332,11 +520,22 @@ impl Db<'_> {
             let mut stmt = self.conn.prepare_cached(&sql)?;
             let mut i = 1;
             for s in chunk {
+                let date = iso_date(s.date);
+                let date = std::str::from_utf8(&date).unwrap_or_default();
+                let rate = s.rate.map(|r| {
+                    if let Some(i) = rates.iter().position(|(known, _)| *known == r) {
+                        i
+                    } else {
+                        rates.push((r, r.to_string()));
+                        rates.len() - 1
+                    }
+                });
+                let rate = rate.map(|i| rates[i].1.as_str());
                 let values: [&dyn rusqlite::ToSql; 15] = [
                     &s.doc,
-                    &s.date,
+                    &date,
                     &s.partner,
-                    &s.client_inn,
+                    &s.client_inn.as_str(),
                     &s.kind,
                     &s.amount_kop,
                     &s.role.self_referred,
@@ -344,7 +543,7 @@ impl Db<'_> {
                     &s.role.used_in_work,
                     &stamp,
                     &s.premium_kop,
-                    &s.rate,
+                    &rate,
                     &s.reason,
                     &s.status,
                     &s.one_c_terms,
@@ -362,56 +561,31 @@ impl Db<'_> {
     /// A sale checked against the period lock and the shipment rule, its client recorded
     /// and its premium figured: ready to be written.
     fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
-        let doc = clean_doc(sale.doc.as_deref());
-        if let Some(number) = self.locking_statement(sale.partner, sale.date)? {
-            return Err(RuleError::PeriodLocked { number }.into());
-        }
-        self.check_shipment(&sale.client_inn, sale.partner, sale.kind, sale.date)?;
-        self.upsert_client(&sale.client_inn, &sale.client_name)?;
-        let f = self.figure_of(
-            sale.partner,
-            &Entry {
-                id: 0,
-                doc: None,
-                date: sale.date,
-                client_inn: sale.client_inn.clone(),
-                client_name: String::new(),
-                kind: sale.kind,
-                amount: sale.amount,
-                role: sale.role,
-                return_of: None,
-            },
-        )?;
-        // The document's uniqueness is the index's to check when the row is written.
-        Ok(CheckedSale {
-            doc: doc.map(str::to_owned),
-            date: sale.date,
-            partner: sale.partner.0,
-            client_inn: sale.client_inn.as_str().to_owned(),
-            kind: sale.kind.code(),
-            amount_kop: sale.amount.kopecks(),
-            role: sale.role,
-            premium_kop: f.premium.premium.kopecks(),
-            rate: f.premium.rate.map(|r| r.to_string()),
-            reason: f.premium.reason.map(ZeroReason::code),
-            status: f.status.map(Status::code),
-            one_c_terms: f.premium.one_c_terms,
-        })
-    }
-
-    /// The figures of an entry of `partner`, from the partner and rates this view holds.
-    fn figure_of(&self, partner: PartnerId, entry: &Entry) -> Result<Figured, StoreError> {
-        if !self.cache.borrow().facts.contains_key(&partner) {
-            self.partner_facts(partner)?;
+        let lock = self.locking_statement(sale.partner, sale.date)?;
+        self.read_pins_of(&sale.client_inn)?;
+        if !self.cache.borrow().facts.contains_key(&sale.partner) {
+            self.partner_facts(sale.partner)?;
         }
         if self.cache.borrow().rates.is_none() {
             self.rate_book()?;
         }
-        let cache = self.cache.borrow();
-        match (cache.facts.get(&partner), cache.rates.as_ref()) {
-            (Some(facts), Some(rates)) => Ok(figure(facts, rates, entry)),
-            _ => Err(StoreError::BadValue(format!("partner {}", partner.0))),
-        }
+        let checked = {
+            let cache = self.cache.borrow();
+            let (Some(facts), Some(rates)) = (cache.facts.get(&sale.partner), &cache.rates) else {
+                return Err(StoreError::BadValue(format!("partner {}", sale.partner.0)));
+            };
+            let pins = cache.pins.get(sale.client_inn.as_str());
+            checked_sale(
+                sale,
+                lock.as_deref(),
+                pins.map_or(&[][..], Vec::as_slice),
+                facts,
+                rates,
+            )
+        };
+        let checked = checked.map_err(|refusal| self.refusal_error(sale, refusal))?;
+        self.upsert_client(&sale.client_inn, &sale.client_name)?;
+        Ok(checked)
     }
 
     /// Writes the figures of a sale or return, as `domain::statement::figure` made them.

@@ -1,0 +1,265 @@
+//! A large file of sales loaded on two threads: one reads and checks the rows against the
+//! rules read whole beforehand ([`SaleRules`]), the other writes them as they come, in the
+//! one transaction of the import.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::sync_channel;
+
+use super::table::{Row, Table};
+use super::{
+    Cells, ImportError, ImportKind, MAX_REPORTED, Matched, Problem, RowError, Summary, finish,
+    repeats_stored, sale_column,
+};
+use crate::store::{
+    CheckedSale, Db, ImportLog, NewSale, RuleError, SaleRefusal, SaleRules, Store, StoreError,
+};
+
+/// From this many sales on, an import loads them in bulk (see `Db::begin_bulk_sales`).
+pub(super) const BULK_ROWS: usize = 2_000;
+
+/// How many rows the checking thread hands over at a time.
+const CHUNK_ROWS: usize = 1_024;
+
+/// A row as the checking thread hands it over.
+enum Checked {
+    /// What is wrong with its cells.
+    Unreadable(Vec<RowError>),
+    /// A sale to write, unless it repeats a stored one.
+    Sale {
+        checked: CheckedSale,
+        /// The client's name when the client is new to this load or renamed by this row:
+        /// the only rows whose client the writer needs to record (every row's when sales
+        /// were stored before, as any row may be skipped as a repeat).
+        client: Option<String>,
+        /// The sale as read, when sales were stored before: a row may repeat one of them.
+        sale: Option<Box<NewSale>>,
+    },
+    /// A sale the rules refuse, unless it repeats a stored one.
+    Refused {
+        sale: Box<NewSale>,
+        refusal: Refusal,
+    },
+}
+
+/// Why the checking thread refuses a sale.
+enum Refusal {
+    Rule(SaleRefusal),
+    /// An earlier row of the file has the same document number.
+    DocTwice(String),
+}
+
+/// The checking thread: the rules, and what it has seen of the file so far (borrowed
+/// from the sheet, so nothing is copied to remember it).
+struct Checker<'s> {
+    table: &'s Table<'s>,
+    rules: &'s SaleRules,
+    /// Sales were stored before this load: every row goes with its sale, which may repeat
+    /// one of them.
+    stored_before: bool,
+    docs: HashSet<&'s str>,
+    /// Client INN as written → the name last given (empty when none).
+    clients: HashMap<&'s str, &'s str>,
+}
+
+/// Loads a sheet of sales, all or nothing, as `import_sheet` does for smaller files.
+/// The rows are read and checked on a second thread while this one writes them; errors
+/// are told the same way: every unreadable cell if there is any, else every refused row
+/// (up to [`MAX_REPORTED`]).
+pub(super) fn load_sales(
+    store: &mut Store,
+    table: &Table<'_>,
+    file: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Summary, ImportError> {
+    let total = table.rows.len();
+    let all_have_docs = table.rows.iter().all(|r| !table.cell(r, "doc").is_empty());
+    store.write_bulk(|db| {
+        let log = db.begin_import(ImportKind::Sales.code(), file)?;
+        let rules = db.sale_rules()?;
+        let bulk = db.begin_bulk_sales(total, all_have_docs)?;
+        let mut load = Load {
+            db,
+            log: &log,
+            table,
+            summary: Summary {
+                rows: total,
+                import_id: Some(log.id),
+                ..Summary::default()
+            },
+            unreadable: Vec::new(),
+            refused: Vec::new(),
+            matched: Matched::new(),
+        };
+        let mut checker = Checker {
+            table,
+            rules: &rules,
+            stored_before: log.stored_before("sales") > 0,
+            docs: HashSet::with_capacity(total),
+            clients: HashMap::new(),
+        };
+        std::thread::scope(|scope| {
+            let (sender, receiver) = sync_channel::<Vec<(u64, Checked)>>(8);
+            scope.spawn(move || {
+                for chunk in table.rows.chunks(CHUNK_ROWS) {
+                    let checked = chunk
+                        .iter()
+                        .map(|row| (row.line, checker.check(row)))
+                        .collect();
+                    // The writer stopped on an error: nothing more to check.
+                    if sender.send(checked).is_err() {
+                        return;
+                    }
+                }
+            });
+            let mut done = 0;
+            for chunk in receiver {
+                for (line, row) in chunk {
+                    load.take(line, row)?;
+                }
+                done += CHUNK_ROWS;
+                progress(done.min(total), total);
+            }
+            Ok::<(), ImportError>(())
+        })?;
+        let Load {
+            summary,
+            unreadable,
+            refused,
+            ..
+        } = load;
+        if !unreadable.is_empty() {
+            return Err(ImportError::Rows(unreadable));
+        }
+        if !refused.is_empty() {
+            return Err(ImportError::Rows(refused));
+        }
+        db.end_bulk_sales(bulk)?;
+        finish(db, table, &log, &summary)?;
+        Ok(summary)
+    })
+}
+
+impl<'s> Checker<'s> {
+    /// Reads a row and checks it against the rules.
+    fn check(&mut self, row: &'s Row) -> Checked {
+        let mut cells = Cells::new(self.table, row);
+        let line = match super::read_sale(&mut cells) {
+            Some(line) if cells.errors.is_empty() => line,
+            _ => return Checked::Unreadable(cells.errors),
+        };
+        let refused = |sale, refusal| Checked::Refused {
+            sale: Box::new(sale),
+            refusal,
+        };
+        let partner = match self.rules.partner(&line.partner_inn) {
+            Ok(partner) => partner,
+            Err(refusal) => return refused(line.sale, Refusal::Rule(refusal)),
+        };
+        let sale = NewSale {
+            partner,
+            ..line.sale
+        };
+        let doc = self.table.cell(row, "doc");
+        if !doc.is_empty() && !self.docs.insert(doc) {
+            return refused(sale, Refusal::DocTwice(doc.to_owned()));
+        }
+        let checked = match self.rules.check(&sale) {
+            Ok(checked) => checked,
+            Err(refusal) => return refused(sale, Refusal::Rule(refusal)),
+        };
+        let name = self.table.cell(row, "client_name");
+        let known = self.table.cell(row, "client_inn");
+        let client = match self.clients.insert(known, name) {
+            // A row may be skipped as a repeat, and its client with it: every row's then.
+            _ if self.stored_before => Some(sale.client_name.clone()),
+            Some(before) if name.is_empty() || before == name => {
+                // Keep the name given before for the next rows to compare with.
+                self.clients.insert(known, before);
+                None
+            }
+            None if self.rules.has_client(&sale.client_inn, name) => None,
+            _ => Some(sale.client_name.clone()),
+        };
+        Checked::Sale {
+            checked,
+            client,
+            sale: self.stored_before.then(|| Box::new(sale)),
+        }
+    }
+}
+
+/// The writing thread's side of a load.
+struct Load<'a, 'c> {
+    db: &'a Db<'c>,
+    log: &'a ImportLog,
+    table: &'a Table<'a>,
+    summary: Summary,
+    unreadable: Vec<RowError>,
+    refused: Vec<RowError>,
+    matched: Matched,
+}
+
+impl Load<'_, '_> {
+    /// Writes a checked row, or notes why it cannot be. Once a row is found wrong nothing
+    /// more is written (the transaction will be rolled back), but the rows are still read
+    /// so that every unreadable cell is told.
+    fn take(&mut self, line: u64, row: Checked) -> Result<(), ImportError> {
+        if let Checked::Unreadable(mut errors) = row {
+            self.unreadable.append(&mut errors);
+            return Ok(());
+        }
+        if !self.unreadable.is_empty() || self.refused.len() > MAX_REPORTED {
+            return Ok(());
+        }
+        match self.write(row) {
+            Ok(()) => Ok(()),
+            Err(StoreError::Rule(rule)) => {
+                self.refused.push(RowError {
+                    line,
+                    column: self.table.header_of(sale_column(&rule)),
+                    problem: Problem::Rule(rule),
+                });
+                Ok(())
+            }
+            Err(other) => Err(ImportError::Store(other)),
+        }
+    }
+
+    fn write(&mut self, row: Checked) -> Result<(), StoreError> {
+        match row {
+            Checked::Unreadable(_) => Ok(()),
+            Checked::Refused { sale, refusal } => {
+                if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
+                    self.summary.skipped += 1;
+                    return Ok(());
+                }
+                Err(match refusal {
+                    Refusal::Rule(refusal) => self.db.refusal_error(&sale, refusal),
+                    Refusal::DocTwice(doc) => RuleError::DuplicateDoc { doc }.into(),
+                })
+            }
+            Checked::Sale {
+                checked,
+                client,
+                sale,
+            } => {
+                if let Some(sale) = sale {
+                    if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
+                        self.summary.skipped += 1;
+                        return Ok(());
+                    }
+                    // A document stored before with other fields: taken.
+                    if let Some(doc) = &sale.doc
+                        && self.db.sale_id_by_doc(doc)?.is_some()
+                    {
+                        return Err(RuleError::DuplicateDoc { doc: doc.clone() }.into());
+                    }
+                }
+                self.summary.amount += checked.amount();
+                self.db.queue_checked(checked, client.as_deref())?;
+                self.summary.sales += 1;
+                Ok(())
+            }
+        }
+    }
+}
