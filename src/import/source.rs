@@ -130,25 +130,77 @@ fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| d)
 }
 
+/// From this size on, a CSV file is read in two halves on two threads when it can be.
+const HALVES_BYTES: usize = 4 << 20;
+
 fn read_csv(text: &str) -> Result<Sheet, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
+    let delimiter = detect_delimiter(text);
+    // A file without a quote has no field a line break could be inside: any line break
+    // ends a record, so the second half can be read from the first one after the middle.
+    let middle = text.len() / 2;
+    let split = (text.len() >= HALVES_BYTES && !text.as_bytes().contains(&b'"'))
+        .then(|| text.as_bytes()[middle..].iter().position(|&b| b == b'\n'))
+        .flatten()
+        .map(|at| middle + at + 1);
+    let Some(split) = split else {
+        let (headers, rows) = read_records(text, delimiter, true)?;
+        return Ok(Sheet {
+            name: String::new(),
+            headers,
+            rows,
+        });
+    };
+    let (head, tail) = text.split_at(split);
+    let tail_line = 1 + head.bytes().filter(|&b| b == b'\n').count() as u64;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| read_records(tail, delimiter, false));
+        let first = read_records(head, delimiter, true);
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second.map(|(_, rows)| (tail_line, rows)))
+    });
+    let (headers, mut rows) = first?;
+    let (tail_line, tail_rows) = second?;
+    rows.extend(tail_rows.into_iter().map(|row| SourceRow {
+        line: row.line + tail_line - 1,
+        ..row
+    }));
+    Ok(Sheet {
+        name: String::new(),
+        headers,
+        rows,
+    })
+}
 
+/// The header (when the text starts with one) and the records of CSV text, each with
+/// its line counted from 1 at the text's start.
+fn read_records(
+    text: &str,
+    delimiter: u8,
+    with_header: bool,
+) -> Result<(Vec<String>, Vec<SourceRow>), ImportError> {
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_delimiter(text))
-        .has_headers(true)
+        .delimiter(delimiter)
+        .has_headers(with_header)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::Malformed {
-            line: 1,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
+    let headers = if with_header {
+        reader
+            .headers()
+            .map_err(|e| ImportError::Malformed {
+                line: 1,
+                message: e.to_string(),
+            })?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The reader's own line count slips on blank lines and CRLF ends; the line an editor
     // shows is counted from the record's byte offset instead.
     let mut counted = (0usize, 1u64);
@@ -179,11 +231,7 @@ fn read_csv(text: &str) -> Result<Sheet, ImportError> {
             cells: record.iter().map(Cell::text).collect(),
         });
     }
-    Ok(Sheet {
-        name: String::new(),
-        headers,
-        rows,
-    })
+    Ok((headers, rows))
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
@@ -344,5 +392,30 @@ mod tests {
         assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');
         assert_eq!(detect_delimiter("a,b;c,d\n"), b',');
         assert_eq!(detect_delimiter("a\n"), b',');
+    }
+
+    #[test]
+    fn a_large_csv_read_in_two_halves_is_the_file_read_in_one() {
+        // Over the threshold, CRLF ends, blank lines, Cyrillic: lines must still be counted
+        // as an editor shows them.
+        let mut text = String::from("date;partner_inn;client;amount\r\n");
+        let mut n = 0;
+        while text.len() < HALVES_BYTES + 1_000 {
+            n += 1;
+            text.push_str(&format!(
+                "2025-01-{:02};7707083893;Клиент {n};{n},50\r\n",
+                n % 28 + 1
+            ));
+            if n % 1_000 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        let halves = read_csv(&text).unwrap_or_else(|e| panic!("{e:?}"));
+        let (headers, rows) = read_records(&text, b';', true).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(halves.headers, headers);
+        assert_eq!(halves.rows.len(), n);
+        assert_eq!(halves.rows, rows);
+        let last = halves.rows.last().map(|r| r.line);
+        assert_eq!(last, Some(1 + n as u64 + (n as u64 / 1_000)));
     }
 }
