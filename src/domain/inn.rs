@@ -69,8 +69,11 @@ impl Inn {
         if let Some(found) = text.chars().find(|c| !c.is_ascii_digit()) {
             return Err(InnError::NotDigits { found });
         }
-        let digits: Vec<u32> = text.bytes().map(|b| u32::from(b - b'0')).collect();
-        let valid = match digits.len() {
+        let mut digits = [0u32; 12];
+        for (digit, b) in digits.iter_mut().zip(text.bytes()) {
+            *digit = u32::from(b - b'0');
+        }
+        let valid = match text.len() {
             10 => check_digit(&digits[..9], &WEIGHTS_10) == digits[9],
             12 => {
                 check_digit(&digits[..10], &WEIGHTS_11) == digits[10]

@@ -33,6 +33,18 @@ pub struct SaleId(pub i64);
 /// Reads a date as managers write it: `2025-01-31` or `31.01.2025`.
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     let text = text.trim();
+    // `YYYY-MM-DD` read directly: an import reads a million of these.
+    if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text.as_bytes() {
+        let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            return chrono::NaiveDate::from_ymd_opt(
+                n(&digits[..4]) as i32,
+                n(&digits[4..6]),
+                n(&digits[6..]),
+            );
+        }
+    }
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y"))
         .ok()

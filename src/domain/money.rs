@@ -89,43 +89,69 @@ impl Money {
         if text.is_empty() {
             return Err(AmountError::Empty);
         }
-        let mut int_part = String::new();
-        let mut frac_part: Option<String> = None;
-        let mut groups: Vec<usize> = vec![0];
+        // Read in one pass without allocating: an import reads a million of these.
+        let mut rubles: i64 = 0;
+        let (mut int_digits, mut significant) = (0usize, 0usize);
+        // The kopecks' value and digit count, once a decimal separator is met.
+        let mut frac: Option<(i64, usize)> = None;
+        // Thousands groups: how many, the first one's digits, the current one's, and
+        // whether every one after the first has three.
+        let (mut groups, mut first_group, mut group, mut threes) = (1usize, 0usize, 0usize, true);
+        let mut end_group = |groups: usize, group: usize| {
+            if groups == 1 {
+                first_group = group;
+            } else if group != 3 {
+                threes = false;
+            }
+        };
         for c in text.chars() {
             match c {
-                '0'..='9' => match frac_part.as_mut() {
-                    Some(frac) => frac.push(c),
-                    None => {
-                        int_part.push(c);
-                        if let Some(last) = groups.last_mut() {
-                            *last += 1;
+                '0'..='9' => {
+                    let digit = i64::from(c as u8 - b'0');
+                    match frac.as_mut() {
+                        Some((value, digits)) => {
+                            if *digits < 2 {
+                                *value = *value * 10 + digit;
+                            }
+                            *digits += 1;
+                        }
+                        None => {
+                            int_digits += 1;
+                            group += 1;
+                            if significant > 0 || digit != 0 {
+                                significant += 1;
+                            }
+                            if significant <= 12 {
+                                rubles = rubles * 10 + digit;
+                            }
                         }
                     }
-                },
-                ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if frac_part.is_none() => groups.push(0),
-                '.' | ',' if frac_part.is_none() => frac_part = Some(String::new()),
+                }
+                ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if frac.is_none() => {
+                    end_group(groups, group);
+                    groups += 1;
+                    group = 0;
+                }
+                '.' | ',' if frac.is_none() => frac = Some((0, 0)),
                 '.' | ',' => return Err(AmountError::NotANumber),
                 '-' | '−' | '–' => return Err(AmountError::NotPositive),
                 _ => return Err(AmountError::BadCharacter { found: c }),
             }
         }
+        end_group(groups, group);
         // Thousands separators must separate thousands: "1 234 567", never "12 34".
-        let grouped_wrong = groups.len() > 1
-            && (groups[0] == 0 || groups[0] > 3 || groups[1..].iter().any(|&g| g != 3));
-        if int_part.is_empty() || grouped_wrong || frac_part.as_deref() == Some("") {
+        let grouped_wrong = groups > 1 && (first_group == 0 || first_group > 3 || !threes);
+        if int_digits == 0 || grouped_wrong || frac.is_some_and(|(_, digits)| digits == 0) {
             return Err(AmountError::NotANumber);
         }
-        let frac = frac_part.unwrap_or_default();
-        if frac.len() > 2 {
+        let (frac, frac_digits) = frac.unwrap_or((0, 0));
+        if frac_digits > 2 {
             return Err(AmountError::TooManyDecimals);
         }
-        if int_part.trim_start_matches('0').len() > 12 {
+        if significant > 12 {
             return Err(AmountError::TooLarge);
         }
-        let kopecks: i64 = format!("{int_part}{frac:0<2}")
-            .parse()
-            .map_err(|_| AmountError::NotANumber)?;
+        let kopecks = rubles * 100 + if frac_digits == 1 { frac * 10 } else { frac };
         if kopecks == 0 {
             return Err(AmountError::NotPositive);
         }

@@ -69,16 +69,15 @@ pub struct Figured {
 /// facts decide; the premium is negative). The one place the rules are applied to records.
 pub fn figure(partner: &PartnerFacts, rates: &RateBook, entry: &Entry) -> Figured {
     let deciding_date = entry.return_of.as_ref().map_or(entry.date, |r| r.sale_date);
-    let status = partner.history.in_force_on(deciding_date);
+    let (status, premium) = figure_sale(
+        partner,
+        rates,
+        deciding_date,
+        entry.kind,
+        entry.amount,
+        entry.role,
+    );
     let version = rates.in_force_on(deciding_date);
-    let premium = premium_of(&PremiumInput {
-        kind: entry.kind,
-        amount: entry.amount,
-        one_c_partner: partner.one_c_partner,
-        status,
-        role: entry.role,
-        rates: &version.table,
-    });
     let premium = if entry.return_of.is_some() {
         Premium {
             premium: -premium.premium,
@@ -92,6 +91,28 @@ pub fn figure(partner: &PartnerFacts, rates: &RateBook, entry: &Entry) -> Figure
         premium,
         rate_version: version.label(),
     }
+}
+
+/// The status in force and the premium of a sale of `partner` on `date`: [`figure`] for a
+/// sale, without the rate version's label.
+pub fn figure_sale(
+    partner: &PartnerFacts,
+    rates: &RateBook,
+    date: NaiveDate,
+    kind: LicenseKind,
+    amount: Money,
+    role: RoleFacts,
+) -> (Option<Status>, Premium) {
+    let status = partner.history.in_force_on(date);
+    let premium = premium_of(&PremiumInput {
+        kind,
+        amount,
+        one_c_partner: partner.one_c_partner,
+        status,
+        role,
+        rates: &rates.in_force_on(date).table,
+    });
+    (status, premium)
 }
 
 /// The partner as a statement shows it.

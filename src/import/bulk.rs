@@ -2,8 +2,9 @@
 //! rules read whole beforehand ([`SaleRules`]), the other writes them as they come, in the
 //! one transaction of the import.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::sync_channel;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::table::{Row, Table};
 use super::{
@@ -56,9 +57,9 @@ struct Checker<'s> {
     /// Sales were stored before this load: every row goes with its sale, which may repeat
     /// one of them.
     stored_before: bool,
-    docs: HashSet<&'s str>,
+    docs: FxHashSet<&'s str>,
     /// Client INN as written → the name last given (empty when none).
-    clients: HashMap<&'s str, &'s str>,
+    clients: FxHashMap<&'s str, &'s str>,
 }
 
 /// Loads a sheet of sales, all or nothing, as `import_sheet` does for smaller files.
@@ -94,8 +95,8 @@ pub(super) fn load_sales(
             table,
             rules: &rules,
             stored_before: log.stored_before("sales") > 0,
-            docs: HashSet::with_capacity(total),
-            clients: HashMap::new(),
+            docs: FxHashSet::with_capacity_and_hasher(total, Default::default()),
+            clients: FxHashMap::default(),
         };
         std::thread::scope(|scope| {
             let (sender, receiver) = sync_channel::<Vec<(u64, Checked)>>(8);

@@ -7,9 +7,10 @@ use rusqlite::OptionalExtension;
 use super::issued::{Lock, lock_on};
 use super::{Db, RuleError, StoreError, money, now_stamp, parse_inn};
 use crate::domain::pin::{Pin, check_shipment};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
-use crate::domain::statement::{Figured, ReturnOf, build_statement, figure};
+use crate::domain::statement::{Figured, ReturnOf, build_statement, figure, figure_sale};
 use crate::domain::{
     Entry, Inn, LicenseKind, Money, PartnerFacts, PartnerId, RateBook, RatePct, RoleFacts, SaleId,
     ShipmentRefusal, Statement, Status, ZeroReason,
@@ -147,21 +148,7 @@ fn checked_sale(
         return Err(SaleRefusal::Locked(number.to_owned()));
     }
     check_shipment(pins, sale.kind, sale.partner, sale.date).map_err(SaleRefusal::Shipment)?;
-    let f = figure(
-        facts,
-        rates,
-        &Entry {
-            id: 0,
-            doc: None,
-            date: sale.date,
-            client_inn: sale.client_inn.clone(),
-            client_name: String::new(),
-            kind: sale.kind,
-            amount: sale.amount,
-            role: sale.role,
-            return_of: None,
-        },
-    );
+    let (status, premium) = figure_sale(facts, rates, sale.date, sale.kind, sale.amount, sale.role);
     // The document's uniqueness is the index's to check when the row is written.
     Ok(CheckedSale {
         doc: clean_doc(sale.doc.as_deref()).map(str::to_owned),
@@ -171,11 +158,11 @@ fn checked_sale(
         kind: sale.kind.code(),
         amount_kop: sale.amount.kopecks(),
         role: sale.role,
-        premium_kop: f.premium.premium.kopecks(),
-        rate: f.premium.rate,
-        reason: f.premium.reason.map(ZeroReason::code),
-        status: f.status.map(Status::code),
-        one_c_terms: f.premium.one_c_terms,
+        premium_kop: premium.premium.kopecks(),
+        rate: premium.rate,
+        reason: premium.reason.map(ZeroReason::code),
+        status: status.map(Status::code),
+        one_c_terms: premium.one_c_terms,
     })
 }
 
@@ -206,11 +193,11 @@ fn iso_date(date: NaiveDate) -> [u8; 10] {
 /// partners by INN with their facts, every pin, the rates, the statements in force. Plain
 /// data, so a second thread can check rows while the first writes them.
 pub struct SaleRules {
-    partners: HashMap<String, PartnerId>,
+    partners: FxHashMap<String, PartnerId>,
     /// Stored clients by INN, with their names.
-    clients: HashMap<String, String>,
-    pins: HashMap<String, Vec<Pin>>,
-    facts: HashMap<PartnerId, PartnerFacts>,
+    clients: FxHashMap<String, String>,
+    pins: FxHashMap<String, Vec<Pin>>,
+    facts: FxHashMap<PartnerId, PartnerFacts>,
     rates: RateBook,
     locks: Vec<Lock>,
 }
@@ -421,7 +408,7 @@ impl Db<'_> {
             .prepare_cached("SELECT inn, id FROM partners")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        let mut facts = HashMap::new();
+        let mut facts = FxHashMap::default();
         for (_, id) in &partners {
             facts.insert(PartnerId(*id), self.partner_facts(PartnerId(*id))?);
         }
@@ -435,7 +422,7 @@ impl Db<'_> {
                 .prepare_cached("SELECT inn, name FROM clients")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?,
-            pins: self.all_pins()?,
+            pins: self.all_pins()?.into_iter().collect(),
             facts,
             rates: self.rate_book()?,
             locks: self.locks()?,
@@ -510,20 +497,36 @@ impl Db<'_> {
 
     /// Writes checked sales, `INSERT_ROWS` to a statement.
     fn insert_sales(&self, sales: &[CheckedSale]) -> rusqlite::Result<()> {
-        const COLUMNS: &str = "doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-            connected_by_partner, used_in_work, recorded_at, premium_kop, rate_pct, reason, status,
-            one_c_terms";
-        const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        const COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop,
+            self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason,
+            status, one_c_terms";
+        // Every row is recorded at the same time: ?1, bound once per statement.
+        const BOUND: usize = 14;
         let stamp = self.stamp();
         // The few rates in use, as text.
         let mut rates: Vec<(RatePct, String)> = Vec::new();
+        let sql_for = |n: usize| {
+            let rows: Vec<String> = (0..n)
+                .map(|r| {
+                    let params: Vec<String> = (0..BOUND)
+                        .map(|c| format!("?{}", 2 + r * BOUND + c))
+                        .collect();
+                    format!("(?1, {})", params.join(", "))
+                })
+                .collect();
+            format!("INSERT INTO sales ({COLUMNS}) VALUES {}", rows.join(", "))
+        };
+        // The statement for a full chunk is written once for the process.
+        static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         for chunk in sales.chunks(INSERT_ROWS) {
-            let sql = format!(
-                "INSERT INTO sales ({COLUMNS}) VALUES {}",
-                vec![ROW; chunk.len()].join(", ")
-            );
+            let sql = if chunk.len() == INSERT_ROWS {
+                std::borrow::Cow::Borrowed(FULL.get_or_init(|| sql_for(INSERT_ROWS)))
+            } else {
+                std::borrow::Cow::Owned(sql_for(chunk.len()))
+            };
             let mut stmt = self.conn.prepare_cached(&sql)?;
-            let mut i = 1;
+            stmt.raw_bind_parameter(1, &stamp)?;
+            let mut i = 2;
             for s in chunk {
                 let date = iso_date(s.date);
                 let date = std::str::from_utf8(&date).unwrap_or_default();
@@ -536,7 +539,7 @@ impl Db<'_> {
                     }
                 });
                 let rate = rate.map(|i| rates[i].1.as_str());
-                let values: [&dyn rusqlite::ToSql; 15] = [
+                let values: [&dyn rusqlite::ToSql; BOUND] = [
                     &s.doc,
                     &date,
                     &s.partner,
@@ -546,7 +549,6 @@ impl Db<'_> {
                     &s.role.self_referred,
                     &s.role.connected_by_partner,
                     &s.role.used_in_work,
-                    &stamp,
                     &s.premium_kop,
                     &rate,
                     &s.reason,
