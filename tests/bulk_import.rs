@@ -198,3 +198,35 @@ fn after_a_bulk_load_foreign_keys_and_checks_are_in_force_again() {
         "the amount CHECK holds for other writers"
     );
 }
+
+#[test]
+fn undoing_a_bulk_load_leaves_the_tables_and_their_indexes_as_they_were() {
+    let t = TempDb::new();
+    let (mut store, lines) = channel(&t);
+    let indexes = |store: &Store| -> Vec<String> {
+        let conn = rusqlite::Connection::open(store.path().unwrap()).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT name || ':' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    // A few sales stored before, so that the undo has rows to keep and indexes to rebuild.
+    let first = import_bytes(&mut store, ImportKind::Sales, text(&lines[..11]).as_bytes()).unwrap();
+    assert_eq!(first.sales, 10);
+    let before = (contents(&store), indexes(&store));
+    let rest = [&lines[..1], &lines[11..]].concat();
+    let load = import_bytes(&mut store, ImportKind::Sales, text(&rest).as_bytes()).unwrap();
+    assert_eq!(load.sales, 2_990);
+    store
+        .write(|db| db.undo_import(load.import_id.unwrap()))
+        .unwrap();
+    assert_eq!((contents(&store), indexes(&store)), before);
+    let conn = rusqlite::Connection::open(&t.path).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}

@@ -220,8 +220,26 @@ impl Db<'_> {
             self.conn.execute_batch(&statement)?;
         }
         for (table, max) in &high_water {
+            // Deleting most of the sales is faster without the lists' indexes, built again
+            // for what stays.
+            let aside = if table == "sales" {
+                let (added, kept): (i64, i64) = self.conn.query_row(
+                    "SELECT count(*) FILTER (WHERE rowid > ?1), count(*) FILTER (WHERE rowid <= ?1)
+                     FROM sales",
+                    [max],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                if added >= kept && added > 0 {
+                    self.set_indexes_aside(&super::sales::LIST_INDEXES)?
+                } else {
+                    Vec::new()
+                }
+            } else {
+                Vec::new()
+            };
             self.conn
                 .execute(&format!("DELETE FROM \"{table}\" WHERE rowid > ?1"), [max])?;
+            self.build_indexes_again(aside)?;
         }
         self.conn.execute("DELETE FROM undo_gate", [])?;
         self.conn
