@@ -12,8 +12,11 @@ use partner_desk::store::{NewSale, PinOutcome, RuleError, Store, StoreError};
 
 use crate::util::*;
 
-/// Rows in each file the crash child imports.
+/// Rows in each small file the crash child imports.
 pub const IMPORT_ROWS: usize = 5;
+/// Rows of the crash case's large files, loaded by the two-thread bulk path; their
+/// documents are `RUN-bI/J`.
+pub const BULK_IMPORT_ROWS: usize = 2_500;
 
 /// After saying `ready`, waits until the parent creates `<db>.go`, so that all children
 /// start at the same moment.
@@ -74,9 +77,13 @@ fn crash(db: &Path, run: &str) {
     for i in 0.. {
         let day = i % 80;
         if i % 3 == 0 {
-            let group = format!("{run}-i{i}");
+            let (group, rows) = if i % 9 == 0 {
+                (format!("{run}-b{i}"), BULK_IMPORT_ROWS)
+            } else {
+                (format!("{run}-i{i}"), IMPORT_ROWS)
+            };
             let mut csv = String::from("date;partner_inn;client_inn;kind;amount;doc\n");
-            for j in 0..IMPORT_ROWS {
+            for j in 0..rows {
                 let date = sale_of(alfa, String::new(), day).date.format("%d.%m.%Y");
                 csv.push_str(&format!("{date};{ALFA};{C1};saas;1 234,56;{group}/{j}\n"));
             }
