@@ -256,13 +256,14 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 impl Db<'_> {
     /// Starts a bulk load of sales in this transaction: the period lock on new sales is
     /// checked by [`SaleRules::check`] alone while its trigger is set aside — with it,
-    /// SQLite journals every page each insert touches, in case the trigger aborts it. [`Db::end_bulk_sales`] puts the trigger back before the
-    /// transaction commits, so no other writer ever meets the table without it.
+    /// SQLite journals every page each insert touches, in case the trigger aborts it.
+    /// [`Db::end_bulk_sales`] puts the trigger back before the transaction commits, so no
+    /// other writer ever meets the table without it.
     ///
     /// When the load is at least as large as the table already is, the lists' indexes
-    /// (by date, by partner and date, and by client when every row has a document, since
-    /// rows without one are matched to stored sales by client) are also set aside and built
-    /// again at the end, which sorts once instead of seeking once per row.
+    /// (by date, by partner and date, and by client unless rows without a document are to
+    /// be matched by client to sales stored before) are also set aside and built again at
+    /// the end, which sorts once instead of seeking once per row.
     pub fn begin_bulk_sales(
         &self,
         rows: usize,
@@ -462,9 +463,10 @@ impl Db<'_> {
     }
 
     /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]) checked by
-    /// [`SaleRules::check`]: its client is recorded, and the sale is written with others in
-    /// one statement, at the latest by [`Db::end_bulk_sales`]. Refused when its document
-    /// number is taken in this load.
+    /// [`SaleRules::check`]: its client is recorded when `client_name` is given (the loader
+    /// gives it for the first sale of a client, or one that renames it), and the sale is
+    /// written with others in one statement, at the latest by [`Db::end_bulk_sales`]. The
+    /// loader looks documents up before; the unique index catches what it would miss.
     pub fn queue_checked(
         &self,
         checked: CheckedSale,
