@@ -1587,7 +1587,8 @@ impl App {
             .id(egui::Id::unique("import-done"))
             .collapsible(false)
             .resizable(false)
-            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
+            // Top right: toasts come up bottom right and would cover its buttons.
+            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
             .show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.label(&self.last_message);
