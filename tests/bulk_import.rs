@@ -2,7 +2,7 @@
 //! constraint checks set aside: the same rows, the same figures, the same refusals as a
 //! row-by-row import, and the constraints back in force afterwards.
 
-use partner_desk::import::{ImportError, ImportKind, Problem, import_bytes, import_file};
+use partner_desk::import::{ImportKind, Problem, import_bytes, import_file};
 use partner_desk::store::{RuleError, Store};
 use partner_desk::synthetic;
 
@@ -66,16 +66,6 @@ fn contents(store: &Store) -> (Vec<String>, Vec<String>) {
         ),
         rows("SELECT inn || '|' || name FROM clients ORDER BY inn"),
     )
-}
-
-fn row_errors(e: ImportError) -> Vec<(u64, String, Problem)> {
-    match e {
-        ImportError::Rows(rows) => rows
-            .into_iter()
-            .map(|r| (r.line, r.column, r.problem))
-            .collect(),
-        other => panic!("expected row errors, got {other:?}"),
-    }
 }
 
 #[test]

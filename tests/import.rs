@@ -15,16 +15,6 @@ fn import(
     import_bytes(s, kind, text.as_bytes())
 }
 
-fn row_errors(e: ImportError) -> Vec<(u64, String, Problem)> {
-    match e {
-        ImportError::Rows(rows) => rows
-            .into_iter()
-            .map(|r| (r.line, r.column, r.problem))
-            .collect(),
-        other => panic!("expected row errors, got {other:?}"),
-    }
-}
-
 fn partners(s: &mut Store) {
     import(s, ImportKind::Partners, &format!(
         "inn,name,status,status_since,one_c_partner\n{ALFA},ООО «Альфа»,dealer,2024-01-01,yes\n{BETA},ООО «Бета»,агент,01.01.2024,\n"

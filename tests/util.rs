@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use partner_desk::domain::{Inn, Money, PartnerId, RoleFacts, Status};
+use partner_desk::import::{ImportError, Problem};
 use partner_desk::store::{NewSale, Store};
 
 pub const ALFA: &str = "7707083893";
@@ -102,4 +103,15 @@ pub fn with_video_calls_rate(store: &Store, pct: i64) -> partner_desk::domain::R
         Some(partner_desk::domain::RatePct::whole(pct)),
     );
     table
+}
+
+/// The (line, column, problem) of each row an import refused; panics on any other error.
+pub fn row_errors(e: ImportError) -> Vec<(u64, String, Problem)> {
+    match e {
+        ImportError::Rows(rows) => rows
+            .into_iter()
+            .map(|r| (r.line, r.column, r.problem))
+            .collect(),
+        other => panic!("expected row errors, got {other:?}"),
+    }
 }
