@@ -205,14 +205,21 @@ impl Load<'_, '_> {
     /// more is written (the transaction will be rolled back), but the rows are still read
     /// so that every unreadable cell is told.
     fn take(&mut self, line: u64, row: Checked) -> Result<(), ImportError> {
-        if let Checked::Unreadable(mut errors) = row {
-            self.unreadable.append(&mut errors);
-            return Ok(());
-        }
-        if !self.unreadable.is_empty() || self.refused.len() > MAX_REPORTED {
-            return Ok(());
-        }
-        match self.write(row) {
+        let stopped = !self.unreadable.is_empty() || self.refused.len() > MAX_REPORTED;
+        let written = match row {
+            Checked::Unreadable(mut errors) => {
+                self.unreadable.append(&mut errors);
+                return Ok(());
+            }
+            _ if stopped => return Ok(()),
+            Checked::Refused { sale, refusal } => self.refused_row(&sale, refusal),
+            Checked::Sale {
+                checked,
+                client,
+                sale,
+            } => self.write(checked, client, sale),
+        };
+        match written {
             Ok(()) => Ok(()),
             Err(StoreError::Rule(rule)) => {
                 self.refused.push(RowError {
@@ -226,41 +233,39 @@ impl Load<'_, '_> {
         }
     }
 
-    fn write(&mut self, row: Checked) -> Result<(), StoreError> {
-        match row {
-            Checked::Unreadable(_) => Ok(()),
-            Checked::Refused { sale, refusal } => {
-                if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
-                    self.summary.skipped += 1;
-                    return Ok(());
-                }
-                Err(match refusal {
-                    Refusal::Rule(refusal) => self.db.refusal_error(&sale, refusal),
-                    Refusal::DocTwice(doc) => RuleError::DuplicateDoc { doc }.into(),
-                })
+    /// A refused row is skipped if it repeats a stored sale, else it is the refusal.
+    fn refused_row(&mut self, sale: &NewSale, refusal: Refusal) -> Result<(), StoreError> {
+        if repeats_stored(self.db, self.log, sale, &mut self.matched)? {
+            self.summary.skipped += 1;
+            return Ok(());
+        }
+        Err(match refusal {
+            Refusal::Rule(refusal) => self.db.refusal_error(sale, refusal),
+            Refusal::DocTwice(doc) => RuleError::DuplicateDoc { doc }.into(),
+        })
+    }
+
+    fn write(
+        &mut self,
+        checked: CheckedSale,
+        client: Option<String>,
+        sale: Option<Box<NewSale>>,
+    ) -> Result<(), StoreError> {
+        if let Some(sale) = sale {
+            if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
+                self.summary.skipped += 1;
+                return Ok(());
             }
-            Checked::Sale {
-                checked,
-                client,
-                sale,
-            } => {
-                if let Some(sale) = sale {
-                    if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
-                        self.summary.skipped += 1;
-                        return Ok(());
-                    }
-                    // A document stored before with other fields: taken.
-                    if let Some(doc) = &sale.doc
-                        && self.db.sale_id_by_doc(doc)?.is_some()
-                    {
-                        return Err(RuleError::DuplicateDoc { doc: doc.clone() }.into());
-                    }
-                }
-                self.summary.amount += checked.amount();
-                self.db.queue_checked(checked, client.as_deref())?;
-                self.summary.sales += 1;
-                Ok(())
+            // A document stored before with other fields: taken.
+            if let Some(doc) = &sale.doc
+                && self.db.sale_id_by_doc(doc)?.is_some()
+            {
+                return Err(RuleError::DuplicateDoc { doc: doc.clone() }.into());
             }
         }
+        self.summary.amount += checked.amount();
+        self.db.queue_checked(checked, client.as_deref())?;
+        self.summary.sales += 1;
+        Ok(())
     }
 }

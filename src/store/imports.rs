@@ -190,20 +190,15 @@ impl Db<'_> {
         let Some(record) = record else {
             return Err(RuleError::ImportNotUndoable.into());
         };
-        let seq: i64 =
-            self.conn
-                .query_row("SELECT change_seq FROM imports WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
+        let (seq, marks): (i64, String) = self.conn.query_row(
+            "SELECT change_seq, high_water FROM imports WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         // This transaction has already counted itself.
         if record.undone || seq + 1 != self.change_seq()? {
             return Err(RuleError::ImportNotUndoable.into());
         }
-        let marks: String =
-            self.conn
-                .query_row("SELECT high_water FROM imports WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
         let high_water: BTreeMap<String, i64> =
             serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
         self.conn

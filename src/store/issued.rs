@@ -208,16 +208,12 @@ impl Db<'_> {
 
     /// Every statement in force, as locks.
     pub(super) fn locks(&self) -> Result<Vec<Lock>, StoreError> {
-        self.locking_statement(PartnerId(0), NaiveDate::MIN)?;
+        self.read_locks()?;
         Ok(self.cache.borrow().locks.clone().unwrap_or_default())
     }
 
-    /// The issued statement that locks a sale of `partner` dated `date`, if any.
-    pub fn locking_statement(
-        &self,
-        partner: PartnerId,
-        date: NaiveDate,
-    ) -> Result<Option<String>, StoreError> {
+    /// Makes sure the view holds the statements in force.
+    fn read_locks(&self) -> Result<(), StoreError> {
         if self.cache.borrow().locks.is_none() {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT partner_id, period_from, period_to, number FROM issued_statements
@@ -228,6 +224,16 @@ impl Db<'_> {
                 .collect::<Result<Vec<_>, _>>()?;
             self.cache.borrow_mut().locks = Some(locks);
         }
+        Ok(())
+    }
+
+    /// The issued statement that locks a sale of `partner` dated `date`, if any.
+    pub fn locking_statement(
+        &self,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Result<Option<String>, StoreError> {
+        self.read_locks()?;
         Ok(self
             .cache
             .borrow()
