@@ -270,7 +270,7 @@ impl Data {
                 activity.get(&p.id).copied().unwrap_or((0, Money::ZERO));
             summaries.push(PartnerSummary {
                 id: p.id,
-                inn: p.inn.clone(),
+                inn: p.inn,
                 name: p.name.clone(),
                 one_c_partner: p.one_c_partner,
                 status,

@@ -41,7 +41,7 @@ impl LicenseKind {
 
     /// Reads a code (`saas`) or the Russian name of REGULATION §2, in any case.
     pub fn parse(text: &str) -> Option<LicenseKind> {
-        let text = text.trim();
+        let text = super::trim(text);
         if let Some(kind) = LicenseKind::ALL.into_iter().find(|k| k.code() == text) {
             return Some(kind);
         }

@@ -84,7 +84,7 @@ impl Money {
     /// Parses a sale amount as managers type it: `1234.56`, `1 234,56`, `1 234,56`
     /// (no-break spaces), `120000`. At most 2 decimals, > 0 and < 10^12.
     pub fn parse_amount(text: &str) -> Result<Money, AmountError> {
-        let text = text.trim();
+        let text = super::trim(text);
         let text = text.strip_suffix('₽').unwrap_or(text).trim_end();
         if text.is_empty() {
             return Err(AmountError::Empty);

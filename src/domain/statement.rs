@@ -226,7 +226,7 @@ pub fn build_statement(
             let line = Line {
                 date: entry.date,
                 doc: entry.doc.clone(),
-                client_inn: entry.client_inn.clone(),
+                client_inn: entry.client_inn,
                 client_name: entry.client_name.clone(),
                 kind: entry.kind,
                 amount: sign_amount,
@@ -252,7 +252,7 @@ pub fn build_statement(
 
     Statement {
         partner: PartnerHeader {
-            inn: partner.inn.clone(),
+            inn: partner.inn,
             name: partner.name.clone(),
             one_c_partner: partner.one_c_partner,
             status: partner.history.in_force_on(to),

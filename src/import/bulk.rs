@@ -11,6 +11,7 @@ use super::{
     Cells, ImportError, ImportKind, MAX_REPORTED, Matched, Problem, RowError, Summary, finish,
     repeats_stored, sale_column,
 };
+use crate::domain::Inn;
 use crate::store::{
     CheckedSale, Db, ImportLog, NewSale, RuleError, SaleRefusal, SaleRules, Store, StoreError,
 };
@@ -58,8 +59,8 @@ struct Checker<'s> {
     /// one of them.
     stored_before: bool,
     docs: FxHashSet<&'s str>,
-    /// Client INN as written → the name last given (empty when none).
-    clients: FxHashMap<&'s str, &'s str>,
+    /// Client → the name last given (empty when none).
+    clients: FxHashMap<Inn, &'s str>,
 }
 
 /// Loads a sheet of sales, all or nothing, as `import_sheet` does for smaller files.
@@ -169,7 +170,7 @@ impl<'s> Checker<'s> {
             Err(refusal) => return refused(sale, Refusal::Rule(refusal)),
         };
         let name = self.table.cell(row, "client_name");
-        let known = self.table.cell(row, "client_inn");
+        let known = sale.client_inn;
         let client = match self.clients.insert(known, name) {
             // A row may be skipped as a repeat, and its client with it: every row's then.
             _ if self.stored_before => Some(sale.client_name.clone()),

@@ -484,11 +484,14 @@ impl<'t> Cells<'t> {
     fn inn(&mut self, column: &str) -> Option<Inn> {
         let number = self.table.is_number(self.row, column);
         self.required(column, |t| {
-            let padded = match t.len() {
-                9 | 11 if number && t.bytes().all(|b| b.is_ascii_digit()) => format!("0{t}"),
-                _ => t.to_owned(),
-            };
-            Inn::parse(&padded).map_err(Problem::Inn)
+            let lost_zero =
+                number && matches!(t.len(), 9 | 11) && t.bytes().all(|b| b.is_ascii_digit());
+            if lost_zero {
+                Inn::parse(&format!("0{t}"))
+            } else {
+                Inn::parse(t)
+            }
+            .map_err(Problem::Inn)
         })
     }
 
@@ -514,10 +517,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
 
 /// `yes/no`, `true/false`, `1/0`, `да/нет`, in any case.
 pub fn parse_bool(text: &str) -> Result<bool, Problem> {
-    match text.trim().to_lowercase().as_str() {
-        "yes" | "true" | "1" | "да" => Ok(true),
-        "no" | "false" | "0" | "нет" => Ok(false),
-        _ => Err(Problem::Bool(text.to_owned())),
+    let word = text.trim();
+    let is =
+        |w: &str| word.eq_ignore_ascii_case(w) || (!word.is_ascii() && word.to_lowercase() == w);
+    if ["yes", "true", "1", "да"].into_iter().any(is) {
+        Ok(true)
+    } else if ["no", "false", "0", "нет"].into_iter().any(is) {
+        Ok(false)
+    } else {
+        Err(Problem::Bool(text.to_owned()))
     }
 }
 
@@ -790,7 +798,7 @@ fn apply_pins(
                     last_day,
                     ..
                 } => Err(RuleError::PinConflict {
-                    client: p.client.clone(),
+                    client: p.client,
                     holder: holder_label,
                     last_day,
                 }
@@ -801,7 +809,7 @@ fn apply_pins(
         let pin = db
             .pin_in_force(&p.client, partner, p.date)?
             .ok_or_else(|| RuleError::NoPinInForce {
-                client: p.client.clone(),
+                client: p.client,
                 partner: db.partner_label(partner).unwrap_or_default(),
                 date: p.date,
             })?;
@@ -900,7 +908,7 @@ fn repeats_stored(
             let key = (
                 sale.date,
                 sale.partner,
-                sale.client_inn.clone(),
+                sale.client_inn,
                 sale.kind,
                 sale.amount,
             );
@@ -934,7 +942,7 @@ fn apply_sales(
             Some(id) => *id,
             None => {
                 let id = partner_of(db, &line.partner_inn)?;
-                partners.insert(line.partner_inn.clone(), id);
+                partners.insert(line.partner_inn, id);
                 id
             }
         };

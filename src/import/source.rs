@@ -42,35 +42,90 @@ pub struct Source {
 }
 
 /// One sheet: its header row and the data rows under it.
-#[derive(Clone, Debug, Default)]
+///
+/// The cells are spans of one text: the CSV file itself when its cells are as written
+/// (no quotes), else their text one after another. A sheet of a million rows is three
+/// allocations, not seven million; [`Sheet::cells`] reads a row.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sheet {
     pub name: String,
     pub headers: Vec<String>,
     pub rows: Vec<SourceRow>,
+    text: String,
+    spans: Vec<Span>,
+}
+
+/// Where a cell's text is in the sheet's text, and whether a workbook stored it as a
+/// number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Span {
+    start: usize,
+    end: usize,
+    number: bool,
 }
 
 /// One data row, and where it is in the file: the line of a CSV file, the row number of a
-/// sheet.
-#[derive(Clone, Debug, PartialEq)]
+/// sheet. Its cells are read through the sheet.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SourceRow {
     pub line: u64,
-    pub cells: Vec<Cell>,
+    /// Its cells: `spans[first..first + len]` of the sheet.
+    first: usize,
+    len: usize,
+}
+
+impl SourceRow {
+    /// The number of cells in the row.
+    pub fn width(&self) -> usize {
+        self.len
+    }
 }
 
 /// A cell as text. `number` is set when a workbook stored it as a number (an INN that lost
 /// its leading zero that way gets it back).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Cell {
-    pub text: String,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell<'s> {
+    pub text: &'s str,
     pub number: bool,
 }
 
-impl Cell {
-    fn text(text: impl Into<String>) -> Cell {
+impl Sheet {
+    /// The cells of `row`, a row of this sheet.
+    pub fn cells(&self, row: &SourceRow) -> impl Iterator<Item = Cell<'_>> {
+        self.spans[row.first..row.first + row.len]
+            .iter()
+            .map(|span| self.cell_of(span))
+    }
+
+    /// The cell of `row` in `column`, when the row is that wide.
+    pub fn cell(&self, row: &SourceRow, column: usize) -> Option<Cell<'_>> {
+        (column < row.len).then(|| self.cell_of(&self.spans[row.first + column]))
+    }
+
+    fn cell_of(&self, span: &Span) -> Cell<'_> {
         Cell {
-            text: text.into(),
-            number: false,
+            text: &self.text[span.start..span.end],
+            number: span.number,
         }
+    }
+
+    /// Adds a row of cells, each its text and whether a workbook stored it as a number.
+    fn push_row<'c>(&mut self, line: u64, cells: impl IntoIterator<Item = (&'c str, bool)>) {
+        let first = self.spans.len();
+        for (text, number) in cells {
+            let start = self.text.len();
+            self.text.push_str(text);
+            self.spans.push(Span {
+                start,
+                end: self.text.len(),
+                number,
+            });
+        }
+        self.rows.push(SourceRow {
+            line,
+            first,
+            len: self.spans.len() - first,
+        });
     }
 }
 
@@ -86,7 +141,7 @@ pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
     let (text, encoding) = decode_text(bytes)?;
     Ok(Source {
         format: SourceFormat::Csv { encoding },
-        sheets: vec![read_csv(&text)?],
+        sheets: vec![read_csv(text)?],
     })
 }
 
@@ -130,77 +185,99 @@ fn detect_delimiter(text: &str) -> u8 {
         .map_or(b',', |(d, _)| d)
 }
 
-/// From this size on, a CSV file is read in two halves on two threads when it can be.
-const HALVES_BYTES: usize = 4 << 20;
-
-fn read_csv(text: &str) -> Result<Sheet, ImportError> {
+fn read_csv(text: String) -> Result<Sheet, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
-    let delimiter = detect_delimiter(text);
-    // A file without a quote has no field a line break could be inside: any line break
-    // ends a record, so the second half can be read from the first one after the middle.
-    let middle = text.len() / 2;
-    let split = (text.len() >= HALVES_BYTES && !text.as_bytes().contains(&b'"'))
-        .then(|| text.as_bytes()[middle..].iter().position(|&b| b == b'\n'))
-        .flatten()
-        .map(|at| middle + at + 1);
-    let Some(split) = split else {
-        let (headers, rows) = read_records(text, delimiter, true)?;
-        return Ok(Sheet {
-            name: String::new(),
-            headers,
-            rows,
-        });
-    };
-    let (head, tail) = text.split_at(split);
-    let tail_line = 1 + head.bytes().filter(|&b| b == b'\n').count() as u64;
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| read_records(tail, delimiter, false));
-        let first = read_records(head, delimiter, true);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second.map(|(_, rows)| (tail_line, rows)))
-    });
-    let (headers, mut rows) = first?;
-    let (tail_line, tail_rows) = second?;
-    rows.extend(tail_rows.into_iter().map(|row| SourceRow {
-        line: row.line + tail_line - 1,
-        ..row
-    }));
-    Ok(Sheet {
-        name: String::new(),
-        headers,
-        rows,
-    })
+    let delimiter = detect_delimiter(&text);
+    if is_plain(&text) {
+        Ok(split_plain(text, delimiter))
+    } else {
+        read_records(&text, delimiter)
+    }
 }
 
-/// The header (when the text starts with one) and the records of CSV text, each with
-/// its line counted from 1 at the text's start.
-fn read_records(
-    text: &str,
-    delimiter: u8,
-    with_header: bool,
-) -> Result<(Vec<String>, Vec<SourceRow>), ImportError> {
+/// Whether every cell of the CSV text is as written: no quotes, and no line ended by a
+/// carriage return alone. Each line is then a record and each delimiter ends a cell.
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'"', bytes).is_none()
+        && memchr::memchr_iter(b'\r', bytes).all(|at| bytes.get(at + 1) == Some(&b'\n'))
+}
+
+/// Reads [`is_plain`] CSV text as the `csv` reader would, its cells spans of the text
+/// itself: the first line that is not blank is the header, every other one a row.
+fn split_plain(text: String, delimiter: u8) -> Sheet {
+    let bytes = text.as_bytes();
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut sheet = Sheet {
+        rows: Vec::with_capacity(lines),
+        spans: Vec::with_capacity(lines + memchr::memchr_iter(delimiter, bytes).count()),
+        ..Sheet::default()
+    };
+    let mut header: Option<Vec<String>> = None;
+    let (mut line, mut line_start, mut cell_start) = (1, 0, 0);
+    let mut first = 0;
+    let ends = memchr::memchr2_iter(b'\n', delimiter, bytes).chain([bytes.len()]);
+    for at in ends {
+        let span = |end| Span {
+            start: cell_start,
+            end,
+            number: false,
+        };
+        if bytes.get(at).is_some_and(|&b| b != b'\n') {
+            sheet.spans.push(span(at));
+            cell_start = at + 1;
+            continue;
+        }
+        let end = if at > cell_start && bytes[at - 1] == b'\r' {
+            at - 1
+        } else {
+            at
+        };
+        // A blank line is no record.
+        if end > line_start || sheet.spans.len() > first {
+            sheet.spans.push(span(end));
+            if header.is_none() {
+                let cells = sheet.spans.drain(first..);
+                header = Some(
+                    cells
+                        .map(|s| text[s.start..s.end].trim().to_owned())
+                        .collect(),
+                );
+            } else {
+                sheet.rows.push(SourceRow {
+                    line,
+                    first,
+                    len: sheet.spans.len() - first,
+                });
+            }
+        }
+        first = sheet.spans.len();
+        (line, line_start, cell_start) = (line + 1, at + 1, at + 1);
+    }
+    sheet.headers = header.unwrap_or_default();
+    sheet.text = text;
+    sheet
+}
+
+/// The records of CSV text under its header, each with its line counted from 1 at the
+/// text's start.
+fn read_records(text: &str, delimiter: u8) -> Result<Sheet, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .has_headers(with_header)
+        .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = if with_header {
-        reader
-            .headers()
-            .map_err(|e| ImportError::Malformed {
-                line: 1,
-                message: e.to_string(),
-            })?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::Malformed {
+            line: 1,
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
     // The reader's own line count slips on blank lines and CRLF ends; the line an editor
     // shows is counted from the record's byte offset instead.
     let mut counted = (0usize, 1u64);
@@ -219,19 +296,26 @@ fn read_records(
         }
         counted.1
     };
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ImportError::Malformed {
-            line: e.position().map_or(0, |p| line_at(p.byte())),
-            message: e.to_string(),
-        })?;
-        let line = record.position().map_or(0, |p| line_at(p.byte()));
-        rows.push(SourceRow {
-            line,
-            cells: record.iter().map(Cell::text).collect(),
-        });
+    let mut sheet = Sheet {
+        headers,
+        ..Sheet::default()
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(sheet),
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| line_at(p.byte()));
+                sheet.push_row(line, record.iter().map(|cell| (cell, false)));
+            }
+            Err(e) => {
+                return Err(ImportError::Malformed {
+                    line: e.position().map_or(0, |p| line_at(p.byte())),
+                    message: e.to_string(),
+                });
+            }
+        }
     }
-    Ok((headers, rows))
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
@@ -243,37 +327,29 @@ fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
             .worksheet_range(&name)
             .map_err(|e| ImportError::Workbook(format!("{name}: {e}")))?;
         let first_row = range.start().map_or(0, |(row, _)| row);
-        let mut rows = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| SourceRow {
-                line: u64::from(first_row) + i as u64 + 1,
-                cells: cells.iter().map(cell_of).collect(),
-            })
-            .filter(|row| row.cells.iter().any(|c| !c.text.trim().is_empty()));
-        // The header is the first row with anything in it (titles above a table are common
-        // in exports, so a row with a single filled cell is taken as a title, not a header).
-        let mut headers = Vec::new();
-        for row in rows.by_ref() {
-            let filled = row
-                .cells
-                .iter()
-                .filter(|c| !c.text.trim().is_empty())
-                .count();
-            if filled >= 2 {
-                headers = row
-                    .cells
-                    .into_iter()
-                    .map(|c| c.text.trim().to_owned())
-                    .collect();
-                break;
+        let mut sheet = Sheet::default();
+        let mut header_found = false;
+        for (i, cells) in range.rows().enumerate() {
+            let cells: Vec<(String, bool)> = cells.iter().map(cell_of).collect();
+            let filled = cells.iter().filter(|(t, _)| !t.trim().is_empty()).count();
+            if filled == 0 {
+                continue;
             }
+            // The header is the first row with anything in it (titles above a table are
+            // common in exports, so a row with a single filled cell is taken as a title,
+            // not a header).
+            if !header_found {
+                if filled >= 2 {
+                    sheet.headers = cells.iter().map(|(t, _)| t.trim().to_owned()).collect();
+                    header_found = true;
+                }
+                continue;
+            }
+            let line = u64::from(first_row) + i as u64 + 1;
+            sheet.push_row(line, cells.iter().map(|(t, number)| (t.as_str(), *number)));
         }
-        sheets.push(Sheet {
-            name,
-            headers,
-            rows: rows.collect(),
-        });
+        sheet.name = name;
+        sheets.push(sheet);
     }
     if sheets.is_empty() {
         return Err(ImportError::Empty);
@@ -285,30 +361,23 @@ fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
 }
 
 /// A workbook cell as the text a manager sees in it: numbers exactly as stored (to the
-/// kopeck), dates as `YYYY-MM-DD`, yes/no for booleans.
-fn cell_of(data: &Data) -> Cell {
+/// kopeck), dates as `YYYY-MM-DD`, yes/no for booleans. True when it was stored as a
+/// number.
+fn cell_of(data: &Data) -> (String, bool) {
+    let text = |t: String| (t, false);
     match data {
-        Data::Empty => Cell::default(),
-        Data::String(s) => Cell::text(s.clone()),
-        Data::Int(i) => Cell {
-            text: i.to_string(),
-            number: true,
-        },
-        Data::Float(f) => Cell {
-            text: number_text(*f),
-            number: true,
-        },
-        Data::Bool(b) => Cell::text(if *b { "yes" } else { "no" }),
+        Data::Empty => text(String::new()),
+        Data::String(s) => text(s.clone()),
+        Data::Int(i) => (i.to_string(), true),
+        Data::Float(f) => (number_text(*f), true),
+        Data::Bool(b) => text(if *b { "yes" } else { "no" }.to_owned()),
         Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) if d.is_datetime() => Cell::text(dt.date().format("%Y-%m-%d").to_string()),
-            _ => Cell {
-                text: number_text(d.as_f64()),
-                number: true,
-            },
+            Some(dt) if d.is_datetime() => text(dt.date().format("%Y-%m-%d").to_string()),
+            _ => (number_text(d.as_f64()), true),
         },
-        Data::DateTimeIso(s) => Cell::text(s.get(..10).unwrap_or(s).to_owned()),
-        Data::DurationIso(s) => Cell::text(s.clone()),
-        Data::Error(e) => Cell::text(format!("#{e}")),
+        Data::DateTimeIso(s) => text(s.get(..10).unwrap_or(s).to_owned()),
+        Data::DurationIso(s) => text(s.clone()),
+        Data::Error(e) => text(format!("#{e}")),
     }
 }
 
@@ -372,7 +441,7 @@ mod tests {
     #[test]
     fn rows_carry_the_line_an_editor_shows_whatever_the_line_ends() {
         for text in ["a,b\n1,2\n\n3,4\n", "a,b\r\n1,2\r\n\r\n3,4\r\n"] {
-            let sheet = read_csv(text).unwrap();
+            let sheet = read_csv(text.to_owned()).unwrap();
             let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, [2, 4], "{text:?}");
         }
@@ -394,28 +463,44 @@ mod tests {
         assert_eq!(detect_delimiter("a\n"), b',');
     }
 
+    /// A row's line and cells.
+    type Contents = (u64, Vec<(String, bool)>);
+
+    /// The headers, and each row's line and cells.
+    fn contents(sheet: &Sheet) -> (Vec<String>, Vec<Contents>) {
+        let rows = sheet.rows.iter().map(|row| {
+            let cells = sheet.cells(row).map(|c| (c.text.to_owned(), c.number));
+            (row.line, cells.collect())
+        });
+        (sheet.headers.clone(), rows.collect())
+    }
+
     #[test]
-    fn a_large_csv_read_in_two_halves_is_the_file_read_in_one() {
-        // Over the threshold, CRLF ends, blank lines, Cyrillic: lines must still be counted
-        // as an editor shows them.
-        let mut text = String::from("date;partner_inn;client;amount\r\n");
-        let mut n = 0;
-        while text.len() < HALVES_BYTES + 1_000 {
-            n += 1;
-            text.push_str(&format!(
-                "2025-01-{:02};7707083893;Клиент {n};{n},50\r\n",
-                n % 28 + 1
-            ));
-            if n % 1_000 == 0 {
-                text.push_str("\r\n");
-            }
+    fn a_csv_without_quotes_is_split_as_the_csv_reader_reads_it() {
+        let texts = [
+            "a,b\n1,2\n\n3,4\n",
+            "a,b\r\n1,2\r\n\r\n3,4\r\n",
+            "\n\r\nh1;h2;h3\r\n;;\r\n x ; y\r\nя;ю;э;лишнее\r\n\r\n\nlast;no;newline",
+            "a,b,c",
+            "a\tb\n1\t2\n",
+            "a\n1\n\n2",
+            "a,b,\n1,2,\n",
+            "a,b\n   \n1,2\n",
+            " дата ; ИНН \n2025-01-02;7707083893\n",
+        ];
+        for text in texts {
+            assert!(is_plain(text), "{text:?}");
+            let delimiter = detect_delimiter(text);
+            let read = read_records(text, delimiter).unwrap_or_else(|e| panic!("{e:?}"));
+            let split = split_plain(text.to_owned(), delimiter);
+            assert_eq!(contents(&split), contents(&read), "{text:?}");
         }
-        let halves = read_csv(&text).unwrap_or_else(|e| panic!("{e:?}"));
-        let (headers, rows) = read_records(&text, b';', true).unwrap_or_else(|e| panic!("{e:?}"));
-        assert_eq!(halves.headers, headers);
-        assert_eq!(halves.rows.len(), n);
-        assert_eq!(halves.rows, rows);
-        let last = halves.rows.last().map(|r| r.line);
-        assert_eq!(last, Some(1 + n as u64 + (n as u64 / 1_000)));
+        // Quotes, or a line ended by a carriage return alone, go to the reader.
+        assert!(!is_plain("a,b\n\"1,5\",2\n"));
+        assert!(!is_plain("a,b\r1,2\r"));
+        let sheet = read_csv("a,b\n\"x\ny\",2\n3,4\n".into()).unwrap_or_else(|e| panic!("{e:?}"));
+        let (_, rows) = contents(&sheet);
+        assert_eq!(rows[0].1[0].0, "x\ny");
+        assert_eq!(rows[1].0, 4);
     }
 }

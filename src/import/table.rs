@@ -3,11 +3,14 @@
 use super::mapping::{Mapping, fields};
 use super::source::{Cell, Sheet, SourceRow};
 use super::{ImportError, Problem, RowError};
+use crate::domain::trim;
 
 /// The rows of a sheet with each field's column known.
 pub(crate) struct Table<'s> {
     sheet: &'s Sheet,
     mapping: Mapping,
+    /// Each mapped field's code and column, found once rather than for every cell read.
+    columns: Vec<(&'static str, usize)>,
     pub rows: Vec<&'s SourceRow>,
 }
 
@@ -39,15 +42,15 @@ impl<'s> Table<'s> {
         let mut errors = Vec::new();
         let mut rows = Vec::with_capacity(sheet.rows.len());
         for row in &sheet.rows {
-            if row.cells.iter().all(|c| c.text.trim().is_empty()) {
+            if sheet.cells(row).all(|c| c.text.trim().is_empty()) {
                 continue;
             }
-            if row.cells.len() != width {
+            if row.width() != width {
                 errors.push(RowError {
                     line: row.line,
                     column: String::new(),
                     problem: Problem::FieldCount {
-                        found: row.cells.len(),
+                        found: row.width(),
                         expected: width,
                     },
                 });
@@ -58,9 +61,14 @@ impl<'s> Table<'s> {
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
+        let columns = fields(mapping.kind)
+            .iter()
+            .filter_map(|f| Some((f.code, mapping.column(f.code)?)))
+            .collect();
         Ok(Table {
             sheet,
             mapping,
+            columns,
             rows,
         })
     }
@@ -70,17 +78,23 @@ impl<'s> Table<'s> {
         self.rows.truncate(n);
     }
 
-    pub fn has(&self, code: &str) -> bool {
-        self.mapping.column(code).is_some()
+    fn column(&self, code: &str) -> Option<usize> {
+        // Codes are string constants: the same code is most often the same pointer.
+        let same = |c: &str| std::ptr::eq(c, code) || c == code;
+        self.columns.iter().find(|(c, _)| same(c)).map(|&(_, i)| i)
     }
 
-    fn raw<'r>(&self, row: &'r Row, code: &str) -> Option<&'r Cell> {
-        self.mapping.column(code).and_then(|i| row.cells.get(i))
+    pub fn has(&self, code: &str) -> bool {
+        self.column(code).is_some()
+    }
+
+    fn raw(&self, row: &Row, code: &str) -> Option<Cell<'s>> {
+        self.column(code).and_then(|i| self.sheet.cell(row, i))
     }
 
     /// The trimmed cell of `row` in field `code`; empty when the field has no column.
-    pub fn cell<'r>(&self, row: &'r Row, code: &str) -> &'r str {
-        self.raw(row, code).map_or("", |c| c.text.trim())
+    pub fn cell(&self, row: &Row, code: &str) -> &'s str {
+        self.raw(row, code).map_or("", |c| trim(c.text))
     }
 
     /// Whether a workbook stored the cell as a number.

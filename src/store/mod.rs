@@ -765,6 +765,24 @@ fn now_stamp() -> String {
         .to_string()
 }
 
+/// The stored date (`YYYY-MM-DD`) in column `i`, read without chrono's formatter: a bulk
+/// load reads every pin's three, a statement every line's.
+fn day(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<chrono::NaiveDate> {
+    let bad = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
+    };
+    let text = r.get_ref(i)?.as_str().map_err(|e| bad(Box::new(e)))?;
+    crate::domain::parse_date(text).ok_or_else(|| bad(format!("not a date: {text:?}").into()))
+}
+
+/// [`day`], or none when the column is NULL.
+fn day_or_none(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => day(r, i).map(Some),
+    }
+}
+
 fn parse_inn(text: String) -> Result<Inn, StoreError> {
     Inn::parse(&text).map_err(|_| StoreError::BadValue(format!("INN {text}")))
 }

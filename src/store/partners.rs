@@ -48,7 +48,7 @@ impl Db<'_> {
             return Err(RuleError::EmptyName.into());
         }
         if self.partner_by_inn(inn)?.is_some() {
-            return Err(RuleError::PartnerExists { inn: inn.clone() }.into());
+            return Err(RuleError::PartnerExists { inn: *inn }.into());
         }
         self.conn
             .prepare_cached(

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::{Db, RuleError, StoreError, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, day, day_or_none, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin};
 
@@ -97,9 +97,9 @@ fn pin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pin> {
     Ok(Pin {
         id: r.get(0)?,
         partner: PartnerId(r.get(1)?),
-        pinned_on: r.get(2)?,
-        ends_on: r.get(3)?,
-        released_on: r.get(4)?,
+        pinned_on: day(r, 2)?,
+        ends_on: day(r, 3)?,
+        released_on: day_or_none(r, 4)?,
     })
 }
 
@@ -117,17 +117,15 @@ impl Db<'_> {
     }
 
     /// Every pin, by client INN, each client's in the order they were made.
-    pub(super) fn all_pins(
-        &self,
-    ) -> Result<std::collections::HashMap<String, Vec<Pin>>, StoreError> {
+    pub(super) fn all_pins(&self) -> Result<rustc_hash::FxHashMap<Inn, Vec<Pin>>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, partner_id, pinned_on, ends_on, released_on, client_inn FROM pins
              ORDER BY client_inn, pinned_on, id",
         )?;
-        let mut all: std::collections::HashMap<String, Vec<Pin>> = Default::default();
+        let mut all: rustc_hash::FxHashMap<Inn, Vec<Pin>> = Default::default();
         for row in stmt.query_map([], |r| Ok((pin_from_row(r)?, r.get::<_, String>(5)?)))? {
             let (pin, client) = row?;
-            all.entry(client).or_default().push(pin);
+            all.entry(parse_inn(client)?).or_default().push(pin);
         }
         Ok(all)
     }
@@ -384,7 +382,7 @@ impl Db<'_> {
         match e {
             PinError::Conflict { holder, last_day } => match self.partner_label(holder) {
                 Ok(holder) => RuleError::PinConflict {
-                    client: client.clone(),
+                    client: *client,
                     holder,
                     last_day,
                 }

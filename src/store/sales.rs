@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
 use super::issued::{Lock, lock_on};
-use super::{Db, RuleError, StoreError, money, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, day, money, now_stamp, parse_inn};
 use crate::domain::pin::{Pin, check_shipment};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -48,7 +48,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SaleRaw, i64)> {
         SaleRaw {
             id: r.get(0)?,
             doc: r.get(1)?,
-            date: r.get(2)?,
+            date: day(r, 2)?,
             client_inn: r.get(3)?,
             client_name: r.get(4)?,
             kind: r.get(5)?,
@@ -61,7 +61,7 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SaleRaw, i64)> {
             return_of: match r.get::<_, Option<i64>>(10)? {
                 Some(sale_id) => Some(ReturnOf {
                     sale_id,
-                    sale_date: r.get(11)?,
+                    sale_date: day(r, 11)?,
                     sale_doc: r.get(12)?,
                 }),
                 None => None,
@@ -101,7 +101,7 @@ impl SaleRaw {
 }
 
 fn clean_doc(doc: Option<&str>) -> Option<&str> {
-    doc.map(str::trim).filter(|d| !d.is_empty())
+    doc.map(crate::domain::trim).filter(|d| !d.is_empty())
 }
 
 /// The indexes the lists read, which a change of most of the table sets aside and builds
@@ -109,7 +109,7 @@ fn clean_doc(doc: Option<&str>) -> Option<&str> {
 pub(super) const LIST_INDEXES: [&str; 3] = ["sales_date", "sales_partner_date", "sales_client"];
 
 /// How many rows one INSERT statement writes.
-const INSERT_ROWS: usize = 64;
+const INSERT_ROWS: usize = 16;
 
 /// A sale ready to be written: checked, with its figures.
 #[derive(Clone, Debug)]
@@ -158,7 +158,7 @@ fn checked_sale(
         doc: clean_doc(sale.doc.as_deref()).map(str::to_owned),
         date: sale.date,
         partner: sale.partner.0,
-        client_inn: sale.client_inn.clone(),
+        client_inn: sale.client_inn,
         kind: sale.kind.code(),
         amount_kop: sale.amount.kopecks(),
         role: sale.role,
@@ -197,10 +197,10 @@ fn iso_date(date: NaiveDate) -> [u8; 10] {
 /// partners by INN with their facts, every pin, the rates, the statements in force. Plain
 /// data, so a second thread can check rows while the first writes them.
 pub struct SaleRules {
-    partners: FxHashMap<String, PartnerId>,
+    partners: FxHashMap<Inn, PartnerId>,
     /// Stored clients by INN, with their names.
-    clients: FxHashMap<String, String>,
-    pins: FxHashMap<String, Vec<Pin>>,
+    clients: FxHashMap<Inn, String>,
+    pins: FxHashMap<Inn, Vec<Pin>>,
     facts: FxHashMap<PartnerId, PartnerFacts>,
     rates: RateBook,
     locks: Vec<Lock>,
@@ -210,7 +210,7 @@ impl SaleRules {
     /// The partner with this INN.
     pub fn partner(&self, inn: &Inn) -> Result<PartnerId, SaleRefusal> {
         self.partners
-            .get(inn.as_str())
+            .get(inn)
             .copied()
             .ok_or_else(|| SaleRefusal::UnknownPartner(inn.to_string()))
     }
@@ -219,7 +219,7 @@ impl SaleRules {
     /// sale of theirs need not record them.
     pub fn has_client(&self, inn: &Inn, name: &str) -> bool {
         self.clients
-            .get(inn.as_str())
+            .get(inn)
             .is_some_and(|stored| name.is_empty() || stored == name)
     }
 
@@ -228,7 +228,7 @@ impl SaleRules {
         let Some(facts) = self.facts.get(&sale.partner) else {
             return Err(SaleRefusal::UnknownPartner(format!("#{}", sale.partner.0)));
         };
-        let pins = self.pins.get(sale.client_inn.as_str());
+        let pins = self.pins.get(&sale.client_inn);
         checked_sale(
             sale,
             lock_on(&self.locks, sale.partner, sale.date),
@@ -399,7 +399,7 @@ impl Db<'_> {
         };
         match self.partner_label(partner) {
             Ok(partner) => RuleError::Shipment {
-                client: client.clone(),
+                client: *client,
                 partner,
                 refusal,
                 holder,
@@ -431,17 +431,22 @@ impl Db<'_> {
         for (_, id) in &partners {
             facts.insert(PartnerId(*id), self.partner_facts(PartnerId(*id))?);
         }
+        let mut clients = FxHashMap::default();
+        for row in self
+            .conn
+            .prepare_cached("SELECT inn, name FROM clients")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+        {
+            let (inn, name) = row?;
+            clients.insert(parse_inn(inn)?, name);
+        }
         Ok(SaleRules {
             partners: partners
                 .into_iter()
-                .map(|(inn, id)| (inn, PartnerId(id)))
-                .collect(),
-            clients: self
-                .conn
-                .prepare_cached("SELECT inn, name FROM clients")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?,
-            pins: self.all_pins()?.into_iter().collect(),
+                .map(|(inn, id)| Ok((parse_inn(inn)?, PartnerId(id))))
+                .collect::<Result<_, StoreError>>()?,
+            clients,
+            pins: self.all_pins()?,
             facts,
             rates: self.rate_book()?,
             locks: self.locks()?,

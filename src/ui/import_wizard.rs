@@ -117,7 +117,7 @@ impl Wizard {
                     .rows
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| r.cells.iter().any(|c| !c.text.trim().is_empty()))
+                    .filter(|(_, r)| sheet.cells(r).any(|c| !c.text.trim().is_empty()))
                     .map(|(i, _)| i)
                     .take(PREVIEW_ROWS)
                     .collect(),
@@ -456,7 +456,7 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
                 });
                 for (_, code, column) in &mapped {
                     row.col(|ui| {
-                        let text = r.cells.get(*column).map_or("", |c| c.text.trim());
+                        let text = sheet.cell(r, *column).map_or("", |c| c.text.trim());
                         match marks.get(&(r.line, Some(*column))) {
                             Some(problem) => {
                                 let shown = if text.is_empty() { "∅" } else { text };

@@ -234,7 +234,7 @@ pub fn overview_ui(
                         }
                         let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
                         if ui.link(client).on_hover_text(r.client_inn.as_str()).clicked() {
-                            command = Some(Command::OpenClient(r.client_inn.clone()));
+                            command = Some(Command::OpenClient(r.client_inn));
                         }
                         ui.label(format!(
                             "· {} · {} {} ({} {})",
@@ -256,7 +256,7 @@ pub fn overview_ui(
                         ui.label(ui::date(r.on_date, lang));
                         let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
                         if ui.link(client).clicked() {
-                            command = Some(Command::OpenClient(r.client_inn.clone()));
+                            command = Some(Command::OpenClient(r.client_inn));
                         }
                         ui.label(format!(
                             "· {} {} · {} {}",

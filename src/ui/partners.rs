@@ -432,7 +432,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
                     one_c_partner: page.draft.one_c_partner,
                 },
                 None => Command::AddPartner {
-                    inn: inn.clone(),
+                    inn: *inn,
                     name: name.clone(),
                     one_c_partner: page.draft.one_c_partner,
                 },

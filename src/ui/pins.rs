@@ -282,7 +282,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             .pins
             .iter()
             .find(|r| r.pin.id == id)
-            .map(|r| (r.client_inn.clone(), None));
+            .map(|r| (r.client_inn, None));
     }
     command
 }
@@ -509,7 +509,7 @@ fn selected_pin_ui(
             .small_button(lang.pick("Карточка клиента", "Client card"))
             .clicked()
         {
-            command = Some(Command::OpenClient(row.client_inn.clone()));
+            command = Some(Command::OpenClient(row.client_inn));
         }
     });
     ui.label(format!(

@@ -711,7 +711,7 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
                             doc: Some(d.doc.trim().to_owned()).filter(|x| !x.is_empty()),
                             date: *date,
                             partner,
-                            client_inn: client.clone(),
+                            client_inn: *client,
                             client_name: d.client_name.trim().to_owned(),
                             kind: d.kind,
                             amount: *amount,

@@ -104,7 +104,7 @@ pub fn search_ui(
                 && !clients.iter().any(|(inn, _)| inn == &r.client_inn)
             {
                 clients.push((
-                    r.client_inn.clone(),
+                    r.client_inn,
                     format!("{} · {}", r.client_name, r.client_inn),
                 ));
             }

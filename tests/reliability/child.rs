@@ -147,7 +147,7 @@ fn pins(db: &Path, partner: &str, attempts: u32, clients: u64, seed: u64) {
                 ..
             }) => {
                 let message = RuleError::PinConflict {
-                    client: client.clone(),
+                    client: *client,
                     holder: holder_label,
                     last_day,
                 }

@@ -44,7 +44,7 @@ pub fn run() -> Figures {
     let clients = super::child::client_inns(NAMES.len() as u64);
     for (i, name) in NAMES.iter().enumerate() {
         let mut x = sale(a, "2025-01-10", C1, LicenseKind::DevServices, "100");
-        x.client_inn = clients[i].clone();
+        x.client_inn = clients[i];
         x.client_name = (*name).to_owned();
         x.doc = Some(format!("{name}#{i}"));
         s.write(|db| db.record_sale(&x)).unwrap();
