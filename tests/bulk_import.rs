@@ -2,7 +2,11 @@
 //! constraint checks set aside: the same rows, the same figures, the same refusals as a
 //! row-by-row import, and the constraints back in force afterwards.
 
-use partner_desk::import::{ImportKind, Problem, import_bytes, import_file};
+use partner_desk::import::mapping::Mapping;
+use partner_desk::import::{
+    ImportError, ImportKind, Problem, first_fitting_sheet, import_bytes, import_file, import_sheet,
+    source,
+};
 use partner_desk::store::{RuleError, Store};
 use partner_desk::synthetic;
 
@@ -95,6 +99,47 @@ fn a_bulk_load_writes_what_a_row_by_row_import_writes() {
         .filter(|c| c.contains("АО «Клиент"))
         .count();
     assert!(renamed > 0, "a client renamed half-way keeps the new name");
+}
+
+#[test]
+fn a_large_sheet_from_the_import_window_is_loaded_as_a_large_file_is() {
+    // The import window reads the file first, for its preview; a file import reads it
+    // while the rules are read. Both load the same.
+    let (file_dir, window_dir) = (TempDb::new(), TempDb::new());
+    let (mut by_file, lines) = channel(&file_dir);
+    let (mut by_window, _) = channel(&window_dir);
+    let lines = with_client_names(&lines);
+    let bytes = text(&lines).into_bytes();
+    assert!(
+        bytes.len() > 100_000,
+        "the file is read while the rules are"
+    );
+
+    import_bytes(&mut by_file, ImportKind::Sales, &bytes).unwrap();
+    let source = source::read_source(&bytes).unwrap();
+    let sheet = first_fitting_sheet(&source, ImportKind::Sales);
+    let mapping = Mapping::auto(ImportKind::Sales, &sheet.headers);
+    let summary = import_sheet(&mut by_window, sheet, mapping, "", &|_, _| {}).unwrap();
+    assert_eq!(summary.sales, 3_000);
+    assert_eq!(contents(&by_window), contents(&by_file));
+
+    // A large file without a required column is refused naming it, and nothing is written.
+    let without_amount: Vec<String> = lines
+        .iter()
+        .map(|l| l.replacen("amount", "sum_total", 1))
+        .collect();
+    let before = contents(&by_file);
+    let err = import_bytes(
+        &mut by_file,
+        ImportKind::Sales,
+        text(&without_amount).as_bytes(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingColumns { names, .. } if names == &["amount"]),
+        "{err:?}"
+    );
+    assert_eq!(contents(&by_file), before);
 }
 
 #[test]

@@ -6,6 +6,8 @@ use std::sync::mpsc::sync_channel;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::mapping::Mapping;
+use super::source;
 use super::table::{Row, Table};
 use super::{
     Cells, ImportError, ImportKind, MAX_REPORTED, Matched, Problem, RowError, Summary, finish,
@@ -18,6 +20,10 @@ use crate::store::{
 
 /// From this many sales on, an import loads them in bulk (see `Db::begin_bulk_sales`).
 pub(super) const BULK_ROWS: usize = 2_000;
+
+/// From this size on, a file of sales is taken to hold [`BULK_ROWS`] or about, and is
+/// read while the rules are ([`load_sales_file`]).
+pub(super) const BULK_BYTES: usize = 100_000;
 
 /// How many rows the checking thread hands over at a time.
 const CHUNK_ROWS: usize = 1_024;
@@ -73,15 +79,55 @@ pub(super) fn load_sales(
     file: &str,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Summary, ImportError> {
-    let total = table.rows.len();
-    let all_have_docs = table.rows.iter().all(|r| !table.cell(r, "doc").is_empty());
     store.write_bulk(|db| {
         let log = db.begin_import(ImportKind::Sales.code(), file)?;
         let rules = db.sale_rules()?;
+        load(db, &log, &rules, table, progress)
+    })
+}
+
+/// Loads a file of sales of [`BULK_BYTES`] or more like [`load_sales`], its rows read on
+/// a second thread while this one reads the rules. What is wrong with the file is told
+/// as for a smaller one.
+pub(super) fn load_sales_file(
+    store: &mut Store,
+    bytes: &[u8],
+    file: &str,
+) -> Result<Summary, ImportError> {
+    store.write_bulk(|db| {
+        let (source, started) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| source::read_source(bytes));
+            let started = db
+                .begin_import(ImportKind::Sales.code(), file)
+                .and_then(|log| Ok((db.sale_rules()?, log)));
+            let source = reading
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (source, started)
+        });
+        let source = source?;
+        let sheet = super::first_fitting_sheet(&source, ImportKind::Sales);
+        let table = Table::new(sheet, Mapping::auto(ImportKind::Sales, &sheet.headers))?;
+        let (rules, log) = started?;
+        load(db, &log, &rules, &table, &|_, _| {})
+    })
+}
+
+/// The load itself, in the import's transaction.
+fn load(
+    db: &Db<'_>,
+    log: &ImportLog,
+    rules: &SaleRules,
+    table: &Table<'_>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Summary, ImportError> {
+    let total = table.rows.len();
+    let all_have_docs = table.rows.iter().all(|r| !table.cell(r, "doc").is_empty());
+    {
         let bulk = db.begin_bulk_sales(total, all_have_docs)?;
         let mut load = Load {
             db,
-            log: &log,
+            log,
             table,
             summary: Summary {
                 rows: total,
@@ -94,7 +140,7 @@ pub(super) fn load_sales(
         };
         let mut checker = Checker {
             table,
-            rules: &rules,
+            rules,
             stored_before: log.stored_before("sales") > 0,
             docs: FxHashSet::with_capacity_and_hasher(total, Default::default()),
             clients: FxHashMap::default(),
@@ -136,9 +182,9 @@ pub(super) fn load_sales(
             return Err(ImportError::Rows(refused));
         }
         db.end_bulk_sales(bulk)?;
-        finish(db, table, &log, &summary)?;
+        finish(db, table, log, &summary)?;
         Ok(summary)
-    })
+    }
 }
 
 impl<'s> Checker<'s> {

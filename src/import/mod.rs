@@ -339,6 +339,9 @@ fn import_named(
     bytes: &[u8],
     file: &str,
 ) -> Result<Summary, ImportError> {
+    if kind == ImportKind::Sales && bytes.len() >= bulk::BULK_BYTES {
+        return bulk::load_sales_file(store, bytes, file);
+    }
     let source = source::read_source(bytes)?;
     let sheet = first_fitting_sheet(&source, kind);
     let mapping = Mapping::auto(kind, &sheet.headers);
