@@ -123,68 +123,66 @@ fn load(
 ) -> Result<Summary, ImportError> {
     let total = table.rows.len();
     let all_have_docs = table.rows.iter().all(|r| !table.cell(r, "doc").is_empty());
-    {
-        let bulk = db.begin_bulk_sales(total, all_have_docs)?;
-        let mut load = Load {
-            db,
-            log,
-            table,
-            summary: Summary {
-                rows: total,
-                import_id: Some(log.id),
-                ..Summary::default()
-            },
-            unreadable: Vec::new(),
-            refused: Vec::new(),
-            matched: Matched::new(),
-        };
-        let mut checker = Checker {
-            table,
-            rules,
-            stored_before: log.stored_before("sales") > 0,
-            docs: FxHashSet::with_capacity_and_hasher(total, Default::default()),
-            clients: FxHashMap::default(),
-        };
-        std::thread::scope(|scope| {
-            let (sender, receiver) = sync_channel::<Vec<(u64, Checked)>>(8);
-            scope.spawn(move || {
-                for chunk in table.rows.chunks(CHUNK_ROWS) {
-                    let checked = chunk
-                        .iter()
-                        .map(|row| (row.line, checker.check(row)))
-                        .collect();
-                    // The writer stopped on an error: nothing more to check.
-                    if sender.send(checked).is_err() {
-                        return;
-                    }
+    let bulk = db.begin_bulk_sales(total, all_have_docs)?;
+    let mut load = Load {
+        db,
+        log,
+        table,
+        summary: Summary {
+            rows: total,
+            import_id: Some(log.id),
+            ..Summary::default()
+        },
+        unreadable: Vec::new(),
+        refused: Vec::new(),
+        matched: Matched::new(),
+    };
+    let mut checker = Checker {
+        table,
+        rules,
+        stored_before: log.stored_before("sales") > 0,
+        docs: FxHashSet::with_capacity_and_hasher(total, Default::default()),
+        clients: FxHashMap::default(),
+    };
+    std::thread::scope(|scope| {
+        let (sender, receiver) = sync_channel::<Vec<(u64, Checked)>>(8);
+        scope.spawn(move || {
+            for chunk in table.rows.chunks(CHUNK_ROWS) {
+                let checked = chunk
+                    .iter()
+                    .map(|row| (row.line, checker.check(row)))
+                    .collect();
+                // The writer stopped on an error: nothing more to check.
+                if sender.send(checked).is_err() {
+                    return;
                 }
-            });
-            let mut done = 0;
-            for chunk in receiver {
-                for (line, row) in chunk {
-                    load.take(line, row)?;
-                }
-                done += CHUNK_ROWS;
-                progress(done.min(total), total);
             }
-            Ok::<(), ImportError>(())
-        })?;
-        let Load {
-            summary,
-            unreadable,
-            refused,
-            ..
-        } = load;
-        if !unreadable.is_empty() {
-            return Err(ImportError::Rows(unreadable));
+        });
+        let mut done = 0;
+        for chunk in receiver {
+            for (line, row) in chunk {
+                load.take(line, row)?;
+            }
+            done += CHUNK_ROWS;
+            progress(done.min(total), total);
         }
-        if !refused.is_empty() {
-            return Err(ImportError::Rows(refused));
-        }
-        db.end_bulk_sales(bulk)?;
-        finish(db, table, log, &summary)?;
-        Ok(summary)
+        Ok::<(), ImportError>(())
+    })?;
+    let Load {
+        summary,
+        unreadable,
+        refused,
+        ..
+    } = load;
+    if !unreadable.is_empty() {
+        return Err(ImportError::Rows(unreadable));
     }
+    if !refused.is_empty() {
+        return Err(ImportError::Rows(refused));
+    }
+    db.end_bulk_sales(bulk)?;
+    finish(db, table, log, &summary)?;
+    Ok(summary)
 }
 
 impl<'s> Checker<'s> {
