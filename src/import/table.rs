@@ -104,8 +104,7 @@ impl<'s> Table<'s> {
 
     /// The file's header over the field's column, for error reports.
     pub fn header_of(&self, code: &str) -> String {
-        self.mapping
-            .column(code)
+        self.column(code)
             .and_then(|i| self.sheet.headers.get(i))
             .filter(|h| !h.is_empty())
             .cloned()

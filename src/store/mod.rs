@@ -54,7 +54,7 @@ struct Cache {
     rates: Option<crate::domain::RateBook>,
     facts: std::collections::HashMap<PartnerId, crate::domain::PartnerFacts>,
     /// Pins by client INN, as read.
-    pins: std::collections::HashMap<String, Vec<crate::domain::Pin>>,
+    pins: std::collections::HashMap<Inn, Vec<crate::domain::Pin>>,
     /// Statements in force: (partner, first day, last day, number).
     locks: Option<Vec<issued::Lock>>,
     /// Clients known to be stored, with the name stored.

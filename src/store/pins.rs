@@ -111,7 +111,7 @@ impl Db<'_> {
             .cache
             .borrow()
             .pins
-            .get(client.as_str())
+            .get(client)
             .cloned()
             .unwrap_or_default())
     }
@@ -134,7 +134,7 @@ impl Db<'_> {
     pub(super) fn read_pins_of(&self, client: &Inn) -> Result<(), StoreError> {
         {
             let cache = self.cache.borrow();
-            if cache.pins.contains_key(client.as_str()) {
+            if cache.pins.contains_key(client) {
                 return Ok(());
             }
         }
@@ -145,10 +145,7 @@ impl Db<'_> {
         let pins = stmt
             .query_map([client.as_str()], pin_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
-        self.cache
-            .borrow_mut()
-            .pins
-            .insert(client.as_str().to_owned(), pins);
+        self.cache.borrow_mut().pins.insert(*client, pins);
         Ok(())
     }
 

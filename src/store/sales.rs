@@ -377,10 +377,7 @@ impl Db<'_> {
         self.read_pins_of(client)?;
         let checked = {
             let cache = self.cache.borrow();
-            let pins = cache
-                .pins
-                .get(client.as_str())
-                .map_or(&[][..], Vec::as_slice);
+            let pins = cache.pins.get(client).map_or(&[][..], Vec::as_slice);
             check_shipment(pins, kind, partner, date)
         };
         checked.map_err(|refusal| self.shipment_error(client, partner, refusal))
@@ -606,7 +603,7 @@ impl Db<'_> {
             let (Some(facts), Some(rates)) = (cache.facts.get(&sale.partner), &cache.rates) else {
                 return Err(StoreError::BadValue(format!("partner {}", sale.partner.0)));
             };
-            let pins = cache.pins.get(sale.client_inn.as_str());
+            let pins = cache.pins.get(&sale.client_inn);
             checked_sale(
                 sale,
                 lock.as_deref(),
