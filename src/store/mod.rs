@@ -86,6 +86,9 @@ impl<'c> Db<'c> {
     }
 }
 
+/// How long a write waits for another one on the same file before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// What can go wrong with the database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -111,6 +114,10 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("the database holds a value it cannot read: {0}")]
     BadValue(String),
+    #[error(
+        "the database is busy: another program has been writing to it for a while (a large import); try again when it has finished"
+    )]
+    Busy,
     #[error("{0}")]
     Rule(#[from] RuleError),
 }
@@ -278,6 +285,7 @@ impl From<rusqlite::Error> for StoreError {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
                     StoreError::Damaged(e.to_string())
                 }
+                Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
                 _ => StoreError::Sqlite(e),
             },
         }
@@ -315,6 +323,7 @@ impl Localized for StoreError {
             (StoreError::BadValue(what), Lang::Ru) => {
                 format!("в базе данных значение, которое нельзя прочитать: {what}")
             }
+            (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (большой импорт); повторите, когда она закончит".into(),
         }
     }
 }
@@ -380,7 +389,7 @@ impl Store {
             },
             _ => StoreError::from(e),
         };
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Every statement the program runs stays prepared (the default keeps 16).
         conn.set_prepared_statement_cache_capacity(128);
         // Plans stay as prepared: no statement is compiled again because a bound value
@@ -591,6 +600,14 @@ impl Store {
     /// they cost SQLite three of the load's seconds. Temporary storage is a file meanwhile:
     /// SQLite builds an index half as fast again when its sorter works in memory. All three
     /// are as before afterwards, also when `f` fails.
+    ///
+    /// When this is the only connection to the file (the command line), the load goes
+    /// through a rollback journal instead of the write-ahead log: the pages it adds are
+    /// written once, to the file, instead of to the log and then again to the file at the
+    /// checkpoint. The commit is as atomic and as durable (`synchronous = FULL`). The file
+    /// is back in WAL mode afterwards; a window opened meanwhile waits for the commit (see
+    /// [`StoreError::Busy`]). With another connection open (a window and its reader), the
+    /// switch is refused at once and the load goes through the log as any write does.
     pub(crate) fn write_bulk<T, E>(
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<T, E>,
@@ -605,7 +622,13 @@ impl Store {
                  PRAGMA temp_store = FILE",
             )
             .map_err(StoreError::from)?;
+        let journal = self.path.is_some() && self.alone_switch_journal("DELETE");
         let result = self.write(f);
+        if journal {
+            // Refused only while another connection reads at this very moment; that one's
+            // `Store::open` puts the file back in WAL mode itself.
+            let _ = self.alone_switch_journal("WAL");
+        }
         let restored = self
             .conn
             .execute_batch(
@@ -616,6 +639,21 @@ impl Store {
         let value = result?;
         restored?;
         Ok(value)
+    }
+
+    /// Puts the file in journal `mode` ("DELETE" or "WAL") if no other connection has it
+    /// open, without waiting for one to close. True when the file is now in that mode.
+    fn alone_switch_journal(&self, mode: &str) -> bool {
+        if self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let now = self
+            .conn
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+                r.get::<_, String>(0)
+            });
+        let restored = self.conn.busy_timeout(BUSY_TIMEOUT).is_ok();
+        restored && now.is_ok_and(|now| now.eq_ignore_ascii_case(mode))
     }
 
     /// Copies the database to `target` with SQLite's online backup API (other windows and
@@ -836,5 +874,81 @@ mod tests {
         let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
         assert!(failed.is_err());
         assert_eq!(pragmas(&store), usual);
+    }
+
+    fn journal(db: &Db<'_>) -> Result<String, StoreError> {
+        Ok(db.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    #[test]
+    fn a_bulk_write_alone_on_its_file_goes_through_a_rollback_journal_and_leaves_wal_after() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bulk.sqlite3");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+        let inside = store.write_bulk(journal);
+        assert_eq!(inside.ok().as_deref(), Some("delete"));
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
+        assert!(failed.is_err());
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+
+        // Another connection (a window's reader) keeps the load in the log, without a wait
+        // for the busy timeout.
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(journal(&other.read()).ok().as_deref(), Some("wal"));
+        let started = std::time::Instant::now();
+        let inside = store.write_bulk(journal);
+        assert_eq!(inside.ok().as_deref(), Some("wal"));
+        assert!(
+            started.elapsed() < BUSY_TIMEOUT / 2,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(journal(&other.read()).ok().as_deref(), Some("wal"));
+    }
+
+    #[test]
+    fn a_window_opened_during_a_rollback_journal_load_waits_for_its_commit() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bulk.sqlite3");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let opened = store
+            .write_bulk(|db| {
+                db.conn.execute_batch(
+                    "CREATE TABLE filler (x TEXT);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000)
+                     INSERT INTO filler SELECT hex(randomblob(500)) FROM n;",
+                )?;
+                let path = path.clone();
+                let newcomer =
+                    std::thread::spawn(move || Store::open(&path).map(|s| journal(&s.read()).ok()));
+                std::thread::sleep(Duration::from_millis(300));
+                Ok::<_, StoreError>(newcomer)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The load outgrows the page cache, so it holds the file from early on: the newcomer
+        // waits for the commit and opens the file in WAL mode.
+        let opened = opened
+            .join()
+            .unwrap_or_else(|_| panic!("the newcomer panicked"));
+        assert_eq!(opened.ok().flatten().as_deref(), Some("wal"));
+        let filled: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |r| r.get(0))
+            .unwrap_or(-1);
+        assert_eq!(filled, 40000);
+    }
+
+    #[test]
+    fn a_file_kept_busy_by_another_program_is_told_in_a_sentence() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        let e = StoreError::from(busy);
+        assert!(matches!(e, StoreError::Busy), "{e:?}");
+        assert!(e.text(Lang::Ru).starts_with("база данных занята"));
+        assert!(e.text(Lang::En).contains("try again when it has finished"));
     }
 }
