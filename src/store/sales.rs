@@ -111,6 +111,11 @@ pub(super) const LIST_INDEXES: [&str; 3] = ["sales_date", "sales_partner_date", 
 /// How many rows one INSERT statement writes.
 const INSERT_ROWS: usize = 16;
 
+/// How many sales of a bulk load are queued before they are written: one prepared
+/// statement serves them all (a cached one is looked up by its text and has its
+/// bindings cleared each time it goes back to the cache).
+const QUEUED_ROWS: usize = 64 * INSERT_ROWS;
+
 /// A sale ready to be written: checked, with its figures.
 #[derive(Clone, Debug)]
 pub struct CheckedSale {
@@ -456,11 +461,11 @@ impl Db<'_> {
         let checked = self.check_sale(sale)?;
         match self.insert_sales(std::slice::from_ref(&checked)) {
             Ok(()) => Ok(SaleId(self.conn.last_insert_rowid())),
-            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+            Err((_, e)) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
                 doc: checked.doc.unwrap_or_default(),
             }
             .into()),
-            Err(e) => Err(e.into()),
+            Err((_, e)) => Err(e.into()),
         }
     }
 
@@ -489,7 +494,7 @@ impl Db<'_> {
         let full = {
             let mut cache = self.cache.borrow_mut();
             cache.queued.push(checked);
-            cache.queued.len() >= INSERT_ROWS
+            cache.queued.len() >= QUEUED_ROWS
         };
         if full {
             self.write_queued()?;
@@ -498,14 +503,16 @@ impl Db<'_> {
     }
 
     fn write_queued(&self) -> Result<(), StoreError> {
-        let queued = std::mem::take(&mut self.cache.borrow_mut().queued);
-        match self.insert_sales(&queued) {
+        let mut queued = std::mem::take(&mut self.cache.borrow_mut().queued);
+        let written = match self.insert_sales(&queued) {
             Ok(()) => Ok(()),
-            Err(e) if is_unique_violation(&e) => {
+            Err((at, e)) if is_unique_violation(&e) => {
                 // The loader looks documents up before it queues them: this is the index
-                // catching what it missed. The statement wrote nothing; find the taken one.
+                // catching what it missed. The failing statement wrote nothing; find the
+                // taken one among its rows.
                 let mut doc = String::from("?");
-                for d in queued.iter().filter_map(|s| s.doc.as_deref()) {
+                let rows = &queued[at..queued.len().min(at + INSERT_ROWS)];
+                for d in rows.iter().filter_map(|s| s.doc.as_deref()) {
                     if self.doc_taken(d)? {
                         d.clone_into(&mut doc);
                         break;
@@ -513,12 +520,17 @@ impl Db<'_> {
                 }
                 Err(RuleError::DuplicateDoc { doc }.into())
             }
-            Err(e) => Err(e.into()),
-        }
+            Err((_, e)) => Err(e.into()),
+        };
+        // The queue keeps its room for the next rows.
+        queued.clear();
+        self.cache.borrow_mut().queued = queued;
+        written
     }
 
-    /// Writes checked sales, `INSERT_ROWS` to a statement.
-    fn insert_sales(&self, sales: &[CheckedSale]) -> rusqlite::Result<()> {
+    /// Writes checked sales, `INSERT_ROWS` to a statement. A failure says where the
+    /// statement that failed begins in `sales`.
+    fn insert_sales(&self, sales: &[CheckedSale]) -> Result<(), (usize, rusqlite::Error)> {
         const COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop,
             self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason,
             status, one_c_terms";
@@ -538,16 +550,29 @@ impl Db<'_> {
                 .collect();
             format!("INSERT INTO sales ({COLUMNS}) VALUES {}", rows.join(", "))
         };
-        // The statement for a full chunk is written once for the process.
+        // The statement for a full chunk is written once for the process, and prepared
+        // once for all the full chunks: its bindings stay between them, ?1 with them.
         static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        for chunk in sales.chunks(INSERT_ROWS) {
-            let sql = if chunk.len() == INSERT_ROWS {
-                std::borrow::Cow::Borrowed(FULL.get_or_init(|| sql_for(INSERT_ROWS)))
-            } else {
-                std::borrow::Cow::Owned(sql_for(chunk.len()))
-            };
-            let mut stmt = self.conn.prepare_cached(&sql)?;
+        let prepare = |sql: &str| {
+            let mut stmt = self.conn.prepare_cached(sql)?;
             stmt.raw_bind_parameter(1, &stamp)?;
+            Ok(stmt)
+        };
+        let mut full = match sales.len() >= INSERT_ROWS {
+            true => Some(prepare(FULL.get_or_init(|| sql_for(INSERT_ROWS))).map_err(|e| (0, e))?),
+            false => None,
+        };
+        for (at, chunk) in sales.chunks(INSERT_ROWS).enumerate() {
+            let at = at * INSERT_ROWS;
+            let failed = |e| (at, e);
+            let mut last;
+            let stmt = match &mut full {
+                Some(stmt) if chunk.len() == INSERT_ROWS => stmt,
+                _ => {
+                    last = prepare(&sql_for(chunk.len())).map_err(failed)?;
+                    &mut last
+                }
+            };
             let mut i = 2;
             for s in chunk {
                 let date = iso_date(s.date);
@@ -578,11 +603,11 @@ impl Db<'_> {
                     &s.one_c_terms,
                 ];
                 for value in values {
-                    stmt.raw_bind_parameter(i, value)?;
+                    stmt.raw_bind_parameter(i, value).map_err(failed)?;
                     i += 1;
                 }
             }
-            stmt.raw_execute()?;
+            stmt.raw_execute().map_err(failed)?;
         }
         Ok(())
     }
@@ -1084,5 +1109,59 @@ impl Db<'_> {
             })
         })
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn sale(doc: &str) -> CheckedSale {
+        CheckedSale {
+            doc: Some(doc.to_owned()),
+            date: NaiveDate::from_ymd_opt(2025, 1, 10).unwrap_or_default(),
+            partner: 1,
+            client_inn: Inn::parse("7707083893").unwrap_or_else(|e| panic!("{e:?}")),
+            kind: "its",
+            amount_kop: 100,
+            role: RoleFacts::default(),
+            premium_kop: 0,
+            rate: None,
+            reason: None,
+            status: None,
+            one_c_terms: false,
+        }
+    }
+
+    /// The loader looks every document up before it queues its sale; should one slip by,
+    /// the index refuses it, and the load names the document whose statement failed, not
+    /// one written by an earlier statement of the same queue.
+    fn taken_at(queued: usize, again: usize, of: usize) -> Option<String> {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let failed = store.write_bulk(|db| {
+            for i in 0..queued {
+                let doc = if i == again { of } else { i };
+                db.queue_checked(sale(&format!("D{doc}")), None)?;
+            }
+            db.write_queued()
+        });
+        match failed {
+            Err(StoreError::Rule(RuleError::DuplicateDoc { doc })) => Some(doc),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_document_the_index_refuses_in_a_bulk_load_is_named() {
+        // In the statement after the one that wrote it, in the same queue.
+        assert_eq!(taken_at(200, 100, 3).as_deref(), Some("D3"));
+        // In a later queue.
+        assert_eq!(
+            taken_at(QUEUED_ROWS + 300, QUEUED_ROWS + 10, 5).as_deref(),
+            Some("D5")
+        );
+        // In the last, shorter statement.
+        assert_eq!(taken_at(40, 39, 20).as_deref(), Some("D20"));
     }
 }
