@@ -175,6 +175,35 @@ fn a_bad_cell_is_marked_with_its_message_and_nothing_is_imported() {
 }
 
 #[test]
+fn a_preview_reads_the_rows_it_shows_and_not_the_rest_of_the_file() {
+    let mut text = String::from("date,partner_inn,client_inn,kind,amount,doc\n");
+    for i in 0..5 {
+        text.push_str(&format!("2025-01-10,{ALFA},{C1},its,100,D{i}\n"));
+    }
+    // The seventh row has a bad amount, the eighth a cell too many.
+    text.push_str(&format!("\n2025-01-10,{ALFA},{C1},its,сто,D6\n"));
+    text.push_str(&format!("2025-01-10,{ALFA},{C1},its,100,D7,x\n"));
+    let source = read_source(text.as_bytes()).unwrap();
+    let sheet = &source.sheets[0];
+    let mapping = || Mapping::auto(ImportKind::Sales, &sheet.headers);
+    assert!(check_rows(sheet, mapping(), 5).unwrap().is_empty());
+    // A blank line is not a row: the sixth row shown is the bad amount, on line 8.
+    let marks = check_rows(sheet, mapping(), 6).unwrap();
+    assert_eq!(
+        marks
+            .iter()
+            .map(|m| (m.line, m.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(8, "amount")]
+    );
+    // A row of the wrong width stops the whole file from being read.
+    assert!(matches!(
+        check_rows(sheet, mapping(), 7),
+        Err(ImportError::Rows(rows)) if rows.len() == 1 && rows[0].line == 9
+    ));
+}
+
+#[test]
 fn a_windows_1251_csv_from_1c_with_russian_headers_and_kind_names_is_imported() {
     let t = TempDb::new();
     let mut s = t.open();

@@ -385,14 +385,14 @@ pub fn import_sheet(
 }
 
 /// The problems of the first `limit` rows as they will be read, before anything is
-/// written: what a preview marks.
+/// written: what a preview marks. The rows after them are not looked at; the import
+/// reads every row before it writes any.
 pub fn check_rows(
     sheet: &Sheet,
     mapping: Mapping,
     limit: usize,
 ) -> Result<Vec<RowError>, ImportError> {
-    let mut table = Table::new(sheet, mapping)?;
-    table.truncate(limit);
+    let table = Table::first(sheet, mapping, limit)?;
     match read_lines(&table) {
         Ok(_) => Ok(Vec::new()),
         Err(ImportError::Rows(errors)) => Ok(errors),

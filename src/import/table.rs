@@ -21,6 +21,16 @@ impl<'s> Table<'s> {
     /// Fails naming every required field no column is mapped to, and on rows whose number
     /// of cells differs from the header's. Blank rows are left out.
     pub fn new(sheet: &'s Sheet, mapping: Mapping) -> Result<Table<'s>, ImportError> {
+        Table::first(sheet, mapping, usize::MAX)
+    }
+
+    /// [`Table::new`] over the first `limit` rows that are not blank, for a preview: its
+    /// work does not grow with the file.
+    pub fn first(
+        sheet: &'s Sheet,
+        mapping: Mapping,
+        limit: usize,
+    ) -> Result<Table<'s>, ImportError> {
         let missing = mapping.missing();
         if !missing.is_empty() {
             return Err(ImportError::MissingColumns {
@@ -40,8 +50,11 @@ impl<'s> Table<'s> {
         }
         let width = sheet.headers.len();
         let mut errors = Vec::new();
-        let mut rows = Vec::with_capacity(sheet.rows.len());
+        let mut rows = Vec::with_capacity(sheet.rows.len().min(limit));
         for row in &sheet.rows {
+            if rows.len() + errors.len() >= limit {
+                break;
+            }
             if sheet.cells(row).all(|c| c.text.trim().is_empty()) {
                 continue;
             }
@@ -71,11 +84,6 @@ impl<'s> Table<'s> {
             columns,
             rows,
         })
-    }
-
-    /// Only the first `n` rows, for a preview.
-    pub fn truncate(&mut self, n: usize) {
-        self.rows.truncate(n);
     }
 
     fn column(&self, code: &str) -> Option<usize> {

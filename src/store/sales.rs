@@ -558,9 +558,10 @@ impl Db<'_> {
             stmt.raw_bind_parameter(1, &stamp)?;
             Ok(stmt)
         };
-        let mut full = match sales.len() >= INSERT_ROWS {
-            true => Some(prepare(FULL.get_or_init(|| sql_for(INSERT_ROWS))).map_err(|e| (0, e))?),
-            false => None,
+        let mut full = if sales.len() >= INSERT_ROWS {
+            Some(prepare(FULL.get_or_init(|| sql_for(INSERT_ROWS))).map_err(|e| (0, e))?)
+        } else {
+            None
         };
         for (at, chunk) in sales.chunks(INSERT_ROWS).enumerate() {
             let at = at * INSERT_ROWS;
