@@ -194,7 +194,7 @@ pub fn wizard_ui(ctx: &egui::Context, w: &mut Wizard, lang: Lang) -> Option<Comm
                     Step::Sheet => sheet_ui(ui, w, lang),
                     Step::Kind => kind_ui(ui, w, lang),
                     Step::Columns => columns_ui(ui, w, lang),
-                    Step::Preview => preview_ui(ui, w, lang),
+                    Step::Preview => preview_ui(ui, w, lang, height),
                 });
             ui.separator();
             ui.horizontal(|ui| {
@@ -367,7 +367,8 @@ fn columns_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
     ui.label(RichText::new(lang.pick("* — обязательное поле", "* — required")).weak());
 }
 
-fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
+/// The preview's rows fill the window's body, `height` high, below what is said about them.
+fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
     let kind = w.mapping.kind;
     let mapped: Vec<(&'static str, &'static str, usize)> = fields(kind)
         .iter()
@@ -419,10 +420,11 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
     }
     let marks = &check.marks;
     ui.add_space(4.0);
+    let rows_height = (height - ui.min_rect().height() - 40.0).max(120.0);
     let mut builder = egui_extras::TableBuilder::new(ui)
         .id_salt("wizard-preview")
         .striped(true)
-        .max_scroll_height(300.0)
+        .max_scroll_height(rows_height)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(egui_extras::Column::exact(48.0));
     for _ in &mapped {
