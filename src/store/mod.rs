@@ -115,7 +115,7 @@ pub enum StoreError {
     #[error("the database holds a value it cannot read: {0}")]
     BadValue(String),
     #[error(
-        "the database is busy: another program has been writing to it for a while (a large import); try again when it has finished"
+        "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
     )]
     Busy,
     #[error("{0}")]
@@ -323,7 +323,7 @@ impl Localized for StoreError {
             (StoreError::BadValue(what), Lang::Ru) => {
                 format!("в базе данных значение, которое нельзя прочитать: {what}")
             }
-            (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (большой импорт); повторите, когда она закончит".into(),
+            (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
         }
     }
 }
