@@ -393,6 +393,8 @@ pub struct App {
     reader: crate::reader::Reader,
     /// The check of the open file for damage, while it runs; nothing is written meanwhile.
     damage_check: Option<Receiver<Result<(), StoreError>>>,
+    /// The file to open once another program's long write is over, and when to try again.
+    open_when_free: Option<(PathBuf, Instant)>,
     /// Snapshots of the data being read, and the version asked for last.
     data_loading: Vec<Receiver<Result<Data, StoreError>>>,
     asked_version: u64,
@@ -478,6 +480,7 @@ impl App {
             reader: crate::reader::Reader::inline(),
             data_loading: Vec::new(),
             damage_check: None,
+            open_when_free: None,
             asked_version: 0,
             offer_undo: None,
             background_reads: config.background_reads,
@@ -547,8 +550,36 @@ impl App {
     }
 
     fn switch_database(&mut self, path: PathBuf) {
-        match Store::open_unchecked(&path) {
+        // The window never waits long for the file: when another program holds it (a
+        // large import from the command line), it says so and opens it once it is free.
+        let again = self.open_when_free.take().is_some_and(|(p, _)| p == path);
+        match Store::open_unchecked_waiting(&path, Duration::from_millis(200)) {
+            Err(StoreError::Busy) if self.store.is_none() => {
+                self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
+                let text = self
+                    .lang
+                    .pick(
+                        "База данных занята: другая программа записывает в неё (например, большой импорт). Окно откроет её само, как только она освободится.",
+                        "The database is busy: another program is writing to it (a large import, for example). The window opens it by itself as soon as it is free.",
+                    )
+                    .to_owned();
+                self.open_error = Some(text.clone());
+                if !again {
+                    self.report(Err(text));
+                }
+            }
             Ok(store) => {
+                if again {
+                    // What was said about the busy file is over.
+                    self.toasts.clear();
+                    self.report(Ok(self
+                        .lang
+                        .pick(
+                            "База данных освободилась и открыта",
+                            "The database is free and open",
+                        )
+                        .to_owned()));
+                }
                 store.claim_instance();
                 self.store = Some(store);
                 self.data = Data::default();
@@ -1840,7 +1871,13 @@ impl App {
 }
 
 impl eframe::App for App {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some((path, at)) = &self.open_when_free {
+            if Instant::now() >= *at {
+                self.switch_database(path.clone());
+            }
+            ctx.request_repaint_after(Duration::from_millis(250));
+        }
         self.take_damage_check();
         self.take_data();
         self.poll_job();

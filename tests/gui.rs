@@ -78,6 +78,42 @@ fn two_partners(t: &TempDb) {
 }
 
 #[test]
+fn gui_opens_a_file_another_program_is_writing_as_soon_as_it_is_free() {
+    let t = TempDb::new();
+    two_partners(&t);
+    // Another program holds the file until it commits, as a large import from the command
+    // line does through a rollback journal.
+    let other = rusqlite::Connection::open(&t.path).unwrap();
+    let mode: String = other
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the window does not wait for the write: {:?}",
+        started.elapsed()
+    );
+    let says = |h: &Harness<'static, App>, text: &str| {
+        h.query_all_by_label_contains(text).next().is_some()
+    };
+    assert!(says(&h, "База данных занята"));
+    assert!(says(&h, "как только она освободится"));
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !says(&h, "партнёров 2") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_ok();
+    }
+    assert!(says(&h, "партнёров 2"), "the window opened the file");
+    assert!(!says(&h, "Окно откроет её само"));
+    assert!(says(&h, "База данных освободилась и открыта"));
+}
+
+#[test]
 fn gui_adds_a_partner_after_refusing_an_invalid_inn() {
     let t = TempDb::new();
     let mut h = harness(&t, Lang::Ru, vec![]);

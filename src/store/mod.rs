@@ -333,7 +333,7 @@ impl Store {
     /// newer version, one that is not a SQLite database or is damaged, is refused and left
     /// untouched; a file marked read-only is opened for reading only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, true)
+        Store::open_with(path, true, BUSY_TIMEOUT)
     }
 
     /// Opens the file like [`Store::open`] but leaves the check for damage, which reads
@@ -341,10 +341,18 @@ impl Store {
     /// its reader and writes nothing until it passed. A file that needs an upgrade is
     /// checked here all the same.
     pub fn open_unchecked(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, false)
+        Store::open_with(path, false, BUSY_TIMEOUT)
     }
 
-    fn open_with(path: &Path, check: bool) -> Result<Store, StoreError> {
+    /// [`Store::open_unchecked`] for a window, which must not freeze: while the file is
+    /// opened it waits at most `wait` for another program's write (a large import from the
+    /// command line holds the file until it commits), then tells [`StoreError::Busy`].
+    /// Once open, its writes wait for others as any do.
+    pub fn open_unchecked_waiting(path: &Path, wait: Duration) -> Result<Store, StoreError> {
+        Store::open_with(path, false, wait)
+    }
+
+    fn open_with(path: &Path, check: bool, wait: Duration) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -366,12 +374,17 @@ impl Store {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
-        Store::init(conn, Some(path.to_path_buf()), read_only, check)
+        conn.busy_timeout(wait)?;
+        let store = Store::init(conn, Some(path.to_path_buf()), read_only, check)?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(store)
     }
 
     /// A fresh database in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::init(Connection::open_in_memory()?, None, false, true)
+        let conn = Connection::open_in_memory()?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Store::init(conn, None, false, true)
     }
 
     fn init(
@@ -389,7 +402,6 @@ impl Store {
             },
             _ => StoreError::from(e),
         };
-        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Every statement the program runs stays prepared (the default keeps 16).
         conn.set_prepared_statement_cache_capacity(128);
         // Plans stay as prepared: no statement is compiled again because a bound value
@@ -605,8 +617,9 @@ impl Store {
     /// through a rollback journal instead of the write-ahead log: the pages it adds are
     /// written once, to the file, instead of to the log and then again to the file at the
     /// checkpoint. The commit is as atomic and as durable (`synchronous = FULL`). The file
-    /// is back in WAL mode afterwards; a window opened meanwhile waits for the commit (see
-    /// [`StoreError::Busy`]). With another connection open (a window and its reader), the
+    /// is back in WAL mode afterwards; a program that opens the file meanwhile waits for the
+    /// commit (see [`Store::open_unchecked_waiting`]). With another connection open (a
+    /// window and its reader), the
     /// switch is refused at once and the load goes through the log as any write does.
     pub(crate) fn write_bulk<T, E>(
         &mut self,
