@@ -97,6 +97,11 @@ impl Sheet {
             .map(|span| self.cell_of(span))
     }
 
+    /// A row with nothing but spaces in its cells: no row of data, whatever the kind.
+    pub fn is_blank(&self, row: &SourceRow) -> bool {
+        self.cells(row).all(|c| c.text.trim().is_empty())
+    }
+
     /// The cell of `row` in `column`, when the row is that wide.
     pub fn cell(&self, row: &SourceRow, column: usize) -> Option<Cell<'_>> {
         (column < row.len).then(|| self.cell_of(&self.spans[row.first + column]))

@@ -55,7 +55,7 @@ impl<'s> Table<'s> {
             if rows.len() + errors.len() >= limit {
                 break;
             }
-            if sheet.cells(row).all(|c| c.text.trim().is_empty()) {
+            if sheet.is_blank(row) {
                 continue;
             }
             if row.width() != width {

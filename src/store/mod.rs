@@ -619,8 +619,8 @@ impl Store {
     /// checkpoint. The commit is as atomic and as durable (`synchronous = FULL`). The file
     /// is back in WAL mode afterwards; a program that opens the file meanwhile waits for the
     /// commit (see [`Store::open_unchecked_waiting`]). With another connection open (a
-    /// window and its reader), the
-    /// switch is refused at once and the load goes through the log as any write does.
+    /// window and its reader), the switch is refused at once and the load goes through the
+    /// log as any write does.
     pub(crate) fn write_bulk<T, E>(
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<T, E>,

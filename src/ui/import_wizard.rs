@@ -117,7 +117,7 @@ impl Wizard {
                     .rows
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| sheet.cells(r).any(|c| !c.text.trim().is_empty()))
+                    .filter(|(_, r)| !sheet.is_blank(r))
                     .map(|(i, _)| i)
                     .take(PREVIEW_ROWS)
                     .collect(),
