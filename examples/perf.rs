@@ -317,6 +317,7 @@ fn run(args: &Args) -> Result<(), String> {
             &batch_dir,
             Format::Xlsx,
             Lang::Ru,
+            Lang::Ru,
             &|_, _| {},
             &never,
         )

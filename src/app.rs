@@ -347,6 +347,9 @@ struct Settings {
     lang: Option<Lang>,
     dark: Option<bool>,
     page: Page,
+    /// The language statements are exported in (Russian when not yet chosen).
+    #[serde(default)]
+    doc_lang: Option<Lang>,
 }
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
@@ -460,7 +463,7 @@ impl App {
             partners: Default::default(),
             pins: Default::default(),
             sales: Default::default(),
-            statements: Default::default(),
+            statements: ui::statements::StatementsPage::new(settings.doc_lang.unwrap_or(Lang::Ru)),
             rates: Default::default(),
             toasts: Vec::new(),
             last_message: String::new(),
@@ -1128,15 +1131,17 @@ impl App {
             }
             PathUse::Issued { number } => {
                 let result = match &self.store {
-                    Some(store) => statements::export_issued(store, &number, &path, lang)
-                        .map(|_| {
-                            format!(
-                                "{} {number}: {}",
-                                lang.pick("Ведомость", "Statement"),
-                                path.display()
-                            )
-                        })
-                        .map_err(|e| e.text(lang)),
+                    Some(store) => {
+                        statements::export_issued(store, &number, &path, self.statements.doc_lang)
+                            .map(|_| {
+                                format!(
+                                    "{} {number}: {}",
+                                    lang.pick("Ведомость", "Statement"),
+                                    path.display()
+                                )
+                            })
+                            .map_err(|e| e.text(lang))
+                    }
                     None => Err(lang
                         .pick("База данных не открыта", "No database is open")
                         .to_owned()),
@@ -1146,6 +1151,7 @@ impl App {
             PathUse::Batch { from, to, format } => {
                 let db = self.db_path.clone();
                 let today = self.today();
+                let doc_lang = self.statements.doc_lang;
                 self.start_job(
                     lang.pick("Выгрузка ведомостей", "Exporting statements")
                         .to_owned(),
@@ -1158,6 +1164,7 @@ impl App {
                             today,
                             &path,
                             format,
+                            doc_lang,
                             lang,
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
@@ -1223,7 +1230,8 @@ impl App {
             .read()
             .statement(partner, from, to, self.today())
             .map_err(|e| e.text(lang))?;
-        export::write_statement(&statement, path, lang).map_err(|e| e.text(lang))?;
+        export::write_statement(&statement, path, self.statements.doc_lang)
+            .map_err(|e| e.text(lang))?;
         Ok(format!(
             "{} {}",
             lang.pick("Ведомость сохранена:", "Statement saved:"),
@@ -1954,6 +1962,7 @@ impl eframe::App for App {
                 lang: Some(self.lang),
                 dark: Some(self.dark),
                 page: self.page,
+                doc_lang: Some(self.statements.doc_lang),
             },
         );
     }

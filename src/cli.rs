@@ -1,6 +1,6 @@
 //! The headless commands of the `partner-desk` binary: arguments in, exit status out.
 
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -29,7 +29,7 @@ pub enum Command {
         out: PathBuf,
     },
     Issue {
-        partner: String,
+        partner: Inn,
         from: NaiveDate,
         to: NaiveDate,
     },
@@ -49,15 +49,15 @@ pub enum Command {
     /// Undoes the newest import while nothing else has been written since.
     UndoImport,
     Demo,
-    Help,
-    Version,
+    /// A shell's completion script, printed.
+    Completions(clap_complete::Shell),
 }
 
 /// Which statement a command means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Which {
     Period {
-        partner: String,
+        partner: Inn,
         from: NaiveDate,
         to: NaiveDate,
     },
@@ -70,181 +70,310 @@ pub enum Which {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Args {
     pub db: Option<PathBuf>,
+    /// `--lang`: the language of messages and documents, when given.
+    pub lang: Option<Lang>,
     pub command: Command,
 }
 
-pub const USAGE: &str = "\
-Partner Desk: partners, stop-list, sales and premium statements of 1С-Коннект partners.
-
-Usage:
-  partner-desk [--db FILE]                      open the window
-    partner-desk [--db FILE] import partners|pins|sales|returns FILE
-                                  FILE: .csv (UTF-8 or Windows-1251), .xlsx, .xls or .ods;
-                                  columns matched by their English or Russian headers
-  partner-desk [--db FILE] undo-import          undo the last import if nothing changed since
-
-  partner-desk [--db FILE] statement --partner INN --from DATE --to DATE --out FILE
-  partner-desk [--db FILE] statement --number NUMBER --out FILE
-  partner-desk [--db FILE] issue --partner INN --from DATE --to DATE
-  partner-desk [--db FILE] reopen --number NUMBER --reason TEXT
-  partner-desk [--db FILE] statements --from DATE --to DATE --dir DIR --format xlsx|pdf|csv|json
-  partner-desk [--db FILE] backup FILE
-  partner-desk [--db FILE] demo                 fill an empty database with demo data
-  partner-desk --help | --version
-
-The database is FILE, or $PARTNER_DESK_DB, or <data dir>/partner-desk/partner-desk.sqlite3.
-A statement's format comes from the extension of FILE: .json, .csv, .xlsx or .pdf.
-Dates are YYYY-MM-DD or DD.MM.YYYY.";
-
-/// Reads the arguments (without the program name). Err is a usage message.
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
-    let mut db = None;
-    let mut rest = Vec::new();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--db" => db = Some(PathBuf::from(args.next().ok_or("--db needs a file")?)),
-            "-h" | "--help" => {
-                return Ok(Args {
-                    db,
-                    command: Command::Help,
-                });
-            }
-            "-V" | "--version" => {
-                return Ok(Args {
-                    db,
-                    command: Command::Version,
-                });
-            }
-            _ => rest.push(arg),
-        }
+impl Args {
+    /// The language of what the command says: `--lang`, else the system's.
+    pub fn message_lang(&self) -> Lang {
+        self.lang.unwrap_or_else(system_lang)
     }
-    let command = match rest.first().map(String::as_str) {
-        None => Command::Window,
-        Some("demo") if rest.len() == 1 => Command::Demo,
-        Some("undo-import") if rest.len() == 1 => Command::UndoImport,
-        Some("backup") => match rest.as_slice() {
-            [_, file] => Command::Backup {
-                file: PathBuf::from(file),
-            },
-            _ => return Err("backup needs a file: backup FILE.sqlite3".into()),
-        },
-        Some("import") => match rest.as_slice() {
-            [_, kind, file] => Command::Import {
-                kind: ImportKind::parse(kind).ok_or_else(|| {
-                    format!("unknown import kind {kind:?}: use partners, pins, sales or returns")
-                })?,
-                file: PathBuf::from(file),
-            },
-            _ => return Err("import needs a kind and a file: import sales FILE.xlsx".into()),
-        },
-        Some(name @ ("statement" | "issue" | "reopen" | "statements")) => {
-            let mut o = Options::parse(name, &rest[1..])?;
-            let command = match name {
-                "statement" => {
-                    let which = match o.take("--number") {
-                        Some(number) => Which::Issued { number },
-                        None => {
-                            let (from, to) = o.period()?;
-                            Which::Period {
-                                partner: o.required("--partner", "INN")?,
-                                from,
-                                to,
-                            }
-                        }
-                    };
-                    Command::Statement {
-                        which,
-                        out: PathBuf::from(o.required("--out", "FILE")?),
-                    }
-                }
-                "issue" => {
-                    let (from, to) = o.period()?;
-                    Command::Issue {
-                        partner: o.required("--partner", "INN")?,
-                        from,
-                        to,
-                    }
-                }
-                "reopen" => Command::Reopen {
-                    number: o.required("--number", "NUMBER")?,
-                    reason: o.required("--reason", "TEXT")?,
-                },
-                _ => {
-                    let (from, to) = o.period()?;
-                    let format = o.required("--format", "xlsx|pdf|csv|json")?;
-                    Command::Statements {
-                        from,
-                        to,
-                        dir: PathBuf::from(o.required("--dir", "DIR")?),
-                        format: Format::parse(&format).ok_or_else(|| {
-                            format!("unknown format {format:?}: use xlsx, pdf, csv or json")
-                        })?,
-                    }
-                }
-            };
-            o.finish()?;
-            command
-        }
-        Some(other) => return Err(format!("unknown command {other:?}")),
-    };
-    Ok(Args { db, command })
+
+    /// The language of the documents it writes: `--lang`, else Russian, whatever the
+    /// system's locale, since a statement goes to a Russian partner and its accountant.
+    pub fn document_lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::Ru)
+    }
 }
 
-/// `--name value` options of one command.
-struct Options {
-    command: String,
-    values: HashMap<String, String>,
+const ABOUT: &str =
+    "Partner Desk: partners, stop-list, sales and premium statements of 1С-Коннект partners.";
+
+const AFTER_HELP: &str = "\
+With no command, the window opens.
+The database is --db FILE, or $PARTNER_DESK_DB, or <data dir>/partner-desk/partner-desk.sqlite3.
+Dates are YYYY-MM-DD or DD.MM.YYYY. Exit status: 0 done, 1 refused, 2 wrong arguments.";
+
+/// The command line as clap reads it; [`parse_args`] turns it into [`Args`].
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "partner-desk",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("PARTNER_DESK_COMMIT"), ")"),
+    about = ABOUT,
+    after_help = AFTER_HELP,
+)]
+struct Cli {
+    /// The database file
+    #[arg(long, global = true, value_name = "FILE", display_order = 100)]
+    db: Option<PathBuf>,
+    /// Language of messages and of the documents written (documents default to Russian)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "LANG",
+        display_order = 101
+    )]
+    lang: Option<LangArg>,
+    #[command(subcommand)]
+    command: Option<Sub>,
 }
 
-impl Options {
-    fn parse(command: &str, args: &[String]) -> Result<Options, String> {
-        let mut values = HashMap::new();
-        let mut it = args.iter();
-        while let Some(flag) = it.next() {
-            if !flag.starts_with("--") {
-                return Err(format!("{command}: unexpected {flag:?}"));
-            }
-            let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
-            values.insert(flag.clone(), value.clone());
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum LangArg {
+    #[value(alias = "рус")]
+    Ru,
+    En,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum KindArg {
+    #[value(alias = "партнёры", alias = "партнеры")]
+    Partners,
+    #[value(alias = "закрепления", alias = "стоп-лист")]
+    Pins,
+    #[value(alias = "продажи")]
+    Sales,
+    #[value(alias = "возвраты")]
+    Returns,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Xlsx,
+    Pdf,
+    Csv,
+    Json,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Sub {
+    /// Import partners, pins, sales or returns from a file, all rows or none
+    #[command(
+        after_help = "FILE: .csv (UTF-8 or Windows-1251), .xlsx, .xls or .ods. Columns are \
+                      matched by their English or Russian headers; license kinds, statuses and \
+                      yes/no by the regulation's, 1C's or the program's own words."
+    )]
+    Import {
+        /// What the file holds
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// The file to import
+        file: PathBuf,
+    },
+    /// Undo the last import, if nothing has been written since
+    UndoImport,
+    /// Write one partner's statement for a period, or an issued statement by its number
+    #[command(
+        group(clap::ArgGroup::new("which").required(true).args(["partner", "number"])),
+        after_help = "The format comes from the extension of --out: .pdf, .xlsx, .csv or .json. \
+                      An issued statement is written from its stored figures; as .json, byte \
+                      for byte as issued."
+    )]
+    Statement {
+        /// The partner's INN
+        #[arg(long, value_name = "INN", value_parser = inn_arg, requires_all = ["from", "to"])]
+        partner: Option<Inn>,
+        /// First day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg, requires = "partner")]
+        from: Option<NaiveDate>,
+        /// Last day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg, requires = "partner")]
+        to: Option<NaiveDate>,
+        /// The number of an issued statement (instead of --partner and the period)
+        #[arg(long, value_name = "NUMBER", conflicts_with_all = ["partner", "from", "to"])]
+        number: Option<String>,
+        /// The file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Issue a partner's statement: give it a number, store it and lock its period
+    Issue {
+        /// The partner's INN
+        #[arg(long, value_name = "INN", value_parser = inn_arg)]
+        partner: Inn,
+        /// First day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        from: NaiveDate,
+        /// Last day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        to: NaiveDate,
+    },
+    /// Reopen an issued statement, with the reason, so its period can be corrected
+    Reopen {
+        /// The statement's number
+        #[arg(long, value_name = "NUMBER")]
+        number: String,
+        /// Why it is reopened (kept in its history)
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Write every partner's statement for a period into a folder, with a summary
+    Statements {
+        /// First day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        from: NaiveDate,
+        /// Last day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        to: NaiveDate,
+        /// The folder to write into
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// The format of the files
+        #[arg(long, value_enum)]
+        format: FormatArg,
+    },
+    /// Copy the database, checked, into a new file
+    Backup {
+        /// The copy to write
+        file: PathBuf,
+    },
+    /// Fill an empty database with demo data
+    Demo,
+    /// Print a shell's completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+thread_local! {
+    /// The language argument errors are said in, while arguments are read.
+    static ARGS_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
+}
+
+fn inn_arg(text: &str) -> Result<Inn, String> {
+    Inn::parse(text).map_err(|e| e.text(ARGS_LANG.get()))
+}
+
+fn date_arg(text: &str) -> Result<NaiveDate, String> {
+    domain::parse_date(text).ok_or_else(|| {
+        ARGS_LANG
+            .get()
+            .pick(
+                "не дата: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ",
+                "not a date: write YYYY-MM-DD or DD.MM.YYYY",
+            )
+            .to_owned()
+    })
+}
+
+/// The language the arguments ask for (`--lang xx` or `--lang=xx`), before they are read.
+fn asked_lang(args: &[OsString]) -> Option<Lang> {
+    let value = args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1)?.to_str(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
         }
-        Ok(Options {
-            command: command.to_owned(),
-            values,
-        })
+    })?;
+    match value {
+        "ru" | "рус" => Some(Lang::Ru),
+        "en" => Some(Lang::En),
+        _ => None,
     }
+}
 
-    fn take(&mut self, flag: &str) -> Option<String> {
-        self.values.remove(flag)
-    }
-
-    fn required(&mut self, flag: &str, what: &str) -> Result<String, String> {
-        self.take(flag)
-            .ok_or_else(|| format!("{} needs {flag} {what}", self.command))
-    }
-
-    fn period(&mut self) -> Result<(NaiveDate, NaiveDate), String> {
-        let from = parse_date(&self.required("--from", "DATE")?)?;
-        let to = parse_date(&self.required("--to", "DATE")?)?;
+/// Reads the arguments (without the program name). An error is clap's: printed, it says
+/// what is wrong (or is the help or the version asked for); its exit code is 2 (or 0).
+pub fn parse_args<I, T>(args: I) -> Result<Args, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    ARGS_LANG.set(asked_lang(&args).unwrap_or_else(system_lang));
+    let argv = std::iter::once(OsString::from("partner-desk")).chain(args);
+    let mut matches = Cli::command().try_get_matches_from(argv)?;
+    let cli = Cli::from_arg_matches_mut(&mut matches)?;
+    let period = |from: NaiveDate, to: NaiveDate| {
         if from > to {
-            return Err(format!(
-                "the period is empty: --from {from} is after --to {to}"
+            let lang = ARGS_LANG.get();
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "{} --from {from} {} --to {to}",
+                    lang.pick("период пуст:", "the period is empty:"),
+                    lang.pick("позже, чем", "is after")
+                ),
             ));
         }
         Ok((from, to))
-    }
-
-    fn finish(self) -> Result<(), String> {
-        match self.values.keys().next() {
-            Some(flag) => Err(format!("{}: unknown option {flag:?}", self.command)),
-            None => Ok(()),
+    };
+    let command = match cli.command {
+        None => Command::Window,
+        Some(Sub::Import { kind, file }) => Command::Import {
+            kind: match kind {
+                KindArg::Partners => ImportKind::Partners,
+                KindArg::Pins => ImportKind::Pins,
+                KindArg::Sales => ImportKind::Sales,
+                KindArg::Returns => ImportKind::Returns,
+            },
+            file,
+        },
+        Some(Sub::UndoImport) => Command::UndoImport,
+        Some(Sub::Statement {
+            partner,
+            from,
+            to,
+            number,
+            out,
+        }) => {
+            let which = match (number, partner, from, to) {
+                (Some(number), ..) => Which::Issued { number },
+                (None, Some(partner), Some(from), Some(to)) => {
+                    let (from, to) = period(from, to)?;
+                    Which::Period { partner, from, to }
+                }
+                _ => {
+                    return Err(Cli::command().error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "statement needs --number, or --partner with --from and --to",
+                    ));
+                }
+            };
+            Command::Statement { which, out }
         }
-    }
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    domain::parse_date(text)
-        .ok_or_else(|| format!("{text:?} is not a date: use YYYY-MM-DD or DD.MM.YYYY"))
+        Some(Sub::Issue { partner, from, to }) => {
+            let (from, to) = period(from, to)?;
+            Command::Issue { partner, from, to }
+        }
+        Some(Sub::Reopen { number, reason }) => Command::Reopen { number, reason },
+        Some(Sub::Statements {
+            from,
+            to,
+            dir,
+            format,
+        }) => {
+            let (from, to) = period(from, to)?;
+            Command::Statements {
+                from,
+                to,
+                dir,
+                format: match format {
+                    FormatArg::Xlsx => Format::Xlsx,
+                    FormatArg::Pdf => Format::Pdf,
+                    FormatArg::Csv => Format::Csv,
+                    FormatArg::Json => Format::Json,
+                },
+            }
+        }
+        Some(Sub::Backup { file }) => Command::Backup { file },
+        Some(Sub::Demo) => Command::Demo,
+        Some(Sub::Completions { shell }) => Command::Completions(shell),
+    };
+    Ok(Args {
+        db: cli.db,
+        lang: cli.lang.map(|l| match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }),
+        command,
+    })
 }
 
 /// The database file: `--db`, else `$PARTNER_DESK_DB`, else the user's data folder.
@@ -284,17 +413,17 @@ pub fn today() -> NaiveDate {
 }
 
 /// Runs a headless command and prints its result; errors go to stderr as sentences.
-pub fn run(args: &Args, lang: Lang) -> ExitCode {
+pub fn run(args: &Args) -> ExitCode {
+    let lang = args.message_lang();
     match &args.command {
-        Command::Help | Command::Window => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Command::Version => {
-            println!(
-                "partner-desk {} ({})",
-                env!("CARGO_PKG_VERSION"),
-                env!("PARTNER_DESK_COMMIT")
+        Command::Window => return ExitCode::SUCCESS,
+        Command::Completions(shell) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "partner-desk",
+                &mut std::io::stdout(),
             );
             return ExitCode::SUCCESS;
         }
@@ -309,7 +438,7 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
     };
     let result = Store::open(&path)
         .map_err(|e| e.text(lang))
-        .and_then(|mut store| execute(&mut store, &args.command, lang));
+        .and_then(|mut store| execute(&mut store, &args.command, lang, args.document_lang()));
     match result {
         Ok(message) => {
             println!("{message}");
@@ -322,7 +451,12 @@ pub fn run(args: &Args, lang: Lang) -> ExitCode {
     }
 }
 
-fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, String> {
+fn execute(
+    store: &mut Store,
+    command: &Command,
+    lang: Lang,
+    doc_lang: Lang,
+) -> Result<String, String> {
     match command {
         Command::Import { kind, file } => import::import_file(store, *kind, file)
             .map(|summary| summary.text(lang))
@@ -357,7 +491,7 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
                 .read()
                 .statement(id, *from, *to, today())
                 .map_err(|e| e.text(lang))?;
-            export::write_statement(&statement, out, lang).map_err(|e| e.text(lang))?;
+            export::write_statement(&statement, out, doc_lang).map_err(|e| e.text(lang))?;
             Ok(format!(
                 "{} {} · {} {} · {} {}",
                 lang.pick("Ведомость записана:", "Statement written:"),
@@ -372,7 +506,7 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
             which: Which::Issued { number },
             out,
         } => {
-            statements::export_issued(store, number, out, lang).map_err(|e| e.text(lang))?;
+            statements::export_issued(store, number, out, doc_lang).map_err(|e| e.text(lang))?;
             Ok(format!(
                 "{} {number}: {}",
                 lang.pick("Ведомость", "Statement"),
@@ -417,6 +551,7 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
                 today(),
                 dir,
                 *format,
+                doc_lang,
                 lang,
                 &|_, _| {},
                 &AtomicBool::new(false),
@@ -453,15 +588,14 @@ fn execute(store: &mut Store, command: &Command, lang: Lang) -> Result<String, S
             let summary = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
             Ok(summary.text(lang))
         }
-        Command::Help | Command::Version | Command::Window => Ok(String::new()),
+        Command::Window | Command::Completions(_) => Ok(String::new()),
     }
 }
 
-fn partner_id(store: &Store, partner: &str, lang: Lang) -> Result<PartnerId, String> {
-    let inn = Inn::parse(partner).map_err(|e| format!("--partner: {}", e.text(lang)))?;
+fn partner_id(store: &Store, inn: &Inn, lang: Lang) -> Result<PartnerId, String> {
     store
         .read()
-        .partner_by_inn(&inn)
+        .partner_by_inn(inn)
         .map_err(|e| e.text(lang))?
         .ok_or_else(|| {
             RuleError::UnknownPartner {
@@ -475,8 +609,8 @@ fn partner_id(store: &Store, partner: &str, lang: Lang) -> Result<PartnerId, Str
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Result<Args, String> {
-        parse_args(list.iter().map(|s| s.to_string()))
+    fn args(list: &[&str]) -> Result<Args, clap::Error> {
+        parse_args(list)
     }
 
     #[test]

@@ -6,15 +6,16 @@ use std::process::ExitCode;
 use partner_desk::cli;
 
 fn main() -> ExitCode {
-    let args = match cli::parse_args(std::env::args().skip(1)) {
+    let args = match cli::parse_args(std::env::args_os().skip(1)) {
         Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
+        Err(error) => {
+            // The help and the version asked for, or what is wrong with the arguments.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
     if args.command == cli::Command::Window {
-        let lang = cli::system_lang();
+        let lang = args.message_lang();
         let path = match cli::database_path_or_say(args.db.as_deref(), lang) {
             Ok(path) => path,
             Err(message) => {
@@ -30,5 +31,5 @@ fn main() -> ExitCode {
             }
         };
     }
-    cli::run(&args, cli::system_lang())
+    cli::run(&args)
 }

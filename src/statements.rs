@@ -142,7 +142,7 @@ pub struct BatchSummary {
 
 /// Writes one statement per partner with activity in `[from, to]` into `dir`, named
 /// `<INN>_<partner>_<from>_<to>.<ext>`, and `summary_<from>_<to>.csv` with every partner's
-/// totals. `progress(done, total)` is called after each file; setting `cancel` stops
+/// totals, in `doc_lang`; what goes wrong is said in `lang`. `progress(done, total)` is called after each file; setting `cancel` stops
 /// between files (what was written stays, each file whole).
 #[allow(clippy::too_many_arguments)]
 pub fn export_all(
@@ -152,6 +152,7 @@ pub fn export_all(
     today: NaiveDate,
     dir: &Path,
     format: Format,
+    doc_lang: Lang,
     lang: Lang,
     progress: &dyn Fn(usize, usize),
     cancel: &AtomicBool,
@@ -185,7 +186,7 @@ pub fn export_all(
             format,
         );
         let path = dir.join(&name);
-        export::write_statement(&statement, &path, lang).map_err(|e| e.text(lang))?;
+        export::write_statement(&statement, &path, doc_lang).map_err(|e| e.text(lang))?;
         summary.premium += statement.totals.overall.premium;
         rows.push(vec![
             statement.partner.name.clone(),
@@ -200,12 +201,12 @@ pub fn export_all(
     }
     let summary_path = dir.join(format!("summary_{from}_{to}.csv"));
     let header = [
-        lang.pick("Партнёр", "Partner"),
-        lang.pick("ИНН", "INN"),
-        lang.pick("Строк", "Lines"),
-        lang.pick("Сумма, ₽", "Amount, ₽"),
-        lang.pick("Премия, ₽", "Premium, ₽"),
-        lang.pick("Файл", "File"),
+        doc_lang.pick("Партнёр", "Partner"),
+        doc_lang.pick("ИНН", "INN"),
+        doc_lang.pick("Строк", "Lines"),
+        doc_lang.pick("Сумма, ₽", "Amount, ₽"),
+        doc_lang.pick("Премия, ₽", "Premium, ₽"),
+        doc_lang.pick("Файл", "File"),
     ];
     let bytes = export::csv::table_csv(&header, &rows);
     export::write_atomically(&summary_path, &bytes).map_err(|e| e.text(lang))?;

@@ -259,3 +259,188 @@ fn cli_imports_russian_headers_skips_a_repeat_undoes_and_names_unmatched_columns
         stderr(&o)
     );
 }
+
+/// The binary run with `LANG` and `LC_ALL` set to `locale`.
+fn run_in(locale: &str, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .args(args)
+        .env("LANG", locale)
+        .env("LC_ALL", locale)
+        .env_remove("PARTNER_DESK_DB")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
+    let t = TempDb::new();
+    let partners = t.file(
+        "partners.csv",
+        &format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,integrator,2024-01-01\n"),
+    );
+    let sales = t.file(
+        "sales.csv",
+        &format!("date,partner_inn,client_inn,kind,amount\n2025-01-10,{ALFA},{C2},ИТС,275200.06\n"),
+    );
+    for (kind, file) in [("partners", &partners), ("sales", &sales)] {
+        assert!(
+            run(&t, &["import", kind, file.to_str().unwrap()])
+                .status
+                .success()
+        );
+    }
+    let statement = |out: &std::path::Path, lang: Option<&str>| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "--db".as_ref(),
+            t.path.as_os_str(),
+            "statement".as_ref(),
+            "--partner".as_ref(),
+            ALFA.as_ref(),
+            "--from".as_ref(),
+            "2025-01-01".as_ref(),
+            "--to".as_ref(),
+            "2025-01-31".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ];
+        if let Some(lang) = lang {
+            args.extend(["--lang", lang].map(std::ffi::OsStr::new));
+        }
+        let o = run_in("C", &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    let pdf = t.dir.path().join("x.pdf");
+    let o = statement(&pdf, None);
+    assert!(
+        stdout(&o).contains("Statement written"),
+        "messages follow the locale"
+    );
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Ведомость премий партнёра"), "{text}");
+    assert!(text.contains("137 600,03 ₽"), "{text}");
+    assert!(text.contains("Интегратор"), "{text}");
+
+    let csv = t.dir.path().join("x.csv");
+    let o = statement(&csv, Some("en"));
+    assert!(stdout(&o).contains("Statement written"));
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()[3..].to_vec()).unwrap();
+    assert!(text.contains("Integrator"), "{text}");
+    assert!(!text.contains("Ведомость"), "{text}");
+    let o = statement(&csv, Some("ru"));
+    assert!(
+        stdout(&o).contains("Ведомость записана"),
+        "--lang is the messages' too"
+    );
+}
+
+#[test]
+fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_opening() {
+    let t = TempDb::new();
+    let o = run(&t, &["statment"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("'statement'"), "{}", stderr(&o));
+    let o = run(&t, &["statement", "--partnr", ALFA]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--partner"), "{}", stderr(&o));
+
+    let o = run(&t, &["statement", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = stdout(&o);
+    for option in [
+        "--partner <INN>",
+        "--from <DATE>",
+        "--number <NUMBER>",
+        "--out <FILE>",
+        "--lang",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+    let o = run(&t, &["--version"]);
+    assert!(stdout(&o).starts_with(&format!("partner-desk {}", env!("CARGO_PKG_VERSION"))));
+
+    // Wrong arguments are told before any database is opened or made.
+    for args in [
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-13-01",
+            "--to",
+            "2025-01-31",
+            "--out",
+            "x.pdf",
+        ][..],
+        &[
+            "issue",
+            "--partner",
+            "7707083894",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-01-31",
+        ],
+        &[
+            "issue",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-02-01",
+            "--to",
+            "2025-01-31",
+        ],
+        &[
+            "statements",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-01-31",
+            "--dir",
+            "d",
+            "--format",
+            "doc",
+        ],
+    ] {
+        let o = run(&t, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!t.path.exists(), "{args:?} opened the database");
+    }
+    let o = run(
+        &t,
+        &[
+            "issue",
+            "--partner",
+            "7707083894",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-01-31",
+        ],
+    );
+    assert!(
+        stderr(&o).contains("контрольн"),
+        "the INN's own sentence: {}",
+        stderr(&o)
+    );
+    let o = run(
+        &t,
+        &[
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "31.02.2025",
+            "--to",
+            "2025-03-31",
+            "--out",
+            "x.pdf",
+        ],
+    );
+    assert!(stderr(&o).contains("не дата"), "{}", stderr(&o));
+
+    let o = run(&t, &["completions", "bash"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("partner-desk"));
+    assert!(stdout(&o).contains("undo-import"));
+}

@@ -77,6 +77,23 @@ fn two_partners(t: &TempDb) {
     );
 }
 
+/// [`two_partners`], and a 5 000 ₽ developer-services sale of Альфа on 2025-04-15.
+fn two_partners_and_a_sale_in_april(t: &TempDb) {
+    two_partners(t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    s.write(|db| {
+        db.record_sale(&sale(
+            alfa,
+            "2025-04-15",
+            C2,
+            LicenseKind::DevServices,
+            "5000",
+        ))
+    })
+    .unwrap();
+}
+
 #[test]
 fn gui_opens_a_file_another_program_is_writing_as_soon_as_it_is_free() {
     let t = TempDb::new();
@@ -314,21 +331,7 @@ fn gui_switches_language_in_the_view_menu() {
 #[test]
 fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
     let t = TempDb::new();
-    two_partners(&t);
-    {
-        let mut s = t.open();
-        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
-        s.write(|db| {
-            db.record_sale(&sale(
-                alfa,
-                "2025-04-15",
-                C2,
-                LicenseKind::DevServices,
-                "5000",
-            ))
-        })
-        .unwrap();
-    }
+    two_partners_and_a_sale_in_april(&t);
     let json = t.dir.path().join("statement.json");
     let mut h = harness(
         &t,
@@ -362,6 +365,38 @@ fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
     click_button(&mut h, "OK");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.contains("Ведомость премий партнёра"), "{text}");
+}
+
+#[test]
+fn gui_exports_statements_in_the_language_chosen_for_documents_not_the_interfaces() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let russian = t.dir.path().join("ru.csv");
+    let english = t.dir.path().join("en.csv");
+    let mut h = harness(
+        &t,
+        Lang::En,
+        vec![Picked::Path(russian.clone()), Picked::Path(english.clone())],
+    );
+    click(&mut h, "Premium statements");
+    choose(&mut h, "Partner:", &format!("ООО «Альфа» · {ALFA}"));
+    // An English interface still writes a Russian statement until asked otherwise.
+    assert_eq!(h.state().statements.doc_lang, Lang::Ru);
+    click_button(&mut h, "Export…");
+    let text = std::fs::read_to_string(&russian).unwrap();
+    assert!(text.contains("Ведомость премий партнёра"), "{text}");
+    assert!(text.contains("5000,00"), "{text}");
+
+    choose(&mut h, "Documents in:", "English");
+    click_button(&mut h, "Export…");
+    let text = std::fs::read_to_string(&english).unwrap();
+    assert!(!text.contains("Ведомость"), "{text}");
+    assert!(text.contains("Dealer"), "{text}");
+    assert_eq!(
+        h.state().statements.doc_lang,
+        Lang::En,
+        "kept for the next run"
+    );
 }
 
 #[test]
@@ -510,21 +545,7 @@ fn wait_for_job(h: &mut Harness<'static, App>) {
 #[test]
 fn gui_issues_a_statement_exports_it_as_pdf_and_exports_all_to_a_folder() {
     let t = TempDb::new();
-    two_partners(&t);
-    {
-        let mut s = t.open();
-        let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
-        s.write(|db| {
-            db.record_sale(&sale(
-                alfa,
-                "2025-04-15",
-                C2,
-                LicenseKind::DevServices,
-                "5000",
-            ))
-        })
-        .unwrap();
-    }
+    two_partners_and_a_sale_in_april(&t);
     let pdf = t.dir.path().join("issued.pdf");
     let folder = t.dir.path().join("all");
     let mut h = harness(

@@ -1,6 +1,6 @@
 //! CSV imports: every format variant, and all-or-nothing on any bad row.
 
-use partner_desk::domain::lang::Lang;
+use partner_desk::domain::lang::{Lang, Localized};
 use partner_desk::domain::{LicenseKind, Status};
 use partner_desk::import::{ImportError, ImportKind, Problem, import_bytes};
 use partner_desk::store::Store;
@@ -19,6 +19,17 @@ fn partners(s: &mut Store) {
     import(s, ImportKind::Partners, &format!(
         "inn,name,status,status_since,one_c_partner\n{ALFA},ООО «Альфа»,dealer,2024-01-01,yes\n{BETA},ООО «Бета»,агент,01.01.2024,\n"
     ))
+    .unwrap();
+}
+
+/// [`partners`], and C1 pinned to Альфа from 2025-01-01.
+fn partners_and_a_pin(s: &mut Store) {
+    partners(s);
+    import(
+        s,
+        ImportKind::Pins,
+        &format!("date,client_inn,partner_inn\n2025-01-01,{C1},{ALFA}\n"),
+    )
     .unwrap();
 }
 
@@ -139,13 +150,7 @@ fn pins_are_applied_in_date_order_and_a_conflict_writes_nothing() {
 fn sales_are_read_with_every_amount_date_and_flag_form() {
     let t = TempDb::new();
     let mut s = t.open();
-    partners(&mut s);
-    import(
-        &mut s,
-        ImportKind::Pins,
-        &format!("date,client_inn,partner_inn\n2025-01-01,{C1},{ALFA}\n"),
-    )
-    .unwrap();
+    partners_and_a_pin(&mut s);
     let text = format!(
         "date;partner_inn;client_inn;kind;amount;doc;self_referred;connected_by_partner;used_in_work;client_name\n\
          10.01.2025;{ALFA};{C1};saas;\"1 234,56\";D-1;нет;ДА;1;АО «Клиент»\n\
@@ -279,4 +284,135 @@ fn the_error_report_is_file_line_column_problem() {
         "{report}"
     );
     assert!(report.ends_with("Ничего не записано: исправьте строки и повторите импорт."));
+}
+
+#[test]
+fn license_kinds_are_read_in_the_regulations_words_the_programs_names_and_short_forms() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners_and_a_pin(&mut s);
+    use LicenseKind::*;
+    let kinds = [
+        (
+            "Лицензии в составе 1С:КП (ИТС) и дополнительные функции*",
+            Its,
+            C2,
+        ),
+        (
+            "Корпоративные тарифы SaaS и дополнительные функции*",
+            Saas,
+            C1,
+        ),
+        ("Серверные лицензий On-premise", OnpremServer, C1),
+        ("Пользовательские лицензии On-premise", OnpremUser, C1),
+        ("Доп. услуги разработчика", DevServices, C2),
+        ("«1С-Коннект: Видеозвонки»", VideoCalls, C1),
+        ("Корпоративные тарифы SaaS", Saas, C1),
+        ("Видеозвонки", VideoCalls, C1),
+        ("ИТС", Its, C2),
+        ("1С:КП", Its, C2),
+        ("КП", Its, C2),
+        ("SaaS", Saas, C1),
+        ("on-premise server", OnpremServer, C1),
+        ("On-premise, пользовательские", OnpremUser, C1),
+        ("услуги разработчика", DevServices, C2),
+        ("Лицензии в составе 1С:КП (ИТС) и доп. функции", Its, C2),
+        ("Video calls", VideoCalls, C1),
+        ("dev_services", DevServices, C2),
+    ];
+    let mut text =
+        String::from("Дата;ИНН партнёра;ИНН клиента;Вид лицензии;Сумма, руб.;№ документа\n");
+    for (i, (name, _, client)) in kinds.iter().enumerate() {
+        text += &format!("15.01.2025;{ALFA};{client};\"{name}\";100;K-{i}\n");
+    }
+    // One short form that could be two kinds: the whole file is refused, saying so.
+    let ambiguous = format!("{text}16.01.2025;{ALFA};{C1};On-premise;100;K-99\n");
+    let errors = row_errors(import(&mut s, ImportKind::Sales, &ambiguous).unwrap_err());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (line, column, problem) = &errors[0];
+    assert_eq!(
+        (*line, column.as_str()),
+        (kinds.len() as u64 + 2, "Вид лицензии")
+    );
+    let said = problem.text(Lang::Ru);
+    assert!(said.contains("может означать разное"), "{said}");
+    assert!(said.contains("«Серверные лицензии On-premise»"), "{said}");
+    assert!(
+        said.contains("«Пользовательские лицензии On-premise»"),
+        "{said}"
+    );
+    assert_eq!(s.read().counts().unwrap().sales, 0, "all or nothing");
+
+    let summary = import(&mut s, ImportKind::Sales, &text).unwrap();
+    assert_eq!(summary.sales, kinds.len());
+    for (i, (name, kind, _)) in kinds.iter().enumerate() {
+        let sale = s.read().sale_by_doc(&format!("K-{i}")).unwrap().unwrap();
+        assert_eq!(sale.entry.kind, *kind, "{name}");
+    }
+}
+
+#[test]
+fn an_unknown_kind_is_refused_with_the_closest_name_and_the_accepted_ones() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners(&mut s);
+    let text = format!(
+        "date,partner_inn,client_inn,kind,amount\n2025-01-10,{ALFA},{C2},Лицензии в составе ИТС и доп функц,100\n"
+    );
+    let errors = row_errors(import(&mut s, ImportKind::Sales, &text).unwrap_err());
+    let said = errors[0].2.text(Lang::Ru);
+    assert!(
+        said.starts_with("неизвестный вид лицензии «Лицензии в составе ИТС и доп функц»"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Может быть, «Лицензии в составе 1С:КП (ИТС) и доп. функции»?"),
+        "{said}"
+    );
+    assert!(said.contains("Допустимы: «Лицензии в составе"), "{said}");
+    let said = errors[0].2.text(Lang::En);
+    assert!(
+        said.contains("Did you mean \"Licenses within 1C:KP (ITS) and add-ons\"?"),
+        "{said}"
+    );
+}
+
+#[test]
+fn statuses_yes_no_and_pin_actions_are_read_as_1c_and_managers_write_them() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let text = format!(
+        "ИНН;Наименование;Статус;Статус с;Партнёр 1С\n{ALFA};ООО «Альфа»;Статус интегратора;01.01.2024;Истина\n{BETA};ООО «Бета»; ДИЛЕР ;01.01.2024;Ложь\n"
+    );
+    import(&mut s, ImportKind::Partners, &text).unwrap();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let facts = s.read().partner_facts(alfa).unwrap();
+    assert!(facts.one_c_partner);
+    assert_eq!(
+        facts.history.in_force_on(d("2025-01-01")),
+        Some(Status::Integrator)
+    );
+    let pins = format!(
+        "date,client_inn,partner_inn,action\n2025-01-01,{C1},{ALFA},Закрепить\n2025-02-01,{C1},{ALFA},продлено\n"
+    );
+    import(&mut s, ImportKind::Pins, &pins).unwrap();
+    let bad = format!("date,client_inn,partner_inn,action\n2025-01-01,{C2},{ALFA},закрепитт\n");
+    let errors = row_errors(import(&mut s, ImportKind::Pins, &bad).unwrap_err());
+    let said = errors[0].2.text(Lang::Ru);
+    assert!(said.contains("Может быть, «закрепление»?"), "{said}");
+}
+
+#[test]
+fn the_regulation_the_name_tests_read_is_the_shared_seed_verbatim() {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = std::fs::read(here.join("tests/fixtures/partner-regulation.ru.txt")).unwrap();
+    // The seed sits beside a checkout of the project; a lone checkout has only the copy.
+    if let Ok(seed) = std::fs::read(here.join("../shared/seed/partner-regulation.ru.txt")) {
+        assert_eq!(copy, seed, "tests/fixtures holds the seed as it is");
+    }
+    assert!(
+        String::from_utf8(copy)
+            .unwrap()
+            .contains("Серверные лицензий On-premise")
+    );
 }

@@ -115,3 +115,18 @@ pub fn row_errors(e: ImportError) -> Vec<(u64, String, Problem)> {
         other => panic!("expected row errors, got {other:?}"),
     }
 }
+
+/// The text of each page of a PDF, read back by a Rust crate (no external program), with
+/// no-break spaces as spaces.
+pub fn pdf_pages(path: &std::path::Path) -> Vec<String> {
+    pdf_extract::extract_text_by_pages(path)
+        .unwrap()
+        .into_iter()
+        .map(|page| page.replace('\u{a0}', " "))
+        .collect()
+}
+
+/// The text of a whole PDF, as [`pdf_pages`] reads it.
+pub fn pdf_text(path: &std::path::Path) -> String {
+    pdf_pages(path).concat()
+}

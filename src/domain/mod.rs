@@ -6,6 +6,7 @@ pub mod inn;
 pub mod kind;
 pub mod lang;
 pub mod money;
+pub mod names;
 pub mod pin;
 pub mod premium;
 pub mod rates;

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::lang::Lang;
+use super::names::{NameError, Named, Names};
 
 /// A partner's status. The order is the ladder: Agent < Dealer < Integrator.
 #[derive(
@@ -26,12 +27,16 @@ impl Status {
         }
     }
 
-    /// Reads `agent|dealer|integrator` or `агент|дилер|интегратор`, in any case.
+    /// Reads a status as people write it ([`STATUS_NAMES`]).
+    pub fn read(text: &str) -> Result<Status, NameError<Status>> {
+        let text = super::trim(text);
+        let exact = Status::ALL.into_iter().find(|s| s.code() == text);
+        exact.map_or_else(|| STATUS_NAMES.parse(text), Ok)
+    }
+
+    /// [`Status::read`], without saying why not.
     pub fn parse(text: &str) -> Option<Status> {
-        let text = text.trim().to_lowercase();
-        Status::ALL
-            .into_iter()
-            .find(|s| s.code() == text || s.name(Lang::Ru).to_lowercase() == text)
+        Status::read(text).ok()
     }
 
     pub fn name(self, lang: Lang) -> &'static str {
@@ -46,6 +51,45 @@ impl Status {
         self as usize
     }
 }
+
+impl Named for Status {
+    fn every() -> &'static [Status] {
+        &Status::ALL
+    }
+
+    fn shown(self, lang: Lang) -> &'static str {
+        self.name(lang)
+    }
+}
+
+/// Every way a status is written: codes and names in both languages, and the status as
+/// an adjective («статус дилера», «дилерский»).
+pub static STATUS_NAMES: Names<Status> = Names::new(|| {
+    let mut aliases: Vec<(&'static str, Vec<Status>)> = Vec::new();
+    for status in Status::ALL {
+        for name in [status.code(), status.name(Lang::Ru), status.name(Lang::En)] {
+            aliases.push((name, vec![status]));
+        }
+    }
+    let forms: [(Status, &[&'static str]); 3] = [
+        (
+            Status::Agent,
+            &["Статус агента", "Агентский", "Партнёр-агент"],
+        ),
+        (
+            Status::Dealer,
+            &["Статус дилера", "Дилерский", "Партнёр-дилер"],
+        ),
+        (
+            Status::Integrator,
+            &["Статус интегратора", "Интеграторский", "Партнёр-интегратор"],
+        ),
+    ];
+    for (status, names) in forms {
+        aliases.extend(names.iter().map(|name| (*name, vec![status])));
+    }
+    aliases
+});
 
 /// The name of an optional status: `Дилер`, or `нет статуса` for none.
 pub fn status_name(status: Option<Status>, lang: Lang) -> &'static str {

@@ -16,6 +16,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::domain::lang::{Lang, Localized};
+use crate::domain::names::{NameError, Named, Names, YES_NO, YesNo};
 use crate::domain::{
     self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status,
 };
@@ -63,9 +64,9 @@ pub enum Problem {
     Amount(AmountError),
     Date(String),
     Bool(String),
-    Status(String),
-    Kind(String),
-    Action(String),
+    Status(String, NameError<Status>),
+    Kind(String, NameError<LicenseKind>),
+    Action(String, NameError<PinAction>),
     StatusWithoutSince,
     FieldCount { found: usize, expected: usize },
     Rule(RuleError),
@@ -87,25 +88,14 @@ impl Localized for Problem {
                 format!("{v:?} is not a date; write an existing date as 2025-01-31 or 31.01.2025")
             }
             Problem::Bool(v) if ru => {
-                format!("«{v}» — не да/нет; пишите да/нет, yes/no, true/false или 1/0")
+                format!("«{v}» — не да/нет; пишите да/нет, yes/no, true/false, 1/0 или Истина/Ложь")
             }
             Problem::Bool(v) => {
-                format!("{v:?} is not yes/no; write yes/no, да/нет, true/false or 1/0")
+                format!("{v:?} is not yes/no; write yes/no, да/нет, true/false, 1/0 or Истина/Ложь")
             }
-            Problem::Status(v) if ru => {
-                format!("неизвестный статус «{v}»; допустимы агент, дилер, интегратор")
-            }
-            Problem::Status(v) => format!("unknown status {v:?}; use agent, dealer or integrator"),
-            Problem::Kind(v) if ru => format!(
-                "неизвестный вид лицензии «{v}»; допустимы its, saas, onprem_server, onprem_user, dev_services, video_calls"
-            ),
-            Problem::Kind(v) => format!(
-                "unknown license kind {v:?}; use its, saas, onprem_server, onprem_user, dev_services or video_calls"
-            ),
-            Problem::Action(v) if ru => {
-                format!("неизвестное действие «{v}»; допустимы pin, extend, release")
-            }
-            Problem::Action(v) => format!("unknown action {v:?}; use pin, extend or release"),
+            Problem::Status(v, e) => e.text(v, ("статус", "status"), lang),
+            Problem::Kind(v, e) => e.text(v, ("вид лицензии", "license kind"), lang),
+            Problem::Action(v, e) => e.text(v, ("действие", "action"), lang),
             Problem::StatusWithoutSince => lang
                 .pick(
                     "для статуса нужна дата status_since",
@@ -518,18 +508,18 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
         .ok_or_else(|| Problem::Date(text.to_owned()))
 }
 
-/// `yes/no`, `true/false`, `1/0`, `да/нет`, in any case.
+/// `yes/no`, `true/false`, `1/0`, `да/нет`, `Истина/Ложь`, in any case ([`YES_NO`]).
 pub fn parse_bool(text: &str) -> Result<bool, Problem> {
-    let word = text.trim();
-    let is =
-        |w: &str| word.eq_ignore_ascii_case(w) || (!word.is_ascii() && word.to_lowercase() == w);
-    if ["yes", "true", "1", "да"].into_iter().any(is) {
-        Ok(true)
-    } else if ["no", "false", "0", "нет"].into_iter().any(is) {
-        Ok(false)
-    } else {
-        Err(Problem::Bool(text.to_owned()))
+    // The common words at once: an import reads three of these a row.
+    match domain::trim(text) {
+        "1" | "yes" | "да" | "Да" | "true" => return Ok(true),
+        "0" | "no" | "нет" | "Нет" | "false" => return Ok(false),
+        _ => {}
     }
+    YES_NO
+        .parse(text)
+        .map(|YesNo(yes)| yes)
+        .map_err(|_| Problem::Bool(text.to_owned()))
 }
 
 /// Reads every row with `read`; fails with all the problems found if any.
@@ -648,7 +638,7 @@ fn read_partners(table: &Table<'_>) -> Result<Vec<(u64, PartnerLine)>, ImportErr
         let inn = c.inn("inn");
         let name = c.required("name", |t| Ok(t.to_owned()));
         let status = c.optional("status", |t| {
-            Status::parse(t).ok_or_else(|| Problem::Status(t.to_owned()))
+            Status::read(t).map_err(|e| Problem::Status(t.to_owned(), e))
         });
         let since = c.optional("status_since", parse_date);
         let one_c_partner = has_flag.then(|| c.flag("one_c_partner", false));
@@ -711,23 +701,74 @@ fn apply_partners(
     )
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PinAction {
+/// What a row of a pins file does to the stop-list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinAction {
     Pin,
     Extend,
     Release,
 }
 
-impl PinAction {
-    fn parse(text: &str) -> Option<PinAction> {
-        match mapping::normalize(text).as_str() {
-            "pin" | "закрепление" | "закрепить" => Some(PinAction::Pin),
-            "extend" | "продление" | "продлить" => Some(PinAction::Extend),
-            "release" | "снятие" | "снять" => Some(PinAction::Release),
-            _ => None,
-        }
+impl Named for PinAction {
+    fn every() -> &'static [PinAction] {
+        &[PinAction::Pin, PinAction::Extend, PinAction::Release]
     }
 
+    fn shown(self, lang: Lang) -> &'static str {
+        match self {
+            PinAction::Pin => lang.pick("закрепление", "pin"),
+            PinAction::Extend => lang.pick("продление", "extend"),
+            PinAction::Release => lang.pick("снятие", "release"),
+        }
+    }
+}
+
+/// The actions of a pins file, as codes and in Russian as a noun, a verb or done.
+static PIN_ACTIONS: Names<PinAction> = Names::new(|| {
+    let forms: [(PinAction, &[&'static str]); 3] = [
+        (
+            PinAction::Pin,
+            &[
+                "pin",
+                "закрепление",
+                "закрепить",
+                "закреплен",
+                "закреплено",
+                "закрепили",
+            ],
+        ),
+        (
+            PinAction::Extend,
+            &[
+                "extend",
+                "продление",
+                "продлить",
+                "продлен",
+                "продлено",
+                "продлили",
+            ],
+        ),
+        (
+            PinAction::Release,
+            &[
+                "release",
+                "снятие",
+                "снять",
+                "снят",
+                "снято",
+                "сняли",
+                "освободить",
+                "открепить",
+            ],
+        ),
+    ];
+    forms
+        .into_iter()
+        .flat_map(|(action, names)| names.iter().map(move |name| (*name, vec![action])))
+        .collect()
+});
+
+impl PinAction {
     /// The stop-list events that a row with this action, once applied, leaves.
     fn events(self) -> &'static [&'static str] {
         match self {
@@ -754,7 +795,9 @@ fn read_pins(table: &Table<'_>) -> Result<Vec<(u64, PinLine)>, ImportError> {
         let client = c.inn("client_inn");
         let partner = c.inn("partner_inn");
         let action = c.optional("action", |t| {
-            PinAction::parse(t).ok_or_else(|| Problem::Action(t.to_owned()))
+            PIN_ACTIONS
+                .parse(t)
+                .map_err(|e| Problem::Action(t.to_owned(), e))
         });
         Some(PinLine {
             date: date?,
@@ -842,7 +885,7 @@ fn read_sale(c: &mut Cells<'_>) -> Option<SaleLine> {
         let partner_inn = c.inn("partner_inn");
         let client_inn = c.inn("client_inn");
         let kind = c.required("kind", |t| {
-            LicenseKind::parse(t).ok_or_else(|| Problem::Kind(t.to_owned()))
+            LicenseKind::read(t).map_err(|e| Problem::Kind(t.to_owned(), e))
         });
         let amount = c.amount("amount");
         let role = RoleFacts {

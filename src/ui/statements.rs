@@ -83,6 +83,9 @@ pub struct StatementsPage {
     selected_issued: Option<String>,
     reopen_reason: String,
     batch_format: Option<Format>,
+    /// The language statements are exported in, whatever the interface's: a statement
+    /// goes to a partner and its accountant. Remembered between runs.
+    pub doc_lang: Lang,
     wanted: Option<Key>,
     /// The preview, read on the reader (a statement of 50 000 lines takes a quarter of a
     /// second), and the sentence of a read that failed.
@@ -91,6 +94,14 @@ pub struct StatementsPage {
 }
 
 impl StatementsPage {
+    /// The page with statements exported in `doc_lang`.
+    pub fn new(doc_lang: Lang) -> StatementsPage {
+        StatementsPage {
+            doc_lang,
+            ..Default::default()
+        }
+    }
+
     pub fn reopened(&mut self) {
         self.reopen_reason.clear();
     }
@@ -152,6 +163,8 @@ pub fn statements_ui(
             lang.pick("— выберите —", "— choose —"),
             lang,
         );
+        ui.add_space(12.0);
+        doc_lang_combo(ui, &mut page.doc_lang, lang);
     });
     ui.horizontal_wrapped(|ui| {
         for p in Period::ALL {
@@ -607,6 +620,25 @@ fn issued_ui(
         page.selected_issued = Some(data.issued[i].number.clone());
     }
     command
+}
+
+/// The language of exported documents, chosen beside the formats.
+fn doc_lang_combo(ui: &mut egui::Ui, doc_lang: &mut Lang, lang: Lang) {
+    let label = ui.label(lang.pick("Язык документов:", "Documents in:"));
+    let name = |l: Lang| l.pick("Русский", "English");
+    egui::ComboBox::from_id_salt("doc-lang")
+        .selected_text(name(*doc_lang))
+        .show_ui(ui, |ui| {
+            for l in [Lang::Ru, Lang::En] {
+                ui.selectable_value(doc_lang, l, name(l));
+            }
+        })
+        .response
+        .on_hover_text(lang.pick(
+            "Язык выгружаемых ведомостей, независимо от языка программы",
+            "The language of exported statements, whatever the interface's",
+        ))
+        .labelled_by(label.id);
 }
 
 #[cfg(test)]
