@@ -332,6 +332,56 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
         stdout(&o).contains("Ведомость записана"),
         "--lang is the messages' too"
     );
+
+    // An issued statement re-exports in the language asked for, with the same figures;
+    // its stored JSON stays as issued.
+    let o = run(
+        &t,
+        &[
+            "issue",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-01-31",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    let number = said
+        .split_whitespace()
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-')
+        .unwrap_or_else(|| panic!("a number in {said}"));
+    let exported = |out: &std::path::Path, lang: &str| {
+        let o = run(
+            &t,
+            &[
+                "statement",
+                "--number",
+                number,
+                "--out",
+                out.to_str().unwrap(),
+                "--lang",
+                lang,
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(out).unwrap()
+    };
+    let en = String::from_utf8(exported(&t.dir.path().join("n.csv"), "en")[3..].to_vec()).unwrap();
+    assert!(
+        en.contains("Integrator") && en.contains("137600,03"),
+        "{en}"
+    );
+    let ru = String::from_utf8(exported(&t.dir.path().join("n.csv"), "ru")[3..].to_vec()).unwrap();
+    assert!(
+        ru.contains("Интегратор") && ru.contains("137600,03"),
+        "{ru}"
+    );
+    let json_en = exported(&t.dir.path().join("en.json"), "en");
+    let json_ru = exported(&t.dir.path().join("ru.json"), "ru");
+    assert_eq!(json_en, json_ru, "the stored JSON, byte for byte");
 }
 
 #[test]
