@@ -326,6 +326,11 @@ pub struct Config {
     /// Long reads on a thread of their own (tests read inline, frame by frame).
     pub background_reads: bool,
     pub dialogs: Box<dyn FileDialogs>,
+    /// A file to open in the import window at start ("Open with" in a file manager).
+    pub import_file: Option<PathBuf>,
+    /// The program's folder of logs and crash reports; a crash report not yet shown is
+    /// told on start. None: no log folder, no notice.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -337,9 +342,15 @@ impl Config {
             today: None,
             background_reads: true,
             dialogs: Box::new(SystemDialogs),
+            import_file: None,
+            data_dir: None,
         }
     }
 }
+
+/// The libraries bundled in the program with their licenses, made by
+/// `packaging/third-party-licenses` from Cargo.lock.
+const THIRD_PARTY_LICENSES: &str = include_str!("../assets/THIRD-PARTY-LICENSES.txt");
 
 /// What is remembered between runs.
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -405,10 +416,23 @@ pub struct App {
     offer_undo: Option<u64>,
     background_reads: bool,
     egui_ctx: egui::Context,
+    /// A file to open in the import window on the first frame.
+    start_import: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    /// Crash reports of earlier runs not yet shown.
+    crashes: Vec<PathBuf>,
 }
 
-/// Opens the window on the database at `db_path` and runs until it is closed.
-pub fn run_window(db_path: PathBuf) -> Result<(), String> {
+/// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
+pub const APP_ID: &str = "org.partnerdesk.PartnerDesk";
+
+/// Opens the window on the database at `db_path` and runs until it is closed; `import`
+/// opens in the import window; `data_dir` holds the logs and crash reports.
+pub fn run_window(
+    db_path: PathBuf,
+    import: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+) -> Result<(), String> {
     let icon = egui::IconData {
         rgba: include_bytes!("../assets/icon.rgba").to_vec(),
         width: 64,
@@ -417,7 +441,7 @@ pub fn run_window(db_path: PathBuf) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Partner Desk")
-            .with_app_id("partner-desk")
+            .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([960.0, 600.0])
             .with_icon(icon),
@@ -426,7 +450,14 @@ pub fn run_window(db_path: PathBuf) -> Result<(), String> {
     eframe::run_native(
         "partner-desk",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, Config::new(db_path))))),
+        Box::new(move |cc| {
+            let config = Config {
+                import_file: import,
+                data_dir,
+                ..Config::new(db_path)
+            };
+            Ok(Box::new(App::new(cc, config)))
+        }),
     )
     .map_err(|e| e.to_string())
 }
@@ -488,6 +519,13 @@ impl App {
             offer_undo: None,
             background_reads: config.background_reads,
             egui_ctx: cc.egui_ctx.clone(),
+            start_import: config.import_file,
+            crashes: config
+                .data_dir
+                .as_deref()
+                .map(|d| crate::diagnostics::unseen_crashes(&crate::diagnostics::crash_dir(d)))
+                .unwrap_or_default(),
+            data_dir: config.data_dir,
         };
         app.switch_database(config.db_path);
         if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
@@ -674,6 +712,13 @@ impl App {
             Ok(text) => (text, false),
             Err(text) => (text, true),
         };
+        // Every outcome the window reports goes to the log: what was opened, imported,
+        // exported, issued, and every refusal with its sentence.
+        if error {
+            tracing::warn!("{text}");
+        } else {
+            tracing::info!("{text}");
+        }
         // A long report (an import's row errors) opens in its own window; the toast and
         // the status bar say its first line.
         let text = if text.lines().count() > 3 {
@@ -1552,6 +1597,17 @@ impl App {
                     self.show_help = true;
                     ui.close();
                 }
+                if ui
+                    .button(lang.pick("Открыть папку журнала", "Open the log folder"))
+                    .on_hover_text(lang.pick(
+                        "Журнал работы и отчёты о сбоях — для поддержки",
+                        "The log and crash reports, for support",
+                    ))
+                    .clicked()
+                {
+                    self.open_log_folder();
+                    ui.close();
+                }
                 if ui.button(lang.pick("О программе", "About")).clicked() {
                     self.show_about = true;
                     ui.close();
@@ -1663,6 +1719,147 @@ impl App {
         command
     }
 
+    /// Help ▸ About: the version and build, where the data is, and the licenses of what
+    /// is bundled.
+    fn about_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        ui.heading("Partner Desk");
+        ui.label(lang.pick(
+            "Партнёры, стоп-лист, продажи и ведомости премий партнёров 1С-Коннект.",
+            "Partners, stop-list, sales and premium statements of 1С-Коннект partners.",
+        ));
+        egui::Grid::new("about").num_columns(2).show(ui, |ui| {
+            let rows = [
+                (
+                    lang.pick("Версия", "Version"),
+                    env!("CARGO_PKG_VERSION").to_owned(),
+                ),
+                (
+                    lang.pick("Сборка", "Build"),
+                    format!(
+                        "{} · {}",
+                        env!("PARTNER_DESK_COMMIT"),
+                        env!("PARTNER_DESK_BUILD_DATE")
+                    ),
+                ),
+                (
+                    lang.pick("База данных", "Database"),
+                    self.db_path.display().to_string(),
+                ),
+                (
+                    lang.pick("Версия схемы", "Schema version"),
+                    if self.store.is_some() {
+                        crate::store::SCHEMA_VERSION.to_string()
+                    } else {
+                        lang.pick("база не открыта", "no database open").to_owned()
+                    },
+                ),
+                (
+                    lang.pick("Журнал", "Log"),
+                    self.data_dir.as_deref().map_or_else(
+                        || lang.pick("не ведётся", "not kept").to_owned(),
+                        |d| crate::diagnostics::log_dir(d).display().to_string(),
+                    ),
+                ),
+            ];
+            for (name, value) in rows {
+                ui.label(RichText::new(name).weak());
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        ui.label(lang.pick(
+            "Шрифт DejaVu Sans (лицензия Bitstream Vera). Программа — лицензия MIT.",
+            "Font: DejaVu Sans (Bitstream Vera license). The program: MIT license.",
+        ));
+        ui.collapsing(
+            lang.pick("Библиотеки и их лицензии", "Libraries and their licenses"),
+            |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(THIRD_PARTY_LICENSES).small().monospace());
+                    });
+            },
+        );
+    }
+
+    /// Help ▸ Open the log folder.
+    fn open_log_folder(&mut self) {
+        let lang = self.lang;
+        let result = match self.data_dir.as_deref().map(crate::diagnostics::log_dir) {
+            Some(dir) => std::fs::create_dir_all(&dir)
+                .and_then(|()| crate::diagnostics::open_in_system(&dir))
+                .map(|()| {
+                    format!(
+                        "{} {}",
+                        lang.pick("Папка журнала:", "Log folder:"),
+                        dir.display()
+                    )
+                })
+                .map_err(|e| {
+                    format!(
+                        "{} {}: {e}",
+                        lang.pick("Не удаётся открыть папку", "Cannot open the folder"),
+                        dir.display()
+                    )
+                }),
+            None => Err(lang
+                .pick(
+                    "Журнал не ведётся: нет папки данных",
+                    "No log is kept: no data folder",
+                )
+                .to_owned()),
+        };
+        self.report(result);
+    }
+
+    /// On the start after a crash: what happened and where its report is.
+    fn crash_notice_ui(&mut self, ctx: &egui::Context) {
+        let Some(report) = self.crashes.last().cloned() else {
+            return;
+        };
+        let lang = self.lang;
+        let (mut done, mut show) = (false, false);
+        egui::Window::new(lang.pick("Программа закрылась неожиданно", "The program closed unexpectedly"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .min_width(520.0)
+            .show(ctx, |ui| {
+                ui.label(lang.pick(
+                    "В прошлый раз программа закрылась из-за ошибки. Данные не пострадали: каждая запись в базу — одна транзакция. Отчёт о сбое сохранён; пожалуйста, отправьте его в поддержку.",
+                    "Last time the program closed because of an error. The data is safe: every write to the database is one transaction. A crash report was saved; please send it to support.",
+                ));
+                ui.label(RichText::new(report.display().to_string()).monospace());
+                ui.horizontal(|ui| {
+                    show = ui
+                        .button(lang.pick("Показать в папке", "Show in folder"))
+                        .clicked();
+                    if ui.button(lang.pick("Понятно", "OK")).clicked() {
+                        done = true;
+                    }
+                });
+            });
+        if show && let Some(dir) = report.parent() {
+            let result = crate::diagnostics::open_in_system(dir)
+                .map(|()| dir.display().to_string())
+                .map_err(|e| {
+                    format!(
+                        "{} {}: {e}",
+                        lang.pick("Не удаётся открыть папку", "Cannot open the folder"),
+                        dir.display()
+                    )
+                });
+            self.report(result);
+        }
+        if done {
+            crate::diagnostics::mark_seen(&self.crashes);
+            self.crashes.clear();
+        }
+    }
+
     fn overlays_ui(&mut self, ctx: &egui::Context) {
         let lang = self.lang;
         if let Some(confirm) = &self.confirm {
@@ -1753,27 +1950,9 @@ impl App {
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
-            .show(ctx, |ui| {
-                ui.heading("Partner Desk");
-                ui.label(format!(
-                    "{} {} ({})",
-                    lang.pick("Версия", "Version"),
-                    env!("CARGO_PKG_VERSION"),
-                    env!("PARTNER_DESK_COMMIT")
-                ));
-                ui.label(lang.pick(
-                    "Партнёры, стоп-лист, продажи и ведомости премий партнёров 1С-Коннект.",
-                    "Partners, stop-list, sales and premium statements of 1С-Коннект partners.",
-                ));
-                ui.label(
-                    RichText::new(lang.pick(
-                        "Шрифт DejaVu Sans (лицензия Bitstream Vera).",
-                        "Font: DejaVu Sans (Bitstream Vera license).",
-                    ))
-                    .small(),
-                );
-            });
+            .show(ctx, |ui| self.about_ui(ui));
         self.show_about = open;
+        self.crash_notice_ui(ctx);
 
         let mut open = self.details.is_some();
         let mut copy = false;
@@ -1908,9 +2087,9 @@ impl eframe::App for App {
         if pctx.import_requested {
             commands.push(Command::Import);
         }
-        // A file dropped on the window opens in the import window.
+        // A file dropped on the window, or named at start, opens in the import window.
         let dropped = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()));
-        if let Some(path) = dropped {
+        if let Some(path) = dropped.or_else(|| self.start_import.take()) {
             commands.push(Command::ImportFile(path));
         }
         if let Some(wizard) = &mut self.wizard {

@@ -17,8 +17,10 @@ use crate::store::{RuleError, Store};
 /// What the command line asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// No subcommand: open the window.
-    Window,
+    /// No subcommand, or `window`: open the window, with a file to import if one is named.
+    Window(Option<PathBuf>),
+    /// Panics on purpose, to check that a crash leaves its report (hidden from help).
+    CrashTest,
     Import {
         kind: ImportKind,
         file: PathBuf,
@@ -72,6 +74,8 @@ pub struct Args {
     pub db: Option<PathBuf>,
     /// `--lang`: the language of messages and documents, when given.
     pub lang: Option<Lang>,
+    /// `--verbose`: the log on stderr too, with its details.
+    pub verbose: bool,
     pub command: Command,
 }
 
@@ -117,6 +121,9 @@ struct Cli {
         display_order = 101
     )]
     lang: Option<LangArg>,
+    /// Print what is done (the log) on stderr too
+    #[arg(short, long, global = true, display_order = 102)]
+    verbose: bool,
     #[command(subcommand)]
     command: Option<Sub>,
 }
@@ -150,6 +157,11 @@ enum FormatArg {
 
 #[derive(clap::Subcommand, Debug)]
 enum Sub {
+    /// Open the window (what no command does); with a file, open it in the import window
+    Window {
+        /// A .csv, .xlsx, .xls or .ods file to import
+        file: Option<PathBuf>,
+    },
     /// Import partners, pins, sales or returns from a file, all rows or none
     #[command(
         after_help = "FILE: .csv (UTF-8 or Windows-1251), .xlsx, .xls or .ods. Columns are \
@@ -237,6 +249,9 @@ enum Sub {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Panic on purpose: checks that a crash leaves its report
+    #[command(hide = true)]
+    CrashTest,
 }
 
 thread_local! {
@@ -305,7 +320,9 @@ where
         Ok((from, to))
     };
     let command = match cli.command {
-        None => Command::Window,
+        None => Command::Window(None),
+        Some(Sub::Window { file }) => Command::Window(file),
+        Some(Sub::CrashTest) => Command::CrashTest,
         Some(Sub::Import { kind, file }) => Command::Import {
             kind: match kind {
                 KindArg::Partners => ImportKind::Partners,
@@ -368,6 +385,7 @@ where
     };
     Ok(Args {
         db: cli.db,
+        verbose: cli.verbose,
         lang: cli.lang.map(|l| match l {
             LangArg::Ru => Lang::Ru,
             LangArg::En => Lang::En,
@@ -415,8 +433,17 @@ pub fn today() -> NaiveDate {
 /// Runs a headless command and prints its result; errors go to stderr as sentences.
 pub fn run(args: &Args) -> ExitCode {
     let lang = args.message_lang();
+    tracing::info!(
+        "partner-desk {} {:?}",
+        crate::diagnostics::version(),
+        args.command
+    );
     match &args.command {
-        Command::Window => return ExitCode::SUCCESS,
+        Command::Window(_) => return ExitCode::SUCCESS,
+        Command::CrashTest => {
+            tracing::error!("a crash asked for by the crash-test command");
+            panic!("a crash asked for by the crash-test command");
+        }
         Command::Completions(shell) => {
             use clap::CommandFactory;
             clap_complete::generate(
@@ -441,10 +468,12 @@ pub fn run(args: &Args) -> ExitCode {
         .and_then(|mut store| execute(&mut store, &args.command, lang, args.document_lang()));
     match result {
         Ok(message) => {
+            tracing::info!("{message}");
             println!("{message}");
             ExitCode::SUCCESS
         }
         Err(message) => {
+            tracing::warn!("refused: {message}");
             eprintln!("{message}");
             ExitCode::FAILURE
         }
@@ -588,7 +617,7 @@ fn execute(
             let summary = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
             Ok(summary.text(lang))
         }
-        Command::Window | Command::Completions(_) => Ok(String::new()),
+        Command::Window(_) | Command::Completions(_) | Command::CrashTest => Ok(String::new()),
     }
 }
 
@@ -615,7 +644,7 @@ mod tests {
 
     #[test]
     fn arguments_name_the_database_and_the_command() {
-        assert_eq!(args(&[]).unwrap().command, Command::Window);
+        assert_eq!(args(&[]).unwrap().command, Command::Window(None));
         let a = args(&["--db", "x.sqlite3", "import", "sales", "s.csv"]).unwrap();
         assert_eq!(a.db, Some(PathBuf::from("x.sqlite3")));
         assert_eq!(

@@ -17,6 +17,7 @@ pub mod app;
 pub mod backup;
 pub mod cli;
 pub mod demo;
+pub mod diagnostics;
 pub mod domain;
 pub mod export;
 pub mod import;

@@ -1,11 +1,16 @@
-//! The `partner-desk` binary: parse the arguments, then run a headless command or open
-//! the window.
+//! The `partner-desk` binary: parse the arguments, start the log, then run a headless
+//! command or open the window.
+
+// A release build on Windows opens no console window beside the app on a double-click;
+// a command typed in a terminal attaches to that terminal's console to print.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
-use partner_desk::cli;
+use partner_desk::{cli, diagnostics};
 
 fn main() -> ExitCode {
+    attach_to_the_terminal();
     let args = match cli::parse_args(std::env::args_os().skip(1)) {
         Ok(args) => args,
         Err(error) => {
@@ -14,7 +19,9 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
-    if args.command == cli::Command::Window {
+    let data_dir = diagnostics::data_dir();
+    let _log = diagnostics::start(data_dir.as_deref(), args.verbose);
+    if let cli::Command::Window(import) = &args.command {
         let lang = args.message_lang();
         let path = match cli::database_path_or_say(args.db.as_deref(), lang) {
             Ok(path) => path,
@@ -23,9 +30,15 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        return match partner_desk::app::run_window(path) {
+        tracing::info!(
+            "partner-desk {}: window on {}",
+            diagnostics::version(),
+            path.display()
+        );
+        return match partner_desk::app::run_window(path, import.clone(), data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
+                tracing::error!("the window could not run: {e}");
                 eprintln!("{e}");
                 ExitCode::FAILURE
             }
@@ -33,3 +46,19 @@ fn main() -> ExitCode {
     }
     cli::run(&args)
 }
+
+/// On Windows, where a release build has no console of its own, prints go to the console
+/// of the terminal the program was started from, if any.
+#[cfg(windows)]
+#[allow(unsafe_code)]
+fn attach_to_the_terminal() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes a process id and has no other preconditions; when there
+    // is no parent console it fails and nothing changes.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_to_the_terminal() {}

@@ -494,3 +494,56 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
     assert!(stdout(&o).contains("partner-desk"));
     assert!(stdout(&o).contains("undo-import"));
 }
+
+#[test]
+fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_is_kept() {
+    let t = TempDb::new();
+    let data_home = t.dir.path().join("data-home");
+    let run_with_data = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+            .arg("--db")
+            .arg(&t.path)
+            .args(args)
+            .env("XDG_DATA_HOME", &data_home)
+            .env("LANG", "ru_RU.UTF-8")
+            .env("LC_ALL", "ru_RU.UTF-8")
+            .env_remove("PARTNER_DESK_DB")
+            .output()
+            .unwrap()
+    };
+    let o = run_with_data(&["demo"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_with_data(&["crash-test"]);
+    assert_eq!(o.status.code(), Some(101), "a panic");
+    assert!(stderr(&o).contains("Crash report:"), "{}", stderr(&o));
+    let folder = data_home.join("partner-desk");
+    let reports = partner_desk::diagnostics::unseen_crashes(&folder.join("crashes"));
+    assert_eq!(reports.len(), 1);
+    let report = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(report.starts_with(&format!("Partner Desk {}", env!("CARGO_PKG_VERSION"))));
+    assert!(report.contains("a crash asked for by the crash-test command"));
+    assert!(report.contains("Last lines of the log:"), "{report}");
+    assert!(report.contains("CrashTest"), "the last log lines: {report}");
+
+    let logs: Vec<_> = std::fs::read_dir(folder.join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let log = logs.concat();
+    assert!(
+        log.contains("Демо-данные: партнёров"),
+        "what was done is logged: {log}"
+    );
+
+    let o = run_with_data(&[
+        "--verbose",
+        "backup",
+        t.dir.path().join("b.sqlite3").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Резервная копия записана"),
+        "--verbose: {}",
+        stderr(&o)
+    );
+}

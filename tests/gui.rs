@@ -14,14 +14,25 @@ use crate::util::*;
 const TODAY: &str = "2025-05-20";
 
 fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
+    harness_with(t, lang, answers, None)
+}
+
+/// [`harness`], with a data folder of logs and crash reports.
+fn harness_with(
+    t: &TempDb,
+    lang: Lang,
+    answers: Vec<Picked>,
+    data_dir: Option<std::path::PathBuf>,
+) -> Harness<'static, App> {
     let config = Config {
-        db_path: t.path.clone(),
         lang: Some(lang),
         today: Some(d(TODAY)),
         background_reads: false,
         dialogs: Box::new(ScriptedDialogs {
             answers: answers.into(),
         }),
+        data_dir,
+        ..Config::new(t.path.clone())
     };
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
@@ -696,4 +707,51 @@ fn gui_opened_on_a_file_that_is_not_a_database_says_so_and_leaves_it_untouched()
         junk,
         "the file's bytes are unchanged"
     );
+}
+
+#[test]
+fn gui_tells_of_the_last_crash_once_with_where_its_report_is() {
+    let t = TempDb::new();
+    let data = t.dir.path().join("data");
+    let crashes = partner_desk::diagnostics::crash_dir(&data);
+    let report = partner_desk::diagnostics::write_crash_report(
+        &crashes,
+        &partner_desk::diagnostics::crash_report("boom", &[]),
+    )
+    .unwrap();
+    let mut h = harness_with(&t, Lang::Ru, vec![], Some(data.clone()));
+    assert!(has_text(&h, "Программа закрылась неожиданно"));
+    assert!(has_text(&h, &report.display().to_string()));
+    click_button(&mut h, "Понятно");
+    assert!(!has_text(&h, "Программа закрылась неожиданно"));
+    drop(h);
+    let h = harness_with(&t, Lang::Ru, vec![], Some(data));
+    assert!(
+        !has_text(&h, "Программа закрылась неожиданно"),
+        "told once, not on every start"
+    );
+}
+
+#[test]
+fn gui_about_says_the_version_the_database_and_its_schema() {
+    let t = TempDb::new();
+    let mut h = harness(&t, Lang::En, vec![]);
+    let path = t.path.display().to_string();
+    let schema = partner_desk::store::SCHEMA_VERSION.to_string();
+    let count = |h: &Harness<'static, App>| {
+        (
+            h.query_all_by_label_contains(&path).count(),
+            h.query_all_by_label(&schema).count(),
+        )
+    };
+    let before = count(&h);
+    click(&mut h, "Help");
+    click(&mut h, "About");
+    assert!(has_text(&h, env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        count(&h),
+        (before.0 + 1, before.1 + 1),
+        "the path and the schema"
+    );
+    assert!(has_text(&h, "Libraries and their licenses"));
 }

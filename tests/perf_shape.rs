@@ -45,13 +45,13 @@ fn import_time_grows_in_proportion_to_the_rows() {
 /// The median time of frames of the Sales page scrolling through a database.
 fn sales_frame(t: &TempDb) -> Duration {
     let config = Config {
-        db_path: t.path.clone(),
         lang: Some(Lang::Ru),
         today: Some(d("2025-12-31")),
         background_reads: false,
         dialogs: Box::new(partner_desk::ui::dialogs::ScriptedDialogs {
             answers: Vec::new().into(),
         }),
+        ..Config::new(t.path.clone())
     };
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])

@@ -9,6 +9,7 @@ mod exports;
 mod gui;
 mod import;
 mod import_files;
+mod package;
 mod perf_shape;
 mod reliability;
 mod store;
