@@ -48,6 +48,8 @@ pub enum Command {
     Backup {
         file: PathBuf,
     },
+    /// Reads the whole file and says whether it is damaged.
+    Check,
     /// Undoes the newest import while nothing else has been written since.
     UndoImport,
     Demo,
@@ -242,6 +244,8 @@ enum Sub {
         /// The copy to write
         file: PathBuf,
     },
+    /// Check the whole database file for damage (reads all of it)
+    Check,
     /// Fill an empty database with demo data
     Demo,
     /// Print a shell's completion script (bash, zsh, fish, powershell, elvish)
@@ -381,6 +385,7 @@ where
         }
         Some(Sub::Backup { file }) => Command::Backup { file },
         Some(Sub::Demo) => Command::Demo,
+        Some(Sub::Check) => Command::Check,
         Some(Sub::Completions { shell }) => Command::Completions(shell),
     };
     Ok(Args {
@@ -465,7 +470,11 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let result = Store::open(&path)
         .map_err(|e| e.text(lang))
-        .and_then(|mut store| execute(&mut store, &args.command, lang, args.document_lang()));
+        .and_then(|mut store| {
+            let result = execute(&mut store, &args.command, lang, args.document_lang());
+            store.close();
+            result
+        });
     match result {
         Ok(message) => {
             tracing::info!("{message}");
@@ -604,6 +613,15 @@ fn execute(
                 lang.pick("Резервная копия записана:", "Backup written:"),
                 file.display()
             ))
+        }
+        Command::Check => {
+            store.read().integrity().map_err(|e| e.text(lang))?;
+            Ok(lang
+                .pick(
+                    "Проверка пройдена: файл базы данных не повреждён.",
+                    "Checked: the database file is not damaged.",
+                )
+                .to_owned())
         }
         Command::Demo => {
             if !crate::demo::is_empty(store).map_err(|e| e.text(lang))? {

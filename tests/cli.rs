@@ -547,3 +547,18 @@ fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_i
         stderr(&o)
     );
 }
+
+#[test]
+fn cli_marks_a_file_it_closed_cleanly_and_check_reads_it_whole() {
+    let t = TempDb::new();
+    assert!(run(&t, &["demo"]).status.success());
+    let mut mark = t.path.clone().into_os_string();
+    mark.push("-closed");
+    assert!(
+        std::path::Path::new(&mark).exists(),
+        "the next command opens it without the full check"
+    );
+    let o = run(&t, &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Проверка пройдена"), "{}", stdout(&o));
+}

@@ -565,3 +565,53 @@ fn chart_of_a_partner_equals_its_statements_month_by_month() {
         }
     }
 }
+
+#[test]
+fn a_file_closed_cleanly_opens_without_reading_it_whole_and_any_other_is_checked() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    s.close();
+    let s = t.open();
+    assert!(!s.checked_on_open(), "closed cleanly, unchanged since");
+    s.close();
+
+    // Changed by something else since: checked again.
+    let file = std::fs::File::options().write(true).open(&t.path).unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    file.set_modified(later).unwrap();
+    drop(file);
+    let mut s = t.open();
+    assert!(s.checked_on_open(), "a changed file is checked in full");
+
+    // A program that did not close (a crash) leaves its log: the next open checks.
+    partner(&mut s, BETA, "ООО «Бета»", false, None);
+    std::mem::forget(s);
+    let s = t.open();
+    assert!(
+        s.checked_on_open(),
+        "a file not closed cleanly is checked in full"
+    );
+    assert_eq!(s.read().partners().unwrap().len(), 2, "and nothing is lost");
+    assert!(s.read().integrity().is_ok());
+}
+
+#[test]
+fn a_copy_of_a_cleanly_closed_file_is_checked_and_refused_when_damaged() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    s.close();
+    let mut bytes = std::fs::read(&t.path).unwrap();
+    let page = 4096;
+    // The last page's b-tree header: a page type no page has.
+    let at = bytes.len() - page;
+    bytes[at] = 0x7f;
+    let copy = t.dir.path().join("copy.sqlite3");
+    std::fs::write(&copy, &bytes).unwrap();
+    match Store::open(&copy) {
+        Err(StoreError::Damaged(_)) => {}
+        other => panic!("a damaged copy is refused: {:?}", other.map(|_| ())),
+    }
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes, "and left as it was");
+}

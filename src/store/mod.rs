@@ -1,6 +1,7 @@
 //! SQLite storage: opening and migrating the database file, and the one API through which
 //! the rest of the program reads and writes. All SQL of the program lives in this module.
 
+mod closed;
 mod imports;
 mod issued;
 mod overview;
@@ -38,6 +39,8 @@ pub struct Store {
     read_only: bool,
     /// This window's claim on the file (see [`Store::claim_instance`]).
     instance: std::cell::RefCell<Option<std::fs::File>>,
+    /// The whole file was checked for damage when it was opened.
+    checked: bool,
 }
 
 /// A view of the database for reading and, inside [`Store::write`], for writing.
@@ -331,9 +334,29 @@ impl Localized for StoreError {
 impl Store {
     /// Opens (creating if missing) and migrates the database file. A file written by a
     /// newer version, one that is not a SQLite database or is damaged, is refused and left
-    /// untouched; a file marked read-only is opened for reading only.
+    /// untouched; a file marked read-only is opened for reading only. The whole file is
+    /// checked for damage unless a command of this program closed it cleanly
+    /// ([`Store::close`]) and nothing has changed it since.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, true, BUSY_TIMEOUT)
+        let check = !closed::matches(path);
+        Store::open_with(path, check, BUSY_TIMEOUT)
+    }
+
+    /// Whether the whole file was checked for damage when it was opened (a file closed
+    /// cleanly and unchanged since is not).
+    pub fn checked_on_open(&self) -> bool {
+        self.checked
+    }
+
+    /// Closes the database. A file this closing leaves with no write-ahead log (no other
+    /// connection is open) is marked as closed cleanly, so that the next command opens it
+    /// without reading it whole.
+    pub fn close(self) {
+        let path = self.path.clone().filter(|_| !self.read_only);
+        drop(self);
+        if let Some(path) = path {
+            closed::record(&path);
+        }
     }
 
     /// Opens the file like [`Store::open`] but leaves the check for damage, which reads
@@ -434,7 +457,8 @@ impl Store {
         }
         // A damaged file is refused before anything is written to it, so that its backup
         // or a recovery tool still sees it as it was.
-        if found > 0 && (check || found < SCHEMA_VERSION) {
+        let checked = found > 0 && (check || found < SCHEMA_VERSION);
+        if checked {
             Db::new(&conn).damage()?;
         }
         if read_only && found < SCHEMA_VERSION {
@@ -463,6 +487,7 @@ impl Store {
             path,
             read_only,
             instance: Default::default(),
+            checked,
         };
         if read_only {
             return Ok(store);
@@ -755,9 +780,18 @@ impl Db<'_> {
 
     /// Fails when SQLite finds the file damaged (`PRAGMA quick_check`).
     pub fn damage(&self) -> Result<(), StoreError> {
+        self.check("PRAGMA quick_check(1)")
+    }
+
+    /// The full check: [`Db::damage`], and that every index holds exactly its table's rows.
+    pub fn integrity(&self) -> Result<(), StoreError> {
+        self.check("PRAGMA integrity_check(1)")
+    }
+
+    fn check(&self, pragma: &str) -> Result<(), StoreError> {
         let check: String = self
             .conn
-            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .query_row(pragma, [], |r| r.get(0))
             .map_err(StoreError::from)?;
         if check == "ok" {
             Ok(())
