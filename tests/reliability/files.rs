@@ -223,3 +223,15 @@ fn damaged_and_foreign_files_are_refused_in_a_sentence_and_left_unchanged() {
     assert_eq!(f.clear_message, f.checks, "{f:?}");
     assert_eq!((f.flips_panics, f.flips_changed), (0, 0), "{f:?}");
 }
+
+/// Case 4 at the long suite's size, alone: `cargo test --test tests
+/// reliability::files::full_size -- --ignored --nocapture`.
+#[test]
+#[ignore = "case 4 at full size; its results are in docs/RELIABILITY.md"]
+fn full_size() {
+    let f = run(1000, 103);
+    println!("{f:?}");
+    assert_eq!((f.panics, f.bytes_changed), (0, 0), "{f:?}");
+    assert_eq!(f.clear_message, f.checks, "{f:?}");
+    assert_eq!((f.flips_panics, f.flips_changed), (0, 0), "{f:?}");
+}
