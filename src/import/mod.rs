@@ -132,6 +132,10 @@ pub enum ImportError {
         "the file is neither a workbook (.xlsx, .xls, .ods) nor CSV text; save it as CSV or as an Excel workbook"
     )]
     NotText,
+    #[error(
+        "the file holds more than 2 GB of text; split it into several files and import them one after another"
+    )]
+    TooLarge,
     #[error("the workbook cannot be read: {0}")]
     Workbook(String),
     #[error("line {line}: the file is not valid CSV: {message}")]
@@ -162,6 +166,7 @@ impl Localized for ImportError {
             ImportError::Io(e) => format!("не удаётся прочитать файл: {e}"),
             ImportError::Empty => "файл пуст".into(),
                         ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
+            ImportError::TooLarge => "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди".into(),
             ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
             ImportError::Malformed { line, message } => {
                 format!("строка {line}: файл не является корректным CSV: {message}")
@@ -311,7 +316,7 @@ pub fn import_file(
     let name = path
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-    import_named(store, kind, &bytes, &name)
+    import_named(store, kind, bytes, &name)
 }
 
 /// Imports the bytes of a file of the given kind, its columns matched by their headers.
@@ -320,19 +325,19 @@ pub fn import_bytes(
     kind: ImportKind,
     bytes: &[u8],
 ) -> Result<Summary, ImportError> {
-    import_named(store, kind, bytes, "")
+    import_named(store, kind, bytes.to_vec(), "")
 }
 
 fn import_named(
     store: &mut Store,
     kind: ImportKind,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     file: &str,
 ) -> Result<Summary, ImportError> {
     if kind == ImportKind::Sales && bytes.len() >= bulk::BULK_BYTES {
         return bulk::load_sales_file(store, bytes, file);
     }
-    let source = source::read_source(bytes)?;
+    let source = source::read_source_owned(bytes)?;
     let sheet = first_fitting_sheet(&source, kind);
     let mapping = Mapping::auto(kind, &sheet.headers);
     import_sheet(store, sheet, mapping, file, &|_, _| {})
@@ -529,7 +534,7 @@ fn read_rows<T>(
 ) -> Result<Vec<(u64, T)>, ImportError> {
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
-    for row in &table.rows {
+    for row in table.rows.iter() {
         let mut cells = Cells::new(table, row);
         let value = read(&mut cells);
         match value {

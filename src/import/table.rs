@@ -1,5 +1,7 @@
 //! A sheet seen through a column mapping: each row's cells found by field code.
 
+use std::borrow::Cow;
+
 use super::mapping::{Mapping, fields};
 use super::source::{Cell, Sheet, SourceRow};
 use super::{ImportError, Problem, RowError};
@@ -11,7 +13,8 @@ pub(crate) struct Table<'s> {
     mapping: Mapping,
     /// Each mapped field's code and column, found once rather than for every cell read.
     columns: Vec<(&'static str, usize)>,
-    pub rows: Vec<&'s SourceRow>,
+    /// The rows that are not blank: the sheet's own when none is (no copy), else those.
+    pub rows: Cow<'s, [SourceRow]>,
 }
 
 /// One data row and where it is in the file.
@@ -50,12 +53,15 @@ impl<'s> Table<'s> {
         }
         let width = sheet.headers.len();
         let mut errors = Vec::new();
-        let mut rows = Vec::with_capacity(sheet.rows.len().min(limit));
-        for row in &sheet.rows {
-            if rows.len() + errors.len() >= limit {
+        // The rows are the sheet's own as long as none is left out; a copy is made from the
+        // first one that is.
+        let (mut taken, mut copy) = (0, None::<Vec<SourceRow>>);
+        for (i, row) in sheet.rows.iter().enumerate() {
+            if taken + errors.len() >= limit {
                 break;
             }
             if sheet.is_blank(row) {
+                copy.get_or_insert_with(|| sheet.rows[..i].to_vec());
                 continue;
             }
             if row.width() != width {
@@ -69,11 +75,18 @@ impl<'s> Table<'s> {
                 });
                 continue;
             }
-            rows.push(row);
+            taken += 1;
+            if let Some(copy) = &mut copy {
+                copy.push(*row);
+            }
         }
         if !errors.is_empty() {
             return Err(ImportError::Rows(errors));
         }
+        let rows = match copy {
+            Some(rows) => Cow::Owned(rows),
+            None => Cow::Borrowed(&sheet.rows[..taken]),
+        };
         let columns = fields(mapping.kind)
             .iter()
             .filter_map(|f| Some((f.code, mapping.column(f.code)?)))
@@ -137,4 +150,33 @@ fn mapping_uses(mapping: &Mapping, sheet: &Sheet, name: &str) -> bool {
             .and_then(|i| sheet.headers.get(i))
             .is_some_and(|h| super::mapping::normalize(h) == name)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportKind;
+    use crate::import::source::read_source;
+
+    fn table_of(csv: &str, test: impl Fn(&Table<'_>)) {
+        let source = read_source(csv.as_bytes()).unwrap();
+        let sheet = &source.sheets[0];
+        test(&Table::new(sheet, Mapping::auto(ImportKind::Pins, &sheet.headers)).unwrap());
+    }
+
+    #[test]
+    fn the_rows_are_the_sheets_own_unless_a_blank_one_is_left_out() {
+        let head = "client_inn,partner_inn,date\n";
+        let a = "7707083893,7710002527,2025-01-10\n";
+        let b = "5010504246,7710002527,2025-01-11\n";
+        table_of(&format!("{head}{a}{b}"), |t| {
+            assert!(matches!(t.rows, Cow::Borrowed(_)));
+            assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+        });
+        table_of(&format!("{head}{a} , , \n{b}"), |t| {
+            assert!(matches!(t.rows, Cow::Owned(_)));
+            assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
+            assert_eq!(t.cell(&t.rows[1], "client_inn"), "5010504246");
+        });
+    }
 }

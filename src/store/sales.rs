@@ -274,9 +274,9 @@ impl Db<'_> {
         rows: usize,
         all_have_docs: bool,
     ) -> Result<BulkSales, StoreError> {
-        // A million sales touch their indexes all over: 64 MiB of page cache for this
+        // A million sales touch their indexes all over: 32 MiB of page cache for this
         // connection from now on.
-        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
         let stored: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(rowid), 0) FROM sales", [], |r| {
