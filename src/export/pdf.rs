@@ -13,7 +13,7 @@ use krilla::geom::{PathBuilder, Point};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 
@@ -39,25 +39,72 @@ const BODY: f32 = 8.0;
 #[error("cannot make the PDF: {0}")]
 pub struct PdfError(String);
 
-/// Widths of text in the bundled fonts.
+/// A bundled font's glyphs and their advances, read from its tables once per document.
+struct Face<'a> {
+    charmap: skrifa::charmap::Charmap<'a>,
+    /// Advances in ems (metrics at a size of 1).
+    metrics: skrifa::metrics::GlyphMetrics<'a>,
+}
+
+impl<'a> Face<'a> {
+    fn new(bytes: &'a [u8]) -> Result<Face<'a>, PdfError> {
+        let font = skrifa::FontRef::new(bytes).map_err(|e| PdfError(e.to_string()))?;
+        Ok(Face {
+            charmap: font.charmap(),
+            metrics: font.glyph_metrics(Size::new(1.0), LocationRef::default()),
+        })
+    }
+
+    /// A character's glyph (0, the font's "missing" glyph, when it has none) and its
+    /// advance in ems (half an em for a missing one).
+    fn glyph(&self, c: char) -> (u32, f32) {
+        match self.charmap.map(c) {
+            Some(glyph) => {
+                let advance = self.metrics.advance_width(glyph).unwrap_or(0.0);
+                (glyph.to_u32(), advance)
+            }
+            None => (0, 0.5),
+        }
+    }
+}
+
+/// Widths and glyphs of text in the bundled fonts. Text is laid out one character after
+/// another, as the widths are measured: the statement's words and figures need no
+/// shaping, and shaping every cell (re-reading the font's layout tables each time) took
+/// most of the time of a statement of fifty thousand lines.
 struct Measure<'a> {
-    regular: skrifa::FontRef<'a>,
-    bold: skrifa::FontRef<'a>,
+    regular: Face<'a>,
+    bold: Face<'a>,
 }
 
 impl Measure<'_> {
+    fn face(&self, bold: bool) -> &Face<'_> {
+        if bold { &self.bold } else { &self.regular }
+    }
+
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let font = if bold { &self.bold } else { &self.regular };
-        let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-        text.chars()
-            .map(|c| {
-                charmap
-                    .map(c)
-                    .and_then(|g| metrics.advance_width(g))
-                    .unwrap_or(size * 0.5)
+        let face = self.face(bold);
+        text.chars().map(|c| face.glyph(c).1).sum::<f32>() * size
+    }
+
+    /// The glyphs that draw `text`, each with the part of the text it stands for (so the
+    /// PDF's text can be copied and searched).
+    fn glyphs(&self, text: &str, bold: bool) -> Vec<KrillaGlyph> {
+        let face = self.face(bold);
+        text.char_indices()
+            .map(|(at, c)| {
+                let (glyph, advance) = face.glyph(c);
+                KrillaGlyph::new(
+                    GlyphId::new(glyph),
+                    advance,
+                    0.0,
+                    0.0,
+                    0.0,
+                    at..at + c.len_utf8(),
+                    None,
+                )
             })
-            .sum()
+            .collect()
     }
 
     /// The text, cut with `…` to fit `width`.
@@ -174,8 +221,8 @@ fn money(m: Money, lang: Lang) -> String {
 pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let measure = Measure {
-        regular: skrifa::FontRef::new(REGULAR).map_err(|e| PdfError(e.to_string()))?,
-        bold: skrifa::FontRef::new(BOLD).map_err(|e| PdfError(e.to_string()))?,
+        regular: Face::new(REGULAR)?,
+        bold: Face::new(BOLD)?,
     };
     let mut l = Layout {
         measure,
@@ -547,26 +594,15 @@ fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfE
                     } else {
                         regular.clone()
                     };
-                    surface.draw_text(
-                        Point::from_xy(*x, *y),
-                        font,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    let glyphs = layout.measure.glyphs(text, *is_bold);
+                    surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font, text, *size, false);
                 }
             }
         }
         surface.set_fill(Some(Fill::default()));
-        surface.draw_text(
-            Point::from_xy(MARGIN, FOOTER_Y),
-            regular.clone(),
-            7.5,
-            &footer,
-            false,
-            TextDirection::Auto,
-        );
+        let glyphs = layout.measure.glyphs(&footer, false);
+        let at = Point::from_xy(MARGIN, FOOTER_Y);
+        surface.draw_glyphs(at, &glyphs, regular.clone(), &footer, 7.5, false);
         let pages = format!(
             "{} {} {} {}",
             lang.pick("стр.", "page"),
@@ -575,14 +611,9 @@ fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfE
             total
         );
         let width = layout.measure.width(&pages, 7.5, false);
-        surface.draw_text(
-            Point::from_xy(PAGE_W - MARGIN - width, FOOTER_Y),
-            regular.clone(),
-            7.5,
-            &pages,
-            false,
-            TextDirection::Auto,
-        );
+        let glyphs = layout.measure.glyphs(&pages, false);
+        let at = Point::from_xy(PAGE_W - MARGIN - width, FOOTER_Y);
+        surface.draw_glyphs(at, &glyphs, regular.clone(), &pages, 7.5, false);
         surface.finish();
         page.finish();
     }
