@@ -459,16 +459,24 @@ fn run(args: &Args) -> Result<(), String> {
             None,
         ),
         m(
-            "the window with its data drawn (the snapshot read and the file checked for damage on the reader thread meanwhile)",
-            format!("{:.0} ms", get("data_ms")),
-            "",
-            None,
+            "the window with the Overview drawn with its data (the snapshot, then the Overview's lists; in-process, from `App::new`)",
+            format!(
+                "{:.0} ms (its figures, the pins and the check of the file for damage read after: all by {:.0} ms)",
+                get("data_ms"),
+                get("all_read_ms")
+            ),
+            "≤ 500 ms",
+            Some(get("data_ms") <= 500.0),
         ),
         m(
-            "Sales page first shown with all sales (totals and the first rows)",
-            format!("{:.0} ms", get("sales_ready_ms")),
-            "",
-            None,
+            "Sales page with all sales, its first rows drawn",
+            format!(
+                "{:.0} ms (the count and sums of all of them by {:.0} ms)",
+                get("sales_ready_ms"),
+                get("sales_totals_ms")
+            ),
+            "≤ 300 ms",
+            Some(get("sales_ready_ms") <= 300.0),
         ),
     ];
     let text = report(args, &files, &table);
@@ -612,23 +620,33 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     };
     pass(&mut app, Vec::new());
     let open_ms = started.elapsed().as_secs_f64() * 1000.0;
+    while !app.overview.ready() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(1));
+        pass(&mut app, Vec::new());
+    }
+    // The frame that draws what arrived.
+    pass(&mut app, Vec::new());
+    let data_ms = started.elapsed().as_secs_f64() * 1000.0;
     while app.reading() && started.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(2));
         pass(&mut app, Vec::new());
     }
-    pass(&mut app, Vec::new());
-    let data_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let all_read_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     app.run(Command::Navigate(Page::Sales));
     let shown = Instant::now();
+    while !app.sales.rows_shown() && shown.elapsed() < Duration::from_secs(30) {
+        pass(&mut app, Vec::new());
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    pass(&mut app, Vec::new());
+    let sales_ready_ms = shown.elapsed().as_secs_f64() * 1000.0;
     while app.sales.loading() && shown.elapsed() < Duration::from_secs(30) {
         pass(&mut app, Vec::new());
         std::thread::sleep(Duration::from_millis(2));
     }
-    // Two more frames to draw what arrived.
     pass(&mut app, Vec::new());
-    pass(&mut app, Vec::new());
-    let sales_ready_ms = shown.elapsed().as_secs_f64() * 1000.0;
+    let sales_totals_ms = shown.elapsed().as_secs_f64() * 1000.0;
 
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move |n: u64| {
@@ -688,6 +706,8 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     println!("data_ms={data_ms}");
     println!("new_ms={new_ms}");
     println!("sales_ready_ms={sales_ready_ms}");
+    println!("sales_totals_ms={sales_totals_ms}");
+    println!("all_read_ms={all_read_ms}");
     println!("frame_p50_ms={}", at(0.5));
     println!("frame_p99_ms={}", at(0.99));
     println!("frame_max_ms={}", at(1.0));

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
+use crate::cli::ExitWhen;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::EvidenceGap;
 use crate::domain::{Evidence, Inn, Money, PartnerId, RateBook, RateTable, SaleId, Status};
@@ -227,6 +228,18 @@ struct Confirm {
     command: Command,
 }
 
+/// Every pin, and the data version it was read for.
+type PinsRead = (u64, Vec<PinRow>);
+
+/// The check of the open file for damage (`PRAGMA quick_check`, a second over a million
+/// sales). It waits until the first data snapshot and the page's own reads are asked for,
+/// so that the window shows its data first; it runs on the reader after them.
+enum DamageCheck {
+    Done,
+    Due,
+    Running(Receiver<Result<(), StoreError>>),
+}
+
 /// A partner as the Partners page lists it.
 #[derive(Clone, Debug)]
 pub struct PartnerSummary {
@@ -248,7 +261,11 @@ pub struct Data {
     pub partners: Vec<PartnerRow>,
     pub summaries: Vec<PartnerSummary>,
     pub records: HashMap<PartnerId, PartnerRecord>,
+    /// Every pin, read after the rest of the snapshot (a hundred thousand take a sixth of
+    /// a second) and kept from the last snapshot until then.
     pub pins: Vec<PinRow>,
+    /// The data version `pins` were read at; 0 until they first arrive.
+    pub pins_version: u64,
     pub rates: RateBook,
     pub issued: Vec<IssuedRow>,
     /// The newest import, and whether it can still be undone.
@@ -286,7 +303,8 @@ impl Data {
             partners,
             summaries,
             records,
-            pins: db.pin_rows()?,
+            pins: Vec::new(),
+            pins_version: 0,
             rates: db.rate_book()?,
             issued: db.issued_statements()?,
             last_import: db.last_import()?,
@@ -331,6 +349,8 @@ pub struct Config {
     /// The program's folder of logs and crash reports; a crash report not yet shown is
     /// told on start. None: no log folder, no notice.
     pub data_dir: Option<PathBuf>,
+    /// A timed start: the window closes itself at that moment (and keeps no settings).
+    pub exit_when: Option<ExitWhen>,
 }
 
 impl Config {
@@ -344,6 +364,7 @@ impl Config {
             dialogs: Box::new(SystemDialogs),
             import_file: None,
             data_dir: None,
+            exit_when: None,
         }
     }
 }
@@ -405,8 +426,14 @@ pub struct App {
     imported: Option<ImportRecord>,
     /// Where long reads run.
     reader: crate::reader::Reader,
-    /// The check of the open file for damage, while it runs; nothing is written meanwhile.
-    damage_check: Option<Receiver<Result<(), StoreError>>>,
+    /// The check of the open file for damage; nothing is written until it is done.
+    damage_check: DamageCheck,
+    /// The snapshot version whose pins are to be asked for, and the pins being read.
+    pins_due: Option<u64>,
+    pins_loading: Vec<Receiver<Result<PinsRead, StoreError>>>,
+    /// A timed start, and whether the frame it waits for has been drawn.
+    exit_when: Option<ExitWhen>,
+    exit_drawn: bool,
     /// The file to open once another program's long write is over, and when to try again.
     open_when_free: Option<(PathBuf, Instant)>,
     /// Snapshots of the data being read, and the version asked for last.
@@ -431,6 +458,7 @@ pub const APP_ID: &str = "org.partnerdesk.PartnerDesk";
 pub fn run_window(
     db_path: PathBuf,
     import: Option<PathBuf>,
+    exit_when: Option<ExitWhen>,
     data_dir: Option<PathBuf>,
 ) -> Result<(), String> {
     let icon = egui::IconData {
@@ -454,6 +482,7 @@ pub fn run_window(
             let config = Config {
                 import_file: import,
                 data_dir,
+                exit_when,
                 ..Config::new(db_path)
             };
             Ok(Box::new(App::new(cc, config)))
@@ -513,7 +542,9 @@ impl App {
             imported: None,
             reader: crate::reader::Reader::inline(),
             data_loading: Vec::new(),
-            damage_check: None,
+            damage_check: DamageCheck::Done,
+            pins_due: None,
+            pins_loading: Vec::new(),
             open_when_free: None,
             asked_version: 0,
             offer_undo: None,
@@ -526,13 +557,36 @@ impl App {
                 .map(|d| crate::diagnostics::unseen_crashes(&crate::diagnostics::crash_dir(d)))
                 .unwrap_or_default(),
             data_dir: config.data_dir,
+            exit_when: config.exit_when,
+            exit_drawn: false,
         };
+        match config.exit_when {
+            Some(ExitWhen::Overview) => app.page = Page::Overview,
+            Some(ExitWhen::SalesRows) => app.page = Page::Sales,
+            _ => {}
+        }
         app.switch_database(config.db_path);
         if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
             let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
             app.start_job(title.into(), move |_| crate::backup::run(&db, keep, lang));
         }
         app
+    }
+
+    /// A timed start ([`Config::exit_when`]): once the frame it waits for has been drawn,
+    /// the window is closed on the next one.
+    fn exit_when_timed(&mut self, ctx: &egui::Context) {
+        let Some(when) = self.exit_when else { return };
+        if self.exit_drawn {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        self.exit_drawn = match when {
+            ExitWhen::FirstFrame => true,
+            ExitWhen::Overview => self.data.version > 0 && self.overview.ready(),
+            ExitWhen::SalesRows => self.sales.rows_shown(),
+        };
+        ctx.request_repaint();
     }
 
     fn today(&self) -> NaiveDate {
@@ -561,9 +615,29 @@ impl App {
         self.details.as_deref()
     }
 
-    /// True while the data snapshot or the check of the file is being read.
+    /// True while the data snapshot, its pins or the check of the file is being read.
     pub fn reading(&self) -> bool {
-        !self.data_loading.is_empty() || self.damage_check.is_some()
+        !self.data_loading.is_empty()
+            || self.pins_due.is_some()
+            || !self.pins_loading.is_empty()
+            || !matches!(self.damage_check, DamageCheck::Done)
+    }
+
+    /// Asks for the pins of the snapshot asked for last, once the page has asked for its own
+    /// reads: the Overview's lists come before a hundred thousand pins.
+    fn start_pins(&mut self) {
+        let (Some(version), Some(store)) = (self.pins_due, &self.store) else {
+            return;
+        };
+        if self.data.version < version && !self.data_loading.is_empty() {
+            return;
+        }
+        self.pins_due = None;
+        let answer = self.reader.run(store, move |s| {
+            s.read().pin_rows().map(|pins| (version, pins))
+        });
+        self.pins_loading.push(answer);
+        self.take_data();
     }
 
     /// True while a worker thread is busy.
@@ -573,14 +647,26 @@ impl App {
 
     /// Takes the answer of the check for damage: a damaged file is closed, and the window
     /// says so instead of showing it.
+    /// Asks for the check for damage once the first snapshot has been answered and the
+    /// page has asked for its own reads (they come first on the reader).
+    fn start_damage_check(&mut self) {
+        let (DamageCheck::Due, Some(store)) = (&self.damage_check, &self.store) else {
+            return;
+        };
+        if self.data.version > 0 || self.data_loading.is_empty() {
+            self.damage_check = DamageCheck::Running(self.reader.run(store, |s| s.read().damage()));
+            self.take_damage_check();
+        }
+    }
+
     fn take_damage_check(&mut self) {
-        let Some(answer) = &self.damage_check else {
+        let DamageCheck::Running(answer) = &self.damage_check else {
             return;
         };
         match answer.try_recv() {
-            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.damage_check = None,
+            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.damage_check = DamageCheck::Done,
             Ok(Err(e)) => {
-                self.damage_check = None;
+                self.damage_check = DamageCheck::Done;
                 let text = e.text(self.lang);
                 self.store = None;
                 self.open_error = Some(text.clone());
@@ -625,7 +711,9 @@ impl App {
                 self.store = Some(store);
                 self.data = Data::default();
                 self.data_loading.clear();
-                self.damage_check = None;
+                self.pins_loading.clear();
+                self.pins_due = None;
+                self.damage_check = DamageCheck::Done;
                 self.reader = if self.background_reads {
                     let ctx = self.egui_ctx.clone();
                     crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
@@ -643,11 +731,9 @@ impl App {
                 self.client = None;
                 self.search = None;
                 self.welcome_dismissed = false;
-                if let Some(store) = &self.store {
-                    self.damage_check = Some(self.reader.run(store, |s| s.read().damage()));
-                }
-                self.take_damage_check();
+                self.damage_check = DamageCheck::Due;
                 self.reload();
+                self.start_damage_check();
             }
             Err(e) => {
                 let text = e.text(self.lang);
@@ -670,6 +756,7 @@ impl App {
             .reader
             .run(store, move |s| Data::load(s, today, version));
         self.data_loading.push(answer);
+        self.pins_due = Some(version);
         self.take_data();
     }
 
@@ -687,11 +774,35 @@ impl App {
         for result in arrived {
             match result {
                 Ok(data) if data.version > self.data.version => {
-                    self.data = data;
+                    let before = std::mem::replace(&mut self.data, data);
+                    self.data.pins = before.pins;
+                    self.data.pins_version = before.pins_version;
                     if self.offer_undo.is_some_and(|v| self.data.version >= v) {
                         self.offer_undo = None;
                         self.imported = self.data.last_import.clone().filter(|i| i.undoable);
                     }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let text = e.text(self.lang);
+                    self.report(Err(text));
+                }
+            }
+        }
+        let mut pins = Vec::new();
+        self.pins_loading.retain(|answer| match answer.try_recv() {
+            Ok(result) => {
+                pins.push(result);
+                false
+            }
+            Err(TryRecvError::Disconnected) => false,
+            Err(TryRecvError::Empty) => true,
+        });
+        for result in pins {
+            match result {
+                Ok((version, pins)) if version > self.data.pins_version => {
+                    self.data.pins = pins;
+                    self.data.pins_version = version;
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -820,7 +931,7 @@ impl App {
     ) -> Result<T, String> {
         let lang = self.lang;
         self.take_damage_check();
-        if self.damage_check.is_some() {
+        if !matches!(self.damage_check, DamageCheck::Done) {
             return Err(lang
                 .pick(
                     "Идёт проверка файла базы данных; повторите через пару секунд",
@@ -1424,7 +1535,8 @@ impl App {
     fn load_wanted(&mut self) {
         let Some(store) = &self.store else { return };
         let today = self.today();
-        if self.page == Page::Sales {
+        // Pages read for a snapshot: none before the first one is here.
+        if self.page == Page::Sales && self.data.version > 0 {
             self.sales.load(&self.reader, store, self.data.version);
         }
         self.pins.load(&store.read(), self.data.version);
@@ -2069,6 +2181,8 @@ impl eframe::App for App {
         self.take_data();
         self.poll_job();
         self.load_wanted();
+        self.start_pins();
+        self.start_damage_check();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -2131,9 +2245,13 @@ impl eframe::App for App {
         if waiting {
             ctx.request_repaint();
         }
+        self.exit_when_timed(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.exit_when.is_some() {
+            return;
+        }
         eframe::set_value(
             storage,
             SETTINGS_KEY,

@@ -18,7 +18,11 @@ use crate::store::{RuleError, Store};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// No subcommand, or `window`: open the window, with a file to import if one is named.
-    Window(Option<PathBuf>),
+    Window {
+        file: Option<PathBuf>,
+        /// A timed start: the window closes itself at that moment.
+        exit_when: Option<ExitWhen>,
+    },
     /// Panics on purpose, to check that a crash leaves its report (hidden from help).
     CrashTest,
     Import {
@@ -137,6 +141,18 @@ enum LangArg {
     En,
 }
 
+/// The moment a timed start of the window closes it (`window --exit-when`, hidden: for
+/// timing the window's start as a whole process, `bench/whole-commands`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitWhen {
+    /// Its first frame is drawn (nothing read yet).
+    FirstFrame,
+    /// The Overview is drawn with its data.
+    Overview,
+    /// Opened on the Sales page, its first rows are drawn.
+    SalesRows,
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum KindArg {
     #[value(alias = "партнёры", alias = "партнеры")]
@@ -163,6 +179,8 @@ enum Sub {
     Window {
         /// A .csv, .xlsx, .xls or .ods file to import
         file: Option<PathBuf>,
+        #[arg(long, value_enum, hide = true)]
+        exit_when: Option<ExitWhen>,
     },
     /// Import partners, pins, sales or returns from a file, all rows or none
     #[command(
@@ -324,8 +342,11 @@ where
         Ok((from, to))
     };
     let command = match cli.command {
-        None => Command::Window(None),
-        Some(Sub::Window { file }) => Command::Window(file),
+        None => Command::Window {
+            file: None,
+            exit_when: None,
+        },
+        Some(Sub::Window { file, exit_when }) => Command::Window { file, exit_when },
         Some(Sub::CrashTest) => Command::CrashTest,
         Some(Sub::Import { kind, file }) => Command::Import {
             kind: match kind {
@@ -444,7 +465,7 @@ pub fn run(args: &Args) -> ExitCode {
         args.command
     );
     match &args.command {
-        Command::Window(_) => return ExitCode::SUCCESS,
+        Command::Window { .. } => return ExitCode::SUCCESS,
         Command::CrashTest => {
             tracing::error!("a crash asked for by the crash-test command");
             panic!("a crash asked for by the crash-test command");
@@ -635,7 +656,7 @@ fn execute(
             let summary = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
             Ok(summary.text(lang))
         }
-        Command::Window(_) | Command::Completions(_) | Command::CrashTest => Ok(String::new()),
+        Command::Window { .. } | Command::Completions(_) | Command::CrashTest => Ok(String::new()),
     }
 }
 
@@ -662,7 +683,21 @@ mod tests {
 
     #[test]
     fn arguments_name_the_database_and_the_command() {
-        assert_eq!(args(&[]).unwrap().command, Command::Window(None));
+        let window = Command::Window {
+            file: None,
+            exit_when: None,
+        };
+        assert_eq!(args(&[]).unwrap().command, window);
+        let timed = args(&["window", "--exit-when", "sales-rows"])
+            .unwrap()
+            .command;
+        assert!(matches!(
+            timed,
+            Command::Window {
+                exit_when: Some(ExitWhen::SalesRows),
+                ..
+            }
+        ));
         let a = args(&["--db", "x.sqlite3", "import", "sales", "s.csv"]).unwrap();
         assert_eq!(a.db, Some(PathBuf::from("x.sqlite3")));
         assert_eq!(

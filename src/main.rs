@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     };
     let data_dir = diagnostics::data_dir();
     let _log = diagnostics::start(data_dir.as_deref(), args.verbose);
-    if let cli::Command::Window(import) = &args.command {
+    if let cli::Command::Window { file, exit_when } = &args.command {
         let lang = args.message_lang();
         let path = match cli::database_path_or_say(args.db.as_deref(), lang) {
             Ok(path) => path,
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
             diagnostics::version(),
             path.display()
         );
-        return match partner_desk::app::run_window(path, import.clone(), data_dir) {
+        return match partner_desk::app::run_window(path, file.clone(), *exit_when, data_dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 tracing::error!("the window could not run: {e}");

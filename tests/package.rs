@@ -89,7 +89,10 @@ fn the_desktop_entry_names_the_program_in_both_languages_and_opens_spreadsheets(
     let args = partner_desk::cli::parse_args(["window", "sales.xlsx"]).unwrap();
     assert_eq!(
         args.command,
-        partner_desk::cli::Command::Window(Some("sales.xlsx".into()))
+        partner_desk::cli::Command::Window {
+            file: Some("sales.xlsx".into()),
+            exit_when: None
+        }
     );
 
     let metainfo = read(&format!("packaging/linux/{APP_ID}.metainfo.xml"));

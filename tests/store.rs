@@ -615,3 +615,45 @@ fn a_copy_of_a_cleanly_closed_file_is_checked_and_refused_when_damaged() {
     }
     assert_eq!(std::fs::read(&copy).unwrap(), bytes, "and left as it was");
 }
+
+#[test]
+fn the_pins_ending_soon_are_read_alone_and_are_those_the_whole_list_gives() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let mut day = d("2024-09-01");
+    for i in 0..60u64 {
+        let client =
+            partner_desk::domain::Inn::complete(&format!("50{:07}", 2_000_000 + i * 3)).unwrap();
+        let outcome = s
+            .write(|db| db.request_pin(&client, "", a, day, ""))
+            .unwrap();
+        if i % 7 == 0
+            && let PinOutcome::Pinned { pin_id, .. } = outcome
+        {
+            // Released early: no longer in force from that day.
+            s.write(|db| db.release_pin(pin_id, day + chrono::Days::new(20), ""))
+                .unwrap();
+        }
+        day = day + chrono::Days::new(2);
+    }
+    let all = s.read().pin_rows().unwrap();
+    let mut seen = 0;
+    for today in (0..200).map(|n| d("2024-10-01") + chrono::Days::new(n)) {
+        let ending: Vec<_> = all
+            .iter()
+            .filter(|r| r.pin.in_force_on(today) && r.pin.days_left(today) <= 14)
+            .map(|r| r.pin.id)
+            .collect();
+        let read: Vec<_> = s
+            .read()
+            .pins_ending(today, 14)
+            .unwrap()
+            .iter()
+            .map(|r| r.pin.id)
+            .collect();
+        assert_eq!(read, ending, "{today}");
+        seen += read.len();
+    }
+    assert!(seen > 100, "the days tried see pins ending: {seen}");
+}

@@ -350,12 +350,35 @@ impl Db<'_> {
 
     /// Every pin with its client and partner names, newest first.
     pub fn pin_rows(&self) -> Result<Vec<PinRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.pin_rows_where("1", [])
+    }
+
+    /// The pins in force on `today` whose last day is at most `days` away, newest first:
+    /// what the Overview lists, read without reading every pin.
+    pub fn pins_ending(&self, today: NaiveDate, days: i64) -> Result<Vec<PinRow>, StoreError> {
+        let until = today + chrono::Days::new(days.max(0) as u64 + 1);
+        let rows = self.pin_rows_where(
+            "p.pinned_on <= ?1 AND p.ends_on > ?1 AND p.ends_on <= ?2",
+            (today, until),
+        )?;
+        // The query narrows; the pin's own rules decide.
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.pin.in_force_on(today) && r.pin.days_left(today) <= days)
+            .collect())
+    }
+
+    fn pin_rows_where(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<PinRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT p.id, p.partner_id, p.pinned_on, p.ends_on, p.released_on, p.client_inn, c.name, pa.name
              FROM pins p JOIN clients c ON c.inn = p.client_inn JOIN partners pa ON pa.id = p.partner_id
-             ORDER BY p.pinned_on DESC, p.id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             WHERE {filter} ORDER BY p.pinned_on DESC, p.id DESC"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
             Ok((
                 pin_from_row(r)?,
                 r.get::<_, String>(5)?,

@@ -10,7 +10,7 @@ use crate::domain::lang::Lang;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Status};
 use crate::reader::{Loaded, Reader};
-use crate::store::{Db, Refusal, SalesQuery, Store, StoreError};
+use crate::store::{Db, PinRow, Refusal, SalesQuery, Store, StoreError};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
 
@@ -26,10 +26,18 @@ pub struct Comparison {
     pub last_year: (i64, Money, Money),
 }
 
-/// What the Overview shows, loaded once per data version (aggregates by SQL).
+/// What needs attention today: small lists, read first, so that the Overview shows them
+/// as soon as the window opens.
 #[derive(Clone, Debug, Default)]
-pub struct Overview {
+pub struct Lists {
+    pub ending: Vec<PinRow>,
     pub refusals: Vec<Refusal>,
+}
+
+/// The Overview's figures: sums over the sales of a year and more, read after the lists
+/// (a third of a second over a million sales).
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
     pub without_rate: (i64, Money),
     pub month: Comparison,
     pub quarter: Comparison,
@@ -40,8 +48,9 @@ pub struct Overview {
 /// The page's state between frames.
 #[derive(Default)]
 pub struct OverviewPage {
-    /// The Overview read for a data version and a day.
-    loaded: Loaded<(u64, NaiveDate), Overview>,
+    /// The Overview read for a data version and a day: its lists, then its figures.
+    lists: Loaded<(u64, NaiveDate), Lists>,
+    figures: Loaded<(u64, NaiveDate), Figures>,
     /// The pin being extended from the Overview, and who agreed.
     extending: Option<(i64, String)>,
 }
@@ -66,7 +75,15 @@ fn comparison(db: &Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Comparison,
 
 impl OverviewPage {
     pub fn wants_data(&self, version: u64) -> bool {
-        self.loaded.get().is_none() && !self.loaded.waiting() && version > 0
+        let wants = |waiting: bool, here: bool| !here && !waiting;
+        version > 0
+            && (wants(self.lists.waiting(), self.lists.get().is_some())
+                || wants(self.figures.waiting(), self.figures.get().is_some()))
+    }
+
+    /// The Overview shows its lists (for some data version and day).
+    pub fn ready(&self) -> bool {
+        self.lists.get().is_some()
     }
 
     pub fn extended(&mut self) {
@@ -81,28 +98,34 @@ impl OverviewPage {
         version: u64,
         today: NaiveDate,
     ) -> Option<StoreError> {
-        self.loaded
-            .load(reader, store, &(version, today), move |db| read(db, today))
+        let key = (version, today);
+        let lists = self.lists.load(reader, store, &key, move |db| {
+            Ok(Lists {
+                ending: db.pins_ending(today, ENDING_SOON_DAYS)?,
+                refusals: db.refusals_since(today - Days::new(30))?,
+            })
+        });
+        // Asked after the lists: the reader answers in turn.
+        let figures = self
+            .figures
+            .load(reader, store, &key, move |db| figures(db, today));
+        lists.or(figures)
     }
 }
 
-/// What the Overview shows on `today`.
-fn read(db: &Db<'_>, today: NaiveDate) -> Result<Overview, StoreError> {
-    {
-        let month_start = today.with_day(1).unwrap_or(today);
-        let quarter_start =
-            NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1).unwrap_or(today);
-        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let overview = Overview {
-            refusals: db.refusals_since(today - Days::new(30))?,
-            without_rate: db.sales_without_rate()?,
-            month: comparison(db, month_start, today)?,
-            quarter: comparison(db, quarter_start, today)?,
-            series: MonthSeries::load(db, None, today)?,
-            by_status: db.premiums_by_status(year_start, today)?,
-        };
-        Ok(overview)
-    }
+/// The Overview's figures on `today`.
+fn figures(db: &Db<'_>, today: NaiveDate) -> Result<Figures, StoreError> {
+    let month_start = today.with_day(1).unwrap_or(today);
+    let quarter_start =
+        NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1).unwrap_or(today);
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    Ok(Figures {
+        without_rate: db.sales_without_rate()?,
+        month: comparison(db, month_start, today)?,
+        quarter: comparison(db, quarter_start, today)?,
+        series: MonthSeries::load(db, None, today)?,
+        by_status: db.premiums_by_status(year_start, today)?,
+    })
 }
 
 fn card(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
@@ -177,10 +200,11 @@ pub fn overview_ui(
     let mut command = None;
     ui.heading(lang.pick("Обзор", "Overview"));
     ui.add_space(6.0);
-    let Some(overview) = page.loaded.get() else {
+    let Some(lists) = page.lists.get() else {
         ui.spinner();
         return None;
     };
+    let figures = page.figures.get();
 
     if let Some((pin_id, agreed_by)) = &mut page.extending {
         let mut decision = None;
@@ -218,16 +242,12 @@ pub fn overview_ui(
 
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.columns(2, |cols| {
-            let ending: Vec<_> = data
-                .pins
-                .iter()
-                .filter(|r| r.pin.in_force_on(today) && r.pin.days_left(today) <= ENDING_SOON_DAYS)
-                .collect();
+            let ending = &lists.ending;
             card(&mut cols[0], lang.pick("Закрепления истекают в ближайшие 14 дней", "Pins ending within 14 days"), |ui| {
                 if ending.is_empty() {
                     ui.label(RichText::new(lang.pick("Нет — всё спокойно.", "None — all quiet.")).weak());
                 }
-                for r in &ending {
+                for r in ending {
                     ui.horizontal_wrapped(|ui| {
                         if ui.small_button(lang.pick("Продлить…", "Extend…")).clicked() {
                             page.extending = Some((r.pin.id, String::new()));
@@ -248,10 +268,10 @@ pub fn overview_ui(
                 }
             });
             card(&mut cols[0], lang.pick("Отказы в закреплении за 30 дней", "Pin requests refused in 30 days"), |ui| {
-                if overview.refusals.is_empty() {
+                if lists.refusals.is_empty() {
                     ui.label(RichText::new(lang.pick("Отказов не было.", "No refusals.")).weak());
                 }
-                for r in &overview.refusals {
+                for r in &lists.refusals {
                     ui.horizontal_wrapped(|ui| {
                         ui.label(ui::date(r.on_date, lang));
                         let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
@@ -284,6 +304,15 @@ pub fn overview_ui(
                 }
             });
 
+            let Some(overview) = figures else {
+                card(&mut cols[1], lang.pick("Этот месяц и квартал", "This month and quarter"), |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(RichText::new(lang.pick("Суммы считаются…", "Adding up the sales…")).weak());
+                    });
+                });
+                return;
+            };
             card(&mut cols[1], lang.pick("Этот месяц и квартал", "This month and quarter"), |ui| {
                 ui.columns(2, |c| {
                     comparison_ui(&mut c[0], lang.pick("Месяц", "Month"), &overview.month, lang);
@@ -321,6 +350,7 @@ pub fn overview_ui(
                 }
             });
         });
+        let Some(overview) = figures else { return };
         card(ui, lang.pick("Премии по месяцам за 24 месяца", "Premiums by month, last 24 months"), |ui| {
             ui.label(RichText::new(lang.pick(
                 "Наведите на столбец, чтобы увидеть сумму; щелчок открывает продажи месяца.",

@@ -195,8 +195,15 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         Mode::Nothing => {}
     }
 
+    if data.pins_version == 0 {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.pick("Чтение закреплений…", "Reading the pins…"));
+        });
+        return command;
+    }
     let view = View {
-        version: data.version,
+        version: data.pins_version,
         search: page.search.clone(),
         filter: page.filter,
         partner: page.partner,

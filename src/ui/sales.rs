@@ -74,6 +74,14 @@ struct Cache {
     pages: HashMap<usize, Vec<SaleListRow>>,
 }
 
+/// The first page of rows of a query, read before the whole selection (every id and the
+/// sums, which take a second over a million sales), so that the table shows them at once.
+struct FirstRows {
+    version: u64,
+    query: SalesQuery,
+    rows: Vec<SaleListRow>,
+}
+
 type Answer<T> = Receiver<Result<T, StoreError>>;
 
 /// The page's state between frames.
@@ -89,6 +97,9 @@ pub struct SalesPage {
     wanted: BTreeSet<usize>,
     /// The selection being read, for this data version and query.
     selecting: Option<(u64, SalesQuery, Answer<SalesSelection>)>,
+    /// The first rows of the query, shown while its selection is read.
+    first: Option<FirstRows>,
+    first_asked: Option<(u64, SalesQuery, Answer<Vec<SaleListRow>>)>,
     /// Pages being read for the cache.
     paging: Vec<(usize, Answer<Vec<SaleListRow>>)>,
     /// The search box as typed, and when it last changed: the list is searched once typing
@@ -116,6 +127,8 @@ impl Default for SalesPage {
             cache: None,
             wanted: BTreeSet::new(),
             selecting: None,
+            first: None,
+            first_asked: None,
             paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
@@ -147,9 +160,20 @@ impl SalesPage {
     /// True until the totals and the rows the table shows are read.
     pub fn loading(&self) -> bool {
         self.selecting.is_some()
+            || self.first_asked.is_some()
             || !self.paging.is_empty()
             || self.wants_data()
             || self.cache.is_none()
+    }
+
+    /// True when the table shows rows of the current query, whether or not its totals are
+    /// known yet.
+    pub fn rows_shown(&self) -> bool {
+        let first = self.first.as_ref().is_some_and(|f| f.query == self.query);
+        let cached = self.cache.as_ref().is_some_and(|c| {
+            c.query == self.query && (c.ids.is_empty() || c.pages.contains_key(&0))
+        });
+        first || cached
     }
 
     /// True when the table waits for rows from the database.
@@ -168,22 +192,55 @@ impl SalesPage {
             .as_ref()
             .is_some_and(|(v, q, _)| *v == version && *q == self.query);
         if !have && !asked {
+            // The first rows come first: the table shows them while the selection is read.
+            let first_here = self
+                .first
+                .as_ref()
+                .is_some_and(|f| f.version == version && f.query == self.query);
+            if !first_here {
+                let query = self.query.clone();
+                let answer = reader.run(store, move |s| s.read().sales_page(&query, 0, PAGE_ROWS));
+                self.first_asked = Some((version, self.query.clone(), answer));
+            }
             let query = self.query.clone();
             let answer = reader.run(store, move |s| s.read().sales_selection(&query));
             self.selecting = Some((version, self.query.clone(), answer));
+        }
+        if let Some((v, q, answer)) = &self.first_asked {
+            match answer.try_recv() {
+                Ok(rows) => {
+                    self.first = Some(FirstRows {
+                        version: *v,
+                        query: q.clone(),
+                        rows: rows.unwrap_or_default(),
+                    });
+                    self.first_asked = None;
+                }
+                Err(TryRecvError::Disconnected) => self.first_asked = None,
+                Err(TryRecvError::Empty) => {}
+            }
         }
         if let Some((v, q, answer)) = &self.selecting {
             match answer.try_recv() {
                 Ok(result) => {
                     // A read that failed shows an empty list rather than asking again.
                     let selection = result.unwrap_or_default();
+                    // The first rows read for the same query and data are its first page.
+                    let mut pages = HashMap::new();
+                    if let Some(first) = self
+                        .first
+                        .as_ref()
+                        .filter(|f| f.version == *v && f.query == *q)
+                    {
+                        pages.insert(0, first.rows.clone());
+                    }
                     self.cache = Some(Cache {
                         version: *v,
                         query: q.clone(),
                         ids: selection.ids,
                         amount: selection.amount,
                         premium: selection.premium,
-                        pages: HashMap::new(),
+                        pages,
                     });
                     self.selecting = None;
                     self.paging.clear();
@@ -219,19 +276,34 @@ impl SalesPage {
             });
     }
 
-    /// The list's figures: rows, amount, premium.
-    fn totals(&self) -> Option<(usize, Money, Money)> {
-        self.cache
-            .as_ref()
-            .map(|c| (c.ids.len(), c.amount, c.premium))
+    /// How many rows the table shows, and the list's amount and premium when known: the
+    /// selection's, else the first rows of the query while its selection is read, else the
+    /// last selection while a new one is read.
+    fn totals(&self) -> Option<(usize, Option<(Money, Money)>)> {
+        let cache = self.cache.as_ref();
+        let sums = |c: &Cache| (c.ids.len(), Some((c.amount, c.premium)));
+        match (cache, &self.first) {
+            (Some(c), _) if c.query == self.query => Some(sums(c)),
+            (_, Some(first)) if first.query == self.query => Some((first.rows.len(), None)),
+            (Some(c), _) => Some(sums(c)),
+            (None, _) => None,
+        }
+    }
+
+    /// A row read of the current query, wherever it is.
+    fn row_by_id(&self, id: SaleId) -> Option<SaleListRow> {
+        let cached = self.cache.iter().flat_map(|c| c.pages.values().flatten());
+        let first = self.first.iter().flat_map(|f| &f.rows);
+        cached.chain(first).find(|r| r.id == id).cloned()
     }
 
     fn row(&mut self, index: usize) -> Option<&SaleListRow> {
         let page = index / PAGE_ROWS;
-        let cache = self.cache.as_ref()?;
-        if cache.query != self.query {
-            return None;
-        }
+        let cache = self.cache.as_ref().filter(|c| c.query == self.query);
+        let Some(cache) = cache else {
+            let first = self.first.as_ref().filter(|f| f.query == self.query)?;
+            return first.rows.get(index);
+        };
         match cache.pages.get(&page) {
             Some(rows) => rows.get(index % PAGE_ROWS),
             None => {
@@ -397,11 +469,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                 });
         }
         Mode::Selected(id) => {
-            let row = page
-                .cache
-                .as_ref()
-                .and_then(|c| c.pages.values().flatten().find(|r| r.id == id).cloned());
-            if let Some(row) = row {
+            if let Some(row) = page.row_by_id(id) {
                 egui::Panel::right("sale-details")
                     .default_size(400.0)
                     .show(ui, |ui| {
@@ -412,7 +480,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         Mode::Nothing => {}
     }
 
-    let Some((count, amount, premium)) = page.totals() else {
+    let Some((count, sums)) = page.totals() else {
         ui.spinner();
         return command;
     };
@@ -422,6 +490,10 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             if refreshing {
                 ui.spinner();
             }
+            let Some((amount, premium)) = sums else {
+                ui.label(lang.pick("Итоги считаются…", "Counting the totals…"));
+                return;
+            };
             ui.label(format!("{} {count}", lang.pick("Строк:", "Rows:")));
             ui.separator();
             ui.label(format!(
@@ -858,4 +930,46 @@ fn selected_sale_ui(
         page.mode = Mode::Nothing;
     }
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        crate::demo::fill(&mut store, today).unwrap();
+        store
+    }
+
+    #[test]
+    fn the_first_rows_are_shown_before_the_totals_and_become_the_first_page() {
+        let store = demo();
+        let mut page = SalesPage::default();
+        // Only the first rows have come: they are shown, the totals are not known yet.
+        let first = store.read().sales_page(&page.query, 0, PAGE_ROWS).unwrap();
+        assert!(!first.is_empty());
+        let shown = first.len();
+        page.first = Some(FirstRows {
+            version: 1,
+            query: page.query.clone(),
+            rows: first.clone(),
+        });
+        assert!(page.rows_shown());
+        assert_eq!(page.totals(), Some((shown, None)));
+        assert_eq!(page.row(0).map(|r| r.id), Some(first[0].id));
+        // Then the selection: its first page is the rows already read, not read again.
+        page.first = None;
+        page.load(&Reader::inline(), &store, 1);
+        let selection = store.read().sales_selection(&page.query).unwrap();
+        let (count, sums) = page.totals().unwrap();
+        assert_eq!(count, selection.ids.len());
+        assert_eq!(sums, Some((selection.amount, selection.premium)));
+        assert!(page.paging.is_empty() && page.wanted.is_empty());
+        let cached = &page.cache.as_ref().unwrap().pages[&0];
+        let ids: Vec<_> = cached.iter().map(|r| r.id.0).collect();
+        assert_eq!(ids, selection.ids[..ids.len()]);
+        assert!(!page.loading());
+    }
 }
