@@ -228,16 +228,44 @@ struct Confirm {
     command: Command,
 }
 
-/// Every pin, and the data version it was read for.
-type PinsRead = (u64, Vec<PinRow>);
+/// What is read after the snapshot: every pin, and each partner's clients pinned today and
+/// premium this year (a sum over a year of sales: a third of a second at a million).
+struct Later {
+    pins: Vec<PinRow>,
+    activity: HashMap<PartnerId, (i64, Money)>,
+}
+
+impl Later {
+    fn read(store: &Store, today: NaiveDate) -> Result<Later, StoreError> {
+        let db = store.read();
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        Ok(Later {
+            pins: db.pin_rows()?,
+            activity: db.partner_activity(today, year_start)?,
+        })
+    }
+}
+
+/// [`Later`], and the data version it was read for.
+type PinsRead = (u64, Later);
 
 /// The check of the open file for damage (`PRAGMA quick_check`, a second over a million
 /// sales). It waits until the first data snapshot and the page's own reads are asked for,
 /// so that the window shows its data first; it runs on the reader after them.
 enum DamageCheck {
+    /// No file open, or its check failed (the file is closed and the window says why).
     Done,
     Due,
     Running(Receiver<Result<(), StoreError>>),
+    /// The whole file was read and found whole.
+    Passed,
+}
+
+impl DamageCheck {
+    /// The check is yet to end: nothing is written meanwhile.
+    fn pending(&self) -> bool {
+        matches!(self, DamageCheck::Due | DamageCheck::Running(_))
+    }
 }
 
 /// A partner as the Partners page lists it.
@@ -262,9 +290,11 @@ pub struct Data {
     pub summaries: Vec<PartnerSummary>,
     pub records: HashMap<PartnerId, PartnerRecord>,
     /// Every pin, read after the rest of the snapshot (a hundred thousand take a sixth of
-    /// a second) and kept from the last snapshot until then.
+    /// a second) with the partners' `pinned_now` and `premium_year`, and kept from the
+    /// last snapshot until then.
     pub pins: Vec<PinRow>,
-    /// The data version `pins` were read at; 0 until they first arrive.
+    /// The data version `pins` and the partners' activity were read at; 0 until they first
+    /// arrive.
     pub pins_version: u64,
     pub rates: RateBook,
     pub issued: Vec<IssuedRow>,
@@ -276,15 +306,11 @@ impl Data {
     fn load(store: &Store, today: NaiveDate, version: u64) -> Result<Data, StoreError> {
         let db = store.read();
         let partners = db.partners()?;
-        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let activity = db.partner_activity(today, year_start)?;
         let mut records = HashMap::new();
         let mut summaries = Vec::with_capacity(partners.len());
         for p in &partners {
             let record = db.partner(p.id)?;
             let status = record.facts.history.in_force_on(today);
-            let (pinned_now, premium_year) =
-                activity.get(&p.id).copied().unwrap_or((0, Money::ZERO));
             summaries.push(PartnerSummary {
                 id: p.id,
                 inn: p.inn,
@@ -292,8 +318,9 @@ impl Data {
                 one_c_partner: p.one_c_partner,
                 status,
                 gaps: record.evidence.gaps(status),
-                pinned_now,
-                premium_year,
+                // Read after the snapshot, with the pins (`Later`).
+                pinned_now: 0,
+                premium_year: Money::ZERO,
             });
             records.insert(p.id, record);
         }
@@ -620,7 +647,7 @@ impl App {
         !self.data_loading.is_empty()
             || self.pins_due.is_some()
             || !self.pins_loading.is_empty()
-            || !matches!(self.damage_check, DamageCheck::Done)
+            || self.damage_check.pending()
     }
 
     /// Asks for the pins of the snapshot asked for last, once the page has asked for its own
@@ -633,8 +660,9 @@ impl App {
             return;
         }
         self.pins_due = None;
+        let today = self.today();
         let answer = self.reader.run(store, move |s| {
-            s.read().pin_rows().map(|pins| (version, pins))
+            Later::read(s, today).map(|later| (version, later))
         });
         self.pins_loading.push(answer);
         self.take_data();
@@ -645,26 +673,52 @@ impl App {
         self.job.is_some()
     }
 
-    /// Takes the answer of the check for damage: a damaged file is closed, and the window
-    /// says so instead of showing it.
-    /// Asks for the check for damage once the first snapshot has been answered and the
-    /// page has asked for its own reads (they come first on the reader).
+    /// Starts the check for damage once the snapshot and its pins have been answered (and
+    /// so the page's own reads, asked for before the pins). It runs on a thread and a
+    /// connection of its own, not on the reader: reading the whole file takes a second at a
+    /// million sales, and a page opened meanwhile must not wait behind it. Tests check
+    /// inline.
     fn start_damage_check(&mut self) {
         let (DamageCheck::Due, Some(store)) = (&self.damage_check, &self.store) else {
             return;
         };
-        if self.data.version > 0 || self.data_loading.is_empty() {
-            self.damage_check = DamageCheck::Running(self.reader.run(store, |s| s.read().damage()));
-            self.take_damage_check();
+        let snapshot_read =
+            self.data_loading.is_empty() && self.pins_due.is_none() && self.pins_loading.is_empty();
+        if !snapshot_read {
+            return;
         }
+        let answer = if self.background_reads {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (path, ctx) = (self.db_path.clone(), self.egui_ctx.clone());
+            let spawned = std::thread::Builder::new()
+                .name("partner-desk-check".into())
+                .spawn(move || {
+                    let found = Store::open_unchecked(&path).and_then(|s| s.read().damage());
+                    let _ = tx.send(found);
+                    ctx.request_repaint();
+                });
+            if spawned.is_err() {
+                // No thread to spare: the reader checks it after what it was asked.
+                self.reader.run(store, |s| s.read().damage())
+            } else {
+                rx
+            }
+        } else {
+            self.reader.run(store, |s| s.read().damage())
+        };
+        self.damage_check = DamageCheck::Running(answer);
+        self.take_damage_check();
     }
 
+    /// Takes the answer of the check for damage: a damaged file is closed, and the window
+    /// says so instead of showing it.
     fn take_damage_check(&mut self) {
         let DamageCheck::Running(answer) = &self.damage_check else {
             return;
         };
         match answer.try_recv() {
-            Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.damage_check = DamageCheck::Done,
+            Ok(Ok(())) => self.damage_check = DamageCheck::Passed,
+            Err(TryRecvError::Disconnected) => self.damage_check = DamageCheck::Done,
             Ok(Err(e)) => {
                 self.damage_check = DamageCheck::Done;
                 let text = e.text(self.lang);
@@ -774,9 +828,20 @@ impl App {
         for result in arrived {
             match result {
                 Ok(data) if data.version > self.data.version => {
+                    // What is read later is kept from the last snapshot until it comes.
                     let before = std::mem::replace(&mut self.data, data);
                     self.data.pins = before.pins;
                     self.data.pins_version = before.pins_version;
+                    let activity: HashMap<_, _> = before
+                        .summaries
+                        .iter()
+                        .map(|p| (p.id, (p.pinned_now, p.premium_year)))
+                        .collect();
+                    for p in &mut self.data.summaries {
+                        if let Some(&known) = activity.get(&p.id) {
+                            (p.pinned_now, p.premium_year) = known;
+                        }
+                    }
                     if self.offer_undo.is_some_and(|v| self.data.version >= v) {
                         self.offer_undo = None;
                         self.imported = self.data.last_import.clone().filter(|i| i.undoable);
@@ -800,9 +865,16 @@ impl App {
         });
         for result in pins {
             match result {
-                Ok((version, pins)) if version > self.data.pins_version => {
-                    self.data.pins = pins;
+                Ok((version, later)) if version > self.data.pins_version => {
+                    self.data.pins = later.pins;
                     self.data.pins_version = version;
+                    for p in &mut self.data.summaries {
+                        (p.pinned_now, p.premium_year) = later
+                            .activity
+                            .get(&p.id)
+                            .copied()
+                            .unwrap_or((0, Money::ZERO));
+                    }
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -931,7 +1003,7 @@ impl App {
     ) -> Result<T, String> {
         let lang = self.lang;
         self.take_damage_check();
-        if !matches!(self.damage_check, DamageCheck::Done) {
+        if self.damage_check.pending() {
             return Err(lang
                 .pick(
                     "Идёт проверка файла базы данных; повторите через пару секунд",
@@ -1771,6 +1843,27 @@ impl App {
                 ))
                 .small(),
             );
+            // What the check of the file for damage found, or that it runs.
+            match &self.damage_check {
+                DamageCheck::Due | DamageCheck::Running(_) => {
+                    ui.separator();
+                    ui.add(egui::Spinner::new().size(10.0));
+                    ui.label(RichText::new(lang.pick("проверка файла…", "checking the file…")).small())
+                        .on_hover_text(lang.pick(
+                            "Файл базы данных читается целиком, чтобы найти повреждения; записи станут доступны после проверки.",
+                            "The database file is read whole to find any damage; writing is possible once it is checked.",
+                        ));
+                }
+                DamageCheck::Passed => {
+                    ui.separator();
+                    ui.label(RichText::new(lang.pick("файл проверен", "file checked")).small().weak())
+                        .on_hover_text(lang.pick(
+                            "Файл базы данных прочитан целиком при открытии: повреждений нет.",
+                            "The database file was read whole when opened: no damage found.",
+                        ));
+                }
+                DamageCheck::Done => {}
+            }
             for notice in self.store.as_ref().map_or(vec![], |s| s.notices(lang)) {
                 ui.separator();
                 ui.label(

@@ -755,3 +755,46 @@ fn gui_about_says_the_version_the_database_and_its_schema() {
     );
     assert!(has_text(&h, "Libraries and their licenses"));
 }
+
+#[test]
+fn gui_reads_its_data_first_then_the_pins_then_checks_the_file_and_says_so() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    s.write(|db| db.request_pin(&inn(C1), "", alfa, d("2025-04-01"), ""))
+        .unwrap();
+    drop(s);
+    let config = Config {
+        lang: Some(Lang::Ru),
+        today: Some(d(TODAY)),
+        background_reads: true,
+        ..Config::new(t.path.clone())
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    let started = std::time::Instant::now();
+    while h.state().reading() && started.elapsed() < std::time::Duration::from_secs(20) {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run_ok();
+    let data = h.state().data();
+    assert!(data.version > 0 && data.pins_version == data.version);
+    assert_eq!(data.pins.len(), 1, "the pin, read after the snapshot");
+    // With the pins: each partner's clients pinned today and premium this year.
+    let today = d(TODAY);
+    let year_start = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap();
+    let activity = t.open().read().partner_activity(today, year_start).unwrap();
+    assert!(!activity.is_empty());
+    for p in &data.summaries {
+        let expected = activity.get(&p.id).copied().unwrap_or_default();
+        assert_eq!((p.pinned_now, p.premium_year), expected, "{}", p.name);
+    }
+    assert!(has_text(&h, "файл проверен"));
+    assert!(has_text(&h, "Закрепления истекают"));
+    // Writing works once the check has passed.
+    click(&mut h, "Партнёры");
+    assert!(!has_text(&h, "Идёт проверка файла"));
+}

@@ -67,7 +67,7 @@ pub struct PartnersPage {
     evidence: EvidenceDraft,
     /// The premiums-by-month chart of the partner in the form, by data version.
     chart: Option<(PartnerId, u64, MonthSeries)>,
-    view: ui::RowView<(u64, String, Sort, bool)>,
+    view: ui::RowView<(u64, u64, String, Sort, bool)>,
 }
 
 impl PartnersPage {
@@ -270,9 +270,16 @@ pub fn partners_ui(
     let (search, sort, descending) = (page.search.clone(), page.sort, page.descending);
     let rows: Vec<&PartnerSummary> = page
         .view
-        .rows((data.version, search.clone(), sort, descending), || {
-            sorted(data, &search, sort, descending)
-        })
+        .rows(
+            (
+                data.version,
+                data.pins_version,
+                search.clone(),
+                sort,
+                descending,
+            ),
+            || sorted(data, &search, sort, descending),
+        )
         .iter()
         .map(|&i| &data.summaries[i])
         .collect();
@@ -333,6 +340,8 @@ pub fn partners_ui(
                     )
                     .on_hover_text(gaps);
                 }
+                // Read after the snapshot: "…" until then.
+                5 | 6 if data.pins_version == 0 => _ = ui.label("…"),
                 5 => _ = ui.label(p.pinned_now.to_string()),
                 _ => _ = ui.label(ui::money(p.premium_year, lang)),
             }
