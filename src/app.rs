@@ -228,6 +228,21 @@ struct Confirm {
     command: Command,
 }
 
+/// The answers that have arrived, in the order asked; the receivers of the others are kept
+/// (those whose reader is gone are dropped).
+fn arrived<T>(answers: &mut Vec<Receiver<T>>) -> Vec<T> {
+    let mut arrived = Vec::new();
+    answers.retain(|answer| match answer.try_recv() {
+        Ok(result) => {
+            arrived.push(result);
+            false
+        }
+        Err(TryRecvError::Disconnected) => false,
+        Err(TryRecvError::Empty) => true,
+    });
+    arrived
+}
+
 /// What is read after the snapshot: every pin, and each partner's clients pinned today and
 /// premium this year (a sum over a year of sales: a third of a second at a million).
 struct Later {
@@ -816,16 +831,7 @@ impl App {
 
     /// Puts a data snapshot that arrived on screen.
     fn take_data(&mut self) {
-        let mut arrived = Vec::new();
-        self.data_loading.retain(|answer| match answer.try_recv() {
-            Ok(result) => {
-                arrived.push(result);
-                false
-            }
-            Err(TryRecvError::Disconnected) => false,
-            Err(TryRecvError::Empty) => true,
-        });
-        for result in arrived {
+        for result in arrived(&mut self.data_loading) {
             match result {
                 Ok(data) if data.version > self.data.version => {
                     // What is read later is kept from the last snapshot until it comes.
@@ -854,16 +860,7 @@ impl App {
                 }
             }
         }
-        let mut pins = Vec::new();
-        self.pins_loading.retain(|answer| match answer.try_recv() {
-            Ok(result) => {
-                pins.push(result);
-                false
-            }
-            Err(TryRecvError::Disconnected) => false,
-            Err(TryRecvError::Empty) => true,
-        });
-        for result in pins {
+        for result in arrived(&mut self.pins_loading) {
             match result {
                 Ok((version, later)) if version > self.data.pins_version => {
                     self.data.pins = later.pins;
