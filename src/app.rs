@@ -228,6 +228,25 @@ struct Confirm {
     command: Command,
 }
 
+/// The save dialog's filters for a statement, `first` first (the dialog starts on it).
+fn statement_filters(first: Format) -> Vec<(&'static str, &'static [&'static str])> {
+    let filter = |f: Format| -> (&'static str, &'static [&'static str]) {
+        match f {
+            Format::Pdf => ("PDF", &["pdf"]),
+            Format::Xlsx => ("Excel", &["xlsx"]),
+            Format::Json => ("JSON", &["json"]),
+            Format::Csv => ("CSV", &["csv"]),
+        }
+    };
+    let mut formats = vec![first];
+    formats.extend(
+        [Format::Pdf, Format::Xlsx, Format::Json, Format::Csv]
+            .into_iter()
+            .filter(|&f| f != first),
+    );
+    formats.into_iter().map(filter).collect()
+}
+
 /// The answers that have arrived, in the order asked; the receivers of the others are kept
 /// (those whose reader is gone are dropped).
 fn arrived<T>(answers: &mut Vec<Receiver<T>>) -> Vec<T> {
@@ -424,6 +443,9 @@ struct Settings {
     /// The language statements are exported in (Russian when not yet chosen).
     #[serde(default)]
     doc_lang: Option<Lang>,
+    /// The format a statement was last exported in: the next file name suggested has it.
+    #[serde(default)]
+    export_format: Option<Format>,
 }
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
@@ -450,6 +472,8 @@ pub struct App {
     prompt: Option<PathPrompt>,
     job: Option<Job>,
     show_help: bool,
+    /// Help ▸ Keyboard shortcuts is open.
+    show_keys: bool,
     show_about: bool,
     /// The user chose to start with an empty database.
     welcome_dismissed: bool,
@@ -473,6 +497,8 @@ pub struct App {
     /// The snapshot version whose pins are to be asked for, and the pins being read.
     pins_due: Option<u64>,
     pins_loading: Vec<Receiver<Result<PinsRead, StoreError>>>,
+    /// The format of the last statement exported: the next suggested file name has it.
+    export_format: Format,
     /// A timed start, and whether the frame it waits for has been drawn.
     exit_when: Option<ExitWhen>,
     exit_drawn: bool,
@@ -573,6 +599,7 @@ impl App {
             prompt: None,
             job: None,
             show_help: false,
+            show_keys: false,
             show_about: false,
             welcome_dismissed: false,
             details: None,
@@ -601,6 +628,7 @@ impl App {
             data_dir: config.data_dir,
             exit_when: config.exit_when,
             exit_drawn: false,
+            export_format: settings.export_format.unwrap_or(Format::Pdf),
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
@@ -1182,8 +1210,9 @@ impl App {
                 }),
             Command::ExportStatement { partner, from, to } => {
                 let name = self.data.partners.iter().find(|p| p.id == partner);
-                let file_name = name.map_or("statement.json".to_owned(), |p| {
-                    export::statement_file_name(p.inn.as_str(), &p.name, from, to, Format::Json)
+                let format = self.export_format;
+                let file_name = name.map_or(format!("statement.{}", format.extension()), |p| {
+                    export::statement_file_name(p.inn.as_str(), &p.name, from, to, format)
                 });
                 self.ask_path(PathUse::Statement { partner, from, to }, &file_name);
                 return;
@@ -1218,14 +1247,15 @@ impl App {
                     })
             }
             Command::ExportIssued { number } => {
+                let format = self.export_format;
                 let file_name = match self.data.issued.iter().find(|r| r.number == number) {
                     Some(r) => format!(
                         "{}_{}",
                         r.number,
-                        export::statement_file_name("", &r.partner_name, r.from, r.to, Format::Pdf)
+                        export::statement_file_name("", &r.partner_name, r.from, r.to, format)
                             .trim_start_matches('_')
                     ),
-                    None => format!("{number}.pdf"),
+                    None => format!("{number}.{}", format.extension()),
                 };
                 self.ask_path(PathUse::Issued { number }, &file_name);
                 return;
@@ -1296,30 +1326,14 @@ impl App {
         let lang = self.lang;
         let title = purpose.title(lang);
         let picked = match &purpose {
-            PathUse::Statement { .. } => self.dialogs.save_file(
-                title,
-                file_name,
-                &[
-                    ("PDF", &["pdf"]),
-                    ("Excel", &["xlsx"]),
-                    ("JSON", &["json"]),
-                    ("CSV", &["csv"]),
-                ],
-            ),
+            PathUse::Statement { .. } | PathUse::Issued { .. } => {
+                let filters = statement_filters(self.export_format);
+                self.dialogs.save_file(title, file_name, &filters)
+            }
             PathUse::Backup | PathUse::NewDatabase => {
                 self.dialogs
                     .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
             }
-            PathUse::Issued { .. } => self.dialogs.save_file(
-                title,
-                file_name,
-                &[
-                    ("PDF", &["pdf"]),
-                    ("Excel", &["xlsx"]),
-                    ("JSON", &["json"]),
-                    ("CSV", &["csv"]),
-                ],
-            ),
             PathUse::Batch { .. } => self.dialogs.pick_folder(title),
             PathUse::Import => self.dialogs.open_file(
                 title,
@@ -1349,6 +1363,11 @@ impl App {
 
     fn use_path(&mut self, purpose: PathUse, path: PathBuf) {
         let lang = self.lang;
+        if let (PathUse::Statement { .. } | PathUse::Issued { .. }, Some(format)) =
+            (&purpose, Format::from_path(&path))
+        {
+            self.export_format = format;
+        }
         match purpose {
             PathUse::Statement { partner, from, to } => {
                 let result = self.write_statement(partner, from, to, &path);
@@ -1771,6 +1790,25 @@ impl App {
                 }
             });
             ui.menu_button(lang.pick("Справка", "Help"), |ui| {
+                let quick = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
+                if ui
+                    .add(
+                        egui::Button::new(lang.pick("Быстрый поиск…", "Quick search…"))
+                            .shortcut_text(ui.ctx().format_shortcut(&quick)),
+                    )
+                    .clicked()
+                {
+                    self.search = Some(ui::search::SearchState::default());
+                    ui.close();
+                }
+                if ui
+                    .button(lang.pick("Сочетания клавиш", "Keyboard shortcuts"))
+                    .clicked()
+                {
+                    self.show_keys = true;
+                    ui.close();
+                }
+                ui.separator();
                 if ui
                     .button(lang.pick("Регламент работы с партнёрами", "The partner regulation"))
                     .clicked()
@@ -2147,6 +2185,24 @@ impl App {
             .vscroll(true)
             .show(ctx, |ui| ui.label(regulation_summary(lang)));
         self.show_help = open;
+        let mut open = self.show_keys;
+        egui::Window::new(lang.pick("Сочетания клавиш", "Keyboard shortcuts"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("keys")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (keys, what) in shortcut_list(lang) {
+                            ui.strong(keys);
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+            });
+        self.show_keys = open;
         let mut open = self.show_about;
         egui::Window::new(lang.pick("О программе", "About"))
             .open(&mut open)
@@ -2350,9 +2406,45 @@ impl eframe::App for App {
                 dark: Some(self.dark),
                 page: self.page,
                 doc_lang: Some(self.statements.doc_lang),
+                export_format: Some(self.export_format),
             },
         );
     }
+}
+
+/// Every keyboard shortcut of the window and what it does, for Help ▸ Keyboard shortcuts.
+fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
+    let pages = Page::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (format!("Ctrl+{}", i + 1), page.name(lang)));
+    let mut keys: Vec<(String, &'static str)> = pages.collect();
+    keys.extend([
+        (
+            "Ctrl+K".to_owned(),
+            lang.pick(
+                "быстрый поиск партнёра или клиента",
+                "quick search for a partner or a client",
+            ),
+        ),
+        (
+            "Ctrl+N".to_owned(),
+            lang.pick("новая запись на странице", "a new record on the page"),
+        ),
+        (
+            "Ctrl+F".to_owned(),
+            lang.pick("поле поиска страницы", "the page's search box"),
+        ),
+        (
+            "Ctrl+I".to_owned(),
+            lang.pick("импорт файла", "import a file"),
+        ),
+        (
+            "Esc".to_owned(),
+            lang.pick("закрыть форму или окно", "close the form or the window"),
+        ),
+    ]);
+    keys
 }
 
 /// The rules of the regulation in a few lines, for Help.

@@ -139,6 +139,58 @@ fn pdf_statement_text_is_extractable_with_every_premium_and_the_total() {
 }
 
 #[test]
+fn pdf_statement_wraps_a_long_name_and_every_zero_premium_reason_and_cuts_none() {
+    use partner_desk::domain::ZeroReason;
+    let t = TempDb::new();
+    let (s, a) = quarter(&t);
+    let mut st = statement(&s, a);
+    let long = "Общество с ограниченной ответственностью «Научно-производственное объединение \
+                информационных технологий и автоматизации»";
+    assert!(long.chars().count() >= 120);
+    let template = st.lines[0].clone();
+    st.lines = ZeroReason::ALL
+        .iter()
+        .map(|&reason| partner_desk::domain::statement::Line {
+            client_name: long.to_owned(),
+            reason: Some(reason),
+            doc: Some(format!("ДОК-2025-000000-{}", reason.code())),
+            ..template.clone()
+        })
+        .collect();
+    st.partner.name = long.to_owned();
+    for lang in [Lang::Ru, Lang::En] {
+        let path = t
+            .dir
+            .path()
+            .join(format!("long-{}.pdf", lang.pick("ru", "en")));
+        export::write_statement(&st, &path, lang).unwrap();
+        // Wrapped lines come out of the PDF joined with or without a space: the text is
+        // compared without its spaces, every other character in its order.
+        let words = |text: &str| {
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        };
+        let text = words(&pdf_text(&path));
+        assert!(!text.contains('…'), "nothing is cut: {text}");
+        assert!(
+            text.matches(&words(long)).count() > ZeroReason::ALL.len(),
+            "the name whole in the header and on every line: {text}"
+        );
+        for reason in ZeroReason::ALL {
+            let words_of_reason = words(reason.text(lang));
+            assert!(
+                text.contains(&words_of_reason),
+                "{words_of_reason:?} whole in {text}"
+            );
+            // A document number wider than its column is broken between characters, all kept.
+            let doc = format!("ДОК-2025-000000-{}", reason.code());
+            assert!(text.contains(&doc), "{doc} in {text}");
+        }
+    }
+}
+
+#[test]
 fn pdf_of_a_long_statement_repeats_the_header_on_every_page() {
     let t = TempDb::new();
     let mut s = t.open();

@@ -364,6 +364,12 @@ fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
     // No file dialog: the app asks for a typed-in path instead of doing nothing.
     click_button(&mut h, "Экспорт…");
     assert!(has_text(&h, "Системное окно выбора файла недоступно"));
+    // The name suggested has the format last exported, not always the same one.
+    let suggested = h
+        .get_by_role_and_label(Role::TextInput, "Путь к файлу")
+        .value()
+        .unwrap_or_default();
+    assert!(suggested.ends_with(".json"), "{suggested}");
     let csv = t.dir.path().join("typed.csv");
     // The field starts with a suggested name; clear it by selecting all and typing over.
     h.get_by_role_and_label(Role::TextInput, "Путь к файлу")
@@ -631,6 +637,10 @@ fn gui_overview_lists_what_needs_attention_and_extends_a_pin_right_there() {
     );
 
     click_button(&mut h, "Продлить…");
+    // What is extended, and to which last day, before who agreed.
+    assert!(has_text(&h, &format!("Клиент: АО «Скоро» ({C1})")));
+    assert!(has_text(&h, "Партнёр: ООО «Альфа»"));
+    assert!(has_text(&h, "по 23.05.2025 → по 23.08.2025"));
     type_into(&mut h, Role::TextInput, "Кто согласовал", "Иванов");
     click_button(&mut h, "Продлить");
     let pins = h
@@ -797,4 +807,62 @@ fn gui_reads_its_data_first_then_the_pins_then_checks_the_file_and_says_so() {
     // Writing works once the check has passed.
     click(&mut h, "Партнёры");
     assert!(!has_text(&h, "Идёт проверка файла"));
+}
+
+#[test]
+fn gui_lists_its_keyboard_shortcuts_and_offers_quick_search_in_help() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Справка");
+    click(&mut h, "Сочетания клавиш");
+    h.run_ok();
+    for keys in ["Ctrl+K", "Ctrl+N", "Ctrl+1", "Esc"] {
+        assert!(has_text(&h, keys), "{keys}");
+    }
+    assert!(has_text(&h, "быстрый поиск партнёра или клиента"));
+}
+
+#[test]
+fn gui_client_card_gives_the_pins_last_day_as_the_stop_list_does() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    h.run_ok();
+    h.query_all_by_label("АО «Скоро»").next().unwrap().click();
+    h.run_ok();
+    let shown = |text: &str| h.query_all_by_label_contains(text).next().is_some();
+    assert!(shown("Стоп-лист: кто и когда держал клиента"));
+    // Pinned 24.02.2025 for 3 months: in force through 23.05.2025, as the Stop-list says
+    // (the bar's tooltip and the span under it alike).
+    assert!(shown("24.02.2025 — 23.05.2025 ·"));
+    assert!(!shown("24.05.2025"));
+}
+
+#[test]
+fn gui_stop_list_opens_on_the_pins_in_force_newest_first() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    s.write(|db| db.request_pin(&inn(C3), "АО «Давно»", alfa, d("2024-01-10"), ""))
+        .unwrap(); // ended 09.04.2024
+    drop(s);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.run_ok();
+    let y = |name: &str| h.get_by_label(name).rect().min.y;
+    assert!(
+        h.query_by_label("АО «Давно»").is_none(),
+        "an ended pin is not shown at first"
+    );
+    assert!(
+        y("АО «Нескоро»") < y("АО «Скоро»"),
+        "pinned 20.03 above pinned 24.02"
+    );
+    click(&mut h, "Все");
+    assert!(
+        h.query_by_label("АО «Давно»").is_some(),
+        "every pin, when asked"
+    );
 }

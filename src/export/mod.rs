@@ -12,7 +12,7 @@ use crate::domain::Statement;
 use crate::domain::lang::{Lang, Localized};
 
 /// A statement file format, picked by the file's extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Json,
     Csv,

@@ -33,6 +33,8 @@ const FOOTER_Y: f32 = PAGE_H - 20.0;
 const BOTTOM: f32 = PAGE_H - 44.0;
 const ROW_H: f32 = 15.0;
 const BODY: f32 = 8.0;
+/// The height of each further line of a table row whose cells wrap.
+const LINE_H: f32 = 9.5;
 
 /// Why the PDF could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -107,16 +109,42 @@ impl Measure<'_> {
             .collect()
     }
 
-    /// The text, cut with `…` to fit `width`.
-    fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
-        if self.width(text, size, bold) <= width {
-            return text.to_owned();
+    /// The text in lines no wider than `width`, broken between words; a word wider than
+    /// a line by itself (a long document number) is broken between its characters.
+    /// Nothing is left out: the lines hold every character but the spaces they break at.
+    fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let face = self.face(bold);
+        let advance = |c: char| face.glyph(c).1 * size;
+        let mut lines = Vec::new();
+        let (mut line, mut line_width) = (String::new(), 0.0);
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let word_width: f32 = word.chars().map(advance).sum();
+            let space = if line.is_empty() { 0.0 } else { advance(' ') };
+            if line_width + space + word_width <= width {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_width += space + word_width;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line_width = 0.0;
+            }
+            for c in word.chars() {
+                if line_width + advance(c) > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_width = 0.0;
+                }
+                line.push(c);
+                line_width += advance(c);
+            }
         }
-        let mut out: String = text.to_owned();
-        while !out.is_empty() && self.width(&format!("{out}…"), size, bold) > width {
-            out.pop();
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
         }
-        format!("{}…", out.trim_end())
+        lines
     }
 }
 
@@ -272,9 +300,20 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
                 .join(", "),
         ),
     ];
+    let value_width = PAGE_W - 2.0 * MARGIN - 150.0;
     for (label, value) in header {
         l.text(MARGIN, 9.5, false, label);
-        l.text(MARGIN + 150.0, 9.5, true, &value);
+        for (i, part) in l
+            .measure
+            .wrap(&value, 9.5, true, value_width)
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                l.y += 12.0;
+            }
+            l.text(MARGIN + 150.0, 9.5, true, part);
+        }
         l.y += 14.0;
     }
     if s.lines_without_rate() > 0 {
@@ -365,9 +404,6 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
     };
     table_header(&mut l);
     for line in &s.lines {
-        if l.ensure(ROW_H) {
-            table_header(&mut l);
-        }
         let client = if line.client_name.is_empty() {
             line.client_inn.to_string()
         } else {
@@ -393,16 +429,30 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
                 .map(|r| r.text(lang).to_owned())
                 .unwrap_or_default(),
         ];
+        // A cell wider than its column wraps, and the row grows to its longest cell.
+        let wrapped: Vec<Vec<String>> = cols
+            .iter()
+            .zip(&cells)
+            .map(|(c, text)| l.measure.wrap(text, BODY, false, c.width - 6.0))
+            .collect();
+        let extra = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 - 1.0;
+        if l.ensure(ROW_H + extra * LINE_H) {
+            table_header(&mut l);
+        }
+        let top = l.y;
         let mut x = MARGIN + 2.0;
-        for (c, text) in cols.iter().zip(cells) {
-            let text = l.measure.fit(&text, BODY, false, c.width - 6.0);
-            if c.right {
-                l.text_right(x + c.width - 6.0, BODY, false, &text);
-            } else {
-                l.text(x, BODY, false, &text);
+        for (c, lines) in cols.iter().zip(&wrapped) {
+            for (i, text) in lines.iter().enumerate() {
+                l.y = top + i as f32 * LINE_H;
+                if c.right {
+                    l.text_right(x + c.width - 6.0, BODY, false, text);
+                } else {
+                    l.text(x, BODY, false, text);
+                }
             }
             x += c.width;
         }
+        l.y = top + extra * LINE_H;
         let y = l.y + 4.5;
         l.rule(y, 0.3, 190);
         l.y += ROW_H;

@@ -101,7 +101,13 @@ pub fn client_card_ui(
                 .iter()
                 .filter(|r| r.client_inn == card.inn)
                 .collect();
-            if pins.is_empty() {
+            if data.pins_version == 0 {
+                // The pins are read after the rest of the data.
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(lang.pick("Чтение закреплений…", "Reading the pins…"));
+                });
+            } else if pins.is_empty() {
                 ui.label(
                     RichText::new(
                         lang.pick("Клиент не закреплялся.", "The client was never pinned."),
@@ -163,11 +169,18 @@ pub fn client_card_ui(
                         ui::date(r.pin.last_day(), lang)
                     ));
                 }
+                // The last day in force, as the Stop-list and a refusal say it.
+                let last_day = pins
+                    .iter()
+                    .map(|r| r.pin.last_day())
+                    .max()
+                    .unwrap_or(pctx.today)
+                    .max(pctx.today);
                 ui.label(
                     RichText::new(format!(
                         "{} — {} · {}",
                         ui::date(start, lang),
-                        ui::date(end, lang),
+                        ui::date(last_day, lang),
                         lang.pick("красная черта — сегодня", "the red line is today")
                     ))
                     .weak()

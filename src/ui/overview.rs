@@ -208,11 +208,37 @@ pub fn overview_ui(
 
     if let Some((pin_id, agreed_by)) = &mut page.extending {
         let mut decision = None;
+        let row = lists.ending.iter().find(|r| r.pin.id == *pin_id);
         egui::Modal::new(egui::Id::unique("overview-extend")).show(ui.ctx(), |ui| {
             ui.heading(lang.pick(
                 "Продлить закрепление на 3 месяца",
                 "Extend the pin by 3 months",
             ));
+            // What is extended, and to which day, before anyone is named as agreeing.
+            if let Some(r) = row {
+                let client = if r.client_name.is_empty() {
+                    r.client_inn.to_string()
+                } else {
+                    format!("{} ({})", r.client_name, r.client_inn)
+                };
+                ui.label(format!("{} {client}", lang.pick("Клиент:", "Client:")));
+                ui.label(format!(
+                    "{} {}",
+                    lang.pick("Партнёр:", "Partner:"),
+                    r.partner_name
+                ));
+                let until = |day| format!("{} {}", lang.pick("по", "until"), ui::date(day, lang));
+                let new_last =
+                    crate::domain::pin::extend(std::slice::from_ref(&r.pin), &r.pin, today)
+                        .ok()
+                        .and_then(|ends_on| ends_on.pred_opt());
+                if let Some(new_last) = new_last {
+                    ui.label(
+                        RichText::new(format!("{} → {}", until(r.pin.last_day()), until(new_last)))
+                            .strong(),
+                    );
+                }
+            }
             let label = ui.label(lang.pick("Кто согласовал", "Agreed by"));
             ui.add(egui::TextEdit::singleline(agreed_by).desired_width(300.0))
                 .labelled_by(label.id)

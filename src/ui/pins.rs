@@ -52,7 +52,6 @@ struct ActionDraft {
 }
 
 /// The page's state between frames.
-#[derive(Default)]
 pub struct PinsPage {
     search: String,
     filter: Filter,
@@ -67,6 +66,26 @@ pub struct PinsPage {
     history: Option<(Inn, Option<Vec<PinEvent>>)>,
     history_version: u64,
     view: ui::RowView<View>,
+}
+
+impl Default for PinsPage {
+    /// The pins in force, newest first: an expired pin is not taken for an active one.
+    fn default() -> PinsPage {
+        PinsPage {
+            search: String::new(),
+            filter: Filter::InForce,
+            partner: None,
+            sort: Sort::PinnedOn,
+            descending: true,
+            mode: Mode::Nothing,
+            draft: Draft::default(),
+            extend: ActionDraft::default(),
+            release: ActionDraft::default(),
+            history: None,
+            history_version: 0,
+            view: Default::default(),
+        }
+    }
 }
 
 /// Within this many days of its last day a pin is "ending soon".
