@@ -866,3 +866,43 @@ fn gui_stop_list_opens_on_the_pins_in_force_newest_first() {
         "every pin, when asked"
     );
 }
+
+#[test]
+fn gui_sale_form_fills_a_stored_clients_name_from_its_inn() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C1);
+    h.run_ok();
+    let name = |h: &Harness<'static, App>| {
+        h.get_by_role_and_label(Role::TextInput, "Название клиента")
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(name(&h), "АО «Скоро»");
+    // An INN nobody stored leaves the name to the user.
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C3);
+    h.run_ok();
+    assert_eq!(name(&h), "");
+}
+
+#[test]
+fn gui_pin_form_fills_the_name_of_a_client_of_the_stop_list() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    click_button(&mut h, "+ Закрепить клиента");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C2);
+    h.run_ok();
+    let name = h
+        .get_by_role_and_label(Role::TextInput, "Название клиента")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(name, "АО «Нескоро»");
+}

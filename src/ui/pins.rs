@@ -39,6 +39,8 @@ enum Mode {
 struct Draft {
     client_inn: String,
     client_name: String,
+    /// The INN whose stored name was last looked for (a name the user cleared stays so).
+    named_for: Option<Inn>,
     partner: Option<PartnerId>,
     date: String,
     note: String,
@@ -383,6 +385,20 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
     ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
     let d = &mut page.draft;
     let inn = Inn::parse(&d.client_inn);
+    // A client of the stop-list fills its name from its INN, once per INN typed.
+    if let Ok(inn) = inn
+        && d.named_for != Some(inn)
+        && data.pins_version > 0
+    {
+        d.named_for = Some(inn);
+        let known = data
+            .pins
+            .iter()
+            .find(|r| r.client_inn == inn && !r.client_name.is_empty());
+        if let Some(known) = known.filter(|_| d.client_name.trim().is_empty()) {
+            d.client_name = known.client_name.clone();
+        }
+    }
     let date = ui::parse_date_field(&d.date, lang);
     egui::Grid::new("pin-grid")
         .num_columns(2)

@@ -99,6 +99,10 @@ pub struct SalesPage {
     selecting: Option<(u64, SalesQuery, Answer<SalesSelection>)>,
     /// The first rows of the query, shown while its selection is read.
     first: Option<FirstRows>,
+    /// The stored name of the client whose INN the new-sale form holds, and the INN whose
+    /// name was last put in the form (so that a name the user cleared stays cleared).
+    known_client: crate::reader::Loaded<Inn, String>,
+    named_for: Option<Inn>,
     first_asked: Option<(u64, SalesQuery, Answer<Vec<SaleListRow>>)>,
     /// Pages being read for the cache.
     paging: Vec<(usize, Answer<Vec<SaleListRow>>)>,
@@ -129,6 +133,8 @@ impl Default for SalesPage {
             selecting: None,
             first: None,
             first_asked: None,
+            known_client: Default::default(),
+            named_for: None,
             paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
@@ -185,6 +191,7 @@ impl SalesPage {
     /// version, the pages of rows the table wanted) and takes the answers that arrived.
     /// Until a new selection arrives the last one stays on screen.
     pub fn load(&mut self, reader: &Reader, store: &Store, version: u64) {
+        self.name_known_client(reader, store);
         let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
         let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
         let asked = self
@@ -274,6 +281,26 @@ impl SalesPage {
                 Err(TryRecvError::Disconnected) => false,
                 Err(TryRecvError::Empty) => true,
             });
+    }
+
+    /// A stored client's INN typed in the new-sale form fills its name (read on the reader),
+    /// unless a name is typed already.
+    fn name_known_client(&mut self, reader: &Reader, store: &Store) {
+        let Ok(inn) = Inn::parse(&self.draft.client_inn) else {
+            return;
+        };
+        if self.mode != Mode::New || self.named_for == Some(inn) {
+            return;
+        }
+        let read = move |db: &crate::store::Db<'_>| db.client_name(&inn);
+        let _ = self.known_client.load(reader, store, &inn, read);
+        if self.known_client.is_for(&inn) {
+            self.named_for = Some(inn);
+            let name = self.known_client.get().cloned().unwrap_or_default();
+            if self.draft.client_name.trim().is_empty() && !name.is_empty() {
+                self.draft.client_name = name;
+            }
+        }
     }
 
     /// How many rows the table shows, and the list's amount and premium when known: the
