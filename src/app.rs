@@ -497,6 +497,8 @@ pub struct App {
     /// The snapshot version whose pins are to be asked for, and the pins being read.
     pins_due: Option<u64>,
     pins_loading: Vec<Receiver<Result<PinsRead, StoreError>>>,
+    /// The statement file just exported, offered to open until closed.
+    exported: Option<PathBuf>,
     /// The format of the last statement exported: the next suggested file name has it.
     export_format: Format,
     /// A timed start, and whether the frame it waits for has been drawn.
@@ -629,6 +631,7 @@ impl App {
             exit_when: config.exit_when,
             exit_drawn: false,
             export_format: settings.export_format.unwrap_or(Format::Pdf),
+            exported: None,
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
@@ -1371,6 +1374,7 @@ impl App {
         match purpose {
             PathUse::Statement { partner, from, to } => {
                 let result = self.write_statement(partner, from, to, &path);
+                self.exported = result.is_ok().then(|| path.clone());
                 self.report(result);
             }
             PathUse::Issued { number } => {
@@ -1390,6 +1394,7 @@ impl App {
                         .pick("База данных не открыта", "No database is open")
                         .to_owned()),
                 };
+                self.exported = result.is_ok().then(|| path.clone());
                 self.report(result);
             }
             PathUse::Batch { from, to, format } => {
@@ -1912,6 +1917,55 @@ impl App {
         });
     }
 
+    /// The file just exported, with ways to open it or its folder.
+    fn exported_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        let Some(path) = self.exported.clone() else {
+            return;
+        };
+        let mut close = false;
+        egui::Window::new(lang.pick("Файл сохранён", "File saved"))
+            .id(egui::Id::unique("exported"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.label(path.display().to_string());
+                ui.horizontal(|ui| {
+                    let folder = path.parent().map(Path::to_path_buf);
+                    let opened = if ui.button(lang.pick("Открыть", "Open")).clicked() {
+                        Some(crate::diagnostics::open_in_system(&path))
+                    } else if ui
+                        .button(lang.pick("Показать в папке", "Show in folder"))
+                        .clicked()
+                    {
+                        folder.map(|f| crate::diagnostics::open_in_system(&f))
+                    } else {
+                        None
+                    };
+                    if let Some(opened) = opened {
+                        close = true;
+                        if let Err(e) = opened {
+                            self.report(Err(format!(
+                                "{}: {e}",
+                                lang.pick(
+                                    "Не удалось открыть в системе",
+                                    "Could not open it in the system"
+                                )
+                            )));
+                        }
+                    }
+                    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.exported = None;
+        }
+    }
+
     /// The summary of the import just written, with its undo.
     fn imported_ui(&mut self, ctx: &egui::Context) -> Option<Command> {
         let lang = self.lang;
@@ -2211,6 +2265,7 @@ impl App {
             .show(ctx, |ui| self.about_ui(ui));
         self.show_about = open;
         self.crash_notice_ui(ctx);
+        self.exported_ui(ctx);
 
         let mut open = self.details.is_some();
         let mut copy = false;

@@ -360,6 +360,13 @@ fn gui_exports_a_statement_through_the_dialog_or_a_typed_path() {
         serde_json::json!({"from": "2025-04-01", "to": "2025-04-30"})
     );
     assert_eq!(value["totals"]["premium"], "500.00");
+    // The saved file can be opened, or its folder shown, from the window.
+    assert!(h.query_by_label("Файл сохранён").is_some());
+    assert!(h.query_by_label(&json.display().to_string()).is_some());
+    assert!(h.query_by_label("Показать в папке").is_some());
+    assert!(h.query_by_label("Открыть").is_some());
+    click_button(&mut h, "Закрыть");
+    assert!(h.query_by_label("Файл сохранён").is_none());
 
     // No file dialog: the app asks for a typed-in path instead of doing nothing.
     click_button(&mut h, "Экспорт…");
