@@ -913,3 +913,25 @@ fn gui_pin_form_fills_the_name_of_a_client_of_the_stop_list() {
         .unwrap_or_default();
     assert_eq!(name, "АО «Нескоро»");
 }
+
+#[test]
+fn gui_sale_form_keeps_its_fields_in_place_as_it_fills() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    let y = |h: &Harness<'static, App>| {
+        h.get_by_role_and_label(Role::TextInput, "Название клиента")
+            .rect()
+            .min
+            .y
+    };
+    let before = y(&h);
+    // A partner with clients pinned on the date (today's, filled in) brings the pick
+    // list: nothing moves.
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    h.run_ok();
+    assert!(h.query_by_label_contains("Выбрать из закреплённых (").is_some());
+    assert_eq!(y(&h), before);
+}

@@ -371,7 +371,9 @@ pub fn overview_ui(
                     let share = if total.is_zero() { 0.0 } else { height(*premium) / height(total) };
                     ui.horizontal(|ui| {
                         ui.add_sized([110.0, 18.0], egui::Label::new(status_name(*status, lang)));
-                        ui.add(egui::ProgressBar::new(share as f32).desired_width(200.0).text(premium.display(lang)));
+                        // The sum beside its bar, not across it: a short bar cannot hold it.
+                        ui.add(egui::ProgressBar::new(share as f32).desired_width(200.0));
+                        ui.label(premium.display(lang));
                     });
                 }
             });

@@ -695,36 +695,50 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
                 "7707083893",
                 inn_error.as_deref(),
             );
-            // The clients this partner has pinned on the date, to pick from.
-            if let (Some(partner), Ok(Some(date))) = (d.partner, &date) {
-                let pinned: Vec<_> = data
+            // The clients this partner has pinned on the date, to pick from. The row is
+            // always there, so that the fields below do not move as the form fills.
+            let pinned: Vec<_> = match (d.partner, &date) {
+                (Some(partner), Ok(Some(date))) => data
                     .pins
                     .iter()
                     .filter(|r| r.pin.partner == partner && r.pin.in_force_on(*date))
-                    .collect();
-                if !pinned.is_empty() {
-                    ui.label("");
-                    let title = format!(
-                        "{} ({}) ▾",
-                        lang.pick("Выбрать из закреплённых", "Pick a pinned client"),
-                        pinned.len()
-                    );
-                    ui.menu_button(title, |ui| {
-                        egui::ScrollArea::vertical()
-                            .max_height(300.0)
-                            .show(ui, |ui| {
-                                for r in &pinned {
-                                    let text = format!("{} · {}", r.client_inn, r.client_name);
-                                    if ui.button(text).clicked() {
-                                        d.client_inn = r.client_inn.to_string();
-                                        d.client_name = r.client_name.clone();
-                                        ui.close();
-                                    }
+                    .collect(),
+                _ => Vec::new(),
+            };
+            ui.label("");
+            if pinned.is_empty() {
+                ui.add_enabled(
+                    false,
+                    egui::Button::new(
+                        lang.pick("Выбрать из закреплённых ▾", "Pick a pinned client ▾"),
+                    ),
+                )
+                .on_disabled_hover_text(lang.pick(
+                    "Выберите партнёра и дату: здесь появятся его закреплённые клиенты",
+                    "Choose the partner and the date: their pinned clients appear here",
+                ));
+                ui.end_row();
+            } else {
+                let title = format!(
+                    "{} ({}) ▾",
+                    lang.pick("Выбрать из закреплённых", "Pick a pinned client"),
+                    pinned.len()
+                );
+                ui.menu_button(title, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(300.0)
+                        .show(ui, |ui| {
+                            for r in &pinned {
+                                let text = format!("{} · {}", r.client_inn, r.client_name);
+                                if ui.button(text).clicked() {
+                                    d.client_inn = r.client_inn.to_string();
+                                    d.client_name = r.client_name.clone();
+                                    ui.close();
                                 }
-                            });
-                    });
-                    ui.end_row();
-                }
+                            }
+                        });
+                });
+                ui.end_row();
             }
             ui::text_row(
                 ui,
