@@ -67,6 +67,15 @@ pub enum Command {
         note: String,
     },
     RecordSale(NewSale),
+    /// A recorded sale changed to this one (a typo corrected), kept in its history.
+    CorrectSale {
+        id: SaleId,
+        sale: NewSale,
+    },
+    /// A recorded sale or return deleted, kept in its history.
+    DeleteSale {
+        id: SaleId,
+    },
     RecordReturn {
         sale: SaleId,
         date: NaiveDate,
@@ -966,6 +975,13 @@ impl App {
     fn confirmation_needed(&self, command: &Command) -> Option<String> {
         let lang = self.lang;
         match command {
+            Command::DeleteSale { .. } => Some(
+                lang.pick(
+                    "Удалить запись? Ведомости периода пересчитаются; удаление останется в истории исправлений. Запись в периоде выданной ведомости удалить нельзя.",
+                    "Delete the record? The period's statements are figured again; the deletion stays in the history of corrections. A record in an issued statement's period cannot be deleted.",
+                )
+                .to_owned(),
+            ),
             Command::ReleasePin { date, .. } => Some(format!(
                 "{} {}. {}",
                 lang.pick("Снять закрепление с", "Release the pin from"),
@@ -1184,6 +1200,23 @@ impl App {
                     "{} {}",
                     t("Продажа записана:", "Sale recorded:"),
                     sale.amount.display(lang)
+                )
+            }),
+            Command::CorrectSale { id, sale } => {
+                self.write(|db| db.correct_sale(id, &sale)).map(|()| {
+                    self.sales.saved();
+                    format!(
+                        "{} {}",
+                        t("Продажа исправлена:", "Sale corrected:"),
+                        sale.amount.display(lang)
+                    )
+                })
+            }
+            Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
+                self.sales.deleted();
+                t(
+                    "Запись удалена; она осталась в истории исправлений",
+                    "Record deleted; it stays in the history of corrections",
                 )
             }),
             Command::RecordReturn {

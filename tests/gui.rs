@@ -932,6 +932,78 @@ fn gui_sale_form_keeps_its_fields_in_place_as_it_fills() {
     // list: nothing moves.
     choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
     h.run_ok();
-    assert!(h.query_by_label_contains("Выбрать из закреплённых (").is_some());
+    assert!(
+        h.query_by_label_contains("Выбрать из закреплённых (")
+            .is_some()
+    );
     assert_eq!(y(&h), before);
+}
+
+#[test]
+fn gui_corrects_a_mistyped_sale_and_refuses_to_delete_one_in_an_issued_period() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    h.run_ok();
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    click_button(&mut h, "Исправить…");
+    assert!(h.query_by_label("Исправить продажу").is_some());
+    // 5 000 typed where 500 was meant.
+    h.get_by_role_and_label(Role::TextInput, "Сумма, ₽").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Сумма, ₽")
+        .type_text("500");
+    h.run_ok();
+    click_button(&mut h, "Сохранить исправление");
+    let alfa = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .partner_by_inn(&inn(ALFA))
+        .unwrap()
+        .unwrap();
+    let statement = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .statement(alfa, d("2025-04-01"), d("2025-04-30"), d(TODAY))
+        .unwrap();
+    assert_eq!(
+        statement.totals.overall.amount,
+        rub("500"),
+        "the statement follows"
+    );
+    assert!(h.query_by_label("История исправлений").is_some());
+    assert!(
+        h.query_by_label_contains("сумма: 5\u{a0}000,00\u{a0}₽ → 500,00\u{a0}₽")
+            .is_some(),
+        "the history line says what changed"
+    );
+
+    // Issued: deleting is refused with the sentence, and nothing changes.
+    let mut s = t.open();
+    let issued =
+        partner_desk::statements::issue(&mut s, alfa, d("2025-04-01"), d("2025-04-30"), d(TODAY))
+            .unwrap();
+    drop(s);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    h.run_ok();
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    click_button(&mut h, "Удалить…");
+    click_button(&mut h, "Подтвердить");
+    assert!(
+        h.state().last_message().contains(&issued.number)
+            && h.state().last_message().contains("переоткройте"),
+        "{}",
+        h.state().last_message()
+    );
+    let count = h.state().store().unwrap().read().counts().unwrap().sales;
+    assert_eq!(count, 1);
 }

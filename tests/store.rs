@@ -501,7 +501,8 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
              DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
                           DROP TABLE statement_events; DROP TABLE issued_statements;
              DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
-             DROP TABLE import_layouts; DROP TABLE changes; PRAGMA user_version = 1;",
+             DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections;
+             PRAGMA user_version = 1;",
         )
         .unwrap();
     }
@@ -656,4 +657,134 @@ fn the_pins_ending_soon_are_read_alone_and_are_those_the_whole_list_gives() {
         seen += read.len();
     }
     assert!(seen > 100, "the days tried see pins ending: {seen}");
+}
+
+#[test]
+fn a_mistyped_sale_is_corrected_or_deleted_with_its_history_until_its_period_is_issued() {
+    use partner_desk::store::CorrectionKind;
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let typo = s
+        .write(|db| {
+            db.record_sale(&sale(
+                a,
+                "2025-04-15",
+                C2,
+                LicenseKind::DevServices,
+                "120000",
+            ))
+        })
+        .unwrap();
+    let premium = |s: &Store| {
+        s.read()
+            .statement(a, d("2025-04-01"), d("2025-04-30"), d("2025-05-01"))
+            .unwrap()
+            .totals
+            .overall
+            .premium
+    };
+    let before = premium(&s);
+    // 12 000, not 120 000: the statement follows, and the history says what changed.
+    s.write(|db| {
+        db.correct_sale(
+            typo,
+            &sale(a, "2025-04-15", C2, LicenseKind::DevServices, "12000"),
+        )
+    })
+    .unwrap();
+    assert_eq!(premium(&s).kopecks() * 10, before.kopecks());
+    let history = s.read().sale_corrections(typo).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].kind, CorrectionKind::Changed);
+    assert_eq!(history[0].before.amount(), rub("120000"));
+    assert_eq!(history[0].after.as_ref().unwrap().amount(), rub("12000"));
+    let said = partner_desk::store::correction_changes(
+        &history[0].before,
+        history[0].after.as_ref().unwrap(),
+        |_| String::new(),
+        Lang::Ru,
+    );
+    assert_eq!(
+        said,
+        ["сумма: 120\u{a0}000,00\u{a0}₽ → 12\u{a0}000,00\u{a0}₽"]
+    );
+
+    // A sale with a return is not changed under it; a return is deleted, not changed.
+    let ret = s
+        .write(|db| db.record_return(typo, d("2025-04-20"), rub("1000"), None))
+        .unwrap();
+    let refused = s.write(|db| db.delete_sale(typo)).unwrap_err();
+    assert_eq!(rule(refused), RuleError::SaleHasReturns);
+    let refused = s
+        .write(|db| {
+            db.correct_sale(
+                ret,
+                &sale(a, "2025-04-20", C2, LicenseKind::DevServices, "5"),
+            )
+        })
+        .unwrap_err();
+    assert_eq!(rule(refused), RuleError::ReturnNotEditable);
+    s.write(|db| db.delete_sale(ret)).unwrap();
+
+    // Issued: the database refuses, and the sentence says to reopen the statement.
+    let issued = partner_desk::statements::issue(
+        &mut s,
+        a,
+        d("2025-04-01"),
+        d("2025-04-30"),
+        d("2025-05-01"),
+    )
+    .unwrap();
+    let refused = s.write(|db| db.delete_sale(typo)).unwrap_err();
+    let text = refused.text(Lang::Ru);
+    assert!(
+        text.contains(&issued.number) && text.contains("переоткройте"),
+        "{text}"
+    );
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    assert!(
+        raw.execute("DELETE FROM sales WHERE id = ?1", [typo.0])
+            .is_err(),
+        "the lock is the database's own"
+    );
+    s.write(|db| db.reopen_statement(&issued.number, d("2025-05-02"), "ошибка в сумме"))
+        .unwrap();
+    s.write(|db| db.delete_sale(typo)).unwrap();
+    assert!(s.read().sale(typo).unwrap().is_none());
+    let history = s.read().sale_corrections(typo).unwrap();
+    assert_eq!(
+        history.iter().map(|c| c.kind).collect::<Vec<_>>(),
+        [CorrectionKind::Changed, CorrectionKind::Deleted]
+    );
+    // The history itself is append-only.
+    assert!(raw.execute("DELETE FROM sale_corrections", []).is_err());
+    assert!(
+        raw.execute("UPDATE sale_corrections SET corrected_by = 'x'", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn a_correction_that_changes_nothing_is_refused_and_not_recorded() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    let same = sale(a, "2025-04-15", C2, LicenseKind::DevServices, "100");
+    let id = s.write(|db| db.record_sale(&same)).unwrap();
+    let refused = s.write(|db| db.correct_sale(id, &same)).unwrap_err();
+    assert_eq!(rule(refused), RuleError::NothingCorrected);
+    assert!(s.read().sale_corrections(id).unwrap().is_empty());
 }

@@ -2,6 +2,7 @@
 //! the rest of the program reads and writes. All SQL of the program lives in this module.
 
 mod closed;
+mod corrections;
 mod imports;
 mod issued;
 mod overview;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Inn, Money, PartnerId, ShipmentRefusal};
 
+pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
 pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
@@ -193,6 +195,14 @@ pub enum RuleError {
     )]
     PeriodLocked { number: String },
     #[error(
+        "the sale has returns recorded against it; delete the returns first, then correct the sale and record them again"
+    )]
+    SaleHasReturns,
+    #[error("a return is corrected by deleting it and recording it again")]
+    ReturnNotEditable,
+    #[error("nothing was changed; the correction is not recorded")]
+    NothingCorrected,
+    #[error(
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
@@ -269,6 +279,9 @@ impl Localized for RuleError {
                         RuleError::PeriodLocked { number } => format!(
                 "период закрыт выданной ведомостью {number}; переоткройте её с указанием причины или датируйте запись открытым периодом"
             ),
+            RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
+            RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
+            RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
             RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
         }
     }

@@ -615,7 +615,7 @@ impl Db<'_> {
 
     /// A sale checked against the period lock and the shipment rule, its client recorded
     /// and its premium figured: ready to be written.
-    fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
+    pub(super) fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
         let lock = self.locking_statement(sale.partner, sale.date)?;
         self.read_pins_of(&sale.client_inn)?;
         if !self.cache.borrow().facts.contains_key(&sale.partner) {
@@ -641,6 +641,45 @@ impl Db<'_> {
         let checked = checked.map_err(|refusal| self.refusal_error(sale, refusal))?;
         self.upsert_client(&sale.client_inn, &sale.client_name)?;
         Ok(checked)
+    }
+
+    /// Puts a checked sale in the place of sale `id`, its figures with it. A document
+    /// another record has is refused, as when a sale is recorded.
+    pub(super) fn replace_sale(&self, id: SaleId, s: &CheckedSale) -> Result<(), StoreError> {
+        let written = self
+            .conn
+            .prepare_cached(
+                "UPDATE sales SET doc = ?2, date = ?3, partner_id = ?4, client_inn = ?5, kind = ?6,
+                     amount_kop = ?7, self_referred = ?8, connected_by_partner = ?9,
+                     used_in_work = ?10, premium_kop = ?11, rate_pct = ?12, reason = ?13,
+                     status = ?14, one_c_terms = ?15
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                id.0,
+                s.doc,
+                s.date,
+                s.partner,
+                s.client_inn.as_str(),
+                s.kind,
+                s.amount_kop,
+                s.role.self_referred,
+                s.role.connected_by_partner,
+                s.role.used_in_work,
+                s.premium_kop,
+                s.rate.map(|r| r.to_string()),
+                s.reason,
+                s.status,
+                s.one_c_terms,
+            ]);
+        match written {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+                doc: s.doc.clone().unwrap_or_default(),
+            }
+            .into()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Writes the figures of a sale or return, as `domain::statement::figure` made them.
@@ -899,6 +938,8 @@ pub struct SaleListRow {
     pub reason: Option<ZeroReason>,
     /// For a return: the original sale's document number, or `#id`.
     pub return_of: Option<String>,
+    /// The partner's role as recorded with the sale (a correction starts from it).
+    pub role: RoleFacts,
 }
 
 impl SaleListRow {
@@ -990,6 +1031,7 @@ type ListRaw = (
     (String, String, String, String),
     (i64, Option<String>, bool, Option<String>),
     (i64, Option<String>, Option<String>),
+    (bool, bool, bool),
 );
 
 impl Db<'_> {
@@ -1071,7 +1113,8 @@ impl Db<'_> {
         let sql = format!(
             "SELECT s.id, s.date, s.doc, s.partner_id, p.name, s.client_inn, c.name, s.kind,
                     {SIGNED_AMOUNT}, s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
-                    CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END
+                    CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END,
+                    s.self_referred, s.connected_by_partner, s.used_in_work
              FROM {LIST_FROM} WHERE {filter} ORDER BY {order}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -1081,6 +1124,7 @@ impl Db<'_> {
                 (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
                 (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
                 (r.get(12)?, r.get(13)?, r.get(14)?),
+                (r.get(15)?, r.get(16)?, r.get(17)?),
             ))
         })?;
         rows.map(|row| {
@@ -1089,6 +1133,7 @@ impl Db<'_> {
                 (partner_name, client_inn, client_name, kind),
                 (amount, status, one_c_terms, rate),
                 (premium, reason, return_of),
+                (self_referred, connected_by_partner, used_in_work),
             ) = row?;
             Ok(SaleListRow {
                 id: SaleId(id),
@@ -1107,6 +1152,11 @@ impl Db<'_> {
                 premium: money(premium),
                 reason: parse_code(reason, ZeroReason::parse)?,
                 return_of,
+                role: RoleFacts {
+                    self_referred,
+                    connected_by_partner,
+                    used_in_work,
+                },
             })
         })
         .collect()

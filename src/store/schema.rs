@@ -8,11 +8,16 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 3] = [v1_initial, v2_issued_statements, v3_imports];
+const MIGRATIONS: [Migration; 4] = [
+    v1_initial,
+    v2_issued_statements,
+    v3_imports,
+    v4_sale_corrections,
+];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
 /// steps that takes, a file is at its old version or the new one, never one between.
@@ -313,5 +318,31 @@ BEGIN SELECT RAISE(ABORT, 'pin history is append-only'); END;
 
 fn v3_imports(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V3)?;
+    Ok(())
+}
+
+const V4: &str = r#"
+-- Every correction of a recorded sale or return: changed or deleted while its period was
+-- not in an issued statement (the period-lock triggers refuse it otherwise), with the
+-- record before and after (JSON) and who made it when. Append-only.
+CREATE TABLE sale_corrections (
+    id           INTEGER PRIMARY KEY,
+    sale_id      INTEGER NOT NULL,
+    corrected_at TEXT NOT NULL,
+    corrected_by TEXT NOT NULL,
+    action       TEXT NOT NULL CHECK (action IN ('changed', 'deleted')),
+    before       TEXT NOT NULL,
+    after        TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX sale_corrections_sale ON sale_corrections (sale_id);
+CREATE TRIGGER sale_corrections_no_update BEFORE UPDATE ON sale_corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER sale_corrections_no_delete BEFORE DELETE ON sale_corrections
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+"#;
+
+fn v4_sale_corrections(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V4)?;
     Ok(())
 }

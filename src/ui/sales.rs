@@ -103,6 +103,10 @@ pub struct SalesPage {
     /// name was last put in the form (so that a name the user cleared stays cleared).
     known_client: crate::reader::Loaded<Inn, String>,
     named_for: Option<Inn>,
+    /// The recorded sale the form corrects, when it does.
+    editing: Option<SaleId>,
+    /// The history of corrections of the selected record, by data version.
+    corrections: crate::reader::Loaded<(SaleId, u64), Vec<crate::store::Correction>>,
     first_asked: Option<(u64, SalesQuery, Answer<Vec<SaleListRow>>)>,
     /// Pages being read for the cache.
     paging: Vec<(usize, Answer<Vec<SaleListRow>>)>,
@@ -135,6 +139,8 @@ impl Default for SalesPage {
             first_asked: None,
             known_client: Default::default(),
             named_for: None,
+            editing: None,
+            corrections: Default::default(),
             paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
@@ -144,6 +150,12 @@ impl Default for SalesPage {
 
 impl SalesPage {
     pub fn saved(&mut self) {
+        if let Some(id) = self.editing.take() {
+            // The corrected record, with its history.
+            self.draft = Draft::default();
+            self.mode = Mode::Selected(id);
+            return;
+        }
         if self.mode == Mode::New {
             // Keep date, partner and kind: the next sale is often the same deal's.
             self.draft = Draft {
@@ -155,6 +167,33 @@ impl SalesPage {
         } else {
             self.ret = ReturnDraft::default();
         }
+    }
+
+    /// A record was deleted: nothing is selected.
+    pub fn deleted(&mut self) {
+        self.mode = Mode::Nothing;
+        self.editing = None;
+    }
+
+    /// Opens the form on a recorded sale, to correct it.
+    fn start_correction(&mut self, row: &SaleListRow, lang: Lang) {
+        self.draft = Draft {
+            date: ui::date(row.date, lang),
+            partner: Some(row.partner),
+            client_inn: row.client_inn.clone(),
+            client_name: row.client_name.clone(),
+            kind: row.kind,
+            // As a manager types it: `37 979,00` in Russian.
+            amount: match lang {
+                Lang::Ru => row.amount.grouped(' ', ','),
+                Lang::En => row.amount.plain(),
+            },
+            doc: row.doc.clone().unwrap_or_default(),
+            role: row.role,
+        };
+        self.editing = Some(row.id);
+        self.named_for = Inn::parse(&row.client_inn).ok();
+        self.mode = Mode::New;
     }
 
     /// Shows the sales this query selects.
@@ -192,6 +231,10 @@ impl SalesPage {
     /// Until a new selection arrives the last one stays on screen.
     pub fn load(&mut self, reader: &Reader, store: &Store, version: u64) {
         self.name_known_client(reader, store);
+        if let Mode::Selected(id) = self.mode {
+            let read = move |db: &crate::store::Db<'_>| db.sale_corrections(id);
+            let _ = self.corrections.load(reader, store, &(id, version), read);
+        }
         let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
         let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
         let asked = self
@@ -361,6 +404,9 @@ impl SalesPage {
     }
 
     fn new_form(&mut self, ctx: &PageCtx) {
+        if self.editing.take().is_some() {
+            self.draft = Draft::default();
+        }
         self.mode = Mode::New;
         if self.draft.date.is_empty() {
             self.draft.date = ui::date(ctx.today, ctx.lang);
@@ -500,7 +546,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                 egui::Panel::right("sale-details")
                     .default_size(400.0)
                     .show(ui, |ui| {
-                        command = selected_sale_ui(ui, page, &row, ctx);
+                        command = selected_sale_ui(ui, page, &row, data, ctx);
                     });
             }
         }
@@ -652,7 +698,11 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
 fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
     let mut command = None;
-    ui.heading(lang.pick("Новая продажа", "New sale"));
+    ui.heading(if page.editing.is_some() {
+        lang.pick("Исправить продажу", "Correct the sale")
+    } else {
+        lang.pick("Новая продажа", "New sale")
+    });
     let d = &mut page.draft;
     let date = ui::parse_date_field(&d.date, lang);
     let inn = Inn::parse(&d.client_inn);
@@ -859,13 +909,20 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
         if (ui
             .add_enabled(
                 ready.is_some(),
-                egui::Button::new(lang.pick("Записать продажу", "Record sale")),
+                egui::Button::new(if page.editing.is_some() {
+                    lang.pick("Сохранить исправление", "Save the correction")
+                } else {
+                    lang.pick("Записать продажу", "Record sale")
+                }),
             )
             .clicked()
             || enter)
             && let Some(sale) = ready
         {
-            command = Some(Command::RecordSale(sale));
+            command = Some(match page.editing {
+                Some(id) => Command::CorrectSale { id, sale },
+                None => Command::RecordSale(sale),
+            });
         }
         if ui
             .button(lang.pick("Отмена", "Cancel"))
@@ -882,6 +939,7 @@ fn selected_sale_ui(
     ui: &mut Ui,
     page: &mut SalesPage,
     row: &SaleListRow,
+    data: &Data,
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
@@ -913,6 +971,39 @@ fn selected_sale_ui(
     ));
     if let Some(reason) = row.reason {
         ui.label(RichText::new(reason.text(lang)).weak());
+    }
+    // A typo is corrected, not returned: while the period is in no issued statement.
+    ui.horizontal(|ui| {
+        if row.return_of.is_none()
+            && ui
+                .button(lang.pick("Исправить…", "Correct…"))
+                .on_hover_text(lang.pick(
+                    "Изменить дату, клиента, вид, сумму или роль партнёра; исправление останется в истории",
+                    "Change the date, client, kind, amount or the partner's role; the correction stays in the history",
+                ))
+                .clicked()
+        {
+            page.start_correction(row, lang);
+        }
+        if ui.button(lang.pick("Удалить…", "Delete…")).clicked() {
+            command = Some(Command::DeleteSale { id: row.id });
+        }
+    });
+    if let Some(history) = page.corrections.get().filter(|h| !h.is_empty())
+        && page.corrections.is_for(&(row.id, data.version))
+    {
+        ui.add_space(6.0);
+        ui.strong(lang.pick("История исправлений", "History of corrections"));
+        for c in history {
+            let what = match &c.after {
+                Some(after) => {
+                    let partner = |id| data.partner_name(PartnerId(id));
+                    crate::store::correction_changes(&c.before, after, partner, lang).join("; ")
+                }
+                None => lang.pick("удалена", "deleted").to_owned(),
+            };
+            ui.label(RichText::new(format!("{} · {} · {what}", c.when(), c.by)).small());
+        }
     }
     if row.return_of.is_none() {
         ui.add_space(8.0);

@@ -1,0 +1,285 @@
+//! Correcting recorded sales and returns: a record changed or deleted while its period is
+//! in no issued statement (the database's period lock refuses it otherwise, and the
+//! sentence says to reopen the statement), each correction kept in `sale_corrections` with
+//! the record before and after, who made it and when. Statements are computed from the
+//! records, so they follow.
+
+use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
+
+use super::{Db, NewSale, RuleError, StoreError};
+use crate::domain::{LicenseKind, Money, SaleId};
+
+/// What a correction did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrectionKind {
+    Changed,
+    Deleted,
+}
+
+/// A sale or return as a correction keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recorded {
+    pub doc: Option<String>,
+    pub date: NaiveDate,
+    pub partner_id: i64,
+    pub client_inn: String,
+    pub kind: String,
+    pub amount_kop: i64,
+    pub self_referred: bool,
+    pub connected_by_partner: bool,
+    pub used_in_work: bool,
+}
+
+impl Recorded {
+    pub fn amount(&self) -> Money {
+        Money::from_kopecks(self.amount_kop)
+    }
+}
+
+/// One correction of a record, as the history shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Correction {
+    /// When, as stored (RFC 3339); [`Correction::when`] shows it.
+    pub at: String,
+    pub by: String,
+    pub kind: CorrectionKind,
+    pub before: Recorded,
+    /// None for a deletion.
+    pub after: Option<Recorded>,
+}
+
+/// Who makes a correction: the login of the system's user (else the name of their home
+/// folder).
+fn who() -> String {
+    let home = || {
+        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+        let name = std::path::Path::new(&home).file_name()?;
+        Some(name.to_string_lossy().into_owned())
+    };
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(home)
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+impl Db<'_> {
+    /// The record of sale or return `id` as it is stored.
+    fn recorded(&self, id: SaleId) -> Result<(Recorded, bool), StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
+                        connected_by_partner, used_in_work, return_of IS NOT NULL
+                 FROM sales WHERE id = ?1",
+            )?
+            .query_row([id.0], |r| {
+                Ok((
+                    Recorded {
+                        doc: r.get(0)?,
+                        date: r.get(1)?,
+                        partner_id: r.get(2)?,
+                        client_inn: r.get(3)?,
+                        kind: r.get(4)?,
+                        amount_kop: r.get(5)?,
+                        self_referred: r.get(6)?,
+                        connected_by_partner: r.get(7)?,
+                        used_in_work: r.get(8)?,
+                    },
+                    r.get(9)?,
+                ))
+            })
+            .optional()?;
+        found.ok_or_else(|| {
+            RuleError::UnknownSale {
+                doc: format!("#{}", id.0),
+            }
+            .into()
+        })
+    }
+
+    /// Refuses a correction of a record in a period an issued statement locks.
+    fn correctable(&self, id: SaleId, before: &Recorded) -> Result<(), StoreError> {
+        if let Some(number) =
+            self.locking_statement(crate::domain::PartnerId(before.partner_id), before.date)?
+        {
+            return Err(RuleError::PeriodLocked { number }.into());
+        }
+        let returns: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM sales WHERE return_of = ?1")?
+            .query_row([id.0], |r| r.get(0))?;
+        if returns > 0 {
+            return Err(RuleError::SaleHasReturns.into());
+        }
+        Ok(())
+    }
+
+    fn note_correction(
+        &self,
+        id: SaleId,
+        kind: CorrectionKind,
+        before: &Recorded,
+        after: Option<&Recorded>,
+    ) -> Result<(), StoreError> {
+        let json = |r: &Recorded| {
+            serde_json::to_string(r).map_err(|e| StoreError::BadValue(e.to_string()))
+        };
+        let after = after.map(json).transpose()?.unwrap_or_default();
+        let action = match kind {
+            CorrectionKind::Changed => "changed",
+            CorrectionKind::Deleted => "deleted",
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sale_corrections (sale_id, corrected_at, corrected_by, action, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute((id.0, self.stamp(), who(), action, json(before)?, after))?;
+        Ok(())
+    }
+
+    /// Changes a recorded sale to `sale`: checked as a new sale is (the shipment rule, the
+    /// period lock on its new date, a document no other record has) and its premium figured
+    /// again. A return is deleted and recorded again instead; a sale with returns has them
+    /// deleted first.
+    pub fn correct_sale(&self, id: SaleId, sale: &NewSale) -> Result<(), StoreError> {
+        let (before, is_return) = self.recorded(id)?;
+        if is_return {
+            return Err(RuleError::ReturnNotEditable.into());
+        }
+        self.correctable(id, &before)?;
+        let checked = self.check_sale(sale)?;
+        self.replace_sale(id, &checked)?;
+        let (after, _) = self.recorded(id)?;
+        if after == before {
+            return Err(RuleError::NothingCorrected.into());
+        }
+        self.forget();
+        self.note_correction(id, CorrectionKind::Changed, &before, Some(&after))
+    }
+
+    /// Deletes a recorded sale (with no returns) or return.
+    pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
+        let (before, _) = self.recorded(id)?;
+        self.correctable(id, &before)?;
+        self.conn
+            .prepare_cached("DELETE FROM sales WHERE id = ?1")?
+            .execute([id.0])?;
+        self.forget();
+        self.note_correction(id, CorrectionKind::Deleted, &before, None)
+    }
+
+    /// The corrections of sale or return `id`, oldest first.
+    pub fn sale_corrections(&self, id: SaleId) -> Result<Vec<Correction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT corrected_at, corrected_by, action, before, after FROM sale_corrections
+             WHERE sale_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let read = |text: &str| {
+            serde_json::from_str::<Recorded>(text).map_err(|e| StoreError::BadValue(e.to_string()))
+        };
+        rows.map(|row| {
+            let (at, by, action, before, after) = row?;
+            Ok(Correction {
+                at,
+                by,
+                kind: if action == "deleted" {
+                    CorrectionKind::Deleted
+                } else {
+                    CorrectionKind::Changed
+                },
+                before: read(&before)?,
+                after: (!after.is_empty()).then(|| read(&after)).transpose()?,
+            })
+        })
+        .collect()
+    }
+}
+
+impl Correction {
+    /// When it was made, as `29.11.2026 05:20` in the time zone it was made in.
+    pub fn when(&self) -> String {
+        chrono::DateTime::parse_from_rfc3339(&self.at)
+            .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+            .unwrap_or_else(|_| self.at.clone())
+    }
+}
+
+/// What changed between two versions of a record, field by field, as the history says it;
+/// `partner` names a partner by its id.
+pub fn changes(
+    before: &Recorded,
+    after: &Recorded,
+    partner: impl Fn(i64) -> String,
+    lang: crate::domain::lang::Lang,
+) -> Vec<String> {
+    use crate::domain::show_date;
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let flag = |b: bool| {
+        if b {
+            t("да", "yes")
+        } else {
+            t("нет", "no")
+        }
+        .to_owned()
+    };
+    let kind = |code: &str| {
+        LicenseKind::parse(code).map_or(code.to_owned(), |k| k.short_name(lang).to_owned())
+    };
+    let doc = |r: &Recorded| r.doc.clone().unwrap_or_default();
+    let fields = [
+        (
+            t("дата", "date"),
+            show_date(before.date, lang),
+            show_date(after.date, lang),
+        ),
+        (t("документ", "document"), doc(before), doc(after)),
+        (
+            t("партнёр", "partner"),
+            partner(before.partner_id),
+            partner(after.partner_id),
+        ),
+        (
+            t("клиент", "client"),
+            before.client_inn.clone(),
+            after.client_inn.clone(),
+        ),
+        (t("вид", "kind"), kind(&before.kind), kind(&after.kind)),
+        (
+            t("сумма", "amount"),
+            before.amount().display(lang),
+            after.amount().display(lang),
+        ),
+        (
+            t("пришёл сам", "came on its own"),
+            flag(before.self_referred),
+            flag(after.self_referred),
+        ),
+        (
+            t("подключён партнёром", "connected by the partner"),
+            flag(before.connected_by_partner),
+            flag(after.connected_by_partner),
+        ),
+        (
+            t("используется в работе", "used in the work"),
+            flag(before.used_in_work),
+            flag(after.used_in_work),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| format!("{name}: {a} → {b}"))
+        .collect()
+}
