@@ -19,8 +19,8 @@ use crate::export::{self, Format};
 use crate::import::{self, ImportKind};
 use crate::statements;
 use crate::store::{
-    Counts, ImportRecord, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store,
-    StoreError,
+    Counts, ImportRecord, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow,
+    SalesQuery, Store, StoreError,
 };
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -72,6 +72,8 @@ pub enum Command {
         id: SaleId,
         sale: NewSale,
     },
+    /// The sales list as filtered and sorted, to an Excel file.
+    ExportSalesList(SalesQuery),
     /// A recorded sale or return deleted, kept in its history.
     DeleteSale {
         id: SaleId,
@@ -155,6 +157,10 @@ enum PathUse {
         to: NaiveDate,
         format: Format,
     },
+    /// The Sales page's list as it is filtered and sorted, to Excel.
+    SalesList {
+        query: SalesQuery,
+    },
     Import,
     Backup,
     NewDatabase,
@@ -168,6 +174,9 @@ impl PathUse {
                 lang.pick("Сохранить ведомость", "Save statement")
             }
             PathUse::Batch { .. } => lang.pick("Папка для ведомостей", "Folder for the statements"),
+            PathUse::SalesList { .. } => {
+                lang.pick("Экспорт списка продаж", "Export the sales list")
+            }
             PathUse::Import => lang.pick("Импорт данных", "Import data"),
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
             PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
@@ -1300,6 +1309,11 @@ impl App {
                 self.ask_path(PathUse::Batch { from, to, format }, "");
                 return;
             }
+            Command::ExportSalesList(query) => {
+                let name = format!("{}.xlsx", lang.pick("Продажи", "Sales"));
+                self.ask_path(PathUse::SalesList { query }, &name);
+                return;
+            }
             Command::Import => {
                 self.ask_path(PathUse::Import, "");
                 return;
@@ -1371,6 +1385,10 @@ impl App {
                     .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
             }
             PathUse::Batch { .. } => self.dialogs.pick_folder(title),
+            PathUse::SalesList { .. } => {
+                self.dialogs
+                    .save_file(title, file_name, &[("Excel", &["xlsx"])])
+            }
             PathUse::Import => self.dialogs.open_file(
                 title,
                 &[
@@ -1462,6 +1480,29 @@ impl App {
                             },
                             lang.pick("премия", "premium"),
                             summary.premium.display(lang),
+                            path.display()
+                        ))
+                    },
+                );
+            }
+            PathUse::SalesList { query } => {
+                let db = self.db_path.clone();
+                self.start_job(
+                    lang.pick("Экспорт списка продаж", "Exporting the sales list")
+                        .to_owned(),
+                    move |progress| {
+                        let store = Store::open_unchecked(&db).map_err(|e| e.text(lang))?;
+                        let rows = export::write_sales_list(
+                            &store,
+                            &query,
+                            &path,
+                            lang,
+                            &|done, total| progress.set(done, total),
+                            &progress.cancel,
+                        )?;
+                        Ok(format!(
+                            "{} {rows} · {}",
+                            lang.pick("Строк выгружено в Excel:", "Rows exported to Excel:"),
                             path.display()
                         ))
                     },

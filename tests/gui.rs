@@ -1007,3 +1007,50 @@ fn gui_corrects_a_mistyped_sale_and_refuses_to_delete_one_in_an_issued_period() 
     let count = h.state().store().unwrap().read().counts().unwrap().sales;
     assert_eq!(count, 1);
 }
+
+#[test]
+fn gui_exports_exactly_the_filtered_sales_list_to_excel() {
+    use calamine::{Data, Reader, Xlsx};
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    {
+        let mut s = t.open();
+        let beta = s.read().partner_by_inn(&inn(BETA)).unwrap().unwrap();
+        s.write(|db| {
+            db.record_sale(&sale(
+                beta,
+                "2025-04-16",
+                C3,
+                LicenseKind::DevServices,
+                "700",
+            ))
+        })
+        .unwrap();
+    }
+    let xlsx = t.dir.path().join("alfa.xlsx");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(xlsx.clone())]);
+    click(&mut h, "Продажи");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    h.run_ok();
+    click_button(&mut h, "Экспорт в Excel…");
+    wait_for_job(&mut h);
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Строк выгружено в Excel: 1"),
+        "{}",
+        h.state().last_message()
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let range = book.worksheet_range("Продажи").unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    assert_eq!(rows.len(), 2, "the header and Альфа's one sale, not Бета's");
+    assert_eq!(rows[0][0], Data::String("Дата".into()));
+    assert_eq!(rows[1][2], Data::String("ООО «Альфа»".into()));
+    assert_eq!(rows[1][6], Data::Float(5000.0), "the amount is a number");
+    assert!(
+        matches!(rows[1][0], Data::DateTime(_)),
+        "the date is a date: {:?}",
+        rows[1][0]
+    );
+}

@@ -209,3 +209,36 @@ pub fn write_statement(
     write_atomically(path, &render(statement, format, lang)?)?;
     Ok(format)
 }
+
+/// Writes the sales and returns `query` selects, in its order and with the Sales page's
+/// columns, to an XLSX file at `path` (atomically), telling `progress` how many rows are
+/// written; gives up when `cancel` is set. Returns the number of rows written.
+pub fn write_sales_list(
+    store: &crate::store::Store,
+    query: &crate::store::SalesQuery,
+    path: &Path,
+    lang: Lang,
+    progress: &dyn Fn(usize, usize),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<usize, String> {
+    let db = store.read();
+    let selection = db.sales_selection(query).map_err(|e| e.text(lang))?;
+    let total = selection.ids.len();
+    let render = |e: rust_xlsxwriter::XlsxError| ExportError::Render(e.into()).text(lang);
+    let mut list = xlsx::SalesList::new(lang).map_err(render)?;
+    for ids in selection.ids.chunks(2_000) {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(lang
+                .pick("Выгрузка отменена", "Export cancelled")
+                .to_owned());
+        }
+        for row in db.sales_rows(ids).map_err(|e| e.text(lang))? {
+            list.add(&row).map_err(render)?;
+        }
+        progress(list.rows() as usize, total);
+    }
+    let rows = list.rows() as usize;
+    let bytes = list.finish().map_err(render)?;
+    write_atomically(path, &bytes).map_err(|e| e.text(lang))?;
+    Ok(rows)
+}

@@ -483,6 +483,16 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         {
             page.new_form(ctx);
         }
+        if ui
+            .button(lang.pick("Экспорт в Excel…", "Export to Excel…"))
+            .on_hover_text(lang.pick(
+                "Строки списка как он отфильтрован и отсортирован: даты, суммы и ставки — числами",
+                "The list's rows as filtered and sorted: dates, amounts and rates as numbers",
+            ))
+            .clicked()
+        {
+            command = Some(Command::ExportSalesList(page.query.clone()));
+        }
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.pick("Партнёр:", "Partner:"));
