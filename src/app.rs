@@ -1499,7 +1499,8 @@ impl App {
                             lang,
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
-                        )?;
+                        )
+                        .map_err(|e| e.text(lang))?;
                         Ok(format!(
                             "{} {rows} · {}",
                             lang.pick("Строк выгружено в Excel:", "Rows exported to Excel:"),

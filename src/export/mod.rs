@@ -210,6 +210,31 @@ pub fn write_statement(
     Ok(format)
 }
 
+/// Why the sales list could not be exported.
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("the export was cancelled; no file was written")]
+    Cancelled,
+}
+
+impl Localized for ListError {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ListError::Store(e), _) => e.text(lang),
+            (ListError::Render(e), Lang::Ru) => format!("не удалось сформировать файл: {e}"),
+            (ListError::Write(e), _) => e.text(lang),
+            (ListError::Cancelled, Lang::Ru) => "выгрузка отменена; файл не записан".into(),
+            (e, Lang::En) => e.to_string(),
+        }
+    }
+}
+
 /// Writes the sales and returns `query` selects, in its order and with the Sales page's
 /// columns, to an XLSX file at `path` (atomically), telling `progress` how many rows are
 /// written; gives up when `cancel` is set. Returns the number of rows written.
@@ -220,25 +245,23 @@ pub fn write_sales_list(
     lang: Lang,
     progress: &dyn Fn(usize, usize),
     cancel: &std::sync::atomic::AtomicBool,
-) -> Result<usize, String> {
+) -> Result<usize, ListError> {
     let db = store.read();
-    let selection = db.sales_selection(query).map_err(|e| e.text(lang))?;
+    let selection = db.sales_selection(query)?;
     let total = selection.ids.len();
-    let render = |e: rust_xlsxwriter::XlsxError| ExportError::Render(e.into()).text(lang);
+    let render = |e: rust_xlsxwriter::XlsxError| ListError::Render(e.into());
     let mut list = xlsx::SalesList::new(lang).map_err(render)?;
     for ids in selection.ids.chunks(2_000) {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(lang
-                .pick("Выгрузка отменена", "Export cancelled")
-                .to_owned());
+            return Err(ListError::Cancelled);
         }
-        for row in db.sales_rows(ids).map_err(|e| e.text(lang))? {
+        for row in db.sales_rows(ids)? {
             list.add(&row).map_err(render)?;
         }
         progress(list.rows() as usize, total);
     }
     let rows = list.rows() as usize;
     let bytes = list.finish().map_err(render)?;
-    write_atomically(path, &bytes).map_err(|e| e.text(lang))?;
+    write_atomically(path, &bytes)?;
     Ok(rows)
 }
