@@ -1708,6 +1708,9 @@ impl App {
             self.sales.load(&self.reader, store, self.data.version);
         }
         self.pins.load(&store.read(), self.data.version);
+        if self.page == Page::StopList {
+            self.pins.name_known_client(&self.reader, store);
+        }
         if self.page == Page::Statements {
             self.statements.load(&self.reader, store, today, self.lang);
         }

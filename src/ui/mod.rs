@@ -448,3 +448,44 @@ pub fn table<S: PartialEq + Copy>(
         });
     clicked
 }
+
+/// Fills a form's client name from the INN typed, with the name stored for that client
+/// (read on the reader), once per INN: a name the user typed or cleared stays as it is.
+#[derive(Default)]
+pub struct KnownClient {
+    read: crate::reader::Loaded<domain::Inn, String>,
+    named_for: Option<domain::Inn>,
+}
+
+impl KnownClient {
+    /// Asks for the stored name of the client whose INN `inn` holds, and puts it in `name`
+    /// when it comes and `name` is empty.
+    pub fn fill(
+        &mut self,
+        reader: &crate::reader::Reader,
+        store: &crate::store::Store,
+        inn: &str,
+        name: &mut String,
+    ) {
+        let Ok(inn) = domain::Inn::parse(inn) else {
+            return;
+        };
+        if self.named_for == Some(inn) {
+            return;
+        }
+        let read = move |db: &crate::store::Db<'_>| db.client_name(&inn);
+        let _ = self.read.load(reader, store, &inn, read);
+        if self.read.is_for(&inn) {
+            self.named_for = Some(inn);
+            let stored = self.read.get().cloned().unwrap_or_default();
+            if name.trim().is_empty() && !stored.is_empty() {
+                *name = stored;
+            }
+        }
+    }
+
+    /// The form was filled from a record: the name of `inn` is not looked for again.
+    pub fn filled(&mut self, inn: &str) {
+        self.named_for = domain::Inn::parse(inn).ok();
+    }
+}

@@ -39,8 +39,6 @@ enum Mode {
 struct Draft {
     client_inn: String,
     client_name: String,
-    /// The INN whose stored name was last looked for (a name the user cleared stays so).
-    named_for: Option<Inn>,
     partner: Option<PartnerId>,
     date: String,
     note: String,
@@ -68,6 +66,8 @@ pub struct PinsPage {
     history: Option<(Inn, Option<Vec<PinEvent>>)>,
     history_version: u64,
     view: ui::RowView<View>,
+    /// The stored name of the client whose INN the form holds.
+    known_client: ui::KnownClient,
 }
 
 impl Default for PinsPage {
@@ -86,6 +86,7 @@ impl Default for PinsPage {
             history: None,
             history_version: 0,
             view: Default::default(),
+            known_client: Default::default(),
         }
     }
 }
@@ -96,11 +97,25 @@ pub const ENDING_SOON_DAYS: i64 = 14;
 impl PinsPage {
     pub fn saved(&mut self) {
         self.draft = Draft::default();
+        self.known_client = Default::default();
         if self.mode == Mode::New {
             self.mode = Mode::Nothing;
         }
         self.extend = ActionDraft::default();
         self.release = ActionDraft::default();
+    }
+
+    /// A stored client's INN typed in the pin form fills its name (read on the reader).
+    pub fn name_known_client(
+        &mut self,
+        reader: &crate::reader::Reader,
+        store: &crate::store::Store,
+    ) {
+        if self.mode == Mode::New {
+            let d = &mut self.draft;
+            self.known_client
+                .fill(reader, store, &d.client_inn, &mut d.client_name);
+        }
     }
 
     /// True while the history shown is not loaded yet.
@@ -385,20 +400,6 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
     ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
     let d = &mut page.draft;
     let inn = Inn::parse(&d.client_inn);
-    // A client of the stop-list fills its name from its INN, once per INN typed.
-    if let Ok(inn) = inn
-        && d.named_for != Some(inn)
-        && data.pins_version > 0
-    {
-        d.named_for = Some(inn);
-        let known = data
-            .pins
-            .iter()
-            .find(|r| r.client_inn == inn && !r.client_name.is_empty());
-        if let Some(known) = known.filter(|_| d.client_name.trim().is_empty()) {
-            d.client_name = known.client_name.clone();
-        }
-    }
     let date = ui::parse_date_field(&d.date, lang);
     egui::Grid::new("pin-grid")
         .num_columns(2)

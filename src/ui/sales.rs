@@ -99,10 +99,8 @@ pub struct SalesPage {
     selecting: Option<(u64, SalesQuery, Answer<SalesSelection>)>,
     /// The first rows of the query, shown while its selection is read.
     first: Option<FirstRows>,
-    /// The stored name of the client whose INN the new-sale form holds, and the INN whose
-    /// name was last put in the form (so that a name the user cleared stays cleared).
-    known_client: crate::reader::Loaded<Inn, String>,
-    named_for: Option<Inn>,
+    /// The stored name of the client whose INN the form holds.
+    known_client: ui::KnownClient,
     /// The recorded sale the form corrects, when it does.
     editing: Option<SaleId>,
     /// The history of corrections of the selected record, by data version.
@@ -138,7 +136,6 @@ impl Default for SalesPage {
             first: None,
             first_asked: None,
             known_client: Default::default(),
-            named_for: None,
             editing: None,
             corrections: Default::default(),
             paging: Vec::new(),
@@ -150,6 +147,8 @@ impl Default for SalesPage {
 
 impl SalesPage {
     pub fn saved(&mut self) {
+        // The next client's name is looked for afresh.
+        self.known_client = Default::default();
         if let Some(id) = self.editing.take() {
             // The corrected record, with its history.
             self.draft = Draft::default();
@@ -192,7 +191,7 @@ impl SalesPage {
             role: row.role,
         };
         self.editing = Some(row.id);
-        self.named_for = Inn::parse(&row.client_inn).ok();
+        self.known_client.filled(&row.client_inn);
         self.mode = Mode::New;
     }
 
@@ -326,23 +325,12 @@ impl SalesPage {
             });
     }
 
-    /// A stored client's INN typed in the new-sale form fills its name (read on the reader),
-    /// unless a name is typed already.
+    /// A stored client's INN typed in the sale form fills its name.
     fn name_known_client(&mut self, reader: &Reader, store: &Store) {
-        let Ok(inn) = Inn::parse(&self.draft.client_inn) else {
-            return;
-        };
-        if self.mode != Mode::New || self.named_for == Some(inn) {
-            return;
-        }
-        let read = move |db: &crate::store::Db<'_>| db.client_name(&inn);
-        let _ = self.known_client.load(reader, store, &inn, read);
-        if self.known_client.is_for(&inn) {
-            self.named_for = Some(inn);
-            let name = self.known_client.get().cloned().unwrap_or_default();
-            if self.draft.client_name.trim().is_empty() && !name.is_empty() {
-                self.draft.client_name = name;
-            }
+        if self.mode == Mode::New {
+            let d = &mut self.draft;
+            self.known_client
+                .fill(reader, store, &d.client_inn, &mut d.client_name);
         }
     }
 
