@@ -468,6 +468,9 @@ struct Settings {
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
 
+/// Ctrl+K, and Help ▸ Quick search: a partner, a client or a sale, from anywhere.
+const QUICK_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
+
 /// The application.
 pub struct App {
     store: Option<Store>,
@@ -1763,7 +1766,7 @@ impl App {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
                 pctx.focus_search = true;
             }
-            if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::K)) {
+            if i.consume_shortcut(&QUICK_SEARCH) {
                 self.search = Some(ui::search::SearchState::default());
             }
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)) {
@@ -1873,11 +1876,10 @@ impl App {
                 }
             });
             ui.menu_button(lang.pick("Справка", "Help"), |ui| {
-                let quick = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
                 if ui
                     .add(
                         egui::Button::new(lang.pick("Быстрый поиск…", "Quick search…"))
-                            .shortcut_text(ui.ctx().format_shortcut(&quick)),
+                            .shortcut_text(ui.ctx().format_shortcut(&QUICK_SEARCH)),
                     )
                     .clicked()
                 {
