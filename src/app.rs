@@ -15,12 +15,13 @@ use crate::cli::ExitWhen;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::EvidenceGap;
 use crate::domain::{Evidence, Inn, Money, PartnerId, RateBook, RateTable, SaleId, Status};
-use crate::export::{self, Format};
+use crate::export::list::List;
+use crate::export::{self, Format, ListFormat, SalesListExport};
 use crate::import::{self, ImportKind};
 use crate::statements;
 use crate::store::{
-    Counts, ImportRecord, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow,
-    SalesQuery, Store, StoreError,
+    Counts, ImportRecord, IssuedRow, NewSale, PartnerRecord, PartnerRow, PinOutcome, PinRow, Store,
+    StoreError,
 };
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -72,8 +73,10 @@ pub enum Command {
         id: SaleId,
         sale: NewSale,
     },
-    /// The sales list as filtered and sorted, to an Excel file.
-    ExportSalesList(SalesQuery),
+    /// The sales list as filtered and sorted, with the columns shown, to a workbook or a PDF.
+    ExportSalesList(SalesListExport),
+    /// A list as a page shows it, to a workbook or a PDF.
+    ExportList(Box<List>, ListFormat),
     /// A recorded sale or return deleted, kept in its history.
     DeleteSale {
         id: SaleId,
@@ -134,6 +137,8 @@ pub enum Command {
     CloseImport,
     /// Undoes an import while nothing else has been written since.
     UndoImport(i64),
+    /// Takes back the last change made in this window (Ctrl+Z).
+    Undo,
     Backup,
     FillDemo,
     NewDatabase,
@@ -157,9 +162,12 @@ enum PathUse {
         to: NaiveDate,
         format: Format,
     },
-    /// The Sales page's list as it is filtered and sorted, to Excel.
-    SalesList {
-        query: SalesQuery,
+    /// The Sales page's list as it is filtered and sorted.
+    SalesList(SalesListExport),
+    /// A list a page shows.
+    List {
+        list: Box<List>,
+        format: ListFormat,
     },
     Import,
     Backup,
@@ -174,8 +182,8 @@ impl PathUse {
                 lang.pick("Сохранить ведомость", "Save statement")
             }
             PathUse::Batch { .. } => lang.pick("Папка для ведомостей", "Folder for the statements"),
-            PathUse::SalesList { .. } => {
-                lang.pick("Экспорт списка продаж", "Export the sales list")
+            PathUse::SalesList(_) | PathUse::List { .. } => {
+                lang.pick("Экспорт списка", "Export the list")
             }
             PathUse::Import => lang.pick("Импорт данных", "Import data"),
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
@@ -210,6 +218,25 @@ enum JobDone {
     },
     /// An import written; say this, and offer its undo.
     Imported(String),
+    /// A file written; say this, and offer to open it.
+    Exported(String, PathBuf),
+}
+
+/// What the window says when a list was exported.
+fn list_written(rows: usize, path: &std::path::Path, lang: Lang) -> String {
+    format!(
+        "{} {rows} · {}",
+        lang.pick("Строк выгружено:", "Rows exported:"),
+        path.display()
+    )
+}
+
+/// A file name for a list: its title without the characters file systems refuse.
+fn list_file_stem(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| if "<>:\"/\\|?*".contains(c) { '_' } else { c })
+        .collect()
 }
 
 /// How far a job got, and whether the user asked it to stop.
@@ -411,6 +438,31 @@ pub struct PageCtx {
     pub cancel_requested: bool,
     /// Ctrl+I was pressed: import a file.
     pub import_requested: bool,
+    /// Ctrl+Z was pressed outside a text field: undo the last change.
+    pub undo_requested: bool,
+}
+
+/// How to take back the last change made in this window, while that is safe: the store
+/// refuses it as it refuses any correction (an issued period, a sale with returns since).
+#[derive(Clone, Debug)]
+enum Undo {
+    /// A sale or return recorded: delete it (kept in its history).
+    Delete { id: SaleId, what: String },
+    /// A sale corrected: put it back as it was (kept in its history).
+    Restore { id: SaleId, sale: Box<NewSale> },
+}
+
+impl Undo {
+    fn name(&self, lang: Lang) -> String {
+        match self {
+            Undo::Delete { what, .. } => what.clone(),
+            Undo::Restore { sale, .. } => format!(
+                "{} {}",
+                lang.pick("исправление продажи на", "the correction of a sale of"),
+                sale.amount.display(lang)
+            ),
+        }
+    }
 }
 
 /// How the app is started.
@@ -464,12 +516,15 @@ struct Settings {
     /// The format a statement was last exported in: the next file name suggested has it.
     #[serde(default)]
     export_format: Option<Format>,
+    /// The folder a file was last exported to: the next save dialog starts there.
+    #[serde(default)]
+    export_dir: Option<PathBuf>,
 }
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
 
-/// Ctrl+K, and Help ▸ Quick search: a partner, a client or a sale, from anywhere.
-const QUICK_SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
+/// Ctrl+Z: the last change made in this window taken back.
+const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
 
 /// The application.
 pub struct App {
@@ -522,6 +577,8 @@ pub struct App {
     exported: Option<PathBuf>,
     /// The format of the last statement exported: the next suggested file name has it.
     export_format: Format,
+    /// The folder of the last export: the next suggested file is there.
+    export_dir: Option<PathBuf>,
     /// A timed start, and whether the frame it waits for has been drawn.
     exit_when: Option<ExitWhen>,
     exit_drawn: bool,
@@ -532,6 +589,8 @@ pub struct App {
     asked_version: u64,
     /// Offer the undo of the import just written once this data version is on screen.
     offer_undo: Option<u64>,
+    /// How to take back the last change made in this window; forgotten at the next write.
+    undo: Option<Undo>,
     background_reads: bool,
     egui_ctx: egui::Context,
     /// A file to open in the import window on the first frame.
@@ -640,6 +699,7 @@ impl App {
             open_when_free: None,
             asked_version: 0,
             offer_undo: None,
+            undo: None,
             background_reads: config.background_reads,
             egui_ctx: cc.egui_ctx.clone(),
             start_import: config.import_file,
@@ -652,6 +712,7 @@ impl App {
             exit_when: config.exit_when,
             exit_drawn: false,
             export_format: settings.export_format.unwrap_or(Format::Pdf),
+            export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
             exported: None,
         };
         match config.exit_when {
@@ -1058,6 +1119,7 @@ impl App {
         f: impl FnOnce(&crate::store::Db<'_>) -> Result<T, StoreError>,
     ) -> Result<T, String> {
         let lang = self.lang;
+        self.undo = None;
         self.take_damage_check();
         if self.damage_check.pending() {
             return Err(lang
@@ -1206,17 +1268,31 @@ impl App {
                     self.pins.saved();
                     t("Закрепление снято", "Pin released")
                 }),
-            Command::RecordSale(sale) => self.write(|db| db.record_sale(&sale)).map(|_| {
+            Command::RecordSale(sale) => self.write(|db| db.record_sale(&sale)).map(|id| {
                 self.sales.saved();
-                format!(
+                let what = format!(
                     "{} {}",
                     t("Продажа записана:", "Sale recorded:"),
                     sale.amount.display(lang)
-                )
+                );
+                self.undo = Some(Undo::Delete {
+                    id,
+                    what: what.clone(),
+                });
+                what
             }),
             Command::CorrectSale { id, sale } => {
-                self.write(|db| db.correct_sale(id, &sale)).map(|()| {
+                let correct = |db: &crate::store::Db<'_>| {
+                    let before = db.sale_as_new(id)?;
+                    db.correct_sale(id, &sale)?;
+                    Ok(before)
+                };
+                self.write(correct).map(|before| {
                     self.sales.saved();
+                    self.undo = Some(Undo::Restore {
+                        id,
+                        sale: Box::new(before),
+                    });
                     format!(
                         "{} {}",
                         t("Продажа исправлена:", "Sale corrected:"),
@@ -1224,6 +1300,25 @@ impl App {
                     )
                 })
             }
+            Command::Undo => match self.undo.take() {
+                None => Err(t(
+                    "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними",
+                    "Nothing to undo: Ctrl+Z takes back a sale, a correction or a return made last in this window",
+                )),
+                Some(undo) => {
+                    let name = undo.name(lang);
+                    let result = match &undo {
+                        Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
+                        Undo::Restore { id, sale } => self.write(|db| db.correct_sale(*id, sale)),
+                    };
+                    if matches!(undo, Undo::Delete { .. }) {
+                        self.sales.deleted();
+                    } else {
+                        self.sales.saved();
+                    }
+                    result.map(|()| format!("{} {name}", t("Отменено:", "Undone:")))
+                }
+            },
             Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
                 self.sales.deleted();
                 t(
@@ -1238,13 +1333,18 @@ impl App {
                 doc,
             } => self
                 .write(|db| db.record_return(sale, date, amount, doc.as_deref()))
-                .map(|_| {
+                .map(|id| {
                     self.sales.saved();
-                    format!(
+                    let what = format!(
                         "{} {}",
                         t("Возврат записан:", "Return recorded:"),
                         amount.display(lang)
-                    )
+                    );
+                    self.undo = Some(Undo::Delete {
+                        id,
+                        what: what.clone(),
+                    });
+                    what
                 }),
             Command::AddRateVersion { date, table, note } => self
                 .write(|db| db.add_rate_version(date, &table, &note))
@@ -1312,9 +1412,18 @@ impl App {
                 self.ask_path(PathUse::Batch { from, to, format }, "");
                 return;
             }
-            Command::ExportSalesList(query) => {
-                let name = format!("{}.xlsx", lang.pick("Продажи", "Sales"));
-                self.ask_path(PathUse::SalesList { query }, &name);
+            Command::ExportSalesList(list) => {
+                let name = format!(
+                    "{}.{}",
+                    lang.pick("Продажи", "Sales"),
+                    list.format.extension()
+                );
+                self.ask_path(PathUse::SalesList(list), &name);
+                return;
+            }
+            Command::ExportList(list, format) => {
+                let name = format!("{}.{}", list_file_stem(&list.title), format.extension());
+                self.ask_path(PathUse::List { list, format }, &name);
                 return;
             }
             Command::Import => {
@@ -1378,6 +1487,21 @@ impl App {
     fn ask_path(&mut self, purpose: PathUse, file_name: &str) {
         let lang = self.lang;
         let title = purpose.title(lang);
+        // An export is suggested in the folder of the last one.
+        let in_folder;
+        let file_name = match (&purpose, &self.export_dir) {
+            (
+                PathUse::Statement { .. }
+                | PathUse::Issued { .. }
+                | PathUse::SalesList(_)
+                | PathUse::List { .. },
+                Some(dir),
+            ) if !file_name.is_empty() => {
+                in_folder = dir.join(file_name).display().to_string();
+                in_folder.as_str()
+            }
+            _ => file_name,
+        };
         let picked = match &purpose {
             PathUse::Statement { .. } | PathUse::Issued { .. } => {
                 let filters = statement_filters(self.export_format);
@@ -1388,9 +1512,9 @@ impl App {
                     .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
             }
             PathUse::Batch { .. } => self.dialogs.pick_folder(title),
-            PathUse::SalesList { .. } => {
+            PathUse::SalesList(SalesListExport { format, .. }) | PathUse::List { format, .. } => {
                 self.dialogs
-                    .save_file(title, file_name, &[("Excel", &["xlsx"])])
+                    .save_file(title, file_name, &[(format.kind(), &[format.extension()])])
             }
             PathUse::Import => self.dialogs.open_file(
                 title,
@@ -1424,6 +1548,17 @@ impl App {
             (&purpose, Format::from_path(&path))
         {
             self.export_format = format;
+        }
+        let folder = match &purpose {
+            PathUse::Batch { .. } => Some(path.as_path()),
+            PathUse::Statement { .. }
+            | PathUse::Issued { .. }
+            | PathUse::SalesList(_)
+            | PathUse::List { .. } => path.parent(),
+            _ => None,
+        };
+        if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            self.export_dir = Some(folder.to_path_buf());
         }
         match purpose {
             PathUse::Statement { partner, from, to } => {
@@ -1488,27 +1623,34 @@ impl App {
                     },
                 );
             }
-            PathUse::SalesList { query } => {
+            PathUse::SalesList(list) => {
                 let db = self.db_path.clone();
-                self.start_job(
+                let today = self.today();
+                self.start_work(
                     lang.pick("Экспорт списка продаж", "Exporting the sales list")
                         .to_owned(),
                     move |progress| {
                         let store = Store::open_unchecked(&db).map_err(|e| e.text(lang))?;
                         let rows = export::write_sales_list(
                             &store,
-                            &query,
+                            &list,
                             &path,
-                            lang,
+                            (lang, today),
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
                         )
                         .map_err(|e| e.text(lang))?;
-                        Ok(format!(
-                            "{} {rows} · {}",
-                            lang.pick("Строк выгружено в Excel:", "Rows exported to Excel:"),
-                            path.display()
-                        ))
+                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
+                    },
+                );
+            }
+            PathUse::List { list, format } => {
+                self.start_work(
+                    lang.pick("Экспорт списка", "Exporting the list").to_owned(),
+                    move |_| {
+                        let rows = export::write_list(&list, format, &path, lang)
+                            .map_err(|e| e.text(lang))?;
+                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
                     },
                 );
             }
@@ -1679,11 +1821,16 @@ impl App {
                     |e| Err(e.clone()),
                     |done| {
                         Ok(match done {
-                            JobDone::Message(text) | JobDone::Imported(text) => text.clone(),
+                            JobDone::Message(text)
+                            | JobDone::Imported(text)
+                            | JobDone::Exported(text, _) => text.clone(),
                             JobDone::Read { file_name, .. } => file_name.clone(),
                         })
                     },
                 ));
+                if let Ok(JobDone::Exported(_, path)) = &result {
+                    self.exported = Some(path.clone());
+                }
                 if matches!(result, Ok(JobDone::Imported(_))) {
                     // Offered once the data read after the import is on screen.
                     self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
@@ -1757,7 +1904,9 @@ impl App {
             focus_search: false,
             cancel_requested: false,
             import_requested: false,
+            undo_requested: false,
         };
+        let typing = ctx.text_edit_focused();
         let modal_open = self.confirm.is_some() || self.prompt.is_some() || self.search.is_some();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
@@ -1766,11 +1915,15 @@ impl App {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
                 pctx.focus_search = true;
             }
-            if i.consume_shortcut(&QUICK_SEARCH) {
+            if i.consume_shortcut(&ui::QUICK_SEARCH) {
                 self.search = Some(ui::search::SearchState::default());
             }
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)) {
                 pctx.import_requested = true;
+            }
+            // In a text field, Ctrl+Z undoes the typing.
+            if !typing && !modal_open && i.consume_shortcut(&UNDO) {
+                pctx.undo_requested = true;
             }
             for (key, page) in [
                 Key::Num1,
@@ -1850,6 +2003,25 @@ impl App {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
+            ui.menu_button(lang.pick("Правка", "Edit"), |ui| {
+                let text = match &self.undo {
+                    Some(undo) => format!("{} «{}»", lang.pick("Отменить", "Undo"), undo.name(lang)),
+                    None => lang.pick("Отменить", "Undo").to_owned(),
+                };
+                let button =
+                    egui::Button::new(text).shortcut_text(ui.ctx().format_shortcut(&UNDO));
+                if ui
+                    .add_enabled(self.undo.is_some(), button)
+                    .on_disabled_hover_text(lang.pick(
+                        "Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними",
+                        "Ctrl+Z takes back a sale, a correction or a return made last in this window",
+                    ))
+                    .clicked()
+                {
+                    command = Some(Command::Undo);
+                    ui.close();
+                }
+            });
             ui.menu_button(lang.pick("Вид", "View"), |ui| {
                 ui.label(RichText::new(lang.pick("Язык", "Language")).weak());
                 if ui.radio(self.lang == Lang::Ru, "Русский").clicked() {
@@ -1879,7 +2051,7 @@ impl App {
                 if ui
                     .add(
                         egui::Button::new(lang.pick("Быстрый поиск…", "Quick search…"))
-                            .shortcut_text(ui.ctx().format_shortcut(&QUICK_SEARCH)),
+                            .shortcut_text(ui.ctx().format_shortcut(&ui::QUICK_SEARCH)),
                     )
                     .clicked()
                 {
@@ -2469,8 +2641,14 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         ui::clear_submitted(&ctx);
+        if let Some(notice) = ui::take_notice(&ctx) {
+            self.report(Ok(notice));
+        }
         let pctx = self.shortcuts(&ctx);
         let mut commands = Vec::new();
+        if pctx.undo_requested {
+            commands.push(Command::Undo);
+        }
         egui::Panel::top("menu").show(ui, |ui| commands.extend(self.menu_ui(ui)));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::left("nav")
@@ -2542,6 +2720,7 @@ impl eframe::App for App {
                 page: self.page,
                 doc_lang: Some(self.statements.doc_lang),
                 export_format: Some(self.export_format),
+                export_dir: self.export_dir.clone(),
             },
         );
     }
@@ -2577,6 +2756,43 @@ fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         (
             "Esc".to_owned(),
             lang.pick("закрыть форму или окно", "close the form or the window"),
+        ),
+        (
+            "↑ ↓ Home End PgUp PgDn".to_owned(),
+            lang.pick(
+                "строка таблицы (с Shift — выделить несколько)",
+                "a table's row (with Shift, highlight several)",
+            ),
+        ),
+        (
+            "Enter".to_owned(),
+            lang.pick("открыть выделенную строку", "open the highlighted row"),
+        ),
+        (
+            lang.pick("Ctrl+щелчок, Shift+щелчок", "Ctrl+click, Shift+click")
+                .to_owned(),
+            lang.pick(
+                "выделить строки вразброс / подряд",
+                "highlight rows one by one / a run",
+            ),
+        ),
+        (
+            "Ctrl+A".to_owned(),
+            lang.pick(
+                "выделить все строки таблицы",
+                "highlight every row of the table",
+            ),
+        ),
+        (
+            "Ctrl+C".to_owned(),
+            lang.pick(
+                "копировать выделенные строки (вставляются в ячейки Excel)",
+                "copy the highlighted rows (they paste into Excel's cells)",
+            ),
+        ),
+        (
+            "Ctrl+Z".to_owned(),
+            lang.pick("отменить последнее изменение", "undo the last change"),
         ),
     ]);
     keys

@@ -1035,9 +1035,7 @@ fn gui_exports_exactly_the_filtered_sales_list_to_excel() {
     click_button(&mut h, "Экспорт в Excel…");
     wait_for_job(&mut h);
     assert!(
-        h.state()
-            .last_message()
-            .contains("Строк выгружено в Excel: 1"),
+        h.state().last_message().contains("Строк выгружено: 1"),
         "{}",
         h.state().last_message()
     );
@@ -1053,4 +1051,199 @@ fn gui_exports_exactly_the_filtered_sales_list_to_excel() {
         "the date is a date: {:?}",
         rows[1][0]
     );
+}
+
+/// The text the window put on the clipboard in its last frame.
+fn copied(h: &Harness<'static, App>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn gui_copies_two_highlighted_rows_as_tab_separated_lines() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.run_ok();
+    for name in ["АО «Нескоро»", "АО «Скоро»"] {
+        h.get_by_label(name)
+            .click_modifiers(egui::Modifiers::COMMAND);
+        h.run_ok();
+    }
+    // What the system sends for Ctrl+C (egui-winit turns the keys into a copy event).
+    h.event(egui::Event::Copy);
+    h.step();
+    let text = copied(&h).expect("Ctrl+C puts the rows on the clipboard");
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(
+        lines[0][..5],
+        [
+            C2,
+            "АО «Нескоро»",
+            "ООО «Альфа»",
+            "20.03.2025",
+            "19.06.2025"
+        ]
+    );
+    assert_eq!(lines[1][..3], [C1, "АО «Скоро»", "ООО «Альфа»"]);
+    assert_eq!(lines[1][5], "3", "days left, a number Excel reads");
+    h.run_ok();
+    assert!(
+        h.state().last_message().contains("Скопировано строк: 2"),
+        "{}",
+        h.state().last_message()
+    );
+
+    // Home highlights the first row alone; Ctrl+A then every row of the list.
+    h.key_press(egui::Key::Home);
+    h.run_ok();
+    h.event(egui::Event::Copy);
+    h.step();
+    assert_eq!(copied(&h).expect("copied").lines().count(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_ok();
+    h.event(egui::Event::Copy);
+    h.step();
+    assert_eq!(copied(&h).expect("copied").lines().count(), 2);
+}
+
+#[test]
+fn gui_moves_through_a_table_with_the_keys_and_opens_a_row_with_enter() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.run_ok();
+    h.key_press(egui::Key::ArrowDown);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    // The second row, newest first, is АО «Скоро»: its card opens beside the table.
+    assert!(
+        h.query_all_by_label("АО «Скоро»").count() >= 2,
+        "the row and the heading of the opened pin"
+    );
+    // The table keeps every column while a record is open.
+    assert!(h.query_by_label("Осталось дней").is_some());
+    assert!(h.query_by_label("Состояние").is_some());
+}
+
+#[test]
+fn gui_exports_the_stop_list_shown_to_excel_and_prints_it_to_pdf() {
+    use calamine::{Data, Reader, Xlsx};
+    let t = TempDb::new();
+    overview_data(&t);
+    let xlsx = t.dir.path().join("stop.xlsx");
+    let pdf = t.dir.path().join("stop.pdf");
+    let mut h = harness(
+        &t,
+        Lang::Ru,
+        vec![Picked::Path(xlsx.clone()), Picked::Path(pdf.clone())],
+    );
+    click(&mut h, "Стоп-лист");
+    type_into(&mut h, Role::TextInput, "Поиск", "Нескоро");
+    h.run_ok();
+    click_button(&mut h, "Список ▾");
+    click_button(&mut h, "Экспорт в Excel…");
+    wait_for_job(&mut h);
+    assert!(
+        h.state().last_message().contains("Строк выгружено: 1"),
+        "{}",
+        h.state().last_message()
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let range = book.worksheet_range("Стоп-лист").unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    assert_eq!(
+        rows.len(),
+        2,
+        "the header and the one pin the search leaves"
+    );
+    assert_eq!(rows[0][1], Data::String("Клиент".into()));
+    assert_eq!(rows[1][1], Data::String("АО «Нескоро»".into()));
+    assert!(matches!(rows[1][3], Data::DateTime(_)), "{:?}", rows[1][3]);
+    assert_eq!(rows[1][5], Data::Float(30.0), "days left, a number");
+
+    click_button(&mut h, "Список ▾");
+    click_button(&mut h, "Печать / PDF…");
+    wait_for_job(&mut h);
+    let text = pdf_text(&pdf);
+    for whole in ["Стоп-лист", "АО «Нескоро»", C2, "ООО «Альфа»", "19.06.2025"]
+    {
+        assert!(text.contains(whole), "{whole} in the printed list: {text}");
+    }
+    assert!(!text.contains("АО «Скоро»"), "only the rows shown");
+}
+
+#[test]
+fn gui_undoes_the_last_sale_recorded_with_ctrl_z() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    h.run_ok();
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    click_button(&mut h, "Исправить…");
+    h.get_by_role_and_label(Role::TextInput, "Сумма, ₽").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Сумма, ₽")
+        .type_text("500");
+    h.run_ok();
+    click_button(&mut h, "Сохранить исправление");
+    let amount = |h: &Harness<'static, App>| {
+        let store = h.state().store().unwrap();
+        let db = store.read();
+        let rows = db.sales_page(&SalesQuery::default(), 0, 10).unwrap();
+        rows[0].amount
+    };
+    assert_eq!(amount(&h), rub("500"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    assert_eq!(amount(&h), rub("5000"), "the correction is taken back");
+    assert!(
+        h.state().last_message().starts_with("Отменено:"),
+        "{}",
+        h.state().last_message()
+    );
+    // Once: a second Ctrl+Z has nothing left to undo.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    assert!(h.state().last_message().contains("Отменять нечего"));
+    assert_eq!(amount(&h), rub("5000"));
+}
+
+#[test]
+fn gui_client_field_offers_stored_clients_by_name_with_who_holds_the_pin() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", "нескор");
+    h.run_ok();
+    let offer = "АО «Нескоро» · ".to_owned() + C2 + "\nзакреплён за ООО «Альфа» по 19.06.2025";
+    assert!(
+        h.query_by_label(&offer).is_some(),
+        "the stored client is offered"
+    );
+    h.get_by_label(&offer).click();
+    h.run_ok();
+    let value = |label: &str| {
+        h.get_by_role_and_label(Role::TextInput, label)
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(value("ИНН клиента"), C2);
+    assert_eq!(value("Название клиента"), "АО «Нескоро»");
 }

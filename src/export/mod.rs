@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod list;
 pub mod pdf;
 pub mod xlsx;
 
@@ -10,6 +11,7 @@ use std::path::Path;
 
 use crate::domain::Statement;
 use crate::domain::lang::{Lang, Localized};
+use crate::export::list::{Column, List, Value};
 
 /// A statement file format, picked by the file's extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -210,7 +212,34 @@ pub fn write_statement(
     Ok(format)
 }
 
-/// Why the sales list could not be exported.
+/// What a list is exported as: a workbook to work on, or a PDF to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Xlsx,
+    Pdf,
+}
+
+impl ListFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ListFormat::Xlsx => "xlsx",
+            ListFormat::Pdf => "pdf",
+        }
+    }
+
+    /// The name of the file dialog's filter.
+    pub fn kind(self) -> &'static str {
+        match self {
+            ListFormat::Xlsx => "Excel",
+            ListFormat::Pdf => "PDF",
+        }
+    }
+}
+
+/// A printed list longer than this is refused: it would be thousands of pages.
+pub const PDF_LIST_ROWS: usize = 20_000;
+
+/// Why a list could not be exported.
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
     #[error(transparent)]
@@ -221,6 +250,10 @@ pub enum ListError {
     Write(#[from] WriteError),
     #[error("the export was cancelled; no file was written")]
     Cancelled,
+    #[error(
+        "the list has {0} rows, too many to print (at most {PDF_LIST_ROWS}); narrow it with the filters or export it to Excel"
+    )]
+    TooLongToPrint(usize),
 }
 
 impl Localized for ListError {
@@ -230,38 +263,185 @@ impl Localized for ListError {
             (ListError::Render(e), Lang::Ru) => format!("не удалось сформировать файл: {e}"),
             (ListError::Write(e), _) => e.text(lang),
             (ListError::Cancelled, Lang::Ru) => "выгрузка отменена; файл не записан".into(),
+            (ListError::TooLongToPrint(rows), Lang::Ru) => format!(
+                "в списке {rows} строк, это слишком много для печати (не больше {PDF_LIST_ROWS}); \
+                 сузьте его фильтрами или выгрузите в Excel"
+            ),
             (e, Lang::En) => e.to_string(),
         }
     }
 }
 
-/// Writes the sales and returns `query` selects, in its order and with the Sales page's
-/// columns, to an XLSX file at `path` (atomically), telling `progress` how many rows are
-/// written; gives up when `cancel` is set. Returns the number of rows written.
-pub fn write_sales_list(
-    store: &crate::store::Store,
-    query: &crate::store::SalesQuery,
+/// Renders a list as a workbook or a PDF.
+pub fn render_list(list: &List, format: ListFormat, lang: Lang) -> Result<Vec<u8>, ListError> {
+    Ok(match format {
+        ListFormat::Xlsx => xlsx::list_xlsx(list, lang).map_err(RenderError::from)?,
+        ListFormat::Pdf if list.rows.len() > PDF_LIST_ROWS => {
+            return Err(ListError::TooLongToPrint(list.rows.len()));
+        }
+        ListFormat::Pdf => pdf::list_pdf(list, lang).map_err(RenderError::from)?,
+    })
+}
+
+/// Writes a list shown on a page to `path`, atomically.
+pub fn write_list(
+    list: &List,
+    format: ListFormat,
     path: &Path,
     lang: Lang,
+) -> Result<usize, ListError> {
+    write_atomically(path, &render_list(list, format, lang)?)?;
+    Ok(list.rows.len())
+}
+
+/// A column of the exported sales list. The list has the Sales page's columns, with the
+/// document and the client's INN beside them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SalesColumn {
+    Date,
+    Document,
+    Partner,
+    ClientInn,
+    Client,
+    Kind,
+    Amount,
+    Terms,
+    Rate,
+    Premium,
+    Reason,
+}
+
+impl SalesColumn {
+    pub const ALL: [SalesColumn; 11] = [
+        SalesColumn::Date,
+        SalesColumn::Document,
+        SalesColumn::Partner,
+        SalesColumn::ClientInn,
+        SalesColumn::Client,
+        SalesColumn::Kind,
+        SalesColumn::Amount,
+        SalesColumn::Terms,
+        SalesColumn::Rate,
+        SalesColumn::Premium,
+        SalesColumn::Reason,
+    ];
+
+    fn column(self, lang: Lang) -> Column {
+        let (ru, en, width) = match self {
+            SalesColumn::Date => ("Дата", "Date", 11.0),
+            SalesColumn::Document => ("Документ", "Document", 14.0),
+            SalesColumn::Partner => ("Партнёр", "Partner", 28.0),
+            SalesColumn::ClientInn => ("ИНН клиента", "Client INN", 14.0),
+            SalesColumn::Client => ("Клиент", "Client", 32.0),
+            SalesColumn::Kind => ("Вид лицензии", "License kind", 26.0),
+            SalesColumn::Amount => ("Сумма", "Amount", 16.0),
+            SalesColumn::Terms => ("Условия", "Terms", 16.0),
+            SalesColumn::Rate => ("Ставка", "Rate", 8.0),
+            SalesColumn::Premium => ("Премия", "Premium", 16.0),
+            SalesColumn::Reason => ("Причина нулевой премии", "Why zero", 40.0),
+        };
+        Column {
+            title: lang.pick(ru, en).to_owned(),
+            width,
+        }
+    }
+
+    fn value(self, r: &crate::store::SaleListRow, lang: Lang) -> Value {
+        match self {
+            SalesColumn::Date => Value::Date(r.date),
+            SalesColumn::Document => Value::Text(match (&r.doc, &r.return_of) {
+                (Some(doc), _) => doc.clone(),
+                (None, Some(of)) => format!("↩ {of}"),
+                (None, None) => String::new(),
+            }),
+            SalesColumn::Partner => Value::text(&r.partner_name),
+            SalesColumn::ClientInn => Value::Code(r.client_inn.clone()),
+            SalesColumn::Client => Value::text(&r.client_name),
+            SalesColumn::Kind => Value::text(r.kind.name(lang)),
+            SalesColumn::Amount => Value::Money(r.amount),
+            SalesColumn::Terms => Value::Text(crate::domain::premium::terms_name(
+                r.terms(),
+                r.one_c_terms,
+                lang,
+            )),
+            SalesColumn::Rate => r.rate.map_or(Value::Empty, Value::Rate),
+            SalesColumn::Premium => Value::Money(r.premium),
+            SalesColumn::Reason => r
+                .reason
+                .map_or(Value::Empty, |reason| Value::text(reason.text(lang))),
+        }
+    }
+}
+
+/// The Sales page's list to export: the sales and returns its query selects, in its order,
+/// with the columns shown, as a workbook or a PDF.
+#[derive(Clone, Debug)]
+pub struct SalesListExport {
+    pub query: crate::store::SalesQuery,
+    pub columns: Vec<SalesColumn>,
+    pub format: ListFormat,
+}
+
+/// Writes the sales list to `path` (atomically), telling `progress` how many rows are
+/// done; gives up when `cancel` is set. Returns the number of rows written.
+pub fn write_sales_list(
+    store: &crate::store::Store,
+    list: &SalesListExport,
+    path: &Path,
+    (lang, today): (Lang, chrono::NaiveDate),
     progress: &dyn Fn(usize, usize),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<usize, ListError> {
+    let SalesListExport {
+        query,
+        columns,
+        format,
+    } = list;
+    let format = *format;
     let db = store.read();
     let selection = db.sales_selection(query)?;
     let total = selection.ids.len();
+    if format == ListFormat::Pdf && total > PDF_LIST_ROWS {
+        return Err(ListError::TooLongToPrint(total));
+    }
+    let title = lang.pick("Продажи", "Sales").to_owned();
+    let heads: Vec<Column> = columns.iter().map(|c| c.column(lang)).collect();
     let render = |e: rust_xlsxwriter::XlsxError| ListError::Render(e.into());
-    let mut list = xlsx::SalesList::new(lang).map_err(render)?;
+    // A workbook is written row by row; a printed list (at most PDF_LIST_ROWS) is laid out
+    // whole.
+    let mut book = match format {
+        ListFormat::Xlsx => Some(xlsx::ListBook::new(&title, &heads, lang).map_err(render)?),
+        ListFormat::Pdf => None,
+    };
+    let mut printed = Vec::new();
+    let mut done = 0;
     for ids in selection.ids.chunks(2_000) {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(ListError::Cancelled);
         }
         for row in db.sales_rows(ids)? {
-            list.add(&row).map_err(render)?;
+            let cells: Vec<Value> = columns.iter().map(|c| c.value(&row, lang)).collect();
+            match &mut book {
+                Some(book) => book.add(&cells).map_err(render)?,
+                None => printed.push(cells),
+            }
+            done += 1;
         }
-        progress(list.rows() as usize, total);
+        progress(done, total);
     }
-    let rows = list.rows() as usize;
-    let bytes = list.finish().map_err(render)?;
+    let bytes = match book {
+        Some(book) => book.finish().map_err(render)?,
+        None => render_list(
+            &List {
+                title,
+                made_on: today,
+                columns: heads,
+                rows: printed,
+            },
+            ListFormat::Pdf,
+            lang,
+        )?,
+    };
     write_atomically(path, &bytes)?;
-    Ok(rows)
+    Ok(done)
 }

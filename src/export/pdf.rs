@@ -22,6 +22,7 @@ use crate::domain::premium::terms_name;
 use crate::domain::rates::version_label;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Statement, show_date};
+use crate::export::list::List;
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -234,11 +235,81 @@ impl Layout<'_> {
     }
 }
 
-/// A column of the lines table: title, width, right-aligned.
-struct Col {
-    title: &'static str,
+/// A column of a table: title, width, right-aligned.
+struct Col<'a> {
+    title: &'a str,
     width: f32,
     right: bool,
+}
+
+impl Layout<'_> {
+    /// The header row of a table, shaded, on the line at `y`.
+    fn table_header(&mut self, cols: &[Col<'_>]) {
+        let y = self.y - 10.5;
+        self.ops().push(Op::Fill {
+            x: MARGIN,
+            y,
+            w: PAGE_W - 2.0 * MARGIN,
+            h: ROW_H,
+            gray: 232,
+        });
+        let mut x = MARGIN + 2.0;
+        for c in cols {
+            // A long title wraps like a cell; the header grows to hold it.
+            for (i, text) in self
+                .measure
+                .wrap(c.title, BODY, true, c.width - 6.0)
+                .iter()
+                .enumerate()
+            {
+                let top = self.y;
+                self.y = top + i as f32 * LINE_H;
+                if c.right {
+                    self.text_right(x + c.width - 6.0, BODY, true, text);
+                } else {
+                    self.text(x, BODY, true, text);
+                }
+                self.y = top;
+            }
+            x += c.width;
+        }
+        self.rule(y + ROW_H, 0.6, 120);
+        self.y += ROW_H;
+    }
+
+    /// A table: the header on every page it runs onto, each row as tall as its longest
+    /// cell, wrapped to its column (nothing is cut).
+    fn table(&mut self, cols: &[Col<'_>], rows: impl IntoIterator<Item = Vec<String>>) {
+        self.table_header(cols);
+        for cells in rows {
+            let wrapped: Vec<Vec<String>> = cols
+                .iter()
+                .zip(&cells)
+                .map(|(c, text)| self.measure.wrap(text, BODY, false, c.width - 6.0))
+                .collect();
+            let extra = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 - 1.0;
+            if self.ensure(ROW_H + extra * LINE_H) {
+                self.table_header(cols);
+            }
+            let top = self.y;
+            let mut x = MARGIN + 2.0;
+            for (c, lines) in cols.iter().zip(&wrapped) {
+                for (i, text) in lines.iter().enumerate() {
+                    self.y = top + i as f32 * LINE_H;
+                    if c.right {
+                        self.text_right(x + c.width - 6.0, BODY, false, text);
+                    } else {
+                        self.text(x, BODY, false, text);
+                    }
+                }
+                x += c.width;
+            }
+            self.y = top + extra * LINE_H;
+            let y = self.y + 4.5;
+            self.rule(y, 0.3, 190);
+            self.y += ROW_H;
+        }
+    }
 }
 
 fn money(m: Money, lang: Lang) -> String {
@@ -381,29 +452,7 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
             right: false,
         },
     ];
-    let table_header = |l: &mut Layout<'_>| {
-        let y = l.y - 10.5;
-        l.ops().push(Op::Fill {
-            x: MARGIN,
-            y,
-            w: PAGE_W - 2.0 * MARGIN,
-            h: ROW_H,
-            gray: 232,
-        });
-        let mut x = MARGIN + 2.0;
-        for c in &cols {
-            if c.right {
-                l.text_right(x + c.width - 6.0, BODY, true, c.title);
-            } else {
-                l.text(x, BODY, true, c.title);
-            }
-            x += c.width;
-        }
-        l.rule(y + ROW_H, 0.6, 120);
-        l.y += ROW_H;
-    };
-    table_header(&mut l);
-    for line in &s.lines {
+    let rows = s.lines.iter().map(|line| {
         let client = if line.client_name.is_empty() {
             line.client_inn.to_string()
         } else {
@@ -414,7 +463,7 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
             (None, Some(of)) => format!("↩ {of}"),
             (None, None) => String::new(),
         };
-        let cells = [
+        vec![
             show_date(line.date, lang),
             doc,
             client,
@@ -428,35 +477,9 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
             line.reason
                 .map(|r| r.text(lang).to_owned())
                 .unwrap_or_default(),
-        ];
-        // A cell wider than its column wraps, and the row grows to its longest cell.
-        let wrapped: Vec<Vec<String>> = cols
-            .iter()
-            .zip(&cells)
-            .map(|(c, text)| l.measure.wrap(text, BODY, false, c.width - 6.0))
-            .collect();
-        let extra = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 - 1.0;
-        if l.ensure(ROW_H + extra * LINE_H) {
-            table_header(&mut l);
-        }
-        let top = l.y;
-        let mut x = MARGIN + 2.0;
-        for (c, lines) in cols.iter().zip(&wrapped) {
-            for (i, text) in lines.iter().enumerate() {
-                l.y = top + i as f32 * LINE_H;
-                if c.right {
-                    l.text_right(x + c.width - 6.0, BODY, false, text);
-                } else {
-                    l.text(x, BODY, false, text);
-                }
-            }
-            x += c.width;
-        }
-        l.y = top + extra * LINE_H;
-        let y = l.y + 4.5;
-        l.rule(y, 0.3, 190);
-        l.y += ROW_H;
-    }
+        ]
+    });
+    l.table(&cols, rows);
 
     // Totals by kind and overall.
     l.y += 10.0;
@@ -557,10 +580,89 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
         );
     }
 
-    render(l, s, lang)
+    let title = format!(
+        "{} — {}",
+        t("Ведомость премий партнёра", "Partner premium statement"),
+        s.partner.name
+    );
+    let footer = format!(
+        "{} · {} {} — {}",
+        s.partner.name,
+        t("период", "period"),
+        show_date(s.from, lang),
+        show_date(s.to, lang)
+    );
+    render(l, title, &footer, lang)
 }
 
-fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
+/// A list shown on a page, to print: its title, the date it was made, and its table with
+/// columns as wide as their contents need, within the page.
+pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let measure = Measure {
+        regular: Face::new(REGULAR)?,
+        bold: Face::new(BOLD)?,
+    };
+    let texts: Vec<Vec<String>> = list
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|v| v.display(lang)).collect())
+        .collect();
+    // Each column as wide as its widest cell (a long name counts up to a limit, and
+    // wraps beyond it), then all narrowed together to fit the page.
+    let natural: Vec<f32> = list
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let title = measure.width(&c.title, BODY, true).min(90.0);
+            let cells = texts
+                .iter()
+                .map(|row| measure.width(&row[i], BODY, false))
+                .fold(0.0, f32::max)
+                .min(240.0);
+            title.max(cells).max(24.0) + 8.0
+        })
+        .collect();
+    let room = PAGE_W - 2.0 * MARGIN - 4.0;
+    let scale = (room / natural.iter().sum::<f32>()).min(1.0);
+    let cols: Vec<Col<'_>> = list
+        .columns
+        .iter()
+        .zip(&natural)
+        .enumerate()
+        .map(|(i, (c, width))| Col {
+            title: &c.title,
+            width: width * scale,
+            right: list.rows.first().is_some_and(|row| row[i].is_number()),
+        })
+        .collect();
+    let mut l = Layout {
+        measure,
+        pages: Vec::new(),
+        y: MARGIN + 14.0,
+    };
+    l.text(MARGIN, 14.0, true, &list.title);
+    l.y += 16.0;
+    let made = format!(
+        "{} {} · {} {}",
+        lang.pick("Сформирован", "Made on"),
+        show_date(list.made_on, lang),
+        lang.pick("строк:", "rows:"),
+        list.rows.len()
+    );
+    l.text(MARGIN, 8.5, false, &made);
+    l.y += 18.0;
+    l.table(&cols, texts);
+    let footer = format!("Partner Desk · {}", list.title);
+    render(l, list.title.clone(), &footer, lang)
+}
+
+fn render(
+    layout: Layout<'_>,
+    title: String,
+    footer: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
     let font = |bytes: &'static [u8]| {
         let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
         Font::new(data.into(), 0).ok_or_else(|| PdfError("the bundled font cannot be read".into()))
@@ -570,23 +672,12 @@ fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfE
     let mut document = Document::new();
     document.set_metadata(
         krilla::metadata::Metadata::new()
-            .title(format!(
-                "{} — {}",
-                lang.pick("Ведомость премий партнёра", "Partner premium statement"),
-                s.partner.name
-            ))
+            .title(title)
             .language(lang.pick("ru", "en").to_owned())
             .creator("Partner Desk".to_owned()),
     );
     let settings =
         PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| PdfError("bad page size".into()))?;
-    let footer = format!(
-        "{} · {} {} — {}",
-        s.partner.name,
-        lang.pick("период", "period"),
-        show_date(s.from, lang),
-        show_date(s.to, lang)
-    );
     for (index, ops) in layout.pages.iter().enumerate() {
         let mut page = document.start_page_with(settings.clone());
         let mut surface = page.surface();
@@ -650,9 +741,9 @@ fn render(layout: Layout<'_>, s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfE
             }
         }
         surface.set_fill(Some(Fill::default()));
-        let glyphs = layout.measure.glyphs(&footer, false);
+        let glyphs = layout.measure.glyphs(footer, false);
         let at = Point::from_xy(MARGIN, FOOTER_Y);
-        surface.draw_glyphs(at, &glyphs, regular.clone(), &footer, 7.5, false);
+        surface.draw_glyphs(at, &glyphs, regular.clone(), footer, 7.5, false);
         let pages = format!(
             "{} {} {} {}",
             lang.pick("стр.", "page"),

@@ -13,6 +13,7 @@ use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
 use crate::domain::{Money, RatePct, Statement};
+use crate::export::list::{Column, List, Value};
 
 /// Statements with more lines than this are written row by row with little memory.
 const CONSTANT_MEMORY_LINES: usize = 5_000;
@@ -257,76 +258,59 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
     Ok(())
 }
 
-/// A list of sales and returns as a workbook: the rows of the Sales page, in its order,
-/// with real dates, amounts and rates; written row by row with little memory, so a list of
-/// a million rows is exported as well as one of ten.
-pub struct SalesList {
+/// A list as a workbook: its columns with real dates, amounts and rates, written row by row
+/// with little memory, so a list of a million rows is exported as well as one of ten.
+pub struct ListBook {
     workbook: Workbook,
     formats: Formats,
+    columns: u16,
     row: u32,
-    lang: Lang,
 }
 
-impl SalesList {
-    /// The columns of the Sales page, in its order, with the client's INN beside its name.
-    const COLUMNS: [(&'static str, &'static str, f64); 11] = [
-        ("Дата", "Date", 11.0),
-        ("Документ", "Document", 14.0),
-        ("Партнёр", "Partner", 28.0),
-        ("ИНН клиента", "Client INN", 14.0),
-        ("Клиент", "Client", 32.0),
-        ("Вид лицензии", "License kind", 26.0),
-        ("Сумма", "Amount", 16.0),
-        ("Условия", "Terms", 16.0),
-        ("Ставка", "Rate", 8.0),
-        ("Премия", "Premium", 16.0),
-        ("Причина нулевой премии", "Why zero", 40.0),
-    ];
-
-    pub fn new(lang: Lang) -> Result<SalesList, XlsxError> {
+impl ListBook {
+    pub fn new(title: &str, columns: &[Column], lang: Lang) -> Result<ListBook, XlsxError> {
         let mut workbook = Workbook::new();
         let formats = Formats::new();
         let ws = workbook.add_worksheet_with_constant_memory()?;
-        ws.set_name(lang.pick("Продажи", "Sales"))?;
-        for (col, (ru, en, width)) in SalesList::COLUMNS.iter().enumerate() {
-            ws.set_column_width(col as u16, *width)?;
-            ws.write_with_format(0, col as u16, lang.pick(ru, en), &formats.header)?;
+        ws.set_name(sheet_name(title))?;
+        for (col, c) in columns.iter().enumerate() {
+            ws.set_column_width(col as u16, c.width)?;
+            ws.write_with_format(0, col as u16, &c.title, &formats.header)?;
         }
         ws.set_freeze_panes(1, 0)?;
-        Ok(SalesList {
+        ws.set_landscape();
+        ws.set_repeat_rows(0, 0)?;
+        let t = |ru, en| lang.pick(ru, en);
+        ws.set_footer(format!("&C{} &P {} &N", t("стр.", "page"), t("из", "of")));
+        Ok(ListBook {
             workbook,
             formats,
+            columns: columns.len() as u16,
             row: 0,
-            lang,
         })
     }
 
     /// Adds a row of the list.
-    pub fn add(&mut self, r: &crate::store::SaleListRow) -> Result<(), XlsxError> {
-        let (f, lang) = (&self.formats, self.lang);
+    pub fn add(&mut self, cells: &[Value]) -> Result<(), XlsxError> {
+        let f = &self.formats;
         self.row += 1;
         let row = self.row;
         let ws = self.workbook.worksheet_from_index(0)?;
-        ws.write_datetime_with_format(row, 0, date(r.date)?, &f.date)?;
-        let doc = match (&r.doc, &r.return_of) {
-            (Some(doc), _) => doc.clone(),
-            (None, Some(of)) => format!("↩ {of}"),
-            (None, None) => String::new(),
-        };
-        ws.write_string(row, 1, doc)?;
-        ws.write_string(row, 2, &r.partner_name)?;
-        ws.write_string(row, 3, &r.client_inn)?;
-        ws.write_string(row, 4, &r.client_name)?;
-        ws.write_string(row, 5, r.kind.name(lang))?;
-        ws.write_with_format(row, 6, money(r.amount), &f.money)?;
-        ws.write_string(row, 7, terms_name(r.terms(), r.one_c_terms, lang))?;
-        if let Some(rate) = r.rate {
-            let (value, format) = rate_cell(rate);
-            ws.write_with_format(row, 8, value, &Format::new().set_num_format(format))?;
-        }
-        ws.write_with_format(row, 9, money(r.premium), &f.money)?;
-        if let Some(reason) = r.reason {
-            ws.write_string(row, 10, reason.text(lang))?;
+        for (col, value) in cells.iter().enumerate() {
+            let col = col as u16;
+            match value {
+                Value::Empty => {}
+                Value::Text(text) | Value::Code(text) => _ = ws.write_string(row, col, text)?,
+                Value::Date(d) => {
+                    _ = ws.write_datetime_with_format(row, col, date(*d)?, &f.date)?
+                }
+                Value::Money(m) => _ = ws.write_with_format(row, col, money(*m), &f.money)?,
+                Value::Count(n) => _ = ws.write_number(row, col, *n as f64)?,
+                Value::Rate(rate) => {
+                    let (value, format) = rate_cell(*rate);
+                    ws.write_with_format(row, col, value, &Format::new().set_num_format(format))?;
+                }
+            }
         }
         Ok(())
     }
@@ -339,9 +323,20 @@ impl SalesList {
     pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
         let last = self.row.max(1);
         let ws = self.workbook.worksheet_from_index(0)?;
-        ws.autofilter(0, 0, last, SalesList::COLUMNS.len() as u16 - 1)?;
+        if self.columns > 0 {
+            ws.autofilter(0, 0, last, self.columns - 1)?;
+        }
         self.workbook.save_to_buffer()
     }
+}
+
+/// A list shown on a page as XLSX bytes.
+pub fn list_xlsx(list: &List, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut book = ListBook::new(&list.title, &list.columns, lang)?;
+    for row in &list.rows {
+        book.add(row)?;
+    }
+    book.finish()
 }
 
 #[cfg(test)]

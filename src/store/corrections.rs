@@ -160,6 +160,30 @@ impl Db<'_> {
         self.note_correction(id, CorrectionKind::Changed, &before, Some(&after))
     }
 
+    /// Sale `id` as it is recorded, in the shape a correction takes: what putting it back
+    /// after a correction writes.
+    pub fn sale_as_new(&self, id: SaleId) -> Result<NewSale, StoreError> {
+        let (r, is_return) = self.recorded(id)?;
+        if is_return {
+            return Err(RuleError::ReturnNotEditable.into());
+        }
+        let bad = |what: &str| StoreError::BadValue(format!("sale {}: {what}", id.0));
+        Ok(NewSale {
+            doc: r.doc,
+            date: r.date,
+            partner: crate::domain::PartnerId(r.partner_id),
+            client_inn: crate::domain::Inn::parse(&r.client_inn).map_err(|_| bad("client INN"))?,
+            client_name: String::new(),
+            kind: LicenseKind::parse(&r.kind).ok_or_else(|| bad("license kind"))?,
+            amount: Money::from_kopecks(r.amount_kop),
+            role: crate::domain::RoleFacts {
+                self_referred: r.self_referred,
+                connected_by_partner: r.connected_by_partner,
+                used_in_work: r.used_in_work,
+            },
+        })
+    }
+
     /// Deletes a recorded sale (with no returns) or return.
     pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
         let (before, _) = self.recorded(id)?;

@@ -846,6 +846,36 @@ impl Db<'_> {
             .clone()
     }
 
+    /// Stored clients whose INN starts with `needle` or whose name holds it (any case),
+    /// by name, at most `limit`: what a client field offers as the user types.
+    pub fn find_clients(
+        &self,
+        needle: &str,
+        limit: usize,
+    ) -> Result<Vec<(Inn, String)>, StoreError> {
+        let needle = needle.trim().to_lowercase();
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT inn, name FROM clients
+             WHERE inn LIKE ?1 || '%' OR casefold(name) LIKE '%' || ?1 || '%'
+             ORDER BY name = '', name, inn LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((needle.as_str(), limit as i64), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (inn, name) = row?;
+            // A stored INN always reads; one that does not is left out, not fatal.
+            if let Ok(inn) = Inn::parse(&inn) {
+                found.push((inn, name));
+            }
+        }
+        Ok(found)
+    }
+
     /// The client's recorded name, or an empty string.
     pub fn client_name(&self, inn: &Inn) -> Result<String, StoreError> {
         use rusqlite::OptionalExtension;

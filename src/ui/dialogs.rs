@@ -15,7 +15,8 @@ pub enum Picked {
 
 /// The file dialogs the app needs.
 pub trait FileDialogs {
-    /// Asks where to save a file. `filters` are (name, extensions).
+    /// Asks where to save a file, suggesting `file_name` (in its folder, when it has one).
+    /// `filters` are (name, extensions).
     fn save_file(&mut self, title: &str, file_name: &str, filters: &[(&str, &[&str])]) -> Picked;
     /// Asks for a file to open.
     fn open_file(&mut self, title: &str, filters: &[(&str, &[&str])]) -> Picked;
@@ -40,9 +41,17 @@ fn judge(started: Instant, picked: Option<PathBuf>) -> Picked {
 
 impl FileDialogs for SystemDialogs {
     fn save_file(&mut self, title: &str, file_name: &str, filters: &[(&str, &[&str])]) -> Picked {
-        let mut dialog = rfd::FileDialog::new()
-            .set_title(title)
-            .set_file_name(file_name);
+        let mut dialog = rfd::FileDialog::new().set_title(title);
+        // A suggested name with a folder starts the dialog in that folder.
+        let suggested = std::path::Path::new(file_name);
+        match (suggested.parent(), suggested.file_name()) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => {
+                dialog = dialog
+                    .set_directory(dir)
+                    .set_file_name(name.to_string_lossy());
+            }
+            _ => dialog = dialog.set_file_name(file_name),
+        }
         for (name, extensions) in filters {
             dialog = dialog.add_filter(*name, extensions);
         }

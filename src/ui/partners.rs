@@ -7,10 +7,14 @@ use crate::app::{Command, Data, PageCtx, PartnerSummary};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::{CertifiedSpecialist, status_name};
 use crate::domain::{Evidence, Inn, PartnerId, Status};
+use crate::export::list::Value;
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The Partners table's name, under which its columns are remembered.
+const TABLE: &str = "partners-table";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 enum Sort {
     #[default]
     Name,
@@ -232,6 +236,7 @@ pub fn partners_ui(
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
+    let mut export = None;
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Партнёры", "Partners"));
         ui.add_space(16.0);
@@ -254,12 +259,13 @@ pub fn partners_ui(
             page.mode = Mode::New;
             page.draft = Draft::default();
         }
+        export = ui::list_menu(ui, lang);
     });
     ui.separator();
 
     if page.mode != Mode::Nothing {
         egui::Panel::right("partner-form")
-            .default_size(400.0)
+            .default_size(ui::SIDE_PANEL)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     command = form_ui(ui, page, data, ctx);
@@ -302,52 +308,58 @@ pub fn partners_ui(
         ui::Col::new(lang.pick("Название", "Name"), 0.0).sort(Sort::Name),
         ui::Col::new(lang.pick("ИНН", "INN"), 115.0).sort(Sort::Inn),
         ui::Col::new(lang.pick("Статус сегодня", "Status today"), 115.0).sort(Sort::Status),
-        ui::Col::new(lang.pick("Партнёр 1С", "1C partner"), 85.0).wide_only(),
-        ui::Col::new(lang.pick("Требования", "Requirements"), 100.0).wide_only(),
+        ui::Col::new(lang.pick("Партнёр 1С", "1C partner"), 85.0),
+        ui::Col::new(lang.pick("Требования", "Requirements"), 100.0),
         ui::Col::new(lang.pick("Клиентов", "Clients"), 80.0)
             .right()
-            .sort(Sort::Pinned)
-            .wide_only(),
+            .sort(Sort::Pinned),
         ui::Col::new(lang.pick("Премия за год", "Premium this year"), 140.0)
             .right()
             .sort(Sort::Premium),
     ];
-    let clicked = ui::table(
+    let cell = |i: usize, col: usize| -> ui::Cell {
+        let p = rows[i];
+        let yes = |on: bool| Value::text(if on { "✓" } else { "" });
+        match col {
+            0 => Value::text(&p.name).into(),
+            1 => Value::Code(p.inn.to_string()).into(),
+            2 => Value::text(status_name(p.status, lang)).into(),
+            3 => yes(p.one_c_partner).into(),
+            4 if p.gaps.is_empty() => yes(true).into(),
+            4 => {
+                let gaps = p
+                    .gaps
+                    .iter()
+                    .map(|g| g.text(lang))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                ui::Cell::from(Value::Text(format!("✗ {}", p.gaps.len())))
+                    .warn()
+                    .tip(gaps)
+            }
+            // Read after the snapshot: "…" until then.
+            5 | 6 if data.pins_version == 0 => ui::Cell::pending(),
+            5 => Value::Count(p.pinned_now).into(),
+            _ => Value::Money(p.premium_year).into(),
+        }
+    };
+    let out = ui::table(
         ui,
-        "partners-table",
+        TABLE,
         &cols,
-        page.mode != Mode::Nothing,
         rows.len(),
+        (data.version, data.pins_version, &search, sort, descending),
         Some((&mut page.sort, &mut page.descending)),
         |i| selected == Some(rows[i].id),
-        |ui, i, col| {
-            let p = rows[i];
-            match col {
-                0 => _ = ui.label(&p.name),
-                1 => _ = ui.monospace(p.inn.as_str()),
-                2 => _ = ui.label(status_name(p.status, lang)),
-                3 => _ = ui.label(if p.one_c_partner { "✓" } else { "" }),
-                4 if p.gaps.is_empty() => _ = ui.label("✓"),
-                4 => {
-                    let gaps = p
-                        .gaps
-                        .iter()
-                        .map(|g| g.text(lang))
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    ui.label(
-                        RichText::new(format!("✗ {}", p.gaps.len())).color(ui::warn_color(ui)),
-                    )
-                    .on_hover_text(gaps);
-                }
-                // Read after the snapshot: "…" until then.
-                5 | 6 if data.pins_version == 0 => _ = ui.label("…"),
-                5 => _ = ui.label(p.pinned_now.to_string()),
-                _ => _ = ui.label(ui::money(p.premium_year, lang)),
-            }
-        },
-    )
-    .map(|i| rows[i].id);
+        cell,
+        lang,
+    );
+    if let Some(format) = out.export.or(export) {
+        let title = lang.pick("Партнёры", "Partners");
+        let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
+        command = Some(Command::ExportList(Box::new(list), format));
+    }
+    let clicked = out.opened.map(|i| rows[i].id);
     if let Some(id) = clicked {
         page.select(id);
     }
@@ -528,12 +540,13 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 Ok(Some(_)) => None,
             };
-            ui::text_row(
+            ui::date_row(
                 ui,
                 lang.pick("Действует с", "Effective from"),
                 &mut page.status.date,
-                "31.01.2025",
                 date_error.as_deref(),
+                ctx.today,
+                lang,
             );
             ui::text_row(
                 ui,
@@ -600,12 +613,13 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
                 "https://",
                 None,
             );
-            ui::text_row(
+            ui::date_row(
                 ui,
                 lang.pick("Проверена", "Checked on"),
                 &mut ev.site_checked_on,
-                "31.01.2025",
                 None,
+                ctx.today,
+                lang,
             );
         });
     for (value, ru, en) in [

@@ -1,16 +1,17 @@
 //! The Stop-list page: pins with their state and days left, filters, a form to pin a
 //! client that shows a conflict before saving, and extension, release and history.
 
-use egui::{RichText, Ui};
+use egui::Ui;
 
 use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::{PinDecision, decide_pin_request};
 use crate::domain::{Inn, PartnerId, Pin, PinState};
+use crate::export::list::Value;
 use crate::store::{Db, PinEvent, PinEventKind, PinRow};
 use crate::ui;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 enum Filter {
     #[default]
     All,
@@ -18,7 +19,7 @@ enum Filter {
     EndingSoon,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 enum Sort {
     #[default]
     PinnedOn,
@@ -94,6 +95,9 @@ impl Default for PinsPage {
 /// Within this many days of its last day a pin is "ending soon".
 pub const ENDING_SOON_DAYS: i64 = 14;
 
+/// The Stop-list table's name, under which its columns are remembered.
+const TABLE: &str = "pins-table";
+
 impl PinsPage {
     pub fn saved(&mut self) {
         self.draft = Draft::default();
@@ -162,6 +166,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
+    let mut export = None;
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Стоп-лист", "Stop-list"));
         ui.add_space(16.0);
@@ -183,6 +188,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         {
             page.new_form(today, lang);
         }
+        export = ui::list_menu(ui, lang);
     });
     ui.horizontal(|ui| {
         ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
@@ -212,7 +218,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
     match page.mode {
         Mode::New => {
             egui::Panel::right("pin-form")
-                .default_size(400.0)
+                .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
                     command = new_pin_ui(ui, page, data, ctx);
                 });
@@ -220,7 +226,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         Mode::Selected(pin_id) => {
             if let Some(row) = data.pins.iter().find(|r| r.pin.id == pin_id) {
                 egui::Panel::right("pin-actions")
-                    .default_size(400.0)
+                    .default_size(ui::SIDE_PANEL)
                     .show(ui, |ui| {
                         egui::ScrollArea::vertical().show(ui, |ui| {
                             command = selected_pin_ui(ui, page, row, data, ctx);
@@ -274,43 +280,55 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         ui::Col::new(lang.pick("Партнёр", "Partner"), 170.0).sort(Sort::Partner),
         ui::Col::new(lang.pick("Закреплён", "Pinned on"), 100.0).sort(Sort::PinnedOn),
         ui::Col::new(lang.pick("Последний день", "Last day"), 125.0).sort(Sort::LastDay),
-        ui::Col::new(lang.pick("Осталось дней", "Days left"), 110.0)
-            .right()
-            .wide_only(),
-        ui::Col::new(lang.pick("Состояние", "State"), 110.0).wide_only(),
+        ui::Col::new(lang.pick("Осталось дней", "Days left"), 110.0).right(),
+        ui::Col::new(lang.pick("Состояние", "State"), 110.0),
     ];
-    let clicked = ui::table(
+    let cell = |i: usize, col: usize| -> ui::Cell {
+        let r = rows[i];
+        let state = r.pin.state_on(today);
+        match col {
+            0 => Value::Code(r.client_inn.to_string()).into(),
+            1 => Value::text(&r.client_name).into(),
+            2 => Value::text(&r.partner_name).into(),
+            3 => Value::Date(r.pin.pinned_on).into(),
+            4 => Value::Date(r.pin.last_day()).into(),
+            5 if state == PinState::InForce => {
+                let days = r.pin.days_left(today);
+                let cell = ui::Cell::from(Value::Count(days));
+                if days <= ENDING_SOON_DAYS {
+                    cell.warn()
+                } else {
+                    cell
+                }
+            }
+            5 => Value::Empty.into(),
+            _ => Value::text(state_name(state, lang)).into(),
+        }
+    };
+    let out = ui::table(
         ui,
-        "pins-table",
+        TABLE,
         &cols,
-        page.mode != Mode::Nothing,
         rows.len(),
+        (
+            view.version,
+            &view.search,
+            view.filter,
+            view.partner,
+            view.sort,
+            view.descending,
+        ),
         Some((&mut page.sort, &mut page.descending)),
         |i| selected == Some(rows[i].pin.id),
-        |ui, i, col| {
-            let r = rows[i];
-            let state = r.pin.state_on(today);
-            match col {
-                0 => _ = ui.monospace(r.client_inn.as_str()),
-                1 => _ = ui.label(&r.client_name),
-                2 => _ = ui.label(&r.partner_name),
-                3 => _ = ui.label(ui::date(r.pin.pinned_on, lang)),
-                4 => _ = ui.label(ui::date(r.pin.last_day(), lang)),
-                5 if state == PinState::InForce => {
-                    let days = r.pin.days_left(today);
-                    let text = RichText::new(days.to_string());
-                    ui.label(if days <= ENDING_SOON_DAYS {
-                        text.color(ui::warn_color(ui))
-                    } else {
-                        text
-                    });
-                }
-                5 => {}
-                _ => _ = ui.label(state_name(state, lang)),
-            }
-        },
-    )
-    .map(|i| rows[i].pin.id);
+        cell,
+        lang,
+    );
+    if let Some(format) = out.export.or(export) {
+        let title = lang.pick("Стоп-лист", "Stop-list");
+        let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, today);
+        command = Some(Command::ExportList(Box::new(list), format));
+    }
+    let clicked = out.opened.map(|i| rows[i].pin.id);
     if let Some(id) = clicked {
         page.mode = Mode::Selected(id);
         page.extend = ActionDraft {
@@ -409,12 +427,14 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
                 Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
                 _ => None,
             };
-            ui::text_row(
+            page.known_client.inn_row(
                 ui,
-                lang.pick("ИНН клиента", "Client INN"),
                 &mut d.client_inn,
-                "7707083893",
+                &mut d.client_name,
                 inn_error.as_deref(),
+                &data.pins,
+                ctx.today,
+                lang,
             );
             ui::text_row(
                 ui,
@@ -439,12 +459,13 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 _ => None,
             };
-            ui::text_row(
+            ui::date_row(
                 ui,
                 lang.pick("Дата заявки", "Request date"),
                 &mut d.date,
-                "31.01.2025",
                 date_error.as_deref(),
+                ctx.today,
+                lang,
             );
             ui::text_row(ui, lang.pick("Примечание", "Note"), &mut d.note, "", None);
         });
@@ -581,12 +602,13 @@ fn selected_pin_ui(
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                ui::text_row(
+                ui::date_row(
                     ui,
                     lang.pick("Дата согласования", "Agreed on"),
                     &mut page.extend.date,
-                    "31.01.2025",
                     date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
                 );
                 let who_error = page
                     .extend
@@ -636,12 +658,13 @@ fn selected_pin_ui(
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                ui::text_row(
+                ui::date_row(
                     ui,
                     lang.pick("Дата снятия", "Release date"),
                     &mut page.release.date,
-                    "31.01.2025",
                     date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
                 );
                 ui::text_row(
                     ui,

@@ -12,6 +12,8 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::check_shipment;
 use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
+use crate::export::list::Value;
+use crate::export::{ListFormat, SalesColumn, SalesListExport};
 use crate::reader::Reader;
 use crate::store::{
     NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, Store, StoreError,
@@ -20,6 +22,22 @@ use crate::ui;
 
 /// Rows fetched from the database at a time.
 const PAGE_ROWS: usize = 200;
+
+/// The Sales table's name, under which its columns are remembered.
+const TABLE: &str = "sales-table";
+
+/// The exported list's columns the table's columns show, in the table's order.
+const SCREEN: [SalesColumn; 9] = [
+    SalesColumn::Date,
+    SalesColumn::Partner,
+    SalesColumn::Client,
+    SalesColumn::Kind,
+    SalesColumn::Amount,
+    SalesColumn::Terms,
+    SalesColumn::Rate,
+    SalesColumn::Premium,
+    SalesColumn::Reason,
+];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Mode {
@@ -437,6 +455,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
+    let mut export = None;
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Продажи", "Sales"));
         ui.add_space(12.0);
@@ -479,7 +498,17 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             ))
             .clicked()
         {
-            command = Some(Command::ExportSalesList(page.query.clone()));
+            export = Some(ListFormat::Xlsx);
+        }
+        if ui
+            .button(lang.pick("Печать / PDF…", "Print / PDF…"))
+            .on_hover_text(lang.pick(
+                "Список в PDF, чтобы напечатать или отправить",
+                "The list as a PDF, to print or send",
+            ))
+            .clicked()
+        {
+            export = Some(ListFormat::Pdf);
         }
     });
     ui.horizontal(|ui| {
@@ -502,38 +531,17 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             Some(lang.pick("все", "all")),
             lang,
         );
-        for (text, value, name) in [
-            (
-                &mut page.from,
-                &mut page.query.from,
-                lang.pick("Период с", "Period from"),
-            ),
-            (&mut page.to, &mut page.query.to, lang.pick("по", "to")),
-        ] {
-            let label = ui.label(name);
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(text)
-                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                        .desired_width(90.0),
-                )
-                .labelled_by(label.id);
-            match ui::parse_date_field(text, lang) {
-                Ok(date) => *value = date,
-                Err(e) => {
-                    // A date that does not read filters nothing, and the field says why.
-                    *value = None;
-                    r.on_hover_text(e);
-                }
-            }
-        }
+        ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
+        // A date that does not read filters nothing; the field says why on hover.
+        page.query.from = ui::parse_date_field(&page.from, lang).ok().flatten();
+        page.query.to = ui::parse_date_field(&page.to, lang).ok().flatten();
     });
     ui.separator();
 
     match page.mode {
         Mode::New => {
             egui::Panel::right("sale-form")
-                .default_size(420.0)
+                .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .show(ui, |ui| command = new_sale_ui(ui, page, data, ctx));
@@ -542,7 +550,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         Mode::Selected(id) => {
             if let Some(row) = page.row_by_id(id) {
                 egui::Panel::right("sale-details")
-                    .default_size(400.0)
+                    .default_size(ui::SIDE_PANEL)
                     .show(ui, |ui| {
                         command = selected_sale_ui(ui, page, &row, data, ctx);
                     });
@@ -594,93 +602,83 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         );
         return command;
     }
-    let selected = match page.mode {
-        Mode::Selected(id) => Some(id),
-        _ => None,
-    };
     let mut sort = page.query.sort;
     let mut descending = page.query.descending;
     let cols = [
         ui::Col::new(lang.pick("Дата", "Date"), 85.0).sort(SalesSort::Date),
         ui::Col::new(lang.pick("Партнёр", "Partner"), 140.0).sort(SalesSort::Partner),
         ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(SalesSort::Client),
-        ui::Col::new(lang.pick("Вид", "Kind"), 135.0)
-            .sort(SalesSort::Kind)
-            .wide_only(),
+        ui::Col::new(lang.pick("Вид", "Kind"), 135.0).sort(SalesSort::Kind),
         ui::Col::new(lang.pick("Сумма", "Amount"), 115.0)
             .right()
             .sort(SalesSort::Amount),
-        ui::Col::new(lang.pick("Условия", "Terms"), 105.0).wide_only(),
-        ui::Col::new(lang.pick("Ставка", "Rate"), 55.0)
-            .right()
-            .wide_only(),
+        ui::Col::new(lang.pick("Условия", "Terms"), 105.0),
+        ui::Col::new(lang.pick("Ставка", "Rate"), 55.0).right(),
         ui::Col::new(lang.pick("Премия", "Premium"), 110.0)
             .right()
             .sort(SalesSort::Premium),
-        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0).wide_only(),
+        ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0),
     ];
+    let view = page.query.clone();
     let mut rows: HashMap<usize, Option<SaleListRow>> = HashMap::new();
-    let clicked = ui::table(
+    let cell = |i: usize, col: usize| -> ui::Cell {
+        let row = rows.entry(i).or_insert_with(|| page.row(i).cloned());
+        let Some(r) = row else {
+            return ui::Cell::pending();
+        };
+        match col {
+            0 => Value::Date(r.date).into(),
+            1 => Value::text(&r.partner_name).into(),
+            2 if r.client_name.is_empty() => Value::Code(r.client_inn.clone()).into(),
+            2 => ui::Cell::from(Value::text(&r.client_name)).tip(&r.client_inn),
+            3 => ui::Cell::from(Value::text(r.kind.short_name(lang))).tip(r.kind.name(lang)),
+            4 if r.return_of.is_some() => {
+                let of = r.return_of.as_deref().unwrap_or_default();
+                ui::Cell::from(Value::Money(r.amount))
+                    .warn()
+                    .tip(format!("{} {of}", lang.pick("Возврат по", "Return of")))
+            }
+            4 => Value::Money(r.amount).into(),
+            5 => Value::Text(terms_name(r.terms(), r.one_c_terms, lang)).into(),
+            6 => r.rate.map_or(Value::Empty, Value::Rate).into(),
+            7 => Value::Money(r.premium).into(),
+            _ => r
+                .reason
+                .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
+                .into(),
+        }
+    };
+    let out = ui::table(
         ui,
-        "sales-table",
+        TABLE,
         &cols,
-        page.mode != Mode::Nothing,
         count,
+        &view,
         Some((&mut sort, &mut descending)),
         |_| false,
-        |ui, i, col| {
-            let row = rows.entry(i).or_insert_with(|| page.row(i).cloned());
-            let Some(r) = row else {
-                if col == 0 {
-                    ui.label("…");
-                }
-                return;
-            };
-            if selected == Some(r.id) && col == 0 {
-                ui.label(RichText::new(ui::date(r.date, lang)).strong());
-                return;
-            }
-            match col {
-                0 => _ = ui.label(ui::date(r.date, lang)),
-                1 => _ = ui.label(&r.partner_name),
-                2 => {
-                    let name = if r.client_name.is_empty() {
-                        &r.client_inn
-                    } else {
-                        &r.client_name
-                    };
-                    ui.label(name).on_hover_text(&r.client_inn);
-                }
-                3 => {
-                    _ = ui
-                        .label(r.kind.short_name(lang))
-                        .on_hover_text(r.kind.name(lang))
-                }
-                4 if r.return_of.is_some() => {
-                    let of = r.return_of.as_deref().unwrap_or_default();
-                    ui.label(RichText::new(ui::money(r.amount, lang)).color(ui::warn_color(ui)))
-                        .on_hover_text(format!("{} {of}", lang.pick("Возврат по", "Return of")));
-                }
-                4 => _ = ui.label(ui::money(r.amount, lang)),
-                5 => _ = ui.label(terms_name(r.terms(), r.one_c_terms, lang)),
-                6 => {
-                    _ = ui.label(
-                        r.rate
-                            .map(|x| format!("{}\u{a0}%", x.display(lang)))
-                            .unwrap_or_default(),
-                    )
-                }
-                7 => _ = ui.label(ui::money(r.premium, lang)),
-                _ => {
-                    if let Some(reason) = r.reason {
-                        ui.label(reason.text(lang)).on_hover_text(reason.text(lang));
-                    }
-                }
-            }
-        },
-    )
-    .and_then(|i| rows.get(&i).cloned().flatten())
-    .map(|r| r.id);
+        cell,
+        lang,
+    );
+    let clicked = out
+        .opened
+        .and_then(|i| rows.get(&i).cloned().flatten())
+        .map(|r| r.id);
+    if let Some(format) = out.export.or(export) {
+        // The page's columns shown, with the document and the client's INN beside them.
+        let shown = ui::shown_columns(ui.ctx(), TABLE, &cols);
+        let columns = SalesColumn::ALL
+            .into_iter()
+            .filter(|c| match SCREEN.iter().position(|s| s == c) {
+                Some(at) => shown.contains(&at),
+                None => true,
+            })
+            .collect();
+        command = Some(Command::ExportSalesList(SalesListExport {
+            query: page.query.clone(),
+            columns,
+            format,
+        }));
+    }
     page.query.sort = sort;
     page.query.descending = descending;
     if let Some(id) = clicked {
@@ -714,12 +712,13 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 _ => None,
             };
-            ui::text_row(
+            ui::date_row(
                 ui,
                 lang.pick("Дата отгрузки", "Shipment date"),
                 &mut d.date,
-                "31.01.2025",
                 date_error.as_deref(),
+                ctx.today,
+                lang,
             );
             let label = ui.label(lang.pick("Партнёр", "Partner"));
             ui::partner_combo(
@@ -736,12 +735,14 @@ fn new_sale_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) ->
                 Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
                 _ => None,
             };
-            ui::text_row(
+            page.known_client.inn_row(
                 ui,
-                lang.pick("ИНН клиента", "Client INN"),
                 &mut d.client_inn,
-                "7707083893",
+                &mut d.client_name,
                 inn_error.as_deref(),
+                &data.pins,
+                ctx.today,
+                lang,
             );
             // The clients this partner has pinned on the date, to pick from. The row is
             // always there, so that the fields below do not move as the form fills.
@@ -1013,12 +1014,13 @@ fn selected_sale_ui(
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                ui::text_row(
+                ui::date_row(
                     ui,
                     lang.pick("Дата возврата", "Return date"),
                     &mut page.ret.date,
-                    "31.01.2025",
                     date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
                 );
                 let amount_error = match &amount {
                     Err(e) if !page.ret.amount.is_empty() => Some(e.text(lang)),

@@ -1,7 +1,7 @@
 //! The Statements page: a partner and a period, the statement as it will be exported
 //! (lines, reasons, totals by kind), and Export….
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
 use crate::app::{Command, Data, PageCtx};
@@ -10,63 +10,12 @@ use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
 use crate::domain::{PartnerId, Statement};
 use crate::export::Format;
+use crate::export::list::Value;
 use crate::reader::{Loaded, Reader};
 use crate::store::Store;
 use crate::ui;
 
-/// The periods offered, besides a custom one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Period {
-    ThisMonth,
-    #[default]
-    LastMonth,
-    ThisQuarter,
-    LastQuarter,
-    ThisYear,
-    Custom,
-}
-
-impl Period {
-    const ALL: [Period; 6] = [
-        Period::ThisMonth,
-        Period::LastMonth,
-        Period::ThisQuarter,
-        Period::LastQuarter,
-        Period::ThisYear,
-        Period::Custom,
-    ];
-
-    fn name(self, lang: Lang) -> &'static str {
-        match self {
-            Period::ThisMonth => lang.pick("Этот месяц", "This month"),
-            Period::LastMonth => lang.pick("Прошлый месяц", "Last month"),
-            Period::ThisQuarter => lang.pick("Этот квартал", "This quarter"),
-            Period::LastQuarter => lang.pick("Прошлый квартал", "Last quarter"),
-            Period::ThisYear => lang.pick("Этот год", "This year"),
-            Period::Custom => lang.pick("Другой период", "Custom"),
-        }
-    }
-
-    /// The first and last day of the period around `today`; None for Custom.
-    pub fn bounds(self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        let month_start = today.with_day(1)?;
-        let quarter_start = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)?;
-        let span = |start: NaiveDate, months: u32| {
-            Some((
-                start,
-                start.checked_add_months(Months::new(months))?.pred_opt()?,
-            ))
-        };
-        match self {
-            Period::ThisMonth => span(month_start, 1),
-            Period::LastMonth => span(month_start.checked_sub_months(Months::new(1))?, 1),
-            Period::ThisQuarter => span(quarter_start, 3),
-            Period::LastQuarter => span(quarter_start.checked_sub_months(Months::new(3))?, 3),
-            Period::ThisYear => span(NaiveDate::from_ymd_opt(today.year(), 1, 1)?, 12),
-            Period::Custom => None,
-        }
-    }
-}
+pub use crate::ui::Period;
 
 type Key = (PartnerId, NaiveDate, NaiveDate, u64);
 
@@ -205,9 +154,10 @@ pub fn statements_ui(
                 ui.add(
                     egui::TextEdit::singleline(text)
                         .hint_text("31.01.2025")
-                        .desired_width(86.0),
+                        .desired_width(90.0),
                 )
                 .labelled_by(label.id);
+                ui::calendar_button(ui, text, ctx.today, lang);
             }
         }
     });
@@ -450,57 +400,63 @@ pub fn statements_ui(
         ui::Col::new(lang.pick("Премия", "Premium"), 110.0).right(),
         ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0),
     ];
-    ui::table(
-        ui,
-        "statement-table",
-        &cols,
-        false,
-        statement.lines.len(),
-        None,
-        |_| false,
-        |ui, i, col| {
-            let l = &statement.lines[i];
-            match col {
-                0 => _ = ui.label(ui::date(l.date, lang)),
-                1 => {
-                    let doc = ui.label(l.doc.clone().unwrap_or_default());
-                    if let Some(of) = &l.return_of {
-                        doc.on_hover_text(format!("{} {of}", lang.pick("Возврат по", "Return of")));
-                    }
-                }
-                2 => {
-                    let name = if l.client_name.is_empty() {
-                        l.client_inn.to_string()
-                    } else {
-                        l.client_name.clone()
-                    };
-                    ui.label(name).on_hover_text(l.client_inn.as_str());
-                }
-                3 => {
-                    _ = ui
-                        .label(l.kind.short_name(lang))
-                        .on_hover_text(l.kind.name(lang))
-                }
-                4 => _ = ui.label(ui::money(l.amount, lang)),
-                5 => _ = ui.label(terms_name(l.terms, l.one_c_terms, lang)),
-                6 => {
-                    _ = ui.label(
-                        l.rate
-                            .map(|r| format!("{}\u{a0}%", r.display(lang)))
-                            .unwrap_or_default(),
-                    )
-                }
-                7 => _ = ui.label(ui::money(l.premium, lang)),
-                _ => {
-                    if let Some(reason) = l.reason {
-                        ui.label(reason.text(lang)).on_hover_text(reason.text(lang));
-                    }
+    let cell = |i: usize, col: usize| -> ui::Cell {
+        let l = &statement.lines[i];
+        match col {
+            0 => Value::Date(l.date).into(),
+            1 => {
+                let doc = ui::Cell::from(Value::Text(l.doc.clone().unwrap_or_default()));
+                match &l.return_of {
+                    Some(of) => doc.tip(format!("{} {of}", lang.pick("Возврат по", "Return of"))),
+                    None => doc,
                 }
             }
-        },
+            2 if l.client_name.is_empty() => Value::Code(l.client_inn.to_string()).into(),
+            2 => ui::Cell::from(Value::text(&l.client_name)).tip(l.client_inn.as_str()),
+            3 => ui::Cell::from(Value::text(l.kind.short_name(lang))).tip(l.kind.name(lang)),
+            4 if l.return_of.is_some() => ui::Cell::from(Value::Money(l.amount)).warn(),
+            4 => Value::Money(l.amount).into(),
+            5 => Value::Text(terms_name(l.terms, l.one_c_terms, lang)).into(),
+            6 => l.rate.map_or(Value::Empty, Value::Rate).into(),
+            7 => Value::Money(l.premium).into(),
+            _ => l
+                .reason
+                .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
+                .into(),
+        }
+    };
+    let out = ui::table(
+        ui,
+        LINES_TABLE,
+        &cols,
+        statement.lines.len(),
+        (
+            statement.partner.inn,
+            statement.from,
+            statement.to,
+            statement.lines.len(),
+        ),
+        None,
+        |_| false,
+        cell,
+        lang,
     );
+    if let Some(format) = out.export {
+        let title = format!(
+            "{} — {}",
+            lang.pick("Ведомость", "Statement"),
+            statement.partner.name
+        );
+        let rows = statement.lines.len();
+        let list = ui::shown_list(ui.ctx(), LINES_TABLE, &title, &cols, rows, cell, ctx.today);
+        command = Some(Command::ExportList(Box::new(list), format));
+    }
     command
 }
+
+/// The tables' names, under which their columns are remembered.
+const LINES_TABLE: &str = "statement-table";
+const ISSUED_TABLE: &str = "issued-table";
 
 /// The list of issued statements with their state, and what can be done with one.
 fn issued_ui(
@@ -578,44 +534,50 @@ fn issued_ui(
         ui::Col::new(lang.pick("Состояние", "State"), 260.0),
     ];
     let selected = page.selected_issued.clone();
-    let clicked = ui::table(
+    let cell = |i: usize, col: usize| -> ui::Cell {
+        let r = &data.issued[i];
+        match col {
+            0 => Value::Code(r.number.clone()).into(),
+            1 => Value::text(&r.partner_name).into(),
+            2 => Value::Text(format!(
+                "{} — {}",
+                ui::date(r.from, lang),
+                ui::date(r.to, lang)
+            ))
+            .into(),
+            3 => Value::Date(r.issued_on).into(),
+            4 => Value::Money(r.premium).into(),
+            _ => match &r.reopened {
+                None => {
+                    Value::text(lang.pick("выдана, период закрыт", "issued, period locked")).into()
+                }
+                Some((on, reason)) => ui::Cell::from(Value::Text(format!(
+                    "{} {} · {reason}",
+                    lang.pick("переоткрыта", "reopened"),
+                    ui::date(*on, lang)
+                )))
+                .tip(reason),
+            },
+        }
+    };
+    let out = ui::table(
         ui,
-        "issued-table",
+        ISSUED_TABLE,
         &cols,
-        false,
         data.issued.len(),
+        data.version,
         None,
         |i| selected.as_deref() == Some(data.issued[i].number.as_str()),
-        |ui, i, col| {
-            let r = &data.issued[i];
-            match col {
-                0 => _ = ui.monospace(&r.number),
-                1 => _ = ui.label(&r.partner_name),
-                2 => {
-                    _ = ui.label(format!(
-                        "{} — {}",
-                        ui::date(r.from, lang),
-                        ui::date(r.to, lang)
-                    ))
-                }
-                3 => _ = ui.label(ui::date(r.issued_on, lang)),
-                4 => _ = ui.label(ui::money(r.premium, lang)),
-                _ => match &r.reopened {
-                    None => {
-                        _ = ui.label(lang.pick("выдана, период закрыт", "issued, period locked"))
-                    }
-                    Some((on, reason)) => {
-                        ui.label(format!(
-                            "{} {} · {reason}",
-                            lang.pick("переоткрыта", "reopened"),
-                            ui::date(*on, lang)
-                        ))
-                        .on_hover_text(reason);
-                    }
-                },
-            }
-        },
+        cell,
+        lang,
     );
+    if let Some(format) = out.export {
+        let title = lang.pick("Выданные ведомости", "Issued statements");
+        let rows = data.issued.len();
+        let list = ui::shown_list(ui.ctx(), ISSUED_TABLE, title, &cols, rows, cell, ctx.today);
+        command = Some(Command::ExportList(Box::new(list), format));
+    }
+    let clicked = out.opened;
     if let Some(i) = clicked {
         page.selected_issued = Some(data.issued[i].number.clone());
     }
