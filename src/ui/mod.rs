@@ -62,7 +62,7 @@ impl Page {
 
 /// The width a record's side panel opens at, the same on every page (the user drags it;
 /// the table beside it keeps its columns and scrolls sideways).
-pub const SIDE_PANEL: f32 = 410.0;
+pub const SIDE_PANEL: f32 = 390.0;
 
 /// Registers the bundled DejaVu Sans (Cyrillic and ₽) ahead of egui's own fonts.
 pub fn install_fonts(ctx: &egui::Context) {

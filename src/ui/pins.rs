@@ -275,13 +275,13 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         _ => None,
     };
     let cols = [
-        ui::Col::new(lang.pick("ИНН клиента", "Client INN"), 105.0),
+        ui::Col::new(lang.pick("ИНН клиента", "Client INN"), 100.0),
         ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(Sort::Client),
-        ui::Col::new(lang.pick("Партнёр", "Partner"), 170.0).sort(Sort::Partner),
-        ui::Col::new(lang.pick("Закреплён", "Pinned on"), 100.0).sort(Sort::PinnedOn),
-        ui::Col::new(lang.pick("Последний день", "Last day"), 125.0).sort(Sort::LastDay),
-        ui::Col::new(lang.pick("Осталось дней", "Days left"), 110.0).right(),
-        ui::Col::new(lang.pick("Состояние", "State"), 110.0),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 160.0).sort(Sort::Partner),
+        ui::Col::new(lang.pick("Закреплён", "Pinned on"), 95.0).sort(Sort::PinnedOn),
+        ui::Col::new(lang.pick("Последний день", "Last day"), 120.0).sort(Sort::LastDay),
+        ui::Col::new(lang.pick("Осталось дней", "Days left"), 108.0).right(),
+        ui::Col::new(lang.pick("Состояние", "State"), 95.0),
     ];
     let cell = |i: usize, col: usize| -> ui::Cell {
         let r = rows[i];
