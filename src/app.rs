@@ -67,6 +67,11 @@ pub enum Command {
         date: NaiveDate,
         note: String,
     },
+    /// The pin's last extension or release cancelled as recorded by mistake.
+    CancelPinEvent {
+        pin_id: i64,
+        reason: String,
+    },
     RecordSale(NewSale),
     /// A recorded sale changed to this one (a typo corrected), kept in its history.
     CorrectSale {
@@ -1064,6 +1069,13 @@ impl App {
                     "From this date any partner may pin the client. The release stays in the history."
                 )
             )),
+            Command::CancelPinEvent { .. } => Some(
+                lang.pick(
+                    "Отменить запись как ошибочную? Срок закрепления станет таким, каким был до неё; запись останется в истории с отметкой об отмене.",
+                    "Cancel the record as a mistake? The pin's term is put back as it was before it; the record stays in the history, marked cancelled.",
+                )
+                .to_owned(),
+            ),
             Command::AddRateVersion { date, .. } => Some(format!(
                 "{} {}. {}",
                 lang.pick("Сохранить новую версию ставок с", "Save a new rate version from"),
@@ -1267,6 +1279,15 @@ impl App {
                 .map(|()| {
                     self.pins.saved();
                     t("Закрепление снято", "Pin released")
+                }),
+            Command::CancelPinEvent { pin_id, reason } => self
+                .write(|db| db.cancel_pin_event(pin_id, &reason))
+                .map(|()| {
+                    self.pins.saved();
+                    t(
+                        "Ошибочная запись отменена: срок закрепления прежний",
+                        "The record is cancelled: the pin's term is as it was",
+                    )
                 }),
             Command::RecordSale(sale) => self.write(|db| db.record_sale(&sale)).map(|id| {
                 self.sales.saved();

@@ -1247,3 +1247,44 @@ fn gui_client_field_offers_stored_clients_by_name_with_who_holds_the_pin() {
     assert_eq!(value("ИНН клиента"), C2);
     assert_eq!(value("Название клиента"), "АО «Нескоро»");
 }
+
+#[test]
+fn gui_cancels_an_extension_recorded_by_mistake_and_keeps_it_in_the_history() {
+    let t = TempDb::new();
+    overview_data(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.get_by_label("АО «Нескоро»").click();
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Кто согласовал", "Иванов");
+    click_button(&mut h, "Продлить");
+    assert!(
+        h.state().last_message().contains("продлено"),
+        "{}",
+        h.state().last_message()
+    );
+    type_into(
+        &mut h,
+        Role::TextInput,
+        "Запись сделана по ошибке? Причина отмены:",
+        "продлили не того клиента",
+    );
+    click_button(&mut h, "Отменить продление от 20.05.2025…");
+    click_button(&mut h, "Подтвердить");
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Ошибочная запись отменена"),
+        "{}",
+        h.state().last_message()
+    );
+    let pins = h
+        .state()
+        .store()
+        .unwrap()
+        .read()
+        .pins_of_client(&inn(C2))
+        .unwrap();
+    assert_eq!(pins[0].last_day(), d("2025-06-19"), "the term is as before");
+    assert!(has_text(&h, "отменено как ошибочное"));
+}

@@ -501,7 +501,7 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
              DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
                           DROP TABLE statement_events; DROP TABLE issued_statements;
              DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
-             DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections;
+             DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections; DROP TABLE pin_corrections;
              PRAGMA user_version = 1;",
         )
         .unwrap();
@@ -787,4 +787,59 @@ fn a_correction_that_changes_nothing_is_refused_and_not_recorded() {
     let refused = s.write(|db| db.correct_sale(id, &same)).unwrap_err();
     assert_eq!(rule(refused), RuleError::NothingCorrected);
     assert!(s.read().sale_corrections(id).unwrap().is_empty());
+}
+
+#[test]
+fn a_pin_event_recorded_by_mistake_is_cancelled_and_stays_in_the_history() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let alfa = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let beta = partner(&mut s, BETA, "ООО «Бета»", false, None);
+    let pinned = s
+        .write(|db| db.request_pin(&inn(C1), "АО «Клиент»", alfa, d("2025-01-10"), ""))
+        .unwrap();
+    let PinOutcome::Pinned { pin_id, ends_on } = pinned else {
+        panic!("{pinned:?}")
+    };
+    // Extended by mistake, then cancelled: the term is as it was, the event is kept.
+    s.write(|db| db.extend_pin(pin_id, d("2025-03-01"), "Иванов", ""))
+        .unwrap();
+    let err = rule(s.write(|db| db.cancel_pin_event(pin_id, " ")).unwrap_err());
+    assert_eq!(err, RuleError::CancelReasonRequired);
+    s.write(|db| db.cancel_pin_event(pin_id, "продлили не того клиента"))
+        .unwrap();
+    let pins = s.read().pins_of_client(&inn(C1)).unwrap();
+    assert_eq!(pins[0].ends_on, ends_on);
+    let events = s.read().pin_events(&inn(C1)).unwrap();
+    assert_eq!(events.len(), 2, "nothing is deleted from the history");
+    assert_eq!(events[1].kind, PinEventKind::Extended);
+    assert_eq!(
+        events[1].cancelled.as_ref().map(|c| c.reason.as_str()),
+        Some("продлили не того клиента")
+    );
+    // The pinning itself is not cancelled: a pin recorded by mistake is released.
+    let err = rule(
+        s.write(|db| db.cancel_pin_event(pin_id, "ещё раз"))
+            .unwrap_err(),
+    );
+    assert_eq!(err, RuleError::NothingToCancel);
+
+    // A release cancelled after another partner pinned the client would make two holders:
+    // refused, with the holder named.
+    s.write(|db| db.release_pin(pin_id, d("2025-02-01"), ""))
+        .unwrap();
+    s.write(|db| db.request_pin(&inn(C1), "", beta, d("2025-02-05"), ""))
+        .unwrap();
+    let err = rule(
+        s.write(|db| db.cancel_pin_event(pin_id, "ошибка"))
+            .unwrap_err(),
+    );
+    assert!(matches!(err, RuleError::CancelConflicts { .. }), "{err:?}");
+    assert!(
+        err.text(Lang::Ru).contains("ООО «Бета»") && err.text(Lang::Ru).contains("05.02.2025"),
+        "{}",
+        err.text(Lang::Ru)
+    );
+    let pins = s.read().pins_of_client(&inn(C1)).unwrap();
+    assert_eq!(pins[0].released_on, Some(d("2025-02-01")), "unchanged");
 }

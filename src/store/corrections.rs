@@ -51,7 +51,7 @@ pub struct Correction {
 
 /// Who makes a correction: the login of the system's user (else the name of their home
 /// folder).
-fn who() -> String {
+pub(super) fn who() -> String {
     let home = || {
         let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
         let name = std::path::Path::new(&home).file_name()?;

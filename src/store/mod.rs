@@ -26,7 +26,7 @@ pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
-pub use pins::{PinEvent, PinEventKind, PinOutcome, PinRow};
+pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
 pub use sales::{
     BulkSales, CheckedSale, NewSale, SaleListRow, SaleRefusal, SaleRow, SaleRules, SalesQuery,
     SalesSelection, SalesSort,
@@ -203,6 +203,20 @@ pub enum RuleError {
     #[error("nothing was changed; the correction is not recorded")]
     NothingCorrected,
     #[error(
+        "the pin has no extension or release left to cancel; a pin recorded by mistake is released"
+    )]
+    NothingToCancel,
+    #[error(
+        "the {event} cannot be cancelled: the client is pinned to {holder} from {from} since; release that pin first"
+    )]
+    CancelConflicts {
+        event: &'static str,
+        holder: String,
+        from: NaiveDate,
+    },
+    #[error("say why the record is cancelled")]
+    CancelReasonRequired,
+    #[error(
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
@@ -282,6 +296,16 @@ impl Localized for RuleError {
             RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
             RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
             RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::NothingToCancel => "у закрепления нет продления или снятия, которое можно отменить; ошибочное закрепление снимают".into(),
+            RuleError::CancelConflicts { event, holder, from } => format!(
+                "{} отменить нельзя: клиент с {} закреплён за {holder}; сначала снимите то закрепление",
+                match *event {
+                    "release" => "снятие",
+                    _ => "продление",
+                },
+                day(from)
+            ),
+            RuleError::CancelReasonRequired => "укажите, почему запись отменяется".into(),
             RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
         }
     }

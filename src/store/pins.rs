@@ -70,6 +70,17 @@ pub struct PinEvent {
     pub agreed_by: String,
     pub note: String,
     pub recorded_at: String,
+    /// Cancelled as recorded by mistake: when, by whom, why.
+    pub cancelled: Option<PinCancel>,
+}
+
+/// The cancellation of a stop-list event recorded by mistake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinCancel {
+    /// When, as stored (RFC 3339).
+    pub at: String,
+    pub by: String,
+    pub reason: String,
 }
 
 /// A pin as the stop-list shows it.
@@ -317,11 +328,79 @@ impl Db<'_> {
         })
     }
 
+    /// Cancels the last extension or release of pin `pin_id`, recorded by mistake: the
+    /// pin's term is put back as the event before it left it, and the event stays in the
+    /// history, marked cancelled with `reason`, who and when. Refused when there is no such
+    /// event (a pin recorded by mistake is released), and when the term put back would
+    /// overlap another partner's pin of the client.
+    pub fn cancel_pin_event(&self, pin_id: i64, reason: &str) -> Result<(), StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(RuleError::CancelReasonRequired.into());
+        }
+        let (pin, client) = self.pin_by_id(pin_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.event, e.on_date, e.ends_on FROM pin_events e
+             WHERE e.pin_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM pin_corrections c WHERE c.pin_event_id = e.id)
+             ORDER BY e.id",
+        )?;
+        let events = stmt
+            .query_map([pin_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, NaiveDate>(2)?,
+                    r.get::<_, Option<NaiveDate>>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let (last, before) = match events.as_slice() {
+            [.., before, last] if last.1 == "extended" || last.1 == "released" => (last, before),
+            _ => return Err(RuleError::NothingToCancel.into()),
+        };
+        let ends_on = before.3.ok_or(RuleError::NothingToCancel)?;
+        let released_on = (before.1 == "released").then_some(before.2);
+        let event = if last.1 == "released" {
+            "release"
+        } else {
+            "extension"
+        };
+        let restored = Pin {
+            ends_on,
+            released_on,
+            ..pin
+        };
+        let others = self.pins_of_client(&client)?;
+        if let Some(other) = others.iter().find(|o| {
+            o.id != pin.id
+                && o.partner != pin.partner
+                && o.overlaps(restored.pinned_on, restored.ends_on)
+        }) {
+            return Err(RuleError::CancelConflicts {
+                event,
+                holder: self.partner_label(other.partner)?,
+                from: other.pinned_on,
+            }
+            .into());
+        }
+        self.set_pin_end(pin_id, ends_on, released_on)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO pin_corrections (pin_event_id, corrected_at, corrected_by, reason)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((last.0, self.stamp(), super::corrections::who(), reason))?;
+        Ok(())
+    }
+
     /// The stop-list history of a client, in the order it happened.
     pub fn pin_events(&self, client: &Inn) -> Result<Vec<PinEvent>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT event, pin_id, partner_id, on_date, ends_on, holder_partner_id, agreed_by, note, recorded_at
-             FROM pin_events WHERE client_inn = ?1 ORDER BY id",
+            "SELECT e.event, e.pin_id, e.partner_id, e.on_date, e.ends_on, e.holder_partner_id,
+                    e.agreed_by, e.note, e.recorded_at, c.corrected_at, c.corrected_by, c.reason
+             FROM pin_events e LEFT JOIN pin_corrections c ON c.pin_event_id = e.id
+             WHERE e.client_inn = ?1 ORDER BY e.id",
         )?;
         let rows = stmt.query_map([client.as_str()], |r| {
             Ok((
@@ -336,6 +415,14 @@ impl Db<'_> {
                     agreed_by: r.get(6)?,
                     note: r.get(7)?,
                     recorded_at: r.get(8)?,
+                    cancelled: match r.get::<_, Option<String>>(9)? {
+                        Some(at) => Some(PinCancel {
+                            at,
+                            by: r.get(10)?,
+                            reason: r.get(11)?,
+                        }),
+                        None => None,
+                    },
                 },
             ))
         })?;

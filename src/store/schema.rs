@@ -8,15 +8,16 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 4] = [
+const MIGRATIONS: [Migration; 5] = [
     v1_initial,
     v2_issued_statements,
     v3_imports,
     v4_sale_corrections,
+    v5_pin_corrections,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -344,5 +345,28 @@ BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
 
 fn v4_sale_corrections(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V4)?;
+    Ok(())
+}
+
+const V5: &str = r#"
+-- A stop-list event recorded by mistake (an extension or a release), cancelled: the pin's
+-- term is put back as it was before the event, and the event stays in the history marked
+-- with this row (who, when, why). Append-only.
+CREATE TABLE pin_corrections (
+    id             INTEGER PRIMARY KEY,
+    pin_event_id   INTEGER NOT NULL UNIQUE REFERENCES pin_events (id),
+    corrected_at   TEXT NOT NULL,
+    corrected_by   TEXT NOT NULL,
+    reason         TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER pin_corrections_no_update BEFORE UPDATE ON pin_corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+CREATE TRIGGER pin_corrections_no_delete BEFORE DELETE ON pin_corrections
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
+"#;
+
+fn v5_pin_corrections(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V5)?;
     Ok(())
 }

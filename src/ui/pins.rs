@@ -1,12 +1,12 @@
 //! The Stop-list page: pins with their state and days left, filters, a form to pin a
 //! client that shows a conflict before saving, and extension, release and history.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
 use crate::app::{Command, Data, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::{PinDecision, decide_pin_request};
-use crate::domain::{Inn, PartnerId, Pin, PinState};
+use crate::domain::{self, Inn, PartnerId, Pin, PinState};
 use crate::export::list::Value;
 use crate::store::{Db, PinEvent, PinEventKind, PinRow};
 use crate::ui;
@@ -63,6 +63,8 @@ pub struct PinsPage {
     draft: Draft,
     extend: ActionDraft,
     release: ActionDraft,
+    /// Why the last extension or release is cancelled as recorded by mistake.
+    cancel_reason: String,
     /// The client whose history the page shows, and that history once loaded.
     history: Option<(Inn, Option<Vec<PinEvent>>)>,
     history_version: u64,
@@ -84,6 +86,7 @@ impl Default for PinsPage {
             draft: Draft::default(),
             extend: ActionDraft::default(),
             release: ActionDraft::default(),
+            cancel_reason: String::new(),
             history: None,
             history_version: 0,
             view: Default::default(),
@@ -101,6 +104,7 @@ const TABLE: &str = "pins-table";
 impl PinsPage {
     pub fn saved(&mut self) {
         self.draft = Draft::default();
+        self.cancel_reason.clear();
         self.known_client = Default::default();
         if self.mode == Mode::New {
             self.mode = Mode::Nothing;
@@ -346,6 +350,49 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             .map(|r| (r.client_inn, None));
     }
     command
+}
+
+/// The last extension or release of the pin, when it can be cancelled as recorded by
+/// mistake: a reason, and the button.
+fn cancel_ui(
+    ui: &mut Ui,
+    reason: &mut String,
+    pin_id: i64,
+    events: &[PinEvent],
+    lang: Lang,
+) -> Option<Command> {
+    let last = events
+        .iter()
+        .rfind(|e| e.pin_id == Some(pin_id) && e.cancelled.is_none())?;
+    let what = match last.kind {
+        PinEventKind::Extended => lang.pick("продление", "the extension"),
+        PinEventKind::Released => lang.pick("снятие", "the release"),
+        _ => return None,
+    };
+    ui.add_space(6.0);
+    let label = ui.label(lang.pick(
+        "Запись сделана по ошибке? Причина отмены:",
+        "Recorded by mistake? Why cancel it:",
+    ));
+    ui.add(egui::TextEdit::singleline(reason).desired_width(300.0))
+        .labelled_by(label.id);
+    let button = format!(
+        "{} {what} {} {}…",
+        lang.pick("Отменить", "Cancel"),
+        lang.pick("от", "of"),
+        ui::date(last.on_date, lang)
+    );
+    let ready = !reason.trim().is_empty();
+    ui.add_enabled(ready, egui::Button::new(button))
+        .on_hover_text(lang.pick(
+            "Срок закрепления станет прежним; запись останется в истории с отметкой об отмене",
+            "The pin's term is put back; the record stays in the history, marked cancelled",
+        ))
+        .clicked()
+        .then(|| Command::CancelPinEvent {
+            pin_id,
+            reason: reason.trim().to_owned(),
+        })
 }
 
 /// What the list shows: the data version and the page's search, filters and order.
@@ -739,8 +786,27 @@ fn selected_pin_ui(
                 if !e.note.is_empty() {
                     text += &format!(" · {}", e.note);
                 }
-                ui.label(text);
+                match &e.cancelled {
+                    None => _ = ui.label(text),
+                    Some(c) => {
+                        ui.label(RichText::new(text).strikethrough().weak());
+                        ui.label(
+                            RichText::new(format!(
+                                "{} {} ({}): {}",
+                                lang.pick("отменено как ошибочное", "cancelled as a mistake"),
+                                c.at.get(..10)
+                                    .and_then(domain::parse_date)
+                                    .map_or(c.at.clone(), |d| ui::date(d, lang)),
+                                c.by,
+                                c.reason
+                            ))
+                            .small()
+                            .color(ui::warn_color(ui)),
+                        );
+                    }
+                }
             }
+            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, events, lang));
         }
     }
     if ui.button(lang.pick("Закрыть", "Close")).clicked() {
