@@ -843,3 +843,36 @@ fn a_pin_event_recorded_by_mistake_is_cancelled_and_stays_in_the_history() {
     let pins = s.read().pins_of_client(&inn(C1)).unwrap();
     assert_eq!(pins[0].released_on, Some(d("2025-02-01")), "unchanged");
 }
+
+#[test]
+fn a_deleted_sale_is_listed_with_its_client_and_who_deleted_it() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let id = s
+        .write(|db| db.record_sale(&sale(a, "2025-04-15", C2, LicenseKind::DevServices, "5000")))
+        .unwrap();
+    assert!(
+        s.read()
+            .deleted_sales_of_client(&inn(C2))
+            .unwrap()
+            .is_empty()
+    );
+    s.write(|db| db.delete_sale(id)).unwrap();
+    let deleted = s.read().deleted_sales_of_client(&inn(C2)).unwrap();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(deleted[0].before.amount(), rub("5000"));
+    assert!(!deleted[0].by.is_empty());
+    assert!(
+        s.read()
+            .deleted_sales_of_client(&inn(C1))
+            .unwrap()
+            .is_empty()
+    );
+}

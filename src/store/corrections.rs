@@ -197,11 +197,31 @@ impl Db<'_> {
 
     /// The corrections of sale or return `id`, oldest first.
     pub fn sale_corrections(&self, id: SaleId) -> Result<Vec<Correction>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.corrections_where("sale_id = ?1", id.0)
+    }
+
+    /// The sales and returns of a client that were deleted, each with its deletion, oldest
+    /// first: what the client card lists, as they are no longer in the lists.
+    pub fn deleted_sales_of_client(
+        &self,
+        client: &crate::domain::Inn,
+    ) -> Result<Vec<Correction>, StoreError> {
+        self.corrections_where(
+            "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1",
+            client.as_str(),
+        )
+    }
+
+    fn corrections_where(
+        &self,
+        condition: &str,
+        value: impl rusqlite::ToSql,
+    ) -> Result<Vec<Correction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT corrected_at, corrected_by, action, before, after FROM sale_corrections
-             WHERE sale_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([id.0], |r| {
+             WHERE {condition} ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([value], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Stroke};
 use crate::app::{Command, Data, PageCtx};
 
 use crate::domain::{Inn, Money};
-use crate::store::{Db, PinEvent, PinEventKind, SaleListRow, SalesQuery, StoreError};
+use crate::store::{Correction, Db, PinEvent, PinEventKind, SaleListRow, SalesQuery, StoreError};
 use crate::ui;
 
 /// The most sales a card lists; the Sales page shows them all.
@@ -22,6 +22,8 @@ struct ClientData {
     name: String,
     events: Vec<PinEvent>,
     sales: Vec<SaleListRow>,
+    /// Sales and returns deleted as mistakes, with who deleted them and when.
+    deleted: Vec<Correction>,
     count: i64,
     amount: Money,
     premium: Money,
@@ -54,6 +56,7 @@ impl ClientCard {
                 name: db.client_name(&self.inn)?,
                 events: db.pin_events(&self.inn)?,
                 sales,
+                deleted: db.deleted_sales_of_client(&self.inn)?,
                 count,
                 amount,
                 premium,
@@ -225,6 +228,35 @@ pub fn client_card_ui(
                         ui.end_row();
                     }
                 });
+            if !c.deleted.is_empty() {
+                ui.add_space(8.0);
+                ui.strong(lang.pick(
+                    "Удалённые записи (остаются в истории исправлений)",
+                    "Deleted records (kept in the history of corrections)",
+                ));
+                for d in &c.deleted {
+                    let r = &d.before;
+                    ui.label(
+                        RichText::new(format!(
+                            "{} · {} · {} · {}{} · {} {} ({})",
+                            ui::date(r.date, lang),
+                            data.partner_name(crate::domain::PartnerId(r.partner_id)),
+                            r.doc.as_deref().unwrap_or("—"),
+                            ui::money(r.amount(), lang),
+                            if r.amount_kop < 0 {
+                                lang.pick(" (возврат)", " (return)")
+                            } else {
+                                ""
+                            },
+                            lang.pick("удалена", "deleted"),
+                            d.when(),
+                            d.by
+                        ))
+                        .strikethrough()
+                        .weak(),
+                    );
+                }
+            }
         });
     command
 }
