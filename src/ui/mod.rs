@@ -106,16 +106,28 @@ pub fn text_row(
     hint: &str,
     error: Option<&str>,
 ) -> Response {
+    field_row(ui, label, error, |ui, label| {
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(240.0),
+        )
+        .labelled_by(label)
+    })
+}
+
+/// A form row: the label, then what `field` adds (named by the label), with the error under
+/// it; Enter in the field submits the form.
+fn field_row(
+    ui: &mut Ui,
+    label: &str,
+    error: Option<&str>,
+    field: impl FnOnce(&mut Ui, egui::Id) -> Response,
+) -> Response {
     let label = ui.label(label);
     let response = ui
         .vertical(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(value)
-                        .hint_text(hint)
-                        .desired_width(240.0),
-                )
-                .labelled_by(label.id);
+            let r = field(ui, label.id);
             if let Some(error) = error {
                 ui.label(RichText::new(error).color(error_color(ui)).small());
             }
@@ -155,33 +167,20 @@ pub fn date_row(
     today: NaiveDate,
     lang: Lang,
 ) -> Response {
-    let label = ui.label(label);
-    let response = ui
-        .vertical(|ui| {
+    field_row(ui, label, error, |ui, label| {
+        ui.horizontal(|ui| {
             let r = ui
-                .horizontal(|ui| {
-                    let r = ui
-                        .add(
-                            egui::TextEdit::singleline(value)
-                                .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                                .desired_width(204.0),
-                        )
-                        .labelled_by(label.id);
-                    calendar_button(ui, value, today, lang);
-                    r
-                })
-                .inner;
-            if let Some(error) = error {
-                ui.label(RichText::new(error).color(error_color(ui)).small());
-            }
-            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                ui.data_mut(|d| d.insert_temp(submitted_id(), true));
-            }
+                .add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
+                        .desired_width(204.0),
+                )
+                .labelled_by(label);
+            calendar_button(ui, value, today, lang);
             r
         })
-        .inner;
-    ui.end_row();
-    response
+        .inner
+    })
 }
 
 /// A ▦ button that opens a month's calendar; the day clicked goes into `value` as the
@@ -806,6 +805,10 @@ pub fn list_menu_items(ui: &mut Ui, lang: Lang) -> Option<ListFormat> {
     let mut format = None;
     if ui
         .button(lang.pick("Экспорт в Excel…", "Export to Excel…"))
+        .on_hover_text(lang.pick(
+            "Строки списка как он отфильтрован и отсортирован, с показанными столбцами: даты, суммы и ставки — числами",
+            "The list's rows as filtered and sorted, with the columns shown: dates, amounts and rates as numbers",
+        ))
         .clicked()
     {
         format = Some(ListFormat::Xlsx);

@@ -13,7 +13,7 @@ use crate::domain::pin::check_shipment;
 use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
 use crate::export::list::Value;
-use crate::export::{ListFormat, SalesColumn, SalesListExport};
+use crate::export::{SalesColumn, SalesListExport};
 use crate::reader::Reader;
 use crate::store::{
     NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, Store, StoreError,
@@ -490,26 +490,8 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         {
             page.new_form(ctx);
         }
-        if ui
-            .button(lang.pick("Экспорт в Excel…", "Export to Excel…"))
-            .on_hover_text(lang.pick(
-                "Строки списка как он отфильтрован и отсортирован: даты, суммы и ставки — числами",
-                "The list's rows as filtered and sorted: dates, amounts and rates as numbers",
-            ))
-            .clicked()
-        {
-            export = Some(ListFormat::Xlsx);
-        }
-        if ui
-            .button(lang.pick("Печать / PDF…", "Print / PDF…"))
-            .on_hover_text(lang.pick(
-                "Список в PDF, чтобы напечатать или отправить",
-                "The list as a PDF, to print or send",
-            ))
-            .clicked()
-        {
-            export = Some(ListFormat::Pdf);
-        }
+        // The list can be a million rows long: its two ways out stand on the toolbar.
+        export = ui::list_menu_items(ui, lang);
     });
     ui.horizontal(|ui| {
         let label = ui.label(lang.pick("Партнёр:", "Partner:"));
