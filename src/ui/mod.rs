@@ -1270,12 +1270,14 @@ impl KnownClient {
         today: NaiveDate,
         lang: Lang,
     ) -> Response {
+        // The error line is always there (empty when the INN reads), so the fields under it
+        // do not move while an INN is typed.
         let response = text_row(
             ui,
             lang.pick("ИНН клиента", "Client INN"),
             inn,
             lang.pick("ИНН или название клиента", "client's INN or name"),
-            error,
+            Some(error.unwrap_or("")),
         );
         self.typed = inn.clone();
         let popup_id = response.id.with("clients");
