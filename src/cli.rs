@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
 
+use crate::clock::{system_lang, today};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Inn, PartnerId};
 use crate::export::{self, Format};
@@ -444,16 +445,6 @@ pub fn database_path_or_say(db: Option<&Path>, lang: Lang) -> Result<PathBuf, St
         )
         .to_owned()
     })
-}
-
-/// The language of the user's system locale.
-pub fn system_lang() -> Lang {
-    sys_locale::get_locale().map_or(Lang::En, |l| Lang::from_locale(&l))
-}
-
-/// Today on the user's clock: the only place the program reads it.
-pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 /// Runs a headless command and prints its result; errors go to stderr as sentences.

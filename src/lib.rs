@@ -16,12 +16,15 @@
 pub mod app;
 pub mod backup;
 pub mod cli;
+pub mod clock;
+pub mod command;
 pub mod demo;
 pub mod diagnostics;
 pub mod domain;
 pub mod export;
 pub mod import;
 pub mod reader;
+pub mod snapshot;
 pub mod statements;
 pub mod store;
 pub mod synthetic;

@@ -3,7 +3,8 @@
 
 use egui::{Color32, RichText, Stroke};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
+use crate::snapshot::Data;
 
 use crate::domain::{Inn, Money};
 use crate::store::{Correction, Db, PinEvent, PinEventKind, SaleListRow, SalesQuery, StoreError};

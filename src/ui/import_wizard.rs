@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::Command;
+use crate::command::Command;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{LicenseKind, Money};
 use crate::import::mapping::{Mapping, fields, guess};

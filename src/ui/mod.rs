@@ -1,5 +1,5 @@
 //! The egui pages and the widgets they share. Page functions (`*_ui`) take the data they
-//! show by reference and return the [`Command`](crate::app::Command) the user asked for;
+//! show by reference and return the [`Command`](crate::command::Command) the user asked for;
 //! they never touch the database.
 
 pub mod chart;

@@ -5,11 +5,12 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::Lang;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Status};
 use crate::reader::{Loaded, Reader};
+use crate::snapshot::Data;
 use crate::store::{Db, PinRow, Refusal, SalesQuery, Store, StoreError};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};

@@ -3,11 +3,12 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx, PartnerSummary};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::{CertifiedSpecialist, status_name};
 use crate::domain::{Evidence, Inn, PartnerId, Status};
 use crate::export::list::Value;
+use crate::snapshot::{Data, PartnerSummary};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
 

@@ -3,11 +3,12 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::{PinDecision, decide_pin_request};
 use crate::domain::{self, Inn, PartnerId, Pin, PinState};
 use crate::export::list::Value;
+use crate::snapshot::Data;
 use crate::store::{Db, PinEvent, PinEventKind, PinRow};
 use crate::ui;
 

@@ -3,9 +3,10 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{LicenseKind, RateCell, RatePct, RateTable, Status};
+use crate::snapshot::Data;
 use crate::ui;
 
 struct Editor {

@@ -7,7 +7,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::check_shipment;
 use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
@@ -15,6 +15,7 @@ use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
 use crate::export::list::Value;
 use crate::export::{SalesColumn, SalesListExport};
 use crate::reader::Reader;
+use crate::snapshot::Data;
 use crate::store::{
     NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, Store, StoreError,
 };

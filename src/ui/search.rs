@@ -3,10 +3,11 @@
 
 use egui::RichText;
 
-use crate::app::{Command, Data};
+use crate::command::Command;
 use crate::domain::lang::Lang;
 use crate::domain::{Inn, PartnerId};
 use crate::reader::{Loaded, Reader};
+use crate::snapshot::Data;
 use crate::store::{Db, SaleListRow, SalesQuery, Store, StoreError};
 
 /// How many hits of each kind are listed.

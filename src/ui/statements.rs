@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
-use crate::app::{Command, Data, PageCtx};
+use crate::command::{Command, PageCtx};
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
 use crate::domain::status::status_name;
@@ -12,6 +12,7 @@ use crate::domain::{PartnerId, Statement};
 use crate::export::Format;
 use crate::export::list::Value;
 use crate::reader::{Loaded, Reader};
+use crate::snapshot::Data;
 use crate::store::Store;
 use crate::ui;
 

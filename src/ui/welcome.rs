@@ -2,7 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::Command;
+use crate::command::Command;
 use crate::domain::lang::Lang;
 
 /// Shown while the database holds no partners and no sales.

@@ -1,0 +1,326 @@
+//! The data the pages show: the snapshot read on the reader, the pins and partners'
+//! activity after it, the pages' own reads, and the check of the file for damage.
+
+use super::*;
+
+/// The answers that have arrived, in the order asked; the receivers of the others are kept
+/// (those whose reader is gone are dropped).
+pub(super) fn arrived<T>(answers: &mut Vec<Receiver<T>>) -> Vec<T> {
+    let mut arrived = Vec::new();
+    answers.retain(|answer| match answer.try_recv() {
+        Ok(result) => {
+            arrived.push(result);
+            false
+        }
+        Err(TryRecvError::Disconnected) => false,
+        Err(TryRecvError::Empty) => true,
+    });
+    arrived
+}
+
+/// What is read after the snapshot: every pin, and each partner's clients pinned today and
+/// premium this year (a sum over a year of sales: a third of a second at a million).
+pub(super) struct Later {
+    pub(super) pins: Vec<PinRow>,
+    pub(super) activity: HashMap<PartnerId, (i64, Money)>,
+}
+
+impl Later {
+    pub(super) fn read(store: &Store, today: NaiveDate) -> Result<Later, StoreError> {
+        let db = store.read();
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        Ok(Later {
+            pins: db.pin_rows()?,
+            activity: db.partner_activity(today, year_start)?,
+        })
+    }
+}
+
+/// [`Later`], and the data version it was read for.
+pub(super) type PinsRead = (u64, Later);
+
+/// The check of the open file for damage (`PRAGMA quick_check`, a second over a million
+/// sales). It waits until the first data snapshot and the page's own reads are asked for,
+/// so that the window shows its data first; it runs on the reader after them.
+pub(super) enum DamageCheck {
+    /// No file open, or its check failed (the file is closed and the window says why).
+    Done,
+    Due,
+    Running(Receiver<Result<(), StoreError>>),
+    /// The whole file was read and found whole.
+    Passed,
+}
+
+impl DamageCheck {
+    /// The check is yet to end: nothing is written meanwhile.
+    pub(super) fn pending(&self) -> bool {
+        matches!(self, DamageCheck::Due | DamageCheck::Running(_))
+    }
+}
+
+impl App {
+    /// Asks for the pins of the snapshot asked for last, once the page has asked for its own
+    /// reads: the Overview's lists come before a hundred thousand pins.
+    pub(super) fn start_pins(&mut self) {
+        let (Some(version), Some(store)) = (self.pins_due, &self.store) else {
+            return;
+        };
+        if self.data.version < version && !self.data_loading.is_empty() {
+            return;
+        }
+        self.pins_due = None;
+        let today = self.today();
+        let answer = self.reader.run(store, move |s| {
+            Later::read(s, today).map(|later| (version, later))
+        });
+        self.pins_loading.push(answer);
+        self.take_data();
+    }
+
+    /// Starts the check for damage once the snapshot and its pins have been answered (and
+    /// so the page's own reads, asked for before the pins). It runs on a thread and a
+    /// connection of its own, not on the reader: reading the whole file takes a second at a
+    /// million sales, and a page opened meanwhile must not wait behind it. Tests check
+    /// inline.
+    pub(super) fn start_damage_check(&mut self) {
+        let (DamageCheck::Due, Some(store)) = (&self.damage_check, &self.store) else {
+            return;
+        };
+        let snapshot_read =
+            self.data_loading.is_empty() && self.pins_due.is_none() && self.pins_loading.is_empty();
+        if !snapshot_read {
+            return;
+        }
+        let answer = if self.background_reads {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (path, ctx) = (self.db_path.clone(), self.egui_ctx.clone());
+            let spawned = std::thread::Builder::new()
+                .name("partner-desk-check".into())
+                .spawn(move || {
+                    let found = Store::open_unchecked(&path).and_then(|s| s.read().damage());
+                    let _ = tx.send(found);
+                    ctx.request_repaint();
+                });
+            if spawned.is_err() {
+                // No thread to spare: the reader checks it after what it was asked.
+                self.reader.run(store, |s| s.read().damage())
+            } else {
+                rx
+            }
+        } else {
+            self.reader.run(store, |s| s.read().damage())
+        };
+        self.damage_check = DamageCheck::Running(answer);
+        self.take_damage_check();
+    }
+
+    /// Takes the answer of the check for damage: a damaged file is closed, and the window
+    /// says so instead of showing it.
+    pub(super) fn take_damage_check(&mut self) {
+        let DamageCheck::Running(answer) = &self.damage_check else {
+            return;
+        };
+        match answer.try_recv() {
+            Ok(Ok(())) => self.damage_check = DamageCheck::Passed,
+            Err(TryRecvError::Disconnected) => self.damage_check = DamageCheck::Done,
+            Ok(Err(e)) => {
+                self.damage_check = DamageCheck::Done;
+                let text = e.text(self.lang);
+                self.store = None;
+                self.open_error = Some(text.clone());
+                self.report(Err(text));
+            }
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
+    pub(super) fn switch_database(&mut self, path: PathBuf) {
+        // The window never waits long for the file: when another program holds it (a
+        // large import from the command line), it says so and opens it once it is free.
+        let again = self.open_when_free.take().is_some_and(|(p, _)| p == path);
+        match Store::open_unchecked_waiting(&path, Duration::from_millis(200)) {
+            Err(StoreError::Busy) if self.store.is_none() => {
+                self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
+                let text = self
+                    .lang
+                    .pick(
+                        "База данных занята: другая программа записывает в неё (например, большой импорт). Окно откроет её само, как только она освободится.",
+                        "The database is busy: another program is writing to it (a large import, for example). The window opens it by itself as soon as it is free.",
+                    )
+                    .to_owned();
+                self.open_error = Some(text.clone());
+                if !again {
+                    self.report(Err(text));
+                }
+            }
+            Ok(store) => {
+                if again {
+                    // What was said about the busy file is over.
+                    self.toasts.clear();
+                    self.report(Ok(self
+                        .lang
+                        .pick(
+                            "База данных освободилась и открыта",
+                            "The database is free and open",
+                        )
+                        .to_owned()));
+                }
+                store.claim_instance();
+                self.store = Some(store);
+                self.data = Data::default();
+                self.data_loading.clear();
+                self.pins_loading.clear();
+                self.pins_due = None;
+                self.damage_check = DamageCheck::Done;
+                self.reader = if self.background_reads {
+                    let ctx = self.egui_ctx.clone();
+                    crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
+                } else {
+                    crate::reader::Reader::inline()
+                };
+                self.db_path = path;
+                self.open_error = None;
+                self.partners = Default::default();
+                self.pins = Default::default();
+                self.sales = Default::default();
+                self.statements = Default::default();
+                self.rates = Default::default();
+                self.overview = Default::default();
+                self.client = None;
+                self.search = None;
+                self.welcome_dismissed = false;
+                self.damage_check = DamageCheck::Due;
+                self.reload();
+                self.start_damage_check();
+            }
+            Err(e) => {
+                let text = e.text(self.lang);
+                if self.store.is_none() {
+                    self.open_error = Some(text.clone());
+                }
+                self.report(Err(text));
+            }
+        }
+    }
+
+    /// Reads the data snapshot again (on the reader): what is on screen stays until the
+    /// new one arrives.
+    pub(super) fn reload(&mut self) {
+        let Some(store) = &self.store else { return };
+        self.asked_version = self.asked_version.max(self.data.version) + 1;
+        let version = self.asked_version;
+        let today = self.today();
+        let answer = self
+            .reader
+            .run(store, move |s| Data::load(s, today, version));
+        self.data_loading.push(answer);
+        self.pins_due = Some(version);
+        self.take_data();
+    }
+
+    /// Puts a data snapshot that arrived on screen.
+    pub(super) fn take_data(&mut self) {
+        for result in arrived(&mut self.data_loading) {
+            match result {
+                Ok(data) if data.version > self.data.version => {
+                    // What is read later is kept from the last snapshot until it comes.
+                    let before = std::mem::replace(&mut self.data, data);
+                    self.data.pins = before.pins;
+                    self.data.pins_version = before.pins_version;
+                    let activity: HashMap<_, _> = before
+                        .summaries
+                        .iter()
+                        .map(|p| (p.id, (p.pinned_now, p.premium_year)))
+                        .collect();
+                    for p in &mut self.data.summaries {
+                        if let Some(&known) = activity.get(&p.id) {
+                            (p.pinned_now, p.premium_year) = known;
+                        }
+                    }
+                    if self.offer_undo.is_some_and(|v| self.data.version >= v) {
+                        self.offer_undo = None;
+                        self.imported = self.data.last_import.clone().filter(|i| i.undoable);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let text = e.text(self.lang);
+                    self.report(Err(text));
+                }
+            }
+        }
+        for result in arrived(&mut self.pins_loading) {
+            match result {
+                Ok((version, later)) if version > self.data.pins_version => {
+                    self.data.pins = later.pins;
+                    self.data.pins_version = version;
+                    for p in &mut self.data.summaries {
+                        (p.pinned_now, p.premium_year) = later
+                            .activity
+                            .get(&p.id)
+                            .copied()
+                            .unwrap_or((0, Money::ZERO));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let text = e.text(self.lang);
+                    self.report(Err(text));
+                }
+            }
+        }
+    }
+
+    /// The first snapshot of the database is still being read.
+    pub(super) fn first_load(&self) -> bool {
+        self.data.version == 0 && !self.data_loading.is_empty()
+    }
+
+    /// Loads what the pages asked for that is not in memory (pages of sales, a statement
+    /// preview): small indexed queries, run between frames.
+    pub(super) fn load_wanted(&mut self) {
+        let Some(store) = &self.store else { return };
+        let today = self.today();
+        // Pages read for a snapshot: none before the first one is here.
+        if self.page == Page::Sales && self.data.version > 0 {
+            self.sales.load(&self.reader, store, self.data.version);
+        }
+        self.pins.load(&store.read(), self.data.version);
+        if self.page == Page::StopList {
+            self.pins.name_known_client(&self.reader, store);
+        }
+        if self.page == Page::Statements {
+            self.statements.load(&self.reader, store, today, self.lang);
+        }
+        let version = self.data.version;
+        if self.load_failed == Some(version) {
+            // Tried and failed for this data; the next change tries again.
+            return;
+        }
+        let mut failed = None;
+        if self.page == Page::Overview && version > 0 {
+            failed = self.overview.load(&self.reader, store, version, today);
+        }
+        let db = store.read();
+        if self.page == Page::Partners
+            && let Err(e) = self.partners.load_chart(&db, version, today)
+        {
+            failed = Some(e);
+        }
+        if let Some(card) = &mut self.client
+            && let Err(e) = card.load(&db, version)
+        {
+            failed = Some(e);
+        }
+        if let Some(search) = &mut self.search
+            && let Some(e) = search.load(&self.reader, store)
+        {
+            failed = Some(e);
+        }
+        if let Some(e) = failed {
+            self.load_failed = Some(version);
+            let text = e.text(self.lang);
+            self.report(Err(text));
+        }
+    }
+}

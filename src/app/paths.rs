@@ -1,0 +1,294 @@
+//! Where a file goes: the system dialogs or a typed path, and what is done with the path
+//! chosen (export, import, backup, another database).
+
+use super::*;
+
+/// Where a chosen path goes.
+#[derive(Clone, Debug)]
+pub(super) enum PathUse {
+    Statement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    Issued {
+        number: String,
+    },
+    Batch {
+        from: NaiveDate,
+        to: NaiveDate,
+        format: Format,
+    },
+    /// The Sales page's list as it is filtered and sorted.
+    SalesList(SalesListExport),
+    /// A list a page shows.
+    List {
+        list: Box<List>,
+        format: ListFormat,
+    },
+    Import,
+    Backup,
+    NewDatabase,
+    OpenDatabase,
+}
+
+impl PathUse {
+    pub(super) fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            PathUse::Statement { .. } | PathUse::Issued { .. } => {
+                lang.pick("Сохранить ведомость", "Save statement")
+            }
+            PathUse::Batch { .. } => lang.pick("Папка для ведомостей", "Folder for the statements"),
+            PathUse::SalesList(_) | PathUse::List { .. } => {
+                lang.pick("Экспорт списка", "Export the list")
+            }
+            PathUse::Import => lang.pick("Импорт данных", "Import data"),
+            PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
+            PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
+            PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
+        }
+    }
+}
+
+/// A path typed in when no file dialog could be shown.
+pub(super) struct PathPrompt {
+    pub(super) purpose: PathUse,
+    pub(super) text: String,
+}
+
+/// The save dialog's filters for a statement, `first` first (the dialog starts on it).
+pub(super) fn statement_filters(first: Format) -> Vec<(&'static str, &'static [&'static str])> {
+    let filter = |f: Format| -> (&'static str, &'static [&'static str]) {
+        match f {
+            Format::Pdf => ("PDF", &["pdf"]),
+            Format::Xlsx => ("Excel", &["xlsx"]),
+            Format::Json => ("JSON", &["json"]),
+            Format::Csv => ("CSV", &["csv"]),
+        }
+    };
+    let mut formats = vec![first];
+    formats.extend(
+        [Format::Pdf, Format::Xlsx, Format::Json, Format::Csv]
+            .into_iter()
+            .filter(|&f| f != first),
+    );
+    formats.into_iter().map(filter).collect()
+}
+
+/// What the window says when a list was exported.
+pub(super) fn list_written(rows: usize, path: &std::path::Path, lang: Lang) -> String {
+    format!(
+        "{} {rows} · {}",
+        lang.pick("Строк выгружено:", "Rows exported:"),
+        path.display()
+    )
+}
+
+/// A file name for a list: its title without the characters file systems refuse.
+pub(super) fn list_file_stem(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| if "<>:\"/\\|?*".contains(c) { '_' } else { c })
+        .collect()
+}
+
+impl App {
+    pub(super) fn ask_path(&mut self, purpose: PathUse, file_name: &str) {
+        let lang = self.lang;
+        let title = purpose.title(lang);
+        // An export is suggested in the folder of the last one.
+        let in_folder;
+        let file_name = match (&purpose, &self.export_dir) {
+            (
+                PathUse::Statement { .. }
+                | PathUse::Issued { .. }
+                | PathUse::SalesList(_)
+                | PathUse::List { .. },
+                Some(dir),
+            ) if !file_name.is_empty() => {
+                in_folder = dir.join(file_name).display().to_string();
+                in_folder.as_str()
+            }
+            _ => file_name,
+        };
+        let picked = match &purpose {
+            PathUse::Statement { .. } | PathUse::Issued { .. } => {
+                let filters = statement_filters(self.export_format);
+                self.dialogs.save_file(title, file_name, &filters)
+            }
+            PathUse::Backup | PathUse::NewDatabase => {
+                self.dialogs
+                    .save_file(title, file_name, &[("SQLite", &["sqlite3", "db"])])
+            }
+            PathUse::Batch { .. } => self.dialogs.pick_folder(title),
+            PathUse::SalesList(SalesListExport { format, .. }) | PathUse::List { format, .. } => {
+                self.dialogs
+                    .save_file(title, file_name, &[(format.kind(), &[format.extension()])])
+            }
+            PathUse::Import => self.dialogs.open_file(
+                title,
+                &[
+                    (
+                        lang.pick("Таблицы", "Spreadsheets"),
+                        &["xlsx", "xls", "xlsm", "ods", "csv", "txt"],
+                    ),
+                    ("CSV", &["csv", "txt"]),
+                ],
+            ),
+            PathUse::OpenDatabase => self
+                .dialogs
+                .open_file(title, &[("SQLite", &["sqlite3", "db", "sqlite"])]),
+        };
+        match picked {
+            Picked::Path(path) => self.use_path(purpose, path),
+            Picked::Cancelled => {}
+            Picked::Unavailable => {
+                self.prompt = Some(PathPrompt {
+                    purpose,
+                    text: file_name.to_owned(),
+                });
+            }
+        }
+    }
+
+    pub(super) fn use_path(&mut self, purpose: PathUse, path: PathBuf) {
+        let lang = self.lang;
+        if let (PathUse::Statement { .. } | PathUse::Issued { .. }, Some(format)) =
+            (&purpose, Format::from_path(&path))
+        {
+            self.export_format = format;
+        }
+        let folder = match &purpose {
+            PathUse::Batch { .. } => Some(path.as_path()),
+            PathUse::Statement { .. }
+            | PathUse::Issued { .. }
+            | PathUse::SalesList(_)
+            | PathUse::List { .. } => path.parent(),
+            _ => None,
+        };
+        if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            self.export_dir = Some(folder.to_path_buf());
+        }
+        match purpose {
+            PathUse::Statement { partner, from, to } => {
+                let result = self.write_statement(partner, from, to, &path);
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result);
+            }
+            PathUse::Issued { number } => {
+                let result = match &self.store {
+                    Some(store) => {
+                        statements::export_issued(store, &number, &path, self.statements.doc_lang)
+                            .map(|_| {
+                                format!(
+                                    "{} {number}: {}",
+                                    lang.pick("Ведомость", "Statement"),
+                                    path.display()
+                                )
+                            })
+                            .map_err(|e| e.text(lang))
+                    }
+                    None => Err(lang
+                        .pick("База данных не открыта", "No database is open")
+                        .to_owned()),
+                };
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result);
+            }
+            PathUse::Batch { from, to, format } => {
+                let db = self.db_path.clone();
+                let today = self.today();
+                let doc_lang = self.statements.doc_lang;
+                self.start_job(
+                    lang.pick("Выгрузка ведомостей", "Exporting statements")
+                        .to_owned(),
+                    move |progress| {
+                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
+                        let summary = statements::export_all(
+                            &store,
+                            from,
+                            to,
+                            today,
+                            &path,
+                            format,
+                            doc_lang,
+                            lang,
+                            &|done, total| progress.set(done, total),
+                            &progress.cancel,
+                        )?;
+                        Ok(format!(
+                            "{} {}{} · {} {} · {}",
+                            lang.pick("Ведомостей выгружено:", "Statements exported:"),
+                            summary.files.len(),
+                            if summary.cancelled {
+                                lang.pick(" (отменено)", " (cancelled)")
+                            } else {
+                                ""
+                            },
+                            lang.pick("премия", "premium"),
+                            summary.premium.display(lang),
+                            path.display()
+                        ))
+                    },
+                );
+            }
+            PathUse::SalesList(list) => {
+                let db = self.db_path.clone();
+                let today = self.today();
+                self.start_work(
+                    lang.pick("Экспорт списка продаж", "Exporting the sales list")
+                        .to_owned(),
+                    move |progress| {
+                        let store = Store::open_unchecked(&db).map_err(|e| e.text(lang))?;
+                        let rows = export::write_sales_list(
+                            &store,
+                            &list,
+                            &path,
+                            (lang, today),
+                            &|done, total| progress.set(done, total),
+                            &progress.cancel,
+                        )
+                        .map_err(|e| e.text(lang))?;
+                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
+                    },
+                );
+            }
+            PathUse::List { list, format } => {
+                self.start_work(
+                    lang.pick("Экспорт списка", "Exporting the list").to_owned(),
+                    move |_| {
+                        let rows = export::write_list(&list, format, &path, lang)
+                            .map_err(|e| e.text(lang))?;
+                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
+                    },
+                );
+            }
+            PathUse::Import => self.read_for_import(path),
+            PathUse::Backup => {
+                let db = self.db_path.clone();
+                self.start_job(
+                    lang.pick("Резервная копия", "Backup").to_owned(),
+                    move |_| {
+                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
+                        store.backup_to(&path).map_err(|e| e.text(lang))?;
+                        Ok(format!(
+                            "{} {}",
+                            lang.pick("Резервная копия записана:", "Backup written:"),
+                            path.display()
+                        ))
+                    },
+                );
+            }
+            PathUse::NewDatabase | PathUse::OpenDatabase => {
+                self.switch_database(path.clone());
+                if self.db_path == path {
+                    self.report(Ok(format!(
+                        "{} {}",
+                        lang.pick("Открыта база", "Opened"),
+                        path.display()
+                    )));
+                }
+            }
+        }
+    }
+}

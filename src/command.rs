@@ -1,0 +1,154 @@
+//! What the user asks for: the commands pages and menus hand to the App, and what a page
+//! knows besides the data.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::domain::lang::Lang;
+use crate::domain::{Evidence, Inn, Money, PartnerId, RateTable, SaleId, Status};
+use crate::export::list::List;
+use crate::export::{Format, ListFormat, SalesListExport};
+use crate::store::NewSale;
+use crate::ui::Page;
+
+/// What the user asked for. Pages return these; only [`App::run`] acts on them.
+#[derive(Clone, Debug)]
+pub enum Command {
+    AddPartner {
+        inn: Inn,
+        name: String,
+        one_c_partner: bool,
+    },
+    UpdatePartner {
+        id: PartnerId,
+        name: String,
+        one_c_partner: bool,
+    },
+    AddStatusChange {
+        partner: PartnerId,
+        date: NaiveDate,
+        status: Option<Status>,
+        note: String,
+    },
+    SetEvidence {
+        partner: PartnerId,
+        evidence: Evidence,
+    },
+    RequestPin {
+        client: Inn,
+        client_name: String,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: String,
+    },
+    ExtendPin {
+        pin_id: i64,
+        date: NaiveDate,
+        agreed_by: String,
+        note: String,
+    },
+    ReleasePin {
+        pin_id: i64,
+        date: NaiveDate,
+        note: String,
+    },
+    /// The pin's last extension or release cancelled as recorded by mistake.
+    CancelPinEvent {
+        pin_id: i64,
+        reason: String,
+    },
+    RecordSale(NewSale),
+    /// A recorded sale changed to this one (a typo corrected), kept in its history.
+    CorrectSale {
+        id: SaleId,
+        sale: NewSale,
+    },
+    /// The sales list as filtered and sorted, with the columns shown, to a workbook or a PDF.
+    ExportSalesList(SalesListExport),
+    /// A list as a page shows it, to a workbook or a PDF.
+    ExportList(Box<List>, ListFormat),
+    /// A recorded sale or return deleted, kept in its history.
+    DeleteSale {
+        id: SaleId,
+    },
+    RecordReturn {
+        sale: SaleId,
+        date: NaiveDate,
+        amount: Money,
+        doc: Option<String>,
+    },
+    AddRateVersion {
+        date: NaiveDate,
+        table: Box<RateTable>,
+        note: String,
+    },
+    /// Asks where to save, then writes the statement.
+    ExportStatement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Issues the statement: number, stored figures, period lock.
+    IssueStatement {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Reopens an issued statement with a reason.
+    ReopenStatement {
+        number: String,
+        reason: String,
+    },
+    /// Asks where to save, then writes the issued statement as it was issued.
+    ExportIssued {
+        number: String,
+    },
+    /// Asks for a folder, then writes every partner's statement for the period.
+    ExportAll {
+        from: NaiveDate,
+        to: NaiveDate,
+        format: Format,
+    },
+    /// Opens the card of a client: pins across partners, sales, premiums.
+    OpenClient(Inn),
+    /// Opens the Partners page on a partner.
+    OpenPartner(PartnerId),
+    /// Opens the Sales page filtered to a month (and a partner).
+    ShowSales {
+        partner: Option<PartnerId>,
+        month: NaiveDate,
+    },
+    /// Asks for a file to import, reads it on a worker thread and opens the import window.
+    Import,
+    /// Reads this file (dropped on the window) and opens the import window.
+    ImportFile(PathBuf),
+    /// Imports the file of the import window, on a worker thread.
+    RunImport,
+    CloseImport,
+    /// Undoes an import while nothing else has been written since.
+    UndoImport(i64),
+    /// Takes back the last change made in this window (Ctrl+Z).
+    Undo,
+    Backup,
+    FillDemo,
+    NewDatabase,
+    OpenDatabase,
+    Navigate(Page),
+}
+
+/// What the pages need to know besides the data.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub today: NaiveDate,
+    /// Ctrl+N was pressed: start a new record.
+    pub new_requested: bool,
+    /// Ctrl+F was pressed: focus the search box.
+    pub focus_search: bool,
+    /// Esc was pressed with no dialog open: cancel the form.
+    pub cancel_requested: bool,
+    /// Ctrl+I was pressed: import a file.
+    pub import_requested: bool,
+    /// Ctrl+Z was pressed outside a text field: undo the last change.
+    pub undo_requested: bool,
+}
