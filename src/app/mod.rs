@@ -2,8 +2,8 @@
 //! keeps a snapshot of the data the pages show, and reports what happened. By job:
 //! `execute` (commands and undo), `paths` (dialogs and typed paths), `jobs` (worker
 //! threads), `loading` (the snapshot and the pages' reads), `chrome` (menus, navigation,
-//! status bar, overlays); what pages are given and give back is in [`crate::command`] and
-//! [`crate::snapshot`].
+//! status bar), `overlays` (windows over the page); what pages are given and give back
+//! is in [`crate::command`] and [`crate::snapshot`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,9 +30,10 @@ mod chrome;
 mod execute;
 mod jobs;
 mod loading;
+mod overlays;
 mod paths;
 
-use self::{chrome::*, execute::*, jobs::*, loading::*, paths::*};
+use self::{chrome::*, execute::*, jobs::*, loading::*, overlays::*, paths::*};
 pub use crate::command::{Command, PageCtx};
 pub use crate::snapshot::{Data, PartnerSummary};
 pub use jobs::Progress;
