@@ -186,7 +186,7 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
                 db.release_pin(pin_id, today - Days::new(3), "Клиент отказался от проекта")?;
                 ends_on = today - Days::new(3);
             }
-            let last = ends_on.pred_opt().unwrap_or(ends_on).min(today);
+            let last = crate::domain::pin::last_day_of(ends_on).min(today);
             let span = (last - pinned_on).num_days().max(1) as u64;
             for _ in 0..(2 + rng.below(7)) {
                 let date = pinned_on + Days::new(rng.below(span));

@@ -221,12 +221,12 @@ impl App {
                             "{} {client} {} {}",
                             t("Клиент", "Client"),
                             t("закреплён по", "pinned until"),
-                            ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                            ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                         )),
                         PinOutcome::Extended { ends_on, .. } => Ok(format!(
                             "{} {}",
                             t("Закрепление продлено по", "Pin extended until"),
-                            ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                            ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                         )),
                         PinOutcome::Refused {
                             holder_label,
@@ -258,7 +258,7 @@ impl App {
                     format!(
                         "{} {}",
                         t("Закрепление продлено по", "Pin extended until"),
-                        ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                        ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                     )
                 }),
             Command::ReleasePin { pin_id, date, note } => self

@@ -38,6 +38,12 @@ pub enum PinState {
     Released,
 }
 
+/// The last day in force of a term whose first day out of force is `ends_on`: one
+/// definition of "по …" for the stop-list, the conflict sentence, the card and the history.
+pub fn last_day_of(ends_on: NaiveDate) -> NaiveDate {
+    ends_on.pred_opt().unwrap_or(ends_on)
+}
+
 impl Pin {
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.pinned_on <= date && date < self.ends_on
@@ -45,7 +51,7 @@ impl Pin {
 
     /// The last day in force, as the UI shows it.
     pub fn last_day(&self) -> NaiveDate {
-        self.ends_on.pred_opt().unwrap_or(self.ends_on)
+        last_day_of(self.ends_on)
     }
 
     /// True when the pin is in force on some day of `[from, until)`.

@@ -232,7 +232,7 @@ pub fn overview_ui(
                 let new_last =
                     crate::domain::pin::extend(std::slice::from_ref(&r.pin), &r.pin, today)
                         .ok()
-                        .and_then(|ends_on| ends_on.pred_opt());
+                        .map(crate::domain::pin::last_day_of);
                 if let Some(new_last) = new_last {
                     ui.label(
                         RichText::new(format!("{} → {}", until(r.pin.last_day()), until(new_last)))

@@ -533,7 +533,7 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
                         "Клиент будет закреплён по",
                         "The client will be pinned until"
                     ),
-                    ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                 ),
             ),
             Ok(PinDecision::Extension { ends_on, .. }) => ui::verdict(
@@ -545,7 +545,7 @@ fn new_pin_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> O
                         "Клиент уже закреплён за этим партнёром: заявка продлит закрепление по",
                         "The partner already holds this client: the request extends the pin until"
                     ),
-                    ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                 ),
             ),
             Ok(PinDecision::Refused { holder, last_day }) => {
@@ -767,7 +767,7 @@ fn selected_pin_ui(
                     text += &format!(
                         " · {} {}",
                         lang.pick("по", "until"),
-                        ui::date(ends_on.pred_opt().unwrap_or(ends_on), lang)
+                        ui::date(crate::domain::pin::last_day_of(ends_on), lang)
                     );
                 }
                 if let Some(holder) = e.holder {
