@@ -1,0 +1,618 @@
+//! The table every list uses: virtual rows, sortable and resizable columns the user can
+//! hide, highlighted rows moved by keys, Ctrl+C, and the list taken out to Excel or PDF.
+
+use super::*;
+use crate::export::list::{List, Value, tab_separated};
+use crate::export::{self, ListFormat};
+
+/// The rows a list shows, as indices into the data snapshot, kept until the data or the
+/// view (search, filters, order) changes: filtering and sorting a whole list is not work to
+/// redo every frame.
+pub struct RowView<K> {
+    key: Option<K>,
+    rows: Vec<usize>,
+}
+
+impl<K> Default for RowView<K> {
+    fn default() -> RowView<K> {
+        RowView {
+            key: None,
+            rows: Vec::new(),
+        }
+    }
+}
+
+impl<K: PartialEq> RowView<K> {
+    /// The rows for `key`, computed by `compute` only when the key changed.
+    pub fn rows(&mut self, key: K, compute: impl FnOnce() -> Vec<usize>) -> &[usize] {
+        if self.key.as_ref() != Some(&key) {
+            self.rows = compute();
+            self.key = Some(key);
+        }
+        &self.rows
+    }
+}
+
+/// A column of a [`table`].
+pub struct Col<S> {
+    pub title: &'static str,
+    /// Width in points at first (the user resizes it; the table remembers); 0 fills what
+    /// is left.
+    pub width: f32,
+    /// Right-aligned (numbers, money).
+    pub right: bool,
+    /// Clicking the header sorts by this.
+    pub sort: Option<S>,
+}
+
+impl<S> Col<S> {
+    pub fn new(title: &'static str, width: f32) -> Col<S> {
+        Col {
+            title,
+            width,
+            right: false,
+            sort: None,
+        }
+    }
+
+    pub fn right(self) -> Col<S> {
+        Col {
+            right: true,
+            ..self
+        }
+    }
+
+    pub fn sort(self, key: S) -> Col<S> {
+        Col {
+            sort: Some(key),
+            ..self
+        }
+    }
+}
+
+/// What a table's cell shows: a value (drawn, copied and exported the same), with a
+/// tooltip and a warning colour where the page wants them.
+pub struct Cell {
+    pub value: Value,
+    pub tip: Option<String>,
+    pub warn: bool,
+    /// The row is still being read: drawn as «…», not copied.
+    pub pending: bool,
+}
+
+impl Cell {
+    pub fn tip(self, tip: impl Into<String>) -> Cell {
+        Cell {
+            tip: Some(tip.into()),
+            ..self
+        }
+    }
+
+    pub fn warn(self) -> Cell {
+        Cell { warn: true, ..self }
+    }
+
+    pub fn pending() -> Cell {
+        Cell {
+            pending: true,
+            ..Cell::from(Value::text("…"))
+        }
+    }
+}
+
+impl From<Value> for Cell {
+    fn from(value: Value) -> Cell {
+        Cell {
+            value,
+            tip: None,
+            warn: false,
+            pending: false,
+        }
+    }
+}
+
+/// What the user did with a table this frame.
+#[derive(Default)]
+pub struct TableOut {
+    /// The row opened (clicked, or Enter on the highlighted row).
+    pub opened: Option<usize>,
+    /// The user asked to take the list out of the program.
+    pub export: Option<ListFormat>,
+}
+
+/// The rows highlighted in a table, kept while the list shows the same view.
+#[derive(Clone, Default)]
+struct Selection {
+    view: u64,
+    rows: std::collections::BTreeSet<usize>,
+    anchor: Option<usize>,
+    cursor: Option<usize>,
+    /// Scroll to the cursor on the next frame (moved by keys).
+    scroll: bool,
+}
+
+impl Selection {
+    fn only(&mut self, row: usize) {
+        self.rows.clear();
+        self.rows.insert(row);
+        self.anchor = Some(row);
+        self.cursor = Some(row);
+    }
+
+    fn extend_to(&mut self, row: usize) {
+        let anchor = self.anchor.unwrap_or(row);
+        self.rows = (anchor.min(row)..=anchor.max(row)).collect();
+        self.cursor = Some(row);
+    }
+
+    fn toggle(&mut self, row: usize) {
+        if !self.rows.remove(&row) {
+            self.rows.insert(row);
+        }
+        self.anchor = Some(row);
+        self.cursor = Some(row);
+    }
+}
+
+/// At most this many rows are copied at once; more go to Excel.
+pub const COPY_ROWS: usize = 10_000;
+
+const ROW_H: f32 = 22.0;
+
+fn notice_id() -> egui::Id {
+    egui::Id::unique("partner-desk-table-notice")
+}
+
+/// What a table has to say (rows copied, or why not), once; the window shows it.
+pub fn take_notice(ctx: &egui::Context) -> Option<String> {
+    ctx.data_mut(|d| d.remove_temp::<String>(notice_id()))
+}
+
+fn hidden_id(id: &str) -> egui::Id {
+    egui::Id::unique(("partner-desk-hidden-columns", id))
+}
+
+/// The columns of table `id` the user has not hidden, as indices into `cols`.
+pub fn shown_columns<S>(ctx: &egui::Context, id: &str, cols: &[Col<S>]) -> Vec<usize> {
+    let hidden: Vec<usize> = ctx.data_mut(|d| d.get_persisted(hidden_id(id)).unwrap_or_default());
+    let shown: Vec<usize> = (0..cols.len()).filter(|i| !hidden.contains(i)).collect();
+    if shown.is_empty() {
+        (0..cols.len()).collect()
+    } else {
+        shown
+    }
+}
+
+/// The list table `id` shows, to export: every row of the view (not only those on
+/// screen), in its order, with the columns shown.
+pub fn shown_list<S>(
+    ctx: &egui::Context,
+    id: &str,
+    title: &str,
+    cols: &[Col<S>],
+    rows: usize,
+    mut cell: impl FnMut(usize, usize) -> Cell,
+    today: NaiveDate,
+) -> List {
+    let shown = shown_columns(ctx, id, cols);
+    List {
+        title: title.to_owned(),
+        made_on: today,
+        columns: shown
+            .iter()
+            .map(|&c| export::list::Column {
+                title: cols[c].title.to_owned(),
+                width: if cols[c].width > 0.0 {
+                    f64::from(cols[c].width / 7.0)
+                } else {
+                    36.0
+                },
+            })
+            .collect(),
+        rows: (0..rows)
+            .map(|r| shown.iter().map(|&c| cell(r, c).value).collect())
+            .collect(),
+    }
+}
+
+/// A menu of what can be done with a list: export it to Excel or print it.
+pub fn list_menu_items(ui: &mut Ui, lang: Lang) -> Option<ListFormat> {
+    let mut format = None;
+    if ui
+        .button(lang.pick("Экспорт в Excel…", "Export to Excel…"))
+        .on_hover_text(lang.pick(
+            "Строки списка как он отфильтрован и отсортирован, с показанными столбцами: даты, суммы и ставки — числами",
+            "The list's rows as filtered and sorted, with the columns shown: dates, amounts and rates as numbers",
+        ))
+        .clicked()
+    {
+        format = Some(ListFormat::Xlsx);
+    }
+    if ui
+        .button(lang.pick("Печать / PDF…", "Print / PDF…"))
+        .on_hover_text(lang.pick(
+            "Список в PDF, чтобы напечатать или отправить",
+            "The list as a PDF, to print or send",
+        ))
+        .clicked()
+    {
+        format = Some(ListFormat::Pdf);
+    }
+    format
+}
+
+/// A toolbar button «Список ▾» with [`list_menu_items`].
+pub fn list_menu(ui: &mut Ui, lang: Lang) -> Option<ListFormat> {
+    let mut format = None;
+    ui.menu_button(lang.pick("Список ▾", "List ▾"), |ui| {
+        format = list_menu_items(ui, lang);
+    });
+    format
+}
+
+/// A table with virtual rows (only the visible ones are drawn) that keeps every column
+/// (it scrolls sideways when narrow): columns resized by dragging (double-click fits),
+/// hidden from the header's menu, both remembered; sortable headers; rows highlighted by
+/// click, Ctrl+click, Shift+click, the arrow keys, Home, End, PgUp, PgDn and Ctrl+A;
+/// Enter or a click opens a row; Ctrl+C copies the highlighted rows as tab-separated text.
+/// `view` names what the list shows: the highlight is forgotten when it changes. `cell`
+/// gives a row's (by index) value in a column (by its index in `cols`).
+#[allow(clippy::too_many_arguments)]
+pub fn table<S: PartialEq + Copy>(
+    ui: &mut Ui,
+    id: &str,
+    cols: &[Col<S>],
+    rows: usize,
+    view: impl std::hash::Hash,
+    mut sort: Option<(&mut S, &mut bool)>,
+    opened: impl Fn(usize) -> bool,
+    mut cell: impl FnMut(usize, usize) -> Cell,
+    lang: Lang,
+) -> TableOut {
+    let ctx = ui.ctx().clone();
+    let view = {
+        use std::hash::Hasher;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        view.hash(&mut hasher);
+        hasher.finish()
+    };
+    let state_id = egui::Id::unique(("partner-desk-table", id));
+    let mut sel: Selection = ctx.data_mut(|d| d.get_temp(state_id).unwrap_or_default());
+    if sel.view != view {
+        sel = Selection {
+            view,
+            ..Selection::default()
+        };
+    }
+    sel.rows.retain(|&r| r < rows);
+    let shown = shown_columns(&ctx, id, cols);
+    let mut out = TableOut::default();
+
+    // The keys go to the table last clicked or pointed at; when that one is not on screen
+    // any more, to the first table drawn.
+    let active_id = egui::Id::unique("partner-desk-active-table");
+    let frame = ctx.cumulative_frame_nr();
+    let (active, seen): (egui::Id, u64) =
+        ctx.data_mut(|d| d.get_temp(active_id).unwrap_or((egui::Id::NULL, 0)));
+    let keys = rows > 0
+        && (active == state_id || seen + 1 < frame)
+        && !ctx.text_edit_focused()
+        && !egui::Popup::is_any_open(&ctx)
+        && ctx.memory(|m| m.top_modal_layer().is_none());
+    if active == state_id || seen + 1 < frame {
+        ctx.data_mut(|d| d.insert_temp(active_id, (state_id, frame)));
+    }
+    let visible_rows = ((ui.available_height() - 30.0) / ROW_H).max(1.0) as usize;
+    let mut copy = false;
+    if keys {
+        use egui::{Key, Modifiers};
+        let (up, down, home, end, pg_up, pg_down, enter, all, copy_key, shift) =
+            ui.input_mut(|i| {
+                let shift = i.modifiers.shift;
+                let pressed = |i: &mut egui::InputState, key| {
+                    i.consume_key(Modifiers::NONE, key) || i.consume_key(Modifiers::SHIFT, key)
+                };
+                (
+                    pressed(i, Key::ArrowUp),
+                    pressed(i, Key::ArrowDown),
+                    pressed(i, Key::Home),
+                    pressed(i, Key::End),
+                    pressed(i, Key::PageUp),
+                    pressed(i, Key::PageDown),
+                    i.key_pressed(Key::Enter),
+                    i.consume_key(Modifiers::COMMAND, Key::A),
+                    i.consume_key(Modifiers::COMMAND, Key::C)
+                        || i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
+                    shift,
+                )
+            });
+        let last = rows - 1;
+        let at = sel.cursor.unwrap_or(0);
+        let target = if up {
+            Some(at.saturating_sub(1))
+        } else if down {
+            Some(if sel.cursor.is_none() {
+                0
+            } else {
+                (at + 1).min(last)
+            })
+        } else if home {
+            Some(0)
+        } else if end {
+            Some(last)
+        } else if pg_up {
+            Some(at.saturating_sub(visible_rows))
+        } else if pg_down {
+            Some((at + visible_rows).min(last))
+        } else {
+            None
+        };
+        if let Some(row) = target {
+            if shift {
+                sel.extend_to(row);
+            } else {
+                sel.only(row);
+            }
+            sel.scroll = true;
+        }
+        if all {
+            sel.rows = (0..rows).collect();
+        }
+        if enter && let Some(row) = sel.cursor {
+            out.opened = Some(row);
+        }
+        copy = copy_key;
+    }
+
+    // Rows are clicked to select them; labels must not take the click for text selection.
+    ui.style_mut().interaction.selectable_labels = false;
+    let right = egui::Layout::right_to_left(egui::Align::Center);
+    let mut clicked = None;
+    let mut hide: Option<(usize, bool)> = None;
+    let mut menu_copy = false;
+    let mut menu_all = false;
+    let scroll_to = sel.scroll.then_some(sel.cursor).flatten();
+    sel.scroll = false;
+    let hovered = egui::ScrollArea::horizontal()
+        .id_salt((id, "sideways"))
+        .show(ui, |ui| {
+            let mut builder = egui_extras::TableBuilder::new(ui)
+                .id_salt(id)
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::CLICK)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            if let Some(row) = scroll_to {
+                builder = builder.scroll_to_row(row, None);
+            }
+            for &i in &shown {
+                builder = builder.column(if cols[i].width > 0.0 {
+                    egui_extras::Column::initial(cols[i].width)
+                        .at_least(30.0)
+                        .clip(true)
+                } else {
+                    // The filling column gives way when a side panel opens.
+                    egui_extras::Column::remainder()
+                        .at_least(120.0)
+                        .clip(true)
+                        .resizable(false)
+                });
+            }
+            let columns_menu = |ui: &mut Ui, hide: &mut Option<(usize, bool)>| {
+                ui.menu_button(lang.pick("Столбцы", "Columns"), |ui| {
+                    for (i, col) in cols.iter().enumerate() {
+                        let mut on = shown.contains(&i);
+                        if ui.checkbox(&mut on, col.title).changed() {
+                            *hide = Some((i, !on));
+                        }
+                    }
+                });
+            };
+            let mut hovered = false;
+            builder
+                .header(24.0, |mut header| {
+                    for &i in &shown {
+                        let col = &cols[i];
+                        let (_, response) = header.col(|ui| {
+                            let mut draw = |ui: &mut Ui| match (col.sort, sort.as_mut()) {
+                                (Some(key), Some((current, descending))) => {
+                                    _ = sort_header(ui, col.title, key, current, descending);
+                                }
+                                _ => {
+                                    _ = ui.add(
+                                        egui::Label::new(RichText::new(col.title).strong())
+                                            .truncate(),
+                                    )
+                                }
+                            };
+                            if col.right {
+                                ui.with_layout(right, draw);
+                            } else {
+                                draw(ui);
+                            }
+                        });
+                        response.context_menu(|ui| columns_menu(ui, &mut hide));
+                    }
+                })
+                .body(|body| {
+                    body.rows(ROW_H, rows, |mut row| {
+                        let index = row.index();
+                        row.set_selected(sel.rows.contains(&index) || opened(index));
+                        for &i in &shown {
+                            row.col(|ui| {
+                                let c = cell(index, i);
+                                if cols[i].right {
+                                    ui.with_layout(right, |ui| cell_ui(ui, &c, lang));
+                                } else {
+                                    cell_ui(ui, &c, lang);
+                                }
+                            });
+                        }
+                        let response = row.response();
+                        hovered |= response.hovered();
+                        if response.clicked() {
+                            clicked = Some((index, ui_modifiers(&response)));
+                        }
+                        if response.secondary_clicked() && !sel.rows.contains(&index) {
+                            sel.only(index);
+                        }
+                        response.context_menu(|ui| {
+                            if ui
+                                .button(format!(
+                                    "{} ({})",
+                                    lang.pick("Копировать строки", "Copy rows"),
+                                    ui.ctx().format_shortcut(&COPY)
+                                ))
+                                .clicked()
+                            {
+                                menu_copy = true;
+                            }
+                            if ui
+                                .button(format!(
+                                    "{} ({})",
+                                    lang.pick("Выделить все", "Select all"),
+                                    ui.ctx().format_shortcut(&SELECT_ALL)
+                                ))
+                                .clicked()
+                            {
+                                menu_all = true;
+                            }
+                            ui.separator();
+                            if let Some(format) = list_menu_items(ui, lang) {
+                                out.export = Some(format);
+                            }
+                            ui.separator();
+                            columns_menu(ui, &mut hide);
+                        });
+                    });
+                });
+            hovered
+        })
+        .inner;
+    if let Some((index, modifiers)) = clicked {
+        if modifiers.command {
+            sel.toggle(index);
+        } else if modifiers.shift {
+            sel.extend_to(index);
+        } else {
+            sel.only(index);
+            out.opened = Some(index);
+        }
+    }
+    if clicked.is_some() || hovered {
+        ctx.data_mut(|d| d.insert_temp(active_id, (state_id, frame)));
+    }
+    if menu_all {
+        sel.rows = (0..rows).collect();
+    }
+    if copy || menu_copy {
+        let notice = copy_rows(&ctx, &sel, &shown, &mut cell, lang);
+        ctx.data_mut(|d| d.insert_temp(notice_id(), notice));
+        ctx.request_repaint();
+    }
+    if let Some((column, hidden)) = hide {
+        ctx.data_mut(|d| {
+            let list: &mut Vec<usize> = d.get_persisted_mut_or_default(hidden_id(id));
+            list.retain(|&c| c != column);
+            // The last column shown stays.
+            if hidden && list.len() + 1 < cols.len() {
+                list.push(column);
+            }
+        });
+    }
+    ctx.data_mut(|d| d.insert_temp(state_id, sel));
+    out
+}
+
+/// Ctrl+C, as the table's menu shows it.
+const COPY: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::C);
+const SELECT_ALL: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::A);
+
+fn ui_modifiers(response: &Response) -> egui::Modifiers {
+    response.ctx.input(|i| i.modifiers)
+}
+
+/// Puts the highlighted rows on the clipboard; says what was done.
+fn copy_rows(
+    ctx: &egui::Context,
+    sel: &Selection,
+    shown: &[usize],
+    cell: &mut impl FnMut(usize, usize) -> Cell,
+    lang: Lang,
+) -> String {
+    if sel.rows.is_empty() {
+        return lang
+            .pick(
+                "Нечего копировать: выделите строки (щелчок, Shift+щелчок, Ctrl+A).",
+                "Nothing to copy: highlight rows (click, Shift+click, Ctrl+A).",
+            )
+            .to_owned();
+    }
+    if sel.rows.len() > COPY_ROWS {
+        return format!(
+            "{} {}; {}",
+            lang.pick("Выделено строк:", "Rows highlighted:"),
+            sel.rows.len(),
+            lang.pick(
+                "копируется не больше 10 000 — выгрузите список через «Экспорт в Excel…»",
+                "at most 10,000 are copied — export the list with «Export to Excel…»"
+            )
+        );
+    }
+    let mut lines: Vec<Vec<Value>> = Vec::with_capacity(sel.rows.len());
+    for &row in &sel.rows {
+        let cells: Vec<Cell> = shown.iter().map(|&c| cell(row, c)).collect();
+        if cells.iter().any(|c| c.pending) {
+            return lang
+                .pick(
+                    "Строки ещё читаются из базы — нажмите Ctrl+C ещё раз через секунду.",
+                    "The rows are still being read — press Ctrl+C again in a second.",
+                )
+                .to_owned();
+        }
+        lines.push(cells.into_iter().map(|c| c.value).collect());
+    }
+    ctx.copy_text(tab_separated(lines.iter().map(Vec::as_slice), lang));
+    format!(
+        "{} {}",
+        lang.pick("Скопировано строк:", "Rows copied:"),
+        lines.len()
+    )
+}
+
+/// A cell's text, cut to its column with one tooltip: the whole text when it is cut, and
+/// the page's tip.
+fn cell_ui(ui: &mut Ui, cell: &Cell, lang: Lang) {
+    let text = cell.value.display(lang);
+    let mut rich = RichText::new(&text);
+    if matches!(cell.value, Value::Code(_)) {
+        rich = rich.monospace();
+    }
+    if cell.warn {
+        rich = rich.color(warn_color(ui));
+    }
+    let room = ui.available_width();
+    let galley = egui::WidgetText::from(rich.clone()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let cut = galley.size().x > room + 0.5;
+    let response = ui.add(
+        egui::Label::new(rich)
+            .truncate()
+            .show_tooltip_when_elided(false),
+    );
+    let tip = match (&cell.tip, cut) {
+        (Some(tip), true) if *tip != text => Some(format!("{text}\n{tip}")),
+        (Some(tip), _) => Some(tip.clone()),
+        (None, true) => Some(text),
+        (None, false) => None,
+    };
+    if let Some(tip) = tip {
+        response.on_hover_text(tip);
+    }
+}
