@@ -376,8 +376,22 @@ pub fn table<S: PartialEq + Copy>(
     let hovered = egui::ScrollArea::horizontal()
         .id_salt((id, "sideways"))
         .show(ui, |ui| {
+            // Widths are kept apart for the table alone and the table beside a side panel:
+            // each layout starts with its filling column fitted to the room there is, and
+            // keeps what the user makes of it.
+            let natural: f32 = shown
+                .iter()
+                .map(|&i| {
+                    if cols[i].width > 0.0 {
+                        cols[i].width
+                    } else {
+                        240.0
+                    }
+                })
+                .sum();
+            let narrow = ui.available_width() < natural;
             let mut builder = egui_extras::TableBuilder::new(ui)
-                .id_salt(id)
+                .id_salt((id, narrow))
                 .striped(true)
                 .resizable(true)
                 .sense(egui::Sense::CLICK)
@@ -391,11 +405,7 @@ pub fn table<S: PartialEq + Copy>(
                         .at_least(30.0)
                         .clip(true)
                 } else {
-                    // The filling column gives way when a side panel opens.
-                    egui_extras::Column::remainder()
-                        .at_least(120.0)
-                        .clip(true)
-                        .resizable(false)
+                    egui_extras::Column::remainder().at_least(120.0).clip(true)
                 });
             }
             let columns_menu = |ui: &mut Ui, hide: &mut Option<(usize, bool)>| {
