@@ -10,6 +10,7 @@ mod partners;
 mod pins;
 mod rates;
 mod sales;
+mod sales_list;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -27,10 +28,8 @@ pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
-pub use sales::{
-    BulkSales, CheckedSale, NewSale, SaleListRow, SaleRefusal, SaleRow, SaleRules, SalesQuery,
-    SalesSelection, SalesSort,
-};
+pub use sales::{BulkSales, CheckedSale, NewSale, SaleRefusal, SaleRow, SaleRules};
+pub use sales_list::{SaleListRow, SalesQuery, SalesSelection, SalesSort};
 pub use schema::SCHEMA_VERSION;
 
 /// The database: one SQLite file (or memory, in tests).
