@@ -317,12 +317,11 @@ fn run(args: &Args) -> Result<(), String> {
             &batch_dir,
             Format::Xlsx,
             Lang::Ru,
-            Lang::Ru,
             &|_, _| {},
             &never,
         )
     });
-    let batch = batch?;
+    let batch = batch.map_err(|e| e.to_string())?;
     eprintln!(
         "perf: batch of {} files in {}",
         batch.files.len(),

@@ -602,10 +602,10 @@ fn execute(
                 dir,
                 *format,
                 doc_lang,
-                lang,
                 &|_, _| {},
                 &AtomicBool::new(false),
-            )?;
+            )
+            .map_err(|e| e.text(lang))?;
             Ok(format!(
                 "{} {} · {} {} · {}",
                 lang.pick("Ведомостей:", "Statements:"),

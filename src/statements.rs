@@ -140,10 +140,40 @@ pub struct BatchSummary {
     pub cancelled: bool,
 }
 
+/// Why the statements of a period could not all be written.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("cannot create the folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(transparent)]
+    Write(#[from] export::WriteError),
+}
+
+impl Localized for BatchError {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (BatchError::Folder { path, source }, Lang::Ru) => {
+                format!("Не удаётся создать папку {path}: {source}")
+            }
+            (BatchError::Folder { .. }, Lang::En) => self.to_string(),
+            (BatchError::Store(e), _) => e.text(lang),
+            (BatchError::Export(e), _) => e.text(lang),
+            (BatchError::Write(e), _) => e.text(lang),
+        }
+    }
+}
+
 /// Writes one statement per partner with activity in `[from, to]` into `dir`, named
 /// `<INN>_<partner>_<from>_<to>.<ext>`, and `summary_<from>_<to>.csv` with every partner's
-/// totals, in `doc_lang`; what goes wrong is said in `lang`. `progress(done, total)` is called after each file; setting `cancel` stops
-/// between files (what was written stays, each file whole).
+/// totals, in `doc_lang`. `progress(done, total)` is called after each file; setting
+/// `cancel` stops between files (what was written stays, each file whole).
 #[allow(clippy::too_many_arguments)]
 pub fn export_all(
     store: &Store,
@@ -153,21 +183,15 @@ pub fn export_all(
     dir: &Path,
     format: Format,
     doc_lang: Lang,
-    lang: Lang,
     progress: &dyn Fn(usize, usize),
     cancel: &AtomicBool,
-) -> Result<BatchSummary, String> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        format!(
-            "{} {}: {e}",
-            lang.pick("Не удаётся создать папку", "Cannot create the folder"),
-            dir.display()
-        )
+) -> Result<BatchSummary, BatchError> {
+    std::fs::create_dir_all(dir).map_err(|source| BatchError::Folder {
+        path: dir.display().to_string(),
+        source,
     })?;
     let db = store.read();
-    let partners = db
-        .partners_with_activity(from, to)
-        .map_err(|e| e.text(lang))?;
+    let partners = db.partners_with_activity(from, to)?;
     let mut summary = BatchSummary::default();
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, partner) in partners.iter().enumerate() {
@@ -175,9 +199,7 @@ pub fn export_all(
             summary.cancelled = true;
             break;
         }
-        let statement = db
-            .statement(*partner, from, to, today)
-            .map_err(|e| e.text(lang))?;
+        let statement = db.statement(*partner, from, to, today)?;
         let name = export::statement_file_name(
             statement.partner.inn.as_str(),
             &statement.partner.name,
@@ -186,7 +208,7 @@ pub fn export_all(
             format,
         );
         let path = dir.join(&name);
-        export::write_statement(&statement, &path, doc_lang).map_err(|e| e.text(lang))?;
+        export::write_statement(&statement, &path, doc_lang)?;
         summary.premium += statement.totals.overall.premium;
         rows.push(vec![
             statement.partner.name.clone(),
@@ -209,7 +231,7 @@ pub fn export_all(
         doc_lang.pick("Файл", "File"),
     ];
     let bytes = export::csv::table_csv(&header, &rows);
-    export::write_atomically(&summary_path, &bytes).map_err(|e| e.text(lang))?;
+    export::write_atomically(&summary_path, &bytes)?;
     summary.summary_file = Some(summary_path);
     Ok(summary)
 }

@@ -427,7 +427,6 @@ fn batch_export_writes_one_file_per_active_partner_and_a_summary() {
         &dir,
         Format::Xlsx,
         Lang::Ru,
-        Lang::Ru,
         &|n, _| done.set(n),
         &AtomicBool::new(false),
     )
@@ -455,7 +454,6 @@ fn batch_export_writes_one_file_per_active_partner_and_a_summary() {
         d("2025-12-31"),
         &t.dir.path().join("cancelled"),
         Format::Pdf,
-        Lang::Ru,
         Lang::Ru,
         &|_, _| {},
         &AtomicBool::new(true),

@@ -212,10 +212,10 @@ impl App {
                             &path,
                             format,
                             doc_lang,
-                            lang,
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
-                        )?;
+                        )
+                        .map_err(|e| e.text(lang))?;
                         Ok(format!(
                             "{} {}{} · {} {} · {}",
                             lang.pick("Ведомостей выгружено:", "Statements exported:"),
