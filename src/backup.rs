@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::domain::lang::{Lang, Localized};
 use crate::store::{Store, StoreError};
 
 /// The environment variable that turns automatic backups on: the number of copies to keep.
@@ -18,17 +17,12 @@ pub fn keep_from_env() -> Option<usize> {
         .filter(|&n: &usize| n > 0)
 }
 
-/// Opens `db` on its own connection (for a worker thread), backs it up with [`on_start`]
-/// stamped with the time now, and says what it did in a sentence.
-pub fn run(db: &Path, keep: usize, lang: Lang) -> Result<String, String> {
+/// Opens `db` on its own connection (for a worker thread) and backs it up with
+/// [`on_start`], stamped with the time now. Returns the copy's path.
+pub fn run(db: &Path, keep: usize) -> Result<PathBuf, StoreError> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-    let store = Store::open(db).map_err(|e| e.text(lang))?;
-    let copy = on_start(&store, keep, &stamp).map_err(|e| e.text(lang))?;
-    Ok(format!(
-        "{} {}",
-        lang.pick("Резервная копия записана:", "Backup written:"),
-        copy.display()
-    ))
+    let store = Store::open(db)?;
+    on_start(&store, keep, &stamp)
 }
 
 /// The folder automatic backups of `db` go to: `backups` beside it.

@@ -289,7 +289,14 @@ impl App {
         app.switch_database(config.db_path);
         if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
             let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
-            app.start_job(title.into(), move |_| crate::backup::run(&db, keep, lang));
+            app.start_job(title.into(), move |_| {
+                let copy = crate::backup::run(&db, keep).map_err(|e| e.text(lang))?;
+                Ok(format!(
+                    "{} {}",
+                    lang.pick("Резервная копия записана:", "Backup written:"),
+                    copy.display()
+                ))
+            });
         }
         app
     }

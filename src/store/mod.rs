@@ -765,21 +765,30 @@ impl Store {
     }
 }
 
+/// Why a copy of the database does not check out.
+#[derive(Debug, thiserror::Error)]
+enum CopyFault {
+    #[error("{0}")]
+    Unreadable(#[from] rusqlite::Error),
+    #[error("integrity check: {0}")]
+    Damaged(String),
+    #[error("schema {found}, expected {expected}")]
+    Version { found: i64, expected: i64 },
+}
+
 /// A copy is whole (`integrity_check`) and at the expected schema version.
-fn check_copy(path: &Path, version: i64) -> Result<(), String> {
-    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| e.to_string())?;
-    let check: String = copy
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
-    let found: i64 = copy
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+fn check_copy(path: &Path, version: i64) -> Result<(), CopyFault> {
+    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let found: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if check != "ok" {
-        return Err(check);
+        return Err(CopyFault::Damaged(check));
     }
     if found != version {
-        return Err(format!("schema {found}, expected {version}"));
+        return Err(CopyFault::Version {
+            found,
+            expected: version,
+        });
     }
     Ok(())
 }
