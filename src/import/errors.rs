@@ -1,0 +1,183 @@
+//! What can be wrong with an import: a cell, a row, or the file, each said in Russian
+//! and English, with the file, line and column.
+
+use super::*;
+
+/// What is wrong with one cell or row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    Inn(InnError),
+    Amount(AmountError),
+    Date(String),
+    Bool(String),
+    Status(String, NameError<Status>),
+    Kind(String, NameError<LicenseKind>),
+    Action(String, NameError<PinAction>),
+    StatusWithoutSince,
+    FieldCount { found: usize, expected: usize },
+    Rule(RuleError),
+}
+
+impl Localized for Problem {
+    fn text(&self, lang: Lang) -> String {
+        let ru = lang == Lang::Ru;
+        match self {
+            Problem::Required => lang
+                .pick("значение обязательно", "a value is required")
+                .into(),
+            Problem::Inn(e) => e.text(lang),
+            Problem::Amount(e) => e.text(lang),
+            Problem::Date(v) if ru => {
+                format!("«{v}» — не дата; нужна существующая дата вида 2025-01-31 или 31.01.2025")
+            }
+            Problem::Date(v) => {
+                format!("{v:?} is not a date; write an existing date as 2025-01-31 or 31.01.2025")
+            }
+            Problem::Bool(v) if ru => {
+                format!("«{v}» — не да/нет; пишите да/нет, yes/no, true/false, 1/0 или Истина/Ложь")
+            }
+            Problem::Bool(v) => {
+                format!("{v:?} is not yes/no; write yes/no, да/нет, true/false, 1/0 or Истина/Ложь")
+            }
+            Problem::Status(v, e) => e.text(v, ("статус", "status"), lang),
+            Problem::Kind(v, e) => e.text(v, ("вид лицензии", "license kind"), lang),
+            Problem::Action(v, e) => e.text(v, ("действие", "action"), lang),
+            Problem::StatusWithoutSince => lang
+                .pick(
+                    "для статуса нужна дата status_since",
+                    "a status needs its status_since date",
+                )
+                .into(),
+            Problem::FieldCount { found, expected } if ru => {
+                format!("в строке {found} полей, а в заголовке {expected}")
+            }
+            Problem::FieldCount { found, expected } => {
+                format!("the row has {found} fields; the header has {expected}")
+            }
+            Problem::Rule(e) => e.text(lang),
+        }
+    }
+}
+
+/// One wrong row: `FILE:LINE: column: what is wrong`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: String,
+    pub problem: Problem,
+}
+
+/// Why a file was not imported. Nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error(
+        "the file is neither a workbook (.xlsx, .xls, .ods) nor CSV text; save it as CSV or as an Excel workbook"
+    )]
+    NotText,
+    #[error(
+        "the file holds more than 2 GB of text; split it into several files and import them one after another"
+    )]
+    TooLarge,
+    #[error("the workbook cannot be read: {0}")]
+    Workbook(String),
+    #[error("line {line}: the file is not valid CSV: {message}")]
+    Malformed { line: u64, message: String },
+    #[error("the column {name:?} appears twice in the header")]
+    DuplicateColumn { name: String },
+    #[error(
+        "no column could be matched to: {}; the file's columns are: {}. Rename them as in the README or map them in the import window",
+        names.join(", "), found.join(", ")
+    )]
+    MissingColumns {
+        kind: ImportKind,
+        names: Vec<String>,
+        found: Vec<String>,
+    },
+    #[error("{} rows are wrong", .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Localized for ImportError {
+    fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ImportError::Io(e) => format!("не удаётся прочитать файл: {e}"),
+            ImportError::Empty => "файл пуст".into(),
+                        ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
+            ImportError::TooLarge => "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди".into(),
+            ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
+            ImportError::Malformed { line, message } => {
+                format!("строка {line}: файл не является корректным CSV: {message}")
+            }
+            ImportError::DuplicateColumn { name } => {
+                format!("столбец «{name}» встречается в заголовке дважды")
+            }
+                                    ImportError::MissingColumns { kind, names, found } => format!(
+                "не удалось сопоставить столбцы: {}; в файле есть: {}. Переименуйте столбцы как в README или сопоставьте их в окне импорта",
+                names
+                    .iter()
+                    .map(|n| match mapping::fields(*kind).iter().find(|f| f.code == n) {
+                        Some(f) => format!("«{}» ({n})", f.label(Lang::Ru)),
+                        None => n.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                found.join(", ")
+            ),
+            ImportError::Rows(rows) => format!("ошибок в строках: {}", rows.len()),
+            ImportError::Store(e) => e.text(lang),
+        }
+    }
+}
+
+/// How many row errors are reported at most.
+pub const MAX_REPORTED: usize = 100;
+
+impl ImportError {
+    /// The full report: for row errors, one `FILE:LINE: column: problem` line each (up to
+    /// 100); otherwise `FILE: problem`.
+    pub fn report(&self, file: &str, lang: Lang) -> String {
+        match self {
+            ImportError::Rows(rows) => {
+                let mut out = String::new();
+                for e in rows.iter().take(MAX_REPORTED) {
+                    let column = if e.column.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}:", e.column)
+                    };
+                    let _ = writeln!(out, "{file}:{}:{column} {}", e.line, e.problem.text(lang));
+                }
+                if rows.len() > MAX_REPORTED {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        match lang {
+                            Lang::Ru => format!("… и ещё ошибок: {}", rows.len() - MAX_REPORTED),
+                            Lang::En => format!("… and {} more errors", rows.len() - MAX_REPORTED),
+                        }
+                    );
+                }
+                let _ = write!(
+                    out,
+                    "{}",
+                    lang.pick(
+                        "Ничего не записано: исправьте строки и повторите импорт.",
+                        "Nothing was written: fix the rows and import again."
+                    )
+                );
+                out
+            }
+            other => format!("{file}: {}", other.text(lang)),
+        }
+    }
+}
