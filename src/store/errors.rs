@@ -1,0 +1,278 @@
+//! What the store refuses and why: a broken rule (`RuleError`, the user's to fix) or a
+//! fault of the file (`StoreError`), each said in Russian and English.
+
+use super::*;
+
+/// What can go wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("{path} is not a Partner Desk database (or it is damaged)")]
+    NotADatabase { path: String },
+    #[error(
+        "{path} was written by a newer version of Partner Desk (schema {found}, this version knows up to {supported}); update the program to open it"
+    )]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot open {path}: {reason}")]
+    CannotOpen { path: String, reason: String },
+    #[error("the database file is damaged ({0}); open its latest backup instead")]
+    Damaged(String),
+    #[error(
+        "{path} is read-only: it can be read and backed up, not changed; make it writable or work on a copy"
+    )]
+    ReadOnly { path: String },
+    #[error("the database holds a value it cannot read: {0}")]
+    BadValue(String),
+    #[error(
+        "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
+    )]
+    Busy,
+    #[error("{0}")]
+    Rule(#[from] RuleError),
+}
+
+/// A write refused by the regulation or by what is already recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("a partner with INN {inn} already exists")]
+    PartnerExists { inn: Inn },
+    #[error("no partner with INN {inn}; add the partner first")]
+    UnknownPartner { inn: String },
+    #[error("the partner name is empty")]
+    EmptyName,
+    #[error("the client {client} is pinned to {holder} until {last_day} inclusive")]
+    PinConflict {
+        client: Inn,
+        holder: String,
+        last_day: NaiveDate,
+    },
+    #[error("{partner} holds no pin of client {client} in force on {date}")]
+    NoPinInForce {
+        client: Inn,
+        partner: String,
+        date: NaiveDate,
+    },
+    #[error("the pin is not in force on {date}")]
+    PinNotInForce { date: NaiveDate },
+    #[error("no such pin")]
+    UnknownPin,
+    #[error("the sale cannot be recorded: {}", refusal.text(client, partner, holder.as_deref(), Lang::En))]
+    Shipment {
+        client: Inn,
+        partner: String,
+        refusal: ShipmentRefusal,
+        holder: Option<String>,
+    },
+    #[error("document number {doc} is already used")]
+    DuplicateDoc { doc: String },
+    #[error("no sale with document number {doc}")]
+    UnknownSale { doc: String },
+    #[error("a return must point at a sale, not at another return")]
+    ReturnOfReturn,
+    #[error("the return is dated {date}, before the sale it returns ({sale_date})")]
+    ReturnBeforeSale {
+        date: NaiveDate,
+        sale_date: NaiveDate,
+    },
+    #[error("only {left} of this sale is left to return")]
+    ReturnTooLarge { left: String },
+    #[error("a rate version from {date} already exists")]
+    RateVersionExists { date: NaiveDate },
+    #[error("the date is out of the calendar's range")]
+    DateOutOfRange,
+    #[error("statement {number} for {from} to {to} is already issued; reopen it first")]
+    AlreadyIssued {
+        number: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    #[error("no issued statement numbered {number}")]
+    UnknownStatement { number: String },
+    #[error("statement {number} is already reopened")]
+    AlreadyReopened { number: String },
+    #[error("state the reason for reopening")]
+    ReasonRequired,
+    #[error("the statement has no lines for the period; there is nothing to issue")]
+    EmptyStatement,
+    #[error(
+        "the period is locked by issued statement {number}; reopen it with a reason, or date the record in an open period"
+    )]
+    PeriodLocked { number: String },
+    #[error(
+        "the sale has returns recorded against it; delete the returns first, then correct the sale and record them again"
+    )]
+    SaleHasReturns,
+    #[error("a return is corrected by deleting it and recording it again")]
+    ReturnNotEditable,
+    #[error("nothing was changed; the correction is not recorded")]
+    NothingCorrected,
+    #[error(
+        "the pin has no extension or release left to cancel; a pin recorded by mistake is released"
+    )]
+    NothingToCancel,
+    #[error(
+        "the {event} cannot be cancelled: the client is pinned to {holder} from {from} since; release that pin first"
+    )]
+    CancelConflicts {
+        event: &'static str,
+        holder: String,
+        from: NaiveDate,
+    },
+    #[error("say why the record is cancelled")]
+    CancelReasonRequired,
+    #[error(
+        "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
+    )]
+    ImportNotUndoable,
+}
+
+impl Localized for RuleError {
+    fn text(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let day = |d: &NaiveDate| domain::show_date(*d, Lang::Ru);
+        match self {
+            RuleError::PartnerExists { inn } => format!("партнёр с ИНН {inn} уже есть"),
+            RuleError::UnknownPartner { inn } => {
+                format!("партнёра с ИНН {inn} нет; сначала добавьте партнёра")
+            }
+            RuleError::EmptyName => "не указано название партнёра".into(),
+            RuleError::PinConflict {
+                client,
+                holder,
+                last_day,
+            } => {
+                format!("Клиент {client} закреплён за {holder} по {}", day(last_day))
+            }
+            RuleError::NoPinInForce {
+                client,
+                partner,
+                date,
+            } => format!(
+                "у {partner} нет закрепления клиента {client}, действующего на {}",
+                day(date)
+            ),
+            RuleError::PinNotInForce { date } => {
+                format!("закрепление не действует на {}", day(date))
+            }
+            RuleError::UnknownPin => "такого закрепления нет".into(),
+            RuleError::Shipment {
+                client,
+                partner,
+                refusal,
+                holder,
+            } => format!(
+                "продажу нельзя записать: {}",
+                refusal.text(client, partner, holder.as_deref(), Lang::Ru)
+            ),
+            RuleError::DuplicateDoc { doc } => format!("номер документа {doc} уже занят"),
+            RuleError::UnknownSale { doc } => format!("продажи с номером документа {doc} нет"),
+            RuleError::ReturnOfReturn => {
+                "возврат должен ссылаться на продажу, а не на другой возврат".into()
+            }
+            RuleError::ReturnBeforeSale { date, sale_date } => format!(
+                "возврат датирован {}, раньше самой продажи ({})",
+                day(date),
+                day(sale_date)
+            ),
+            RuleError::ReturnTooLarge { left } => {
+                format!("по этой продаже осталось вернуть не больше {left}")
+            }
+            RuleError::RateVersionExists { date } => {
+                format!("версия ставок с {} уже есть", day(date))
+            }
+            RuleError::DateOutOfRange => "дата вне допустимого диапазона".into(),
+            RuleError::AlreadyIssued { number, from, to } => format!(
+                "ведомость {number} за {} — {} уже выдана; сначала переоткройте её",
+                day(from),
+                day(to)
+            ),
+            RuleError::UnknownStatement { number } => format!("выданной ведомости № {number} нет"),
+            RuleError::AlreadyReopened { number } => format!("ведомость {number} уже переоткрыта"),
+            RuleError::ReasonRequired => "укажите причину переоткрытия".into(),
+            RuleError::EmptyStatement => {
+                "в ведомости за этот период нет строк — выдавать нечего".into()
+            }
+                        RuleError::PeriodLocked { number } => format!(
+                "период закрыт выданной ведомостью {number}; переоткройте её с указанием причины или датируйте запись открытым периодом"
+            ),
+            RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
+            RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
+            RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::NothingToCancel => "у закрепления нет продления или снятия, которое можно отменить; ошибочное закрепление снимают".into(),
+            RuleError::CancelConflicts { event, holder, from } => format!(
+                "{} отменить нельзя: клиент с {} закреплён за {holder}; сначала снимите то закрепление",
+                match *event {
+                    "release" => "снятие",
+                    _ => "продление",
+                },
+                day(from)
+            ),
+            RuleError::CancelReasonRequired => "укажите, почему запись отменяется".into(),
+            RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
+    fn from(e: rusqlite::Error) -> StoreError {
+        match &e {
+            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
+                RuleError::PeriodLocked {
+                    number: String::from("?"),
+                }
+                .into()
+            }
+            _ => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                    StoreError::Damaged(e.to_string())
+                }
+                Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+                _ => StoreError::Sqlite(e),
+            },
+        }
+    }
+}
+
+impl Localized for StoreError {
+    fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (StoreError::Rule(rule), _) => rule.text(lang),
+            (_, Lang::En) => self.to_string(),
+            (StoreError::Sqlite(e), Lang::Ru) => format!("ошибка базы данных: {e}"),
+            (StoreError::NotADatabase { path }, Lang::Ru) => format!(
+                "{path} — не база Partner Desk (или файл повреждён); откройте другой файл или восстановите его из резервной копии"
+            ),
+            (
+                StoreError::NewerSchema {
+                    path,
+                    found,
+                    supported,
+                },
+                Lang::Ru,
+            ) => format!(
+                "{path} записан более новой версией Partner Desk (схема {found}, эта версия знает до {supported}); обновите программу, чтобы открыть его"
+            ),
+            (StoreError::CannotOpen { path, reason }, Lang::Ru) => {
+                format!("не удаётся открыть {path}: {reason}")
+            }
+            (StoreError::Damaged(what), Lang::Ru) => format!(
+                "файл базы данных повреждён ({what}); откройте его последнюю резервную копию"
+            ),
+            (StoreError::ReadOnly { path }, Lang::Ru) => format!(
+                "{path} только для чтения: его можно читать и копировать, но не менять; снимите запрет записи или работайте с копией"
+            ),
+            (StoreError::BadValue(what), Lang::Ru) => {
+                format!("в базе данных значение, которое нельзя прочитать: {what}")
+            }
+            (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
+        }
+    }
+}
