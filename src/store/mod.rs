@@ -12,6 +12,7 @@ mod pins;
 mod rates;
 mod rows;
 mod sales;
+mod sales_bulk;
 mod sales_list;
 mod schema;
 
@@ -32,7 +33,8 @@ pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow};
 pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
 use rows::*;
-pub use sales::{BulkSales, CheckedSale, NewSale, SaleRefusal, SaleRow, SaleRules};
+pub use sales::{NewSale, SaleRow};
+pub use sales_bulk::{BulkSales, CheckedSale, SaleRefusal, SaleRules};
 pub use sales_list::{SaleListRow, SalesQuery, SalesSelection, SalesSort};
 pub use schema::SCHEMA_VERSION;
 
@@ -70,7 +72,7 @@ struct Cache {
     /// The time this transaction records things at.
     stamp: Option<String>,
     /// Sales of a bulk load checked and not yet written.
-    queued: Vec<sales::CheckedSale>,
+    queued: Vec<sales_bulk::CheckedSale>,
 }
 
 impl<'c> Db<'c> {
