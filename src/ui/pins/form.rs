@@ -1,0 +1,409 @@
+//! The Stop-list's side panel: the pin request form with the conflict shown before saving,
+//! and an opened pin with its extension, early release, the cancellation of a mistaken
+//! record, and the client's history.
+
+use super::*;
+
+/// The last extension or release of the pin, when it can be cancelled as recorded by
+/// mistake: a reason, and the button.
+pub(super) fn cancel_ui(
+    ui: &mut Ui,
+    reason: &mut String,
+    pin_id: i64,
+    events: &[PinEvent],
+    lang: Lang,
+) -> Option<Command> {
+    let last = events
+        .iter()
+        .rfind(|e| e.pin_id == Some(pin_id) && e.cancelled.is_none())?;
+    let what = match last.kind {
+        PinEventKind::Extended => lang.pick("продление", "the extension"),
+        PinEventKind::Released => lang.pick("снятие", "the release"),
+        _ => return None,
+    };
+    ui.add_space(6.0);
+    let label = ui.label(lang.pick(
+        "Запись сделана по ошибке? Причина отмены:",
+        "Recorded by mistake? Why cancel it:",
+    ));
+    ui.add(egui::TextEdit::singleline(reason).desired_width(300.0))
+        .labelled_by(label.id);
+    let button = format!(
+        "{} {what} {} {}…",
+        lang.pick("Отменить", "Cancel"),
+        lang.pick("от", "of"),
+        ui::date(last.on_date, lang)
+    );
+    let ready = !reason.trim().is_empty();
+    ui.add_enabled(ready, egui::Button::new(button))
+        .on_hover_text(lang.pick(
+            "Срок закрепления станет прежним; запись останется в истории с отметкой об отмене",
+            "The pin's term is put back; the record stays in the history, marked cancelled",
+        ))
+        .clicked()
+        .then(|| Command::CancelPinEvent {
+            pin_id,
+            reason: reason.trim().to_owned(),
+        })
+}
+
+pub(super) fn new_pin_ui(
+    ui: &mut Ui,
+    page: &mut PinsPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
+    let d = &mut page.draft;
+    let inn = Inn::parse(&d.client_inn);
+    let date = ui::parse_date_field(&d.date, lang);
+    egui::Grid::new("pin-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let inn_error = match &inn {
+                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            page.known_client.inn_row(
+                ui,
+                &mut d.client_inn,
+                &mut d.client_name,
+                inn_error.as_deref(),
+                &data.pins,
+                ctx.today,
+                lang,
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Название клиента", "Client name"),
+                &mut d.client_name,
+                "ООО «…»",
+                None,
+            );
+            let label = ui.label(lang.pick("Партнёр", "Partner"));
+            ui::partner_combo(
+                ui,
+                "pin-partner",
+                label.id,
+                &data.partners,
+                &mut d.partner,
+                lang.pick("— выберите —", "— choose —"),
+                lang,
+            );
+            ui.end_row();
+            let date_error = match &date {
+                Err(e) => Some(e.clone()),
+                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
+                _ => None,
+            };
+            ui::date_row(
+                ui,
+                lang.pick("Дата заявки", "Request date"),
+                &mut d.date,
+                date_error.as_deref(),
+                ctx.today,
+                lang,
+            );
+            ui::text_row(ui, lang.pick("Примечание", "Note"), &mut d.note, "", None);
+        });
+    let ready = match (inn, d.partner, date) {
+        (Ok(inn), Some(partner), Ok(Some(date))) => Some((inn, partner, date)),
+        _ => None,
+    };
+    let mut refused = false;
+    if let Some((inn, partner, date)) = &ready {
+        match decide_pin_request(&pins_of(data, inn), *partner, *date) {
+            Ok(PinDecision::New { ends_on }) => ui::verdict(
+                ui,
+                true,
+                &format!(
+                    "{} {}",
+                    lang.pick(
+                        "Клиент будет закреплён по",
+                        "The client will be pinned until"
+                    ),
+                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                ),
+            ),
+            Ok(PinDecision::Extension { ends_on, .. }) => ui::verdict(
+                ui,
+                true,
+                &format!(
+                    "{} {}",
+                    lang.pick(
+                        "Клиент уже закреплён за этим партнёром: заявка продлит закрепление по",
+                        "The partner already holds this client: the request extends the pin until"
+                    ),
+                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                ),
+            ),
+            Ok(PinDecision::Refused { holder, last_day }) => {
+                refused = true;
+                ui::verdict(
+                    ui,
+                    false,
+                    &format!(
+                        "{} {} {}. {}",
+                        lang.pick("Клиент закреплён за", "The client is pinned to"),
+                        data.partner_name(holder),
+                        format_args!("{} {}", lang.pick("по", "until"), ui::date(last_day, lang)),
+                        lang.pick(
+                            "Заявку можно только записать как отказ.",
+                            "The request can only be recorded as refused."
+                        )
+                    ),
+                );
+            }
+            Err(e) => ui::verdict(ui, false, &e.to_string()),
+        }
+    }
+    ui.horizontal(|ui| {
+        let label = if refused {
+            lang.pick("Записать отказ", "Record the refusal")
+        } else {
+            lang.pick("Закрепить", "Pin")
+        };
+        let enter = ui::take_submitted(ui);
+        if (ui
+            .add_enabled(ready.is_some(), egui::Button::new(label))
+            .clicked()
+            || enter)
+            && let Some((inn, partner, date)) = ready
+        {
+            command = Some(Command::RequestPin {
+                client: inn,
+                client_name: page.draft.client_name.trim().to_owned(),
+                partner,
+                date,
+                note: page.draft.note.trim().to_owned(),
+            });
+        }
+        if ui
+            .button(lang.pick("Отмена", "Cancel"))
+            .on_hover_text("Esc")
+            .clicked()
+        {
+            page.mode = Mode::Nothing;
+        }
+    });
+    command
+}
+
+pub(super) fn selected_pin_ui(
+    ui: &mut Ui,
+    page: &mut PinsPage,
+    row: &PinRow,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    let pin = &row.pin;
+    ui.heading(if row.client_name.is_empty() {
+        row.client_inn.to_string()
+    } else {
+        row.client_name.clone()
+    });
+    ui.horizontal(|ui| {
+        ui.label(format!("{} {}", lang.pick("ИНН", "INN"), row.client_inn));
+        if ui
+            .small_button(lang.pick("Карточка клиента", "Client card"))
+            .clicked()
+        {
+            command = Some(Command::OpenClient(row.client_inn));
+        }
+    });
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Партнёр:", "Partner:"),
+        row.partner_name
+    ));
+    ui.label(format!(
+        "{} {} — {} ({})",
+        lang.pick("Действует", "In force"),
+        ui::date(pin.pinned_on, lang),
+        ui::date(pin.last_day(), lang),
+        state_name(pin.state_on(ctx.today), lang)
+    ));
+    if pin.state_on(ctx.today) == PinState::InForce {
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Продлить на 3 месяца", "Extend by 3 months"));
+        for draft in [&mut page.extend, &mut page.release] {
+            if draft.date.is_empty() {
+                draft.date = ui::date(ctx.today, lang);
+            }
+        }
+        let date = ui::parse_date_field(&page.extend.date, lang);
+        egui::Grid::new("extend-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::date_row(
+                    ui,
+                    lang.pick("Дата согласования", "Agreed on"),
+                    &mut page.extend.date,
+                    date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
+                );
+                let who_error = page
+                    .extend
+                    .agreed_by
+                    .trim()
+                    .is_empty()
+                    .then(|| lang.pick("укажите, кто согласовал", "enter who agreed"));
+                ui::text_row(
+                    ui,
+                    lang.pick("Кто согласовал", "Agreed by"),
+                    &mut page.extend.agreed_by,
+                    "",
+                    who_error,
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Примечание", "Note"),
+                    &mut page.extend.note,
+                    "",
+                    None,
+                );
+            });
+        let ready = match date {
+            Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() => Some(date),
+            _ => None,
+        };
+        if ui
+            .add_enabled(
+                ready.is_some(),
+                egui::Button::new(lang.pick("Продлить", "Extend")),
+            )
+            .clicked()
+            && let Some(date) = ready
+        {
+            command = Some(Command::ExtendPin {
+                pin_id: pin.id,
+                date,
+                agreed_by: page.extend.agreed_by.trim().to_owned(),
+                note: page.extend.note.trim().to_owned(),
+            });
+        }
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Снять досрочно", "Release early"));
+        let date = ui::parse_date_field(&page.release.date, lang);
+        egui::Grid::new("release-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::date_row(
+                    ui,
+                    lang.pick("Дата снятия", "Release date"),
+                    &mut page.release.date,
+                    date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Причина", "Reason"),
+                    &mut page.release.note,
+                    "",
+                    None,
+                );
+            });
+        if ui
+            .add_enabled(
+                matches!(date, Ok(Some(_))),
+                egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
+            )
+            .clicked()
+            && let Ok(Some(date)) = date
+        {
+            command = Some(Command::ReleasePin {
+                pin_id: pin.id,
+                date,
+                note: page.release.note.trim().to_owned(),
+            });
+        }
+    }
+    ui.add_space(8.0);
+    ui.separator();
+    ui.strong(lang.pick(
+        "История клиента в стоп-листе",
+        "The client's stop-list history",
+    ));
+    match page
+        .history
+        .as_ref()
+        .and_then(|(_, events)| events.as_ref())
+    {
+        None => _ = ui.spinner(),
+        Some(events) => {
+            for e in events {
+                let what = match e.kind {
+                    PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
+                    PinEventKind::Refused => lang.pick("отказ", "refused"),
+                    PinEventKind::Extended => lang.pick("продлён", "extended"),
+                    PinEventKind::Released => lang.pick("снят", "released"),
+                };
+                let mut text = format!(
+                    "{} · {} · {}",
+                    ui::date(e.on_date, lang),
+                    what,
+                    data.partner_name(e.partner)
+                );
+                if let Some(ends_on) = e.ends_on {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("по", "until"),
+                        ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                    );
+                }
+                if let Some(holder) = e.holder {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("закреплён за", "held by"),
+                        data.partner_name(holder)
+                    );
+                }
+                if !e.agreed_by.is_empty() {
+                    text += &format!(
+                        " · {} {}",
+                        lang.pick("согласовал", "agreed by"),
+                        e.agreed_by
+                    );
+                }
+                if !e.note.is_empty() {
+                    text += &format!(" · {}", e.note);
+                }
+                match &e.cancelled {
+                    None => _ = ui.label(text),
+                    Some(c) => {
+                        ui.label(RichText::new(text).strikethrough().weak());
+                        ui.label(
+                            RichText::new(format!(
+                                "{} {} ({}): {}",
+                                lang.pick("отменено как ошибочное", "cancelled as a mistake"),
+                                c.at.get(..10)
+                                    .and_then(domain::parse_date)
+                                    .map_or(c.at.clone(), |d| ui::date(d, lang)),
+                                c.by,
+                                c.reason
+                            ))
+                            .small()
+                            .color(ui::warn_color(ui)),
+                        );
+                    }
+                }
+            }
+            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, events, lang));
+        }
+    }
+    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+        page.mode = Mode::Nothing;
+    }
+    command
+}

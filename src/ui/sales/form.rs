@@ -1,0 +1,382 @@
+//! The Sales page's side panel: the sale form (new or correcting) with the premium
+//! explained as it is filled, and an opened sale with its return form and its history.
+
+use super::*;
+
+pub(super) fn new_sale_ui(
+    ui: &mut Ui,
+    page: &mut SalesPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(if page.editing.is_some() {
+        lang.pick("Исправить продажу", "Correct the sale")
+    } else {
+        lang.pick("Новая продажа", "New sale")
+    });
+    let d = &mut page.draft;
+    let date = ui::parse_date_field(&d.date, lang);
+    let inn = Inn::parse(&d.client_inn);
+    let amount = Money::parse_amount(&d.amount);
+    egui::Grid::new("sale-grid")
+        .num_columns(2)
+        .spacing([12.0, 8.0])
+        .show(ui, |ui| {
+            let date_error = match &date {
+                Err(e) => Some(e.clone()),
+                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
+                _ => None,
+            };
+            ui::date_row(
+                ui,
+                lang.pick("Дата отгрузки", "Shipment date"),
+                &mut d.date,
+                date_error.as_deref(),
+                ctx.today,
+                lang,
+            );
+            let label = ui.label(lang.pick("Партнёр", "Partner"));
+            ui::partner_combo(
+                ui,
+                "sale-partner",
+                label.id,
+                &data.partners,
+                &mut d.partner,
+                lang.pick("— выберите —", "— choose —"),
+                lang,
+            );
+            ui.end_row();
+            let inn_error = match &inn {
+                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            page.known_client.inn_row(
+                ui,
+                &mut d.client_inn,
+                &mut d.client_name,
+                inn_error.as_deref(),
+                &data.pins,
+                ctx.today,
+                lang,
+            );
+            // The clients this partner has pinned on the date, to pick from. The row is
+            // always there, so that the fields below do not move as the form fills.
+            let pinned: Vec<_> = match (d.partner, &date) {
+                (Some(partner), Ok(Some(date))) => data
+                    .pins
+                    .iter()
+                    .filter(|r| r.pin.partner == partner && r.pin.in_force_on(*date))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            ui.label("");
+            if pinned.is_empty() {
+                ui.add_enabled(
+                    false,
+                    egui::Button::new(
+                        lang.pick("Выбрать из закреплённых ▾", "Pick a pinned client ▾"),
+                    ),
+                )
+                .on_disabled_hover_text(lang.pick(
+                    "Выберите партнёра и дату: здесь появятся его закреплённые клиенты",
+                    "Choose the partner and the date: their pinned clients appear here",
+                ));
+                ui.end_row();
+            } else {
+                let title = format!(
+                    "{} ({}) ▾",
+                    lang.pick("Выбрать из закреплённых", "Pick a pinned client"),
+                    pinned.len()
+                );
+                ui.menu_button(title, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(300.0)
+                        .show(ui, |ui| {
+                            for r in &pinned {
+                                let text = format!("{} · {}", r.client_inn, r.client_name);
+                                if ui.button(text).clicked() {
+                                    d.client_inn = r.client_inn.to_string();
+                                    d.client_name = r.client_name.clone();
+                                    ui.close();
+                                }
+                            }
+                        });
+                });
+                ui.end_row();
+            }
+            ui::text_row(
+                ui,
+                lang.pick("Название клиента", "Client name"),
+                &mut d.client_name,
+                "",
+                None,
+            );
+            let label = ui.label(lang.pick("Вид лицензии", "License kind"));
+            let mut kind = Some(d.kind);
+            kind_combo(ui, "sale-kind", label.id, &mut kind, None, lang);
+            d.kind = kind.unwrap_or(d.kind);
+            ui.end_row();
+            let amount_error = match &amount {
+                Err(e) if !d.amount.is_empty() => Some(e.text(lang)),
+                _ => None,
+            };
+            ui::text_row(
+                ui,
+                lang.pick("Сумма, ₽", "Amount, ₽"),
+                &mut d.amount,
+                "1 234,56",
+                amount_error.as_deref(),
+            );
+            ui::text_row(
+                ui,
+                lang.pick("Номер документа", "Document number"),
+                &mut d.doc,
+                lang.pick("необязательно", "optional"),
+                None,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Клиент пришёл в 1С-Коннект сам",
+                    "The client came on its own",
+                ),
+                &mut d.role.self_referred,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Клиент подключён партнёром ранее",
+                    "The partner connected the client before",
+                ),
+                &mut d.role.connected_by_partner,
+            );
+            ui::check_row(
+                ui,
+                lang.pick(
+                    "Сервис используется в работе с партнёром",
+                    "Used in work with the partner",
+                ),
+                &mut d.role.used_in_work,
+            );
+        });
+
+    let mut ready = None;
+    if let (Ok(Some(date)), Some(partner), Ok(amount)) = (&date, d.partner, &amount)
+        && let Some(record) = data.records.get(&partner)
+    {
+        let premium = premium_of(&PremiumInput {
+            kind: d.kind,
+            amount: *amount,
+            one_c_partner: record.facts.one_c_partner,
+            status: record.facts.history.in_force_on(*date),
+            role: d.role,
+            rates: &data.rates.in_force_on(*date).table,
+        });
+        let line = explain(&premium, d.kind, *amount, lang);
+        match &inn {
+            Ok(client) => {
+                let pins: Vec<Pin> = data
+                    .pins
+                    .iter()
+                    .filter(|r| &r.client_inn == client)
+                    .map(|r| r.pin.clone())
+                    .collect();
+                match check_shipment(&pins, d.kind, partner, *date) {
+                    Ok(()) => {
+                        ui::verdict(ui, true, &line);
+                        ready = Some(NewSale {
+                            doc: Some(d.doc.trim().to_owned()).filter(|x| !x.is_empty()),
+                            date: *date,
+                            partner,
+                            client_inn: *client,
+                            client_name: d.client_name.trim().to_owned(),
+                            kind: d.kind,
+                            amount: *amount,
+                            role: d.role,
+                        });
+                    }
+                    Err(refusal) => {
+                        let holder = match &refusal {
+                            crate::domain::ShipmentRefusal::PinnedToOther { holder, .. } => {
+                                Some(data.partner_name(*holder))
+                            }
+                            _ => None,
+                        };
+                        let text =
+                            refusal.text(client, &record.facts.name, holder.as_deref(), lang);
+                        ui::verdict(
+                            ui,
+                            false,
+                            &format!(
+                                "{}: {text}",
+                                lang.pick("Продажу нельзя записать", "The sale cannot be recorded")
+                            ),
+                        );
+                    }
+                }
+            }
+            Err(_) => ui::verdict(ui, true, &line),
+        }
+    }
+    ui.horizontal(|ui| {
+        let enter = ui::take_submitted(ui);
+        if (ui
+            .add_enabled(
+                ready.is_some(),
+                egui::Button::new(if page.editing.is_some() {
+                    lang.pick("Сохранить исправление", "Save the correction")
+                } else {
+                    lang.pick("Записать продажу", "Record sale")
+                }),
+            )
+            .clicked()
+            || enter)
+            && let Some(sale) = ready
+        {
+            command = Some(match page.editing {
+                Some(id) => Command::CorrectSale { id, sale },
+                None => Command::RecordSale(sale),
+            });
+        }
+        if ui
+            .button(lang.pick("Отмена", "Cancel"))
+            .on_hover_text("Esc")
+            .clicked()
+        {
+            page.mode = Mode::Nothing;
+        }
+    });
+    command
+}
+
+pub(super) fn selected_sale_ui(
+    ui: &mut Ui,
+    page: &mut SalesPage,
+    row: &SaleListRow,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.heading(match &row.return_of {
+        Some(of) => format!("{} {of}", lang.pick("Возврат по", "Return of")),
+        None => format!(
+            "{} {}",
+            lang.pick("Продажа", "Sale"),
+            row.doc.clone().unwrap_or_else(|| format!("#{}", row.id.0))
+        ),
+    });
+    ui.label(format!(
+        "{} · {}",
+        ui::date(row.date, lang),
+        row.partner_name
+    ));
+    ui.label(format!("{} · {}", row.client_inn, row.client_name));
+    ui.label(row.kind.name(lang));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Сумма:", "Amount:"),
+        ui::money(row.amount, lang)
+    ));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Премия:", "Premium:"),
+        ui::money(row.premium, lang)
+    ));
+    if let Some(reason) = row.reason {
+        ui.label(RichText::new(reason.text(lang)).weak());
+    }
+    // A typo is corrected, not returned: while the period is in no issued statement.
+    ui.horizontal(|ui| {
+        if row.return_of.is_none()
+            && ui
+                .button(lang.pick("Исправить…", "Correct…"))
+                .on_hover_text(lang.pick(
+                    "Изменить дату, клиента, вид, сумму или роль партнёра; исправление останется в истории",
+                    "Change the date, client, kind, amount or the partner's role; the correction stays in the history",
+                ))
+                .clicked()
+        {
+            page.start_correction(row, lang);
+        }
+        if ui.button(lang.pick("Удалить…", "Delete…")).clicked() {
+            command = Some(Command::DeleteSale { id: row.id });
+        }
+    });
+    if let Some(history) = page.corrections.get().filter(|h| !h.is_empty())
+        && page.corrections.is_for(&(row.id, data.version))
+    {
+        ui.add_space(6.0);
+        ui.strong(lang.pick("История исправлений", "History of corrections"));
+        for c in history {
+            let what = match &c.after {
+                Some(after) => {
+                    let partner = |id| data.partner_name(PartnerId(id));
+                    crate::store::correction_changes(&c.before, after, partner, lang).join("; ")
+                }
+                None => lang.pick("удалена", "deleted").to_owned(),
+            };
+            ui.label(RichText::new(format!("{} · {} · {what}", c.when(), c.by)).small());
+        }
+    }
+    if row.return_of.is_none() {
+        ui.add_space(8.0);
+        ui.separator();
+        ui.strong(lang.pick("Оформить возврат", "Record a return"));
+        let date = ui::parse_date_field(&page.ret.date, lang);
+        let amount = Money::parse_amount(&page.ret.amount);
+        egui::Grid::new("return-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                ui::date_row(
+                    ui,
+                    lang.pick("Дата возврата", "Return date"),
+                    &mut page.ret.date,
+                    date.as_ref().err().map(String::as_str),
+                    ctx.today,
+                    lang,
+                );
+                let amount_error = match &amount {
+                    Err(e) if !page.ret.amount.is_empty() => Some(e.text(lang)),
+                    _ => None,
+                };
+                ui::text_row(
+                    ui,
+                    lang.pick("Сумма возврата, ₽", "Returned amount, ₽"),
+                    &mut page.ret.amount,
+                    "1 234,56",
+                    amount_error.as_deref(),
+                );
+                ui::text_row(
+                    ui,
+                    lang.pick("Номер документа", "Document number"),
+                    &mut page.ret.doc,
+                    lang.pick("необязательно", "optional"),
+                    None,
+                );
+            });
+        ui.label(RichText::new(lang.pick(
+            "Премия возврата считается по ставке исходной продажи и попадёт в ведомость периода даты возврата.",
+            "The return's premium uses the original sale's rate and lands in the statement of the return's period.",
+        )).weak().small());
+        if let (Ok(Some(date)), Ok(amount)) = (date, amount)
+            && ui
+                .button(lang.pick("Записать возврат", "Record return"))
+                .clicked()
+        {
+            command = Some(Command::RecordReturn {
+                sale: row.id,
+                date,
+                amount,
+                doc: Some(page.ret.doc.trim().to_owned()).filter(|x| !x.is_empty()),
+            });
+        }
+    }
+    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+        page.mode = Mode::Nothing;
+    }
+    command
+}
