@@ -242,18 +242,31 @@ pub fn period_filter(
             ui.close();
         }
     });
-    for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
-        let label = ui.label(name);
-        let r = ui
-            .add(
-                egui::TextEdit::singleline(text)
-                    .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                    .desired_width(90.0),
-            )
-            .labelled_by(label.id);
-        if let Err(e) = parse_date_field(text, lang) {
-            r.on_hover_text(e);
+    period_fields(ui, from, to, today, lang);
+}
+
+/// A period's «с … по …» fields, each with its calendar, kept on one line together.
+pub fn period_fields(
+    ui: &mut Ui,
+    from: &mut String,
+    to: &mut String,
+    today: NaiveDate,
+    lang: Lang,
+) {
+    ui.horizontal(|ui| {
+        for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
+            let label = ui.label(name);
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(text)
+                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
+                        .desired_width(90.0),
+                )
+                .labelled_by(label.id);
+            if let Err(e) = parse_date_field(text, lang) {
+                r.on_hover_text(e);
+            }
+            calendar_button(ui, text, today, lang);
         }
-        calendar_button(ui, text, today, lang);
-    }
+    });
 }

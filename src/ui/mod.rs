@@ -19,7 +19,7 @@ mod tables;
 pub mod welcome;
 
 pub use client_field::KnownClient;
-pub use dates::{Period, calendar_button, date_row, period_filter};
+pub use dates::{Period, date_row, period_fields, period_filter};
 pub use tables::{
     COPY_ROWS, Cell, Col, RowView, TableOut, list_menu, list_menu_items, shown_columns, shown_list,
     table, take_notice,

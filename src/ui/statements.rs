@@ -146,22 +146,11 @@ pub fn statements_ui(
                 data.issued.len()
             ),
         );
-        if page.period == Period::Custom {
-            for (text, name) in [
-                (&mut page.from, lang.pick("с", "from")),
-                (&mut page.to, lang.pick("по", "to")),
-            ] {
-                let label = ui.label(name);
-                ui.add(
-                    egui::TextEdit::singleline(text)
-                        .hint_text("31.01.2025")
-                        .desired_width(90.0),
-                )
-                .labelled_by(label.id);
-                ui::calendar_button(ui, text, ctx.today, lang);
-            }
-        }
     });
+    // The custom period's dates on a line of their own: the row above wraps, they do not.
+    if page.period == Period::Custom {
+        ui::period_fields(ui, &mut page.from, &mut page.to, ctx.today, lang);
+    }
     let bounds = match page.period.bounds(ctx.today) {
         Some(bounds) => Some(bounds),
         None => match (
