@@ -7,13 +7,13 @@ use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
 
+use crate::actions::{self, ActionError, Done};
 use crate::clock::{system_lang, today};
 use crate::domain::lang::{Lang, Localized};
-use crate::domain::{self, Inn, PartnerId};
+use crate::domain::{self, Inn};
 use crate::export::{self, Format};
-use crate::import::{self, ImportKind};
-use crate::statements;
-use crate::store::{RuleError, Store};
+use crate::import::ImportKind;
+use crate::store::Store;
 
 /// What the command line asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -282,20 +282,34 @@ thread_local! {
     static ARGS_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
 }
 
-fn inn_arg(text: &str) -> Result<Inn, String> {
-    Inn::parse(text).map_err(|e| e.text(ARGS_LANG.get()))
+/// An argument that does not read, said in the language of the messages.
+#[derive(Debug)]
+enum ArgError {
+    Inn(domain::InnError),
+    Date,
 }
 
-fn date_arg(text: &str) -> Result<NaiveDate, String> {
-    domain::parse_date(text).ok_or_else(|| {
-        ARGS_LANG
-            .get()
-            .pick(
+impl std::fmt::Display for ArgError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lang = ARGS_LANG.get();
+        match self {
+            ArgError::Inn(e) => f.write_str(&e.text(lang)),
+            ArgError::Date => f.write_str(lang.pick(
                 "не дата: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ",
                 "not a date: write YYYY-MM-DD or DD.MM.YYYY",
-            )
-            .to_owned()
-    })
+            )),
+        }
+    }
+}
+
+impl std::error::Error for ArgError {}
+
+fn inn_arg(text: &str) -> Result<Inn, ArgError> {
+    Inn::parse(text).map_err(ArgError::Inn)
+}
+
+fn date_arg(text: &str) -> Result<NaiveDate, ArgError> {
+    domain::parse_date(text).ok_or(ArgError::Date)
 }
 
 /// The language the arguments ask for (`--lang xx` or `--lang=xx`), before they are read.
@@ -436,15 +450,9 @@ pub fn database_path(db: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
-/// The database file, or the sentence to say when there is no data folder to put it in.
-pub fn database_path_or_say(db: Option<&Path>, lang: Lang) -> Result<PathBuf, String> {
-    database_path(db).ok_or_else(|| {
-        lang.pick(
-            "Не найдена папка данных пользователя; укажите базу: --db FILE",
-            "No user data folder found; name the database: --db FILE",
-        )
-        .to_owned()
-    })
+/// The database file, or the error that says there is no data folder to put it in.
+pub fn database_path_or_say(db: Option<&Path>) -> Result<PathBuf, ActionError> {
+    database_path(db).ok_or(ActionError::NoDataFolder)
 }
 
 /// Runs a headless command and prints its result; errors go to stderr as sentences.
@@ -473,27 +481,21 @@ pub fn run(args: &Args) -> ExitCode {
         }
         _ => {}
     }
-    let path = match database_path_or_say(args.db.as_deref(), lang) {
-        Ok(path) => path,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = Store::open(&path)
-        .map_err(|e| e.text(lang))
-        .and_then(|mut store| {
-            let result = execute(&mut store, &args.command, lang, args.document_lang());
-            store.close();
-            result
-        });
+    let result = database_path_or_say(args.db.as_deref()).and_then(|path| {
+        let mut store = Store::open(&path)?;
+        let result = execute(&mut store, &args.command, args.document_lang());
+        store.close();
+        result
+    });
     match result {
-        Ok(message) => {
+        Ok(done) => {
+            let message = done.map(|d| d.text(lang)).unwrap_or_default();
             tracing::info!("{message}");
             println!("{message}");
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(e) => {
+            let message = e.text(lang);
             tracing::warn!("refused: {message}");
             eprintln!("{message}");
             ExitCode::FAILURE
@@ -501,167 +503,56 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+/// Runs a command on the database; the commands that need none do nothing here.
 fn execute(
     store: &mut Store,
     command: &Command,
-    lang: Lang,
     doc_lang: Lang,
-) -> Result<String, String> {
-    match command {
-        Command::Import { kind, file } => import::import_file(store, *kind, file)
-            .map(|summary| summary.text(lang))
-            .map_err(|e| e.report(&file.display().to_string(), lang)),
-        Command::UndoImport => {
-            let last = store.read().last_import().map_err(|e| e.text(lang))?;
-            let Some(last) = last.filter(|l| l.undoable) else {
-                return Err(RuleError::ImportNotUndoable.text(lang));
-            };
-            store
-                .write(|db| db.undo_import(last.id))
-                .map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {} ({})",
-                lang.pick("Импорт отменён:", "Import undone:"),
-                last.file,
-                last.imported_at
-                    .get(..16)
-                    .unwrap_or(&last.imported_at)
-                    .replace('T', " ")
-            ))
-        }
+) -> Result<Option<Done>, ActionError> {
+    let done = match command {
+        Command::Import { kind, file } => actions::import_file(store, *kind, file)?,
+        Command::UndoImport => actions::undo_import(store, None)?,
         Command::Statement {
             which: Which::Period { partner, from, to },
             out,
         } => {
             if Format::from_path(out).is_none() {
-                return Err(export::ExportError::UnknownFormat.text(lang));
+                return Err(export::ExportError::UnknownFormat.into());
             }
-            let id = partner_id(store, partner, lang)?;
-            let statement = store
-                .read()
-                .statement(id, *from, *to, today())
-                .map_err(|e| e.text(lang))?;
-            export::write_statement(&statement, out, doc_lang).map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {} · {} {} · {} {}",
-                lang.pick("Ведомость записана:", "Statement written:"),
-                out.display(),
-                lang.pick("строк", "lines"),
-                statement.lines.len(),
-                lang.pick("премия", "premium"),
-                statement.totals.overall.premium.display(lang)
-            ))
+            let id = actions::partner_by_inn(store, partner)?;
+            actions::write_statement(store, id, (*from, *to), today(), out, doc_lang)?
         }
         Command::Statement {
             which: Which::Issued { number },
             out,
-        } => {
-            statements::export_issued(store, number, out, doc_lang).map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {number}: {}",
-                lang.pick("Ведомость", "Statement"),
-                out.display()
-            ))
-        }
+        } => actions::export_issued(store, number, out, doc_lang)?,
         Command::Issue { partner, from, to } => {
-            let id = partner_id(store, partner, lang)?;
-            let issued =
-                statements::issue(store, id, *from, *to, today()).map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {} · {} {} · {} {} · SHA-256 {}",
-                lang.pick("Выдана ведомость", "Issued statement"),
-                issued.number,
-                lang.pick("строк", "lines"),
-                issued.lines,
-                lang.pick("премия", "premium"),
-                issued.premium.display(lang),
-                issued.sha256
-            ))
+            let id = actions::partner_by_inn(store, partner)?;
+            actions::issue(store, id, (*from, *to), today())?
         }
-        Command::Reopen { number, reason } => {
-            store
-                .write(|db| db.reopen_statement(number, today(), reason))
-                .map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {number} {}",
-                lang.pick("Ведомость", "Statement"),
-                lang.pick("переоткрыта", "reopened")
-            ))
-        }
+        Command::Reopen { number, reason } => actions::reopen(store, number, reason, today())?,
         Command::Statements {
             from,
             to,
             dir,
             format,
         } => {
-            let summary = statements::export_all(
-                store,
-                *from,
-                *to,
-                today(),
+            let batch = actions::Batch {
+                from: *from,
+                to: *to,
+                today: today(),
                 dir,
-                *format,
+                format: *format,
                 doc_lang,
-                &|_, _| {},
-                &AtomicBool::new(false),
-            )
-            .map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {} · {} {} · {}",
-                lang.pick("Ведомостей:", "Statements:"),
-                summary.files.len(),
-                lang.pick("премия", "premium"),
-                summary.premium.display(lang),
-                summary
-                    .summary_file
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ))
+            };
+            actions::export_all(store, &batch, &|_, _| {}, &AtomicBool::new(false))?
         }
-        Command::Backup { file } => {
-            store.backup_to(file).map_err(|e| e.text(lang))?;
-            Ok(format!(
-                "{} {}",
-                lang.pick("Резервная копия записана:", "Backup written:"),
-                file.display()
-            ))
-        }
-        Command::Check => {
-            store.read().integrity().map_err(|e| e.text(lang))?;
-            Ok(lang
-                .pick(
-                    "Проверка пройдена: файл базы данных не повреждён.",
-                    "Checked: the database file is not damaged.",
-                )
-                .to_owned())
-        }
-        Command::Demo => {
-            if !crate::demo::is_empty(store).map_err(|e| e.text(lang))? {
-                return Err(lang
-                    .pick(
-                        "В базе уже есть данные; демо-данные заполняют только пустую базу. Укажите новую: --db FILE",
-                        "The database already holds data; demo data fills only an empty one. Name a new one: --db FILE",
-                    )
-                    .to_owned());
-            }
-            let summary = crate::demo::fill(store, today()).map_err(|e| e.text(lang))?;
-            Ok(summary.text(lang))
-        }
-        Command::Window { .. } | Command::Completions(_) | Command::CrashTest => Ok(String::new()),
-    }
-}
-
-fn partner_id(store: &Store, inn: &Inn, lang: Lang) -> Result<PartnerId, String> {
-    store
-        .read()
-        .partner_by_inn(inn)
-        .map_err(|e| e.text(lang))?
-        .ok_or_else(|| {
-            RuleError::UnknownPartner {
-                inn: inn.to_string(),
-            }
-            .text(lang)
-        })
+        Command::Backup { file } => actions::backup(store, file)?,
+        Command::Check => actions::check(store)?,
+        Command::Demo => actions::demo(store, today())?,
+        Command::Window { .. } | Command::Completions(_) | Command::CrashTest => return Ok(None),
+    };
+    Ok(Some(done))
 }
 
 #[cfg(test)]

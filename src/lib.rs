@@ -13,6 +13,7 @@
 //! - [`app`]: the window: the App and its Commands.
 //! - [`ui`]: the pages and widgets of the window.
 
+pub mod actions;
 pub mod app;
 pub mod backup;
 pub mod cli;

@@ -7,6 +7,7 @@
 
 use std::process::ExitCode;
 
+use partner_desk::domain::lang::Localized;
 use partner_desk::{cli, diagnostics};
 
 fn main() -> ExitCode {
@@ -23,10 +24,10 @@ fn main() -> ExitCode {
     let _log = diagnostics::start(data_dir.as_deref(), args.verbose);
     if let cli::Command::Window { file, exit_when } = &args.command {
         let lang = args.message_lang();
-        let path = match cli::database_path_or_say(args.db.as_deref(), lang) {
+        let path = match cli::database_path_or_say(args.db.as_deref()) {
             Ok(path) => path,
-            Err(message) => {
-                eprintln!("{message}");
+            Err(e) => {
+                eprintln!("{}", e.text(lang));
                 return ExitCode::FAILURE;
             }
         };

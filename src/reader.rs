@@ -1,12 +1,13 @@
 //! Reads that may take long (the sales list over a million rows, the Overview's
 //! aggregates) run on a thread of their own with its own connection to the database, so the
-//! window never waits for them. A page asks with [`Reader::run`] and polls the receiver it
-//! gets back; the reader wakes the window when an answer is ready.
+//! window never waits for them. A page is handed an [`Ask`] (never the store): it asks with
+//! [`Ask::run`] or keeps a [`Loaded`] value, and polls for the answer; the reader wakes the
+//! window when an answer is ready. The read runs with a read-only [`Db`] view.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::store::Store;
+use crate::store::{Db, Store, StoreError};
 
 type Job = Box<dyn FnOnce(&Store) + Send>;
 
@@ -67,11 +68,39 @@ impl Reader {
     }
 }
 
+/// What a page may do with the database: ask for reads, which the reader answers. It is
+/// made by the window for a frame's loading ([`Reader::ask`]); a page never holds it.
+#[derive(Clone, Copy)]
+pub struct Ask<'a> {
+    reader: &'a Reader,
+    store: &'a Store,
+}
+
+impl Reader {
+    /// The asking side of the reader for the window's database, handed to the pages.
+    pub fn ask<'a>(&'a self, store: &'a Store) -> Ask<'a> {
+        Ask {
+            reader: self,
+            store,
+        }
+    }
+}
+
+impl Ask<'_> {
+    /// Runs `read` on the reader with a read-only view and hands its answer to the receiver.
+    pub fn run<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Db<'_>) -> T + Send + 'static,
+    ) -> Receiver<T> {
+        self.reader.run(self.store, move |s| read(&s.read()))
+    }
+}
+
 /// A value read on the reader for a key (a data version, a day, a query): the last one
 /// read stays available while the value for a new key is being read.
 pub struct Loaded<K, T> {
     value: Option<(K, T)>,
-    pending: Option<(K, Receiver<Result<T, crate::store::StoreError>>)>,
+    pending: Option<(K, Receiver<Result<T, StoreError>>)>,
     /// The key whose read failed: not asked again.
     failed: Option<K>,
 }
@@ -91,15 +120,14 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Loaded<K, T> {
     /// answer if it has come. Returns the error of a read that failed.
     pub fn load(
         &mut self,
-        reader: &Reader,
-        store: &Store,
+        ask: Ask<'_>,
         key: &K,
-        read: impl FnOnce(&crate::store::Db<'_>) -> Result<T, crate::store::StoreError> + Send + 'static,
-    ) -> Option<crate::store::StoreError> {
+        read: impl FnOnce(&Db<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Option<StoreError> {
         let here = self.value.as_ref().is_some_and(|(k, _)| k == key);
         let asked = self.pending.as_ref().is_some_and(|(k, _)| k == key);
         if !here && !asked && self.failed.as_ref() != Some(key) {
-            let answer = reader.run(store, move |s| read(&s.read()));
+            let answer = ask.run(read);
             self.pending = Some((key.clone(), answer));
         }
         let (k, answer) = self.pending.as_ref()?;
@@ -121,6 +149,11 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Loaded<K, T> {
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => None,
         }
+    }
+
+    /// The value last read, with its key.
+    pub fn entry(&self) -> Option<(&K, &T)> {
+        self.value.as_ref().map(|(k, v)| (k, v))
     }
 
     /// The value last read, whatever its key.

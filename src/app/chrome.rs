@@ -79,10 +79,12 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
 }
 
 impl App {
-    pub(super) fn report(&mut self, result: Result<String, String>) {
+    /// Says what came of something the user did: a sentence in the toasts, the status bar
+    /// and the log; a long one (an import's row errors) in the report window.
+    pub(super) fn report(&mut self, result: Result<String, ActionError>) {
         let (text, error) = match result {
             Ok(text) => (text, false),
-            Err(text) => (text, true),
+            Err(e) => (e.text(self.lang), true),
         };
         // Every outcome the window reports goes to the log: what was opened, imported,
         // exported, issued, and every refusal with its sentence.

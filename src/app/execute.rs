@@ -115,31 +115,25 @@ impl App {
 
     pub(super) fn write<T>(
         &mut self,
-        f: impl FnOnce(&crate::store::Db<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, String> {
-        let lang = self.lang;
+        f: impl FnOnce(&crate::store::Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, ActionError> {
         self.undo = None;
+        Ok(self.writable()?.write(f)?)
+    }
+
+    /// The store, when a write may go to it now: a database is open and not being checked.
+    pub(super) fn writable(&mut self) -> Result<&mut Store, ActionError> {
         self.take_damage_check();
         if self.damage_check.pending() {
-            return Err(lang
-                .pick(
-                    "Идёт проверка файла базы данных; повторите через пару секунд",
-                    "The database file is being checked; try again in a moment",
-                )
-                .to_owned());
+            return Err(ActionError::Checking);
         }
-        match self.store.as_mut() {
-            Some(store) => store.write(f).map_err(|e| e.text(lang)),
-            None => Err(lang
-                .pick("База данных не открыта", "No database is open")
-                .to_owned()),
-        }
+        self.store.as_mut().ok_or(ActionError::NoDatabase)
     }
 
     pub(super) fn execute(&mut self, command: Command) {
         let lang = self.lang;
         let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
-        let result: Result<String, String> = match command {
+        let result: Result<String, ActionError> = match command {
             Command::OpenClient(inn) => {
                 self.search = None;
                 self.client = Some(ui::client::ClientCard::new(inn));
@@ -232,17 +226,11 @@ impl App {
                             holder_label,
                             last_day,
                             ..
-                        } => Err(format!(
-                            "{} {client} {} {holder_label} {} {}. {}",
-                            t("Клиент", "Client"),
-                            t("закреплён за", "is pinned to"),
-                            t("по", "until"),
-                            ui::date(last_day, lang),
-                            t(
-                                "Отказ записан в историю.",
-                                "The refusal is recorded in the history."
-                            )
-                        )),
+                        } => Err(ActionError::PinRefused {
+                            client: client.to_string(),
+                            holder: holder_label,
+                            last_day,
+                        }),
                     }
                 }),
             Command::ExtendPin {
@@ -290,7 +278,7 @@ impl App {
                 what
             }),
             Command::CorrectSale { id, sale } => {
-                let correct = |db: &crate::store::Db<'_>| {
+                let correct = |db: &crate::store::Tx<'_>| {
                     let before = db.sale_as_new(id)?;
                     db.correct_sale(id, &sale)?;
                     Ok(before)
@@ -309,10 +297,7 @@ impl App {
                 })
             }
             Command::Undo => match self.undo.take() {
-                None => Err(t(
-                    "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними",
-                    "Nothing to undo: Ctrl+Z takes back a sale, a correction or a return made last in this window",
-                )),
+                None => Err(ActionError::NothingToUndo),
                 Some(undo) => {
                     let name = undo.name(lang);
                     let result = match &undo {
@@ -375,32 +360,19 @@ impl App {
             }
             Command::IssueStatement { partner, from, to } => {
                 let today = self.today();
-                match self.store.as_mut() {
-                    Some(store) => statements::issue(store, partner, from, to, today)
-                        .map(|issued| {
-                            format!(
-                                "{} {} · {} {}",
-                                t("Выдана ведомость", "Issued statement"),
-                                issued.number,
-                                t("премия", "premium"),
-                                issued.premium.display(lang)
-                            )
-                        })
-                        .map_err(|e| e.text(lang)),
-                    None => Err(t("База данных не открыта", "No database is open")),
-                }
+                self.writable()
+                    .and_then(|store| actions::issue(store, partner, (from, to), today))
+                    .map(|done| done.text(lang))
             }
             Command::ReopenStatement { number, reason } => {
                 let today = self.today();
-                self.write(|db| db.reopen_statement(&number, today, &reason))
-                    .map(|()| {
-                        self.statements.reopened();
-                        format!(
-                            "{} {number} {}",
-                            t("Ведомость", "Statement"),
-                            t("переоткрыта", "reopened")
-                        )
-                    })
+                let done = self
+                    .writable()
+                    .and_then(|store| actions::reopen(store, &number, &reason, today));
+                if done.is_ok() {
+                    self.statements.reopened();
+                }
+                done.map(|done| done.text(lang))
             }
             Command::ExportIssued { number } => {
                 let format = self.export_format;
@@ -452,12 +424,9 @@ impl App {
             }
             Command::UndoImport(id) => {
                 self.imported = None;
-                self.write(|db| db.undo_import(id)).map(|()| {
-                    t(
-                        "Импорт отменён: база такая же, как до него.",
-                        "Import undone: the database is as it was before it.",
-                    )
-                })
+                self.writable()
+                    .and_then(|store| actions::undo_import(store, Some(id)))
+                    .map(|done| done.text(lang))
             }
             Command::Backup => {
                 let name = format!("partner-desk-{}.sqlite3", self.today());
@@ -476,44 +445,13 @@ impl App {
                 let path = self.db_path.clone();
                 let today = self.today();
                 self.start_job(t("Демо-данные", "Demo data"), move |_| {
-                    let mut store = Store::open(&path).map_err(|e| e.text(lang))?;
-                    let summary = crate::demo::fill(&mut store, today).map_err(|e| e.text(lang))?;
-                    Ok(summary.text(lang))
+                    actions::demo(&mut Store::open(&path)?, today)
                 });
                 return;
             }
         };
-        if result.is_ok() {
-            self.reload();
-        } else {
-            // A refused pin request is recorded even so.
-            self.reload();
-        }
+        // Read again also after a refusal: a refused pin request is recorded even so.
+        self.reload();
         self.report(result);
-    }
-
-    pub(super) fn write_statement(
-        &self,
-        partner: PartnerId,
-        from: NaiveDate,
-        to: NaiveDate,
-        path: &Path,
-    ) -> Result<String, String> {
-        let lang = self.lang;
-        let store = self.store.as_ref().ok_or_else(|| {
-            lang.pick("База данных не открыта", "No database is open")
-                .to_owned()
-        })?;
-        let statement = store
-            .read()
-            .statement(partner, from, to, self.today())
-            .map_err(|e| e.text(lang))?;
-        export::write_statement(&statement, path, self.statements.doc_lang)
-            .map_err(|e| e.text(lang))?;
-        Ok(format!(
-            "{} {}",
-            lang.pick("Ведомость сохранена:", "Statement saved:"),
-            path.display()
-        ))
     }
 }

@@ -6,23 +6,19 @@ use super::*;
 pub(super) struct Job {
     pub(super) title: String,
     pub(super) started: Instant,
-    pub(super) rx: Receiver<Result<JobDone, String>>,
+    pub(super) rx: Receiver<Result<JobDone, ActionError>>,
     pub(super) progress: Arc<Progress>,
 }
 
 /// What a finished job hands back.
 pub(super) enum JobDone {
-    /// Done; say this.
-    Message(String),
+    /// An action done: say it; offer to undo an import, to open a file written.
+    Done(Done),
     /// A file read for the import window.
     Read {
         file_name: String,
         source: import::source::Source,
     },
-    /// An import written; say this, and offer its undo.
-    Imported(String),
-    /// A file written; say this, and offer to open it.
-    Exported(String, PathBuf),
 }
 
 /// How far a job got, and whether the user asked it to stop.
@@ -50,9 +46,9 @@ impl App {
     pub(super) fn start_job(
         &mut self,
         title: String,
-        work: impl FnOnce(&Progress) -> Result<String, String> + Send + 'static,
+        work: impl FnOnce(&Progress) -> Result<Done, ActionError> + Send + 'static,
     ) {
-        self.start_work(title, move |progress| work(progress).map(JobDone::Message));
+        self.start_work(title, move |progress| work(progress).map(JobDone::Done));
     }
 
     /// Reads a file on a worker thread, then opens the import window on it.
@@ -66,9 +62,9 @@ impl App {
             move |_| {
                 let shown = path.display().to_string();
                 let bytes = std::fs::read(&path)
-                    .map_err(|e| import::ImportError::from(e).report(&shown, lang))?;
-                let source =
-                    import::source::read_source(&bytes).map_err(|e| e.report(&shown, lang))?;
+                    .map_err(|e| ActionError::import(&shown, import::ImportError::from(e)))?;
+                let source = import::source::read_source(&bytes)
+                    .map_err(|e| ActionError::import(&shown, e))?;
                 Ok(JobDone::Read { file_name, source })
             },
         );
@@ -103,7 +99,7 @@ impl App {
         self.start_work(
             format!("{} {file}", lang.pick("Импорт", "Import")),
             move |progress| {
-                let mut store = Store::open(&db).map_err(|e| e.text(lang))?;
+                let mut store = Store::open(&db)?;
                 import::import_sheet(
                     &mut store,
                     wizard.sheet(),
@@ -111,8 +107,8 @@ impl App {
                     &file,
                     &|done, total| progress.set(done, total),
                 )
-                .map(|summary| JobDone::Imported(summary.text(lang)))
-                .map_err(|e| e.report(&file, lang))
+                .map(|summary| JobDone::Done(Done::Imported(summary)))
+                .map_err(|e| ActionError::import(&file, e))
             },
         );
     }
@@ -120,16 +116,10 @@ impl App {
     pub(super) fn start_work(
         &mut self,
         title: String,
-        work: impl FnOnce(&Progress) -> Result<JobDone, String> + Send + 'static,
+        work: impl FnOnce(&Progress) -> Result<JobDone, ActionError> + Send + 'static,
     ) {
         if self.job.is_some() {
-            self.report(Err(self
-                .lang
-                .pick(
-                    "Дождитесь окончания текущей операции",
-                    "Wait for the current operation to finish",
-                )
-                .to_owned()));
+            self.report(Err(ActionError::Busy));
             return;
         }
         let (tx, rx) = channel();
@@ -156,21 +146,22 @@ impl App {
             Ok(result) => {
                 self.job = None;
                 self.statements.invalidate();
-                self.report(result.as_ref().map_or_else(
-                    |e| Err(e.clone()),
-                    |done| {
-                        Ok(match done {
-                            JobDone::Message(text)
-                            | JobDone::Imported(text)
-                            | JobDone::Exported(text, _) => text.clone(),
-                            JobDone::Read { file_name, .. } => file_name.clone(),
-                        })
-                    },
-                ));
-                if let Ok(JobDone::Exported(_, path)) = &result {
-                    self.exported = Some(path.clone());
+                let (exported, imported) = match &result {
+                    Ok(JobDone::Done(done)) => (
+                        done.written().map(Path::to_path_buf),
+                        matches!(done, Done::Imported(_)),
+                    ),
+                    _ => (None, false),
+                };
+                let lang = self.lang;
+                self.report(result.map(|done| match done {
+                    JobDone::Done(done) => done.text(lang),
+                    JobDone::Read { file_name, .. } => file_name,
+                }));
+                if exported.is_some() {
+                    self.exported = exported;
                 }
-                if matches!(result, Ok(JobDone::Imported(_))) {
+                if imported {
                     // Offered once the data read after the import is on screen.
                     self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
                 }
@@ -179,10 +170,7 @@ impl App {
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => {
                 self.job = None;
-                self.report(Err(self
-                    .lang
-                    .pick("Операция прервана", "The operation was interrupted")
-                    .to_owned()));
+                self.report(Err(ActionError::Interrupted));
             }
         }
     }

@@ -125,10 +125,9 @@ impl App {
             Err(TryRecvError::Disconnected) => self.damage_check = DamageCheck::Done,
             Ok(Err(e)) => {
                 self.damage_check = DamageCheck::Done;
-                let text = e.text(self.lang);
                 self.store = None;
-                self.open_error = Some(text.clone());
-                self.report(Err(text));
+                self.open_error = Some(e.text(self.lang));
+                self.report(Err(e.into()));
             }
             Err(TryRecvError::Empty) => {}
         }
@@ -141,16 +140,9 @@ impl App {
         match Store::open_unchecked_waiting(&path, Duration::from_millis(200)) {
             Err(StoreError::Busy) if self.store.is_none() => {
                 self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
-                let text = self
-                    .lang
-                    .pick(
-                        "База данных занята: другая программа записывает в неё (например, большой импорт). Окно откроет её само, как только она освободится.",
-                        "The database is busy: another program is writing to it (a large import, for example). The window opens it by itself as soon as it is free.",
-                    )
-                    .to_owned();
-                self.open_error = Some(text.clone());
+                self.open_error = Some(ActionError::WaitingForFile.text(self.lang));
                 if !again {
-                    self.report(Err(text));
+                    self.report(Err(ActionError::WaitingForFile));
                 }
             }
             Ok(store) => {
@@ -194,11 +186,10 @@ impl App {
                 self.start_damage_check();
             }
             Err(e) => {
-                let text = e.text(self.lang);
                 if self.store.is_none() {
-                    self.open_error = Some(text.clone());
+                    self.open_error = Some(e.text(self.lang));
                 }
-                self.report(Err(text));
+                self.report(Err(e.into()));
             }
         }
     }
@@ -243,10 +234,7 @@ impl App {
                     }
                 }
                 Ok(_) => {}
-                Err(e) => {
-                    let text = e.text(self.lang);
-                    self.report(Err(text));
-                }
+                Err(e) => self.report(Err(e.into())),
             }
         }
         for result in arrived(&mut self.pins_loading) {
@@ -263,10 +251,7 @@ impl App {
                     }
                 }
                 Ok(_) => {}
-                Err(e) => {
-                    let text = e.text(self.lang);
-                    self.report(Err(text));
-                }
+                Err(e) => self.report(Err(e.into())),
             }
         }
     }
@@ -276,51 +261,44 @@ impl App {
         self.data.version == 0 && !self.data_loading.is_empty()
     }
 
-    /// Loads what the pages asked for that is not in memory (pages of sales, a statement
-    /// preview): small indexed queries, run between frames.
+    /// Asks the reader for what the pages want that is not in memory (pages of sales, a
+    /// statement preview, a history, a chart, a card) and hands them the answers that
+    /// came. No page reads the database itself: each is given an [`Ask`](crate::reader::Ask).
     pub(super) fn load_wanted(&mut self) {
         let Some(store) = &self.store else { return };
+        let ask = self.reader.ask(store);
         let today = self.today();
         // Pages read for a snapshot: none before the first one is here.
         if self.page == Page::Sales && self.data.version > 0 {
-            self.sales.load(&self.reader, store, self.data.version);
+            self.sales.load(ask, self.data.version);
         }
-        self.pins.load(&store.read(), self.data.version);
         if self.page == Page::StopList {
-            self.pins.name_known_client(&self.reader, store);
+            self.pins.name_known_client(ask);
         }
         if self.page == Page::Statements {
-            self.statements.load(&self.reader, store, today, self.lang);
+            self.statements.load(ask, today, self.lang);
         }
         let version = self.data.version;
         if self.load_failed == Some(version) {
             // Tried and failed for this data; the next change tries again.
             return;
         }
-        let mut failed = None;
+        let mut failed = self.pins.load(ask, version);
         if self.page == Page::Overview && version > 0 {
-            failed = self.overview.load(&self.reader, store, version, today);
+            failed = failed.or(self.overview.load(ask, version, today));
         }
-        let db = store.read();
-        if self.page == Page::Partners
-            && let Err(e) = self.partners.load_chart(&db, version, today)
-        {
-            failed = Some(e);
+        if self.page == Page::Partners {
+            failed = failed.or(self.partners.load_chart(ask, version, today));
         }
-        if let Some(card) = &mut self.client
-            && let Err(e) = card.load(&db, version)
-        {
-            failed = Some(e);
+        if let Some(card) = &mut self.client {
+            failed = failed.or(card.load(ask, version));
         }
-        if let Some(search) = &mut self.search
-            && let Some(e) = search.load(&self.reader, store)
-        {
-            failed = Some(e);
+        if let Some(search) = &mut self.search {
+            failed = failed.or(search.load(ask));
         }
         if let Some(e) = failed {
             self.load_failed = Some(version);
-            let text = e.text(self.lang);
-            self.report(Err(text));
+            self.report(Err(e.into()));
         }
     }
 }

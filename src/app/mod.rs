@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
+use crate::actions::{self, ActionError, Done};
 use crate::cli::ExitWhen;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{Money, PartnerId, SaleId};
 use crate::export::list::List;
 use crate::export::{self, Format, ListFormat, SalesListExport};
 use crate::import::{self, ImportKind};
-use crate::statements;
 use crate::store::{ImportRecord, NewSale, PinOutcome, PinRow, Store, StoreError};
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -176,7 +176,7 @@ pub fn run_window(
     import: Option<PathBuf>,
     exit_when: Option<ExitWhen>,
     data_dir: Option<PathBuf>,
-) -> Result<(), String> {
+) -> Result<(), eframe::Error> {
     let icon = egui::IconData {
         rgba: include_bytes!("../../assets/icon.rgba").to_vec(),
         width: 64,
@@ -204,7 +204,6 @@ pub fn run_window(
             Ok(Box::new(App::new(cc, config)))
         }),
     )
-    .map_err(|e| e.to_string())
 }
 
 impl App {
@@ -290,12 +289,7 @@ impl App {
         if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
             let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
             app.start_job(title.into(), move |_| {
-                let copy = crate::backup::run(&db, keep).map_err(|e| e.text(lang))?;
-                Ok(format!(
-                    "{} {}",
-                    lang.pick("Резервная копия записана:", "Backup written:"),
-                    copy.display()
-                ))
+                Ok(Done::BackedUp(crate::backup::run(&db, keep)?))
             });
         }
         app

@@ -62,26 +62,20 @@ impl App {
                 ui.label(path.display().to_string());
                 ui.horizontal(|ui| {
                     let folder = path.parent().map(Path::to_path_buf);
-                    let opened = if ui.button(lang.pick("Открыть", "Open")).clicked() {
-                        Some(crate::diagnostics::open_in_system(&path))
+                    let shown = if ui.button(lang.pick("Открыть", "Open")).clicked() {
+                        Some(path.clone())
                     } else if ui
                         .button(lang.pick("Показать в папке", "Show in folder"))
                         .clicked()
                     {
-                        folder.map(|f| crate::diagnostics::open_in_system(&f))
+                        folder
                     } else {
                         None
                     };
-                    if let Some(opened) = opened {
+                    if let Some(shown) = shown {
                         close = true;
-                        if let Err(e) = opened {
-                            self.report(Err(format!(
-                                "{}: {e}",
-                                lang.pick(
-                                    "Не удалось открыть в системе",
-                                    "Could not open it in the system"
-                                )
-                            )));
+                        if let Err(e) = crate::diagnostics::open_in_system(&shown) {
+                            self.report(Err(ActionError::cannot_show(&shown, &e)));
                         }
                     }
                     if ui.button(lang.pick("Закрыть", "Close")).clicked() {
@@ -220,19 +214,8 @@ impl App {
                         dir.display()
                     )
                 })
-                .map_err(|e| {
-                    format!(
-                        "{} {}: {e}",
-                        lang.pick("Не удаётся открыть папку", "Cannot open the folder"),
-                        dir.display()
-                    )
-                }),
-            None => Err(lang
-                .pick(
-                    "Журнал не ведётся: нет папки данных",
-                    "No log is kept: no data folder",
-                )
-                .to_owned()),
+                .map_err(|e| ActionError::cannot_show(&dir, &e)),
+            None => Err(ActionError::NoLogFolder),
         };
         self.report(result);
     }
@@ -267,13 +250,7 @@ impl App {
         if show && let Some(dir) = report.parent() {
             let result = crate::diagnostics::open_in_system(dir)
                 .map(|()| dir.display().to_string())
-                .map_err(|e| {
-                    format!(
-                        "{} {}: {e}",
-                        lang.pick("Не удаётся открыть папку", "Cannot open the folder"),
-                        dir.display()
-                    )
-                });
+                .map_err(|e| ActionError::cannot_show(dir, &e));
             self.report(result);
         }
         if done {

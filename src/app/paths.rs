@@ -75,15 +75,6 @@ pub(super) fn statement_filters(first: Format) -> Vec<(&'static str, &'static [&
     formats.into_iter().map(filter).collect()
 }
 
-/// What the window says when a list was exported.
-pub(super) fn list_written(rows: usize, path: &std::path::Path, lang: Lang) -> String {
-    format!(
-        "{} {rows} · {}",
-        lang.pick("Строк выгружено:", "Rows exported:"),
-        path.display()
-    )
-}
-
 /// A file name for a list: its title without the characters file systems refuse.
 pub(super) fn list_file_stem(title: &str) -> String {
     title
@@ -171,29 +162,26 @@ impl App {
         }
         match purpose {
             PathUse::Statement { partner, from, to } => {
-                let result = self.write_statement(partner, from, to, &path);
+                let (today, doc_lang) = (self.today(), self.statements.doc_lang);
+                let result = self
+                    .store
+                    .as_ref()
+                    .ok_or(ActionError::NoDatabase)
+                    .and_then(|s| {
+                        actions::write_statement(s, partner, (from, to), today, &path, doc_lang)
+                    });
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result);
+                self.report(result.map(|done| done.text(lang)));
             }
             PathUse::Issued { number } => {
-                let result = match &self.store {
-                    Some(store) => {
-                        statements::export_issued(store, &number, &path, self.statements.doc_lang)
-                            .map(|_| {
-                                format!(
-                                    "{} {number}: {}",
-                                    lang.pick("Ведомость", "Statement"),
-                                    path.display()
-                                )
-                            })
-                            .map_err(|e| e.text(lang))
-                    }
-                    None => Err(lang
-                        .pick("База данных не открыта", "No database is open")
-                        .to_owned()),
-                };
+                let doc_lang = self.statements.doc_lang;
+                let result = self
+                    .store
+                    .as_ref()
+                    .ok_or(ActionError::NoDatabase)
+                    .and_then(|s| actions::export_issued(s, &number, &path, doc_lang));
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result);
+                self.report(result.map(|done| done.text(lang)));
             }
             PathUse::Batch { from, to, format } => {
                 let db = self.db_path.clone();
@@ -203,64 +191,45 @@ impl App {
                     lang.pick("Выгрузка ведомостей", "Exporting statements")
                         .to_owned(),
                     move |progress| {
-                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
-                        let summary = statements::export_all(
-                            &store,
+                        let batch = actions::Batch {
                             from,
                             to,
                             today,
-                            &path,
+                            dir: &path,
                             format,
                             doc_lang,
+                        };
+                        actions::export_all(
+                            &Store::open(&db)?,
+                            &batch,
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
                         )
-                        .map_err(|e| e.text(lang))?;
-                        Ok(format!(
-                            "{} {}{} · {} {} · {}",
-                            lang.pick("Ведомостей выгружено:", "Statements exported:"),
-                            summary.files.len(),
-                            if summary.cancelled {
-                                lang.pick(" (отменено)", " (cancelled)")
-                            } else {
-                                ""
-                            },
-                            lang.pick("премия", "premium"),
-                            summary.premium.display(lang),
-                            path.display()
-                        ))
                     },
                 );
             }
             PathUse::SalesList(list) => {
                 let db = self.db_path.clone();
                 let today = self.today();
-                self.start_work(
+                self.start_job(
                     lang.pick("Экспорт списка продаж", "Exporting the sales list")
                         .to_owned(),
                     move |progress| {
-                        let store = Store::open_unchecked(&db).map_err(|e| e.text(lang))?;
-                        let rows = export::write_sales_list(
-                            &store,
+                        actions::write_sales_list(
+                            &Store::open_unchecked(&db)?,
                             &list,
                             &path,
                             (lang, today),
                             &|done, total| progress.set(done, total),
                             &progress.cancel,
                         )
-                        .map_err(|e| e.text(lang))?;
-                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
                     },
                 );
             }
             PathUse::List { list, format } => {
-                self.start_work(
+                self.start_job(
                     lang.pick("Экспорт списка", "Exporting the list").to_owned(),
-                    move |_| {
-                        let rows = export::write_list(&list, format, &path, lang)
-                            .map_err(|e| e.text(lang))?;
-                        Ok(JobDone::Exported(list_written(rows, &path, lang), path))
-                    },
+                    move |_| actions::write_list(&list, format, &path, lang),
                 );
             }
             PathUse::Import => self.read_for_import(path),
@@ -268,15 +237,7 @@ impl App {
                 let db = self.db_path.clone();
                 self.start_job(
                     lang.pick("Резервная копия", "Backup").to_owned(),
-                    move |_| {
-                        let store = Store::open(&db).map_err(|e| e.text(lang))?;
-                        store.backup_to(&path).map_err(|e| e.text(lang))?;
-                        Ok(format!(
-                            "{} {}",
-                            lang.pick("Резервная копия записана:", "Backup written:"),
-                            path.display()
-                        ))
-                    },
+                    move |_| actions::backup(&Store::open(&db)?, &path),
                 );
             }
             PathUse::NewDatabase | PathUse::OpenDatabase => {

@@ -16,7 +16,7 @@ pub mod status;
 pub use inn::{Inn, InnError};
 pub use kind::LicenseKind;
 pub use lang::{Lang, Localized};
-pub use money::{AmountError, Money, RatePct};
+pub use money::{AmountError, Money, RateError, RatePct};
 pub use pin::{Pin, PinDecision, PinError, PinState, ShipmentRefusal};
 pub use premium::{Premium, RoleFacts, ZeroReason};
 pub use rates::{RateBook, RateCell, RateTable, RateVersion};

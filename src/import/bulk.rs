@@ -17,10 +17,10 @@ use super::{
 };
 use crate::domain::Inn;
 use crate::store::{
-    CheckedSale, Db, ImportLog, NewSale, RuleError, SaleRefusal, SaleRules, Store, StoreError,
+    CheckedSale, ImportLog, NewSale, RuleError, SaleRefusal, SaleRules, Store, StoreError, Tx,
 };
 
-/// From this many sales on, an import loads them in bulk (see `Db::begin_bulk_sales`).
+/// From this many sales on, an import loads them in bulk (see `Tx::begin_bulk_sales`).
 pub(super) const BULK_ROWS: usize = 2_000;
 
 /// From this size on, a file of sales is taken to hold [`BULK_ROWS`] or about, and is
@@ -120,7 +120,7 @@ pub(super) fn load_sales_file(
 
 /// The load itself, in the import's transaction.
 fn load(
-    db: &Db<'_>,
+    db: &Tx<'_>,
     log: &ImportLog,
     rules: &SaleRules,
     table: &Table<'_>,
@@ -263,7 +263,7 @@ impl Checker<'_> {
 
 /// The writing thread's side of a load.
 struct Load<'a, 'c> {
-    db: &'a Db<'c>,
+    db: &'a Tx<'c>,
     log: &'a ImportLog,
     table: &'a Table<'a>,
     summary: Summary,

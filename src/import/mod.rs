@@ -397,7 +397,7 @@ fn apply<T>(
     rows: &[(u64, T)],
     column_of: impl Fn(&RuleError) -> &'static str,
     mut each: impl FnMut(
-        &crate::store::Db<'_>,
+        &crate::store::Tx<'_>,
         &ImportLog,
         &T,
         &mut Summary,
@@ -442,7 +442,7 @@ fn apply<T>(
 /// Ends an import that wrote its rows: its summary recorded, its column mapping
 /// remembered for the next file laid out the same way.
 fn finish(
-    db: &crate::store::Db<'_>,
+    db: &crate::store::Tx<'_>,
     table: &Table<'_>,
     log: &ImportLog,
     summary: &Summary,

@@ -1,7 +1,10 @@
 //! What the store refuses and why: a broken rule (`RuleError`, the user's to fix) or a
 //! fault of the file (`StoreError`), each said in Russian and English.
 
-use super::*;
+use chrono::NaiveDate;
+
+use crate::domain::lang::{Lang, Localized};
+use crate::domain::{self, Inn, ShipmentRefusal};
 
 /// What can go wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -216,27 +219,6 @@ impl Localized for RuleError {
             ),
             RuleError::CancelReasonRequired => "укажите, почему запись отменяется".into(),
             RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
-        }
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
-    fn from(e: rusqlite::Error) -> StoreError {
-        match &e {
-            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
-                RuleError::PeriodLocked {
-                    number: String::from("?"),
-                }
-                .into()
-            }
-            _ => match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
-                    StoreError::Damaged(e.to_string())
-                }
-                Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
-                _ => StoreError::Sqlite(e),
-            },
         }
     }
 }

@@ -16,7 +16,7 @@ const MAX_SALES: usize = 500;
 /// A client card and what it shows, loaded per data version.
 pub struct ClientCard {
     pub inn: Inn,
-    loaded: Option<(u64, ClientData)>,
+    loaded: crate::reader::Loaded<u64, ClientData>,
 }
 
 struct ClientData {
@@ -32,38 +32,41 @@ struct ClientData {
 
 impl ClientCard {
     pub fn new(inn: Inn) -> ClientCard {
-        ClientCard { inn, loaded: None }
+        ClientCard {
+            inn,
+            loaded: Default::default(),
+        }
     }
 
     pub fn wants_data(&self, version: u64) -> bool {
-        self.loaded.as_ref().is_none_or(|(v, _)| *v != version)
+        !self.loaded.is_for(&version)
     }
 
-    pub fn load(&mut self, db: &Db<'_>, version: u64) -> Result<(), StoreError> {
-        if !self.wants_data(version) {
-            return Ok(());
-        }
+    /// Asks for what the card shows, when it is missing or stale.
+    pub fn load(&mut self, ask: crate::reader::Ask<'_>, version: u64) -> Option<StoreError> {
+        let inn = self.inn;
+        self.loaded
+            .load(ask, &version, move |db| ClientData::read(db, &inn))
+    }
+}
+
+impl ClientData {
+    fn read(db: &Db<'_>, inn: &Inn) -> Result<ClientData, StoreError> {
         let query = SalesQuery {
-            client: Some(self.inn.to_string()),
+            client: Some(inn.to_string()),
             descending: true,
             ..SalesQuery::default()
         };
         let (count, amount, premium) = db.sales_totals(&query)?;
-        let sales = db.sales_page(&query, 0, MAX_SALES)?;
-
-        self.loaded = Some((
-            version,
-            ClientData {
-                name: db.client_name(&self.inn)?,
-                events: db.pin_events(&self.inn)?,
-                sales,
-                deleted: db.deleted_sales_of_client(&self.inn)?,
-                count,
-                amount,
-                premium,
-            },
-        ));
-        Ok(())
+        Ok(ClientData {
+            name: db.client_name(inn)?,
+            events: db.pin_events(inn)?,
+            sales: db.sales_page(&query, 0, MAX_SALES)?,
+            deleted: db.deleted_sales_of_client(inn)?,
+            count,
+            amount,
+            premium,
+        })
     }
 }
 
@@ -84,7 +87,7 @@ pub fn client_card_ui(
         .default_height(520.0)
         .vscroll(true)
         .show(ctx, |ui| {
-            let Some((_, c)) = &card.loaded else {
+            let Some(c) = card.loaded.get() else {
                 ui.spinner();
                 return;
             };

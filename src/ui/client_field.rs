@@ -22,18 +22,12 @@ const CLIENT_HITS: usize = 8;
 impl KnownClient {
     /// Asks for the stored name of the client whose INN `inn` holds, and puts it in `name`
     /// when it comes and `name` is empty; asks for the clients the field's text finds.
-    pub fn fill(
-        &mut self,
-        reader: &crate::reader::Reader,
-        store: &crate::store::Store,
-        inn: &str,
-        name: &mut String,
-    ) {
+    pub fn fill(&mut self, ask: crate::reader::Ask<'_>, inn: &str, name: &mut String) {
         let needle = self.typed.trim().to_owned();
         if needle.chars().count() >= 2 {
             let key = needle.clone();
             let read = move |db: &crate::store::Db<'_>| db.find_clients(&needle, CLIENT_HITS);
-            let _ = self.found.load(reader, store, &key, read);
+            let _ = self.found.load(ask, &key, read);
         }
         let Ok(inn) = domain::Inn::parse(inn) else {
             return;
@@ -42,7 +36,7 @@ impl KnownClient {
             return;
         }
         let read = move |db: &crate::store::Db<'_>| db.client_name(&inn);
-        let _ = self.read.load(reader, store, &inn, read);
+        let _ = self.read.load(ask, &inn, read);
         if self.read.is_for(&inn) {
             self.named_for = Some(inn);
             let stored = self.read.get().cloned().unwrap_or_default();

@@ -38,10 +38,7 @@ pub fn calendar_button(ui: &mut Ui, value: &mut String, today: NaiveDate, lang: 
     let month_id = button.id.with("month");
     if button.clicked() {
         // The calendar opens on the month of the date in the field, else this month.
-        let shown = parse_date_field(value, lang)
-            .ok()
-            .flatten()
-            .unwrap_or(today);
+        let shown = parse_date_field(value).ok().flatten().unwrap_or(today);
         ui.data_mut(|d| d.insert_temp(month_id, shown.with_day(1).unwrap_or(shown)));
     }
     let mut picked = false;
@@ -52,7 +49,7 @@ pub fn calendar_button(ui: &mut Ui, value: &mut String, today: NaiveDate, lang: 
                 d.get_temp(month_id)
                     .unwrap_or_else(|| today.with_day(1).unwrap_or(today))
             });
-            let chosen = parse_date_field(value, lang).ok().flatten();
+            let chosen = parse_date_field(value).ok().flatten();
             ui.horizontal(|ui| {
                 if ui
                     .button("◀")
@@ -263,8 +260,8 @@ pub fn period_fields(
                         .desired_width(90.0),
                 )
                 .labelled_by(label.id);
-            if let Err(e) = parse_date_field(text, lang) {
-                r.on_hover_text(e);
+            if let Err(e) = parse_date_field(text) {
+                r.on_hover_text(e.text(lang));
             }
             calendar_button(ui, text, today, lang);
         }

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use egui::{Color32, Response, RichText, Ui};
 
-use crate::domain::lang::Lang;
+use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Money, PartnerId};
 use crate::store::PartnerRow;
 
@@ -184,18 +184,65 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
 
 pub use crate::domain::rates::version_label;
 
-/// Reads a date field: empty is None, a bad date is an error message.
-pub fn parse_date_field(text: &str, lang: Lang) -> Result<Option<NaiveDate>, String> {
+/// What is wrong with a form field: said beside it, in the window's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldError {
+    /// Not a date.
+    Date,
+    /// Empty where something is needed: what to enter.
+    Missing(Needed),
+    Inn(domain::InnError),
+    /// A rate of the rate table that does not read.
+    Rate {
+        kind: domain::LicenseKind,
+        status: domain::Status,
+        error: domain::RateError,
+    },
+}
+
+/// What a form needs and was not given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needed {
+    Name,
+    CertificateDate,
+}
+
+impl Localized for FieldError {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            FieldError::Date => lang.pick(
+                "нужна дата вида 31.01.2025 или 2025-01-31",
+                "write a date as 31.01.2025 or 2025-01-31",
+            ),
+            FieldError::Missing(Needed::Name) => lang.pick("укажите название", "enter the name"),
+            FieldError::Missing(Needed::CertificateDate) => lang.pick(
+                "укажите дату сертификата специалиста",
+                "enter the specialist's certificate date",
+            ),
+            FieldError::Inn(e) => return e.text(lang),
+            FieldError::Rate {
+                kind,
+                status,
+                error,
+            } => {
+                return format!(
+                    "{} × {}: {}",
+                    kind.short_name(lang),
+                    status.name(lang),
+                    error.text(lang)
+                );
+            }
+        }
+        .to_owned()
+    }
+}
+
+/// Reads a date field: empty is None.
+pub fn parse_date_field(text: &str) -> Result<Option<NaiveDate>, FieldError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    domain::parse_date(text).map(Some).ok_or_else(|| {
-        lang.pick(
-            "нужна дата вида 31.01.2025 или 2025-01-31",
-            "write a date as 31.01.2025 or 2025-01-31",
-        )
-        .to_owned()
-    })
+    domain::parse_date(text).map(Some).ok_or(FieldError::Date)
 }
 
 /// A column header that sorts the table when clicked, showing the direction.

@@ -9,9 +9,9 @@ use crate::command::{Command, PageCtx};
 use crate::domain::lang::Lang;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Status};
-use crate::reader::{Loaded, Reader};
+use crate::reader::{Ask, Loaded};
 use crate::snapshot::Data;
-use crate::store::{Db, PinRow, Refusal, SalesQuery, Store, StoreError};
+use crate::store::{Db, PinRow, Refusal, SalesQuery, StoreError};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
 
@@ -92,24 +92,16 @@ impl OverviewPage {
     }
 
     /// Reads the Overview (on the reader) when the data or the day changed.
-    pub fn load(
-        &mut self,
-        reader: &Reader,
-        store: &Store,
-        version: u64,
-        today: NaiveDate,
-    ) -> Option<StoreError> {
+    pub fn load(&mut self, ask: Ask<'_>, version: u64, today: NaiveDate) -> Option<StoreError> {
         let key = (version, today);
-        let lists = self.lists.load(reader, store, &key, move |db| {
+        let lists = self.lists.load(ask, &key, move |db| {
             Ok(Lists {
                 ending: db.pins_ending(today, ENDING_SOON_DAYS)?,
                 refusals: db.refusals_since(today - Days::new(30))?,
             })
         });
         // Asked after the lists: the reader answers in turn.
-        let figures = self
-            .figures
-            .load(reader, store, &key, move |db| figures(db, today));
+        let figures = self.figures.load(ask, &key, move |db| figures(db, today));
         lists.or(figures)
     }
 }

@@ -11,6 +11,7 @@ use crate::export::list::Value;
 use crate::snapshot::{Data, PartnerSummary};
 use crate::ui;
 use crate::ui::chart::{MonthSeries, premium_chart_ui};
+use crate::ui::{FieldError, Needed};
 
 /// The Partners table's name, under which its columns are remembered.
 const TABLE: &str = "partners-table";
@@ -71,7 +72,7 @@ pub struct PartnersPage {
     status: StatusDraft,
     evidence: EvidenceDraft,
     /// The premiums-by-month chart of the partner in the form, by data version.
-    chart: Option<(PartnerId, u64, MonthSeries)>,
+    chart: crate::reader::Loaded<(PartnerId, u64, chrono::NaiveDate), MonthSeries>,
     view: ui::RowView<(u64, u64, String, Sort, bool)>,
 }
 
@@ -93,24 +94,22 @@ impl PartnersPage {
     pub fn wants_chart(&self, version: u64) -> bool {
         self.editing().is_some_and(|id| {
             self.chart
-                .as_ref()
-                .is_none_or(|(p, v, _)| *p != id || *v != version)
+                .entry()
+                .is_none_or(|((p, v, _), _)| *p != id || *v != version)
         })
     }
 
-    /// Loads the chart of the partner in the form, when it is missing or stale.
+    /// Asks for the chart of the partner in the form, when it is missing or stale.
     pub fn load_chart(
         &mut self,
-        db: &crate::store::Db<'_>,
+        ask: crate::reader::Ask<'_>,
         version: u64,
         today: chrono::NaiveDate,
-    ) -> Result<(), crate::store::StoreError> {
-        if let Some(id) = self.editing()
-            && self.wants_chart(version)
-        {
-            self.chart = Some((id, version, MonthSeries::load(db, Some(id), today)?));
-        }
-        Ok(())
+    ) -> Option<crate::store::StoreError> {
+        let id = self.editing()?;
+        self.chart.load(ask, &(id, version, today), move |db| {
+            MonthSeries::load(db, Some(id), today)
+        })
     }
 
     /// Opens an empty form for a new partner.
@@ -135,11 +134,11 @@ impl PartnersPage {
 
 impl Draft {
     /// The INN and name, or the error of each wrong field.
-    fn parse(&self, lang: Lang) -> (Result<Inn, String>, Result<String, String>) {
-        let inn = Inn::parse(&self.inn).map_err(|e| e.text(lang));
+    fn parse(&self) -> (Result<Inn, FieldError>, Result<String, FieldError>) {
+        let inn = Inn::parse(&self.inn).map_err(FieldError::Inn);
         let name = self.name.trim().to_owned();
         let name = if name.is_empty() {
-            Err(lang.pick("укажите название", "enter the name").to_owned())
+            Err(FieldError::Missing(Needed::Name))
         } else {
             Ok(name)
         };
@@ -166,20 +165,15 @@ impl EvidenceDraft {
         }
     }
 
-    fn parse(&self, lang: Lang) -> Result<Evidence, String> {
-        let site_checked_on = ui::parse_date_field(&self.site_checked_on, lang)?;
+    fn parse(&self) -> Result<Evidence, FieldError> {
+        let site_checked_on = ui::parse_date_field(&self.site_checked_on)?;
         let mut specialists = Vec::new();
         for (name, date) in &self.specialists {
             if name.trim().is_empty() {
                 continue;
             }
-            let certified_on = ui::parse_date_field(date, lang)?.ok_or_else(|| {
-                lang.pick(
-                    "укажите дату сертификата специалиста",
-                    "enter the specialist's certificate date",
-                )
-                .to_owned()
-            })?;
+            let certified_on =
+                ui::parse_date_field(date)?.ok_or(FieldError::Missing(Needed::CertificateDate))?;
             specialists.push(CertifiedSpecialist {
                 name: name.trim().to_owned(),
                 certified_on,
@@ -396,18 +390,18 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
         Some((_, r)) => r.facts.name.clone(),
         None => lang.pick("Новый партнёр", "New partner").to_owned(),
     });
-    let (inn, name) = page.draft.parse(lang);
+    let (inn, name) = page.draft.parse();
     // A field's error shows once something was typed, so a fresh form is not all red.
     let inn_error = inn
         .as_ref()
         .err()
         .filter(|_| !page.draft.inn.is_empty())
-        .cloned();
+        .map(|e| e.text(lang));
     let name_error = name
         .as_ref()
         .err()
         .filter(|_| inn.is_ok() || !page.draft.name.is_empty())
-        .cloned();
+        .map(|e| e.text(lang));
     let parsed = inn.and_then(|inn| name.map(|name| (inn, name)));
     let mut enter = false;
     egui::Grid::new("partner-grid")
@@ -472,7 +466,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
         return command;
     };
 
-    if let Some((chart_id, _, series)) = &page.chart
+    if let Some(((chart_id, _, _), series)) = page.chart.entry()
         && *chart_id == id
     {
         ui.add_space(8.0);
@@ -520,7 +514,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
     if page.status.date.is_empty() {
         page.status.date = ui::date(ctx.today, lang);
     }
-    let date = ui::parse_date_field(&page.status.date, lang);
+    let date = ui::parse_date_field(&page.status.date);
     egui::Grid::new("status-grid")
         .num_columns(2)
         .spacing([12.0, 8.0])
@@ -537,7 +531,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             combo.response.labelled_by(label.id);
             ui.end_row();
             let date_error = match &date {
-                Err(e) => Some(e.clone()),
+                Err(e) => Some(e.text(lang)),
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 Ok(Some(_)) => None,
             };
@@ -687,7 +681,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
     {
         ev.specialists.push((String::new(), String::new()));
     }
-    match ev.parse(lang) {
+    match ev.parse() {
         Ok(evidence) => {
             if evidence != record.evidence
                 && ui
@@ -701,7 +695,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             }
         }
         Err(e) => {
-            ui.label(RichText::new(e).color(ui::error_color(ui)));
+            ui.label(RichText::new(e.text(lang)).color(ui::error_color(ui)));
         }
     }
     command

@@ -9,7 +9,7 @@ use crate::domain::pin::{PinDecision, decide_pin_request};
 use crate::domain::{self, Inn, PartnerId, Pin, PinState};
 use crate::export::list::Value;
 use crate::snapshot::Data;
-use crate::store::{Db, PinEvent, PinEventKind, PinRow};
+use crate::store::{PinEvent, PinEventKind, PinRow, StoreError};
 use crate::ui;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -66,9 +66,10 @@ pub struct PinsPage {
     release: ActionDraft,
     /// Why the last extension or release is cancelled as recorded by mistake.
     cancel_reason: String,
-    /// The client whose history the page shows, and that history once loaded.
-    history: Option<(Inn, Option<Vec<PinEvent>>)>,
-    history_version: u64,
+    /// The client whose history the page shows.
+    history: Option<Inn>,
+    /// That history, read on the reader by client and data version.
+    events: crate::reader::Loaded<(Inn, u64), Vec<PinEvent>>,
     view: ui::RowView<View>,
     /// The stored name of the client whose INN the form holds.
     known_client: ui::KnownClient,
@@ -89,7 +90,7 @@ impl Default for PinsPage {
             release: ActionDraft::default(),
             cancel_reason: String::new(),
             history: None,
-            history_version: 0,
+            events: Default::default(),
             view: Default::default(),
             known_client: Default::default(),
         }
@@ -118,31 +119,33 @@ impl PinsPage {
     }
 
     /// A stored client's INN typed in the pin form fills its name (read on the reader).
-    pub fn name_known_client(
-        &mut self,
-        reader: &crate::reader::Reader,
-        store: &crate::store::Store,
-    ) {
+    pub fn name_known_client(&mut self, ask: crate::reader::Ask<'_>) {
         if self.mode == Mode::New {
             let d = &mut self.draft;
             self.known_client
-                .fill(reader, store, &d.client_inn, &mut d.client_name);
+                .fill(ask, &d.client_inn, &mut d.client_name);
         }
     }
 
     /// True while the history shown is not loaded yet.
     pub fn wants_data(&self) -> bool {
-        matches!(&self.history, Some((_, None)))
+        self.history.is_some() && self.shown_events().is_none()
     }
 
-    /// Loads the history the page shows, when it is missing or stale.
-    pub fn load(&mut self, db: &Db<'_>, version: u64) {
-        if let Some((client, events)) = &mut self.history
-            && (events.is_none() || self.history_version != version)
-        {
-            *events = Some(db.pin_events(client).unwrap_or_default());
-            self.history_version = version;
-        }
+    /// The history of the client shown, once read (of the last data version read).
+    pub(crate) fn shown_events(&self) -> Option<&Vec<PinEvent>> {
+        let client = self.history?;
+        self.events
+            .entry()
+            .filter(|((inn, _), _)| *inn == client)
+            .map(|(_, events)| events)
+    }
+
+    /// Asks for the history the page shows, when it is missing or stale.
+    pub fn load(&mut self, ask: crate::reader::Ask<'_>, version: u64) -> Option<StoreError> {
+        let client = self.history?;
+        self.events
+            .load(ask, &(client, version), move |db| db.pin_events(&client))
     }
 
     fn new_form(&mut self, today: chrono::NaiveDate, lang: Lang) {
@@ -351,7 +354,7 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             .pins
             .iter()
             .find(|r| r.pin.id == id)
-            .map(|r| (r.client_inn, None));
+            .map(|r| r.client_inn);
     }
     command
 }

@@ -7,7 +7,7 @@ use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{LicenseKind, RateCell, RatePct, RateTable, Status};
 use crate::snapshot::Data;
-use crate::ui;
+use crate::ui::{self, FieldError};
 
 struct Editor {
     date: String,
@@ -48,7 +48,7 @@ impl Editor {
         }
     }
 
-    fn parse(&self, lang: Lang) -> Result<RateTable, String> {
+    fn parse(&self) -> Result<RateTable, FieldError> {
         let mut table = RateTable::empty();
         for (k, kind) in LicenseKind::ALL.into_iter().enumerate() {
             for (s, status) in Status::ALL.into_iter().enumerate() {
@@ -56,13 +56,10 @@ impl Editor {
                 if text.is_empty() || RateTable::is_fixed_no_premium(kind, status) {
                     continue;
                 }
-                let rate = RatePct::parse(text).map_err(|e| {
-                    format!(
-                        "{} × {}: {}",
-                        kind.short_name(lang),
-                        status.name(lang),
-                        e.text(lang)
-                    )
+                let rate = RatePct::parse(text).map_err(|error| FieldError::Rate {
+                    kind,
+                    status,
+                    error,
                 })?;
                 table.set(kind, status, Some(rate));
             }
@@ -125,13 +122,13 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
             "Новая версия действует с указанной даты: премии продаж с этой даты будут пересчитаны, продажи до неё сохранят свои. Пустая ячейка — ставка не задана.",
             "The new version is in force from its date: premiums of sales from then on are figured again, earlier sales keep theirs. An empty cell means the rate is not set.",
         ));
-        let date = ui::parse_date_field(&editor.date, lang);
+        let date = ui::parse_date_field(&editor.date);
         egui::Grid::new("rate-version-grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 let date_error = match &date {
-                    Err(e) => Some(e.clone()),
+                    Err(e) => Some(e.text(lang)),
                     Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                     Ok(Some(d)) if versions.iter().any(|v| v.effective_from == Some(*d)) => Some(
                         lang.pick(
@@ -174,9 +171,9 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
                 ));
             }
         });
-        let table = editor.parse(lang);
+        let table = editor.parse();
         if let Err(e) = &table {
-            ui::verdict(ui, false, e);
+            ui::verdict(ui, false, &e.text(lang));
         }
         let mut cancel = false;
         ui.horizontal(|ui| {

@@ -14,11 +14,9 @@ use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
 use crate::export::list::Value;
 use crate::export::{SalesColumn, SalesListExport};
-use crate::reader::Reader;
+use crate::reader::Ask;
 use crate::snapshot::Data;
-use crate::store::{
-    NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, Store, StoreError,
-};
+use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, StoreError};
 use crate::ui;
 
 mod form;
@@ -250,11 +248,11 @@ impl SalesPage {
     /// Asks the reader for what the page lacks (the selection of the query at this data
     /// version, the pages of rows the table wanted) and takes the answers that arrived.
     /// Until a new selection arrives the last one stays on screen.
-    pub fn load(&mut self, reader: &Reader, store: &Store, version: u64) {
-        self.name_known_client(reader, store);
+    pub fn load(&mut self, ask: Ask<'_>, version: u64) {
+        self.name_known_client(ask);
         if let Mode::Selected(id) = self.mode {
-            let read = move |db: &crate::store::Db<'_>| db.sale_corrections(id);
-            let _ = self.corrections.load(reader, store, &(id, version), read);
+            let read = move |db: &Db<'_>| db.sale_corrections(id);
+            let _ = self.corrections.load(ask, &(id, version), read);
         }
         let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
         let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
@@ -270,11 +268,11 @@ impl SalesPage {
                 .is_some_and(|f| f.version == version && f.query == self.query);
             if !first_here {
                 let query = self.query.clone();
-                let answer = reader.run(store, move |s| s.read().sales_page(&query, 0, PAGE_ROWS));
+                let answer = ask.run(move |db| db.sales_page(&query, 0, PAGE_ROWS));
                 self.first_asked = Some((version, self.query.clone(), answer));
             }
             let query = self.query.clone();
-            let answer = reader.run(store, move |s| s.read().sales_selection(&query));
+            let answer = ask.run(move |db| db.sales_selection(&query));
             self.selecting = Some((version, self.query.clone(), answer));
         }
         if let Some((v, q, answer)) = &self.first_asked {
@@ -330,7 +328,7 @@ impl SalesPage {
                 let from = (page * PAGE_ROWS).min(cache.ids.len());
                 let to = (from + PAGE_ROWS).min(cache.ids.len());
                 let ids = cache.ids[from..to].to_vec();
-                let answer = reader.run(store, move |s| s.read().sales_rows(&ids));
+                let answer = ask.run(move |db| db.sales_rows(&ids));
                 self.paging.push((page, answer));
             }
         } else {
@@ -348,11 +346,11 @@ impl SalesPage {
     }
 
     /// A stored client's INN typed in the sale form fills its name.
-    fn name_known_client(&mut self, reader: &Reader, store: &Store) {
+    fn name_known_client(&mut self, ask: Ask<'_>) {
         if self.mode == Mode::New {
             let d = &mut self.draft;
             self.known_client
-                .fill(reader, store, &d.client_inn, &mut d.client_name);
+                .fill(ask, &d.client_inn, &mut d.client_name);
         }
     }
 
@@ -519,8 +517,8 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         );
         ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
         // A date that does not read filters nothing; the field says why on hover.
-        page.query.from = ui::parse_date_field(&page.from, lang).ok().flatten();
-        page.query.to = ui::parse_date_field(&page.to, lang).ok().flatten();
+        page.query.from = ui::parse_date_field(&page.from).ok().flatten();
+        page.query.to = ui::parse_date_field(&page.to).ok().flatten();
     });
     ui.separator();
 
@@ -681,8 +679,8 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
 mod tests {
     use super::*;
 
-    fn demo() -> Store {
-        let mut store = Store::open_in_memory().unwrap();
+    fn demo() -> crate::store::Store {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
         crate::demo::fill(&mut store, today).unwrap();
         store
@@ -706,7 +704,7 @@ mod tests {
         assert_eq!(page.row(0).map(|r| r.id), Some(first[0].id));
         // Then the selection: its first page is the rows already read, not read again.
         page.first = None;
-        page.load(&Reader::inline(), &store, 1);
+        page.load(crate::reader::Reader::inline().ask(&store), 1);
         let selection = store.read().sales_selection(&page.query).unwrap();
         let (count, sums) = page.totals().unwrap();
         assert_eq!(count, selection.ids.len());

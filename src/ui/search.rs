@@ -6,9 +6,9 @@ use egui::RichText;
 use crate::command::Command;
 use crate::domain::lang::Lang;
 use crate::domain::{Inn, PartnerId};
-use crate::reader::{Loaded, Reader};
+use crate::reader::{Ask, Loaded};
 use crate::snapshot::Data;
-use crate::store::{Db, SaleListRow, SalesQuery, Store, StoreError};
+use crate::store::{Db, SaleListRow, SalesQuery, StoreError};
 
 /// How many hits of each kind are listed.
 const HITS: usize = 8;
@@ -28,14 +28,14 @@ impl SearchState {
     }
 
     /// Asks for the sales whose document number holds the text.
-    pub fn load(&mut self, reader: &Reader, store: &Store) -> Option<StoreError> {
+    pub fn load(&mut self, ask: Ask<'_>) -> Option<StoreError> {
         let needle = self.text.trim().to_owned();
         if needle.chars().count() < 2 {
             return None;
         }
         let key = needle.clone();
         self.sales
-            .load(reader, store, &key, move |db| sales_with_doc(db, &needle))
+            .load(ask, &key, move |db| sales_with_doc(db, &needle))
     }
 }
 

@@ -11,9 +11,8 @@ use crate::domain::status::status_name;
 use crate::domain::{PartnerId, Statement};
 use crate::export::Format;
 use crate::export::list::Value;
-use crate::reader::{Loaded, Reader};
+use crate::reader::{Ask, Loaded};
 use crate::snapshot::Data;
-use crate::store::Store;
 use crate::ui;
 
 pub use crate::ui::Period;
@@ -71,11 +70,11 @@ impl StatementsPage {
     }
 
     /// Asks the reader for the preview the page shows, and takes it when it has come.
-    pub fn load(&mut self, reader: &Reader, store: &Store, today: NaiveDate, lang: Lang) {
+    pub fn load(&mut self, ask: Ask<'_>, today: NaiveDate, lang: Lang) {
         if let Some(key @ (partner, from, to, _)) = self.wanted
-            && let Some(e) = self.loaded.load(reader, store, &key, move |db| {
-                db.statement(partner, from, to, today)
-            })
+            && let Some(e) = self
+                .loaded
+                .load(ask, &key, move |db| db.statement(partner, from, to, today))
         {
             use crate::domain::lang::Localized;
             self.failed = Some((key, e.text(lang)));
@@ -154,8 +153,8 @@ pub fn statements_ui(
     let bounds = match page.period.bounds(ctx.today) {
         Some(bounds) => Some(bounds),
         None => match (
-            ui::parse_date_field(&page.from, lang),
-            ui::parse_date_field(&page.to, lang),
+            ui::parse_date_field(&page.from),
+            ui::parse_date_field(&page.to),
         ) {
             (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
             _ => None,

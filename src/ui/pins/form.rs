@@ -58,7 +58,7 @@ pub(super) fn new_pin_ui(
     ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
     let d = &mut page.draft;
     let inn = Inn::parse(&d.client_inn);
-    let date = ui::parse_date_field(&d.date, lang);
+    let date = ui::parse_date_field(&d.date);
     egui::Grid::new("pin-grid")
         .num_columns(2)
         .spacing([12.0, 8.0])
@@ -95,7 +95,7 @@ pub(super) fn new_pin_ui(
             );
             ui.end_row();
             let date_error = match &date {
-                Err(e) => Some(e.clone()),
+                Err(e) => Some(e.text(lang)),
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 _ => None,
             };
@@ -237,7 +237,7 @@ pub(super) fn selected_pin_ui(
                 draft.date = ui::date(ctx.today, lang);
             }
         }
-        let date = ui::parse_date_field(&page.extend.date, lang);
+        let date = ui::parse_date_field(&page.extend.date);
         egui::Grid::new("extend-grid")
             .num_columns(2)
             .spacing([12.0, 6.0])
@@ -246,7 +246,7 @@ pub(super) fn selected_pin_ui(
                     ui,
                     lang.pick("Дата согласования", "Agreed on"),
                     &mut page.extend.date,
-                    date.as_ref().err().map(String::as_str),
+                    date.as_ref().err().map(|e| e.text(lang)).as_deref(),
                     ctx.today,
                     lang,
                 );
@@ -293,7 +293,7 @@ pub(super) fn selected_pin_ui(
         ui.add_space(8.0);
         ui.separator();
         ui.strong(lang.pick("Снять досрочно", "Release early"));
-        let date = ui::parse_date_field(&page.release.date, lang);
+        let date = ui::parse_date_field(&page.release.date);
         egui::Grid::new("release-grid")
             .num_columns(2)
             .spacing([12.0, 6.0])
@@ -302,7 +302,7 @@ pub(super) fn selected_pin_ui(
                     ui,
                     lang.pick("Дата снятия", "Release date"),
                     &mut page.release.date,
-                    date.as_ref().err().map(String::as_str),
+                    date.as_ref().err().map(|e| e.text(lang)).as_deref(),
                     ctx.today,
                     lang,
                 );
@@ -335,14 +335,10 @@ pub(super) fn selected_pin_ui(
         "История клиента в стоп-листе",
         "The client's stop-list history",
     ));
-    match page
-        .history
-        .as_ref()
-        .and_then(|(_, events)| events.as_ref())
-    {
+    match page.shown_events().cloned() {
         None => _ = ui.spinner(),
         Some(events) => {
-            for e in events {
+            for e in &events {
                 let what = match e.kind {
                     PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
                     PinEventKind::Refused => lang.pick("отказ", "refused"),
@@ -399,7 +395,13 @@ pub(super) fn selected_pin_ui(
                     }
                 }
             }
-            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, events, lang));
+            command = command.or(cancel_ui(
+                ui,
+                &mut page.cancel_reason,
+                pin.id,
+                &events,
+                lang,
+            ));
         }
     }
     if ui.button(lang.pick("Закрыть", "Close")).clicked() {

@@ -17,7 +17,7 @@ pub(super) fn new_sale_ui(
         lang.pick("Новая продажа", "New sale")
     });
     let d = &mut page.draft;
-    let date = ui::parse_date_field(&d.date, lang);
+    let date = ui::parse_date_field(&d.date);
     let inn = Inn::parse(&d.client_inn);
     let amount = Money::parse_amount(&d.amount);
     egui::Grid::new("sale-grid")
@@ -25,7 +25,7 @@ pub(super) fn new_sale_ui(
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
             let date_error = match &date {
-                Err(e) => Some(e.clone()),
+                Err(e) => Some(e.text(lang)),
                 Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
                 _ => None,
             };
@@ -325,7 +325,7 @@ pub(super) fn selected_sale_ui(
         ui.add_space(8.0);
         ui.separator();
         ui.strong(lang.pick("Оформить возврат", "Record a return"));
-        let date = ui::parse_date_field(&page.ret.date, lang);
+        let date = ui::parse_date_field(&page.ret.date);
         let amount = Money::parse_amount(&page.ret.amount);
         egui::Grid::new("return-grid")
             .num_columns(2)
@@ -335,7 +335,7 @@ pub(super) fn selected_sale_ui(
                     ui,
                     lang.pick("Дата возврата", "Return date"),
                     &mut page.ret.date,
-                    date.as_ref().err().map(String::as_str),
+                    date.as_ref().err().map(|e| e.text(lang)).as_deref(),
                     ctx.today,
                     lang,
                 );

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::{Db, RuleError, StoreError, money, now_stamp};
+use super::{Db, RuleError, StoreError, Tx, money, now_stamp};
 use crate::domain::{Money, PartnerId};
 
 /// An issued statement as the list shows it.
@@ -111,6 +111,92 @@ impl Db<'_> {
             .optional()?)
     }
 
+    /// Every issued statement, newest first.
+    pub fn issued_statements(&self) -> Result<Vec<IssuedRow>, StoreError> {
+        let sql = format!(
+            "SELECT {ISSUED_COLUMNS} FROM issued_statements i JOIN partners p ON p.id = i.partner_id ORDER BY i.id DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], issued_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// The issued statement with this number, and the JSON bytes stored when it was issued.
+    pub fn issued_statement(&self, number: &str) -> Result<(IssuedRow, Vec<u8>), StoreError> {
+        let sql = format!(
+            "SELECT {ISSUED_COLUMNS}, i.json FROM issued_statements i JOIN partners p ON p.id = i.partner_id
+             WHERE i.number = ?1"
+        );
+        self.conn
+            .query_row(&sql, [number.trim()], |r| {
+                Ok((issued_row(r)?, r.get::<_, Vec<u8>>(13)?))
+            })
+            .optional()?
+            .ok_or_else(|| {
+                RuleError::UnknownStatement {
+                    number: number.trim().to_owned(),
+                }
+                .into()
+            })
+    }
+
+    /// Every statement in force, as locks.
+    pub(super) fn locks(&self) -> Result<Vec<Lock>, StoreError> {
+        self.read_locks()?;
+        Ok(self.cache.borrow().locks.clone().unwrap_or_default())
+    }
+
+    /// Makes sure the view holds the statements in force.
+    fn read_locks(&self) -> Result<(), StoreError> {
+        if self.cache.borrow().locks.is_none() {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT partner_id, period_from, period_to, number FROM issued_statements
+                 WHERE reopened_on IS NULL",
+            )?;
+            let locks = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            self.cache.borrow_mut().locks = Some(locks);
+        }
+        Ok(())
+    }
+
+    /// The number of the issued statement that locks a sale of `partner` dated `date`, if
+    /// any.
+    pub fn locking_statement(
+        &self,
+        partner: PartnerId,
+        date: NaiveDate,
+    ) -> Result<Option<Box<str>>, StoreError> {
+        self.read_locks()?;
+        Ok(self
+            .cache
+            .borrow()
+            .locks
+            .as_deref()
+            .and_then(|locks| lock_on(locks, partner, date))
+            .map(Box::from))
+    }
+
+    /// Partners with a sale or return dated in `[from, to]`, by name.
+    pub fn partners_with_activity(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PartnerId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id FROM partners p WHERE EXISTS
+               (SELECT 1 FROM sales s WHERE s.partner_id = p.id AND s.date BETWEEN ?1 AND ?2)
+             ORDER BY p.name COLLATE NOCASE, p.id",
+        )?;
+        let ids = stmt
+            .query_map((from, to), |r| Ok(PartnerId(r.get(0)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+}
+
+impl Tx<'_> {
     /// Records an issued statement; from now on its sales are locked.
     pub fn record_issued(&self, s: &NewIssued<'_>) -> Result<i64, StoreError> {
         self.forget();
@@ -149,35 +235,6 @@ impl Db<'_> {
         Ok(id)
     }
 
-    /// Every issued statement, newest first.
-    pub fn issued_statements(&self) -> Result<Vec<IssuedRow>, StoreError> {
-        let sql = format!(
-            "SELECT {ISSUED_COLUMNS} FROM issued_statements i JOIN partners p ON p.id = i.partner_id ORDER BY i.id DESC"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], issued_row)?.collect::<Result<_, _>>()?;
-        Ok(rows)
-    }
-
-    /// The issued statement with this number, and the JSON bytes stored when it was issued.
-    pub fn issued_statement(&self, number: &str) -> Result<(IssuedRow, Vec<u8>), StoreError> {
-        let sql = format!(
-            "SELECT {ISSUED_COLUMNS}, i.json FROM issued_statements i JOIN partners p ON p.id = i.partner_id
-             WHERE i.number = ?1"
-        );
-        self.conn
-            .query_row(&sql, [number.trim()], |r| {
-                Ok((issued_row(r)?, r.get::<_, Vec<u8>>(13)?))
-            })
-            .optional()?
-            .ok_or_else(|| {
-                RuleError::UnknownStatement {
-                    number: number.trim().to_owned(),
-                }
-                .into()
-            })
-    }
-
     /// Reopens an issued statement with a stated reason: its sales are no longer locked.
     /// The statement and the reason stay in the history.
     pub fn reopen_statement(
@@ -204,59 +261,5 @@ impl Db<'_> {
             (row.id, on, reason.trim(), now_stamp()),
         )?;
         Ok(())
-    }
-
-    /// Every statement in force, as locks.
-    pub(super) fn locks(&self) -> Result<Vec<Lock>, StoreError> {
-        self.read_locks()?;
-        Ok(self.cache.borrow().locks.clone().unwrap_or_default())
-    }
-
-    /// Makes sure the view holds the statements in force.
-    fn read_locks(&self) -> Result<(), StoreError> {
-        if self.cache.borrow().locks.is_none() {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT partner_id, period_from, period_to, number FROM issued_statements
-                 WHERE reopened_on IS NULL",
-            )?;
-            let locks = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            self.cache.borrow_mut().locks = Some(locks);
-        }
-        Ok(())
-    }
-
-    /// The issued statement that locks a sale of `partner` dated `date`, if any.
-    pub fn locking_statement(
-        &self,
-        partner: PartnerId,
-        date: NaiveDate,
-    ) -> Result<Option<String>, StoreError> {
-        self.read_locks()?;
-        Ok(self
-            .cache
-            .borrow()
-            .locks
-            .as_deref()
-            .and_then(|locks| lock_on(locks, partner, date))
-            .map(str::to_owned))
-    }
-
-    /// Partners with a sale or return dated in `[from, to]`, by name.
-    pub fn partners_with_activity(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<PartnerId>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id FROM partners p WHERE EXISTS
-               (SELECT 1 FROM sales s WHERE s.partner_id = p.id AND s.date BETWEEN ?1 AND ?2)
-             ORDER BY p.name COLLATE NOCASE, p.id",
-        )?;
-        let ids = stmt
-            .query_map((from, to), |r| Ok(PartnerId(r.get(0)?)))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
     }
 }

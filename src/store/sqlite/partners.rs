@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 
-use super::{Db, RuleError, StoreError, now_stamp, parse_inn, partner_id};
+use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn, partner_id};
 use crate::domain::status::CertifiedSpecialist;
 use crate::domain::{Evidence, Inn, PartnerFacts, PartnerId, Status, StatusChange, StatusHistory};
 
@@ -36,50 +36,6 @@ fn status_from(code: Option<String>) -> Result<Option<Status>, StoreError> {
 }
 
 impl Db<'_> {
-    /// Adds a partner. Its INN must be new.
-    pub fn add_partner(
-        &self,
-        inn: &Inn,
-        name: &str,
-        one_c_partner: bool,
-    ) -> Result<PartnerId, StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(RuleError::EmptyName.into());
-        }
-        if self.partner_by_inn(inn)?.is_some() {
-            return Err(RuleError::PartnerExists { inn: *inn }.into());
-        }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO partners (inn, name, one_c_partner, created_at) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute((inn.as_str(), name, one_c_partner, now_stamp()))?;
-        Ok(PartnerId(self.conn.last_insert_rowid()))
-    }
-
-    /// Changes a partner's name and 1C-partner flag.
-    pub fn update_partner(
-        &self,
-        id: PartnerId,
-        name: &str,
-        one_c_partner: bool,
-    ) -> Result<(), StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(RuleError::EmptyName.into());
-        }
-        let flag_changed = self.partner_facts(id)?.one_c_partner != one_c_partner;
-        self.forget();
-        self.conn
-            .prepare_cached("UPDATE partners SET name = ?2, one_c_partner = ?3 WHERE id = ?1")?
-            .execute((id.0, name, one_c_partner))?;
-        if flag_changed {
-            self.refigure(Some(id), None)?;
-        }
-        Ok(())
-    }
-
     pub fn partner_by_inn(&self, inn: &Inn) -> Result<Option<PartnerId>, StoreError> {
         Ok(self
             .conn
@@ -214,6 +170,52 @@ impl Db<'_> {
             },
             changes: self.status_changes(id)?,
         })
+    }
+}
+
+impl Tx<'_> {
+    /// Adds a partner. Its INN must be new.
+    pub fn add_partner(
+        &self,
+        inn: &Inn,
+        name: &str,
+        one_c_partner: bool,
+    ) -> Result<PartnerId, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(RuleError::EmptyName.into());
+        }
+        if self.partner_by_inn(inn)?.is_some() {
+            return Err(RuleError::PartnerExists { inn: *inn }.into());
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO partners (inn, name, one_c_partner, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((inn.as_str(), name, one_c_partner, now_stamp()))?;
+        Ok(PartnerId(self.conn.last_insert_rowid()))
+    }
+
+    /// Changes a partner's name and 1C-partner flag.
+    pub fn update_partner(
+        &self,
+        id: PartnerId,
+        name: &str,
+        one_c_partner: bool,
+    ) -> Result<(), StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(RuleError::EmptyName.into());
+        }
+        let flag_changed = self.partner_facts(id)?.one_c_partner != one_c_partner;
+        self.forget();
+        self.conn
+            .prepare_cached("UPDATE partners SET name = ?2, one_c_partner = ?3 WHERE id = ?1")?
+            .execute((id.0, name, one_c_partner))?;
+        if flag_changed {
+            self.refigure(Some(id), None)?;
+        }
+        Ok(())
     }
 
     /// Adds a status change effective from a date; history is never rewritten.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
 use super::sales_bulk::*;
-use super::{Db, RuleError, StoreError, day, money, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, Tx, day, money, now_stamp, parse_inn};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
@@ -168,20 +168,87 @@ impl Db<'_> {
         }
     }
 
-    /// Records a sale. Refused when its document number is taken, or when the shipment
-    /// rule finds no pin of the partner in force on the sale date.
-    pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
-        let checked = self.check_sale(sale)?;
-        match self.insert_sales(std::slice::from_ref(&checked)) {
-            Ok(()) => Ok(SaleId(self.conn.last_insert_rowid())),
-            Err((_, e)) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
-                doc: checked.doc.unwrap_or_default(),
-            }
-            .into()),
-            Err((_, e)) => Err(e.into()),
-        }
+    /// The sale with this document number.
+    pub fn sale_by_doc(&self, doc: &str) -> Result<Option<SaleRow>, StoreError> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE s.doc = ?1");
+        self.one_sale(&sql, doc.trim())
     }
 
+    pub fn sale(&self, id: SaleId) -> Result<Option<SaleRow>, StoreError> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE s.id = ?1");
+        self.one_sale(&sql, id.0)
+    }
+
+    fn one_sale(
+        &self,
+        sql: &str,
+        key: impl rusqlite::ToSql,
+    ) -> Result<Option<SaleRow>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached(sql)?
+            .query_row([key], entry_row)
+            .optional()?;
+        found
+            .map(|(raw, partner)| {
+                Ok(SaleRow {
+                    id: SaleId(raw.id),
+                    partner: PartnerId(partner),
+                    entry: raw.into_entry()?,
+                })
+            })
+            .transpose()
+    }
+
+    /// How much of a sale is still unreturned.
+    pub fn unreturned(&self, sale: SaleId) -> Result<Money, StoreError> {
+        let (amount, returned): (i64, i64) = self.conn.prepare_cached(
+            "SELECT amount_kop, (SELECT coalesce(sum(amount_kop), 0) FROM sales WHERE return_of = ?1)
+             FROM sales WHERE id = ?1",
+        )?
+        .query_row([sale.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(money(amount - returned))
+    }
+
+    /// The partner's sales and returns dated in `[from, to]`, in date and entry order.
+    pub fn entries(
+        &self,
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM}
+             WHERE s.partner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map((partner.0, from, to), entry_row)?;
+        rows.map(|row| row?.0.into_entry()).collect()
+    }
+
+    /// The premium statement of a partner for `[from, to]`, computed now by the domain.
+    pub fn statement(
+        &self,
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+        generated_on: NaiveDate,
+    ) -> Result<Statement, StoreError> {
+        let facts = self.partner_facts(partner)?;
+        let rates = self.rate_book()?;
+        let entries = self.entries(partner, from, to)?;
+        Ok(build_statement(
+            &facts,
+            &rates,
+            &entries,
+            from,
+            to,
+            generated_on,
+        ))
+    }
+}
+
+impl Tx<'_> {
     /// A sale checked against the period lock and the shipment rule, its client recorded
     /// and its premium figured: ready to be written.
     pub(super) fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
@@ -210,6 +277,20 @@ impl Db<'_> {
         let checked = checked.map_err(|refusal| self.refusal_error(sale, refusal))?;
         self.upsert_client(&sale.client_inn, &sale.client_name)?;
         Ok(checked)
+    }
+
+    /// Records a sale. Refused when its document number is taken, or when the shipment
+    /// rule finds no pin of the partner in force on the sale date.
+    pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
+        let checked = self.check_sale(sale)?;
+        match self.insert_sales(std::slice::from_ref(&checked)) {
+            Ok(()) => Ok(SaleId(self.conn.last_insert_rowid())),
+            Err((_, e)) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+                doc: checked.doc.unwrap_or_default(),
+            }
+            .into()),
+            Err((_, e)) => Err(e.into()),
+        }
     }
 
     /// Puts a checked sale in the place of sale `id`, its figures with it. A document
@@ -305,48 +386,6 @@ impl Db<'_> {
         Ok(rows.len())
     }
 
-    /// The sale with this document number.
-    pub fn sale_by_doc(&self, doc: &str) -> Result<Option<SaleRow>, StoreError> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE s.doc = ?1");
-        self.one_sale(&sql, doc.trim())
-    }
-
-    pub fn sale(&self, id: SaleId) -> Result<Option<SaleRow>, StoreError> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE s.id = ?1");
-        self.one_sale(&sql, id.0)
-    }
-
-    fn one_sale(
-        &self,
-        sql: &str,
-        key: impl rusqlite::ToSql,
-    ) -> Result<Option<SaleRow>, StoreError> {
-        let found = self
-            .conn
-            .prepare_cached(sql)?
-            .query_row([key], entry_row)
-            .optional()?;
-        found
-            .map(|(raw, partner)| {
-                Ok(SaleRow {
-                    id: SaleId(raw.id),
-                    partner: PartnerId(partner),
-                    entry: raw.into_entry()?,
-                })
-            })
-            .transpose()
-    }
-
-    /// How much of a sale is still unreturned.
-    pub fn unreturned(&self, sale: SaleId) -> Result<Money, StoreError> {
-        let (amount, returned): (i64, i64) = self.conn.prepare_cached(
-            "SELECT amount_kop, (SELECT coalesce(sum(amount_kop), 0) FROM sales WHERE return_of = ?1)
-             FROM sales WHERE id = ?1",
-        )?
-        .query_row([sale.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(money(amount - returned))
-    }
-
     /// Records a return of (part of) a sale (REGULATION §4.1).
     pub fn record_return(
         &self,
@@ -369,7 +408,10 @@ impl Db<'_> {
             .into());
         }
         if let Some(number) = self.locking_statement(original.partner, date)? {
-            return Err(RuleError::PeriodLocked { number }.into());
+            return Err(RuleError::PeriodLocked {
+                number: number.into(),
+            }
+            .into());
         }
         let left = self.unreturned(sale)?;
         if amount > left {
@@ -412,42 +454,5 @@ impl Db<'_> {
         );
         self.store_figures(id, &figured)?;
         Ok(SaleId(id))
-    }
-
-    /// The partner's sales and returns dated in `[from, to]`, in date and entry order.
-    pub fn entries(
-        &self,
-        partner: PartnerId,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Entry>, StoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM}
-             WHERE s.partner_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.id"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map((partner.0, from, to), entry_row)?;
-        rows.map(|row| row?.0.into_entry()).collect()
-    }
-
-    /// The premium statement of a partner for `[from, to]`, computed now by the domain.
-    pub fn statement(
-        &self,
-        partner: PartnerId,
-        from: NaiveDate,
-        to: NaiveDate,
-        generated_on: NaiveDate,
-    ) -> Result<Statement, StoreError> {
-        let facts = self.partner_facts(partner)?;
-        let rates = self.rate_book()?;
-        let entries = self.entries(partner, from, to)?;
-        Ok(build_statement(
-            &facts,
-            &rates,
-            &entries,
-            from,
-            to,
-            generated_on,
-        ))
     }
 }

@@ -83,6 +83,9 @@ pub(super) fn checked_sale(
     })
 }
 
+/// The `CREATE INDEX` statement of an index set aside for a load, to build it again.
+pub(super) type IndexSql = String;
+
 impl CheckedSale {
     pub fn amount(&self) -> Money {
         Money::from_kopecks(self.amount_kop)
@@ -167,6 +170,52 @@ pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 impl Db<'_> {
+    /// What refuses a sale of a bulk load, told as [`Db::record_sale`] would tell it.
+    pub fn refusal_error(&self, sale: &NewSale, refusal: SaleRefusal) -> StoreError {
+        match refusal {
+            SaleRefusal::UnknownPartner(inn) => RuleError::UnknownPartner { inn }.into(),
+            SaleRefusal::Locked(number) => RuleError::PeriodLocked { number }.into(),
+            SaleRefusal::Shipment(refusal) => {
+                self.shipment_error(&sale.client_inn, sale.partner, refusal)
+            }
+        }
+    }
+
+    /// What sales are checked against, read whole for a bulk load: see [`SaleRules`].
+    pub fn sale_rules(&self) -> Result<SaleRules, StoreError> {
+        let partners: Vec<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT inn, id FROM partners")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut facts = FxHashMap::default();
+        for (_, id) in &partners {
+            facts.insert(PartnerId(*id), self.partner_facts(PartnerId(*id))?);
+        }
+        let mut clients = FxHashMap::default();
+        for row in self
+            .conn
+            .prepare_cached("SELECT inn, name FROM clients")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+        {
+            let (inn, name) = row?;
+            clients.insert(parse_inn(inn)?, name);
+        }
+        Ok(SaleRules {
+            partners: partners
+                .into_iter()
+                .map(|(inn, id)| Ok((parse_inn(inn)?, PartnerId(id))))
+                .collect::<Result<_, StoreError>>()?,
+            clients,
+            pins: self.all_pins()?,
+            facts,
+            rates: self.rate_book()?,
+            locks: self.locks()?,
+        })
+    }
+}
+
+impl Tx<'_> {
     /// Starts a bulk load of sales in this transaction: the period lock on new sales is
     /// checked by [`SaleRules::check`] alone while its trigger is set aside — with it,
     /// SQLite journals every page each insert touches, in case the trigger aborts it.
@@ -225,7 +274,7 @@ impl Db<'_> {
     }
 
     /// Drops those of the `names` indexes that exist, returning the SQL that makes them.
-    pub(super) fn set_indexes_aside(&self, names: &[&str]) -> Result<Vec<String>, StoreError> {
+    pub(super) fn set_indexes_aside(&self, names: &[&str]) -> Result<Vec<IndexSql>, StoreError> {
         let mut indexes = Vec::new();
         for name in names {
             let sql: Option<String> = self
@@ -258,50 +307,6 @@ impl Db<'_> {
         }
         self.conn.pragma_update(None, "cache_size", cache)?;
         Ok(())
-    }
-
-    /// What refuses a sale of a bulk load, told as [`Db::record_sale`] would tell it.
-    pub fn refusal_error(&self, sale: &NewSale, refusal: SaleRefusal) -> StoreError {
-        match refusal {
-            SaleRefusal::UnknownPartner(inn) => RuleError::UnknownPartner { inn }.into(),
-            SaleRefusal::Locked(number) => RuleError::PeriodLocked { number }.into(),
-            SaleRefusal::Shipment(refusal) => {
-                self.shipment_error(&sale.client_inn, sale.partner, refusal)
-            }
-        }
-    }
-
-    /// What sales are checked against, read whole for a bulk load: see [`SaleRules`].
-    pub fn sale_rules(&self) -> Result<SaleRules, StoreError> {
-        let partners: Vec<(String, i64)> = self
-            .conn
-            .prepare_cached("SELECT inn, id FROM partners")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut facts = FxHashMap::default();
-        for (_, id) in &partners {
-            facts.insert(PartnerId(*id), self.partner_facts(PartnerId(*id))?);
-        }
-        let mut clients = FxHashMap::default();
-        for row in self
-            .conn
-            .prepare_cached("SELECT inn, name FROM clients")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
-        {
-            let (inn, name) = row?;
-            clients.insert(parse_inn(inn)?, name);
-        }
-        Ok(SaleRules {
-            partners: partners
-                .into_iter()
-                .map(|(inn, id)| Ok((parse_inn(inn)?, PartnerId(id))))
-                .collect::<Result<_, StoreError>>()?,
-            clients,
-            pins: self.all_pins()?,
-            facts,
-            rates: self.rate_book()?,
-            locks: self.locks()?,
-        })
     }
 
     /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]) checked by

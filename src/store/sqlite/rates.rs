@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::{Db, RuleError, StoreError, now_stamp};
+use super::{Db, RuleError, StoreError, Tx, now_stamp};
 use crate::domain::{LicenseKind, RateBook, RatePct, RateTable, RateVersion, Status};
 
 pub(super) fn insert_cells(
@@ -78,7 +78,9 @@ impl Db<'_> {
         }
         Ok(RateBook::new(book))
     }
+}
 
+impl Tx<'_> {
     /// Adds a rate-table version in force from `effective_from`. Sales dated before it keep
     /// the rates they had.
     pub fn add_rate_version(

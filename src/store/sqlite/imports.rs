@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::{Db, RuleError, StoreError, now_stamp};
+use super::{Db, RuleError, StoreError, Tx, now_stamp};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId};
 
 /// Tables that are bookkeeping of imports and changes, not data an import writes.
@@ -32,6 +32,9 @@ pub struct ImportLog {
     pub id: i64,
     high_water: BTreeMap<String, i64>,
 }
+
+/// A table's or a column's name in the schema.
+type SqlName = String;
 
 impl ImportLog {
     /// The largest rowid `table` had before the import (rows above it are the import's).
@@ -61,7 +64,7 @@ impl Db<'_> {
             .query_row("SELECT seq FROM changes WHERE id = 1", [], |r| r.get(0))?)
     }
 
-    fn data_tables(&self) -> Result<Vec<String>, StoreError> {
+    fn data_tables(&self) -> Result<Vec<SqlName>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
              ORDER BY name",
@@ -75,7 +78,7 @@ impl Db<'_> {
             .collect())
     }
 
-    fn columns_of(&self, table: &str) -> Result<Vec<String>, StoreError> {
+    fn columns_of(&self, table: &str) -> Result<Vec<SqlName>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT name FROM pragma_table_info(?1)")?;
@@ -83,78 +86,6 @@ impl Db<'_> {
             .query_map([table], |r| r.get::<_, String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(names)
-    }
-
-    /// Starts recording an import (inside its write transaction). Only the newest import
-    /// keeps what undoes it.
-    pub fn begin_import(&self, kind: &str, file: &str) -> Result<ImportLog, StoreError> {
-        let mut high_water = BTreeMap::new();
-        for table in self.data_tables()? {
-            let max: i64 = self.conn.query_row(
-                &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
-                [],
-                |r| r.get(0),
-            )?;
-            high_water.insert(table, max);
-        }
-        let marks =
-            serde_json::to_string(&high_water).map_err(|e| StoreError::BadValue(e.to_string()))?;
-        self.conn.execute("DELETE FROM import_undo", [])?;
-        self.conn.execute(
-            "INSERT INTO imports (kind, file, imported_at, change_seq, high_water)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            (kind, file, now_stamp(), self.change_seq()?, marks),
-        )?;
-        let id = self.conn.last_insert_rowid();
-        for (table, max) in &high_water {
-            let columns = self.columns_of(table)?;
-            let quoted = |c: &String| format!("' || quote(OLD.\"{c}\") || '");
-            let set = columns
-                .iter()
-                .map(|c| format!("\"{c}\" = {}", quoted(c)))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let names = columns
-                .iter()
-                .map(|c| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let values = columns.iter().map(quoted).collect::<Vec<_>>().join(", ");
-            let log = |statement: String| {
-                format!(
-                    "INSERT INTO main.import_undo (import_id, seq, statement) VALUES ({id},
-                       (SELECT coalesce(max(seq), 0) + 1 FROM main.import_undo WHERE import_id = {id}),
-                       {statement});"
-                )
-            };
-            let update = log(format!(
-                "'UPDATE \"{table}\" SET {set} WHERE rowid = ' || OLD.rowid"
-            ));
-            let delete = log(format!(
-                "'INSERT INTO \"{table}\" (rowid, {names}) VALUES (' || OLD.rowid || ', {values})'"
-            ));
-            self.conn.execute_batch(&format!(
-                "CREATE TEMP TRIGGER \"undo_update_{table}\" AFTER UPDATE ON main.\"{table}\"
-                 WHEN OLD.rowid <= {max} BEGIN {update} END;
-                 CREATE TEMP TRIGGER \"undo_delete_{table}\" AFTER DELETE ON main.\"{table}\"
-                 WHEN OLD.rowid <= {max} BEGIN {delete} END;"
-            ))?;
-        }
-        Ok(ImportLog { id, high_water })
-    }
-
-    /// Ends the recording of an import: it wrote what `summary` says.
-    pub fn end_import(&self, log: &ImportLog, summary: &str) -> Result<(), StoreError> {
-        for table in log.high_water.keys() {
-            self.conn.execute_batch(&format!(
-                "DROP TRIGGER temp.\"undo_update_{table}\"; DROP TRIGGER temp.\"undo_delete_{table}\";"
-            ))?;
-        }
-        self.conn.execute(
-            "UPDATE imports SET summary = ?2 WHERE id = ?1",
-            (log.id, summary),
-        )?;
-        Ok(())
     }
 
     /// The newest import, and whether it can still be undone.
@@ -181,70 +112,6 @@ impl Db<'_> {
                 },
             )
             .optional()?)
-    }
-
-    /// Undoes the import `id` exactly, if it is the newest and nothing has been written
-    /// since (this undo being the next write).
-    pub fn undo_import(&self, id: i64) -> Result<(), StoreError> {
-        let record = self.last_import()?.filter(|r| r.id == id);
-        let Some(record) = record else {
-            return Err(RuleError::ImportNotUndoable.into());
-        };
-        let (seq, marks): (i64, String) = self.conn.query_row(
-            "SELECT change_seq, high_water FROM imports WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        // This transaction has already counted itself.
-        if record.undone || seq + 1 != self.change_seq()? {
-            return Err(RuleError::ImportNotUndoable.into());
-        }
-        let high_water: BTreeMap<String, i64> =
-            serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
-        self.conn
-            .execute("INSERT INTO undo_gate (import_id) VALUES (?1)", [id])?;
-        self.conn.pragma_update(None, "defer_foreign_keys", true)?;
-        let statements = {
-            let mut stmt = self.conn.prepare(
-                "SELECT statement FROM import_undo WHERE import_id = ?1 ORDER BY seq DESC",
-            )?;
-            stmt.query_map([id], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        for statement in statements {
-            self.conn.execute_batch(&statement)?;
-        }
-        for (table, max) in &high_water {
-            // Deleting most of the sales is faster without the lists' indexes, built again
-            // for what stays.
-            let aside = if table == "sales" {
-                let (added, kept): (i64, i64) = self.conn.query_row(
-                    "SELECT count(*) FILTER (WHERE rowid > ?1), count(*) FILTER (WHERE rowid <= ?1)
-                     FROM sales",
-                    [max],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                if added >= kept && added > 0 {
-                    self.set_indexes_aside(&super::sales::LIST_INDEXES)?
-                } else {
-                    Vec::new()
-                }
-            } else {
-                Vec::new()
-            };
-            self.conn
-                .execute(&format!("DELETE FROM \"{table}\" WHERE rowid > ?1"), [max])?;
-            self.build_indexes_again(aside)?;
-        }
-        self.conn.execute("DELETE FROM undo_gate", [])?;
-        self.conn
-            .execute("DELETE FROM import_undo WHERE import_id = ?1", [id])?;
-        self.conn.execute(
-            "UPDATE imports SET undone_at = ?2 WHERE id = ?1",
-            (id, now_stamp()),
-        )?;
-        self.forget();
-        Ok(())
     }
 
     /// How many sales equal to this one (same date, partner, client, kind and amount, no
@@ -329,6 +196,156 @@ impl Db<'_> {
         Ok(found.iter().any(|e| events.contains(&e.as_str())))
     }
 
+    /// The kind and mapping last chosen for a file layout.
+    pub fn layout(&self, layout: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT kind, columns FROM import_layouts WHERE layout = ?1",
+                [layout],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Starts recording an import (inside its write transaction). Only the newest import
+    /// keeps what undoes it.
+    pub fn begin_import(&self, kind: &str, file: &str) -> Result<ImportLog, StoreError> {
+        let mut high_water = BTreeMap::new();
+        for table in self.data_tables()? {
+            let max: i64 = self.conn.query_row(
+                &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
+                [],
+                |r| r.get(0),
+            )?;
+            high_water.insert(table, max);
+        }
+        let marks =
+            serde_json::to_string(&high_water).map_err(|e| StoreError::BadValue(e.to_string()))?;
+        self.conn.execute("DELETE FROM import_undo", [])?;
+        self.conn.execute(
+            "INSERT INTO imports (kind, file, imported_at, change_seq, high_water)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (kind, file, now_stamp(), self.change_seq()?, marks),
+        )?;
+        let id = self.conn.last_insert_rowid();
+        for (table, max) in &high_water {
+            let columns = self.columns_of(table)?;
+            let quoted = |c: &String| format!("' || quote(OLD.\"{c}\") || '");
+            let set = columns
+                .iter()
+                .map(|c| format!("\"{c}\" = {}", quoted(c)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let names = columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let values = columns.iter().map(quoted).collect::<Vec<_>>().join(", ");
+            let log = |statement: String| {
+                format!(
+                    "INSERT INTO main.import_undo (import_id, seq, statement) VALUES ({id},
+                       (SELECT coalesce(max(seq), 0) + 1 FROM main.import_undo WHERE import_id = {id}),
+                       {statement});"
+                )
+            };
+            let update = log(format!(
+                "'UPDATE \"{table}\" SET {set} WHERE rowid = ' || OLD.rowid"
+            ));
+            let delete = log(format!(
+                "'INSERT INTO \"{table}\" (rowid, {names}) VALUES (' || OLD.rowid || ', {values})'"
+            ));
+            self.conn.execute_batch(&format!(
+                "CREATE TEMP TRIGGER \"undo_update_{table}\" AFTER UPDATE ON main.\"{table}\"
+                 WHEN OLD.rowid <= {max} BEGIN {update} END;
+                 CREATE TEMP TRIGGER \"undo_delete_{table}\" AFTER DELETE ON main.\"{table}\"
+                 WHEN OLD.rowid <= {max} BEGIN {delete} END;"
+            ))?;
+        }
+        Ok(ImportLog { id, high_water })
+    }
+
+    /// Ends the recording of an import: it wrote what `summary` says.
+    pub fn end_import(&self, log: &ImportLog, summary: &str) -> Result<(), StoreError> {
+        for table in log.high_water.keys() {
+            self.conn.execute_batch(&format!(
+                "DROP TRIGGER temp.\"undo_update_{table}\"; DROP TRIGGER temp.\"undo_delete_{table}\";"
+            ))?;
+        }
+        self.conn.execute(
+            "UPDATE imports SET summary = ?2 WHERE id = ?1",
+            (log.id, summary),
+        )?;
+        Ok(())
+    }
+
+    /// Undoes the import `id` exactly, if it is the newest and nothing has been written
+    /// since (this undo being the next write).
+    pub fn undo_import(&self, id: i64) -> Result<(), StoreError> {
+        let record = self.last_import()?.filter(|r| r.id == id);
+        let Some(record) = record else {
+            return Err(RuleError::ImportNotUndoable.into());
+        };
+        let (seq, marks): (i64, String) = self.conn.query_row(
+            "SELECT change_seq, high_water FROM imports WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        // This transaction has already counted itself.
+        if record.undone || seq + 1 != self.change_seq()? {
+            return Err(RuleError::ImportNotUndoable.into());
+        }
+        let high_water: BTreeMap<String, i64> =
+            serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
+        self.conn
+            .execute("INSERT INTO undo_gate (import_id) VALUES (?1)", [id])?;
+        self.conn.pragma_update(None, "defer_foreign_keys", true)?;
+        let statements = {
+            let mut stmt = self.conn.prepare(
+                "SELECT statement FROM import_undo WHERE import_id = ?1 ORDER BY seq DESC",
+            )?;
+            stmt.query_map([id], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        for statement in statements {
+            self.conn.execute_batch(&statement)?;
+        }
+        for (table, max) in &high_water {
+            // Deleting most of the sales is faster without the lists' indexes, built again
+            // for what stays.
+            let aside = if table == "sales" {
+                let (added, kept): (i64, i64) = self.conn.query_row(
+                    "SELECT count(*) FILTER (WHERE rowid > ?1), count(*) FILTER (WHERE rowid <= ?1)
+                     FROM sales",
+                    [max],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                if added >= kept && added > 0 {
+                    self.set_indexes_aside(&super::sales::LIST_INDEXES)?
+                } else {
+                    Vec::new()
+                }
+            } else {
+                Vec::new()
+            };
+            self.conn
+                .execute(&format!("DELETE FROM \"{table}\" WHERE rowid > ?1"), [max])?;
+            self.build_indexes_again(aside)?;
+        }
+        self.conn.execute("DELETE FROM undo_gate", [])?;
+        self.conn
+            .execute("DELETE FROM import_undo WHERE import_id = ?1", [id])?;
+        self.conn.execute(
+            "UPDATE imports SET undone_at = ?2 WHERE id = ?1",
+            (id, now_stamp()),
+        )?;
+        self.forget();
+        Ok(())
+    }
+
     /// Keeps the mapping chosen for a file layout.
     pub fn remember_layout(
         &self,
@@ -343,17 +360,5 @@ impl Db<'_> {
             (layout, kind, columns, now_stamp()),
         )?;
         Ok(())
-    }
-
-    /// The kind and mapping last chosen for a file layout.
-    pub fn layout(&self, layout: &str) -> Result<Option<(String, String)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT kind, columns FROM import_layouts WHERE layout = ?1",
-                [layout],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
     }
 }

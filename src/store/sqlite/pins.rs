@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::{Db, RuleError, StoreError, day, day_or_none, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, Tx, day, day_or_none, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin};
 
@@ -185,6 +185,115 @@ impl Db<'_> {
             .find(|p| p.partner == partner && p.in_force_on(date)))
     }
 
+    /// The stop-list history of a client, in the order it happened.
+    pub fn pin_events(&self, client: &Inn) -> Result<Vec<PinEvent>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.event, e.pin_id, e.partner_id, e.on_date, e.ends_on, e.holder_partner_id,
+                    e.agreed_by, e.note, e.recorded_at, c.corrected_at, c.corrected_by, c.reason
+             FROM pin_events e LEFT JOIN pin_corrections c ON c.pin_event_id = e.id
+             WHERE e.client_inn = ?1 ORDER BY e.id",
+        )?;
+        let rows = stmt.query_map([client.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PinEvent {
+                    kind: PinEventKind::Pinned,
+                    pin_id: r.get(1)?,
+                    partner: PartnerId(r.get(2)?),
+                    on_date: r.get(3)?,
+                    ends_on: r.get(4)?,
+                    holder: r.get::<_, Option<i64>>(5)?.map(PartnerId),
+                    agreed_by: r.get(6)?,
+                    note: r.get(7)?,
+                    recorded_at: r.get(8)?,
+                    cancelled: match r.get::<_, Option<String>>(9)? {
+                        Some(at) => Some(PinCancel {
+                            at,
+                            by: r.get(10)?,
+                            reason: r.get(11)?,
+                        }),
+                        None => None,
+                    },
+                },
+            ))
+        })?;
+        rows.map(|row| {
+            let (code, event) = row?;
+            let kind = PinEventKind::parse(&code)
+                .ok_or_else(|| StoreError::BadValue(format!("pin event {code}")))?;
+            Ok(PinEvent { kind, ..event })
+        })
+        .collect()
+    }
+
+    /// Every pin with its client and partner names, newest first.
+    pub fn pin_rows(&self) -> Result<Vec<PinRow>, StoreError> {
+        self.pin_rows_where("1", [])
+    }
+
+    /// The pins in force on `today` whose last day is at most `days` away, newest first:
+    /// what the Overview lists, read without reading every pin.
+    pub fn pins_ending(&self, today: NaiveDate, days: i64) -> Result<Vec<PinRow>, StoreError> {
+        let until = today + chrono::Days::new(days.max(0) as u64 + 1);
+        let rows = self.pin_rows_where(
+            "p.pinned_on <= ?1 AND p.ends_on > ?1 AND p.ends_on <= ?2",
+            (today, until),
+        )?;
+        // The query narrows; the pin's own rules decide.
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.pin.in_force_on(today) && r.pin.days_left(today) <= days)
+            .collect())
+    }
+
+    fn pin_rows_where(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<PinRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT p.id, p.partner_id, p.pinned_on, p.ends_on, p.released_on, p.client_inn, c.name, pa.name
+             FROM pins p JOIN clients c ON c.inn = p.client_inn JOIN partners pa ON pa.id = p.partner_id
+             WHERE {filter} ORDER BY p.pinned_on DESC, p.id DESC"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
+            Ok((
+                pin_from_row(r)?,
+                r.get::<_, String>(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (pin, inn, client_name, partner_name) = row?;
+            Ok(PinRow {
+                pin,
+                client_inn: parse_inn(inn)?,
+                client_name,
+                partner_name,
+            })
+        })
+        .collect()
+    }
+
+    fn named(&self, e: PinError, client: &Inn) -> StoreError {
+        match e {
+            PinError::Conflict { holder, last_day } => match self.partner_label(holder) {
+                Ok(holder) => RuleError::PinConflict {
+                    client: *client,
+                    holder,
+                    last_day,
+                }
+                .into(),
+                Err(e) => e,
+            },
+            PinError::NotInForce { date } => RuleError::PinNotInForce { date }.into(),
+            PinError::DateOutOfRange => RuleError::DateOutOfRange.into(),
+        }
+    }
+}
+
+impl Tx<'_> {
     fn record_event(&self, e: NewEvent<'_>) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
@@ -392,112 +501,5 @@ impl Db<'_> {
             )?
             .execute((last.0, self.stamp(), super::corrections::who(), reason))?;
         Ok(())
-    }
-
-    /// The stop-list history of a client, in the order it happened.
-    pub fn pin_events(&self, client: &Inn) -> Result<Vec<PinEvent>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.event, e.pin_id, e.partner_id, e.on_date, e.ends_on, e.holder_partner_id,
-                    e.agreed_by, e.note, e.recorded_at, c.corrected_at, c.corrected_by, c.reason
-             FROM pin_events e LEFT JOIN pin_corrections c ON c.pin_event_id = e.id
-             WHERE e.client_inn = ?1 ORDER BY e.id",
-        )?;
-        let rows = stmt.query_map([client.as_str()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                PinEvent {
-                    kind: PinEventKind::Pinned,
-                    pin_id: r.get(1)?,
-                    partner: PartnerId(r.get(2)?),
-                    on_date: r.get(3)?,
-                    ends_on: r.get(4)?,
-                    holder: r.get::<_, Option<i64>>(5)?.map(PartnerId),
-                    agreed_by: r.get(6)?,
-                    note: r.get(7)?,
-                    recorded_at: r.get(8)?,
-                    cancelled: match r.get::<_, Option<String>>(9)? {
-                        Some(at) => Some(PinCancel {
-                            at,
-                            by: r.get(10)?,
-                            reason: r.get(11)?,
-                        }),
-                        None => None,
-                    },
-                },
-            ))
-        })?;
-        rows.map(|row| {
-            let (code, event) = row?;
-            let kind = PinEventKind::parse(&code)
-                .ok_or_else(|| StoreError::BadValue(format!("pin event {code}")))?;
-            Ok(PinEvent { kind, ..event })
-        })
-        .collect()
-    }
-
-    /// Every pin with its client and partner names, newest first.
-    pub fn pin_rows(&self) -> Result<Vec<PinRow>, StoreError> {
-        self.pin_rows_where("1", [])
-    }
-
-    /// The pins in force on `today` whose last day is at most `days` away, newest first:
-    /// what the Overview lists, read without reading every pin.
-    pub fn pins_ending(&self, today: NaiveDate, days: i64) -> Result<Vec<PinRow>, StoreError> {
-        let until = today + chrono::Days::new(days.max(0) as u64 + 1);
-        let rows = self.pin_rows_where(
-            "p.pinned_on <= ?1 AND p.ends_on > ?1 AND p.ends_on <= ?2",
-            (today, until),
-        )?;
-        // The query narrows; the pin's own rules decide.
-        Ok(rows
-            .into_iter()
-            .filter(|r| r.pin.in_force_on(today) && r.pin.days_left(today) <= days)
-            .collect())
-    }
-
-    fn pin_rows_where(
-        &self,
-        filter: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Vec<PinRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT p.id, p.partner_id, p.pinned_on, p.ends_on, p.released_on, p.client_inn, c.name, pa.name
-             FROM pins p JOIN clients c ON c.inn = p.client_inn JOIN partners pa ON pa.id = p.partner_id
-             WHERE {filter} ORDER BY p.pinned_on DESC, p.id DESC"
-        ))?;
-        let rows = stmt.query_map(params, |r| {
-            Ok((
-                pin_from_row(r)?,
-                r.get::<_, String>(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (pin, inn, client_name, partner_name) = row?;
-            Ok(PinRow {
-                pin,
-                client_inn: parse_inn(inn)?,
-                client_name,
-                partner_name,
-            })
-        })
-        .collect()
-    }
-
-    fn named(&self, e: PinError, client: &Inn) -> StoreError {
-        match e {
-            PinError::Conflict { holder, last_day } => match self.partner_label(holder) {
-                Ok(holder) => RuleError::PinConflict {
-                    client: *client,
-                    holder,
-                    last_day,
-                }
-                .into(),
-                Err(e) => e,
-            },
-            PinError::NotInForce { date } => RuleError::PinNotInForce { date }.into(),
-            PinError::DateOutOfRange => RuleError::DateOutOfRange.into(),
-        }
     }
 }

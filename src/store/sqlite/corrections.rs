@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use super::{Db, NewSale, RuleError, StoreError};
+use super::{Db, NewSale, RuleError, StoreError, Tx};
 use crate::domain::{LicenseKind, Money, SaleId};
 
 /// What a correction did.
@@ -104,7 +104,10 @@ impl Db<'_> {
         if let Some(number) =
             self.locking_statement(crate::domain::PartnerId(before.partner_id), before.date)?
         {
-            return Err(RuleError::PeriodLocked { number }.into());
+            return Err(RuleError::PeriodLocked {
+                number: number.into(),
+            }
+            .into());
         }
         let returns: i64 = self
             .conn
@@ -114,50 +117,6 @@ impl Db<'_> {
             return Err(RuleError::SaleHasReturns.into());
         }
         Ok(())
-    }
-
-    fn note_correction(
-        &self,
-        id: SaleId,
-        kind: CorrectionKind,
-        before: &Recorded,
-        after: Option<&Recorded>,
-    ) -> Result<(), StoreError> {
-        let json = |r: &Recorded| {
-            serde_json::to_string(r).map_err(|e| StoreError::BadValue(e.to_string()))
-        };
-        let after = after.map(json).transpose()?.unwrap_or_default();
-        let action = match kind {
-            CorrectionKind::Changed => "changed",
-            CorrectionKind::Deleted => "deleted",
-        };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sale_corrections (sale_id, corrected_at, corrected_by, action, before, after)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute((id.0, self.stamp(), who(), action, json(before)?, after))?;
-        Ok(())
-    }
-
-    /// Changes a recorded sale to `sale`: checked as a new sale is (the shipment rule, the
-    /// period lock on its new date, a document no other record has) and its premium figured
-    /// again. A return is deleted and recorded again instead; a sale with returns has them
-    /// deleted first.
-    pub fn correct_sale(&self, id: SaleId, sale: &NewSale) -> Result<(), StoreError> {
-        let (before, is_return) = self.recorded(id)?;
-        if is_return {
-            return Err(RuleError::ReturnNotEditable.into());
-        }
-        self.correctable(id, &before)?;
-        let checked = self.check_sale(sale)?;
-        self.replace_sale(id, &checked)?;
-        let (after, _) = self.recorded(id)?;
-        if after == before {
-            return Err(RuleError::NothingCorrected.into());
-        }
-        self.forget();
-        self.note_correction(id, CorrectionKind::Changed, &before, Some(&after))
     }
 
     /// Sale `id` as it is recorded, in the shape a correction takes: what putting it back
@@ -182,17 +141,6 @@ impl Db<'_> {
                 used_in_work: r.used_in_work,
             },
         })
-    }
-
-    /// Deletes a recorded sale (with no returns) or return.
-    pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
-        let (before, _) = self.recorded(id)?;
-        self.correctable(id, &before)?;
-        self.conn
-            .prepare_cached("DELETE FROM sales WHERE id = ?1")?
-            .execute([id.0])?;
-        self.forget();
-        self.note_correction(id, CorrectionKind::Deleted, &before, None)
     }
 
     /// The corrections of sale or return `id`, oldest first.
@@ -248,6 +196,63 @@ impl Db<'_> {
             })
         })
         .collect()
+    }
+}
+
+impl Tx<'_> {
+    fn note_correction(
+        &self,
+        id: SaleId,
+        kind: CorrectionKind,
+        before: &Recorded,
+        after: Option<&Recorded>,
+    ) -> Result<(), StoreError> {
+        let json = |r: &Recorded| {
+            serde_json::to_string(r).map_err(|e| StoreError::BadValue(e.to_string()))
+        };
+        let after = after.map(json).transpose()?.unwrap_or_default();
+        let action = match kind {
+            CorrectionKind::Changed => "changed",
+            CorrectionKind::Deleted => "deleted",
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sale_corrections (sale_id, corrected_at, corrected_by, action, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute((id.0, self.stamp(), who(), action, json(before)?, after))?;
+        Ok(())
+    }
+
+    /// Changes a recorded sale to `sale`: checked as a new sale is (the shipment rule, the
+    /// period lock on its new date, a document no other record has) and its premium figured
+    /// again. A return is deleted and recorded again instead; a sale with returns has them
+    /// deleted first.
+    pub fn correct_sale(&self, id: SaleId, sale: &NewSale) -> Result<(), StoreError> {
+        let (before, is_return) = self.recorded(id)?;
+        if is_return {
+            return Err(RuleError::ReturnNotEditable.into());
+        }
+        self.correctable(id, &before)?;
+        let checked = self.check_sale(sale)?;
+        self.replace_sale(id, &checked)?;
+        let (after, _) = self.recorded(id)?;
+        if after == before {
+            return Err(RuleError::NothingCorrected.into());
+        }
+        self.forget();
+        self.note_correction(id, CorrectionKind::Changed, &before, Some(&after))
+    }
+
+    /// Deletes a recorded sale (with no returns) or return.
+    pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
+        let (before, _) = self.recorded(id)?;
+        self.correctable(id, &before)?;
+        self.conn
+            .prepare_cached("DELETE FROM sales WHERE id = ?1")?
+            .execute([id.0])?;
+        self.forget();
+        self.note_correction(id, CorrectionKind::Deleted, &before, None)
     }
 }
 

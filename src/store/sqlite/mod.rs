@@ -1,0 +1,833 @@
+//! The SQLite engine: the database as one file (or memory, in tests). Opening and migrating
+//! the file, its PRAGMAs and journal modes, the instance lock, backups through SQLite's
+//! online backup API, integrity checks, and the SQL of every read and write, among them the
+//! bulk loader's handling of indexes and triggers. What the rest of the program sees of it
+//! is the API [`crate::store`] re-exports.
+
+mod closed;
+mod corrections;
+mod imports;
+mod issued;
+mod overview;
+mod partners;
+mod pins;
+mod rates;
+mod rows;
+mod sales;
+mod sales_bulk;
+mod sales_list;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::domain::lang::Lang;
+use crate::domain::{Inn, Money, PartnerId};
+
+pub use super::errors::{RuleError, StoreError};
+pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
+pub use imports::{ImportLog, ImportRecord};
+pub use issued::{IssuedRow, NewIssued};
+pub use overview::{MonthPremiums, Refusal};
+pub use partners::{PartnerRecord, PartnerRow};
+pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
+use rows::*;
+pub use sales::{NewSale, SaleRow};
+pub use sales_bulk::{BulkSales, CheckedSale, SaleRefusal, SaleRules};
+pub use sales_list::{SaleListRow, SalesQuery, SalesSelection, SalesSort};
+pub use schema::SCHEMA_VERSION;
+
+/// The database: one SQLite file (or memory, in tests).
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    /// The file is marked read-only: it is opened for reading and every write is refused.
+    read_only: bool,
+    /// This window's claim on the file (see [`Store::claim_instance`]).
+    instance: std::cell::RefCell<Option<std::fs::File>>,
+    /// The whole file was checked for damage when it was opened.
+    checked: bool,
+}
+
+/// A view of the database for reading: [`Store::read`] outside a transaction, or the
+/// reading side of a [`Tx`]. It has no method that writes.
+///
+/// ```compile_fail,E0599
+/// # use partner_desk::store::Store;
+/// # use partner_desk::domain::Inn;
+/// let store = Store::open_in_memory().unwrap();
+/// let inn = Inn::parse("7707083893").unwrap();
+/// // Writing is a method of the transaction only: a read view has no `upsert_client`.
+/// store.read().upsert_client(&inn, "АО «Клиент»").unwrap();
+/// ```
+pub struct Db<'c> {
+    conn: &'c Connection,
+    /// What this view has read and will read again (an import asks for the same partner and
+    /// rates on every row). It lives as long as one read or one transaction, and every write
+    /// that changes what it holds clears it.
+    cache: std::cell::RefCell<Cache>,
+}
+
+/// The view of one write transaction, handed out by [`Store::write`] only: every read of
+/// [`Db`] (through `Deref`) and the writes. Nothing else can write, so every write of the
+/// program is inside one transaction, committed whole or not at all.
+///
+/// ```
+/// # use partner_desk::store::Store;
+/// # use partner_desk::domain::Inn;
+/// let mut store = Store::open_in_memory().unwrap();
+/// let inn = Inn::parse("7707083893").unwrap();
+/// store.write(|tx| tx.upsert_client(&inn, "АО «Клиент»")).unwrap();
+/// assert_eq!(store.read().client_name(&inn).unwrap(), "АО «Клиент»");
+/// ```
+pub struct Tx<'c> {
+    db: Db<'c>,
+}
+
+impl<'c> std::ops::Deref for Tx<'c> {
+    type Target = Db<'c>;
+
+    fn deref(&self) -> &Db<'c> {
+        &self.db
+    }
+}
+
+#[derive(Default)]
+struct Cache {
+    rates: Option<crate::domain::RateBook>,
+    facts: std::collections::HashMap<PartnerId, crate::domain::PartnerFacts>,
+    /// Pins by client INN, as read.
+    pins: std::collections::HashMap<Inn, Vec<crate::domain::Pin>>,
+    /// Statements in force: (partner, first day, last day, number).
+    locks: Option<Vec<issued::Lock>>,
+    /// Clients known to be stored, with the name stored.
+    clients: std::collections::HashMap<String, String>,
+    /// The time this transaction records things at.
+    stamp: Option<String>,
+    /// Sales of a bulk load checked and not yet written.
+    queued: Vec<sales_bulk::CheckedSale>,
+}
+
+impl<'c> Db<'c> {
+    fn new(conn: &'c Connection) -> Db<'c> {
+        Db {
+            conn,
+            cache: Default::default(),
+        }
+    }
+
+    /// Forgets what was read about partners, rates, pins and statements, after a write
+    /// that changed them.
+    fn forget(&self) {
+        let mut cache = self.cache.borrow_mut();
+        // Sales queued for writing are not something read: they stay.
+        *cache = Cache {
+            queued: std::mem::take(&mut cache.queued),
+            stamp: cache.stamp.take(),
+            ..Cache::default()
+        };
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
+    fn from(e: rusqlite::Error) -> StoreError {
+        match &e {
+            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
+                RuleError::PeriodLocked {
+                    number: String::from("?"),
+                }
+                .into()
+            }
+            _ => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                    StoreError::Damaged(e.to_string())
+                }
+                Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+                _ => StoreError::Sqlite(e),
+            },
+        }
+    }
+}
+
+/// How long a write waits for another one on the same file before it gives up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database file. A file written by a
+    /// newer version, one that is not a SQLite database or is damaged, is refused and left
+    /// untouched; a file marked read-only is opened for reading only. The whole file is
+    /// checked for damage unless a command of this program closed it cleanly
+    /// ([`Store::close`]) and nothing has changed it since.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let check = !closed::matches(path);
+        Store::open_with(path, check, BUSY_TIMEOUT)
+    }
+
+    /// Whether the whole file was checked for damage when it was opened (a file closed
+    /// cleanly and unchanged since is not).
+    pub fn checked_on_open(&self) -> bool {
+        self.checked
+    }
+
+    /// Closes the database. A file this closing leaves with no write-ahead log (no other
+    /// connection is open) is marked as closed cleanly, so that the next command opens it
+    /// without reading it whole.
+    pub fn close(self) {
+        let path = self.path.clone().filter(|_| !self.read_only);
+        drop(self);
+        if let Some(path) = path {
+            closed::record(&path);
+        }
+    }
+
+    /// Opens the file like [`Store::open`] but leaves the check for damage, which reads
+    /// the whole file (1.1 s at a million sales), to [`Db::damage`]: the window runs it on a
+    /// thread of its own and writes nothing until it passed. A file that needs an upgrade is
+    /// checked here all the same.
+    pub fn open_unchecked(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, false, BUSY_TIMEOUT)
+    }
+
+    /// [`Store::open_unchecked`] for a window, which must not freeze: while the file is
+    /// opened it waits at most `wait` for another program's write (a large import from the
+    /// command line holds the file until it commits), then tells [`StoreError::Busy`].
+    /// Once open, its writes wait for others as any do.
+    pub fn open_unchecked_waiting(path: &Path, wait: Duration) -> Result<Store, StoreError> {
+        Store::open_with(path, false, wait)
+    }
+
+    fn open_with(path: &Path, check: bool, wait: Duration) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        // The permission bits are the user's word, even for a user the system lets write.
+        let read_only = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::CannotOpen {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        conn.busy_timeout(wait)?;
+        let store = Store::init(conn, Some(path.to_path_buf()), read_only, check)?;
+        store.conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(store)
+    }
+
+    /// A fresh database in memory, for tests and previews.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Store::init(conn, None, false, true)
+    }
+
+    fn init(
+        conn: Connection,
+        path: Option<PathBuf>,
+        read_only: bool,
+        check: bool,
+    ) -> Result<Store, StoreError> {
+        let shown = path
+            .as_ref()
+            .map_or(":memory:".into(), |p| p.display().to_string());
+        let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+                path: shown.clone(),
+            },
+            _ => StoreError::from(e),
+        };
+        // Every statement the program runs stays prepared (the default keeps 16).
+        conn.set_prepared_statement_cache_capacity(128);
+        // Plans stay as prepared: no statement is compiled again because a bound value
+        // changed (SQLite otherwise re-prepares on some rebinds, per row of an import).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
+        // Read the version before anything writes to the file.
+        let found: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(not_ours)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: shown,
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found > 0
+            && !schema::looks_like_ours(&conn).map_err(|e| match e {
+                StoreError::Sqlite(e) => not_ours(e),
+                other => other,
+            })?
+        {
+            return Err(StoreError::NotADatabase { path: shown });
+        }
+        if found == 0 && schema::has_foreign_tables(&conn)? {
+            return Err(StoreError::NotADatabase { path: shown });
+        }
+        // A damaged file is refused before anything is written to it, so that its backup
+        // or a recovery tool still sees it as it was.
+        let checked = found > 0 && (check || found < SCHEMA_VERSION);
+        if checked {
+            Db::new(&conn).damage()?;
+        }
+        if read_only && found < SCHEMA_VERSION {
+            return Err(StoreError::ReadOnly { path: shown });
+        }
+        if !read_only {
+            conn.pragma_update(None, "foreign_keys", true)?;
+            if path.is_some() {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+            }
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        // 16 MiB of page cache (a bulk import takes more, see `Db::begin_bulk_sales`).
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Case-insensitive search that knows Cyrillic (SQLite's own lower() is ASCII only).
+        conn.create_scalar_function(
+            "casefold",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
+        )?;
+        let mut store = Store {
+            conn,
+            path,
+            read_only,
+            instance: Default::default(),
+            checked,
+        };
+        if read_only {
+            return Ok(store);
+        }
+        if found > 0 && found < SCHEMA_VERSION {
+            store.backup_before_upgrade(found)?;
+        }
+        schema::migrate(&mut store.conn, found)?;
+        Ok(store)
+    }
+
+    /// Before a schema upgrade, copies the file next to itself as
+    /// `<name>-before-v<N>.sqlite3` and checks the copy, so the old data is kept whatever
+    /// happens to the upgrade.
+    fn backup_before_upgrade(&self, found: i64) -> Result<(), StoreError> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let target = path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"));
+        // A copy left by an earlier attempt is kept only if it checks out; it is only ever
+        // put in place whole (see `copy_checked`), but a hand-made file may stand there.
+        if target.exists() && check_copy(&target, found).is_ok() {
+            return Ok(());
+        }
+        self.copy_checked(&target, found)
+    }
+
+    /// The file this store is on, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// True when the file is marked read-only and every write is refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Marks this window as working on the file, so that a second window on it can say so:
+    /// an OS lock on `<file>-instance`, released when the window closes or its process dies.
+    /// Returns false when another window holds the mark or there is no file to mark.
+    pub fn claim_instance(&self) -> bool {
+        if self.instance.borrow().is_some() {
+            return true;
+        }
+        let Some(path) = &self.path else {
+            return false;
+        };
+        let mut name = path.as_os_str().to_owned();
+        name.push("-instance");
+        let Ok(file) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(PathBuf::from(name))
+        else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                *self.instance.borrow_mut() = Some(file);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// True when another window has this file open. A window that finds the other gone takes
+    /// the mark over. Windows that claimed nothing (none on a file in memory or in a folder
+    /// that cannot be written) see no other.
+    pub fn other_instance(&self) -> bool {
+        if self.instance.borrow().is_some() || self.path.is_none() {
+            return false;
+        }
+        if self.claim_instance() {
+            return false;
+        }
+        // Not claimed: either another window holds it, or the mark cannot be made at all.
+        let mut name = self
+            .path
+            .as_ref()
+            .map(|p| p.as_os_str().to_owned())
+            .unwrap_or_default();
+        name.push("-instance");
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(PathBuf::from(name))
+            .is_ok_and(|f| f.try_lock_shared().is_err())
+    }
+
+    /// What a window should say about the file besides its contents: another window has
+    /// it open, it is read-only.
+    pub fn notices(&self, lang: Lang) -> Vec<&'static str> {
+        let mut notices = Vec::new();
+        if self.other_instance() {
+            notices.push(lang.pick(
+                "база открыта и в другом окне",
+                "the database is open in another window too",
+            ));
+        }
+        if self.read_only {
+            notices.push(lang.pick("файл только для чтения", "the file is read-only"));
+        }
+        notices
+    }
+
+    /// Reads outside a transaction.
+    pub fn read(&self) -> Db<'_> {
+        Db::new(&self.conn)
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
+    /// Another process writing at the same time is waited for (up to 10 s), not reported.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        if self.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self
+                    .path
+                    .as_ref()
+                    .map_or(String::new(), |p| p.display().to_string()),
+            }
+            .into());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        // Every write counts itself, so an import knows whether it is still the last one.
+        tx.execute("UPDATE changes SET seq = seq + 1 WHERE id = 1", [])
+            .map_err(StoreError::from)?;
+        let value = f(&Tx { db: Db::new(&tx) })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Runs `f` like [`Store::write`], with SQLite's foreign-key and CHECK constraints set
+    /// aside for this connection until the transaction ends: for a bulk load whose writer
+    /// checks, row by row, what they would (`SaleRules::check` and `Db::queue_checked` do). On a million sales
+    /// they cost SQLite three of the load's seconds. Temporary storage is a file meanwhile:
+    /// SQLite builds an index half as fast again when its sorter works in memory. All three
+    /// are as before afterwards, also when `f` fails.
+    ///
+    /// When this is the only connection to the file (the command line), the load goes
+    /// through a rollback journal instead of the write-ahead log: the pages it adds are
+    /// written once, to the file, instead of to the log and then again to the file at the
+    /// checkpoint. The commit is as atomic and as durable (`synchronous = FULL`). The file
+    /// is back in WAL mode afterwards; a program that opens the file meanwhile waits for the
+    /// commit (see [`Store::open_unchecked_waiting`]). With another connection open (a
+    /// window and its reader), the switch is refused at once and the load goes through the
+    /// log as any write does.
+    pub(crate) fn write_bulk<T, E>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        // `foreign_keys` cannot change inside a transaction: set before it begins.
+        self.conn
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;
+                 PRAGMA temp_store = FILE",
+            )
+            .map_err(StoreError::from)?;
+        let journal = self.path.is_some() && self.alone_switch_journal("DELETE");
+        let result = self.write(f);
+        if journal {
+            // Refused only while another connection reads at this very moment; that one's
+            // `Store::open` puts the file back in WAL mode itself.
+            let _ = self.alone_switch_journal("WAL");
+        }
+        let restored = self
+            .conn
+            .execute_batch(
+                "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF;
+                 PRAGMA temp_store = MEMORY",
+            )
+            .map_err(StoreError::from);
+        let value = result?;
+        restored?;
+        Ok(value)
+    }
+
+    /// Puts the file in journal `mode` ("DELETE" or "WAL") if no other connection has it
+    /// open, without waiting for one to close. True when the file is now in that mode.
+    fn alone_switch_journal(&self, mode: &str) -> bool {
+        if self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let now = self
+            .conn
+            .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+                r.get::<_, String>(0)
+            });
+        let restored = self.conn.busy_timeout(BUSY_TIMEOUT).is_ok();
+        restored && now.is_ok_and(|now| now.eq_ignore_ascii_case(mode))
+    }
+
+    /// Copies the database to `target` with SQLite's online backup API (other windows and
+    /// processes may go on writing), checks the copy and only then puts it in place, so an
+    /// interrupted backup never leaves a half-written file under the target's name.
+    pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        self.copy_checked(target, version)
+    }
+
+    fn copy_checked(&self, target: &Path, version: i64) -> Result<(), StoreError> {
+        let mut partial = target.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let cannot = |reason: String| StoreError::CannotOpen {
+            path: target.display().to_string(),
+            reason,
+        };
+        let _ = std::fs::remove_file(&partial);
+        {
+            let mut dest = Connection::open(&partial)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+            backup.run_to_completion(256, Duration::from_millis(0), None)?;
+            drop(backup);
+            // One self-contained file: no -wal or -shm beside the copy.
+            dest.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        if let Err(reason) = check_copy(&partial, version) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(cannot(format!("the copy does not check out ({reason})")));
+        }
+        std::fs::rename(&partial, target).map_err(|e| cannot(e.to_string()))
+    }
+}
+
+/// Why a copy of the database does not check out.
+#[derive(Debug, thiserror::Error)]
+enum CopyFault {
+    #[error("{0}")]
+    Unreadable(#[from] rusqlite::Error),
+    #[error("integrity check: {0}")]
+    Damaged(String),
+    #[error("schema {found}, expected {expected}")]
+    Version { found: i64, expected: i64 },
+}
+
+/// A copy is whole (`integrity_check`) and at the expected schema version.
+fn check_copy(path: &Path, version: i64) -> Result<(), CopyFault> {
+    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    let found: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(CopyFault::Damaged(check));
+    }
+    if found != version {
+        return Err(CopyFault::Version {
+            found,
+            expected: version,
+        });
+    }
+    Ok(())
+}
+
+/// Counts of what the database holds, for the status bar and summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub partners: i64,
+    pub clients: i64,
+    pub pins: i64,
+    pub sales: i64,
+    pub returns: i64,
+}
+
+impl Db<'_> {
+    /// How many of each there are. The sales are all rows less the returns (both counted
+    /// on an index: a sixth of the time of counting the sales that are not returns).
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM partners), (SELECT count(*) FROM clients),
+                    (SELECT count(*) FROM pins),
+                    (SELECT count(*) FROM sales) - (SELECT count(*) FROM sales WHERE return_of IS NOT NULL),
+                    (SELECT count(*) FROM sales WHERE return_of IS NOT NULL)",
+            [],
+            |r| {
+                Ok(Counts {
+                    partners: r.get(0)?,
+                    clients: r.get(1)?,
+                    pins: r.get(2)?,
+                    sales: r.get(3)?,
+                    returns: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Fails when SQLite finds the file damaged (`PRAGMA quick_check`).
+    pub fn damage(&self) -> Result<(), StoreError> {
+        self.check("PRAGMA quick_check(1)")
+    }
+
+    /// The full check: [`Db::damage`], and that every index holds exactly its table's rows.
+    pub fn integrity(&self) -> Result<(), StoreError> {
+        self.check("PRAGMA integrity_check(1)")
+    }
+
+    fn check(&self, pragma: &str) -> Result<(), StoreError> {
+        let check: String = self
+            .conn
+            .query_row(pragma, [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        if check == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged(check))
+        }
+    }
+
+    /// The time this transaction records things at: one for all rows of an import.
+    fn stamp(&self) -> String {
+        self.cache
+            .borrow_mut()
+            .stamp
+            .get_or_insert_with(now_stamp)
+            .clone()
+    }
+
+    /// Stored clients whose INN starts with `needle` or whose name holds it (any case),
+    /// by name, at most `limit`: what a client field offers as the user types.
+    pub fn find_clients(
+        &self,
+        needle: &str,
+        limit: usize,
+    ) -> Result<Vec<(Inn, String)>, StoreError> {
+        let needle = needle.trim().to_lowercase();
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT inn, name FROM clients
+             WHERE inn LIKE ?1 || '%' OR casefold(name) LIKE '%' || ?1 || '%'
+             ORDER BY name = '', name, inn LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((needle.as_str(), limit as i64), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (inn, name) = row?;
+            // A stored INN always reads; one that does not is left out, not fatal.
+            if let Ok(inn) = Inn::parse(&inn) {
+                found.push((inn, name));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The client's recorded name, or an empty string.
+    pub fn client_name(&self, inn: &Inn) -> Result<String, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT name FROM clients WHERE inn = ?1")?
+            .query_row([inn.as_str()], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
+impl Tx<'_> {
+    /// Records the client's name when given (a known client keeps its name otherwise).
+    pub fn upsert_client(&self, inn: &Inn, name: &str) -> Result<(), StoreError> {
+        let name = name.trim();
+        if let Some(stored) = self.cache.borrow().clients.get(inn.as_str())
+            && (name.is_empty() || stored == name)
+        {
+            return Ok(());
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO clients (inn, name) VALUES (?1, ?2)
+                 ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
+            )?
+            .execute((inn.as_str(), name))?;
+        let mut cache = self.cache.borrow_mut();
+        let stored = cache.clients.entry(inn.as_str().to_owned()).or_default();
+        if !name.is_empty() {
+            name.clone_into(stored);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::lang::Localized;
+
+    fn pragmas(store: &Store) -> (i64, i64, i64) {
+        let get = |name: &str| -> i64 {
+            store
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+                .unwrap_or(-1)
+        };
+        (
+            get("foreign_keys"),
+            get("ignore_check_constraints"),
+            get("temp_store"),
+        )
+    }
+
+    #[test]
+    fn a_bulk_write_puts_the_constraints_back_whether_it_succeeds_or_fails() {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let usual = pragmas(&store);
+        assert_eq!(
+            usual,
+            (1, 0, 2),
+            "foreign keys on, checks on, temp in memory"
+        );
+        let inside = store
+            .write_bulk(|db| {
+                Ok::<_, StoreError>(db.conn.query_row(
+                    "PRAGMA ignore_check_constraints",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )?)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inside, 1);
+        assert_eq!(pragmas(&store), usual);
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
+        assert!(failed.is_err());
+        assert_eq!(pragmas(&store), usual);
+    }
+
+    fn journal(db: &Db<'_>) -> Result<String, StoreError> {
+        Ok(db.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    #[test]
+    fn a_bulk_write_alone_on_its_file_goes_through_a_rollback_journal_and_leaves_wal_after() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bulk.sqlite3");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+        let inside = store.write_bulk(|tx| journal(tx));
+        assert_eq!(inside.ok().as_deref(), Some("delete"));
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
+        assert!(failed.is_err());
+        assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
+
+        // Another connection (a window's reader) keeps the load in the log, without a wait
+        // for the busy timeout.
+        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(journal(&other.read()).ok().as_deref(), Some("wal"));
+        let started = std::time::Instant::now();
+        let inside = store.write_bulk(|tx| journal(tx));
+        assert_eq!(inside.ok().as_deref(), Some("wal"));
+        assert!(
+            started.elapsed() < BUSY_TIMEOUT / 2,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(journal(&other.read()).ok().as_deref(), Some("wal"));
+    }
+
+    #[test]
+    fn a_window_opened_during_a_rollback_journal_load_waits_for_its_commit() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("bulk.sqlite3");
+        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let opened = store
+            .write_bulk(|db| {
+                db.conn.execute_batch(
+                    "CREATE TABLE filler (x TEXT);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40000)
+                     INSERT INTO filler SELECT hex(randomblob(500)) FROM n;",
+                )?;
+                let path = path.clone();
+                let newcomer =
+                    std::thread::spawn(move || Store::open(&path).map(|s| journal(&s.read()).ok()));
+                std::thread::sleep(Duration::from_millis(300));
+                Ok::<_, StoreError>(newcomer)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The load outgrows the page cache, so it holds the file from early on: the newcomer
+        // waits for the commit and opens the file in WAL mode.
+        let opened = opened
+            .join()
+            .unwrap_or_else(|_| panic!("the newcomer panicked"));
+        assert_eq!(opened.ok().flatten().as_deref(), Some("wal"));
+        let filled: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |r| r.get(0))
+            .unwrap_or(-1);
+        assert_eq!(filled, 40000);
+    }
+
+    #[test]
+    fn a_file_kept_busy_by_another_program_is_told_in_a_sentence() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        let e = StoreError::from(busy);
+        assert!(matches!(e, StoreError::Busy), "{e:?}");
+        assert!(e.text(Lang::Ru).starts_with("база данных занята"));
+        assert!(e.text(Lang::En).contains("try again when it has finished"));
+    }
+}
