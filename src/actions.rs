@@ -426,7 +426,10 @@ pub fn import_file(store: &mut Store, kind: ImportKind, file: &Path) -> Result<D
 
 /// Takes back the last import, when nothing has been written since; `id` names the import
 /// the user saw, when there is one.
-pub fn undo_import(store: &mut Store, id: Option<i64>) -> Result<Done, ActionError> {
+pub fn undo_import(
+    store: &mut Store,
+    id: Option<crate::domain::ImportId>,
+) -> Result<Done, ActionError> {
     let last = store.read().last_import()?;
     let Some(last) = last.filter(|l| l.undoable && id.is_none_or(|id| id == l.id)) else {
         return Err(RuleError::ImportNotUndoable.into());

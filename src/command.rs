@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::domain::lang::Lang;
-use crate::domain::{Evidence, Inn, Money, PartnerId, RateTable, SaleId, Status};
+use crate::domain::{Evidence, ImportId, Inn, Money, PartnerId, PinId, RateTable, SaleId, Status};
 use crate::export::list::List;
 use crate::export::{Format, ListFormat, SalesListExport};
 use crate::store::NewSale;
@@ -43,19 +43,19 @@ pub enum Command {
         note: String,
     },
     ExtendPin {
-        pin_id: i64,
+        pin_id: PinId,
         date: NaiveDate,
         agreed_by: String,
         note: String,
     },
     ReleasePin {
-        pin_id: i64,
+        pin_id: PinId,
         date: NaiveDate,
         note: String,
     },
     /// The pin's last extension or release cancelled as recorded by mistake.
     CancelPinEvent {
-        pin_id: i64,
+        pin_id: PinId,
         reason: String,
     },
     RecordSale(NewSale),
@@ -127,7 +127,7 @@ pub enum Command {
     RunImport,
     CloseImport,
     /// Undoes an import while nothing else has been written since.
-    UndoImport(i64),
+    UndoImport(ImportId),
     /// Takes back the last change made in this window (Ctrl+Z).
     Undo,
     Backup,

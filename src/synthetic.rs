@@ -204,11 +204,7 @@ pub fn write_files(dir: &Path, sales: usize) -> std::io::Result<Files> {
 pub fn quarter_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let first_month = (day.month0() / 3) * 3 + 1;
     let from = NaiveDate::from_ymd_opt(day.year(), first_month, 1).unwrap_or(day);
-    let to = from
-        .checked_add_months(chrono::Months::new(3))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(day);
-    (from, to)
+    crate::domain::months_from(from, 3)
 }
 
 #[cfg(test)]

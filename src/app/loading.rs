@@ -269,9 +269,11 @@ impl App {
         let ask = self.reader.ask(store);
         let today = self.today();
         // Pages read for a snapshot: none before the first one is here.
-        if self.page == Page::Sales && self.data.version > 0 {
-            self.sales.load(ask, self.data.version);
-        }
+        let sales_failed = if self.page == Page::Sales && self.data.version > 0 {
+            self.sales.load(ask, self.data.version)
+        } else {
+            None
+        };
         if self.page == Page::StopList {
             self.pins.name_known_client(ask);
         }
@@ -283,7 +285,7 @@ impl App {
             // Tried and failed for this data; the next change tries again.
             return;
         }
-        let mut failed = self.pins.load(ask, version);
+        let mut failed = sales_failed.or(self.pins.load(ask, version));
         if self.page == Page::Overview && version > 0 {
             failed = failed.or(self.overview.load(ask, version, today));
         }

@@ -31,6 +31,14 @@ pub struct PartnerId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SaleId(pub i64);
 
+/// A pin's id in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PinId(pub i64);
+
+/// An import's id in the store, by which it is undone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImportId(pub i64);
+
 /// `text.trim()`, quick for the common text that starts and ends with a visible ASCII
 /// character (an import trims a dozen cells a row).
 pub fn trim(text: &str) -> &str {
@@ -61,6 +69,19 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
         .filter(|_| text.len() == 10)
 }
 
+/// The first day of the month of `day`, and the last day of the calendar month `months - 1`
+/// after it: `months_from(d, 1)` is d's month, `months_from(d, 3)` a quarter when d's month
+/// begins one. `months` is at least 1.
+pub fn months_from(day: chrono::NaiveDate, months: u32) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let first = day.with_day(1).unwrap_or(day);
+    let last = first
+        .checked_add_months(chrono::Months::new(months.max(1)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first);
+    (first, last)
+}
+
 /// A date as the interface shows it: `31.01.2025` in Russian, `2025-01-31` in English.
 pub fn show_date(date: chrono::NaiveDate, lang: Lang) -> String {
     match lang {
@@ -71,6 +92,23 @@ pub fn show_date(date: chrono::NaiveDate, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn months_from_spans_whole_calendar_months() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            super::months_from(d(2024, 2, 17), 1),
+            (d(2024, 2, 1), d(2024, 2, 29))
+        );
+        assert_eq!(
+            super::months_from(d(2025, 10, 31), 3),
+            (d(2025, 10, 1), d(2025, 12, 31))
+        );
+        assert_eq!(
+            super::months_from(d(2023, 3, 5), 24),
+            (d(2023, 3, 1), d(2025, 2, 28))
+        );
+    }
+
     use super::*;
 
     #[test]

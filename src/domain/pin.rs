@@ -3,10 +3,10 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::PartnerId;
 use super::inn::Inn;
 use super::kind::LicenseKind;
 use super::lang::Lang;
+use super::{PartnerId, PinId};
 
 /// A pin lasts this many calendar months, and an extension adds as many.
 pub const PIN_TERM_MONTHS: u32 = 3;
@@ -21,7 +21,7 @@ pub fn add_months(date: NaiveDate, months: u32) -> Option<NaiveDate> {
 /// `pinned_on ≤ D < ends_on`; a release moves `ends_on` to the release date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pin {
-    pub id: i64,
+    pub id: PinId,
     pub partner: PartnerId,
     pub pinned_on: NaiveDate,
     /// The first day the pin is no longer in force.
@@ -98,7 +98,7 @@ pub enum PinDecision {
     /// A new pin `[date, ends_on)`.
     New { ends_on: NaiveDate },
     /// The partner already holds the client: the request extends that pin.
-    Extension { pin_id: i64, ends_on: NaiveDate },
+    Extension { pin_id: PinId, ends_on: NaiveDate },
     /// Another partner holds the client; the request is refused (and recorded).
     Refused {
         holder: PartnerId,
@@ -290,7 +290,7 @@ mod tests {
     fn pin(id: i64, partner: PartnerId, on: &str) -> Pin {
         let pinned_on = d(on);
         Pin {
-            id,
+            id: PinId(id),
             partner,
             pinned_on,
             ends_on: add_months(pinned_on, 3).unwrap(),
@@ -356,7 +356,7 @@ mod tests {
         assert_eq!(
             decide_pin_request(&pins, A, d("2025-03-01")),
             Ok(PinDecision::Extension {
-                pin_id: 7,
+                pin_id: PinId(7),
                 ends_on: d("2025-07-15")
             })
         );

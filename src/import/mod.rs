@@ -84,7 +84,7 @@ pub struct Summary {
     /// Rows equal to what was already stored, left as they were.
     pub skipped: usize,
     /// The recorded import, for its undo.
-    pub import_id: Option<i64>,
+    pub import_id: Option<crate::domain::ImportId>,
 }
 
 impl Summary {

@@ -26,10 +26,7 @@ impl MonthSeries {
         let first = this_month
             .checked_sub_months(Months::new(23))
             .unwrap_or(this_month);
-        let last = this_month
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(today);
+        let (first, last) = crate::domain::months_from(first, 24);
         let mut sums = db.premiums_by_month(partner, first, last)?;
         let months = (0..24)
             .filter_map(|i| first.checked_add_months(Months::new(i)))

@@ -60,19 +60,22 @@ impl KnownClient {
         ui: &mut Ui,
         inn: &mut String,
         name: &mut String,
-        error: Option<&str>,
         pins: &[crate::store::PinRow],
         today: NaiveDate,
         lang: Lang,
     ) -> Response {
-        // The error line is always there (empty when the INN reads), so the fields under it
-        // do not move while an INN is typed.
+        // The error line is always there (empty when the INN reads or nothing is typed), so
+        // the fields under it do not move while an INN is typed.
+        let error = match domain::Inn::parse(inn) {
+            Err(e) if !inn.is_empty() => e.text(lang),
+            _ => String::new(),
+        };
         let response = text_row(
             ui,
             lang.pick("ИНН клиента", "Client INN"),
             inn,
             lang.pick("ИНН или название клиента", "client's INN or name"),
-            Some(error.unwrap_or("")),
+            Some(&error),
         );
         self.typed = inn.clone();
         let popup_id = response.id.with("clients");

@@ -196,12 +196,7 @@ impl Period {
         use chrono::{Datelike, Months};
         let month_start = today.with_day(1)?;
         let quarter_start = NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1)?;
-        let span = |start: NaiveDate, months: u32| {
-            Some((
-                start,
-                start.checked_add_months(Months::new(months))?.pred_opt()?,
-            ))
-        };
+        let span = |start: NaiveDate, months: u32| Some(domain::months_from(start, months));
         match self {
             Period::ThisMonth => span(month_start, 1),
             Period::LastMonth => span(month_start.checked_sub_months(Months::new(1))?, 1),

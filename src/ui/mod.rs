@@ -204,6 +204,7 @@ pub enum FieldError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Needed {
     Name,
+    Date,
     CertificateDate,
 }
 
@@ -215,6 +216,7 @@ impl Localized for FieldError {
                 "write a date as 31.01.2025 or 2025-01-31",
             ),
             FieldError::Missing(Needed::Name) => lang.pick("укажите название", "enter the name"),
+            FieldError::Missing(Needed::Date) => lang.pick("укажите дату", "enter the date"),
             FieldError::Missing(Needed::CertificateDate) => lang.pick(
                 "укажите дату сертификата специалиста",
                 "enter the specialist's certificate date",
@@ -234,6 +236,15 @@ impl Localized for FieldError {
             }
         }
         .to_owned()
+    }
+}
+
+/// What to say beside a date field that must hold a date: nothing when it does.
+pub fn date_error(date: &Result<Option<NaiveDate>, FieldError>, lang: Lang) -> Option<String> {
+    match date {
+        Err(e) => Some(e.text(lang)),
+        Ok(None) => Some(FieldError::Missing(Needed::Date).text(lang)),
+        Ok(Some(_)) => None,
     }
 }
 

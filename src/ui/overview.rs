@@ -53,7 +53,7 @@ pub struct OverviewPage {
     lists: Loaded<(u64, NaiveDate), Lists>,
     figures: Loaded<(u64, NaiveDate), Figures>,
     /// The pin being extended from the Overview, and who agreed.
-    extending: Option<(i64, String)>,
+    extending: Option<(crate::domain::PinId, String)>,
 }
 
 fn totals(db: &Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<(i64, Money, Money), StoreError> {

@@ -530,11 +530,7 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
                 });
             combo.response.labelled_by(label.id);
             ui.end_row();
-            let date_error = match &date {
-                Err(e) => Some(e.text(lang)),
-                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
-                Ok(Some(_)) => None,
-            };
+            let date_error = ui::date_error(&date, lang);
             ui::date_row(
                 ui,
                 lang.pick("Действует с", "Effective from"),

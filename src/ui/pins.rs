@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::{PinDecision, decide_pin_request};
-use crate::domain::{self, Inn, PartnerId, Pin, PinState};
+use crate::domain::{self, Inn, PartnerId, Pin, PinId, PinState};
 use crate::export::list::Value;
 use crate::snapshot::Data;
 use crate::store::{PinEvent, PinEventKind, PinRow, StoreError};
@@ -34,7 +34,7 @@ enum Mode {
     #[default]
     Nothing,
     New,
-    Selected(i64),
+    Selected(PinId),
 }
 
 #[derive(Clone, Debug, Default)]

@@ -127,18 +127,16 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let date_error = match &date {
-                    Err(e) => Some(e.text(lang)),
-                    Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
-                    Ok(Some(d)) if versions.iter().any(|v| v.effective_from == Some(*d)) => Some(
+                let taken = matches!(date, Ok(Some(d)) if versions.iter().any(|v| v.effective_from == Some(d)));
+                let date_error = ui::date_error(&date, lang).or_else(|| {
+                    taken.then(|| {
                         lang.pick(
                             "версия с этой даты уже есть",
                             "a version from this date exists",
                         )
-                        .to_owned(),
-                    ),
-                    _ => None,
-                };
+                        .to_owned()
+                    })
+                });
                 ui::text_row(
                     ui,
                     lang.pick("Действует с", "In force from"),

@@ -247,13 +247,16 @@ impl SalesPage {
 
     /// Asks the reader for what the page lacks (the selection of the query at this data
     /// version, the pages of rows the table wanted) and takes the answers that arrived.
-    /// Until a new selection arrives the last one stays on screen.
-    pub fn load(&mut self, ask: Ask<'_>, version: u64) {
+    /// Until a new selection arrives the last one stays on screen. Returns the error of a
+    /// read that failed (what it would have shown stays empty, and is not asked again).
+    pub fn load(&mut self, ask: Ask<'_>, version: u64) -> Option<StoreError> {
         self.name_known_client(ask);
+        let mut failed = None;
         if let Mode::Selected(id) = self.mode {
             let read = move |db: &Db<'_>| db.sale_corrections(id);
-            let _ = self.corrections.load(ask, &(id, version), read);
+            failed = self.corrections.load(ask, &(id, version), read);
         }
+
         let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
         let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
         let asked = self
@@ -281,7 +284,7 @@ impl SalesPage {
                     self.first = Some(FirstRows {
                         version: *v,
                         query: q.clone(),
-                        rows: rows.unwrap_or_default(),
+                        rows: kept(rows, &mut failed),
                     });
                     self.first_asked = None;
                 }
@@ -293,7 +296,7 @@ impl SalesPage {
             match answer.try_recv() {
                 Ok(result) => {
                     // A read that failed shows an empty list rather than asking again.
-                    let selection = result.unwrap_or_default();
+                    let selection = kept(result, &mut failed);
                     // The first rows read for the same query and data are its first page.
                     let mut pages = HashMap::new();
                     if let Some(first) = self
@@ -319,7 +322,9 @@ impl SalesPage {
                 Err(TryRecvError::Empty) => {}
             }
         }
-        let Some(cache) = &mut self.cache else { return };
+        let Some(cache) = &mut self.cache else {
+            return failed;
+        };
         if current(cache, &self.query) {
             for page in std::mem::take(&mut self.wanted) {
                 if self.paging.iter().any(|(p, _)| *p == page) {
@@ -337,12 +342,13 @@ impl SalesPage {
         self.paging
             .retain(|(page, answer)| match answer.try_recv() {
                 Ok(rows) => {
-                    cache.pages.insert(*page, rows.unwrap_or_default());
+                    cache.pages.insert(*page, kept(rows, &mut failed));
                     false
                 }
                 Err(TryRecvError::Disconnected) => false,
                 Err(TryRecvError::Empty) => true,
             });
+        failed
     }
 
     /// A stored client's INN typed in the sale form fills its name.
@@ -393,12 +399,7 @@ impl SalesPage {
 
     /// Shows the sales of one calendar month (of one partner, or all).
     pub fn show_month(&mut self, partner: Option<PartnerId>, month: chrono::NaiveDate, lang: Lang) {
-        use chrono::{Datelike, Months};
-        let first = month.with_day(1).unwrap_or(month);
-        let last = first
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(first);
+        let (first, last) = crate::domain::months_from(month, 1);
         self.query.partner = partner;
         self.query.kind = None;
         self.query.client = None;
@@ -673,6 +674,14 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         };
     }
     command
+}
+
+/// The value read, or an empty one when the read failed, its error kept in `failed`.
+fn kept<T: Default>(result: Result<T, StoreError>, failed: &mut Option<StoreError>) -> T {
+    result.unwrap_or_else(|e| {
+        failed.get_or_insert(e);
+        T::default()
+    })
 }
 
 #[cfg(test)]

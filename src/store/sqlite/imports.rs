@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
 use super::{Db, RuleError, StoreError, Tx, now_stamp};
-use crate::domain::{Inn, LicenseKind, Money, PartnerId};
+use crate::domain::{ImportId, Inn, LicenseKind, Money, PartnerId};
 
 /// Tables that are bookkeeping of imports and changes, not data an import writes.
 const NOT_DATA: &[&str] = &[
@@ -29,7 +29,7 @@ const NOT_DATA: &[&str] = &[
 /// An import under way: its row in `imports` and where each table stood before it.
 #[derive(Clone, Debug)]
 pub struct ImportLog {
-    pub id: i64,
+    pub id: ImportId,
     high_water: BTreeMap<String, i64>,
 }
 
@@ -46,7 +46,7 @@ impl ImportLog {
 /// An import as recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportRecord {
-    pub id: i64,
+    pub id: ImportId,
     pub kind: String,
     pub file: String,
     pub imported_at: String,
@@ -230,7 +230,7 @@ impl Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             (kind, file, now_stamp(), self.change_seq()?, marks),
         )?;
-        let id = self.conn.last_insert_rowid();
+        let id = ImportId(self.conn.last_insert_rowid());
         for (table, max) in &high_water {
             let columns = self.columns_of(table)?;
             let quoted = |c: &String| format!("' || quote(OLD.\"{c}\") || '");
@@ -246,6 +246,7 @@ impl Tx<'_> {
                 .join(", ");
             let values = columns.iter().map(quoted).collect::<Vec<_>>().join(", ");
             let log = |statement: String| {
+                let id = id.0;
                 format!(
                     "INSERT INTO main.import_undo (import_id, seq, statement) VALUES ({id},
                        (SELECT coalesce(max(seq), 0) + 1 FROM main.import_undo WHERE import_id = {id}),
@@ -284,7 +285,7 @@ impl Tx<'_> {
 
     /// Undoes the import `id` exactly, if it is the newest and nothing has been written
     /// since (this undo being the next write).
-    pub fn undo_import(&self, id: i64) -> Result<(), StoreError> {
+    pub fn undo_import(&self, id: ImportId) -> Result<(), StoreError> {
         let record = self.last_import()?.filter(|r| r.id == id);
         let Some(record) = record else {
             return Err(RuleError::ImportNotUndoable.into());

@@ -6,6 +6,7 @@
 
 mod closed;
 mod corrections;
+mod file;
 mod imports;
 mod issued;
 mod overview;
@@ -324,26 +325,6 @@ impl Store {
         Ok(store)
     }
 
-    /// Before a schema upgrade, copies the file next to itself as
-    /// `<name>-before-v<N>.sqlite3` and checks the copy, so the old data is kept whatever
-    /// happens to the upgrade.
-    fn backup_before_upgrade(&self, found: i64) -> Result<(), StoreError> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"));
-        // A copy left by an earlier attempt is kept only if it checks out; it is only ever
-        // put in place whole (see `copy_checked`), but a hand-made file may stand there.
-        if target.exists() && check_copy(&target, found).is_ok() {
-            return Ok(());
-        }
-        self.copy_checked(&target, found)
-    }
-
     /// The file this store is on, if any.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -352,60 +333,6 @@ impl Store {
     /// True when the file is marked read-only and every write is refused.
     pub fn is_read_only(&self) -> bool {
         self.read_only
-    }
-
-    /// Marks this window as working on the file, so that a second window on it can say so:
-    /// an OS lock on `<file>-instance`, released when the window closes or its process dies.
-    /// Returns false when another window holds the mark or there is no file to mark.
-    pub fn claim_instance(&self) -> bool {
-        if self.instance.borrow().is_some() {
-            return true;
-        }
-        let Some(path) = &self.path else {
-            return false;
-        };
-        let mut name = path.as_os_str().to_owned();
-        name.push("-instance");
-        let Ok(file) = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(PathBuf::from(name))
-        else {
-            return false;
-        };
-        match file.try_lock() {
-            Ok(()) => {
-                *self.instance.borrow_mut() = Some(file);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// True when another window has this file open. A window that finds the other gone takes
-    /// the mark over. Windows that claimed nothing (none on a file in memory or in a folder
-    /// that cannot be written) see no other.
-    pub fn other_instance(&self) -> bool {
-        if self.instance.borrow().is_some() || self.path.is_none() {
-            return false;
-        }
-        if self.claim_instance() {
-            return false;
-        }
-        // Not claimed: either another window holds it, or the mark cannot be made at all.
-        let mut name = self
-            .path
-            .as_ref()
-            .map(|p| p.as_os_str().to_owned())
-            .unwrap_or_default();
-        name.push("-instance");
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(PathBuf::from(name))
-            .is_ok_and(|f| f.try_lock_shared().is_err())
     }
 
     /// What a window should say about the file besides its contents: another window has
@@ -518,68 +445,6 @@ impl Store {
         let restored = self.conn.busy_timeout(BUSY_TIMEOUT).is_ok();
         restored && now.is_ok_and(|now| now.eq_ignore_ascii_case(mode))
     }
-
-    /// Copies the database to `target` with SQLite's online backup API (other windows and
-    /// processes may go on writing), checks the copy and only then puts it in place, so an
-    /// interrupted backup never leaves a half-written file under the target's name.
-    pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        self.copy_checked(target, version)
-    }
-
-    fn copy_checked(&self, target: &Path, version: i64) -> Result<(), StoreError> {
-        let mut partial = target.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        let cannot = |reason: String| StoreError::CannotOpen {
-            path: target.display().to_string(),
-            reason,
-        };
-        let _ = std::fs::remove_file(&partial);
-        {
-            let mut dest = Connection::open(&partial)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-            backup.run_to_completion(256, Duration::from_millis(0), None)?;
-            drop(backup);
-            // One self-contained file: no -wal or -shm beside the copy.
-            dest.pragma_update(None, "journal_mode", "DELETE")?;
-        }
-        if let Err(reason) = check_copy(&partial, version) {
-            let _ = std::fs::remove_file(&partial);
-            return Err(cannot(format!("the copy does not check out ({reason})")));
-        }
-        std::fs::rename(&partial, target).map_err(|e| cannot(e.to_string()))
-    }
-}
-
-/// Why a copy of the database does not check out.
-#[derive(Debug, thiserror::Error)]
-enum CopyFault {
-    #[error("{0}")]
-    Unreadable(#[from] rusqlite::Error),
-    #[error("integrity check: {0}")]
-    Damaged(String),
-    #[error("schema {found}, expected {expected}")]
-    Version { found: i64, expected: i64 },
-}
-
-/// A copy is whole (`integrity_check`) and at the expected schema version.
-fn check_copy(path: &Path, version: i64) -> Result<(), CopyFault> {
-    let copy = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    let found: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if check != "ok" {
-        return Err(CopyFault::Damaged(check));
-    }
-    if found != version {
-        return Err(CopyFault::Version {
-            found,
-            expected: version,
-        });
-    }
-    Ok(())
 }
 
 /// Counts of what the database holds, for the status bar and summaries.

@@ -5,17 +5,17 @@ use rusqlite::OptionalExtension;
 
 use super::{Db, RuleError, StoreError, Tx, day, day_or_none, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
-use crate::domain::{Inn, PartnerId, Pin};
+use crate::domain::{Inn, PartnerId, Pin, PinId};
 
 /// What a pin request came to. A refusal is recorded too, and is not an error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PinOutcome {
     Pinned {
-        pin_id: i64,
+        pin_id: PinId,
         ends_on: NaiveDate,
     },
     Extended {
-        pin_id: i64,
+        pin_id: PinId,
         ends_on: NaiveDate,
     },
     Refused {
@@ -60,7 +60,7 @@ impl PinEventKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PinEvent {
     pub kind: PinEventKind,
-    pub pin_id: Option<i64>,
+    pub pin_id: Option<PinId>,
     pub partner: PartnerId,
     pub on_date: NaiveDate,
     /// The end after the event (pinned, extended, released).
@@ -94,7 +94,7 @@ pub struct PinRow {
 
 struct NewEvent<'a> {
     kind: PinEventKind,
-    pin_id: Option<i64>,
+    pin_id: Option<PinId>,
     client: &'a Inn,
     partner: PartnerId,
     on_date: NaiveDate,
@@ -160,7 +160,7 @@ impl Db<'_> {
         Ok(())
     }
 
-    fn pin_by_id(&self, pin_id: i64) -> Result<(Pin, Inn), StoreError> {
+    fn pin_by_id(&self, pin_id: PinId) -> Result<(Pin, Inn), StoreError> {
         let found = self
             .conn
             .prepare_cached(
@@ -350,7 +350,7 @@ impl Tx<'_> {
                         "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on) VALUES (?1, ?2, ?3, ?4)",
                     )?
                     .execute((client.as_str(), partner.0, date, ends_on))?;
-                let pin_id = self.conn.last_insert_rowid();
+                let pin_id = PinId(self.conn.last_insert_rowid());
                 self.record_event(event(
                     PinEventKind::Pinned,
                     Some(pin_id),
@@ -382,7 +382,7 @@ impl Tx<'_> {
 
     fn set_pin_end(
         &self,
-        pin_id: i64,
+        pin_id: PinId,
         ends_on: NaiveDate,
         released_on: Option<NaiveDate>,
     ) -> Result<(), StoreError> {
@@ -396,7 +396,7 @@ impl Tx<'_> {
     /// Extends a pin by agreement on `date`: +3 calendar months from its current end.
     pub fn extend_pin(
         &self,
-        pin_id: i64,
+        pin_id: PinId,
         date: NaiveDate,
         agreed_by: &str,
         note: &str,
@@ -420,7 +420,12 @@ impl Tx<'_> {
     }
 
     /// Releases a pin early: from `date` on it is not in force.
-    pub fn release_pin(&self, pin_id: i64, date: NaiveDate, note: &str) -> Result<(), StoreError> {
+    pub fn release_pin(
+        &self,
+        pin_id: PinId,
+        date: NaiveDate,
+        note: &str,
+    ) -> Result<(), StoreError> {
         let (pin, client) = self.pin_by_id(pin_id)?;
         let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
         self.set_pin_end(pin_id, ends_on, Some(date))?;
@@ -442,7 +447,7 @@ impl Tx<'_> {
     /// history, marked cancelled with `reason`, who and when. Refused when there is no such
     /// event (a pin recorded by mistake is released), and when the term put back would
     /// overlap another partner's pin of the client.
-    pub fn cancel_pin_event(&self, pin_id: i64, reason: &str) -> Result<(), StoreError> {
+    pub fn cancel_pin_event(&self, pin_id: PinId, reason: &str) -> Result<(), StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(RuleError::CancelReasonRequired.into());

@@ -42,3 +42,24 @@ pub(super) fn money(kopecks: i64) -> Money {
 pub(super) fn partner_id(id: i64) -> PartnerId {
     PartnerId(id)
 }
+
+/// Typed ids are stored as their integer.
+macro_rules! id_sql {
+    ($($id:ty),*) => {$(
+        impl rusqlite::ToSql for $id {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.0.into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $id {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                i64::column_result(value).map(Self)
+            }
+        }
+    )*};
+}
+
+id_sql!(crate::domain::PinId, crate::domain::ImportId);

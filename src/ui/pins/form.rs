@@ -9,7 +9,7 @@ use super::*;
 pub(super) fn cancel_ui(
     ui: &mut Ui,
     reason: &mut String,
-    pin_id: i64,
+    pin_id: crate::domain::PinId,
     events: &[PinEvent],
     lang: Lang,
 ) -> Option<Command> {
@@ -63,15 +63,10 @@ pub(super) fn new_pin_ui(
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let inn_error = match &inn {
-                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
-                _ => None,
-            };
             page.known_client.inn_row(
                 ui,
                 &mut d.client_inn,
                 &mut d.client_name,
-                inn_error.as_deref(),
                 &data.pins,
                 ctx.today,
                 lang,
@@ -94,11 +89,7 @@ pub(super) fn new_pin_ui(
                 lang,
             );
             ui.end_row();
-            let date_error = match &date {
-                Err(e) => Some(e.text(lang)),
-                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
-                _ => None,
-            };
+            let date_error = ui::date_error(&date, lang);
             ui::date_row(
                 ui,
                 lang.pick("Дата заявки", "Request date"),

@@ -24,11 +24,7 @@ pub(super) fn new_sale_ui(
         .num_columns(2)
         .spacing([12.0, 8.0])
         .show(ui, |ui| {
-            let date_error = match &date {
-                Err(e) => Some(e.text(lang)),
-                Ok(None) => Some(lang.pick("укажите дату", "enter the date").to_owned()),
-                _ => None,
-            };
+            let date_error = ui::date_error(&date, lang);
             ui::date_row(
                 ui,
                 lang.pick("Дата отгрузки", "Shipment date"),
@@ -48,15 +44,10 @@ pub(super) fn new_sale_ui(
                 lang,
             );
             ui.end_row();
-            let inn_error = match &inn {
-                Err(e) if !d.client_inn.is_empty() => Some(e.text(lang)),
-                _ => None,
-            };
             page.known_client.inn_row(
                 ui,
                 &mut d.client_inn,
                 &mut d.client_name,
-                inn_error.as_deref(),
                 &data.pins,
                 ctx.today,
                 lang,
