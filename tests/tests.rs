@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers of tests may panic
 
+mod architecture;
 mod bulk_import;
 mod cli;
 mod exports;

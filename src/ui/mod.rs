@@ -239,8 +239,11 @@ impl Localized for FieldError {
     }
 }
 
+/// A date field read: empty is None.
+pub type DateField = Result<Option<NaiveDate>, FieldError>;
+
 /// What to say beside a date field that must hold a date: nothing when it does.
-pub fn date_error(date: &Result<Option<NaiveDate>, FieldError>, lang: Lang) -> Option<String> {
+pub fn date_error(date: &DateField, lang: Lang) -> Option<String> {
     match date {
         Err(e) => Some(e.text(lang)),
         Ok(None) => Some(FieldError::Missing(Needed::Date).text(lang)),
@@ -249,7 +252,7 @@ pub fn date_error(date: &Result<Option<NaiveDate>, FieldError>, lang: Lang) -> O
 }
 
 /// Reads a date field: empty is None.
-pub fn parse_date_field(text: &str) -> Result<Option<NaiveDate>, FieldError> {
+pub fn parse_date_field(text: &str) -> DateField {
     if text.trim().is_empty() {
         return Ok(None);
     }
