@@ -670,7 +670,7 @@ fn gui_overview_lists_what_needs_attention_and_extends_a_pin_right_there() {
 }
 
 #[test]
-fn gui_global_search_finds_a_partner_by_partial_inn_and_a_sale_by_document() {
+fn gui_global_search_finds_a_partner_by_partial_inn_a_sale_by_document_and_an_unpinned_client() {
     let t = TempDb::new();
     two_partners(&t);
     {
@@ -678,6 +678,7 @@ fn gui_global_search_finds_a_partner_by_partial_inn_and_a_sale_by_document() {
         let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
         let mut x = sale(alfa, "2025-04-15", C2, LicenseKind::Its, "100");
         x.doc = Some("РН-4242".into());
+        x.client_name = "АО «Без закрепления»".into();
         s.write(|db| db.record_sale(&x)).unwrap();
     }
     let mut h = harness(&t, Lang::Ru, vec![]);
@@ -702,6 +703,17 @@ fn gui_global_search_finds_a_partner_by_partial_inn_and_a_sale_by_document() {
     assert!(
         has_text(&h, "Строк: 1"),
         "the Sales page shows that sale's month and partner"
+    );
+
+    // A client with sales and no pin is found too, by a part of its name.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, label, "без закреп");
+    h.run_ok();
+    click_button(&mut h, &format!("АО «Без закрепления» · {C2}"));
+    assert!(
+        has_text(&h, &format!("Клиент {C2}")),
+        "the client card is open"
     );
 }
 

@@ -13,10 +13,13 @@ use crate::store::{Db, SaleListRow, SalesQuery, StoreError};
 /// How many hits of each kind are listed.
 const HITS: usize = 8;
 
-/// The search box and the sales found for what was typed.
+/// The search box and what was found in the database for what was typed.
 #[derive(Default)]
 pub struct SearchState {
     pub text: String,
+    /// Stored clients (pinned or not) whose INN starts with the text or whose name holds it,
+    /// read on the reader: found from the first frame, before the stop-list is loaded.
+    clients: Loaded<String, Vec<(Inn, String)>>,
     /// Sales found for a text, read on the reader (a text search reads every sale).
     sales: Loaded<String, Vec<SaleListRow>>,
 }
@@ -24,18 +27,26 @@ pub struct SearchState {
 impl SearchState {
     pub fn wants_data(&self) -> bool {
         let needle = self.text.trim().to_owned();
-        needle.chars().count() >= 2 && !self.sales.is_for(&needle) && !self.sales.waiting()
+        let answered = self.sales.is_for(&needle) && self.clients.is_for(&needle);
+        let asked = self.sales.waiting() || self.clients.waiting();
+        needle.chars().count() >= 2 && !answered && !asked
     }
 
-    /// Asks for the sales whose document number holds the text.
+    /// Asks for the clients the text finds, then the sales whose document number holds it.
     pub fn load(&mut self, ask: Ask<'_>) -> Option<StoreError> {
         let needle = self.text.trim().to_owned();
         if needle.chars().count() < 2 {
             return None;
         }
         let key = needle.clone();
-        self.sales
-            .load(ask, &key, move |db| sales_with_doc(db, &needle))
+        let text = needle.clone();
+        let clients = self
+            .clients
+            .load(ask, &key, move |db| db.find_clients(&text, HITS));
+        let sales = self
+            .sales
+            .load(ask, &key, move |db| sales_with_doc(db, &needle));
+        clients.or(sales)
     }
 }
 
@@ -98,22 +109,23 @@ pub fn search_ui(
             .take(HITS)
             .map(|p| (p.id, format!("{} · {}", p.name, p.inn)))
             .collect();
-        let mut clients: Vec<(Inn, String)> = Vec::new();
-        for r in &data.pins {
-            if (r.client_inn.as_str().contains(&needle)
-                || r.client_name.to_lowercase().contains(&needle))
-                && !clients.iter().any(|(inn, _)| inn == &r.client_inn)
-            {
-                clients.push((
-                    r.client_inn,
-                    format!("{} · {}", r.client_name, r.client_inn),
-                ));
-            }
-            if clients.len() >= HITS {
-                break;
-            }
-        }
         let needle = state.text.trim().to_owned();
+        let clients: Vec<(Inn, String)> = state
+            .clients
+            .get()
+            .filter(|_| state.clients.is_for(&needle))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|(inn, name)| {
+                let text = if name.is_empty() {
+                    inn.to_string()
+                } else {
+                    format!("{name} · {inn}")
+                };
+                (*inn, text)
+            })
+            .collect();
         let sales = state
             .sales
             .get()
@@ -121,7 +133,14 @@ pub fn search_ui(
             .map(Vec::as_slice)
             .unwrap_or_default();
         if partners.is_empty() && clients.is_empty() && sales.is_empty() {
-            ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
+            if state.clients.waiting() || state.sales.waiting() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(RichText::new(lang.pick("Ищу…", "Searching…")).weak());
+                });
+            } else {
+                ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
+            }
         }
         if !partners.is_empty() {
             ui.label(RichText::new(lang.pick("Партнёры", "Partners")).strong());
