@@ -49,6 +49,11 @@ pub enum Done {
     ImportUndone(ImportRecord),
     Demo(DemoSummary),
     Checked,
+    /// The file was brought to this program's schema; the file as it was is kept.
+    Upgraded {
+        path: PathBuf,
+        kept: PathBuf,
+    },
 }
 
 impl Done {
@@ -133,6 +138,16 @@ impl Localized for Done {
                     .replace('T', " ")
             ),
             Done::Demo(summary) => summary.text(lang),
+            Done::Upgraded { kept, .. } => format!(
+                "{} {} · {} {}",
+                t(
+                    "База данных обновлена до схемы",
+                    "The database is upgraded to schema"
+                ),
+                crate::store::SCHEMA_VERSION,
+                t("прежний файл сохранён:", "the file as it was is kept:"),
+                kept.display()
+            ),
             Done::Checked => t(
                 "Проверка пройдена: файл базы данных не повреждён.",
                 "Checked: the database file is not damaged.",
@@ -444,6 +459,17 @@ pub fn demo(store: &mut Store, today: NaiveDate) -> Result<Done, ActionError> {
         return Err(ActionError::NotEmpty);
     }
     Ok(Done::Demo(crate::demo::fill(store, today)?))
+}
+
+/// Brings the file at `path` to this program's schema, keeping the file as it was beside it
+/// (checked), in one transaction: what the window does on a worker when it opens an older
+/// file, so that it is not frozen meanwhile.
+pub fn upgrade(path: &Path) -> Result<Done, ActionError> {
+    Store::open(path)?.close();
+    Ok(Done::Upgraded {
+        path: path.to_owned(),
+        kept: Store::kept_before_upgrade(path),
+    })
 }
 
 /// Checks the whole database file for damage.

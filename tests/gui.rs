@@ -24,6 +24,18 @@ fn harness_with(
     answers: Vec<Picked>,
     data_dir: Option<std::path::PathBuf>,
 ) -> Harness<'static, App> {
+    let mut h = unsettled_harness(t, lang, answers, data_dir);
+    h.run_ok();
+    h
+}
+
+/// [`harness_with`], before its first frames have run.
+fn unsettled_harness(
+    t: &TempDb,
+    lang: Lang,
+    answers: Vec<Picked>,
+    data_dir: Option<std::path::PathBuf>,
+) -> Harness<'static, App> {
     let config = Config {
         lang: Some(lang),
         today: Some(d(TODAY)),
@@ -34,11 +46,9 @@ fn harness_with(
         data_dir,
         ..Config::new(t.path.clone())
     };
-    let mut h = Harness::builder()
+    Harness::builder()
         .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| App::new(cc, config));
-    h.run_ok();
-    h
+        .build_eframe(move |cc| App::new(cc, config))
 }
 
 fn type_into(h: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
@@ -564,6 +574,48 @@ fn wait_for_job(h: &mut Harness<'static, App>) {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     panic!("the job did not finish");
+}
+
+#[test]
+fn gui_upgrades_an_older_database_on_a_worker_and_opens_it_after() {
+    let t = TempDb::new();
+    two_partners(&t);
+    take_back_to_schema_1(&t.path);
+    // Another program writes meanwhile, so the upgrade waits for it: the window must be
+    // drawn and say what it is doing while it does.
+    let other = rusqlite::Connection::open(&t.path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut h = unsettled_harness(&t, Lang::Ru, vec![], None);
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.state().busy(), "the upgrade runs on a worker");
+    assert!(
+        has_text(&h, "Обновление базы данных для этой версии программы…"),
+        "the window says what it is doing"
+    );
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    wait_for_job(&mut h);
+    assert!(
+        h.state()
+            .last_message()
+            .contains("База данных обновлена до схемы"),
+        "{}",
+        h.state().last_message()
+    );
+    click(&mut h, "Партнёры");
+    assert!(has_text(&h, "ООО «Альфа»"), "the upgraded file is open");
+    let kept = partner_desk::store::Store::kept_before_upgrade(&t.path);
+    assert_eq!(
+        partner_desk::store::Store::schema_version_of(&kept),
+        Some(1),
+        "the file as it was is kept beside it"
+    );
+    assert_eq!(
+        partner_desk::store::Store::schema_version_of(&t.path),
+        Some(partner_desk::store::SCHEMA_VERSION)
+    );
 }
 
 #[test]

@@ -492,20 +492,7 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
             Some(("2024-01-01", Status::Dealer)),
         );
     }
-    {
-        // Take the file back to schema 1, as an older program left it.
-        let raw = rusqlite::Connection::open(&t.path).unwrap();
-        raw.execute_batch(
-            "DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update; DROP TRIGGER sales_locked_delete;
-             DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
-             DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
-                          DROP TABLE statement_events; DROP TABLE issued_statements;
-             DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
-             DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections; DROP TABLE pin_corrections;
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
+    take_back_to_schema_1(&t.path);
     let s = t.open();
     assert_eq!(s.read().counts().unwrap().partners, 1);
     assert!(s.read().issued_statements().unwrap().is_empty());

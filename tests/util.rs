@@ -130,3 +130,18 @@ pub fn pdf_pages(path: &std::path::Path) -> Vec<String> {
 pub fn pdf_text(path: &std::path::Path) -> String {
     pdf_pages(path).concat()
 }
+
+/// Takes the file back to schema 1, as an older program left it.
+pub fn take_back_to_schema_1(path: &std::path::Path) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update; DROP TRIGGER sales_locked_delete;
+         DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
+         DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
+         DROP TABLE statement_events; DROP TABLE issued_statements;
+         DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
+         DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections; DROP TABLE pin_corrections;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+}

@@ -390,6 +390,26 @@ impl App {
     }
 
     pub(super) fn page_ui(&mut self, ui: &mut egui::Ui, pctx: &PageCtx) -> Option<Command> {
+        if let Some(path) = &self.upgrading {
+            let kept = Store::kept_before_upgrade(path);
+            ui.add_space(80.0);
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.heading(self.lang.pick(
+                    "Обновление базы данных для этой версии программы…",
+                    "Upgrading the database for this version of the program…",
+                ));
+                ui.label(format!(
+                    "{} {}",
+                    self.lang.pick(
+                        "Файл в прежнем виде сохраняется рядом:",
+                        "The file as it was is kept beside it:"
+                    ),
+                    kept.display()
+                ));
+            });
+            return None;
+        }
         if let Some(error) = &self.open_error {
             let mut command = None;
             ui::empty_state(

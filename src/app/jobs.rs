@@ -153,6 +153,13 @@ impl App {
                     ),
                     _ => (None, false),
                 };
+                let upgraded = match &result {
+                    Ok(JobDone::Done(Done::Upgraded { path, .. })) => Some(path.clone()),
+                    _ => None,
+                };
+                if let (Some(_), Err(e)) = (self.upgrading.take(), &result) {
+                    self.open_error = Some(e.text(self.lang));
+                }
                 let lang = self.lang;
                 self.report(result.map(|done| match done {
                     JobDone::Done(done) => done.text(lang),
@@ -164,6 +171,9 @@ impl App {
                 if imported {
                     // Offered once the data read after the import is on screen.
                     self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
+                }
+                if let Some(path) = upgraded {
+                    self.switch_database(path);
                 }
                 self.reload();
             }

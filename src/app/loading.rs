@@ -134,6 +134,23 @@ impl App {
     }
 
     pub(super) fn switch_database(&mut self, path: PathBuf) {
+        // A file of an older schema is copied and upgraded first (11 s at a million sales):
+        // on a worker, with the window showing what it does.
+        let older = Store::schema_version_of(&path)
+            .is_some_and(|v| v > 0 && v < crate::store::SCHEMA_VERSION);
+        if older && self.job.is_none() {
+            self.store = None;
+            self.data = Data::default();
+            self.db_path = path.clone();
+            self.open_error = None;
+            self.upgrading = Some(path.clone());
+            let title = self
+                .lang
+                .pick("Обновление базы данных", "Upgrading the database")
+                .to_owned();
+            self.start_job(title, move |_| actions::upgrade(&path));
+            return;
+        }
         // The window never waits long for the file: when another program holds it (a
         // large import from the command line), it says so and opens it once it is free.
         let again = self.open_when_free.take().is_some_and(|(p, _)| p == path);

@@ -97,6 +97,8 @@ pub struct App {
     store: Option<Store>,
     db_path: PathBuf,
     open_error: Option<String>,
+    /// The file being brought to this program's schema on a worker, opened when it is done.
+    upgrading: Option<PathBuf>,
     lang: Lang,
     dark: bool,
     page: Page,
@@ -229,6 +231,7 @@ impl App {
             store: None,
             db_path: config.db_path.clone(),
             open_error: None,
+            upgrading: None,
             lang,
             dark,
             page: settings.page,

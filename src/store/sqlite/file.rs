@@ -9,6 +9,29 @@ use rusqlite::{Connection, OpenFlags};
 use super::{SCHEMA_VERSION, Store, StoreError};
 
 impl Store {
+    /// Where the file as it was is kept when it is upgraded to this program's schema:
+    /// `<name>-before-vN.sqlite3` beside it.
+    pub fn kept_before_upgrade(path: &Path) -> PathBuf {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"))
+    }
+
+    /// The schema version of the file at `path`, read without changing anything and without
+    /// waiting for another program's write; None when it cannot be read at once (opening
+    /// it says why).
+    pub fn schema_version_of(path: &Path) -> Option<i64> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(Duration::ZERO).ok()?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()
+    }
+
     /// Before a schema upgrade, copies the file next to itself as
     /// `<name>-before-v<N>.sqlite3` and checks the copy, so the old data is kept whatever
     /// happens to the upgrade.
@@ -16,11 +39,7 @@ impl Store {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let target = path.with_file_name(format!("{stem}-before-v{SCHEMA_VERSION}.sqlite3"));
+        let target = Store::kept_before_upgrade(path);
         // A copy left by an earlier attempt is kept only if it checks out; it is only ever
         // put in place whole (see `copy_checked`), but a hand-made file may stand there.
         if target.exists() && check_copy(&target, found).is_ok() {
