@@ -160,6 +160,31 @@ pub fn take_submitted(ui: &Ui) -> bool {
         .unwrap_or(false)
 }
 
+/// What the buttons under a form were asked to do this frame.
+pub struct FormButtons {
+    /// The action was clicked, or Enter pressed in a field, while the form was ready.
+    pub submitted: bool,
+    pub cancelled: bool,
+}
+
+/// The buttons under a side panel's form: the action, enabled while the form is `ready`
+/// (Enter in one of its fields does it too), and «Отмена» (Esc).
+pub fn form_buttons(ui: &mut Ui, action: &str, ready: bool, lang: Lang) -> FormButtons {
+    ui.horizontal(|ui| {
+        let enter = take_submitted(ui);
+        let clicked = ui.add_enabled(ready, egui::Button::new(action)).clicked();
+        let cancelled = ui
+            .button(lang.pick("Отмена", "Cancel"))
+            .on_hover_text("Esc")
+            .clicked();
+        FormButtons {
+            submitted: ready && (clicked || enter),
+            cancelled,
+        }
+    })
+    .inner
+}
+
 /// Forgets an Enter no form took.
 pub fn clear_submitted(ctx: &egui::Context) {
     ctx.data_mut(|d| d.remove::<bool>(submitted_id()));

@@ -69,7 +69,8 @@ pub struct PinsPage {
     /// The client whose history the page shows.
     history: Option<Inn>,
     /// That history, read on the reader by client and data version.
-    events: crate::reader::Loaded<(Inn, u64), Vec<PinEvent>>,
+    /// Shared, so that a frame drawing it takes a reference, not a copy.
+    events: crate::reader::Loaded<(Inn, u64), std::sync::Arc<[PinEvent]>>,
     view: ui::RowView<View>,
     /// The stored name of the client whose INN the form holds.
     known_client: ui::KnownClient,
@@ -133,7 +134,7 @@ impl PinsPage {
     }
 
     /// The history of the client shown, once read (of the last data version read).
-    pub(crate) fn shown_events(&self) -> Option<&Vec<PinEvent>> {
+    pub(crate) fn shown_events(&self) -> Option<&std::sync::Arc<[PinEvent]>> {
         let client = self.history?;
         self.events
             .entry()
@@ -144,8 +145,9 @@ impl PinsPage {
     /// Asks for the history the page shows, when it is missing or stale.
     pub fn load(&mut self, ask: crate::reader::Ask<'_>, version: u64) -> Option<StoreError> {
         let client = self.history?;
-        self.events
-            .load(ask, &(client, version), move |db| db.pin_events(&client))
+        self.events.load(ask, &(client, version), move |db| {
+            db.pin_events(&client).map(std::sync::Arc::from)
+        })
     }
 
     fn new_form(&mut self, today: chrono::NaiveDate, lang: Lang) {

@@ -151,35 +151,26 @@ pub(super) fn new_pin_ui(
             Err(e) => ui::verdict(ui, false, &e.to_string()),
         }
     }
-    ui.horizontal(|ui| {
-        let label = if refused {
-            lang.pick("Записать отказ", "Record the refusal")
-        } else {
-            lang.pick("Закрепить", "Pin")
-        };
-        let enter = ui::take_submitted(ui);
-        if (ui
-            .add_enabled(ready.is_some(), egui::Button::new(label))
-            .clicked()
-            || enter)
-            && let Some((inn, partner, date)) = ready
-        {
-            command = Some(Command::RequestPin {
-                client: inn,
-                client_name: page.draft.client_name.trim().to_owned(),
-                partner,
-                date,
-                note: page.draft.note.trim().to_owned(),
-            });
-        }
-        if ui
-            .button(lang.pick("Отмена", "Cancel"))
-            .on_hover_text("Esc")
-            .clicked()
-        {
-            page.mode = Mode::Nothing;
-        }
-    });
+    let label = if refused {
+        lang.pick("Записать отказ", "Record the refusal")
+    } else {
+        lang.pick("Закрепить", "Pin")
+    };
+    let buttons = ui::form_buttons(ui, label, ready.is_some(), lang);
+    if buttons.submitted
+        && let Some((inn, partner, date)) = ready
+    {
+        command = Some(Command::RequestPin {
+            client: inn,
+            client_name: page.draft.client_name.trim().to_owned(),
+            partner,
+            date,
+            note: page.draft.note.trim().to_owned(),
+        });
+    }
+    if buttons.cancelled {
+        page.mode = Mode::Nothing;
+    }
     command
 }
 
@@ -329,7 +320,7 @@ pub(super) fn selected_pin_ui(
     match page.shown_events().cloned() {
         None => _ = ui.spinner(),
         Some(events) => {
-            for e in &events {
+            for e in events.iter() {
                 let what = match e.kind {
                     PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
                     PinEventKind::Refused => lang.pick("отказ", "refused"),

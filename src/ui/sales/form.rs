@@ -211,34 +211,23 @@ pub(super) fn new_sale_ui(
             Err(_) => ui::verdict(ui, true, &line),
         }
     }
-    ui.horizontal(|ui| {
-        let enter = ui::take_submitted(ui);
-        if (ui
-            .add_enabled(
-                ready.is_some(),
-                egui::Button::new(if page.editing.is_some() {
-                    lang.pick("Сохранить исправление", "Save the correction")
-                } else {
-                    lang.pick("Записать продажу", "Record sale")
-                }),
-            )
-            .clicked()
-            || enter)
-            && let Some(sale) = ready
-        {
-            command = Some(match page.editing {
-                Some(id) => Command::CorrectSale { id, sale },
-                None => Command::RecordSale(sale),
-            });
-        }
-        if ui
-            .button(lang.pick("Отмена", "Cancel"))
-            .on_hover_text("Esc")
-            .clicked()
-        {
-            page.mode = Mode::Nothing;
-        }
-    });
+    let label = if page.editing.is_some() {
+        lang.pick("Сохранить исправление", "Save the correction")
+    } else {
+        lang.pick("Записать продажу", "Record sale")
+    };
+    let buttons = ui::form_buttons(ui, label, ready.is_some(), lang);
+    if buttons.submitted
+        && let Some(sale) = ready
+    {
+        command = Some(match page.editing {
+            Some(id) => Command::CorrectSale { id, sale },
+            None => Command::RecordSale(sale),
+        });
+    }
+    if buttons.cancelled {
+        page.mode = Mode::Nothing;
+    }
     command
 }
 
