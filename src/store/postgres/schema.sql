@@ -1,0 +1,338 @@
+-- Partner Desk's schema on a PostgreSQL server, version 1: the same tables as the SQLite
+-- file (schema 5), written for the server, with the rules kept by the database for every
+-- writer at once. Run by `partner-desk server init` as the owner role, in one transaction.
+--
+-- Roles (created if missing, NOLOGIN; a manager's login is made a member of one):
+--   partner_desk_auditor  reads everything;
+--   partner_desk_manager  also records partners, statuses, pins, sales, returns, imports;
+--   partner_desk_lead     also changes rates, issues and reopens statements.
+-- No role but the owner may change the schema; history tables get no UPDATE or DELETE
+-- grant (the undo of an import goes through partner_desk.undo_import, run as the owner).
+
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE SCHEMA partner_desk;
+SET LOCAL search_path = partner_desk, public;
+
+-- What this database is, and which schema version it holds.
+CREATE TABLE meta (
+    key   text PRIMARY KEY,
+    value text NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('application', 'partner-desk'), ('schema_version', '1');
+
+-- One row: every write transaction updates it first. That row lock is the write turn: it
+-- serialises writers as SQLite's BEGIN IMMEDIATE does, so a check-then-write (a pin request,
+-- issuing a statement against a sale in its period, the next statement number) sees every
+-- committed write before it. It also counts writes, for the undo of the last import.
+CREATE TABLE changes (
+    id  integer PRIMARY KEY CHECK (id = 1),
+    seq bigint NOT NULL
+);
+INSERT INTO changes (id, seq) VALUES (1, 0);
+
+CREATE TABLE partners (
+    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    inn                 text NOT NULL UNIQUE,
+    name                text NOT NULL CHECK (name <> ''),
+    one_c_partner       boolean NOT NULL DEFAULT false,
+    site_page_url       text NOT NULL DEFAULT '',
+    site_checked_on     date,
+    initiates_meetings  boolean NOT NULL DEFAULT false,
+    offers_upgrades     boolean NOT NULL DEFAULT false,
+    clients_use_service boolean NOT NULL DEFAULT false,
+    created_at          timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE specialists (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    partner_id   bigint NOT NULL REFERENCES partners (id),
+    name         text NOT NULL,
+    certified_on date NOT NULL
+);
+CREATE INDEX specialists_partner ON specialists (partner_id);
+
+CREATE TABLE status_changes (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    partner_id     bigint NOT NULL REFERENCES partners (id),
+    effective_from date NOT NULL,
+    status         text CHECK (status IN ('agent', 'dealer', 'integrator')),
+    note           text NOT NULL DEFAULT '',
+    recorded_at    timestamptz NOT NULL DEFAULT now(),
+    recorded_by    text NOT NULL DEFAULT session_user
+);
+CREATE INDEX status_changes_partner ON status_changes (partner_id, effective_from);
+
+CREATE TABLE clients (
+    inn  text PRIMARY KEY,
+    name text NOT NULL DEFAULT ''
+);
+
+-- The current term of each pin: in force on every day of [pinned_on, ends_on); a release
+-- moves ends_on to the release day. No two partners' pins of one client are in force on the
+-- same day: the exclusion constraint refuses it for every writer (SQLSTATE 23P01).
+CREATE TABLE pins (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    client_inn  text NOT NULL REFERENCES clients (inn),
+    partner_id  bigint NOT NULL REFERENCES partners (id),
+    pinned_on   date NOT NULL,
+    ends_on     date NOT NULL,
+    released_on date,
+    CHECK (pinned_on <= ends_on),
+    CONSTRAINT pins_one_holder_a_day EXCLUDE USING gist (
+        client_inn WITH =,
+        partner_id WITH <>,
+        daterange(pinned_on, ends_on, '[)') WITH &&
+    )
+);
+CREATE INDEX pins_client ON pins (client_inn, pinned_on);
+CREATE INDEX pins_partner ON pins (partner_id, ends_on);
+
+CREATE TABLE pin_events (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pin_id            bigint REFERENCES pins (id),
+    client_inn        text NOT NULL REFERENCES clients (inn),
+    partner_id        bigint NOT NULL REFERENCES partners (id),
+    event             text NOT NULL CHECK (event IN ('pinned', 'refused', 'extended', 'released')),
+    on_date           date NOT NULL,
+    ends_on           date,
+    holder_partner_id bigint REFERENCES partners (id),
+    agreed_by         text NOT NULL DEFAULT '',
+    note              text NOT NULL DEFAULT '',
+    recorded_at       timestamptz NOT NULL DEFAULT now(),
+    recorded_by       text NOT NULL DEFAULT session_user
+);
+CREATE INDEX pin_events_client ON pin_events (client_inn);
+CREATE INDEX pin_events_pin ON pin_events (pin_id);
+
+CREATE TABLE pin_corrections (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pin_event_id bigint NOT NULL UNIQUE REFERENCES pin_events (id),
+    corrected_at timestamptz NOT NULL DEFAULT now(),
+    corrected_by text NOT NULL DEFAULT session_user,
+    reason       text NOT NULL
+);
+
+CREATE TABLE rate_versions (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    effective_from date UNIQUE,
+    note           text NOT NULL DEFAULT '',
+    recorded_at    timestamptz NOT NULL DEFAULT now(),
+    recorded_by    text NOT NULL DEFAULT session_user
+);
+CREATE TABLE rate_cells (
+    version_id bigint NOT NULL REFERENCES rate_versions (id),
+    kind       text NOT NULL,
+    status     text NOT NULL,
+    rate_pct   numeric(5, 2) CHECK (rate_pct BETWEEN 0 AND 100),
+    PRIMARY KEY (version_id, kind, status)
+);
+
+-- Sales and returns share one table and one entry order (see the SQLite schema).
+CREATE TABLE sales (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    doc                  text UNIQUE,
+    date                 date NOT NULL,
+    partner_id           bigint NOT NULL REFERENCES partners (id),
+    client_inn           text NOT NULL REFERENCES clients (inn),
+    kind                 text NOT NULL CHECK (kind IN ('its', 'saas', 'onprem_server', 'onprem_user', 'dev_services', 'video_calls')),
+    amount_kop           bigint NOT NULL CHECK (amount_kop > 0),
+    self_referred        boolean NOT NULL,
+    connected_by_partner boolean NOT NULL,
+    used_in_work         boolean NOT NULL,
+    return_of            bigint REFERENCES sales (id),
+    recorded_at          timestamptz NOT NULL DEFAULT now(),
+    recorded_by          text NOT NULL DEFAULT session_user,
+    premium_kop          bigint NOT NULL,
+    rate_pct             numeric(5, 2),
+    reason               text,
+    status               text,
+    one_c_terms          boolean NOT NULL DEFAULT false
+);
+CREATE INDEX sales_partner_date ON sales (partner_id, date);
+CREATE INDEX sales_date ON sales (date);
+CREATE INDEX sales_client ON sales (client_inn);
+CREATE INDEX sales_return_of ON sales (return_of) WHERE return_of IS NOT NULL;
+
+CREATE TABLE sale_corrections (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sale_id      bigint NOT NULL,
+    corrected_at timestamptz NOT NULL DEFAULT now(),
+    corrected_by text NOT NULL DEFAULT session_user,
+    action       text NOT NULL CHECK (action IN ('changed', 'deleted')),
+    before       text NOT NULL,
+    after        text NOT NULL DEFAULT ''
+);
+CREATE INDEX sale_corrections_sale ON sale_corrections (sale_id);
+
+-- An issued statement: its JSON exactly as exported, its checksum and figures. While it is
+-- not reopened, its partner's sales dated in its period are locked, and no other statement
+-- of that partner in force may cover a day of it.
+CREATE TABLE issued_statements (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    number        text NOT NULL UNIQUE,
+    partner_id    bigint NOT NULL REFERENCES partners (id),
+    period_from   date NOT NULL,
+    period_to     date NOT NULL,
+    issued_on     date NOT NULL,
+    json          bytea NOT NULL,
+    sha256        text NOT NULL,
+    lines         bigint NOT NULL,
+    amount_kop    bigint NOT NULL,
+    premium_kop   bigint NOT NULL,
+    reopened_on   date,
+    reopen_reason text,
+    recorded_at   timestamptz NOT NULL DEFAULT now(),
+    issued_by     text NOT NULL DEFAULT session_user,
+    CHECK (period_from <= period_to),
+    CONSTRAINT issued_statements_no_overlap EXCLUDE USING gist (
+        partner_id WITH =,
+        daterange(period_from, period_to, '[]') WITH &&
+    ) WHERE (reopened_on IS NULL)
+);
+CREATE INDEX issued_statements_partner ON issued_statements (partner_id, period_from);
+
+CREATE TABLE statement_events (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    statement_id bigint NOT NULL REFERENCES issued_statements (id),
+    event        text NOT NULL CHECK (event IN ('issued', 'reopened')),
+    on_date      date NOT NULL,
+    reason       text NOT NULL DEFAULT '',
+    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    recorded_by  text NOT NULL DEFAULT session_user
+);
+
+CREATE TABLE imports (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind        text NOT NULL,
+    file        text NOT NULL,
+    imported_at timestamptz NOT NULL DEFAULT now(),
+    imported_by text NOT NULL DEFAULT session_user,
+    change_seq  bigint NOT NULL,
+    high_water  text NOT NULL,
+    summary     text NOT NULL DEFAULT '',
+    undone_at   timestamptz
+);
+
+CREATE TABLE import_layouts (
+    layout   text PRIMARY KEY,
+    kind     text NOT NULL,
+    columns  text NOT NULL,
+    saved_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Append-only history, for every writer (the owner included): what was recorded is never
+-- changed or deleted. A correction is a new row.
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
+END $$;
+
+CREATE TRIGGER status_changes_append_only BEFORE UPDATE OR DELETE ON status_changes
+    FOR EACH ROW EXECUTE FUNCTION append_only('status history is append-only');
+CREATE TRIGGER pin_events_append_only BEFORE UPDATE OR DELETE ON pin_events
+    FOR EACH ROW EXECUTE FUNCTION append_only('pin history is append-only');
+CREATE TRIGGER pin_corrections_append_only BEFORE UPDATE OR DELETE ON pin_corrections
+    FOR EACH ROW EXECUTE FUNCTION append_only('corrections are append-only');
+CREATE TRIGGER sale_corrections_append_only BEFORE UPDATE OR DELETE ON sale_corrections
+    FOR EACH ROW EXECUTE FUNCTION append_only('corrections are append-only');
+CREATE TRIGGER statement_events_append_only BEFORE UPDATE OR DELETE ON statement_events
+    FOR EACH ROW EXECUTE FUNCTION append_only('statement history is append-only');
+CREATE TRIGGER rate_versions_append_only BEFORE UPDATE OR DELETE ON rate_versions
+    FOR EACH ROW EXECUTE FUNCTION append_only('rate versions are never changed; add a new one');
+CREATE TRIGGER rate_cells_append_only BEFORE UPDATE OR DELETE ON rate_cells
+    FOR EACH ROW EXECUTE FUNCTION append_only('rate versions are never changed; add a new one');
+CREATE TRIGGER pins_never_deleted BEFORE DELETE ON pins
+    FOR EACH ROW EXECUTE FUNCTION append_only('pins are never deleted; release them');
+
+CREATE FUNCTION issued_statements_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'an issued statement is never deleted' USING ERRCODE = 'P0001';
+    END IF;
+    IF (NEW.number, NEW.partner_id, NEW.period_from, NEW.period_to, NEW.issued_on, NEW.json,
+        NEW.sha256, NEW.lines, NEW.amount_kop, NEW.premium_kop, NEW.issued_by)
+       IS DISTINCT FROM
+       (OLD.number, OLD.partner_id, OLD.period_from, OLD.period_to, OLD.issued_on, OLD.json,
+        OLD.sha256, OLD.lines, OLD.amount_kop, OLD.premium_kop, OLD.issued_by) THEN
+        RAISE EXCEPTION 'an issued statement is never changed' USING ERRCODE = 'P0001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER issued_statements_frozen BEFORE UPDATE OR DELETE ON issued_statements
+    FOR EACH ROW EXECUTE FUNCTION issued_statements_frozen();
+
+-- The period lock, for every writer: no sale or return covered by an issued statement in
+-- force may be added, changed, re-dated into or out of its period, or deleted. The stored
+-- figures (premium_kop, rate_pct, reason, status, one_c_terms) may be figured again. The
+-- message starts with "locked:", as SQLite's triggers say it; its number follows.
+CREATE FUNCTION lock_of(partner bigint, day date) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT number FROM partner_desk.issued_statements
+    WHERE reopened_on IS NULL AND partner_id = partner AND day BETWEEN period_from AND period_to
+    LIMIT 1
+$$;
+
+CREATE FUNCTION sales_period_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    number text;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF TG_OP = 'UPDATE' AND (NEW.doc, NEW.date, NEW.partner_id, NEW.client_inn, NEW.kind,
+                NEW.amount_kop, NEW.self_referred, NEW.connected_by_partner, NEW.used_in_work,
+                NEW.return_of)
+            IS NOT DISTINCT FROM (OLD.doc, OLD.date, OLD.partner_id, OLD.client_inn, OLD.kind,
+                OLD.amount_kop, OLD.self_referred, OLD.connected_by_partner, OLD.used_in_work,
+                OLD.return_of) THEN
+            RETURN NEW;
+        END IF;
+        number := partner_desk.lock_of(OLD.partner_id, OLD.date);
+        IF number IS NOT NULL THEN
+            RAISE EXCEPTION 'locked: %', number USING ERRCODE = 'P0001';
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        number := partner_desk.lock_of(NEW.partner_id, NEW.date);
+        IF number IS NOT NULL THEN
+            RAISE EXCEPTION 'locked: %', number USING ERRCODE = 'P0001';
+        END IF;
+        RETURN NEW;
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER sales_period_lock BEFORE INSERT OR UPDATE OR DELETE ON sales
+    FOR EACH ROW EXECUTE FUNCTION sales_period_lock();
+
+-- Roles and what each may do. The schema belongs to the owner (who runs this script).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_auditor') THEN
+        CREATE ROLE partner_desk_auditor NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_manager') THEN
+        CREATE ROLE partner_desk_manager NOLOGIN IN ROLE partner_desk_auditor;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_lead') THEN
+        CREATE ROLE partner_desk_lead NOLOGIN IN ROLE partner_desk_manager;
+    END IF;
+END $$;
+
+REVOKE ALL ON SCHEMA partner_desk FROM PUBLIC;
+GRANT USAGE ON SCHEMA partner_desk TO partner_desk_auditor;
+GRANT SELECT ON ALL TABLES IN SCHEMA partner_desk TO partner_desk_auditor;
+
+-- Managers: the write turn, and what they record. History: INSERT only.
+GRANT UPDATE ON changes TO partner_desk_manager;
+GRANT INSERT, UPDATE ON partners, clients, pins, import_layouts TO partner_desk_manager;
+GRANT INSERT, DELETE ON specialists TO partner_desk_manager;
+GRANT INSERT ON status_changes, pin_events, pin_corrections, sale_corrections, imports
+    TO partner_desk_manager;
+GRANT UPDATE (summary, undone_at) ON imports TO partner_desk_manager;
+GRANT INSERT, UPDATE, DELETE ON sales TO partner_desk_manager;
+
+-- Leads: rates and statements.
+GRANT INSERT ON rate_versions, rate_cells, issued_statements, statement_events
+    TO partner_desk_lead;
+GRANT UPDATE (reopened_on, reopen_reason) ON issued_statements TO partner_desk_lead;
+
+-- Every write sees the others' committed work after its turn; nobody waits forever.
+ALTER TABLE changes SET (fillfactor = 10);
