@@ -54,6 +54,15 @@ pub enum Done {
         path: PathBuf,
         kept: PathBuf,
     },
+    /// The team database's schema was created on the server.
+    ServerCreated {
+        server: String,
+    },
+    /// The team database's schema is at this program's version.
+    ServerCurrent {
+        server: String,
+        version: i64,
+    },
 }
 
 impl Done {
@@ -148,6 +157,20 @@ impl Localized for Done {
                 t("прежний файл сохранён:", "the file as it was is kept:"),
                 kept.display()
             ),
+            Done::ServerCreated { server } => format!(
+                "{} {server} ({} {})",
+                t("Общая база создана:", "Team database created:"),
+                t("схема", "schema"),
+                crate::store::postgres::SERVER_SCHEMA_VERSION
+            ),
+            Done::ServerCurrent { server, version } => format!(
+                "{} {server} ({} {version})",
+                t(
+                    "Общая база уже готова, менять нечего:",
+                    "The team database is ready already, nothing to change:"
+                ),
+                t("схема", "schema"),
+            ),
             Done::Checked => t(
                 "Проверка пройдена: файл базы данных не повреждён.",
                 "Checked: the database file is not damaged.",
@@ -194,6 +217,10 @@ pub enum ActionError {
     CannotShow { path: String, reason: String },
     #[error("no log is kept: no data folder")]
     NoLogFolder,
+    #[error(
+        "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
+    )]
+    NoServerSchema { server: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{file}: {error}")]
@@ -259,6 +286,9 @@ impl Localized for ActionError {
                 format!("Не удаётся открыть {path}: {reason}")
             }
             ActionError::NoLogFolder => "Журнал не ведётся: нет папки данных".to_owned(),
+            ActionError::NoServerSchema { server } => format!(
+                "В {server} ещё нет схемы Partner Desk; создайте её командой: partner-desk server init URL"
+            ),
             ActionError::Store(e) => return e.text(lang),
             ActionError::Import { file, error } => return error.report(file, lang),
             ActionError::Export(e) => return e.text(lang),
@@ -276,6 +306,9 @@ impl Localized for ActionError {
                 } => format!(
                     "Client {client} is pinned to {holder} until {}. The refusal is recorded in the history.",
                     crate::domain::show_date(*last_day, lang)
+                ),
+                ActionError::NoServerSchema { server } => format!(
+                    "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
                 ),
                 other => capitalized(&other.to_string()),
             },
@@ -476,6 +509,44 @@ pub fn upgrade(path: &Path) -> Result<Done, ActionError> {
 pub fn check(store: &Store) -> Result<Done, ActionError> {
     store.read().integrity()?;
     Ok(Done::Checked)
+}
+
+/// Creates the team database's schema on a server, as the role connected (its owner). A
+/// database that holds it already is left as it is; a newer or a foreign one is refused.
+pub fn server_init(url: &str) -> Result<Done, ActionError> {
+    use crate::store::postgres::{Found, Server};
+    let mut server = Server::connect(url)?;
+    let shown = server.shown().to_owned();
+    Ok(match server.init()? {
+        Found::Empty => Done::ServerCreated { server: shown },
+        Found::Ours(version) => Done::ServerCurrent {
+            server: shown,
+            version,
+        },
+        Found::Foreign => return Err(StoreError::NotADatabase { path: shown }.into()),
+    })
+}
+
+/// Brings the team database's schema to this program's version. Version 1 is the first:
+/// there is nothing to migrate yet, so this says where the database stands.
+pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
+    use crate::store::postgres::{Found, SERVER_SCHEMA_VERSION, Server};
+    let mut server = Server::connect(url)?;
+    let shown = server.shown().to_owned();
+    match server.found()? {
+        Found::Empty => Err(ActionError::NoServerSchema { server: shown }),
+        Found::Foreign => Err(StoreError::NotADatabase { path: shown }.into()),
+        Found::Ours(found) if found > SERVER_SCHEMA_VERSION => Err(StoreError::NewerSchema {
+            path: shown,
+            found,
+            supported: SERVER_SCHEMA_VERSION,
+        }
+        .into()),
+        Found::Ours(version) => Ok(Done::ServerCurrent {
+            server: shown,
+            version,
+        }),
+    }
 }
 
 #[cfg(test)]

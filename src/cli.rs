@@ -60,6 +60,14 @@ pub enum Command {
     Demo,
     /// A shell's completion script, printed.
     Completions(clap_complete::Shell),
+    /// Creates the team database's schema on a server, as its owner.
+    ServerInit {
+        url: String,
+    },
+    /// Brings the team database's schema to this version, as its owner.
+    ServerUpgrade {
+        url: String,
+    },
 }
 
 /// Which statement a command means.
@@ -265,6 +273,9 @@ enum Sub {
     },
     /// Check the whole database file for damage (reads all of it)
     Check,
+    /// Set up or upgrade a team database on a PostgreSQL server
+    #[command(subcommand)]
+    Server(ServerSub),
     /// Fill an empty database with demo data
     Demo,
     /// Print a shell's completion script (bash, zsh, fish, powershell, elvish)
@@ -275,6 +286,26 @@ enum Sub {
     /// Panic on purpose: checks that a crash leaves its report
     #[command(hide = true)]
     CrashTest,
+}
+
+/// What `server` does.
+#[derive(Debug, clap::Subcommand)]
+enum ServerSub {
+    /// Create Partner Desk's schema (and the btree_gist extension) in an empty database;
+    /// run it as the role that is to own the schema
+    #[command(
+        after_help = "URL: postgres://USER@HOST:PORT/DATABASE?sslmode=require. The password is \
+                      taken from PGPASSWORD or ~/.pgpass, never from the command line."
+    )]
+    Init {
+        /// The database: postgres://USER@HOST:PORT/DATABASE
+        url: String,
+    },
+    /// Bring the schema to this version of the program; run it as the schema's owner
+    Upgrade {
+        /// The database: postgres://USER@HOST:PORT/DATABASE
+        url: String,
+    },
 }
 
 thread_local! {
@@ -423,6 +454,8 @@ where
         Some(Sub::Demo) => Command::Demo,
         Some(Sub::Check) => Command::Check,
         Some(Sub::Completions { shell }) => Command::Completions(shell),
+        Some(Sub::Server(ServerSub::Init { url })) => Command::ServerInit { url },
+        Some(Sub::Server(ServerSub::Upgrade { url })) => Command::ServerUpgrade { url },
     };
     Ok(Args {
         db: cli.db,
@@ -479,6 +512,10 @@ pub fn run(args: &Args) -> ExitCode {
             );
             return ExitCode::SUCCESS;
         }
+        Command::ServerInit { url } => return say(actions::server_init(url).map(Some), lang),
+        Command::ServerUpgrade { url } => {
+            return say(actions::server_upgrade(url).map(Some), lang);
+        }
         _ => {}
     }
     let result = database_path_or_say(args.db.as_deref()).and_then(|path| {
@@ -487,6 +524,11 @@ pub fn run(args: &Args) -> ExitCode {
         store.close();
         result
     });
+    say(result, lang)
+}
+
+/// Prints what a command did, or its error as a sentence on stderr.
+fn say(result: Result<Option<Done>, ActionError>, lang: Lang) -> ExitCode {
     match result {
         Ok(done) => {
             let message = done.map(|d| d.text(lang)).unwrap_or_default();
@@ -550,7 +592,11 @@ fn execute(
         Command::Backup { file } => actions::backup(store, file)?,
         Command::Check => actions::check(store)?,
         Command::Demo => actions::demo(store, today())?,
-        Command::Window { .. } | Command::Completions(_) | Command::CrashTest => return Ok(None),
+        Command::Window { .. }
+        | Command::Completions(_)
+        | Command::CrashTest
+        | Command::ServerInit { .. }
+        | Command::ServerUpgrade { .. } => return Ok(None),
     };
     Ok(Some(done))
 }

@@ -37,6 +37,16 @@ pub enum StoreError {
     Busy,
     #[error("{0}")]
     Rule(#[from] RuleError),
+    #[error("{url} is not a database address that can be used: {reason}")]
+    BadServerUrl { url: String, reason: String },
+    #[error("cannot connect to the team database {server}: {reason}")]
+    CannotConnect { server: String, reason: String },
+    #[error(
+        "the team database server {server} closed the connection; nothing of the unfinished change was kept, try again when it is back"
+    )]
+    ServerGone { server: String },
+    #[error("the team database {server} refused: {reason}")]
+    Server { server: String, reason: String },
 }
 
 /// A write refused by the regulation or by what is already recorded.
@@ -255,6 +265,18 @@ impl Localized for StoreError {
                 format!("в базе данных значение, которое нельзя прочитать: {what}")
             }
             (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
+            (StoreError::BadServerUrl { url, reason }, Lang::Ru) => {
+                format!("{url} — не адрес базы данных, которым можно воспользоваться: {reason}")
+            }
+            (StoreError::CannotConnect { server, reason }, Lang::Ru) => {
+                format!("не удаётся подключиться к общей базе {server}: {reason}")
+            }
+            (StoreError::ServerGone { server }, Lang::Ru) => format!(
+                "сервер общей базы {server} закрыл соединение; из незаконченного изменения ничего не сохранено, повторите, когда он снова будет доступен"
+            ),
+            (StoreError::Server { server, reason }, Lang::Ru) => {
+                format!("общая база {server} отказала: {reason}")
+            }
         }
     }
 }

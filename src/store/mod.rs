@@ -15,6 +15,7 @@
 //! then become enums with one arm per engine (see ARCHITECTURE.md, "The engine seam").
 
 mod errors;
+pub mod postgres;
 pub mod sqlite;
 
 pub use errors::{RuleError, StoreError};

@@ -81,8 +81,12 @@ DO $$ BEGIN
 EXCEPTION WHEN raise_exception THEN NULL; END $$;
 
 -- A manager's login: records, but cannot change history, rates or the schema.
-CREATE ROLE anna LOGIN IN ROLE partner_desk_manager;
-SET ROLE anna;
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pd_check_manager') THEN
+        CREATE ROLE pd_check_manager LOGIN IN ROLE partner_desk_manager;
+    END IF;
+END $$;
+SET ROLE pd_check_manager;
 INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date)
     SELECT id, client_inn, partner_id, 'pinned', pinned_on FROM pins WHERE partner_id = 2;
 UPDATE changes SET seq = seq + 1 WHERE id = 1;

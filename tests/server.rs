@@ -1,0 +1,184 @@
+//! The team database on a PostgreSQL server. These tests need a throwaway server: they are
+//! ignored by a plain `cargo test` (which says so for each) and run by
+//! `scripts/test-with-server`, which starts one with `pg_virtualenv` and runs them with
+//! `--ignored`. There, no server is a failure, never a skip.
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const NEEDS: &str = "needs a PostgreSQL server: run scripts/test-with-server";
+
+/// A fresh database on the test server, dropped afterwards.
+struct TestDatabase {
+    name: String,
+}
+
+impl TestDatabase {
+    fn new() -> TestDatabase {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "pd_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        admin()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        TestDatabase { name }
+    }
+
+    /// The database's address, without a password (PGPASSWORD gives it).
+    fn url(&self) -> String {
+        let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
+        format!(
+            "postgres://{}@{}:{}/{}",
+            env("PGUSER", "postgres"),
+            env("PGHOST", "localhost"),
+            env("PGPORT", "5432"),
+            self.name
+        )
+    }
+
+    fn client(&self) -> postgres::Client {
+        let mut config = partner_desk::store::postgres::config(&self.url()).unwrap();
+        config.dbname(&self.name);
+        config.connect(postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = admin().batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+/// The server's own database, as its superuser (the `PG*` variables of the cluster).
+fn admin() -> postgres::Client {
+    assert!(
+        std::env::var_os("PGPORT").is_some() || std::env::var_os("PGHOST").is_some(),
+        "no test server: {NEEDS}"
+    );
+    let config = partner_desk::store::postgres::config("").unwrap();
+    config
+        .connect(postgres::NoTls)
+        .unwrap_or_else(|e| panic!("the test server does not answer ({e}): {NEEDS}"))
+}
+
+fn partner_desk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .output()
+        .unwrap()
+}
+
+fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn server_init_creates_the_schema_once_and_refuses_a_newer_or_a_foreign_one() {
+    let db = TestDatabase::new();
+    let url = db.url();
+    let o = partner_desk(&["server", "init", &url]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("Team database created"), "{}", said(&o));
+    let tables: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'partner_desk'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(tables >= 17, "{tables} tables");
+
+    // Again: nothing to do, and it says so.
+    let o = partner_desk(&["server", "init", &url]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("ready already"), "{}", said(&o));
+    let o = partner_desk(&["server", "upgrade", &url]);
+    assert!(o.status.success(), "{}", said(&o));
+
+    // A schema of a newer program is refused by both, and left as it is.
+    db.client()
+        .batch_execute("UPDATE partner_desk.meta SET value = '99' WHERE key = 'schema_version'")
+        .unwrap();
+    for command in ["init", "upgrade"] {
+        let o = partner_desk(&["server", command, &url]);
+        assert!(!o.status.success());
+        assert!(said(&o).contains("newer version"), "{}", said(&o));
+    }
+
+    // Another program's `partner_desk` schema is not taken for ours.
+    let other = TestDatabase::new();
+    other
+        .client()
+        .batch_execute("CREATE SCHEMA partner_desk; CREATE TABLE partner_desk.things (x int)")
+        .unwrap();
+    let o = partner_desk(&["server", "init", &other.url()]);
+    assert!(!o.status.success());
+    assert!(
+        said(&o).contains("is not a Partner Desk database"),
+        "{}",
+        said(&o)
+    );
+    let tables: i64 = other
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'partner_desk'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1, "the foreign schema was changed");
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn the_server_keeps_pins_period_locks_history_and_roles_for_every_writer() {
+    // The checks are plain SQL, as any writer would send it (tests/server/schema_check.sql:
+    // overlapping pins, the period lock, overlapping statements, append-only history, a
+    // manager's login that cannot change history, rates or the schema).
+    let db = TestDatabase::new();
+    let o = Command::new("psql")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "-X",
+            "-q",
+            "-d",
+            &db.name,
+            "-f",
+            "tests/server/schema_check.sql",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("psql cannot run ({e}): {NEEDS}"));
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains("schema checks passed"), "{}", said(&o));
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_wrong_password_or_database_is_one_sentence() {
+    let db = TestDatabase::new();
+    let missing = db.url().replace(&db.name, "pd_no_such_database");
+    let o = partner_desk(&["server", "init", &missing]);
+    assert!(!o.status.success());
+    let text = said(&o);
+    assert!(text.contains("there is no such database"), "{text}");
+    assert_eq!(text.trim().lines().count(), 1, "{text}");
+    let with_password = db.url().replace("@", ":secret@");
+    let o = partner_desk(&["server", "init", &with_password]);
+    assert!(!o.status.success());
+    assert!(said(&o).contains("PGPASSWORD"), "{}", said(&o));
+    assert!(!said(&o).contains("secret"), "{}", said(&o));
+}
