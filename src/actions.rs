@@ -63,6 +63,11 @@ pub enum Done {
         server: String,
         version: i64,
     },
+    /// A whole file copied into a team database.
+    CopiedToServer {
+        server: String,
+        copied: crate::store::copy::Copied,
+    },
 }
 
 impl Done {
@@ -171,6 +176,28 @@ impl Localized for Done {
                 ),
                 t("схема", "schema"),
             ),
+            Done::CopiedToServer { server, copied } => {
+                let rows = |table: &str| {
+                    copied
+                        .tables
+                        .iter()
+                        .find(|(t, _)| *t == table)
+                        .map_or(0, |(_, n)| *n)
+                };
+                format!(
+                    "{} {server}: {} {} · {} {} · {} {} · {} {} ({})",
+                    t("Скопировано в общую базу", "Copied into the team database"),
+                    t("партнёров", "partners"),
+                    rows("partners"),
+                    t("закреплений", "pins"),
+                    rows("pins"),
+                    t("продаж и возвратов", "sales and returns"),
+                    rows("sales"),
+                    t("выданных ведомостей", "issued statements"),
+                    copied.statements,
+                    t("каждая проверена байт в байт", "each checked byte for byte"),
+                )
+            }
             Done::Checked => t(
                 "Проверка пройдена: файл базы данных не повреждён.",
                 "Checked: the database file is not damaged.",
@@ -547,6 +574,19 @@ pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
             version,
         }),
     }
+}
+
+/// Copies the whole database file into an empty team database (see
+/// [`crate::store::copy::file_to_server`]).
+pub fn copy_to_server(file: &Path, url: &str) -> Result<Done, ActionError> {
+    let store = Store::open(file)?;
+    let mut server = crate::store::postgres::Server::connect(url)?;
+    let copied = crate::store::copy::file_to_server(&store, &mut server)?;
+    store.close();
+    Ok(Done::CopiedToServer {
+        server: server.shown().to_owned(),
+        copied,
+    })
 }
 
 #[cfg(test)]

@@ -68,6 +68,11 @@ pub enum Command {
     ServerUpgrade {
         url: String,
     },
+    /// Copies a whole database file into an empty team database.
+    CopyToServer {
+        from: PathBuf,
+        to: String,
+    },
 }
 
 /// Which statement a command means.
@@ -276,6 +281,15 @@ enum Sub {
     /// Set up or upgrade a team database on a PostgreSQL server
     #[command(subcommand)]
     Server(ServerSub),
+    /// Copy a whole database file into an empty team database, checked before it commits
+    Copy {
+        /// The database file
+        #[arg(long)]
+        from: PathBuf,
+        /// The team database: postgres://USER@HOST:PORT/DATABASE
+        #[arg(long)]
+        to: String,
+    },
     /// Fill an empty database with demo data
     Demo,
     /// Print a shell's completion script (bash, zsh, fish, powershell, elvish)
@@ -456,6 +470,7 @@ where
         Some(Sub::Completions { shell }) => Command::Completions(shell),
         Some(Sub::Server(ServerSub::Init { url })) => Command::ServerInit { url },
         Some(Sub::Server(ServerSub::Upgrade { url })) => Command::ServerUpgrade { url },
+        Some(Sub::Copy { from, to }) => Command::CopyToServer { from, to },
     };
     Ok(Args {
         db: cli.db,
@@ -515,6 +530,9 @@ pub fn run(args: &Args) -> ExitCode {
         Command::ServerInit { url } => return say(actions::server_init(url).map(Some), lang),
         Command::ServerUpgrade { url } => {
             return say(actions::server_upgrade(url).map(Some), lang);
+        }
+        Command::CopyToServer { from, to } => {
+            return say(actions::copy_to_server(from, to).map(Some), lang);
         }
         _ => {}
     }
@@ -596,7 +614,8 @@ fn execute(
         | Command::Completions(_)
         | Command::CrashTest
         | Command::ServerInit { .. }
-        | Command::ServerUpgrade { .. } => return Ok(None),
+        | Command::ServerUpgrade { .. }
+        | Command::CopyToServer { .. } => return Ok(None),
     };
     Ok(Some(done))
 }

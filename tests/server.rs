@@ -182,3 +182,91 @@ fn a_wrong_password_or_database_is_one_sentence() {
     assert!(said(&o).contains("PGPASSWORD"), "{}", said(&o));
     assert!(!said(&o).contains("secret"), "{}", said(&o));
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold() {
+    let t = crate::util::TempDb::new();
+    let path = t.path.to_str().unwrap().to_owned();
+    let o = partner_desk(&["--db", &path, "demo"]);
+    assert!(o.status.success(), "{}", said(&o));
+    // The partner with the most sales gets a statement for its whole history.
+    let (partner, from, to): (i64, String, String) = rusqlite::Connection::open(&t.path)
+        .unwrap()
+        .query_row(
+            "SELECT partner_id, min(date), max(date) FROM sales GROUP BY partner_id
+             ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    {
+        let mut store = t.open();
+        let (from, to) = (crate::util::d(&from), crate::util::d(&to));
+        partner_desk::statements::issue(
+            &mut store,
+            partner_desk::domain::PartnerId(partner),
+            from,
+            to,
+            to,
+        )
+        .unwrap();
+    }
+    let counts = |table: &str| -> i64 {
+        rusqlite::Connection::open(&t.path)
+            .unwrap()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+
+    let db = TestDatabase::new();
+    let o = partner_desk(&["server", "init", &db.url()]);
+    assert!(o.status.success(), "{}", said(&o));
+    let o = partner_desk(&["copy", "--from", &path, "--to", &db.url()]);
+    assert!(o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("each checked byte for byte"),
+        "{}",
+        said(&o)
+    );
+    let mut server = db.client();
+    for table in [
+        "partners",
+        "clients",
+        "pins",
+        "pin_events",
+        "sales",
+        "rate_cells",
+        "issued_statements",
+    ] {
+        let there: i64 = server
+            .query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(there, counts(table), "{table}");
+    }
+    // The copied statement locks its period on the server too.
+    let refused = server.batch_execute(&format!(
+        "INSERT INTO partner_desk.sales (date, partner_id, client_inn, kind, amount_kop,
+             self_referred, connected_by_partner, used_in_work, premium_kop)
+         SELECT '{from}', {partner}, client_inn, 'its', 100, false, true, true, 0
+         FROM partner_desk.sales WHERE partner_id = {partner} LIMIT 1"
+    ));
+    let message = refused
+        .unwrap_err()
+        .as_db_error()
+        .unwrap()
+        .message()
+        .to_owned();
+    assert!(message.starts_with("locked:"), "{message}");
+    // New ids go on after the copied ones.
+    server
+        .batch_execute(
+            "INSERT INTO partner_desk.partners (inn, name) VALUES ('7736050003', 'Новый партнёр')",
+        )
+        .unwrap();
+    // A second copy into the same database is refused, and nothing changes.
+    let o = partner_desk(&["copy", "--from", &path, "--to", &db.url()]);
+    assert!(!o.status.success());
+    assert!(said(&o).contains("holds data already"), "{}", said(&o));
+}

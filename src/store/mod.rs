@@ -14,6 +14,7 @@
 //! SQL. A second engine is a sibling module with the same methods; `Store`, `Db` and `Tx`
 //! then become enums with one arm per engine (see ARCHITECTURE.md, "The engine seam").
 
+pub mod copy;
 mod errors;
 pub mod postgres;
 pub mod sqlite;

@@ -126,6 +126,19 @@ impl Server {
         &self.shown
     }
 
+    /// Begins a write transaction and takes the write turn (the one row of `changes`):
+    /// writers go one at a time, as on SQLite, and each sees what those before committed.
+    pub fn begin(&mut self) -> Result<postgres::Transaction<'_>, StoreError> {
+        let shown = self.shown.clone();
+        let mut tx = self
+            .client
+            .transaction()
+            .map_err(|e| server_error(&shown, &e))?;
+        tx.batch_execute("UPDATE partner_desk.changes SET seq = seq + 1 WHERE id = 1")
+            .map_err(|e| server_error(&shown, &e))?;
+        Ok(tx)
+    }
+
     /// What the database holds.
     pub fn found(&mut self) -> Result<Found, StoreError> {
         let schema: bool = self
@@ -215,7 +228,7 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
 
 /// A server's answer turned into the store's error: a refusal of the database's rules is
 /// the same [`RuleError`] the SQLite engine gives.
-fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
+pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
     if e.is_closed() {
         return StoreError::ServerGone {
             server: shown.to_owned(),

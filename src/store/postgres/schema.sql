@@ -303,17 +303,28 @@ CREATE TRIGGER sales_period_lock BEFORE INSERT OR UPDATE OR DELETE ON sales
     FOR EACH ROW EXECUTE FUNCTION sales_period_lock();
 
 -- Roles and what each may do. The schema belongs to the owner (who runs this script).
+-- Roles are the cluster's: another database's `server init` may be making them at the same
+-- moment, so one that appears meanwhile is taken as made.
 DO $$
+DECLARE
+    role record;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_auditor') THEN
-        CREATE ROLE partner_desk_auditor NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_manager') THEN
-        CREATE ROLE partner_desk_manager NOLOGIN IN ROLE partner_desk_auditor;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'partner_desk_lead') THEN
-        CREATE ROLE partner_desk_lead NOLOGIN IN ROLE partner_desk_manager;
-    END IF;
+    FOR role IN SELECT * FROM (VALUES
+        ('partner_desk_auditor', NULL),
+        ('partner_desk_manager', 'partner_desk_auditor'),
+        ('partner_desk_lead', 'partner_desk_manager')) AS r (name, member_of)
+    LOOP
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role.name) THEN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', role.name);
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+        IF role.member_of IS NOT NULL THEN
+            EXECUTE format('GRANT %I TO %I', role.member_of, role.name);
+        END IF;
+    END LOOP;
 END $$;
 
 REVOKE ALL ON SCHEMA partner_desk FROM PUBLIC;

@@ -164,3 +164,82 @@ fn check_copy(path: &Path, version: i64) -> Result<(), CopyFault> {
     }
     Ok(())
 }
+
+/// How much CSV text a copy hands on at a time.
+const CSV_CHUNK: usize = 8 << 20;
+
+impl Store {
+    /// Every row of `table` (its `columns`, in id order) as CSV, handed to `take` in chunks
+    /// of about 8 MiB: NULL is an empty field, text is quoted (so an empty text is `""`),
+    /// a blob is its hex as PostgreSQL reads `bytea`. Returns the number of rows.
+    pub(in crate::store) fn table_as_csv(
+        &self,
+        table: &str,
+        columns: &str,
+        take: &mut dyn FnMut(&[u8]) -> Result<(), StoreError>,
+    ) -> Result<i64, StoreError> {
+        use rusqlite::types::ValueRef;
+        use std::fmt::Write as _;
+        let order = if columns.starts_with("id,") {
+            "ORDER BY id"
+        } else {
+            ""
+        };
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {columns} FROM {table} {order}"))?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        let mut csv = String::new();
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            for i in 0..width {
+                if i > 0 {
+                    csv.push(',');
+                }
+                match row.get_ref(i)? {
+                    ValueRef::Null => {}
+                    ValueRef::Integer(n) => {
+                        let _ = write!(csv, "{n}");
+                    }
+                    ValueRef::Real(x) => {
+                        let _ = write!(csv, "{x}");
+                    }
+                    ValueRef::Text(t) => {
+                        csv.push('"');
+                        csv.push_str(&String::from_utf8_lossy(t).replace('"', "\"\""));
+                        csv.push('"');
+                    }
+                    ValueRef::Blob(b) => {
+                        csv.push_str("\"\\x");
+                        for byte in b {
+                            let _ = write!(csv, "{byte:02x}");
+                        }
+                        csv.push('"');
+                    }
+                }
+            }
+            csv.push('\n');
+            count += 1;
+            if csv.len() >= CSV_CHUNK {
+                take(csv.as_bytes())?;
+                csv.clear();
+            }
+        }
+        if !csv.is_empty() {
+            take(csv.as_bytes())?;
+        }
+        Ok(count)
+    }
+
+    /// Every issued statement's number, stored JSON and SHA-256.
+    pub(in crate::store) fn issued_json(
+        &self,
+    ) -> Result<Vec<(String, Vec<u8>, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT number, json, sha256 FROM issued_statements ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
