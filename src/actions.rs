@@ -68,6 +68,10 @@ pub enum Done {
         server: String,
         copied: crate::store::copy::Copied,
     },
+    CopiedToFile {
+        path: PathBuf,
+        copied: crate::store::copy::Copied,
+    },
 }
 
 impl Done {
@@ -176,7 +180,25 @@ impl Localized for Done {
                 ),
                 t("схема", "schema"),
             ),
-            Done::CopiedToServer { server, copied } => {
+            Done::CopiedToServer { .. } | Done::CopiedToFile { .. } => {
+                let (into, copied) = match self {
+                    Done::CopiedToServer { server, copied } => (
+                        format!(
+                            "{} {server}",
+                            t("Скопировано в общую базу", "Copied into the team database")
+                        ),
+                        copied,
+                    ),
+                    Done::CopiedToFile { path, copied } => (
+                        format!(
+                            "{} {}",
+                            t("Скопировано в файл", "Copied into the file"),
+                            path.display()
+                        ),
+                        copied,
+                    ),
+                    _ => unreachable!("matched above"),
+                };
                 let rows = |table: &str| {
                     copied
                         .tables
@@ -185,8 +207,7 @@ impl Localized for Done {
                         .map_or(0, |(_, n)| *n)
                 };
                 format!(
-                    "{} {server}: {} {} · {} {} · {} {} · {} {} ({})",
-                    t("Скопировано в общую базу", "Copied into the team database"),
+                    "{into}: {} {} · {} {} · {} {} · {} {} ({}) · {} {}",
                     t("партнёров", "partners"),
                     rows("partners"),
                     t("закреплений", "pins"),
@@ -196,6 +217,11 @@ impl Localized for Done {
                     t("выданных ведомостей", "issued statements"),
                     copied.statements,
                     t("каждая проверена байт в байт", "each checked byte for byte"),
+                    t(
+                        "ведомостей по месяцам, одинаковых в обеих базах:",
+                        "monthly statements the same in both:"
+                    ),
+                    copied.same_statements,
                 )
             }
             Done::Checked => t(
@@ -212,6 +238,12 @@ impl Localized for Done {
 pub enum ActionError {
     #[error("no database is open")]
     NoDatabase,
+    #[error(
+        "a copy goes from a database file to a team database (postgres://…) or from a team database to a new file"
+    )]
+    CopyEnds,
+    #[error("{} exists already; a copy is written only into a new file", path.display())]
+    CopyTargetExists { path: PathBuf },
     #[error("no user data folder found; name the database: --db FILE")]
     NoDataFolder,
     #[error(
@@ -244,10 +276,6 @@ pub enum ActionError {
     CannotShow { path: String, reason: String },
     #[error("no log is kept: no data folder")]
     NoLogFolder,
-    #[error(
-        "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
-    )]
-    NoServerSchema { server: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{file}: {error}")]
@@ -313,8 +341,10 @@ impl Localized for ActionError {
                 format!("Не удаётся открыть {path}: {reason}")
             }
             ActionError::NoLogFolder => "Журнал не ведётся: нет папки данных".to_owned(),
-            ActionError::NoServerSchema { server } => format!(
-                "В {server} ещё нет схемы Partner Desk; создайте её командой: partner-desk server init URL"
+            ActionError::CopyEnds => "Копия делается из файла базы в общую базу (postgres://…) или из общей базы в новый файл".to_owned(),
+            ActionError::CopyTargetExists { path } => format!(
+                "{} уже есть; копия записывается только в новый файл",
+                path.display()
             ),
             ActionError::Store(e) => return e.text(lang),
             ActionError::Import { file, error } => return error.report(file, lang),
@@ -333,9 +363,6 @@ impl Localized for ActionError {
                 } => format!(
                     "Client {client} is pinned to {holder} until {}. The refusal is recorded in the history.",
                     crate::domain::show_date(*last_day, lang)
-                ),
-                ActionError::NoServerSchema { server } => format!(
-                    "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
                 ),
                 other => capitalized(&other.to_string()),
             },
@@ -561,7 +588,7 @@ pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
     let mut server = Server::connect(url)?;
     let shown = server.shown().to_owned();
     match server.found()? {
-        Found::Empty => Err(ActionError::NoServerSchema { server: shown }),
+        Found::Empty => Err(StoreError::NoServerSchema { server: shown }.into()),
         Found::Foreign => Err(StoreError::NotADatabase { path: shown }.into()),
         Found::Ours(found) if found > SERVER_SCHEMA_VERSION => Err(StoreError::NewerSchema {
             path: shown,
@@ -576,15 +603,53 @@ pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
     }
 }
 
+/// Copies a whole database from a file into an empty team database, or from a team
+/// database into a new file; then figures every statement of every partner for every month
+/// on both sides and compares them.
+pub fn copy(from: &str, to: &str, today: NaiveDate) -> Result<Done, ActionError> {
+    use crate::store::postgres::is_server_url;
+    match (is_server_url(from), is_server_url(to)) {
+        (false, true) => copy_to_server(Path::new(from), to, today),
+        (true, false) => copy_to_file(from, Path::new(to), today),
+        _ => Err(ActionError::CopyEnds),
+    }
+}
+
 /// Copies the whole database file into an empty team database (see
 /// [`crate::store::copy::file_to_server`]).
-pub fn copy_to_server(file: &Path, url: &str) -> Result<Done, ActionError> {
+fn copy_to_server(file: &Path, url: &str, today: NaiveDate) -> Result<Done, ActionError> {
     let store = Store::open(file)?;
     let mut server = crate::store::postgres::Server::connect(url)?;
-    let copied = crate::store::copy::file_to_server(&store, &mut server)?;
+    let file_store = store
+        .as_file()
+        .ok_or(StoreError::BadValue(file.display().to_string()))?;
+    let mut copied = crate::store::copy::file_to_server(file_store, &mut server)?;
+    let team = Store::connect(url)?;
+    copied.same_statements =
+        crate::store::copy::same_statements(&store.read(), &team.read(), today)?;
     store.close();
     Ok(Done::CopiedToServer {
         server: server.shown().to_owned(),
+        copied,
+    })
+}
+
+/// Copies a whole team database into a new file (see
+/// [`crate::store::copy::server_to_file`]); a file already there is left alone.
+fn copy_to_file(url: &str, file: &Path, today: NaiveDate) -> Result<Done, ActionError> {
+    if file.exists() {
+        return Err(ActionError::CopyTargetExists {
+            path: file.to_path_buf(),
+        });
+    }
+    let team = Store::connect(url)?;
+    let mut copied = team.archive_to(file)?;
+    let store = Store::open(file)?;
+    copied.same_statements =
+        crate::store::copy::same_statements(&team.read(), &store.read(), today)?;
+    store.close();
+    Ok(Done::CopiedToFile {
+        path: file.to_path_buf(),
         copied,
     })
 }
@@ -597,6 +662,7 @@ mod tests {
     fn every_error_says_itself_in_both_languages_as_one_sentence() {
         let errors = [
             ActionError::NoDatabase,
+            ActionError::CopyEnds,
             ActionError::NoDataFolder,
             ActionError::NotEmpty,
             ActionError::WaitingForFile,

@@ -68,9 +68,10 @@ pub enum Command {
     ServerUpgrade {
         url: String,
     },
-    /// Copies a whole database file into an empty team database.
-    CopyToServer {
-        from: PathBuf,
+    /// Copies a whole database file into an empty team database, or a team database into
+    /// a new file.
+    Copy {
+        from: String,
         to: String,
     },
 }
@@ -281,12 +282,13 @@ enum Sub {
     /// Set up or upgrade a team database on a PostgreSQL server
     #[command(subcommand)]
     Server(ServerSub),
-    /// Copy a whole database file into an empty team database, checked before it commits
+    /// Copy a whole database file into an empty team database, or a team database into a
+    /// new file, checked before it commits
     Copy {
-        /// The database file
+        /// The database file, or the team database: postgres://USER@HOST:PORT/DATABASE
         #[arg(long)]
-        from: PathBuf,
-        /// The team database: postgres://USER@HOST:PORT/DATABASE
+        from: String,
+        /// The team database, or the new file
         #[arg(long)]
         to: String,
     },
@@ -470,7 +472,7 @@ where
         Some(Sub::Completions { shell }) => Command::Completions(shell),
         Some(Sub::Server(ServerSub::Init { url })) => Command::ServerInit { url },
         Some(Sub::Server(ServerSub::Upgrade { url })) => Command::ServerUpgrade { url },
-        Some(Sub::Copy { from, to }) => Command::CopyToServer { from, to },
+        Some(Sub::Copy { from, to }) => Command::Copy { from, to },
     };
     Ok(Args {
         db: cli.db,
@@ -531,8 +533,9 @@ pub fn run(args: &Args) -> ExitCode {
         Command::ServerUpgrade { url } => {
             return say(actions::server_upgrade(url).map(Some), lang);
         }
-        Command::CopyToServer { from, to } => {
-            return say(actions::copy_to_server(from, to).map(Some), lang);
+        Command::Copy { from, to } => {
+            let today = chrono::Local::now().date_naive();
+            return say(actions::copy(from, to, today).map(Some), lang);
         }
         _ => {}
     }
@@ -615,7 +618,7 @@ fn execute(
         | Command::CrashTest
         | Command::ServerInit { .. }
         | Command::ServerUpgrade { .. }
-        | Command::CopyToServer { .. } => return Ok(None),
+        | Command::Copy { .. } => return Ok(None),
     };
     Ok(Some(done))
 }

@@ -7,7 +7,7 @@ use crate::util::*;
 fn run(t: &TempDb, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_partner-desk"))
         .arg("--db")
-        .arg(&t.path)
+        .arg(t.db_arg())
         .args(args)
         .env("LANG", "ru_RU.UTF-8")
         .env("LC_ALL", "ru_RU.UTF-8")
@@ -121,12 +121,7 @@ fn cli_refuses_a_bad_file_with_line_numbered_messages_and_exit_status_1() {
     let err = stderr(&o);
     assert!(err.contains("partners.csv:3: inn: в ИНН 5 цифр"), "{err}");
     assert!(err.contains("Ничего не записано"), "{err}");
-    let partners = partner_desk::store::Store::open(&t.path)
-        .unwrap()
-        .read()
-        .counts()
-        .unwrap()
-        .partners;
+    let partners = t.open().read().counts().unwrap().partners;
     assert_eq!(partners, 0);
 }
 
@@ -198,11 +193,7 @@ fn cli_demo_fills_an_empty_database_once() {
     let t = TempDb::new();
     let o = run(&t, &["demo"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let counts = partner_desk::store::Store::open(&t.path)
-        .unwrap()
-        .read()
-        .counts()
-        .unwrap();
+    let counts = t.open().read().counts().unwrap();
     assert!(
         counts.partners >= 10 && counts.sales >= 100 && counts.returns >= 1,
         "{counts:?}"
@@ -216,11 +207,11 @@ fn cli_uses_the_database_named_by_the_environment() {
     let t = TempDb::new();
     let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
         .arg("demo")
-        .env("PARTNER_DESK_DB", &t.path)
+        .env("PARTNER_DESK_DB", t.db_arg())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(t.path.exists());
+    assert!(t.open().read().counts().unwrap().partners > 0);
 }
 
 #[test]
@@ -289,10 +280,11 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
                 .success()
         );
     }
+    let db = t.db_arg();
     let statement = |out: &std::path::Path, lang: Option<&str>| {
         let mut args: Vec<&std::ffi::OsStr> = vec![
             "--db".as_ref(),
-            t.path.as_os_str(),
+            db.as_os_str(),
             "statement".as_ref(),
             "--partner".as_ref(),
             ALFA.as_ref(),
@@ -386,7 +378,7 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
 
 #[test]
 fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_opening() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let o = run(&t, &["statment"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("'statement'"), "{}", stderr(&o));
@@ -497,7 +489,7 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
 
 #[test]
 fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_is_kept() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let data_home = t.dir.path().join("data-home");
     let run_with_data = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_partner-desk"))
@@ -550,7 +542,7 @@ fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_i
 
 #[test]
 fn cli_marks_a_file_it_closed_cleanly_and_check_reads_it_whole() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     assert!(run(&t, &["demo"]).status.success());
     let mut mark = t.path.clone().into_os_string();
     mark.push("-closed");

@@ -185,8 +185,8 @@ fn a_wrong_password_or_database_is_one_sentence() {
 
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
-fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold() {
-    let t = crate::util::TempDb::new();
+fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_new_file() {
+    let t = crate::util::TempDb::on_file();
     let path = t.path.to_str().unwrap().to_owned();
     let o = partner_desk(&["--db", &path, "demo"]);
     assert!(o.status.success(), "{}", said(&o));
@@ -269,4 +269,60 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold() {
     let o = partner_desk(&["copy", "--from", &path, "--to", &db.url()]);
     assert!(!o.status.success());
     assert!(said(&o).contains("holds data already"), "{}", said(&o));
+
+    // And back: the team database into a new file, every table's rows, the issued
+    // statement byte for byte, and every monthly statement the same on both sides.
+    let back = t.dir.path().join("archive.sqlite3");
+    let back_arg = back.to_str().unwrap();
+    let o = partner_desk(&["copy", "--from", &db.url(), "--to", back_arg]);
+    assert!(o.status.success(), "{}", said(&o));
+    let months: i64 = rusqlite::Connection::open(&t.path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM (SELECT DISTINCT partner_id, substr(date, 1, 7) FROM sales)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        said(&o).contains(&format!("monthly statements the same in both: {months}")),
+        "{}",
+        said(&o)
+    );
+    let archive = rusqlite::Connection::open(&back).unwrap();
+    for table in [
+        "clients",
+        "pins",
+        "pin_events",
+        "sales",
+        "rate_cells",
+        "issued_statements",
+    ] {
+        let there: i64 = archive
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(there, counts(table), "{table}");
+    }
+    let (json, there): (Vec<u8>, Vec<u8>) = (
+        rusqlite::Connection::open(&t.path)
+            .unwrap()
+            .query_row("SELECT json FROM issued_statements", [], |r| r.get(0))
+            .unwrap(),
+        archive
+            .query_row("SELECT json FROM issued_statements", [], |r| r.get(0))
+            .unwrap(),
+    );
+    assert_eq!(json, there);
+    // The archive opens as any file does, with the partner added on the server.
+    let partners = partner_desk::store::Store::open(&back)
+        .unwrap()
+        .read()
+        .counts()
+        .unwrap()
+        .partners;
+    assert_eq!(partners, counts("partners") + 1);
+    // A file already there is left alone.
+    let o = partner_desk(&["copy", "--from", &db.url(), "--to", back_arg]);
+    assert!(!o.status.success());
+    assert!(said(&o).contains("exists already"), "{}", said(&o));
 }

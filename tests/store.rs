@@ -47,7 +47,7 @@ fn pin_conflict_is_refused_naming_the_holder_and_the_refusal_is_recorded() {
 
 #[test]
 fn pin_extension_and_release_are_kept_in_history() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(
         &mut s,
@@ -210,7 +210,7 @@ fn rate_version_from_a_date_never_changes_premiums_of_earlier_sales() {
 
 #[test]
 fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(
         &mut s,
@@ -256,7 +256,7 @@ fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
 
 #[test]
 fn documents_are_unique_across_sales_and_returns() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(
         &mut s,
@@ -279,7 +279,7 @@ fn documents_are_unique_across_sales_and_returns() {
 
 #[test]
 fn database_from_a_newer_version_is_refused_and_left_untouched() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     drop(t.open());
     {
         let raw = rusqlite::Connection::open(&t.path).unwrap();
@@ -297,7 +297,7 @@ fn database_from_a_newer_version_is_refused_and_left_untouched() {
 
 #[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let bytes = b"inn;name\n7707083893;not a database\n".repeat(20);
     std::fs::write(&t.path, &bytes).unwrap();
     let err = Store::open(&t.path).err().unwrap();
@@ -307,7 +307,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
 
 #[test]
 fn a_new_database_is_migrated_to_the_current_schema_with_the_regulation_rates() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let s = t.open();
     drop(s);
     let raw = rusqlite::Connection::open(&t.path).unwrap();
@@ -410,7 +410,7 @@ fn listed_premiums_follow_status_changes_rate_versions_and_the_1c_flag() {
 #[test]
 fn sales_list_filters_search_sorts_and_pages() {
     use partner_desk::store::{SalesQuery, SalesSort};
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(
         &mut s,
@@ -481,7 +481,7 @@ fn sales_list_filters_search_sorts_and_pages() {
 
 #[test]
 fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     {
         let mut s = t.open();
         partner(
@@ -556,7 +556,7 @@ fn chart_of_a_partner_equals_its_statements_month_by_month() {
 
 #[test]
 fn a_file_closed_cleanly_opens_without_reading_it_whole_and_any_other_is_checked() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     partner(&mut s, ALFA, "ООО «Альфа»", false, None);
     s.close();
@@ -586,7 +586,7 @@ fn a_file_closed_cleanly_opens_without_reading_it_whole_and_any_other_is_checked
 
 #[test]
 fn a_copy_of_a_cleanly_closed_file_is_checked_and_refused_when_damaged() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     partner(&mut s, ALFA, "ООО «Альфа»", false, None);
     s.close();
@@ -649,7 +649,7 @@ fn the_pins_ending_soon_are_read_alone_and_are_those_the_whole_list_gives() {
 #[test]
 fn a_mistyped_sale_is_corrected_or_deleted_with_its_history_until_its_period_is_issued() {
     use partner_desk::store::CorrectionKind;
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(
         &mut s,

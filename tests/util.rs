@@ -30,17 +30,72 @@ pub fn rub(s: &str) -> Money {
 pub struct TempDb {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
+    /// The team database this test works on instead of the file, when the tests run on a
+    /// server (see [`on_server`]).
+    pub server: Option<String>,
+}
+
+/// The tests run on a PostgreSQL server when `PARTNER_DESK_TEST_SERVER` is set (to any
+/// value): `scripts/test-with-server` sets it inside a throwaway cluster, whose `PG*`
+/// variables say where it is. Each [`TempDb`] is then a new database there, made by
+/// `server init`.
+pub fn on_server() -> bool {
+    std::env::var_os("PARTNER_DESK_TEST_SERVER").is_some()
+}
+
+/// A new, empty team database on the test server, with Partner Desk's schema: its URL.
+pub fn new_server_database() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let name = format!("pd_test_{}_{n}", std::process::id());
+    let host = std::env::var("PGHOST").unwrap_or_else(|_| "localhost".into());
+    let admin =
+        partner_desk::store::postgres::config(&format!("postgres://{host}/postgres")).unwrap();
+    let mut client = admin.connect(postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = format!("postgres://{host}/{name}");
+    partner_desk::store::postgres::Server::connect(&url)
+        .unwrap()
+        .init()
+        .unwrap();
+    url
 }
 
 impl TempDb {
     pub fn new() -> TempDb {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("test.sqlite3");
-        TempDb { dir, path }
+        let server = on_server().then(new_server_database);
+        TempDb { dir, path, server }
+    }
+
+    /// A database file whatever engine the tests run on: for what only a file has (its
+    /// bytes, its journal, its backups).
+    pub fn on_file() -> TempDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("test.sqlite3");
+        TempDb {
+            dir,
+            path,
+            server: None,
+        }
     }
 
     pub fn open(&self) -> Store {
-        Store::open(&self.path).unwrap()
+        match &self.server {
+            Some(url) => Store::connect(url).unwrap(),
+            None => Store::open(&self.path).unwrap(),
+        }
+    }
+
+    /// What `--db` names: the server's database or the file.
+    pub fn db_arg(&self) -> std::ffi::OsString {
+        match &self.server {
+            Some(url) => url.into(),
+            None => self.path.clone().into(),
+        }
     }
 
     pub fn file(&self, name: &str, contents: &str) -> PathBuf {
@@ -144,4 +199,60 @@ pub fn take_back_to_schema_1(path: &std::path::Path) {
          PRAGMA user_version = 1;",
     )
     .unwrap();
+}
+
+/// A connection of another program to the database a store is on, for what tests check
+/// behind the program's back: SQLite's own connection to the file, or a plain PostgreSQL
+/// client of the server (as its owner).
+pub enum Raw {
+    File(rusqlite::Connection),
+    Server(postgres::Client),
+}
+
+impl Raw {
+    pub fn of(store: &Store) -> Raw {
+        match store.server() {
+            Some(shown) => {
+                let config =
+                    partner_desk::store::postgres::config(&format!("postgres://{shown}")).unwrap();
+                let mut client = config.connect(postgres::NoTls).unwrap();
+                client
+                    .batch_execute("SET search_path = partner_desk, public")
+                    .unwrap();
+                Raw::Server(client)
+            }
+            None => Raw::File(rusqlite::Connection::open(store.path().unwrap()).unwrap()),
+        }
+    }
+
+    pub fn is_server(&self) -> bool {
+        matches!(self, Raw::Server(_))
+    }
+
+    /// Whether `sql` runs without an error.
+    pub fn ok(&mut self, sql: &str) -> bool {
+        match self {
+            Raw::File(c) => c.execute_batch(sql).is_ok(),
+            Raw::Server(c) => c.batch_execute(sql).is_ok(),
+        }
+    }
+
+    /// The first column of every row `sql` gives, as text.
+    pub fn texts(&mut self, sql: &str) -> Vec<String> {
+        match self {
+            Raw::File(c) => {
+                let mut stmt = c.prepare(sql).unwrap();
+                stmt.query_map([], |r| r.get::<_, String>(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect()
+            }
+            Raw::Server(c) => c
+                .query(sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect(),
+        }
+    }
 }

@@ -1,8 +1,8 @@
-//! Moving a whole database from a file to a team server: every table's rows, in one server
-//! transaction, with their ids, into a database that `server init` made and that holds
-//! nothing yet. Before it commits, the copy is checked: every table has as many rows on the
-//! server as in the file, and every issued statement's stored JSON is the same, byte for
-//! byte, with the same SHA-256.
+//! Moving a whole database between a file and a team server: every table's rows, in one
+//! transaction, with their ids. To a server, into a database that `server init` made and
+//! that holds nothing yet; from a server, into a new file, put in place only when whole.
+//! Before it commits, the copy is checked: every table has as many rows on both sides, and
+//! every issued statement's stored JSON is the same, byte for byte, with the same SHA-256.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -18,13 +18,45 @@ pub struct Copied {
     pub tables: Vec<(&'static str, i64)>,
     /// Issued statements whose JSON was compared byte for byte.
     pub statements: i64,
+    /// Statements (every partner, every month with sales) figured on both sides and found
+    /// the same.
+    pub same_statements: usize,
+}
+
+/// Figures every statement of every partner for every month with sales on both sides
+/// and compares them: how many, or which one differs.
+pub fn same_statements(
+    a: &super::Db<'_>,
+    b: &super::Db<'_>,
+    today: chrono::NaiveDate,
+) -> Result<usize, StoreError> {
+    let months: Vec<(i64, String)> = a
+        .conn
+        .prepare_cached(
+            "SELECT DISTINCT partner_id, substr(CAST(date AS TEXT), 1, 7) FROM sales ORDER BY 1, 2",
+        )?
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (partner, month) in &months {
+        let from = crate::domain::parse_date(&format!("{month}-01"))
+            .ok_or_else(|| StoreError::BadValue(month.clone()))?;
+        let (from, to) = crate::domain::months_from(from, 1);
+        let partner = crate::domain::PartnerId(*partner);
+        if a.statement(partner, from, to, today)? != b.statement(partner, from, to, today)? {
+            return Err(StoreError::BadValue(format!(
+                "the statement of partner #{} for {month} is not the same on both sides",
+                partner.0
+            )));
+        }
+    }
+    Ok(months.len())
 }
 
 /// The tables copied, in an order that keeps every reference and rule: sales before the
 /// statements that lock their periods (the server's lock refuses a sale inside one).
 /// Each with the columns both schemas have. The undo log of the last import stays behind:
 /// an import is undone where it was made.
-const TABLES: [(&str, &str); 15] = [
+pub(super) const TABLES: [(&str, &str); 15] = [
     (
         "partners",
         "id, inn, name, one_c_partner, site_page_url, site_checked_on, initiates_meetings, offers_upgrades, clients_use_service, created_at",
@@ -74,7 +106,7 @@ const TABLES: [(&str, &str); 15] = [
 
 /// Copies everything `file` holds into the server database, which must hold Partner Desk's
 /// schema at this version and no data. All of it is committed, or none.
-pub fn file_to_server(file: &sqlite::Store, server: &mut Server) -> Result<Copied, StoreError> {
+pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<Copied, StoreError> {
     match server.found()? {
         Found::Ours(v) if v == super::postgres::SERVER_SCHEMA_VERSION => {}
         Found::Ours(found) => {
@@ -115,6 +147,14 @@ pub fn file_to_server(file: &sqlite::Store, server: &mut Server) -> Result<Copie
             reason: "it holds data already; a copy goes only into an empty team database".into(),
         });
     }
+    // A new team database starts with the regulation's rates, as a new file does; the copy
+    // brings the file's own versions instead (as the owner, past the append-only triggers).
+    tx.batch_execute(
+        "SET LOCAL partner_desk.undoing = 'on';
+         DELETE FROM partner_desk.rate_cells; DELETE FROM partner_desk.rate_versions;
+         SET LOCAL partner_desk.undoing = ''",
+    )
+    .map_err(fail)?;
     let mut copied = Copied::default();
     for (table, columns) in TABLES {
         let rows = file.table_as_csv(table, columns, &mut |csv| {
@@ -170,4 +210,117 @@ pub fn file_to_server(file: &sqlite::Store, server: &mut Server) -> Result<Copie
     }
     tx.commit().map_err(fail)?;
     Ok(copied)
+}
+
+/// How many rows of a table a copy from the server reads at a time.
+const PAGE_ROWS: i64 = 50_000;
+
+/// Copies everything the team database holds into a new file at `target` (an archive on
+/// this computer, which opens as any file does). The file is written beside `target` and
+/// put in place only when the copy is whole and checked; a file already at `target` is
+/// replaced then.
+pub fn server_to_file(
+    server: &super::sql::PgConn,
+    target: &std::path::Path,
+) -> Result<Copied, StoreError> {
+    let partial = target.with_extension("partial.sqlite3");
+    let _ = std::fs::remove_file(&partial);
+    let file = sqlite::FileStore::open(&partial)?;
+    let copied = file.fill_from(&mut |table, columns, take| {
+        let mut client = server.client.borrow_mut();
+        let fail = |e: postgres::Error| server.error(&e);
+        let paged = columns.starts_with("id,");
+        let mut after = 0i64;
+        let mut count = 0i64;
+        loop {
+            let sql = if paged {
+                format!("SELECT {columns} FROM {table} WHERE id > $1 ORDER BY id LIMIT {PAGE_ROWS}")
+            } else {
+                format!("SELECT {columns} FROM {table} WHERE $1::bigint IS NOT NULL")
+            };
+            let rows = client.query(sql.as_str(), &[&after]).map_err(fail)?;
+            for row in &rows {
+                let values = (0..row.len())
+                    .map(|i| lite_value(row, i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| StoreError::BadValue(format!("{table}: {e}")))?;
+                take(&values)?;
+                if paged {
+                    after = row.get(0);
+                }
+            }
+            count += rows.len() as i64;
+            if !paged || (rows.len() as i64) < PAGE_ROWS {
+                break;
+            }
+        }
+        Ok(count)
+    })?;
+    // The same rows on both sides, and every issued statement byte for byte.
+    let conn = super::sql::Conn::Pg(server);
+    for (table, rows) in &copied.tables {
+        let there: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), (), |r| r.get(0))?;
+        if there != *rows {
+            return Err(StoreError::BadValue(format!(
+                "{table}: {there} rows on the server, {rows} in the copy"
+            )));
+        }
+    }
+    let mut statements = 0;
+    for (number, json, sha256) in file.issued_json()? {
+        let (there, there_sha): (Vec<u8>, String) = conn.query_row(
+            "SELECT json, sha256 FROM issued_statements WHERE number = ?1",
+            [number.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if there != json || there_sha != sha256 {
+            return Err(StoreError::BadValue(format!(
+                "statement {number} is not the same in the copy"
+            )));
+        }
+        statements += 1;
+    }
+    file.close();
+    std::fs::rename(&partial, target).map_err(|e| StoreError::CannotOpen {
+        path: target.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(Copied {
+        statements,
+        ..copied
+    })
+}
+
+/// A server's value as SQLite keeps it (see `sql`): dates and times as text, booleans as
+/// integers, rates as text, JSON as a blob.
+fn lite_value(
+    row: &postgres::Row,
+    i: usize,
+) -> Result<rusqlite::types::Value, Box<dyn std::error::Error + Sync + Send>> {
+    use postgres::types::Type;
+    use rusqlite::types::Value;
+    let ty = row.columns()[i].type_().clone();
+    Ok(match ty {
+        Type::INT8 => row
+            .try_get::<_, Option<i64>>(i)?
+            .map_or(Value::Null, Value::Integer),
+        Type::INT4 => row
+            .try_get::<_, Option<i32>>(i)?
+            .map_or(Value::Null, |n| Value::Integer(n.into())),
+        Type::BOOL => row
+            .try_get::<_, Option<bool>>(i)?
+            .map_or(Value::Null, |b| Value::Integer(b.into())),
+        Type::BYTEA => row
+            .try_get::<_, Option<Vec<u8>>>(i)?
+            .map_or(Value::Null, Value::Blob),
+        Type::NUMERIC => row
+            .try_get::<_, Option<rust_decimal::Decimal>>(i)?
+            .map_or(Value::Null, |d| Value::Text(d.normalize().to_string())),
+        _ => {
+            let text: Option<String> =
+                super::sql::Row::Pg(row).get(i).map_err(|e| e.to_string())?;
+            text.map_or(Value::Null, Value::Text)
+        }
+    })
 }

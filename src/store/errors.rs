@@ -47,6 +47,14 @@ pub enum StoreError {
     ServerGone { server: String },
     #[error("the team database {server} refused: {reason}")]
     Server { server: String, reason: String },
+    #[error(
+        "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
+    )]
+    NoServerSchema { server: String },
+    #[error(
+        "{server} holds an older Partner Desk schema ({found}); its owner upgrades it with: partner-desk server upgrade URL"
+    )]
+    OlderServerSchema { server: String, found: i64 },
 }
 
 /// A write refused by the regulation or by what is already recorded.
@@ -277,6 +285,12 @@ impl Localized for StoreError {
             (StoreError::Server { server, reason }, Lang::Ru) => {
                 format!("общая база {server} отказала: {reason}")
             }
+            (StoreError::NoServerSchema { server }, Lang::Ru) => format!(
+                "В {server} ещё нет схемы Partner Desk; создайте её командой: partner-desk server init URL"
+            ),
+            (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(
+                "в {server} схема Partner Desk старой версии ({found}); её владелец обновляет её командой: partner-desk server upgrade URL"
+            ),
         }
     }
 }

@@ -10,7 +10,8 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
-use super::{RuleError, StoreError};
+use super::sql::{Conn, PgConn};
+use super::{Db, RuleError, StoreError, Tx};
 
 /// The server schema version this program writes.
 pub const SERVER_SCHEMA_VERSION: i64 = 1;
@@ -201,9 +202,238 @@ impl Server {
             .map_err(|e| server_error(&shown, &e))?;
         tx.batch_execute(SCHEMA)
             .map_err(|e| server_error(&shown, &e))?;
+        // The regulation's rates are the first version, as in a new file.
+        let fail = |e: postgres::Error| server_error(&shown, &e);
+        let version: i64 = tx
+            .query_one(
+                "INSERT INTO partner_desk.rate_versions (effective_from, note) VALUES (NULL, $1)
+                 RETURNING id",
+                &[&super::rates::REGULATION_NOTE],
+            )
+            .map_err(fail)?
+            .get(0);
+        for (kind, status, rate) in
+            super::rates::cells(&crate::domain::RateTable::regulation_default())
+        {
+            tx.execute(
+                "INSERT INTO partner_desk.rate_cells (version_id, kind, status, rate_pct)
+                 VALUES ($1, $2, $3, $4::text::numeric)",
+                &[&version, &kind, &status, &rate],
+            )
+            .map_err(fail)?;
+        }
         tx.commit().map_err(|e| server_error(&shown, &e))?;
         Ok(Found::Empty)
     }
+}
+
+/// What every connection of the program sets for itself: the schema's tables by their
+/// names; a write turn or a row lock not had in 10 s is "busy"; a transaction left idle
+/// (a laptop gone to sleep mid-write) is ended by the server after a minute, so that it
+/// holds no colleague up.
+const SESSION: &str = "SET search_path = partner_desk, public;
+    SET lock_timeout = '10s';
+    SET idle_in_transaction_session_timeout = '60s';
+    SET DateStyle = 'ISO, YMD'";
+
+/// Opens the team database `url` names, which must hold Partner Desk's schema at this
+/// program's version.
+pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
+    let mut server = Server::connect(url)?;
+    let shown = server.shown.clone();
+    match server.found()? {
+        Found::Ours(SERVER_SCHEMA_VERSION) => {}
+        Found::Empty => return Err(StoreError::NoServerSchema { server: shown }),
+        Found::Foreign => return Err(StoreError::NotADatabase { path: shown }),
+        Found::Ours(found) if found > SERVER_SCHEMA_VERSION => {
+            return Err(StoreError::NewerSchema {
+                path: shown,
+                found,
+                supported: SERVER_SCHEMA_VERSION,
+            });
+        }
+        Found::Ours(found) => {
+            return Err(StoreError::OlderServerSchema {
+                server: shown,
+                found,
+            });
+        }
+    }
+    server
+        .client
+        .batch_execute(SESSION)
+        .map_err(|e| server_error(&shown, &e))?;
+    Ok(PgConn::new(server.client, shown))
+}
+
+/// Runs `f` in one transaction that first takes the write turn (the one row of
+/// `changes`): writers go one at a time, as on SQLite, and each sees what those before it
+/// committed. All of it is committed, or none.
+pub(crate) fn write<T, E>(server: &PgConn, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let begun = server.batch("BEGIN; UPDATE changes SET seq = seq + 1 WHERE id = 1");
+    if let Err(e) = begun {
+        let _ = server.batch("ROLLBACK");
+        return Err(e.into());
+    }
+    let value = match f(&Tx {
+        db: Db::new(Conn::Pg(server)),
+    }) {
+        Ok(value) => value,
+        Err(e) => {
+            let _ = server.batch("ROLLBACK");
+            return Err(e);
+        }
+    };
+    // A statement that failed and whose error was set aside leaves the transaction
+    // aborted, and COMMIT would then roll back without a word: ask first.
+    let committed = server
+        .batch("SELECT 1")
+        .and_then(|()| server.batch("COMMIT"));
+    if let Err(e) = committed {
+        let _ = server.batch("ROLLBACK");
+        return Err(e.into());
+    }
+    Ok(value)
+}
+
+/// The columns of `sales` a load writes, in the order of its staging rows.
+const SALE_COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop, \
+    self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason, status, one_c_terms";
+
+/// Writes checked sales in their order and gives the id of the last. One sale is one
+/// INSERT; more go through COPY into a staging table of this session and one
+/// INSERT … SELECT, so the table's triggers (the period lock) and constraints see every
+/// row. A document already stored, or twice in the load, is refused before anything is
+/// written.
+pub(crate) fn insert_sales(
+    server: &PgConn,
+    stamp: &str,
+    sales: &[super::CheckedSale],
+) -> Result<i64, StoreError> {
+    use std::io::Write as _;
+    if sales.is_empty() {
+        return Ok(0);
+    }
+    let conn = Conn::Pg(server);
+    if let [s] = sales {
+        return conn.query_row(
+            &format!(
+                "INSERT INTO sales ({SALE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 RETURNING id"
+            ),
+            super::sql::params![
+                stamp,
+                s.doc,
+                s.date,
+                s.partner,
+                s.client_inn.as_str(),
+                s.kind,
+                s.amount_kop,
+                s.role.self_referred,
+                s.role.connected_by_partner,
+                s.role.used_in_work,
+                s.premium_kop,
+                s.rate.map(|r| r.to_string()),
+                s.reason,
+                s.status,
+                s.one_c_terms
+            ],
+            |r| r.get(0),
+        );
+    }
+    server.batch(
+        "CREATE TEMP TABLE IF NOT EXISTS sales_staging (
+            ord bigint, recorded_at timestamptz, doc text, date date, partner_id bigint,
+            client_inn text, kind text, amount_kop bigint, self_referred boolean,
+            connected_by_partner boolean, used_in_work boolean, premium_kop bigint,
+            rate_pct numeric(5, 2), reason text, status text, one_c_terms boolean
+         ) ON COMMIT DELETE ROWS;
+         TRUNCATE sales_staging",
+    )?;
+    let mut csv = Vec::with_capacity(sales.len() * 128);
+    let text = |csv: &mut Vec<u8>, v: Option<&str>| {
+        if let Some(v) = v {
+            csv.push(b'"');
+            csv.extend_from_slice(v.replace('"', "\"\"").as_bytes());
+            csv.push(b'"');
+        }
+        csv.push(b',');
+    };
+    let flag = |b: bool| if b { "t," } else { "f," };
+    {
+        let mut client = server.client.borrow_mut();
+        let mut copy = client
+            .copy_in(&format!(
+                "COPY sales_staging (ord, {SALE_COLUMNS}) FROM STDIN (FORMAT csv)"
+            ))
+            .map_err(|e| server.error(&e))?;
+        for (ord, s) in sales.iter().enumerate() {
+            let _ = write!(csv, "{ord},{stamp},");
+            text(&mut csv, s.doc.as_deref());
+            let _ = write!(
+                csv,
+                "{},{},{},{},{},",
+                s.date.format("%Y-%m-%d"),
+                s.partner,
+                s.client_inn.as_str(),
+                s.kind,
+                s.amount_kop
+            );
+            csv.extend_from_slice(flag(s.role.self_referred).as_bytes());
+            csv.extend_from_slice(flag(s.role.connected_by_partner).as_bytes());
+            csv.extend_from_slice(flag(s.role.used_in_work).as_bytes());
+            let _ = write!(csv, "{},", s.premium_kop);
+            if let Some(rate) = s.rate {
+                let _ = write!(csv, "{rate}");
+            }
+            csv.push(b',');
+            text(&mut csv, s.reason);
+            text(&mut csv, s.status);
+            csv.extend_from_slice(if s.one_c_terms { b"t\n" } else { b"f\n" });
+            if csv.len() >= 1 << 20 {
+                copy.write_all(&csv).map_err(|e| StoreError::Server {
+                    server: server.shown.clone(),
+                    reason: e.to_string(),
+                })?;
+                csv.clear();
+            }
+        }
+        copy.write_all(&csv).map_err(|e| StoreError::Server {
+            server: server.shown.clone(),
+            reason: e.to_string(),
+        })?;
+        copy.finish().map_err(|e| server.error(&e))?;
+    }
+    let taken: Option<String> = conn
+        .query_row(
+            "SELECT s.doc FROM sales_staging s
+             WHERE s.doc IS NOT NULL
+               AND (EXISTS (SELECT 1 FROM sales t WHERE t.doc = s.doc)
+                    OR EXISTS (SELECT 1 FROM sales_staging u WHERE u.doc = s.doc AND u.ord <> s.ord))
+             ORDER BY s.ord LIMIT 1",
+            (),
+            |r| r.get(0),
+        )
+        .map(Some)
+        .or_else(|e| match super::sql::Optional::optional(Err::<(), _>(e)) {
+            Ok(_) => Ok(None),
+            Err(e) => Err(e),
+        })?;
+    if let Some(doc) = taken {
+        return Err(RuleError::DuplicateDoc { doc }.into());
+    }
+    conn.query_row(
+        &format!(
+            "WITH added AS (INSERT INTO sales ({SALE_COLUMNS})
+                 SELECT {SALE_COLUMNS} FROM sales_staging ORDER BY ord RETURNING id)
+             SELECT coalesce(max(id), 0) FROM added"
+        ),
+        (),
+        |r| r.get(0),
+    )
 }
 
 /// Why a connection failed, said as the user can act on it.
@@ -236,6 +466,17 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
     }
     match (e.code(), e.as_db_error()) {
         (Some(c), _) if *c == SqlState::LOCK_NOT_AVAILABLE => StoreError::Busy,
+        (Some(c), Some(db))
+            if *c == SqlState::UNIQUE_VIOLATION && db.constraint() == Some("sales_doc_key") =>
+        {
+            // "Key (doc)=(…) already exists."
+            let doc = db
+                .detail()
+                .and_then(|d| d.split_once("=("))
+                .and_then(|(_, rest)| rest.rsplit_once(')'))
+                .map_or_else(|| "?".to_owned(), |(doc, _)| doc.to_owned());
+            RuleError::DuplicateDoc { doc }.into()
+        }
         (Some(c), Some(db))
             if *c == SqlState::RAISE_EXCEPTION && db.message().starts_with("locked:") =>
         {

@@ -63,7 +63,10 @@ CREATE TABLE status_changes (
 );
 CREATE INDEX status_changes_partner ON status_changes (partner_id, effective_from);
 
+-- The id is the row's place in the order clients were recorded (SQLite's rowid): the undo
+-- of an import deletes the clients it added by it.
 CREATE TABLE clients (
+    id   bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     inn  text PRIMARY KEY,
     name text NOT NULL DEFAULT ''
 );
@@ -214,6 +217,15 @@ CREATE TABLE imports (
     undone_at   timestamptz
 );
 
+-- What undoes the newest import: every row it changed or deleted that was there before it,
+-- as it was (see log_for_undo and undo_import).
+CREATE TABLE import_undo (
+    seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    import_id bigint NOT NULL,
+    tbl       text NOT NULL,
+    old       jsonb NOT NULL
+);
+
 CREATE TABLE import_layouts (
     layout   text PRIMARY KEY,
     kind     text NOT NULL,
@@ -225,6 +237,10 @@ CREATE TABLE import_layouts (
 -- changed or deleted. A correction is a new row.
 CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Only undo_import, which runs as the owner, sets this.
+    IF current_setting('partner_desk.undoing', true) = 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'P0001';
 END $$;
 
@@ -247,6 +263,9 @@ CREATE TRIGGER pins_never_deleted BEFORE DELETE ON pins
 
 CREATE FUNCTION issued_statements_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('partner_desk.undoing', true) = 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     IF TG_OP = 'DELETE' THEN
         RAISE EXCEPTION 'an issued statement is never deleted' USING ERRCODE = 'P0001';
     END IF;
@@ -302,6 +321,80 @@ END $$;
 CREATE TRIGGER sales_period_lock BEFORE INSERT OR UPDATE OR DELETE ON sales
     FOR EACH ROW EXECUTE FUNCTION sales_period_lock();
 
+-- The undo of an import. While a transaction names an import (the program sets
+-- partner_desk.import for the import's transaction), every row of a data table that it
+-- changes or deletes and that was there before the import is kept as it was.
+CREATE FUNCTION log_for_undo() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    import bigint := nullif(current_setting('partner_desk.import', true), '')::bigint;
+    high bigint;
+BEGIN
+    IF import IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT (high_water::jsonb ->> TG_TABLE_NAME)::bigint INTO high
+    FROM partner_desk.imports WHERE id = import;
+    IF high IS NOT NULL AND OLD.id <= high THEN
+        INSERT INTO partner_desk.import_undo (import_id, tbl, old)
+        VALUES (import, TG_TABLE_NAME, to_jsonb(OLD));
+    END IF;
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['partners', 'specialists', 'status_changes', 'clients', 'pins',
+        'pin_events', 'pin_corrections', 'rate_versions', 'sales', 'sale_corrections',
+        'issued_statements', 'statement_events']
+    LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OR DELETE ON partner_desk.%I
+            FOR EACH ROW EXECUTE FUNCTION partner_desk.log_for_undo()', t || '_log_for_undo', t);
+    END LOOP;
+END $$;
+
+-- Undoes an import exactly: the rows it changed put back as they were, newest first, then
+-- the rows it added deleted, children before parents. Runs as the owner (history may be
+-- deleted only here); the program calls it only for the newest import with nothing written
+-- since.
+CREATE FUNCTION undo_import(import bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = partner_desk, public AS $$
+DECLARE
+    marks jsonb := (SELECT high_water::jsonb FROM imports WHERE id = import);
+    logged record;
+    cols text;
+    t text;
+    n bigint;
+BEGIN
+    PERFORM set_config('partner_desk.import', '', true);
+    PERFORM set_config('partner_desk.undoing', 'on', true);
+    FOR logged IN SELECT * FROM import_undo WHERE import_id = import ORDER BY seq DESC LOOP
+        SELECT string_agg(format('%I', column_name), ', ' ORDER BY ordinal_position) INTO cols
+        FROM information_schema.columns
+        WHERE table_schema = 'partner_desk' AND table_name = logged.tbl AND column_name <> 'id';
+        EXECUTE format('UPDATE %I SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::%I, $1))
+                        WHERE id = ($1 ->> ''id'')::bigint', logged.tbl, cols, cols, logged.tbl)
+            USING logged.old;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+            EXECUTE format('INSERT INTO %I OVERRIDING SYSTEM VALUE
+                            SELECT * FROM jsonb_populate_record(NULL::%I, $1)', logged.tbl, logged.tbl)
+                USING logged.old;
+        END IF;
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['statement_events', 'issued_statements', 'sale_corrections', 'sales',
+        'pin_corrections', 'pin_events', 'pins', 'status_changes', 'specialists', 'rate_versions',
+        'clients', 'partners']
+    LOOP
+        IF marks ? t THEN
+            EXECUTE format('DELETE FROM %I WHERE id > $1', t) USING (marks ->> t)::bigint;
+        END IF;
+    END LOOP;
+    DELETE FROM import_undo WHERE import_id = import;
+    PERFORM set_config('partner_desk.undoing', '', true);
+END $$;
+
 -- Roles and what each may do. The schema belongs to the owner (who runs this script).
 -- Roles are the cluster's: another database's `server init` may be making them at the same
 -- moment, so one that appears meanwhile is taken as made.
@@ -338,6 +431,7 @@ GRANT INSERT, DELETE ON specialists TO partner_desk_manager;
 GRANT INSERT ON status_changes, pin_events, pin_corrections, sale_corrections, imports
     TO partner_desk_manager;
 GRANT UPDATE (summary, undone_at) ON imports TO partner_desk_manager;
+GRANT INSERT, DELETE ON import_undo TO partner_desk_manager;
 GRANT INSERT, UPDATE, DELETE ON sales TO partner_desk_manager;
 
 -- Leads: rates and statements.

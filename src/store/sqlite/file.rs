@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{SCHEMA_VERSION, Store, StoreError};
+use super::{FileStore, SCHEMA_VERSION, StoreError};
 
-impl Store {
+impl FileStore {
     /// Where the file as it was is kept when it is upgraded to this program's schema:
     /// `<name>-before-vN.sqlite3` beside it.
     pub fn kept_before_upgrade(path: &Path) -> PathBuf {
@@ -39,7 +39,7 @@ impl Store {
         let Some(path) = &self.path else {
             return Ok(());
         };
-        let target = Store::kept_before_upgrade(path);
+        let target = FileStore::kept_before_upgrade(path);
         // A copy left by an earlier attempt is kept only if it checks out; it is only ever
         // put in place whole (see `copy_checked`), but a hand-made file may stand there.
         if target.exists() && check_copy(&target, found).is_ok() {
@@ -168,7 +168,7 @@ fn check_copy(path: &Path, version: i64) -> Result<(), CopyFault> {
 /// How much CSV text a copy hands on at a time.
 const CSV_CHUNK: usize = 8 << 20;
 
-impl Store {
+impl FileStore {
     /// Every row of `table` (its `columns`, in id order) as CSV, handed to `take` in chunks
     /// of about 8 MiB: NULL is an empty field, text is quoted (so an empty text is `""`),
     /// a blob is its hex as PostgreSQL reads `bytea`. Returns the number of rows.
@@ -241,5 +241,66 @@ impl Store {
             .prepare("SELECT number, json, sha256 FROM issued_statements ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+impl FileStore {
+    /// Fills this new file with the rows `read` gives for each table copied (see
+    /// `copy::TABLES`), in one transaction, in place of the regulation's rates that a new
+    /// file starts with. `read(table, columns, take)` hands each row to `take` and returns
+    /// how many it gave.
+    #[allow(clippy::type_complexity)]
+    pub(in crate::store) fn fill_from(
+        &self,
+        read: &mut dyn FnMut(
+            &str,
+            &str,
+            &mut dyn FnMut(&[rusqlite::types::Value]) -> Result<(), StoreError>,
+        ) -> Result<i64, StoreError>,
+    ) -> Result<super::super::copy::Copied, StoreError> {
+        let conn = &self.conn;
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let tx = conn.unchecked_transaction()?;
+        // A new file has the regulation's rates as its first version; the copy brings its own.
+        let mut triggers = Vec::new();
+        for name in ["rate_cells_no_delete", "rate_versions_no_delete"] {
+            let sql: String = tx.query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )?;
+            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+            triggers.push(sql);
+        }
+        tx.execute_batch("DELETE FROM rate_cells; DELETE FROM rate_versions;")?;
+        for sql in &triggers {
+            tx.execute_batch(sql)?;
+        }
+        let mut copied = super::super::copy::Copied::default();
+        for (table, columns) in super::super::copy::TABLES {
+            let marks = vec!["?"; columns.split(',').count()].join(", ");
+            let mut insert =
+                tx.prepare(&format!("INSERT INTO {table} ({columns}) VALUES ({marks})"))?;
+            let rows = read(table, columns, &mut |values| {
+                insert.execute(rusqlite::params_from_iter(values))?;
+                Ok(())
+            })?;
+            copied.tables.push((table, rows));
+        }
+        let broken: Option<String> = tx
+            .query_row(
+                "SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(table) = broken {
+            return Err(StoreError::BadValue(format!(
+                "{table}: a reference to nothing"
+            )));
+        }
+        tx.commit()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        Ok(copied)
     }
 }

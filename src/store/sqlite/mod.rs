@@ -5,132 +5,29 @@
 //! is the API [`crate::store`] re-exports.
 
 mod closed;
-mod corrections;
 mod file;
-mod imports;
-mod issued;
-mod overview;
-mod partners;
-mod pins;
-mod rates;
-mod rows;
-mod sales;
-mod sales_bulk;
-mod sales_list;
 mod schema;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use super::sql::Conn;
+use super::{Db, RuleError, StoreError, Tx};
 use crate::domain::lang::Lang;
-use crate::domain::{Inn, Money, PartnerId};
-
-pub use super::errors::{RuleError, StoreError};
-pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
-pub use imports::{ImportLog, ImportRecord};
-pub use issued::{IssuedRow, NewIssued};
-pub use overview::{MonthPremiums, Refusal};
-pub use partners::{PartnerRecord, PartnerRow};
-pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
-use rows::*;
-pub use sales::{NewSale, SaleRow};
-pub use sales_bulk::{BulkSales, CheckedSale, SaleRefusal, SaleRules};
-pub use sales_list::{SaleListRow, SalesQuery, SalesSelection, SalesSort};
 pub use schema::SCHEMA_VERSION;
 
-/// The database: one SQLite file (or memory, in tests).
-pub struct Store {
+/// The database as one SQLite file (or memory, in tests).
+pub struct FileStore {
     conn: Connection,
     path: Option<PathBuf>,
     /// The file is marked read-only: it is opened for reading and every write is refused.
     read_only: bool,
-    /// This window's claim on the file (see [`Store::claim_instance`]).
+    /// This window's claim on the file (see [`FileStore::claim_instance`]).
     instance: std::cell::RefCell<Option<std::fs::File>>,
     /// The whole file was checked for damage when it was opened.
     checked: bool,
-}
-
-/// A view of the database for reading: [`Store::read`] outside a transaction, or the
-/// reading side of a [`Tx`]. It has no method that writes.
-///
-/// ```compile_fail,E0599
-/// # use partner_desk::store::Store;
-/// # use partner_desk::domain::Inn;
-/// let store = Store::open_in_memory().unwrap();
-/// let inn = Inn::parse("7707083893").unwrap();
-/// // Writing is a method of the transaction only: a read view has no `upsert_client`.
-/// store.read().upsert_client(&inn, "АО «Клиент»").unwrap();
-/// ```
-pub struct Db<'c> {
-    conn: &'c Connection,
-    /// What this view has read and will read again (an import asks for the same partner and
-    /// rates on every row). It lives as long as one read or one transaction, and every write
-    /// that changes what it holds clears it.
-    cache: std::cell::RefCell<Cache>,
-}
-
-/// The view of one write transaction, handed out by [`Store::write`] only: every read of
-/// [`Db`] (through `Deref`) and the writes. Nothing else can write, so every write of the
-/// program is inside one transaction, committed whole or not at all.
-///
-/// ```
-/// # use partner_desk::store::Store;
-/// # use partner_desk::domain::Inn;
-/// let mut store = Store::open_in_memory().unwrap();
-/// let inn = Inn::parse("7707083893").unwrap();
-/// store.write(|tx| tx.upsert_client(&inn, "АО «Клиент»")).unwrap();
-/// assert_eq!(store.read().client_name(&inn).unwrap(), "АО «Клиент»");
-/// ```
-pub struct Tx<'c> {
-    db: Db<'c>,
-}
-
-impl<'c> std::ops::Deref for Tx<'c> {
-    type Target = Db<'c>;
-
-    fn deref(&self) -> &Db<'c> {
-        &self.db
-    }
-}
-
-#[derive(Default)]
-struct Cache {
-    rates: Option<crate::domain::RateBook>,
-    facts: std::collections::HashMap<PartnerId, crate::domain::PartnerFacts>,
-    /// Pins by client INN, as read.
-    pins: std::collections::HashMap<Inn, Vec<crate::domain::Pin>>,
-    /// Statements in force: (partner, first day, last day, number).
-    locks: Option<Vec<issued::Lock>>,
-    /// Clients known to be stored, with the name stored.
-    clients: std::collections::HashMap<String, String>,
-    /// The time this transaction records things at.
-    stamp: Option<String>,
-    /// Sales of a bulk load checked and not yet written.
-    queued: Vec<sales_bulk::CheckedSale>,
-}
-
-impl<'c> Db<'c> {
-    fn new(conn: &'c Connection) -> Db<'c> {
-        Db {
-            conn,
-            cache: Default::default(),
-        }
-    }
-
-    /// Forgets what was read about partners, rates, pins and statements, after a write
-    /// that changed them.
-    fn forget(&self) {
-        let mut cache = self.cache.borrow_mut();
-        // Sales queued for writing are not something read: they stay.
-        *cache = Cache {
-            queued: std::mem::take(&mut cache.queued),
-            stamp: cache.stamp.take(),
-            ..Cache::default()
-        };
-    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -157,15 +54,15 @@ impl From<rusqlite::Error> for StoreError {
 /// How long a write waits for another one on the same file before it gives up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-impl Store {
+impl FileStore {
     /// Opens (creating if missing) and migrates the database file. A file written by a
     /// newer version, one that is not a SQLite database or is damaged, is refused and left
     /// untouched; a file marked read-only is opened for reading only. The whole file is
     /// checked for damage unless a command of this program closed it cleanly
     /// ([`Store::close`]) and nothing has changed it since.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    pub fn open(path: &Path) -> Result<FileStore, StoreError> {
         let check = !closed::matches(path);
-        Store::open_with(path, check, BUSY_TIMEOUT)
+        FileStore::open_with(path, check, BUSY_TIMEOUT)
     }
 
     /// Whether the whole file was checked for damage when it was opened (a file closed
@@ -189,19 +86,19 @@ impl Store {
     /// the whole file (1.1 s at a million sales), to [`Db::damage`]: the window runs it on a
     /// thread of its own and writes nothing until it passed. A file that needs an upgrade is
     /// checked here all the same.
-    pub fn open_unchecked(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, false, BUSY_TIMEOUT)
+    pub fn open_unchecked(path: &Path) -> Result<FileStore, StoreError> {
+        FileStore::open_with(path, false, BUSY_TIMEOUT)
     }
 
     /// [`Store::open_unchecked`] for a window, which must not freeze: while the file is
     /// opened it waits at most `wait` for another program's write (a large import from the
     /// command line holds the file until it commits), then tells [`StoreError::Busy`].
     /// Once open, its writes wait for others as any do.
-    pub fn open_unchecked_waiting(path: &Path, wait: Duration) -> Result<Store, StoreError> {
-        Store::open_with(path, false, wait)
+    pub fn open_unchecked_waiting(path: &Path, wait: Duration) -> Result<FileStore, StoreError> {
+        FileStore::open_with(path, false, wait)
     }
 
-    fn open_with(path: &Path, check: bool, wait: Duration) -> Result<Store, StoreError> {
+    fn open_with(path: &Path, check: bool, wait: Duration) -> Result<FileStore, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -224,16 +121,16 @@ impl Store {
                 reason: e.to_string(),
             })?;
         conn.busy_timeout(wait)?;
-        let store = Store::init(conn, Some(path.to_path_buf()), read_only, check)?;
+        let store = FileStore::init(conn, Some(path.to_path_buf()), read_only, check)?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(store)
     }
 
     /// A fresh database in memory, for tests and previews.
-    pub fn open_in_memory() -> Result<Store, StoreError> {
+    pub fn open_in_memory() -> Result<FileStore, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        Store::init(conn, None, false, true)
+        FileStore::init(conn, None, false, true)
     }
 
     fn init(
@@ -241,7 +138,7 @@ impl Store {
         path: Option<PathBuf>,
         read_only: bool,
         check: bool,
-    ) -> Result<Store, StoreError> {
+    ) -> Result<FileStore, StoreError> {
         let shown = path
             .as_ref()
             .map_or(":memory:".into(), |p| p.display().to_string());
@@ -285,7 +182,7 @@ impl Store {
         // or a recovery tool still sees it as it was.
         let checked = found > 0 && (check || found < SCHEMA_VERSION);
         if checked {
-            Db::new(&conn).damage()?;
+            Db::new(Conn::Lite(&conn)).damage()?;
         }
         if read_only && found < SCHEMA_VERSION {
             return Err(StoreError::ReadOnly { path: shown });
@@ -308,7 +205,7 @@ impl Store {
                 | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
             |ctx| Ok(ctx.get::<String>(0)?.to_lowercase()),
         )?;
-        let mut store = Store {
+        let mut store = FileStore {
             conn,
             path,
             read_only,
@@ -353,7 +250,7 @@ impl Store {
 
     /// Reads outside a transaction.
     pub fn read(&self) -> Db<'_> {
-        Db::new(&self.conn)
+        Db::new(Conn::Lite(&self.conn))
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: all of it is committed, or none.
@@ -378,7 +275,9 @@ impl Store {
         // Every write counts itself, so an import knows whether it is still the last one.
         tx.execute("UPDATE changes SET seq = seq + 1 WHERE id = 1", [])
             .map_err(StoreError::from)?;
-        let value = f(&Tx { db: Db::new(&tx) })?;
+        let value = f(&Tx {
+            db: Db::new(Conn::Lite(&tx)),
+        })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
@@ -447,141 +346,12 @@ impl Store {
     }
 }
 
-/// Counts of what the database holds, for the status bar and summaries.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub partners: i64,
-    pub clients: i64,
-    pub pins: i64,
-    pub sales: i64,
-    pub returns: i64,
-}
-
-impl Db<'_> {
-    /// How many of each there are. The sales are all rows less the returns (both counted
-    /// on an index: a sixth of the time of counting the sales that are not returns).
-    pub fn counts(&self) -> Result<Counts, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM partners), (SELECT count(*) FROM clients),
-                    (SELECT count(*) FROM pins),
-                    (SELECT count(*) FROM sales) - (SELECT count(*) FROM sales WHERE return_of IS NOT NULL),
-                    (SELECT count(*) FROM sales WHERE return_of IS NOT NULL)",
-            [],
-            |r| {
-                Ok(Counts {
-                    partners: r.get(0)?,
-                    clients: r.get(1)?,
-                    pins: r.get(2)?,
-                    sales: r.get(3)?,
-                    returns: r.get(4)?,
-                })
-            },
-        )?)
-    }
-
-    /// Fails when SQLite finds the file damaged (`PRAGMA quick_check`).
-    pub fn damage(&self) -> Result<(), StoreError> {
-        self.check("PRAGMA quick_check(1)")
-    }
-
-    /// The full check: [`Db::damage`], and that every index holds exactly its table's rows.
-    pub fn integrity(&self) -> Result<(), StoreError> {
-        self.check("PRAGMA integrity_check(1)")
-    }
-
-    fn check(&self, pragma: &str) -> Result<(), StoreError> {
-        let check: String = self
-            .conn
-            .query_row(pragma, [], |r| r.get(0))
-            .map_err(StoreError::from)?;
-        if check == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError::Damaged(check))
-        }
-    }
-
-    /// The time this transaction records things at: one for all rows of an import.
-    fn stamp(&self) -> String {
-        self.cache
-            .borrow_mut()
-            .stamp
-            .get_or_insert_with(now_stamp)
-            .clone()
-    }
-
-    /// Stored clients whose INN starts with `needle` or whose name holds it (any case),
-    /// by name, at most `limit`: what a client field offers as the user types.
-    pub fn find_clients(
-        &self,
-        needle: &str,
-        limit: usize,
-    ) -> Result<Vec<(Inn, String)>, StoreError> {
-        let needle = needle.trim().to_lowercase();
-        if needle.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT inn, name FROM clients
-             WHERE inn LIKE ?1 || '%' OR casefold(name) LIKE '%' || ?1 || '%'
-             ORDER BY name = '', name, inn LIMIT ?2",
-        )?;
-        let rows = stmt.query_map((needle.as_str(), limit as i64), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut found = Vec::new();
-        for row in rows {
-            let (inn, name) = row?;
-            // A stored INN always reads; one that does not is left out, not fatal.
-            if let Ok(inn) = Inn::parse(&inn) {
-                found.push((inn, name));
-            }
-        }
-        Ok(found)
-    }
-
-    /// The client's recorded name, or an empty string.
-    pub fn client_name(&self, inn: &Inn) -> Result<String, StoreError> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .prepare_cached("SELECT name FROM clients WHERE inn = ?1")?
-            .query_row([inn.as_str()], |r| r.get(0))
-            .optional()?
-            .unwrap_or_default())
-    }
-}
-
-impl Tx<'_> {
-    /// Records the client's name when given (a known client keeps its name otherwise).
-    pub fn upsert_client(&self, inn: &Inn, name: &str) -> Result<(), StoreError> {
-        let name = name.trim();
-        if let Some(stored) = self.cache.borrow().clients.get(inn.as_str())
-            && (name.is_empty() || stored == name)
-        {
-            return Ok(());
-        }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO clients (inn, name) VALUES (?1, ?2)
-                 ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
-            )?
-            .execute((inn.as_str(), name))?;
-        let mut cache = self.cache.borrow_mut();
-        let stored = cache.clients.entry(inn.as_str().to_owned()).or_default();
-        if !name.is_empty() {
-            name.clone_into(stored);
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::lang::Localized;
 
-    fn pragmas(store: &Store) -> (i64, i64, i64) {
+    fn pragmas(store: &FileStore) -> (i64, i64, i64) {
         let get = |name: &str| -> i64 {
             store
                 .conn
@@ -597,7 +367,7 @@ mod tests {
 
     #[test]
     fn a_bulk_write_puts_the_constraints_back_whether_it_succeeds_or_fails() {
-        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let mut store = FileStore::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
         let usual = pragmas(&store);
         assert_eq!(
             usual,
@@ -606,11 +376,8 @@ mod tests {
         );
         let inside = store
             .write_bulk(|db| {
-                Ok::<_, StoreError>(db.conn.query_row(
-                    "PRAGMA ignore_check_constraints",
-                    [],
-                    |r| r.get::<_, i64>(0),
-                )?)
+                db.conn
+                    .query_row("PRAGMA ignore_check_constraints", (), |r| r.get::<i64>(0))
             })
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(inside, 1);
@@ -621,14 +388,14 @@ mod tests {
     }
 
     fn journal(db: &Db<'_>) -> Result<String, StoreError> {
-        Ok(db.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+        db.conn.query_row("PRAGMA journal_mode", (), |r| r.get(0))
     }
 
     #[test]
     fn a_bulk_write_alone_on_its_file_goes_through_a_rollback_journal_and_leaves_wal_after() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("bulk.sqlite3");
-        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut store = FileStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
         let inside = store.write_bulk(|tx| journal(tx));
         assert_eq!(inside.ok().as_deref(), Some("delete"));
@@ -639,7 +406,7 @@ mod tests {
 
         // Another connection (a window's reader) keeps the load in the log, without a wait
         // for the busy timeout.
-        let other = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let other = FileStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(journal(&other.read()).ok().as_deref(), Some("wal"));
         let started = std::time::Instant::now();
         let inside = store.write_bulk(|tx| journal(tx));
@@ -656,7 +423,7 @@ mod tests {
     fn a_window_opened_during_a_rollback_journal_load_waits_for_its_commit() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("bulk.sqlite3");
-        let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut store = FileStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
         let opened = store
             .write_bulk(|db| {
                 db.conn.execute_batch(
@@ -665,8 +432,9 @@ mod tests {
                      INSERT INTO filler SELECT hex(randomblob(500)) FROM n;",
                 )?;
                 let path = path.clone();
-                let newcomer =
-                    std::thread::spawn(move || Store::open(&path).map(|s| journal(&s.read()).ok()));
+                let newcomer = std::thread::spawn(move || {
+                    FileStore::open(&path).map(|s| journal(&s.read()).ok())
+                });
                 std::thread::sleep(Duration::from_millis(300));
                 Ok::<_, StoreError>(newcomer)
             })

@@ -191,10 +191,17 @@ fn v1_initial(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V1)?;
     tx.execute(
         "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (NULL, ?1, ?2)",
-        ("Регламент работы с партнёрами", super::now_stamp()),
+        (
+            crate::store::rates::REGULATION_NOTE,
+            crate::store::rows::now_stamp(),
+        ),
     )?;
     let version = tx.last_insert_rowid();
-    super::rates::insert_cells(tx, version, &RateTable::regulation_default())?;
+    crate::store::rates::insert_cells(
+        crate::store::sql::Conn::Lite(tx),
+        version,
+        &RateTable::regulation_default(),
+    )?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Partners, their status history and the evidence behind their status.
 
+use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row};
 
 use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn, partner_id};
 use crate::domain::status::CertifiedSpecialist;
@@ -26,7 +26,7 @@ pub struct PartnerRecord {
     pub changes: Vec<(StatusChange, String, String)>,
 }
 
-fn partner_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, bool)> {
+fn partner_row(r: &Row<'_>) -> Result<(i64, String, String, bool), StoreError> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
@@ -50,7 +50,7 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, inn, name, one_c_partner FROM partners ORDER BY name COLLATE NOCASE, id",
         )?;
-        let rows = stmt.query_map([], partner_row)?;
+        let rows = stmt.query_map((), partner_row)?;
         rows.map(|row| {
             let (id, inn, name, one_c_partner) = row?;
             Ok(PartnerRow {
@@ -111,8 +111,8 @@ impl Db<'_> {
         )?;
         let rows = stmt.query_map([id.0], |r| {
             Ok((
-                r.get::<_, NaiveDate>(0)?,
-                r.get::<_, Option<String>>(1)?,
+                r.get::<NaiveDate>(0)?,
+                r.get::<Option<String>>(1)?,
                 r.get(2)?,
                 r.get(3)?,
             ))
@@ -188,12 +188,16 @@ impl Tx<'_> {
         if self.partner_by_inn(inn)?.is_some() {
             return Err(RuleError::PartnerExists { inn: *inn }.into());
         }
-        self.conn
+        let id = self
+            .conn
             .prepare_cached(
-                "INSERT INTO partners (inn, name, one_c_partner, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO partners (inn, name, one_c_partner, created_at) VALUES (?1, ?2, ?3, ?4)
+                 RETURNING id",
             )?
-            .execute((inn.as_str(), name, one_c_partner, now_stamp()))?;
-        Ok(PartnerId(self.conn.last_insert_rowid()))
+            .query_row((inn.as_str(), name, one_c_partner, now_stamp()), |r| {
+                r.get(0)
+            })?;
+        Ok(PartnerId(id))
     }
 
     /// Changes a partner's name and 1C-partner flag.
@@ -282,7 +286,7 @@ impl Db<'_> {
             "SELECT partner_id, count(DISTINCT client_inn) FROM pins
              WHERE pinned_on <= ?1 AND ends_on > ?1 GROUP BY partner_id",
         )?;
-        for row in stmt.query_map([today], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in stmt.query_map([today], |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)))? {
             let (id, n) = row?;
             out.entry(PartnerId(id))
                 .or_insert((0, crate::domain::Money::ZERO))
@@ -291,9 +295,7 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT partner_id, sum(premium_kop) FROM sales WHERE date BETWEEN ?1 AND ?2 GROUP BY partner_id",
         )?;
-        for row in stmt.query_map((from, today), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })? {
+        for row in stmt.query_map((from, today), |r| Ok((r.get::<i64>(0)?, r.get::<i64>(1)?)))? {
             let (id, kop) = row?;
             out.entry(PartnerId(id))
                 .or_insert((0, crate::domain::Money::ZERO))

@@ -1,9 +1,9 @@
 //! The stop-list: pins and their append-only history of events.
 
+use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
-use super::{Db, RuleError, StoreError, Tx, day, day_or_none, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin, PinId};
 
@@ -104,13 +104,13 @@ struct NewEvent<'a> {
     note: &'a str,
 }
 
-fn pin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pin> {
+fn pin_from_row(r: &Row<'_>) -> Result<Pin, StoreError> {
     Ok(Pin {
         id: r.get(0)?,
         partner: PartnerId(r.get(1)?),
-        pinned_on: day(r, 2)?,
-        ends_on: day(r, 3)?,
-        released_on: day_or_none(r, 4)?,
+        pinned_on: r.get(2)?,
+        ends_on: r.get(3)?,
+        released_on: r.get(4)?,
     })
 }
 
@@ -134,7 +134,7 @@ impl Db<'_> {
              ORDER BY client_inn, pinned_on, id",
         )?;
         let mut all: rustc_hash::FxHashMap<Inn, Vec<Pin>> = Default::default();
-        for row in stmt.query_map([], |r| Ok((pin_from_row(r)?, r.get::<_, String>(5)?)))? {
+        for row in stmt.query_map((), |r| Ok((pin_from_row(r)?, r.get::<String>(5)?)))? {
             let (pin, client) = row?;
             all.entry(parse_inn(client)?).or_default().push(pin);
         }
@@ -166,7 +166,7 @@ impl Db<'_> {
             .prepare_cached(
                 "SELECT id, partner_id, pinned_on, ends_on, released_on, client_inn FROM pins WHERE id = ?1",
             )?
-            .query_row([pin_id], |r| Ok((pin_from_row(r)?, r.get::<_, String>(5)?)))
+            .query_row([pin_id], |r| Ok((pin_from_row(r)?, r.get::<String>(5)?)))
             .optional()?;
         let (pin, client) = found.ok_or(RuleError::UnknownPin)?;
         Ok((pin, parse_inn(client)?))
@@ -195,18 +195,18 @@ impl Db<'_> {
         )?;
         let rows = stmt.query_map([client.as_str()], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<String>(0)?,
                 PinEvent {
                     kind: PinEventKind::Pinned,
                     pin_id: r.get(1)?,
                     partner: PartnerId(r.get(2)?),
                     on_date: r.get(3)?,
                     ends_on: r.get(4)?,
-                    holder: r.get::<_, Option<i64>>(5)?.map(PartnerId),
+                    holder: r.get::<Option<i64>>(5)?.map(PartnerId),
                     agreed_by: r.get(6)?,
                     note: r.get(7)?,
                     recorded_at: r.get(8)?,
-                    cancelled: match r.get::<_, Option<String>>(9)? {
+                    cancelled: match r.get::<Option<String>>(9)? {
                         Some(at) => Some(PinCancel {
                             at,
                             by: r.get(10)?,
@@ -228,7 +228,7 @@ impl Db<'_> {
 
     /// Every pin with its client and partner names, newest first.
     pub fn pin_rows(&self) -> Result<Vec<PinRow>, StoreError> {
-        self.pin_rows_where("1", [])
+        self.pin_rows_where("TRUE", ())
     }
 
     /// The pins in force on `today` whose last day is at most `days` away, newest first:
@@ -249,7 +249,7 @@ impl Db<'_> {
     fn pin_rows_where(
         &self,
         filter: &str,
-        params: impl rusqlite::Params,
+        params: impl super::sql::Params,
     ) -> Result<Vec<PinRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT p.id, p.partner_id, p.pinned_on, p.ends_on, p.released_on, p.client_inn, c.name, pa.name
@@ -257,12 +257,7 @@ impl Db<'_> {
              WHERE {filter} ORDER BY p.pinned_on DESC, p.id DESC"
         ))?;
         let rows = stmt.query_map(params, |r| {
-            Ok((
-                pin_from_row(r)?,
-                r.get::<_, String>(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
+            Ok((pin_from_row(r)?, r.get::<String>(5)?, r.get(6)?, r.get(7)?))
         })?;
         rows.map(|row| {
             let (pin, inn, client_name, partner_name) = row?;
@@ -345,12 +340,13 @@ impl Tx<'_> {
         };
         match decision {
             PinDecision::New { ends_on } => {
-                self.conn
+                let pin_id = self
+                    .conn
                     .prepare_cached(
-                        "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on) VALUES (?1, ?2, ?3, ?4)",
+                        "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on) VALUES (?1, ?2, ?3, ?4)
+                         RETURNING id",
                     )?
-                    .execute((client.as_str(), partner.0, date, ends_on))?;
-                let pin_id = PinId(self.conn.last_insert_rowid());
+                    .query_row((client.as_str(), partner.0, date, ends_on), |r| r.get(0))?;
                 self.record_event(event(
                     PinEventKind::Pinned,
                     Some(pin_id),
@@ -462,10 +458,10 @@ impl Tx<'_> {
         let events = stmt
             .query_map([pin_id], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, NaiveDate>(2)?,
-                    r.get::<_, Option<NaiveDate>>(3)?,
+                    r.get::<i64>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<NaiveDate>(2)?,
+                    r.get::<Option<NaiveDate>>(3)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;

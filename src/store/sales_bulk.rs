@@ -2,12 +2,13 @@
 //! against them on one thread and queued, written many rows to a statement on the other,
 //! with the list's indexes set aside while a large file loads.
 
+use super::sql::Optional as _;
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 use rustc_hash::FxHashMap;
 
 use super::issued::{Lock, lock_on};
 use super::sales::*;
+use super::sql::Conn;
 use super::*;
 use crate::domain::pin::{Pin, check_shipment};
 use crate::domain::statement::figure_sale;
@@ -164,8 +165,10 @@ pub struct BulkSales {
 }
 
 /// A UNIQUE constraint refused the row.
-pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+/// (The server's refusal is a [`RuleError::DuplicateDoc`] already, see
+/// `postgres::server_error`.)
+pub(super) fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(e, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
@@ -186,7 +189,7 @@ impl Db<'_> {
         let partners: Vec<(String, i64)> = self
             .conn
             .prepare_cached("SELECT inn, id FROM partners")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let mut facts = FxHashMap::default();
         for (_, id) in &partners {
@@ -196,7 +199,7 @@ impl Db<'_> {
         for row in self
             .conn
             .prepare_cached("SELECT inn, name FROM clients")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+            .query_map((), |r| Ok((r.get::<String>(0)?, r.get(1)?)))?
         {
             let (inn, name) = row?;
             clients.insert(parse_inn(inn)?, name);
@@ -231,12 +234,20 @@ impl Tx<'_> {
         rows: usize,
         all_have_docs: bool,
     ) -> Result<BulkSales, StoreError> {
+        let Some(lite) = self.conn.lite() else {
+            // The server keeps its indexes and its period lock through a load: the sales
+            // reach the table by one INSERT … SELECT per queue (see `insert_sales`).
+            return Ok(BulkSales {
+                trigger: None,
+                indexes: Vec::new(),
+            });
+        };
         // A million sales touch their indexes all over: 32 MiB of page cache for this
         // connection from now on.
-        self.conn.pragma_update(None, "cache_size", -32_768)?;
+        lite.pragma_update(None, "cache_size", -32_768)?;
         let stored: i64 =
             self.conn
-                .query_row("SELECT coalesce(max(rowid), 0) FROM sales", [], |r| {
+                .query_row("SELECT coalesce(max(rowid), 0) FROM sales", (), |r| {
                     r.get(0)
                 })?;
         let mut indexes = Vec::new();
@@ -251,7 +262,7 @@ impl Tx<'_> {
             .conn
             .query_row(
                 "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'sales_locked_insert'",
-                [],
+                (),
                 |r| r.get(0),
             )
             .optional()?;
@@ -276,6 +287,9 @@ impl Tx<'_> {
     /// Drops those of the `names` indexes that exist, returning the SQL that makes them.
     pub(super) fn set_indexes_aside(&self, names: &[&str]) -> Result<Vec<IndexSql>, StoreError> {
         let mut indexes = Vec::new();
+        if self.conn.is_server() {
+            return Ok(indexes);
+        }
         for name in names {
             let sql: Option<String> = self
                 .conn
@@ -295,17 +309,20 @@ impl Tx<'_> {
 
     /// Builds again the indexes [`Db::set_indexes_aside`] dropped.
     pub(super) fn build_indexes_again(&self, indexes: Vec<String>) -> Result<(), StoreError> {
+        let Some(lite) = self.conn.lite().filter(|_| !indexes.is_empty()) else {
+            return Ok(());
+        };
         // Building an index sorts. SQLite's sorter fills runs as large as the page cache
         // and sorts each on a worker thread: with 2 MiB runs, which fit a processor's
         // cache, and two threads, the three indexes of a million sales take 1.4 s instead
         // of 2.5 s.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "threads", 2)?;
-        self.conn.pragma_update(None, "cache_size", -2_048)?;
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", (), |r| r.get(0))?;
+        lite.pragma_update(None, "threads", 2)?;
+        lite.pragma_update(None, "cache_size", -2_048)?;
         for sql in indexes {
-            self.conn.execute_batch(&sql)?;
+            lite.execute_batch(&sql)?;
         }
-        self.conn.pragma_update(None, "cache_size", cache)?;
+        lite.pragma_update(None, "cache_size", cache)?;
         Ok(())
     }
 
@@ -345,7 +362,7 @@ impl Tx<'_> {
     pub(super) fn write_queued(&self) -> Result<(), StoreError> {
         let mut queued = std::mem::take(&mut self.cache.borrow_mut().queued);
         let written = match self.insert_sales(&queued) {
-            Ok(()) => Ok(()),
+            Ok(_) => Ok(()),
             Err((at, e)) if is_unique_violation(&e) => {
                 // The loader looks documents up before it queues them: this is the index
                 // catching what it missed. The failing statement wrote nothing; find the
@@ -360,7 +377,7 @@ impl Tx<'_> {
                 }
                 Err(RuleError::DuplicateDoc { doc }.into())
             }
-            Err((_, e)) => Err(e.into()),
+            Err((_, e)) => Err(e),
         };
         // The queue keeps its room for the next rows.
         queued.clear();
@@ -368,10 +385,25 @@ impl Tx<'_> {
         written
     }
 
-    /// Writes checked sales, `INSERT_ROWS` to a statement. A failure says where the
+    /// Writes checked sales, in their order; the id of the last. A failure says where the
     /// statement that failed begins in `sales`.
-    pub(super) fn insert_sales(
+    pub(super) fn insert_sales(&self, sales: &[CheckedSale]) -> Result<i64, (usize, StoreError)> {
+        match self.conn {
+            Conn::Lite(lite) => {
+                self.insert_sales_in_file(lite, sales)
+                    .map_err(|(at, e)| (at, e.into()))?;
+                Ok(lite.last_insert_rowid())
+            }
+            Conn::Pg(server) => {
+                super::postgres::insert_sales(server, &self.stamp(), sales).map_err(|e| (0, e))
+            }
+        }
+    }
+
+    /// SQLite's way: `INSERT_ROWS` to a statement, bound without a copy.
+    fn insert_sales_in_file(
         &self,
+        conn: &rusqlite::Connection,
         sales: &[CheckedSale],
     ) -> Result<(), (usize, rusqlite::Error)> {
         const COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop,
@@ -397,7 +429,7 @@ impl Tx<'_> {
         // once for all the full chunks: its bindings stay between them, ?1 with them.
         static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let prepare = |sql: &str| {
-            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut stmt = conn.prepare_cached(sql)?;
             stmt.raw_bind_parameter(1, &stamp)?;
             Ok(stmt)
         };

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use super::*;
 use crate::domain::{
     LicenseKind, Money, PartnerId, RatePct, RoleFacts, SaleId, Status, ZeroReason,
@@ -91,7 +93,7 @@ impl SalesQuery {
     /// index that fits them, and its parameters in order.
     fn filter(&self) -> (String, Vec<rusqlite::types::Value>) {
         use rusqlite::types::Value;
-        let mut terms = vec!["1"];
+        let mut terms = vec!["TRUE"];
         let mut params = Vec::new();
         if let Some(p) = self.partner {
             terms.push("s.partner_id = ?");
@@ -170,9 +172,7 @@ impl Db<'_> {
         let (n, amount, premium): (i64, i64, i64) = self
             .conn
             .prepare_cached(&sql)?
-            .query_row(rusqlite::params_from_iter(params), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+            .query_row(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok((n, money(amount), money(premium)))
     }
 
@@ -190,14 +190,14 @@ impl Db<'_> {
             q.order()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut selection = SalesSelection::default();
         let (mut amount, mut premium) = (0i64, 0i64);
-        while let Some(row) = rows.next()? {
+        stmt.for_each(params, |row| {
             selection.ids.push(row.get(0)?);
-            amount += row.get::<_, i64>(1)?;
-            premium += row.get::<_, i64>(2)?;
-        }
+            amount += row.get::<i64>(1)?;
+            premium += row.get::<i64>(2)?;
+            Ok(())
+        })?;
         selection.amount = money(amount);
         selection.premium = money(premium);
         Ok(selection)
@@ -242,9 +242,9 @@ impl Db<'_> {
                     s.self_referred, s.connected_by_partner, s.used_in_work
              FROM {LIST_FROM} WHERE {filter} ORDER BY {order}"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-            Ok::<ListRaw, rusqlite::Error>((
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params, |r| {
+            Ok::<ListRaw, StoreError>((
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
                 (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
                 (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),

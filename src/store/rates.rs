@@ -1,27 +1,39 @@
 //! Rate-table versions: read them all, add one from a date.
 
+use super::sql::Conn;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::{Db, RuleError, StoreError, Tx, now_stamp};
 use crate::domain::{LicenseKind, RateBook, RatePct, RateTable, RateVersion, Status};
 
-pub(super) fn insert_cells(
-    conn: &Connection,
-    version: i64,
-    table: &RateTable,
-) -> Result<(), StoreError> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO rate_cells (version_id, kind, status, rate_pct) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+/// The note of the first rate version: the regulation's own rates.
+pub(super) const REGULATION_NOTE: &str = "Регламент работы с партнёрами";
+
+/// Every cell of `table` as stored: kind, status and the rate as text (none: no premium).
+pub(super) fn cells(table: &RateTable) -> Vec<(&'static str, &'static str, Option<String>)> {
+    let mut cells = Vec::new();
     for kind in LicenseKind::ALL {
         for status in Status::ALL {
             let rate = match table.cell(kind, status) {
                 crate::domain::RateCell::Pct(rate) => Some(rate.to_string()),
                 _ => None,
             };
-            insert.execute((version, kind.code(), status.code(), rate))?;
+            cells.push((kind.code(), status.code(), rate));
         }
+    }
+    cells
+}
+
+pub(super) fn insert_cells(
+    conn: Conn<'_>,
+    version: i64,
+    table: &RateTable,
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rate_cells (version_id, kind, status, rate_pct) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (kind, status, rate) in cells(table) {
+        insert.execute((version, kind, status, rate))?;
     }
     Ok(())
 }
@@ -42,7 +54,7 @@ impl Db<'_> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, effective_from FROM rate_versions ORDER BY id")?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        for row in stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))? {
             versions.push(row?);
         }
         let mut cells = self.conn.prepare_cached(
@@ -53,9 +65,9 @@ impl Db<'_> {
             let mut table = RateTable::empty();
             let rows = cells.query_map([id], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<Option<String>>(2)?,
                 ))
             })?;
             for row in rows {
@@ -100,11 +112,13 @@ impl Tx<'_> {
             }
             .into());
         }
-        self.conn.execute(
-            "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (?1, ?2, ?3)",
+        let version = self.conn.query_row(
+            "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (?1, ?2, ?3)
+             RETURNING id",
             (effective_from, note.trim(), now_stamp()),
+            |r| r.get(0),
         )?;
-        insert_cells(self.conn, self.conn.last_insert_rowid(), table)?;
+        insert_cells(self.conn, version, table)?;
         self.forget();
         self.refigure(None, Some(effective_from))?;
         Ok(())

@@ -1,8 +1,8 @@
 //! Issued statements: their stored figures and checksum, the period lock they put on the
 //! sales they cover, and reopening with a reason.
 
+use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp};
 use crate::domain::{Money, PartnerId};
@@ -54,7 +54,7 @@ pub(super) fn lock_on(locks: &[Lock], partner: PartnerId, date: NaiveDate) -> Op
         .map(|(_, _, _, number)| number.as_str())
 }
 
-fn issued_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedRow> {
+fn issued_row(r: &Row<'_>) -> Result<IssuedRow, StoreError> {
     let reopened_on: Option<NaiveDate> = r.get(11)?;
     let reason: Option<String> = r.get(12)?;
     Ok(IssuedRow {
@@ -105,10 +105,9 @@ impl Db<'_> {
              WHERE i.partner_id = ?1 AND i.reopened_on IS NULL AND i.period_from <= ?3 AND i.period_to >= ?2
              ORDER BY i.id LIMIT 1"
         );
-        Ok(self
-            .conn
+        self.conn
             .query_row(&sql, (partner.0, from, to), issued_row)
-            .optional()?)
+            .optional()
     }
 
     /// Every issued statement, newest first.
@@ -117,7 +116,7 @@ impl Db<'_> {
             "SELECT {ISSUED_COLUMNS} FROM issued_statements i JOIN partners p ON p.id = i.partner_id ORDER BY i.id DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], issued_row)?.collect::<Result<_, _>>()?;
+        let rows = stmt.query_map((), issued_row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
 
@@ -129,7 +128,7 @@ impl Db<'_> {
         );
         self.conn
             .query_row(&sql, [number.trim()], |r| {
-                Ok((issued_row(r)?, r.get::<_, Vec<u8>>(13)?))
+                Ok((issued_row(r)?, r.get::<Vec<u8>>(13)?))
             })
             .optional()?
             .ok_or_else(|| {
@@ -154,7 +153,7 @@ impl Db<'_> {
                  WHERE reopened_on IS NULL",
             )?;
             let locks = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
             self.cache.borrow_mut().locks = Some(locks);
         }
@@ -208,10 +207,10 @@ impl Tx<'_> {
             }
             .into());
         }
-        self.conn.execute(
+        let id = self.conn.query_row(
             "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
                                             lines, amount_kop, premium_kop, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
             (
                 s.number,
                 s.partner.0,
@@ -225,8 +224,8 @@ impl Tx<'_> {
                 s.premium.kopecks(),
                 now_stamp(),
             ),
+            |r| r.get::<i64>(0),
         )?;
-        let id = self.conn.last_insert_rowid();
         self.conn.execute(
             "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at)
              VALUES (?1, 'issued', ?2, '', ?3)",

@@ -2,11 +2,11 @@
 //! from a file), and reading them back as entries for statements; the list is in
 //! `sales_list`.
 
+use super::sql::{Optional as _, Row, params};
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
 use super::sales_bulk::*;
-use super::{Db, RuleError, StoreError, Tx, day, money, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
@@ -43,12 +43,12 @@ const ENTRY_COLUMNS: &str = "s.id, s.doc, s.date, s.client_inn, c.name, s.kind, 
 const ENTRY_FROM: &str = "sales s JOIN clients c ON c.inn = s.client_inn
     LEFT JOIN sales o ON o.id = s.return_of";
 
-fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SaleRaw, i64)> {
+fn entry_row(r: &Row<'_>) -> Result<(SaleRaw, i64), StoreError> {
     Ok((
         SaleRaw {
             id: r.get(0)?,
             doc: r.get(1)?,
-            date: day(r, 2)?,
+            date: r.get(2)?,
             client_inn: r.get(3)?,
             client_name: r.get(4)?,
             kind: r.get(5)?,
@@ -58,10 +58,10 @@ fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(SaleRaw, i64)> {
                 connected_by_partner: r.get(8)?,
                 used_in_work: r.get(9)?,
             },
-            return_of: match r.get::<_, Option<i64>>(10)? {
+            return_of: match r.get::<Option<i64>>(10)? {
                 Some(sale_id) => Some(ReturnOf {
                     sale_id,
-                    sale_date: day(r, 11)?,
+                    sale_date: r.get(11)?,
                     sale_doc: r.get(12)?,
                 }),
                 None => None,
@@ -111,18 +111,16 @@ pub(super) const LIST_INDEXES: [&str; 3] = ["sales_date", "sales_partner_date", 
 impl Db<'_> {
     /// The id of the sale or return with this document number.
     pub fn sale_id_by_doc(&self, doc: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT id FROM sales WHERE doc = ?1")?
             .query_row([doc.trim()], |r| r.get(0))
-            .optional()?)
+            .optional()
     }
 
     pub(super) fn doc_taken(&self, doc: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM sales WHERE doc = ?1)")?
-            .query_row([doc], |r| r.get(0))?)
+            .query_row([doc], |r| r.get(0))
     }
 
     /// Checks the shipment rule for a sale without recording it: Ok, or the refusal.
@@ -182,7 +180,7 @@ impl Db<'_> {
     fn one_sale(
         &self,
         sql: &str,
-        key: impl rusqlite::ToSql,
+        key: impl super::sql::Param,
     ) -> Result<Option<SaleRow>, StoreError> {
         let found = self
             .conn
@@ -284,12 +282,12 @@ impl Tx<'_> {
     pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
         let checked = self.check_sale(sale)?;
         match self.insert_sales(std::slice::from_ref(&checked)) {
-            Ok(()) => Ok(SaleId(self.conn.last_insert_rowid())),
+            Ok(id) => Ok(SaleId(id)),
             Err((_, e)) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
                 doc: checked.doc.unwrap_or_default(),
             }
             .into()),
-            Err((_, e)) => Err(e.into()),
+            Err((_, e)) => Err(e),
         }
     }
 
@@ -305,7 +303,7 @@ impl Tx<'_> {
                      status = ?14, one_c_terms = ?15
                  WHERE id = ?1",
             )?
-            .execute(rusqlite::params![
+            .execute(params![
                 id.0,
                 s.doc,
                 s.date,
@@ -328,7 +326,7 @@ impl Tx<'_> {
                 doc: s.doc.clone().unwrap_or_default(),
             }
             .into()),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         }
     }
 
@@ -360,7 +358,7 @@ impl Tx<'_> {
     ) -> Result<usize, StoreError> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM}
-                          WHERE (?1 IS NULL OR s.partner_id = ?1) AND (?2 IS NULL OR coalesce(o.date, s.date) >= ?2)
+                          WHERE (s.partner_id = ?1 OR ?1 IS NULL) AND (coalesce(o.date, s.date) >= ?2 OR ?2 IS NULL)
                AND NOT EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
                                AND i.partner_id = s.partner_id AND s.date BETWEEN i.period_from AND i.period_to)"
         );
@@ -426,16 +424,18 @@ impl Tx<'_> {
             }
             .into());
         }
-        self.conn
+        let id: i64 = self
+            .conn
             .prepare_cached(
                 "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
                                     connected_by_partner, used_in_work, return_of, recorded_at, premium_kop)
                  SELECT ?2, ?3, partner_id, client_inn, kind, ?4, self_referred, connected_by_partner,
                         used_in_work, id, ?5, 0
-                 FROM sales WHERE id = ?1",
+                 FROM sales WHERE id = ?1 RETURNING id",
             )?
-            .execute((sale.0, doc, date, amount.kopecks(), now_stamp()))?;
-        let id = self.conn.last_insert_rowid();
+            .query_row((sale.0, doc, date, amount.kopecks(), now_stamp()), |r| {
+                r.get(0)
+            })?;
         let entry = Entry {
             id,
             date,

@@ -4,8 +4,8 @@
 //! the record before and after, who made it and when. Statements are computed from the
 //! records, so they follow.
 
+use super::sql::Optional as _;
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
 use super::{Db, NewSale, RuleError, StoreError, Tx};
 use crate::domain::{LicenseKind, Money, SaleId};
@@ -155,7 +155,11 @@ impl Db<'_> {
         client: &crate::domain::Inn,
     ) -> Result<Vec<Correction>, StoreError> {
         self.corrections_where(
-            "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1",
+            if self.conn.is_server() {
+                "action = 'deleted' AND before::jsonb ->> 'client_inn' = ?1"
+            } else {
+                "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1"
+            },
             client.as_str(),
         )
     }
@@ -163,7 +167,7 @@ impl Db<'_> {
     fn corrections_where(
         &self,
         condition: &str,
-        value: impl rusqlite::ToSql,
+        value: impl super::sql::Param,
     ) -> Result<Vec<Correction>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT corrected_at, corrected_by, action, before, after FROM sale_corrections
@@ -171,11 +175,11 @@ impl Db<'_> {
         ))?;
         let rows = stmt.query_map([value], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
             ))
         })?;
         let read = |text: &str| {

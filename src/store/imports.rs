@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use super::sql::Optional as _;
 use chrono::NaiveDate;
-use rusqlite::OptionalExtension;
 
 use super::{Db, RuleError, StoreError, Tx, now_stamp};
 use crate::domain::{ImportId, Inn, LicenseKind, Money, PartnerId};
@@ -59,18 +59,24 @@ pub struct ImportRecord {
 impl Db<'_> {
     /// The number of the write transaction this view is in (every write counts one).
     pub fn change_seq(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT seq FROM changes WHERE id = 1", [], |r| r.get(0))?)
+        self.conn
+            .query_row("SELECT seq FROM changes WHERE id = 1", (), |r| r.get(0))
     }
 
     fn data_tables(&self) -> Result<Vec<SqlName>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(if self.conn.is_server() {
+            "SELECT t.table_name::text FROM information_schema.tables t
+             WHERE t.table_schema = 'partner_desk' AND t.table_type = 'BASE TABLE'
+               AND EXISTS (SELECT 1 FROM information_schema.columns c
+                           WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name
+                             AND c.column_name = 'id')
+             ORDER BY t.table_name"
+        } else {
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             ORDER BY name",
-        )?;
+             ORDER BY name"
+        })?;
         let names = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
+            .query_map((), |r| r.get::<String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(names
             .into_iter()
@@ -79,11 +85,14 @@ impl Db<'_> {
     }
 
     fn columns_of(&self, table: &str) -> Result<Vec<SqlName>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let mut stmt = self.conn.prepare_cached(if self.conn.is_server() {
+            "SELECT column_name::text FROM information_schema.columns
+             WHERE table_schema = 'partner_desk' AND table_name = ?1 ORDER BY ordinal_position"
+        } else {
+            "SELECT name FROM pragma_table_info(?1)"
+        })?;
         let names = stmt
-            .query_map([table], |r| r.get::<_, String>(0))?
+            .query_map([table], |r| r.get::<String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(names)
     }
@@ -91,12 +100,11 @@ impl Db<'_> {
     /// The newest import, and whether it can still be undone.
     pub fn last_import(&self) -> Result<Option<ImportRecord>, StoreError> {
         let now = self.change_seq()?;
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT id, kind, file, imported_at, summary, undone_at IS NOT NULL, change_seq
                  FROM imports ORDER BY id DESC LIMIT 1",
-                [],
+                (),
                 |r| {
                     let undone: bool = r.get(5)?;
                     let seq: i64 = r.get(6)?;
@@ -111,7 +119,7 @@ impl Db<'_> {
                     })
                 },
             )
-            .optional()?)
+            .optional()
     }
 
     /// How many sales equal to this one (same date, partner, client, kind and amount, no
@@ -190,7 +198,7 @@ impl Db<'_> {
                     date,
                     log.stored_before("pin_events"),
                 ),
-                |r| r.get::<_, String>(0),
+                |r| r.get::<String>(0),
             )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(found.iter().any(|e| events.contains(&e.as_str())))
@@ -198,14 +206,13 @@ impl Db<'_> {
 
     /// The kind and mapping last chosen for a file layout.
     pub fn layout(&self, layout: &str) -> Result<Option<(String, String)>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT kind, columns FROM import_layouts WHERE layout = ?1",
                 [layout],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()
     }
 }
 
@@ -214,23 +221,35 @@ impl Tx<'_> {
     /// keeps what undoes it.
     pub fn begin_import(&self, kind: &str, file: &str) -> Result<ImportLog, StoreError> {
         let mut high_water = BTreeMap::new();
+        // Every data table on the server has an `id`; SQLite's rowid is the same thing.
+        let key = if self.conn.is_server() { "id" } else { "rowid" };
         for table in self.data_tables()? {
             let max: i64 = self.conn.query_row(
-                &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
-                [],
+                &format!("SELECT coalesce(max({key}), 0) FROM \"{table}\""),
+                (),
                 |r| r.get(0),
             )?;
             high_water.insert(table, max);
         }
         let marks =
             serde_json::to_string(&high_water).map_err(|e| StoreError::BadValue(e.to_string()))?;
-        self.conn.execute("DELETE FROM import_undo", [])?;
-        self.conn.execute(
+        self.conn.execute("DELETE FROM import_undo", ())?;
+        let id: ImportId = self.conn.query_row(
             "INSERT INTO imports (kind, file, imported_at, change_seq, high_water)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
             (kind, file, now_stamp(), self.change_seq()?, marks),
+            |r| r.get(0),
         )?;
-        let id = ImportId(self.conn.last_insert_rowid());
+        if self.conn.is_server() {
+            // The server's triggers log what the import changes of older rows while this
+            // transaction names it (see `partner_desk.log_for_undo`).
+            self.conn.query_row(
+                "SELECT set_config('partner_desk.import', ?1, true)",
+                [id.0.to_string()],
+                |_| Ok(()),
+            )?;
+            return Ok(ImportLog { id, high_water });
+        }
         for (table, max) in &high_water {
             let columns = self.columns_of(table)?;
             let quoted = |c: &String| format!("' || quote(OLD.\"{c}\") || '");
@@ -271,7 +290,14 @@ impl Tx<'_> {
 
     /// Ends the recording of an import: it wrote what `summary` says.
     pub fn end_import(&self, log: &ImportLog, summary: &str) -> Result<(), StoreError> {
-        for table in log.high_water.keys() {
+        if self.conn.is_server() {
+            self.conn.query_row(
+                "SELECT set_config('partner_desk.import', '', true)",
+                (),
+                |_| Ok(()),
+            )?;
+        }
+        for table in log.high_water.keys().filter(|_| !self.conn.is_server()) {
             self.conn.execute_batch(&format!(
                 "DROP TRIGGER temp.\"undo_update_{table}\"; DROP TRIGGER temp.\"undo_delete_{table}\";"
             ))?;
@@ -301,20 +327,44 @@ impl Tx<'_> {
         }
         let high_water: BTreeMap<String, i64> =
             serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
+        if self.conn.is_server() {
+            // As the owner: managers may not delete history, the undo of an import may.
+            self.conn
+                .query_row("SELECT partner_desk.undo_import(?1)", [id], |_| Ok(()))?;
+        } else {
+            self.undo_in_file(id, &high_water)?;
+        }
+        self.conn.execute(
+            "UPDATE imports SET undone_at = ?2 WHERE id = ?1",
+            (id, now_stamp()),
+        )?;
+        self.forget();
+        Ok(())
+    }
+
+    /// SQLite's undo: the statements the temporary triggers logged, newest first, then the
+    /// import's new rows deleted.
+    fn undo_in_file(
+        &self,
+        id: ImportId,
+        high_water: &BTreeMap<String, i64>,
+    ) -> Result<(), StoreError> {
         self.conn
             .execute("INSERT INTO undo_gate (import_id) VALUES (?1)", [id])?;
-        self.conn.pragma_update(None, "defer_foreign_keys", true)?;
+        if let Some(lite) = self.conn.lite() {
+            lite.pragma_update(None, "defer_foreign_keys", true)?;
+        }
         let statements = {
-            let mut stmt = self.conn.prepare(
+            let mut stmt = self.conn.prepare_cached(
                 "SELECT statement FROM import_undo WHERE import_id = ?1 ORDER BY seq DESC",
             )?;
-            stmt.query_map([id], |r| r.get::<_, String>(0))?
+            stmt.query_map([id], |r| r.get::<String>(0))?
                 .collect::<Result<Vec<_>, _>>()?
         };
         for statement in statements {
             self.conn.execute_batch(&statement)?;
         }
-        for (table, max) in &high_water {
+        for (table, max) in high_water {
             // Deleting most of the sales is faster without the lists' indexes, built again
             // for what stays.
             let aside = if table == "sales" {
@@ -336,14 +386,9 @@ impl Tx<'_> {
                 .execute(&format!("DELETE FROM \"{table}\" WHERE rowid > ?1"), [max])?;
             self.build_indexes_again(aside)?;
         }
-        self.conn.execute("DELETE FROM undo_gate", [])?;
+        self.conn.execute("DELETE FROM undo_gate", ())?;
         self.conn
             .execute("DELETE FROM import_undo WHERE import_id = ?1", [id])?;
-        self.conn.execute(
-            "UPDATE imports SET undone_at = ?2 WHERE id = ?1",
-            (id, now_stamp()),
-        )?;
-        self.forget();
         Ok(())
     }
 

@@ -30,11 +30,11 @@ impl Db<'_> {
         )?;
         let rows = stmt.query_map([since], |r| {
             Ok((
-                r.get::<_, NaiveDate>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
+                r.get::<NaiveDate>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
+                r.get::<Option<i64>>(4)?,
             ))
         })?;
         rows.map(|row| {
@@ -54,7 +54,7 @@ impl Db<'_> {
     pub fn sales_without_rate(&self) -> Result<(i64, Money), StoreError> {
         let (n, kop): (i64, i64) = self.conn.query_row(
             "SELECT count(*), coalesce(sum(amount_kop), 0) FROM sales WHERE reason = 'no_rate' AND return_of IS NULL",
-            [],
+            (),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok((n, money(kop)))
@@ -69,16 +69,12 @@ impl Db<'_> {
         to: NaiveDate,
     ) -> Result<BTreeMap<String, MonthPremiums>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT substr(date, 1, 7), kind, sum(premium_kop) FROM sales
-             WHERE (?1 IS NULL OR partner_id = ?1) AND date BETWEEN ?2 AND ?3
+            "SELECT substr(CAST(date AS TEXT), 1, 7), kind, sum(premium_kop) FROM sales
+             WHERE (partner_id = ?1 OR ?1 IS NULL) AND date BETWEEN ?2 AND ?3
              GROUP BY 1, 2",
         )?;
         let rows = stmt.query_map((partner.map(|p| p.0), from, to), |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?))
         })?;
         let mut out: BTreeMap<String, MonthPremiums> = BTreeMap::new();
         for row in rows {
@@ -100,7 +96,7 @@ impl Db<'_> {
             "SELECT status, sum(premium_kop) FROM sales WHERE date BETWEEN ?1 AND ?2 GROUP BY status ORDER BY status",
         )?;
         let rows = stmt.query_map((from, to), |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+            Ok((r.get::<Option<String>>(0)?, r.get::<i64>(1)?))
         })?;
         rows.map(|row| {
             let (status, kop) = row?;
