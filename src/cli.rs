@@ -118,7 +118,8 @@ const ABOUT: &str =
 
 const AFTER_HELP: &str = "\
 With no command, the window opens.
-The database is --db FILE, or $PARTNER_DESK_DB, or <data dir>/partner-desk/partner-desk.sqlite3.
+The database is --db FILE, or $PARTNER_DESK_DB, or <data dir>/partner-desk/partner-desk.sqlite3;
+a team database on a server is named the same way by its URL: postgres://USER@HOST:PORT/DATABASE.
 Dates are YYYY-MM-DD or DD.MM.YYYY. Exit status: 0 done, 1 refused, 2 wrong arguments.";
 
 /// The command line as clap reads it; [`parse_args`] turns it into [`Args`].
@@ -130,7 +131,7 @@ Dates are YYYY-MM-DD or DD.MM.YYYY. Exit status: 0 done, 1 refused, 2 wrong argu
     after_help = AFTER_HELP,
 )]
 struct Cli {
-    /// The database file
+    /// The database file, or a team database: postgres://USER@HOST:PORT/DATABASE
     #[arg(long, global = true, value_name = "FILE", display_order = 100)]
     db: Option<PathBuf>,
     /// Language of messages and of the documents written (documents default to Russian)
@@ -311,7 +312,7 @@ enum ServerSub {
     /// run it as the role that is to own the schema
     #[command(
         after_help = "URL: postgres://USER@HOST:PORT/DATABASE?sslmode=require. The password is \
-                      taken from PGPASSWORD or ~/.pgpass, never from the command line."
+                      taken from PGPASSWORD or ~/.pgpass, or asked on the terminal; never from the command line."
     )]
     Init {
         /// The database: postgres://USER@HOST:PORT/DATABASE
@@ -485,7 +486,8 @@ where
     })
 }
 
-/// The database file: `--db`, else `$PARTNER_DESK_DB`, else the user's data folder.
+/// The database: `--db`, else `$PARTNER_DESK_DB`, else the file in the user's data folder.
+/// A `postgres://` URL in either names a team database (see [`crate::store::Store::open`]).
 pub fn database_path(db: Option<&Path>) -> Option<PathBuf> {
     if let Some(db) = db {
         return Some(db.to_path_buf());
@@ -513,6 +515,14 @@ pub fn run(args: &Args) -> ExitCode {
         crate::diagnostics::version(),
         args.command
     );
+    // A team database's password, when PGPASSWORD and .pgpass have none, is asked on the
+    // terminal (never taken from the command line).
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        crate::store::postgres::set_password_prompt(Box::new(move |server| {
+            let ask = lang.pick("Пароль для", "Password for");
+            rpassword::prompt_password(format!("{ask} {server}: ")).ok()
+        }));
+    }
     match &args.command {
         Command::Window { .. } => return ExitCode::SUCCESS,
         Command::CrashTest => {

@@ -326,3 +326,124 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_
     assert!(!o.status.success());
     assert!(said(&o).contains("exists already"), "{}", said(&o));
 }
+
+/// What killing an import's connection came to, over many rounds.
+#[derive(Debug, Default)]
+pub struct Killed {
+    pub rounds: usize,
+    /// Imports whose connection was ended before they committed: nothing of them is kept.
+    pub nothing_kept: usize,
+    /// Imports that committed before the kill reached them: all of them is kept.
+    pub all_kept: usize,
+    /// Imports that left part of their rows behind (must be none).
+    pub partial: usize,
+    /// Imports ended that did not say the server closed the connection (must be none).
+    pub unexplained: usize,
+    /// How long one whole import took, before the rounds.
+    pub import_ms: u128,
+}
+
+/// Imports `rows` sales through the command line `rounds` times, each time ending its
+/// server connection (`pg_terminate_backend`) at a moment drawn between a tenth and nine
+/// tenths of a whole import's time, then counts what each left.
+pub fn kill_imports(rows: usize, rounds: usize) -> Killed {
+    let db = TestDatabase::new();
+    let url = db.url();
+    assert!(partner_desk(&["server", "init", &url]).status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let partners = dir.path().join("partners.csv");
+    std::fs::write(
+        &partners,
+        "inn,name,status,status_since\n7707083893,ООО «Альфа»,dealer,2024-01-01\n",
+    )
+    .unwrap();
+    let o = partner_desk(&[
+        "--db",
+        &url,
+        "import",
+        "partners",
+        partners.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let sales = |round: usize| {
+        let path = dir.path().join(format!("sales-{round}.csv"));
+        let mut csv = String::from("date,partner_inn,client_inn,kind,amount,doc\n");
+        for j in 0..rows {
+            csv.push_str(&format!(
+                "2025-01-10,7707083893,500100732259,its,1000,K{round}-{j}\n"
+            ));
+        }
+        std::fs::write(&path, csv).unwrap();
+        path
+    };
+    let import = |round: usize| {
+        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+            .args(["--lang", "en", "--db", &url, "import", "sales"])
+            .arg(sales(round))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut client = db.client();
+    let kept = |client: &mut postgres::Client, round: usize| -> i64 {
+        client
+            .query_one(
+                "SELECT count(*) FROM partner_desk.sales WHERE doc LIKE $1",
+                &[&format!("K{round}-%")],
+            )
+            .unwrap()
+            .get(0)
+    };
+    // One whole import, timed, to know when "the middle" is.
+    let started = std::time::Instant::now();
+    let o = import(0).wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+    let whole = started.elapsed();
+    let mut k = Killed {
+        rounds,
+        import_ms: whole.as_millis(),
+        ..Killed::default()
+    };
+    let mut seed = 0x9e37_79b9_u64;
+    for round in 1..=rounds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = whole.mul_f64(0.1 + 0.8 * (seed % 1000) as f64 / 1000.0);
+        let child = import(round);
+        std::thread::sleep(at);
+        client
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = '{}' AND application_name = 'partner-desk'
+                   AND pid <> pg_backend_pid()",
+                db.name
+            ))
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        let n = kept(&mut client, round);
+        if n == 0 {
+            k.nothing_kept += 1;
+            if o.status.success() || !said(&o).contains("closed the connection") {
+                k.unexplained += 1;
+                eprintln!("round {round}: {}", said(&o));
+            }
+        } else if n == rows as i64 && o.status.success() {
+            k.all_kept += 1;
+        } else {
+            k.partial += 1;
+        }
+    }
+    k
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn an_import_whose_connection_is_killed_keeps_all_or_nothing_and_says_the_server_closed_it() {
+    let k = kill_imports(20_000, 5);
+    println!("a whole import of 20,000 sales: {} ms", k.import_ms);
+    assert_eq!(k.nothing_kept + k.all_kept + k.partial, k.rounds, "{k:?}");
+    assert_eq!((k.partial, k.unexplained), (0, 0), "{k:?}");
+    assert!(k.nothing_kept > 0, "some kills landed mid-import: {k:?}");
+}

@@ -21,9 +21,8 @@ pub const BULK_IMPORT_ROWS: usize = 2_500;
 /// After saying `ready`, waits until the parent creates `<db>.go`, so that all children
 /// start at the same moment.
 fn wait_for_go(db: &Path) {
-    let mut go = db.as_os_str().to_owned();
-    go.push(".go");
-    while !Path::new(&go).exists() {
+    let go = super::go_file(db);
+    while !go.exists() {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
 }
@@ -45,6 +44,8 @@ pub fn main(role: &str, args: &[&str]) {
             args[3].parse().unwrap(),
             args[4].parse().unwrap(),
         ),
+        "issuer" => issuer(Path::new(args[0]), args[1].parse().unwrap()),
+        "seller" => seller(Path::new(args[0]), args[1].parse().unwrap()),
         "migrate" => {
             say("ready");
             let store = Store::open(Path::new(args[0])).unwrap();
@@ -120,6 +121,37 @@ fn writer(db: &Path, id: &str, ops: u32) {
                 "err {doc} {}",
                 e.text(Lang::En).replace('\n', " ")
             )),
+        }
+    }
+}
+
+/// Issues a statement of one day for each of `rounds` days, in order.
+fn issuer(db: &Path, rounds: u64) {
+    let mut store = Store::open(db).unwrap();
+    let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    say("ready");
+    wait_for_go(db);
+    for i in 0..rounds {
+        let day = super::issue_race::day(i);
+        match partner_desk::statements::issue(&mut store, alfa, day, day, day) {
+            Ok(_) => say(&format!("issued {i}")),
+            Err(e) => say(&format!("err {i} {}", e.text(Lang::En).replace('\n', " "))),
+        }
+    }
+}
+
+/// Records a sale on each of `rounds` days, in order, racing the issuer.
+fn seller(db: &Path, rounds: u64) {
+    let mut store = Store::open(db).unwrap();
+    let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    say("ready");
+    wait_for_go(db);
+    for i in 0..rounds {
+        let sale = super::issue_race::its_sale(alfa, format!("race{i}"), i);
+        match store.write(|tx| tx.record_sale(&sale)) {
+            Ok(_) => say(&format!("sold {i}")),
+            Err(StoreError::Rule(RuleError::PeriodLocked { .. })) => say(&format!("locked {i}")),
+            Err(e) => say(&format!("err {i} {}", e.text(Lang::En).replace('\n', " "))),
         }
     }
 }

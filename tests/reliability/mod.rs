@@ -14,6 +14,7 @@ mod crash;
 mod files;
 mod hostile;
 mod injection;
+mod issue_race;
 mod lock;
 mod migration;
 mod money;
@@ -84,9 +85,26 @@ pub fn wait_ready(lines: &mpsc::Receiver<String>) {
 
 /// Lets children waiting in `wait_for_go` start, all at once.
 pub fn go(db: &Path) {
-    let mut go = db.as_os_str().to_owned();
-    go.push(".go");
-    std::fs::write(go, b"").unwrap();
+    std::fs::write(go_file(db), b"").unwrap();
+}
+
+/// The file whose creation starts the children: `<db>.go` beside a file, or one in the
+/// temporary folder named after a team database.
+pub fn go_file(db: &Path) -> std::path::PathBuf {
+    match partner_desk::store::server_url(db) {
+        Some(url) => {
+            let name: String = url
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            std::env::temp_dir().join(format!("{name}.go"))
+        }
+        None => {
+            let mut go = db.as_os_str().to_owned();
+            go.push(".go");
+            go.into()
+        }
+    }
 }
 
 /// A small deterministic generator (SplitMix64): the cases need reproducible randomness,

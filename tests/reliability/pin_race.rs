@@ -3,7 +3,6 @@
 //! force on the same day, and every refused request names the partner holding the client.
 
 use partner_desk::domain::Status;
-use partner_desk::store::Store;
 
 use super::child::client_inns;
 use super::{report_lines, spawn_child, wait_ready};
@@ -25,7 +24,7 @@ pub struct Figures {
 pub fn run(attempts: u64, clients: u64) -> Figures {
     let t = TempDb::new();
     {
-        let mut s = Store::open(&t.path).unwrap();
+        let mut s = t.open();
         partner(
             &mut s,
             ALFA,
@@ -42,13 +41,15 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
         );
     }
     let racers = [(ALFA, "ООО «Бета»", 11), (BETA, "ООО «Альфа»", 22)];
+    let db = t.db_arg();
+    let db = db.to_str().unwrap();
     let mut children: Vec<_> = racers
         .iter()
         .map(|(partner, _, seed)| {
             let mut child = spawn_child(
                 "pins",
                 &[
-                    t.path.to_str().unwrap(),
+                    db,
                     *partner,
                     &attempts.to_string(),
                     &clients.to_string(),
@@ -62,7 +63,7 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
     for (_, lines) in &children {
         wait_ready(lines);
     }
-    super::go(&t.path);
+    super::go(std::path::Path::new(db));
     let mut f = Figures {
         processes: racers.len() as u64,
         attempts: attempts * racers.len() as u64,
@@ -85,16 +86,13 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
         }
         assert!(child.wait().unwrap().success());
     }
-    let conn = rusqlite::Connection::open(&t.path).unwrap();
-    f.overlapping = conn
-        .query_row(
-            "SELECT count(*) FROM pins a JOIN pins b
-             ON a.client_inn = b.client_inn AND a.id < b.id AND a.partner_id <> b.partner_id
-             AND a.pinned_on < b.ends_on AND b.pinned_on < a.ends_on",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap() as u64;
+    f.overlapping = Raw::of(&t.open()).texts(
+        "SELECT CAST(count(*) AS TEXT) FROM pins a JOIN pins b
+         ON a.client_inn = b.client_inn AND a.id < b.id AND a.partner_id <> b.partner_id
+         AND a.pinned_on < b.ends_on AND b.pinned_on < a.ends_on",
+    )[0]
+    .parse()
+    .unwrap();
     assert_eq!(client_inns(clients).len() as u64, clients);
     f
 }

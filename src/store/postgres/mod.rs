@@ -62,7 +62,10 @@ pub fn config(url: &str) -> Result<Config, StoreError> {
     if config.get_dbname().is_none() {
         config.dbname(&env("PGDATABASE").unwrap_or_else(|| "partner_desk".into()));
     }
-    if let Some(password) = env("PGPASSWORD").or_else(|| pgpass::lookup(&config)) {
+    if let Some(password) = env("PGPASSWORD")
+        .or_else(|| pgpass::lookup(&config))
+        .or_else(|| asked_password(&shown(url)))
+    {
         config.password(password);
     }
     config
@@ -71,6 +74,31 @@ pub fn config(url: &str) -> Result<Config, StoreError> {
         .keepalives_idle(Duration::from_secs(30))
         .application_name("partner-desk");
     Ok(config)
+}
+
+/// Asks for the password of a server when neither `PGPASSWORD` nor the password file
+/// has it: given the server as shown, the password typed, or none.
+pub type PasswordPrompt = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+static PROMPT: std::sync::OnceLock<PasswordPrompt> = std::sync::OnceLock::new();
+
+/// Passwords asked for in this process, by server: each is asked once.
+static ASKED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Lets connections ask for a missing password (the command line does, on its terminal).
+pub fn set_password_prompt(prompt: PasswordPrompt) {
+    let _ = PROMPT.set(prompt);
+}
+
+fn asked_password(server: &str) -> Option<String> {
+    let prompt = PROMPT.get()?;
+    let mut asked = ASKED.lock().ok()?;
+    if let Some((_, password)) = asked.iter().find(|(s, _)| s == server) {
+        return Some(password.clone());
+    }
+    let password = prompt(server).filter(|p| !p.is_empty())?;
+    asked.push((server.to_owned(), password.clone()));
+    Some(password)
 }
 
 /// `url` as it may be shown and logged: `user@host:port/database`, never a password.
@@ -459,7 +487,17 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
 /// A server's answer turned into the store's error: a refusal of the database's rules is
 /// the same [`RuleError`] the SQLite engine gives.
 pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
-    if e.is_closed() {
+    // The connection closed, or the server ended it (an administrator, a shutdown, a
+    // restart): whatever was not committed is gone, and the user is told so.
+    let ended = e.code().is_some_and(|c| {
+        [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+        ]
+        .contains(c)
+    });
+    if e.is_closed() || ended {
         return StoreError::ServerGone {
             server: shown.to_owned(),
         };
