@@ -4,7 +4,6 @@
 //! `--ignored`. There, no server is a failure, never a skip.
 
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const NEEDS: &str = "needs a PostgreSQL server: run scripts/test-with-server";
 
@@ -15,12 +14,7 @@ struct TestDatabase {
 
 impl TestDatabase {
     fn new() -> TestDatabase {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "pd_test_{}_{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = crate::util::new_database_name();
         admin()
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
@@ -343,10 +337,19 @@ pub struct Killed {
     pub import_ms: u128,
 }
 
-/// Imports `rows` sales through the command line `rounds` times, each time ending its
-/// server connection (`pg_terminate_backend`) at a moment drawn between a tenth and nine
-/// tenths of a whole import's time, then counts what each left.
-pub fn kill_imports(rows: usize, rounds: usize) -> Killed {
+/// How an import is interrupted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kill {
+    /// Its connection is ended (`pg_terminate_backend`).
+    Connection,
+    /// The whole server restarts (`pg_ctlcluster … restart -m fast`).
+    Server,
+}
+
+/// Imports `rows` sales through the command line `rounds` times, each time interrupting it
+/// (`how`) at a moment drawn between a tenth and nine tenths of a whole import's time, then
+/// counts what each left.
+pub fn kill_imports(rows: usize, rounds: usize, how: Kill) -> Killed {
     let db = TestDatabase::new();
     let url = db.url();
     assert!(partner_desk(&["server", "init", &url]).status.success());
@@ -413,14 +416,26 @@ pub fn kill_imports(rows: usize, rounds: usize) -> Killed {
         let at = whole.mul_f64(0.1 + 0.8 * (seed % 1000) as f64 / 1000.0);
         let child = import(round);
         std::thread::sleep(at);
-        client
-            .batch_execute(&format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                 WHERE datname = '{}' AND application_name = 'partner-desk'
-                   AND pid <> pg_backend_pid()",
-                db.name
-            ))
-            .unwrap();
+        match how {
+            Kill::Connection => client
+                .batch_execute(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = '{}' AND application_name = 'partner-desk'
+                       AND pid <> pg_backend_pid()",
+                    db.name
+                ))
+                .unwrap(),
+            Kill::Server => {
+                let cluster: String = client.query_one("SHOW cluster_name", &[]).unwrap().get(0);
+                let (version, name) = cluster.split_once('/').unwrap();
+                let restarted = Command::new("pg_ctlcluster")
+                    .args([version, name, "restart", "-m", "fast"])
+                    .output()
+                    .unwrap();
+                assert!(restarted.status.success(), "{}", said(&restarted));
+                client = db.client();
+            }
+        }
         let o = child.wait_with_output().unwrap();
         let n = kept(&mut client, round);
         if n == 0 {
@@ -441,7 +456,7 @@ pub fn kill_imports(rows: usize, rounds: usize) -> Killed {
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn an_import_whose_connection_is_killed_keeps_all_or_nothing_and_says_the_server_closed_it() {
-    let k = kill_imports(20_000, 5);
+    let k = kill_imports(20_000, 5, Kill::Connection);
     println!("a whole import of 20,000 sales: {} ms", k.import_ms);
     assert_eq!(k.nothing_kept + k.all_kept + k.partial, k.rounds, "{k:?}");
     assert_eq!((k.partial, k.unexplained), (0, 0), "{k:?}");

@@ -43,11 +43,16 @@ pub fn on_server() -> bool {
     std::env::var_os("PARTNER_DESK_TEST_SERVER").is_some()
 }
 
-/// A new, empty team database on the test server, with Partner Desk's schema: its URL.
-pub fn new_server_database() -> String {
+/// A name for a new database on the test server, unique in this run.
+pub fn new_database_name() -> String {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let name = format!("pd_test_{}_{n}", std::process::id());
+    format!("pd_test_{}_{n}", std::process::id())
+}
+
+/// A new, empty team database on the test server, with Partner Desk's schema: its URL.
+pub fn new_server_database() -> String {
+    let name = new_database_name();
     let host = std::env::var("PGHOST").unwrap_or_else(|_| "localhost".into());
     let admin =
         partner_desk::store::postgres::config(&format!("postgres://{host}/postgres")).unwrap();

@@ -310,6 +310,8 @@ struct Cache {
     stamp: Option<String>,
     /// Sales of a bulk load checked and not yet written.
     queued: Vec<sales_bulk::CheckedSale>,
+    /// Clients of a bulk load on a server, with their names, not yet written.
+    queued_clients: Vec<(Inn, String)>,
 }
 
 impl<'c> Db<'c> {
@@ -327,6 +329,7 @@ impl<'c> Db<'c> {
         // Sales queued for writing are not something read: they stay.
         *cache = Cache {
             queued: std::mem::take(&mut cache.queued),
+            queued_clients: std::mem::take(&mut cache.queued_clients),
             stamp: cache.stamp.take(),
             ..Cache::default()
         };

@@ -2,7 +2,7 @@
 //! from a file), and reading them back as entries for statements; the list is in
 //! `sales_list`.
 
-use super::sql::{Optional as _, Row, params};
+use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
 use super::sales_bulk::*;
@@ -303,23 +303,7 @@ impl Tx<'_> {
                      status = ?14, one_c_terms = ?15
                  WHERE id = ?1",
             )?
-            .execute(params![
-                id.0,
-                s.doc,
-                s.date,
-                s.partner,
-                s.client_inn.as_str(),
-                s.kind,
-                s.amount_kop,
-                s.role.self_referred,
-                s.role.connected_by_partner,
-                s.role.used_in_work,
-                s.premium_kop,
-                s.rate.map(|r| r.to_string()),
-                s.reason,
-                s.status,
-                s.one_c_terms,
-            ]);
+            .execute(s.with_columns(&id.0));
         match written {
             Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::issued::{Lock, lock_on};
 use super::sales::*;
-use super::sql::Conn;
+use super::sql::{Conn, Param};
 use super::*;
 use crate::domain::pin::{Pin, check_shipment};
 use crate::domain::statement::figure_sale;
@@ -25,6 +25,10 @@ pub(super) const INSERT_ROWS: usize = 16;
 /// bindings cleared each time it goes back to the cache).
 pub(super) const QUEUED_ROWS: usize = 64 * INSERT_ROWS;
 
+/// How many sales of a bulk load go to a server at a time (by COPY, see
+/// `postgres::insert_sales`).
+const SERVER_QUEUED_ROWS: usize = 16_384;
+
 /// A sale ready to be written: checked, with its figures.
 #[derive(Clone, Debug)]
 pub struct CheckedSale {
@@ -40,6 +44,37 @@ pub struct CheckedSale {
     pub(super) reason: Option<&'static str>,
     pub(super) status: Option<&'static str>,
     pub(super) one_c_terms: bool,
+}
+
+/// A checked sale's columns as the parameters of a statement (see
+/// [`CheckedSale::with_columns`]).
+pub(super) struct SaleColumns<'a> {
+    sale: &'a CheckedSale,
+    first: &'a dyn Param,
+    rate: Option<String>,
+}
+
+impl super::sql::Params for SaleColumns<'_> {
+    fn list(&self) -> Vec<&dyn Param> {
+        let s = self.sale;
+        vec![
+            self.first,
+            &s.doc,
+            &s.date,
+            &s.partner,
+            &s.client_inn,
+            &s.kind,
+            &s.amount_kop,
+            &s.role.self_referred,
+            &s.role.connected_by_partner,
+            &s.role.used_in_work,
+            &s.premium_kop,
+            &self.rate,
+            &s.reason,
+            &s.status,
+            &s.one_c_terms,
+        ]
+    }
 }
 
 /// Why a sale is refused, before it is told with the partners' names
@@ -88,6 +123,17 @@ pub(super) fn checked_sale(
 pub(super) type IndexSql = String;
 
 impl CheckedSale {
+    /// `first`, then the sale's stored columns in the order of `replace_sale` and of the
+    /// server's `SALE_COLUMNS` after `recorded_at`: doc, date, partner, client, kind,
+    /// amount, the three role facts, premium, rate, reason, status, 1C terms.
+    pub(super) fn with_columns<'a>(&'a self, first: &'a dyn Param) -> SaleColumns<'a> {
+        SaleColumns {
+            sale: self,
+            first,
+            rate: self.rate.map(|r| r.to_string()),
+        }
+    }
+
     pub fn amount(&self) -> Money {
         Money::from_kopecks(self.amount_kop)
     }
@@ -346,12 +392,26 @@ impl Tx<'_> {
             )));
         }
         if let Some(name) = client_name {
-            self.upsert_client(&checked.client_inn, name)?;
+            if self.conn.is_server() {
+                // On a server the clients go with the queue, many to a statement.
+                self.cache
+                    .borrow_mut()
+                    .queued_clients
+                    .push((checked.client_inn, name.trim().to_owned()));
+            } else {
+                self.upsert_client(&checked.client_inn, name)?;
+            }
         }
+        // Each statement to a server is a round trip: it gets larger batches.
+        let batch = if self.conn.is_server() {
+            SERVER_QUEUED_ROWS
+        } else {
+            QUEUED_ROWS
+        };
         let full = {
             let mut cache = self.cache.borrow_mut();
             cache.queued.push(checked);
-            cache.queued.len() >= QUEUED_ROWS
+            cache.queued.len() >= batch
         };
         if full {
             self.write_queued()?;
@@ -360,6 +420,10 @@ impl Tx<'_> {
     }
 
     pub(super) fn write_queued(&self) -> Result<(), StoreError> {
+        let clients = std::mem::take(&mut self.cache.borrow_mut().queued_clients);
+        if let Conn::Pg(server) = self.conn {
+            super::postgres::upsert_clients(server, &clients)?;
+        }
         let mut queued = std::mem::take(&mut self.cache.borrow_mut().queued);
         let written = match self.insert_sales(&queued) {
             Ok(_) => Ok(()),

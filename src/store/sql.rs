@@ -61,33 +61,35 @@ impl PgConn {
         Ok(prepared)
     }
 
+    /// Runs the statement `sql` with `params` through `call` (a query or an execute).
+    fn call<T>(
+        &self,
+        sql: &str,
+        params: &dyn Params,
+        call: impl FnOnce(
+            &mut postgres::Client,
+            &postgres::Statement,
+            &[&(dyn ToSql + Sync)],
+        ) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let statement = self.statement(sql)?;
+        let values: Vec<PgValue<'_>> = params.list().into_iter().map(|p| p.pg()).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
+        call(&mut self.client.borrow_mut(), &statement, &refs).map_err(|e| self.error(&e))
+    }
+
     fn run<T>(
         &self,
         sql: &str,
         params: &dyn Params,
         mut f: impl FnMut(&Row<'_>) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        let statement = self.statement(sql)?;
-        let values: Vec<PgValue<'_>> = params.list().into_iter().map(|p| p.pg()).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
-        let rows = self
-            .client
-            .borrow_mut()
-            .query(&statement, &refs)
-            .map_err(|e| self.error(&e))?;
+        let rows = self.call(sql, params, |c, s, p| c.query(s, p))?;
         rows.iter().map(|r| f(&Row::Pg(r))).collect()
     }
 
     fn execute(&self, sql: &str, params: &dyn Params) -> Result<usize, StoreError> {
-        let statement = self.statement(sql)?;
-        let values: Vec<PgValue<'_>> = params.list().into_iter().map(|p| p.pg()).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
-        let n = self
-            .client
-            .borrow_mut()
-            .execute(&statement, &refs)
-            .map_err(|e| self.error(&e))?;
-        Ok(n as usize)
+        Ok(self.call(sql, params, |c, s, p| c.execute(s, p))? as usize)
     }
 
     pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
@@ -592,6 +594,17 @@ param!(rusqlite::types::Value, v => match v {
     rusqlite::types::Value::Real(_) => PgValue::Null,
 });
 
+impl Param for crate::domain::Inn {
+    fn lite(&self) -> rusqlite::types::ToSqlOutput<'_> {
+        rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(
+            self.as_str().as_bytes(),
+        ))
+    }
+    fn pg(&self) -> PgValue<'_> {
+        PgValue::Text(self.as_str())
+    }
+}
+
 impl<T: Param + ?Sized> Param for &T {
     fn lite(&self) -> rusqlite::types::ToSqlOutput<'_> {
         (**self).lite()
@@ -676,13 +689,6 @@ tuple_params!(A B C D E F G H I J K L M);
 tuple_params!(A B C D E F G H I J K L M N);
 tuple_params!(A B C D E F G H I J K L M N O);
 tuple_params!(A B C D E F G H I J K L M N O P);
-
-/// A list of parameters: `params![a, b, c]`.
-macro_rules! params {
-    () => { &[] as &[&dyn $crate::store::sql::Param] };
-    ($($p:expr),+ $(,)?) => { &[$(&$p as &dyn $crate::store::sql::Param),+] as &[&dyn $crate::store::sql::Param] };
-}
-pub(crate) use params;
 
 #[cfg(test)]
 mod tests {

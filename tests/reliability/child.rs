@@ -140,14 +140,18 @@ fn issuer(db: &Path, rounds: u64) {
     }
 }
 
-/// Records a sale on each of `rounds` days, in order, racing the issuer.
+/// Records `rounds` sales on days drawn at random among the issuer's, racing it: a day
+/// it has issued is refused, one it has not yet reached is recorded, and some are the day
+/// it is issuing.
 fn seller(db: &Path, rounds: u64) {
     let mut store = Store::open(db).unwrap();
     let alfa = store.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let mut rng = super::Rng::new(31);
     say("ready");
     wait_for_go(db);
     for i in 0..rounds {
-        let sale = super::issue_race::its_sale(alfa, format!("race{i}"), i);
+        let day = rng.range(0, rounds);
+        let sale = super::issue_race::its_sale(alfa, format!("race{i}"), day);
         match store.write(|tx| tx.record_sale(&sale)) {
             Ok(_) => say(&format!("sold {i}")),
             Err(StoreError::Rule(RuleError::PeriodLocked { .. })) => say(&format!("locked {i}")),

@@ -264,3 +264,39 @@ fn long_suite() {
         assert!(ok, "{name}: {result}");
     }
 }
+
+/// The command that runs the team database's cases at full size, inside a throwaway cluster.
+pub const SERVER_COMMAND: &str = "pg_virtualenv -o fsync=on -t sh -c 'PARTNER_DESK_TEST_SERVER=1 \
+     cargo test --release --test tests reliability::suite::server_suite -- --ignored --nocapture'";
+
+#[test]
+#[ignore = "the team database's cases at full size take minutes; their results are in docs/RELIABILITY.md"]
+fn server_suite() {
+    assert!(
+        crate::util::on_server(),
+        "run it as docs/RELIABILITY.md says: {SERVER_COMMAND}"
+    );
+    let t = Instant::now();
+    let p = pin_race::run(1000, 100);
+    println!("pin race: {p:?} in {:.1} s", t.elapsed().as_secs_f64());
+    assert_eq!((p.overlapping, p.errors), (0, 0), "{p:?}");
+    assert_eq!(p.refused_with_message, p.refused, "{p:?}");
+    let t = Instant::now();
+    let i = super::issue_race::run(500);
+    println!("issue race: {i:?} in {:.1} s", t.elapsed().as_secs_f64());
+    assert_eq!((i.sales_outside_their_statement, i.errors), (0, 0), "{i:?}");
+    let t = Instant::now();
+    let k = crate::server::kill_imports(100_000, 50, crate::server::Kill::Connection);
+    println!(
+        "killed imports: {k:?} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!((k.partial, k.unexplained), (0, 0), "{k:?}");
+    let t = Instant::now();
+    let r = crate::server::kill_imports(100_000, 10, crate::server::Kill::Server);
+    println!(
+        "imports through a server restart: {r:?} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!((r.partial, r.unexplained), (0, 0), "{r:?}");
+}

@@ -327,15 +327,13 @@ where
     Ok(value)
 }
 
-/// The columns of `sales` a load writes, in the order of its staging rows.
+/// The columns of `sales` a load writes, in the order of its COPY rows.
 const SALE_COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop, \
     self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason, status, one_c_terms";
 
-/// Writes checked sales in their order and gives the id of the last. One sale is one
-/// INSERT; more go through COPY into a staging table of this session and one
-/// INSERT … SELECT, so the table's triggers (the period lock) and constraints see every
-/// row. A document already stored, or twice in the load, is refused before anything is
-/// written.
+/// Writes checked sales in their order. One sale is one INSERT, which gives its id; more
+/// go by one COPY into the table, whose constraints and triggers (the period lock, once
+/// for all the rows) see every row as they see any other writer's.
 pub(crate) fn insert_sales(
     server: &PgConn,
     stamp: &str,
@@ -352,55 +350,22 @@ pub(crate) fn insert_sales(
                 "INSERT INTO sales ({SALE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                  RETURNING id"
             ),
-            super::sql::params![
-                stamp,
-                s.doc,
-                s.date,
-                s.partner,
-                s.client_inn.as_str(),
-                s.kind,
-                s.amount_kop,
-                s.role.self_referred,
-                s.role.connected_by_partner,
-                s.role.used_in_work,
-                s.premium_kop,
-                s.rate.map(|r| r.to_string()),
-                s.reason,
-                s.status,
-                s.one_c_terms
-            ],
+            s.with_columns(&stamp),
             |r| r.get(0),
         );
     }
-    server.batch(
-        "CREATE TEMP TABLE IF NOT EXISTS sales_staging (
-            ord bigint, recorded_at timestamptz, doc text, date date, partner_id bigint,
-            client_inn text, kind text, amount_kop bigint, self_referred boolean,
-            connected_by_partner boolean, used_in_work boolean, premium_kop bigint,
-            rate_pct numeric(5, 2), reason text, status text, one_c_terms boolean
-         ) ON COMMIT DELETE ROWS;
-         TRUNCATE sales_staging",
-    )?;
     let mut csv = Vec::with_capacity(sales.len() * 128);
-    let text = |csv: &mut Vec<u8>, v: Option<&str>| {
-        if let Some(v) = v {
-            csv.push(b'"');
-            csv.extend_from_slice(v.replace('"', "\"\"").as_bytes());
-            csv.push(b'"');
-        }
-        csv.push(b',');
-    };
     let flag = |b: bool| if b { "t," } else { "f," };
     {
         let mut client = server.client.borrow_mut();
         let mut copy = client
             .copy_in(&format!(
-                "COPY sales_staging (ord, {SALE_COLUMNS}) FROM STDIN (FORMAT csv)"
+                "COPY sales ({SALE_COLUMNS}) FROM STDIN (FORMAT csv)"
             ))
             .map_err(|e| server.error(&e))?;
-        for (ord, s) in sales.iter().enumerate() {
-            let _ = write!(csv, "{ord},{stamp},");
-            text(&mut csv, s.doc.as_deref());
+        for s in sales {
+            let _ = write!(csv, "{stamp},");
+            csv_text(&mut csv, s.doc.as_deref());
             let _ = write!(
                 csv,
                 "{},{},{},{},{},",
@@ -418,8 +383,8 @@ pub(crate) fn insert_sales(
                 let _ = write!(csv, "{rate}");
             }
             csv.push(b',');
-            text(&mut csv, s.reason);
-            text(&mut csv, s.status);
+            csv_text(&mut csv, s.reason);
+            csv_text(&mut csv, s.status);
             csv.extend_from_slice(if s.one_c_terms { b"t\n" } else { b"f\n" });
             if csv.len() >= 1 << 20 {
                 copy.write_all(&csv).map_err(|e| StoreError::Server {
@@ -433,34 +398,75 @@ pub(crate) fn insert_sales(
             server: server.shown.clone(),
             reason: e.to_string(),
         })?;
+        // A document already stored is the unique index's refusal, said as
+        // `RuleError::DuplicateDoc` (see `server_error`).
         copy.finish().map_err(|e| server.error(&e))?;
     }
-    let taken: Option<String> = conn
-        .query_row(
-            "SELECT s.doc FROM sales_staging s
-             WHERE s.doc IS NOT NULL
-               AND (EXISTS (SELECT 1 FROM sales t WHERE t.doc = s.doc)
-                    OR EXISTS (SELECT 1 FROM sales_staging u WHERE u.doc = s.doc AND u.ord <> s.ord))
-             ORDER BY s.ord LIMIT 1",
-            (),
-            |r| r.get(0),
-        )
-        .map(Some)
-        .or_else(|e| match super::sql::Optional::optional(Err::<(), _>(e)) {
-            Ok(_) => Ok(None),
-            Err(e) => Err(e),
-        })?;
-    if let Some(doc) = taken {
-        return Err(RuleError::DuplicateDoc { doc }.into());
+    Ok(0)
+}
+
+/// A text field of a COPY row in CSV, and its comma: NULL is an empty field, a text
+/// (even an empty one) is quoted.
+fn csv_text(csv: &mut Vec<u8>, v: Option<&str>) {
+    if let Some(v) = v {
+        csv.push(b'"');
+        csv.extend_from_slice(v.replace('"', "\"\"").as_bytes());
+        csv.push(b'"');
     }
-    conn.query_row(
-        &format!(
-            "WITH added AS (INSERT INTO sales ({SALE_COLUMNS})
-                 SELECT {SALE_COLUMNS} FROM sales_staging ORDER BY ord RETURNING id)
-             SELECT coalesce(max(id), 0) FROM added"
-        ),
-        (),
-        |r| r.get(0),
+    csv.push(b',');
+}
+
+/// Records the clients of a bulk load, many to a statement: COPY into a staging table and
+/// one upsert (a name given replaces the one stored; an empty one keeps it). A client
+/// given twice keeps its last name given.
+pub(crate) fn upsert_clients(
+    server: &PgConn,
+    clients: &[(crate::domain::Inn, String)],
+) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    if clients.is_empty() {
+        return Ok(());
+    }
+    let mut last: std::collections::HashMap<&str, &str> = Default::default();
+    let mut order = Vec::new();
+    for (inn, name) in clients {
+        match last.get_mut(inn.as_str()) {
+            Some(kept) if !name.is_empty() => *kept = name,
+            Some(_) => {}
+            None => {
+                last.insert(inn.as_str(), name);
+                order.push(inn.as_str());
+            }
+        }
+    }
+    server.batch(
+        "CREATE TEMP TABLE IF NOT EXISTS clients_staging (inn text, name text)
+             ON COMMIT DELETE ROWS;
+         TRUNCATE clients_staging",
+    )?;
+    let mut csv = Vec::with_capacity(order.len() * 48);
+    for inn in order {
+        csv_text(&mut csv, Some(inn));
+        csv.pop();
+        csv.push(b',');
+        csv_text(&mut csv, last.get(inn).copied());
+        csv.pop();
+        csv.push(b'\n');
+    }
+    {
+        let mut client = server.client.borrow_mut();
+        let mut copy = client
+            .copy_in("COPY clients_staging (inn, name) FROM STDIN (FORMAT csv)")
+            .map_err(|e| server.error(&e))?;
+        copy.write_all(&csv).map_err(|e| StoreError::Server {
+            server: server.shown.clone(),
+            reason: e.to_string(),
+        })?;
+        copy.finish().map_err(|e| server.error(&e))?;
+    }
+    server.batch(
+        "INSERT INTO clients (inn, name) SELECT inn, name FROM clients_staging
+         ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
     )
 }
 
