@@ -36,9 +36,17 @@ pub fn folder(db: &Path) -> PathBuf {
 /// copy's path.
 pub fn on_start(store: &Store, keep: usize, stamp: &str) -> Result<PathBuf, StoreError> {
     let Some(db) = store.path() else {
-        return Err(StoreError::CannotOpen {
-            path: ":memory:".into(),
-            reason: "a database in memory has no file to back up".into(),
+        return Err(match store.server() {
+            Some(server) => StoreError::CannotOpen {
+                path: server.to_owned(),
+                reason: "a team database is backed up on its server (pg_dump); \
+                         partner-desk copy --from URL --to FILE makes an archive of it here"
+                    .into(),
+            },
+            None => StoreError::CannotOpen {
+                path: ":memory:".into(),
+                reason: "a database in memory has no file to back up".into(),
+            },
         });
     };
     let dir = folder(db);

@@ -332,13 +332,21 @@ impl App {
 
     pub(super) fn status_bar_ui(&self, ui: &mut egui::Ui) {
         let lang = self.lang;
+        let on_server = crate::store::server_url(&self.db_path).is_some();
         ui.horizontal(|ui| {
             ui.label(
                 RichText::new(self.db_path.display().to_string())
                     .weak()
                     .small(),
             )
-            .on_hover_text(lang.pick("Файл базы данных", "Database file"));
+            .on_hover_text(if on_server {
+                lang.pick(
+                    "Общая база на сервере PostgreSQL: её видят все менеджеры отдела",
+                    "The team database on a PostgreSQL server, shared by the department's managers",
+                )
+            } else {
+                lang.pick("Файл базы данных", "Database file")
+            });
             ui.separator();
             let c = &self.data.counts;
             ui.label(
@@ -366,6 +374,8 @@ impl App {
                             "The database file is read whole to find any damage; writing is possible once it is checked.",
                         ));
                 }
+                // A server keeps its own pages whole: there is no file to check.
+                DamageCheck::Passed if on_server => {}
                 DamageCheck::Passed => {
                     ui.separator();
                     ui.label(RichText::new(lang.pick("файл проверен", "file checked")).small().weak())
