@@ -462,3 +462,97 @@ fn an_import_whose_connection_is_killed_keeps_all_or_nothing_and_says_the_server
     assert_eq!((k.partial, k.unexplained), (0, 0), "{k:?}");
     assert!(k.nothing_kept > 0, "some kills landed mid-import: {k:?}");
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_write_that_cannot_have_its_turn_within_10_s_is_told_busy_and_writes_nothing() {
+    let db = TestDatabase::new();
+    let url = db.url();
+    assert!(partner_desk(&["server", "init", &url]).status.success());
+    // Another program holds the write turn (a colleague's long write, a laptop asleep).
+    let mut holder = db.client();
+    holder
+        .batch_execute("BEGIN; UPDATE partner_desk.changes SET seq = seq + 1 WHERE id = 1")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let o = partner_desk(&["--db", &url, "demo"]);
+    let waited = started.elapsed();
+    assert!(!o.status.success());
+    assert!(said(&o).contains("the database is busy"), "{}", said(&o));
+    assert!(
+        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(30),
+        "{waited:?}"
+    );
+    holder.batch_execute("ROLLBACK").unwrap();
+    let partners: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM partner_desk.partners", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(partners, 0);
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_recorded() {
+    use partner_desk::store::{PinEventKind, PinOutcome, Store};
+    let db = TestDatabase::new();
+    let url = db.url();
+    assert!(partner_desk(&["server", "init", &url]).status.success());
+    let mut store = Store::connect(&url).unwrap();
+    let alfa = crate::util::partner(&mut store, crate::util::ALFA, "ООО «Альфа»", false, None);
+    let beta = crate::util::partner(&mut store, crate::util::BETA, "ООО «Бета»", false, None);
+    let client = crate::util::inn(crate::util::C1);
+    store
+        .write(|tx| tx.upsert_client(&client, "АО «Клиент»"))
+        .unwrap();
+    // Plain SQL pins the client to Бета without the write turn, and has not committed yet.
+    let mut other = db.client();
+    other
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO partner_desk.pins (client_inn, partner_id, pinned_on, ends_on)
+             VALUES ('{}', {}, '2025-03-01', '2025-06-01')",
+            crate::util::C1,
+            beta.0
+        ))
+        .unwrap();
+    // The program's request does not see it, writes, and waits on the constraint...
+    let asking = std::thread::spawn(move || {
+        let outcome =
+            store.write(|tx| tx.request_pin(&client, "", alfa, crate::util::d("2025-03-10"), ""));
+        (store, outcome)
+    });
+    let waiting = |other: &mut postgres::Client| -> i64 {
+        other
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let mut checker = db.client();
+    let started = std::time::Instant::now();
+    while waiting(&mut checker) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the request never waited on the other writer's pin"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // ...until the other writer commits: then the request is refused, naming Бета.
+    other.batch_execute("COMMIT").unwrap();
+    let (store, outcome) = asking.join().unwrap();
+    match outcome.unwrap() {
+        PinOutcome::Refused { holder, .. } => assert_eq!(holder, beta),
+        other => panic!("{other:?}"),
+    }
+    let events = store.read().pin_events(&client).unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind, PinEventKind::Refused);
+    assert_eq!(events[0].holder, Some(beta));
+    let pins = store.read().pins_of_client(&client).unwrap();
+    assert_eq!(pins.len(), 1);
+    assert_eq!(pins[0].partner, beta);
+}

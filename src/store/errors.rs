@@ -38,9 +38,12 @@ pub enum StoreError {
     #[error("{0}")]
     Rule(#[from] RuleError),
     #[error("{url} is not a database address that can be used: {reason}")]
-    BadServerUrl { url: String, reason: String },
+    BadServerUrl { url: String, reason: ServerProblem },
     #[error("cannot connect to the team database {server}: {reason}")]
-    CannotConnect { server: String, reason: String },
+    CannotConnect {
+        server: String,
+        reason: ServerProblem,
+    },
     #[error(
         "the team database server {server} closed the connection; nothing of the unfinished change was kept, try again when it is back"
     )]
@@ -55,6 +58,71 @@ pub enum StoreError {
         "{server} holds an older Partner Desk schema ({found}); its owner upgrades it with: partner-desk server upgrade URL"
     )]
     OlderServerSchema { server: String, found: i64 },
+}
+
+/// Why a team database cannot be used or reached, in words the user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerProblem {
+    PasswordInAddress,
+    EncryptionNotSupported,
+    /// The address does not read as one; the parser's words.
+    NotAnAddress(String),
+    /// A file where a team database is needed.
+    NotATeamDatabase,
+    LoginRefused,
+    NoSuchDatabase,
+    NothingAnswers,
+    NoAnswerInTime,
+    /// The server's or the system's own words.
+    Said(String),
+}
+
+impl ServerProblem {
+    fn words(&self, lang: Lang) -> String {
+        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        match self {
+            ServerProblem::PasswordInAddress => t(
+                "пароль в адресе не принимается; укажите его в PGPASSWORD или .pgpass",
+                "a password in the address is not accepted; give it in PGPASSWORD or .pgpass",
+            ),
+            ServerProblem::EncryptionNotSupported => t(
+                "шифрованные соединения (sslmode=require) пока не поддерживаются; работайте с сервером в доверенной сети (или через SSH-туннель) без sslmode",
+                "encrypted connections (sslmode=require) are not supported yet; use the server on a trusted network (or through an SSH tunnel) without sslmode",
+            ),
+            ServerProblem::NotAnAddress(words) => format!(
+                "{} ({words})",
+                t(
+                    "это не адрес сервера postgres://ЛОГИН@СЕРВЕР:ПОРТ/БАЗА",
+                    "this is not a server address postgres://LOGIN@HOST:PORT/DATABASE"
+                )
+            ),
+            ServerProblem::NotATeamDatabase => {
+                t("это файл, а не общая база", "a file, not a team database")
+            }
+            ServerProblem::LoginRefused => t(
+                "логин или пароль не приняты",
+                "the login or the password is not accepted",
+            ),
+            ServerProblem::NoSuchDatabase => {
+                t("такой базы на сервере нет", "there is no such database")
+            }
+            ServerProblem::NothingAnswers => t(
+                "по этому адресу и порту никто не отвечает (сервер запущен и принимает подключения по сети?)",
+                "nothing answers at that address and port (is the server running and listening on the network?)",
+            ),
+            ServerProblem::NoAnswerInTime => t(
+                "сервер не ответил за 10 секунд",
+                "the server did not answer within 10 seconds",
+            ),
+            ServerProblem::Said(words) => words.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ServerProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Lang::En))
+    }
 }
 
 /// A write refused by the regulation or by what is already recorded.
@@ -273,12 +341,14 @@ impl Localized for StoreError {
                 format!("в базе данных значение, которое нельзя прочитать: {what}")
             }
             (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
-            (StoreError::BadServerUrl { url, reason }, Lang::Ru) => {
-                format!("{url} — не адрес базы данных, которым можно воспользоваться: {reason}")
-            }
-            (StoreError::CannotConnect { server, reason }, Lang::Ru) => {
-                format!("не удаётся подключиться к общей базе {server}: {reason}")
-            }
+            (StoreError::BadServerUrl { url, reason }, Lang::Ru) => format!(
+                "{url} — не адрес базы данных, которым можно воспользоваться: {}",
+                reason.words(lang)
+            ),
+            (StoreError::CannotConnect { server, reason }, Lang::Ru) => format!(
+                "не удаётся подключиться к общей базе {server}: {}",
+                reason.words(lang)
+            ),
             (StoreError::ServerGone { server }, Lang::Ru) => format!(
                 "сервер общей базы {server} закрыл соединение; из незаконченного изменения ничего не сохранено, повторите, когда он снова будет доступен"
             ),

@@ -39,7 +39,7 @@ use crate::domain::lang::Lang;
 use crate::domain::{Inn, PartnerId};
 
 pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
-pub use errors::{RuleError, StoreError};
+pub use errors::{RuleError, ServerProblem, StoreError};
 pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
@@ -212,7 +212,7 @@ impl Store {
             Engine::Server(s) => copy::server_to_file(s, target),
             Engine::File(f) => Err(StoreError::BadServerUrl {
                 url: f.path().map_or(String::new(), |p| p.display().to_string()),
-                reason: "a file, not a team database".into(),
+                reason: errors::ServerProblem::NotATeamDatabase,
             }),
         }
     }

@@ -7,6 +7,10 @@ use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin, PinId};
 
+/// The server's exclusion constraint: no two partners' pins of one client in force on one
+/// day (see `postgres/schema.sql`).
+const PINS_EXCLUSION: &str = "pins_one_holder_a_day";
+
 /// What a pin request came to. A refusal is recorded too, and is not an error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PinOutcome {
@@ -323,6 +327,32 @@ impl Tx<'_> {
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
         self.upsert_client(client, client_name)?;
+        if !self.conn.is_server() {
+            return self.decide_pin_request(client, partner, date, note);
+        }
+        // On a server, a writer that does not take the write turn (another tool, plain SQL)
+        // may pin the client between this check and this write. The exclusion constraint
+        // refuses the write then; the request is decided again on what is now committed:
+        // a refusal naming that holder, recorded as any refusal is.
+        self.conn.execute_batch("SAVEPOINT pin_request")?;
+        match self.decide_pin_request(client, partner, date, note) {
+            Err(StoreError::Server { reason, .. }) if reason.contains(PINS_EXCLUSION) => {
+                self.conn
+                    .execute_batch("ROLLBACK TO SAVEPOINT pin_request")?;
+                self.forget();
+                self.decide_pin_request(client, partner, date, note)
+            }
+            decided => decided,
+        }
+    }
+
+    fn decide_pin_request(
+        &self,
+        client: &Inn,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: &str,
+    ) -> Result<PinOutcome, StoreError> {
         let pins = self.pins_of_client(client)?;
         self.forget();
         let decision =

@@ -10,6 +10,7 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
+use super::errors::ServerProblem;
 use super::sql::{Conn, PgConn};
 use super::{Db, RuleError, StoreError, Tx};
 
@@ -33,15 +34,19 @@ pub fn is_server_url(text: &str) -> bool {
 /// password file (`PGPASSFILE`, else `~/.pgpass`). A password in the URL itself is refused:
 /// it would stay in the shell's history and the process list.
 pub fn config(url: &str) -> Result<Config, StoreError> {
-    let bad = |reason: String| StoreError::BadServerUrl {
+    let bad = |reason| StoreError::BadServerUrl {
         url: shown(url),
         reason,
     };
-    let mut config: Config = url.trim().parse().map_err(|e| bad(format!("{e}")))?;
+    let mut config: Config = url
+        .trim()
+        .parse()
+        .map_err(|e| bad(ServerProblem::NotAnAddress(format!("{e}"))))?;
     if config.get_password().is_some() {
-        return Err(bad(
-            "a password in the address is not accepted; give it in PGPASSWORD or .pgpass".into(),
-        ));
+        return Err(bad(ServerProblem::PasswordInAddress));
+    }
+    if config.get_ssl_mode() == postgres::config::SslMode::Require {
+        return Err(bad(ServerProblem::EncryptionNotSupported));
     }
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -477,17 +482,35 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
             if *c == SqlState::INVALID_PASSWORD
                 || *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
         {
-            "the login or the password is not accepted".to_owned()
+            ServerProblem::LoginRefused
         }
-        Some(c) if *c == SqlState::INVALID_CATALOG_NAME => "there is no such database".to_owned(),
-        _ => e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |db| db.message().to_owned()),
+        Some(c) if *c == SqlState::INVALID_CATALOG_NAME => ServerProblem::NoSuchDatabase,
+        _ => match (e.as_db_error(), io_kind(e)) {
+            (Some(db), _) => ServerProblem::Said(db.message().to_owned()),
+            (None, Some(std::io::ErrorKind::ConnectionRefused)) => ServerProblem::NothingAnswers,
+            (None, Some(std::io::ErrorKind::TimedOut)) => ServerProblem::NoAnswerInTime,
+            (None, _) => ServerProblem::Said(
+                std::error::Error::source(e)
+                    .map_or_else(|| e.to_string(), |source| format!("{e}: {source}")),
+            ),
+        },
     };
     StoreError::CannotConnect {
         server: shown.to_owned(),
         reason,
     }
+}
+
+/// The kind of the input/output error behind a failed connection, if that is what it was.
+fn io_kind(e: &postgres::Error) -> Option<std::io::ErrorKind> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// A server's answer turned into the store's error: a refusal of the database's rules is
