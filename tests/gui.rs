@@ -44,7 +44,7 @@ fn unsettled_harness(
             answers: answers.into(),
         }),
         data_dir,
-        ..Config::new(t.path.clone())
+        ..Config::new(t.db_arg().into())
     };
     Harness::builder()
         .with_size([1400.0, 900.0])
@@ -117,7 +117,7 @@ fn two_partners_and_a_sale_in_april(t: &TempDb) {
 
 #[test]
 fn gui_opens_a_file_another_program_is_writing_as_soon_as_it_is_free() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     two_partners(&t);
     // Another program holds the file until it commits, as a large import from the command
     // line does through a rollback journal.
@@ -578,7 +578,7 @@ fn wait_for_job(h: &mut Harness<'static, App>) {
 
 #[test]
 fn gui_upgrades_an_older_database_on_a_worker_and_opens_it_after() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     two_partners(&t);
     take_back_to_schema_1(&t.path);
     // Another program writes meanwhile, so the upgrade waits for it: the window must be
@@ -771,7 +771,7 @@ fn gui_global_search_finds_a_partner_by_partial_inn_a_sale_by_document_and_an_un
 
 #[test]
 fn gui_opened_on_a_file_that_is_not_a_database_says_so_and_leaves_it_untouched() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     let junk = b"PK\x03\x04 this is a spreadsheet, not a database".repeat(50);
     std::fs::write(&t.path, &junk).unwrap();
     let h = harness(&t, Lang::Ru, vec![]);
@@ -817,8 +817,14 @@ fn gui_tells_of_the_last_crash_once_with_where_its_report_is() {
 fn gui_about_says_the_version_the_database_and_its_schema() {
     let t = TempDb::new();
     let mut h = harness(&t, Lang::En, vec![]);
-    let path = t.path.display().to_string();
-    let schema = partner_desk::store::SCHEMA_VERSION.to_string();
+    let path = t.db_arg().to_string_lossy().into_owned();
+    let schema = match t.server {
+        Some(_) => format!(
+            "{} (the team database's schema)",
+            partner_desk::store::postgres::SERVER_SCHEMA_VERSION
+        ),
+        None => partner_desk::store::SCHEMA_VERSION.to_string(),
+    };
     let count = |h: &Harness<'static, App>| {
         (
             h.query_all_by_label_contains(&path).count(),
@@ -839,7 +845,7 @@ fn gui_about_says_the_version_the_database_and_its_schema() {
 
 #[test]
 fn gui_reads_its_data_first_then_the_pins_then_checks_the_file_and_says_so() {
-    let t = TempDb::new();
+    let t = TempDb::on_file();
     two_partners_and_a_sale_in_april(&t);
     let mut s = t.open();
     let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
@@ -850,7 +856,7 @@ fn gui_reads_its_data_first_then_the_pins_then_checks_the_file_and_says_so() {
         lang: Some(Lang::Ru),
         today: Some(d(TODAY)),
         background_reads: true,
-        ..Config::new(t.path.clone())
+        ..Config::new(t.db_arg().into())
     };
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])

@@ -164,10 +164,14 @@ impl App {
                 ),
                 (
                     lang.pick("Версия схемы", "Schema version"),
-                    if self.store.is_some() {
-                        crate::store::SCHEMA_VERSION.to_string()
-                    } else {
-                        lang.pick("база не открыта", "no database open").to_owned()
+                    match &self.store {
+                        Some(store) if store.server().is_some() => format!(
+                            "{} ({})",
+                            crate::store::postgres::SERVER_SCHEMA_VERSION,
+                            lang.pick("схема общей базы на сервере", "the team database's schema")
+                        ),
+                        Some(_) => crate::store::SCHEMA_VERSION.to_string(),
+                        None => lang.pick("база не открыта", "no database open").to_owned(),
                     },
                 ),
                 (
