@@ -100,13 +100,15 @@ impl PgConn {
     }
 }
 
+/// ICU's root collation, which every PostgreSQL built with ICU has: it orders and lowers
+/// Cyrillic whatever locale the database was made with.
+const ICU: &str = "COLLATE \"und-x-icu\"";
+
 /// SQLite's statement as the server reads it: `?N` and `?` as `$N`, `casefold(x)` as
-/// `lower(x)` by ICU's rules (which know Cyrillic whatever the database's locale), and
-/// `COLLATE NOCASE` as ICU's root collation. Quoted text is left as it is.
+/// `lower(x)` by ICU's rules, and `COLLATE NOCASE` as ICU's collation. Quoted text is left
+/// as it is.
 pub(crate) fn for_server(sql: &str) -> String {
-    let sql = sql
-        .replace("COLLATE NOCASE", "COLLATE \"und-x-icu\"")
-        .replace("casefold(", "lower(");
+    let sql = lower_by_icu(&sql.replace("COLLATE NOCASE", ICU));
     let mut out = String::with_capacity(sql.len() + 16);
     let mut chars = sql.chars().peekable();
     let mut quoted = false;
@@ -134,6 +136,33 @@ pub(crate) fn for_server(sql: &str) -> String {
             _ => out.push(c),
         }
     }
+    out
+}
+
+/// Every `casefold(x)` as `lower((x) COLLATE "und-x-icu")`.
+fn lower_by_icu(sql: &str) -> String {
+    const CALL: &str = "casefold(";
+    let mut out = String::with_capacity(sql.len() + 32);
+    let mut rest = sql;
+    while let Some(at) = rest.find(CALL) {
+        out.push_str(&rest[..at]);
+        let inner = &rest[at + CALL.len()..];
+        let mut depth = 1;
+        let end = inner
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(inner.len(), |(i, _)| i);
+        out.push_str(&format!("lower(({}) {ICU})", &inner[..end]));
+        rest = inner.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
     out
 }
 
@@ -702,7 +731,11 @@ mod tests {
         );
         assert_eq!(
             for_server("WHERE x = ? OR casefold(name) LIKE ? ORDER BY name COLLATE NOCASE"),
-            "WHERE x = $1 OR lower(name) LIKE $2 ORDER BY name COLLATE \"und-x-icu\""
+            "WHERE x = $1 OR lower((name) COLLATE \"und-x-icu\") LIKE $2 ORDER BY name COLLATE \"und-x-icu\""
+        );
+        assert_eq!(
+            for_server("casefold(coalesce(s.doc, '')) LIKE ?1"),
+            "lower((coalesce(s.doc, '')) COLLATE \"und-x-icu\") LIKE $1"
         );
     }
 }
