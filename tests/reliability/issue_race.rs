@@ -107,8 +107,6 @@ fn issuing_statements_while_sales_are_recorded_in_their_periods_leaves_none_outs
     assert_eq!((f.sales_outside_their_statement, f.errors), (0, 0), "{f:?}");
     assert_eq!(f.issued, f.rounds, "{f:?}");
     assert_eq!(f.sold + f.refused_locked, f.rounds, "{f:?}");
-    assert!(
-        f.sold > 0 && f.refused_locked > 0,
-        "both sides won some: {f:?}"
-    );
+    // Who wins each day is the machine's timing: SQLite's lock is not fair, and one side
+    // may win them all. The full-size run's figures (docs/RELIABILITY.md) show both.
 }
