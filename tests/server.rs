@@ -21,6 +21,15 @@ impl TestDatabase {
         TestDatabase { name }
     }
 
+    /// A fresh database made ready by `server init`, and its address.
+    fn initialized() -> (TestDatabase, String) {
+        let db = TestDatabase::new();
+        let url = db.url();
+        let o = partner_desk(&["server", "init", &url]);
+        assert!(o.status.success(), "{}", said(&o));
+        (db, url)
+    }
+
     /// The database's address, without a password (PGPASSWORD gives it).
     fn url(&self) -> String {
         let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
@@ -350,9 +359,7 @@ pub enum Kill {
 /// (`how`) at a moment drawn between a tenth and nine tenths of a whole import's time, then
 /// counts what each left.
 pub fn kill_imports(rows: usize, rounds: usize, how: Kill) -> Killed {
-    let db = TestDatabase::new();
-    let url = db.url();
-    assert!(partner_desk(&["server", "init", &url]).status.success());
+    let (db, url) = TestDatabase::initialized();
     let dir = tempfile::tempdir().unwrap();
     let partners = dir.path().join("partners.csv");
     std::fs::write(
@@ -466,9 +473,7 @@ fn an_import_whose_connection_is_killed_keeps_all_or_nothing_and_says_the_server
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn a_write_that_cannot_have_its_turn_within_10_s_is_told_busy_and_writes_nothing() {
-    let db = TestDatabase::new();
-    let url = db.url();
-    assert!(partner_desk(&["server", "init", &url]).status.success());
+    let (db, url) = TestDatabase::initialized();
     // Another program holds the write turn (a colleague's long write, a laptop asleep).
     let mut holder = db.client();
     holder
@@ -496,9 +501,7 @@ fn a_write_that_cannot_have_its_turn_within_10_s_is_told_busy_and_writes_nothing
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_recorded() {
     use partner_desk::store::{PinEventKind, PinOutcome, Store};
-    let db = TestDatabase::new();
-    let url = db.url();
-    assert!(partner_desk(&["server", "init", &url]).status.success());
+    let (db, url) = TestDatabase::initialized();
     let mut store = Store::connect(&url).unwrap();
     let alfa = crate::util::partner(&mut store, crate::util::ALFA, "ООО «Альфа»", false, None);
     let beta = crate::util::partner(&mut store, crate::util::BETA, "ООО «Бета»", false, None);
