@@ -7,7 +7,6 @@ use partner_desk::domain::PartnerId;
 use partner_desk::domain::Status;
 use partner_desk::store::NewSale;
 
-use super::{report_lines, spawn_child, wait_ready};
 use crate::util::*;
 
 #[derive(Debug, Default)]
@@ -62,19 +61,11 @@ pub fn run(rounds: u64) -> Figures {
     }
     let db = t.db_arg();
     let db = db.to_str().unwrap();
-    let rounds_arg = rounds.to_string();
-    let mut children: Vec<_> = ["issuer", "seller"]
-        .iter()
-        .map(|role| {
-            let mut child = spawn_child(role, &[db, &rounds_arg]);
-            let lines = report_lines(&mut child);
-            (child, lines)
-        })
-        .collect();
-    for (_, lines) in &children {
-        wait_ready(lines);
-    }
-    super::go(std::path::Path::new(db));
+    let args = vec![db.to_owned(), rounds.to_string()];
+    let mut children = super::start_together(
+        std::path::Path::new(db),
+        &[("issuer", args.clone()), ("seller", args)],
+    );
     let mut f = Figures {
         rounds,
         ..Figures::default()

@@ -83,6 +83,28 @@ pub fn wait_ready(lines: &mpsc::Receiver<String>) {
     assert_eq!(line, "ready");
 }
 
+/// Starts a child for each (role, arguments), waits until every one is ready, then lets
+/// them all go at once (see [`go`]).
+pub fn start_together(
+    db: &Path,
+    children: &[(&str, Vec<String>)],
+) -> Vec<(std::process::Child, mpsc::Receiver<String>)> {
+    let started: Vec<_> = children
+        .iter()
+        .map(|(role, args)| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut child = spawn_child(role, &args);
+            let lines = report_lines(&mut child);
+            (child, lines)
+        })
+        .collect();
+    for (_, lines) in &started {
+        wait_ready(lines);
+    }
+    go(db);
+    started
+}
+
 /// Lets children waiting in `wait_for_go` start, all at once.
 pub fn go(db: &Path) {
     std::fs::write(go_file(db), b"").unwrap();

@@ -5,7 +5,6 @@
 use partner_desk::domain::Status;
 
 use super::child::client_inns;
-use super::{report_lines, spawn_child, wait_ready};
 use crate::util::*;
 
 #[derive(Debug, Default)]
@@ -43,27 +42,20 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
     let racers = [(ALFA, "ООО «Бета»", 11), (BETA, "ООО «Альфа»", 22)];
     let db = t.db_arg();
     let db = db.to_str().unwrap();
-    let mut children: Vec<_> = racers
+    let roles: Vec<_> = racers
         .iter()
         .map(|(partner, _, seed)| {
-            let mut child = spawn_child(
-                "pins",
-                &[
-                    db,
-                    *partner,
-                    &attempts.to_string(),
-                    &clients.to_string(),
-                    &seed.to_string(),
-                ],
-            );
-            let lines = report_lines(&mut child);
-            (child, lines)
+            let args = [
+                db,
+                partner,
+                &attempts.to_string(),
+                &clients.to_string(),
+                &seed.to_string(),
+            ];
+            ("pins", args.map(str::to_owned).to_vec())
         })
         .collect();
-    for (_, lines) in &children {
-        wait_ready(lines);
-    }
-    super::go(std::path::Path::new(db));
+    let mut children = super::start_together(std::path::Path::new(db), &roles);
     let mut f = Figures {
         processes: racers.len() as u64,
         attempts: attempts * racers.len() as u64,
