@@ -58,6 +58,8 @@ pub enum StoreError {
         "{server} holds an older Partner Desk schema ({found}); its owner upgrades it with: partner-desk server upgrade URL"
     )]
     OlderServerSchema { server: String, found: i64 },
+    #[error("another program pinned this client to another partner at the same moment; try again")]
+    PinsOverlap,
 }
 
 /// Why a team database cannot be used or reached, in words the user can act on.
@@ -358,6 +360,7 @@ impl Localized for StoreError {
             (StoreError::NoServerSchema { server }, Lang::Ru) => format!(
                 "В {server} ещё нет схемы Partner Desk; создайте её командой: partner-desk server init URL"
             ),
+            (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(
                 "в {server} схема Partner Desk старой версии ({found}); её владелец обновляет её командой: partner-desk server upgrade URL"
             ),

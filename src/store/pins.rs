@@ -7,10 +7,6 @@ use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin, PinId};
 
-/// The server's exclusion constraint: no two partners' pins of one client in force on one
-/// day (see `postgres/schema.sql`).
-const PINS_EXCLUSION: &str = "pins_one_holder_a_day";
-
 /// What a pin request came to. A refusal is recorded too, and is not an error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PinOutcome {
@@ -336,7 +332,7 @@ impl Tx<'_> {
         // a refusal naming that holder, recorded as any refusal is.
         self.conn.execute_batch("SAVEPOINT pin_request")?;
         match self.decide_pin_request(client, partner, date, note) {
-            Err(StoreError::Server { reason, .. }) if reason.contains(PINS_EXCLUSION) => {
+            Err(StoreError::PinsOverlap) => {
                 self.conn
                     .execute_batch("ROLLBACK TO SAVEPOINT pin_request")?;
                 self.forget();

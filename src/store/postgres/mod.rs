@@ -534,6 +534,12 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
     match (e.code(), e.as_db_error()) {
         (Some(c), _) if *c == SqlState::LOCK_NOT_AVAILABLE => StoreError::Busy,
         (Some(c), Some(db))
+            if *c == SqlState::EXCLUSION_VIOLATION
+                && db.constraint() == Some("pins_one_holder_a_day") =>
+        {
+            StoreError::PinsOverlap
+        }
+        (Some(c), Some(db))
             if *c == SqlState::UNIQUE_VIOLATION && db.constraint() == Some("sales_doc_key") =>
         {
             // "Key (doc)=(…) already exists."
