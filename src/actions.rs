@@ -256,6 +256,10 @@ pub enum ActionError {
     WaitingForFile,
     #[error("the database file is being checked; try again in a moment")]
     Checking,
+    #[error(
+        "no connection to the team database {server}: nothing was written, and nothing is kept to be written later. The window reconnects by itself as soon as the server answers."
+    )]
+    ServerLost { server: String },
     #[error("wait for the current operation to finish")]
     Busy,
     #[error("the operation was interrupted")]
@@ -326,6 +330,7 @@ impl Localized for ActionError {
                 "Идёт проверка файла базы данных; повторите через пару секунд".to_owned()
             }
             ActionError::WaitingForFile => "База данных занята: другая программа записывает в неё (например, большой импорт). Окно откроет её само, как только она освободится.".to_owned(),
+            ActionError::ServerLost { server } => format!("Нет связи с общей базой {server}: ничего не записано и ничего не отложено на потом. Окно подключится само, как только сервер ответит."),
             ActionError::Busy => "Дождитесь окончания текущей операции".to_owned(),
             ActionError::Interrupted => "Операция прервана".to_owned(),
             ActionError::NothingToUndo => "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними".to_owned(),
@@ -667,6 +672,9 @@ mod tests {
             ActionError::NotEmpty,
             ActionError::WaitingForFile,
             ActionError::Checking,
+            ActionError::ServerLost {
+                server: "anna@db.example:5432/partner_desk".into(),
+            },
             ActionError::Busy,
             ActionError::Interrupted,
             ActionError::NothingToUndo,

@@ -11,9 +11,9 @@ use partner_desk::ui::dialogs::{Picked, ScriptedDialogs};
 
 use crate::util::*;
 
-const TODAY: &str = "2025-05-20";
+pub(crate) const TODAY: &str = "2025-05-20";
 
-fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
+pub(crate) fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
     harness_with(t, lang, answers, None)
 }
 
@@ -51,36 +51,36 @@ fn unsettled_harness(
         .build_eframe(move |cc| App::new(cc, config))
 }
 
-fn type_into(h: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
+pub(crate) fn type_into(h: &mut Harness<'static, App>, role: Role, label: &str, text: &str) {
     h.get_by_role_and_label(role, label).focus();
     h.step();
     h.get_by_role_and_label(role, label).type_text(text);
     h.run_ok();
 }
 
-fn click(h: &mut Harness<'static, App>, label: &str) {
+pub(crate) fn click(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_label(label).click();
     h.run_ok();
 }
 
-fn click_button(h: &mut Harness<'static, App>, label: &str) {
+pub(crate) fn click_button(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
     h.run_ok();
 }
 
-fn choose(h: &mut Harness<'static, App>, combo_label: &str, option: &str) {
+pub(crate) fn choose(h: &mut Harness<'static, App>, combo_label: &str, option: &str) {
     h.get_by_role_and_label(Role::ComboBox, combo_label).click();
     h.run_ok();
     h.get_by_label(option).click();
     h.run_ok();
 }
 
-fn has_text(h: &Harness<'static, App>, text: &str) -> bool {
+pub(crate) fn has_text(h: &Harness<'static, App>, text: &str) -> bool {
     h.query_by_label_contains(text).is_some()
 }
 
 /// Two partners: Альфа (Dealer) and Бета (Agent), no pins, no sales.
-fn two_partners(t: &TempDb) {
+pub(crate) fn two_partners(t: &TempDb) {
     let mut s = t.open();
     partner(
         &mut s,
@@ -99,7 +99,7 @@ fn two_partners(t: &TempDb) {
 }
 
 /// [`two_partners`], and a 5 000 ₽ developer-services sale of Альфа on 2025-04-15.
-fn two_partners_and_a_sale_in_april(t: &TempDb) {
+pub(crate) fn two_partners_and_a_sale_in_april(t: &TempDb) {
     two_partners(t);
     let mut s = t.open();
     let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
@@ -1361,4 +1361,53 @@ fn gui_cancels_an_extension_recorded_by_mistake_and_keeps_it_in_the_history() {
         .unwrap();
     assert_eq!(pins[0].last_day(), d("2025-06-19"), "the term is as before");
     assert!(has_text(&h, "отменено как ошибочное"));
+}
+
+/// Runs frames of `h` until `done` holds, for at most `limit`; how long it took.
+pub(crate) fn frames_until(
+    h: &mut Harness<'static, App>,
+    limit: std::time::Duration,
+    done: impl Fn(&Harness<'static, App>) -> bool,
+) -> Option<std::time::Duration> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        h.step();
+        if done(h) {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    None
+}
+
+#[test]
+fn gui_two_windows_on_one_database_see_each_others_pin_within_a_second() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut a = harness(&t, Lang::Ru, vec![]);
+    let mut b = harness(&t, Lang::Ru, vec![]);
+    click(&mut a, "Стоп-лист");
+    click(&mut b, "Стоп-лист");
+    assert!(b.state().data().pins.is_empty());
+
+    click_button(&mut a, "+ Закрепить клиента");
+    type_into(&mut a, Role::TextInput, "ИНН клиента", C1);
+    type_into(&mut a, Role::TextInput, "Название клиента", "АО «Клиент»");
+    choose(&mut a, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut a, "Закрепить");
+    assert_eq!(a.state().data().pins.len(), 1);
+
+    // Nothing is clicked in the other window: it learns of the pin by itself.
+    let took = frames_until(&mut b, std::time::Duration::from_secs(1), |b| {
+        b.state().data().pins.len() == 1 && has_text(b, "АО «Клиент»")
+    });
+    assert!(took.is_some(), "the colleague's pin shows within a second");
+
+    click_button(&mut b, "+ Закрепить клиента");
+    type_into(&mut b, Role::TextInput, "ИНН клиента", C1);
+    choose(&mut b, "Партнёр", &format!("ООО «Бета» · {BETA}"));
+    assert!(
+        has_text(&b, "Клиент закреплён за ООО «Альфа» по 19.08.2025"),
+        "the colleague's fresh pin shows as the conflict before saving"
+    );
 }

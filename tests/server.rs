@@ -559,3 +559,91 @@ fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_
     assert_eq!(pins.len(), 1);
     assert_eq!(pins[0].partner, beta);
 }
+
+/// Cuts a database off its server as a server that went away does, for it alone (the
+/// other tests share the server): no new connection is let in, every one open is ended.
+fn cut_off(db: &TestDatabase, cut: bool) {
+    let mut admin = admin();
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {}",
+            db.name, !cut
+        ))
+        .unwrap();
+    if cut {
+        admin
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+                db.name
+            ))
+            .unwrap();
+    }
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_by_itself() {
+    use crate::gui::*;
+    use egui::accesskit::Role;
+    use partner_desk::domain::Lang;
+    use std::time::Duration;
+
+    let (db, url) = TestDatabase::initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let t = crate::util::TempDb {
+        path: dir.path().join("unused.sqlite3"),
+        dir,
+        server: Some(url),
+    };
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    assert!(h.state().sales.rows_shown());
+
+    cut_off(&db, true);
+    let lost = frames_until(&mut h, Duration::from_secs(5), |h| {
+        has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(lost.is_some(), "the window says the server is gone");
+    assert!(h.state().sales.rows_shown(), "the page keeps its data");
+    assert!(
+        has_text(&h, "нет связи с сервером"),
+        "and so does the status bar"
+    );
+
+    click(&mut h, "Стоп-лист");
+    click_button(&mut h, "+ Закрепить клиента");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", crate::util::C1);
+    type_into(&mut h, Role::TextInput, "Название клиента", "АО «Клиент»");
+    choose(
+        &mut h,
+        "Партнёр",
+        &format!("ООО «Альфа» · {}", crate::util::ALFA),
+    );
+    click_button(&mut h, "Закрепить");
+    assert!(
+        h.state().last_message().contains("ничего не записано"),
+        "a write is refused with a sentence: {}",
+        h.state().last_message()
+    );
+
+    cut_off(&db, false);
+    let back = frames_until(&mut h, Duration::from_secs(10), |h| {
+        !has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(
+        back.is_some(),
+        "the window reconnects by itself within 10 s"
+    );
+    println!(
+        "reconnected {:?} after the server answered again",
+        back.unwrap()
+    );
+    click_button(&mut h, "Закрепить");
+    assert!(
+        h.state().last_message().contains("закреплён"),
+        "a save works again: {}",
+        h.state().last_message()
+    );
+    assert_eq!(t.open().read().pin_rows().unwrap().len(), 1);
+}

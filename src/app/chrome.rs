@@ -82,6 +82,15 @@ impl App {
     /// Says what came of something the user did: a sentence in the toasts, the status bar
     /// and the log; a long one (an import's row errors) in the report window.
     pub(super) fn report(&mut self, result: Result<String, ActionError>) {
+        if let Err(ActionError::Store(StoreError::ServerGone { .. })) = &result {
+            // While the server is known to be gone, the banner says so once; the reads that
+            // fail meanwhile only go to the log.
+            if self.live.lost.is_some() {
+                tracing::info!("a read failed while the server is unreachable");
+                return;
+            }
+            self.connection_closed();
+        }
         let (text, error) = match result {
             Ok(text) => (text, false),
             Err(e) => (e.text(self.lang), true),
@@ -334,11 +343,11 @@ impl App {
         let lang = self.lang;
         let on_server = crate::store::server_url(&self.db_path).is_some();
         ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(self.db_path.display().to_string())
-                    .weak()
-                    .small(),
-            )
+            let shown = match &self.store {
+                Some(store) if on_server => store.shown(),
+                _ => self.db_path.display().to_string(),
+            };
+            ui.label(RichText::new(shown).weak().small())
             .on_hover_text(if on_server {
                 lang.pick(
                     "Общая база на сервере PostgreSQL: её видят все менеджеры отдела",
@@ -347,6 +356,22 @@ impl App {
             } else {
                 lang.pick("Файл базы данных", "Database file")
             });
+            if on_server {
+                ui.separator();
+                if self.live.lost.is_some() {
+                    ui.label(
+                        RichText::new(lang.pick("нет связи с сервером", "server unreachable"))
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                } else {
+                    ui.label(RichText::new(lang.pick("сервер на связи", "server connected")).small().weak())
+                        .on_hover_text(lang.pick(
+                            "Изменения коллег появляются здесь сами, как только они их сохранят.",
+                            "Colleagues' changes show here by themselves as soon as they save them.",
+                        ));
+                }
+            }
             ui.separator();
             let c = &self.data.counts;
             ui.label(

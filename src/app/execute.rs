@@ -127,6 +127,11 @@ impl App {
         if self.damage_check.pending() {
             return Err(ActionError::Checking);
         }
+        if self.live.lost.is_some() {
+            return Err(ActionError::ServerLost {
+                server: self.store.as_ref().map_or_else(String::new, Store::shown),
+            });
+        }
         self.store.as_mut().ok_or(ActionError::NoDatabase)
     }
 

@@ -181,13 +181,10 @@ impl App {
                 self.pins_loading.clear();
                 self.pins_due = None;
                 self.damage_check = DamageCheck::Done;
-                self.reader = if self.background_reads {
-                    let ctx = self.egui_ctx.clone();
-                    crate::reader::Reader::on_thread(path.clone(), move || ctx.request_repaint())
-                } else {
-                    crate::reader::Reader::inline()
-                };
                 self.db_path = path;
+                self.start_reader();
+                self.start_watch();
+                self.live.lost = None;
                 self.open_error = None;
                 self.partners = Default::default();
                 self.pins = Default::default();
@@ -217,6 +214,9 @@ impl App {
         let Some(store) = &self.store else { return };
         self.asked_version = self.asked_version.max(self.data.version) + 1;
         let version = self.asked_version;
+        if let Some(watch) = &self.live.watch {
+            watch.seen(store);
+        }
         let today = self.today();
         let answer = self
             .reader

@@ -29,11 +29,12 @@ use crate::ui::{self, Page};
 mod chrome;
 mod execute;
 mod jobs;
+mod live;
 mod loading;
 mod overlays;
 mod paths;
 
-use self::{chrome::*, execute::*, jobs::*, loading::*, overlays::*, paths::*};
+use self::{chrome::*, execute::*, jobs::*, live::*, loading::*, overlays::*, paths::*};
 pub use crate::command::{Command, PageCtx};
 pub use crate::snapshot::{Data, PartnerSummary};
 pub use jobs::Progress;
@@ -166,6 +167,8 @@ pub struct App {
     data_dir: Option<PathBuf>,
     /// Crash reports of earlier runs not yet shown.
     crashes: Vec<PathBuf>,
+    /// Others' changes, and the team server's comings and goings.
+    live: Live,
 }
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
@@ -282,6 +285,7 @@ impl App {
             export_format: settings.export_format.unwrap_or(Format::Pdf),
             export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
             exported: None,
+            live: Live::default(),
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
@@ -365,6 +369,7 @@ impl eframe::App for App {
         self.take_damage_check();
         self.take_data();
         self.poll_job();
+        self.take_heard(ctx);
         self.load_wanted();
         self.start_pins();
         self.start_damage_check();
@@ -387,7 +392,10 @@ impl eframe::App for App {
             .resizable(false)
             .exact_size(170.0)
             .show(ui, |ui| self.nav_ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| commands.extend(self.page_ui(ui, &pctx)));
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.lost_banner_ui(ui);
+            commands.extend(self.page_ui(ui, &pctx))
+        });
         self.overlays_ui(&ctx);
         if pctx.import_requested {
             commands.push(Command::Import);

@@ -32,6 +32,7 @@ mod sales_bulk;
 mod sales_list;
 pub(crate) mod sql;
 pub mod sqlite;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -25,14 +25,25 @@ pub struct PgConn {
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// The database as shown to people: `user@host:port/database`.
     pub(crate) shown: String,
+    /// The address it was opened by (it never holds a password).
+    pub(crate) url: String,
+    /// The server process serving this connection: what it announces is its own.
+    pub(crate) backend_pid: i32,
 }
 
 impl PgConn {
-    pub(crate) fn new(client: postgres::Client, shown: String) -> PgConn {
+    pub(crate) fn new(
+        client: postgres::Client,
+        shown: String,
+        url: String,
+        backend_pid: i32,
+    ) -> PgConn {
         PgConn {
             client: RefCell::new(client),
             statements: Default::default(),
             shown,
+            url,
+            backend_pid,
         }
     }
 

@@ -173,6 +173,37 @@ impl Server {
         Ok(tx)
     }
 
+    /// Listens on `channel`: its announcements come by [`Server::next_announcement`].
+    pub fn listen(&mut self, channel: &str) -> Result<(), StoreError> {
+        self.client
+            .batch_execute(&format!("LISTEN {channel}"))
+            .map_err(|e| server_error(&self.shown, &e))
+    }
+
+    /// Waits at most `wait` for an announcement on a channel listened to: the server process
+    /// that made it, or None when none came. A connection found closed is the error.
+    pub fn next_announcement(&mut self, wait: Duration) -> Result<Option<i32>, StoreError> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        let next = self.client.notifications().timeout_iter(wait).next();
+        match next {
+            Ok(Some(n)) => Ok(Some(n.process_id())),
+            Ok(None) if self.client.is_closed() => Err(StoreError::ServerGone {
+                server: self.shown.clone(),
+            }),
+            Ok(None) => Ok(None),
+            Err(e) => Err(server_error(&self.shown, &e)),
+        }
+    }
+
+    /// Asks the server whether it is there, waiting at most a few seconds for the answer.
+    pub fn ping(&mut self) -> Result<(), StoreError> {
+        self.client
+            .is_valid(Duration::from_secs(3))
+            .map_err(|_| StoreError::ServerGone {
+                server: self.shown.clone(),
+            })
+    }
+
     /// What the database holds.
     pub fn found(&mut self) -> Result<Found, StoreError> {
         let schema: bool = self
@@ -296,17 +327,28 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
         .client
         .batch_execute(SESSION)
         .map_err(|e| server_error(&shown, &e))?;
-    Ok(PgConn::new(server.client, shown))
+    let pid: i32 = server
+        .client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .map_err(|e| server_error(&shown, &e))?
+        .get(0);
+    Ok(PgConn::new(server.client, shown, url.to_owned(), pid))
 }
+
+/// The channel on which every write announces itself when it commits: the windows open on
+/// the database listen on it and read again ([`crate::store::watch`]).
+pub const CHANGES_CHANNEL: &str = "partner_desk_changes";
 
 /// Runs `f` in one transaction that first takes the write turn (the one row of
 /// `changes`): writers go one at a time, as on SQLite, and each sees what those before it
-/// committed. All of it is committed, or none.
+/// committed. All of it is committed, or none; the commit is announced on
+/// [`CHANGES_CHANNEL`] (the server sends it only if the transaction commits).
 pub(crate) fn write<T, E>(server: &PgConn, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E>
 where
     E: From<StoreError>,
 {
-    let begun = server.batch("BEGIN; UPDATE changes SET seq = seq + 1 WHERE id = 1");
+    let begun = server
+        .batch("BEGIN; UPDATE changes SET seq = seq + 1 WHERE id = 1; NOTIFY partner_desk_changes");
     if let Err(e) = begun {
         let _ = server.batch("ROLLBACK");
         return Err(e.into());

@@ -222,6 +222,14 @@ impl FileStore {
         Ok(store)
     }
 
+    /// SQLite's `PRAGMA data_version` on this connection: it changes when another
+    /// connection commits, never for this one's own writes.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// The file this store is on, if any.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
