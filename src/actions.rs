@@ -18,7 +18,7 @@ use crate::export::list::List;
 use crate::export::{self, ExportError, Format, ListError, ListFormat, SalesListExport};
 use crate::import::{self, ImportError, ImportKind};
 use crate::statements::{self, BatchError, BatchSummary, Issued, IssuedExportError};
-use crate::store::{ImportRecord, RuleError, Store, StoreError};
+use crate::store::{ImportRecord, Right, RuleError, Store, StoreError};
 
 /// What an action did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +62,13 @@ pub enum Done {
     ServerCurrent {
         server: String,
         version: i64,
+    },
+    /// A login added to the team database, or given a new password and role.
+    UserAdded {
+        server: String,
+        name: String,
+        role: crate::store::postgres::TeamRole,
+        new: bool,
     },
     /// A whole file copied into a team database.
     CopiedToServer {
@@ -180,6 +187,28 @@ impl Localized for Done {
                 ),
                 t("схема", "schema"),
             ),
+            Done::UserAdded {
+                server,
+                name,
+                role,
+                new,
+            } => {
+                use crate::store::postgres::TeamRole;
+                let role = match role {
+                    TeamRole::Manager => t("менеджер", "manager"),
+                    TeamRole::Lead => t("руководитель", "lead"),
+                    TeamRole::Auditor => t("аудитор", "auditor"),
+                };
+                let done = if *new {
+                    t("Пользователь добавлен в", "User added to")
+                } else {
+                    t(
+                        "Пользователю заданы новый пароль и роль в",
+                        "User given a new password and role in",
+                    )
+                };
+                format!("{done} {server}: {name} ({role})")
+            }
             Done::CopiedToServer { .. } | Done::CopiedToFile { .. } => {
                 let (into, copied) = match self {
                     Done::CopiedToServer { server, copied } => (
@@ -260,6 +289,12 @@ pub enum ActionError {
         "no connection to the team database {server}: nothing was written, and nothing is kept to be written later. The window reconnects by itself as soon as the server answers."
     )]
     ServerLost { server: String },
+    #[error("the two passwords typed differ; nothing was changed")]
+    PasswordsDiffer,
+    #[error("no password was given; nothing was changed")]
+    NoPassword,
+    #[error("{}", needed.refusal(Lang::En))]
+    NotAllowed { needed: Right },
     #[error("wait for the current operation to finish")]
     Busy,
     #[error("the operation was interrupted")]
@@ -330,6 +365,11 @@ impl Localized for ActionError {
                 "Идёт проверка файла базы данных; повторите через пару секунд".to_owned()
             }
             ActionError::WaitingForFile => "База данных занята: другая программа записывает в неё (например, большой импорт). Окно откроет её само, как только она освободится.".to_owned(),
+            ActionError::NotAllowed { needed } => needed.refusal(Lang::Ru).to_owned(),
+            ActionError::PasswordsDiffer => {
+                "Два введённых пароля различаются; ничего не изменено".to_owned()
+            }
+            ActionError::NoPassword => "Пароль не введён; ничего не изменено".to_owned(),
             ActionError::ServerLost { server } => format!("Нет связи с общей базой {server}: ничего не записано и ничего не отложено на потом. Окно подключится само, как только сервер ответит."),
             ActionError::Busy => "Дождитесь окончания текущей операции".to_owned(),
             ActionError::Interrupted => "Операция прервана".to_owned(),
@@ -586,6 +626,24 @@ pub fn server_init(url: &str) -> Result<Done, ActionError> {
     })
 }
 
+/// Adds a login to the team database with a role (or gives an existing one a new password
+/// and role), as a role that may create roles.
+pub fn server_add_user(
+    url: &str,
+    name: &str,
+    role: crate::store::postgres::TeamRole,
+    password: &str,
+) -> Result<Done, ActionError> {
+    let mut server = crate::store::postgres::Server::connect(url)?;
+    let new = server.add_user(name, role, password)?;
+    Ok(Done::UserAdded {
+        server: server.shown().to_owned(),
+        name: name.to_owned(),
+        role,
+        new,
+    })
+}
+
 /// Brings the team database's schema to this program's version. Version 1 is the first:
 /// there is nothing to migrate yet, so this says where the database stands.
 pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
@@ -674,6 +732,14 @@ mod tests {
             ActionError::Checking,
             ActionError::ServerLost {
                 server: "anna@db.example:5432/partner_desk".into(),
+            },
+            ActionError::NotAllowed {
+                needed: Right::Record,
+            },
+            ActionError::PasswordsDiffer,
+            ActionError::NoPassword,
+            ActionError::NotAllowed {
+                needed: Right::Lead,
             },
             ActionError::Busy,
             ActionError::Interrupted,

@@ -9,7 +9,7 @@ use crate::domain::lang::Lang;
 use crate::domain::{Evidence, ImportId, Inn, Money, PartnerId, PinId, RateTable, SaleId, Status};
 use crate::export::list::List;
 use crate::export::{Format, ListFormat, SalesListExport};
-use crate::store::NewSale;
+use crate::store::{NewSale, Right, Rights};
 use crate::ui::Page;
 
 /// What the user asked for. Pages return these; only [`App::run`] acts on them.
@@ -137,6 +137,49 @@ pub enum Command {
     Navigate(Page),
 }
 
+impl Command {
+    /// The right a login needs for this command, when it changes the data.
+    pub fn needs(&self) -> Option<Right> {
+        use Command::*;
+        match self {
+            AddPartner { .. }
+            | UpdatePartner { .. }
+            | AddStatusChange { .. }
+            | SetEvidence { .. }
+            | RequestPin { .. }
+            | ExtendPin { .. }
+            | ReleasePin { .. }
+            | CancelPinEvent { .. }
+            | RecordSale(_)
+            | CorrectSale { .. }
+            | DeleteSale { .. }
+            | RecordReturn { .. }
+            | Import
+            | ImportFile(_)
+            | RunImport
+            | UndoImport(_)
+            | Undo
+            | FillDemo => Some(Right::Record),
+            AddRateVersion { .. } | IssueStatement { .. } | ReopenStatement { .. } => {
+                Some(Right::Lead)
+            }
+            ExportSalesList(_)
+            | ExportList(..)
+            | ExportStatement { .. }
+            | ExportIssued { .. }
+            | ExportAll { .. }
+            | OpenClient(_)
+            | OpenPartner(_)
+            | ShowSales { .. }
+            | CloseImport
+            | Backup
+            | NewDatabase
+            | OpenDatabase
+            | Navigate(_) => None,
+        }
+    }
+}
+
 /// What the pages need to know besides the data.
 pub struct PageCtx {
     pub lang: Lang,
@@ -151,4 +194,12 @@ pub struct PageCtx {
     pub import_requested: bool,
     /// Ctrl+Z was pressed outside a text field: undo the last change.
     pub undo_requested: bool,
+    /// What the login may change: what it may not is disabled, and says why on hover.
+    pub rights: Rights,
+}
+
+impl PageCtx {
+    pub fn may(&self, right: Right) -> bool {
+        self.rights.allows(right)
+    }
 }

@@ -647,3 +647,284 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
     );
     assert_eq!(t.open().read().pin_rows().unwrap().len(), 1);
 }
+
+/// `partner-desk` as the login `as_login` with `password` (through PGPASSWORD), with
+/// `stdin` on its standard input.
+fn partner_desk_as(as_login: Option<(&str, &str)>, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_partner-desk"));
+    command
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some((_, password)) = as_login {
+        command.env("PGPASSWORD", password);
+    }
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_sentence() {
+    use crate::util::{ALFA, C1};
+    let (db, url) = TestDatabase::initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let partners = dir.path().join("partners.csv");
+    std::fs::write(
+        &partners,
+        format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
+    )
+    .unwrap();
+    let sales = dir.path().join("sales.csv");
+    std::fs::write(
+        &sales,
+        format!(
+            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-10,{ALFA},{C1},dev_services,120000,D-1\n"
+        ),
+    )
+    .unwrap();
+    let o = partner_desk(&[
+        "--db",
+        &url,
+        "import",
+        "partners",
+        partners.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+
+    let as_login = |name: &str| {
+        url.replacen(
+            &format!(
+                "//{}@",
+                std::env::var("PGUSER").unwrap_or("postgres".into())
+            ),
+            &format!("//{name}@"),
+            1,
+        )
+    };
+    for (name, role) in [("audrey", "auditor"), ("mia", "manager")] {
+        let o = partner_desk_as(
+            None,
+            &["server", "add-user", &url, name, "--role", role],
+            "s3cret-pass\n",
+        );
+        assert!(o.status.success(), "{}", said(&o));
+        assert!(said(&o).contains("User added to"), "{}", said(&o));
+    }
+    let sales_count = |db: &TestDatabase| -> i64 {
+        db.client()
+            .query_one("SELECT count(*) FROM partner_desk.sales", &[])
+            .unwrap()
+            .get(0)
+    };
+
+    // The auditor's import: refused by the server, in a sentence, nothing written.
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "--db",
+            &as_login("audrey"),
+            "import",
+            "sales",
+            sales.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("does not let your login make this change"),
+        "{}",
+        said(&o)
+    );
+    assert!(!said(&o).contains("42501"), "no SQLSTATE: {}", said(&o));
+    assert_eq!(sales_count(&db), 0);
+    // Reading is an auditor's work.
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "--db",
+            &as_login("audrey"),
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            dir.path().join("q1.json").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    // The auditor may not add users either.
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "server",
+            "add-user",
+            &as_login("audrey"),
+            "eve",
+            "--role",
+            "lead",
+        ],
+        "x\n",
+    );
+    assert!(said(&o).contains("may not add users"), "{}", said(&o));
+
+    // The manager's import goes in.
+    let o = partner_desk_as(
+        Some(("mia", "s3cret-pass")),
+        &[
+            "--db",
+            &as_login("mia"),
+            "import",
+            "sales",
+            sales.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    assert_eq!(sales_count(&db), 1);
+    // A manager may not change the rates: a lead's work. Given the lead's role, she may.
+    let may_change_rates = |db: &TestDatabase| -> bool {
+        db.client()
+            .query_one(
+                "SELECT has_table_privilege('mia', 'partner_desk.rate_versions', 'INSERT')",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert!(!may_change_rates(&db));
+    let o = partner_desk_as(
+        None,
+        &["server", "add-user", &url, "mia", "--role", "lead"],
+        "n3w-pass\n",
+    );
+    assert!(said(&o).contains("new password and role"), "{}", said(&o));
+    assert!(may_change_rates(&db));
+}
+
+/// `url` with another login in it.
+fn with_login(url: &str, login: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://{login}@{host}")
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn an_auditors_window_has_no_enabled_write_action_and_says_why() {
+    use crate::gui::*;
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::{NodeT, Queryable};
+    use partner_desk::domain::Lang;
+
+    let (_db, url) = TestDatabase::initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let owner = crate::util::TempDb {
+        path: dir.path().join("unused.sqlite3"),
+        dir,
+        server: Some(url.clone()),
+    };
+    two_partners_and_a_sale_in_april(&owner);
+    // The auditor's password is the test server's own, which PGPASSWORD gives this process.
+    let password = std::env::var("PGPASSWORD").expect("the test server's PGPASSWORD");
+    let o = partner_desk_as(
+        None,
+        &["server", "add-user", &url, "audrey", "--role", "auditor"],
+        &format!("{password}\n"),
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let auditor = crate::util::TempDb {
+        path: dir.path().join("unused.sqlite3"),
+        dir,
+        server: Some(with_login(&url, "audrey")),
+    };
+    let mut h = harness(&auditor, Lang::Ru, vec![]);
+    assert_eq!(
+        h.state().rights(),
+        partner_desk::store::Rights {
+            record: false,
+            lead: false
+        }
+    );
+
+    const WRITES: &[&str] = &[
+        "+ Новый партнёр",
+        "+ Закрепить клиента",
+        "+ Новая продажа",
+        "Новая версия с даты…",
+        "Выдать…",
+        "Продлить…",
+        "Импорт…",
+        "Отменить последний импорт…",
+    ];
+    let (mut disabled, mut enabled) = (Vec::new(), Vec::new());
+    let mut look = |h: &egui_kittest::Harness<'static, partner_desk::app::App>| {
+        for node in h.query_all_by_role(Role::Button) {
+            let node = node.accesskit_node();
+            let label = node.label().unwrap_or_default();
+            // A menu item's label has its shortcut after it.
+            if let Some(write) = WRITES.iter().find(|w| label.starts_with(**w)) {
+                if node.is_disabled() {
+                    disabled.push(write.to_string());
+                } else {
+                    enabled.push(label);
+                }
+            }
+        }
+    };
+    // The window opens on the Overview.
+    look(&h);
+    for page in [
+        "Партнёры",
+        "Стоп-лист",
+        "Продажи",
+        "Ведомости премий",
+        "Ставки премий",
+    ] {
+        click(&mut h, page);
+        look(&h);
+    }
+    click(&mut h, "Файл");
+    look(&h);
+    h.key_press(egui::Key::Escape);
+    h.run_ok();
+    assert!(enabled.is_empty(), "enabled for an auditor: {enabled:?}");
+    for needed in [
+        "+ Новый партнёр",
+        "+ Закрепить клиента",
+        "+ Новая продажа",
+        "Новая версия с даты…",
+        "Импорт…",
+    ] {
+        assert!(
+            disabled.iter().any(|d| d == needed),
+            "{needed} not seen: {disabled:?}"
+        );
+    }
+
+    // The shortcut is refused with the sentence the disabled buttons say on hover.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Ваша роль в общей базе — аудитор"),
+        "{}",
+        h.state().last_message()
+    );
+}

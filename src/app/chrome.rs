@@ -134,6 +134,7 @@ impl App {
             cancel_requested: false,
             import_requested: false,
             undo_requested: false,
+            rights: self.rights,
         };
         let typing = ctx.text_edit_focused();
         let modal_open = self.confirm.is_some() || self.prompt.is_some() || self.search.is_some();
@@ -201,28 +202,32 @@ impl App {
                     command = Some(Command::Backup);
                 }
                 ui.separator();
-                if ui
-                    .add(
-                        egui::Button::new(lang.pick("Импорт…", "Import…")).shortcut_text(
-                            ui.ctx().format_shortcut(&KeyboardShortcut::new(
-                                Modifiers::COMMAND,
-                                Key::I,
-                            )),
-                        ),
-                    )
-                    .clicked()
+                let may = (self.rights, lang);
+                if ui::rights_button(
+                    ui,
+                    may,
+                    Right::Record,
+                    true,
+                    egui::Button::new(lang.pick("Импорт…", "Import…")).shortcut_text(
+                        ui.ctx().format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)),
+                    ),
+                )
+                .clicked()
                 {
                     command = Some(Command::Import);
                 }
                 let undo = self.data.last_import.as_ref().filter(|i| i.undoable);
-                if ui
-                    .add_enabled(
-                        undo.is_some(),
-                        egui::Button::new(
-                            lang.pick("Отменить последний импорт…", "Undo the last import…"),
-                        ),
-                    )
-                    .clicked()
+                if ui::rights_button(
+                    ui,
+                    may,
+                    Right::Record,
+                    undo.is_some(),
+                    egui::Button::new(lang.pick(
+                        "Отменить последний импорт…",
+                        "Undo the last import…",
+                    )),
+                )
+                .clicked()
                     && let Some(undo) = undo
                 {
                     command = Some(Command::UndoImport(undo.id));
@@ -488,7 +493,7 @@ impl App {
         }
         if !self.welcome_dismissed && self.data.counts.partners == 0 && self.data.counts.sales == 0
         {
-            return ui::welcome::welcome_ui(ui, pctx.lang, self.job.is_some());
+            return ui::welcome::welcome_ui(ui, (pctx.rights, pctx.lang), self.job.is_some());
         }
         match self.page {
             Page::Overview => ui::overview::overview_ui(ui, &mut self.overview, &self.data, pctx),

@@ -30,6 +30,14 @@ impl App {
     /// Runs a command: asks for confirmation or a path where needed, writes in one
     /// transaction, reloads, and reports the outcome.
     pub fn run(&mut self, command: Command) {
+        // What the login may not do is refused here, before anything is asked or read;
+        // the server refuses it too, whatever program asks.
+        if let Some(needed) = command.needs()
+            && !self.rights.allows(needed)
+        {
+            self.report(Err(ActionError::NotAllowed { needed }));
+            return;
+        }
         if let Some(text) = self.confirmation_needed(&command) {
             self.confirm = Some(Confirm { text, command });
             return;

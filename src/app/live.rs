@@ -24,9 +24,13 @@ pub(super) struct Live {
 }
 
 impl App {
-    /// Starts the watch over the database just opened.
+    /// Starts the watch over the database just opened, and learns what the login may do.
     pub(super) fn start_watch(&mut self) {
         let Some(store) = &self.store else { return };
+        self.rights = store.rights().unwrap_or_else(|e| {
+            tracing::warn!("the login's rights could not be read: {}", e.text(Lang::En));
+            Rights::ALL
+        });
         let ctx = self.egui_ctx.clone();
         self.live.watch = Some(store.watch(move || ctx.request_repaint()));
     }

@@ -22,7 +22,7 @@ use crate::domain::{Money, PartnerId, SaleId};
 use crate::export::list::List;
 use crate::export::{self, Format, ListFormat, SalesListExport};
 use crate::import::{self, ImportKind};
-use crate::store::{ImportRecord, NewSale, PinOutcome, PinRow, Store, StoreError};
+use crate::store::{ImportRecord, NewSale, PinOutcome, PinRow, Right, Rights, Store, StoreError};
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
 
@@ -169,6 +169,8 @@ pub struct App {
     crashes: Vec<PathBuf>,
     /// Others' changes, and the team server's comings and goings.
     live: Live,
+    /// What the login may change (everything, on a file).
+    rights: Rights,
 }
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
@@ -286,6 +288,7 @@ impl App {
             export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
             exported: None,
             live: Live::default(),
+            rights: Rights::ALL,
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
@@ -332,6 +335,11 @@ impl App {
 
     pub fn store(&self) -> Option<&Store> {
         self.store.as_ref()
+    }
+
+    /// What the login may change.
+    pub fn rights(&self) -> Rights {
+        self.rights
     }
 
     /// The last message shown to the user.

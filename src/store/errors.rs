@@ -60,6 +60,14 @@ pub enum StoreError {
     OlderServerSchema { server: String, found: i64 },
     #[error("another program pinned this client to another partner at the same moment; try again")]
     PinsOverlap,
+    #[error(
+        "the team database {server} does not let your login make this change: managers record pins, sales, returns, statuses and imports; leads also change rates and issue and reopen statements; auditors only read and export. Nothing was changed; the administrator gives a login its role with: partner-desk server add-user"
+    )]
+    NotAllowed { server: String },
+    #[error(
+        "the login connected to {server} may not add users: connect as the owner made with createuser --createrole (or as a superuser)"
+    )]
+    CannotAddUser { server: String },
 }
 
 /// Why a team database cannot be used or reached, in words the user can act on.
@@ -359,6 +367,12 @@ impl Localized for StoreError {
             }
             (StoreError::NoServerSchema { server }, Lang::Ru) => format!(
                 "В {server} ещё нет схемы Partner Desk; создайте её командой: partner-desk server init URL"
+            ),
+            (StoreError::NotAllowed { server }, Lang::Ru) => format!(
+                "общая база {server} не разрешает вашей учётной записи это изменение: менеджеры записывают закрепления, продажи, возвраты, статусы и импорт; руководители также меняют ставки, выдают и переоткрывают ведомости; аудиторы только читают и выгружают. Ничего не изменено; роль учётной записи даёт администратор командой partner-desk server add-user"
+            ),
+            (StoreError::CannotAddUser { server }, Lang::Ru) => format!(
+                "учётная запись, под которой выполнено подключение к {server}, не может добавлять пользователей: подключитесь как владелец, созданный командой createuser --createrole (или как суперпользователь)"
             ),
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(

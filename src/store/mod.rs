@@ -58,6 +58,60 @@ pub fn server_url(path: &Path) -> Option<&str> {
     path.to_str().filter(|p| postgres::is_server_url(p))
 }
 
+/// A kind of change a login may or may not make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Right {
+    /// Partners, statuses, pins, sales, returns, imports: a manager's work.
+    Record,
+    /// Rates, issuing and reopening statements: a lead's.
+    Lead,
+}
+
+impl Right {
+    /// What a login without this right is told (the window says it on a disabled action).
+    pub fn refusal(self, lang: Lang) -> &'static str {
+        match self {
+            Right::Record => lang.pick(
+                "Ваша роль в общей базе — аудитор: она читает и выгружает, но не записывает. Закрепления, продажи, возвраты, статусы и импорт записывают менеджеры и руководители. Ничего не изменено.",
+                "Your role in the team database is auditor: it reads and exports but does not record. Pins, sales, returns, statuses and imports are recorded by managers and leads. Nothing was changed.",
+            ),
+            Right::Lead => lang.pick(
+                "Ставки, выдачу и переоткрытие ведомостей меняют только руководители (роль lead в общей базе). Ничего не изменено.",
+                "Rates, issuing and reopening statements are changed by leads only (the lead role in the team database). Nothing was changed.",
+            ),
+        }
+    }
+}
+
+/// What the login may change: on a file, everything; on a team database, what its role
+/// (`partner_desk_manager`, `partner_desk_lead`, `partner_desk_auditor`) is granted. The
+/// server enforces it; the window only follows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rights {
+    pub record: bool,
+    pub lead: bool,
+}
+
+impl Rights {
+    pub const ALL: Rights = Rights {
+        record: true,
+        lead: true,
+    };
+
+    pub fn allows(self, right: Right) -> bool {
+        match right {
+            Right::Record => self.record,
+            Right::Lead => self.lead,
+        }
+    }
+}
+
+impl Default for Rights {
+    fn default() -> Rights {
+        Rights::ALL
+    }
+}
+
 /// How a time of record is written: RFC 3339 with milliseconds and the local offset.
 pub(crate) const STAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.3f%:z";
 
@@ -215,6 +269,29 @@ impl Store {
                 url: f.path().map_or(String::new(), |p| p.display().to_string()),
                 reason: errors::ServerProblem::NotATeamDatabase,
             }),
+        }
+    }
+
+    /// What this login may change (asked of the server each time: an administrator may
+    /// change a role while the window is open).
+    pub fn rights(&self) -> Result<Rights, StoreError> {
+        match &self.engine {
+            Engine::File(_) => Ok(Rights::ALL),
+            Engine::Server(s) => {
+                let row = s
+                    .client
+                    .borrow_mut()
+                    .query_one(
+                        "SELECT has_table_privilege('partner_desk.sales', 'INSERT'),
+                                has_table_privilege('partner_desk.rate_versions', 'INSERT')",
+                        &[],
+                    )
+                    .map_err(|e| s.error(&e))?;
+                Ok(Rights {
+                    record: row.get(0),
+                    lead: row.get(1),
+                })
+            }
         }
     }
 

@@ -30,9 +30,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use egui::{Color32, Response, RichText, Ui};
 
+use crate::command::PageCtx;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Money, PartnerId};
-use crate::store::PartnerRow;
+use crate::store::{PartnerRow, Right, Rights};
 
 /// The pages of the window, in navigation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -169,10 +170,17 @@ pub struct FormButtons {
 
 /// The buttons under a side panel's form: the action, enabled while the form is `ready`
 /// (Enter in one of its fields does it too), and «Отмена» (Esc).
-pub fn form_buttons(ui: &mut Ui, action: &str, ready: bool, lang: Lang) -> FormButtons {
+pub fn form_buttons(
+    ui: &mut Ui,
+    action: &str,
+    ready: bool,
+    ctx: &PageCtx,
+    right: Right,
+) -> FormButtons {
+    let (lang, ready) = (ctx.lang, ready && ctx.may(right));
     ui.horizontal(|ui| {
         let enter = take_submitted(ui);
-        let clicked = ui.add_enabled(ready, egui::Button::new(action)).clicked();
+        let clicked = change_button(ui, ctx, right, ready, egui::Button::new(action)).clicked();
         let cancelled = ui
             .button(lang.pick("Отмена", "Cancel"))
             .on_hover_text("Esc")
@@ -183,6 +191,36 @@ pub fn form_buttons(ui: &mut Ui, action: &str, ready: bool, lang: Lang) -> FormB
         }
     })
     .inner
+}
+
+/// A button that changes the data: enabled when it is `ready` and the login may make the
+/// change (`right`); when the login may not, the button is disabled and says why on hover.
+pub fn change_button(
+    ui: &mut Ui,
+    ctx: &PageCtx,
+    right: Right,
+    ready: bool,
+    button: impl egui::Widget,
+) -> Response {
+    rights_button(ui, (ctx.rights, ctx.lang), right, ready, button)
+}
+
+/// [`change_button`] where there is no page context (menus, the welcome page): the login's
+/// rights and the language.
+pub fn rights_button(
+    ui: &mut Ui,
+    (rights, lang): (Rights, Lang),
+    right: Right,
+    ready: bool,
+    button: impl egui::Widget,
+) -> Response {
+    let may = rights.allows(right);
+    let response = ui.add_enabled(ready && may, button);
+    if may {
+        response
+    } else {
+        response.on_disabled_hover_text(right.refusal(lang))
+    }
 }
 
 /// Forgets an Enter no form took.

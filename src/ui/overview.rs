@@ -2,6 +2,7 @@
 //! premiums held back by a rate not set, statuses not backed by evidence), this month and
 //! quarter against last year, and premiums as pictures.
 
+use crate::store::Right;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use egui::{RichText, Ui};
 
@@ -268,7 +269,7 @@ pub fn overview_ui(
                 }
                 for r in ending {
                     ui.horizontal_wrapped(|ui| {
-                        if ui.small_button(lang.pick("Продлить…", "Extend…")).clicked() {
+                        if ui::change_button(ui, ctx, Right::Record, true, egui::Button::new(lang.pick("Продлить…", "Extend…")).small()).clicked() {
                             page.extending = Some((r.pin.id, String::new()));
                         }
                         let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };

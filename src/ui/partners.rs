@@ -1,6 +1,7 @@
 //! The Partners page: the list with status, evidence, pins and premiums; the form for a
 //! new or selected partner, its status history and the evidence of its requirements.
 
+use crate::store::Right;
 use egui::{RichText, Ui};
 
 use crate::command::{Command, PageCtx};
@@ -246,10 +247,15 @@ pub fn partners_ui(
             ctx.focus_search,
             lang,
         );
-        if ui
-            .button(lang.pick("+ Новый партнёр", "+ New partner"))
-            .on_hover_text("Ctrl+N")
-            .clicked()
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            true,
+            egui::Button::new(lang.pick("+ Новый партнёр", "+ New partner")),
+        )
+        .on_hover_text("Ctrl+N")
+        .clicked()
         {
             page.mode = Mode::New;
             page.draft = Draft::default();
@@ -434,7 +440,10 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             );
         });
     ui.horizontal(|ui| {
-        let save = ui.add_enabled(
+        let save = ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
             parsed.is_ok(),
             egui::Button::new(lang.pick("Сохранить", "Save")),
         );
@@ -548,12 +557,14 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             );
         });
     let date = date.ok().flatten();
-    if ui
-        .add_enabled(
-            date.is_some(),
-            egui::Button::new(lang.pick("Изменить статус", "Change status")),
-        )
-        .clicked()
+    if ui::change_button(
+        ui,
+        ctx,
+        Right::Record,
+        date.is_some(),
+        egui::Button::new(lang.pick("Изменить статус", "Change status")),
+    )
+    .clicked()
         && let Some(date) = date
     {
         command = Some(Command::AddStatusChange {
@@ -680,9 +691,14 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
     match ev.parse() {
         Ok(evidence) => {
             if evidence != record.evidence
-                && ui
-                    .button(lang.pick("Сохранить подтверждения", "Save evidence"))
-                    .clicked()
+                && ui::change_button(
+                    ui,
+                    ctx,
+                    Right::Record,
+                    true,
+                    egui::Button::new(lang.pick("Сохранить подтверждения", "Save evidence")),
+                )
+                .clicked()
             {
                 command = Some(Command::SetEvidence {
                     partner: id,

@@ -1,6 +1,7 @@
 //! The Stop-list page: pins with their state and days left, filters, a form to pin a
 //! client that shows a conflict before saving, and extension, release and history.
 
+use crate::store::Right;
 use egui::{RichText, Ui};
 
 use crate::command::{Command, PageCtx};
@@ -194,10 +195,15 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             ctx.focus_search,
             lang,
         );
-        if ui
-            .button(lang.pick("+ Закрепить клиента", "+ Pin a client"))
-            .on_hover_text("Ctrl+N")
-            .clicked()
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            true,
+            egui::Button::new(lang.pick("+ Закрепить клиента", "+ Pin a client")),
+        )
+        .on_hover_text("Ctrl+N")
+        .clicked()
         {
             page.new_form(today, lang);
         }

@@ -1,6 +1,7 @@
 //! The Rates page: the rate table in force, its earlier versions, and a new version from
 //! a date made by editing a copy.
 
+use crate::store::Right;
 use egui::{RichText, Ui};
 
 use crate::command::{Command, PageCtx};
@@ -105,9 +106,14 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
         ui.heading(lang.pick("Ставки премий", "Premium rates"));
         ui.add_space(16.0);
         if page.editor.is_none()
-            && ui
-                .button(lang.pick("Новая версия с даты…", "New version from a date…"))
-                .clicked()
+            && ui::change_button(
+                ui,
+                ctx,
+                Right::Lead,
+                true,
+                egui::Button::new(lang.pick("Новая версия с даты…", "New version from a date…")),
+            )
+            .clicked()
         {
             page.editor = Some(Editor::from(&in_force.table, ctx.today, lang));
         }
@@ -183,12 +189,14 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
                 }
                 _ => None,
             };
-            if ui
-                .add_enabled(
-                    ready.is_some(),
-                    egui::Button::new(lang.pick("Сохранить версию…", "Save version…")),
-                )
-                .clicked()
+            if ui::change_button(
+                ui,
+                ctx,
+                Right::Lead,
+                ready.is_some(),
+                egui::Button::new(lang.pick("Сохранить версию…", "Save version…")),
+            )
+            .clicked()
                 && let Some((date, table)) = ready
             {
                 command = Some(Command::AddRateVersion {

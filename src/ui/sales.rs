@@ -2,6 +2,7 @@
 //! filters and sums; the new-sale form explains the premium before saving; a selected
 //! sale can be returned.
 
+use crate::store::Right;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::mpsc::{Receiver, TryRecvError};
 
@@ -486,10 +487,15 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                     .request_repaint_after(std::time::Duration::from_secs_f64(SEARCH_PAUSE_S));
             }
         }
-        if ui
-            .button(lang.pick("+ Новая продажа", "+ New sale"))
-            .on_hover_text("Ctrl+N")
-            .clicked()
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            true,
+            egui::Button::new(lang.pick("+ Новая продажа", "+ New sale")),
+        )
+        .on_hover_text("Ctrl+N")
+        .clicked()
         {
             page.new_form(ctx);
         }

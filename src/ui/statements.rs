@@ -1,6 +1,7 @@
 //! The Statements page: a partner and a period, the statement as it will be exported
 //! (lines, reasons, totals by kind), and Export….
 
+use crate::store::Right;
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 
@@ -288,16 +289,18 @@ pub fn statements_ui(
                     );
                 }
                 None => {
-                    if ui
-                        .add_enabled(
-                            !statement.lines.is_empty(),
-                            egui::Button::new(lang.pick("Выдать…", "Issue…")),
-                        )
-                        .on_hover_text(lang.pick(
-                            "Присвоить номер, сохранить цифры и закрыть период от изменений",
-                            "Give it a number, store its figures and lock the period",
-                        ))
-                        .clicked()
+                    if ui::change_button(
+                        ui,
+                        ctx,
+                        Right::Lead,
+                        !statement.lines.is_empty(),
+                        egui::Button::new(lang.pick("Выдать…", "Issue…")),
+                    )
+                    .on_hover_text(lang.pick(
+                        "Присвоить номер, сохранить цифры и закрыть период от изменений",
+                        "Give it a number, store its figures and lock the period",
+                    ))
+                    .clicked()
                     {
                         command = Some(Command::IssueStatement { partner, from, to });
                     }
@@ -497,12 +500,14 @@ fn issued_ui(
                     )
                     .labelled_by(label.id);
                     let ready = !page.reopen_reason.trim().is_empty();
-                    if ui
-                        .add_enabled(
-                            ready,
-                            egui::Button::new(lang.pick("Переоткрыть…", "Reopen…")),
-                        )
-                        .clicked()
+                    if ui::change_button(
+                        ui,
+                        ctx,
+                        Right::Lead,
+                        ready,
+                        egui::Button::new(lang.pick("Переоткрыть…", "Reopen…")),
+                    )
+                    .clicked()
                     {
                         command = Some(Command::ReopenStatement {
                             number: row.number.clone(),

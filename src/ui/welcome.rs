@@ -4,9 +4,10 @@ use egui::{RichText, Ui};
 
 use crate::command::Command;
 use crate::domain::lang::Lang;
+use crate::store::Rights;
 
 /// Shown while the database holds no partners and no sales.
-pub fn welcome_ui(ui: &mut Ui, lang: Lang, busy: bool) -> Option<Command> {
+pub fn welcome_ui(ui: &mut Ui, (rights, lang): (Rights, Lang), busy: bool) -> Option<Command> {
     let mut command = None;
     ui.add_space(60.0);
     ui.vertical_centered(|ui| {
@@ -18,7 +19,8 @@ pub fn welcome_ui(ui: &mut Ui, lang: Lang, busy: bool) -> Option<Command> {
         ));
         ui.label(lang.pick("База данных пока пуста.", "The database is empty."));
         ui.add_space(16.0);
-        ui.add_enabled_ui(!busy, |ui| {
+        // An auditor reads: an empty team database is filled by a manager.
+        ui.add_enabled_ui(!busy && rights.record, |ui| {
             if ui.button(lang.pick("Заполнить демо-данными", "Fill with demo data")).clicked() {
                 command = Some(Command::FillDemo);
             }

@@ -291,6 +291,89 @@ impl Server {
     }
 }
 
+/// A login's role in the team database: what it may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TeamRole {
+    /// Records partners, statuses, pins, sales, returns and imports; reads and exports.
+    Manager,
+    /// A manager who also changes rates and issues and reopens statements.
+    Lead,
+    /// Reads and exports only.
+    Auditor,
+}
+
+impl TeamRole {
+    /// The server role a login of this role is a member of.
+    pub fn group(self) -> &'static str {
+        match self {
+            TeamRole::Manager => "partner_desk_manager",
+            TeamRole::Lead => "partner_desk_lead",
+            TeamRole::Auditor => "partner_desk_auditor",
+        }
+    }
+}
+
+/// Whether `name` can be a login: lower-case Latin letters, digits and `_`, starting with a
+/// letter, as PostgreSQL keeps names unquoted (at most 63 characters).
+pub fn is_login_name(name: &str) -> bool {
+    name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl Server {
+    /// Adds the login `name` with `password` and `role`, or gives an existing login that
+    /// password and role (its other Partner Desk roles are taken away), in one transaction.
+    /// The password goes to the server as a SCRAM-SHA-256 verifier, never as itself. Needs
+    /// a role that may create roles (the owner made with `createuser --createrole`).
+    pub fn add_user(
+        &mut self,
+        name: &str,
+        role: TeamRole,
+        password: &str,
+    ) -> Result<bool, StoreError> {
+        if !is_login_name(name) {
+            return Err(StoreError::Server {
+                server: self.shown.clone(),
+                reason: format!("«{name}»: a login is lower-case Latin letters, digits and _"),
+            });
+        }
+        let shown = self.shown.clone();
+        let refused = |e: postgres::Error| match e.code() {
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => StoreError::CannotAddUser {
+                server: shown.clone(),
+            },
+            _ => server_error(&shown, &e),
+        };
+        let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+        let mut tx = self.client.transaction().map_err(refused)?;
+        let new: bool = tx
+            .query_one(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+                &[&name],
+            )
+            .map_err(refused)?
+            .get(0);
+        // A verifier is base64, digits, `$` and `:`: nothing to quote.
+        let (verb, groups) = (
+            if new { "CREATE" } else { "ALTER" },
+            [TeamRole::Manager, TeamRole::Lead, TeamRole::Auditor].map(TeamRole::group),
+        );
+        tx.batch_execute(&format!(
+            "{verb} ROLE {name} LOGIN PASSWORD '{verifier}';
+             REVOKE {} FROM {name};
+             GRANT {} TO {name};",
+            groups.join(", "),
+            role.group()
+        ))
+        .map_err(refused)?;
+        tx.commit().map_err(refused)?;
+        Ok(new)
+    }
+}
+
 /// What every connection of the program sets for itself: the schema's tables by their
 /// names; a write turn or a row lock not had in 10 s is "busy"; a transaction left idle
 /// (a laptop gone to sleep mid-write) is ended by the server after a minute, so that it
@@ -575,6 +658,9 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
     }
     match (e.code(), e.as_db_error()) {
         (Some(c), _) if *c == SqlState::LOCK_NOT_AVAILABLE => StoreError::Busy,
+        (Some(c), _) if *c == SqlState::INSUFFICIENT_PRIVILEGE => StoreError::NotAllowed {
+            server: shown.to_owned(),
+        },
         (Some(c), Some(db))
             if *c == SqlState::EXCLUSION_VIOLATION
                 && db.constraint() == Some("pins_one_holder_a_day") =>

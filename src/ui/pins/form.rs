@@ -3,6 +3,7 @@
 //! record, and the client's history.
 
 use super::*;
+use crate::store::Right;
 
 /// The last extension or release of the pin, when it can be cancelled as recorded by
 /// mistake: a reason, and the button.
@@ -11,8 +12,9 @@ pub(super) fn cancel_ui(
     reason: &mut String,
     pin_id: crate::domain::PinId,
     events: &[PinEvent],
-    lang: Lang,
+    ctx: &PageCtx,
 ) -> Option<Command> {
+    let lang = ctx.lang;
     let last = events
         .iter()
         .rfind(|e| e.pin_id == Some(pin_id) && e.cancelled.is_none())?;
@@ -35,7 +37,7 @@ pub(super) fn cancel_ui(
         ui::date(last.on_date, lang)
     );
     let ready = !reason.trim().is_empty();
-    ui.add_enabled(ready, egui::Button::new(button))
+    ui::change_button(ui, ctx, Right::Record, ready, egui::Button::new(button))
         .on_hover_text(lang.pick(
             "Срок закрепления станет прежним; запись останется в истории с отметкой об отмене",
             "The pin's term is put back; the record stays in the history, marked cancelled",
@@ -156,7 +158,7 @@ pub(super) fn new_pin_ui(
     } else {
         lang.pick("Закрепить", "Pin")
     };
-    let buttons = ui::form_buttons(ui, label, ready.is_some(), lang);
+    let buttons = ui::form_buttons(ui, label, ready.is_some(), ctx, Right::Record);
     if buttons.submitted
         && let Some((inn, partner, date)) = ready
     {
@@ -257,12 +259,14 @@ pub(super) fn selected_pin_ui(
             Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() => Some(date),
             _ => None,
         };
-        if ui
-            .add_enabled(
-                ready.is_some(),
-                egui::Button::new(lang.pick("Продлить", "Extend")),
-            )
-            .clicked()
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            ready.is_some(),
+            egui::Button::new(lang.pick("Продлить", "Extend")),
+        )
+        .clicked()
             && let Some(date) = ready
         {
             command = Some(Command::ExtendPin {
@@ -296,12 +300,14 @@ pub(super) fn selected_pin_ui(
                     None,
                 );
             });
-        if ui
-            .add_enabled(
-                matches!(date, Ok(Some(_))),
-                egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
-            )
-            .clicked()
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            matches!(date, Ok(Some(_))),
+            egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
+        )
+        .clicked()
             && let Ok(Some(date)) = date
         {
             command = Some(Command::ReleasePin {
@@ -377,13 +383,7 @@ pub(super) fn selected_pin_ui(
                     }
                 }
             }
-            command = command.or(cancel_ui(
-                ui,
-                &mut page.cancel_reason,
-                pin.id,
-                &events,
-                lang,
-            ));
+            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, &events, ctx));
         }
     }
     if ui.button(lang.pick("Закрыть", "Close")).clicked() {

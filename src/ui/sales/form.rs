@@ -2,6 +2,7 @@
 //! explained as it is filled, and an opened sale with its return form and its history.
 
 use super::*;
+use crate::store::Right;
 
 pub(super) fn new_sale_ui(
     ui: &mut Ui,
@@ -216,7 +217,7 @@ pub(super) fn new_sale_ui(
     } else {
         lang.pick("Записать продажу", "Record sale")
     };
-    let buttons = ui::form_buttons(ui, label, ready.is_some(), lang);
+    let buttons = ui::form_buttons(ui, label, ready.is_some(), ctx, Right::Record);
     if buttons.submitted
         && let Some(sale) = ready
     {
@@ -271,9 +272,14 @@ pub(super) fn selected_sale_ui(
     // A typo is corrected, not returned: while the period is in no issued statement.
     ui.horizontal(|ui| {
         if row.return_of.is_none()
-            && ui
-                .button(lang.pick("Исправить…", "Correct…"))
-                .on_hover_text(lang.pick(
+            && ui::change_button(
+                ui,
+                ctx,
+                Right::Record,
+                true,
+                egui::Button::new(lang.pick("Исправить…", "Correct…")),
+            )
+            .on_hover_text(lang.pick(
                     "Изменить дату, клиента, вид, сумму или роль партнёра; исправление останется в истории",
                     "Change the date, client, kind, amount or the partner's role; the correction stays in the history",
                 ))
@@ -281,7 +287,15 @@ pub(super) fn selected_sale_ui(
         {
             page.start_correction(row, lang);
         }
-        if ui.button(lang.pick("Удалить…", "Delete…")).clicked() {
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            true,
+            egui::Button::new(lang.pick("Удалить…", "Delete…")),
+        )
+        .clicked()
+        {
             command = Some(Command::DeleteSale { id: row.id });
         }
     });
@@ -342,10 +356,16 @@ pub(super) fn selected_sale_ui(
             "Премия возврата считается по ставке исходной продажи и попадёт в ведомость периода даты возврата.",
             "The return's premium uses the original sale's rate and lands in the statement of the return's period.",
         )).weak().small());
-        if let (Ok(Some(date)), Ok(amount)) = (date, amount)
-            && ui
-                .button(lang.pick("Записать возврат", "Record return"))
-                .clicked()
+        let ready = matches!((&date, &amount), (Ok(Some(_)), Ok(_)));
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Record,
+            ready,
+            egui::Button::new(lang.pick("Записать возврат", "Record return")),
+        )
+        .clicked()
+            && let (Ok(Some(date)), Ok(amount)) = (date, amount)
         {
             command = Some(Command::RecordReturn {
                 sale: row.id,

@@ -1,5 +1,7 @@
 //! The headless commands of the `partner-desk` binary: arguments in, exit status out.
 
+mod terminal;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +69,12 @@ pub enum Command {
     /// Brings the team database's schema to this version, as its owner.
     ServerUpgrade {
         url: String,
+    },
+    /// Adds a login to the team database with a role, as a role that may create roles.
+    ServerAddUser {
+        url: String,
+        name: String,
+        role: crate::store::postgres::TeamRole,
     },
     /// Copies a whole database file into an empty team database, or a team database into
     /// a new file.
@@ -323,6 +331,19 @@ enum ServerSub {
         /// The database: postgres://USER@HOST:PORT/DATABASE
         url: String,
     },
+    /// Add a manager's login (or give an existing one a new password and role); run it as
+    /// the owner. The new login's password is asked twice on the terminal, or read from the
+    /// first line of standard input
+    AddUser {
+        /// The database: postgres://USER@HOST:PORT/DATABASE
+        url: String,
+        /// The login: lower-case Latin letters, digits and _
+        name: String,
+        /// manager: pins, sales, returns, statuses, imports; lead: also rates and
+        /// statements; auditor: reads and exports only
+        #[arg(long, value_enum)]
+        role: crate::store::postgres::TeamRole,
+    },
 }
 
 thread_local! {
@@ -473,6 +494,9 @@ where
         Some(Sub::Completions { shell }) => Command::Completions(shell),
         Some(Sub::Server(ServerSub::Init { url })) => Command::ServerInit { url },
         Some(Sub::Server(ServerSub::Upgrade { url })) => Command::ServerUpgrade { url },
+        Some(Sub::Server(ServerSub::AddUser { url, name, role })) => {
+            Command::ServerAddUser { url, name, role }
+        }
         Some(Sub::Copy { from, to }) => Command::Copy { from, to },
     };
     Ok(Args {
@@ -515,14 +539,7 @@ pub fn run(args: &Args) -> ExitCode {
         crate::diagnostics::version(),
         args.command
     );
-    // A team database's password, when PGPASSWORD and .pgpass have none, is asked on the
-    // terminal (never taken from the command line).
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        crate::store::postgres::set_password_prompt(Box::new(move |server| {
-            let ask = lang.pick("Пароль для", "Password for");
-            rpassword::prompt_password(format!("{ask} {server}: ")).ok()
-        }));
-    }
+    terminal::ask_server_passwords(lang);
     match &args.command {
         Command::Window { .. } => return ExitCode::SUCCESS,
         Command::CrashTest => {
@@ -542,6 +559,11 @@ pub fn run(args: &Args) -> ExitCode {
         Command::ServerInit { url } => return say(actions::server_init(url).map(Some), lang),
         Command::ServerUpgrade { url } => {
             return say(actions::server_upgrade(url).map(Some), lang);
+        }
+        Command::ServerAddUser { url, name, role } => {
+            let added = terminal::new_password(name, lang)
+                .and_then(|password| actions::server_add_user(url, name, *role, &password));
+            return say(added.map(Some), lang);
         }
         Command::Copy { from, to } => {
             let today = chrono::Local::now().date_naive();
@@ -628,6 +650,7 @@ fn execute(
         | Command::CrashTest
         | Command::ServerInit { .. }
         | Command::ServerUpgrade { .. }
+        | Command::ServerAddUser { .. }
         | Command::Copy { .. } => return Ok(None),
     };
     Ok(Some(done))
