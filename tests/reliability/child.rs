@@ -45,6 +45,13 @@ pub fn main(role: &str, args: &[&str]) {
             args[4].parse().unwrap(),
         ),
         "issuer" => issuer(Path::new(args[0]), args[1].parse().unwrap()),
+        "team" => team(
+            Path::new(args[0]),
+            args[1].parse().unwrap(),
+            args[2].parse().unwrap(),
+            args[3].parse().unwrap(),
+            args[4].parse().unwrap(),
+        ),
         "seller" => seller(Path::new(args[0]), args[1].parse().unwrap()),
         "migrate" => {
             say("ready");
@@ -192,6 +199,54 @@ fn pins(db: &Path, partner: &str, attempts: u32, clients: u64, seed: u64) {
             }
             Err(StoreError::Rule(e)) => say(&format!("rule {client} {}", e.text(Lang::Ru))),
             Err(e) => say(&format!("err {client} {}", e.text(Lang::En))),
+        }
+    }
+}
+
+/// One manager's program of the team load: `operations` writes, alternately a pin request
+/// (timed: `pin MICROSECONDS OUTCOME`) and a sale of developer services (`sale DOC`),
+/// pausing a time drawn up to `pause_ms` between two.
+fn team(db: &Path, me: u64, operations: u64, clients: u64, pause_ms: u64) {
+    let mut store = Store::open(db).unwrap();
+    let partner = super::team_load::partner_inn(me);
+    let id = store.read().partner_by_inn(&partner).unwrap().unwrap();
+    let list = client_inns(clients);
+    let mut rng = super::Rng::new(me + 1);
+    say("ready");
+    wait_for_go(db);
+    for i in 0..operations {
+        if pause_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(rng.range(0, pause_ms)));
+        }
+        let client = list[rng.range(0, clients) as usize];
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+            + chrono::Days::new(rng.range(0, 365));
+        if i % 2 == 0 {
+            let started = Instant::now();
+            let outcome = store.write(|db| db.request_pin(&client, "", id, date, ""));
+            let us = started.elapsed().as_micros();
+            match outcome {
+                Ok(PinOutcome::Pinned { .. }) => say(&format!("pin {us} pinned")),
+                Ok(PinOutcome::Extended { .. }) => say(&format!("pin {us} extended")),
+                Ok(PinOutcome::Refused { .. }) => say(&format!("pin {us} refused")),
+                Err(e) => say(&format!("err {}", e.text(Lang::En))),
+            }
+        } else {
+            let doc = format!("T{me}-{i}");
+            let sale = NewSale {
+                doc: Some(doc.clone()),
+                date,
+                partner: id,
+                client_inn: client,
+                client_name: String::new(),
+                kind: LicenseKind::DevServices,
+                amount: rub("10 000"),
+                role: RoleFacts::default(),
+            };
+            match store.write(|db| db.record_sale(&sale)) {
+                Ok(_) => say(&format!("sale {doc}")),
+                Err(e) => say(&format!("err {}", e.text(Lang::En))),
+            }
         }
     }
 }

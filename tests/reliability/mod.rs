@@ -20,6 +20,7 @@ mod migration;
 mod money;
 mod pin_race;
 mod suite;
+mod team_load;
 mod writers;
 
 use std::io::{BufRead, BufReader};

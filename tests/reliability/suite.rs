@@ -286,6 +286,14 @@ fn server_suite() {
     println!("issue race: {i:?} in {:.1} s", t.elapsed().as_secs_f64());
     assert_eq!((i.sales_outside_their_statement, i.errors), (0, 0), "{i:?}");
     let t = Instant::now();
+    for pause_ms in [0, 100] {
+        let team = super::team_load::full_size(pause_ms);
+        println!(
+            "team load, pauses up to {pause_ms} ms: {team:?} in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let t = Instant::now();
     let k = crate::server::kill_imports(100_000, 50, crate::server::Kill::Connection);
     println!(
         "killed imports: {k:?} in {:.1} s",
