@@ -928,3 +928,104 @@ fn an_auditors_window_has_no_enabled_write_action_and_says_why() {
         h.state().last_message()
     );
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_pg_dump_of_the_team_database_restores_into_one_the_program_opens_with_the_same_statements() {
+    use crate::util::{ALFA, C1};
+    let (db, url) = TestDatabase::initialized();
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let partners = file(
+        "partners.csv",
+        format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
+    );
+    let pins = file(
+        "pins.csv",
+        format!("date,client_inn,partner_inn\n2025-01-01,{C1},{ALFA}\n"),
+    );
+    let sales = file(
+        "sales.csv",
+        format!(
+            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-10,{ALFA},{C1},saas,120000,D-1\n"
+        ),
+    );
+    for (kind, path) in [("partners", &partners), ("pins", &pins), ("sales", &sales)] {
+        let o = partner_desk(&["--db", &url, "import", kind, path]);
+        assert!(o.status.success(), "{}", said(&o));
+    }
+    let o = partner_desk(&[
+        "--db",
+        &url,
+        "issue",
+        "--partner",
+        ALFA,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-01-31",
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    let number = said(&o)
+        .split_whitespace()
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-')
+        .map(str::to_owned)
+        .unwrap();
+
+    // What docs/TEAM.md tells the administrator to run.
+    let dump = dir.path().join("partner_desk.dump");
+    let run = |program: &str, args: &[&str]| {
+        let o = Command::new(program).args(args).output().unwrap();
+        assert!(o.status.success(), "{program}: {}", said(&o));
+    };
+    run(
+        "pg_dump",
+        &[
+            "--format=custom",
+            "--file",
+            dump.to_str().unwrap(),
+            "--dbname",
+            &db.name,
+        ],
+    );
+    let restored = TestDatabase::new();
+    run(
+        "pg_restore",
+        &["--dbname", &restored.name, dump.to_str().unwrap()],
+    );
+
+    let restored_url = restored.url();
+    let exported = |url: &str, name: &str| {
+        let out = dir.path().join(name);
+        let o = partner_desk(&[
+            "--db",
+            url,
+            "statement",
+            "--number",
+            &number,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", said(&o));
+        std::fs::read(out).unwrap()
+    };
+    assert_eq!(
+        exported(&url, "before.json"),
+        exported(&restored_url, "after.json"),
+        "the issued statement re-exports byte for byte from the restored database"
+    );
+    // And the restored database takes writes, its rules on: the issued period stays locked.
+    let late = file(
+        "late.csv",
+        format!(
+            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-20,{ALFA},{C1},saas,1000,D-2\n"
+        ),
+    );
+    let o = partner_desk(&["--db", &restored_url, "import", "sales", &late]);
+    assert!(!o.status.success(), "{}", said(&o));
+    assert!(said(&o).contains(&number), "{}", said(&o));
+}
