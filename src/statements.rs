@@ -50,6 +50,7 @@ pub fn issue(
         }
         let number = db.next_statement_number(today.year())?;
         statement.number = Some(number.clone());
+        statement.issued_by = Some(db.who());
         let json = export::json::statement_json(&statement);
         let sha256 = sha256_hex(&json);
         db.record_issued(&NewIssued {

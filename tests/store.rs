@@ -863,3 +863,68 @@ fn a_deleted_sale_is_listed_with_its_client_and_who_deleted_it() {
             .is_empty()
     );
 }
+
+#[test]
+fn every_event_records_who_did_it_and_an_issued_statement_says_who_issued_it() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let who = s.login();
+    assert!(!who.is_empty());
+    if let Some(url) = &t.server {
+        let config = partner_desk::store::postgres::config(url).unwrap();
+        assert_eq!(Some(who.as_str()), config.get_user(), "the login connected");
+    }
+    let a = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let b = partner(&mut s, BETA, "ООО «Бета»", false, None);
+    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-15"), ""))
+        .unwrap();
+    s.write(|db| db.request_pin(&inn(C1), "", b, d("2025-02-01"), ""))
+        .unwrap();
+    let sale_id = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-20", C1, LicenseKind::Saas, "120000")))
+        .unwrap();
+    s.write(|db| db.record_return(sale_id, d("2025-01-25"), rub("20000"), None))
+        .unwrap();
+
+    let events = s.read().pin_events(&inn(C1)).unwrap();
+    assert_eq!(events.len(), 2, "the pin and the refusal");
+    assert!(events.iter().all(|e| e.recorded_by == who), "{events:?}");
+    let record = s.read().partner(a).unwrap();
+    assert!(record.changes.iter().all(|c| c.recorded_by == who));
+    let rows = s
+        .read()
+        .sales_page(&partner_desk::store::SalesQuery::default(), 0, 10)
+        .unwrap();
+    assert_eq!(rows.len(), 2, "the sale and its return");
+    assert!(rows.iter().all(|r| r.recorded_by == who));
+
+    let issued = partner_desk::statements::issue(
+        &mut s,
+        a,
+        d("2025-01-01"),
+        d("2025-01-31"),
+        d("2025-02-05"),
+    )
+    .unwrap();
+    partner_desk::actions::reopen(&mut s, &issued.number, "ошибка в сумме", d("2025-02-06"))
+        .unwrap();
+    let row = &s.read().issued_statements().unwrap()[0];
+    assert_eq!(
+        (row.issued_by.as_str(), row.reopened_by.as_str()),
+        (who.as_str(), who.as_str())
+    );
+    let (statement, json) = partner_desk::statements::issued_statement(&s, &issued.number).unwrap();
+    assert_eq!(statement.issued_by.as_deref(), Some(who.as_str()));
+    assert!(
+        String::from_utf8(json)
+            .unwrap()
+            .contains(&format!("\"issued_by\": \"{who}\"")),
+        "the stored JSON carries issued_by"
+    );
+}

@@ -183,6 +183,8 @@ pub struct Statement {
     pub generated_on: NaiveDate,
     /// The number given when the statement was issued; None for a preview.
     pub number: Option<String>,
+    /// The login that issued it; None for a preview.
+    pub issued_by: Option<String>,
 }
 
 impl Statement {
@@ -264,6 +266,7 @@ pub fn build_statement(
         rate_versions: versions,
         generated_on,
         number: None,
+        issued_by: None,
     }
 }
 

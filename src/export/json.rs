@@ -61,7 +61,7 @@ impl serde::Serialize for Doc<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let s = self.0;
-        let mut map = serializer.serialize_map(Some(8))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("partner", &partner(s))?;
         map.serialize_entry("period", &period(s))?;
         map.serialize_entry("lines", &Lines(&s.lines))?;
@@ -70,6 +70,10 @@ impl serde::Serialize for Doc<'_> {
         map.serialize_entry("lines_without_rate", &s.lines_without_rate())?;
         map.serialize_entry("generated_on", &s.generated_on.to_string())?;
         map.serialize_entry("number", &s.number)?;
+        // Written by an issued statement only: a preview's JSON is as it always was.
+        if let Some(by) = &s.issued_by {
+            map.serialize_entry("issued_by", by)?;
+        }
         map.end()
     }
 }
@@ -220,6 +224,7 @@ pub fn parse_statement(bytes: &[u8]) -> Result<Statement, ParseError> {
             .unwrap_or_default(),
         generated_on: date(&v, "generated_on")?,
         number: opt_text(&v, "number").map(str::to_owned),
+        issued_by: opt_text(&v, "issued_by").map(str::to_owned),
     })
 }
 

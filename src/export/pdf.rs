@@ -360,7 +360,14 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
         ),
         (
             t("Сформирована", "Generated on"),
-            show_date(s.generated_on, lang),
+            match &s.issued_by {
+                Some(by) if !by.is_empty() => format!(
+                    "{} · {} {by}",
+                    show_date(s.generated_on, lang),
+                    t("выдал", "issued by")
+                ),
+                _ => show_date(s.generated_on, lang),
+            },
         ),
         (
             t("Версии ставок", "Rate versions"),

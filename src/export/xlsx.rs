@@ -136,6 +136,9 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
             number,
         )?;
     }
+    if let Some(by) = s.issued_by.as_deref().filter(|by| !by.is_empty()) {
+        pair(ws, &mut row, t("Выдал", "Issued by"), by)?;
+    }
     pair(ws, &mut row, t("Партнёр", "Partner"), &s.partner.name)?;
     pair(ws, &mut row, t("ИНН", "INN"), s.partner.inn.as_str())?;
     pair(

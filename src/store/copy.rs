@@ -64,7 +64,7 @@ pub(super) const TABLES: [(&str, &str); 15] = [
     ("specialists", "id, partner_id, name, certified_on"),
     (
         "status_changes",
-        "id, partner_id, effective_from, status, note, recorded_at",
+        "id, partner_id, effective_from, status, note, recorded_at, recorded_by",
     ),
     ("clients", "inn, name"),
     (
@@ -73,17 +73,20 @@ pub(super) const TABLES: [(&str, &str); 15] = [
     ),
     (
         "pin_events",
-        "id, pin_id, client_inn, partner_id, event, on_date, ends_on, holder_partner_id, agreed_by, note, recorded_at",
+        "id, pin_id, client_inn, partner_id, event, on_date, ends_on, holder_partner_id, agreed_by, note, recorded_at, recorded_by",
     ),
     (
         "pin_corrections",
         "id, pin_event_id, corrected_at, corrected_by, reason",
     ),
-    ("rate_versions", "id, effective_from, note, recorded_at"),
+    (
+        "rate_versions",
+        "id, effective_from, note, recorded_at, recorded_by",
+    ),
     ("rate_cells", "version_id, kind, status, rate_pct"),
     (
         "sales",
-        "id, doc, date, partner_id, client_inn, kind, amount_kop, self_referred, connected_by_partner, used_in_work, return_of, recorded_at, premium_kop, rate_pct, reason, status, one_c_terms",
+        "id, doc, date, partner_id, client_inn, kind, amount_kop, self_referred, connected_by_partner, used_in_work, return_of, recorded_at, recorded_by, premium_kop, rate_pct, reason, status, one_c_terms",
     ),
     (
         "sale_corrections",
@@ -91,15 +94,15 @@ pub(super) const TABLES: [(&str, &str); 15] = [
     ),
     (
         "issued_statements",
-        "id, number, partner_id, period_from, period_to, issued_on, json, sha256, lines, amount_kop, premium_kop, reopened_on, reopen_reason, recorded_at",
+        "id, number, partner_id, period_from, period_to, issued_on, json, sha256, lines, amount_kop, premium_kop, reopened_on, reopen_reason, recorded_at, issued_by",
     ),
     (
         "statement_events",
-        "id, statement_id, event, on_date, reason, recorded_at",
+        "id, statement_id, event, on_date, reason, recorded_at, recorded_by",
     ),
     (
         "imports",
-        "id, kind, file, imported_at, change_seq, high_water, summary, undone_at",
+        "id, kind, file, imported_at, imported_by, change_seq, high_water, summary, undone_at",
     ),
     ("import_layouts", "layout, kind, columns, saved_at"),
 ];

@@ -224,7 +224,7 @@ impl Tx<'_> {
                 "INSERT INTO sale_corrections (sale_id, corrected_at, corrected_by, action, before, after)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute((id.0, self.stamp(), who(), action, json(before)?, after))?;
+            .execute((id.0, self.stamp(), self.who(), action, json(before)?, after))?;
         Ok(())
     }
 

@@ -235,9 +235,16 @@ impl Tx<'_> {
             serde_json::to_string(&high_water).map_err(|e| StoreError::BadValue(e.to_string()))?;
         self.conn.execute("DELETE FROM import_undo", ())?;
         let id: ImportId = self.conn.query_row(
-            "INSERT INTO imports (kind, file, imported_at, change_seq, high_water)
-             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-            (kind, file, now_stamp(), self.change_seq()?, marks),
+            "INSERT INTO imports (kind, file, imported_at, imported_by, change_seq, high_water)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            (
+                kind,
+                file,
+                now_stamp(),
+                self.who(),
+                self.change_seq()?,
+                marks,
+            ),
             |r| r.get(0),
         )?;
         if self.conn.is_server() {

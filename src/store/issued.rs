@@ -23,6 +23,10 @@ pub struct IssuedRow {
     pub sha256: String,
     /// When and why it was reopened; an issued statement locks its sales until then.
     pub reopened: Option<(NaiveDate, String)>,
+    /// The logins that issued it and reopened it (empty: before the program kept them,
+    /// or not reopened).
+    pub issued_by: String,
+    pub reopened_by: String,
 }
 
 /// What an issued statement stores.
@@ -41,7 +45,9 @@ pub struct NewIssued<'a> {
 
 const ISSUED_COLUMNS: &str =
     "i.id, i.number, i.partner_id, p.name, i.period_from, i.period_to, i.issued_on,
-    i.lines, i.amount_kop, i.premium_kop, i.sha256, i.reopened_on, i.reopen_reason";
+    i.lines, i.amount_kop, i.premium_kop, i.sha256, i.reopened_on, i.reopen_reason, i.issued_by,
+    (SELECT e.recorded_by FROM statement_events e
+     WHERE e.statement_id = i.id AND e.event = 'reopened' ORDER BY e.id DESC LIMIT 1)";
 
 /// A period locked by a statement in force: partner, first day, last day, number.
 pub(super) type Lock = (i64, NaiveDate, NaiveDate, String);
@@ -70,6 +76,8 @@ fn issued_row(r: &Row<'_>) -> Result<IssuedRow, StoreError> {
         premium: money(r.get(9)?),
         sha256: r.get(10)?,
         reopened: reopened_on.map(|d| (d, reason.unwrap_or_default())),
+        issued_by: r.get(13)?,
+        reopened_by: r.get::<Option<String>>(14)?.unwrap_or_default(),
     })
 }
 
@@ -128,7 +136,7 @@ impl Db<'_> {
         );
         self.conn
             .query_row(&sql, [number.trim()], |r| {
-                Ok((issued_row(r)?, r.get::<Vec<u8>>(13)?))
+                Ok((issued_row(r)?, r.get::<Vec<u8>>(15)?))
             })
             .optional()?
             .ok_or_else(|| {
@@ -209,8 +217,8 @@ impl Tx<'_> {
         }
         let id = self.conn.query_row(
             "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
-                                            lines, amount_kop, premium_kop, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+                                            lines, amount_kop, premium_kop, recorded_at, issued_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
             (
                 s.number,
                 s.partner.0,
@@ -223,13 +231,14 @@ impl Tx<'_> {
                 s.amount.kopecks(),
                 s.premium.kopecks(),
                 now_stamp(),
+                self.who(),
             ),
             |r| r.get::<i64>(0),
         )?;
         self.conn.execute(
-            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at)
-             VALUES (?1, 'issued', ?2, '', ?3)",
-            (id, s.issued_on, now_stamp()),
+            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at, recorded_by)
+             VALUES (?1, 'issued', ?2, '', ?3, ?4)",
+            (id, s.issued_on, now_stamp(), self.who()),
         )?;
         Ok(id)
     }
@@ -255,9 +264,9 @@ impl Tx<'_> {
             (row.id, on, reason.trim()),
         )?;
         self.conn.execute(
-            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at)
-             VALUES (?1, 'reopened', ?2, ?3, ?4)",
-            (row.id, on, reason.trim(), now_stamp()),
+            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at, recorded_by)
+             VALUES (?1, 'reopened', ?2, ?3, ?4, ?5)",
+            (row.id, on, reason.trim(), now_stamp(), self.who()),
         )?;
         Ok(())
     }

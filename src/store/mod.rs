@@ -44,7 +44,7 @@ pub use errors::{RuleError, ServerProblem, StoreError};
 pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
-pub use partners::{PartnerRecord, PartnerRow};
+pub use partners::{PartnerRecord, PartnerRow, StatusRecord};
 pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
 use rows::*;
 pub use sales::{NewSale, SaleRow};
@@ -295,6 +295,12 @@ impl Store {
         }
     }
 
+    /// Who the events this store writes are recorded as: the login on a team database,
+    /// the user's login on the computer for a file.
+    pub fn login(&self) -> String {
+        self.read().who()
+    }
+
     /// Reads outside a transaction.
     pub fn read(&self) -> Db<'_> {
         match &self.engine {
@@ -470,6 +476,15 @@ impl Db<'_> {
     }
 
     /// The time this transaction records things at: one for all rows of an import.
+    /// Who records what this view writes: on a team database the login connected, on a
+    /// file the user's login on the computer.
+    pub(crate) fn who(&self) -> String {
+        match &self.conn {
+            Conn::Pg(server) => server.login.clone(),
+            Conn::Lite(_) => corrections::who(),
+        }
+    }
+
     fn stamp(&self) -> String {
         self.cache
             .borrow_mut()

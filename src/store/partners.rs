@@ -22,8 +22,19 @@ pub struct PartnerRecord {
     pub id: PartnerId,
     pub facts: PartnerFacts,
     pub evidence: Evidence,
-    /// Status changes with their notes and when they were recorded, in entry order.
-    pub changes: Vec<(StatusChange, String, String)>,
+    /// Status changes with their notes, when and by whom they were recorded, in entry order.
+    pub changes: Vec<StatusRecord>,
+}
+
+/// A status change as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusRecord {
+    pub change: StatusChange,
+    pub note: String,
+    /// When, as stored (RFC 3339).
+    pub recorded_at: String,
+    /// The login that recorded it; empty for what was recorded before the program kept it.
+    pub recorded_by: String,
 }
 
 fn partner_row(r: &Row<'_>) -> Result<(i64, String, String, bool), StoreError> {
@@ -90,7 +101,7 @@ impl Db<'_> {
         let history = StatusHistory::new(
             self.status_changes(id)?
                 .into_iter()
-                .map(|(c, _, _)| c)
+                .map(|r| r.change)
                 .collect(),
         );
         Ok(PartnerFacts {
@@ -101,12 +112,9 @@ impl Db<'_> {
         })
     }
 
-    fn status_changes(
-        &self,
-        id: PartnerId,
-    ) -> Result<Vec<(StatusChange, String, String)>, StoreError> {
+    fn status_changes(&self, id: PartnerId) -> Result<Vec<StatusRecord>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT effective_from, status, note, recorded_at FROM status_changes
+            "SELECT effective_from, status, note, recorded_at, recorded_by FROM status_changes
              WHERE partner_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id.0], |r| {
@@ -115,18 +123,20 @@ impl Db<'_> {
                 r.get::<Option<String>>(1)?,
                 r.get(2)?,
                 r.get(3)?,
+                r.get(4)?,
             ))
         })?;
         rows.map(|row| {
-            let (effective_from, status, note, recorded_at) = row?;
-            Ok((
-                StatusChange {
+            let (effective_from, status, note, recorded_at, recorded_by) = row?;
+            Ok(StatusRecord {
+                change: StatusChange {
                     effective_from,
                     status: status_from(status)?,
                 },
                 note,
                 recorded_at,
-            ))
+                recorded_by,
+            })
         })
         .collect()
     }
@@ -232,8 +242,8 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO status_changes (partner_id, effective_from, status, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO status_changes (partner_id, effective_from, status, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute((
                 id.0,
@@ -241,6 +251,7 @@ impl Tx<'_> {
                 status.map(Status::code),
                 note.trim(),
                 now_stamp(),
+                self.who(),
             ))?;
         self.forget();
         self.refigure(Some(id), Some(effective_from))?;

@@ -70,6 +70,9 @@ pub struct PinEvent {
     pub agreed_by: String,
     pub note: String,
     pub recorded_at: String,
+    /// Who recorded it: the login (on a file, the user's login on the computer); empty for
+    /// what was recorded before the program kept it.
+    pub recorded_by: String,
     /// Cancelled as recorded by mistake: when, by whom, why.
     pub cancelled: Option<PinCancel>,
 }
@@ -189,7 +192,8 @@ impl Db<'_> {
     pub fn pin_events(&self, client: &Inn) -> Result<Vec<PinEvent>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.event, e.pin_id, e.partner_id, e.on_date, e.ends_on, e.holder_partner_id,
-                    e.agreed_by, e.note, e.recorded_at, c.corrected_at, c.corrected_by, c.reason
+                    e.agreed_by, e.note, e.recorded_at, c.corrected_at, c.corrected_by, c.reason,
+                    e.recorded_by
              FROM pin_events e LEFT JOIN pin_corrections c ON c.pin_event_id = e.id
              WHERE e.client_inn = ?1 ORDER BY e.id",
         )?;
@@ -206,6 +210,7 @@ impl Db<'_> {
                     agreed_by: r.get(6)?,
                     note: r.get(7)?,
                     recorded_at: r.get(8)?,
+                    recorded_by: r.get(12)?,
                     cancelled: match r.get::<Option<String>>(9)? {
                         Some(at) => Some(PinCancel {
                             at,
@@ -293,8 +298,8 @@ impl Tx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
-                                         holder_partner_id, agreed_by, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                         holder_partner_id, agreed_by, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute((
                 e.pin_id,
@@ -307,6 +312,7 @@ impl Tx<'_> {
                 e.agreed_by.trim(),
                 e.note.trim(),
                 now_stamp(),
+                self.who(),
             ))?;
         Ok(())
     }
@@ -526,7 +532,7 @@ impl Tx<'_> {
                 "INSERT INTO pin_corrections (pin_event_id, corrected_at, corrected_by, reason)
                  VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute((last.0, self.stamp(), super::corrections::who(), reason))?;
+            .execute((last.0, self.stamp(), self.who(), reason))?;
         Ok(())
     }
 }

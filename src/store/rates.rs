@@ -113,9 +113,9 @@ impl Tx<'_> {
             .into());
         }
         let version = self.conn.query_row(
-            "INSERT INTO rate_versions (effective_from, note, recorded_at) VALUES (?1, ?2, ?3)
-             RETURNING id",
-            (effective_from, note.trim(), now_stamp()),
+            "INSERT INTO rate_versions (effective_from, note, recorded_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            (effective_from, note.trim(), now_stamp(), self.who()),
             |r| r.get(0),
         )?;
         insert_cells(self.conn, version, table)?;

@@ -412,14 +412,16 @@ impl Tx<'_> {
             .conn
             .prepare_cached(
                 "INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                                    connected_by_partner, used_in_work, return_of, recorded_at, premium_kop)
+                                    connected_by_partner, used_in_work, return_of, recorded_at,
+                                    recorded_by, premium_kop)
                  SELECT ?2, ?3, partner_id, client_inn, kind, ?4, self_referred, connected_by_partner,
-                        used_in_work, id, ?5, 0
+                        used_in_work, id, ?5, ?6, 0
                  FROM sales WHERE id = ?1 RETURNING id",
             )?
-            .query_row((sale.0, doc, date, amount.kopecks(), now_stamp()), |r| {
-                r.get(0)
-            })?;
+            .query_row(
+                (sale.0, doc, date, amount.kopecks(), now_stamp(), self.who()),
+                |r| r.get(0),
+            )?;
         let entry = Entry {
             id,
             date,

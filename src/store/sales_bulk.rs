@@ -470,31 +470,33 @@ impl Tx<'_> {
         conn: &rusqlite::Connection,
         sales: &[CheckedSale],
     ) -> Result<(), (usize, rusqlite::Error)> {
-        const COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop,
-            self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason,
-            status, one_c_terms";
-        // Every row is recorded at the same time: ?1, bound once per statement.
+        const COLUMNS: &str = "recorded_at, recorded_by, doc, date, partner_id, client_inn, kind,
+            amount_kop, self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct,
+            reason, status, one_c_terms";
+        // Every row is recorded at the same time by the same user: ?1 and ?2, bound once
+        // per statement.
         const BOUND: usize = 14;
-        let stamp = self.stamp();
+        let (stamp, who) = (self.stamp(), self.who());
         // The few rates in use, as text.
         let mut rates: Vec<(RatePct, String)> = Vec::new();
         let sql_for = |n: usize| {
             let rows: Vec<String> = (0..n)
                 .map(|r| {
                     let params: Vec<String> = (0..BOUND)
-                        .map(|c| format!("?{}", 2 + r * BOUND + c))
+                        .map(|c| format!("?{}", 3 + r * BOUND + c))
                         .collect();
-                    format!("(?1, {})", params.join(", "))
+                    format!("(?1, ?2, {})", params.join(", "))
                 })
                 .collect();
             format!("INSERT INTO sales ({COLUMNS}) VALUES {}", rows.join(", "))
         };
         // The statement for a full chunk is written once for the process, and prepared
-        // once for all the full chunks: its bindings stay between them, ?1 with them.
+        // once for all the full chunks: its bindings stay between them, ?1 and ?2 with them.
         static FULL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let prepare = |sql: &str| {
             let mut stmt = conn.prepare_cached(sql)?;
             stmt.raw_bind_parameter(1, &stamp)?;
+            stmt.raw_bind_parameter(2, &who)?;
             Ok(stmt)
         };
         let mut full = if sales.len() >= INSERT_ROWS {
@@ -513,7 +515,7 @@ impl Tx<'_> {
                     &mut last
                 }
             };
-            let mut i = 2;
+            let mut i = 3;
             for s in chunk {
                 let date = iso_date(s.date);
                 let date = std::str::from_utf8(&date).unwrap_or_default();

@@ -67,6 +67,8 @@ pub struct SaleListRow {
     pub return_of: Option<String>,
     /// The partner's role as recorded with the sale (a correction starts from it).
     pub role: RoleFacts,
+    /// The login that recorded it; empty for what was recorded before the program kept it.
+    pub recorded_by: String,
 }
 
 impl SaleListRow {
@@ -159,6 +161,7 @@ type ListRaw = (
     (i64, Option<String>, bool, Option<String>),
     (i64, Option<String>, Option<String>),
     (bool, bool, bool),
+    String,
 );
 
 impl Db<'_> {
@@ -239,7 +242,7 @@ impl Db<'_> {
             "SELECT s.id, s.date, s.doc, s.partner_id, p.name, s.client_inn, c.name, s.kind,
                     {SIGNED_AMOUNT}, s.status, s.one_c_terms, s.rate_pct, s.premium_kop, s.reason,
                     CASE WHEN s.return_of IS NULL THEN NULL ELSE coalesce(o.doc, '#' || o.id) END,
-                    s.self_referred, s.connected_by_partner, s.used_in_work
+                    s.self_referred, s.connected_by_partner, s.used_in_work, s.recorded_by
              FROM {LIST_FROM} WHERE {filter} ORDER BY {order}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -250,6 +253,7 @@ impl Db<'_> {
                 (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?),
                 (r.get(12)?, r.get(13)?, r.get(14)?),
                 (r.get(15)?, r.get(16)?, r.get(17)?),
+                r.get(18)?,
             ))
         })?;
         rows.map(|row| {
@@ -259,6 +263,7 @@ impl Db<'_> {
                 (amount, status, one_c_terms, rate),
                 (premium, reason, return_of),
                 (self_referred, connected_by_partner, used_in_work),
+                recorded_by,
             ) = row?;
             Ok(SaleListRow {
                 id: SaleId(id),
@@ -282,6 +287,7 @@ impl Db<'_> {
                     connected_by_partner,
                     used_in_work,
                 },
+                recorded_by,
             })
         })
         .collect()

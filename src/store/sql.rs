@@ -29,6 +29,8 @@ pub struct PgConn {
     pub(crate) url: String,
     /// The server process serving this connection: what it announces is its own.
     pub(crate) backend_pid: i32,
+    /// The login connected: what the server records as who did what.
+    pub(crate) login: String,
 }
 
 impl PgConn {
@@ -36,7 +38,7 @@ impl PgConn {
         client: postgres::Client,
         shown: String,
         url: String,
-        backend_pid: i32,
+        (backend_pid, login): (i32, String),
     ) -> PgConn {
         PgConn {
             client: RefCell::new(client),
@@ -44,6 +46,7 @@ impl PgConn {
             shown,
             url,
             backend_pid,
+            login,
         }
     }
 

@@ -196,12 +196,13 @@ pub fn client_card_ui(
             }
             for e in c.events.iter().filter(|e| e.kind == PinEventKind::Refused) {
                 ui.label(format!(
-                    "{} · {} {} · {} {}",
+                    "{} · {} {} · {} {}{}",
                     ui::date(e.on_date, lang),
                     lang.pick("отказ:", "refused:"),
                     data.partner_name(e.partner),
                     lang.pick("закреплён за", "held by"),
-                    e.holder.map(|h| data.partner_name(h)).unwrap_or_default()
+                    e.holder.map(|h| data.partner_name(h)).unwrap_or_default(),
+                    ui::recorded_by(&e.recorded_by, lang)
                 ));
             }
             ui.add_space(8.0);

@@ -223,6 +223,16 @@ pub fn rights_button(
     }
 }
 
+/// ` · записал anna`: who recorded an event, as a history line ends; nothing for what was
+/// recorded before the program kept it.
+pub fn recorded_by(login: &str, lang: Lang) -> String {
+    if login.is_empty() {
+        String::new()
+    } else {
+        format!(" · {} {login}", lang.pick("записал", "by"))
+    }
+}
+
 /// Forgets an Enter no form took.
 pub fn clear_submitted(ctx: &egui::Context) {
     ctx.data_mut(|d| d.remove::<bool>(submitted_id()));

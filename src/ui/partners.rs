@@ -579,21 +579,23 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
     if record.changes.is_empty() {
         ui.label(RichText::new(lang.pick("изменений не было", "no changes yet")).weak());
     }
-    for (change, note, recorded_at) in record.changes.iter().rev() {
+    for r in record.changes.iter().rev() {
         ui.label(format!(
-            "{} {} — {}{}",
+            "{} {} — {}{}{}",
             lang.pick("с", "from"),
-            ui::date(change.effective_from, lang),
-            status_name(change.status, lang),
-            if note.is_empty() {
+            ui::date(r.change.effective_from, lang),
+            status_name(r.change.status, lang),
+            if r.note.is_empty() {
                 String::new()
             } else {
-                format!(" ({note})")
-            }
+                format!(" ({})", r.note)
+            },
+            ui::recorded_by(&r.recorded_by, lang)
         ))
         .on_hover_text(format!(
-            "{} {recorded_at}",
-            lang.pick("записано", "recorded")
+            "{} {}",
+            lang.pick("записано", "recorded"),
+            r.recorded_at
         ));
     }
 

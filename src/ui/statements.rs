@@ -519,11 +519,12 @@ fn issued_ui(
             ui.add_space(4.0);
         });
     }
-    let cols: [ui::Col<()>; 6] = [
+    let cols: [ui::Col<()>; 7] = [
         ui::Col::new(lang.pick("Номер", "Number"), 95.0),
         ui::Col::new(lang.pick("Партнёр", "Partner"), 0.0),
         ui::Col::new(lang.pick("Период", "Period"), 190.0),
         ui::Col::new(lang.pick("Выдана", "Issued on"), 95.0),
+        ui::Col::new(lang.pick("Выдал", "Issued by"), 100.0),
         ui::Col::new(lang.pick("Премия", "Premium"), 130.0).right(),
         ui::Col::new(lang.pick("Состояние", "State"), 260.0),
     ];
@@ -540,15 +541,17 @@ fn issued_ui(
             ))
             .into(),
             3 => Value::Date(r.issued_on).into(),
-            4 => Value::Money(r.premium).into(),
+            4 => Value::text(&r.issued_by).into(),
+            5 => Value::Money(r.premium).into(),
             _ => match &r.reopened {
                 None => {
                     Value::text(lang.pick("выдана, период закрыт", "issued, period locked")).into()
                 }
                 Some((on, reason)) => ui::Cell::from(Value::Text(format!(
-                    "{} {} · {reason}",
+                    "{} {}{} · {reason}",
                     lang.pick("переоткрыта", "reopened"),
-                    ui::date(*on, lang)
+                    ui::date(*on, lang),
+                    ui::recorded_by(&r.reopened_by, lang)
                 )))
                 .tip(reason),
             },

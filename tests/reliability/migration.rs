@@ -39,6 +39,11 @@ pub fn rewind_to_v1(path: &Path) {
         "sales",
     ];
     let raw = rusqlite::Connection::open(path).unwrap();
+    // Schema 6 added who recorded each event to tables of schema 1.
+    for table in ["status_changes", "pin_events", "sales", "rate_versions"] {
+        raw.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN recorded_by"))
+            .unwrap();
+    }
     let later: Vec<(String, String)> = raw
         .prepare(
             "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'

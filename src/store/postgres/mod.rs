@@ -410,12 +410,16 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
         .client
         .batch_execute(SESSION)
         .map_err(|e| server_error(&shown, &e))?;
-    let pid: i32 = server
+    let me = server
         .client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .map_err(|e| server_error(&shown, &e))?
-        .get(0);
-    Ok(PgConn::new(server.client, shown, url.to_owned(), pid))
+        .query_one("SELECT pg_backend_pid(), session_user::text", &[])
+        .map_err(|e| server_error(&shown, &e))?;
+    Ok(PgConn::new(
+        server.client,
+        shown,
+        url.to_owned(),
+        (me.get(0), me.get(1)),
+    ))
 }
 
 /// The channel on which every write announces itself when it commits: the windows open on

@@ -8,16 +8,17 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     v1_initial,
     v2_issued_statements,
     v3_imports,
     v4_sale_corrections,
     v5_pin_corrections,
+    v6_recorded_by,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -375,5 +376,23 @@ BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
 
 fn v5_pin_corrections(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V5)?;
+    Ok(())
+}
+
+const V6: &str = r#"
+-- Who recorded each event, as the team database's schema has it: the user's login on the
+-- computer (on a team database, the login the program connected as). What was recorded
+-- before this version says ''.
+ALTER TABLE status_changes ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE pin_events ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE sales ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE rate_versions ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE issued_statements ADD COLUMN issued_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE statement_events ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN imported_by TEXT NOT NULL DEFAULT '';
+"#;
+
+fn v6_recorded_by(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V6)?;
     Ok(())
 }

@@ -363,6 +363,7 @@ pub(super) fn selected_pin_ui(
                 if !e.note.is_empty() {
                     text += &format!(" · {}", e.note);
                 }
+                text += &ui::recorded_by(&e.recorded_by, lang);
                 match &e.cancelled {
                     None => _ = ui.label(text),
                     Some(c) => {

@@ -269,6 +269,16 @@ pub(super) fn selected_sale_ui(
     if let Some(reason) = row.reason {
         ui.label(RichText::new(reason.text(lang)).weak());
     }
+    if !row.recorded_by.is_empty() {
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                lang.pick("Записал:", "Recorded by:"),
+                row.recorded_by
+            ))
+            .weak(),
+        );
+    }
     // A typo is corrected, not returned: while the period is in no issued statement.
     ui.horizontal(|ui| {
         if row.return_of.is_none()
