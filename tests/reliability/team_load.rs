@@ -9,7 +9,6 @@ use crate::util::*;
 
 #[derive(Debug, Default)]
 pub struct Figures {
-    pub processes: u64,
     pub operations: u64,
     pub pin_requests: u64,
     pub sales: u64,
@@ -61,7 +60,6 @@ pub fn run(processes: u64, operations: u64, clients: u64, pause_ms: u64) -> Figu
         .collect();
     let mut children = super::start_together(std::path::Path::new(db), &roles);
     let mut f = Figures {
-        processes,
         operations: processes * operations,
         ..Figures::default()
     };
