@@ -1,5 +1,5 @@
-//! The user's clock and locale: the only places the program reads them, for the window
-//! and the command line alike.
+//! The user's clock, locale and login: the only places the program reads them, for the
+//! window and the command line alike.
 
 use chrono::NaiveDate;
 
@@ -13,4 +13,19 @@ pub fn system_lang() -> Lang {
 /// Today on the user's clock: the only place the program reads it.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The login of the system's user (else the name of their home folder): who records what
+/// is written to a file, and the login a connection form starts with.
+pub fn user_login() -> String {
+    let home = || {
+        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+        let name = std::path::Path::new(&home).file_name()?;
+        Some(name.to_string_lossy().into_owned())
+    };
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(home)
+        .unwrap_or_else(|| "?".to_owned())
 }

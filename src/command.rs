@@ -134,6 +134,11 @@ pub enum Command {
     FillDemo,
     NewDatabase,
     OpenDatabase,
+    /// File ▸ Connect to a team database…
+    ConnectServer,
+    /// A database opened before (File ▸ Open recent), or the one that could not be opened,
+    /// tried again.
+    OpenRecent(PathBuf),
     Navigate(Page),
 }
 
@@ -175,6 +180,8 @@ impl Command {
             | Backup
             | NewDatabase
             | OpenDatabase
+            | ConnectServer
+            | OpenRecent(_)
             | Navigate(_) => None,
         }
     }

@@ -1029,3 +1029,83 @@ fn a_pg_dump_of_the_team_database_restores_into_one_the_program_opens_with_the_s
     assert!(!o.status.success(), "{}", said(&o));
     assert!(said(&o).contains(&number), "{}", said(&o));
 }
+
+/// An eframe storage in memory: what the window keeps between runs, for a test to read.
+#[derive(Default)]
+struct Kept(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Kept {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_password() {
+    use crate::gui::*;
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    use partner_desk::domain::Lang;
+    use std::time::Duration;
+
+    let (db, url) = TestDatabase::initialized();
+    let t = crate::util::TempDb::on_file();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Файл");
+    click(&mut h, "Подключиться к общей базе…");
+    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
+    let password = env("PGPASSWORD", "");
+    for (field, value, role) in [
+        ("Сервер", env("PGHOST", "localhost"), Role::TextInput),
+        ("Порт", env("PGPORT", "5432"), Role::TextInput),
+        ("База данных", db.name.clone(), Role::TextInput),
+        ("Логин", env("PGUSER", "postgres"), Role::TextInput),
+        ("Пароль", password.clone(), Role::PasswordInput),
+    ] {
+        h.get_by_role_and_label(role, field).focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_ok();
+        type_into(&mut h, role, field, &value);
+    }
+    click_button(&mut h, "Проверить подключение");
+    let tested = frames_until(&mut h, Duration::from_secs(10), |h| {
+        has_text(h, "Подключение работает")
+    });
+    assert!(tested.is_some(), "the test says the connection works");
+    assert!(
+        h.state().store().unwrap().server().is_none(),
+        "testing opens nothing"
+    );
+
+    click_button(&mut h, "Подключиться");
+    let opened = frames_until(&mut h, Duration::from_secs(10), |h| {
+        h.state().store().and_then(|s| s.server()).is_some()
+    });
+    assert!(opened.is_some(), "the team database is open");
+    assert_eq!(
+        h.state().store().unwrap().server().unwrap(),
+        partner_desk::store::postgres::shown(&url)
+    );
+
+    let mut kept = Kept::default();
+    eframe::App::save(h.state_mut(), &mut kept);
+    let settings: String = kept.0.values().cloned().collect();
+    assert!(
+        settings.contains(&db.name),
+        "the team database is among the recent ones: {settings}"
+    );
+    assert!(!password.is_empty());
+    assert!(
+        !settings.contains(&password),
+        "the settings hold no password: {settings}"
+    );
+}

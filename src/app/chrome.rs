@@ -196,6 +196,28 @@ impl App {
                     command = Some(Command::OpenDatabase);
                 }
                 if ui
+                    .button(lang.pick(
+                        "Подключиться к общей базе…",
+                        "Connect to a team database…",
+                    ))
+                    .clicked()
+                {
+                    command = Some(Command::ConnectServer);
+                }
+                ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+                    ui.menu_button(lang.pick("Недавние", "Open recent"), |ui| {
+                        for recent in &self.recent {
+                            let shown = match crate::store::server_url(Path::new(recent)) {
+                                Some(url) => crate::store::postgres::shown(url),
+                                None => recent.clone(),
+                            };
+                            if ui.button(shown).clicked() {
+                                command = Some(Command::OpenRecent(PathBuf::from(recent)));
+                            }
+                        }
+                    });
+                });
+                if ui
                     .button(lang.pick("Резервная копия…", "Back up…"))
                     .clicked()
                 {
@@ -459,6 +481,24 @@ impl App {
                 error,
             );
             ui.vertical_centered(|ui| {
+                // A team database that could not be reached: try again, or work elsewhere.
+                if crate::store::server_url(&self.db_path).is_some() {
+                    if ui
+                        .button(self.lang.pick("Повторить подключение", "Try again"))
+                        .clicked()
+                    {
+                        command = Some(Command::OpenRecent(self.db_path.clone()));
+                    }
+                    if ui
+                        .button(
+                            self.lang
+                                .pick("Подключиться к общей базе…", "Connect to a team database…"),
+                        )
+                        .clicked()
+                    {
+                        command = Some(Command::ConnectServer);
+                    }
+                }
                 if ui
                     .button(
                         self.lang

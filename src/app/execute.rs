@@ -450,6 +450,14 @@ impl App {
                 self.ask_path(PathUse::NewDatabase, "partner-desk.sqlite3");
                 return;
             }
+            Command::ConnectServer => {
+                self.open_connect_form();
+                return;
+            }
+            Command::OpenRecent(path) => {
+                self.use_path(PathUse::OpenDatabase, path);
+                return;
+            }
             Command::OpenDatabase => {
                 self.ask_path(PathUse::OpenDatabase, "");
                 return;

@@ -181,6 +181,7 @@ impl App {
                 self.pins_loading.clear();
                 self.pins_due = None;
                 self.damage_check = DamageCheck::Done;
+                self.remember_recent(&path);
                 self.db_path = path;
                 self.start_reader();
                 self.start_watch();
@@ -202,6 +203,17 @@ impl App {
             Err(e) => {
                 if self.store.is_none() {
                     self.open_error = Some(e.text(self.lang));
+                }
+                // A team database that would not let the login in: its password is asked.
+                if let (
+                    Some(url),
+                    StoreError::CannotConnect {
+                        reason: crate::store::ServerProblem::LoginRefused,
+                        ..
+                    },
+                ) = (crate::store::server_url(&path), &e)
+                {
+                    self.ask_to_log_in(url, e.text(self.lang));
                 }
                 self.report(Err(e.into()));
             }

@@ -27,6 +27,7 @@ use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
 
 mod chrome;
+mod connect;
 mod execute;
 mod jobs;
 mod live;
@@ -34,7 +35,9 @@ mod loading;
 mod overlays;
 mod paths;
 
-use self::{chrome::*, execute::*, jobs::*, live::*, loading::*, overlays::*, paths::*};
+use self::{
+    chrome::*, connect::*, execute::*, jobs::*, live::*, loading::*, overlays::*, paths::*,
+};
 pub use crate::command::{Command, PageCtx};
 pub use crate::snapshot::{Data, PartnerSummary};
 pub use jobs::Progress;
@@ -89,6 +92,10 @@ struct Settings {
     /// The folder a file was last exported to: the next save dialog starts there.
     #[serde(default)]
     export_dir: Option<PathBuf>,
+    /// The databases opened last (files, and team databases by their address, which holds
+    /// no password), newest first.
+    #[serde(default)]
+    recent: Vec<String>,
 }
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
@@ -171,6 +178,10 @@ pub struct App {
     live: Live,
     /// What the login may change (everything, on a file).
     rights: Rights,
+    /// File ▸ Connect to a team database…, when open.
+    connect: Option<ConnectForm>,
+    /// The databases opened last, newest first (File ▸ Open recent).
+    recent: Vec<String>,
 }
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
@@ -289,6 +300,8 @@ impl App {
             exported: None,
             live: Live::default(),
             rights: Rights::ALL,
+            connect: None,
+            recent: settings.recent,
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
@@ -469,6 +482,7 @@ impl eframe::App for App {
                 doc_lang: Some(self.statements.doc_lang),
                 export_format: Some(self.export_format),
                 export_dir: self.export_dir.clone(),
+                recent: self.recent.clone(),
             },
         );
     }

@@ -264,6 +264,7 @@ impl App {
     }
 
     pub(super) fn overlays_ui(&mut self, ctx: &egui::Context) {
+        self.connect_ui(ctx);
         let lang = self.lang;
         if let Some(confirm) = &self.confirm {
             let mut decision = None;

@@ -49,21 +49,6 @@ pub struct Correction {
     pub after: Option<Recorded>,
 }
 
-/// Who makes a correction: the login of the system's user (else the name of their home
-/// folder).
-pub(super) fn who() -> String {
-    let home = || {
-        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
-        let name = std::path::Path::new(&home).file_name()?;
-        Some(name.to_string_lossy().into_owned())
-    };
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
-        .or_else(home)
-        .unwrap_or_else(|| "?".to_owned())
-}
-
 impl Db<'_> {
     /// The record of sale or return `id` as it is stored.
     fn recorded(&self, id: SaleId) -> Result<(Recorded, bool), StoreError> {

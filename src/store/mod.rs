@@ -481,7 +481,7 @@ impl Db<'_> {
     pub(crate) fn who(&self) -> String {
         match &self.conn {
             Conn::Pg(server) => server.login.clone(),
-            Conn::Lite(_) => corrections::who(),
+            Conn::Lite(_) => crate::clock::user_login(),
         }
     }
 

@@ -67,7 +67,8 @@ pub fn config(url: &str) -> Result<Config, StoreError> {
     if config.get_dbname().is_none() {
         config.dbname(&env("PGDATABASE").unwrap_or_else(|| "partner_desk".into()));
     }
-    if let Some(password) = env("PGPASSWORD")
+    if let Some(password) = remembered(&shown(url))
+        .or_else(|| env("PGPASSWORD"))
         .or_else(|| pgpass::lookup(&config))
         .or_else(|| asked_password(&shown(url)))
     {
@@ -95,12 +96,29 @@ pub fn set_password_prompt(prompt: PasswordPrompt) {
     let _ = PROMPT.set(prompt);
 }
 
+/// The password typed for `server` in this process (the window's connection dialog), if any.
+fn remembered(server: &str) -> Option<String> {
+    let asked = ASKED.lock().ok()?;
+    asked
+        .iter()
+        .find(|(s, _)| s == server)
+        .map(|(_, p)| p.clone())
+}
+
+/// Keeps the password typed for the team database `url` for the rest of this process (in
+/// memory only: it is asked again at the next start); it comes before `PGPASSWORD` and the
+/// password file.
+pub fn remember_password(url: &str, password: &str) {
+    let server = shown(url);
+    if let Ok(mut asked) = ASKED.lock() {
+        asked.retain(|(s, _)| *s != server);
+        asked.push((server, password.to_owned()));
+    }
+}
+
 fn asked_password(server: &str) -> Option<String> {
     let prompt = PROMPT.get()?;
     let mut asked = ASKED.lock().ok()?;
-    if let Some((_, password)) = asked.iter().find(|(s, _)| s == server) {
-        return Some(password.clone());
-    }
     let password = prompt(server).filter(|p| !p.is_empty())?;
     asked.push((server.to_owned(), password.clone()));
     Some(password)

@@ -1,0 +1,270 @@
+//! File ▸ Connect to a team database…: the server, port, database and login, and the
+//! password, kept in memory for this run only (asked again at the next start; never in the
+//! settings); "test connection" and the connection itself are tried on a worker, so the
+//! window never waits for a server that does not answer. And File ▸ Open recent: the files
+//! and team databases opened last.
+
+use super::*;
+use crate::store::postgres;
+
+/// How many databases File ▸ Open recent keeps.
+const RECENT_KEPT: usize = 8;
+
+/// The connection form.
+pub(super) struct ConnectForm {
+    pub(super) host: String,
+    pub(super) port: String,
+    pub(super) database: String,
+    pub(super) login: String,
+    pub(super) password: String,
+    /// The try running on a worker, and whether to open the database when it works.
+    trying: Option<(Receiver<Result<String, String>>, bool)>,
+    /// What the last try said, and whether it worked.
+    said: Option<(String, bool)>,
+}
+
+impl ConnectForm {
+    fn new() -> ConnectForm {
+        ConnectForm {
+            host: "localhost".into(),
+            port: "5432".into(),
+            database: "partner_desk".into(),
+            login: crate::clock::user_login(),
+            password: String::new(),
+            trying: None,
+            said: None,
+        }
+    }
+
+    /// The form filled from a team database's address, saying `why` it is asked again.
+    fn from_url(url: &str, why: Option<String>) -> ConnectForm {
+        let mut form = ConnectForm::new();
+        if let Ok(config) = url.trim().parse::<::postgres::Config>() {
+            if let Some(::postgres::config::Host::Tcp(host)) = config.get_hosts().first() {
+                form.host = host.clone();
+            }
+            if let Some(port) = config.get_ports().first() {
+                form.port = port.to_string();
+            }
+            if let Some(db) = config.get_dbname() {
+                form.database = db.to_owned();
+            }
+            if let Some(user) = config.get_user() {
+                form.login = user.to_owned();
+            }
+        }
+        form.said = why.map(|w| (w, false));
+        form
+    }
+
+    /// The address the form names, or what is missing, in words.
+    fn url(&self, lang: Lang) -> Result<String, String> {
+        let (host, db, login) = (self.host.trim(), self.database.trim(), self.login.trim());
+        if host.is_empty() || db.is_empty() || login.is_empty() {
+            return Err(lang
+                .pick(
+                    "Укажите сервер, базу данных и логин",
+                    "Fill in the server, the database and the login",
+                )
+                .into());
+        }
+        let port: u16 = self.port.trim().parse().map_err(|_| {
+            lang.pick(
+                "Порт — число от 1 до 65535 (обычно 5432)",
+                "The port is a number from 1 to 65535 (usually 5432)",
+            )
+            .to_owned()
+        })?;
+        let bad = |c: char| c.is_whitespace() || "@/:?#".contains(c);
+        if [host, db, login].iter().any(|part| part.chars().any(bad)) {
+            return Err(lang
+                .pick(
+                    "В сервере, базе данных и логине не бывает пробелов и знаков @ / : ? #",
+                    "The server, the database and the login have no spaces and no @ / : ? #",
+                )
+                .into());
+        }
+        Ok(format!("postgres://{login}@{host}:{port}/{db}"))
+    }
+}
+
+impl App {
+    /// Opens the connection form (File ▸ Connect to a team database…).
+    pub(super) fn open_connect_form(&mut self) {
+        self.connect = Some(match crate::store::server_url(&self.db_path) {
+            Some(url) => ConnectForm::from_url(url, None),
+            None => ConnectForm::new(),
+        });
+    }
+
+    /// A team database that would not let the login in: the form opens on it, saying why,
+    /// for the password to be typed.
+    pub(super) fn ask_to_log_in(&mut self, url: &str, why: String) {
+        if self.connect.is_none() {
+            self.connect = Some(ConnectForm::from_url(url, Some(why)));
+        }
+    }
+
+    /// Remembers a database just opened for File ▸ Open recent (a team database by its
+    /// address, which never holds a password).
+    pub(super) fn remember_recent(&mut self, path: &Path) {
+        let text = path.display().to_string();
+        self.recent.retain(|r| *r != text);
+        self.recent.insert(0, text);
+        self.recent.truncate(RECENT_KEPT);
+    }
+
+    /// Tries the form's database on a worker: `open` it when it works.
+    fn try_connecting(&mut self, open: bool) {
+        let lang = self.lang;
+        let Some(form) = &mut self.connect else {
+            return;
+        };
+        let url = match form.url(lang) {
+            Ok(url) => url,
+            Err(why) => {
+                form.said = Some((why, false));
+                return;
+            }
+        };
+        if !form.password.is_empty() {
+            postgres::remember_password(&url, &form.password);
+        }
+        let (tell, answer) = channel();
+        let ctx = self.egui_ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("partner-desk-connect".into())
+            .spawn(move || {
+                let result = Store::connect(&url)
+                    .map(|store| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Подключение работает:", "The connection works:"),
+                            store.shown()
+                        )
+                    })
+                    .map_err(|e| e.text(lang));
+                let _ = tell.send(result);
+                ctx.request_repaint();
+            });
+        form.said = None;
+        match spawned {
+            Ok(_) => form.trying = Some((answer, open)),
+            Err(e) => form.said = Some((e.to_string(), false)),
+        }
+    }
+
+    /// The connection form, over the page.
+    pub(super) fn connect_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        let Some(form) = &mut self.connect else {
+            return;
+        };
+        // What the worker found.
+        let mut open_now = None;
+        if let Some((answer, open)) = &form.trying {
+            match answer.try_recv() {
+                Ok(result) => {
+                    let worked = result.is_ok();
+                    if worked && *open {
+                        open_now = form.url(lang).ok();
+                    }
+                    form.said = Some((result.unwrap_or_else(|e| e), worked));
+                    form.trying = None;
+                }
+                Err(TryRecvError::Disconnected) => form.trying = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        let (mut action, mut cancel) = (None, false);
+        egui::Modal::new(egui::Id::unique("connect-form")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading(lang.pick(
+                "Подключение к общей базе",
+                "Connect to a team database",
+            ));
+            ui.label(
+                RichText::new(lang.pick(
+                    "Общая база отдела на сервере PostgreSQL. Адрес, порт и логин даёт администратор; пароль хранится только до закрытия программы.",
+                    "The department's database on a PostgreSQL server. The administrator gives the address, port and login; the password is kept only until the program is closed.",
+                ))
+                .weak(),
+            );
+            ui.add_space(6.0);
+            egui::Grid::new("connect-grid")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    for (label, value, password) in [
+                        (lang.pick("Сервер", "Server"), &mut form.host, false),
+                        (lang.pick("Порт", "Port"), &mut form.port, false),
+                        (lang.pick("База данных", "Database"), &mut form.database, false),
+                        (lang.pick("Логин", "Login"), &mut form.login, false),
+                        (lang.pick("Пароль", "Password"), &mut form.password, true),
+                    ] {
+                        let label = ui.label(label);
+                        ui.add(
+                            egui::TextEdit::singleline(value)
+                                .password(password)
+                                .desired_width(280.0),
+                        )
+                        .labelled_by(label.id);
+                        ui.end_row();
+                    }
+                });
+            ui.label(
+                RichText::new(lang.pick(
+                    "Соединение не шифруется: подключайтесь к серверу в сети офиса или через VPN компании.",
+                    "The connection is not encrypted: connect to a server on the office network or through the company's VPN.",
+                ))
+                .small()
+                .weak(),
+            );
+            ui.add_space(6.0);
+            if form.trying.is_some() {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label(lang.pick("Подключение…", "Connecting…"));
+                });
+            } else if let Some((text, worked)) = &form.said {
+                let color = if *worked {
+                    ui.visuals().text_color()
+                } else {
+                    ui::error_color(ui)
+                };
+                ui.label(RichText::new(text).color(color));
+            }
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                let idle = form.trying.is_none();
+                if ui
+                    .add_enabled(idle, egui::Button::new(lang.pick("Подключиться", "Connect")))
+                    .clicked()
+                {
+                    action = Some(true);
+                }
+                if ui
+                    .add_enabled(
+                        idle,
+                        egui::Button::new(lang.pick("Проверить подключение", "Test connection")),
+                    )
+                    .clicked()
+                {
+                    action = Some(false);
+                }
+                if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if cancel {
+            self.connect = None;
+        } else if let Some(open) = action {
+            self.try_connecting(open);
+        }
+        if let Some(url) = open_now {
+            self.connect = None;
+            self.use_path(PathUse::OpenDatabase, PathBuf::from(url));
+        }
+    }
+}
