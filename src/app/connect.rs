@@ -17,8 +17,9 @@ pub(super) struct ConnectForm {
     pub(super) database: String,
     pub(super) login: String,
     pub(super) password: String,
-    /// The try running on a worker, and whether to open the database when it works.
-    trying: Option<(Receiver<Result<String, String>>, bool)>,
+    /// The try running on a worker (the database as shown, when it works), and whether to
+    /// open the database when it works.
+    trying: Option<(Receiver<Result<String, StoreError>>, bool)>,
     /// What the last try said, and whether it worked.
     said: Option<(String, bool)>,
 }
@@ -57,34 +58,50 @@ impl ConnectForm {
         form
     }
 
-    /// The address the form names, or what is missing, in words.
-    fn url(&self, lang: Lang) -> Result<String, String> {
-        let (host, db, login) = (self.host.trim(), self.database.trim(), self.login.trim());
+    /// The address the form names, or what is wrong with it.
+    fn url(&self) -> Result<String, FormError> {
+        let (host, db, login) = (
+            self.host.trim(),
+            self.database.trim(),
+            self.login.trim(),
+        );
         if host.is_empty() || db.is_empty() || login.is_empty() {
-            return Err(lang
-                .pick(
-                    "Укажите сервер, базу данных и логин",
-                    "Fill in the server, the database and the login",
-                )
-                .into());
+            return Err(FormError::Missing);
         }
-        let port: u16 = self.port.trim().parse().map_err(|_| {
-            lang.pick(
-                "Порт — число от 1 до 65535 (обычно 5432)",
-                "The port is a number from 1 to 65535 (usually 5432)",
-            )
-            .to_owned()
-        })?;
+        let port: u16 = self.port.trim().parse().map_err(|_| FormError::Port)?;
         let bad = |c: char| c.is_whitespace() || "@/:?#".contains(c);
         if [host, db, login].iter().any(|part| part.chars().any(bad)) {
-            return Err(lang
-                .pick(
-                    "В сервере, базе данных и логине не бывает пробелов и знаков @ / : ? #",
-                    "The server, the database and the login have no spaces and no @ / : ? #",
-                )
-                .into());
+            return Err(FormError::Characters);
         }
         Ok(format!("postgres://{login}@{host}:{port}/{db}"))
+    }
+}
+
+/// What is wrong with a filled-in connection form.
+#[derive(Debug)]
+enum FormError {
+    Missing,
+    Port,
+    Characters,
+}
+
+impl Localized for FormError {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            FormError::Missing => lang.pick(
+                "Укажите сервер, базу данных и логин",
+                "Fill in the server, the database and the login",
+            ),
+            FormError::Port => lang.pick(
+                "Порт — число от 1 до 65535 (обычно 5432)",
+                "The port is a number from 1 to 65535 (usually 5432)",
+            ),
+            FormError::Characters => lang.pick(
+                "В сервере, базе данных и логине не бывает пробелов и знаков @ / : ? #",
+                "The server, the database and the login have no spaces and no @ / : ? #",
+            ),
+        }
+        .to_owned()
     }
 }
 
@@ -120,10 +137,10 @@ impl App {
         let Some(form) = &mut self.connect else {
             return;
         };
-        let url = match form.url(lang) {
+        let url = match form.url() {
             Ok(url) => url,
             Err(why) => {
-                form.said = Some((why, false));
+                form.said = Some((why.text(lang), false));
                 return;
             }
         };
@@ -135,16 +152,7 @@ impl App {
         let spawned = std::thread::Builder::new()
             .name("partner-desk-connect".into())
             .spawn(move || {
-                let result = Store::connect(&url)
-                    .map(|store| {
-                        format!(
-                            "{} {}",
-                            lang.pick("Подключение работает:", "The connection works:"),
-                            store.shown()
-                        )
-                    })
-                    .map_err(|e| e.text(lang));
-                let _ = tell.send(result);
+                let _ = tell.send(Store::connect(&url).map(|store| store.shown()));
                 ctx.request_repaint();
             });
         form.said = None;
@@ -167,9 +175,16 @@ impl App {
                 Ok(result) => {
                     let worked = result.is_ok();
                     if worked && *open {
-                        open_now = form.url(lang).ok();
+                        open_now = form.url().ok();
                     }
-                    form.said = Some((result.unwrap_or_else(|e| e), worked));
+                    let said = match result {
+                        Ok(shown) => format!(
+                            "{} {shown}",
+                            lang.pick("Подключение работает:", "The connection works:")
+                        ),
+                        Err(e) => e.text(lang),
+                    };
+                    form.said = Some((said, worked));
                     form.trying = None;
                 }
                 Err(TryRecvError::Disconnected) => form.trying = None,
