@@ -60,11 +60,7 @@ impl ConnectForm {
 
     /// The address the form names, or what is wrong with it.
     fn url(&self) -> Result<String, FormError> {
-        let (host, db, login) = (
-            self.host.trim(),
-            self.database.trim(),
-            self.login.trim(),
-        );
+        let (host, db, login) = (self.host.trim(), self.database.trim(), self.login.trim());
         if host.is_empty() || db.is_empty() || login.is_empty() {
             return Err(FormError::Missing);
         }
