@@ -1411,3 +1411,49 @@ fn gui_two_windows_on_one_database_see_each_others_pin_within_a_second() {
         "the colleague's fresh pin shows as the conflict before saving"
     );
 }
+
+/// The text in the input labelled `label`.
+fn input_text(h: &Harness<'static, App>, label: &str) -> String {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+}
+
+#[test]
+fn gui_a_partner_a_colleague_changes_while_it_is_edited_is_not_overwritten_the_user_chooses() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Партнёры");
+    click(&mut h, "ООО «Альфа»");
+    type_into(&mut h, Role::TextInput, "Название", " (Москва)");
+    assert_eq!(input_text(&h, "Название"), "ООО «Альфа» (Москва)");
+    assert!(!has_text(&h, "Пока вы редактировали"));
+
+    // A colleague renames the partner meanwhile.
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    s.write(|db| db.update_partner(alfa, "ООО «Альфа-Сервис»", false))
+        .unwrap();
+    let told = frames_until(&mut h, std::time::Duration::from_secs(2), |h| {
+        has_text(h, "Пока вы редактировали, партнёра изменили")
+    });
+    assert!(told.is_some(), "the form says the partner changed");
+    assert_eq!(
+        input_text(&h, "Название"),
+        "ООО «Альфа» (Москва)",
+        "what the user typed is kept until they choose"
+    );
+    click_button(&mut h, "Взять новое");
+    assert_eq!(input_text(&h, "Название"), "ООО «Альфа-Сервис»");
+    assert!(!has_text(&h, "Пока вы редактировали"));
+
+    // Saving one's own change says nothing of the kind.
+    type_into(&mut h, Role::TextInput, "Название", " Плюс");
+    click_button(&mut h, "Сохранить");
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!has_text(&h, "Пока вы редактировали"));
+}

@@ -180,7 +180,7 @@ impl App {
             } => self
                 .write(|db| db.add_partner(&inn, &name, one_c_partner))
                 .map(|id| {
-                    self.partners.saved(Some(id));
+                    self.partners.saved(Some(id), self.data.version);
                     format!("{} {name}", t("Партнёр добавлен:", "Partner added:"))
                 }),
             Command::UpdatePartner {
@@ -190,7 +190,7 @@ impl App {
             } => self
                 .write(|db| db.update_partner(id, &name, one_c_partner))
                 .map(|()| {
-                    self.partners.saved(Some(id));
+                    self.partners.saved(Some(id), self.data.version);
                     format!("{} {name}", t("Партнёр сохранён:", "Partner saved:"))
                 }),
             Command::AddStatusChange {

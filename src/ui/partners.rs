@@ -69,6 +69,10 @@ pub struct PartnersPage {
     mode: Mode,
     /// The partner whose record the drafts were filled from.
     loaded_for: Option<PartnerId>,
+    /// The name and 1C flag the draft was filled from (or saved), and the data version then:
+    /// when a later snapshot stores other ones while the form is open (a colleague saved),
+    /// the form says so and the user chooses.
+    base: Option<(String, bool, u64)>,
     draft: Draft,
     status: StatusDraft,
     evidence: EvidenceDraft,
@@ -78,10 +82,16 @@ pub struct PartnersPage {
 }
 
 impl PartnersPage {
-    /// After a partner was added or saved: keep it selected and reload its form.
-    pub fn saved(&mut self, id: Option<PartnerId>) {
+    /// After a partner was added or saved (at data `version`): keep it selected; a saved
+    /// form keeps what was saved, a new partner's form is filled once its record is read.
+    pub fn saved(&mut self, id: Option<PartnerId>, version: u64) {
+        if id.is_some() && self.editing() == id {
+            let draft = &self.draft;
+            self.base = Some((draft.name.trim().to_owned(), draft.one_c_partner, version));
+        } else {
+            self.loaded_for = None;
+        }
         self.mode = id.map_or(Mode::Nothing, Mode::Edit);
-        self.loaded_for = None;
     }
 
     fn editing(&self) -> Option<PartnerId> {
@@ -367,6 +377,63 @@ pub fn partners_ui(
     command
 }
 
+/// The partner in the form was changed by someone else since the form was filled: the form
+/// is never overwritten behind the user's back; they take the new values or keep theirs.
+fn changed_meanwhile_ui(
+    ui: &mut Ui,
+    page: &mut PartnersPage,
+    (record, version): (&crate::store::PartnerRecord, u64),
+    lang: Lang,
+) {
+    let now = (record.facts.name.clone(), record.facts.one_c_partner);
+    let mine = (page.draft.name.trim().to_owned(), page.draft.one_c_partner);
+    let changed = page.base.as_ref().is_some_and(|(name, one_c, at)| {
+        version > *at && (name.as_str(), *one_c) != (now.0.as_str(), now.1)
+    });
+    if !changed || now == mine {
+        return;
+    }
+    egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} «{}», {} {}.",
+                    lang.pick(
+                        "Пока вы редактировали, партнёра изменили: название",
+                        "While you were editing, the partner was changed: name",
+                    ),
+                    now.0,
+                    lang.pick("партнёр 1С:", "1C partner:"),
+                    if now.1 {
+                        lang.pick("да", "yes")
+                    } else {
+                        lang.pick("нет", "no")
+                    }
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+            ui.horizontal(|ui| {
+                if ui.button(lang.pick("Взять новое", "Take theirs")).clicked() {
+                    page.draft.name = now.0.clone();
+                    page.draft.one_c_partner = now.1;
+                    page.base = Some((now.0.clone(), now.1, version));
+                }
+                if ui
+                    .button(lang.pick("Оставить моё", "Keep mine"))
+                    .on_hover_text(lang.pick(
+                        "Сохранение запишет ваши значения поверх изменений коллеги",
+                        "Saving writes your values over the colleague's change",
+                    ))
+                    .clicked()
+                {
+                    page.base = Some((now.0.clone(), now.1, version));
+                }
+            });
+        });
+}
+
 fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
     let mut command = None;
@@ -382,6 +449,11 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
             name: record.facts.name.clone(),
             one_c_partner: record.facts.one_c_partner,
         };
+        page.base = Some((
+            record.facts.name.clone(),
+            record.facts.one_c_partner,
+            data.version,
+        ));
         page.evidence = EvidenceDraft::from(&record.evidence, lang);
         // The status in force is where a change starts from, so "Change status" never
         // withdraws a status by default.
@@ -396,6 +468,9 @@ fn form_ui(ui: &mut Ui, page: &mut PartnersPage, data: &Data, ctx: &PageCtx) -> 
         Some((_, r)) => r.facts.name.clone(),
         None => lang.pick("Новый партнёр", "New partner").to_owned(),
     });
+    if let Some((_, record)) = editing {
+        changed_meanwhile_ui(ui, page, (record, data.version), lang);
+    }
     let (inn, name) = page.draft.parse();
     // A field's error shows once something was typed, so a fresh form is not all red.
     let inn_error = inn
