@@ -1109,3 +1109,151 @@ fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_
         "the settings hold no password: {settings}"
     );
 }
+
+/// Runs `openssl` with `args` in `dir`.
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let o = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "openssl {args:?}: {}", said(&o));
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_ca() {
+    use partner_desk::domain::lang::Localized;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (db, url) = TestDatabase::initialized();
+    // A company CA and a certificate it signed for "localhost", beside the server's data
+    // (where the server may read them; they stay with the throwaway cluster).
+    let mut admin = admin();
+    let data: String = admin
+        .query_one("SELECT current_setting('data_directory')", &[])
+        .unwrap()
+        .get(0);
+    let dir = std::path::Path::new(&data).join("partner-desk-tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Company CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    );
+    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.pem",
+        ],
+    );
+    let owner = std::fs::metadata(&data).unwrap();
+    for file in ["server.key", "server.pem", "ca.pem"] {
+        let path = dir.join(file);
+        std::os::unix::fs::chown(&path, Some(owner.uid()), Some(owner.gid())).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    std::os::unix::fs::chown(&dir, Some(owner.uid()), Some(owner.gid())).unwrap();
+    let ca = std::env::temp_dir().join(format!("{}-ca.pem", db.name));
+    std::fs::copy(dir.join("ca.pem"), &ca).unwrap();
+    // ALTER SYSTEM runs alone, outside a transaction.
+    let mut system = |sql: &str| admin.batch_execute(sql).unwrap();
+    system(&format!(
+        "ALTER SYSTEM SET ssl_cert_file = '{}/server.pem'",
+        dir.display()
+    ));
+    system(&format!(
+        "ALTER SYSTEM SET ssl_key_file = '{}/server.key'",
+        dir.display()
+    ));
+    system("ALTER SYSTEM SET ssl = on");
+    system("SELECT pg_reload_conf()");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let local = url.replacen(
+        &format!(
+            "@{}:",
+            std::env::var("PGHOST").unwrap_or("localhost".into())
+        ),
+        "@localhost:",
+        1,
+    );
+    let encrypted = format!("{local}?sslmode=verify-full&sslrootcert={}", ca.display());
+    let store = partner_desk::store::Store::connect(&encrypted)
+        .unwrap_or_else(|e| panic!("{}", e.text(partner_desk::domain::Lang::En)));
+    let on_tls: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE s.ssl AND a.datname = $1",
+            &[&db.name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(on_tls >= 1, "the program's connection is encrypted");
+    drop(store);
+
+    // Not the company's CA: the system's roots do not vouch for this server.
+    let refused = |address: &str| match partner_desk::store::Store::connect(address) {
+        Ok(_) => panic!("{address} was connected to"),
+        Err(e) => e.text(partner_desk::domain::Lang::En),
+    };
+    let said = refused(&format!("{local}?sslmode=require"));
+    assert!(said.contains("did not prove who it is"), "{said}");
+    // The certificate is for "localhost", not for 127.0.0.1.
+    let by_address = local.replacen("@localhost:", "@127.0.0.1:", 1);
+    let said = refused(&format!(
+        "{by_address}?sslmode=require&sslrootcert={}",
+        ca.display()
+    ));
+    assert!(said.contains("did not prove who it is"), "{said}");
+    for sql in [
+        "ALTER SYSTEM RESET ssl_cert_file",
+        "ALTER SYSTEM RESET ssl_key_file",
+        "ALTER SYSTEM RESET ssl",
+        "SELECT pg_reload_conf()",
+    ] {
+        admin.batch_execute(sql).unwrap();
+    }
+}

@@ -17,6 +17,11 @@ pub(super) struct ConnectForm {
     pub(super) database: String,
     pub(super) login: String,
     pub(super) password: String,
+    /// Encrypt the connection (TLS), checking the server's certificate.
+    pub(super) encrypt: bool,
+    /// The company's certificate authority file, when the server's certificate is signed
+    /// by it (empty: the system's trusted roots).
+    pub(super) ca_file: String,
     /// The try running on a worker (the database as shown, when it works), and whether to
     /// open the database when it works.
     trying: Option<(Receiver<Result<String, StoreError>>, bool)>,
@@ -32,6 +37,8 @@ impl ConnectForm {
             database: "partner_desk".into(),
             login: crate::clock::user_login(),
             password: String::new(),
+            encrypt: false,
+            ca_file: String::new(),
             trying: None,
             said: None,
         }
@@ -40,7 +47,13 @@ impl ConnectForm {
     /// The form filled from a team database's address, saying `why` it is asked again.
     fn from_url(url: &str, why: Option<String>) -> ConnectForm {
         let mut form = ConnectForm::new();
-        if let Ok(config) = url.trim().parse::<::postgres::Config>() {
+        let (driver, wish) = postgres::tls::split(url);
+        form.encrypt = wish.required;
+        form.ca_file = wish
+            .root_cert
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if let Ok(config) = driver.parse::<::postgres::Config>() {
             if let Some(::postgres::config::Host::Tcp(host)) = config.get_hosts().first() {
                 form.host = host.clone();
             }
@@ -69,7 +82,31 @@ impl ConnectForm {
         if [host, db, login].iter().any(|part| part.chars().any(bad)) {
             return Err(FormError::Characters);
         }
-        Ok(format!("postgres://{login}@{host}:{port}/{db}"))
+        let address = format!("postgres://{login}@{host}:{port}/{db}");
+        if !self.encrypt {
+            return Ok(address);
+        }
+        let ca = self.ca_file.trim();
+        if ca.is_empty() {
+            return Ok(format!("{address}?sslmode=verify-full"));
+        }
+        let escaped: String = ca
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        Ok(format!(
+            "{address}?sslmode=verify-full&sslrootcert={escaped}"
+        ))
+    }
+
+    /// The server is this computer: there is no network to protect the connection on.
+    fn is_local(&self) -> bool {
+        matches!(self.host.trim(), "localhost" | "127.0.0.1" | "::1")
     }
 }
 
@@ -206,6 +243,7 @@ impl App {
                 .num_columns(2)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
+                    let was_local = form.is_local();
                     for (label, value, password) in [
                         (lang.pick("Сервер", "Server"), &mut form.host, false),
                         (lang.pick("Порт", "Port"), &mut form.port, false),
@@ -222,15 +260,45 @@ impl App {
                         .labelled_by(label.id);
                         ui.end_row();
                     }
+                    // Another computer than this one: encrypted, unless the user says not.
+                    if was_local && !form.is_local() {
+                        form.encrypt = true;
+                    }
+                    ui.label("");
+                    ui.checkbox(
+                        &mut form.encrypt,
+                        lang.pick(
+                            "Шифровать соединение (TLS) и проверять сертификат сервера",
+                            "Encrypt the connection (TLS) and check the server's certificate",
+                        ),
+                    );
+                    ui.end_row();
+                    let label = ui.label(lang.pick(
+                        "Сертификат центра (PEM)",
+                        "Authority certificate (PEM)",
+                    ));
+                    ui.add_enabled(
+                        form.encrypt,
+                        egui::TextEdit::singleline(&mut form.ca_file)
+                            .hint_text(lang.pick(
+                                "необязательно: файл центра сертификации компании",
+                                "optional: the company's certificate authority file",
+                            ))
+                            .desired_width(280.0),
+                    )
+                    .labelled_by(label.id);
+                    ui.end_row();
                 });
-            ui.label(
-                RichText::new(lang.pick(
-                    "Соединение не шифруется: подключайтесь к серверу в сети офиса или через VPN компании.",
-                    "The connection is not encrypted: connect to a server on the office network or through the company's VPN.",
-                ))
-                .small()
-                .weak(),
-            );
+            if !form.encrypt && !form.is_local() {
+                ui.label(
+                    RichText::new(lang.pick(
+                        "Без шифрования пароль и данные идут по сети открыто: так можно только в сети офиса, которой вы доверяете.",
+                        "Without encryption the password and the data cross the network in the clear: only on an office network you trust.",
+                    ))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+                );
+            }
             ui.add_space(6.0);
             if form.trying.is_some() {
                 ui.horizontal(|ui| {

@@ -319,7 +319,8 @@ enum ServerSub {
     /// Create Partner Desk's schema (and the btree_gist extension) in an empty database;
     /// run it as the role that is to own the schema
     #[command(
-        after_help = "URL: postgres://USER@HOST:PORT/DATABASE?sslmode=require. The password is \
+        after_help = "URL: postgres://USER@HOST:PORT/DATABASE, with ?sslmode=verify-full&sslrootcert=CA.pem \
+                      for an encrypted connection whose certificate is checked. The password is \
                       taken from PGPASSWORD or ~/.pgpass, or asked on the terminal; never from the command line."
     )]
     Init {

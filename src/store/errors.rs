@@ -74,7 +74,10 @@ pub enum StoreError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerProblem {
     PasswordInAddress,
-    EncryptionNotSupported,
+    /// The company's CA file named by `sslrootcert` cannot be read (why).
+    CaFileUnreadable(String),
+    /// The encrypted connection failed: TLS's words.
+    CertificateRefused(String),
     /// The address does not read as one; the parser's words.
     NotAnAddress(String),
     /// A file where a team database is needed.
@@ -95,9 +98,19 @@ impl ServerProblem {
                 "пароль в адресе не принимается; укажите его в PGPASSWORD или .pgpass",
                 "a password in the address is not accepted; give it in PGPASSWORD or .pgpass",
             ),
-            ServerProblem::EncryptionNotSupported => t(
-                "шифрованные соединения (sslmode=require) пока не поддерживаются; работайте с сервером в доверенной сети (или через SSH-туннель) без sslmode",
-                "encrypted connections (sslmode=require) are not supported yet; use the server on a trusted network (or through an SSH tunnel) without sslmode",
+            ServerProblem::CaFileUnreadable(why) => format!(
+                "{} ({why})",
+                t(
+                    "не удаётся прочитать файл сертификата центра сертификации (sslrootcert)",
+                    "the certificate authority's file (sslrootcert) cannot be read"
+                )
+            ),
+            ServerProblem::CertificateRefused(why) => format!(
+                "{} ({why})",
+                t(
+                    "шифрованное соединение не установлено: сервер не подтвердил, что он тот, за кого себя выдаёт (сертификат не от доверенного центра или не на это имя сервера; укажите файл центра сертификации компании в sslrootcert) или не поддерживает шифрование",
+                    "no encrypted connection: the server did not prove who it is (its certificate is not from a trusted authority or not for this server name; name the company's certificate authority file in sslrootcert) or it does not support encryption"
+                )
             ),
             ServerProblem::NotAnAddress(words) => format!(
                 "{} ({words})",

@@ -4,6 +4,7 @@
 //! server's own schema (`schema.sql`), whose rules the database keeps for every writer.
 
 mod pgpass;
+pub mod tls;
 
 use std::time::Duration;
 
@@ -38,15 +39,12 @@ pub fn config(url: &str) -> Result<Config, StoreError> {
         url: shown(url),
         reason,
     };
-    let mut config: Config = url
-        .trim()
+    let (driver, _) = tls::split(url);
+    let mut config: Config = driver
         .parse()
         .map_err(|e| bad(ServerProblem::NotAnAddress(format!("{e}"))))?;
     if config.get_password().is_some() {
         return Err(bad(ServerProblem::PasswordInAddress));
-    }
-    if config.get_ssl_mode() == postgres::config::SslMode::Require {
-        return Err(bad(ServerProblem::EncryptionNotSupported));
     }
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -126,7 +124,7 @@ fn asked_password(server: &str) -> Option<String> {
 
 /// `url` as it may be shown and logged: `user@host:port/database`, never a password.
 pub fn shown(url: &str) -> String {
-    match url.trim().parse::<Config>() {
+    match tls::split(url).0.parse::<Config>() {
         Ok(c) => {
             let host = match c.get_hosts().first() {
                 Some(postgres::config::Host::Tcp(h)) => h.clone(),
@@ -167,9 +165,18 @@ impl Server {
     /// Connects to the database `url` names.
     pub fn connect(url: &str) -> Result<Server, StoreError> {
         let shown = shown(url);
-        let client = config(url)?
-            .connect(NoTls)
-            .map_err(|e| connect_error(&shown, &e))?;
+        let config = config(url)?;
+        let (_, wish) = tls::split(url);
+        let connected = if wish.required {
+            let tls = tls::connector(&wish).map_err(|reason| StoreError::CannotConnect {
+                server: shown.clone(),
+                reason,
+            })?;
+            config.connect(tls)
+        } else {
+            config.connect(NoTls)
+        };
+        let client = connected.map_err(|e| connect_error(&shown, &e))?;
         Ok(Server { client, shown })
     }
 
@@ -634,6 +641,9 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
         Some(c) if *c == SqlState::INVALID_CATALOG_NAME => ServerProblem::NoSuchDatabase,
         _ => match (e.as_db_error(), io_kind(e)) {
             (Some(db), _) => ServerProblem::Said(db.message().to_owned()),
+            (None, _) if tls_refusal(e).is_some() => {
+                ServerProblem::CertificateRefused(tls_refusal(e).unwrap_or_default())
+            }
             (None, Some(std::io::ErrorKind::ConnectionRefused)) => ServerProblem::NothingAnswers,
             (None, Some(std::io::ErrorKind::TimedOut)) => ServerProblem::NoAnswerInTime,
             (None, _) => ServerProblem::Said(
@@ -646,6 +656,20 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
         server: shown.to_owned(),
         reason,
     }
+}
+
+/// TLS's words when the encrypted connection failed: the server's certificate not
+/// trusted, not for that name, or no TLS on the server at all.
+fn tls_refusal(e: &postgres::Error) -> Option<String> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        source = s.source();
+    }
+    let said = e.to_string();
+    said.contains("TLS").then_some(said)
 }
 
 /// The kind of the input/output error behind a failed connection, if that is what it was.
