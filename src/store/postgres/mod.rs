@@ -475,10 +475,9 @@ where
         }
     };
     // A statement that failed and whose error was set aside leaves the transaction
-    // aborted, and COMMIT would then roll back without a word: ask first.
-    let committed = server
-        .batch("SELECT 1")
-        .and_then(|()| server.batch("COMMIT"));
+    // aborted, and COMMIT would then roll back without a word: ask first, in the same
+    // message (the server runs none of it after an error, so COMMIT is not reached).
+    let committed = server.batch("SELECT 1; COMMIT");
     if let Err(e) = committed {
         let _ = server.batch("ROLLBACK");
         return Err(e.into());
