@@ -589,12 +589,7 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
     use std::time::Duration;
 
     let (db, url) = TestDatabase::initialized();
-    let dir = tempfile::tempdir().unwrap();
-    let t = crate::util::TempDb {
-        path: dir.path().join("unused.sqlite3"),
-        dir,
-        server: Some(url),
-    };
+    let t = crate::util::TempDb::for_server(&url);
     two_partners_and_a_sale_in_april(&t);
     let mut h = harness(&t, Lang::Ru, vec![]);
     click(&mut h, "Продажи");
@@ -702,16 +697,7 @@ fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_senten
     ]);
     assert!(o.status.success(), "{}", said(&o));
 
-    let as_login = |name: &str| {
-        url.replacen(
-            &format!(
-                "//{}@",
-                std::env::var("PGUSER").unwrap_or("postgres".into())
-            ),
-            &format!("//{name}@"),
-            1,
-        )
-    };
+    let as_login = |name: &str| with_login(&url, name);
     for (name, role) in [("audrey", "auditor"), ("mia", "manager")] {
         let o = partner_desk_as(
             None,
@@ -832,12 +818,7 @@ fn an_auditors_window_has_no_enabled_write_action_and_says_why() {
     use partner_desk::domain::Lang;
 
     let (_db, url) = TestDatabase::initialized();
-    let dir = tempfile::tempdir().unwrap();
-    let owner = crate::util::TempDb {
-        path: dir.path().join("unused.sqlite3"),
-        dir,
-        server: Some(url.clone()),
-    };
+    let owner = crate::util::TempDb::for_server(&url);
     two_partners_and_a_sale_in_april(&owner);
     // The auditor's password is the test server's own, which PGPASSWORD gives this process.
     let password = std::env::var("PGPASSWORD").expect("the test server's PGPASSWORD");
@@ -847,12 +828,7 @@ fn an_auditors_window_has_no_enabled_write_action_and_says_why() {
         &format!("{password}\n"),
     );
     assert!(o.status.success(), "{}", said(&o));
-    let dir = tempfile::tempdir().unwrap();
-    let auditor = crate::util::TempDb {
-        path: dir.path().join("unused.sqlite3"),
-        dir,
-        server: Some(with_login(&url, "audrey")),
-    };
+    let auditor = crate::util::TempDb::for_server(&with_login(&url, "audrey"));
     let mut h = harness(&auditor, Lang::Ru, vec![]);
     assert_eq!(
         h.state().rights(),

@@ -76,6 +76,16 @@ impl TempDb {
         TempDb { dir, path, server }
     }
 
+    /// The team database at `url` (made by the test), whatever engine the tests run on.
+    pub fn for_server(url: &str) -> TempDb {
+        let dir = tempfile::tempdir().unwrap();
+        TempDb {
+            path: dir.path().join("unused.sqlite3"),
+            dir,
+            server: Some(url.to_owned()),
+        }
+    }
+
     /// A database file whatever engine the tests run on: for what only a file has (its
     /// bytes, its journal, its backups).
     pub fn on_file() -> TempDb {
