@@ -11,6 +11,7 @@
 //! - [`statements`]: issuing, re-exporting issued statements, batch export.
 //! - [`cli`]: the headless commands.
 //! - [`app`]: the window: the App and its Commands.
+//! - [`keyring`]: team databases' passwords in the system's keyring, when asked.
 //! - [`ui`]: the pages and widgets of the window.
 
 pub mod actions;
@@ -24,6 +25,7 @@ pub mod diagnostics;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod keyring;
 pub mod reader;
 pub mod snapshot;
 pub mod statements;

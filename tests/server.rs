@@ -1233,3 +1233,80 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
         admin.batch_execute(sql).unwrap();
     }
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_password_kept_in_the_keyring_opens_the_team_database_at_the_next_start_without_asking() {
+    use crate::gui::*;
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    use partner_desk::domain::Lang;
+    use std::time::Duration;
+
+    let (db, url) = TestDatabase::initialized();
+    // A login whose password is not the one PGPASSWORD gives this process.
+    let o = partner_desk_as(
+        None,
+        &["server", "add-user", &url, "kira", "--role", "manager"],
+        "k1ra-pass\n",
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    let kira = with_login(&url, "kira");
+    let keyring = partner_desk::keyring::MemoryKeyring::default();
+    let start = |db_arg: std::path::PathBuf| {
+        let keyring = keyring.clone();
+        let config = partner_desk::app::Config {
+            lang: Some(Lang::Ru),
+            background_reads: false,
+            keyring: Box::new(keyring),
+            ..partner_desk::app::Config::new(db_arg)
+        };
+        let mut h = egui_kittest::Harness::builder()
+            .with_size([1400.0, 900.0])
+            .build_eframe(move |cc| partner_desk::app::App::new(cc, config));
+        h.run_ok();
+        h
+    };
+
+    let file = crate::util::TempDb::on_file();
+    let mut h = start(file.path.clone());
+    click(&mut h, "Файл");
+    click(&mut h, "Подключиться к общей базе…");
+    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
+    for (field, value, role) in [
+        ("Сервер", env("PGHOST", "localhost"), Role::TextInput),
+        ("Порт", env("PGPORT", "5432"), Role::TextInput),
+        ("База данных", db.name.clone(), Role::TextInput),
+        ("Логин", "kira".to_owned(), Role::TextInput),
+        ("Пароль", "k1ra-pass".to_owned(), Role::PasswordInput),
+    ] {
+        h.get_by_role_and_label(role, field).focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_ok();
+        type_into(&mut h, role, field, &value);
+    }
+    click(&mut h, "Запомнить пароль в связке ключей системы");
+    click_button(&mut h, "Подключиться");
+    let opened = frames_until(&mut h, Duration::from_secs(10), |h| {
+        h.state().store().and_then(|s| s.server()).is_some()
+    });
+    assert!(opened.is_some(), "the team database is open");
+    let shown = partner_desk::store::postgres::shown(&kira);
+    assert_eq!(
+        partner_desk::keyring::Keyring::get(&keyring, &shown).as_deref(),
+        Some("k1ra-pass")
+    );
+    drop(h);
+
+    // The next start: nothing typed in this run any more, the keyring has it.
+    partner_desk::store::postgres::forget_password(&kira);
+    let h = start(std::path::PathBuf::from(&kira));
+    assert_eq!(
+        h.state().store().and_then(|s| s.server()),
+        Some(shown.as_str()),
+        "opened with the kept password: {}",
+        h.state().last_message()
+    );
+    assert!(!has_text(&h, "Подключение к общей базе"), "nothing asked");
+}

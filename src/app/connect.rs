@@ -22,6 +22,8 @@ pub(super) struct ConnectForm {
     /// The company's certificate authority file, when the server's certificate is signed
     /// by it (empty: the system's trusted roots).
     pub(super) ca_file: String,
+    /// Keep the password in the system's keyring, when there is one (None: there is not).
+    pub(super) remember: Option<bool>,
     /// The try running on a worker (the database as shown, when it works), and whether to
     /// open the database when it works.
     trying: Option<(Receiver<Result<String, StoreError>>, bool)>,
@@ -39,6 +41,7 @@ impl ConnectForm {
             password: String::new(),
             encrypt: false,
             ca_file: String::new(),
+            remember: None,
             trying: None,
             said: None,
         }
@@ -141,17 +144,21 @@ impl Localized for FormError {
 impl App {
     /// Opens the connection form (File ▸ Connect to a team database…).
     pub(super) fn open_connect_form(&mut self) {
-        self.connect = Some(match crate::store::server_url(&self.db_path) {
+        let mut form = match crate::store::server_url(&self.db_path) {
             Some(url) => ConnectForm::from_url(url, None),
             None => ConnectForm::new(),
-        });
+        };
+        form.remember = self.keyring.available().then_some(false);
+        self.connect = Some(form);
     }
 
     /// A team database that would not let the login in: the form opens on it, saying why,
     /// for the password to be typed.
     pub(super) fn ask_to_log_in(&mut self, url: &str, why: String) {
         if self.connect.is_none() {
-            self.connect = Some(ConnectForm::from_url(url, Some(why)));
+            let mut form = ConnectForm::from_url(url, Some(why));
+            form.remember = self.keyring.available().then_some(false);
+            self.connect = Some(form);
         }
     }
 
@@ -260,6 +267,17 @@ impl App {
                         .labelled_by(label.id);
                         ui.end_row();
                     }
+                    if let Some(remember) = &mut form.remember {
+                        ui.label("");
+                        ui.checkbox(
+                            remember,
+                            lang.pick(
+                                "Запомнить пароль в связке ключей системы",
+                                "Keep the password in the system's keyring",
+                            ),
+                        );
+                        ui.end_row();
+                    }
                     // Another computer than this one: encrypted, unless the user says not.
                     if was_local && !form.is_local() {
                         form.encrypt = true;
@@ -342,7 +360,18 @@ impl App {
             self.try_connecting(open);
         }
         if let Some(url) = open_now {
-            self.connect = None;
+            // The password goes to the keyring only once it has let the login in.
+            let keep = self.connect.take().filter(|f| f.remember == Some(true));
+            if let Some(form) = keep
+                && !self.keyring.set(&postgres::shown(&url), &form.password)
+            {
+                self.report(Ok(lang
+                    .pick(
+                        "Пароль не удалось сохранить в связке ключей: он будет спрошен при следующем запуске",
+                        "The password could not be kept in the keyring: it will be asked at the next start",
+                    )
+                    .to_owned()));
+            }
             self.use_path(PathUse::OpenDatabase, PathBuf::from(url));
         }
     }

@@ -154,6 +154,13 @@ impl App {
         // The window never waits long for the file: when another program holds it (a
         // large import from the command line), it says so and opens it once it is free.
         let again = self.open_when_free.take().is_some_and(|(p, _)| p == path);
+        // A team database whose password was kept in the keyring, and not typed this run.
+        if let Some(url) = crate::store::server_url(&path)
+            && !crate::store::postgres::has_remembered_password(url)
+            && let Some(password) = self.keyring.get(&crate::store::postgres::shown(url))
+        {
+            crate::store::postgres::remember_password(url, &password);
+        }
         match Store::open_unchecked_waiting(&path, Duration::from_millis(200)) {
             Err(StoreError::Busy) if self.store.is_none() => {
                 self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
@@ -213,6 +220,9 @@ impl App {
                     },
                 ) = (crate::store::server_url(&path), &e)
                 {
+                    // The password tried is wrong: it is not tried again.
+                    crate::store::postgres::forget_password(url);
+                    self.keyring.forget(&crate::store::postgres::shown(url));
                     self.ask_to_log_in(url, e.text(self.lang));
                 }
                 self.report(Err(e.into()));

@@ -52,6 +52,8 @@ pub struct Config {
     /// Long reads on a thread of their own (tests read inline, frame by frame).
     pub background_reads: bool,
     pub dialogs: Box<dyn FileDialogs>,
+    /// Where team databases' passwords are kept between runs, when the user asks.
+    pub keyring: Box<dyn crate::keyring::Keyring>,
     /// A file to open in the import window at start ("Open with" in a file manager).
     pub import_file: Option<PathBuf>,
     /// The program's folder of logs and crash reports; a crash report not yet shown is
@@ -70,6 +72,7 @@ impl Config {
             today: None,
             background_reads: true,
             dialogs: Box::new(SystemDialogs),
+            keyring: Box::new(crate::keyring::SystemKeyring),
             import_file: None,
             data_dir: None,
             exit_when: None,
@@ -182,6 +185,7 @@ pub struct App {
     connect: Option<ConnectForm>,
     /// The databases opened last, newest first (File ▸ Open recent).
     recent: Vec<String>,
+    keyring: Box<dyn crate::keyring::Keyring>,
 }
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
@@ -302,6 +306,7 @@ impl App {
             rights: Rights::ALL,
             connect: None,
             recent: settings.recent,
+            keyring: config.keyring,
         };
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,

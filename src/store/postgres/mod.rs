@@ -114,6 +114,19 @@ pub fn remember_password(url: &str, password: &str) {
     }
 }
 
+/// Whether a password for `url` was typed in this process.
+pub fn has_remembered_password(url: &str) -> bool {
+    remembered(&shown(url)).is_some()
+}
+
+/// Forgets the password typed for `url` in this process (the server refused it).
+pub fn forget_password(url: &str) {
+    let server = shown(url);
+    if let Ok(mut asked) = ASKED.lock() {
+        asked.retain(|(s, _)| *s != server);
+    }
+}
+
 fn asked_password(server: &str) -> Option<String> {
     let prompt = PROMPT.get()?;
     let mut asked = ASKED.lock().ok()?;
