@@ -1023,12 +1023,36 @@ impl eframe::Storage for Kept {
     fn flush(&mut self) {}
 }
 
+/// Types the test server, `database`, `login` and `password` over what the open connection
+/// form holds.
+fn fill_connection_form(
+    h: &mut egui_kittest::Harness<'static, partner_desk::app::App>,
+    database: &str,
+    login: &str,
+    password: &str,
+) {
+    use egui::accesskit::Role;
+    use egui_kittest::kittest::Queryable;
+    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
+    for (field, value, role) in [
+        ("Сервер", env("PGHOST", "localhost"), Role::TextInput),
+        ("Порт", env("PGPORT", "5432"), Role::TextInput),
+        ("База данных", database.to_owned(), Role::TextInput),
+        ("Логин", login.to_owned(), Role::TextInput),
+        ("Пароль", password.to_owned(), Role::PasswordInput),
+    ] {
+        h.get_by_role_and_label(role, field).focus();
+        h.step();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_ok();
+        crate::gui::type_into(h, role, field, &value);
+    }
+}
+
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_password() {
     use crate::gui::*;
-    use egui::accesskit::Role;
-    use egui_kittest::kittest::Queryable;
     use partner_desk::domain::Lang;
     use std::time::Duration;
 
@@ -1037,21 +1061,9 @@ fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_
     let mut h = harness(&t, Lang::Ru, vec![]);
     click(&mut h, "Файл");
     click(&mut h, "Подключиться к общей базе…");
-    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
-    let password = env("PGPASSWORD", "");
-    for (field, value, role) in [
-        ("Сервер", env("PGHOST", "localhost"), Role::TextInput),
-        ("Порт", env("PGPORT", "5432"), Role::TextInput),
-        ("База данных", db.name.clone(), Role::TextInput),
-        ("Логин", env("PGUSER", "postgres"), Role::TextInput),
-        ("Пароль", password.clone(), Role::PasswordInput),
-    ] {
-        h.get_by_role_and_label(role, field).focus();
-        h.step();
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        h.run_ok();
-        type_into(&mut h, role, field, &value);
-    }
+    let password = std::env::var("PGPASSWORD").unwrap_or_default();
+    let login = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
+    fill_connection_form(&mut h, &db.name, &login, &password);
     click_button(&mut h, "Проверить подключение");
     let tested = frames_until(&mut h, Duration::from_secs(10), |h| {
         has_text(h, "Подключение работает")
@@ -1238,8 +1250,6 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn a_password_kept_in_the_keyring_opens_the_team_database_at_the_next_start_without_asking() {
     use crate::gui::*;
-    use egui::accesskit::Role;
-    use egui_kittest::kittest::Queryable;
     use partner_desk::domain::Lang;
     use std::time::Duration;
 
@@ -1272,20 +1282,7 @@ fn a_password_kept_in_the_keyring_opens_the_team_database_at_the_next_start_with
     let mut h = start(file.path.clone());
     click(&mut h, "Файл");
     click(&mut h, "Подключиться к общей базе…");
-    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
-    for (field, value, role) in [
-        ("Сервер", env("PGHOST", "localhost"), Role::TextInput),
-        ("Порт", env("PGPORT", "5432"), Role::TextInput),
-        ("База данных", db.name.clone(), Role::TextInput),
-        ("Логин", "kira".to_owned(), Role::TextInput),
-        ("Пароль", "k1ra-pass".to_owned(), Role::PasswordInput),
-    ] {
-        h.get_by_role_and_label(role, field).focus();
-        h.step();
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        h.run_ok();
-        type_into(&mut h, role, field, &value);
-    }
+    fill_connection_form(&mut h, &db.name, "kira", "k1ra-pass");
     click(&mut h, "Запомнить пароль в связке ключей системы");
     click_button(&mut h, "Подключиться");
     let opened = frames_until(&mut h, Duration::from_secs(10), |h| {

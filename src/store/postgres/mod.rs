@@ -651,14 +651,14 @@ fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
             ServerProblem::LoginRefused
         }
         Some(c) if *c == SqlState::INVALID_CATALOG_NAME => ServerProblem::NoSuchDatabase,
-        _ => match (e.as_db_error(), io_kind(e)) {
-            (Some(db), _) => ServerProblem::Said(db.message().to_owned()),
-            (None, _) if tls_refusal(e).is_some() => {
-                ServerProblem::CertificateRefused(tls_refusal(e).unwrap_or_default())
+        _ => match (e.as_db_error(), tls_refusal(e), io_kind(e)) {
+            (Some(db), _, _) => ServerProblem::Said(db.message().to_owned()),
+            (None, Some(tls), _) => ServerProblem::CertificateRefused(tls),
+            (None, None, Some(std::io::ErrorKind::ConnectionRefused)) => {
+                ServerProblem::NothingAnswers
             }
-            (None, Some(std::io::ErrorKind::ConnectionRefused)) => ServerProblem::NothingAnswers,
-            (None, Some(std::io::ErrorKind::TimedOut)) => ServerProblem::NoAnswerInTime,
-            (None, _) => ServerProblem::Said(
+            (None, None, Some(std::io::ErrorKind::TimedOut)) => ServerProblem::NoAnswerInTime,
+            (None, None, _) => ServerProblem::Said(
                 std::error::Error::source(e)
                     .map_or_else(|| e.to_string(), |source| format!("{e}: {source}")),
             ),
