@@ -560,6 +560,102 @@ fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_
     assert_eq!(pins[0].partner, beta);
 }
 
+/// How many of the database's sessions wait on a lock now.
+fn waiting_on_locks(db: &TestDatabase) -> i64 {
+    db.client()
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
+/// How many writes the database has counted.
+fn change_seq(db: &TestDatabase) -> i64 {
+    db.client()
+        .query_one("SELECT seq FROM partner_desk.changes", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn writes_about_different_clients_go_side_by_side_and_every_other_write_waits_for_them() {
+    use crate::util::{ALFA, BETA, C1, C2, C3, d, inn};
+    use partner_desk::store::{PinOutcome, Store, StoreError};
+    use std::sync::mpsc::channel;
+    use std::time::{Duration, Instant};
+    let (db, url) = TestDatabase::initialized();
+    let mut store = Store::connect(&url).unwrap();
+    let alfa = crate::util::partner(&mut store, ALFA, "ООО «Альфа»", false, None);
+    let beta = crate::util::partner(&mut store, BETA, "ООО «Бета»", false, None);
+    let before = change_seq(&db);
+    // Альфа's request for the first client, held open inside its transaction.
+    let (held, is_held) = channel();
+    let (release, released) = channel::<()>();
+    let holder = std::thread::spawn(move || {
+        store.write_on_client(&inn(C1), |tx| {
+            let outcome = tx.request_pin("", alfa, d("2025-03-10"), "")?;
+            held.send(()).unwrap();
+            released.recv().unwrap();
+            Ok::<_, StoreError>(outcome)
+        })
+    });
+    is_held.recv().unwrap();
+    // Another client's request and sale go through meanwhile.
+    let mut other = Store::connect(&url).unwrap();
+    let started = Instant::now();
+    let pinned = other
+        .write_on_client(&inn(C2), |tx| tx.request_pin("", beta, d("2025-03-10"), ""))
+        .unwrap();
+    assert!(matches!(pinned, PinOutcome::Pinned { .. }), "{pinned:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // The same client's request waits, and so does a write that takes the whole turn.
+    let same = std::thread::spawn({
+        let url = url.clone();
+        move || {
+            Store::connect(&url)
+                .unwrap()
+                .write_on_client(&inn(C1), |tx| tx.request_pin("", beta, d("2025-03-20"), ""))
+        }
+    });
+    let whole = std::thread::spawn({
+        let url = url.clone();
+        move || {
+            Store::connect(&url)
+                .unwrap()
+                .write(|tx| tx.upsert_client(&inn(C3), "АО «Третий»"))
+        }
+    });
+    while waiting_on_locks(&db) < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "the same client's request and the whole write did not both wait"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!same.is_finished() && !whole.is_finished());
+    release.send(()).unwrap();
+    assert!(matches!(
+        holder.join().unwrap().unwrap(),
+        PinOutcome::Pinned { .. }
+    ));
+    // Decided on what Альфа committed: refused, naming Альфа.
+    match same.join().unwrap().unwrap() {
+        PinOutcome::Refused { holder, .. } => assert_eq!(holder, alfa),
+        other => panic!("{other:?}"),
+    }
+    whole.join().unwrap().unwrap();
+    // Each of the four counted itself once, so an import knows it is no longer the last.
+    assert_eq!(change_seq(&db), before + 4);
+}
+
 /// Cuts a database off its server as a server that went away does, for it alone (the
 /// other tests share the server): no new connection is let in, every one open is ended.
 fn cut_off(db: &TestDatabase, cut: bool) {

@@ -129,6 +129,16 @@ impl App {
         Ok(self.writable()?.write(f)?)
     }
 
+    /// [`App::write`] of a write about one client ([`Store::write_on_client`]).
+    fn write_on_client<T>(
+        &mut self,
+        client: &crate::domain::Inn,
+        f: impl FnOnce(&crate::store::ClientTx<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, ActionError> {
+        self.undo = None;
+        Ok(self.writable()?.write_on_client(client, f)?)
+    }
+
     /// The store, when a write may go to it now: a database is open and not being checked.
     pub(super) fn writable(&mut self) -> Result<&mut Store, ActionError> {
         self.take_damage_check();
@@ -220,7 +230,9 @@ impl App {
                 date,
                 note,
             } => self
-                .write(|db| db.request_pin(&client, &client_name, partner, date, &note))
+                .write_on_client(&client, |db| {
+                    db.request_pin(&client_name, partner, date, &note)
+                })
                 .and_then(|outcome| {
                     self.pins.saved();
                     match outcome {
@@ -277,19 +289,21 @@ impl App {
                         "The record is cancelled: the pin's term is as it was",
                     )
                 }),
-            Command::RecordSale(sale) => self.write(|db| db.record_sale(&sale)).map(|id| {
-                self.sales.saved();
-                let what = format!(
-                    "{} {}",
-                    t("Продажа записана:", "Sale recorded:"),
-                    sale.amount.display(lang)
-                );
-                self.undo = Some(Undo::Delete {
-                    id,
-                    what: what.clone(),
-                });
-                what
-            }),
+            Command::RecordSale(sale) => self
+                .write_on_client(&sale.client_inn, |db| db.record_sale(&sale))
+                .map(|id| {
+                    self.sales.saved();
+                    let what = format!(
+                        "{} {}",
+                        t("Продажа записана:", "Sale recorded:"),
+                        sale.amount.display(lang)
+                    );
+                    self.undo = Some(Undo::Delete {
+                        id,
+                        what: what.clone(),
+                    });
+                    what
+                }),
             Command::CorrectSale { id, sale } => {
                 let correct = |db: &crate::store::Tx<'_>| {
                     let before = db.sale_as_new(id)?;

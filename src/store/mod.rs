@@ -37,7 +37,8 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use crate::domain::lang::Lang;
-use crate::domain::{Inn, PartnerId};
+use crate::domain::{Inn, PartnerId, SaleId};
+use chrono::NaiveDate;
 
 pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
 pub use errors::{RuleError, ServerProblem, StoreError};
@@ -318,7 +319,27 @@ impl Store {
     {
         match &mut self.engine {
             Engine::File(file) => file.write(f),
-            Engine::Server(s) => postgres::write(s, f),
+            Engine::Server(s) => postgres::write(s, postgres::Turn::Whole, f),
+        }
+    }
+
+    /// Runs `f`, a write about the one client `client` (a pin request or a sale of that
+    /// client), in one write transaction, as [`Store::write`] does. On a team database such
+    /// writes about different clients do not wait for each other: what they write is that
+    /// client's, and what they read besides (partners, statuses, rates, issued statements)
+    /// only writes that take the whole turn change.
+    pub fn write_on_client<T, E>(
+        &mut self,
+        client: &Inn,
+        f: impl FnOnce(&ClientTx<'_, '_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let on_client = |tx: &Tx<'_>| f(&ClientTx { tx, client });
+        match &mut self.engine {
+            Engine::File(file) => file.write(on_client),
+            Engine::Server(s) => postgres::write(s, postgres::Turn::Client(client), on_client),
         }
     }
 
@@ -332,7 +353,7 @@ impl Store {
     {
         match &mut self.engine {
             Engine::File(file) => file.write_bulk(f),
-            Engine::Server(s) => postgres::write(s, f),
+            Engine::Server(s) => postgres::write(s, postgres::Turn::Whole, f),
         }
     }
 }
@@ -377,6 +398,39 @@ impl<'c> std::ops::Deref for Tx<'c> {
 
     fn deref(&self) -> &Db<'c> {
         &self.db
+    }
+}
+
+/// The view of a write about one client, handed out by [`Store::write_on_client`]: it
+/// can only request that client's pin and record that client's sales, which is what lets
+/// such writes about different clients run side by side on a team database.
+pub struct ClientTx<'t, 'c> {
+    tx: &'t Tx<'c>,
+    client: &'t Inn,
+}
+
+impl ClientTx<'_, '_> {
+    /// [`Tx::request_pin`] for this client.
+    pub fn request_pin(
+        &self,
+        client_name: &str,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: &str,
+    ) -> Result<PinOutcome, StoreError> {
+        self.tx
+            .request_pin(self.client, client_name, partner, date, note)
+    }
+
+    /// [`Tx::record_sale`] for a sale of this client; a sale of another is refused.
+    pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
+        if sale.client_inn != *self.client {
+            return Err(StoreError::BadValue(format!(
+                "a sale of client {} in a write about client {}",
+                sale.client_inn, self.client
+            )));
+        }
+        self.tx.record_sale(sale)
     }
 }
 

@@ -159,7 +159,7 @@ fn seller(db: &Path, rounds: u64) {
     for i in 0..rounds {
         let day = rng.range(0, rounds);
         let sale = super::issue_race::its_sale(alfa, format!("race{i}"), day);
-        match store.write(|tx| tx.record_sale(&sale)) {
+        match store.write_on_client(&sale.client_inn, |tx| tx.record_sale(&sale)) {
             Ok(_) => say(&format!("sold {i}")),
             Err(StoreError::Rule(RuleError::PeriodLocked { .. })) => say(&format!("locked {i}")),
             Err(e) => say(&format!("err {i} {}", e.text(Lang::En).replace('\n', " "))),
@@ -181,7 +181,7 @@ fn pins(db: &Path, partner: &str, attempts: u32, clients: u64, seed: u64) {
         let client = &list[i as usize % list.len()];
         let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
             + chrono::Days::new(rng.range(0, 365));
-        match store.write(|db| db.request_pin(client, "", me, date, "")) {
+        match store.write_on_client(client, |db| db.request_pin("", me, date, "")) {
             Ok(PinOutcome::Pinned { .. }) => say(&format!("pinned {client}")),
             Ok(PinOutcome::Extended { .. }) => say(&format!("extended {client}")),
             Ok(PinOutcome::Refused {
@@ -223,7 +223,7 @@ fn team(db: &Path, me: u64, operations: u64, clients: u64, pause_ms: u64) {
             + chrono::Days::new(rng.range(0, 365));
         if i % 2 == 0 {
             let started = Instant::now();
-            let outcome = store.write(|db| db.request_pin(&client, "", id, date, ""));
+            let outcome = store.write_on_client(&client, |db| db.request_pin("", id, date, ""));
             let us = started.elapsed().as_micros();
             match outcome {
                 Ok(PinOutcome::Pinned { .. }) => say(&format!("pin {us} pinned")),
@@ -243,7 +243,7 @@ fn team(db: &Path, me: u64, operations: u64, clients: u64, pause_ms: u64) {
                 amount: rub("10 000"),
                 role: RoleFacts::default(),
             };
-            match store.write(|db| db.record_sale(&sale)) {
+            match store.write_on_client(&client, |db| db.record_sale(&sale)) {
                 Ok(_) => say(&format!("sale {doc}")),
                 Err(e) => say(&format!("err {}", e.text(Lang::En))),
             }
