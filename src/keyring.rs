@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 /// Where passwords may be kept between runs, by team database (as shown:
 /// `login@host:port/database`).
-pub trait Keyring: Send {
+pub trait Keyring: Send + Sync {
     /// Whether a keyring can be used here at all.
     fn available(&self) -> bool;
     /// The password kept for `server`, if any.

@@ -189,6 +189,34 @@ fn cli_errors_are_one_clear_sentence_and_never_a_panic() {
 }
 
 #[test]
+fn cli_gives_up_on_a_team_server_that_takes_the_connection_and_never_answers_in_10_s() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://anna@127.0.0.1:{}/team",
+        silent.local_addr().unwrap().port()
+    );
+    let started = std::time::Instant::now();
+    let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .args(["--db", &url, "demo"])
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the server did not answer within 10 seconds"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        waited >= std::time::Duration::from_secs(9) && waited < std::time::Duration::from_secs(30),
+        "{waited:?}"
+    );
+    drop(silent);
+}
+
+#[test]
 fn cli_demo_fills_an_empty_database_once() {
     let t = TempDb::new();
     let o = run(&t, &["demo"]);

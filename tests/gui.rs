@@ -1457,3 +1457,44 @@ fn gui_a_partner_a_colleague_changes_while_it_is_edited_is_not_overwritten_the_u
     }
     assert!(!has_text(&h, "Пока вы редактировали"));
 }
+
+#[test]
+fn gui_a_team_server_that_does_not_answer_leaves_the_window_responsive_and_can_be_given_up() {
+    use std::time::{Duration, Instant};
+    // A "server" that takes the connection and never answers (a host gone quiet).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://anna@127.0.0.1:{}/team",
+        silent.local_addr().unwrap().port()
+    );
+    let config = Config {
+        lang: Some(Lang::Ru),
+        background_reads: true,
+        keyring: Box::new(partner_desk::keyring::MemoryKeyring::default()),
+        ..Config::new(url.into())
+    };
+    let started = Instant::now();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(h.state().store().is_none());
+    h.get_by_label_contains("Подключение к anna@127.0.0.1:");
+    h.get_by_label_contains("ждут до 10 секунд");
+    // Given up: the page offers to try again or to open something else.
+    h.get_by_role_and_label(Role::Button, "Отмена").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Подключение отменено.");
+    h.get_by_role_and_label(Role::Button, "Повторить подключение");
+    h.get_by_role_and_label(Role::Button, "Открыть другую базу…");
+    drop(silent);
+}

@@ -383,7 +383,18 @@ impl App {
             } else {
                 lang.pick("Файл базы данных", "Database file")
             });
-            if on_server {
+            if let Some((path, _)) = &self.opening {
+                ui.separator();
+                ui.spinner();
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}…",
+                        lang.pick("подключение к", "connecting to"),
+                        crate::store::postgres::shown(&path.display().to_string())
+                    ))
+                    .small(),
+                );
+            } else if on_server && self.store.is_some() {
                 ui.separator();
                 if self.live.lost.is_some() {
                     ui.label(
@@ -470,6 +481,34 @@ impl App {
                     kept.display()
                 ));
             });
+            return None;
+        }
+        if let Some((path, _)) = &self.opening
+            && self.store.is_none()
+        {
+            let shown = crate::store::postgres::shown(&path.display().to_string());
+            let mut cancel = false;
+            ui.vertical_centered(|ui| {
+                ui.add_space(120.0);
+                ui.spinner();
+                ui.heading(format!(
+                    "{} {shown}…",
+                    self.lang.pick("Подключение к", "Connecting to")
+                ));
+                ui.label(self.lang.pick(
+                    "Сервер, который не отвечает, ждут до 10 секунд.",
+                    "A server that does not answer is waited for up to 10 seconds.",
+                ));
+                cancel = ui.button(self.lang.pick("Отмена", "Cancel")).clicked();
+            });
+            if cancel {
+                self.opening = None;
+                self.open_error = Some(
+                    self.lang
+                        .pick("Подключение отменено.", "Connecting was cancelled.")
+                        .to_owned(),
+                );
+            }
             return None;
         }
         if let Some(error) = &self.open_error {

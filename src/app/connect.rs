@@ -148,8 +148,36 @@ impl App {
             Some(url) => ConnectForm::from_url(url, None),
             None => ConnectForm::new(),
         };
-        form.remember = self.keyring.available().then_some(false);
+        form.remember = self.keyring_available().then_some(false);
         self.connect = Some(form);
+    }
+
+    /// Asks, on a worker (inline when reads are), whether the system has a keyring: the
+    /// connection form offers to keep the password once it is known.
+    pub(super) fn ask_keyring(&mut self) {
+        let (keyring, here, ctx) = (
+            self.keyring.clone(),
+            self.keyring_here.clone(),
+            self.egui_ctx.clone(),
+        );
+        let ask = move || {
+            let _ = here.set(keyring.available());
+            ctx.request_repaint();
+        };
+        if !self.background_reads {
+            ask();
+        } else if std::thread::Builder::new()
+            .name("partner-desk-keyring".into())
+            .spawn(ask)
+            .is_err()
+        {
+            let _ = self.keyring_here.set(false);
+        }
+    }
+
+    /// Whether the system has a keyring (false until the worker knows).
+    fn keyring_available(&self) -> bool {
+        self.keyring_here.get().copied().unwrap_or(false)
     }
 
     /// A team database that would not let the login in: the form opens on it, saying why,
@@ -157,7 +185,7 @@ impl App {
     pub(super) fn ask_to_log_in(&mut self, url: &str, why: String) {
         if self.connect.is_none() {
             let mut form = ConnectForm::from_url(url, Some(why));
-            form.remember = self.keyring.available().then_some(false);
+            form.remember = self.keyring_available().then_some(false);
             self.connect = Some(form);
         }
     }
@@ -205,9 +233,14 @@ impl App {
     /// The connection form, over the page.
     pub(super) fn connect_ui(&mut self, ctx: &egui::Context) {
         let lang = self.lang;
+        let keyring_here = self.keyring_available();
         let Some(form) = &mut self.connect else {
             return;
         };
+        // The keyring found after the form opened.
+        if keyring_here && form.remember.is_none() {
+            form.remember = Some(false);
+        }
         // What the worker found.
         let mut open_now = None;
         if let Some((answer, open)) = &form.trying {
@@ -361,17 +394,11 @@ impl App {
         }
         if let Some(url) = open_now {
             // The password goes to the keyring only once it has let the login in.
-            let keep = self.connect.take().filter(|f| f.remember == Some(true));
-            if let Some(form) = keep
-                && !self.keyring.set(&postgres::shown(&url), &form.password)
-            {
-                self.report(Ok(lang
-                    .pick(
-                        "Пароль не удалось сохранить в связке ключей: он будет спрошен при следующем запуске",
-                        "The password could not be kept in the keyring: it will be asked at the next start",
-                    )
-                    .to_owned()));
-            }
+            self.keep_in_keyring = self
+                .connect
+                .take()
+                .filter(|f| f.remember == Some(true))
+                .map(|f| f.password);
             self.use_path(PathUse::OpenDatabase, PathBuf::from(url));
         }
     }

@@ -154,14 +154,70 @@ impl App {
         // The window never waits long for the file: when another program holds it (a
         // large import from the command line), it says so and opens it once it is free.
         let again = self.open_when_free.take().is_some_and(|(p, _)| p == path);
-        // A team database whose password was kept in the keyring, and not typed this run.
-        if let Some(url) = crate::store::server_url(&path)
-            && !crate::store::postgres::has_remembered_password(url)
-            && let Some(password) = self.keyring.get(&crate::store::postgres::shown(url))
-        {
-            crate::store::postgres::remember_password(url, &password);
+        // A team database is opened on a worker: a server that does not answer is waited
+        // for up to 10 s, and the keyring may take its time; the window goes on meanwhile.
+        if crate::store::server_url(&path).is_some() {
+            let keep = self.keep_in_keyring.take();
+            if self.background_reads {
+                let (tell, answer) = channel();
+                let (keyring, ctx, at) =
+                    (self.keyring.clone(), self.egui_ctx.clone(), path.clone());
+                let keeping = keep.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("partner-desk-open".into())
+                    .spawn(move || {
+                        let _ = tell.send(open_team(&at, &*keyring, keeping));
+                        ctx.request_repaint();
+                    });
+                if spawned.is_ok() {
+                    self.opening = Some((path, answer));
+                    return;
+                }
+            }
+            // Inline when reads are (tests), or with no thread to spare.
+            let (store, kept) = open_team(&path, &*self.keyring, keep);
+            self.opened(path, store, kept, again);
+            return;
         }
-        match Store::open_unchecked_waiting(&path, Duration::from_millis(200)) {
+        let store = Store::open_unchecked_waiting(&path, Duration::from_millis(200));
+        self.opened(path, store, None, again);
+    }
+
+    /// Takes the team database the worker has opened, or why it could not.
+    pub(super) fn take_opening(&mut self) {
+        let Some((path, answer)) = &self.opening else {
+            return;
+        };
+        match answer.try_recv() {
+            Ok((store, kept)) => {
+                let path = path.clone();
+                self.opening = None;
+                self.opened(path, store, kept, false);
+            }
+            Err(TryRecvError::Disconnected) => self.opening = None,
+            Err(TryRecvError::Empty) => {}
+        }
+    }
+
+    /// Uses the database just opened at `path`, or says why it could not be; `kept` is
+    /// whether the password asked to be kept in the keyring was (None: none was asked).
+    fn opened(
+        &mut self,
+        path: PathBuf,
+        store: Result<Store, StoreError>,
+        kept: Option<bool>,
+        again: bool,
+    ) {
+        if kept == Some(false) {
+            self.report(Ok(self
+                .lang
+                .pick(
+                    "Пароль не удалось сохранить в связке ключей: он будет спрошен при следующем запуске",
+                    "The password could not be kept in the keyring: it will be asked at the next start",
+                )
+                .to_owned()));
+        }
+        match store {
             Err(StoreError::Busy) if self.store.is_none() => {
                 self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
                 self.open_error = Some(ActionError::WaitingForFile.text(self.lang));
@@ -220,9 +276,6 @@ impl App {
                     },
                 ) = (crate::store::server_url(&path), &e)
                 {
-                    // The password tried is wrong: it is not tried again.
-                    crate::store::postgres::forget_password(url);
-                    self.keyring.forget(&crate::store::postgres::shown(url));
                     self.ask_to_log_in(url, e.text(self.lang));
                 }
                 self.report(Err(e.into()));
@@ -342,4 +395,37 @@ impl App {
             self.report(Err(e.into()));
         }
     }
+}
+
+/// A team database opened on a worker, or why it could not be, and whether the password
+/// asked to be kept in the keyring was (None: none was asked).
+pub(super) type Opened = (Result<Store, StoreError>, Option<bool>);
+
+/// Opens the team database at `path` (a server's address): with the password kept in the
+/// keyring when none was typed this run; once it has let the login in, keeps `keep` there
+/// (whether it could, in the answer); a password the server refuses is forgotten, here and
+/// in the keyring.
+fn open_team(path: &Path, keyring: &dyn crate::keyring::Keyring, keep: Option<String>) -> Opened {
+    use crate::store::postgres;
+    let url = path.to_str().unwrap_or_default();
+    let shown = postgres::shown(url);
+    if !postgres::has_remembered_password(url)
+        && let Some(password) = keyring.get(&shown)
+    {
+        postgres::remember_password(url, &password);
+    }
+    let store = Store::open_unchecked_waiting(path, Duration::from_millis(200));
+    let mut kept = None;
+    match &store {
+        Ok(_) => kept = keep.map(|password| keyring.set(&shown, &password)),
+        Err(StoreError::CannotConnect {
+            reason: crate::store::ServerProblem::LoginRefused,
+            ..
+        }) => {
+            postgres::forget_password(url);
+            keyring.forget(&shown);
+        }
+        Err(_) => {}
+    }
+    (store, kept)
 }

@@ -185,7 +185,13 @@ pub struct App {
     connect: Option<ConnectForm>,
     /// The databases opened last, newest first (File ▸ Open recent).
     recent: Vec<String>,
-    keyring: Box<dyn crate::keyring::Keyring>,
+    keyring: Arc<dyn crate::keyring::Keyring>,
+    /// Whether the system has a keyring: asked once, on a worker.
+    keyring_here: Arc<std::sync::OnceLock<bool>>,
+    /// The password to keep in the keyring once the team database being opened lets it in.
+    keep_in_keyring: Option<String>,
+    /// The team database being opened on a worker, and where its answer comes.
+    opening: Option<(PathBuf, Receiver<loading::Opened>)>,
 }
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
@@ -306,8 +312,12 @@ impl App {
             rights: Rights::ALL,
             connect: None,
             recent: settings.recent,
-            keyring: config.keyring,
+            keyring: Arc::from(config.keyring),
+            keyring_here: Default::default(),
+            keep_in_keyring: None,
+            opening: None,
         };
+        app.ask_keyring();
         match config.exit_when {
             Some(ExitWhen::Overview) => app.page = Page::Overview,
             Some(ExitWhen::SalesRows) => app.page = Page::Sales,
@@ -393,6 +403,7 @@ impl eframe::App for App {
             ctx.request_repaint_after(Duration::from_millis(250));
         }
         self.take_damage_check();
+        self.take_opening();
         self.take_data();
         self.poll_job();
         self.take_heard(ctx);

@@ -5,6 +5,9 @@
 
 mod pgpass;
 pub mod tls;
+mod turn;
+
+pub(crate) use turn::{Turn, write};
 
 use std::time::Duration;
 
@@ -13,7 +16,7 @@ use postgres::{Client, Config, NoTls};
 
 use super::errors::ServerProblem;
 use super::sql::{Conn, PgConn};
-use super::{Db, RuleError, StoreError, Tx};
+use super::{RuleError, StoreError};
 
 /// The server schema version this program writes.
 pub const SERVER_SCHEMA_VERSION: i64 = 1;
@@ -180,16 +183,41 @@ impl Server {
         let shown = shown(url);
         let config = config(url)?;
         let (_, wish) = tls::split(url);
-        let connected = if wish.required {
-            let tls = tls::connector(&wish).map_err(|reason| StoreError::CannotConnect {
-                server: shown.clone(),
-                reason,
-            })?;
-            config.connect(tls)
-        } else {
-            config.connect(NoTls)
+        let tls = match wish.required {
+            true => Some(
+                tls::connector(&wish).map_err(|reason| StoreError::CannotConnect {
+                    server: shown.clone(),
+                    reason,
+                })?,
+            ),
+            false => None,
         };
-        let client = connected.map_err(|e| connect_error(&shown, &e))?;
+        // The driver's own limit is on reaching the host only: a host that takes the
+        // connection and then says nothing (a server hung, another service on the port)
+        // would be waited for forever. So the whole handshake gets the same limit, on a
+        // thread of its own, which is left behind if the host never answers.
+        let (tell, answer) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("partner-desk-connect".into())
+            .spawn(move || {
+                let _ = tell.send(match tls {
+                    Some(tls) => config.connect(tls),
+                    None => config.connect(NoTls),
+                });
+            })
+            .map_err(|e| StoreError::CannotConnect {
+                server: shown.clone(),
+                reason: ServerProblem::Said(e.to_string()),
+            })?;
+        let client = match answer.recv_timeout(CONNECT_TIMEOUT) {
+            Ok(connected) => connected.map_err(|e| connect_error(&shown, &e))?,
+            Err(_) => {
+                return Err(StoreError::CannotConnect {
+                    server: shown,
+                    reason: ServerProblem::NoAnswerInTime,
+                });
+            }
+        };
         Ok(Server { client, shown })
     }
 
@@ -207,8 +235,9 @@ impl Server {
             .transaction()
             .map_err(|e| server_error(&shown, &e))?;
         tx.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({TURN}, 0);
-             UPDATE partner_desk.changes SET seq = seq + 1 WHERE id = 1"
+            "SELECT pg_advisory_xact_lock({turn}, 0);
+             UPDATE partner_desk.changes SET seq = seq + 1 WHERE id = 1",
+            turn = turn::TURN
         ))
         .map_err(|e| server_error(&shown, &e))?;
         Ok(tx)
@@ -466,81 +495,6 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
 /// The channel on which every write announces itself when it commits: the windows open on
 /// the database listen on it and read again ([`crate::store::watch`]).
 pub const CHANGES_CHANNEL: &str = "partner_desk_changes";
-
-/// The write turn's advisory locks: `(TURN, 0)` is the turn itself, `(CLIENT_TURN, h)` the
-/// lock of the client whose INN hashes to `h`. Taken for the transaction only.
-const TURN: i32 = 0x5044_5754;
-const CLIENT_TURN: i32 = TURN + 1;
-
-/// Which part of the write turn a transaction takes.
-#[derive(Clone, Copy)]
-pub(crate) enum Turn<'a> {
-    /// The whole turn: no other writer of the program runs meanwhile, as on SQLite.
-    Whole,
-    /// The turn shared with other writes about one client each, and that client's own
-    /// lock: writes about different clients go side by side ([`super::ClientTx`]).
-    Client(&'a crate::domain::Inn),
-}
-
-/// Runs `f` in one transaction that first takes the write turn, whole or about one client:
-/// a writer that takes it whole waits until no other holds any part of it and then goes
-/// alone, as on SQLite; writes about one client each share it and wait only for writes about
-/// the same client. Each sees what those before it committed. All of it is committed, or
-/// none. Every write counts one on `changes` (a whole turn as it begins; a write about a
-/// client in the message that commits it, so that it holds that row for its commit only)
-/// and is announced on [`CHANGES_CHANNEL`] (the server sends it only if the transaction
-/// commits).
-pub(crate) fn write<T, E>(
-    server: &PgConn,
-    turn: Turn<'_>,
-    f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
-) -> Result<T, E>
-where
-    E: From<StoreError>,
-{
-    let (begin, commit) = match turn {
-        Turn::Whole => (
-            format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({TURN}, 0);
-                 UPDATE changes SET seq = seq + 1 WHERE id = 1; NOTIFY {CHANGES_CHANNEL}"
-            ),
-            "SELECT 1; COMMIT".to_owned(),
-        ),
-        // An INN is digits only, so it can stand in the statement as it is.
-        Turn::Client(inn) => (
-            format!(
-                "BEGIN; SELECT pg_advisory_xact_lock_shared({TURN}, 0),
-                        pg_advisory_xact_lock({CLIENT_TURN}, hashtext('{inn}'))",
-                inn = inn.as_str()
-            ),
-            format!(
-                "UPDATE changes SET seq = seq + 1 WHERE id = 1; NOTIFY {CHANGES_CHANNEL}; COMMIT"
-            ),
-        ),
-    };
-    if let Err(e) = server.batch(&begin) {
-        let _ = server.batch("ROLLBACK");
-        return Err(e.into());
-    }
-    let value = match f(&Tx {
-        db: Db::new(Conn::Pg(server)),
-    }) {
-        Ok(value) => value,
-        Err(e) => {
-            let _ = server.batch("ROLLBACK");
-            return Err(e);
-        }
-    };
-    // A statement that failed and whose error was set aside leaves the transaction
-    // aborted, and COMMIT would then roll back without a word: run one more statement
-    // first, in the same message (the server runs none of it after an error, so COMMIT is
-    // not reached).
-    if let Err(e) = server.batch(&commit) {
-        let _ = server.batch("ROLLBACK");
-        return Err(e.into());
-    }
-    Ok(value)
-}
 
 /// The columns of `sales` a load writes, in the order of its COPY rows.
 const SALE_COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop, \
