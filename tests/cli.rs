@@ -190,11 +190,7 @@ fn cli_errors_are_one_clear_sentence_and_never_a_panic() {
 
 #[test]
 fn cli_gives_up_on_a_team_server_that_takes_the_connection_and_never_answers_in_10_s() {
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "postgres://anna@127.0.0.1:{}/team",
-        silent.local_addr().unwrap().port()
-    );
+    let (silent, url) = silent_server();
     let started = std::time::Instant::now();
     let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
         .args(["--db", &url, "demo"])

@@ -1461,12 +1461,7 @@ fn gui_a_partner_a_colleague_changes_while_it_is_edited_is_not_overwritten_the_u
 #[test]
 fn gui_a_team_server_that_does_not_answer_leaves_the_window_responsive_and_can_be_given_up() {
     use std::time::{Duration, Instant};
-    // A "server" that takes the connection and never answers (a host gone quiet).
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "postgres://anna@127.0.0.1:{}/team",
-        silent.local_addr().unwrap().port()
-    );
+    let (silent, url) = silent_server();
     let config = Config {
         lang: Some(Lang::Ru),
         background_reads: true,

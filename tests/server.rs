@@ -525,19 +525,8 @@ fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_
             store.write(|tx| tx.request_pin(&client, "", alfa, crate::util::d("2025-03-10"), ""));
         (store, outcome)
     });
-    let waiting = |other: &mut postgres::Client| -> i64 {
-        other
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity
-                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                &[],
-            )
-            .unwrap()
-            .get(0)
-    };
-    let mut checker = db.client();
     let started = std::time::Instant::now();
-    while waiting(&mut checker) == 0 {
+    while waiting_on_locks(&db) == 0 {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
             "the request never waited on the other writer's pin"

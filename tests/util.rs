@@ -273,3 +273,14 @@ impl Raw {
         }
     }
 }
+
+/// A "team server" on this computer that takes the connection and never answers (a host
+/// gone quiet), and the address of a database on it; it listens while the first is kept.
+pub fn silent_server() -> (std::net::TcpListener, String) {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://anna@127.0.0.1:{}/team",
+        silent.local_addr().unwrap().port()
+    );
+    (silent, url)
+}
