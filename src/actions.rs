@@ -304,6 +304,10 @@ pub enum ActionError {
     )]
     NothingToUndo,
     #[error(
+        "the correction cannot be undone: someone else has changed the sale since; nothing was changed"
+    )]
+    UndoOvertaken,
+    #[error(
         "client {client} is pinned to {holder} until {last_day}. The refusal is recorded in the history."
     )]
     PinRefused {
@@ -374,6 +378,7 @@ impl Localized for ActionError {
             ActionError::Busy => "Дождитесь окончания текущей операции".to_owned(),
             ActionError::Interrupted => "Операция прервана".to_owned(),
             ActionError::NothingToUndo => "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними".to_owned(),
+            ActionError::UndoOvertaken => "Исправление нельзя отменить: продажу с тех пор изменил другой пользователь; ничего не изменено".to_owned(),
             ActionError::PinRefused {
                 client,
                 holder,
@@ -744,6 +749,7 @@ mod tests {
             ActionError::Busy,
             ActionError::Interrupted,
             ActionError::NothingToUndo,
+            ActionError::UndoOvertaken,
             ActionError::NoLogFolder,
             ActionError::PinRefused {
                 client: "7707083893".into(),

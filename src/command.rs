@@ -63,6 +63,9 @@ pub enum Command {
     CorrectSale {
         id: SaleId,
         sale: NewSale,
+        /// The sale as the form was opened on it: the correction is refused, with nothing
+        /// written, when the record is no longer that (a colleague changed it meanwhile).
+        base: Box<NewSale>,
     },
     /// The sales list as filtered and sorted, with the columns shown, to a workbook or a PDF.
     ExportSalesList(SalesListExport),

@@ -1493,3 +1493,86 @@ fn gui_a_team_server_that_does_not_answer_leaves_the_window_responsive_and_can_b
     h.get_by_role_and_label(Role::Button, "Открыть другую базу…");
     drop(silent);
 }
+
+/// Types `text` over what the text field `label` holds.
+fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run_ok();
+}
+
+#[test]
+fn gui_a_sale_a_colleague_corrects_while_it_is_corrected_here_is_not_written_over_the_user_chooses()
+{
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut s = t.open();
+    let id = partner_desk::domain::SaleId(
+        Raw::of(&s).texts("SELECT CAST(id AS TEXT) FROM sales")[0]
+            .parse()
+            .unwrap(),
+    );
+    // A colleague sets the amount of the sale to `amount`.
+    let mut colleague = |amount: &str| {
+        s.write(|db| {
+            let mut now = db.sale_as_new(id)?;
+            now.amount = rub(amount);
+            db.correct_sale(id, &now)
+        })
+        .unwrap();
+    };
+    let amount = |h: &Harness<'static, App>| {
+        h.state()
+            .store()
+            .unwrap()
+            .read()
+            .sale_as_new(id)
+            .unwrap()
+            .amount
+    };
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    click_button(&mut h, "Исправить…");
+    retype(&mut h, "Сумма, ₽", "500");
+
+    colleague("7 000");
+    click_button(&mut h, "Сохранить исправление");
+    assert!(has_text(
+        &h,
+        "Пока вы редактировали, продажу изменили: 15.04.2025"
+    ));
+    let told = |amount: &str| format!("клиент {C2}, {}", rub(amount).display(Lang::Ru));
+    assert!(has_text(&h, &told("7 000")));
+    assert_eq!(
+        amount(&h),
+        rub("7 000"),
+        "nothing of the correction was written"
+    );
+    assert_eq!(input_text(&h, "Сумма, ₽"), "500", "what was typed is kept");
+    click_button(&mut h, "Взять новое");
+    assert_eq!(input_text(&h, "Сумма, ₽"), "7 000,00");
+    assert!(!has_text(&h, "Пока вы редактировали"));
+
+    retype(&mut h, "Сумма, ₽", "500");
+    colleague("8 000");
+    click_button(&mut h, "Сохранить исправление");
+    assert!(has_text(&h, &told("8 000")));
+    click_button(&mut h, "Оставить моё");
+    assert!(!has_text(&h, "Пока вы редактировали"));
+    click_button(&mut h, "Сохранить исправление");
+    assert_eq!(amount(&h), rub("500"), "kept: written over the colleague's");
+    assert!(!has_text(&h, "Пока вы редактировали"));
+
+    // Undone after a colleague changed it again: refused, theirs stays.
+    colleague("9 000");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    let said = "Исправление нельзя отменить: продажу с тех пор изменил";
+    assert!(h.query_all_by_label_contains(said).next().is_some());
+    assert_eq!(amount(&h), rub("9 000"));
+}

@@ -9,8 +9,13 @@ use super::*;
 pub(super) enum Undo {
     /// A sale or return recorded: delete it (kept in its history).
     Delete { id: SaleId, what: String },
-    /// A sale corrected: put it back as it was (kept in its history).
-    Restore { id: SaleId, sale: Box<NewSale> },
+    /// A sale corrected: put it back as it was (kept in its history), unless someone else
+    /// has changed it since it became `now`.
+    Restore {
+        id: SaleId,
+        sale: Box<NewSale>,
+        now: Box<NewSale>,
+    },
 }
 
 impl Undo {
@@ -304,17 +309,21 @@ impl App {
                     });
                     what
                 }),
-            Command::CorrectSale { id, sale } => {
-                let correct = |db: &crate::store::Tx<'_>| {
-                    let before = db.sale_as_new(id)?;
-                    db.correct_sale(id, &sale)?;
-                    Ok(before)
-                };
-                self.write(correct).map(|before| {
+            Command::CorrectSale { id, sale, base } => {
+                let corrected = self.write(|db| db.correct_sale_seen(id, &base, &sale));
+                if let Err(ActionError::Store(StoreError::Rule(
+                    crate::store::RuleError::ChangedMeanwhile,
+                ))) = &corrected
+                    && let Some(Ok(now)) = self.store.as_ref().map(|s| s.read().sale_as_new(id))
+                {
+                    self.sales.changed_meanwhile(now);
+                }
+                corrected.map(|before| {
                     self.sales.saved();
                     self.undo = Some(Undo::Restore {
                         id,
                         sale: Box::new(before),
+                        now: Box::new(sale.clone()),
                     });
                     format!(
                         "{} {}",
@@ -329,7 +338,15 @@ impl App {
                     let name = undo.name(lang);
                     let result = match &undo {
                         Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
-                        Undo::Restore { id, sale } => self.write(|db| db.correct_sale(*id, sale)),
+                        Undo::Restore { id, sale, now } => self
+                            .write(|db| db.correct_sale_seen(*id, now, sale))
+                            .map(drop)
+                            .map_err(|e| match e {
+                                ActionError::Store(StoreError::Rule(
+                                    crate::store::RuleError::ChangedMeanwhile,
+                                )) => ActionError::UndoOvertaken,
+                                e => e,
+                            }),
                     };
                     if matches!(undo, Undo::Delete { .. }) {
                         self.sales.deleted();

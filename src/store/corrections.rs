@@ -233,6 +233,29 @@ impl Tx<'_> {
         self.note_correction(id, CorrectionKind::Changed, &before, Some(&after))
     }
 
+    /// [`Tx::correct_sale`] of a sale its user saw as `seen` when they began to correct it:
+    /// refused with nothing written when the record is no longer that (someone else changed
+    /// it meanwhile), so that nobody's change is written over unseen. Returns the sale as it
+    /// was.
+    pub fn correct_sale_seen(
+        &self,
+        id: SaleId,
+        seen: &NewSale,
+        sale: &NewSale,
+    ) -> Result<NewSale, StoreError> {
+        let before = self.sale_as_new(id)?;
+        // The client's name is the client's, not the sale's.
+        let seen = NewSale {
+            client_name: before.client_name.clone(),
+            ..seen.clone()
+        };
+        if before != seen {
+            return Err(RuleError::ChangedMeanwhile.into());
+        }
+        self.correct_sale(id, sale)?;
+        Ok(before)
+    }
+
     /// Deletes a recorded sale (with no returns) or return.
     pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
         let (before, _) = self.recorded(id)?;

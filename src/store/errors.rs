@@ -224,6 +224,10 @@ pub enum RuleError {
     #[error("nothing was changed; the correction is not recorded")]
     NothingCorrected,
     #[error(
+        "while you were editing, someone else changed this record; nothing was written: take their version or keep yours"
+    )]
+    ChangedMeanwhile,
+    #[error(
         "the pin has no extension or release left to cancel; a pin recorded by mistake is released"
     )]
     NothingToCancel,
@@ -317,6 +321,7 @@ impl Localized for RuleError {
             RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
             RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
             RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::ChangedMeanwhile => "пока вы редактировали, эту запись изменил другой пользователь; ничего не записано: возьмите его вариант или оставьте свой".into(),
             RuleError::NothingToCancel => "у закрепления нет продления или снятия, которое можно отменить; ошибочное закрепление снимают".into(),
             RuleError::CancelConflicts { event, holder, from } => format!(
                 "{} отменить нельзя: клиент с {} закреплён за {holder}; сначала снимите то закрепление",

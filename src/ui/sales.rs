@@ -62,6 +62,34 @@ struct Draft {
     role: RoleFacts,
 }
 
+/// The recorded sale the form corrects: as it was when the form was opened on it, and as
+/// someone else left it, when saving found it changed meanwhile (the user chooses).
+struct Editing {
+    id: SaleId,
+    base: NewSale,
+    theirs: Option<NewSale>,
+}
+
+impl Draft {
+    /// The form filled with a recorded sale, its amount as a manager types it (`37 979,00`
+    /// in Russian).
+    fn of(sale: &NewSale, lang: Lang) -> Draft {
+        Draft {
+            date: ui::date(sale.date, lang),
+            partner: Some(sale.partner),
+            client_inn: sale.client_inn.to_string(),
+            client_name: sale.client_name.clone(),
+            kind: sale.kind,
+            amount: match lang {
+                Lang::Ru => sale.amount.grouped(' ', ','),
+                Lang::En => sale.amount.plain(),
+            },
+            doc: sale.doc.clone().unwrap_or_default(),
+            role: sale.role,
+        }
+    }
+}
+
 impl Default for Draft {
     fn default() -> Draft {
         Draft {
@@ -123,7 +151,7 @@ pub struct SalesPage {
     /// The stored name of the client whose INN the form holds.
     known_client: ui::KnownClient,
     /// The recorded sale the form corrects, when it does.
-    editing: Option<SaleId>,
+    editing: Option<Editing>,
     /// The history of corrections of the selected record, by data version.
     corrections: crate::reader::Loaded<(SaleId, u64), Vec<crate::store::Correction>>,
     first_asked: Option<(u64, SalesQuery, Answer<Vec<SaleListRow>>)>,
@@ -170,7 +198,7 @@ impl SalesPage {
     pub fn saved(&mut self) {
         // The next client's name is looked for afresh.
         self.known_client = Default::default();
-        if let Some(id) = self.editing.take() {
+        if let Some(Editing { id, .. }) = self.editing.take() {
             // The corrected record, with its history.
             self.draft = Draft::default();
             self.mode = Mode::Selected(id);
@@ -197,23 +225,35 @@ impl SalesPage {
 
     /// Opens the form on a recorded sale, to correct it.
     fn start_correction(&mut self, row: &SaleListRow, lang: Lang) {
-        self.draft = Draft {
-            date: ui::date(row.date, lang),
-            partner: Some(row.partner),
-            client_inn: row.client_inn.clone(),
+        let Ok(client_inn) = Inn::parse(&row.client_inn) else {
+            return;
+        };
+        let base = NewSale {
+            doc: row.doc.clone(),
+            date: row.date,
+            partner: row.partner,
+            client_inn,
             client_name: row.client_name.clone(),
             kind: row.kind,
-            // As a manager types it: `37 979,00` in Russian.
-            amount: match lang {
-                Lang::Ru => row.amount.grouped(' ', ','),
-                Lang::En => row.amount.plain(),
-            },
-            doc: row.doc.clone().unwrap_or_default(),
+            amount: row.amount,
             role: row.role,
         };
-        self.editing = Some(row.id);
+        self.draft = Draft::of(&base, lang);
+        self.editing = Some(Editing {
+            id: row.id,
+            base,
+            theirs: None,
+        });
         self.known_client.filled(&row.client_inn);
         self.mode = Mode::New;
+    }
+
+    /// Saving the correction found the sale changed by someone else meanwhile, now `now`:
+    /// the form keeps what was typed and asks which to keep.
+    pub fn changed_meanwhile(&mut self, now: NewSale) {
+        if let Some(editing) = &mut self.editing {
+            editing.theirs = Some(now);
+        }
     }
 
     /// Shows the sales this query selects.

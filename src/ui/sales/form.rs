@@ -17,6 +17,7 @@ pub(super) fn new_sale_ui(
     } else {
         lang.pick("Новая продажа", "New sale")
     });
+    changed_meanwhile_ui(ui, page, data, lang);
     let d = &mut page.draft;
     let date = ui::parse_date_field(&d.date);
     let inn = Inn::parse(&d.client_inn);
@@ -221,8 +222,12 @@ pub(super) fn new_sale_ui(
     if buttons.submitted
         && let Some(sale) = ready
     {
-        command = Some(match page.editing {
-            Some(id) => Command::CorrectSale { id, sale },
+        command = Some(match &page.editing {
+            Some(Editing { id, base, .. }) => Command::CorrectSale {
+                id: *id,
+                sale,
+                base: Box::new(base.clone()),
+            },
             None => Command::RecordSale(sale),
         });
     }
@@ -230,6 +235,78 @@ pub(super) fn new_sale_ui(
         page.mode = Mode::Nothing;
     }
     command
+}
+
+/// The sale being corrected was changed by someone else meanwhile (found when saving, with
+/// nothing written): the form keeps what was typed; the user takes their version or keeps
+/// theirs own, which the next save then writes over it.
+fn changed_meanwhile_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, lang: Lang) {
+    let Some(Editing {
+        base,
+        theirs: Some(now),
+        ..
+    }) = &mut page.editing
+    else {
+        return;
+    };
+    let partner = data
+        .partners
+        .iter()
+        .find(|p| p.id == now.partner)
+        .map_or_else(String::new, |p| p.name.clone());
+    let mut choice = None;
+    egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} {}, {partner}, {} {}, {}{}.",
+                    lang.pick(
+                        "Пока вы редактировали, продажу изменили:",
+                        "While you were editing, the sale was changed:",
+                    ),
+                    ui::date(now.date, lang),
+                    lang.pick("клиент", "client"),
+                    now.client_inn,
+                    now.amount.display(lang),
+                    now.doc.as_deref().map_or_else(String::new, |doc| format!(
+                        ", {} {doc}",
+                        lang.pick("документ", "document")
+                    )),
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+            ui.label(lang.pick(
+                "Ваше исправление не записано.",
+                "Your correction was not written.",
+            ));
+            ui.horizontal(|ui| {
+                if ui.button(lang.pick("Взять новое", "Take theirs")).clicked() {
+                    choice = Some(true);
+                }
+                if ui
+                    .button(lang.pick("Оставить моё", "Keep mine"))
+                    .on_hover_text(lang.pick(
+                        "Сохранение запишет ваши значения поверх изменений коллеги",
+                        "Saving writes your values over the colleague's change",
+                    ))
+                    .clicked()
+                {
+                    choice = Some(false);
+                }
+            });
+        });
+    if let Some(take_theirs) = choice {
+        let now = now.clone();
+        if take_theirs {
+            page.draft = Draft::of(&now, lang);
+        }
+        *base = now;
+        if let Some(editing) = &mut page.editing {
+            editing.theirs = None;
+        }
+    }
 }
 
 pub(super) fn selected_sale_ui(
