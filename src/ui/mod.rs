@@ -457,6 +457,38 @@ pub fn confirm_buttons(ui: &mut Ui, confirm: &str, ready: bool, lang: Lang) -> O
     decision
 }
 
+/// What a form being edited says when someone else changed what it edits: `said` (what they
+/// changed) and `then` (what became of the user's save, if anything); the user takes their
+/// version (`Some(true)`) or keeps their own (`Some(false)`).
+pub fn changed_meanwhile(ui: &mut Ui, said: &str, then: Option<&str>, lang: Lang) -> Option<bool> {
+    let mut choice = None;
+    egui::Frame::new()
+        .fill(ui.visuals().extreme_bg_color)
+        .inner_margin(6.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new(said).color(ui.visuals().warn_fg_color));
+            if let Some(then) = then {
+                ui.label(then);
+            }
+            ui.horizontal(|ui| {
+                if ui.button(lang.pick("Взять новое", "Take theirs")).clicked() {
+                    choice = Some(true);
+                }
+                if ui
+                    .button(lang.pick("Оставить моё", "Keep mine"))
+                    .on_hover_text(lang.pick(
+                        "Сохранение запишет ваши значения поверх изменений коллеги",
+                        "Saving writes your values over the colleague's change",
+                    ))
+                    .clicked()
+                {
+                    choice = Some(false);
+                }
+            });
+        });
+    choice
+}
+
 /// A message under a form: green for what will happen, red for what is refused.
 pub fn verdict(ui: &mut Ui, ok: bool, text: &str) {
     let color = if ok {

@@ -1,7 +1,7 @@
 //! The partner open in the form, changed by a colleague meanwhile: the form says so and
 //! the user chooses.
 
-use egui::{RichText, Ui};
+use egui::Ui;
 
 use super::PartnersPage;
 use crate::domain::lang::Lang;
@@ -22,43 +22,25 @@ pub(super) fn changed_meanwhile_ui(
     if !changed || now == mine {
         return;
     }
-    egui::Frame::new()
-        .fill(ui.visuals().extreme_bg_color)
-        .inner_margin(6.0)
-        .show(ui, |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} «{}», {} {}.",
-                    lang.pick(
-                        "Пока вы редактировали, партнёра изменили: название",
-                        "While you were editing, the partner was changed: name",
-                    ),
-                    now.0,
-                    lang.pick("партнёр 1С:", "1C partner:"),
-                    if now.1 {
-                        lang.pick("да", "yes")
-                    } else {
-                        lang.pick("нет", "no")
-                    }
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
-            ui.horizontal(|ui| {
-                if ui.button(lang.pick("Взять новое", "Take theirs")).clicked() {
-                    page.draft.name = now.0.clone();
-                    page.draft.one_c_partner = now.1;
-                    page.base = Some((now.0.clone(), now.1, version));
-                }
-                if ui
-                    .button(lang.pick("Оставить моё", "Keep mine"))
-                    .on_hover_text(lang.pick(
-                        "Сохранение запишет ваши значения поверх изменений коллеги",
-                        "Saving writes your values over the colleague's change",
-                    ))
-                    .clicked()
-                {
-                    page.base = Some((now.0.clone(), now.1, version));
-                }
-            });
-        });
+    let said = format!(
+        "{} «{}», {} {}.",
+        lang.pick(
+            "Пока вы редактировали, партнёра изменили: название",
+            "While you were editing, the partner was changed: name",
+        ),
+        now.0,
+        lang.pick("партнёр 1С:", "1C partner:"),
+        if now.1 {
+            lang.pick("да", "yes")
+        } else {
+            lang.pick("нет", "no")
+        }
+    );
+    if let Some(take_theirs) = crate::ui::changed_meanwhile(ui, &said, None, lang) {
+        if take_theirs {
+            page.draft.name = now.0.clone();
+            page.draft.one_c_partner = now.1;
+        }
+        page.base = Some((now.0.clone(), now.1, version));
+    }
 }

@@ -254,49 +254,26 @@ fn changed_meanwhile_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, lang: La
         .iter()
         .find(|p| p.id == now.partner)
         .map_or_else(String::new, |p| p.name.clone());
-    let mut choice = None;
-    egui::Frame::new()
-        .fill(ui.visuals().extreme_bg_color)
-        .inner_margin(6.0)
-        .show(ui, |ui| {
-            ui.label(
-                RichText::new(format!(
-                    "{} {}, {partner}, {} {}, {}{}.",
-                    lang.pick(
-                        "Пока вы редактировали, продажу изменили:",
-                        "While you were editing, the sale was changed:",
-                    ),
-                    ui::date(now.date, lang),
-                    lang.pick("клиент", "client"),
-                    now.client_inn,
-                    now.amount.display(lang),
-                    now.doc.as_deref().map_or_else(String::new, |doc| format!(
-                        ", {} {doc}",
-                        lang.pick("документ", "document")
-                    )),
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
-            ui.label(lang.pick(
-                "Ваше исправление не записано.",
-                "Your correction was not written.",
-            ));
-            ui.horizontal(|ui| {
-                if ui.button(lang.pick("Взять новое", "Take theirs")).clicked() {
-                    choice = Some(true);
-                }
-                if ui
-                    .button(lang.pick("Оставить моё", "Keep mine"))
-                    .on_hover_text(lang.pick(
-                        "Сохранение запишет ваши значения поверх изменений коллеги",
-                        "Saving writes your values over the colleague's change",
-                    ))
-                    .clicked()
-                {
-                    choice = Some(false);
-                }
-            });
-        });
+    let said = format!(
+        "{} {}, {partner}, {} {}, {}{}.",
+        lang.pick(
+            "Пока вы редактировали, продажу изменили:",
+            "While you were editing, the sale was changed:",
+        ),
+        ui::date(now.date, lang),
+        lang.pick("клиент", "client"),
+        now.client_inn,
+        now.amount.display(lang),
+        now.doc.as_deref().map_or_else(String::new, |doc| format!(
+            ", {} {doc}",
+            lang.pick("документ", "document")
+        )),
+    );
+    let then = lang.pick(
+        "Ваше исправление не записано.",
+        "Your correction was not written.",
+    );
+    let choice = ui::changed_meanwhile(ui, &said, Some(then), lang);
     if let Some(take_theirs) = choice {
         let now = now.clone();
         if take_theirs {
