@@ -500,6 +500,12 @@ fn a_write_that_cannot_have_its_turn_within_10_s_is_told_busy_and_writes_nothing
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_recorded() {
+    // As the window asks (a write about the client), and as an import does (a whole write).
+    slipped_pin(true);
+    slipped_pin(false);
+}
+
+fn slipped_pin(on_client: bool) {
     use partner_desk::store::{PinEventKind, PinOutcome, Store};
     let (db, url) = TestDatabase::initialized();
     let mut store = Store::connect(&url).unwrap();
@@ -521,8 +527,12 @@ fn a_pin_another_writer_slips_in_past_the_turn_is_refused_by_the_constraint_and_
         .unwrap();
     // The program's request does not see it, writes, and waits on the constraint...
     let asking = std::thread::spawn(move || {
-        let outcome =
-            store.write(|tx| tx.request_pin(&client, "", alfa, crate::util::d("2025-03-10"), ""));
+        let day = crate::util::d("2025-03-10");
+        let outcome = if on_client {
+            store.write_on_client(&client, |tx| tx.request_pin("", alfa, day, ""))
+        } else {
+            store.write(|tx| tx.request_pin(&client, "", alfa, day, ""))
+        };
         (store, outcome)
     });
     let started = std::time::Instant::now();

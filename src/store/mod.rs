@@ -375,6 +375,9 @@ pub struct Db<'c> {
     /// rates on every row). It lives as long as one read or one transaction, and every write
     /// that changes what it holds clears it.
     cache: std::cell::RefCell<Cache>,
+    /// On a server, the savepoint a write about one client took as it began (see
+    /// [`Tx::request_pin`]).
+    client_savepoint: bool,
 }
 
 /// The view of one write transaction, handed out by [`Store::write`] only: every read of
@@ -457,6 +460,7 @@ impl<'c> Db<'c> {
         Db {
             conn,
             cache: Default::default(),
+            client_savepoint: false,
         }
     }
 

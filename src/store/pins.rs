@@ -328,21 +328,31 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
-        self.upsert_client(client, client_name)?;
         if !self.conn.is_server() {
+            self.upsert_client(client, client_name)?;
             return self.decide_pin_request(client, partner, date, note);
         }
         // On a server, a writer that does not take the write turn (another tool, plain SQL)
         // may pin the client between this check and this write. The exclusion constraint
         // refuses the write then; the request is decided again on what is now committed:
-        // a refusal naming that holder, recorded as any refusal is.
-        self.conn.execute_batch("SAVEPOINT pin_request")?;
-        match self.decide_pin_request(client, partner, date, note) {
+        // a refusal naming that holder, recorded as any refusal is. A write about one
+        // client took its savepoint as it began; any other takes one here.
+        let savepoint = if self.client_savepoint {
+            super::postgres::CLIENT_SAVEPOINT
+        } else {
+            self.conn.execute_batch("SAVEPOINT pin_request")?;
+            "pin_request"
+        };
+        let decide = || {
+            self.upsert_client(client, client_name)?;
+            self.decide_pin_request(client, partner, date, note)
+        };
+        match decide() {
             Err(StoreError::PinsOverlap) => {
                 self.conn
-                    .execute_batch("ROLLBACK TO SAVEPOINT pin_request")?;
+                    .execute_batch(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))?;
                 self.forget();
-                self.decide_pin_request(client, partner, date, note)
+                decide()
             }
             decided => decided,
         }

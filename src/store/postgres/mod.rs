@@ -7,7 +7,7 @@ mod pgpass;
 pub mod tls;
 mod turn;
 
-pub(crate) use turn::{Turn, write};
+pub(crate) use turn::{CLIENT_SAVEPOINT, Turn, write};
 
 use std::time::Duration;
 

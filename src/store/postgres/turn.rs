@@ -10,6 +10,9 @@ use crate::store::{Db, StoreError, Tx};
 pub(super) const TURN: i32 = 0x5044_5754;
 const CLIENT_TURN: i32 = TURN + 1;
 
+/// The savepoint a write about one client takes as it begins.
+pub(crate) const CLIENT_SAVEPOINT: &str = "client_write";
+
 /// Which part of the write turn a transaction takes.
 #[derive(Clone, Copy)]
 pub(crate) enum Turn<'a> {
@@ -46,9 +49,12 @@ where
         ),
         // An INN is digits only, so it can stand in the statement as it is.
         Turn::Client(inn) => (
+            // With the savepoint a pin request needs (see `Tx::request_pin`), taken here in
+            // the same message rather than in a round trip of its own.
             format!(
                 "BEGIN; SELECT pg_advisory_xact_lock_shared({TURN}, 0),
-                        pg_advisory_xact_lock({CLIENT_TURN}, hashtext('{inn}'))",
+                        pg_advisory_xact_lock({CLIENT_TURN}, hashtext('{inn}'));
+                 SAVEPOINT {CLIENT_SAVEPOINT}",
                 inn = inn.as_str()
             ),
             format!(
@@ -60,9 +66,9 @@ where
         let _ = server.batch("ROLLBACK");
         return Err(e.into());
     }
-    let value = match f(&Tx {
-        db: Db::new(Conn::Pg(server)),
-    }) {
+    let mut db = Db::new(Conn::Pg(server));
+    db.client_savepoint = matches!(turn, Turn::Client(_));
+    let value = match f(&Tx { db }) {
         Ok(value) => value,
         Err(e) => {
             let _ = server.batch("ROLLBACK");
