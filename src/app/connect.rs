@@ -144,12 +144,10 @@ impl Localized for FormError {
 impl App {
     /// Opens the connection form (File ▸ Connect to a team database…).
     pub(super) fn open_connect_form(&mut self) {
-        let mut form = match crate::store::server_url(&self.db_path) {
+        self.connect = Some(match crate::store::server_url(&self.db_path) {
             Some(url) => ConnectForm::from_url(url, None),
             None => ConnectForm::new(),
-        };
-        form.remember = self.keyring_available().then_some(false);
-        self.connect = Some(form);
+        });
     }
 
     /// Asks, on a worker (inline when reads are), whether the system has a keyring: the
@@ -184,9 +182,7 @@ impl App {
     /// for the password to be typed.
     pub(super) fn ask_to_log_in(&mut self, url: &str, why: String) {
         if self.connect.is_none() {
-            let mut form = ConnectForm::from_url(url, Some(why));
-            form.remember = self.keyring_available().then_some(false);
-            self.connect = Some(form);
+            self.connect = Some(ConnectForm::from_url(url, Some(why)));
         }
     }
 
@@ -237,7 +233,7 @@ impl App {
         let Some(form) = &mut self.connect else {
             return;
         };
-        // The keyring found after the form opened.
+        // Offered once the system is known to have a keyring.
         if keyring_here && form.remember.is_none() {
             form.remember = Some(false);
         }

@@ -18,6 +18,14 @@ pub(super) enum Undo {
     },
 }
 
+/// Whether a write was refused because someone else changed the record meanwhile.
+fn changed_meanwhile(e: &ActionError) -> bool {
+    matches!(
+        e,
+        ActionError::Store(StoreError::Rule(crate::store::RuleError::ChangedMeanwhile))
+    )
+}
+
 impl Undo {
     pub(super) fn name(&self, lang: Lang) -> String {
         match self {
@@ -311,9 +319,7 @@ impl App {
                 }),
             Command::CorrectSale { id, sale, base } => {
                 let corrected = self.write(|db| db.correct_sale_seen(id, &base, &sale));
-                if let Err(ActionError::Store(StoreError::Rule(
-                    crate::store::RuleError::ChangedMeanwhile,
-                ))) = &corrected
+                if corrected.as_ref().is_err_and(changed_meanwhile)
                     && let Some(Ok(now)) = self.store.as_ref().map(|s| s.read().sale_as_new(id))
                 {
                     self.sales.changed_meanwhile(now);
@@ -341,11 +347,9 @@ impl App {
                         Undo::Restore { id, sale, now } => self
                             .write(|db| db.correct_sale_seen(*id, now, sale))
                             .map(drop)
-                            .map_err(|e| match e {
-                                ActionError::Store(StoreError::Rule(
-                                    crate::store::RuleError::ChangedMeanwhile,
-                                )) => ActionError::UndoOvertaken,
-                                e => e,
+                            .map_err(|e| match changed_meanwhile(&e) {
+                                true => ActionError::UndoOvertaken,
+                                false => e,
                             }),
                     };
                     if matches!(undo, Undo::Delete { .. }) {

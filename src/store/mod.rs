@@ -375,9 +375,6 @@ pub struct Db<'c> {
     /// rates on every row). It lives as long as one read or one transaction, and every write
     /// that changes what it holds clears it.
     cache: std::cell::RefCell<Cache>,
-    /// On a server, the savepoint a write about one client took as it began (see
-    /// [`Tx::request_pin`]).
-    client_savepoint: bool,
 }
 
 /// The view of one write transaction, handed out by [`Store::write`] only: every read of
@@ -421,8 +418,10 @@ impl ClientTx<'_, '_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
+        // On a server this write took its savepoint as it began.
+        let savepoint = Some(postgres::CLIENT_SAVEPOINT);
         self.tx
-            .request_pin(self.client, client_name, partner, date, note)
+            .request_pin_at(savepoint, self.client, client_name, partner, date, note)
     }
 
     /// [`Tx::record_sale`] for a sale of this client; a sale of another is refused.
@@ -460,7 +459,6 @@ impl<'c> Db<'c> {
         Db {
             conn,
             cache: Default::default(),
-            client_savepoint: false,
         }
     }
 

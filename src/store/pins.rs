@@ -328,6 +328,20 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
+        self.request_pin_at(None, client, client_name, partner, date, note)
+    }
+
+    /// [`Tx::request_pin`], on a server from `savepoint` when the transaction took one for
+    /// it as it began (a write about one client), else from one of its own.
+    pub(super) fn request_pin_at(
+        &self,
+        savepoint: Option<&str>,
+        client: &Inn,
+        client_name: &str,
+        partner: PartnerId,
+        date: NaiveDate,
+        note: &str,
+    ) -> Result<PinOutcome, StoreError> {
         if !self.conn.is_server() {
             self.upsert_client(client, client_name)?;
             return self.decide_pin_request(client, partner, date, note);
@@ -335,13 +349,13 @@ impl Tx<'_> {
         // On a server, a writer that does not take the write turn (another tool, plain SQL)
         // may pin the client between this check and this write. The exclusion constraint
         // refuses the write then; the request is decided again on what is now committed:
-        // a refusal naming that holder, recorded as any refusal is. A write about one
-        // client took its savepoint as it began; any other takes one here.
-        let savepoint = if self.client_savepoint {
-            super::postgres::CLIENT_SAVEPOINT
-        } else {
-            self.conn.execute_batch("SAVEPOINT pin_request")?;
-            "pin_request"
+        // a refusal naming that holder, recorded as any refusal is.
+        let savepoint = match savepoint {
+            Some(taken) => taken,
+            None => {
+                self.conn.execute_batch("SAVEPOINT pin_request")?;
+                "pin_request"
+            }
         };
         let decide = || {
             self.upsert_client(client, client_name)?;

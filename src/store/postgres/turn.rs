@@ -66,9 +66,9 @@ where
         let _ = server.batch("ROLLBACK");
         return Err(e.into());
     }
-    let mut db = Db::new(Conn::Pg(server));
-    db.client_savepoint = matches!(turn, Turn::Client(_));
-    let value = match f(&Tx { db }) {
+    let value = match f(&Tx {
+        db: Db::new(Conn::Pg(server)),
+    }) {
         Ok(value) => value,
         Err(e) => {
             let _ = server.batch("ROLLBACK");

@@ -249,11 +249,7 @@ fn changed_meanwhile_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, lang: La
     else {
         return;
     };
-    let partner = data
-        .partners
-        .iter()
-        .find(|p| p.id == now.partner)
-        .map_or_else(String::new, |p| p.name.clone());
+    let partner = data.partner_name(now.partner);
     let said = format!(
         "{} {}, {partner}, {} {}, {}{}.",
         lang.pick(
