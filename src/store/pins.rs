@@ -95,6 +95,14 @@ pub struct PinRow {
     pub partner_name: String,
 }
 
+/// What a pin request writes to the pins besides its event.
+#[derive(Clone, Copy)]
+enum PinWrite {
+    New(NaiveDate),
+    Extend(PinId, NaiveDate),
+    Nothing,
+}
+
 struct NewEvent<'a> {
     kind: PinEventKind,
     pin_id: Option<PinId>,
@@ -343,8 +351,7 @@ impl Tx<'_> {
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
         if !self.conn.is_server() {
-            self.upsert_client(client, client_name)?;
-            return self.decide_pin_request(client, partner, date, note);
+            return self.decide_pin_request(client, client_name, partner, date, note);
         }
         // On a server, a writer that does not take the write turn (another tool, plain SQL)
         // may pin the client between this check and this write. The exclusion constraint
@@ -357,10 +364,7 @@ impl Tx<'_> {
                 "pin_request"
             }
         };
-        let decide = || {
-            self.upsert_client(client, client_name)?;
-            self.decide_pin_request(client, partner, date, note)
-        };
+        let decide = || self.decide_pin_request(client, client_name, partner, date, note);
         match decide() {
             Err(StoreError::PinsOverlap) => {
                 self.conn
@@ -375,6 +379,7 @@ impl Tx<'_> {
     fn decide_pin_request(
         &self,
         client: &Inn,
+        client_name: &str,
         partner: PartnerId,
         date: NaiveDate,
         note: &str,
@@ -383,46 +388,40 @@ impl Tx<'_> {
         self.forget();
         let decision =
             pin::decide_pin_request(&pins, partner, date).map_err(|e| self.named(e, client))?;
-        let event = |kind, pin_id, ends_on, holder| NewEvent {
-            kind,
-            pin_id,
-            client,
-            partner,
-            on_date: date,
-            ends_on,
-            holder,
-            agreed_by: "",
-            note,
+        let write = |write, kind, holder| {
+            let ends_on = match write {
+                PinWrite::New(ends_on) | PinWrite::Extend(_, ends_on) => Some(ends_on),
+                PinWrite::Nothing => None,
+            };
+            let event = NewEvent {
+                kind,
+                pin_id: None,
+                client,
+                partner,
+                on_date: date,
+                ends_on,
+                holder,
+                agreed_by: "",
+                note,
+            };
+            self.write_pin_request(client_name, write, event)
         };
         match decision {
             PinDecision::New { ends_on } => {
-                let pin_id = self
-                    .conn
-                    .prepare_cached(
-                        "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on) VALUES (?1, ?2, ?3, ?4)
-                         RETURNING id",
-                    )?
-                    .query_row((client.as_str(), partner.0, date, ends_on), |r| r.get(0))?;
-                self.record_event(event(
-                    PinEventKind::Pinned,
-                    Some(pin_id),
-                    Some(ends_on),
-                    None,
-                ))?;
+                let pin_id = write(PinWrite::New(ends_on), PinEventKind::Pinned, None)?
+                    .ok_or_else(super::sql::no_row)?;
                 Ok(PinOutcome::Pinned { pin_id, ends_on })
             }
             PinDecision::Extension { pin_id, ends_on } => {
-                self.set_pin_end(pin_id, ends_on, None)?;
-                self.record_event(event(
+                write(
+                    PinWrite::Extend(pin_id, ends_on),
                     PinEventKind::Extended,
-                    Some(pin_id),
-                    Some(ends_on),
                     None,
-                ))?;
+                )?;
                 Ok(PinOutcome::Extended { pin_id, ends_on })
             }
             PinDecision::Refused { holder, last_day } => {
-                self.record_event(event(PinEventKind::Refused, None, None, Some(holder)))?;
+                write(PinWrite::Nothing, PinEventKind::Refused, Some(holder))?;
                 Ok(PinOutcome::Refused {
                     holder,
                     holder_label: self.partner_label(holder)?,
@@ -430,6 +429,81 @@ impl Tx<'_> {
                 })
             }
         }
+    }
+
+    /// Writes what a pin request decided: the client (and its name, when one is given), the
+    /// pin, and the event; returns the pin's id (none for a refusal). On a server it is one
+    /// statement: a round trip each would hold the client's turn longer.
+    fn write_pin_request(
+        &self,
+        client_name: &str,
+        write: PinWrite,
+        e: NewEvent<'_>,
+    ) -> Result<Option<PinId>, StoreError> {
+        let extended = match write {
+            PinWrite::Extend(pin_id, _) => Some(pin_id),
+            _ => None,
+        };
+        if !self.conn.is_server() {
+            self.upsert_client(e.client, client_name)?;
+            let pin_id = match write {
+                PinWrite::New(ends_on) => Some(
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on)
+                             VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                        )?
+                        .query_row((e.client.as_str(), e.partner.0, e.on_date, ends_on), |r| {
+                            r.get(0)
+                        })?,
+                ),
+                PinWrite::Extend(pin_id, ends_on) => {
+                    self.set_pin_end(pin_id, ends_on, None)?;
+                    Some(pin_id)
+                }
+                PinWrite::Nothing => None,
+            };
+            self.record_event(NewEvent { pin_id, ..e })?;
+            return Ok(pin_id);
+        }
+        let pin = match write {
+            PinWrite::New(_) => {
+                "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on)
+                 VALUES (?2, ?3, ?5, ?6) RETURNING id"
+            }
+            PinWrite::Extend(..) => {
+                "UPDATE pins SET ends_on = ?6, released_on = NULL WHERE id = ?1 RETURNING id"
+            }
+            PinWrite::Nothing => "SELECT CAST(NULL AS bigint) AS id",
+        };
+        self.conn
+            .prepare_cached(&format!(
+                "WITH client AS (INSERT INTO clients (inn, name) VALUES (?2, ?12)
+                                 ON CONFLICT (inn) DO UPDATE SET name = excluded.name
+                                 WHERE excluded.name <> ''),
+                      pin AS ({pin})
+                 INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
+                                         holder_partner_id, agreed_by, note, recorded_at, recorded_by)
+                 VALUES (COALESCE((SELECT id FROM pin), ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 RETURNING pin_id"
+            ))?
+            .query_row(
+                (
+                    extended,
+                    e.client.as_str(),
+                    e.partner.0,
+                    e.kind.code(),
+                    e.on_date,
+                    e.ends_on,
+                    e.holder.map(|h| h.0),
+                    e.agreed_by.trim(),
+                    e.note.trim(),
+                    now_stamp(),
+                    self.who(),
+                    client_name.trim(),
+                ),
+                |r| r.get(0),
+            )
     }
 
     fn set_pin_end(
