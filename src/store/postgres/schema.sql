@@ -21,10 +21,12 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value) VALUES ('application', 'partner-desk'), ('schema_version', '1');
 
--- One row: every write transaction updates it first. That row lock is the write turn: it
--- serialises writers as SQLite's BEGIN IMMEDIATE does, so a check-then-write (a pin request,
--- issuing a statement against a sale in its period, the next statement number) sees every
--- committed write before it. It also counts writes, for the undo of the last import.
+-- One row: it counts write transactions, for the undo of the last import. The program's
+-- write turn is a pair of advisory locks taken as a write begins (src/store/postgres/turn.rs),
+-- so that a check-then-write (a pin request, issuing a statement against a sale in its
+-- period, the next statement number) sees every committed write before it. A write that
+-- takes the whole turn also updates this row as it begins; a write about one client updates
+-- it in the message that commits it.
 CREATE TABLE changes (
     id  integer PRIMARY KEY CHECK (id = 1),
     seq bigint NOT NULL
