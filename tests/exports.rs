@@ -345,6 +345,27 @@ fn issued_period_is_locked_by_the_database_until_reopened_with_a_reason() {
     let (mut s, a) = quarter(&t);
     let issued =
         statements::issue(&mut s, a, d("2025-01-01"), d("2025-03-31"), d("2025-04-02")).unwrap();
+    let b = partner(
+        &mut s,
+        BETA,
+        "ООО «Бета»",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+
+    // The statement that locks a day, as a sale's check asks for it: the period's first and
+    // last day are locked, the day after and another partner's sale are not.
+    let locking = |s: &Store, p, day| {
+        let read = s.read();
+        let number = read.locking_statement(p, d(day)).unwrap();
+        number.map(String::from)
+    };
+    let locked = Some(issued.number.clone());
+    assert_eq!(locking(&s, a, "2025-01-01"), locked);
+    assert_eq!(locking(&s, a, "2025-03-31"), locked);
+    assert_eq!(locking(&s, a, "2024-12-31"), None);
+    assert_eq!(locking(&s, a, "2025-04-01"), None);
+    assert_eq!(locking(&s, b, "2025-02-01"), None);
 
     // Through the store API: a sale or return dated in the period is refused, naming the statement.
     let err = s
@@ -405,6 +426,11 @@ fn issued_period_is_locked_by_the_database_until_reopened_with_a_reason() {
     s.write(|db| db.reopen_statement(&issued.number, d("2025-04-10"), "ошибка в сумме"))
         .unwrap();
     assert!(raw.ok("UPDATE sales SET amount_kop = 12000000 WHERE doc = 'A-1'"));
+    assert_eq!(
+        locking(&s, a, "2025-02-01"),
+        None,
+        "a reopened statement locks nothing"
+    );
     let row = &s.read().issued_statements().unwrap()[0];
     assert_eq!(
         row.reopened,

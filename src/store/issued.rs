@@ -169,20 +169,27 @@ impl Db<'_> {
     }
 
     /// The number of the issued statement that locks a sale of `partner` dated `date`, if
-    /// any.
+    /// any. From the statements in force when this view has read them all (a bulk load
+    /// does); else only that partner's statement for that day is read, not every one.
     pub fn locking_statement(
         &self,
         partner: PartnerId,
         date: NaiveDate,
     ) -> Result<Option<Box<str>>, StoreError> {
-        self.read_locks()?;
-        Ok(self
-            .cache
-            .borrow()
-            .locks
-            .as_deref()
-            .and_then(|locks| lock_on(locks, partner, date))
-            .map(Box::from))
+        if let Some(locks) = self.cache.borrow().locks.as_deref() {
+            return Ok(lock_on(locks, partner, date).map(Box::from));
+        }
+        self.conn
+            .query_row(
+                "SELECT number FROM issued_statements
+                 WHERE partner_id = ?1 AND period_from <= ?2 AND period_to >= ?2
+                   AND reopened_on IS NULL
+                 ORDER BY period_from DESC LIMIT 1",
+                (partner.0, date),
+                |r| r.get::<String>(0),
+            )
+            .optional()
+            .map(|number| number.map(Box::from))
     }
 
     /// Partners with a sale or return dated in `[from, to]`, by name.
