@@ -1494,6 +1494,49 @@ fn gui_a_team_server_that_does_not_answer_leaves_the_window_responsive_and_can_b
     drop(silent);
 }
 
+/// A keyring that fails as badly as can be: reading it panics.
+struct PanickingKeyring;
+
+impl partner_desk::keyring::Keyring for PanickingKeyring {
+    fn available(&self) -> bool {
+        true
+    }
+    fn get(&self, _: &str) -> Option<String> {
+        panic!("the keyring broke")
+    }
+    fn set(&self, _: &str, _: &str) -> bool {
+        false
+    }
+    fn forget(&self, _: &str) {}
+}
+
+#[test]
+fn gui_a_connection_attempt_that_breaks_inside_the_program_says_so_and_offers_to_try_again() {
+    let (silent, url) = silent_server();
+    let config = Config {
+        lang: Some(Lang::Ru),
+        background_reads: true,
+        keyring: Box::new(PanickingKeyring),
+        ..Config::new(url.into())
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    let started = std::time::Instant::now();
+    while h.query_by_label_contains("внутренней ошибки").is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "still connecting"
+        );
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(h.state().store().is_none());
+    h.get_by_role_and_label(Role::Button, "Повторить подключение");
+    h.get_by_role_and_label(Role::Button, "Открыть другую базу…");
+    drop(silent);
+}
+
 /// Types `text` over what the text field `label` holds.
 fn retype(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, label).focus();

@@ -256,7 +256,10 @@ impl App {
                     form.said = Some((said, worked));
                     form.trying = None;
                 }
-                Err(TryRecvError::Disconnected) => form.trying = None,
+                Err(TryRecvError::Disconnected) => {
+                    form.said = Some((super::loading::connecting_broke(lang), false));
+                    form.trying = None;
+                }
                 Err(TryRecvError::Empty) => {}
             }
         }

@@ -194,7 +194,12 @@ impl App {
                 self.opening = None;
                 self.opened(path, store, kept, false);
             }
-            Err(TryRecvError::Disconnected) => self.opening = None,
+            // The worker stopped without an answer (a fault of the program): say so, on
+            // the page that offers to try again or to open something else.
+            Err(TryRecvError::Disconnected) => {
+                self.opening = None;
+                self.open_error = Some(connecting_broke(self.lang));
+            }
             Err(TryRecvError::Empty) => {}
         }
     }
@@ -405,6 +410,16 @@ pub(super) type Opened = (Result<Store, StoreError>, Option<bool>);
 /// keyring when none was typed this run; once it has let the login in, keeps `keep` there
 /// (whether it could, in the answer); a password the server refuses is forgotten, here and
 /// in the keyring.
+/// What is said when the worker connecting to a team database stopped without an answer
+/// (a fault of the program, not of the server).
+pub(super) fn connecting_broke(lang: Lang) -> String {
+    lang.pick(
+        "Подключение прервалось из-за внутренней ошибки программы. Попробуйте ещё раз или откройте другую базу.",
+        "Connecting stopped on an internal error of the program. Try again, or open another database.",
+    )
+    .to_owned()
+}
+
 fn open_team(path: &Path, keyring: &dyn crate::keyring::Keyring, keep: Option<String>) -> Opened {
     use crate::store::postgres;
     let url = path.to_str().unwrap_or_default();
