@@ -94,21 +94,41 @@ impl Db<'_> {
     }
 
     fn read_partner_facts(&self, id: PartnerId) -> Result<PartnerFacts, StoreError> {
-        let (_, inn, name, one_c_partner) = self
-            .conn
-            .prepare_cached("SELECT id, inn, name, one_c_partner FROM partners WHERE id = ?1")?
-            .query_row([id.0], partner_row)?;
-        let history = StatusHistory::new(
-            self.status_changes(id)?
-                .into_iter()
-                .map(|r| r.change)
-                .collect(),
-        );
+        // The partner and its status history in one query (on a server each query is a
+        // round trip): a row per status change, or one row of nulls when there is none.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.inn, p.name, p.one_c_partner, s.id, s.effective_from, s.status
+             FROM partners p LEFT JOIN status_changes s ON s.partner_id = p.id
+             WHERE p.id = ?1 ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([id.0], |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<bool>(2)?,
+                r.get::<Option<i64>>(3)?,
+                r.get::<Option<NaiveDate>>(4)?,
+                r.get::<Option<String>>(5)?,
+            ))
+        })?;
+        let mut partner = None;
+        let mut changes = Vec::new();
+        for row in rows {
+            let (inn, name, one_c_partner, change, effective_from, status) = row?;
+            if let (Some(_), Some(effective_from)) = (change, effective_from) {
+                changes.push(StatusChange {
+                    effective_from,
+                    status: status_from(status)?,
+                });
+            }
+            partner.get_or_insert((inn, name, one_c_partner));
+        }
+        let (inn, name, one_c_partner) = partner.ok_or_else(super::sql::no_row)?;
         Ok(PartnerFacts {
             inn: parse_inn(inn)?,
             name,
             one_c_partner,
-            history,
+            history: StatusHistory::new(changes),
         })
     }
 

@@ -50,44 +50,49 @@ impl Db<'_> {
     }
 
     fn read_rate_book(&self) -> Result<RateBook, StoreError> {
-        let mut versions: Vec<(i64, Option<NaiveDate>)> = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, effective_from FROM rate_versions ORDER BY id")?;
-        for row in stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))? {
-            versions.push(row?);
-        }
-        let mut cells = self.conn.prepare_cached(
-            "SELECT kind, status, rate_pct FROM rate_cells WHERE version_id = ?1",
+        // One query for every version and its cells (a version without cells comes as one
+        // row of nulls): on a server each query is a round trip.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.id, v.effective_from, c.kind, c.status, c.rate_pct
+             FROM rate_versions v LEFT JOIN rate_cells c ON c.version_id = v.id
+             ORDER BY v.id",
         )?;
-        let mut book = Vec::with_capacity(versions.len());
-        for (id, effective_from) in versions {
-            let mut table = RateTable::empty();
-            let rows = cells.query_map([id], |r| {
-                Ok((
-                    r.get::<String>(0)?,
-                    r.get::<String>(1)?,
-                    r.get::<Option<String>>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (kind, status, rate) = row?;
-                let kind = LicenseKind::parse(&kind)
-                    .ok_or_else(|| StoreError::BadValue(format!("license kind {kind}")))?;
-                let status = Status::parse(&status)
-                    .ok_or_else(|| StoreError::BadValue(format!("status {status}")))?;
-                let rate = rate
-                    .map(|r| {
-                        RatePct::parse(&r).map_err(|_| StoreError::BadValue(format!("rate {r}")))
-                    })
-                    .transpose()?;
-                table.set(kind, status, rate);
+        let rows = stmt.query_map((), |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                r.get::<Option<NaiveDate>>(1)?,
+                r.get::<Option<String>>(2)?,
+                r.get::<Option<String>>(3)?,
+                r.get::<Option<String>>(4)?,
+            ))
+        })?;
+        let mut book: Vec<(i64, RateVersion)> = Vec::new();
+        for row in rows {
+            let (id, effective_from, kind, status, rate) = row?;
+            if book.last().is_none_or(|(last, _)| *last != id) {
+                book.push((
+                    id,
+                    RateVersion {
+                        effective_from,
+                        table: RateTable::empty(),
+                    },
+                ));
             }
-            book.push(RateVersion {
-                effective_from,
-                table,
-            });
+            let (Some(kind), Some(status)) = (kind, status) else {
+                continue;
+            };
+            let kind = LicenseKind::parse(&kind)
+                .ok_or_else(|| StoreError::BadValue(format!("license kind {kind}")))?;
+            let status = Status::parse(&status)
+                .ok_or_else(|| StoreError::BadValue(format!("status {status}")))?;
+            let rate = rate
+                .map(|r| RatePct::parse(&r).map_err(|_| StoreError::BadValue(format!("rate {r}"))))
+                .transpose()?;
+            if let Some((_, version)) = book.last_mut() {
+                version.table.set(kind, status, rate);
+            }
         }
+        let book = book.into_iter().map(|(_, version)| version).collect();
         Ok(RateBook::new(book))
     }
 }
