@@ -406,10 +406,6 @@ impl App {
 /// asked to be kept in the keyring was (None: none was asked).
 pub(super) type Opened = (Result<Store, StoreError>, Option<bool>);
 
-/// Opens the team database at `path` (a server's address): with the password kept in the
-/// keyring when none was typed this run; once it has let the login in, keeps `keep` there
-/// (whether it could, in the answer); a password the server refuses is forgotten, here and
-/// in the keyring.
 /// What is said when the worker connecting to a team database stopped without an answer
 /// (a fault of the program, not of the server).
 pub(super) fn connecting_broke(lang: Lang) -> String {
@@ -420,6 +416,10 @@ pub(super) fn connecting_broke(lang: Lang) -> String {
     .to_owned()
 }
 
+/// Opens the team database at `path` (a server's address): with the password kept in the
+/// keyring when none was typed this run; once it has let the login in, keeps `keep` there
+/// (whether it could, in the answer); a password the server refuses is forgotten, here and
+/// in the keyring.
 fn open_team(path: &Path, keyring: &dyn crate::keyring::Keyring, keep: Option<String>) -> Opened {
     use crate::store::postgres;
     let url = path.to_str().unwrap_or_default();

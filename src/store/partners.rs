@@ -97,7 +97,7 @@ impl Db<'_> {
         // The partner and its status history in one query (on a server each query is a
         // round trip): a row per status change, or one row of nulls when there is none.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.inn, p.name, p.one_c_partner, s.id, s.effective_from, s.status
+            "SELECT p.inn, p.name, p.one_c_partner, s.effective_from, s.status
              FROM partners p LEFT JOIN status_changes s ON s.partner_id = p.id
              WHERE p.id = ?1 ORDER BY s.id",
         )?;
@@ -106,16 +106,16 @@ impl Db<'_> {
                 r.get::<String>(0)?,
                 r.get::<String>(1)?,
                 r.get::<bool>(2)?,
-                r.get::<Option<i64>>(3)?,
-                r.get::<Option<NaiveDate>>(4)?,
-                r.get::<Option<String>>(5)?,
+                r.get::<Option<NaiveDate>>(3)?,
+                r.get::<Option<String>>(4)?,
             ))
         })?;
         let mut partner = None;
         let mut changes = Vec::new();
         for row in rows {
-            let (inn, name, one_c_partner, change, effective_from, status) = row?;
-            if let (Some(_), Some(effective_from)) = (change, effective_from) {
+            // A status change always has its date: none means no change at all.
+            let (inn, name, one_c_partner, effective_from, status) = row?;
+            if let Some(effective_from) = effective_from {
                 changes.push(StatusChange {
                     effective_from,
                     status: status_from(status)?,

@@ -440,10 +440,6 @@ impl Tx<'_> {
         write: PinWrite,
         e: NewEvent<'_>,
     ) -> Result<Option<PinId>, StoreError> {
-        let extended = match write {
-            PinWrite::Extend(pin_id, _) => Some(pin_id),
-            _ => None,
-        };
         if !self.conn.is_server() {
             self.upsert_client(e.client, client_name)?;
             let pin_id = match write {
@@ -466,6 +462,10 @@ impl Tx<'_> {
             self.record_event(NewEvent { pin_id, ..e })?;
             return Ok(pin_id);
         }
+        let extended = match write {
+            PinWrite::Extend(pin_id, _) => Some(pin_id),
+            _ => None,
+        };
         let pin = match write {
             PinWrite::New(_) => {
                 "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on)
