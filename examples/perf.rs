@@ -433,6 +433,18 @@ fn run(args: &Args) -> Result<(), String> {
             Some(get("frame_p99_ms") <= 8.0),
         ),
         m(
+            "six changes of the Sales page's filter a frame apart (each kind of licence): until the last one's rows and totals are shown",
+            format!("{:.0} ms", get("filters_ms")),
+            "",
+            None,
+        ),
+        m(
+            "then back to every sale, shown before those changes",
+            format!("{:.0} ms", get("back_ms")),
+            "",
+            None,
+        ),
+        m(
             "resident memory of the app with the Sales page open",
             format!("{:.0} MB (peak {:.0} MB)", get("rss_mb"), get("hwm_mb")),
             "≤ 250 MB",
@@ -690,6 +702,35 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
         times.push(pass(&mut app, events).as_secs_f64() * 1000.0);
         std::thread::sleep(Duration::from_millis(4));
     }
+    // Quick changes of filter: every kind of licence in turn, a frame apart, then the time
+    // until the last one's rows and totals are shown; then back to every sale, shown before.
+    let settle = |app: &mut App, pass: &mut dyn FnMut(&mut App, Vec<egui::Event>) -> Duration| {
+        let started = Instant::now();
+        pass(app, Vec::new());
+        while app.sales.loading() && started.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(2));
+            pass(app, Vec::new());
+        }
+        started.elapsed().as_secs_f64() * 1000.0
+    };
+    settle(&mut app, &mut pass);
+    let everything = SalesQuery {
+        descending: true,
+        ..SalesQuery::default()
+    };
+    app.sales.set_query(everything.clone());
+    settle(&mut app, &mut pass);
+    let changing = Instant::now();
+    for kind in kinds {
+        app.sales.set_query(SalesQuery {
+            kind: Some(kind),
+            ..everything.clone()
+        });
+        pass(&mut app, Vec::new());
+    }
+    let filters_ms = changing.elapsed().as_secs_f64() * 1000.0 + settle(&mut app, &mut pass);
+    app.sales.set_query(everything);
+    let back_ms = settle(&mut app, &mut pass);
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -708,6 +749,8 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     println!("sales_totals_ms={sales_totals_ms}");
     println!("all_read_ms={all_read_ms}");
     println!("frame_p50_ms={}", at(0.5));
+    println!("filters_ms={filters_ms}");
+    println!("back_ms={back_ms}");
     println!("frame_p99_ms={}", at(0.99));
     println!("frame_max_ms={}", at(1.0));
     println!("rss_mb={}", kb("VmRSS:") / 1024.0);

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Weak};
 
 use crate::store::{Db, Store, StoreError};
 
@@ -46,15 +47,20 @@ impl Reader {
         Reader { thread: None }
     }
 
-    /// Runs `read` and hands its answer to the receiver.
+    /// Runs `read` and hands its answer to the [`Answer`]. A read whose answer is dropped
+    /// before its turn comes (the page asked for something else meanwhile) is not run.
     pub fn run<T: Send + 'static>(
         &self,
         store: &Store,
         read: impl FnOnce(&Store) -> T + Send + 'static,
-    ) -> Receiver<T> {
+    ) -> Answer<T> {
         let (tx, rx) = channel();
+        let answer = Answer::new(rx);
+        let awaited = Arc::downgrade(&answer.awaited);
         let job = move |store: &Store| {
-            let _ = tx.send(read(store));
+            if Weak::strong_count(&awaited) > 0 {
+                let _ = tx.send(read(store));
+            }
         };
         match &self.thread {
             Some(thread) => {
@@ -64,7 +70,32 @@ impl Reader {
             }
             None => job(store),
         }
-        rx
+        answer
+    }
+}
+
+/// Where the answer of a read arrives: a receiver that also tells the reader the answer
+/// is still awaited. Dropping it withdraws the question.
+pub struct Answer<T> {
+    rx: Receiver<T>,
+    awaited: Arc<()>,
+}
+
+impl<T> Answer<T> {
+    /// An answer that arrives on `rx` (from a thread other than the reader).
+    pub fn new(rx: Receiver<T>) -> Answer<T> {
+        Answer {
+            rx,
+            awaited: Arc::new(()),
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Answer<T> {
+    type Target = Receiver<T>;
+
+    fn deref(&self) -> &Receiver<T> {
+        &self.rx
     }
 }
 
@@ -91,7 +122,7 @@ impl Ask<'_> {
     pub fn run<T: Send + 'static>(
         &self,
         read: impl FnOnce(&Db<'_>) -> T + Send + 'static,
-    ) -> Receiver<T> {
+    ) -> Answer<T> {
         self.reader.run(self.store, move |s| read(&s.read()))
     }
 }
@@ -100,7 +131,7 @@ impl Ask<'_> {
 /// read stays available while the value for a new key is being read.
 pub struct Loaded<K, T> {
     value: Option<(K, T)>,
-    pending: Option<(K, Receiver<Result<T, StoreError>>)>,
+    pending: Option<(K, Answer<Result<T, StoreError>>)>,
     /// The key whose read failed: not asked again.
     failed: Option<K>,
 }
@@ -192,6 +223,32 @@ mod tests {
         woke.recv().unwrap();
         let inline = Reader::inline().run(&store, |_| 7);
         assert_eq!(inline.try_recv().unwrap(), 7);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_read_whose_answer_is_dropped_before_its_turn_is_not_run() {
+        let dir =
+            std::env::temp_dir().join(format!("partner-desk-withdrawn-{}", std::process::id()));
+        let path = dir.join("r.sqlite3");
+        let store = Store::open(&path).unwrap();
+        let reader = Reader::on_thread(path, || {});
+        // The reader is busy until told to go on.
+        let (go_on, wait) = channel::<()>();
+        let busy = reader.run(&store, move |_| wait.recv().is_ok());
+        let ran = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = |ran: &Arc<std::sync::atomic::AtomicUsize>| {
+            let ran = ran.clone();
+            move |_: &Store| ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        };
+        let withdrawn = reader.run(&store, count(&ran));
+        let awaited = reader.run(&store, count(&ran));
+        drop(withdrawn);
+        go_on.send(()).unwrap();
+        assert!(busy.recv().unwrap());
+        assert_eq!(awaited.recv().unwrap(), 0, "the withdrawn read ran first");
+        assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 1);
         drop(store);
         let _ = std::fs::remove_dir_all(dir);
     }

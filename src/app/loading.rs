@@ -5,7 +5,7 @@ use super::*;
 
 /// The answers that have arrived, in the order asked; the receivers of the others are kept
 /// (those whose reader is gone are dropped).
-pub(super) fn arrived<T>(answers: &mut Vec<Receiver<T>>) -> Vec<T> {
+pub(super) fn arrived<T>(answers: &mut Vec<Answer<T>>) -> Vec<T> {
     let mut arrived = Vec::new();
     answers.retain(|answer| match answer.try_recv() {
         Ok(result) => {
@@ -46,7 +46,7 @@ pub(super) enum DamageCheck {
     /// No file open, or its check failed (the file is closed and the window says why).
     Done,
     Due,
-    Running(Receiver<Result<(), StoreError>>),
+    Running(Answer<Result<(), StoreError>>),
     /// The whole file was read and found whole.
     Passed,
 }
@@ -105,7 +105,7 @@ impl App {
                 // No thread to spare: the reader checks it after what it was asked.
                 self.reader.run(store, |s| s.read().damage())
             } else {
-                rx
+                Answer::new(rx)
             }
         } else {
             self.reader.run(store, |s| s.read().damage())

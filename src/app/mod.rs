@@ -22,6 +22,7 @@ use crate::domain::{Money, PartnerId, SaleId};
 use crate::export::list::List;
 use crate::export::{self, Format, ListFormat, SalesListExport};
 use crate::import::{self, ImportKind};
+use crate::reader::Answer;
 use crate::store::{ImportRecord, NewSale, PinOutcome, PinRow, Right, Rights, Store, StoreError};
 use crate::ui::dialogs::{FileDialogs, Picked, SystemDialogs};
 use crate::ui::{self, Page};
@@ -151,7 +152,7 @@ pub struct App {
     damage_check: DamageCheck,
     /// The snapshot version whose pins are to be asked for, and the pins being read.
     pins_due: Option<u64>,
-    pins_loading: Vec<Receiver<Result<PinsRead, StoreError>>>,
+    pins_loading: Vec<Answer<Result<PinsRead, StoreError>>>,
     /// The statement file just exported, offered to open until closed.
     exported: Option<PathBuf>,
     /// The format of the last statement exported: the next suggested file name has it.
@@ -164,7 +165,7 @@ pub struct App {
     /// The file to open once another program's long write is over, and when to try again.
     open_when_free: Option<(PathBuf, Instant)>,
     /// Snapshots of the data being read, and the version asked for last.
-    data_loading: Vec<Receiver<Result<Data, StoreError>>>,
+    data_loading: Vec<Answer<Result<Data, StoreError>>>,
     asked_version: u64,
     /// Offer the undo of the import just written once this data version is on screen.
     offer_undo: Option<u64>,

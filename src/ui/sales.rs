@@ -4,7 +4,7 @@
 
 use crate::store::Right;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::TryRecvError;
 
 use egui::{RichText, Ui};
 
@@ -21,7 +21,9 @@ use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSo
 use crate::ui;
 
 mod form;
+mod selections;
 use form::{new_sale_ui, selected_sale_ui};
+use selections::{Cache, Recent};
 
 /// Rows fetched from the database at a time.
 const PAGE_ROWS: usize = 200;
@@ -112,17 +114,6 @@ struct ReturnDraft {
     doc: String,
 }
 
-/// What was read for one query at one data version: every id in order, the sums, and
-/// the pages of rows read so far.
-struct Cache {
-    version: u64,
-    query: SalesQuery,
-    ids: Vec<i64>,
-    amount: Money,
-    premium: Money,
-    pages: HashMap<usize, Vec<SaleListRow>>,
-}
-
 /// The first page of rows of a query, read before the whole selection (every id and the
 /// sums, which take a second over a million sales), so that the table shows them at once.
 struct FirstRows {
@@ -131,7 +122,7 @@ struct FirstRows {
     rows: Vec<SaleListRow>,
 }
 
-type Answer<T> = Receiver<Result<T, StoreError>>;
+type Answer<T> = crate::reader::Answer<Result<T, StoreError>>;
 
 /// The page's state between frames.
 pub struct SalesPage {
@@ -142,6 +133,8 @@ pub struct SalesPage {
     draft: Draft,
     ret: ReturnDraft,
     cache: Option<Cache>,
+    /// The selections shown before, at the same data version.
+    recent: Recent,
     /// Pages of rows the table needed and did not have.
     wanted: BTreeSet<usize>,
     /// The selection being read, for this data version and query.
@@ -180,6 +173,7 @@ impl Default for SalesPage {
             draft: Draft::default(),
             ret: ReturnDraft::default(),
             cache: None,
+            recent: Recent::default(),
             wanted: BTreeSet::new(),
             selecting: None,
             first: None,
@@ -298,8 +292,16 @@ impl SalesPage {
             failed = self.corrections.load(ask, &(id, version), read);
         }
 
-        let current = |c: &Cache, q: &SalesQuery| c.version == version && c.query == *q;
-        let have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
+        let current = |c: &Cache, q: &SalesQuery| c.is(version, q);
+        let mut have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
+        if !have && let Some(earlier) = self.recent.take(version, &self.query) {
+            // A filter shown before, at this data version: back at once, as it was.
+            self.show(earlier, version);
+            // What was being read for another query is not wanted any more.
+            self.selecting = None;
+            self.first_asked = None;
+            have = true;
+        }
         let asked = self
             .selecting
             .as_ref()
@@ -347,17 +349,16 @@ impl SalesPage {
                     {
                         pages.insert(0, first.rows.clone());
                     }
-                    self.cache = Some(Cache {
+                    let read = Cache {
                         version: *v,
                         query: q.clone(),
                         ids: selection.ids,
                         amount: selection.amount,
                         premium: selection.premium,
                         pages,
-                    });
+                    };
                     self.selecting = None;
-                    self.paging.clear();
-                    self.wanted.clear();
+                    self.show(read, version);
                 }
                 Err(TryRecvError::Disconnected) => self.selecting = None,
                 Err(TryRecvError::Empty) => {}
@@ -390,6 +391,15 @@ impl SalesPage {
                 Err(TryRecvError::Empty) => true,
             });
         failed
+    }
+
+    /// Puts `cache` on screen; the one it replaces is kept among the recent ones.
+    fn show(&mut self, cache: Cache, version: u64) {
+        if let Some(earlier) = self.cache.replace(cache) {
+            self.recent.keep(earlier, version);
+        }
+        self.paging.clear();
+        self.wanted.clear();
     }
 
     /// A stored client's INN typed in the sale form fills its name.
@@ -731,43 +741,4 @@ fn kept<T: Default>(result: Result<T, StoreError>, failed: &mut Option<StoreErro
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn demo() -> crate::store::Store {
-        let mut store = crate::store::Store::open_in_memory().unwrap();
-        let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
-        crate::demo::fill(&mut store, today).unwrap();
-        store
-    }
-
-    #[test]
-    fn the_first_rows_are_shown_before_the_totals_and_become_the_first_page() {
-        let store = demo();
-        let mut page = SalesPage::default();
-        // Only the first rows have come: they are shown, the totals are not known yet.
-        let first = store.read().sales_page(&page.query, 0, PAGE_ROWS).unwrap();
-        assert!(!first.is_empty());
-        let shown = first.len();
-        page.first = Some(FirstRows {
-            version: 1,
-            query: page.query.clone(),
-            rows: first.clone(),
-        });
-        assert!(page.rows_shown());
-        assert_eq!(page.totals(), Some((shown, None)));
-        assert_eq!(page.row(0).map(|r| r.id), Some(first[0].id));
-        // Then the selection: its first page is the rows already read, not read again.
-        page.first = None;
-        page.load(crate::reader::Reader::inline().ask(&store), 1);
-        let selection = store.read().sales_selection(&page.query).unwrap();
-        let (count, sums) = page.totals().unwrap();
-        assert_eq!(count, selection.ids.len());
-        assert_eq!(sums, Some((selection.amount, selection.premium)));
-        assert!(page.paging.is_empty() && page.wanted.is_empty());
-        let cached = &page.cache.as_ref().unwrap().pages[&0];
-        let ids: Vec<_> = cached.iter().map(|r| r.id.0).collect();
-        assert_eq!(ids, selection.ids[..ids.len()]);
-        assert!(!page.loading());
-    }
-}
+mod tests;
