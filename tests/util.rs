@@ -54,6 +54,11 @@ pub fn new_database_name() -> String {
 pub fn new_server_database() -> String {
     let name = new_database_name();
     let host = std::env::var("PGHOST").unwrap_or_else(|_| "localhost".into());
+    // A port in the address is kept whatever PGPORT says: the cluster's port goes in it.
+    let host = match std::env::var("PGPORT") {
+        Ok(port) if !host.contains(':') => format!("{host}:{port}"),
+        _ => host,
+    };
     let admin =
         partner_desk::store::postgres::config(&format!("postgres://{host}/postgres")).unwrap();
     let mut client = admin.connect(postgres::NoTls).unwrap();
