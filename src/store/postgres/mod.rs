@@ -447,10 +447,13 @@ impl Server {
 /// What every connection of the program sets for itself: the schema's tables by their
 /// names; a write turn or a row lock not had in 10 s is "busy"; a transaction left idle
 /// (a laptop gone to sleep mid-write) is ended by the server after a minute, so that it
-/// holds no colleague up.
+/// holds no colleague up; a query runs in its own server process only, without parallel
+/// workers, so that one window's list or Overview takes one of the server's cores, not
+/// three, from the colleagues writing meanwhile.
 const SESSION: &str = "SET search_path = partner_desk, public;
     SET lock_timeout = '10s';
     SET idle_in_transaction_session_timeout = '60s';
+    SET max_parallel_workers_per_gather = 0;
     SET DateStyle = 'ISO, YMD'";
 
 /// Opens the team database `url` names, which must hold Partner Desk's schema at this
