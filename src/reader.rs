@@ -82,7 +82,8 @@ pub struct Answer<T> {
 }
 
 impl<T> Answer<T> {
-    /// An answer that arrives on `rx` (from a thread other than the reader).
+    /// An answer that arrives on `rx`: the reader's, or another thread's (the check of
+    /// the file for damage).
     pub fn new(rx: Receiver<T>) -> Answer<T> {
         Answer {
             rx,
