@@ -297,10 +297,13 @@ impl SalesPage {
         if !have && let Some(earlier) = self.recent.take(version, &self.query) {
             // A filter shown before, at this data version: back at once, as it was.
             self.show(earlier, version);
-            // What was being read for another query is not wanted any more.
+            have = true;
+        }
+        if have {
+            // What was being read for another filter (chosen and left before it came) is
+            // not wanted any more.
             self.selecting = None;
             self.first_asked = None;
-            have = true;
         }
         let asked = self
             .selecting

@@ -76,3 +76,38 @@ fn a_filter_shown_before_comes_back_at_once_until_the_data_changes() {
     show(&mut page, &empty, 2);
     assert_eq!(page.totals().map(|t| t.0), Some(0));
 }
+
+#[test]
+fn a_filter_chosen_and_left_before_its_rows_came_is_not_shown() {
+    let dir = std::env::temp_dir().join(format!("partner-desk-left-{}", std::process::id()));
+    let path = dir.join("s.sqlite3");
+    let mut store = crate::store::Store::open(&path).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    crate::demo::fill(&mut store, today).unwrap();
+    let reader = crate::reader::Reader::on_thread(path, || {});
+    let mut page = SalesPage::default();
+    let everything = page.query.clone();
+    // Every sale, read and shown.
+    page.load(crate::reader::Reader::inline().ask(&store), 1);
+    assert!(page.cache.as_ref().is_some_and(|c| c.query == everything));
+    // The reader is busy; a kind is chosen, then every sale again, before it answers.
+    let (go_on, wait) = std::sync::mpsc::channel::<()>();
+    let busy = reader.run(&store, move |_| wait.recv().is_ok());
+    page.set_query(SalesQuery {
+        kind: Some(LicenseKind::ALL[0]),
+        ..everything.clone()
+    });
+    page.load(reader.ask(&store), 1);
+    assert!(page.selecting.is_some());
+    page.set_query(everything.clone());
+    page.load(reader.ask(&store), 1);
+    go_on.send(()).unwrap();
+    assert!(busy.recv().unwrap());
+    // Whatever the reader does next, the kind's selection is not shown.
+    let done = reader.run(&store, |_| ());
+    done.recv().unwrap();
+    page.load(reader.ask(&store), 1);
+    assert!(page.cache.as_ref().is_some_and(|c| c.query == everything));
+    drop(store);
+    let _ = std::fs::remove_dir_all(dir);
+}
