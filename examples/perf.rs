@@ -749,10 +749,10 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     println!("sales_totals_ms={sales_totals_ms}");
     println!("all_read_ms={all_read_ms}");
     println!("frame_p50_ms={}", at(0.5));
-    println!("filters_ms={filters_ms}");
-    println!("back_ms={back_ms}");
     println!("frame_p99_ms={}", at(0.99));
     println!("frame_max_ms={}", at(1.0));
+    println!("filters_ms={filters_ms}");
+    println!("back_ms={back_ms}");
     println!("rss_mb={}", kb("VmRSS:") / 1024.0);
     println!("hwm_mb={}", kb("VmHWM:") / 1024.0);
 }

@@ -32,14 +32,7 @@ impl TestDatabase {
 
     /// The database's address, without a password (PGPASSWORD gives it).
     fn url(&self) -> String {
-        let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
-        format!(
-            "postgres://{}@{}:{}/{}",
-            env("PGUSER", "postgres"),
-            env("PGHOST", "localhost"),
-            env("PGPORT", "5432"),
-            self.name
-        )
+        crate::util::server_address(&self.name)
     }
 
     fn client(&self) -> postgres::Client {

@@ -50,22 +50,28 @@ pub fn new_database_name() -> String {
     format!("pd_test_{}_{n}", std::process::id())
 }
 
+/// The address of the database `name` on the test server, without a password (PGPASSWORD
+/// gives it). The port is written out: the driver reads an address with a host and no port
+/// as 5432, whatever PGPORT says.
+pub fn server_address(name: &str) -> String {
+    let env = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.into());
+    format!(
+        "postgres://{}@{}:{}/{name}",
+        env("PGUSER", "postgres"),
+        env("PGHOST", "localhost"),
+        env("PGPORT", "5432"),
+    )
+}
+
 /// A new, empty team database on the test server, with Partner Desk's schema: its URL.
 pub fn new_server_database() -> String {
     let name = new_database_name();
-    let host = std::env::var("PGHOST").unwrap_or_else(|_| "localhost".into());
-    // A port in the address is kept whatever PGPORT says: the cluster's port goes in it.
-    let host = match std::env::var("PGPORT") {
-        Ok(port) if !host.contains(':') => format!("{host}:{port}"),
-        _ => host,
-    };
-    let admin =
-        partner_desk::store::postgres::config(&format!("postgres://{host}/postgres")).unwrap();
+    let admin = partner_desk::store::postgres::config(&server_address("postgres")).unwrap();
     let mut client = admin.connect(postgres::NoTls).unwrap();
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap();
-    let url = format!("postgres://{host}/{name}");
+    let url = server_address(&name);
     partner_desk::store::postgres::Server::connect(&url)
         .unwrap()
         .init()

@@ -292,8 +292,10 @@ impl SalesPage {
             failed = self.corrections.load(ask, &(id, version), read);
         }
 
-        let current = |c: &Cache, q: &SalesQuery| c.is(version, q);
-        let mut have = self.cache.as_ref().is_some_and(|c| current(c, &self.query));
+        let mut have = self
+            .cache
+            .as_ref()
+            .is_some_and(|c| c.is(version, &self.query));
         if !have && let Some(earlier) = self.recent.take(version, &self.query) {
             // A filter shown before, at this data version: back at once, as it was.
             self.show(earlier, version);
@@ -370,7 +372,7 @@ impl SalesPage {
         let Some(cache) = &mut self.cache else {
             return failed;
         };
-        if current(cache, &self.query) {
+        if cache.is(version, &self.query) {
             for page in std::mem::take(&mut self.wanted) {
                 if self.paging.iter().any(|(p, _)| *p == page) {
                     continue;
