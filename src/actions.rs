@@ -63,6 +63,11 @@ pub enum Done {
         server: String,
         version: i64,
     },
+    /// The team database's schema was brought from version `from` to this program's.
+    ServerUpgraded {
+        server: String,
+        from: i64,
+    },
     /// A login added to the team database, or given a new password and role.
     UserAdded {
         server: String,
@@ -186,6 +191,12 @@ impl Localized for Done {
                     "The team database is ready already, nothing to change:"
                 ),
                 t("схема", "schema"),
+            ),
+            Done::ServerUpgraded { server, from } => format!(
+                "{} {server}: {} {from} → {}",
+                t("Общая база обновлена:", "Team database upgraded:"),
+                t("схема", "schema"),
+                crate::store::postgres::SERVER_SCHEMA_VERSION
             ),
             Done::UserAdded {
                 server,
@@ -623,6 +634,13 @@ pub fn server_init(url: &str) -> Result<Done, ActionError> {
     let shown = server.shown().to_owned();
     Ok(match server.init()? {
         Found::Empty => Done::ServerCreated { server: shown },
+        Found::Ours(found) if found < crate::store::postgres::SERVER_SCHEMA_VERSION => {
+            return Err(StoreError::OlderServerSchema {
+                server: shown,
+                found,
+            }
+            .into());
+        }
         Found::Ours(version) => Done::ServerCurrent {
             server: shown,
             version,
@@ -649,22 +667,18 @@ pub fn server_add_user(
     })
 }
 
-/// Brings the team database's schema to this program's version. Version 1 is the first:
-/// there is nothing to migrate yet, so this says where the database stands.
+/// Brings the team database's schema to this program's version, keeping every row (see
+/// [`crate::store::postgres::Server::upgrade`]), or says it is there already.
 pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
-    use crate::store::postgres::{Found, SERVER_SCHEMA_VERSION, Server};
+    use crate::store::postgres::{SERVER_SCHEMA_VERSION, Server};
     let mut server = Server::connect(url)?;
     let shown = server.shown().to_owned();
-    match server.found()? {
-        Found::Empty => Err(StoreError::NoServerSchema { server: shown }.into()),
-        Found::Foreign => Err(StoreError::NotADatabase { path: shown }.into()),
-        Found::Ours(found) if found > SERVER_SCHEMA_VERSION => Err(StoreError::NewerSchema {
-            path: shown,
-            found,
-            supported: SERVER_SCHEMA_VERSION,
-        }
-        .into()),
-        Found::Ours(version) => Ok(Done::ServerCurrent {
+    match server.upgrade()? {
+        found if found < SERVER_SCHEMA_VERSION => Ok(Done::ServerUpgraded {
+            server: shown,
+            from: found,
+        }),
+        version => Ok(Done::ServerCurrent {
             server: shown,
             version,
         }),

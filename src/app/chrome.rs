@@ -95,6 +95,7 @@ impl App {
             Ok(text) => (text, false),
             Err(e) => (e.text(self.lang), true),
         };
+        let text = crate::diagnostics::redact(&text).into_owned();
         // Every outcome the window reports goes to the log: what was opened, imported,
         // exported, issued, and every refusal with its sentence.
         if error {

@@ -51,9 +51,9 @@ impl ConnectForm {
     fn from_url(url: &str, why: Option<String>) -> ConnectForm {
         let mut form = ConnectForm::new();
         let (driver, wish) = postgres::tls::split(url);
-        form.encrypt = wish.required;
         form.ca_file = wish
             .root_cert
+            .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         if let Ok(config) = driver.parse::<::postgres::Config>() {
@@ -70,6 +70,7 @@ impl ConnectForm {
                 form.login = user.to_owned();
             }
         }
+        form.encrypt = wish.encrypts(form.is_local());
         form.said = why.map(|w| (w, false));
         form
     }
@@ -87,7 +88,11 @@ impl ConnectForm {
         }
         let address = format!("postgres://{login}@{host}:{port}/{db}");
         if !self.encrypt {
-            return Ok(address);
+            // Another computer is encrypted to unless the address says not.
+            return Ok(match self.is_local() {
+                true => address,
+                false => format!("{address}?sslmode=disable"),
+            });
         }
         let ca = self.ca_file.trim();
         if ca.is_empty() {
@@ -109,7 +114,7 @@ impl ConnectForm {
 
     /// The server is this computer: there is no network to protect the connection on.
     fn is_local(&self) -> bool {
-        matches!(self.host.trim(), "localhost" | "127.0.0.1" | "::1")
+        postgres::tls::is_local_host(&self.host)
     }
 }
 

@@ -150,12 +150,13 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             reason: "it holds data already; a copy goes only into an empty team database".into(),
         });
     }
-    // A new team database starts with the regulation's rates, as a new file does; the copy
-    // brings the file's own versions instead (as the owner, past the append-only triggers).
+    // The rows go in as the file stored them, as only the owner may put them: who recorded
+    // each and when, the pins as they stand (not made again from their events), history
+    // past the append-only triggers. A new team database starts with the regulation's
+    // rates, as a new file does; the copy brings the file's own versions instead.
     tx.batch_execute(
-        "SET LOCAL partner_desk.undoing = 'on';
-         DELETE FROM partner_desk.rate_cells; DELETE FROM partner_desk.rate_versions;
-         SET LOCAL partner_desk.undoing = ''",
+        "SET LOCAL partner_desk.restoring = 'on';
+         DELETE FROM partner_desk.rate_cells; DELETE FROM partner_desk.rate_versions;",
     )
     .map_err(fail)?;
     let mut copied = Copied::default();

@@ -222,6 +222,26 @@ impl Tx<'_> {
             }
             .into());
         }
+        if self.conn.is_server() {
+            // Through the server's function, which writes the event with who and when: no
+            // login may write statements or their events itself.
+            return self.conn.query_row(
+                "SELECT partner_desk.issue_statement(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                (
+                    s.number,
+                    s.partner.0,
+                    s.from,
+                    s.to,
+                    s.issued_on,
+                    s.json,
+                    s.sha256,
+                    s.lines,
+                    s.amount.kopecks(),
+                    s.premium.kopecks(),
+                ),
+                |r| r.get::<i64>(0),
+            );
+        }
         let id = self.conn.query_row(
             "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
                                             lines, amount_kop, premium_kop, recorded_at, issued_by)
@@ -266,6 +286,14 @@ impl Tx<'_> {
             return Err(RuleError::ReasonRequired.into());
         }
         self.forget();
+        if self.conn.is_server() {
+            // As when issuing: the server's function writes the event.
+            return self.conn.query_row(
+                "SELECT partner_desk.reopen_statement(?1, ?2, ?3)",
+                (row.id, on, reason.trim()),
+                |_| Ok(()),
+            );
+        }
         self.conn.execute(
             "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",
             (row.id, on, reason.trim()),

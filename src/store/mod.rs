@@ -283,8 +283,9 @@ impl Store {
                     .client
                     .borrow_mut()
                     .query_one(
-                        "SELECT has_table_privilege('partner_desk.sales', 'INSERT'),
-                                has_table_privilege('partner_desk.rate_versions', 'INSERT')",
+                        "SELECT has_function_privilege('partner_desk.take_turn(text)', 'EXECUTE'),
+                                has_function_privilege('partner_desk.issue_statement(text, bigint,
+                                    date, date, date, bytea, text, bigint, bigint, bigint)', 'EXECUTE')",
                         &[],
                     )
                     .map_err(|e| s.error(&e))?;
