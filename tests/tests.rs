@@ -13,6 +13,7 @@ mod import_files;
 mod package;
 mod perf_shape;
 mod reliability;
+mod rules;
 mod server;
 mod store;
 mod util;

@@ -5,6 +5,7 @@
 pub mod inn;
 pub mod kind;
 pub mod lang;
+pub mod lock;
 pub mod money;
 pub mod names;
 pub mod pin;
@@ -16,6 +17,7 @@ pub mod status;
 pub use inn::{Inn, InnError};
 pub use kind::LicenseKind;
 pub use lang::{Lang, Localized};
+pub use lock::{LockedPeriod, RecordWrite, ReturnRefusal, Returnable};
 pub use money::{AmountError, Money, RateError, RatePct};
 pub use pin::{Pin, PinDecision, PinError, PinState, ShipmentRefusal};
 pub use premium::{Premium, RoleFacts, ZeroReason};

@@ -245,6 +245,37 @@ pub enum RuleError {
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
+    /// The database's own check of a return refused it (another writer's return; the
+    /// program checks first, `domain::lock::check_return`): `rule` is its code.
+    #[error("the database refused the return: {}", return_rule(rule, Lang::En))]
+    ReturnBroken { rule: String },
+}
+
+/// What the database's check of a return says, by its code (the triggers' `return: CODE`).
+fn return_rule(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "no_such_sale" => lang.pick(
+            "продажи, которую он возвращает, нет",
+            "there is no sale it returns",
+        ),
+        "return_of_return" => lang.pick(
+            "он ссылается на другой возврат",
+            "it points at another return",
+        ),
+        "not_its_sale" => lang.pick(
+            "его партнёр, клиент, вид или условия не те, что у продажи",
+            "its partner, client, kind or facts are not its sale's",
+        ),
+        "before_sale" => lang.pick("он датирован раньше продажи", "it is dated before its sale"),
+        "too_large" => lang.pick(
+            "он больше того, что осталось вернуть по продаже",
+            "it is more than is left of its sale",
+        ),
+        _ => lang.pick(
+            "он нарушает правила возврата",
+            "it breaks the rules of a return",
+        ),
+    }
 }
 
 impl Localized for RuleError {
@@ -321,6 +352,9 @@ impl Localized for RuleError {
             RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
             RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
             RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::ReturnBroken { rule } => {
+                format!("база данных не приняла возврат: {}", return_rule(rule, Lang::Ru))
+            }
             RuleError::ChangedMeanwhile => "пока вы редактировали, эту запись изменил другой пользователь; ничего не записано: возьмите его вариант или оставьте свой".into(),
             RuleError::NothingToCancel => "у закрепления нет продления или снятия, которое можно отменить; ошибочное закрепление снимают".into(),
             RuleError::CancelConflicts { event, holder, from } => format!(

@@ -444,7 +444,7 @@ struct Cache {
     /// Pins by client INN, as read.
     pins: std::collections::HashMap<Inn, Vec<crate::domain::Pin>>,
     /// Statements in force: (partner, first day, last day, number).
-    locks: Option<Vec<issued::Lock>>,
+    locks: Option<Vec<crate::domain::LockedPeriod>>,
     /// Clients known to be stored, with the name stored.
     clients: std::collections::HashMap<String, String>,
     /// The time this transaction records things at.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::sales_bulk::*;
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
+use crate::domain::lock::{self, ReturnRefusal, Returnable};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
@@ -379,26 +380,30 @@ impl Tx<'_> {
         let original = self.sale(sale)?.ok_or(RuleError::UnknownSale {
             doc: format!("#{}", sale.0),
         })?;
-        if original.entry.return_of.is_some() {
-            return Err(RuleError::ReturnOfReturn.into());
-        }
-        if date < original.entry.date {
-            return Err(RuleError::ReturnBeforeSale {
-                date,
-                sale_date: original.entry.date,
+        let returnable = Returnable {
+            id: sale,
+            partner: original.partner,
+            date: original.entry.date,
+            amount: original.entry.amount,
+            is_return: original.entry.return_of.is_some(),
+            returned: original.entry.amount - self.unreturned(sale)?,
+        };
+        let locked = self.locks_of(original.partner)?;
+        lock::check_return(Some(&returnable), date, amount, &locked).map_err(|refusal| {
+            match refusal {
+                ReturnRefusal::NoSuchSale => RuleError::UnknownSale {
+                    doc: format!("#{}", sale.0),
+                },
+                ReturnRefusal::ReturnOfReturn => RuleError::ReturnOfReturn,
+                ReturnRefusal::BeforeSale { sale_date } => {
+                    RuleError::ReturnBeforeSale { date, sale_date }
+                }
+                ReturnRefusal::Locked { number } => RuleError::PeriodLocked { number },
+                ReturnRefusal::TooLarge { left } => {
+                    RuleError::ReturnTooLarge { left: left.plain() }
+                }
             }
-            .into());
-        }
-        if let Some(number) = self.locking_statement(original.partner, date)? {
-            return Err(RuleError::PeriodLocked {
-                number: number.into(),
-            }
-            .into());
-        }
-        let left = self.unreturned(sale)?;
-        if amount > left {
-            return Err(RuleError::ReturnTooLarge { left: left.plain() }.into());
-        }
+        })?;
         let doc = clean_doc(doc);
         if let Some(doc) = doc
             && self.doc_taken(doc)?

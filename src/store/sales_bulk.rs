@@ -6,7 +6,6 @@ use super::sql::Optional as _;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::issued::{Lock, lock_on};
 use super::sales::*;
 use super::sql::{Conn, Param};
 use super::*;
@@ -166,7 +165,7 @@ pub struct SaleRules {
     pub(super) pins: FxHashMap<Inn, Vec<Pin>>,
     pub(super) facts: FxHashMap<PartnerId, PartnerFacts>,
     pub(super) rates: RateBook,
-    pub(super) locks: Vec<Lock>,
+    pub(super) locks: Vec<crate::domain::LockedPeriod>,
 }
 
 impl SaleRules {
@@ -194,7 +193,8 @@ impl SaleRules {
         let pins = self.pins.get(&sale.client_inn);
         checked_sale(
             sale,
-            lock_on(&self.locks, sale.partner, sale.date),
+            crate::domain::lock::locking_statement(&self.locks, sale.partner, sale.date)
+                .map(|l| l.number.as_str()),
             pins.map_or(&[][..], Vec::as_slice),
             facts,
             &self.rates,

@@ -707,6 +707,7 @@ function restoring: auditor EXECUTE; manager EXECUTE; lead EXECUTE; PUBLIC -
 function restoring_only: auditor -; manager -; lead -; PUBLIC -
 function sales_period_lock: auditor -; manager -; lead -; PUBLIC -
 function sales_period_lock_new: auditor -; manager -; lead -; PUBLIC -
+function sales_return_check: auditor -; manager -; lead -; PUBLIC -
 function stamp_corrected: auditor -; manager -; lead -; PUBLIC -
 function stamp_created: auditor -; manager -; lead -; PUBLIC -
 function stamp_imported: auditor -; manager -; lead -; PUBLIC -

@@ -663,6 +663,14 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
             RuleError::DuplicateDoc { doc }.into()
         }
         (Some(c), Some(db))
+            if *c == SqlState::RAISE_EXCEPTION && db.message().starts_with("return:") =>
+        {
+            RuleError::ReturnBroken {
+                rule: db.message()["return:".len()..].trim().to_owned(),
+            }
+            .into()
+        }
+        (Some(c), Some(db))
             if *c == SqlState::RAISE_EXCEPTION && db.message().starts_with("locked:") =>
         {
             RuleError::PeriodLocked {

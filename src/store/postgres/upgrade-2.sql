@@ -274,6 +274,44 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- A return, for every writer (the program decides it first, domain::lock::check_return): of
+-- a recorded sale, not of a return, of its sale's partner, client, kind and facts, dated on
+-- or after it, of no more than is left of it. The message says `return: RULE`, as the
+-- file's trigger does. (Its date's period lock is sales_period_lock_new's.)
+CREATE FUNCTION partner_desk.sales_return_check() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = partner_desk, pg_temp AS $$
+DECLARE
+    sale partner_desk.sales%ROWTYPE;
+    returned bigint;
+BEGIN
+    -- Two returns of one sale wait for each other, so neither misses the other.
+    SELECT * INTO sale FROM partner_desk.sales s WHERE s.id = NEW.return_of FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'return: no_such_sale' USING ERRCODE = 'P0001';
+    END IF;
+    IF sale.return_of IS NOT NULL THEN
+        RAISE EXCEPTION 'return: return_of_return' USING ERRCODE = 'P0001';
+    END IF;
+    IF (sale.partner_id, sale.client_inn, sale.kind, sale.self_referred,
+        sale.connected_by_partner, sale.used_in_work)
+       IS DISTINCT FROM (NEW.partner_id, NEW.client_inn, NEW.kind, NEW.self_referred,
+                         NEW.connected_by_partner, NEW.used_in_work) THEN
+        RAISE EXCEPTION 'return: not_its_sale' USING ERRCODE = 'P0001';
+    END IF;
+    IF NEW.date < sale.date THEN
+        RAISE EXCEPTION 'return: before_sale' USING ERRCODE = 'P0001';
+    END IF;
+    SELECT coalesce(sum(r.amount_kop), 0) INTO returned
+    FROM partner_desk.sales r WHERE r.return_of = sale.id;
+    IF sale.amount_kop - returned < NEW.amount_kop THEN
+        RAISE EXCEPTION 'return: too_large' USING ERRCODE = 'P0001';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER sales_return_check BEFORE INSERT ON partner_desk.sales
+    FOR EACH ROW WHEN (NEW.return_of IS NOT NULL)
+    EXECUTE FUNCTION partner_desk.sales_return_check();
+
 -- A pin changes only with its event: the event inserted makes the change, in the same
 -- statement. 'pinned' makes the pin (its id is the event's), 'extended' moves its end,
 -- 'released' ends it on the event's day; 'refused' changes nothing. The terms are the

@@ -31,12 +31,19 @@ pub struct FileStore {
 }
 
 impl From<rusqlite::Error> for StoreError {
-    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
+    /// The period-lock triggers say `locked: NUMBER`, a return's `return: RULE`; those are
+    /// rules, not faults.
     fn from(e: rusqlite::Error) -> StoreError {
         match &e {
             rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
                 RuleError::PeriodLocked {
-                    number: String::from("?"),
+                    number: message["locked:".len()..].trim().to_owned(),
+                }
+                .into()
+            }
+            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("return:") => {
+                RuleError::ReturnBroken {
+                    rule: message["return:".len()..].trim().to_owned(),
                 }
                 .into()
             }
