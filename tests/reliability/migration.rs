@@ -41,11 +41,8 @@ pub fn rewind_to_v1(path: &Path) {
     let raw = rusqlite::Connection::open(path).unwrap();
     // Schema 7's triggers name columns of schema 6, which added who recorded each event to
     // tables of schema 1.
-    raw.execute_batch(
-        "DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update;
-         DROP TRIGGER sales_locked_delete; DROP TRIGGER sales_return_insert;",
-    )
-    .unwrap();
+    raw.execute_batch("DROP TRIGGER sales_locked_update; DROP TRIGGER sales_return_insert;")
+        .unwrap();
     for table in ["status_changes", "pin_events", "sales", "rate_versions"] {
         raw.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN recorded_by"))
             .unwrap();

@@ -31,13 +31,14 @@ pub struct FileStore {
 }
 
 impl From<rusqlite::Error> for StoreError {
-    /// The period-lock triggers say `locked: NUMBER`, a return's `return: RULE`; those are
-    /// rules, not faults.
+    /// The period-lock triggers say `locked: …`, a return's `return: RULE`; those are rules,
+    /// not faults. (The program decides the lock before it writes and names the statement
+    /// then; the file's triggers, for other writers, do not name it.)
     fn from(e: rusqlite::Error) -> StoreError {
         match &e {
             rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
                 RuleError::PeriodLocked {
-                    number: message["locked:".len()..].trim().to_owned(),
+                    number: String::from("?"),
                 }
                 .into()
             }

@@ -19,7 +19,7 @@ const MIGRATIONS: [Migration; 7] = [
     v4_sale_corrections,
     v5_pin_corrections,
     v6_recorded_by,
-    v7_rules_named,
+    v7_rules_kept,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -398,24 +398,14 @@ fn v6_recorded_by(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The period lock of the file, as the team database keeps it, naming the statement: a
-/// record of a locked period changes in no column (its figures neither), and the refusal
-/// says `locked: NUMBER` (RAISE with an expression: SQLite 3.47 or later reads this file).
-/// A return is of a recorded sale, not of a return, of its sale's partner, client, kind
-/// and facts, dated on or after it and of no more than is left of it. The program decides
-/// both first (`domain::lock`); these keep them for any other writer.
+/// The period lock of the file as the team database keeps it: a record of a locked period
+/// changes in no column (its figures neither). A return is of a recorded sale, not of a
+/// return, of its sale's partner, client, kind and facts, dated on or after it and of no
+/// more than is left of it (`return: RULE`). The program decides both first
+/// (`domain::lock`), naming the statement; these keep them for any other writer. (Their
+/// messages are literals, so that any SQLite, not only 3.47 and later, reads the file.)
 const V7: &str = r#"
-DROP TRIGGER sales_locked_insert;
 DROP TRIGGER sales_locked_update;
-DROP TRIGGER sales_locked_delete;
-CREATE TRIGGER sales_locked_insert BEFORE INSERT ON sales
-WHEN EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
-             AND i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to)
-BEGIN
-    SELECT RAISE(ABORT, 'locked: ' || (SELECT i.number FROM issued_statements i
-        WHERE i.reopened_on IS NULL AND i.partner_id = NEW.partner_id
-          AND NEW.date BETWEEN i.period_from AND i.period_to LIMIT 1));
-END;
 CREATE TRIGGER sales_locked_update BEFORE UPDATE ON sales
 WHEN (NEW.id, NEW.doc, NEW.date, NEW.partner_id, NEW.client_inn, NEW.kind, NEW.amount_kop,
       NEW.self_referred, NEW.connected_by_partner, NEW.used_in_work, NEW.return_of,
@@ -429,21 +419,7 @@ WHEN (NEW.id, NEW.doc, NEW.date, NEW.partner_id, NEW.client_inn, NEW.kind, NEW.a
  AND EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
              AND ((i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to)
                OR (i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to)))
-BEGIN
-    SELECT RAISE(ABORT, 'locked: ' || coalesce(
-        (SELECT i.number FROM issued_statements i WHERE i.reopened_on IS NULL
-           AND i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to LIMIT 1),
-        (SELECT i.number FROM issued_statements i WHERE i.reopened_on IS NULL
-           AND i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to LIMIT 1)));
-END;
-CREATE TRIGGER sales_locked_delete BEFORE DELETE ON sales
-WHEN EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
-             AND i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to)
-BEGIN
-    SELECT RAISE(ABORT, 'locked: ' || (SELECT i.number FROM issued_statements i
-        WHERE i.reopened_on IS NULL AND i.partner_id = OLD.partner_id
-          AND OLD.date BETWEEN i.period_from AND i.period_to LIMIT 1));
-END;
+BEGIN SELECT RAISE(ABORT, 'locked: the sale is in an issued statement'); END;
 CREATE TRIGGER sales_return_insert BEFORE INSERT ON sales WHEN NEW.return_of IS NOT NULL
 BEGIN
     SELECT RAISE(ABORT, 'return: no_such_sale')
@@ -465,7 +441,7 @@ BEGIN
 END;
 "#;
 
-fn v7_rules_named(tx: &Transaction<'_>) -> Result<(), StoreError> {
+fn v7_rules_kept(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V7)?;
     Ok(())
 }
