@@ -11,6 +11,7 @@ mod gui;
 mod import;
 mod import_files;
 mod package;
+mod parity;
 mod perf_shape;
 mod reliability;
 mod rules;

@@ -16,6 +16,7 @@
 //! engine's own (opening a file, PRAGMAs, backups, the bulk loader's index handling;
 //! connecting to a server, its schema, COPY) lives in that engine's module.
 
+pub mod columns;
 pub mod copy;
 mod corrections;
 mod errors;

@@ -5,6 +5,7 @@
 use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
+use super::columns::SaleColumn;
 use super::sales_bulk::*;
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
 use crate::domain::lock::{self, ReturnRefusal, Returnable};
@@ -295,16 +296,19 @@ impl Tx<'_> {
     /// Puts a checked sale in the place of sale `id`, its figures with it. A document
     /// another record has is refused, as when a sale is recorded.
     pub(super) fn replace_sale(&self, id: SaleId, s: &CheckedSale) -> Result<(), StoreError> {
-        let written = self
-            .conn
-            .prepare_cached(
-                "UPDATE sales SET doc = ?2, date = ?3, partner_id = ?4, client_inn = ?5, kind = ?6,
-                     amount_kop = ?7, self_referred = ?8, connected_by_partner = ?9,
-                     used_in_work = ?10, premium_kop = ?11, rate_pct = ?12, reason = ?13,
-                     status = ?14, one_c_terms = ?15
-                 WHERE id = ?1",
-            )?
-            .execute(s.with_columns(&id.0));
+        static REPLACE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = REPLACE.get_or_init(|| {
+            let set: Vec<String> = SaleColumn::replaced()
+                .enumerate()
+                .map(|(i, c)| format!("{} = ?{}", c.name(), i + 2))
+                .collect();
+            format!("UPDATE sales SET {} WHERE id = ?1", set.join(", "))
+        });
+        let written = self.conn.prepare_cached(sql)?.execute(s.params(
+            Some(&id.0),
+            SaleColumn::replaced(),
+            ("", ""),
+        ));
         match written {
             Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {

@@ -6,6 +6,7 @@ use super::sql::Optional as _;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
+use super::columns::{self, SaleColumn};
 use super::sales::*;
 use super::sql::{Conn, Param};
 use super::*;
@@ -45,36 +46,52 @@ pub struct CheckedSale {
     pub(super) one_c_terms: bool,
 }
 
-/// A checked sale's columns as the parameters of a statement (see
-/// [`CheckedSale::with_columns`]).
+/// A checked sale's columns as the parameters of a statement: `first` (an id, say) then the
+/// value of each of `columns`, in their order (see [`CheckedSale::params`]).
 pub(super) struct SaleColumns<'a> {
     sale: &'a CheckedSale,
-    first: &'a dyn Param,
+    first: Option<&'a dyn Param>,
+    columns: Vec<SaleColumn>,
+    /// When and by whom it is recorded.
+    stamp: &'a str,
+    who: &'a str,
     rate: Option<String>,
 }
 
 impl super::sql::Params for SaleColumns<'_> {
     fn list(&self) -> Vec<&dyn Param> {
         let s = self.sale;
-        vec![
-            self.first,
-            &s.doc,
-            &s.date,
-            &s.partner,
-            &s.client_inn,
-            &s.kind,
-            &s.amount_kop,
-            &s.role.self_referred,
-            &s.role.connected_by_partner,
-            &s.role.used_in_work,
-            &s.premium_kop,
-            &self.rate,
-            &s.reason,
-            &s.status,
-            &s.one_c_terms,
-        ]
+        let value = |column: SaleColumn| -> &dyn Param {
+            match column {
+                SaleColumn::Doc => &s.doc,
+                SaleColumn::Date => &s.date,
+                SaleColumn::PartnerId => &s.partner,
+                SaleColumn::ClientInn => &s.client_inn,
+                SaleColumn::Kind => &s.kind,
+                SaleColumn::AmountKop => &s.amount_kop,
+                SaleColumn::SelfReferred => &s.role.self_referred,
+                SaleColumn::ConnectedByPartner => &s.role.connected_by_partner,
+                SaleColumn::UsedInWork => &s.role.used_in_work,
+                SaleColumn::RecordedAt => &self.stamp,
+                SaleColumn::RecordedBy => &self.who,
+                SaleColumn::PremiumKop => &s.premium_kop,
+                SaleColumn::RatePct => &self.rate,
+                SaleColumn::Reason => &s.reason,
+                SaleColumn::Status => &s.status,
+                SaleColumn::OneCTerms => &s.one_c_terms,
+                // A checked sale is new: its id is the database's, and it returns nothing.
+                SaleColumn::Id | SaleColumn::ReturnOf => &NO_VALUE,
+            }
+        };
+        self.first
+            .into_iter()
+            .chain(self.columns.iter().map(|c| value(*c)))
+            .collect()
     }
 }
+
+/// NULL, for a column a checked sale has no value of.
+const NO_VALUE: Option<i64> = None;
 
 /// Why a sale is refused, before it is told with the partners' names
 /// ([`Db::refusal_error`]).
@@ -122,13 +139,20 @@ pub(super) fn checked_sale(
 pub(super) type IndexSql = String;
 
 impl CheckedSale {
-    /// `first`, then the sale's stored columns in the order of `replace_sale` and of the
-    /// server's `SALE_COLUMNS` after `recorded_at`: doc, date, partner, client, kind,
-    /// amount, the three role facts, premium, rate, reason, status, 1C terms.
-    pub(super) fn with_columns<'a>(&'a self, first: &'a dyn Param) -> SaleColumns<'a> {
+    /// `first` (when some), then the sale's value of each of `columns`, as a statement's
+    /// parameters; `stamp` and `who` say when and by whom it is recorded.
+    pub(super) fn params<'a>(
+        &'a self,
+        first: Option<&'a dyn Param>,
+        columns: impl Iterator<Item = SaleColumn>,
+        (stamp, who): (&'a str, &'a str),
+    ) -> SaleColumns<'a> {
         SaleColumns {
             sale: self,
             first,
+            columns: columns.collect(),
+            stamp,
+            who,
             rate: self.rate.map(|r| r.to_string()),
         }
     }
@@ -459,7 +483,8 @@ impl Tx<'_> {
                 Ok(lite.last_insert_rowid())
             }
             Conn::Pg(server) => {
-                super::postgres::insert_sales(server, &self.stamp(), sales).map_err(|e| (0, e))
+                super::postgres::insert_sales(server, (&self.stamp(), &self.who()), sales)
+                    .map_err(|e| (0, e))
             }
         }
     }
@@ -470,25 +495,34 @@ impl Tx<'_> {
         conn: &rusqlite::Connection,
         sales: &[CheckedSale],
     ) -> Result<(), (usize, rusqlite::Error)> {
-        const COLUMNS: &str = "recorded_at, recorded_by, doc, date, partner_id, client_inn, kind,
-            amount_kop, self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct,
-            reason, status, one_c_terms";
         // Every row is recorded at the same time by the same user: ?1 and ?2, bound once
-        // per statement.
-        const BOUND: usize = 14;
+        // per statement; each row's other columns (those a correction replaces) after them.
+        let bound = SaleColumn::replaced().count();
         let (stamp, who) = (self.stamp(), self.who());
         // The few rates in use, as text.
         let mut rates: Vec<(RatePct, String)> = Vec::new();
         let sql_for = |n: usize| {
             let rows: Vec<String> = (0..n)
                 .map(|r| {
-                    let params: Vec<String> = (0..BOUND)
-                        .map(|c| format!("?{}", 3 + r * BOUND + c))
+                    let mut next = 3 + r * bound;
+                    let params: Vec<String> = SaleColumn::written()
+                        .map(|c| match c {
+                            SaleColumn::RecordedAt => "?1".to_owned(),
+                            SaleColumn::RecordedBy => "?2".to_owned(),
+                            _ => {
+                                next += 1;
+                                format!("?{}", next - 1)
+                            }
+                        })
                         .collect();
-                    format!("(?1, ?2, {})", params.join(", "))
+                    format!("({})", params.join(", "))
                 })
                 .collect();
-            format!("INSERT INTO sales ({COLUMNS}) VALUES {}", rows.join(", "))
+            format!(
+                "INSERT INTO sales ({}) VALUES {}",
+                columns::joined(SaleColumn::written()),
+                rows.join(", ")
+            )
         };
         // The statement for a full chunk is written once for the process, and prepared
         // once for all the full chunks: its bindings stay between them, ?1 and ?2 with them.
@@ -528,23 +562,27 @@ impl Tx<'_> {
                     }
                 });
                 let rate = rate.map(|i| rates[i].1.as_str());
-                let values: [&dyn rusqlite::ToSql; BOUND] = [
-                    &s.doc,
-                    &date,
-                    &s.partner,
-                    &s.client_inn.as_str(),
-                    &s.kind,
-                    &s.amount_kop,
-                    &s.role.self_referred,
-                    &s.role.connected_by_partner,
-                    &s.role.used_in_work,
-                    &s.premium_kop,
-                    &rate,
-                    &s.reason,
-                    &s.status,
-                    &s.one_c_terms,
-                ];
-                for value in values {
+                for column in SaleColumn::replaced() {
+                    let value: &dyn rusqlite::ToSql = match column {
+                        SaleColumn::Doc => &s.doc,
+                        SaleColumn::Date => &date,
+                        SaleColumn::PartnerId => &s.partner,
+                        SaleColumn::ClientInn => &s.client_inn.as_str(),
+                        SaleColumn::Kind => &s.kind,
+                        SaleColumn::AmountKop => &s.amount_kop,
+                        SaleColumn::SelfReferred => &s.role.self_referred,
+                        SaleColumn::ConnectedByPartner => &s.role.connected_by_partner,
+                        SaleColumn::UsedInWork => &s.role.used_in_work,
+                        SaleColumn::PremiumKop => &s.premium_kop,
+                        SaleColumn::RatePct => &rate,
+                        SaleColumn::Reason => &s.reason,
+                        SaleColumn::Status => &s.status,
+                        SaleColumn::OneCTerms => &s.one_c_terms,
+                        SaleColumn::Id
+                        | SaleColumn::ReturnOf
+                        | SaleColumn::RecordedAt
+                        | SaleColumn::RecordedBy => &NO_VALUE,
+                    };
                     stmt.raw_bind_parameter(i, value).map_err(failed)?;
                     i += 1;
                 }

@@ -3,79 +3,67 @@
 //! upsert.
 
 use crate::store::StoreError;
+use crate::store::columns::{SaleColumn, joined};
 use crate::store::sql::{Conn, PgConn};
 
-/// The columns of `sales` a load writes, in the order of its COPY rows.
-const SALE_COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop, \
-    self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason, status, one_c_terms";
-
-/// Writes checked sales in their order. One sale is one INSERT, which gives its id; more
-/// go by one COPY into the table, whose constraints and triggers (the period lock, once
-/// for all the rows) see every row as they see any other writer's.
+/// Writes checked sales in their order, recorded at `stamp` by `who` (the server sets both
+/// again: they are its own). One sale is one INSERT, which gives its id; more go by one COPY
+/// into the table, whose constraints and triggers (the period lock, once for all the rows)
+/// see every row as they see any other writer's. The columns are those a new sale is
+/// written with ([`SaleColumn::written`]).
 pub(crate) fn insert_sales(
     server: &PgConn,
-    stamp: &str,
+    (stamp, who): (&str, &str),
     sales: &[crate::store::CheckedSale],
 ) -> Result<i64, StoreError> {
     use std::io::Write as _;
     if sales.is_empty() {
         return Ok(0);
     }
+    static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let columns = COLUMNS.get_or_init(|| joined(SaleColumn::written()));
     let conn = Conn::Pg(server);
     if let [s] = sales {
+        static INSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = INSERT.get_or_init(|| {
+            let marks: Vec<String> = (1..=SaleColumn::written().count())
+                .map(|i| format!("?{i}"))
+                .collect();
+            format!(
+                "INSERT INTO sales ({columns}) VALUES ({}) RETURNING id",
+                marks.join(", ")
+            )
+        });
         return conn.query_row(
-            &format!(
-                "INSERT INTO sales ({SALE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 RETURNING id"
-            ),
-            s.with_columns(&stamp),
+            sql,
+            s.params(None, SaleColumn::written(), (stamp, who)),
             |r| r.get(0),
         );
     }
     let mut csv = Vec::with_capacity(sales.len() * 128);
-    let flag = |b: bool| if b { "t," } else { "f," };
+    let failed = |e: std::io::Error| StoreError::Server {
+        server: server.shown.clone(),
+        reason: e.to_string(),
+    };
     {
         let mut client = server.client.borrow_mut();
         let mut copy = client
-            .copy_in(&format!(
-                "COPY sales ({SALE_COLUMNS}) FROM STDIN (FORMAT csv)"
-            ))
+            .copy_in(&format!("COPY sales ({columns}) FROM STDIN (FORMAT csv)"))
             .map_err(|e| server.error(&e))?;
         for s in sales {
-            let _ = write!(csv, "{stamp},");
-            csv_text(&mut csv, s.doc.as_deref());
-            let _ = write!(
-                csv,
-                "{},{},{},{},{},",
-                s.date.format("%Y-%m-%d"),
-                s.partner,
-                s.client_inn.as_str(),
-                s.kind,
-                s.amount_kop
-            );
-            csv.extend_from_slice(flag(s.role.self_referred).as_bytes());
-            csv.extend_from_slice(flag(s.role.connected_by_partner).as_bytes());
-            csv.extend_from_slice(flag(s.role.used_in_work).as_bytes());
-            let _ = write!(csv, "{},", s.premium_kop);
-            if let Some(rate) = s.rate {
-                let _ = write!(csv, "{rate}");
+            for (i, column) in SaleColumn::written().enumerate() {
+                if i > 0 {
+                    csv.push(b',');
+                }
+                csv_value(&mut csv, s, column, (stamp, who));
             }
-            csv.push(b',');
-            csv_text(&mut csv, s.reason);
-            csv_text(&mut csv, s.status);
-            csv.extend_from_slice(if s.one_c_terms { b"t\n" } else { b"f\n" });
+            csv.push(b'\n');
             if csv.len() >= 1 << 20 {
-                copy.write_all(&csv).map_err(|e| StoreError::Server {
-                    server: server.shown.clone(),
-                    reason: e.to_string(),
-                })?;
+                copy.write_all(&csv).map_err(failed)?;
                 csv.clear();
             }
         }
-        copy.write_all(&csv).map_err(|e| StoreError::Server {
-            server: server.shown.clone(),
-            reason: e.to_string(),
-        })?;
+        copy.write_all(&csv).map_err(failed)?;
         // A document already stored is the unique index's refusal, said as
         // `RuleError::DuplicateDoc` (see `server_error`).
         copy.finish().map_err(|e| server.error(&e))?;
@@ -83,15 +71,56 @@ pub(crate) fn insert_sales(
     Ok(0)
 }
 
-/// A text field of a COPY row in CSV, and its comma: NULL is an empty field, a text
-/// (even an empty one) is quoted.
+/// The value of `column` of a checked sale as a field of a COPY row in CSV: NULL is an
+/// empty field, a text (even an empty one) is quoted.
+fn csv_value(
+    csv: &mut Vec<u8>,
+    s: &crate::store::CheckedSale,
+    column: SaleColumn,
+    (stamp, who): (&str, &str),
+) {
+    use std::io::Write as _;
+    let flag = |csv: &mut Vec<u8>, b: bool| csv.push(if b { b't' } else { b'f' });
+    match column {
+        SaleColumn::Doc => csv_text(csv, s.doc.as_deref()),
+        SaleColumn::Date => csv.extend_from_slice(&crate::store::sales_bulk::iso_date(s.date)),
+        SaleColumn::PartnerId => {
+            let _ = write!(csv, "{}", s.partner);
+        }
+        SaleColumn::ClientInn => csv.extend_from_slice(s.client_inn.as_str().as_bytes()),
+        SaleColumn::Kind => csv.extend_from_slice(s.kind.as_bytes()),
+        SaleColumn::AmountKop => {
+            let _ = write!(csv, "{}", s.amount_kop);
+        }
+        SaleColumn::SelfReferred => flag(csv, s.role.self_referred),
+        SaleColumn::ConnectedByPartner => flag(csv, s.role.connected_by_partner),
+        SaleColumn::UsedInWork => flag(csv, s.role.used_in_work),
+        SaleColumn::RecordedAt => csv.extend_from_slice(stamp.as_bytes()),
+        SaleColumn::RecordedBy => csv_text(csv, Some(who)),
+        SaleColumn::PremiumKop => {
+            let _ = write!(csv, "{}", s.premium_kop);
+        }
+        SaleColumn::RatePct => {
+            if let Some(rate) = s.rate {
+                let _ = write!(csv, "{rate}");
+            }
+        }
+        SaleColumn::Reason => csv_text(csv, s.reason),
+        SaleColumn::Status => csv_text(csv, s.status),
+        SaleColumn::OneCTerms => flag(csv, s.one_c_terms),
+        // A checked sale is new: its id is the database's, and it returns nothing.
+        SaleColumn::Id | SaleColumn::ReturnOf => {}
+    }
+}
+
+/// A text field of a COPY row in CSV: NULL is an empty field, a text (even an empty one)
+/// is quoted.
 fn csv_text(csv: &mut Vec<u8>, v: Option<&str>) {
     if let Some(v) = v {
         csv.push(b'"');
         csv.extend_from_slice(v.replace('"', "\"\"").as_bytes());
         csv.push(b'"');
     }
-    csv.push(b',');
 }
 
 /// Records the clients of a bulk load, many to a statement: COPY into a staging table and
@@ -125,10 +154,8 @@ pub(crate) fn upsert_clients(
     let mut csv = Vec::with_capacity(order.len() * 48);
     for inn in order {
         csv_text(&mut csv, Some(inn));
-        csv.pop();
         csv.push(b',');
         csv_text(&mut csv, last.get(inn).copied());
-        csv.pop();
         csv.push(b'\n');
     }
     {
