@@ -60,6 +60,11 @@ pub enum StoreError {
     OlderServerSchema { server: String, found: i64 },
     #[error("another program pinned this client to another partner at the same moment; try again")]
     PinsOverlap,
+    /// A row of a bulk load breaks a rule the database keeps and the load had set aside
+    /// (checked for the whole load before it commits): `at` is its place among the rows
+    /// written, `rule` the constraint or trigger.
+    #[error("row {} of the load breaks a rule the database keeps ({rule}); nothing was written", at + 1)]
+    BrokenInLoad { at: usize, rule: String },
     #[error(
         "the team database {server} does not let your login make this change: managers record pins, sales, returns, statuses and imports; leads also change rates and issue and reopen statements; auditors only read and export. Nothing was changed; the administrator gives a login its role with: partner-desk server add-user"
     )]
@@ -245,6 +250,10 @@ pub enum RuleError {
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
+    /// A rule the database keeps (a constraint, a trigger) refused the row: `rule` says
+    /// which, as the schema writes it.
+    #[error("the database keeps a rule this row breaks: {rule}")]
+    KeptByTheDatabase { rule: String },
     /// The database's own check of a return refused it (another writer's return; the
     /// program checks first, `domain::lock::check_return`): `rule` is its code.
     #[error("the database refused the return: {}", return_rule(rule, Lang::En))]
@@ -352,6 +361,9 @@ impl Localized for RuleError {
             RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
             RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
             RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::KeptByTheDatabase { rule } => {
+                format!("база данных хранит правило, которое эта строка нарушает: {rule}")
+            }
             RuleError::ReturnBroken { rule } => {
                 format!("база данных не приняла возврат: {}", return_rule(rule, Lang::Ru))
             }
@@ -425,6 +437,10 @@ impl Localized for StoreError {
             ),
             (StoreError::CannotAddUser { server }, Lang::Ru) => format!(
                 "учётная запись, под которой выполнено подключение к {server}, не может добавлять пользователей: подключитесь как владелец, созданный командой createuser --createrole (или как суперпользователь)"
+            ),
+            (StoreError::BrokenInLoad { at, rule }, Lang::Ru) => format!(
+                "строка {} загрузки нарушает правило, которое хранит база данных ({rule}); ничего не записано",
+                at + 1
             ),
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(

@@ -227,11 +227,14 @@ impl SaleRules {
 }
 
 /// A bulk load of sales under way in this transaction.
-#[must_use = "end_bulk_sales puts the period lock's trigger back"]
+#[must_use = "end_bulk_sales checks the rows against what was set aside and puts it back"]
 pub struct BulkSales {
-    pub(super) trigger: Option<String>,
+    /// The file's insert triggers set aside (none on a server, which keeps all of them).
+    pub(super) triggers: Vec<super::sqlite::bulk::SetAside>,
     /// Indexes set aside, to be built again at the end.
     pub(super) indexes: Vec<String>,
+    /// The largest rowid before the load: the rows above it are the load's.
+    pub(super) stored: i64,
 }
 
 /// A UNIQUE constraint refused the row.
@@ -289,11 +292,13 @@ impl Db<'_> {
 }
 
 impl Tx<'_> {
-    /// Starts a bulk load of sales in this transaction: the period lock on new sales is
-    /// checked by [`SaleRules::check`] alone while its trigger is set aside — with it,
-    /// SQLite journals every page each insert touches, in case the trigger aborts it.
-    /// [`Db::end_bulk_sales`] puts the trigger back before the transaction commits, so no
-    /// other writer ever meets the table without it.
+    /// Starts a bulk load of sales in this transaction. On a file, the table's insert
+    /// triggers (the period lock's, a return's) are set aside — with one, SQLite journals
+    /// every page each insert touches, in case the trigger aborts it — while
+    /// [`SaleRules::check`] checks every row by the same rules; the connection's CHECK and
+    /// foreign-key constraints are off too (`Store::write_bulk`). [`Db::end_bulk_sales`]
+    /// checks the rows written against all of those before the transaction commits, and
+    /// puts the triggers back, so no other writer ever meets the table without them.
     ///
     /// When the load is at least as large as the table already is, the lists' indexes
     /// (by date, by partner and date, and by client unless rows without a document are to
@@ -305,11 +310,12 @@ impl Tx<'_> {
         all_have_docs: bool,
     ) -> Result<BulkSales, StoreError> {
         let Some(lite) = self.conn.lite() else {
-            // The server keeps its indexes and its period lock through a load: the sales
-            // reach the table by one INSERT … SELECT per queue (see `insert_sales`).
+            // The server keeps its indexes, constraints and triggers through a load: the
+            // sales reach the table by COPY (see `insert_sales`).
             return Ok(BulkSales {
-                trigger: None,
+                triggers: Vec::new(),
                 indexes: Vec::new(),
+                stored: 0,
             });
         };
         // A million sales touch their indexes all over: 32 MiB of page cache for this
@@ -328,29 +334,30 @@ impl Tx<'_> {
             let names = &LIST_INDEXES[..if keep_client { 2 } else { 3 }];
             indexes = self.set_indexes_aside(names)?;
         }
-        let trigger: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'sales_locked_insert'",
-                (),
-                |r| r.get(0),
-            )
-            .optional()?;
-        if trigger.is_some() {
-            self.conn
-                .execute_batch("DROP TRIGGER sales_locked_insert")?;
-        }
-        Ok(BulkSales { trigger, indexes })
+        Ok(BulkSales {
+            triggers: super::sqlite::bulk::set_triggers_aside(lite)?,
+            indexes,
+            stored,
+        })
     }
 
-    /// Ends a bulk load of sales: the indexes set aside are built again and the period
-    /// lock's trigger is back.
+    /// Ends a bulk load of sales: the rows written are checked against every constraint
+    /// and trigger set aside (a row that breaks one is [`StoreError::BrokenInLoad`], and
+    /// the transaction writes nothing), the indexes set aside are built again and the
+    /// triggers are back.
     pub fn end_bulk_sales(&self, bulk: BulkSales) -> Result<(), StoreError> {
         self.write_queued()?;
-        self.build_indexes_again(bulk.indexes)?;
-        if let Some(sql) = bulk.trigger {
-            self.conn.execute_batch(&sql)?;
+        if let Some(lite) = self.conn.lite() {
+            let broken = super::sqlite::bulk::first_broken(lite, bulk.stored, &bulk.triggers)?;
+            if let Some((rowid, rule)) = broken {
+                return Err(StoreError::BrokenInLoad {
+                    at: (rowid - bulk.stored - 1).max(0) as usize,
+                    rule,
+                });
+            }
+            super::sqlite::bulk::put_back(lite, bulk.triggers)?;
         }
+        self.build_indexes_again(bulk.indexes)?;
         Ok(())
     }
 
@@ -631,6 +638,65 @@ mod tests {
             Err(StoreError::Rule(RuleError::DuplicateDoc { doc })) => Some(doc),
             _ => None,
         }
+    }
+
+    /// What a bulk load of `rows` (partner 1's sales of client 7707083893, with `broken`
+    /// put at `at`) comes to at its end, against a file where partner 1 has statement
+    /// 2024-0001 issued for January 2024.
+    fn loaded(rows: usize, at: usize, broken: impl Fn(&mut CheckedSale)) -> Result<(), StoreError> {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let client = Inn::parse("7707083893").unwrap_or_else(|e| panic!("{e:?}"));
+        store
+            .write(|tx| {
+                tx.add_partner(&client, "Альфа", false)?;
+                tx.upsert_client(&client, "")?;
+                tx.conn.execute_batch(
+                    "INSERT INTO issued_statements (number, partner_id, period_from, period_to,
+                         issued_on, json, sha256, lines, amount_kop, premium_kop, recorded_at)
+                     VALUES ('2024-0001', 1, '2024-01-01', '2024-01-31', '2024-02-01', X'7b7d',
+                             '', 1, 0, 0, '')",
+                )
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.write_bulk(|db| {
+            let bulk = db.begin_bulk_sales(rows, true)?;
+            for i in 0..rows {
+                let mut row = sale(&format!("D{i}"));
+                if i == at {
+                    broken(&mut row);
+                }
+                db.queue_checked(row, None)?;
+            }
+            db.end_bulk_sales(bulk)
+        })
+    }
+
+    #[test]
+    fn a_bulk_load_checks_every_constraint_and_trigger_it_set_aside_before_it_commits() {
+        assert!(loaded(100, 0, |_| {}).is_ok());
+        let broken = |at, f: fn(&mut CheckedSale)| match loaded(100, at, f) {
+            Err(StoreError::BrokenInLoad { at, rule }) => (at, rule),
+            other => panic!("{other:?}"),
+        };
+        let (at, rule) = broken(40, |s| s.kind = "video");
+        assert_eq!(at, 40);
+        assert!(rule.starts_with("CHECK (kind IN"), "{rule}");
+        let (at, rule) = broken(41, |s| s.partner = 99);
+        assert_eq!(
+            (at, rule.as_str()),
+            (41, "partner_id REFERENCES partners (id)")
+        );
+        let (at, rule) = broken(42, |s| {
+            s.client_inn = Inn::parse("7736207543").unwrap_or_else(|e| panic!("{e:?}"))
+        });
+        assert_eq!(
+            (at, rule.as_str()),
+            (42, "client_inn REFERENCES clients (inn)")
+        );
+        let (at, rule) = broken(43, |s| {
+            s.date = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default()
+        });
+        assert_eq!((at, rule.as_str()), (43, "trigger sales_locked_insert"));
     }
 
     #[test]

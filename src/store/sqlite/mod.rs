@@ -4,6 +4,7 @@
 //! bulk loader's handling of indexes and triggers. What the rest of the program sees of it
 //! is the API [`crate::store`] re-exports.
 
+pub(super) mod bulk;
 mod closed;
 mod file;
 mod schema;
