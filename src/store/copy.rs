@@ -181,7 +181,7 @@ const PAGE_ROWS: i64 = 50_000;
 /// put in place only when the copy is whole and checked; a file already at `target` is
 /// replaced then.
 pub fn server_to_file(
-    server: &super::sql::PgConn,
+    server: &super::postgres::PgConn,
     target: &std::path::Path,
 ) -> Result<Copied, StoreError> {
     let partial = target.with_extension("partial.sqlite3");

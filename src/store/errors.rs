@@ -31,6 +31,11 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("the database holds a value it cannot read: {0}")]
     BadValue(String),
+    /// A record that was to be there is not (one read expected a row and got none).
+    #[error(
+        "the record is no longer in the database; it may have just been deleted: read it again"
+    )]
+    NoRow,
     #[error(
         "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
     )]
@@ -442,6 +447,9 @@ impl Localized for StoreError {
                 "строка {} загрузки нарушает правило, которое хранит база данных ({rule}); ничего не записано",
                 at + 1
             ),
+            (StoreError::NoRow, Lang::Ru) => {
+                "записи больше нет в базе данных; возможно, её только что удалили: прочитайте данные заново".into()
+            }
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(
                 "в {server} схема Partner Desk старой версии ({found}); её владелец обновляет её командой: partner-desk server upgrade URL"

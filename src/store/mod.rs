@@ -33,6 +33,7 @@ mod sales_bulk;
 mod sales_list;
 pub(crate) mod sql;
 pub mod sqlite;
+mod values;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -124,7 +125,7 @@ pub struct Store {
 
 enum Engine {
     File(sqlite::FileStore),
-    Server(Box<sql::PgConn>),
+    Server(Box<postgres::PgConn>),
 }
 
 impl Store {
@@ -462,6 +463,11 @@ impl<'c> Db<'c> {
             conn,
             cache: Default::default(),
         }
+    }
+
+    /// A view of a team database's connection.
+    fn on_server(server: &'c postgres::PgConn) -> Db<'c> {
+        Db::new(Conn::Pg(server))
     }
 
     /// Forgets what was read about partners, rates, pins and statements, after a write

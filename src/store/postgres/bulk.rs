@@ -2,9 +2,9 @@
 //! table (its constraints and triggers on), its clients by COPY into a staging table and one
 //! upsert.
 
+use super::PgConn;
 use crate::store::StoreError;
 use crate::store::columns::{SaleColumn, joined};
-use crate::store::sql::{Conn, PgConn};
 
 /// Writes checked sales in their order, recorded at `stamp` by `who` (the server sets both
 /// again: they are its own). One sale is one INSERT, which gives its id; more go by one COPY
@@ -22,7 +22,6 @@ pub(crate) fn insert_sales(
     }
     static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let columns = COLUMNS.get_or_init(|| joined(SaleColumn::written()));
-    let conn = Conn::Pg(server);
     if let [s] = sales {
         static INSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let sql = INSERT.get_or_init(|| {
@@ -34,9 +33,9 @@ pub(crate) fn insert_sales(
                 marks.join(", ")
             )
         });
-        return conn.query_row(
+        return server.query_row(
             sql,
-            s.params(None, SaleColumn::written(), (stamp, who)),
+            &s.params(None, SaleColumn::written(), (stamp, who)),
             |r| r.get(0),
         );
     }

@@ -4,11 +4,13 @@
 //! server's own schema (`schema.sql`), whose rules the database keeps for every writer.
 
 mod bulk;
+mod conn;
 mod pgpass;
 pub mod tls;
 mod turn;
 
 pub(crate) use bulk::{insert_sales, upsert_clients};
+pub use conn::PgConn;
 
 pub(crate) use turn::{CLIENT_SAVEPOINT, Turn, write};
 
@@ -18,7 +20,6 @@ use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
 use super::errors::ServerProblem;
-use super::sql::PgConn;
 use super::{RuleError, StoreError};
 
 /// The server schema version this program writes.

@@ -4,7 +4,7 @@
 //! login cannot hold the writers up.
 
 use super::CHANGES_CHANNEL;
-use crate::store::sql::{Conn, PgConn};
+use super::PgConn;
 use crate::store::{Db, StoreError, Tx};
 
 /// The savepoint a write about one client takes as it begins.
@@ -57,7 +57,7 @@ where
         return Err(e.into());
     }
     let value = match f(&Tx {
-        db: Db::new(Conn::Pg(server)),
+        db: Db::on_server(server),
     }) {
         Ok(value) => value,
         Err(e) => {

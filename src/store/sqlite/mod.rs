@@ -49,6 +49,7 @@ impl From<rusqlite::Error> for StoreError {
                 }
                 .into()
             }
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NoRow,
             _ => match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
                     StoreError::Damaged(e.to_string())
