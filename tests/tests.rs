@@ -14,6 +14,7 @@ mod package;
 mod perf_shape;
 mod reliability;
 mod server;
+mod session;
 mod store;
 mod util;
 mod worked_example;
