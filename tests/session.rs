@@ -250,3 +250,69 @@ fn gui_a_check_for_damage_that_stops_refuses_writes_with_a_sentence_until_it_pas
     );
     assert_eq!(t.open().read().pin_rows().unwrap().len(), 1);
 }
+
+#[test]
+fn gui_an_import_that_ends_after_another_database_is_opened_offers_no_undo_there() {
+    let a = TempDb::new();
+    two_partners(&a);
+    // B's own last import can still be undone, and it has the number A's will have.
+    let b = TempDb::new();
+    two_partners(&b);
+    let pins = b.file(
+        "b.csv",
+        &format!("date,client_inn,partner_inn\n2025-05-02,{C2},{BETA}\n"),
+    );
+    partner_desk::actions::import_file(&mut b.open(), ImportKind::Pins, &pins).unwrap();
+    let csv = a.file(
+        "a.csv",
+        &format!("date,client_inn,partner_inn\n2025-05-02,{C1},{ALFA}\n"),
+    );
+    let mut h = harness(&a, Lang::Ru, vec![Picked::Path(csv)]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_ok();
+    wait_for_job(&mut h);
+    for _ in 0..3 {
+        click_button(&mut h, "Далее ›");
+    }
+    h.get_by_role_and_label(Role::Button, "Импортировать")
+        .click();
+    h.step();
+    assert!(h.state().busy(), "the import runs on a worker");
+    // B opens while it runs, as a team database connected to meanwhile does.
+    h.state_mut()
+        .run(partner_desk::app::Command::OpenRecent(b.db_arg().into()));
+    wait_for_job(&mut h);
+    assert_eq!(
+        a.open().read().pin_rows().unwrap().len(),
+        1,
+        "A got its import"
+    );
+    assert_eq!(h.state().data().counts.pins, 1, "B is open");
+    assert!(
+        !has_text(&h, "Отменить импорт"),
+        "no undo of an import is offered in B"
+    );
+}
+
+#[test]
+fn gui_a_typed_path_asked_for_one_database_goes_with_it() {
+    let a = TempDb::new();
+    two_partners(&a);
+    let b = TempDb::new();
+    two_partners_and_a_sale_in_april(&b);
+    let mut h = harness(&a, Lang::Ru, vec![Picked::Unavailable]);
+    click(&mut h, "Файл");
+    click(&mut h, "Резервная копия…");
+    assert!(
+        has_text(&h, "Резервная копия базы"),
+        "a path is asked for A's backup"
+    );
+    h.state_mut()
+        .run(partner_desk::app::Command::OpenRecent(b.db_arg().into()));
+    h.run_ok();
+    assert_eq!(h.state().data().counts.sales, 1, "B is open");
+    assert!(
+        !has_text(&h, "Резервная копия базы"),
+        "the path asked for A's backup is not asked for B's"
+    );
+}
