@@ -311,6 +311,14 @@ pub enum ActionError {
     #[error("the operation was interrupted")]
     Interrupted,
     #[error(
+        "the check of the database file for damage stopped on an internal error of the program, so nothing was written; it runs again now: try again once the status bar says \"file checked\""
+    )]
+    CheckStopped,
+    #[error(
+        "another database was opened while the file was read; nothing was imported. Import the file again into the database open now, if it is meant for it"
+    )]
+    OpenedMeanwhile,
+    #[error(
         "nothing to undo: Ctrl+Z takes back a sale, a correction or a return made last in this window"
     )]
     NothingToUndo,
@@ -332,6 +340,9 @@ pub enum ActionError {
     NoLogFolder,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A read that stopped without an answer (a read's store errors are `Store`).
+    #[error(transparent)]
+    Read(crate::reader::ReadError),
     #[error("{file}: {error}")]
     Import { file: String, error: ImportError },
     #[error(transparent)]
@@ -388,6 +399,8 @@ impl Localized for ActionError {
             ActionError::ServerLost { server } => format!("Нет связи с общей базой {server}: ничего не записано и ничего не отложено на потом. Окно подключится само, как только сервер ответит."),
             ActionError::Busy => "Дождитесь окончания текущей операции".to_owned(),
             ActionError::Interrupted => "Операция прервана".to_owned(),
+            ActionError::CheckStopped => "Проверка файла базы данных на повреждения прервалась из-за внутренней ошибки программы, поэтому ничего не записано. Она запущена снова: повторите, когда в строке состояния появится «файл проверен»".to_owned(),
+            ActionError::OpenedMeanwhile => "Пока файл читался, была открыта другая база; ничего не импортировано. Если файл предназначен для открытой сейчас базы, импортируйте его снова".to_owned(),
             ActionError::NothingToUndo => "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними".to_owned(),
             ActionError::UndoOvertaken => "Исправление нельзя отменить: продажу с тех пор изменил другой пользователь; ничего не изменено".to_owned(),
             ActionError::PinRefused {
@@ -408,6 +421,7 @@ impl Localized for ActionError {
                 path.display()
             ),
             ActionError::Store(e) => return e.text(lang),
+            ActionError::Read(e) => return e.text(lang),
             ActionError::Import { file, error } => return error.report(file, lang),
             ActionError::Export(e) => return e.text(lang),
             ActionError::IssuedExport(e) => return e.text(lang),
@@ -762,6 +776,9 @@ mod tests {
             },
             ActionError::Busy,
             ActionError::Interrupted,
+            ActionError::CheckStopped,
+            ActionError::OpenedMeanwhile,
+            ActionError::Read(crate::reader::ReadError::Stopped),
             ActionError::NothingToUndo,
             ActionError::UndoOvertaken,
             ActionError::NoLogFolder,

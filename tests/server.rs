@@ -768,14 +768,17 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
     two_partners_and_a_sale_in_april(&t);
     let mut h = harness(&t, Lang::Ru, vec![]);
     click(&mut h, "Продажи");
-    assert!(h.state().sales.rows_shown());
+    assert!(h.state().session().unwrap().sales.rows_shown());
 
     cut_off(&db, true);
     let lost = frames_until(&mut h, Duration::from_secs(5), |h| {
         has_text(h, "Показаны последние прочитанные данные")
     });
     assert!(lost.is_some(), "the window says the server is gone");
-    assert!(h.state().sales.rows_shown(), "the page keeps its data");
+    assert!(
+        h.state().session().unwrap().sales.rows_shown(),
+        "the page keeps its data"
+    );
     assert!(
         has_text(&h, "нет связи с сервером"),
         "and so does the status bar"
@@ -816,6 +819,58 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
         h.state().last_message()
     );
     assert_eq!(t.open().read().pin_rows().unwrap().len(), 1);
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_window_whose_change_listener_stops_says_so_as_for_a_lost_server_and_listens_again() {
+    use crate::gui::*;
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    let (_db, url) = TestDatabase::initialized();
+    let t = crate::util::TempDb::for_server(&url);
+    two_partners(&t);
+    let faults = partner_desk::app::Faults::default();
+    let mut h = crate::session::threaded_harness(&t, faults.clone());
+    click(&mut h, "Стоп-лист");
+
+    // The listener stops as it tells of a colleague's pin.
+    faults.listener_dies.store(true, Ordering::SeqCst);
+    let colleague = |client: &str| {
+        let mut s = t.open();
+        let beta = s
+            .read()
+            .partner_by_inn(&crate::util::inn(crate::util::BETA));
+        let beta = beta.unwrap().unwrap();
+        s.write_on_client(&crate::util::inn(client), |db| {
+            db.request_pin("", beta, crate::util::d("2025-05-02"), "")
+        })
+        .unwrap();
+    };
+    colleague(crate::util::C2);
+    let lost = frames_until(&mut h, Duration::from_secs(5), |h| {
+        has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(lost.is_some(), "the window says it hears nothing more");
+    assert!(
+        !faults.listener_dies.load(Ordering::SeqCst),
+        "the listener stopped"
+    );
+    assert!(
+        has_text(&h, "нет связи с сервером"),
+        "and so does the status bar"
+    );
+
+    let back = frames_until(&mut h, Duration::from_secs(10), |h| {
+        !has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(back.is_some(), "the window listens again by itself");
+    colleague(crate::util::C3);
+    let heard = frames_until(&mut h, Duration::from_secs(5), |h| {
+        h.state().data().pins.len() == 2
+    });
+    assert!(heard.is_some(), "a colleague's next pin shows by itself");
 }
 
 /// `partner-desk` as the login `as_login` with `password` (through PGPASSWORD), with
@@ -1270,6 +1325,52 @@ fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_
     assert!(
         !settings.contains(&password),
         "the settings hold no password: {settings}"
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn ctrl_z_after_a_team_database_is_opened_over_a_file_takes_nothing_back_in_it() {
+    use crate::gui::*;
+    use crate::session::*;
+    use partner_desk::domain::Lang;
+    use std::time::Duration;
+
+    let (db, url) = TestDatabase::initialized();
+    let team = crate::util::TempDb::for_server(&url);
+    a_file_with_two_sales(&team);
+    let team_before = sales_of(&team);
+    let file = crate::util::TempDb::on_file();
+    a_file_with_a_pin(&file);
+    let mut h = harness(&file, Lang::Ru, vec![]);
+    record_a_sale_of_3000(&mut h);
+    let file_after = sales_of(&file);
+
+    click(&mut h, "Файл");
+    click(&mut h, "Подключиться к общей базе…");
+    let password = std::env::var("PGPASSWORD").unwrap_or_default();
+    let login = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
+    fill_connection_form(&mut h, &db.name, &login, &password);
+    click_button(&mut h, "Подключиться");
+    let opened = frames_until(&mut h, Duration::from_secs(10), |h| {
+        h.state().store().and_then(|s| s.server()).is_some() && h.state().data().version > 0
+    });
+    assert!(opened.is_some(), "the team database is open");
+    ctrl_z(&mut h);
+    assert_eq!(
+        sales_of(&team),
+        team_before,
+        "nothing of the team's is taken back"
+    );
+    assert_eq!(
+        sales_of(&file),
+        file_after,
+        "nor of the file, which is closed"
+    );
+    assert!(
+        h.state().last_message().contains("Отменять нечего"),
+        "{}",
+        h.state().last_message()
     );
 }
 

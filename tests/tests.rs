@@ -16,6 +16,7 @@ mod perf_shape;
 mod reliability;
 mod rules;
 mod server;
+mod session;
 mod store;
 mod util;
 mod worked_example;

@@ -161,13 +161,13 @@ impl App {
         let (keyring, here, ctx) = (
             self.keyring.clone(),
             self.keyring_here.clone(),
-            self.egui_ctx.clone(),
+            self.workers.ctx.clone(),
         );
         let ask = move || {
             let _ = here.set(keyring.available());
             ctx.request_repaint();
         };
-        if !self.background_reads {
+        if !self.workers.background {
             ask();
         } else if std::thread::Builder::new()
             .name("partner-desk-keyring".into())
@@ -217,7 +217,7 @@ impl App {
             postgres::remember_password(&url, &form.password);
         }
         let (tell, answer) = channel();
-        let ctx = self.egui_ctx.clone();
+        let ctx = self.workers.ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("partner-desk-connect".into())
             .spawn(move || {
