@@ -1,7 +1,9 @@
-//! The shape of performance, fast enough for every test run (the figures themselves come
-//! from `cargo run --release --example perf`, see docs/PERFORMANCE.md): an import takes
-//! time in proportion to its rows, and a frame of the Sales page does not grow with the
-//! number of sales, since the table draws only visible rows from pages read on demand.
+//! The shape of performance (the figures themselves come from `cargo run --release
+//! --example perf`, see docs/PERFORMANCE.md): an import takes time in proportion to its
+//! rows, and a frame of the Sales page does not grow with the number of sales, since the
+//! table draws only visible rows from pages read on demand. Each compares timings, so each
+//! runs alone, not beside the other tests: `scripts/test-with-server` runs them after the
+//! rest, one at a time (`--ignored --test-threads 1`).
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +30,7 @@ fn database(t: &TempDb, sales: usize) -> Duration {
 }
 
 #[test]
+#[ignore = "compares timings: run alone (scripts/test-with-server does, after the rest)"]
 fn import_time_grows_in_proportion_to_the_rows() {
     let (small, large) = (TempDb::new(), TempDb::new());
     let per_row = |t: &TempDb, n: usize| database(t, n).as_secs_f64() / n as f64;
@@ -79,6 +82,7 @@ fn sales_frame(t: &TempDb) -> Duration {
 }
 
 #[test]
+#[ignore = "compares timings: run alone (scripts/test-with-server does, after the rest)"]
 fn a_sales_page_frame_does_not_grow_with_the_number_of_sales() {
     let (small, large) = (TempDb::new(), TempDb::new());
     database(&small, 1_000);
