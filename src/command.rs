@@ -10,7 +10,6 @@ use crate::domain::{Evidence, ImportId, Inn, Money, PartnerId, PinId, RateTable,
 use crate::export::list::List;
 use crate::export::{Format, ListFormat, SalesListExport};
 use crate::store::{NewSale, Right, Rights};
-use crate::ui::Page;
 
 /// What the user asked for. Pages return these; only [`App::run`] acts on them.
 #[derive(Clone, Debug)]
@@ -217,5 +216,39 @@ pub struct PageCtx {
 impl PageCtx {
     pub fn may(&self, right: Right) -> bool {
         self.rights.allows(right)
+    }
+}
+
+/// The pages of the window, in navigation order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Page {
+    #[default]
+    Overview,
+    Partners,
+    StopList,
+    Sales,
+    Statements,
+    Rates,
+}
+
+impl Page {
+    pub const ALL: [Page; 6] = [
+        Page::Overview,
+        Page::Partners,
+        Page::StopList,
+        Page::Sales,
+        Page::Statements,
+        Page::Rates,
+    ];
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Page::Overview => lang.pick("Обзор", "Overview"),
+            Page::Partners => lang.pick("Партнёры", "Partners"),
+            Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
+            Page::Sales => lang.pick("Продажи", "Sales"),
+            Page::Statements => lang.pick("Ведомости премий", "Premium statements"),
+            Page::Rates => lang.pick("Ставки премий", "Rate table"),
+        }
     }
 }

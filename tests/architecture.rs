@@ -87,14 +87,40 @@ fn errors_are_typed_everywhere_but_in_main() {
         if name == "main.rs" {
             continue;
         }
-        // As `grep "Result<.*String>"` would find it.
+        // A `Result` whose error type is `String`.
         for line in code_lines(&text) {
             let typed_as_text = line
-                .find("Result<")
-                .is_some_and(|at| line[at..].contains("String>"));
+                .match_indices("Result<")
+                .any(|(at, _)| error_type(&line[at + "Result<".len()..]) == Some("String"));
             assert!(!typed_as_text, "{name}: {line}");
         }
     }
+}
+
+/// The error type of a `Result<T, E>` whose arguments `text` begins with: its second
+/// argument at the top level of the angle brackets, if the line holds it.
+fn error_type(text: &str) -> Option<&str> {
+    let mut depth = 0;
+    let mut comma = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            '>' if depth == 0 => return comma.map(|at: usize| text[at + 1..i].trim()),
+            '>' => depth -= 1,
+            ',' if depth == 0 => comma = Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn errors_as_text_are_told_apart_from_texts_in_a_result() {
+    assert_eq!(error_type("T, String>"), Some("String"));
+    assert_eq!(error_type("Vec<String>, StoreError> {"), Some("StoreError"));
+    assert_eq!(error_type("(String, Vec<u8>), String>"), Some("String"));
+    assert_eq!(error_type("Option<String>>"), None);
 }
 
 #[test]
@@ -127,4 +153,84 @@ fn the_domain_does_no_io_and_reads_no_clock() {
             }
         }
     }
+}
+
+/// The module a file is part of, as the graph of imports counts modules: `store::sales` for
+/// `src/store/sales.rs`, `store::postgres` for anything under `src/store/postgres/`, `ui`
+/// for anything under `src/ui/`: the crate's modules, and those of `store` one level down.
+fn module_of(name: &str) -> String {
+    let parts: Vec<&str> = name.trim_end_matches(".rs").split('/').collect();
+    match parts.as_slice() {
+        ["store", "mod"] | ["store"] => "store".to_owned(),
+        ["store", sub, ..] => format!("store::{sub}"),
+        [top, ..] => (*top).to_owned(),
+        [] => String::new(),
+    }
+}
+
+/// The modules `line` of a file of `module` names, as `module_of` counts them: `crate::…`
+/// paths, and `super::…` paths from a module of `store`.
+fn named_modules(module: &str, line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in line.match_indices("crate::") {
+        let path: Vec<&str> = line[at + "crate::".len()..]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .next()
+            .unwrap_or_default()
+            .split("::")
+            .collect();
+        match path.as_slice() {
+            ["store", sub, _, ..] if *sub != "store" => found.push(format!("store::{sub}")),
+            [top, ..] if !top.is_empty() => found.push((*top).to_owned()),
+            _ => {}
+        }
+    }
+    if let Some(sub) = module.strip_prefix("store::") {
+        for (at, _) in line.match_indices("super::") {
+            let next = line[at + "super::".len()..]
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default();
+            // From `store::x`'s own file, `super::y` is `store::y`; from a file below it
+            // (`store/x/z.rs`), `super::` is `store::x` itself.
+            let is_file_of_store = !next.is_empty() && next != "super" && next != sub;
+            if is_file_of_store && next.chars().next().is_some_and(|c| c.is_lowercase()) {
+                found.push(format!("store::{next}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, text) in sources() {
+        let name = under_src(&path);
+        let from = module_of(&name);
+        for line in code_lines(&text) {
+            for to in named_modules(&from, line) {
+                // A module and those inside it, or around it, are one.
+                let related = to == from
+                    || to.starts_with(&format!("{from}::"))
+                    || from.starts_with(&format!("{to}::"));
+                if !related {
+                    edges.entry(from.clone()).or_default().insert(to);
+                }
+            }
+        }
+    }
+    let mut circles = Vec::new();
+    for (from, tos) in &edges {
+        for to in tos {
+            if from < to && edges.get(to).is_some_and(|back| back.contains(from)) {
+                circles.push(format!("{from} <-> {to}"));
+            }
+        }
+    }
+    assert!(
+        circles.is_empty(),
+        "modules that import each other: {circles:?}"
+    );
 }

@@ -52,16 +52,7 @@ pub fn same_statements(
     Ok(months.len())
 }
 
-/// The tables copied, in an order that keeps every reference and rule (sales before the
-/// statements that lock their periods: the server's lock refuses a sale inside one), each
-/// with the columns both schemas have ([`super::columns::TABLES`]). The undo log of the
-/// last import stays behind: an import is undone where it was made.
-pub(super) fn tables() -> impl Iterator<Item = (&'static str, String)> {
-    super::columns::TABLES
-        .iter()
-        .filter(|t| t.copied)
-        .map(|t| (t.name, t.shared()))
-}
+use super::columns::copied as tables;
 
 /// Copies everything `file` holds into the server database, which must hold Partner Desk's
 /// schema at this version and no data. All of it is committed, or none.
@@ -219,7 +210,7 @@ pub fn server_to_file(
     })?;
     // The same rows on both sides, and every issued statement byte for byte.
     let conn = super::sql::Conn::Pg(server);
-    for (table, rows) in &copied.tables {
+    for (table, rows) in &copied {
         let there: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {table}"), (), |r| r.get(0))?;
         if there != *rows {
@@ -248,8 +239,9 @@ pub fn server_to_file(
         reason: e.to_string(),
     })?;
     Ok(Copied {
+        tables: copied,
         statements,
-        ..copied
+        ..Copied::default()
     })
 }
 

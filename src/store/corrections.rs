@@ -134,11 +134,7 @@ impl Db<'_> {
         client: &crate::domain::Inn,
     ) -> Result<Vec<Correction>, StoreError> {
         self.corrections_where(
-            if self.conn.is_server() {
-                "action = 'deleted' AND before::jsonb ->> 'client_inn' = ?1"
-            } else {
-                "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1"
-            },
+            "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1",
             client.as_str(),
         )
     }

@@ -80,6 +80,15 @@ pub enum StoreError {
     CannotAddUser { server: String },
 }
 
+impl StoreError {
+    /// A UNIQUE constraint of a file refused the row. (A server's refusal is a
+    /// [`RuleError::DuplicateDoc`] already, see `postgres::server_error`.)
+    pub(super) fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+    }
+}
+
 /// Why a team database cannot be used or reached, in words the user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerProblem {

@@ -4,7 +4,7 @@
 use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
-use super::{Db, RuleError, StoreError, Tx, money, now_stamp};
+use super::{Db, RuleError, StoreError, Tx, money};
 use crate::domain::lock::{self, LockedPeriod, RecordWrite};
 use crate::domain::{Money, PartnerId};
 
@@ -250,52 +250,7 @@ impl Tx<'_> {
             }
             .into());
         }
-        if self.conn.is_server() {
-            // Through the server's function, which writes the event with who and when: no
-            // login may write statements or their events itself.
-            return self.conn.query_row(
-                "SELECT partner_desk.issue_statement(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                (
-                    s.number,
-                    s.partner.0,
-                    s.from,
-                    s.to,
-                    s.issued_on,
-                    s.json,
-                    s.sha256,
-                    s.lines,
-                    s.amount.kopecks(),
-                    s.premium.kopecks(),
-                ),
-                |r| r.get::<i64>(0),
-            );
-        }
-        let id = self.conn.query_row(
-            "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
-                                            lines, amount_kop, premium_kop, recorded_at, issued_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
-            (
-                s.number,
-                s.partner.0,
-                s.from,
-                s.to,
-                s.issued_on,
-                s.json,
-                s.sha256,
-                s.lines,
-                s.amount.kopecks(),
-                s.premium.kopecks(),
-                now_stamp(),
-                self.who(),
-            ),
-            |r| r.get::<i64>(0),
-        )?;
-        self.conn.execute(
-            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at, recorded_by)
-             VALUES (?1, 'issued', ?2, '', ?3, ?4)",
-            (id, s.issued_on, now_stamp(), self.who()),
-        )?;
-        Ok(id)
+        self.conn.engine().record_issued(self, s)
     }
 
     /// Reopens an issued statement with a stated reason: its sales are no longer locked.
@@ -314,23 +269,8 @@ impl Tx<'_> {
             return Err(RuleError::ReasonRequired.into());
         }
         self.forget();
-        if self.conn.is_server() {
-            // As when issuing: the server's function writes the event.
-            return self.conn.query_row(
-                "SELECT partner_desk.reopen_statement(?1, ?2, ?3)",
-                (row.id, on, reason.trim()),
-                |_| Ok(()),
-            );
-        }
-        self.conn.execute(
-            "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",
-            (row.id, on, reason.trim()),
-        )?;
-        self.conn.execute(
-            "INSERT INTO statement_events (statement_id, event, on_date, reason, recorded_at, recorded_by)
-             VALUES (?1, 'reopened', ?2, ?3, ?4, ?5)",
-            (row.id, on, reason.trim(), now_stamp(), self.who()),
-        )?;
-        Ok(())
+        self.conn
+            .engine()
+            .reopen_statement(self, row.id, on, reason.trim())
     }
 }

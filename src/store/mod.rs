@@ -19,6 +19,7 @@
 pub mod columns;
 pub mod copy;
 mod corrections;
+mod engine;
 mod errors;
 mod imports;
 mod issued;
@@ -28,6 +29,7 @@ mod pins;
 pub mod postgres;
 mod rates;
 mod rows;
+mod sale;
 mod sales;
 mod sales_bulk;
 mod sales_list;
@@ -43,6 +45,7 @@ use crate::domain::{Inn, PartnerId, SaleId};
 use chrono::NaiveDate;
 
 pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
+pub use engine::BulkSales;
 pub use errors::{RuleError, ServerProblem, StoreError};
 pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
@@ -50,8 +53,9 @@ pub use overview::{MonthPremiums, Refusal};
 pub use partners::{PartnerRecord, PartnerRow, StatusRecord};
 pub use pins::{PinCancel, PinEvent, PinEventKind, PinOutcome, PinRow};
 use rows::*;
-pub use sales::{NewSale, SaleRow};
-pub use sales_bulk::{BulkSales, CheckedSale, SaleRefusal, SaleRules};
+pub use sale::{CheckedSale, NewSale, SaleRefusal};
+pub use sales::SaleRow;
+pub use sales_bulk::SaleRules;
 pub use sales_list::{SaleListRow, SalesQuery, SalesSelection, SalesSort};
 use sql::{Conn, Optional as _};
 pub use sqlite::SCHEMA_VERSION;
@@ -452,7 +456,7 @@ struct Cache {
     /// The time this transaction records things at.
     stamp: Option<String>,
     /// Sales of a bulk load checked and not yet written.
-    queued: Vec<sales_bulk::CheckedSale>,
+    queued: Vec<sale::CheckedSale>,
     /// Clients of a bulk load on a server, with their names, not yet written.
     queued_clients: Vec<(Inn, String)>,
 }
@@ -526,30 +530,19 @@ impl Db<'_> {
         self.check("PRAGMA integrity_check(1)")
     }
 
-    /// A server keeps its own pages whole; only a file is checked here.
+    /// A server keeps its own pages whole; only a file is checked.
     fn check(&self, pragma: &str) -> Result<(), StoreError> {
-        if self.conn.is_server() {
-            return Ok(());
-        }
-        let check: String = self.conn.query_row(pragma, (), |r| r.get(0))?;
-        if check == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError::Damaged(check))
-        }
+        self.conn.engine().check(self, pragma)
     }
 
     /// The time this transaction records things at: one for all rows of an import.
     /// Who records what this view writes: on a team database the login connected, on a
     /// file the user's login on the computer.
     pub(crate) fn who(&self) -> String {
-        match &self.conn {
-            Conn::Pg(server) => server.login.clone(),
-            Conn::Lite(_) => crate::clock::user_login(),
-        }
+        self.conn.engine().who()
     }
 
-    fn stamp(&self) -> String {
+    pub(super) fn stamp(&self) -> String {
         self.cache
             .borrow_mut()
             .stamp

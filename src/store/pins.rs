@@ -35,7 +35,7 @@ pub enum PinEventKind {
 }
 
 impl PinEventKind {
-    fn code(self) -> &'static str {
+    pub(super) fn code(self) -> &'static str {
         match self {
             PinEventKind::Pinned => "pinned",
             PinEventKind::Refused => "refused",
@@ -97,22 +97,23 @@ pub struct PinRow {
 
 /// What a pin request writes to the pins besides its event.
 #[derive(Clone, Copy)]
-enum PinWrite {
+pub(super) enum PinWrite {
     New(NaiveDate),
     Extend(PinId, NaiveDate),
     Nothing,
 }
 
-struct NewEvent<'a> {
-    kind: PinEventKind,
-    pin_id: Option<PinId>,
-    client: &'a Inn,
-    partner: PartnerId,
-    on_date: NaiveDate,
-    ends_on: Option<NaiveDate>,
-    holder: Option<PartnerId>,
-    agreed_by: &'a str,
-    note: &'a str,
+/// A stop-list event to record.
+pub(super) struct NewEvent<'a> {
+    pub(super) kind: PinEventKind,
+    pub(super) pin_id: Option<PinId>,
+    pub(super) client: &'a Inn,
+    pub(super) partner: PartnerId,
+    pub(super) on_date: NaiveDate,
+    pub(super) ends_on: Option<NaiveDate>,
+    pub(super) holder: Option<PartnerId>,
+    pub(super) agreed_by: &'a str,
+    pub(super) note: &'a str,
 }
 
 fn pin_from_row(r: &Row<'_>) -> Result<Pin, StoreError> {
@@ -302,7 +303,7 @@ impl Db<'_> {
 }
 
 impl Tx<'_> {
-    fn record_event(&self, e: NewEvent<'_>) -> Result<(), StoreError> {
+    pub(super) fn record_event(&self, e: NewEvent<'_>) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
@@ -339,8 +340,8 @@ impl Tx<'_> {
         self.request_pin_at(None, client, client_name, partner, date, note)
     }
 
-    /// [`Tx::request_pin`], on a server from `savepoint` when the transaction took one for
-    /// it as it began (a write about one client), else from one of its own.
+    /// [`Tx::request_pin`], from `savepoint` when the transaction took one for it as it
+    /// began (a write about one client on a team database), else from one of its own.
     pub(super) fn request_pin_at(
         &self,
         savepoint: Option<&str>,
@@ -350,13 +351,10 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
-        if !self.conn.is_server() {
-            return self.decide_pin_request(client, client_name, partner, date, note);
-        }
-        // On a server, a writer that does not take the write turn (another tool, plain SQL)
-        // may pin the client between this check and this write. The exclusion constraint
-        // refuses the write then; the request is decided again on what is now committed:
-        // a refusal naming that holder, recorded as any refusal is.
+        // A writer that does not take the write turn (on a team database: another tool,
+        // plain SQL) may pin the client between this check and this write. The database
+        // refuses the write then (its exclusion constraint); the request is decided again
+        // on what is now committed: a refusal naming that holder, recorded as any refusal is.
         let savepoint = match savepoint {
             Some(taken) => taken,
             None => {
@@ -431,101 +429,28 @@ impl Tx<'_> {
         }
     }
 
-    /// Writes what a pin request decided: the client (and its name, when one is given), the
-    /// pin, and the event; returns the pin's id (none for a refusal). On a server it is one
-    /// statement: a round trip each would hold the client's turn longer.
+    /// Writes what a pin request decided (see [`super::engine::Engine::write_pin_request`]).
     fn write_pin_request(
         &self,
         client_name: &str,
         write: PinWrite,
         e: NewEvent<'_>,
     ) -> Result<Option<PinId>, StoreError> {
-        if !self.conn.is_server() {
-            self.upsert_client(e.client, client_name)?;
-            let pin_id = match write {
-                PinWrite::New(ends_on) => Some(
-                    self.conn
-                        .prepare_cached(
-                            "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on)
-                             VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                        )?
-                        .query_row((e.client.as_str(), e.partner.0, e.on_date, ends_on), |r| {
-                            r.get(0)
-                        })?,
-                ),
-                PinWrite::Extend(pin_id, ends_on) => {
-                    self.set_pin_end(pin_id, ends_on, None)?;
-                    Some(pin_id)
-                }
-                PinWrite::Nothing => None,
-            };
-            self.record_event(NewEvent { pin_id, ..e })?;
-            return Ok(pin_id);
-        }
-        // The server makes, extends or releases the pin from its event, in the same
-        // statement (no login may write pins itself); the client is recorded first (the
-        // event's subquery reads the client's insert, so it runs before the event's).
-        let extended = match write {
-            PinWrite::Extend(pin_id, _) => Some(pin_id),
-            _ => None,
-        };
         self.conn
-            .prepare_cached(
-                "WITH client AS (INSERT INTO clients (inn, name) VALUES (?2, ?12)
-                                 ON CONFLICT (inn) DO UPDATE SET name = excluded.name
-                                 WHERE excluded.name <> '' RETURNING 1)
-                 INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
-                                         holder_partner_id, agreed_by, note, recorded_at, recorded_by)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
-                 WHERE (SELECT count(*) FROM client) >= 0
-                 RETURNING pin_id",
-            )?
-            .query_row(
-                (
-                    extended,
-                    e.client.as_str(),
-                    e.partner.0,
-                    e.kind.code(),
-                    e.on_date,
-                    e.ends_on,
-                    e.holder.map(|h| h.0),
-                    e.agreed_by.trim(),
-                    e.note.trim(),
-                    now_stamp(),
-                    self.who(),
-                    client_name.trim(),
-                ),
-                |r| r.get(0),
-            )
+            .engine()
+            .write_pin_request(self, client_name, write, e)
     }
 
-    /// Moves a pin's end with the event that moves it (written next). A team database
-    /// moves it from the event itself (`partner_desk.pin_event_applied` and
-    /// `pin_correction_applied`): no login may write pins.
-    fn set_pin_end_unless_server(
-        &self,
-        pin_id: PinId,
-        ends_on: NaiveDate,
-        released_on: Option<NaiveDate>,
-    ) -> Result<(), StoreError> {
-        if self.conn.is_server() {
-            self.forget();
-            return Ok(());
-        }
-        self.set_pin_end(pin_id, ends_on, released_on)
-    }
-
+    /// Moves a pin's end with the event that moves it (written next).
     fn set_pin_end(
         &self,
         pin_id: PinId,
         ends_on: NaiveDate,
         released_on: Option<NaiveDate>,
     ) -> Result<(), StoreError> {
-        self.forget();
         self.conn
-            .prepare_cached("UPDATE pins SET ends_on = ?2, released_on = ?3 WHERE id = ?1")?
-            .execute((pin_id, ends_on, released_on))?;
-        Ok(())
+            .engine()
+            .move_pin_end(self, pin_id, ends_on, released_on)
     }
 
     /// Extends a pin by agreement on `date`: +3 calendar months from its current end.
@@ -539,7 +464,7 @@ impl Tx<'_> {
         let (pin, client) = self.pin_by_id(pin_id)?;
         let pins = self.pins_of_client(&client)?;
         let ends_on = pin::extend(&pins, &pin, date).map_err(|e| self.named(e, &client))?;
-        self.set_pin_end_unless_server(pin_id, ends_on, None)?;
+        self.set_pin_end(pin_id, ends_on, None)?;
         self.record_event(NewEvent {
             kind: PinEventKind::Extended,
             pin_id: Some(pin_id),
@@ -563,7 +488,7 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         let (pin, client) = self.pin_by_id(pin_id)?;
         let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
-        self.set_pin_end_unless_server(pin_id, ends_on, Some(date))?;
+        self.set_pin_end(pin_id, ends_on, Some(date))?;
         self.record_event(NewEvent {
             kind: PinEventKind::Released,
             pin_id: Some(pin_id),
@@ -633,7 +558,7 @@ impl Tx<'_> {
             }
             .into());
         }
-        self.set_pin_end_unless_server(pin_id, ends_on, released_on)?;
+        self.set_pin_end(pin_id, ends_on, released_on)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO pin_corrections (pin_event_id, corrected_at, corrected_by, reason)

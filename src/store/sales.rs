@@ -6,7 +6,7 @@ use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
 use super::columns::SaleColumn;
-use super::sales_bulk::*;
+use super::sale::*;
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
 use crate::domain::lock::{self, ReturnRefusal, Returnable};
 use crate::domain::pin::check_shipment;
@@ -17,19 +17,6 @@ use crate::domain::{
     Entry, Inn, LicenseKind, Money, PartnerFacts, PartnerId, RateBook, RoleFacts, SaleId,
     ShipmentRefusal, Statement, Status, ZeroReason,
 };
-
-/// A sale to record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewSale {
-    pub doc: Option<String>,
-    pub date: NaiveDate,
-    pub partner: PartnerId,
-    pub client_inn: Inn,
-    pub client_name: String,
-    pub kind: LicenseKind,
-    pub amount: Money,
-    pub role: RoleFacts,
-}
 
 /// A recorded sale or return with its partner, for lists.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,14 +88,6 @@ impl SaleRaw {
         })
     }
 }
-
-pub(super) fn clean_doc(doc: Option<&str>) -> Option<&str> {
-    doc.map(crate::domain::trim).filter(|d| !d.is_empty())
-}
-
-/// The indexes the lists read, which a change of most of the table sets aside and builds
-/// again after it.
-pub(super) const LIST_INDEXES: [&str; 3] = ["sales_date", "sales_partner_date", "sales_client"];
 
 impl Db<'_> {
     /// The id of the sale or return with this document number.
@@ -285,7 +264,7 @@ impl Tx<'_> {
         let checked = self.check_sale(sale)?;
         match self.insert_sales(std::slice::from_ref(&checked)) {
             Ok(id) => Ok(SaleId(id)),
-            Err((_, e)) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+            Err((_, e)) if e.is_unique_violation() => Err(RuleError::DuplicateDoc {
                 doc: checked.doc.unwrap_or_default(),
             }
             .into()),
@@ -311,7 +290,7 @@ impl Tx<'_> {
         ));
         match written {
             Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
+            Err(e) if e.is_unique_violation() => Err(RuleError::DuplicateDoc {
                 doc: s.doc.clone().unwrap_or_default(),
             }
             .into()),

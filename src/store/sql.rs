@@ -17,17 +17,12 @@ pub enum Conn<'c> {
 }
 
 impl<'c> Conn<'c> {
-    /// The SQLite connection, for what only SQLite has (PRAGMAs, raw binding in the bulk
-    /// loader); none on a server.
-    pub fn lite(self) -> Option<&'c rusqlite::Connection> {
+    /// What this connection's engine does its own way: the one place that chooses.
+    pub(super) fn engine(self) -> &'c dyn super::engine::Engine {
         match self {
-            Conn::Lite(c) => Some(c),
-            Conn::Pg(_) => None,
+            Conn::Lite(c) => c,
+            Conn::Pg(c) => c,
         }
-    }
-
-    pub fn is_server(self) -> bool {
-        matches!(self, Conn::Pg(_))
     }
 
     /// A statement, prepared once per connection.

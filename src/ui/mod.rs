@@ -35,39 +35,7 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::{self, Money, PartnerId};
 use crate::store::{PartnerRow, Right, Rights};
 
-/// The pages of the window, in navigation order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum Page {
-    #[default]
-    Overview,
-    Partners,
-    StopList,
-    Sales,
-    Statements,
-    Rates,
-}
-
-impl Page {
-    pub const ALL: [Page; 6] = [
-        Page::Overview,
-        Page::Partners,
-        Page::StopList,
-        Page::Sales,
-        Page::Statements,
-        Page::Rates,
-    ];
-
-    pub fn name(self, lang: Lang) -> &'static str {
-        match self {
-            Page::Overview => lang.pick("Обзор", "Overview"),
-            Page::Partners => lang.pick("Партнёры", "Partners"),
-            Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
-            Page::Sales => lang.pick("Продажи", "Sales"),
-            Page::Statements => lang.pick("Ведомости премий", "Premium statements"),
-            Page::Rates => lang.pick("Ставки премий", "Rate table"),
-        }
-    }
-}
+pub use crate::command::Page;
 
 /// The width a record's side panel opens at, the same on every page (the user drags it;
 /// the table beside it keeps its columns and scrolls sideways).

@@ -82,7 +82,7 @@ fn csv_value(
     let flag = |csv: &mut Vec<u8>, b: bool| csv.push(if b { b't' } else { b'f' });
     match column {
         SaleColumn::Doc => csv_text(csv, s.doc.as_deref()),
-        SaleColumn::Date => csv.extend_from_slice(&crate::store::sales_bulk::iso_date(s.date)),
+        SaleColumn::Date => csv.extend_from_slice(&crate::store::sale::iso_date(s.date)),
         SaleColumn::PartnerId => {
             let _ = write!(csv, "{}", s.partner);
         }

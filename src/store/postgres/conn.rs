@@ -126,10 +126,10 @@ impl PgConn {
 const ICU: &str = "COLLATE \"und-x-icu\"";
 
 /// SQLite's statement as the server reads it: `?N` and `?` as `$N`, `casefold(x)` as
-/// `lower(x)` by ICU's rules, and `COLLATE NOCASE` as ICU's collation. Quoted text is left
-/// as it is.
+/// `lower(x)` by ICU's rules, `COLLATE NOCASE` as ICU's collation, and
+/// `json_extract(x, '$.key')` as `(x)::jsonb ->> 'key'`. Quoted text is left as it is.
 pub(crate) fn for_server(sql: &str) -> String {
-    let sql = lower_by_icu(&sql.replace("COLLATE NOCASE", ICU));
+    let sql = json_by_jsonb(&lower_by_icu(&sql.replace("COLLATE NOCASE", ICU)));
     let mut out = String::with_capacity(sql.len() + 16);
     let mut chars = sql.chars().peekable();
     let mut quoted = false;
@@ -162,12 +162,28 @@ pub(crate) fn for_server(sql: &str) -> String {
 
 /// Every `casefold(x)` as `lower((x) COLLATE "und-x-icu")`.
 fn lower_by_icu(sql: &str) -> String {
-    const CALL: &str = "casefold(";
+    calls_rewritten(sql, "casefold(", |inner| format!("lower(({inner}) {ICU})"))
+}
+
+/// Every `json_extract(x, '$.key')` as `((x)::jsonb ->> 'key')`.
+fn json_by_jsonb(sql: &str) -> String {
+    calls_rewritten(sql, "json_extract(", |inner| match inner.rsplit_once(',') {
+        Some((value, path)) => {
+            let key = path.trim().trim_start_matches("'$.").trim_end_matches('\'');
+            format!("(({})::jsonb ->> '{key}')", value.trim())
+        }
+        None => format!("json_extract({inner})"),
+    })
+}
+
+/// `sql` with every call that starts with `call` (its name and opening parenthesis)
+/// replaced by what `rewrite` makes of its arguments.
+fn calls_rewritten(sql: &str, call: &str, rewrite: impl Fn(&str) -> String) -> String {
     let mut out = String::with_capacity(sql.len() + 32);
     let mut rest = sql;
-    while let Some(at) = rest.find(CALL) {
+    while let Some(at) = rest.find(call) {
         out.push_str(&rest[..at]);
-        let inner = &rest[at + CALL.len()..];
+        let inner = &rest[at + call.len()..];
         let mut depth = 1;
         let end = inner
             .char_indices()
@@ -180,7 +196,7 @@ fn lower_by_icu(sql: &str) -> String {
                 depth == 0
             })
             .map_or(inner.len(), |(i, _)| i);
-        out.push_str(&format!("lower(({}) {ICU})", &inner[..end]));
+        out.push_str(&rewrite(&inner[..end]));
         rest = inner.get(end + 1..).unwrap_or("");
     }
     out.push_str(rest);
@@ -204,6 +220,10 @@ mod tests {
         assert_eq!(
             for_server("casefold(coalesce(s.doc, '')) LIKE ?1"),
             "lower((coalesce(s.doc, '')) COLLATE \"und-x-icu\") LIKE $1"
+        );
+        assert_eq!(
+            for_server("action = 'deleted' AND json_extract(before, '$.client_inn') = ?1"),
+            "action = 'deleted' AND ((before)::jsonb ->> 'client_inn') = $1"
         );
     }
 }

@@ -5,6 +5,7 @@
 
 mod bulk;
 mod conn;
+mod engine;
 mod pgpass;
 pub mod tls;
 mod turn;

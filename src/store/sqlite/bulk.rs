@@ -10,15 +10,7 @@
 use rusqlite::{Connection, OptionalExtension as _};
 
 use crate::store::StoreError;
-
-/// An insert trigger of `sales` dropped for a load: its name, the SQL that makes it, and
-/// its WHEN condition (over `NEW`).
-#[derive(Clone, Debug)]
-pub(in crate::store) struct SetAside {
-    name: String,
-    sql: String,
-    when: String,
-}
+use crate::store::engine::SetAside;
 
 /// Drops the insert triggers of `sales` that have a WHEN condition, to be put back by
 /// [`put_back`].

@@ -246,7 +246,7 @@ impl FileStore {
 
 impl FileStore {
     /// Fills this new file with the rows `read` gives for each table copied (see
-    /// `copy::tables`), in one transaction, in place of the regulation's rates that a new
+    /// `columns::copied`), in one transaction, in place of the regulation's rates that a new
     /// file starts with. `read(table, columns, take)` hands each row to `take` and returns
     /// how many it gave.
     #[allow(clippy::type_complexity)]
@@ -257,7 +257,7 @@ impl FileStore {
             &str,
             &mut dyn FnMut(&[rusqlite::types::Value]) -> Result<(), StoreError>,
         ) -> Result<i64, StoreError>,
-    ) -> Result<super::super::copy::Copied, StoreError> {
+    ) -> Result<Vec<(&'static str, i64)>, StoreError> {
         let conn = &self.conn;
         conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         let tx = conn.unchecked_transaction()?;
@@ -276,8 +276,8 @@ impl FileStore {
         for sql in &triggers {
             tx.execute_batch(sql)?;
         }
-        let mut copied = super::super::copy::Copied::default();
-        for (table, columns) in super::super::copy::tables() {
+        let mut copied = Vec::new();
+        for (table, columns) in crate::store::columns::copied() {
             let columns = columns.as_str();
             let marks = vec!["?"; columns.split(',').count()].join(", ");
             let mut insert =
@@ -286,7 +286,7 @@ impl FileStore {
                 insert.execute(rusqlite::params_from_iter(values))?;
                 Ok(())
             })?;
-            copied.tables.push((table, rows));
+            copied.push((table, rows));
         }
         let broken: Option<String> = tx
             .query_row(

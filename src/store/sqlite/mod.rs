@@ -5,6 +5,10 @@
 //! is the API [`crate::store`] re-exports.
 
 pub(super) mod bulk;
+mod engine;
+
+#[cfg(test)]
+pub(in crate::store) use engine::QUEUED_ROWS;
 mod closed;
 mod file;
 mod schema;
