@@ -85,6 +85,8 @@ pub enum ImportError {
     TooLarge,
     #[error("the workbook cannot be read: {0}")]
     Workbook(String),
+    #[error("{0}")]
+    Limit(WorkbookLimit),
     #[error("line {line}: the file is not valid CSV: {message}")]
     Malformed { line: u64, message: String },
     #[error("the column {name:?} appears twice in the header")]
@@ -115,6 +117,7 @@ impl Localized for ImportError {
                         ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
             ImportError::TooLarge => "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди".into(),
             ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
+            ImportError::Limit(limit) => limit.text(lang),
             ImportError::Malformed { line, message } => {
                 format!("строка {line}: файл не является корректным CSV: {message}")
             }

@@ -4,6 +4,7 @@
 //! what is already stored are skipped, so importing a file twice changes nothing, and the
 //! newest import can be undone while it is the last change.
 
+mod archive;
 mod bulk;
 mod errors;
 pub mod mapping;
@@ -13,6 +14,8 @@ mod returns;
 mod sales;
 pub mod source;
 mod table;
+pub mod workbook;
+mod xls;
 
 pub use errors::{ImportError, MAX_REPORTED, Problem, RowError};
 use partners::*;
@@ -20,6 +23,7 @@ pub use pins::PinAction;
 use pins::*;
 use returns::*;
 use sales::*;
+pub use workbook::WorkbookLimit;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -1,10 +1,8 @@
 //! Reading what managers bring: CSV in UTF-8 or Windows-1251 (as 1C and Excel save it), and
-//! workbooks (`.xlsx`, `.xls`, `.ods`). Every source becomes sheets of text cells under a
-//! header row; what the cells mean is decided later, by the column mapping.
+//! workbooks (`.xlsx`, `.xls`, `.ods`, read by `workbook`). Every source becomes sheets of
+//! text cells under a header row; what the cells mean is decided later, by the column
+//! mapping.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::ImportError;
@@ -53,6 +51,9 @@ pub struct Sheet {
     pub rows: Vec<SourceRow>,
     text: String,
     spans: Vec<Span>,
+    /// A workbook's rows end at their last filled cell, and may be shorter than the
+    /// header; a CSV row has as many cells as its header.
+    ragged: bool,
 }
 
 /// Where a cell's text is in the sheet's text, and whether a workbook stored it as a
@@ -119,6 +120,22 @@ pub struct Cell<'s> {
 }
 
 impl Sheet {
+    /// An empty sheet of a workbook, named.
+    pub(super) fn of_workbook(name: &str) -> Sheet {
+        Sheet {
+            name: name.to_owned(),
+            ragged: true,
+            ..Sheet::default()
+        }
+    }
+
+    /// Whether `row` has as many cells as the header (a workbook's row: at most as many,
+    /// the rest empty).
+    pub fn fits(&self, row: &SourceRow) -> bool {
+        let width = self.headers.len();
+        row.width() == width || (self.ragged && row.width() < width)
+    }
+
     /// The cells of `row`, a row of this sheet.
     pub fn cells(&self, row: &SourceRow) -> impl Iterator<Item = Cell<'_>> {
         self.spans[row.spans()]
@@ -145,7 +162,7 @@ impl Sheet {
 
     /// Adds a row of cells, each its text and whether a workbook stored it as a number.
     /// Fails when the sheet would outgrow [`MAX_TEXT`].
-    fn push_row<'c>(
+    pub(super) fn push_row<'c>(
         &mut self,
         line: u64,
         cells: impl IntoIterator<Item = (&'c str, bool)>,
@@ -176,7 +193,7 @@ impl Sheet {
 /// Reads a file of any supported kind, telling workbooks from CSV by their first bytes.
 pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
     if is_workbook(bytes) {
-        return read_workbook(bytes);
+        return super::workbook::read_workbook(bytes);
     }
     read_text_source(decode_text(bytes)?)
 }
@@ -185,7 +202,7 @@ pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
 /// is, not a copy of it.
 pub fn read_source_owned(bytes: Vec<u8>) -> Result<Source, ImportError> {
     if is_workbook(&bytes) {
-        return read_workbook(&bytes);
+        return super::workbook::read_workbook(&bytes);
     }
     read_text_source(decode_owned(bytes)?)
 }
@@ -381,69 +398,6 @@ fn read_records(text: &str, delimiter: u8) -> Result<Sheet, ImportError> {
                 });
             }
         }
-    }
-}
-
-fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::Workbook(e.to_string()))?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Workbook(format!("{name}: {e}")))?;
-        let first_row = range.start().map_or(0, |(row, _)| row);
-        let mut sheet = Sheet::default();
-        let mut header_found = false;
-        for (i, cells) in range.rows().enumerate() {
-            let cells: Vec<(String, bool)> = cells.iter().map(cell_of).collect();
-            let filled = cells.iter().filter(|(t, _)| !t.trim().is_empty()).count();
-            if filled == 0 {
-                continue;
-            }
-            // The header is the first row with anything in it (titles above a table are
-            // common in exports, so a row with a single filled cell is taken as a title,
-            // not a header).
-            if !header_found {
-                if filled >= 2 {
-                    sheet.headers = cells.iter().map(|(t, _)| t.trim().to_owned()).collect();
-                    header_found = true;
-                }
-                continue;
-            }
-            let line = u64::from(first_row) + i as u64 + 1;
-            sheet.push_row(line, cells.iter().map(|(t, number)| (t.as_str(), *number)))?;
-        }
-        sheet.name = name;
-        sheets.push(sheet);
-    }
-    if sheets.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    Ok(Source {
-        format: SourceFormat::Workbook,
-        sheets,
-    })
-}
-
-/// A workbook cell as the text a manager sees in it: numbers exactly as stored (to the
-/// kopeck), dates as `YYYY-MM-DD`, yes/no for booleans. True when it was stored as a
-/// number.
-fn cell_of(data: &Data) -> (String, bool) {
-    let text = |t: String| (t, false);
-    match data {
-        Data::Empty => text(String::new()),
-        Data::String(s) => text(s.clone()),
-        Data::Int(i) => (i.to_string(), true),
-        Data::Float(f) => (number_text(*f), true),
-        Data::Bool(b) => text(if *b { "yes" } else { "no" }.to_owned()),
-        Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) if d.is_datetime() => text(dt.date().format("%Y-%m-%d").to_string()),
-            _ => (number_text(d.as_f64()), true),
-        },
-        Data::DateTimeIso(s) => text(s.get(..10).unwrap_or(s).to_owned()),
-        Data::DurationIso(s) => text(s.clone()),
-        Data::Error(e) => text(format!("#{e}")),
     }
 }
 
