@@ -17,6 +17,7 @@ pub enum Problem {
     StatusWithoutSince,
     FieldCount { found: usize, expected: usize },
     Rule(RuleError),
+    Text(TextError),
 }
 
 impl Localized for Problem {
@@ -56,6 +57,7 @@ impl Localized for Problem {
                 format!("the row has {found} fields; the header has {expected}")
             }
             Problem::Rule(e) => e.text(lang),
+            Problem::Text(e) => e.text(lang),
         }
     }
 }

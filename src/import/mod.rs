@@ -34,7 +34,8 @@ use chrono::NaiveDate;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::names::{NameError, Named, Names, YES_NO, YesNo};
 use crate::domain::{
-    self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status,
+    self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status, TextError,
+    TextField,
 };
 use crate::store::{ImportLog, NewSale, PinOutcome, RuleError, Store, StoreError};
 use mapping::Mapping;
@@ -282,6 +283,15 @@ impl<'t> Cells<'t> {
 
     fn text(&self, column: &str) -> &'t str {
         self.table.cell(self.row, column)
+    }
+
+    /// The free text in `column`, checked as `field`'s (its length, no control character).
+    fn free_text(&mut self, column: &str, field: TextField) -> &'t str {
+        let text = self.text(column);
+        if let Err(e) = field.check(text) {
+            self.fail(column, Problem::Text(e));
+        }
+        text
     }
 
     fn required<T>(

@@ -107,6 +107,24 @@ pub(super) const TABLES: [(&str, &str); 15] = [
     ("import_layouts", "layout, kind, columns, saved_at"),
 ];
 
+/// The kind of text a copied column holds, checked as the program checks it before any
+/// write (`domain::text`); every other text column is checked for NUL, which a server
+/// cannot store.
+pub(super) fn text_field(table: &str, column: &str) -> Option<crate::domain::TextField> {
+    use crate::domain::TextField::*;
+    Some(match (table, column) {
+        ("partners", "name") => PartnerName,
+        ("partners", "site_page_url") => Page,
+        ("specialists", "name") | ("pin_events", "agreed_by") => PersonName,
+        ("clients", "name") => ClientName,
+        ("sales", "doc") => Doc,
+        ("status_changes" | "pin_events" | "rate_versions", "note") => Note,
+        ("pin_corrections" | "statement_events", "reason") => Reason,
+        ("issued_statements", "reopen_reason") => Reason,
+        _ => return None,
+    })
+}
+
 /// Copies everything `file` holds into the server database, which must hold Partner Desk's
 /// schema at this version and no data. All of it is committed, or none.
 pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<Copied, StoreError> {

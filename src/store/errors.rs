@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::lang::{Lang, Localized};
-use crate::domain::{self, Inn, ShipmentRefusal};
+use crate::domain::{self, Inn, ShipmentRefusal, TextError, TextField};
 
 /// What can go wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,15 @@ pub enum StoreError {
         "the login connected to {server} may not add users: connect as the owner made with createuser --createrole (or as a superuser)"
     )]
     CannotAddUser { server: String },
+    #[error(
+        "the file holds a text that cannot be copied ({table} {key}, {column}): {error}; correct it in the file (in the window) and copy again. Nothing was copied"
+    )]
+    StoredText {
+        table: &'static str,
+        key: String,
+        column: String,
+        error: TextError,
+    },
 }
 
 /// Why a team database cannot be used or reached, in words the user can act on.
@@ -245,6 +254,18 @@ pub enum RuleError {
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
+    #[error("{}: {error}", field.label(Lang::En))]
+    Text { field: TextField, error: TextError },
+}
+
+impl RuleError {
+    /// Refuses `text` for `field` past its limit or with a control character: checked
+    /// before every write of a text, whichever the engine, whatever path it came by.
+    pub fn check_text(field: TextField, text: &str) -> Result<(), RuleError> {
+        field
+            .check(text)
+            .map_err(|error| RuleError::Text { field, error })
+    }
 }
 
 impl Localized for RuleError {
@@ -333,6 +354,9 @@ impl Localized for RuleError {
             ),
             RuleError::CancelReasonRequired => "укажите, почему запись отменяется".into(),
             RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
+            RuleError::Text { field, error } => {
+                format!("{}: {}", field.label(Lang::Ru), error.text(Lang::Ru))
+            }
         }
     }
 }
@@ -393,6 +417,18 @@ impl Localized for StoreError {
                 "учётная запись, под которой выполнено подключение к {server}, не может добавлять пользователей: подключитесь как владелец, созданный командой createuser --createrole (или как суперпользователь)"
             ),
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
+            (
+                StoreError::StoredText {
+                    table,
+                    key,
+                    column,
+                    error,
+                },
+                Lang::Ru,
+            ) => format!(
+                "в файле текст, который нельзя скопировать ({table} {key}, {column}): {}; исправьте его в файле (в окне программы) и повторите копирование. Ничего не скопировано",
+                error.text(lang)
+            ),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(
                 "в {server} схема Partner Desk старой версии ({found}); её владелец обновляет её командой: partner-desk server upgrade URL"
             ),

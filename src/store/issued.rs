@@ -265,6 +265,7 @@ impl Tx<'_> {
         if reason.trim().is_empty() {
             return Err(RuleError::ReasonRequired.into());
         }
+        RuleError::check_text(crate::domain::TextField::Reason, reason)?;
         self.forget();
         self.conn.execute(
             "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",

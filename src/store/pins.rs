@@ -350,6 +350,8 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
+        RuleError::check_text(crate::domain::TextField::ClientName, client_name)?;
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         if !self.conn.is_server() {
             return self.decide_pin_request(client, client_name, partner, date, note);
         }
@@ -527,6 +529,8 @@ impl Tx<'_> {
         agreed_by: &str,
         note: &str,
     ) -> Result<NaiveDate, StoreError> {
+        RuleError::check_text(crate::domain::TextField::PersonName, agreed_by)?;
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let pins = self.pins_of_client(&client)?;
         let ends_on = pin::extend(&pins, &pin, date).map_err(|e| self.named(e, &client))?;
@@ -552,6 +556,7 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<(), StoreError> {
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
         self.set_pin_end(pin_id, ends_on, Some(date))?;
@@ -578,6 +583,7 @@ impl Tx<'_> {
         if reason.is_empty() {
             return Err(RuleError::CancelReasonRequired.into());
         }
+        RuleError::check_text(crate::domain::TextField::Reason, reason)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.id, e.event, e.on_date, e.ends_on FROM pin_events e

@@ -391,7 +391,12 @@ impl Tx<'_> {
                 checked.amount_kop
             )));
         }
+        RuleError::check_text(
+            crate::domain::TextField::Doc,
+            checked.doc.as_deref().unwrap_or_default(),
+        )?;
         if let Some(name) = client_name {
+            RuleError::check_text(crate::domain::TextField::ClientName, name)?;
             if self.conn.is_server() {
                 // On a server the clients go with the queue, many to a statement.
                 self.cache

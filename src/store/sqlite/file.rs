@@ -189,6 +189,7 @@ impl FileStore {
             .conn
             .prepare(&format!("SELECT {columns} FROM {table} {order}"))?;
         let width = stmt.column_count();
+        let names: Vec<&str> = columns.split(',').map(str::trim).collect();
         let mut rows = stmt.query([])?;
         let mut csv = String::new();
         let mut count = 0;
@@ -206,6 +207,7 @@ impl FileStore {
                         let _ = write!(csv, "{x}");
                     }
                     ValueRef::Text(t) => {
+                        check_copied(table, &names, i, row, t)?;
                         csv.push('"');
                         csv.push_str(&String::from_utf8_lossy(t).replace('"', "\"\""));
                         csv.push('"');
@@ -242,6 +244,40 @@ impl FileStore {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// Refuses a text a team database would not take, or the program would not write: past
+/// its limit or with a control character where the column is a name, a number or a note
+/// (`copy::text_field`), with a NUL anywhere. Named by the row's key (its first column).
+fn check_copied(
+    table: &str,
+    names: &[&str],
+    i: usize,
+    row: &rusqlite::Row<'_>,
+    text: &[u8],
+) -> Result<(), StoreError> {
+    let text = String::from_utf8_lossy(text);
+    let checked = match super::super::copy::text_field(table, names[i]) {
+        Some(field) => field.check(&text),
+        None if text.contains('\0') => Err(crate::domain::TextError::Control {
+            code: 0,
+            at: text.chars().take_while(|&c| c != '\0').count() + 1,
+        }),
+        None => Ok(()),
+    };
+    checked.map_err(|error| StoreError::StoredText {
+        table: super::super::copy::TABLES
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or("?", |(t, _)| t),
+        key: match row.get_ref(0) {
+            Ok(rusqlite::types::ValueRef::Integer(n)) => format!("#{n}"),
+            Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+            _ => String::new(),
+        },
+        column: names[i].to_owned(),
+        error,
+    })
 }
 
 impl FileStore {
