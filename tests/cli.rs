@@ -578,3 +578,40 @@ fn cli_marks_a_file_it_closed_cleanly_and_check_reads_it_whole() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Проверка пройдена"), "{}", stdout(&o));
 }
+
+#[test]
+fn cli_says_which_encoding_it_read_and_refuses_a_file_of_two_encodings_naming_the_line() {
+    let t = TempDb::new();
+    let text = format!("inn;name\n{ALFA};ООО «Альфа»\n");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let one = t.dir.path().join("1251.csv");
+    std::fs::write(&one, &cp1251).unwrap();
+    let o = run(&t, &["import", "partners", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("файл прочитан в кодировке Windows-1251"),
+        "{}",
+        stdout(&o)
+    );
+    let beta = format!("{BETA};ООО «Бета»\n");
+    let (line, _, _) = encoding_rs::WINDOWS_1251.encode(&beta);
+    let mixed = [
+        format!("inn;name\n{SMIRNOV};ИП Смирнов\n").as_bytes(),
+        &line,
+    ]
+    .concat();
+    let two = t.dir.path().join("mixed.csv");
+    std::fs::write(&two, mixed).unwrap();
+    let o = run(&t, &["import", "partners", two.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("mixed.csv: строка 3 не в UTF-8, а строка 2 в UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        t.open().read().counts().unwrap().partners,
+        1,
+        "nothing of it was written"
+    );
+}

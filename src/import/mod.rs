@@ -90,6 +90,8 @@ pub struct Summary {
     pub skipped: usize,
     /// The recorded import, for its undo.
     pub import_id: Option<crate::domain::ImportId>,
+    /// The text encoding a CSV file was read in, said after the counts.
+    pub encoding: Option<source::TextEncoding>,
 }
 
 impl Summary {
@@ -139,6 +141,14 @@ impl Summary {
                 self.amount.display(lang)
             );
         }
+        if let Some(encoding) = self.encoding {
+            let _ = write!(
+                text,
+                "; {} {}",
+                lang.pick("файл прочитан в кодировке", "the file was read as"),
+                encoding.label()
+            );
+        }
         text
     }
 }
@@ -178,7 +188,11 @@ fn import_named(
     let source = source::read_source_owned(bytes)?;
     let sheet = first_fitting_sheet(&source, kind);
     let mapping = Mapping::auto(kind, &sheet.headers);
-    import_sheet(store, sheet, mapping, file, &|_, _| {})
+    let summary = import_sheet(store, sheet, mapping, file, &|_, _| {})?;
+    Ok(Summary {
+        encoding: source.encoding(),
+        ..summary
+    })
 }
 
 /// The first sheet whose headers hold every required field of `kind`, else the first.

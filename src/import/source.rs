@@ -39,6 +39,16 @@ pub struct Source {
     pub sheets: Vec<Sheet>,
 }
 
+impl Source {
+    /// The encoding a CSV file was read in; none for a workbook.
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        match self.format {
+            SourceFormat::Csv { encoding } => Some(encoding),
+            SourceFormat::Workbook => None,
+        }
+    }
+}
+
 /// One sheet: its header row and the data rows under it.
 ///
 /// The cells are spans of one text: the CSV file itself when its cells are as written
@@ -255,6 +265,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), TextEncoding::Utf8));
     }
+    one_encoding(bytes)?;
     let (text, had_errors) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
     // Control characters other than tab and line breaks mean a binary file, not text.
     if had_errors
@@ -265,6 +276,31 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
         return Err(ImportError::NotText);
     }
     Ok((text.into_owned(), TextEncoding::Windows1251))
+}
+
+/// Refuses text that is not UTF-8 as a whole yet holds lines of UTF-8 beyond ASCII: two
+/// encodings in one file (a line pasted from elsewhere), which read as either would turn
+/// the other's letters into nonsense. Names the first line that is not UTF-8, and one that
+/// is.
+fn one_encoding(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut not_utf8 = None;
+    let mut utf8 = None;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        match std::str::from_utf8(line) {
+            Err(_) => {
+                not_utf8.get_or_insert(line_no);
+            }
+            Ok(text) if !text.is_ascii() => {
+                utf8.get_or_insert(line_no);
+            }
+            Ok(_) => {}
+        }
+        if let (Some(line), Some(utf8_line)) = (not_utf8, utf8) {
+            return Err(ImportError::MixedEncoding { line, utf8_line });
+        }
+    }
+    Ok(())
 }
 
 /// The delimiter of the header line: the most frequent of `;`, tab and `,`.
@@ -504,6 +540,35 @@ mod tests {
             let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, [2, 4], "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_file_of_utf8_lines_and_a_windows_1251_line_is_refused_naming_the_first_bad_line() {
+        let (line, _, _) = encoding_rs::WINDOWS_1251.encode("7707083894;ООО «Бета»\n");
+        let bytes = [
+            "inn;name\n7707083893;ООО «Альфа»\n".as_bytes(),
+            &line,
+            "7736207543;ООО «Гамма»\n".as_bytes(),
+        ]
+        .concat();
+        let e = decode_text(&bytes).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ImportError::MixedEncoding {
+                    line: 3,
+                    utf8_line: 2
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(matches!(
+            read_source_owned(bytes),
+            Err(ImportError::MixedEncoding { line: 3, .. })
+        ));
+        // A file all in Windows-1251, or all in UTF-8, is read as it is.
+        let (all, _, _) = encoding_rs::WINDOWS_1251.encode("inn;name\n7707083893;ООО «Альфа»\n");
+        assert_eq!(decode_text(&all).unwrap().1, TextEncoding::Windows1251);
     }
 
     #[test]
