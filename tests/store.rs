@@ -990,3 +990,27 @@ fn copy_into_a_team_database_refuses_a_stored_nul_naming_its_row_and_copies_noth
     let team = Store::connect(&url).unwrap();
     assert_eq!(team.read().counts().unwrap().partners, 0);
 }
+
+#[test]
+fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() {
+    let t = TempDb::on_file();
+    let mut s = t.open();
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let id = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Its, "100")))
+        .unwrap();
+    drop(s);
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.execute("UPDATE sales SET date = '2025-13-45'", [])
+        .unwrap();
+    drop(raw);
+    let s = t.open();
+    let e = s.read().sale(id).unwrap_err();
+    let said = e.text(Lang::Ru);
+    assert!(
+        said.starts_with("в базе данных значение, которое нельзя прочитать")
+            && said
+                .ends_with("выполните partner-desk check или откройте последнюю резервную копию"),
+        "{said}"
+    );
+}

@@ -29,8 +29,26 @@ pub enum StoreError {
         "{path} is read-only: it can be read and backed up, not changed; make it writable or work on a copy"
     )]
     ReadOnly { path: String },
-    #[error("the database holds a value it cannot read: {0}")]
+    #[error(
+        "the database holds a value it cannot read ({0}); the file was changed by another program or is damaged: run partner-desk check, or open its latest backup"
+    )]
     BadValue(String),
+    #[error(
+        "the disk holding the database is full: free some space on it (delete or move files) and try again; what was being written was not saved"
+    )]
+    DiskFull,
+    #[error(
+        "the database file could not be read or written ({0}): the disk may be full, removed or failing; free space on it or check that it is connected, then try again; what was being written was not saved"
+    )]
+    DiskIo(String),
+    #[error(
+        "the team database {server} cannot store a text of this change (it holds a NUL or bytes that are not UTF-8); remove that character and try again; nothing was changed"
+    )]
+    ServerRefusedText { server: String },
+    #[error(
+        "the folder {folder} cannot be written (a read-only disk, or no permission): the database writes its journal beside its file; copy the file to a folder you can write to and open it there"
+    )]
+    FolderReadOnly { folder: String },
     #[error(
         "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
     )]
@@ -389,9 +407,19 @@ impl Localized for StoreError {
             (StoreError::ReadOnly { path }, Lang::Ru) => format!(
                 "{path} только для чтения: его можно читать и копировать, но не менять; снимите запрет записи или работайте с копией"
             ),
-            (StoreError::BadValue(what), Lang::Ru) => {
-                format!("в базе данных значение, которое нельзя прочитать: {what}")
-            }
+            (StoreError::BadValue(what), Lang::Ru) => format!(
+                "в базе данных значение, которое нельзя прочитать ({what}); файл изменён другой программой или повреждён: выполните partner-desk check или откройте последнюю резервную копию"
+            ),
+            (StoreError::DiskFull, Lang::Ru) => "диск, на котором лежит база данных, заполнен: освободите на нём место (удалите или перенесите файлы) и повторите; то, что записывалось, не сохранено".into(),
+            (StoreError::DiskIo(what), Lang::Ru) => format!(
+                "файл базы данных не удалось прочитать или записать ({what}): диск, возможно, заполнен, отключён или неисправен; освободите на нём место или проверьте подключение и повторите; то, что записывалось, не сохранено"
+            ),
+            (StoreError::ServerRefusedText { server }, Lang::Ru) => format!(
+                "общая база {server} не может сохранить текст этого изменения (в нём символ NUL или байты не в UTF-8); удалите этот символ и повторите; ничего не изменено"
+            ),
+            (StoreError::FolderReadOnly { folder }, Lang::Ru) => format!(
+                "в папку {folder} нельзя записывать (диск только для чтения или нет прав): база данных пишет журнал рядом со своим файлом; скопируйте файл в папку, куда можно писать, и откройте его там"
+            ),
             (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
             (StoreError::BadServerUrl { url, reason }, Lang::Ru) => format!(
                 "{url} — не адрес базы данных, которым можно воспользоваться: {}",

@@ -121,19 +121,39 @@ impl FileStore {
             reason,
         };
         let _ = std::fs::remove_file(&partial);
-        {
-            let mut dest = Connection::open(&partial)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-            backup.run_to_completion(256, Duration::from_millis(0), None)?;
-            drop(backup);
-            // One self-contained file: no -wal or -shm beside the copy.
-            dest.pragma_update(None, "journal_mode", "DELETE")?;
+        let copied = (|| {
+            {
+                let mut dest = Connection::open(&partial)?;
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+                backup.run_to_completion(256, Duration::from_millis(0), None)?;
+                drop(backup);
+                // One self-contained file: no -wal or -shm beside the copy.
+                dest.pragma_update(None, "journal_mode", "DELETE")?;
+            }
+            if let Err(reason) = check_copy(&partial, version) {
+                return Err(cannot(format!("the copy does not check out ({reason})")));
+            }
+            std::fs::rename(&partial, target).map_err(|e| match e.raw_os_error() {
+                // ENOSPC
+                Some(28) => StoreError::DiskFull,
+                _ => cannot(e.to_string()),
+            })
+        })();
+        // Nothing half-written is left behind, whatever stopped the copy (a full disk).
+        if copied.is_err() {
+            remove_with_journal(&partial);
         }
-        if let Err(reason) = check_copy(&partial, version) {
-            let _ = std::fs::remove_file(&partial);
-            return Err(cannot(format!("the copy does not check out ({reason})")));
-        }
-        std::fs::rename(&partial, target).map_err(|e| cannot(e.to_string()))
+        copied
+    }
+}
+
+/// Removes a database file that is not to be kept, with the journal SQLite may have left
+/// beside it.
+pub(in crate::store) fn remove_with_journal(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
     }
 }
 
@@ -338,5 +358,30 @@ impl FileStore {
         tx.commit()?;
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
         Ok(copied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_that_fails_leaves_no_partial_file_behind() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store =
+            FileStore::open(&dir.path().join("a.sqlite3")).unwrap_or_else(|e| panic!("{e}"));
+        // A folder that holds a file stands where the backup should go: the copy is
+        // written and checked, and cannot be put in place.
+        let target = dir.path().join("taken");
+        std::fs::create_dir(&target).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(target.join("x"), b"x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.backup_to(&target).is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }
