@@ -615,3 +615,58 @@ fn cli_says_which_encoding_it_read_and_refuses_a_file_of_two_encodings_naming_th
         "nothing of it was written"
     );
 }
+
+#[test]
+fn a_failed_allocation_or_a_panic_leaves_a_crash_report_and_a_log_line() {
+    let t = TempDb::on_file();
+    let data_home = t.dir.path().join("data-home");
+    let run_with_data = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+            .arg("--db")
+            .arg(&t.path)
+            .args(args)
+            .env("XDG_DATA_HOME", &data_home)
+            .env("LANG", "ru_RU.UTF-8")
+            .env("LC_ALL", "ru_RU.UTF-8")
+            .env_remove("PARTNER_DESK_DB")
+            .output()
+            .unwrap()
+    };
+    let folder = data_home.join("partner-desk");
+    let log = || {
+        std::fs::read_dir(folder.join("logs"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect::<String>()
+    };
+    // Rust aborts on a failed allocation without the panic hook: the allocator reports it.
+    let o = run_with_data(&["crash-test", "--alloc"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("Crash report:"), "{}", stderr(&o));
+    let reports = partner_desk::diagnostics::unseen_crashes(&folder.join("crashes"));
+    assert_eq!(reports.len(), 1);
+    let report = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(
+        report.contains("memory allocation of 140737488355328 bytes failed"),
+        "{report}"
+    );
+    assert!(report.contains("CrashTest"), "the last log lines: {report}");
+    assert!(
+        log().contains("the program stopped: memory allocation of 140737488355328 bytes failed"),
+        "{}",
+        log()
+    );
+    partner_desk::diagnostics::mark_seen(&reports);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = run_with_data(&["crash-test"]);
+    assert_eq!(o.status.code(), Some(101), "a panic");
+    assert_eq!(
+        partner_desk::diagnostics::unseen_crashes(&folder.join("crashes")).len(),
+        1
+    );
+    assert!(
+        log().contains("the program stopped: panicked at"),
+        "a panic is logged as it happens: {}",
+        log()
+    );
+}
