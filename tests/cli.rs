@@ -670,3 +670,40 @@ fn a_failed_allocation_or_a_panic_leaves_a_crash_report_and_a_log_line() {
         log()
     );
 }
+
+#[test]
+fn a_command_waits_for_another_programs_write_and_says_how_long_it_waited_when_it_gives_up() {
+    let t = TempDb::on_file();
+    assert!(run(&t, &["demo"]).status.success());
+    // Another program writes through a rollback journal, as a large import does, and holds
+    // the write for two seconds: the command waits for it rather than refuse at once.
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    raw.execute_batch("BEGIN IMMEDIATE; UPDATE changes SET seq = seq + 1")
+        .unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        raw.execute_batch("COMMIT").unwrap();
+    });
+    let partners = t.file("p.csv", &format!("inn,name\n{SMIRNOV},ИП Смирнов\n"));
+    let started = std::time::Instant::now();
+    let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);
+    holder.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1500),
+        "it waited for the other write: {:?}",
+        started.elapsed()
+    );
+    // When it gives up, it says how long it waited.
+    use partner_desk::domain::lang::{Lang, Localized};
+    let busy = partner_desk::store::StoreError::BusyFor {
+        waited: std::time::Duration::from_millis(10_040),
+    };
+    assert!(
+        busy.text(Lang::Ru)
+            .contains("записывала в неё все 10.0 с, что здесь её ждали"),
+        "{}",
+        busy.text(Lang::Ru)
+    );
+}

@@ -53,6 +53,11 @@ pub enum StoreError {
         "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
     )]
     Busy,
+    #[error(
+        "the database is busy: another program has been writing to it all the {:.1} s this waited for it (a large import, for example); try again when it has finished",
+        waited.as_secs_f64()
+    )]
+    BusyFor { waited: std::time::Duration },
     #[error("{0}")]
     Rule(#[from] RuleError),
     #[error("{url} is not a database address that can be used: {reason}")]
@@ -419,6 +424,10 @@ impl Localized for StoreError {
             ),
             (StoreError::FolderReadOnly { folder }, Lang::Ru) => format!(
                 "в папку {folder} нельзя записывать (диск только для чтения или нет прав): база данных пишет журнал рядом со своим файлом; скопируйте файл в папку, куда можно писать, и откройте его там"
+            ),
+            (StoreError::BusyFor { waited }, Lang::Ru) => format!(
+                "база данных занята: другая программа записывала в неё все {:.1} с, что здесь её ждали (например, большой импорт); повторите, когда она закончит",
+                waited.as_secs_f64()
             ),
             (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
             (StoreError::BadServerUrl { url, reason }, Lang::Ru) => format!(

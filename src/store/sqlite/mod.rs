@@ -58,6 +58,24 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// Puts the file in WAL mode, waiting until `wait_until` for another program's write to end.
+/// The switch is asked inside the read it needs, so SQLite refuses it at once while
+/// another program writes rather than wait (a wait there could deadlock two readers): it
+/// is asked again every 50 ms instead, as the busy timeout would.
+fn wal_when_free(conn: &Connection, wait_until: std::time::Instant) -> Result<(), StoreError> {
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy if std::time::Instant::now() < wait_until => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return Err(other),
+            },
+        }
+    }
+}
+
 /// Whether a file can be made in the folder of `path`: SQLite writes its journal there, so
 /// a database in a folder that cannot be written cannot be opened at all. Tried with a
 /// file made and removed at once.
@@ -128,7 +146,11 @@ impl FileStore {
     }
 
     fn open_with(path: &Path, check: bool, wait: Duration) -> Result<FileStore, StoreError> {
+        let asked = std::time::Instant::now();
         FileStore::open_here(path, check, wait).map_err(|e| match e {
+            StoreError::Busy => StoreError::BusyFor {
+                waited: asked.elapsed(),
+            },
             StoreError::CannotOpen { .. } | StoreError::Sqlite(_) | StoreError::DiskIo(_)
                 if !folder_writable(path) =>
             {
@@ -165,7 +187,8 @@ impl FileStore {
                 reason: e.to_string(),
             })?;
         conn.busy_timeout(wait)?;
-        let store = FileStore::init(conn, Some(path.to_path_buf()), read_only, check)?;
+        let wait_until = std::time::Instant::now() + wait;
+        let store = FileStore::init(conn, Some(path.to_path_buf()), read_only, check, wait_until)?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(store)
     }
@@ -174,7 +197,7 @@ impl FileStore {
     pub fn open_in_memory() -> Result<FileStore, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        FileStore::init(conn, None, false, true)
+        FileStore::init(conn, None, false, true, std::time::Instant::now())
     }
 
     fn init(
@@ -182,6 +205,7 @@ impl FileStore {
         path: Option<PathBuf>,
         read_only: bool,
         check: bool,
+        wait_until: std::time::Instant,
     ) -> Result<FileStore, StoreError> {
         let shown = path
             .as_ref()
@@ -234,7 +258,7 @@ impl FileStore {
         if !read_only {
             conn.pragma_update(None, "foreign_keys", true)?;
             if path.is_some() {
-                conn.pragma_update(None, "journal_mode", "WAL")?;
+                wal_when_free(&conn, wait_until)?;
             }
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
@@ -320,10 +344,16 @@ impl FileStore {
             }
             .into());
         }
+        let asked = std::time::Instant::now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Busy => StoreError::BusyFor {
+                    waited: asked.elapsed(),
+                },
+                other => other,
+            })?;
         // Every write counts itself, so an import knows whether it is still the last one.
         tx.execute("UPDATE changes SET seq = seq + 1 WHERE id = 1", [])
             .map_err(StoreError::from)?;
