@@ -220,8 +220,8 @@ fn long_suite() {
     let _ = writeln!(doc, "# Reliability\n");
     let _ = writeln!(
         doc,
-        "What the program promises about committed records, concurrent use, damaged files and \
-         hostile input, and the figures that back it. `cargo test` runs every case below at a \
+        "What the program promises about committed records, concurrent use, damaged files, \
+         hostile input and hostile files, and the figures that back it. `cargo test` runs every case below at a \
          small size (in `tests/reliability/`); the long suite runs them at full size and wrote \
          this page.\n"
     );
@@ -259,7 +259,7 @@ fn long_suite() {
 
     let _ = writeln!(
         doc,
-        "\nHostile files (case 11, {hostile_seconds:.0} s), each imported as partners by a child \
+        "\nHostile files (case 15, {hostile_seconds:.0} s), each imported as partners by a child \
          process; what it said is what the command line says; peak memory is the child's \
          `VmHWM` (the test binary alone takes about 16 MB):\n"
     );
