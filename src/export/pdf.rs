@@ -31,12 +31,6 @@ const PAGE_W: f32 = 842.0;
 const PAGE_H: f32 = 595.0;
 const MARGIN: f32 = 36.0;
 const FOOTER_Y: f32 = PAGE_H - 20.0;
-/// The footer's type size.
-const FOOTER_SIZE: f32 = 7.5;
-/// The page number's place at the footer's right: wide enough for «стр. 9999 из 9999».
-const PAGE_NUMBER_W: f32 = 80.0;
-/// How wide the footer's text may run before the page number's place.
-const FOOTER_W: f32 = PAGE_W - 2.0 * MARGIN - PAGE_NUMBER_W - 12.0;
 const BOTTOM: f32 = PAGE_H - 44.0;
 const ROW_H: f32 = 15.0;
 const BODY: f32 = 8.0;
@@ -94,25 +88,6 @@ impl Measure<'_> {
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = self.face(bold);
         text.chars().map(|c| face.glyph(c).1).sum::<f32>() * size
-    }
-
-    /// `text` as it fits in `width` (regular face): itself, or its start with `…`.
-    fn fit(&self, text: &str, size: f32, width: f32) -> String {
-        if self.width(text, size, false) <= width {
-            return text.to_owned();
-        }
-        let room = width - self.width("…", size, false);
-        let mut used = 0.0;
-        let mut fitted: String = text
-            .chars()
-            .take_while(|&c| {
-                used += self.regular.glyph(c).1 * size;
-                used <= room
-            })
-            .collect();
-        fitted.truncate(fitted.trim_end().len());
-        fitted.push('…');
-        fitted
     }
 
     /// The glyphs that draw `text`, each with the part of the text it stands for (so the
@@ -633,22 +608,6 @@ fn statement_layout(
     Ok((l, title, footer))
 }
 
-/// The footer of a statement's pages: the partner's name, shortened with `…` when long
-/// (the first page has it whole), and the period, whole, clear of the page number.
-fn statement_footer(measure: &Measure<'_>, s: &Statement, lang: Lang) -> String {
-    let period = format!(
-        " · {} {} — {}",
-        lang.pick("период", "period"),
-        show_date(s.from, lang),
-        show_date(s.to, lang)
-    );
-    let room = FOOTER_W - measure.width(&period, FOOTER_SIZE, false);
-    format!(
-        "{}{period}",
-        measure.fit(&s.partner.name, FOOTER_SIZE, room)
-    )
-}
-
 /// A list shown on a page, to print: its title, the date it was made, and its table with
 /// columns as wide as their contents need, within the page.
 pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
@@ -816,93 +775,9 @@ fn render(
     document.finish().map_err(|e| PdfError(format!("{e:?}")))
 }
 
+mod footer;
+use footer::{FOOTER_SIZE, FOOTER_W, statement_footer};
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{
-        Inn, RateBook, RateTable, RateVersion, Status, StatusChange, StatusHistory,
-    };
-
-    /// A statement of a partner whose name is the longest allowed, of the widest letter,
-    /// with many rate versions.
-    fn widest(name_chars: usize) -> Statement {
-        let day = |d: &str| crate::domain::parse_date(d).unwrap_or_default();
-        let partner = crate::domain::PartnerFacts {
-            inn: Inn::parse("7707083893").unwrap_or_else(|e| panic!("{e:?}")),
-            name: "Ш".repeat(name_chars),
-            one_c_partner: true,
-            history: StatusHistory::new(vec![StatusChange {
-                effective_from: day("2024-01-01"),
-                status: Some(Status::Integrator),
-            }]),
-        };
-        let rates = RateBook::new(
-            (1..=28)
-                .map(|d| RateVersion {
-                    effective_from: Some(day(&format!("2025-02-{d:02}"))),
-                    table: RateTable::regulation_default(),
-                })
-                .collect(),
-        );
-        crate::domain::statement::build_statement(
-            &partner,
-            &rates,
-            &[],
-            day("2025-01-01"),
-            day("2025-03-31"),
-            day("2025-04-01"),
-        )
-    }
-
-    #[test]
-    fn every_header_field_is_on_a_page_whatever_the_names_length() {
-        let s = widest(crate::domain::TextKind::Name.max_chars());
-        for lang in [Lang::Ru, Lang::En] {
-            let (layout, _, _) = statement_layout(&s, lang).unwrap_or_else(|e| panic!("{e:?}"));
-            let texts: Vec<(f32, &str)> = layout
-                .pages
-                .iter()
-                .flatten()
-                .filter_map(|op| match op {
-                    Op::Text { y, text, .. } => Some((*y, text.as_str())),
-                    _ => None,
-                })
-                .collect();
-            for (y, text) in &texts {
-                assert!(*y <= BOTTOM, "{text:?} at {y}, below the page's text");
-            }
-            for label in [
-                lang.pick("ИНН", "INN"),
-                lang.pick("Статус на конец периода", "Status at period end"),
-                lang.pick("Период", "Period"),
-                lang.pick("Версии ставок", "Rate versions"),
-            ] {
-                assert!(texts.iter().any(|(_, t)| *t == label), "{label}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_footer_never_reaches_the_page_number() {
-        let measure = Measure {
-            regular: Face::new(REGULAR).unwrap_or_else(|e| panic!("{e:?}")),
-            bold: Face::new(BOLD).unwrap_or_else(|e| panic!("{e:?}")),
-        };
-        let widest_number = measure.width("стр. 9999 из 9999", FOOTER_SIZE, false);
-        assert!(widest_number <= PAGE_NUMBER_W);
-        for chars in [1, 60, 120, 500] {
-            let s = widest(chars);
-            for lang in [Lang::Ru, Lang::En] {
-                let footer = statement_footer(&measure, &s, lang);
-                let right = MARGIN + measure.width(&footer, FOOTER_SIZE, false);
-                assert!(
-                    right + 6.0 <= PAGE_W - MARGIN - widest_number,
-                    "{chars}: the footer ends at {right}"
-                );
-                // The period is whole; the name is shortened only when it must be.
-                assert!(footer.ends_with(&show_date(s.to, lang)), "{footer}");
-                assert_eq!(footer.contains('…'), chars > 60, "{chars}: {footer}");
-            }
-        }
-    }
-}
+#[path = "pdf_tests.rs"]
+mod tests;
