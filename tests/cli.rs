@@ -16,6 +16,20 @@ fn run(t: &TempDb, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// [`run`] with `data_home` as the user's data folder, for its logs and crash reports.
+fn run_with_home(t: &TempDb, data_home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .env("XDG_DATA_HOME", data_home)
+        .env("LANG", "ru_RU.UTF-8")
+        .env("LC_ALL", "ru_RU.UTF-8")
+        .env_remove("PARTNER_DESK_DB")
+        .output()
+        .unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -515,18 +529,7 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
 fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_is_kept() {
     let t = TempDb::on_file();
     let data_home = t.dir.path().join("data-home");
-    let run_with_data = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
-            .arg("--db")
-            .arg(&t.path)
-            .args(args)
-            .env("XDG_DATA_HOME", &data_home)
-            .env("LANG", "ru_RU.UTF-8")
-            .env("LC_ALL", "ru_RU.UTF-8")
-            .env_remove("PARTNER_DESK_DB")
-            .output()
-            .unwrap()
-    };
+    let run_with_data = |args: &[&str]| run_with_home(&t, &data_home, args);
     let o = run_with_data(&["demo"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run_with_data(&["crash-test"]);
@@ -620,18 +623,7 @@ fn cli_says_which_encoding_it_read_and_refuses_a_file_of_two_encodings_naming_th
 fn a_failed_allocation_or_a_panic_leaves_a_crash_report_and_a_log_line() {
     let t = TempDb::on_file();
     let data_home = t.dir.path().join("data-home");
-    let run_with_data = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
-            .arg("--db")
-            .arg(&t.path)
-            .args(args)
-            .env("XDG_DATA_HOME", &data_home)
-            .env("LANG", "ru_RU.UTF-8")
-            .env("LC_ALL", "ru_RU.UTF-8")
-            .env_remove("PARTNER_DESK_DB")
-            .output()
-            .unwrap()
-    };
+    let run_with_data = |args: &[&str]| run_with_home(&t, &data_home, args);
     let folder = data_home.join("partner-desk");
     let log = || {
         std::fs::read_dir(folder.join("logs"))

@@ -199,34 +199,32 @@ fn unreadable(e: impl std::fmt::Display) -> ImportError {
     ImportError::Workbook(e.to_string())
 }
 
+/// The sheets of a workbook that calamine reads cell by cell (`worksheet_cells_reader`
+/// of an .xlsx or an .xlsb, which share no trait), each put together by [`Rows`].
+macro_rules! sheets_by_cells {
+    ($book:expr, $gaps:expr) => {{
+        let mut sheets = Vec::new();
+        for name in $book.sheet_names() {
+            let in_sheet = |e| ImportError::Workbook(format!("{name}: {e}"));
+            let mut cells = $book.worksheet_cells_reader(&name).map_err(in_sheet)?;
+            let mut rows = Rows::new(&name, $gaps, Some(cells.dimensions()))?;
+            while let Some(cell) = cells.next_cell().map_err(in_sheet)? {
+                rows.cell(cell.get_position(), cell.get_value())?;
+            }
+            sheets.push(rows.finish()?);
+        }
+        sheets
+    }};
+}
+
 fn read_xlsx(bytes: &[u8], gaps: &mut u64) -> Result<Vec<Sheet>, ImportError> {
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let in_sheet = |e| ImportError::Workbook(format!("{name}: {e}"));
-        let mut cells = book.worksheet_cells_reader(&name).map_err(in_sheet)?;
-        let mut rows = Rows::new(&name, gaps, Some(cells.dimensions()))?;
-        while let Some(cell) = cells.next_cell().map_err(in_sheet)? {
-            rows.cell(cell.get_position(), cell.get_value())?;
-        }
-        sheets.push(rows.finish()?);
-    }
-    Ok(sheets)
+    Ok(sheets_by_cells!(book, gaps))
 }
 
 fn read_xlsb(bytes: &[u8], gaps: &mut u64) -> Result<Vec<Sheet>, ImportError> {
     let mut book = calamine::Xlsb::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let in_sheet = |e| ImportError::Workbook(format!("{name}: {e}"));
-        let mut cells = book.worksheet_cells_reader(&name).map_err(in_sheet)?;
-        let mut rows = Rows::new(&name, gaps, Some(cells.dimensions()))?;
-        while let Some(cell) = cells.next_cell().map_err(in_sheet)? {
-            rows.cell(cell.get_position(), cell.get_value())?;
-        }
-        sheets.push(rows.finish()?);
-    }
-    Ok(sheets)
+    Ok(sheets_by_cells!(book, gaps))
 }
 
 /// The sheets of a workbook calamine has read whole (measured before, see the module),

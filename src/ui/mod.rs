@@ -324,6 +324,19 @@ pub fn text_error(field: domain::TextField, text: &str, lang: Lang) -> Option<St
         .map(|e| FieldError::Text(e).text(lang))
 }
 
+/// [`text_row`] for a free text of `field`, its limit said beside it when passed.
+pub fn free_text_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    field: domain::TextField,
+    lang: Lang,
+) -> Response {
+    let error = text_error(field, value, lang);
+    text_row(ui, label, value, hint, error.as_deref())
+}
+
 /// A date field read: empty is None.
 pub type DateField = Result<Option<NaiveDate>, FieldError>;
 

@@ -74,13 +74,13 @@ pub(super) fn new_pin_ui(
                 ctx.today,
                 lang,
             );
-            let name_error = ui::text_error(TextField::ClientName, &d.client_name, lang);
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Название клиента", "Client name"),
                 &mut d.client_name,
                 "ООО «…»",
-                name_error.as_deref(),
+                TextField::ClientName,
+                lang,
             );
             let label = ui.label(lang.pick("Партнёр", "Partner"));
             ui::partner_combo(
@@ -102,13 +102,13 @@ pub(super) fn new_pin_ui(
                 ctx.today,
                 lang,
             );
-            let note_error = ui::text_error(TextField::Note, &d.note, lang);
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Примечание", "Note"),
                 &mut d.note,
                 "",
-                note_error.as_deref(),
+                TextField::Note,
+                lang,
             );
         });
     let texts_fit = TextField::ClientName.check(&d.client_name).is_ok()
@@ -260,13 +260,13 @@ pub(super) fn selected_pin_ui(
                     "",
                     who_error.as_deref(),
                 );
-                let note_error = ui::text_error(TextField::Note, &page.extend.note, lang);
-                ui::text_row(
+                ui::free_text_row(
                     ui,
                     lang.pick("Примечание", "Note"),
                     &mut page.extend.note,
                     "",
-                    note_error.as_deref(),
+                    TextField::Note,
+                    lang,
                 );
             });
         let texts_fit = TextField::PersonName.check(&page.extend.agreed_by).is_ok()
@@ -308,13 +308,13 @@ pub(super) fn selected_pin_ui(
                     ctx.today,
                     lang,
                 );
-                let note_error = ui::text_error(TextField::Note, &page.release.note, lang);
-                ui::text_row(
+                ui::free_text_row(
                     ui,
                     lang.pick("Причина", "Reason"),
                     &mut page.release.note,
                     "",
-                    note_error.as_deref(),
+                    TextField::Note,
+                    lang,
                 );
             });
         if ui::change_button(

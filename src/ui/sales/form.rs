@@ -100,13 +100,13 @@ pub(super) fn new_sale_ui(
                 });
                 ui.end_row();
             }
-            let name_error = ui::text_error(TextField::ClientName, &d.client_name, lang);
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Название клиента", "Client name"),
                 &mut d.client_name,
                 "",
-                name_error.as_deref(),
+                TextField::ClientName,
+                lang,
             );
             let label = ui.label(lang.pick("Вид лицензии", "License kind"));
             let mut kind = Some(d.kind);
@@ -124,13 +124,13 @@ pub(super) fn new_sale_ui(
                 "1 234,56",
                 amount_error.as_deref(),
             );
-            let doc_error = ui::text_error(TextField::Doc, &d.doc, lang);
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Номер документа", "Document number"),
                 &mut d.doc,
                 lang.pick("необязательно", "optional"),
-                doc_error.as_deref(),
+                TextField::Doc,
+                lang,
             );
             ui::check_row(
                 ui,
