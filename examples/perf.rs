@@ -604,6 +604,13 @@ fn report(args: &Args, files: &Files, table: &[Measure]) -> String {
 }
 
 /// The window's part, in its own process: prints `key=value` lines.
+/// Shows the sales of `query` on the Sales page of the database open in `app`.
+fn set_query(app: &mut App, query: SalesQuery) {
+    if let Some(session) = app.session_mut() {
+        session.sales.set_query(query);
+    }
+}
+
 fn app_phase(db: &Path, today: chrono::NaiveDate) {
     let started = Instant::now();
     let ctx = egui::Context::default();
@@ -631,7 +638,9 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     };
     pass(&mut app, Vec::new());
     let open_ms = started.elapsed().as_secs_f64() * 1000.0;
-    while !app.overview.ready() && started.elapsed() < Duration::from_secs(60) {
+    while !app.session().is_some_and(|s| s.overview.ready())
+        && started.elapsed() < Duration::from_secs(60)
+    {
         std::thread::sleep(Duration::from_millis(1));
         pass(&mut app, Vec::new());
     }
@@ -646,13 +655,17 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
 
     app.run(Command::Navigate(Page::Sales));
     let shown = Instant::now();
-    while !app.sales.rows_shown() && shown.elapsed() < Duration::from_secs(30) {
+    while !app.session().is_some_and(|s| s.sales.rows_shown())
+        && shown.elapsed() < Duration::from_secs(30)
+    {
         pass(&mut app, Vec::new());
         std::thread::sleep(Duration::from_millis(1));
     }
     pass(&mut app, Vec::new());
     let sales_ready_ms = shown.elapsed().as_secs_f64() * 1000.0;
-    while app.sales.loading() && shown.elapsed() < Duration::from_secs(30) {
+    while app.session().is_some_and(|s| s.sales.loading())
+        && shown.elapsed() < Duration::from_secs(30)
+    {
         pass(&mut app, Vec::new());
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -688,7 +701,7 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
                 2 => query.text = format!("50{:03}", next(1000)),
                 _ => {}
             }
-            app.sales.set_query(query);
+            set_query(&mut app, query);
         } else {
             let delta = (next(200_000) as f32 - 100_000.0) * 5.0;
             events.push(egui::Event::MouseWheel {
@@ -707,7 +720,9 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     let settle = |app: &mut App, pass: &mut dyn FnMut(&mut App, Vec<egui::Event>) -> Duration| {
         let started = Instant::now();
         pass(app, Vec::new());
-        while app.sales.loading() && started.elapsed() < Duration::from_secs(120) {
+        while app.session().is_some_and(|s| s.sales.loading())
+            && started.elapsed() < Duration::from_secs(120)
+        {
             std::thread::sleep(Duration::from_millis(2));
             pass(app, Vec::new());
         }
@@ -718,18 +733,21 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
         descending: true,
         ..SalesQuery::default()
     };
-    app.sales.set_query(everything.clone());
+    set_query(&mut app, everything.clone());
     settle(&mut app, &mut pass);
     let changing = Instant::now();
     for kind in kinds {
-        app.sales.set_query(SalesQuery {
-            kind: Some(kind),
-            ..everything.clone()
-        });
+        set_query(
+            &mut app,
+            SalesQuery {
+                kind: Some(kind),
+                ..everything.clone()
+            },
+        );
         pass(&mut app, Vec::new());
     }
     let filters_ms = changing.elapsed().as_secs_f64() * 1000.0 + settle(&mut app, &mut pass);
-    app.sales.set_query(everything);
+    set_query(&mut app, everything);
     let back_ms = settle(&mut app, &mut pass);
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];

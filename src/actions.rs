@@ -63,6 +63,11 @@ pub enum Done {
         server: String,
         version: i64,
     },
+    /// The team database's schema was brought from version `from` to this program's.
+    ServerUpgraded {
+        server: String,
+        from: i64,
+    },
     /// A login added to the team database, or given a new password and role.
     UserAdded {
         server: String,
@@ -187,6 +192,12 @@ impl Localized for Done {
                 ),
                 t("схема", "schema"),
             ),
+            Done::ServerUpgraded { server, from } => format!(
+                "{} {server}: {} {from} → {}",
+                t("Общая база обновлена:", "Team database upgraded:"),
+                t("схема", "schema"),
+                crate::store::postgres::SERVER_SCHEMA_VERSION
+            ),
             Done::UserAdded {
                 server,
                 name,
@@ -300,6 +311,14 @@ pub enum ActionError {
     #[error("the operation was interrupted")]
     Interrupted,
     #[error(
+        "the check of the database file for damage stopped on an internal error of the program, so nothing was written; it runs again now: try again once the status bar says \"file checked\""
+    )]
+    CheckStopped,
+    #[error(
+        "another database was opened while the file was read; nothing was imported. Import the file again into the database open now, if it is meant for it"
+    )]
+    OpenedMeanwhile,
+    #[error(
         "nothing to undo: Ctrl+Z takes back a sale, a correction or a return made last in this window"
     )]
     NothingToUndo,
@@ -321,6 +340,9 @@ pub enum ActionError {
     NoLogFolder,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A read that stopped without an answer (a read's store errors are `Store`).
+    #[error(transparent)]
+    Read(crate::reader::ReadError),
     #[error("{file}: {error}")]
     Import { file: String, error: ImportError },
     #[error(transparent)]
@@ -377,6 +399,8 @@ impl Localized for ActionError {
             ActionError::ServerLost { server } => format!("Нет связи с общей базой {server}: ничего не записано и ничего не отложено на потом. Окно подключится само, как только сервер ответит."),
             ActionError::Busy => "Дождитесь окончания текущей операции".to_owned(),
             ActionError::Interrupted => "Операция прервана".to_owned(),
+            ActionError::CheckStopped => "Проверка файла базы данных на повреждения прервалась из-за внутренней ошибки программы, поэтому ничего не записано. Она запущена снова: повторите, когда в строке состояния появится «файл проверен»".to_owned(),
+            ActionError::OpenedMeanwhile => "Пока файл читался, была открыта другая база; ничего не импортировано. Если файл предназначен для открытой сейчас базы, импортируйте его снова".to_owned(),
             ActionError::NothingToUndo => "Отменять нечего: Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними".to_owned(),
             ActionError::UndoOvertaken => "Исправление нельзя отменить: продажу с тех пор изменил другой пользователь; ничего не изменено".to_owned(),
             ActionError::PinRefused {
@@ -397,6 +421,7 @@ impl Localized for ActionError {
                 path.display()
             ),
             ActionError::Store(e) => return e.text(lang),
+            ActionError::Read(e) => return e.text(lang),
             ActionError::Import { file, error } => return error.report(file, lang),
             ActionError::Export(e) => return e.text(lang),
             ActionError::IssuedExport(e) => return e.text(lang),
@@ -623,6 +648,13 @@ pub fn server_init(url: &str) -> Result<Done, ActionError> {
     let shown = server.shown().to_owned();
     Ok(match server.init()? {
         Found::Empty => Done::ServerCreated { server: shown },
+        Found::Ours(found) if found < crate::store::postgres::SERVER_SCHEMA_VERSION => {
+            return Err(StoreError::OlderServerSchema {
+                server: shown,
+                found,
+            }
+            .into());
+        }
         Found::Ours(version) => Done::ServerCurrent {
             server: shown,
             version,
@@ -649,22 +681,18 @@ pub fn server_add_user(
     })
 }
 
-/// Brings the team database's schema to this program's version. Version 1 is the first:
-/// there is nothing to migrate yet, so this says where the database stands.
+/// Brings the team database's schema to this program's version, keeping every row (see
+/// [`crate::store::postgres::Server::upgrade`]), or says it is there already.
 pub fn server_upgrade(url: &str) -> Result<Done, ActionError> {
-    use crate::store::postgres::{Found, SERVER_SCHEMA_VERSION, Server};
+    use crate::store::postgres::{SERVER_SCHEMA_VERSION, Server};
     let mut server = Server::connect(url)?;
     let shown = server.shown().to_owned();
-    match server.found()? {
-        Found::Empty => Err(StoreError::NoServerSchema { server: shown }.into()),
-        Found::Foreign => Err(StoreError::NotADatabase { path: shown }.into()),
-        Found::Ours(found) if found > SERVER_SCHEMA_VERSION => Err(StoreError::NewerSchema {
-            path: shown,
-            found,
-            supported: SERVER_SCHEMA_VERSION,
-        }
-        .into()),
-        Found::Ours(version) => Ok(Done::ServerCurrent {
+    match server.upgrade()? {
+        found if found < SERVER_SCHEMA_VERSION => Ok(Done::ServerUpgraded {
+            server: shown,
+            from: found,
+        }),
+        version => Ok(Done::ServerCurrent {
             server: shown,
             version,
         }),
@@ -748,6 +776,9 @@ mod tests {
             },
             ActionError::Busy,
             ActionError::Interrupted,
+            ActionError::CheckStopped,
+            ActionError::OpenedMeanwhile,
+            ActionError::Read(crate::reader::ReadError::Stopped),
             ActionError::NothingToUndo,
             ActionError::UndoOvertaken,
             ActionError::NoLogFolder,

@@ -143,6 +143,8 @@ pub enum Command {
     /// tried again.
     OpenRecent(PathBuf),
     Navigate(Page),
+    /// Statements are exported in this language from now on (remembered between runs).
+    DocumentsIn(Lang),
 }
 
 impl Command {
@@ -185,7 +187,8 @@ impl Command {
             | OpenDatabase
             | ConnectServer
             | OpenRecent(_)
-            | Navigate(_) => None,
+            | Navigate(_)
+            | DocumentsIn(_) => None,
         }
     }
 }
@@ -206,6 +209,9 @@ pub struct PageCtx {
     pub undo_requested: bool,
     /// What the login may change: what it may not is disabled, and says why on hover.
     pub rights: Rights,
+    /// The language statements are exported in, whatever the interface's: a statement goes
+    /// to a partner and its accountant.
+    pub doc_lang: Lang,
 }
 
 impl PageCtx {

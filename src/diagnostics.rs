@@ -117,20 +117,27 @@ pub fn start(
         None => (None, None),
     };
     let memory = recent.clone();
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(file.map(|w| {
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(w)
-        }))
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(move || memory.clone()),
-        )
-        .with(verbose.then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr)))
-        .try_init();
+    // Every line passes through `redact` on its way to the file, the memory and the
+    // terminal: an address typed with its password is never kept.
+    let _ =
+        tracing_subscriber::registry()
+            .with(filter)
+            .with(file.map(|w| {
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || {
+                        Redacting(tracing_subscriber::fmt::MakeWriter::make_writer(&w))
+                    })
+            }))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || Redacting(memory.clone())),
+            )
+            .with(verbose.then(|| {
+                tracing_subscriber::fmt::layer().with_writer(|| Redacting(std::io::stderr()))
+            }))
+            .try_init();
     if let Some(dir) = data_dir.map(crash_dir) {
         let _ = CRASHES.set(Crashes {
             dir: dir.clone(),
@@ -201,6 +208,72 @@ fn allocation_failed(size: usize) {
     }
     if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(&path) {
         let _ = write!(file, "\n{}\n", std::backtrace::Backtrace::force_capture());
+    }
+}
+
+/// `text` with every password it holds replaced by `***`: the one in an address's user
+/// part (`postgres://anna:secret@db/pd`) and any `password=…` (an address's query, a
+/// connection string). What is said to the user and what is logged passes through it.
+pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let mut kept = 0;
+    let mut hidden = Vec::new();
+    // The password of each address's user part: after "://", up to the last '@' before
+    // the address's host ends.
+    let mut from = 0;
+    while let Some(at) = text[from..].find("://") {
+        let start = from + at + 3;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || "/?#\"'»)>".contains(c))
+            .map_or(text.len(), |e| start + e);
+        if let Some(user_end) = text[start..end].rfind('@').map(|e| start + e)
+            && let Some(colon) = text[start..user_end].find(':').map(|c| start + c)
+        {
+            hidden.push((colon + 1, user_end));
+        }
+        from = end.max(start);
+    }
+    // Every "password=…", whatever its case.
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("password=") {
+        let start = from + at + "password=".len();
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || "&;\"'»".contains(c))
+            .map_or(text.len(), |e| start + e);
+        hidden.push((start, end));
+        from = end.max(start);
+    }
+    if hidden.iter().all(|(start, end)| start == end) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    hidden.sort_unstable();
+    for (start, end) in hidden {
+        if start < kept || start == end {
+            continue;
+        }
+        out.push_str(&text[kept..start]);
+        out.push_str("***");
+        kept = end;
+    }
+    out.push_str(&text[kept..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A writer that hides passwords ([`redact`]) in what it is given to write.
+struct Redacting<W>(W);
+
+impl<W: std::io::Write> std::io::Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(redact(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -299,6 +372,37 @@ mod tests {
         assert_eq!(unseen_crashes(dir.path()), std::slice::from_ref(&path));
         mark_seen(&[path]);
         assert!(unseen_crashes(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn no_password_is_kept_in_what_is_logged_or_said() {
+        for (said, kept) in [
+            (
+                "ServerAddUser { url: \"postgres://owner:s3cr3t@db.example:5432/pd\", name: \"anna\" }",
+                "ServerAddUser { url: \"postgres://owner:***@db.example:5432/pd\", name: \"anna\" }",
+            ),
+            (
+                "copy --to postgresql://a:b:c@db/pd?sslmode=require&password=xyz done",
+                "copy --to postgresql://a:***@db/pd?sslmode=require&password=*** done",
+            ),
+            (
+                "host=db user=anna PASSWORD=hunter2 dbname=pd",
+                "host=db user=anna PASSWORD=*** dbname=pd",
+            ),
+            (
+                "postgres://anna@db.example/pd",
+                "postgres://anna@db.example/pd",
+            ),
+            (
+                "no address here: 12:30 @ home",
+                "no address here: 12:30 @ home",
+            ),
+        ] {
+            assert_eq!(redact(said), kept);
+        }
+        let mut written = Redacting(Vec::new());
+        write!(written, "opened postgres://anna:secret@db/pd").unwrap();
+        assert_eq!(written.0, b"opened postgres://anna:***@db/pd");
     }
 
     #[test]

@@ -260,3 +260,84 @@ fn undoing_a_bulk_load_leaves_the_tables_and_their_indexes_as_they_were() {
         assert_eq!(check, "ok");
     }
 }
+
+#[test]
+fn a_bulk_file_row_breaking_each_rule_the_database_keeps_is_refused_at_its_line() {
+    use partner_desk::domain::LicenseKind;
+    let t = TempDb::new();
+    let (mut store, lines) = channel(&t);
+    // Every CHECK of a sale a file can reach: its kind, its amount, its three facts.
+    let mut checks: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line},self_referred,connected_by_partner,used_in_work"),
+            _ => format!("{line},no,yes,yes"),
+        })
+        .collect();
+    let set = |lines: &mut Vec<String>, at: usize, column: usize, value: &str| {
+        let mut cells: Vec<&str> = lines[at].split(',').collect();
+        cells[column] = value;
+        lines[at] = cells.join(",");
+    };
+    set(&mut checks, 10, 3, "xyz");
+    set(&mut checks, 20, 4, "0");
+    set(&mut checks, 30, 6, "maybe");
+    set(&mut checks, 40, 7, "2");
+    set(&mut checks, 50, 8, "?");
+    let errors = row_errors(
+        import_bytes(&mut store, ImportKind::Sales, text(&checks).as_bytes()).unwrap_err(),
+    );
+    let at: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
+    assert_eq!(
+        at,
+        [
+            (11, "kind"),
+            (21, "amount"),
+            (31, "self_referred"),
+            (41, "connected_by_partner"),
+            (51, "used_in_work")
+        ]
+    );
+    assert_eq!(contents(&store).0.len(), 0);
+
+    // Its partner's foreign key, and the period lock: a partner we do not have, and a sale
+    // dated in a month its partner's statement was issued for.
+    let mut refused = lines.clone();
+    let partner_of = |line: &str| line.split(',').nth(1).unwrap_or_default().to_owned();
+    let locked_partner = partner_of(&lines[2_000]);
+    let partner = store
+        .read()
+        .partner_by_inn(&inn(&locked_partner))
+        .unwrap()
+        .unwrap();
+    let outside = sale(partner, "2030-01-05", C1, LicenseKind::DevServices, "1000");
+    store.write(|tx| tx.record_sale(&outside)).unwrap();
+    partner_desk::statements::issue(
+        &mut store,
+        partner,
+        d("2030-01-01"),
+        d("2030-01-31"),
+        d("2030-02-01"),
+    )
+    .unwrap();
+    set(&mut refused, 1_499, 1, SMIRNOV);
+    set(&mut refused, 2_000, 0, "2030-01-20");
+    set(&mut refused, 2_000, 3, "dev_services");
+    let errors = row_errors(
+        import_bytes(&mut store, ImportKind::Sales, text(&refused).as_bytes()).unwrap_err(),
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, 1_500);
+    assert!(matches!(
+        errors[0].2,
+        Problem::Rule(RuleError::UnknownPartner { .. })
+    ));
+    assert_eq!(errors[1].0, 2_001);
+    assert!(
+        matches!(&errors[1].2, Problem::Rule(RuleError::PeriodLocked { number }) if number.ends_with("-0001")),
+        "{:?}",
+        errors[1].2
+    );
+    assert_eq!(contents(&store).0.len(), 1, "only the sale recorded before");
+}

@@ -699,3 +699,44 @@ fn a_command_waits_for_another_programs_write_and_says_how_long_it_waited_when_i
         busy.text(Lang::Ru)
     );
 }
+
+#[test]
+fn an_address_typed_with_its_password_is_refused_and_the_password_is_neither_said_nor_logged() {
+    let t = TempDb::on_file();
+    let data_home = t.dir.path().join("data-home");
+    let secret = "s3cr3t-Pa55";
+    let url = format!("postgres://owner:{secret}@db.example:5432/partner_desk");
+    let file = t.path.to_str().unwrap().to_owned();
+    for args in [
+        vec![
+            "server",
+            "add-user",
+            url.as_str(),
+            "anna",
+            "--role",
+            "manager",
+        ],
+        vec!["copy", "--from", file.as_str(), "--to", url.as_str()],
+        vec!["--db", url.as_str(), "check"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+            .args(["--verbose", "--lang", "en"])
+            .args(&args)
+            .env("XDG_DATA_HOME", &data_home)
+            .env_remove("PARTNER_DESK_DB")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{args:?}");
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(said.contains("password"), "{args:?}: {said}");
+        assert!(!said.contains(secret), "{args:?}: {said}");
+    }
+    let logs: Vec<_> = std::fs::read_dir(data_home.join("partner-desk").join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let log = logs.concat();
+    assert!(log.contains("owner:***@db.example"), "{log}");
+    assert!(!log.contains(secret), "{log}");
+}

@@ -415,7 +415,7 @@ fn gui_exports_statements_in_the_language_chosen_for_documents_not_the_interface
     click(&mut h, "Premium statements");
     choose(&mut h, "Partner:", &format!("ООО «Альфа» · {ALFA}"));
     // An English interface still writes a Russian statement until asked otherwise.
-    assert_eq!(h.state().statements.doc_lang, Lang::Ru);
+    assert_eq!(h.state().doc_lang(), Lang::Ru);
     click_button(&mut h, "Export…");
     let text = std::fs::read_to_string(&russian).unwrap();
     assert!(text.contains("Ведомость премий партнёра"), "{text}");
@@ -426,11 +426,7 @@ fn gui_exports_statements_in_the_language_chosen_for_documents_not_the_interface
     let text = std::fs::read_to_string(&english).unwrap();
     assert!(!text.contains("Ведомость"), "{text}");
     assert!(text.contains("Dealer"), "{text}");
-    assert_eq!(
-        h.state().statements.doc_lang,
-        Lang::En,
-        "kept for the next run"
-    );
+    assert_eq!(h.state().doc_lang(), Lang::En, "kept for the next run");
 }
 
 #[test]
@@ -480,7 +476,7 @@ fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
 }
 
 /// Accepts what the import window found (kind and columns) and imports.
-fn through_the_wizard(h: &mut Harness<'static, App>) {
+pub(crate) fn through_the_wizard(h: &mut Harness<'static, App>) {
     for _ in 0..3 {
         click_button(h, "Далее ›");
     }
@@ -564,7 +560,7 @@ fn gui_imports_a_russian_workbook_through_the_wizard_and_undoes_it() {
     assert!(has_text(&h, "Сопоставление взято из прошлого импорта"));
 }
 
-fn wait_for_job(h: &mut Harness<'static, App>) {
+pub(crate) fn wait_for_job(h: &mut Harness<'static, App>) {
     for _ in 0..500 {
         h.step();
         if !h.state().busy() {

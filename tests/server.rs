@@ -3,6 +3,9 @@
 //! `scripts/test-with-server`, which starts one with `pg_virtualenv` and runs them with
 //! `--ignored`. There, no server is a failure, never a skip.
 
+mod security;
+mod upgrade;
+
 use std::process::{Command, Output};
 
 const NEEDS: &str = "needs a PostgreSQL server: run scripts/test-with-server";
@@ -455,6 +458,90 @@ pub fn kill_imports(rows: usize, rounds: usize, how: Kill) -> Killed {
 
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_copy_retried_after_the_program_was_killed_while_the_server_worked_for_it_goes_through() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let files = partner_desk::synthetic::write_files(dir.path(), 40_000).unwrap();
+    let file = dir.path().join("team.sqlite3");
+    let file = file.to_str().unwrap();
+    for (kind, path) in [
+        ("partners", &files.partners),
+        ("pins", &files.pins),
+        ("sales", &files.sales),
+    ] {
+        let o = partner_desk(&["--db", file, "import", kind, path.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", said(&o));
+    }
+    let (db, url) = TestDatabase::initialized();
+    let copy = || {
+        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+            .args(["--lang", "en", "copy", "--from", file, "--to", &url])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut watch = db.client();
+    // The copy's server process while it works for the program (not waiting for it).
+    let busy = |watch: &mut postgres::Client| -> Option<i32> {
+        watch
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'partner-desk'
+                   AND state = 'active' AND wait_event_type IS DISTINCT FROM 'Client'
+                   AND pid <> pg_backend_pid()
+                 LIMIT 1",
+                &[],
+            )
+            .unwrap()
+            .map(|r| r.get(0))
+    };
+    let mut lasted = Vec::new();
+    for _ in 0..3 {
+        let mut child = copy();
+        let started = Instant::now();
+        let orphan = loop {
+            if let Some(pid) = busy(&mut watch) {
+                break pid;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60) && child.try_wait().unwrap().is_none(),
+                "the copy never kept the server busy"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let killed = Instant::now();
+        while watch
+            .query_opt("SELECT 1 FROM pg_stat_activity WHERE pid = $1", &[&orphan])
+            .unwrap()
+            .is_some()
+        {
+            assert!(
+                killed.elapsed() < Duration::from_secs(15),
+                "the killed program's server process still works for it after 15 s: {:?}",
+                watch
+                    .query_opt(
+                        "SELECT state || ' ' || coalesce(wait_event_type, '') || ' ' || query
+                         FROM pg_stat_activity WHERE pid = $1",
+                        &[&orphan],
+                    )
+                    .unwrap()
+                    .map(|r| r.get::<_, String>(0))
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        lasted.push(killed.elapsed());
+    }
+    println!("the killed program's server process ended after {lasted:?}");
+    // Nothing of the killed copies stayed, so the copy goes into an empty database again.
+    let o = copy().wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", said(&o));
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn an_import_whose_connection_is_killed_keeps_all_or_nothing_and_says_the_server_closed_it() {
     let k = kill_imports(20_000, 5, Kill::Connection);
     println!("a whole import of 20,000 sales: {} ms", k.import_ms);
@@ -681,14 +768,17 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
     two_partners_and_a_sale_in_april(&t);
     let mut h = harness(&t, Lang::Ru, vec![]);
     click(&mut h, "Продажи");
-    assert!(h.state().sales.rows_shown());
+    assert!(h.state().session().unwrap().sales.rows_shown());
 
     cut_off(&db, true);
     let lost = frames_until(&mut h, Duration::from_secs(5), |h| {
         has_text(h, "Показаны последние прочитанные данные")
     });
     assert!(lost.is_some(), "the window says the server is gone");
-    assert!(h.state().sales.rows_shown(), "the page keeps its data");
+    assert!(
+        h.state().session().unwrap().sales.rows_shown(),
+        "the page keeps its data"
+    );
     assert!(
         has_text(&h, "нет связи с сервером"),
         "and so does the status bar"
@@ -729,6 +819,58 @@ fn a_window_whose_server_goes_away_keeps_its_data_refuses_writes_and_reconnects_
         h.state().last_message()
     );
     assert_eq!(t.open().read().pin_rows().unwrap().len(), 1);
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn a_window_whose_change_listener_stops_says_so_as_for_a_lost_server_and_listens_again() {
+    use crate::gui::*;
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    let (_db, url) = TestDatabase::initialized();
+    let t = crate::util::TempDb::for_server(&url);
+    two_partners(&t);
+    let faults = partner_desk::app::Faults::default();
+    let mut h = crate::session::threaded_harness(&t, faults.clone());
+    click(&mut h, "Стоп-лист");
+
+    // The listener stops as it tells of a colleague's pin.
+    faults.listener_dies.store(true, Ordering::SeqCst);
+    let colleague = |client: &str| {
+        let mut s = t.open();
+        let beta = s
+            .read()
+            .partner_by_inn(&crate::util::inn(crate::util::BETA));
+        let beta = beta.unwrap().unwrap();
+        s.write_on_client(&crate::util::inn(client), |db| {
+            db.request_pin("", beta, crate::util::d("2025-05-02"), "")
+        })
+        .unwrap();
+    };
+    colleague(crate::util::C2);
+    let lost = frames_until(&mut h, Duration::from_secs(5), |h| {
+        has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(lost.is_some(), "the window says it hears nothing more");
+    assert!(
+        !faults.listener_dies.load(Ordering::SeqCst),
+        "the listener stopped"
+    );
+    assert!(
+        has_text(&h, "нет связи с сервером"),
+        "and so does the status bar"
+    );
+
+    let back = frames_until(&mut h, Duration::from_secs(10), |h| {
+        !has_text(h, "Показаны последние прочитанные данные")
+    });
+    assert!(back.is_some(), "the window listens again by itself");
+    colleague(crate::util::C3);
+    let heard = frames_until(&mut h, Duration::from_secs(5), |h| {
+        h.state().data().pins.len() == 2
+    });
+    assert!(heard.is_some(), "a colleague's next pin shows by itself");
 }
 
 /// `partner-desk` as the login `as_login` with `password` (through PGPASSWORD), with
@@ -874,7 +1016,7 @@ fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_senten
     let may_change_rates = |db: &TestDatabase| -> bool {
         db.client()
             .query_one(
-                "SELECT has_table_privilege('mia', 'partner_desk.rate_versions', 'INSERT')",
+                "SELECT has_any_column_privilege('mia', 'partner_desk.rate_versions', 'INSERT')",
                 &[],
             )
             .unwrap()
@@ -1183,6 +1325,52 @@ fn the_connection_form_tests_and_opens_a_team_database_and_the_settings_keep_no_
     assert!(
         !settings.contains(&password),
         "the settings hold no password: {settings}"
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn ctrl_z_after_a_team_database_is_opened_over_a_file_takes_nothing_back_in_it() {
+    use crate::gui::*;
+    use crate::session::*;
+    use partner_desk::domain::Lang;
+    use std::time::Duration;
+
+    let (db, url) = TestDatabase::initialized();
+    let team = crate::util::TempDb::for_server(&url);
+    a_file_with_two_sales(&team);
+    let team_before = sales_of(&team);
+    let file = crate::util::TempDb::on_file();
+    a_file_with_a_pin(&file);
+    let mut h = harness(&file, Lang::Ru, vec![]);
+    record_a_sale_of_3000(&mut h);
+    let file_after = sales_of(&file);
+
+    click(&mut h, "Файл");
+    click(&mut h, "Подключиться к общей базе…");
+    let password = std::env::var("PGPASSWORD").unwrap_or_default();
+    let login = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
+    fill_connection_form(&mut h, &db.name, &login, &password);
+    click_button(&mut h, "Подключиться");
+    let opened = frames_until(&mut h, Duration::from_secs(10), |h| {
+        h.state().store().and_then(|s| s.server()).is_some() && h.state().data().version > 0
+    });
+    assert!(opened.is_some(), "the team database is open");
+    ctrl_z(&mut h);
+    assert_eq!(
+        sales_of(&team),
+        team_before,
+        "nothing of the team's is taken back"
+    );
+    assert_eq!(
+        sales_of(&file),
+        file_after,
+        "nor of the file, which is closed"
+    );
+    assert!(
+        h.state().last_message().contains("Отменять нечего"),
+        "{}",
+        h.state().last_message()
     );
 }
 

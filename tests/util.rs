@@ -216,9 +216,10 @@ pub fn pdf_text(path: &std::path::Path) -> String {
 pub fn take_back_to_schema_1(path: &std::path::Path) {
     let raw = rusqlite::Connection::open(path).unwrap();
     raw.execute_batch(
-        "ALTER TABLE status_changes DROP COLUMN recorded_by; ALTER TABLE pin_events DROP COLUMN recorded_by;
+        "DROP TRIGGER sales_locked_update; DROP TRIGGER sales_return_insert;
+         ALTER TABLE status_changes DROP COLUMN recorded_by; ALTER TABLE pin_events DROP COLUMN recorded_by;
          ALTER TABLE sales DROP COLUMN recorded_by; ALTER TABLE rate_versions DROP COLUMN recorded_by;
-         DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_update; DROP TRIGGER sales_locked_delete;
+         DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_delete;
          DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
          DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
          DROP TABLE statement_events; DROP TABLE issued_statements;

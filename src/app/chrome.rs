@@ -82,19 +82,26 @@ impl App {
     /// Says what came of something the user did: a sentence in the toasts, the status bar
     /// and the log; a long one (an import's row errors) in the report window.
     pub(super) fn report(&mut self, result: Result<String, ActionError>) {
-        if let Err(ActionError::Store(StoreError::ServerGone { .. })) = &result {
+        if let Err(ActionError::Store(StoreError::ServerGone { .. }) | ActionError::Read(_)) =
+            &result
+        {
             // While the server is known to be gone, the banner says so once; the reads that
             // fail meanwhile only go to the log.
-            if self.live.lost.is_some() {
-                tracing::info!("a read failed while the server is unreachable");
-                return;
+            if let Some(session) = &mut self.session {
+                if session.live.lost.is_some() {
+                    tracing::info!("a read failed while the server is unreachable");
+                    return;
+                }
+                if matches!(result, Err(ActionError::Store(_))) {
+                    session.connection_closed();
+                }
             }
-            self.connection_closed();
         }
         let (text, error) = match result {
             Ok(text) => (text, false),
             Err(e) => (e.text(self.lang), true),
         };
+        let text = crate::diagnostics::redact(&text).into_owned();
         // Every outcome the window reports goes to the log: what was opened, imported,
         // exported, issued, and every refusal with its sentence.
         if error {
@@ -134,10 +141,16 @@ impl App {
             cancel_requested: false,
             import_requested: false,
             undo_requested: false,
-            rights: self.rights,
+            rights: self.rights(),
+            doc_lang: self.doc_lang,
         };
         let typing = ctx.text_edit_focused();
-        let modal_open = self.confirm.is_some() || self.prompt.is_some() || self.search.is_some();
+        let modal_open = self.prompt.is_some()
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.confirm.is_some() || s.search.is_some());
+        let session = self.session.as_mut();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
                 pctx.new_requested = true;
@@ -145,8 +158,14 @@ impl App {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
                 pctx.focus_search = true;
             }
-            if i.consume_shortcut(&ui::QUICK_SEARCH) {
-                self.search = Some(ui::search::SearchState::default());
+            let (search, mut dismissed) = match session {
+                Some(s) => (Some(&mut s.search), Some(&mut s.welcome_dismissed)),
+                None => (None, None),
+            };
+            if i.consume_shortcut(&ui::QUICK_SEARCH)
+                && let Some(search) = search
+            {
+                *search = Some(ui::search::SearchState::default());
             }
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)) {
                 pctx.import_requested = true;
@@ -168,7 +187,9 @@ impl App {
             {
                 if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, key)) {
                     self.page = page;
-                    self.welcome_dismissed = true;
+                    if let Some(dismissed) = &mut dismissed {
+                        **dismissed = true;
+                    }
                 }
             }
             if !modal_open && i.key_pressed(Key::Escape) {
@@ -183,91 +204,18 @@ impl App {
         let mut command = None;
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(lang.pick("Файл", "File"), |ui| {
-                if ui
-                    .button(lang.pick("Новая база данных…", "New database…"))
-                    .clicked()
-                {
-                    command = Some(Command::NewDatabase);
-                }
-                if ui
-                    .button(lang.pick("Открыть базу данных…", "Open database…"))
-                    .clicked()
-                {
-                    command = Some(Command::OpenDatabase);
-                }
-                if ui
-                    .button(lang.pick(
-                        "Подключиться к общей базе…",
-                        "Connect to a team database…",
-                    ))
-                    .clicked()
-                {
-                    command = Some(Command::ConnectServer);
-                }
-                ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
-                    ui.menu_button(lang.pick("Недавние", "Open recent"), |ui| {
-                        for recent in &self.recent {
-                            let shown = match crate::store::server_url(Path::new(recent)) {
-                                Some(url) => crate::store::postgres::shown(url),
-                                None => recent.clone(),
-                            };
-                            if ui.button(shown).clicked() {
-                                command = Some(Command::OpenRecent(PathBuf::from(recent)));
-                            }
-                        }
-                    });
-                });
-                if ui
-                    .button(lang.pick("Резервная копия…", "Back up…"))
-                    .clicked()
-                {
-                    command = Some(Command::Backup);
-                }
-                ui.separator();
-                let may = (self.rights, lang);
-                if ui::rights_button(
-                    ui,
-                    may,
-                    Right::Record,
-                    true,
-                    egui::Button::new(lang.pick("Импорт…", "Import…")).shortcut_text(
-                        ui.ctx().format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)),
-                    ),
-                )
-                .clicked()
-                {
-                    command = Some(Command::Import);
-                }
-                let undo = self.data.last_import.as_ref().filter(|i| i.undoable);
-                if ui::rights_button(
-                    ui,
-                    may,
-                    Right::Record,
-                    undo.is_some(),
-                    egui::Button::new(lang.pick(
-                        "Отменить последний импорт…",
-                        "Undo the last import…",
-                    )),
-                )
-                .clicked()
-                    && let Some(undo) = undo
-                {
-                    command = Some(Command::UndoImport(undo.id));
-                }
-                ui.separator();
-                if ui.button(lang.pick("Выход", "Quit")).clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
+                command = self.file_menu_ui(ui);
             });
             ui.menu_button(lang.pick("Правка", "Edit"), |ui| {
-                let text = match &self.undo {
+                let undo = self.session.as_ref().and_then(|s| s.undo.as_ref());
+                let text = match undo {
                     Some(undo) => format!("{} «{}»", lang.pick("Отменить", "Undo"), undo.name(lang)),
                     None => lang.pick("Отменить", "Undo").to_owned(),
                 };
                 let button =
                     egui::Button::new(text).shortcut_text(ui.ctx().format_shortcut(&UNDO));
                 if ui
-                    .add_enabled(self.undo.is_some(), button)
+                    .add_enabled(undo.is_some(), button)
                     .on_disabled_hover_text(lang.pick(
                         "Ctrl+Z отменяет запись, исправление продажи или возврат, сделанные в этом окне последними",
                         "Ctrl+Z takes back a sale, a correction or a return made last in this window",
@@ -311,7 +259,9 @@ impl App {
                     )
                     .clicked()
                 {
-                    self.search = Some(ui::search::SearchState::default());
+                    if let Some(s) = &mut self.session {
+                        s.search = Some(ui::search::SearchState::default());
+                    }
                     ui.close();
                 }
                 if ui
@@ -349,6 +299,83 @@ impl App {
         command
     }
 
+    /// The File menu: databases, backup, import and its undo, quit.
+    fn file_menu_ui(&self, ui: &mut egui::Ui) -> Option<Command> {
+        let lang = self.lang;
+        let mut command = None;
+        if ui
+            .button(lang.pick("Новая база данных…", "New database…"))
+            .clicked()
+        {
+            command = Some(Command::NewDatabase);
+        }
+        if ui
+            .button(lang.pick("Открыть базу данных…", "Open database…"))
+            .clicked()
+        {
+            command = Some(Command::OpenDatabase);
+        }
+        if ui
+            .button(lang.pick("Подключиться к общей базе…", "Connect to a team database…"))
+            .clicked()
+        {
+            command = Some(Command::ConnectServer);
+        }
+        ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+            ui.menu_button(lang.pick("Недавние", "Open recent"), |ui| {
+                for recent in &self.recent {
+                    let shown = match crate::store::server_url(Path::new(recent)) {
+                        Some(url) => crate::store::postgres::shown(url),
+                        None => recent.clone(),
+                    };
+                    if ui.button(shown).clicked() {
+                        command = Some(Command::OpenRecent(PathBuf::from(recent)));
+                    }
+                }
+            });
+        });
+        if ui
+            .button(lang.pick("Резервная копия…", "Back up…"))
+            .clicked()
+        {
+            command = Some(Command::Backup);
+        }
+        ui.separator();
+        let may = (self.rights(), lang);
+        if ui::rights_button(
+            ui,
+            may,
+            Right::Record,
+            true,
+            egui::Button::new(lang.pick("Импорт…", "Import…")).shortcut_text(
+                ui.ctx()
+                    .format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::I)),
+            ),
+        )
+        .clicked()
+        {
+            command = Some(Command::Import);
+        }
+        let undo = self.data().last_import.as_ref().filter(|i| i.undoable);
+        if ui::rights_button(
+            ui,
+            may,
+            Right::Record,
+            undo.is_some(),
+            egui::Button::new(lang.pick("Отменить последний импорт…", "Undo the last import…")),
+        )
+        .clicked()
+            && let Some(undo) = undo
+        {
+            command = Some(Command::UndoImport(undo.id));
+        }
+        ui.separator();
+        if ui.button(lang.pick("Выход", "Quit")).clicked() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        command
+    }
+
     pub(super) fn nav_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
         ui.add_space(6.0);
@@ -361,7 +388,9 @@ impl App {
                 .on_hover_text(format!("Ctrl+{}", i + 1));
             if r.clicked() {
                 self.page = page;
-                self.welcome_dismissed = true;
+                if let Some(s) = &mut self.session {
+                    s.welcome_dismissed = true;
+                }
             }
         }
     }
@@ -370,19 +399,19 @@ impl App {
         let lang = self.lang;
         let on_server = crate::store::server_url(&self.db_path).is_some();
         ui.horizontal(|ui| {
-            let shown = match &self.store {
+            let shown = match self.store() {
                 Some(store) if on_server => store.shown(),
                 _ => self.db_path.display().to_string(),
             };
             ui.label(RichText::new(shown).weak().small())
-            .on_hover_text(if on_server {
-                lang.pick(
+                .on_hover_text(if on_server {
+                    lang.pick(
                     "Общая база на сервере PostgreSQL: её видят все менеджеры отдела",
                     "The team database on a PostgreSQL server, shared by the department's managers",
                 )
-            } else {
-                lang.pick("Файл базы данных", "Database file")
-            });
+                } else {
+                    lang.pick("Файл базы данных", "Database file")
+                });
             if let Some((path, _)) = &self.opening {
                 ui.separator();
                 ui.spinner();
@@ -394,24 +423,28 @@ impl App {
                     ))
                     .small(),
                 );
-            } else if on_server && self.store.is_some() {
+            } else if let Some(session) = self.session.as_ref().filter(|_| on_server) {
                 ui.separator();
-                if self.live.lost.is_some() {
+                if session.live.lost.is_some() {
                     ui.label(
                         RichText::new(lang.pick("нет связи с сервером", "server unreachable"))
                             .small()
                             .color(ui.visuals().warn_fg_color),
                     );
                 } else {
-                    ui.label(RichText::new(lang.pick("сервер на связи", "server connected")).small().weak())
-                        .on_hover_text(lang.pick(
-                            "Изменения коллег появляются здесь сами, как только они их сохранят.",
-                            "Colleagues' changes show here by themselves as soon as they save them.",
-                        ));
+                    ui.label(
+                        RichText::new(lang.pick("сервер на связи", "server connected"))
+                            .small()
+                            .weak(),
+                    )
+                    .on_hover_text(lang.pick(
+                        "Изменения коллег появляются здесь сами, как только они их сохранят.",
+                        "Colleagues' changes show here by themselves as soon as they save them.",
+                    ));
                 }
             }
             ui.separator();
-            let c = &self.data.counts;
+            let c = &self.data().counts;
             ui.label(
                 RichText::new(format!(
                     "{} {} · {} {} · {} {} · {} {}",
@@ -426,30 +459,10 @@ impl App {
                 ))
                 .small(),
             );
-            // What the check of the file for damage found, or that it runs.
-            match &self.damage_check {
-                DamageCheck::Due | DamageCheck::Running(_) => {
-                    ui.separator();
-                    ui.add(egui::Spinner::new().size(10.0));
-                    ui.label(RichText::new(lang.pick("проверка файла…", "checking the file…")).small())
-                        .on_hover_text(lang.pick(
-                            "Файл базы данных читается целиком, чтобы найти повреждения; записи станут доступны после проверки.",
-                            "The database file is read whole to find any damage; writing is possible once it is checked.",
-                        ));
-                }
-                // A server keeps its own pages whole: there is no file to check.
-                DamageCheck::Passed if on_server => {}
-                DamageCheck::Passed => {
-                    ui.separator();
-                    ui.label(RichText::new(lang.pick("файл проверен", "file checked")).small().weak())
-                        .on_hover_text(lang.pick(
-                            "Файл базы данных прочитан целиком при открытии: повреждений нет.",
-                            "The database file was read whole when opened: no damage found.",
-                        ));
-                }
-                DamageCheck::Done => {}
+            if let Some(check) = self.session.as_ref().map(|s| &s.damage_check) {
+                damage_check_ui(ui, check, on_server, lang);
             }
-            for notice in self.store.as_ref().map_or(vec![], |s| s.notices(lang)) {
+            for notice in self.store().map_or(vec![], |s| s.notices(lang)) {
                 ui.separator();
                 ui.label(
                     RichText::new(notice)
@@ -462,7 +475,9 @@ impl App {
         });
     }
 
-    pub(super) fn page_ui(&mut self, ui: &mut egui::Ui, pctx: &PageCtx) -> Option<Command> {
+    /// The page while no database is open: one being upgraded or connected to, or why
+    /// none could be opened, with what to do (None: a database is open).
+    fn not_open_ui(&mut self, ui: &mut egui::Ui) -> Option<Option<Command>> {
         if let Some(path) = &self.upgrading {
             let kept = Store::kept_before_upgrade(path);
             ui.add_space(80.0);
@@ -481,10 +496,10 @@ impl App {
                     kept.display()
                 ));
             });
-            return None;
+            return Some(None);
         }
         if let Some((path, _)) = &self.opening
-            && self.store.is_none()
+            && self.session.is_none()
         {
             let shown = crate::store::postgres::shown(&path.display().to_string());
             let mut cancel = false;
@@ -509,7 +524,7 @@ impl App {
                         .to_owned(),
                 );
             }
-            return None;
+            return Some(None);
         }
         if let Some(error) = &self.open_error {
             let mut command = None;
@@ -557,9 +572,19 @@ impl App {
                     command = Some(Command::NewDatabase);
                 }
             });
+            return Some(command);
+        }
+        None
+    }
+
+    pub(super) fn page_ui(&mut self, ui: &mut egui::Ui, pctx: &PageCtx) -> Option<Command> {
+        if let Some(command) = self.not_open_ui(ui) {
             return command;
         }
-        if self.first_load() {
+        let Some(session) = &mut self.session else {
+            return None;
+        };
+        if session.first_load() {
             ui.vertical_centered(|ui| {
                 ui.add_space(120.0);
                 ui.spinner();
@@ -570,19 +595,61 @@ impl App {
             });
             return None;
         }
-        if !self.welcome_dismissed && self.data.counts.partners == 0 && self.data.counts.sales == 0
-        {
+        let data = &session.data;
+        if !session.welcome_dismissed && data.counts.partners == 0 && data.counts.sales == 0 {
             return ui::welcome::welcome_ui(ui, (pctx.rights, pctx.lang), self.job.is_some());
         }
         match self.page {
-            Page::Overview => ui::overview::overview_ui(ui, &mut self.overview, &self.data, pctx),
-            Page::Partners => ui::partners::partners_ui(ui, &mut self.partners, &self.data, pctx),
-            Page::StopList => ui::pins::pins_ui(ui, &mut self.pins, &self.data, pctx),
-            Page::Sales => ui::sales::sales_ui(ui, &mut self.sales, &self.data, pctx),
+            Page::Overview => ui::overview::overview_ui(ui, &mut session.overview, data, pctx),
+            Page::Partners => ui::partners::partners_ui(ui, &mut session.partners, data, pctx),
+            Page::StopList => ui::pins::pins_ui(ui, &mut session.pins, data, pctx),
+            Page::Sales => ui::sales::sales_ui(ui, &mut session.sales, data, pctx),
             Page::Statements => {
-                ui::statements::statements_ui(ui, &mut self.statements, &self.data, pctx)
+                ui::statements::statements_ui(ui, &mut session.statements, data, pctx)
             }
-            Page::Rates => ui::rates::rates_ui(ui, &mut self.rates, &self.data, pctx),
+            Page::Rates => ui::rates::rates_ui(ui, &mut session.rates, data, pctx),
         }
+    }
+}
+
+/// What the check of the file for damage found, or that it runs, in the status bar.
+fn damage_check_ui(ui: &mut egui::Ui, check: &DamageCheck, on_server: bool, lang: Lang) {
+    match check {
+        DamageCheck::Due | DamageCheck::Running(_) => {
+            ui.separator();
+            ui.add(egui::Spinner::new().size(10.0));
+            ui.label(RichText::new(lang.pick("проверка файла…", "checking the file…")).small())
+                .on_hover_text(lang.pick(
+                    "Файл базы данных читается целиком, чтобы найти повреждения; записи станут доступны после проверки.",
+                    "The database file is read whole to find any damage; writing is possible once it is checked.",
+                ));
+        }
+        // A server keeps its own pages whole: there is no file to check.
+        DamageCheck::Passed if on_server => {}
+        DamageCheck::Passed => {
+            ui.separator();
+            ui.label(
+                RichText::new(lang.pick("файл проверен", "file checked"))
+                    .small()
+                    .weak(),
+            )
+            .on_hover_text(lang.pick(
+                "Файл базы данных прочитан целиком при открытии: повреждений нет.",
+                "The database file was read whole when opened: no damage found.",
+            ));
+        }
+        DamageCheck::Stopped => {
+            ui.separator();
+            ui.label(
+                RichText::new(lang.pick("проверка файла прервалась", "the file's check stopped"))
+                    .small()
+                    .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text(lang.pick(
+                "Проверка файла на повреждения прервалась из-за внутренней ошибки программы. Записи не выполняются, пока она не пройдёт; следующая попытка записи запустит её снова.",
+                "The check of the file for damage stopped on an internal error of the program. Nothing is written until it passes; the next write starts it again.",
+            ));
+        }
+        DamageCheck::Damaged(_) => {}
     }
 }

@@ -51,9 +51,9 @@ impl ConnectForm {
     fn from_url(url: &str, why: Option<String>) -> ConnectForm {
         let mut form = ConnectForm::new();
         let (driver, wish) = postgres::tls::split(url);
-        form.encrypt = wish.required;
         form.ca_file = wish
             .root_cert
+            .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         if let Ok(config) = driver.parse::<::postgres::Config>() {
@@ -70,6 +70,7 @@ impl ConnectForm {
                 form.login = user.to_owned();
             }
         }
+        form.encrypt = wish.encrypts(form.is_local());
         form.said = why.map(|w| (w, false));
         form
     }
@@ -87,7 +88,11 @@ impl ConnectForm {
         }
         let address = format!("postgres://{login}@{host}:{port}/{db}");
         if !self.encrypt {
-            return Ok(address);
+            // Another computer is encrypted to unless the address says not.
+            return Ok(match self.is_local() {
+                true => address,
+                false => format!("{address}?sslmode=disable"),
+            });
         }
         let ca = self.ca_file.trim();
         if ca.is_empty() {
@@ -109,7 +114,7 @@ impl ConnectForm {
 
     /// The server is this computer: there is no network to protect the connection on.
     fn is_local(&self) -> bool {
-        matches!(self.host.trim(), "localhost" | "127.0.0.1" | "::1")
+        postgres::tls::is_local_host(&self.host)
     }
 }
 
@@ -156,13 +161,13 @@ impl App {
         let (keyring, here, ctx) = (
             self.keyring.clone(),
             self.keyring_here.clone(),
-            self.egui_ctx.clone(),
+            self.workers.ctx.clone(),
         );
         let ask = move || {
             let _ = here.set(keyring.available());
             ctx.request_repaint();
         };
-        if !self.background_reads {
+        if !self.workers.background {
             ask();
         } else if std::thread::Builder::new()
             .name("partner-desk-keyring".into())
@@ -212,7 +217,7 @@ impl App {
             postgres::remember_password(&url, &form.password);
         }
         let (tell, answer) = channel();
-        let ctx = self.egui_ctx.clone();
+        let ctx = self.workers.ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("partner-desk-connect".into())
             .spawn(move || {

@@ -46,16 +46,19 @@ impl App {
         // What the login may not do is refused here, before anything is asked or read;
         // the server refuses it too, whatever program asks.
         if let Some(needed) = command.needs()
-            && !self.rights.allows(needed)
+            && !self.rights().allows(needed)
         {
             self.report(Err(ActionError::NotAllowed { needed }));
             return;
         }
-        if let Some(text) = self.confirmation_needed(&command) {
-            self.confirm = Some(Confirm { text, command });
+        if let Some(text) = self.confirmation_needed(&command)
+            && let Some(session) = &mut self.session
+        {
+            session.confirm = Some(Confirm { text, command });
             return;
         }
         self.execute(command);
+        self.tell_said();
     }
 
     pub(super) fn confirmation_needed(&self, command: &Command) -> Option<String> {
@@ -134,68 +137,186 @@ impl App {
         }
     }
 
-    pub(super) fn write<T>(
-        &mut self,
-        f: impl FnOnce(&crate::store::Tx<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, ActionError> {
-        self.undo = None;
-        Ok(self.writable()?.write(f)?)
-    }
-
-    /// [`App::write`] of a write about one client ([`Store::write_on_client`]).
-    fn write_on_client<T>(
-        &mut self,
-        client: &crate::domain::Inn,
-        f: impl FnOnce(&crate::store::ClientTx<'_, '_>) -> Result<T, StoreError>,
-    ) -> Result<T, ActionError> {
-        self.undo = None;
-        Ok(self.writable()?.write_on_client(client, f)?)
-    }
-
-    /// The store, when a write may go to it now: a database is open and not being checked.
-    pub(super) fn writable(&mut self) -> Result<&mut Store, ActionError> {
-        self.take_damage_check();
-        if self.damage_check.pending() {
-            return Err(ActionError::Checking);
-        }
-        if self.live.lost.is_some() {
-            return Err(ActionError::ServerLost {
-                server: self.store.as_ref().map_or_else(String::new, Store::shown),
-            });
-        }
-        self.store.as_mut().ok_or(ActionError::NoDatabase)
-    }
-
+    /// Runs a command once confirmed: what the window does itself, or a write to the open
+    /// database, read again after it.
     pub(super) fn execute(&mut self, command: Command) {
+        let Some(command) = self.show(command) else {
+            return;
+        };
+        let Some(command) = self.ask_or_start(command) else {
+            return;
+        };
+        self.close_if_damaged();
+        let (lang, today) = (self.lang, self.today());
+        let result = match &mut self.session {
+            Some(session) => session.execute(command, lang, today),
+            None => Some(Err(ActionError::NoDatabase)),
+        };
+        if let Some(result) = result {
+            // Read again also after a refusal: a refused pin request is recorded even so.
+            self.reload();
+            self.tell_said();
+            self.report(result);
+        }
+    }
+
+    /// What changes only what is shown: a page, a card, the import window closed, the
+    /// language of documents. Gives back any other command.
+    fn show(&mut self, command: Command) -> Option<Command> {
         let lang = self.lang;
-        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
-        let result: Result<String, ActionError> = match command {
+        let session = self.session.as_mut();
+        match command {
             Command::OpenClient(inn) => {
-                self.search = None;
-                self.client = Some(ui::client::ClientCard::new(inn));
-                return;
+                if let Some(s) = session {
+                    s.search = None;
+                    s.client = Some(ui::client::ClientCard::new(inn));
+                }
             }
             Command::OpenPartner(id) => {
-                self.search = None;
-                self.welcome_dismissed = true;
-                self.partners.select(id);
+                if let Some(s) = session {
+                    s.search = None;
+                    s.welcome_dismissed = true;
+                    s.partners.select(id);
+                }
                 self.page = Page::Partners;
-                return;
             }
             Command::ShowSales { partner, month } => {
-                self.search = None;
-                self.sales.show_month(partner, month, lang);
+                if let Some(s) = session {
+                    s.search = None;
+                    s.sales.show_month(partner, month, lang);
+                }
                 self.page = Page::Sales;
-                return;
             }
             Command::Navigate(page) => {
                 self.page = page;
-                self.welcome_dismissed = true;
-                if page == Page::Partners && self.data.counts.partners == 0 {
-                    self.partners.start_new();
+                if let Some(s) = session {
+                    s.welcome_dismissed = true;
+                    if page == Page::Partners && s.data.counts.partners == 0 {
+                        s.partners.start_new();
+                    }
                 }
-                return;
             }
+            Command::DocumentsIn(doc_lang) => self.doc_lang = doc_lang,
+            Command::CloseImport => {
+                if let Some(s) = session {
+                    s.wizard = None;
+                }
+            }
+            Command::ConnectServer => self.open_connect_form(),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// What asks for a path, or starts work on a worker. Gives back any other command.
+    fn ask_or_start(&mut self, command: Command) -> Option<Command> {
+        let lang = self.lang;
+        let data = self.data();
+        match command {
+            Command::ExportStatement { partner, from, to } => {
+                let format = self.export_format;
+                let name = data.partners.iter().find(|p| p.id == partner);
+                let file_name = name.map_or(format!("statement.{}", format.extension()), |p| {
+                    export::statement_file_name(p.inn.as_str(), &p.name, from, to, format)
+                });
+                self.ask_path(PathUse::Statement { partner, from, to }, &file_name);
+            }
+            Command::ExportIssued { number } => {
+                let format = self.export_format;
+                let file_name = match data.issued.iter().find(|r| r.number == number) {
+                    Some(r) => format!(
+                        "{}_{}",
+                        r.number,
+                        export::statement_file_name("", &r.partner_name, r.from, r.to, format)
+                            .trim_start_matches('_')
+                    ),
+                    None => format!("{number}.{}", format.extension()),
+                };
+                self.ask_path(PathUse::Issued { number }, &file_name);
+            }
+            Command::ExportAll { from, to, format } => {
+                self.ask_path(PathUse::Batch { from, to, format }, "");
+            }
+            Command::ExportSalesList(list) => {
+                let name = format!(
+                    "{}.{}",
+                    lang.pick("Продажи", "Sales"),
+                    list.format.extension()
+                );
+                self.ask_path(PathUse::SalesList(list), &name);
+            }
+            Command::ExportList(list, format) => {
+                let name = format!("{}.{}", list_file_stem(&list.title), format.extension());
+                self.ask_path(PathUse::List { list, format }, &name);
+            }
+            Command::Import => self.ask_path(PathUse::Import, ""),
+            Command::ImportFile(path) => self.read_for_import(path),
+            Command::RunImport => self.run_import(),
+            Command::Backup => {
+                let name = format!("partner-desk-{}.sqlite3", self.today());
+                self.ask_path(PathUse::Backup, &name);
+            }
+            Command::NewDatabase => self.ask_path(PathUse::NewDatabase, "partner-desk.sqlite3"),
+            Command::OpenRecent(path) => self.use_path(PathUse::OpenDatabase, path),
+            Command::OpenDatabase => self.ask_path(PathUse::OpenDatabase, ""),
+            Command::FillDemo => self.fill_demo(),
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// Fills the open database with demo data, on a worker.
+    fn fill_demo(&mut self) {
+        let Some(path) = self.session.as_ref().map(|s| s.path.clone()) else {
+            self.report(Err(ActionError::NoDatabase));
+            return;
+        };
+        let today = self.today();
+        let title = self.lang.pick("Демо-данные", "Demo data").to_owned();
+        self.start_job(title, move |_| {
+            actions::demo(&mut Store::open(&path)?, today)
+        });
+    }
+}
+
+impl Session {
+    /// Runs a command that writes to this database, in one transaction, and says how it
+    /// went (None: the command writes nothing; the window ran it).
+    pub(super) fn execute(
+        &mut self,
+        command: Command,
+        lang: Lang,
+        today: NaiveDate,
+    ) -> Option<Result<String, ActionError>> {
+        use Command::*;
+        Some(match command {
+            AddPartner { .. }
+            | UpdatePartner { .. }
+            | AddStatusChange { .. }
+            | SetEvidence { .. } => self.write_partner(command, lang)?,
+            RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
+                self.write_pin(command, lang)?
+            }
+            RecordSale(_) | CorrectSale { .. } | DeleteSale { .. } | RecordReturn { .. } => {
+                self.write_sale(command, lang)?
+            }
+            Undo => self.undo(lang),
+            AddRateVersion { .. }
+            | IssueStatement { .. }
+            | ReopenStatement { .. }
+            | UndoImport(_) => self.write_period(command, lang, today)?,
+            _ => return None,
+        })
+    }
+
+    fn write_partner(
+        &mut self,
+        command: Command,
+        lang: Lang,
+    ) -> Option<Result<String, ActionError>> {
+        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        let version = self.data.version;
+        Some(match command {
             Command::AddPartner {
                 inn,
                 name,
@@ -203,7 +324,7 @@ impl App {
             } => self
                 .write(|db| db.add_partner(&inn, &name, one_c_partner))
                 .map(|id| {
-                    self.partners.saved(Some(id), self.data.version);
+                    self.partners.saved(Some(id), version);
                     format!("{} {name}", t("Партнёр добавлен:", "Partner added:"))
                 }),
             Command::UpdatePartner {
@@ -213,7 +334,7 @@ impl App {
             } => self
                 .write(|db| db.update_partner(id, &name, one_c_partner))
                 .map(|()| {
-                    self.partners.saved(Some(id), self.data.version);
+                    self.partners.saved(Some(id), version);
                     format!("{} {name}", t("Партнёр сохранён:", "Partner saved:"))
                 }),
             Command::AddStatusChange {
@@ -236,6 +357,14 @@ impl App {
             Command::SetEvidence { partner, evidence } => self
                 .write(|db| db.set_evidence(partner, &evidence))
                 .map(|()| t("Подтверждения требований сохранены", "Evidence saved")),
+            _ => return None,
+        })
+    }
+
+    fn write_pin(&mut self, command: Command, lang: Lang) -> Option<Result<String, ActionError>> {
+        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        let until = |ends_on| ui::date(crate::domain::pin::last_day_of(ends_on), lang);
+        Some(match command {
             Command::RequestPin {
                 client,
                 client_name,
@@ -253,12 +382,12 @@ impl App {
                             "{} {client} {} {}",
                             t("Клиент", "Client"),
                             t("закреплён по", "pinned until"),
-                            ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                            until(ends_on)
                         )),
                         PinOutcome::Extended { ends_on, .. } => Ok(format!(
                             "{} {}",
                             t("Закрепление продлено по", "Pin extended until"),
-                            ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                            until(ends_on)
                         )),
                         PinOutcome::Refused {
                             holder_label,
@@ -284,7 +413,7 @@ impl App {
                     format!(
                         "{} {}",
                         t("Закрепление продлено по", "Pin extended until"),
-                        ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+                        until(ends_on)
                     )
                 }),
             Command::ReleasePin { pin_id, date, note } => self
@@ -302,6 +431,13 @@ impl App {
                         "The record is cancelled: the pin's term is as it was",
                     )
                 }),
+            _ => return None,
+        })
+    }
+
+    fn write_sale(&mut self, command: Command, lang: Lang) -> Option<Result<String, ActionError>> {
+        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        Some(match command {
             Command::RecordSale(sale) => self
                 .write_on_client(&sale.client_inn, |db| db.record_sale(&sale))
                 .map(|id| {
@@ -320,7 +456,7 @@ impl App {
             Command::CorrectSale { id, sale, base } => {
                 let corrected = self.write(|db| db.correct_sale_seen(id, &base, &sale));
                 if corrected.as_ref().is_err_and(changed_meanwhile)
-                    && let Some(Ok(now)) = self.store.as_ref().map(|s| s.read().sale_as_new(id))
+                    && let Ok(now) = self.store.read().sale_as_new(id)
                 {
                     self.sales.changed_meanwhile(now);
                 }
@@ -338,28 +474,6 @@ impl App {
                     )
                 })
             }
-            Command::Undo => match self.undo.take() {
-                None => Err(ActionError::NothingToUndo),
-                Some(undo) => {
-                    let name = undo.name(lang);
-                    let result = match &undo {
-                        Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
-                        Undo::Restore { id, sale, now } => self
-                            .write(|db| db.correct_sale_seen(*id, now, sale))
-                            .map(drop)
-                            .map_err(|e| match changed_meanwhile(&e) {
-                                true => ActionError::UndoOvertaken,
-                                false => e,
-                            }),
-                    };
-                    if matches!(undo, Undo::Delete { .. }) {
-                        self.sales.deleted();
-                    } else {
-                        self.sales.saved();
-                    }
-                    result.map(|()| format!("{} {name}", t("Отменено:", "Undone:")))
-                }
-            },
             Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
                 self.sales.deleted();
                 t(
@@ -387,33 +501,58 @@ impl App {
                     });
                     what
                 }),
+            _ => return None,
+        })
+    }
+
+    /// Ctrl+Z: takes back the last change made in this window to this database.
+    fn undo(&mut self, lang: Lang) -> Result<String, ActionError> {
+        let Some(undo) = self.undo.take() else {
+            return Err(ActionError::NothingToUndo);
+        };
+        let name = undo.name(lang);
+        let result = match &undo {
+            Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
+            Undo::Restore { id, sale, now } => self
+                .write(|db| db.correct_sale_seen(*id, now, sale))
+                .map(drop)
+                .map_err(|e| match changed_meanwhile(&e) {
+                    true => ActionError::UndoOvertaken,
+                    false => e,
+                }),
+        };
+        if matches!(undo, Undo::Delete { .. }) {
+            self.sales.deleted();
+        } else {
+            self.sales.saved();
+        }
+        result.map(|()| format!("{} {name}", lang.pick("Отменено:", "Undone:")))
+    }
+
+    /// What changes a period's figures or closes it: a rate version, issuing and reopening
+    /// a statement, and the undo of an import.
+    fn write_period(
+        &mut self,
+        command: Command,
+        lang: Lang,
+        today: NaiveDate,
+    ) -> Option<Result<String, ActionError>> {
+        Some(match command {
             Command::AddRateVersion { date, table, note } => self
                 .write(|db| db.add_rate_version(date, &table, &note))
                 .map(|()| {
                     self.rates.saved();
                     format!(
                         "{} {}",
-                        t("Новая версия ставок с", "New rate version from"),
+                        lang.pick("Новая версия ставок с", "New rate version from"),
                         ui::date(date, lang)
                     )
                 }),
-            Command::ExportStatement { partner, from, to } => {
-                let name = self.data.partners.iter().find(|p| p.id == partner);
-                let format = self.export_format;
-                let file_name = name.map_or(format!("statement.{}", format.extension()), |p| {
-                    export::statement_file_name(p.inn.as_str(), &p.name, from, to, format)
-                });
-                self.ask_path(PathUse::Statement { partner, from, to }, &file_name);
-                return;
-            }
-            Command::IssueStatement { partner, from, to } => {
-                let today = self.today();
-                self.writable()
-                    .and_then(|store| actions::issue(store, partner, (from, to), today))
-                    .map(|done| done.text(lang))
-            }
+            Command::IssueStatement { partner, from, to } => self
+                .writable()
+                .and_then(|store| actions::issue(store, partner, (from, to), today))
+                .map(|done| done.text(lang)),
             Command::ReopenStatement { number, reason } => {
-                let today = self.today();
                 let done = self
                     .writable()
                     .and_then(|store| actions::reopen(store, &number, &reason, today));
@@ -422,92 +561,13 @@ impl App {
                 }
                 done.map(|done| done.text(lang))
             }
-            Command::ExportIssued { number } => {
-                let format = self.export_format;
-                let file_name = match self.data.issued.iter().find(|r| r.number == number) {
-                    Some(r) => format!(
-                        "{}_{}",
-                        r.number,
-                        export::statement_file_name("", &r.partner_name, r.from, r.to, format)
-                            .trim_start_matches('_')
-                    ),
-                    None => format!("{number}.{}", format.extension()),
-                };
-                self.ask_path(PathUse::Issued { number }, &file_name);
-                return;
-            }
-            Command::ExportAll { from, to, format } => {
-                self.ask_path(PathUse::Batch { from, to, format }, "");
-                return;
-            }
-            Command::ExportSalesList(list) => {
-                let name = format!(
-                    "{}.{}",
-                    lang.pick("Продажи", "Sales"),
-                    list.format.extension()
-                );
-                self.ask_path(PathUse::SalesList(list), &name);
-                return;
-            }
-            Command::ExportList(list, format) => {
-                let name = format!("{}.{}", list_file_stem(&list.title), format.extension());
-                self.ask_path(PathUse::List { list, format }, &name);
-                return;
-            }
-            Command::Import => {
-                self.ask_path(PathUse::Import, "");
-                return;
-            }
-            Command::ImportFile(path) => {
-                self.read_for_import(path);
-                return;
-            }
-            Command::RunImport => {
-                self.run_import();
-                return;
-            }
-            Command::CloseImport => {
-                self.wizard = None;
-                return;
-            }
             Command::UndoImport(id) => {
                 self.imported = None;
                 self.writable()
                     .and_then(|store| actions::undo_import(store, Some(id)))
                     .map(|done| done.text(lang))
             }
-            Command::Backup => {
-                let name = format!("partner-desk-{}.sqlite3", self.today());
-                self.ask_path(PathUse::Backup, &name);
-                return;
-            }
-            Command::NewDatabase => {
-                self.ask_path(PathUse::NewDatabase, "partner-desk.sqlite3");
-                return;
-            }
-            Command::ConnectServer => {
-                self.open_connect_form();
-                return;
-            }
-            Command::OpenRecent(path) => {
-                self.use_path(PathUse::OpenDatabase, path);
-                return;
-            }
-            Command::OpenDatabase => {
-                self.ask_path(PathUse::OpenDatabase, "");
-                return;
-            }
-            Command::FillDemo => {
-                let path = self.db_path.clone();
-                let today = self.today();
-                self.start_job(t("Демо-данные", "Demo data"), move |_| {
-                    actions::demo(&mut Store::open(&path)?, today)
-                });
-                return;
-            }
-        };
-        // Read again also after a refusal: a refused pin request is recorded even so.
-        self.reload();
-        self.report(result);
+            _ => return None,
+        })
     }
 }

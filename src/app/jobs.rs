@@ -1,4 +1,6 @@
-//! Long work on worker threads: jobs with progress and Cancel, and what they hand back.
+//! Long work on worker threads: jobs with progress and Cancel, and what they hand back. A
+//! job carries the session it was started in: what it hands back acts on that session
+//! only (an import's undo offered, the import window opened), never on one opened since.
 
 use super::*;
 
@@ -8,6 +10,8 @@ pub(super) struct Job {
     pub(super) started: Instant,
     pub(super) rx: Receiver<Result<JobDone, ActionError>>,
     pub(super) progress: Arc<Progress>,
+    /// The session open when the job started.
+    pub(super) session: Option<SessionId>,
 }
 
 /// What a finished job hands back.
@@ -19,6 +23,17 @@ pub(super) enum JobDone {
         file_name: String,
         source: import::source::Source,
     },
+}
+
+impl JobDone {
+    /// What was done, for a job that does (a file read for the import window is handed to
+    /// it before this).
+    fn done(self) -> Result<Done, ActionError> {
+        match self {
+            JobDone::Done(done) => Ok(done),
+            JobDone::Read { .. } => Err(ActionError::OpenedMeanwhile),
+        }
+    }
 }
 
 /// How far a job got, and whether the user asked it to stop.
@@ -70,31 +85,16 @@ impl App {
         );
     }
 
-    /// Opens the import window on a file just read, with the mapping chosen last time for
-    /// files of its layout.
-    pub(super) fn open_wizard(&mut self, file_name: String, source: import::source::Source) {
-        let store = self.store.as_ref();
-        let remembered = |sheet: &import::source::Sheet| {
-            let key = import::mapping::layout_key(&sheet.headers);
-            let (kind, columns) = store?.read().layout(&key).ok()??;
-            let kind = ImportKind::parse(&kind)?;
-            let columns: Vec<Option<usize>> = serde_json::from_str(&columns).ok()?;
-            let fits = columns.len() == import::mapping::fields(kind).len()
-                && columns.iter().flatten().all(|&c| c < sheet.headers.len());
-            fits.then_some(import::mapping::Mapping { kind, columns })
-        };
-        self.wizard = Some(ui::import_wizard::Wizard::new(
-            file_name, source, remembered,
-        ));
-    }
-
     /// Imports what the import window shows, on a worker thread.
     pub(super) fn run_import(&mut self) {
-        let Some(wizard) = self.wizard.take() else {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let Some(wizard) = session.wizard.take() else {
             return;
         };
         let lang = self.lang;
-        let db = self.db_path.clone();
+        let db = session.path.clone();
         let file = wizard.file_name.clone();
         self.start_work(
             format!("{} {file}", lang.pick("Импорт", "Import")),
@@ -133,55 +133,93 @@ impl App {
             started: Instant::now(),
             rx,
             progress,
+            session: self.session.as_ref().map(|s| s.id),
         });
     }
 
     pub(super) fn poll_job(&mut self) {
         let Some(job) = &self.job else { return };
-        match job.rx.try_recv() {
-            Ok(Ok(JobDone::Read { file_name, source })) => {
-                self.job = None;
-                self.open_wizard(file_name, source);
-            }
-            Ok(result) => {
-                self.job = None;
-                self.statements.invalidate();
-                let (exported, imported) = match &result {
-                    Ok(JobDone::Done(done)) => (
-                        done.written().map(Path::to_path_buf),
-                        matches!(done, Done::Imported(_)),
-                    ),
-                    _ => (None, false),
-                };
-                let upgraded = match &result {
-                    Ok(JobDone::Done(Done::Upgraded { path, .. })) => Some(path.clone()),
-                    _ => None,
-                };
-                if let (Some(_), Err(e)) = (self.upgrading.take(), &result) {
-                    self.open_error = Some(e.text(self.lang));
-                }
-                let lang = self.lang;
-                self.report(result.map(|done| match done {
-                    JobDone::Done(done) => done.text(lang),
-                    JobDone::Read { file_name, .. } => file_name,
-                }));
-                if exported.is_some() {
-                    self.exported = exported;
-                }
-                if imported {
-                    // Offered once the data read after the import is on screen.
-                    self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
-                }
-                if let Some(path) = upgraded {
-                    self.switch_database(path);
-                }
-                self.reload();
-            }
-            Err(TryRecvError::Empty) => {}
+        let result = match job.rx.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return,
             Err(TryRecvError::Disconnected) => {
                 self.job = None;
                 self.report(Err(ActionError::Interrupted));
+                return;
             }
+        };
+        let started_in = job.session;
+        self.job = None;
+        // The session the job was started in, if it is still the one open.
+        let today = self.today();
+        let session = self.session.as_mut().filter(|s| started_in == Some(s.id));
+        let result = match (result, session) {
+            (Ok(JobDone::Read { file_name, source }), Some(session)) => {
+                session.open_wizard(file_name, source);
+                return;
+            }
+            (Ok(JobDone::Read { .. }), None) if started_in.is_some() => {
+                Err(ActionError::OpenedMeanwhile)
+            }
+            (Ok(JobDone::Read { .. }), None) => Err(ActionError::NoDatabase),
+            (result, Some(session)) => {
+                let result = result.and_then(JobDone::done);
+                session.job_done(result.as_ref().ok(), today);
+                result
+            }
+            (result, None) => result.and_then(JobDone::done),
+        };
+        if let (Some(_), Err(e)) = (self.upgrading.take(), &result) {
+            self.open_error = Some(e.text(self.lang));
         }
+        if let Ok(path) = result.as_ref().map(Done::written)
+            && let Some(path) = path
+        {
+            self.exported = Some(path.to_path_buf());
+        }
+        let upgraded = match &result {
+            Ok(Done::Upgraded { path, .. }) => Some(path.clone()),
+            _ => None,
+        };
+        let lang = self.lang;
+        self.tell_said();
+        self.report(result.map(|done| done.text(lang)));
+        if let Some(path) = upgraded {
+            self.switch_database(path);
+        }
+    }
+}
+
+impl Session {
+    /// Opens the import window on a file just read, with the mapping chosen last time for
+    /// files of its layout in this database.
+    fn open_wizard(&mut self, file_name: String, source: import::source::Source) {
+        let db = self.store.read();
+        let remembered = |sheet: &import::source::Sheet| {
+            let key = import::mapping::layout_key(&sheet.headers);
+            let (kind, columns) = db.layout(&key).ok()??;
+            let kind = ImportKind::parse(&kind)?;
+            let columns: Vec<Option<usize>> = serde_json::from_str(&columns).ok()?;
+            let fits = columns.len() == import::mapping::fields(kind).len()
+                && columns.iter().flatten().all(|&c| c < sheet.headers.len());
+            fits.then_some(import::mapping::Mapping { kind, columns })
+        };
+        let wizard = ui::import_wizard::Wizard::new(file_name, source, remembered);
+        drop(db);
+        self.wizard = Some(wizard);
+    }
+
+    /// What a job done on this database changes here: the data is read again, a statement
+    /// previewed is figured again, an import's undo is offered once the data read after it
+    /// is on screen, and what Ctrl+Z would take back is forgotten after a write.
+    fn job_done(&mut self, done: Option<&Done>, today: NaiveDate) {
+        self.statements.invalidate();
+        if matches!(done, Some(Done::Imported(_) | Done::Demo(_))) {
+            self.undo = None;
+        }
+        if matches!(done, Some(Done::Imported(_))) {
+            self.offer_undo = Some(self.asked_version.max(self.data.version) + 1);
+        }
+        self.reload(today);
     }
 }

@@ -23,34 +23,44 @@ pub(super) struct Live {
     reopening: Option<Receiver<Result<Store, StoreError>>>,
 }
 
-impl App {
-    /// Starts the watch over the database just opened, and learns what the login may do.
+impl Session {
+    /// Starts the watch over the database, and learns what the login may do. A listener
+    /// made to fail by a test panics the next time it has something to say.
     pub(super) fn start_watch(&mut self) {
-        let Some(store) = &self.store else { return };
-        self.rights = store.rights().unwrap_or_else(|e| {
+        self.rights = self.store.rights().unwrap_or_else(|e| {
             tracing::warn!("the login's rights could not be read: {}", e.text(Lang::En));
             Rights::ALL
         });
-        let ctx = self.egui_ctx.clone();
-        self.live.watch = Some(store.watch(move || ctx.request_repaint()));
+        let (ctx, dies) = (
+            self.workers.ctx.clone(),
+            self.workers.faults.listener_dies.clone(),
+        );
+        self.live.watch = Some(self.store.watch(move || {
+            if dies.swap(false, Ordering::SeqCst) {
+                panic!("a change listener made to fail by a test");
+            }
+            ctx.request_repaint()
+        }));
     }
 
-    /// The reader for the database just opened: on a thread of its own, or inline in tests.
+    /// The reader for the database: on a thread of its own, or inline in tests.
     pub(super) fn start_reader(&mut self) {
-        self.reader = if self.background_reads {
-            let ctx = self.egui_ctx.clone();
-            crate::reader::Reader::on_thread(self.db_path.clone(), move || ctx.request_repaint())
+        self.reader = if self.workers.background {
+            let ctx = self.workers.ctx.clone();
+            crate::reader::Reader::on_thread(self.path.clone(), move || ctx.request_repaint())
+                .panicking_when(self.workers.faults.read_panics.clone())
         } else {
             crate::reader::Reader::inline()
         };
     }
 
     /// Acts on what the watch heard: reads again after others' changes, says when the server
-    /// is gone, and opens the database anew when it is back.
-    pub(super) fn take_heard(&mut self, ctx: &egui::Context) {
-        self.take_reopened();
-        if let (Some(store), Some(watch)) = (&self.store, &self.live.watch) {
-            let heard = watch.heard(store);
+    /// is gone, and opens the database anew when it is back. A listener that stopped is
+    /// taken as a server gone: the database is opened anew shortly, with a new listener.
+    pub(super) fn take_heard(&mut self, ctx: &egui::Context, today: NaiveDate, lang: Lang) {
+        self.take_reopened(today, lang);
+        if let Some(watch) = &self.live.watch {
+            let heard = watch.heard(&self.store);
             if let Some(after) = watch.look_again() {
                 ctx.request_repaint_after(after);
             }
@@ -60,13 +70,21 @@ impl App {
                     Heard::Changed => changed = true,
                     Heard::Lost(e) => {
                         tracing::warn!("{}", e.text(Lang::En));
-                        self.live.lost = Some(e.text(self.lang));
+                        self.live.lost = Some(e.text(lang));
                     }
                     Heard::Back => self.live.reopen_at = Some(Instant::now()),
+                    Heard::Stopped => {
+                        tracing::error!("the change listener stopped; the database is opened anew");
+                        let gone = StoreError::ServerGone {
+                            server: self.store.shown(),
+                        };
+                        self.live.lost = Some(gone.text(lang));
+                        self.live.reopen_at = Some(Instant::now() + TRY_AGAIN);
+                    }
                 }
             }
             if changed && self.live.lost.is_none() {
-                self.reload();
+                self.reload(today);
             }
         }
         if let Some(at) = self.live.reopen_at {
@@ -81,9 +99,7 @@ impl App {
     /// A write found the window's connection to the server closed: the database is opened
     /// anew at once (the write itself is not repeated; the user was told).
     pub(super) fn connection_closed(&mut self) {
-        if self.store.as_ref().is_some_and(|s| s.server().is_some())
-            && self.live.reopening.is_none()
-        {
+        if self.store.server().is_some() && self.live.reopening.is_none() {
             self.live.reopen_at = Some(Instant::now());
         }
     }
@@ -94,8 +110,8 @@ impl App {
             return;
         }
         let (tell, answer) = channel();
-        let path = self.db_path.clone();
-        let ctx = self.egui_ctx.clone();
+        let path = self.path.clone();
+        let ctx = self.workers.ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("partner-desk-reconnect".into())
             .spawn(move || {
@@ -108,9 +124,9 @@ impl App {
         }
     }
 
-    /// Puts the database opened anew in place of the old one, keeping the pages as they are,
-    /// and reads again; a failed try is tried again shortly.
-    fn take_reopened(&mut self) {
+    /// Puts the database opened anew in place of the old connection, keeping the pages as
+    /// they are, and reads again; a failed try is tried again shortly.
+    fn take_reopened(&mut self, today: NaiveDate, lang: Lang) {
         let Some(answer) = &self.live.reopening else {
             return;
         };
@@ -118,37 +134,40 @@ impl App {
             Ok(result) => result,
             Err(TryRecvError::Empty) => return,
             Err(TryRecvError::Disconnected) => Err(StoreError::ServerGone {
-                server: self.db_path.display().to_string(),
+                server: self.path.display().to_string(),
             }),
         };
         self.live.reopening = None;
         match result {
             Ok(store) => {
-                self.store = Some(store);
+                self.store = store;
                 self.start_reader();
                 self.start_watch();
                 self.load_failed = None;
                 if self.live.lost.take().is_some() {
-                    self.report(Ok(self
-                        .lang
+                    self.say(Ok(lang
                         .pick(
                             "Связь с общей базой восстановлена",
                             "The team database answers again",
                         )
                         .to_owned()));
                 }
-                self.reload();
+                self.reload(today);
             }
             Err(e) => {
-                self.live.lost = Some(e.text(self.lang));
+                self.live.lost = Some(e.text(lang));
                 self.live.reopen_at = Some(Instant::now() + TRY_AGAIN);
             }
         }
     }
+}
 
+impl App {
     /// The banner over the page while the server cannot be reached.
     pub(super) fn lost_banner_ui(&self, ui: &mut egui::Ui) {
-        let Some(why) = &self.live.lost else { return };
+        let Some(why) = self.session.as_ref().and_then(|s| s.live.lost.as_ref()) else {
+            return;
+        };
         let lang = self.lang;
         egui::Frame::new()
             .fill(ui.visuals().extreme_bg_color)

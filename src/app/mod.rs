@@ -1,9 +1,13 @@
-//! The App: holds the store and the pages' state, runs every [`Command`] in one place,
-//! keeps a snapshot of the data the pages show, and reports what happened. By job:
-//! `execute` (commands and undo), `paths` (dialogs and typed paths), `jobs` (worker
-//! threads), `loading` (the snapshot and the pages' reads), `chrome` (menus, navigation,
-//! status bar), `overlays` (windows over the page); what pages are given and give back
-//! is in [`crate::command`] and [`crate::snapshot`].
+//! The App: the window, and the [`Session`] of the database open in it. The window keeps
+//! what is its own (language, theme, the page shown, toasts, dialogs, recent databases,
+//! the connection form, export preferences, the worker job runner); everything about the
+//! open database is in its `Session`, replaced whole when another opens. `App::run` runs
+//! every [`Command`] in one place and reports what happened. By job: `session` (what a
+//! session holds), `execute` (commands and undo), `paths` (dialogs and typed paths), `jobs`
+//! (worker threads), `loading` (opening a database; the snapshot and the pages' reads),
+//! `live` (others' changes, a server gone and back), `chrome` (menus, navigation, status
+//! bar), `overlays` (windows over the page); what pages are given and give back is in
+//! [`crate::command`] and [`crate::snapshot`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,13 +39,16 @@ mod live;
 mod loading;
 mod overlays;
 mod paths;
+mod session;
 
 use self::{
     chrome::*, connect::*, execute::*, jobs::*, live::*, loading::*, overlays::*, paths::*,
+    session::*,
 };
 pub use crate::command::{Command, PageCtx};
 pub use crate::snapshot::{Data, PartnerSummary};
 pub use jobs::Progress;
+pub use session::{Faults, Session};
 
 /// How the app is started.
 pub struct Config {
@@ -62,6 +69,9 @@ pub struct Config {
     pub data_dir: Option<PathBuf>,
     /// A timed start: the window closes itself at that moment (and keeps no settings).
     pub exit_when: Option<ExitWhen>,
+    /// Workers made to fail, for tests (none by default).
+    #[doc(hidden)]
+    pub faults: Faults,
 }
 
 impl Config {
@@ -77,6 +87,7 @@ impl Config {
             import_file: None,
             data_dir: None,
             exit_when: None,
+            faults: Faults::default(),
         }
     }
 }
@@ -104,84 +115,59 @@ struct Settings {
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
 
-/// The application.
+/// The application: the window, and the session of the database open in it.
 pub struct App {
-    store: Option<Store>,
+    /// The database open in the window, with everything about it.
+    session: Option<Session>,
+    /// How many sessions this window has opened: the next one's id.
+    sessions_opened: u64,
+    /// The database the window names: the open one, or the one being opened, upgraded,
+    /// waited for or that could not be opened (tried again from the page that says so).
     db_path: PathBuf,
     open_error: Option<String>,
     /// The file being brought to this program's schema on a worker, opened when it is done.
     upgrading: Option<PathBuf>,
+    /// The file to open once another program's long write is over, and when to try again.
+    open_when_free: Option<(PathBuf, Instant)>,
+    /// The team database being opened on a worker, and where its answer comes.
+    opening: Option<(PathBuf, Receiver<loading::Opened>)>,
+    /// The password to keep in the keyring once the team database being opened lets it in.
+    keep_in_keyring: Option<String>,
     lang: Lang,
     dark: bool,
     page: Page,
     fixed_today: Option<NaiveDate>,
-    data: Data,
     dialogs: Box<dyn FileDialogs>,
-    pub partners: ui::partners::PartnersPage,
-    pub pins: ui::pins::PinsPage,
-    pub sales: ui::sales::SalesPage,
-    pub statements: ui::statements::StatementsPage,
-    pub rates: ui::rates::RatesPage,
     toasts: Vec<Toast>,
     last_message: String,
-    confirm: Option<Confirm>,
+    /// A path typed in when no dialog could be shown, for the session it was asked in.
     prompt: Option<PathPrompt>,
+    /// The work running on a worker, for the session it was started in.
     job: Option<Job>,
     show_help: bool,
     /// Help ▸ Keyboard shortcuts is open.
     show_keys: bool,
     show_about: bool,
-    /// The user chose to start with an empty database.
-    welcome_dismissed: bool,
     /// A long report shown in its own window.
     details: Option<String>,
-    pub overview: ui::overview::OverviewPage,
-    /// The client card open, if any.
-    client: Option<ui::client::ClientCard>,
-    /// The global search (Ctrl+K), when open.
-    search: Option<ui::search::SearchState>,
-    /// The data version whose on-demand reads failed; they are not retried for it.
-    load_failed: Option<u64>,
-    /// The import window, when a file is open in it.
-    wizard: Option<ui::import_wizard::Wizard>,
-    /// The import just written, while its undo is offered.
-    imported: Option<ImportRecord>,
-    /// Where long reads run.
-    reader: crate::reader::Reader,
-    /// The check of the open file for damage; nothing is written until it is done.
-    damage_check: DamageCheck,
-    /// The snapshot version whose pins are to be asked for, and the pins being read.
-    pins_due: Option<u64>,
-    pins_loading: Vec<Answer<Result<PinsRead, StoreError>>>,
     /// The statement file just exported, offered to open until closed.
     exported: Option<PathBuf>,
     /// The format of the last statement exported: the next suggested file name has it.
     export_format: Format,
     /// The folder of the last export: the next suggested file is there.
     export_dir: Option<PathBuf>,
+    /// The language statements are exported in (remembered between runs).
+    doc_lang: Lang,
     /// A timed start, and whether the frame it waits for has been drawn.
     exit_when: Option<ExitWhen>,
     exit_drawn: bool,
-    /// The file to open once another program's long write is over, and when to try again.
-    open_when_free: Option<(PathBuf, Instant)>,
-    /// Snapshots of the data being read, and the version asked for last.
-    data_loading: Vec<Answer<Result<Data, StoreError>>>,
-    asked_version: u64,
-    /// Offer the undo of the import just written once this data version is on screen.
-    offer_undo: Option<u64>,
-    /// How to take back the last change made in this window; forgotten at the next write.
-    undo: Option<Undo>,
-    background_reads: bool,
-    egui_ctx: egui::Context,
+    /// How sessions run their workers.
+    workers: Workers,
     /// A file to open in the import window on the first frame.
     start_import: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     /// Crash reports of earlier runs not yet shown.
     crashes: Vec<PathBuf>,
-    /// Others' changes, and the team server's comings and goings.
-    live: Live,
-    /// What the login may change (everything, on a file).
-    rights: Rights,
     /// File ▸ Connect to a team database…, when open.
     connect: Option<ConnectForm>,
     /// The databases opened last, newest first (File ▸ Open recent).
@@ -189,11 +175,10 @@ pub struct App {
     keyring: Arc<dyn crate::keyring::Keyring>,
     /// Whether the system has a keyring: asked once, on a worker.
     keyring_here: Arc<std::sync::OnceLock<bool>>,
-    /// The password to keep in the keyring once the team database being opened lets it in.
-    keep_in_keyring: Option<String>,
-    /// The team database being opened on a worker, and where its answer comes.
-    opening: Option<(PathBuf, Receiver<loading::Opened>)>,
 }
+
+/// The data shown when no database is open.
+static NO_DATA: std::sync::LazyLock<Data> = std::sync::LazyLock::new(Data::default);
 
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
 pub const APP_ID: &str = "org.partnerdesk.PartnerDesk";
@@ -255,48 +240,38 @@ impl App {
             egui::Theme::Light
         });
         let mut app = App {
-            store: None,
+            session: None,
+            sessions_opened: 0,
             db_path: config.db_path.clone(),
             open_error: None,
             upgrading: None,
+            open_when_free: None,
+            opening: None,
+            keep_in_keyring: None,
             lang,
             dark,
             page: settings.page,
             fixed_today: config.today,
-            data: Data::default(),
             dialogs: config.dialogs,
-            partners: Default::default(),
-            pins: Default::default(),
-            sales: Default::default(),
-            statements: ui::statements::StatementsPage::new(settings.doc_lang.unwrap_or(Lang::Ru)),
-            rates: Default::default(),
             toasts: Vec::new(),
             last_message: String::new(),
-            confirm: None,
             prompt: None,
             job: None,
             show_help: false,
             show_keys: false,
             show_about: false,
-            welcome_dismissed: false,
             details: None,
-            overview: Default::default(),
-            client: None,
-            search: None,
-            load_failed: None,
-            wizard: None,
-            imported: None,
-            reader: crate::reader::Reader::inline(),
-            data_loading: Vec::new(),
-            damage_check: DamageCheck::Done,
-            pins_due: None,
-            pins_loading: Vec::new(),
-            open_when_free: None,
-            asked_version: 0,
-            offer_undo: None,
-            undo: None,
-            background_reads: config.background_reads,
-            egui_ctx: cc.egui_ctx.clone(),
+            exported: None,
+            export_format: settings.export_format.unwrap_or(Format::Pdf),
+            export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
+            doc_lang: settings.doc_lang.unwrap_or(Lang::Ru),
+            exit_when: config.exit_when,
+            exit_drawn: false,
+            workers: Workers {
+                background: config.background_reads,
+                ctx: cc.egui_ctx.clone(),
+                faults: config.faults,
+            },
             start_import: config.import_file,
             crashes: config
                 .data_dir
@@ -304,19 +279,10 @@ impl App {
                 .map(|d| crate::diagnostics::unseen_crashes(&crate::diagnostics::crash_dir(d)))
                 .unwrap_or_default(),
             data_dir: config.data_dir,
-            exit_when: config.exit_when,
-            exit_drawn: false,
-            export_format: settings.export_format.unwrap_or(Format::Pdf),
-            export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
-            exported: None,
-            live: Live::default(),
-            rights: Rights::ALL,
             connect: None,
             recent: settings.recent,
             keyring: Arc::from(config.keyring),
             keyring_here: Default::default(),
-            keep_in_keyring: None,
-            opening: None,
         };
         app.ask_keyring();
         match config.exit_when {
@@ -325,7 +291,7 @@ impl App {
             _ => {}
         }
         app.switch_database(config.db_path);
-        if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.store.is_some()) {
+        if let Some(keep) = crate::backup::keep_from_env().filter(|_| app.session.is_some()) {
             let (db, title) = (app.db_path.clone(), lang.pick("Резервная копия", "Backup"));
             app.start_job(title.into(), move |_| {
                 Ok(Done::BackedUp(crate::backup::run(&db, keep)?))
@@ -342,10 +308,11 @@ impl App {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         }
+        let session = self.session.as_ref();
         self.exit_drawn = match when {
             ExitWhen::FirstFrame => true,
-            ExitWhen::Overview => self.data.version > 0 && self.overview.ready(),
-            ExitWhen::SalesRows => self.sales.rows_shown(),
+            ExitWhen::Overview => session.is_some_and(|s| s.data.version > 0 && s.overview.ready()),
+            ExitWhen::SalesRows => session.is_some_and(|s| s.sales.rows_shown()),
         };
         ctx.request_repaint();
     }
@@ -358,17 +325,33 @@ impl App {
         self.lang
     }
 
+    /// The snapshot of the open database (empty when none is).
     pub fn data(&self) -> &Data {
-        &self.data
+        self.session.as_ref().map_or(&NO_DATA, |s| &s.data)
     }
 
     pub fn store(&self) -> Option<&Store> {
-        self.store.as_ref()
+        self.session.as_ref().map(|s| &s.store)
     }
 
-    /// What the login may change.
+    /// The open database, with everything the window keeps about it.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    /// [`App::session`], to change what its pages show (a test or a benchmark).
+    pub fn session_mut(&mut self) -> Option<&mut Session> {
+        self.session.as_mut()
+    }
+
+    /// What the login may change (everything when no database is open: nothing to change).
     pub fn rights(&self) -> Rights {
-        self.rights
+        self.session.as_ref().map_or(Rights::ALL, |s| s.rights)
+    }
+
+    /// The language statements are exported in.
+    pub fn doc_lang(&self) -> Lang {
+        self.doc_lang
     }
 
     /// The last message shown to the user.
@@ -383,10 +366,7 @@ impl App {
 
     /// True while the data snapshot, its pins or the check of the file is being read.
     pub fn reading(&self) -> bool {
-        !self.data_loading.is_empty()
-            || self.pins_due.is_some()
-            || !self.pins_loading.is_empty()
-            || self.damage_check.pending()
+        self.session.as_ref().is_some_and(Session::reading)
     }
 
     /// True while a worker thread is busy.
@@ -403,14 +383,9 @@ impl eframe::App for App {
             }
             ctx.request_repaint_after(Duration::from_millis(250));
         }
-        self.take_damage_check();
         self.take_opening();
-        self.take_data();
         self.poll_job();
-        self.take_heard(ctx);
-        self.load_wanted();
-        self.start_pins();
-        self.start_damage_check();
+        self.session_logic(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -440,46 +415,16 @@ impl eframe::App for App {
         }
         // A file dropped on the window, or named at start, opens in the import window.
         let dropped = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()));
-        if let Some(path) = dropped.or_else(|| self.start_import.take()) {
+        let open = self.session.is_some();
+        let at_start = || if open { self.start_import.take() } else { None };
+        if let Some(path) = dropped.or_else(at_start) {
             commands.push(Command::ImportFile(path));
         }
-        if let Some(wizard) = &mut self.wizard {
-            commands.extend(ui::import_wizard::wizard_ui(&ctx, wizard, pctx.lang));
-        }
-        commands.extend(self.imported_ui(&ctx));
-        if let Some(card) = &mut self.client {
-            let mut open = true;
-            commands.extend(ui::client::client_card_ui(
-                &ctx, card, &self.data, &pctx, &mut open,
-            ));
-            if !open {
-                self.client = None;
-            }
-        }
-        if let Some(search) = &mut self.search {
-            let mut open = true;
-            commands.extend(ui::search::search_ui(
-                &ctx, search, &self.data, pctx.lang, &mut open,
-            ));
-            if !open {
-                self.search = None;
-            }
-        }
+        commands.extend(self.session_windows_ui(&ctx, &pctx));
         for command in commands {
             self.run(command);
         }
-        let waiting = self.load_failed != Some(self.data.version)
-            && (self.sales.wants_data()
-                || self.statements.wants_data()
-                || self.pins.wants_data()
-                || (self.page == Page::Partners && self.partners.wants_chart(self.data.version))
-                || (self.page == Page::Overview && self.overview.wants_data(self.data.version))
-                || self
-                    .client
-                    .as_ref()
-                    .is_some_and(|c| c.wants_data(self.data.version))
-                || self.search.as_ref().is_some_and(|s| s.wants_data()));
-        if waiting {
+        if self.session.as_ref().is_some_and(|s| s.waiting(self.page)) {
             ctx.request_repaint();
         }
         self.exit_when_timed(&ctx);
@@ -496,7 +441,7 @@ impl eframe::App for App {
                 lang: Some(self.lang),
                 dark: Some(self.dark),
                 page: self.page,
-                doc_lang: Some(self.statements.doc_lang),
+                doc_lang: Some(self.doc_lang),
                 export_format: Some(self.export_format),
                 export_dir: self.export_dir.clone(),
                 recent: self.recent.clone(),

@@ -88,51 +88,40 @@ impl App {
         }
     }
 
-    /// The summary of the import just written, with its undo.
-    pub(super) fn imported_ui(&mut self, ctx: &egui::Context) -> Option<Command> {
-        let lang = self.lang;
-        let imported = self.imported.as_ref()?;
-        let mut command = None;
-        let mut close = false;
-        egui::Window::new(lang.pick("Импорт завершён", "Import done"))
-            .id(egui::Id::unique("import-done"))
-            .collapsible(false)
-            .resizable(false)
-            // Top right: toasts come up bottom right and would cover its buttons.
-            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
-            .show(ctx, |ui| {
-                ui.set_max_width(420.0);
-                ui.label(&self.last_message);
-                ui.label(
-                    RichText::new(lang.pick(
-                        "Импорт можно отменить целиком, пока в базе ничего не изменилось.",
-                        "The whole import can be undone while nothing else changes.",
-                    ))
-                    .weak(),
-                );
-                ui.horizontal(|ui| {
-                    if ui
-                        .button(lang.pick("Отменить импорт", "Undo the import"))
-                        .clicked()
-                    {
-                        command = Some(Command::UndoImport(imported.id));
-                    }
-                    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
-                        close = true;
-                    }
-                });
-            });
-        // Any other write makes the undo impossible; then the offer goes.
-        if close
-            || !self
-                .data
-                .last_import
-                .as_ref()
-                .is_some_and(|i| i.id == imported.id && i.undoable)
-        {
-            self.imported = None;
+    /// The windows over the page that belong to the open database: the import window, the
+    /// import just written with its undo, the client card and the quick search.
+    pub(super) fn session_windows_ui(
+        &mut self,
+        ctx: &egui::Context,
+        pctx: &PageCtx,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        let Some(s) = &mut self.session else {
+            return commands;
+        };
+        if let Some(wizard) = &mut s.wizard {
+            commands.extend(ui::import_wizard::wizard_ui(ctx, wizard, pctx.lang));
         }
-        command
+        commands.extend(s.imported_ui(ctx, &self.last_message, pctx.lang));
+        if let Some(card) = &mut s.client {
+            let mut open = true;
+            commands.extend(ui::client::client_card_ui(
+                ctx, card, &s.data, pctx, &mut open,
+            ));
+            if !open {
+                s.client = None;
+            }
+        }
+        if let Some(search) = &mut s.search {
+            let mut open = true;
+            commands.extend(ui::search::search_ui(
+                ctx, search, &s.data, pctx.lang, &mut open,
+            ));
+            if !open {
+                s.search = None;
+            }
+        }
+        commands
     }
 
     /// Help ▸ About: the version and build, where the data is, and the licenses of what
@@ -164,7 +153,7 @@ impl App {
                 ),
                 (
                     lang.pick("Версия схемы", "Schema version"),
-                    match &self.store {
+                    match self.store() {
                         Some(store) if store.server().is_some() => format!(
                             "{} ({})",
                             crate::store::postgres::SERVER_SCHEMA_VERSION,
@@ -266,24 +255,15 @@ impl App {
     pub(super) fn overlays_ui(&mut self, ctx: &egui::Context) {
         self.connect_ui(ctx);
         let lang = self.lang;
-        if let Some(confirm) = &self.confirm {
-            let mut decision = None;
-            egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
-                ui.set_max_width(420.0);
-                ui.heading(lang.pick("Подтвердите действие", "Please confirm"));
-                ui.label(&confirm.text);
-                ui.add_space(8.0);
-                decision = ui::confirm_buttons(ui, lang.pick("Подтвердить", "Confirm"), true, lang);
-            });
-            match decision {
-                Some(true) => {
-                    if let Some(confirm) = self.confirm.take() {
-                        self.execute(confirm.command);
-                    }
-                }
-                Some(false) => self.confirm = None,
-                None => {}
-            }
+        self.confirm_ui(ctx);
+        // A typed path asked for a database closed since has nothing left to act on.
+        let session = self.session.as_ref().map(|s| s.id);
+        if self
+            .prompt
+            .as_ref()
+            .is_some_and(|p| p.purpose.about_the_database() && p.session != session)
+        {
+            self.prompt = None;
         }
         if let Some(prompt) = &mut self.prompt {
             let mut decision = None;
@@ -313,35 +293,7 @@ impl App {
                 None => {}
             }
         }
-        if let Some(job) = &self.job {
-            egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
-                ui.set_min_width(360.0);
-                ui.label(&job.title);
-                match job.progress.fraction() {
-                    Some(fraction) => ui.add(egui::ProgressBar::new(fraction).show_percentage()),
-                    None => ui.add(egui::ProgressBar::new(0.0).animate(true)),
-                };
-                // Only work that reports its progress can stop between its steps.
-                if job.progress.fraction().is_some() {
-                    let cancelling = job.progress.cancel.load(Ordering::Relaxed);
-                    if ui
-                        .add_enabled(
-                            !cancelling,
-                            egui::Button::new(lang.pick("Отменить", "Cancel")),
-                        )
-                        .clicked()
-                    {
-                        job.progress.cancel.store(true, Ordering::Relaxed);
-                    }
-                }
-                ui.label(
-                    RichText::new(format!("{} s", job.started.elapsed().as_secs()))
-                        .weak()
-                        .small(),
-                );
-            });
-            ctx.request_repaint_after(Duration::from_millis(50));
-        }
+        self.job_ui(ctx);
         let mut open = self.show_help;
         egui::Window::new(lang.pick("Регламент работы с партнёрами", "The partner regulation"))
             .open(&mut open)
@@ -397,6 +349,45 @@ impl App {
             self.details = None;
         }
 
+        self.toasts_ui(ctx);
+    }
+
+    /// The work running on a worker: its progress, and Cancel where it can stop.
+    fn job_ui(&self, ctx: &egui::Context) {
+        let lang = self.lang;
+        if let Some(job) = &self.job {
+            egui::Modal::new(egui::Id::unique("job")).show(ctx, |ui| {
+                ui.set_min_width(360.0);
+                ui.label(&job.title);
+                match job.progress.fraction() {
+                    Some(fraction) => ui.add(egui::ProgressBar::new(fraction).show_percentage()),
+                    None => ui.add(egui::ProgressBar::new(0.0).animate(true)),
+                };
+                // Only work that reports its progress can stop between its steps.
+                if job.progress.fraction().is_some() {
+                    let cancelling = job.progress.cancel.load(Ordering::Relaxed);
+                    if ui
+                        .add_enabled(
+                            !cancelling,
+                            egui::Button::new(lang.pick("Отменить", "Cancel")),
+                        )
+                        .clicked()
+                    {
+                        job.progress.cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+                ui.label(
+                    RichText::new(format!("{} s", job.started.elapsed().as_secs()))
+                        .weak()
+                        .small(),
+                );
+            });
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+    }
+
+    /// What was said last, fading after a while, bottom right.
+    fn toasts_ui(&mut self, ctx: &egui::Context) {
         self.toasts
             .retain(|t| t.shown.elapsed() < Duration::from_secs(6));
         if !self.toasts.is_empty() {
@@ -419,5 +410,77 @@ impl App {
                 });
             ctx.request_repaint_after(Duration::from_millis(500));
         }
+    }
+}
+
+impl App {
+    /// The confirmation of a command on the open database, when one waits.
+    fn confirm_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        let Some(confirm) = self.session.as_ref().and_then(|s| s.confirm.as_ref()) else {
+            return;
+        };
+        let mut decision = None;
+        egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
+            ui.set_max_width(420.0);
+            ui.heading(lang.pick("Подтвердите действие", "Please confirm"));
+            ui.label(&confirm.text);
+            ui.add_space(8.0);
+            decision = ui::confirm_buttons(ui, lang.pick("Подтвердить", "Confirm"), true, lang);
+        });
+        let Some(decision) = decision else { return };
+        if let Some(confirm) = self.session.as_mut().and_then(|s| s.confirm.take())
+            && decision
+        {
+            self.execute(confirm.command);
+        }
+    }
+}
+
+impl Session {
+    /// The summary of the import just written, with its undo.
+    fn imported_ui(&mut self, ctx: &egui::Context, said: &str, lang: Lang) -> Option<Command> {
+        let imported = self.imported.as_ref()?;
+        let mut command = None;
+        let mut close = false;
+        egui::Window::new(lang.pick("Импорт завершён", "Import done"))
+            .id(egui::Id::unique("import-done"))
+            .collapsible(false)
+            .resizable(false)
+            // Top right: toasts come up bottom right and would cover its buttons.
+            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(420.0);
+                ui.label(said);
+                ui.label(
+                    RichText::new(lang.pick(
+                        "Импорт можно отменить целиком, пока в базе ничего не изменилось.",
+                        "The whole import can be undone while nothing else changes.",
+                    ))
+                    .weak(),
+                );
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(lang.pick("Отменить импорт", "Undo the import"))
+                        .clicked()
+                    {
+                        command = Some(Command::UndoImport(imported.id));
+                    }
+                    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+                        close = true;
+                    }
+                });
+            });
+        // Any other write makes the undo impossible; then the offer goes.
+        if close
+            || !self
+                .data
+                .last_import
+                .as_ref()
+                .is_some_and(|i| i.id == imported.id && i.undoable)
+        {
+            self.imported = None;
+        }
+        command
     }
 }

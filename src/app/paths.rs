@@ -48,12 +48,29 @@ impl PathUse {
             PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
         }
     }
+
+    /// Whether the path is for something done to the open database (an export of its
+    /// statements, an import into it, its backup), not for the window (a list already
+    /// made, another database).
+    pub(super) fn about_the_database(&self) -> bool {
+        match self {
+            PathUse::Statement { .. }
+            | PathUse::Issued { .. }
+            | PathUse::Batch { .. }
+            | PathUse::SalesList(_)
+            | PathUse::Import
+            | PathUse::Backup => true,
+            PathUse::List { .. } | PathUse::NewDatabase | PathUse::OpenDatabase => false,
+        }
+    }
 }
 
 /// A path typed in when no file dialog could be shown.
 pub(super) struct PathPrompt {
     pub(super) purpose: PathUse,
     pub(super) text: String,
+    /// The session open when it was asked: a path about the database is for that one.
+    pub(super) session: Option<SessionId>,
 }
 
 /// The save dialog's filters for a statement, `first` first (the dialog starts on it).
@@ -137,6 +154,7 @@ impl App {
                 self.prompt = Some(PathPrompt {
                     purpose,
                     text: file_name.to_owned(),
+                    session: self.session.as_ref().map(|s| s.id),
                 });
             }
         }
@@ -161,83 +179,10 @@ impl App {
             self.export_dir = Some(folder.to_path_buf());
         }
         match purpose {
-            PathUse::Statement { partner, from, to } => {
-                let (today, doc_lang) = (self.today(), self.statements.doc_lang);
-                let result = self
-                    .store
-                    .as_ref()
-                    .ok_or(ActionError::NoDatabase)
-                    .and_then(|s| {
-                        actions::write_statement(s, partner, (from, to), today, &path, doc_lang)
-                    });
-                self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
-            }
-            PathUse::Issued { number } => {
-                let doc_lang = self.statements.doc_lang;
-                let result = self
-                    .store
-                    .as_ref()
-                    .ok_or(ActionError::NoDatabase)
-                    .and_then(|s| actions::export_issued(s, &number, &path, doc_lang));
-                self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
-            }
-            PathUse::Batch { from, to, format } => {
-                let db = self.db_path.clone();
-                let today = self.today();
-                let doc_lang = self.statements.doc_lang;
-                self.start_job(
-                    lang.pick("Выгрузка ведомостей", "Exporting statements")
-                        .to_owned(),
-                    move |progress| {
-                        let batch = actions::Batch {
-                            from,
-                            to,
-                            today,
-                            dir: &path,
-                            format,
-                            doc_lang,
-                        };
-                        actions::export_all(
-                            &Store::open(&db)?,
-                            &batch,
-                            &|done, total| progress.set(done, total),
-                            &progress.cancel,
-                        )
-                    },
-                );
-            }
-            PathUse::SalesList(list) => {
-                let db = self.db_path.clone();
-                let today = self.today();
-                self.start_job(
-                    lang.pick("Экспорт списка продаж", "Exporting the sales list")
-                        .to_owned(),
-                    move |progress| {
-                        actions::write_sales_list(
-                            &Store::open_unchecked(&db)?,
-                            &list,
-                            &path,
-                            (lang, today),
-                            &|done, total| progress.set(done, total),
-                            &progress.cancel,
-                        )
-                    },
-                );
-            }
             PathUse::List { list, format } => {
                 self.start_job(
                     lang.pick("Экспорт списка", "Exporting the list").to_owned(),
                     move |_| actions::write_list(&list, format, &path, lang),
-                );
-            }
-            PathUse::Import => self.read_for_import(path),
-            PathUse::Backup => {
-                let db = self.db_path.clone();
-                self.start_job(
-                    lang.pick("Резервная копия", "Backup").to_owned(),
-                    move |_| actions::backup(&Store::open(&db)?, &path),
                 );
             }
             PathUse::NewDatabase | PathUse::OpenDatabase => {
@@ -250,6 +195,72 @@ impl App {
                     )));
                 }
             }
+            about_the_database => self.use_path_on_session(about_the_database, path),
+        }
+    }
+
+    /// What is done with a path for the open database: its statements exported, a file
+    /// read for import into it, its backup. The work on a worker opens its own connection
+    /// to this database.
+    fn use_path_on_session(&mut self, purpose: PathUse, path: PathBuf) {
+        let (lang, today, doc_lang) = (self.lang, self.today(), self.doc_lang);
+        let Some(session) = &self.session else {
+            self.report(Err(ActionError::NoDatabase));
+            return;
+        };
+        let (store, db) = (&session.store, session.path.clone());
+        match purpose {
+            PathUse::Statement { partner, from, to } => {
+                let result =
+                    actions::write_statement(store, partner, (from, to), today, &path, doc_lang);
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result.map(|done| done.text(lang)));
+            }
+            PathUse::Issued { number } => {
+                let result = actions::export_issued(store, &number, &path, doc_lang);
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result.map(|done| done.text(lang)));
+            }
+            PathUse::Batch { from, to, format } => {
+                let title = lang.pick("Выгрузка ведомостей", "Exporting statements");
+                self.start_job(title.to_owned(), move |progress| {
+                    let batch = actions::Batch {
+                        from,
+                        to,
+                        today,
+                        dir: &path,
+                        format,
+                        doc_lang,
+                    };
+                    actions::export_all(
+                        &Store::open(&db)?,
+                        &batch,
+                        &|done, total| progress.set(done, total),
+                        &progress.cancel,
+                    )
+                });
+            }
+            PathUse::SalesList(list) => {
+                let title = lang.pick("Экспорт списка продаж", "Exporting the sales list");
+                self.start_job(title.to_owned(), move |progress| {
+                    actions::write_sales_list(
+                        &Store::open_unchecked(&db)?,
+                        &list,
+                        &path,
+                        (lang, today),
+                        &|done, total| progress.set(done, total),
+                        &progress.cancel,
+                    )
+                });
+            }
+            PathUse::Import => self.read_for_import(path),
+            PathUse::Backup => {
+                let title = lang.pick("Резервная копия", "Backup");
+                self.start_job(title.to_owned(), move |_| {
+                    actions::backup(&Store::open(&db)?, &path)
+                });
+            }
+            PathUse::List { .. } | PathUse::NewDatabase | PathUse::OpenDatabase => {}
         }
     }
 }

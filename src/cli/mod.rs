@@ -598,12 +598,14 @@ fn say(result: Result<Option<Done>, ActionError>, lang: Lang) -> ExitCode {
     match result {
         Ok(done) => {
             let message = done.map(|d| d.text(lang)).unwrap_or_default();
+            let message = crate::diagnostics::redact(&message);
             tracing::info!("{message}");
             println!("{message}");
             ExitCode::SUCCESS
         }
         Err(e) => {
             let message = e.text(lang);
+            let message = crate::diagnostics::redact(&message);
             tracing::warn!("refused: {message}");
             eprintln!("{message}");
             ExitCode::FAILURE

@@ -6,6 +6,7 @@
 pub mod inn;
 pub mod kind;
 pub mod lang;
+pub mod lock;
 pub mod money;
 pub mod names;
 pub mod pin;
@@ -18,6 +19,7 @@ pub mod text;
 pub use inn::{Inn, InnError};
 pub use kind::LicenseKind;
 pub use lang::{Lang, Localized};
+pub use lock::{LockedPeriod, RecordWrite, ReturnRefusal, Returnable};
 pub use money::{AmountError, Money, RateError, RatePct};
 pub use pin::{Pin, PinDecision, PinError, PinState, ShipmentRefusal};
 pub use premium::{Premium, RoleFacts, ZeroReason};

@@ -144,6 +144,7 @@ fn load(
         },
         unreadable: Vec::new(),
         refused: Vec::new(),
+        written: Vec::with_capacity(total),
         matched: Matched::new(),
     };
     let mut checker = Checker {
@@ -182,6 +183,7 @@ fn load(
         summary,
         unreadable,
         refused,
+        written,
         ..
     } = load;
     if !unreadable.is_empty() {
@@ -190,7 +192,18 @@ fn load(
     if !refused.is_empty() {
         return Err(ImportError::Rows(refused));
     }
-    db.end_bulk_sales(bulk)?;
+    // The rows written, checked again against what the load set aside: a row that breaks
+    // it is told at its line, as any refused row is.
+    if let Err(e) = db.end_bulk_sales(bulk) {
+        return Err(match e {
+            StoreError::BrokenInLoad { at, rule } => ImportError::Rows(vec![RowError {
+                line: written.get(at).copied().unwrap_or_default(),
+                column: String::new(),
+                problem: Problem::Rule(RuleError::KeptByTheDatabase { rule }),
+            }]),
+            other => ImportError::Store(other),
+        });
+    }
     finish(db, table, log, &summary)?;
     Ok(summary)
 }
@@ -274,6 +287,8 @@ struct Load<'a, 'c> {
     unreadable: Vec<RowError>,
     refused: Vec<RowError>,
     matched: Matched,
+    /// The line of each row written, in the order written.
+    written: Vec<u64>,
 }
 
 impl Load<'_, '_> {
@@ -293,7 +308,11 @@ impl Load<'_, '_> {
                 checked,
                 client,
                 sale,
-            } => self.write(checked, client, sale),
+            } => self.write(checked, client, sale).map(|wrote| {
+                if wrote {
+                    self.written.push(line);
+                }
+            }),
         };
         match written {
             Ok(()) => Ok(()),
@@ -321,16 +340,17 @@ impl Load<'_, '_> {
         })
     }
 
+    /// Writes a checked row (true), or skips it as a repeat of a stored sale (false).
     fn write(
         &mut self,
         checked: CheckedSale,
         client: Option<String>,
         sale: Option<Box<NewSale>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         if let Some(sale) = sale {
             if repeats_stored(self.db, self.log, &sale, &mut self.matched)? {
                 self.summary.skipped += 1;
-                return Ok(());
+                return Ok(false);
             }
             // A document stored before with other fields: taken.
             if let Some(doc) = &sale.doc
@@ -342,6 +362,6 @@ impl Load<'_, '_> {
         self.summary.amount += checked.amount();
         self.db.queue_checked(checked, client.as_deref())?;
         self.summary.sales += 1;
-        Ok(())
+        Ok(true)
     }
 }

@@ -52,60 +52,16 @@ pub fn same_statements(
     Ok(months.len())
 }
 
-/// The tables copied, in an order that keeps every reference and rule: sales before the
-/// statements that lock their periods (the server's lock refuses a sale inside one).
-/// Each with the columns both schemas have. The undo log of the last import stays behind:
-/// an import is undone where it was made.
-pub(super) const TABLES: [(&str, &str); 15] = [
-    (
-        "partners",
-        "id, inn, name, one_c_partner, site_page_url, site_checked_on, initiates_meetings, offers_upgrades, clients_use_service, created_at",
-    ),
-    ("specialists", "id, partner_id, name, certified_on"),
-    (
-        "status_changes",
-        "id, partner_id, effective_from, status, note, recorded_at, recorded_by",
-    ),
-    ("clients", "inn, name"),
-    (
-        "pins",
-        "id, client_inn, partner_id, pinned_on, ends_on, released_on",
-    ),
-    (
-        "pin_events",
-        "id, pin_id, client_inn, partner_id, event, on_date, ends_on, holder_partner_id, agreed_by, note, recorded_at, recorded_by",
-    ),
-    (
-        "pin_corrections",
-        "id, pin_event_id, corrected_at, corrected_by, reason",
-    ),
-    (
-        "rate_versions",
-        "id, effective_from, note, recorded_at, recorded_by",
-    ),
-    ("rate_cells", "version_id, kind, status, rate_pct"),
-    (
-        "sales",
-        "id, doc, date, partner_id, client_inn, kind, amount_kop, self_referred, connected_by_partner, used_in_work, return_of, recorded_at, recorded_by, premium_kop, rate_pct, reason, status, one_c_terms",
-    ),
-    (
-        "sale_corrections",
-        "id, sale_id, corrected_at, corrected_by, action, before, after",
-    ),
-    (
-        "issued_statements",
-        "id, number, partner_id, period_from, period_to, issued_on, json, sha256, lines, amount_kop, premium_kop, reopened_on, reopen_reason, recorded_at, issued_by",
-    ),
-    (
-        "statement_events",
-        "id, statement_id, event, on_date, reason, recorded_at, recorded_by",
-    ),
-    (
-        "imports",
-        "id, kind, file, imported_at, imported_by, change_seq, high_water, summary, undone_at",
-    ),
-    ("import_layouts", "layout, kind, columns, saved_at"),
-];
+/// The tables copied, in an order that keeps every reference and rule (sales before the
+/// statements that lock their periods: the server's lock refuses a sale inside one), each
+/// with the columns both schemas have ([`super::columns::TABLES`]). The undo log of the
+/// last import stays behind: an import is undone where it was made.
+pub(super) fn tables() -> impl Iterator<Item = (&'static str, String)> {
+    super::columns::TABLES
+        .iter()
+        .filter(|t| t.copied)
+        .map(|t| (t.name, t.shared()))
+}
 
 /// The kind of text a copied column holds, checked as the program checks it before any
 /// write (`domain::text`); every other text column is checked for NUL, which a server
@@ -168,16 +124,18 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             reason: "it holds data already; a copy goes only into an empty team database".into(),
         });
     }
-    // A new team database starts with the regulation's rates, as a new file does; the copy
-    // brings the file's own versions instead (as the owner, past the append-only triggers).
+    // The rows go in as the file stored them, as only the owner may put them: who recorded
+    // each and when, the pins as they stand (not made again from their events), history
+    // past the append-only triggers. A new team database starts with the regulation's
+    // rates, as a new file does; the copy brings the file's own versions instead.
     tx.batch_execute(
-        "SET LOCAL partner_desk.undoing = 'on';
-         DELETE FROM partner_desk.rate_cells; DELETE FROM partner_desk.rate_versions;
-         SET LOCAL partner_desk.undoing = ''",
+        "SET LOCAL partner_desk.restoring = 'on';
+         DELETE FROM partner_desk.rate_cells; DELETE FROM partner_desk.rate_versions;",
     )
     .map_err(fail)?;
     let mut copied = Copied::default();
-    for (table, columns) in TABLES {
+    for (table, columns) in tables() {
+        let columns = columns.as_str();
         let rows = file.table_as_csv(table, columns, &mut |csv| {
             let sql = format!("COPY partner_desk.{table} ({columns}) FROM STDIN (FORMAT csv)");
             let mut writer = tx.copy_in(sql.as_str()).map_err(fail)?;
@@ -202,7 +160,7 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
     }
     // Ids go on from the largest copied.
     let mut reset = String::new();
-    for (table, columns) in TABLES {
+    for (table, columns) in tables() {
         if columns.starts_with("id,") {
             let _ = write!(
                 reset,
@@ -241,7 +199,7 @@ const PAGE_ROWS: i64 = 50_000;
 /// put in place only when the copy is whole and checked; a file already at `target` is
 /// replaced then.
 pub fn server_to_file(
-    server: &super::sql::PgConn,
+    server: &super::postgres::PgConn,
     target: &std::path::Path,
 ) -> Result<Copied, StoreError> {
     let partial = target.with_extension("partial.sqlite3");
@@ -256,7 +214,7 @@ pub fn server_to_file(
 
 /// [`server_to_file`] into the new file `partial`, renamed to `target` once checked.
 fn copy_into(
-    server: &super::sql::PgConn,
+    server: &super::postgres::PgConn,
     partial: &std::path::Path,
     target: &std::path::Path,
 ) -> Result<Copied, StoreError> {

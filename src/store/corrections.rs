@@ -8,7 +8,7 @@ use super::sql::Optional as _;
 use chrono::NaiveDate;
 
 use super::{Db, NewSale, RuleError, StoreError, Tx};
-use crate::domain::{LicenseKind, Money, SaleId};
+use crate::domain::{LicenseKind, Money, PartnerId, RecordWrite, SaleId};
 
 /// What a correction did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,16 +84,10 @@ impl Db<'_> {
         })
     }
 
-    /// Refuses a correction of a record in a period an issued statement locks.
-    fn correctable(&self, id: SaleId, before: &Recorded) -> Result<(), StoreError> {
-        if let Some(number) =
-            self.locking_statement(crate::domain::PartnerId(before.partner_id), before.date)?
-        {
-            return Err(RuleError::PeriodLocked {
-                number: number.into(),
-            }
-            .into());
-        }
+    /// Refuses a correction (`write`) of a record in a period an issued statement locks,
+    /// or moving it into one, and one of a sale that has returns.
+    fn correctable(&self, id: SaleId, write: RecordWrite) -> Result<(), StoreError> {
+        self.period_lock(write)?;
         let returns: i64 = self
             .conn
             .prepare_cached("SELECT count(*) FROM sales WHERE return_of = ?1")?
@@ -222,7 +216,13 @@ impl Tx<'_> {
         if is_return {
             return Err(RuleError::ReturnNotEditable.into());
         }
-        self.correctable(id, &before)?;
+        self.correctable(
+            id,
+            RecordWrite::Change {
+                from: (PartnerId(before.partner_id), before.date),
+                to: (sale.partner, sale.date),
+            },
+        )?;
         let checked = self.check_sale(sale)?;
         self.replace_sale(id, &checked)?;
         let (after, _) = self.recorded(id)?;
@@ -259,7 +259,13 @@ impl Tx<'_> {
     /// Deletes a recorded sale (with no returns) or return.
     pub fn delete_sale(&self, id: SaleId) -> Result<(), StoreError> {
         let (before, _) = self.recorded(id)?;
-        self.correctable(id, &before)?;
+        self.correctable(
+            id,
+            RecordWrite::Delete {
+                partner: PartnerId(before.partner_id),
+                date: before.date,
+            },
+        )?;
         self.conn
             .prepare_cached("DELETE FROM sales WHERE id = ?1")?
             .execute([id.0])?;

@@ -33,6 +33,11 @@ pub enum StoreError {
         "the database holds a value it cannot read ({0}); the file was changed by another program or is damaged: run partner-desk check, or open its latest backup"
     )]
     BadValue(String),
+    /// A record that was to be there is not (one read expected a row and got none).
+    #[error(
+        "the record is no longer in the database; it may have just been deleted: read it again"
+    )]
+    NoRow,
     #[error(
         "the disk holding the database is full: free some space on it (delete or move files) and try again; what was being written was not saved"
     )]
@@ -83,6 +88,11 @@ pub enum StoreError {
     OlderServerSchema { server: String, found: i64 },
     #[error("another program pinned this client to another partner at the same moment; try again")]
     PinsOverlap,
+    /// A row of a bulk load breaks a rule the database keeps and the load had set aside
+    /// (checked for the whole load before it commits): `at` is its place among the rows
+    /// written, `rule` the constraint or trigger.
+    #[error("row {} of the load breaks a rule the database keeps ({rule}); nothing was written", at + 1)]
+    BrokenInLoad { at: usize, rule: String },
     #[error(
         "the team database {server} does not let your login make this change: managers record pins, sales, returns, statuses and imports; leads also change rates and issue and reopen statements; auditors only read and export. Nothing was changed; the administrator gives a login its role with: partner-desk server add-user"
     )]
@@ -279,6 +289,14 @@ pub enum RuleError {
     ImportNotUndoable,
     #[error("{}: {error}", field.label(Lang::En))]
     Text { field: TextField, error: TextError },
+    /// A rule the database keeps (a constraint, a trigger) refused the row: `rule` says
+    /// which, as the schema writes it.
+    #[error("the database keeps a rule this row breaks: {rule}")]
+    KeptByTheDatabase { rule: String },
+    /// The database's own check of a return refused it (another writer's return; the
+    /// program checks first, `domain::lock::check_return`): `rule` is its code.
+    #[error("the database refused the return: {}", return_rule(rule, Lang::En))]
+    ReturnBroken { rule: String },
 }
 
 impl RuleError {
@@ -288,6 +306,33 @@ impl RuleError {
         field
             .check(text)
             .map_err(|error| RuleError::Text { field, error })
+    }
+}
+
+/// What the database's check of a return says, by its code (the triggers' `return: CODE`).
+fn return_rule(code: &str, lang: Lang) -> &'static str {
+    match code {
+        "no_such_sale" => lang.pick(
+            "продажи, которую он возвращает, нет",
+            "there is no sale it returns",
+        ),
+        "return_of_return" => lang.pick(
+            "он ссылается на другой возврат",
+            "it points at another return",
+        ),
+        "not_its_sale" => lang.pick(
+            "его партнёр, клиент, вид или условия не те, что у продажи",
+            "its partner, client, kind or facts are not its sale's",
+        ),
+        "before_sale" => lang.pick("он датирован раньше продажи", "it is dated before its sale"),
+        "too_large" => lang.pick(
+            "он больше того, что осталось вернуть по продаже",
+            "it is more than is left of its sale",
+        ),
+        _ => lang.pick(
+            "он нарушает правила возврата",
+            "it breaks the rules of a return",
+        ),
     }
 }
 
@@ -365,6 +410,12 @@ impl Localized for RuleError {
             RuleError::SaleHasReturns => "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова".into(),
             RuleError::ReturnNotEditable => "возврат исправляется так: удалите его и оформите заново".into(),
             RuleError::NothingCorrected => "ничего не изменено; исправление не записано".into(),
+            RuleError::KeptByTheDatabase { rule } => {
+                format!("база данных хранит правило, которое эта строка нарушает: {rule}")
+            }
+            RuleError::ReturnBroken { rule } => {
+                format!("база данных не приняла возврат: {}", return_rule(rule, Lang::Ru))
+            }
             RuleError::ChangedMeanwhile => "пока вы редактировали, эту запись изменил другой пользователь; ничего не записано: возьмите его вариант или оставьте свой".into(),
             RuleError::NothingToCancel => "у закрепления нет продления или снятия, которое можно отменить; ошибочное закрепление снимают".into(),
             RuleError::CancelConflicts { event, holder, from } => format!(
@@ -453,6 +504,13 @@ impl Localized for StoreError {
             (StoreError::CannotAddUser { server }, Lang::Ru) => format!(
                 "учётная запись, под которой выполнено подключение к {server}, не может добавлять пользователей: подключитесь как владелец, созданный командой createuser --createrole (или как суперпользователь)"
             ),
+            (StoreError::BrokenInLoad { at, rule }, Lang::Ru) => format!(
+                "строка {} загрузки нарушает правило, которое хранит база данных ({rule}); ничего не записано",
+                at + 1
+            ),
+            (StoreError::NoRow, Lang::Ru) => {
+                "записи больше нет в базе данных; возможно, её только что удалили: прочитайте данные заново".into()
+            }
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
             (
                 StoreError::StoredText {

@@ -63,18 +63,12 @@ impl Db<'_> {
             .query_row("SELECT seq FROM changes WHERE id = 1", (), |r| r.get(0))
     }
 
+    /// The file's data tables (a team database's are `partner_desk.import_tables()`).
     fn data_tables(&self) -> Result<Vec<SqlName>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(if self.conn.is_server() {
-            "SELECT t.table_name::text FROM information_schema.tables t
-             WHERE t.table_schema = 'partner_desk' AND t.table_type = 'BASE TABLE'
-               AND EXISTS (SELECT 1 FROM information_schema.columns c
-                           WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name
-                             AND c.column_name = 'id')
-             ORDER BY t.table_name"
-        } else {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             ORDER BY name"
-        })?;
+             ORDER BY name",
+        )?;
         let names = stmt
             .query_map((), |r| r.get::<String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
@@ -85,12 +79,9 @@ impl Db<'_> {
     }
 
     fn columns_of(&self, table: &str) -> Result<Vec<SqlName>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(if self.conn.is_server() {
-            "SELECT column_name::text FROM information_schema.columns
-             WHERE table_schema = 'partner_desk' AND table_name = ?1 ORDER BY ordinal_position"
-        } else {
-            "SELECT name FROM pragma_table_info(?1)"
-        })?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
         let names = stmt
             .query_map([table], |r| r.get::<String>(0))?
             .collect::<Result<Vec<_>, _>>()?;
@@ -220,12 +211,23 @@ impl Tx<'_> {
     /// Starts recording an import (inside its write transaction). Only the newest import
     /// keeps what undoes it.
     pub fn begin_import(&self, kind: &str, file: &str) -> Result<ImportLog, StoreError> {
+        if self.conn.is_server() {
+            // The server notes where each table stands and records the import itself (no
+            // login may write the imports or their undo log); its triggers keep what the
+            // import changes of older rows while this transaction runs.
+            let (id, marks): (ImportId, String) = self.conn.query_row(
+                "SELECT id, high_water FROM partner_desk.begin_import(?1, ?2)",
+                (kind, file),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let high_water =
+                serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
+            return Ok(ImportLog { id, high_water });
+        }
         let mut high_water = BTreeMap::new();
-        // Every data table on the server has an `id`; SQLite's rowid is the same thing.
-        let key = if self.conn.is_server() { "id" } else { "rowid" };
         for table in self.data_tables()? {
             let max: i64 = self.conn.query_row(
-                &format!("SELECT coalesce(max({key}), 0) FROM \"{table}\""),
+                &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
                 (),
                 |r| r.get(0),
             )?;
@@ -247,16 +249,6 @@ impl Tx<'_> {
             ),
             |r| r.get(0),
         )?;
-        if self.conn.is_server() {
-            // The server's triggers log what the import changes of older rows while this
-            // transaction names it (see `partner_desk.log_for_undo`).
-            self.conn.query_row(
-                "SELECT set_config('partner_desk.import', ?1, true)",
-                [id.0.to_string()],
-                |_| Ok(()),
-            )?;
-            return Ok(ImportLog { id, high_water });
-        }
         for (table, max) in &high_water {
             let columns = self.columns_of(table)?;
             let quoted = |c: &String| format!("' || quote(OLD.\"{c}\") || '");
@@ -298,13 +290,13 @@ impl Tx<'_> {
     /// Ends the recording of an import: it wrote what `summary` says.
     pub fn end_import(&self, log: &ImportLog, summary: &str) -> Result<(), StoreError> {
         if self.conn.is_server() {
-            self.conn.query_row(
-                "SELECT set_config('partner_desk.import', '', true)",
-                (),
+            return self.conn.query_row(
+                "SELECT partner_desk.end_import(?1, ?2)",
+                (log.id, summary),
                 |_| Ok(()),
-            )?;
+            );
         }
-        for table in log.high_water.keys().filter(|_| !self.conn.is_server()) {
+        for table in log.high_water.keys() {
             self.conn.execute_batch(&format!(
                 "DROP TRIGGER temp.\"undo_update_{table}\"; DROP TRIGGER temp.\"undo_delete_{table}\";"
             ))?;
@@ -335,12 +327,16 @@ impl Tx<'_> {
         let high_water: BTreeMap<String, i64> =
             serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
         if self.conn.is_server() {
-            // As the owner: managers may not delete history, the undo of an import may.
+            // As the owner: managers may not delete history, the undo of an import may. The
+            // server checks again that the import is the newest, that nothing was written
+            // since and that every row it puts back or deletes is the import's own, and
+            // marks it undone.
             self.conn
                 .query_row("SELECT partner_desk.undo_import(?1)", [id], |_| Ok(()))?;
-        } else {
-            self.undo_in_file(id, &high_water)?;
+            self.forget();
+            return Ok(());
         }
+        self.undo_in_file(id, &high_water)?;
         self.conn.execute(
             "UPDATE imports SET undone_at = ?2 WHERE id = ?1",
             (id, now_stamp()),

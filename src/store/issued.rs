@@ -5,6 +5,7 @@ use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp};
+use crate::domain::lock::{self, LockedPeriod, RecordWrite};
 use crate::domain::{Money, PartnerId};
 
 /// An issued statement as the list shows it.
@@ -49,15 +50,23 @@ const ISSUED_COLUMNS: &str =
     (SELECT e.recorded_by FROM statement_events e
      WHERE e.statement_id = i.id AND e.event = 'reopened' ORDER BY e.id DESC LIMIT 1)";
 
-/// A period locked by a statement in force: partner, first day, last day, number.
-pub(super) type Lock = (i64, NaiveDate, NaiveDate, String);
-
-/// The number of the statement among `locks` that locks a sale of `partner` dated `date`.
-pub(super) fn lock_on(locks: &[Lock], partner: PartnerId, date: NaiveDate) -> Option<&str> {
-    locks
-        .iter()
-        .find(|(p, from, to, _)| *p == partner.0 && (*from..=*to).contains(&date))
-        .map(|(_, _, _, number)| number.as_str())
+/// The periods statements in force lock, as `sql` (with its parameters) selects them:
+/// partner, first day, last day, number.
+fn locked_periods(
+    db: &Db<'_>,
+    sql: &str,
+    params: impl super::sql::Params,
+) -> Result<Vec<LockedPeriod>, StoreError> {
+    let mut stmt = db.conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| {
+        Ok(LockedPeriod {
+            partner: PartnerId(r.get(0)?),
+            from: r.get(1)?,
+            to: r.get(2)?,
+            number: r.get(3)?,
+        })
+    })?;
+    rows.collect()
 }
 
 fn issued_row(r: &Row<'_>) -> Result<IssuedRow, StoreError> {
@@ -147,49 +156,68 @@ impl Db<'_> {
             })
     }
 
-    /// Every statement in force, as locks.
-    pub(super) fn locks(&self) -> Result<Vec<Lock>, StoreError> {
-        self.read_locks()?;
+    /// Every period a statement in force locks.
+    pub(super) fn locks(&self) -> Result<Vec<LockedPeriod>, StoreError> {
+        if self.cache.borrow().locks.is_none() {
+            let locks = locked_periods(
+                self,
+                "SELECT partner_id, period_from, period_to, number FROM issued_statements
+                 WHERE reopened_on IS NULL",
+                (),
+            )?;
+            self.cache.borrow_mut().locks = Some(locks);
+        }
         Ok(self.cache.borrow().locks.clone().unwrap_or_default())
     }
 
-    /// Makes sure the view holds the statements in force.
-    fn read_locks(&self) -> Result<(), StoreError> {
-        if self.cache.borrow().locks.is_none() {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT partner_id, period_from, period_to, number FROM issued_statements
-                 WHERE reopened_on IS NULL",
-            )?;
-            let locks = stmt
-                .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-            self.cache.borrow_mut().locks = Some(locks);
+    /// The periods statements in force lock of `partner`: all of them when this view has
+    /// read every one (a bulk load does), else that partner's only (an indexed read, not
+    /// every statement).
+    pub(super) fn locks_of(&self, partner: PartnerId) -> Result<Vec<LockedPeriod>, StoreError> {
+        if let Some(locks) = self.cache.borrow().locks.as_deref() {
+            return Ok(locks
+                .iter()
+                .filter(|l| l.partner == partner)
+                .cloned()
+                .collect());
         }
-        Ok(())
+        locked_periods(
+            self,
+            "SELECT partner_id, period_from, period_to, number FROM issued_statements
+             WHERE partner_id = ?1 AND reopened_on IS NULL",
+            [partner.0],
+        )
     }
 
     /// The number of the issued statement that locks a sale of `partner` dated `date`, if
-    /// any. From the statements in force when this view has read them all (a bulk load
-    /// does); else only that partner's statement for that day is read, not every one.
+    /// any (decided by [`lock::locking_statement`]).
     pub fn locking_statement(
         &self,
         partner: PartnerId,
         date: NaiveDate,
     ) -> Result<Option<Box<str>>, StoreError> {
-        if let Some(locks) = self.cache.borrow().locks.as_deref() {
-            return Ok(lock_on(locks, partner, date).map(Box::from));
+        let locks = self.locks_of(partner)?;
+        Ok(lock::locking_statement(&locks, partner, date).map(|l| Box::from(l.number.as_str())))
+    }
+
+    /// Whether the period lock lets `write` through (decided by [`lock::period_lock`]): a
+    /// refusal names the statement.
+    pub(super) fn period_lock(&self, write: RecordWrite) -> Result<(), StoreError> {
+        let mut partners: Vec<PartnerId> = match write {
+            RecordWrite::Add { partner, .. } | RecordWrite::Delete { partner, .. } => vec![partner],
+            RecordWrite::Change { from, to } => vec![from.0, to.0],
+        };
+        partners.dedup();
+        let mut locks = Vec::new();
+        for partner in partners {
+            locks.extend(self.locks_of(partner)?);
         }
-        self.conn
-            .query_row(
-                "SELECT number FROM issued_statements
-                 WHERE partner_id = ?1 AND period_from <= ?2 AND period_to >= ?2
-                   AND reopened_on IS NULL
-                 ORDER BY period_from DESC LIMIT 1",
-                (partner.0, date),
-                |r| r.get::<String>(0),
-            )
-            .optional()
-            .map(|number| number.map(Box::from))
+        lock::period_lock(&locks, write).map_err(|l| {
+            RuleError::PeriodLocked {
+                number: l.number.clone(),
+            }
+            .into()
+        })
     }
 
     /// Partners with a sale or return dated in `[from, to]`, by name.
@@ -221,6 +249,26 @@ impl Tx<'_> {
                 to: other.to,
             }
             .into());
+        }
+        if self.conn.is_server() {
+            // Through the server's function, which writes the event with who and when: no
+            // login may write statements or their events itself.
+            return self.conn.query_row(
+                "SELECT partner_desk.issue_statement(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                (
+                    s.number,
+                    s.partner.0,
+                    s.from,
+                    s.to,
+                    s.issued_on,
+                    s.json,
+                    s.sha256,
+                    s.lines,
+                    s.amount.kopecks(),
+                    s.premium.kopecks(),
+                ),
+                |r| r.get::<i64>(0),
+            );
         }
         let id = self.conn.query_row(
             "INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json, sha256,
@@ -267,6 +315,14 @@ impl Tx<'_> {
         }
         RuleError::check_text(crate::domain::TextField::Reason, reason)?;
         self.forget();
+        if self.conn.is_server() {
+            // As when issuing: the server's function writes the event.
+            return self.conn.query_row(
+                "SELECT partner_desk.reopen_statement(?1, ?2, ?3)",
+                (row.id, on, reason.trim()),
+                |_| Ok(()),
+            );
+        }
         self.conn.execute(
             "UPDATE issued_statements SET reopened_on = ?2, reopen_reason = ?3 WHERE id = ?1",
             (row.id, on, reason.trim()),

@@ -16,6 +16,7 @@
 //! engine's own (opening a file, PRAGMAs, backups, the bulk loader's index handling;
 //! connecting to a server, its schema, COPY) lives in that engine's module.
 
+pub mod columns;
 pub mod copy;
 mod corrections;
 mod errors;
@@ -32,6 +33,7 @@ mod sales_bulk;
 mod sales_list;
 pub(crate) mod sql;
 pub mod sqlite;
+mod values;
 pub mod watch;
 
 use std::path::{Path, PathBuf};
@@ -123,7 +125,7 @@ pub struct Store {
 
 enum Engine {
     File(sqlite::FileStore),
-    Server(Box<sql::PgConn>),
+    Server(Box<postgres::PgConn>),
 }
 
 impl Store {
@@ -283,8 +285,9 @@ impl Store {
                     .client
                     .borrow_mut()
                     .query_one(
-                        "SELECT has_table_privilege('partner_desk.sales', 'INSERT'),
-                                has_table_privilege('partner_desk.rate_versions', 'INSERT')",
+                        "SELECT has_function_privilege('partner_desk.take_turn(text)', 'EXECUTE'),
+                                has_function_privilege('partner_desk.issue_statement(text, bigint,
+                                    date, date, date, bytea, text, bigint, bigint, bigint)', 'EXECUTE')",
                         &[],
                     )
                     .map_err(|e| s.error(&e))?;
@@ -443,7 +446,7 @@ struct Cache {
     /// Pins by client INN, as read.
     pins: std::collections::HashMap<Inn, Vec<crate::domain::Pin>>,
     /// Statements in force: (partner, first day, last day, number).
-    locks: Option<Vec<issued::Lock>>,
+    locks: Option<Vec<crate::domain::LockedPeriod>>,
     /// Clients known to be stored, with the name stored.
     clients: std::collections::HashMap<String, String>,
     /// The time this transaction records things at.
@@ -460,6 +463,11 @@ impl<'c> Db<'c> {
             conn,
             cache: Default::default(),
         }
+    }
+
+    /// A view of a team database's connection.
+    fn on_server(server: &'c postgres::PgConn) -> Db<'c> {
+        Db::new(Conn::Pg(server))
     }
 
     /// Forgets what was read about partners, rates, pins and statements, after a write

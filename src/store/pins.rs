@@ -464,31 +464,24 @@ impl Tx<'_> {
             self.record_event(NewEvent { pin_id, ..e })?;
             return Ok(pin_id);
         }
+        // The server makes, extends or releases the pin from its event, in the same
+        // statement (no login may write pins itself); the client is recorded first (the
+        // event's subquery reads the client's insert, so it runs before the event's).
         let extended = match write {
             PinWrite::Extend(pin_id, _) => Some(pin_id),
             _ => None,
         };
-        let pin = match write {
-            PinWrite::New(_) => {
-                "INSERT INTO pins (client_inn, partner_id, pinned_on, ends_on)
-                 VALUES (?2, ?3, ?5, ?6) RETURNING id"
-            }
-            PinWrite::Extend(..) => {
-                "UPDATE pins SET ends_on = ?6, released_on = NULL WHERE id = ?1 RETURNING id"
-            }
-            PinWrite::Nothing => "SELECT CAST(NULL AS bigint) AS id",
-        };
         self.conn
-            .prepare_cached(&format!(
+            .prepare_cached(
                 "WITH client AS (INSERT INTO clients (inn, name) VALUES (?2, ?12)
                                  ON CONFLICT (inn) DO UPDATE SET name = excluded.name
-                                 WHERE excluded.name <> ''),
-                      pin AS ({pin})
+                                 WHERE excluded.name <> '' RETURNING 1)
                  INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on,
                                          holder_partner_id, agreed_by, note, recorded_at, recorded_by)
-                 VALUES (COALESCE((SELECT id FROM pin), ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 RETURNING pin_id"
-            ))?
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
+                 WHERE (SELECT count(*) FROM client) >= 0
+                 RETURNING pin_id",
+            )?
             .query_row(
                 (
                     extended,
@@ -506,6 +499,22 @@ impl Tx<'_> {
                 ),
                 |r| r.get(0),
             )
+    }
+
+    /// Moves a pin's end with the event that moves it (written next). A team database
+    /// moves it from the event itself (`partner_desk.pin_event_applied` and
+    /// `pin_correction_applied`): no login may write pins.
+    fn set_pin_end_unless_server(
+        &self,
+        pin_id: PinId,
+        ends_on: NaiveDate,
+        released_on: Option<NaiveDate>,
+    ) -> Result<(), StoreError> {
+        if self.conn.is_server() {
+            self.forget();
+            return Ok(());
+        }
+        self.set_pin_end(pin_id, ends_on, released_on)
     }
 
     fn set_pin_end(
@@ -534,7 +543,7 @@ impl Tx<'_> {
         let (pin, client) = self.pin_by_id(pin_id)?;
         let pins = self.pins_of_client(&client)?;
         let ends_on = pin::extend(&pins, &pin, date).map_err(|e| self.named(e, &client))?;
-        self.set_pin_end(pin_id, ends_on, None)?;
+        self.set_pin_end_unless_server(pin_id, ends_on, None)?;
         self.record_event(NewEvent {
             kind: PinEventKind::Extended,
             pin_id: Some(pin_id),
@@ -559,7 +568,7 @@ impl Tx<'_> {
         RuleError::check_text(crate::domain::TextField::Note, note)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
-        self.set_pin_end(pin_id, ends_on, Some(date))?;
+        self.set_pin_end_unless_server(pin_id, ends_on, Some(date))?;
         self.record_event(NewEvent {
             kind: PinEventKind::Released,
             pin_id: Some(pin_id),
@@ -630,7 +639,7 @@ impl Tx<'_> {
             }
             .into());
         }
-        self.set_pin_end(pin_id, ends_on, released_on)?;
+        self.set_pin_end_unless_server(pin_id, ends_on, released_on)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO pin_corrections (pin_event_id, corrected_at, corrected_by, reason)

@@ -5,8 +5,10 @@
 use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
+use super::columns::SaleColumn;
 use super::sales_bulk::*;
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
+use crate::domain::lock::{self, ReturnRefusal, Returnable};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
@@ -295,16 +297,19 @@ impl Tx<'_> {
     /// Puts a checked sale in the place of sale `id`, its figures with it. A document
     /// another record has is refused, as when a sale is recorded.
     pub(super) fn replace_sale(&self, id: SaleId, s: &CheckedSale) -> Result<(), StoreError> {
-        let written = self
-            .conn
-            .prepare_cached(
-                "UPDATE sales SET doc = ?2, date = ?3, partner_id = ?4, client_inn = ?5, kind = ?6,
-                     amount_kop = ?7, self_referred = ?8, connected_by_partner = ?9,
-                     used_in_work = ?10, premium_kop = ?11, rate_pct = ?12, reason = ?13,
-                     status = ?14, one_c_terms = ?15
-                 WHERE id = ?1",
-            )?
-            .execute(s.with_columns(&id.0));
+        static REPLACE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = REPLACE.get_or_init(|| {
+            let set: Vec<String> = SaleColumn::replaced()
+                .enumerate()
+                .map(|(i, c)| format!("{} = ?{}", c.name(), i + 2))
+                .collect();
+            format!("UPDATE sales SET {} WHERE id = ?1", set.join(", "))
+        });
+        let written = self.conn.prepare_cached(sql)?.execute(s.params(
+            Some(&id.0),
+            SaleColumn::replaced(),
+            ("", ""),
+        ));
         match written {
             Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => Err(RuleError::DuplicateDoc {
@@ -381,26 +386,30 @@ impl Tx<'_> {
         let original = self.sale(sale)?.ok_or(RuleError::UnknownSale {
             doc: format!("#{}", sale.0),
         })?;
-        if original.entry.return_of.is_some() {
-            return Err(RuleError::ReturnOfReturn.into());
-        }
-        if date < original.entry.date {
-            return Err(RuleError::ReturnBeforeSale {
-                date,
-                sale_date: original.entry.date,
+        let returnable = Returnable {
+            id: sale,
+            partner: original.partner,
+            date: original.entry.date,
+            amount: original.entry.amount,
+            is_return: original.entry.return_of.is_some(),
+            returned: original.entry.amount - self.unreturned(sale)?,
+        };
+        let locked = self.locks_of(original.partner)?;
+        lock::check_return(Some(&returnable), date, amount, &locked).map_err(|refusal| {
+            match refusal {
+                ReturnRefusal::NoSuchSale => RuleError::UnknownSale {
+                    doc: format!("#{}", sale.0),
+                },
+                ReturnRefusal::ReturnOfReturn => RuleError::ReturnOfReturn,
+                ReturnRefusal::BeforeSale { sale_date } => {
+                    RuleError::ReturnBeforeSale { date, sale_date }
+                }
+                ReturnRefusal::Locked { number } => RuleError::PeriodLocked { number },
+                ReturnRefusal::TooLarge { left } => {
+                    RuleError::ReturnTooLarge { left: left.plain() }
+                }
             }
-            .into());
-        }
-        if let Some(number) = self.locking_statement(original.partner, date)? {
-            return Err(RuleError::PeriodLocked {
-                number: number.into(),
-            }
-            .into());
-        }
-        let left = self.unreturned(sale)?;
-        if amount > left {
-            return Err(RuleError::ReturnTooLarge { left: left.plain() }.into());
-        }
+        })?;
         let doc = clean_doc(doc);
         if let Some(doc) = doc
             && self.doc_taken(doc)?

@@ -6,7 +6,7 @@ use super::sql::Optional as _;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::issued::{Lock, lock_on};
+use super::columns::{self, SaleColumn};
 use super::sales::*;
 use super::sql::{Conn, Param};
 use super::*;
@@ -46,36 +46,52 @@ pub struct CheckedSale {
     pub(super) one_c_terms: bool,
 }
 
-/// A checked sale's columns as the parameters of a statement (see
-/// [`CheckedSale::with_columns`]).
+/// A checked sale's columns as the parameters of a statement: `first` (an id, say) then the
+/// value of each of `columns`, in their order (see [`CheckedSale::params`]).
 pub(super) struct SaleColumns<'a> {
     sale: &'a CheckedSale,
-    first: &'a dyn Param,
+    first: Option<&'a dyn Param>,
+    columns: Vec<SaleColumn>,
+    /// When and by whom it is recorded.
+    stamp: &'a str,
+    who: &'a str,
     rate: Option<String>,
 }
 
 impl super::sql::Params for SaleColumns<'_> {
     fn list(&self) -> Vec<&dyn Param> {
         let s = self.sale;
-        vec![
-            self.first,
-            &s.doc,
-            &s.date,
-            &s.partner,
-            &s.client_inn,
-            &s.kind,
-            &s.amount_kop,
-            &s.role.self_referred,
-            &s.role.connected_by_partner,
-            &s.role.used_in_work,
-            &s.premium_kop,
-            &self.rate,
-            &s.reason,
-            &s.status,
-            &s.one_c_terms,
-        ]
+        let value = |column: SaleColumn| -> &dyn Param {
+            match column {
+                SaleColumn::Doc => &s.doc,
+                SaleColumn::Date => &s.date,
+                SaleColumn::PartnerId => &s.partner,
+                SaleColumn::ClientInn => &s.client_inn,
+                SaleColumn::Kind => &s.kind,
+                SaleColumn::AmountKop => &s.amount_kop,
+                SaleColumn::SelfReferred => &s.role.self_referred,
+                SaleColumn::ConnectedByPartner => &s.role.connected_by_partner,
+                SaleColumn::UsedInWork => &s.role.used_in_work,
+                SaleColumn::RecordedAt => &self.stamp,
+                SaleColumn::RecordedBy => &self.who,
+                SaleColumn::PremiumKop => &s.premium_kop,
+                SaleColumn::RatePct => &self.rate,
+                SaleColumn::Reason => &s.reason,
+                SaleColumn::Status => &s.status,
+                SaleColumn::OneCTerms => &s.one_c_terms,
+                // A checked sale is new: its id is the database's, and it returns nothing.
+                SaleColumn::Id | SaleColumn::ReturnOf => &NO_VALUE,
+            }
+        };
+        self.first
+            .into_iter()
+            .chain(self.columns.iter().map(|c| value(*c)))
+            .collect()
     }
 }
+
+/// NULL, for a column a checked sale has no value of.
+const NO_VALUE: Option<i64> = None;
 
 /// Why a sale is refused, before it is told with the partners' names
 /// ([`Db::refusal_error`]).
@@ -123,13 +139,20 @@ pub(super) fn checked_sale(
 pub(super) type IndexSql = String;
 
 impl CheckedSale {
-    /// `first`, then the sale's stored columns in the order of `replace_sale` and of the
-    /// server's `SALE_COLUMNS` after `recorded_at`: doc, date, partner, client, kind,
-    /// amount, the three role facts, premium, rate, reason, status, 1C terms.
-    pub(super) fn with_columns<'a>(&'a self, first: &'a dyn Param) -> SaleColumns<'a> {
+    /// `first` (when some), then the sale's value of each of `columns`, as a statement's
+    /// parameters; `stamp` and `who` say when and by whom it is recorded.
+    pub(super) fn params<'a>(
+        &'a self,
+        first: Option<&'a dyn Param>,
+        columns: impl Iterator<Item = SaleColumn>,
+        (stamp, who): (&'a str, &'a str),
+    ) -> SaleColumns<'a> {
         SaleColumns {
             sale: self,
             first,
+            columns: columns.collect(),
+            stamp,
+            who,
             rate: self.rate.map(|r| r.to_string()),
         }
     }
@@ -166,7 +189,7 @@ pub struct SaleRules {
     pub(super) pins: FxHashMap<Inn, Vec<Pin>>,
     pub(super) facts: FxHashMap<PartnerId, PartnerFacts>,
     pub(super) rates: RateBook,
-    pub(super) locks: Vec<Lock>,
+    pub(super) locks: Vec<crate::domain::LockedPeriod>,
 }
 
 impl SaleRules {
@@ -194,7 +217,8 @@ impl SaleRules {
         let pins = self.pins.get(&sale.client_inn);
         checked_sale(
             sale,
-            lock_on(&self.locks, sale.partner, sale.date),
+            crate::domain::lock::locking_statement(&self.locks, sale.partner, sale.date)
+                .map(|l| l.number.as_str()),
             pins.map_or(&[][..], Vec::as_slice),
             facts,
             &self.rates,
@@ -203,11 +227,14 @@ impl SaleRules {
 }
 
 /// A bulk load of sales under way in this transaction.
-#[must_use = "end_bulk_sales puts the period lock's trigger back"]
+#[must_use = "end_bulk_sales checks the rows against what was set aside and puts it back"]
 pub struct BulkSales {
-    pub(super) trigger: Option<String>,
+    /// The file's insert triggers set aside (none on a server, which keeps all of them).
+    pub(super) triggers: Vec<super::sqlite::bulk::SetAside>,
     /// Indexes set aside, to be built again at the end.
     pub(super) indexes: Vec<String>,
+    /// The largest rowid before the load: the rows above it are the load's.
+    pub(super) stored: i64,
 }
 
 /// A UNIQUE constraint refused the row.
@@ -265,11 +292,13 @@ impl Db<'_> {
 }
 
 impl Tx<'_> {
-    /// Starts a bulk load of sales in this transaction: the period lock on new sales is
-    /// checked by [`SaleRules::check`] alone while its trigger is set aside — with it,
-    /// SQLite journals every page each insert touches, in case the trigger aborts it.
-    /// [`Db::end_bulk_sales`] puts the trigger back before the transaction commits, so no
-    /// other writer ever meets the table without it.
+    /// Starts a bulk load of sales in this transaction. On a file, the table's insert
+    /// triggers (the period lock's, a return's) are set aside — with one, SQLite journals
+    /// every page each insert touches, in case the trigger aborts it — while
+    /// [`SaleRules::check`] checks every row by the same rules; the connection's CHECK and
+    /// foreign-key constraints are off too (`Store::write_bulk`). [`Db::end_bulk_sales`]
+    /// checks the rows written against all of those before the transaction commits, and
+    /// puts the triggers back, so no other writer ever meets the table without them.
     ///
     /// When the load is at least as large as the table already is, the lists' indexes
     /// (by date, by partner and date, and by client unless rows without a document are to
@@ -281,11 +310,12 @@ impl Tx<'_> {
         all_have_docs: bool,
     ) -> Result<BulkSales, StoreError> {
         let Some(lite) = self.conn.lite() else {
-            // The server keeps its indexes and its period lock through a load: the sales
-            // reach the table by one INSERT … SELECT per queue (see `insert_sales`).
+            // The server keeps its indexes, constraints and triggers through a load: the
+            // sales reach the table by COPY (see `insert_sales`).
             return Ok(BulkSales {
-                trigger: None,
+                triggers: Vec::new(),
                 indexes: Vec::new(),
+                stored: 0,
             });
         };
         // A million sales touch their indexes all over: 32 MiB of page cache for this
@@ -304,29 +334,30 @@ impl Tx<'_> {
             let names = &LIST_INDEXES[..if keep_client { 2 } else { 3 }];
             indexes = self.set_indexes_aside(names)?;
         }
-        let trigger: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'sales_locked_insert'",
-                (),
-                |r| r.get(0),
-            )
-            .optional()?;
-        if trigger.is_some() {
-            self.conn
-                .execute_batch("DROP TRIGGER sales_locked_insert")?;
-        }
-        Ok(BulkSales { trigger, indexes })
+        Ok(BulkSales {
+            triggers: super::sqlite::bulk::set_triggers_aside(lite)?,
+            indexes,
+            stored,
+        })
     }
 
-    /// Ends a bulk load of sales: the indexes set aside are built again and the period
-    /// lock's trigger is back.
+    /// Ends a bulk load of sales: the rows written are checked against every constraint
+    /// and trigger set aside (a row that breaks one is [`StoreError::BrokenInLoad`], and
+    /// the transaction writes nothing), the indexes set aside are built again and the
+    /// triggers are back.
     pub fn end_bulk_sales(&self, bulk: BulkSales) -> Result<(), StoreError> {
         self.write_queued()?;
-        self.build_indexes_again(bulk.indexes)?;
-        if let Some(sql) = bulk.trigger {
-            self.conn.execute_batch(&sql)?;
+        if let Some(lite) = self.conn.lite() {
+            let broken = super::sqlite::bulk::first_broken(lite, bulk.stored, &bulk.triggers)?;
+            if let Some((rowid, rule)) = broken {
+                return Err(StoreError::BrokenInLoad {
+                    at: (rowid - bulk.stored - 1).max(0) as usize,
+                    rule,
+                });
+            }
+            super::sqlite::bulk::put_back(lite, bulk.triggers)?;
         }
+        self.build_indexes_again(bulk.indexes)?;
         Ok(())
     }
 
@@ -464,7 +495,8 @@ impl Tx<'_> {
                 Ok(lite.last_insert_rowid())
             }
             Conn::Pg(server) => {
-                super::postgres::insert_sales(server, &self.stamp(), sales).map_err(|e| (0, e))
+                super::postgres::insert_sales(server, (&self.stamp(), &self.who()), sales)
+                    .map_err(|e| (0, e))
             }
         }
     }
@@ -475,25 +507,34 @@ impl Tx<'_> {
         conn: &rusqlite::Connection,
         sales: &[CheckedSale],
     ) -> Result<(), (usize, rusqlite::Error)> {
-        const COLUMNS: &str = "recorded_at, recorded_by, doc, date, partner_id, client_inn, kind,
-            amount_kop, self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct,
-            reason, status, one_c_terms";
         // Every row is recorded at the same time by the same user: ?1 and ?2, bound once
-        // per statement.
-        const BOUND: usize = 14;
+        // per statement; each row's other columns (those a correction replaces) after them.
+        let bound = SaleColumn::replaced().count();
         let (stamp, who) = (self.stamp(), self.who());
         // The few rates in use, as text.
         let mut rates: Vec<(RatePct, String)> = Vec::new();
         let sql_for = |n: usize| {
             let rows: Vec<String> = (0..n)
                 .map(|r| {
-                    let params: Vec<String> = (0..BOUND)
-                        .map(|c| format!("?{}", 3 + r * BOUND + c))
+                    let mut next = 3 + r * bound;
+                    let params: Vec<String> = SaleColumn::written()
+                        .map(|c| match c {
+                            SaleColumn::RecordedAt => "?1".to_owned(),
+                            SaleColumn::RecordedBy => "?2".to_owned(),
+                            _ => {
+                                next += 1;
+                                format!("?{}", next - 1)
+                            }
+                        })
                         .collect();
-                    format!("(?1, ?2, {})", params.join(", "))
+                    format!("({})", params.join(", "))
                 })
                 .collect();
-            format!("INSERT INTO sales ({COLUMNS}) VALUES {}", rows.join(", "))
+            format!(
+                "INSERT INTO sales ({}) VALUES {}",
+                columns::joined(SaleColumn::written()),
+                rows.join(", ")
+            )
         };
         // The statement for a full chunk is written once for the process, and prepared
         // once for all the full chunks: its bindings stay between them, ?1 and ?2 with them.
@@ -533,23 +574,27 @@ impl Tx<'_> {
                     }
                 });
                 let rate = rate.map(|i| rates[i].1.as_str());
-                let values: [&dyn rusqlite::ToSql; BOUND] = [
-                    &s.doc,
-                    &date,
-                    &s.partner,
-                    &s.client_inn.as_str(),
-                    &s.kind,
-                    &s.amount_kop,
-                    &s.role.self_referred,
-                    &s.role.connected_by_partner,
-                    &s.role.used_in_work,
-                    &s.premium_kop,
-                    &rate,
-                    &s.reason,
-                    &s.status,
-                    &s.one_c_terms,
-                ];
-                for value in values {
+                for column in SaleColumn::replaced() {
+                    let value: &dyn rusqlite::ToSql = match column {
+                        SaleColumn::Doc => &s.doc,
+                        SaleColumn::Date => &date,
+                        SaleColumn::PartnerId => &s.partner,
+                        SaleColumn::ClientInn => &s.client_inn.as_str(),
+                        SaleColumn::Kind => &s.kind,
+                        SaleColumn::AmountKop => &s.amount_kop,
+                        SaleColumn::SelfReferred => &s.role.self_referred,
+                        SaleColumn::ConnectedByPartner => &s.role.connected_by_partner,
+                        SaleColumn::UsedInWork => &s.role.used_in_work,
+                        SaleColumn::PremiumKop => &s.premium_kop,
+                        SaleColumn::RatePct => &rate,
+                        SaleColumn::Reason => &s.reason,
+                        SaleColumn::Status => &s.status,
+                        SaleColumn::OneCTerms => &s.one_c_terms,
+                        SaleColumn::Id
+                        | SaleColumn::ReturnOf
+                        | SaleColumn::RecordedAt
+                        | SaleColumn::RecordedBy => &NO_VALUE,
+                    };
                     stmt.raw_bind_parameter(i, value).map_err(failed)?;
                     i += 1;
                 }
@@ -598,6 +643,65 @@ mod tests {
             Err(StoreError::Rule(RuleError::DuplicateDoc { doc })) => Some(doc),
             _ => None,
         }
+    }
+
+    /// What a bulk load of `rows` (partner 1's sales of client 7707083893, with `broken`
+    /// put at `at`) comes to at its end, against a file where partner 1 has statement
+    /// 2024-0001 issued for January 2024.
+    fn loaded(rows: usize, at: usize, broken: impl Fn(&mut CheckedSale)) -> Result<(), StoreError> {
+        let mut store = Store::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let client = Inn::parse("7707083893").unwrap_or_else(|e| panic!("{e:?}"));
+        store
+            .write(|tx| {
+                tx.add_partner(&client, "Альфа", false)?;
+                tx.upsert_client(&client, "")?;
+                tx.conn.execute_batch(
+                    "INSERT INTO issued_statements (number, partner_id, period_from, period_to,
+                         issued_on, json, sha256, lines, amount_kop, premium_kop, recorded_at)
+                     VALUES ('2024-0001', 1, '2024-01-01', '2024-01-31', '2024-02-01', X'7b7d',
+                             '', 1, 0, 0, '')",
+                )
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.write_bulk(|db| {
+            let bulk = db.begin_bulk_sales(rows, true)?;
+            for i in 0..rows {
+                let mut row = sale(&format!("D{i}"));
+                if i == at {
+                    broken(&mut row);
+                }
+                db.queue_checked(row, None)?;
+            }
+            db.end_bulk_sales(bulk)
+        })
+    }
+
+    #[test]
+    fn a_bulk_load_checks_every_constraint_and_trigger_it_set_aside_before_it_commits() {
+        assert!(loaded(100, 0, |_| {}).is_ok());
+        let broken = |at, f: fn(&mut CheckedSale)| match loaded(100, at, f) {
+            Err(StoreError::BrokenInLoad { at, rule }) => (at, rule),
+            other => panic!("{other:?}"),
+        };
+        let (at, rule) = broken(40, |s| s.kind = "video");
+        assert_eq!(at, 40);
+        assert!(rule.starts_with("CHECK (kind IN"), "{rule}");
+        let (at, rule) = broken(41, |s| s.partner = 99);
+        assert_eq!(
+            (at, rule.as_str()),
+            (41, "partner_id REFERENCES partners (id)")
+        );
+        let (at, rule) = broken(42, |s| {
+            s.client_inn = Inn::parse("7736207543").unwrap_or_else(|e| panic!("{e:?}"))
+        });
+        assert_eq!(
+            (at, rule.as_str()),
+            (42, "client_inn REFERENCES clients (inn)")
+        );
+        let (at, rule) = broken(43, |s| {
+            s.date = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default()
+        });
+        assert_eq!((at, rule.as_str()), (43, "trigger sales_locked_insert"));
     }
 
     #[test]

@@ -9,12 +9,13 @@
 //!   connection of its own listens, and wakes the window. What the window's own connection
 //!   announced is not passed on. The same thread notices the server gone (its connection
 //!   closed, or no answer to a ping) and tries again with growing pauses (1, 2, 4 s), and
-//!   says when it is back.
+//!   says when it is back. A listener whose thread ends (a panic, or no thread to spare) is
+//!   heard as [`Heard::Stopped`], once.
 
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use super::postgres::{self, CHANGES_CHANNEL};
@@ -39,6 +40,9 @@ pub enum Heard {
     Lost(StoreError),
     /// The server answers again: open the database anew and read again.
     Back,
+    /// The listener stopped (a fault of the program): nothing more will be heard from it.
+    /// Said once; the window opens the database anew, which starts another.
+    Stopped,
 }
 
 /// The watch over one open database; dropping it stops its thread.
@@ -56,6 +60,8 @@ enum Inner {
     Server {
         heard: Receiver<Heard>,
         stop: Arc<AtomicBool>,
+        /// The listener's stop has been said.
+        stopped: Cell<bool>,
     },
 }
 
@@ -85,7 +91,11 @@ impl Store {
                 if let Err(e) = spawned {
                     tracing::warn!("no thread to listen for colleagues' changes: {e}");
                 }
-                Inner::Server { heard, stop }
+                Inner::Server {
+                    heard,
+                    stop,
+                    stopped: Cell::new(false),
+                }
             }
         };
         Watch { inner }
@@ -111,7 +121,22 @@ impl Watch {
                     vec![]
                 }
             }
-            Inner::Server { heard, .. } => heard.try_iter().collect(),
+            Inner::Server { heard, stopped, .. } => {
+                let mut said = Vec::new();
+                loop {
+                    match heard.try_recv() {
+                        Ok(h) => said.push(h),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => {
+                            if !stopped.replace(true) {
+                                said.push(Heard::Stopped);
+                            }
+                            break;
+                        }
+                    }
+                }
+                said
+            }
         }
     }
 

@@ -43,7 +43,11 @@ impl ClientCard {
     }
 
     /// Asks for what the card shows, when it is missing or stale.
-    pub fn load(&mut self, ask: crate::reader::Ask<'_>, version: u64) -> Option<StoreError> {
+    pub fn load(
+        &mut self,
+        ask: crate::reader::Ask<'_>,
+        version: u64,
+    ) -> Option<crate::reader::ReadError> {
         let inn = self.inn;
         self.loaded
             .load(ask, &version, move |db| ClientData::read(db, &inn))

@@ -93,7 +93,12 @@ impl OverviewPage {
     }
 
     /// Reads the Overview (on the reader) when the data or the day changed.
-    pub fn load(&mut self, ask: Ask<'_>, version: u64, today: NaiveDate) -> Option<StoreError> {
+    pub fn load(
+        &mut self,
+        ask: Ask<'_>,
+        version: u64,
+        today: NaiveDate,
+    ) -> Option<crate::reader::ReadError> {
         let key = (version, today);
         let lists = self.lists.load(ask, &key, move |db| {
             Ok(Lists {

@@ -10,7 +10,7 @@ use crate::domain::pin::{PinDecision, decide_pin_request};
 use crate::domain::{self, Inn, PartnerId, Pin, PinId, PinState};
 use crate::export::list::Value;
 use crate::snapshot::Data;
-use crate::store::{PinEvent, PinEventKind, PinRow, StoreError};
+use crate::store::{PinEvent, PinEventKind, PinRow};
 use crate::ui;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -144,7 +144,11 @@ impl PinsPage {
     }
 
     /// Asks for the history the page shows, when it is missing or stale.
-    pub fn load(&mut self, ask: crate::reader::Ask<'_>, version: u64) -> Option<StoreError> {
+    pub fn load(
+        &mut self,
+        ask: crate::reader::Ask<'_>,
+        version: u64,
+    ) -> Option<crate::reader::ReadError> {
         let client = self.history?;
         self.events.load(ask, &(client, version), move |db| {
             db.pin_events(&client).map(std::sync::Arc::from)

@@ -4,7 +4,6 @@
 
 use crate::store::Right;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::mpsc::TryRecvError;
 
 use egui::{RichText, Ui};
 
@@ -15,7 +14,7 @@ use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
 use crate::export::list::Value;
 use crate::export::{SalesColumn, SalesListExport};
-use crate::reader::Ask;
+use crate::reader::{Ask, ReadError};
 use crate::snapshot::Data;
 use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, StoreError};
 use crate::ui;
@@ -284,7 +283,7 @@ impl SalesPage {
     /// version, the pages of rows the table wanted) and takes the answers that arrived.
     /// Until a new selection arrives the last one stays on screen. Returns the error of a
     /// read that failed (what it would have shown stays empty, and is not asked again).
-    pub fn load(&mut self, ask: Ask<'_>, version: u64) -> Option<StoreError> {
+    pub fn load(&mut self, ask: Ask<'_>, version: u64) -> Option<ReadError> {
         self.name_known_client(ask);
         let mut failed = None;
         if let Mode::Selected(id) = self.mode {
@@ -326,51 +325,59 @@ impl SalesPage {
             let answer = ask.run(move |db| db.sales_selection(&query));
             self.selecting = Some((version, self.query.clone(), answer));
         }
-        if let Some((v, q, answer)) = &self.first_asked {
-            match answer.try_recv() {
+        if let Some((v, q, answer)) = &self.first_asked
+            && let Some(rows) = answer.take()
+        {
+            // First rows that failed are not the selection's first page: its pages are read
+            // by id when it comes.
+            match rows {
                 Ok(rows) => {
                     self.first = Some(FirstRows {
                         version: *v,
                         query: q.clone(),
-                        rows: kept(rows, &mut failed),
+                        rows,
                     });
-                    self.first_asked = None;
                 }
-                Err(TryRecvError::Disconnected) => self.first_asked = None,
-                Err(TryRecvError::Empty) => {}
-            }
-        }
-        if let Some((v, q, answer)) = &self.selecting {
-            match answer.try_recv() {
-                Ok(result) => {
-                    // A read that failed shows an empty list rather than asking again.
-                    let selection = kept(result, &mut failed);
-                    // The first rows read for the same query and data are its first page.
-                    let mut pages = HashMap::new();
-                    if let Some(first) = self
-                        .first
-                        .as_ref()
-                        .filter(|f| f.version == *v && f.query == *q)
-                    {
-                        pages.insert(0, first.rows.clone());
-                    }
-                    let read = Cache {
-                        version: *v,
-                        query: q.clone(),
-                        ids: selection.ids,
-                        amount: selection.amount,
-                        premium: selection.premium,
-                        pages,
-                    };
-                    self.selecting = None;
-                    self.show(read, version);
+                Err(e) => {
+                    failed.get_or_insert(e);
                 }
-                Err(TryRecvError::Disconnected) => self.selecting = None,
-                Err(TryRecvError::Empty) => {}
             }
+            self.first_asked = None;
         }
+        if let Some((v, q, answer)) = &self.selecting
+            && let Some(result) = answer.take()
+        {
+            // A read that failed shows an empty list rather than asking again.
+            let selection = kept(result, &mut failed);
+            // The first rows read for the same query and data are its first page.
+            let mut pages = HashMap::new();
+            if let Some(first) = self
+                .first
+                .as_ref()
+                .filter(|f| f.version == *v && f.query == *q)
+            {
+                pages.insert(0, first.rows.clone());
+            }
+            let read = Cache {
+                version: *v,
+                query: q.clone(),
+                ids: selection.ids,
+                amount: selection.amount,
+                premium: selection.premium,
+                pages,
+            };
+            self.selecting = None;
+            self.show(read, version);
+        }
+        self.load_pages(ask, version, &mut failed);
+        failed
+    }
+
+    /// Asks for the pages of rows the table wanted from the selection on screen, and puts
+    /// those that came in it.
+    fn load_pages(&mut self, ask: Ask<'_>, version: u64, failed: &mut Option<ReadError>) {
         let Some(cache) = &mut self.cache else {
-            return failed;
+            return;
         };
         if cache.is(version, &self.query) {
             for page in std::mem::take(&mut self.wanted) {
@@ -386,16 +393,13 @@ impl SalesPage {
         } else {
             self.wanted.clear();
         }
-        self.paging
-            .retain(|(page, answer)| match answer.try_recv() {
-                Ok(rows) => {
-                    cache.pages.insert(*page, kept(rows, &mut failed));
-                    false
-                }
-                Err(TryRecvError::Disconnected) => false,
-                Err(TryRecvError::Empty) => true,
-            });
-        failed
+        self.paging.retain(|(page, answer)| match answer.take() {
+            Some(rows) => {
+                cache.pages.insert(*page, kept(rows, failed));
+                false
+            }
+            None => true,
+        });
     }
 
     /// Puts `cache` on screen; the one it replaces is kept among the recent ones.
@@ -738,7 +742,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
 }
 
 /// The value read, or an empty one when the read failed, its error kept in `failed`.
-fn kept<T: Default>(result: Result<T, StoreError>, failed: &mut Option<StoreError>) -> T {
+fn kept<T: Default>(result: Result<T, ReadError>, failed: &mut Option<ReadError>) -> T {
     result.unwrap_or_else(|e| {
         failed.get_or_insert(e);
         T::default()

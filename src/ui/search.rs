@@ -33,7 +33,7 @@ impl SearchState {
     }
 
     /// Asks for the clients the text finds, then the sales whose document number holds it.
-    pub fn load(&mut self, ask: Ask<'_>) -> Option<StoreError> {
+    pub fn load(&mut self, ask: Ask<'_>) -> Option<crate::reader::ReadError> {
         let needle = self.text.trim().to_owned();
         if needle.chars().count() < 2 {
             return None;

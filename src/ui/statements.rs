@@ -33,9 +33,6 @@ pub struct StatementsPage {
     selected_issued: Option<String>,
     reopen_reason: String,
     batch_format: Option<Format>,
-    /// The language statements are exported in, whatever the interface's: a statement
-    /// goes to a partner and its accountant. Remembered between runs.
-    pub doc_lang: Lang,
     wanted: Option<Key>,
     /// The preview, read on the reader (a statement of 50 000 lines takes a quarter of a
     /// second), and the sentence of a read that failed.
@@ -44,14 +41,6 @@ pub struct StatementsPage {
 }
 
 impl StatementsPage {
-    /// The page with statements exported in `doc_lang`.
-    pub fn new(doc_lang: Lang) -> StatementsPage {
-        StatementsPage {
-            doc_lang,
-            ..Default::default()
-        }
-    }
-
     pub fn reopened(&mut self) {
         self.reopen_reason.clear();
     }
@@ -114,7 +103,9 @@ pub fn statements_ui(
             lang,
         );
         ui.add_space(12.0);
-        doc_lang_combo(ui, &mut page.doc_lang, lang);
+        if let Some(doc_lang) = doc_lang_combo(ui, ctx.doc_lang, lang) {
+            command = Some(Command::DocumentsIn(doc_lang));
+        }
     });
     ui.horizontal_wrapped(|ui| {
         for p in Period::ALL {
@@ -581,15 +572,17 @@ fn issued_ui(
     command
 }
 
-/// The language of exported documents, chosen beside the formats.
-fn doc_lang_combo(ui: &mut egui::Ui, doc_lang: &mut Lang, lang: Lang) {
+/// The language of exported documents, chosen beside the formats: the one chosen, when
+/// it changes.
+fn doc_lang_combo(ui: &mut egui::Ui, doc_lang: Lang, lang: Lang) -> Option<Lang> {
     let label = ui.label(lang.pick("Язык документов:", "Documents in:"));
     let name = |l: Lang| l.pick("Русский", "English");
+    let mut chosen = doc_lang;
     egui::ComboBox::from_id_salt("doc-lang")
-        .selected_text(name(*doc_lang))
+        .selected_text(name(doc_lang))
         .show_ui(ui, |ui| {
             for l in [Lang::Ru, Lang::En] {
-                ui.selectable_value(doc_lang, l, name(l));
+                ui.selectable_value(&mut chosen, l, name(l));
             }
         })
         .response
@@ -598,6 +591,7 @@ fn doc_lang_combo(ui: &mut egui::Ui, doc_lang: &mut Lang, lang: Lang) {
             "The language of exported statements, whatever the interface's",
         ))
         .labelled_by(label.id);
+    (chosen != doc_lang).then_some(chosen)
 }
 
 #[cfg(test)]

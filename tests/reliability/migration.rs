@@ -39,7 +39,10 @@ pub fn rewind_to_v1(path: &Path) {
         "sales",
     ];
     let raw = rusqlite::Connection::open(path).unwrap();
-    // Schema 6 added who recorded each event to tables of schema 1.
+    // Schema 7's triggers name columns of schema 6, which added who recorded each event to
+    // tables of schema 1.
+    raw.execute_batch("DROP TRIGGER sales_locked_update; DROP TRIGGER sales_return_insert;")
+        .unwrap();
     for table in ["status_changes", "pin_events", "sales", "rate_versions"] {
         raw.execute_batch(&format!("ALTER TABLE {table} DROP COLUMN recorded_by"))
             .unwrap();

@@ -2,6 +2,7 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 \i src/store/postgres/schema.sql
+\i src/store/postgres/upgrade-2.sql
 COMMIT;
 SET search_path = partner_desk, public;
 
@@ -31,7 +32,8 @@ INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_ref
     VALUES ('Р-1', '2025-02-01', 1, '500100732259', 'saas', 100000, false, true, true, 50000);
 INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on, json,
                                sha256, lines, amount_kop, premium_kop)
-    VALUES ('2025-0001', 1, '2025-01-01', '2025-03-31', '2025-04-02', '\x7b7d', 'x', 1,
+    VALUES ('2025-0001', 1, '2025-01-01', '2025-03-31', '2025-04-02', '\x7b7d',
+            encode(sha256('\x7b7d'), 'hex'), 1,
             100000, 50000);
 DO $$ BEGIN
     INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
@@ -49,8 +51,13 @@ DO $$ BEGIN
     DELETE FROM sales WHERE doc = 'Р-1';
     RAISE EXCEPTION 'a sale of an issued period was deleted';
 EXCEPTION WHEN raise_exception THEN NULL; END $$;
--- Its figures may be figured again.
-UPDATE sales SET premium_kop = 40000 WHERE doc = 'Р-1';
+-- Nor may its figures change: they stay those the statement was issued with.
+DO $$ BEGIN
+    UPDATE sales SET premium_kop = 40000 WHERE doc = 'Р-1';
+    RAISE EXCEPTION 'the figures of a sale of an issued period were changed';
+EXCEPTION WHEN raise_exception THEN
+    IF SQLERRM <> 'locked: 2025-0001' THEN RAISE; END IF;
+END $$;
 -- Another partner's sale in the same days is not locked.
 INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
                    connected_by_partner, used_in_work, premium_kop)
@@ -59,7 +66,8 @@ INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_ref
 DO $$ BEGIN
     INSERT INTO issued_statements (number, partner_id, period_from, period_to, issued_on,
                                    json, sha256, lines, amount_kop, premium_kop)
-        VALUES ('2025-0002', 1, '2025-03-01', '2025-03-31', '2025-04-03', '\x7b7d', 'x', 1, 0, 0);
+        VALUES ('2025-0002', 1, '2025-03-01', '2025-03-31', '2025-04-03', '\x7b7d',
+                encode(sha256('\x7b7d'), 'hex'), 1, 0, 0);
     RAISE EXCEPTION 'two statements in force cover one day';
 EXCEPTION WHEN exclusion_violation THEN NULL; END $$;
 DO $$ BEGIN
@@ -73,8 +81,9 @@ INSERT INTO sales (doc, date, partner_id, client_inn, kind, amount_kop, self_ref
     VALUES ('Р-2', '2025-03-01', 1, '500100732259', 'saas', 100000, false, true, true, 0);
 
 -- History is append-only even for the owner.
-INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date)
-    SELECT id, client_inn, partner_id, 'pinned', pinned_on FROM pins WHERE partner_id = 1;
+INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date, ends_on)
+    SELECT id, client_inn, partner_id, 'released', '2025-03-01', '2025-03-01' FROM pins
+    WHERE partner_id = 1;
 DO $$ BEGIN
     UPDATE pin_events SET note = 'x';
     RAISE EXCEPTION 'a pin event was changed';
@@ -87,9 +96,10 @@ DO $$ BEGIN
     END IF;
 END $$;
 SET ROLE pd_check_manager;
-INSERT INTO pin_events (pin_id, client_inn, partner_id, event, on_date)
-    SELECT id, client_inn, partner_id, 'pinned', pinned_on FROM pins WHERE partner_id = 2;
-UPDATE changes SET seq = seq + 1 WHERE id = 1;
+SELECT take_turn(NULL);
+INSERT INTO clients (inn, name) VALUES ('7707083893', 'Второй');
+INSERT INTO pin_events (client_inn, partner_id, event, on_date, ends_on)
+    VALUES ('7707083893', 2, 'pinned', '2025-04-10', '2025-07-10');
 DO $$ BEGIN
     DELETE FROM pin_events;
     RAISE EXCEPTION 'a manager deleted history';

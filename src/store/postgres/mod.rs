@@ -3,9 +3,14 @@
 //! taken from the `PG*` variables and `.pgpass`, as `psql` does), and creates and checks the
 //! server's own schema (`schema.sql`), whose rules the database keeps for every writer.
 
+mod bulk;
+mod conn;
 mod pgpass;
 pub mod tls;
 mod turn;
+
+pub(crate) use bulk::{insert_sales, upsert_clients};
+pub use conn::PgConn;
 
 pub(crate) use turn::{CLIENT_SAVEPOINT, Turn, write};
 
@@ -15,14 +20,18 @@ use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
 use super::errors::ServerProblem;
-use super::sql::{Conn, PgConn};
 use super::{RuleError, StoreError};
 
 /// The server schema version this program writes.
-pub const SERVER_SCHEMA_VERSION: i64 = 1;
+pub const SERVER_SCHEMA_VERSION: i64 = 2;
 
-/// The schema, version 1, run in one transaction by `server init`.
+/// The schema as version 1 made it, run first by `server init`.
 const SCHEMA: &str = include_str!("schema.sql");
+
+/// What each later version changes, in order: `UPGRADES[i]` takes a database of version
+/// `i + 1` to `i + 2`. `server init` runs all of them after [`SCHEMA`], `server upgrade`
+/// those a database lacks, so a new database and an upgraded one are the same.
+const UPGRADES: [&str; (SERVER_SCHEMA_VERSION - 1) as usize] = [include_str!("upgrade-2.sql")];
 
 /// How long a connection attempt waits for the server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -75,10 +84,24 @@ pub fn config(url: &str) -> Result<Config, StoreError> {
     {
         config.password(password);
     }
+    // A server on another computer is encrypted to unless the address says not (tls.rs).
+    let local = config.get_hosts().iter().all(|host| match host {
+        postgres::config::Host::Tcp(name) => tls::is_local_host(name),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(_) => true,
+    });
+    let encrypt = tls::split(url).1.encrypts(local);
     config
+        .ssl_mode(if encrypt {
+            postgres::config::SslMode::Require
+        } else {
+            postgres::config::SslMode::Disable
+        })
         .connect_timeout(CONNECT_TIMEOUT)
         .keepalives(true)
-        .keepalives_idle(Duration::from_secs(30))
+        .keepalives_idle(Duration::from_secs(10))
+        .keepalives_interval(Duration::from_secs(5))
+        .keepalives_retries(3)
         .application_name("partner-desk");
     Ok(config)
 }
@@ -183,7 +206,7 @@ impl Server {
         let shown = shown(url);
         let config = config(url)?;
         let (_, wish) = tls::split(url);
-        let tls = match wish.required {
+        let tls = match config.get_ssl_mode() == postgres::config::SslMode::Require {
             true => Some(
                 tls::connector(&wish).map_err(|reason| StoreError::CannotConnect {
                     server: shown.clone(),
@@ -209,7 +232,7 @@ impl Server {
                 server: shown.clone(),
                 reason: ServerProblem::Said(e.to_string()),
             })?;
-        let client = match answer.recv_timeout(CONNECT_TIMEOUT) {
+        let mut client = match answer.recv_timeout(CONNECT_TIMEOUT) {
             Ok(connected) => connected.map_err(|e| connect_error(&shown, &e))?,
             Err(_) => {
                 return Err(StoreError::CannotConnect {
@@ -218,6 +241,9 @@ impl Server {
                 });
             }
         };
+        client
+            .batch_execute(SESSION)
+            .map_err(|e| server_error(&shown, &e))?;
         Ok(Server { client, shown })
     }
 
@@ -234,12 +260,8 @@ impl Server {
             .client
             .transaction()
             .map_err(|e| server_error(&shown, &e))?;
-        tx.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({turn}, 0);
-             UPDATE partner_desk.changes SET seq = seq + 1 WHERE id = 1",
-            turn = turn::TURN
-        ))
-        .map_err(|e| server_error(&shown, &e))?;
+        tx.batch_execute("SELECT partner_desk.take_turn(NULL)")
+            .map_err(|e| server_error(&shown, &e))?;
         Ok(tx)
     }
 
@@ -336,8 +358,11 @@ impl Server {
             .map_err(|e| server_error(&shown, &e))?;
         tx.batch_execute(SCHEMA)
             .map_err(|e| server_error(&shown, &e))?;
-        // The regulation's rates are the first version, as in a new file.
         let fail = |e: postgres::Error| server_error(&shown, &e);
+        for upgrade in UPGRADES {
+            tx.batch_execute(upgrade).map_err(fail)?;
+        }
+        // The regulation's rates are the first version, as in a new file.
         let version: i64 = tx
             .query_one(
                 "INSERT INTO partner_desk.rate_versions (effective_from, note) VALUES (NULL, $1)
@@ -358,6 +383,49 @@ impl Server {
         }
         tx.commit().map_err(|e| server_error(&shown, &e))?;
         Ok(Found::Empty)
+    }
+
+    /// Brings Partner Desk's schema to this program's version, in one transaction, as the
+    /// role connected (its owner): every version's changes the database lacks, in order,
+    /// each keeping every row. Returns the version found; one already current is left as
+    /// it is, and an empty, newer or foreign one is refused, unchanged.
+    pub fn upgrade(&mut self) -> Result<i64, StoreError> {
+        let shown = self.shown.clone();
+        let found = match self.found()? {
+            Found::Empty => return Err(StoreError::NoServerSchema { server: shown }),
+            Found::Foreign => return Err(StoreError::NotADatabase { path: shown }),
+            Found::Ours(found) if found > SERVER_SCHEMA_VERSION => {
+                return Err(StoreError::NewerSchema {
+                    path: shown,
+                    found,
+                    supported: SERVER_SCHEMA_VERSION,
+                });
+            }
+            Found::Ours(found) => found,
+        };
+        let fail = |e: postgres::Error| match e.code() {
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => StoreError::NotAllowed {
+                server: shown.clone(),
+            },
+            _ => server_error(&shown, &e),
+        };
+        let mut tx = self.client.transaction().map_err(fail)?;
+        // No write of the program runs meanwhile: the version-1 turn is an advisory lock,
+        // and from version 2 on a row lock.
+        let turn = if found < 2 {
+            "SELECT pg_advisory_xact_lock(1346656084, 0)"
+        } else {
+            "SELECT partner_desk.take_turn(NULL)"
+        };
+        tx.batch_execute(turn).map_err(fail)?;
+        for upgrade in UPGRADES
+            .iter()
+            .skip(usize::try_from(found - 1).unwrap_or(0))
+        {
+            tx.batch_execute(upgrade).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(found)
     }
 }
 
@@ -444,15 +512,20 @@ impl Server {
     }
 }
 
-/// What every connection of the program sets for itself: the schema's tables by their
+/// What every connection of the program (the window's, a command's, `server init`'s and
+/// `copy`'s alike) sets for itself: the schema's tables by their
 /// names; a write turn or a row lock not had in 10 s is "busy"; a transaction left idle
 /// (a laptop gone to sleep mid-write) is ended by the server after a minute, so that it
-/// holds no colleague up; a query runs in its own server process only, without parallel
-/// workers, so that one window's list or Overview takes one of the server's cores, not
-/// three, from the colleagues writing meanwhile.
+/// holds no colleague up; the server looks every 2 s whether the program is still there
+/// while it runs a query for it, so that a program killed in the middle of a long write
+/// (a copy, an import) holds the write turn for seconds, not until the query ends; a query
+/// runs in its own server process only, without parallel workers, so that one window's
+/// list or Overview takes one of the server's cores, not three, from the colleagues writing
+/// meanwhile.
 const SESSION: &str = "SET search_path = partner_desk, public;
     SET lock_timeout = '10s';
     SET idle_in_transaction_session_timeout = '60s';
+    SET client_connection_check_interval = '2s';
     SET max_parallel_workers_per_gather = 0;
     SET DateStyle = 'ISO, YMD'";
 
@@ -479,10 +552,6 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
             });
         }
     }
-    server
-        .client
-        .batch_execute(SESSION)
-        .map_err(|e| server_error(&shown, &e))?;
     let me = server
         .client
         .query_one("SELECT pg_backend_pid(), session_user::text", &[])
@@ -498,149 +567,6 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
 /// The channel on which every write announces itself when it commits: the windows open on
 /// the database listen on it and read again ([`crate::store::watch`]).
 pub const CHANGES_CHANNEL: &str = "partner_desk_changes";
-
-/// The columns of `sales` a load writes, in the order of its COPY rows.
-const SALE_COLUMNS: &str = "recorded_at, doc, date, partner_id, client_inn, kind, amount_kop, \
-    self_referred, connected_by_partner, used_in_work, premium_kop, rate_pct, reason, status, one_c_terms";
-
-/// Writes checked sales in their order. One sale is one INSERT, which gives its id; more
-/// go by one COPY into the table, whose constraints and triggers (the period lock, once
-/// for all the rows) see every row as they see any other writer's.
-pub(crate) fn insert_sales(
-    server: &PgConn,
-    stamp: &str,
-    sales: &[super::CheckedSale],
-) -> Result<i64, StoreError> {
-    use std::io::Write as _;
-    if sales.is_empty() {
-        return Ok(0);
-    }
-    let conn = Conn::Pg(server);
-    if let [s] = sales {
-        return conn.query_row(
-            &format!(
-                "INSERT INTO sales ({SALE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 RETURNING id"
-            ),
-            s.with_columns(&stamp),
-            |r| r.get(0),
-        );
-    }
-    let mut csv = Vec::with_capacity(sales.len() * 128);
-    let flag = |b: bool| if b { "t," } else { "f," };
-    {
-        let mut client = server.client.borrow_mut();
-        let mut copy = client
-            .copy_in(&format!(
-                "COPY sales ({SALE_COLUMNS}) FROM STDIN (FORMAT csv)"
-            ))
-            .map_err(|e| server.error(&e))?;
-        for s in sales {
-            let _ = write!(csv, "{stamp},");
-            csv_text(&mut csv, s.doc.as_deref());
-            let _ = write!(
-                csv,
-                "{},{},{},{},{},",
-                s.date.format("%Y-%m-%d"),
-                s.partner,
-                s.client_inn.as_str(),
-                s.kind,
-                s.amount_kop
-            );
-            csv.extend_from_slice(flag(s.role.self_referred).as_bytes());
-            csv.extend_from_slice(flag(s.role.connected_by_partner).as_bytes());
-            csv.extend_from_slice(flag(s.role.used_in_work).as_bytes());
-            let _ = write!(csv, "{},", s.premium_kop);
-            if let Some(rate) = s.rate {
-                let _ = write!(csv, "{rate}");
-            }
-            csv.push(b',');
-            csv_text(&mut csv, s.reason);
-            csv_text(&mut csv, s.status);
-            csv.extend_from_slice(if s.one_c_terms { b"t\n" } else { b"f\n" });
-            if csv.len() >= 1 << 20 {
-                copy.write_all(&csv).map_err(|e| StoreError::Server {
-                    server: server.shown.clone(),
-                    reason: e.to_string(),
-                })?;
-                csv.clear();
-            }
-        }
-        copy.write_all(&csv).map_err(|e| StoreError::Server {
-            server: server.shown.clone(),
-            reason: e.to_string(),
-        })?;
-        // A document already stored is the unique index's refusal, said as
-        // `RuleError::DuplicateDoc` (see `server_error`).
-        copy.finish().map_err(|e| server.error(&e))?;
-    }
-    Ok(0)
-}
-
-/// A text field of a COPY row in CSV, and its comma: NULL is an empty field, a text
-/// (even an empty one) is quoted.
-fn csv_text(csv: &mut Vec<u8>, v: Option<&str>) {
-    if let Some(v) = v {
-        csv.push(b'"');
-        csv.extend_from_slice(v.replace('"', "\"\"").as_bytes());
-        csv.push(b'"');
-    }
-    csv.push(b',');
-}
-
-/// Records the clients of a bulk load, many to a statement: COPY into a staging table and
-/// one upsert (a name given replaces the one stored; an empty one keeps it). A client
-/// given twice keeps its last name given.
-pub(crate) fn upsert_clients(
-    server: &PgConn,
-    clients: &[(crate::domain::Inn, String)],
-) -> Result<(), StoreError> {
-    use std::io::Write as _;
-    if clients.is_empty() {
-        return Ok(());
-    }
-    let mut last: std::collections::HashMap<&str, &str> = Default::default();
-    let mut order = Vec::new();
-    for (inn, name) in clients {
-        match last.get_mut(inn.as_str()) {
-            Some(kept) if !name.is_empty() => *kept = name,
-            Some(_) => {}
-            None => {
-                last.insert(inn.as_str(), name);
-                order.push(inn.as_str());
-            }
-        }
-    }
-    server.batch(
-        "CREATE TEMP TABLE IF NOT EXISTS clients_staging (inn text, name text)
-             ON COMMIT DELETE ROWS;
-         TRUNCATE clients_staging",
-    )?;
-    let mut csv = Vec::with_capacity(order.len() * 48);
-    for inn in order {
-        csv_text(&mut csv, Some(inn));
-        csv.pop();
-        csv.push(b',');
-        csv_text(&mut csv, last.get(inn).copied());
-        csv.pop();
-        csv.push(b'\n');
-    }
-    {
-        let mut client = server.client.borrow_mut();
-        let mut copy = client
-            .copy_in("COPY clients_staging (inn, name) FROM STDIN (FORMAT csv)")
-            .map_err(|e| server.error(&e))?;
-        copy.write_all(&csv).map_err(|e| StoreError::Server {
-            server: server.shown.clone(),
-            reason: e.to_string(),
-        })?;
-        copy.finish().map_err(|e| server.error(&e))?;
-    }
-    server.batch(
-        "INSERT INTO clients (inn, name) SELECT inn, name FROM clients_staging
-         ON CONFLICT (inn) DO UPDATE SET name = excluded.name WHERE excluded.name <> ''",
-    )
-}
 
 /// Why a connection failed, said as the user can act on it.
 fn connect_error(shown: &str, e: &postgres::Error) -> StoreError {
@@ -736,6 +662,14 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
                 .and_then(|(_, rest)| rest.rsplit_once(')'))
                 .map_or_else(|| "?".to_owned(), |(doc, _)| doc.to_owned());
             RuleError::DuplicateDoc { doc }.into()
+        }
+        (Some(c), Some(db))
+            if *c == SqlState::RAISE_EXCEPTION && db.message().starts_with("return:") =>
+        {
+            RuleError::ReturnBroken {
+                rule: db.message()["return:".len()..].trim().to_owned(),
+            }
+            .into()
         }
         (Some(c), Some(db))
             if *c == SqlState::RAISE_EXCEPTION && db.message().starts_with("locked:") =>

@@ -1,13 +1,15 @@
--- Partner Desk's schema on a PostgreSQL server, version 1: the same tables as the SQLite
--- file (schema 5), written for the server, with the rules kept by the database for every
--- writer at once. Run by `partner-desk server init` as the owner role, in one transaction.
+-- Partner Desk's schema on a PostgreSQL server as version 1 made it: the same tables as the
+-- SQLite file (file schema 6: its recorded_by columns are this schema's), written for the
+-- server, with the rules kept by the database for every writer at once. Each later version
+-- changes it by an upgrade-N.sql beside this file; `partner-desk server init` runs this
+-- and every upgrade in one transaction as the owner role, `server upgrade` the upgrades a
+-- database lacks, so what this file says of rights, the write turn and the undo of an
+-- import is what version 1 did: upgrade-2.sql says what holds now.
 --
 -- Roles (created if missing, NOLOGIN; a manager's login is made a member of one):
 --   partner_desk_auditor  reads everything;
 --   partner_desk_manager  also records partners, statuses, pins, sales, returns, imports;
 --   partner_desk_lead     also changes rates, issues and reopens statements.
--- No role but the owner may change the schema; history tables get no UPDATE or DELETE
--- grant (the undo of an import goes through partner_desk.undo_import, run as the owner).
 
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 

@@ -1,14 +1,11 @@
 //! The write turn: how a transaction on the team database waits for the writers it must not
-//! run beside, and announces its commit to the windows.
+//! run beside, and announces its commit to the windows. The turn is a row lock that only a
+//! login that may write can take (`partner_desk.take_turn`, upgrade-2.sql): a read-only
+//! login cannot hold the writers up.
 
 use super::CHANGES_CHANNEL;
-use crate::store::sql::{Conn, PgConn};
+use super::PgConn;
 use crate::store::{Db, StoreError, Tx};
-
-/// The write turn's advisory locks: `(TURN, 0)` is the turn itself, `(CLIENT_TURN, h)` the
-/// lock of the client whose INN hashes to `h`. Taken for the transaction only.
-pub(super) const TURN: i32 = 0x5044_5754;
-const CLIENT_TURN: i32 = TURN + 1;
 
 /// The savepoint a write about one client takes as it begins.
 pub(crate) const CLIENT_SAVEPOINT: &str = "client_write";
@@ -41,10 +38,7 @@ where
 {
     let (begin, commit) = match turn {
         Turn::Whole => (
-            format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({TURN}, 0);
-                 UPDATE changes SET seq = seq + 1 WHERE id = 1; NOTIFY {CHANGES_CHANNEL}"
-            ),
+            format!("BEGIN; SELECT partner_desk.take_turn(NULL); NOTIFY {CHANGES_CHANNEL}"),
             "SELECT 1; COMMIT".to_owned(),
         ),
         // An INN is digits only, so it can stand in the statement as it is.
@@ -52,14 +46,10 @@ where
             // With the savepoint a pin request needs (see `Tx::request_pin`), taken here in
             // the same message rather than in a round trip of its own.
             format!(
-                "BEGIN; SELECT pg_advisory_xact_lock_shared({TURN}, 0),
-                        pg_advisory_xact_lock({CLIENT_TURN}, hashtext('{inn}'));
-                 SAVEPOINT {CLIENT_SAVEPOINT}",
+                "BEGIN; SELECT partner_desk.take_turn('{inn}'); SAVEPOINT {CLIENT_SAVEPOINT}",
                 inn = inn.as_str()
             ),
-            format!(
-                "UPDATE changes SET seq = seq + 1 WHERE id = 1; NOTIFY {CHANGES_CHANNEL}; COMMIT"
-            ),
+            format!("SELECT partner_desk.count_write(); NOTIFY {CHANGES_CHANNEL}; COMMIT"),
         ),
     };
     if let Err(e) = server.batch(&begin) {
@@ -67,7 +57,7 @@ where
         return Err(e.into());
     }
     let value = match f(&Tx {
-        db: Db::new(Conn::Pg(server)),
+        db: Db::on_server(server),
     }) {
         Ok(value) => value,
         Err(e) => {

@@ -286,8 +286,7 @@ fn check_copied(
         None => Ok(()),
     };
     checked.map_err(|error| StoreError::StoredText {
-        table: super::super::copy::TABLES
-            .iter()
+        table: super::super::copy::tables()
             .find(|(t, _)| *t == table)
             .map_or("?", |(t, _)| t),
         key: match row.get_ref(0) {
@@ -302,7 +301,7 @@ fn check_copied(
 
 impl FileStore {
     /// Fills this new file with the rows `read` gives for each table copied (see
-    /// `copy::TABLES`), in one transaction, in place of the regulation's rates that a new
+    /// `copy::tables`), in one transaction, in place of the regulation's rates that a new
     /// file starts with. `read(table, columns, take)` hands each row to `take` and returns
     /// how many it gave.
     #[allow(clippy::type_complexity)]
@@ -333,7 +332,8 @@ impl FileStore {
             tx.execute_batch(sql)?;
         }
         let mut copied = super::super::copy::Copied::default();
-        for (table, columns) in super::super::copy::TABLES {
+        for (table, columns) in super::super::copy::tables() {
+            let columns = columns.as_str();
             let marks = vec!["?"; columns.split(',').count()].join(", ");
             let mut insert =
                 tx.prepare(&format!("INSERT INTO {table} ({columns}) VALUES ({marks})"))?;

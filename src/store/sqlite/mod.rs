@@ -4,6 +4,7 @@
 //! bulk loader's handling of indexes and triggers. What the rest of the program sees of it
 //! is the API [`crate::store`] re-exports.
 
+pub(super) mod bulk;
 mod closed;
 mod file;
 mod schema;
@@ -32,7 +33,9 @@ pub struct FileStore {
 }
 
 impl From<rusqlite::Error> for StoreError {
-    /// The period-lock triggers say `locked: …`; that is a rule, not a fault.
+    /// The period-lock triggers say `locked: …`, a return's `return: RULE`; those are rules,
+    /// not faults. (The program decides the lock before it writes and names the statement
+    /// then; the file's triggers, for other writers, do not name it.)
     fn from(e: rusqlite::Error) -> StoreError {
         match &e {
             rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("locked:") => {
@@ -45,6 +48,13 @@ impl From<rusqlite::Error> for StoreError {
             rusqlite::Error::FromSqlConversionFailure(..)
             | rusqlite::Error::InvalidColumnType(..)
             | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::BadValue(e.to_string()),
+            rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("return:") => {
+                RuleError::ReturnBroken {
+                    rule: message["return:".len()..].trim().to_owned(),
+                }
+                .into()
+            }
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NoRow,
             _ => match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
                     StoreError::Damaged(e.to_string())

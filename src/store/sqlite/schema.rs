@@ -8,17 +8,18 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     v1_initial,
     v2_issued_statements,
     v3_imports,
     v4_sale_corrections,
     v5_pin_corrections,
     v6_recorded_by,
+    v7_rules_kept,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -394,5 +395,53 @@ ALTER TABLE imports ADD COLUMN imported_by TEXT NOT NULL DEFAULT '';
 
 fn v6_recorded_by(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V6)?;
+    Ok(())
+}
+
+/// The period lock of the file as the team database keeps it: a record of a locked period
+/// changes in no column (its figures neither). A return is of a recorded sale, not of a
+/// return, of its sale's partner, client, kind and facts, dated on or after it and of no
+/// more than is left of it (`return: RULE`). The program decides both first
+/// (`domain::lock`), naming the statement; these keep them for any other writer. (Their
+/// messages are literals, so that any SQLite, not only 3.47 and later, reads the file.)
+const V7: &str = r#"
+DROP TRIGGER sales_locked_update;
+CREATE TRIGGER sales_locked_update BEFORE UPDATE ON sales
+WHEN (NEW.id, NEW.doc, NEW.date, NEW.partner_id, NEW.client_inn, NEW.kind, NEW.amount_kop,
+      NEW.self_referred, NEW.connected_by_partner, NEW.used_in_work, NEW.return_of,
+      NEW.recorded_at, NEW.recorded_by, NEW.premium_kop, NEW.rate_pct, NEW.reason, NEW.status,
+      NEW.one_c_terms)
+     IS NOT
+     (OLD.id, OLD.doc, OLD.date, OLD.partner_id, OLD.client_inn, OLD.kind, OLD.amount_kop,
+      OLD.self_referred, OLD.connected_by_partner, OLD.used_in_work, OLD.return_of,
+      OLD.recorded_at, OLD.recorded_by, OLD.premium_kop, OLD.rate_pct, OLD.reason, OLD.status,
+      OLD.one_c_terms)
+ AND EXISTS (SELECT 1 FROM issued_statements i WHERE i.reopened_on IS NULL
+             AND ((i.partner_id = OLD.partner_id AND OLD.date BETWEEN i.period_from AND i.period_to)
+               OR (i.partner_id = NEW.partner_id AND NEW.date BETWEEN i.period_from AND i.period_to)))
+BEGIN SELECT RAISE(ABORT, 'locked: the sale is in an issued statement'); END;
+CREATE TRIGGER sales_return_insert BEFORE INSERT ON sales WHEN NEW.return_of IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'return: no_such_sale')
+    WHERE NOT EXISTS (SELECT 1 FROM sales o WHERE o.id = NEW.return_of);
+    SELECT RAISE(ABORT, 'return: return_of_return')
+    WHERE EXISTS (SELECT 1 FROM sales o WHERE o.id = NEW.return_of AND o.return_of IS NOT NULL);
+    SELECT RAISE(ABORT, 'return: not_its_sale')
+    WHERE EXISTS (SELECT 1 FROM sales o WHERE o.id = NEW.return_of
+                  AND (o.partner_id, o.client_inn, o.kind, o.self_referred,
+                       o.connected_by_partner, o.used_in_work)
+                      IS NOT (NEW.partner_id, NEW.client_inn, NEW.kind, NEW.self_referred,
+                              NEW.connected_by_partner, NEW.used_in_work));
+    SELECT RAISE(ABORT, 'return: before_sale')
+    WHERE EXISTS (SELECT 1 FROM sales o WHERE o.id = NEW.return_of AND NEW.date < o.date);
+    SELECT RAISE(ABORT, 'return: too_large')
+    WHERE (SELECT o.amount_kop - (SELECT coalesce(sum(r.amount_kop), 0) FROM sales r
+                                  WHERE r.return_of = o.id)
+           FROM sales o WHERE o.id = NEW.return_of) < NEW.amount_kop;
+END;
+"#;
+
+fn v7_rules_kept(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V7)?;
     Ok(())
 }

@@ -119,7 +119,7 @@ impl PartnersPage {
         ask: crate::reader::Ask<'_>,
         version: u64,
         today: chrono::NaiveDate,
-    ) -> Option<crate::store::StoreError> {
+    ) -> Option<crate::reader::ReadError> {
         let id = self.editing()?;
         self.chart.load(ask, &(id, version, today), move |db| {
             MonthSeries::load(db, Some(id), today)
