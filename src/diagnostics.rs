@@ -53,6 +53,15 @@ impl Recent {
             .map(|l| l.0.iter().cloned().collect())
             .unwrap_or_default()
     }
+
+    /// [`Recent::lines`] without waiting: none when the lines are being written (the
+    /// allocation that failed may be this very thread's, holding them).
+    fn lines_now(&self) -> Vec<String> {
+        self.0
+            .try_lock()
+            .map(|l| l.0.iter().cloned().collect())
+            .unwrap_or_default()
+    }
 }
 
 impl std::io::Write for Recent {
@@ -130,8 +139,15 @@ pub fn start(
             }))
             .try_init();
     if let Some(dir) = data_dir.map(crash_dir) {
+        let _ = CRASHES.set(Crashes {
+            dir: dir.clone(),
+            logs: data_dir.map(log_dir),
+            recent: recent.clone(),
+        });
+        crate::alloc::on_failure(allocation_failed);
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            tracing::error!("the program stopped: {info}");
             let report = crash_report(&info.to_string(), &recent.lines());
             if let Ok(path) = write_crash_report(&dir, &report) {
                 eprintln!("Crash report: {}", path.display());
@@ -140,6 +156,59 @@ pub fn start(
         }));
     }
     guard
+}
+
+/// Where a failed allocation's report goes, set by [`start`].
+struct Crashes {
+    dir: PathBuf,
+    logs: Option<PathBuf>,
+    recent: Recent,
+}
+
+static CRASHES: std::sync::OnceLock<Crashes> = std::sync::OnceLock::new();
+
+/// A failed allocation's report, called by the allocator with its reserve given back
+/// (see `crate::alloc`): the crash report first without the backtrace (whose symbols take
+/// memory), then the backtrace; a line in today's log written directly, since the log's
+/// writer thread may never run again. The program aborts after it.
+fn allocation_failed(size: usize) {
+    let Some(crashes) = CRASHES.get() else {
+        return;
+    };
+    let what = format!("memory allocation of {size} bytes failed");
+    let lines = crashes.recent.lines_now();
+    let mut text = format!(
+        "Partner Desk {}\n{} {}\n\n{what}\n\nLast lines of the log:\n",
+        version(),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    for line in &lines {
+        text += line;
+        text += "\n";
+    }
+    let Ok(path) = write_crash_report(&crashes.dir, &text) else {
+        return;
+    };
+    eprintln!("Crash report: {}", path.display());
+    if let Some(logs) = &crashes.logs {
+        let name = format!("partner-desk.{}.log", chrono::Utc::now().format("%Y-%m-%d"));
+        if let Ok(mut log) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(logs.join(name))
+        {
+            let _ = writeln!(
+                log,
+                "{} ERROR partner_desk::diagnostics: the program stopped: {what}; crash report {}",
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+                path.display()
+            );
+        }
+    }
+    if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(&path) {
+        let _ = write!(file, "\n{}\n", std::backtrace::Backtrace::force_capture());
+    }
 }
 
 /// `text` with every password it holds replaced by `***`: the one in an address's user

@@ -13,8 +13,10 @@
 //! - [`app`]: the window: the App and its Commands.
 //! - [`keyring`]: team databases' passwords in the system's keyring, when asked.
 //! - [`ui`]: the pages and widgets of the window.
+//! - [`alloc`]: the program's allocator, which reports a failed allocation.
 
 pub mod actions;
+pub mod alloc;
 pub mod app;
 pub mod backup;
 pub mod cli;

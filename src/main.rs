@@ -10,6 +10,10 @@ use std::process::ExitCode;
 use partner_desk::domain::lang::Localized;
 use partner_desk::{cli, diagnostics};
 
+/// The system's allocator, which leaves a crash report when it fails (see `alloc`).
+#[global_allocator]
+static ALLOCATOR: partner_desk::alloc::Allocator = partner_desk::alloc::Allocator;
+
 fn main() -> ExitCode {
     attach_to_the_terminal();
     let args = match cli::parse_args(std::env::args_os().skip(1)) {

@@ -16,6 +16,20 @@ fn run(t: &TempDb, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// [`run`] with `data_home` as the user's data folder, for its logs and crash reports.
+fn run_with_home(t: &TempDb, data_home: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
+        .arg("--db")
+        .arg(&t.path)
+        .args(args)
+        .env("XDG_DATA_HOME", data_home)
+        .env("LANG", "ru_RU.UTF-8")
+        .env("LC_ALL", "ru_RU.UTF-8")
+        .env_remove("PARTNER_DESK_DB")
+        .output()
+        .unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -515,18 +529,7 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
 fn a_crash_leaves_a_report_with_the_version_and_the_last_log_lines_and_the_log_is_kept() {
     let t = TempDb::on_file();
     let data_home = t.dir.path().join("data-home");
-    let run_with_data = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_partner-desk"))
-            .arg("--db")
-            .arg(&t.path)
-            .args(args)
-            .env("XDG_DATA_HOME", &data_home)
-            .env("LANG", "ru_RU.UTF-8")
-            .env("LC_ALL", "ru_RU.UTF-8")
-            .env_remove("PARTNER_DESK_DB")
-            .output()
-            .unwrap()
-    };
+    let run_with_data = |args: &[&str]| run_with_home(&t, &data_home, args);
     let o = run_with_data(&["demo"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run_with_data(&["crash-test"]);
@@ -577,6 +580,124 @@ fn cli_marks_a_file_it_closed_cleanly_and_check_reads_it_whole() {
     let o = run(&t, &["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Проверка пройдена"), "{}", stdout(&o));
+}
+
+#[test]
+fn cli_says_which_encoding_it_read_and_refuses_a_file_of_two_encodings_naming_the_line() {
+    let t = TempDb::new();
+    let text = format!("inn;name\n{ALFA};ООО «Альфа»\n");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let one = t.dir.path().join("1251.csv");
+    std::fs::write(&one, &cp1251).unwrap();
+    let o = run(&t, &["import", "partners", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("файл прочитан в кодировке Windows-1251"),
+        "{}",
+        stdout(&o)
+    );
+    let beta = format!("{BETA};ООО «Бета»\n");
+    let (line, _, _) = encoding_rs::WINDOWS_1251.encode(&beta);
+    let mixed = [
+        format!("inn;name\n{SMIRNOV};ИП Смирнов\n").as_bytes(),
+        &line,
+    ]
+    .concat();
+    let two = t.dir.path().join("mixed.csv");
+    std::fs::write(&two, mixed).unwrap();
+    let o = run(&t, &["import", "partners", two.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("mixed.csv: строка 3 не в UTF-8, а строка 2 в UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        t.open().read().counts().unwrap().partners,
+        1,
+        "nothing of it was written"
+    );
+}
+
+#[test]
+fn a_failed_allocation_or_a_panic_leaves_a_crash_report_and_a_log_line() {
+    let t = TempDb::on_file();
+    let data_home = t.dir.path().join("data-home");
+    let run_with_data = |args: &[&str]| run_with_home(&t, &data_home, args);
+    let folder = data_home.join("partner-desk");
+    let log = || {
+        std::fs::read_dir(folder.join("logs"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect::<String>()
+    };
+    // Rust aborts on a failed allocation without the panic hook: the allocator reports it.
+    let o = run_with_data(&["crash-test", "--alloc"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("Crash report:"), "{}", stderr(&o));
+    let reports = partner_desk::diagnostics::unseen_crashes(&folder.join("crashes"));
+    assert_eq!(reports.len(), 1);
+    let report = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(
+        report.contains("memory allocation of 140737488355328 bytes failed"),
+        "{report}"
+    );
+    assert!(report.contains("CrashTest"), "the last log lines: {report}");
+    assert!(
+        log().contains("the program stopped: memory allocation of 140737488355328 bytes failed"),
+        "{}",
+        log()
+    );
+    partner_desk::diagnostics::mark_seen(&reports);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = run_with_data(&["crash-test"]);
+    assert_eq!(o.status.code(), Some(101), "a panic");
+    assert_eq!(
+        partner_desk::diagnostics::unseen_crashes(&folder.join("crashes")).len(),
+        1
+    );
+    assert!(
+        log().contains("the program stopped: panicked at"),
+        "a panic is logged as it happens: {}",
+        log()
+    );
+}
+
+#[test]
+fn a_command_waits_for_another_programs_write_and_says_how_long_it_waited_when_it_gives_up() {
+    let t = TempDb::on_file();
+    assert!(run(&t, &["demo"]).status.success());
+    // Another program writes through a rollback journal, as a large import does, and holds
+    // the write for two seconds: the command waits for it rather than refuse at once.
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    raw.execute_batch("BEGIN IMMEDIATE; UPDATE changes SET seq = seq + 1")
+        .unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        raw.execute_batch("COMMIT").unwrap();
+    });
+    let partners = t.file("p.csv", &format!("inn,name\n{SMIRNOV},ИП Смирнов\n"));
+    let started = std::time::Instant::now();
+    let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);
+    holder.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1500),
+        "it waited for the other write: {:?}",
+        started.elapsed()
+    );
+    // When it gives up, it says how long it waited.
+    use partner_desk::domain::lang::{Lang, Localized};
+    let busy = partner_desk::store::StoreError::BusyFor {
+        waited: std::time::Duration::from_millis(10_040),
+    };
+    assert!(
+        busy.text(Lang::Ru)
+            .contains("записывала в неё все 10.0 с, что здесь её ждали"),
+        "{}",
+        busy.text(Lang::Ru)
+    );
 }
 
 #[test]

@@ -1615,3 +1615,25 @@ fn gui_a_sale_a_colleague_corrects_while_it_is_corrected_here_is_not_written_ove
     assert!(h.query_all_by_label_contains(said).next().is_some());
     assert_eq!(amount(&h), rub("9 000"));
 }
+
+#[test]
+fn gui_a_name_past_its_limit_is_refused_beside_the_field_and_not_saved() {
+    let t = TempDb::new();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Начать с пустой базы: новый партнёр");
+    type_into(&mut h, Role::TextInput, "ИНН", ALFA);
+    type_into(&mut h, Role::TextInput, "Название", &"я".repeat(501));
+    assert!(
+        has_text(
+            &h,
+            "символов в тексте: 501, а в названии или имени допустимо до 500"
+        ),
+        "the limit is said beside the field"
+    );
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Сохранить")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert_eq!(h.state().data().counts.partners, 0);
+}

@@ -416,3 +416,40 @@ fn the_regulation_the_name_tests_read_is_the_shared_seed_verbatim() {
             .contains("Серверные лицензий On-premise")
     );
 }
+
+#[test]
+fn a_text_past_its_limit_or_with_a_control_character_is_refused_with_its_line_and_column() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    partners_and_a_pin(&mut s);
+    let long = "я".repeat(501);
+    let text = format!("inn,name\n{ALFA},ООО «Альфа»\n{BETA},{long}\n{SMIRNOV},ИП\u{0}Смирнов\n");
+    let err = import(&mut s, ImportKind::Partners, &text).unwrap_err();
+    let report = err.report("partners.csv", Lang::Ru);
+    assert!(
+        report.contains(
+            "partners.csv:3: name: символов в тексте: 501, а в названии или имени допустимо до 500"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("partners.csv:4: name: в тексте управляющий символ (U+0000)"),
+        "{report}"
+    );
+    let sales = format!(
+        "date,partner_inn,client_inn,kind,amount,doc,client_name\n\
+         2025-01-10,{ALFA},{C1},saas,100,{},АО\n2025-01-10,{ALFA},{C1},saas,100,D-2,АО\u{1}\n",
+        "D".repeat(101)
+    );
+    let located: Vec<(u64, String)> =
+        row_errors(import(&mut s, ImportKind::Sales, &sales).unwrap_err())
+            .into_iter()
+            .map(|(line, column, _)| (line, column))
+            .collect();
+    assert_eq!(
+        located,
+        [(2, "doc".to_owned()), (3, "client_name".to_owned())]
+    );
+    let counts = s.read().counts().unwrap();
+    assert_eq!((counts.partners, counts.sales), (2, 0));
+}

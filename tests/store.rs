@@ -928,3 +928,89 @@ fn every_event_records_who_did_it_and_an_issued_statement_says_who_issued_it() {
         "the stored JSON carries issued_by"
     );
 }
+
+#[test]
+fn a_nul_or_a_name_past_its_limit_is_refused_alike_on_both_engines_and_nothing_is_written() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let refused = |e: StoreError| match e {
+        StoreError::Rule(RuleError::Text { field, error }) => (field, error),
+        other => panic!("{other:?}"),
+    };
+    let nul = s
+        .write(|db| db.add_partner(&inn(ALFA), "ООО\0Альфа", false))
+        .unwrap_err();
+    let (field, error) = refused(nul);
+    assert_eq!(field, partner_desk::domain::TextField::PartnerName);
+    assert_eq!(
+        RuleError::Text { field, error }.text(Lang::Ru),
+        "название партнёра: в тексте управляющий символ (U+0000) на 4-й позиции; удалите его (он бывает в скопированном тексте)"
+    );
+    let long = "Я".repeat(50_000);
+    refused(
+        s.write(|db| db.add_partner(&inn(ALFA), &long, false))
+            .unwrap_err(),
+    );
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", true, None);
+    let pin = s.write(|db| db.request_pin(&inn(C1), "АО\0", a, d("2025-01-01"), ""));
+    refused(pin.unwrap_err());
+    let sale = partner_desk::store::NewSale {
+        doc: Some("D-\u{7f}".into()),
+        ..sale(a, "2025-01-10", C1, LicenseKind::Its, "100")
+    };
+    refused(s.write(|db| db.record_sale(&sale)).unwrap_err());
+    let counts = s.read().counts().unwrap();
+    assert_eq!((counts.partners, counts.pins, counts.sales), (1, 0, 0));
+}
+
+/// A file written before texts were checked, or by hand, may hold a NUL or a name past its
+/// limit: the copy into a team database refuses it naming the row, as a write would, and
+/// the server keeps nothing. Runs on the server run (`scripts/test-with-server`).
+#[test]
+fn copy_into_a_team_database_refuses_a_stored_nul_naming_its_row_and_copies_nothing() {
+    if !on_server() {
+        return;
+    }
+    let t = TempDb::on_file();
+    let mut s = t.open();
+    partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    s.close();
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.execute("UPDATE partners SET name = 'ООО' || char(0) || 'Альфа'", [])
+        .unwrap();
+    drop(raw);
+    let url = new_server_database();
+    let e =
+        partner_desk::actions::copy(t.path.to_str().unwrap(), &url, d("2025-05-20")).unwrap_err();
+    let said = e.text(Lang::En);
+    assert!(
+        said.contains("(partners #1, name): the text holds a control character (U+0000)"),
+        "{said}"
+    );
+    let team = Store::connect(&url).unwrap();
+    assert_eq!(team.read().counts().unwrap().partners, 0);
+}
+
+#[test]
+fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() {
+    let t = TempDb::on_file();
+    let mut s = t.open();
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let id = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Its, "100")))
+        .unwrap();
+    drop(s);
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.execute("UPDATE sales SET date = '2025-13-45'", [])
+        .unwrap();
+    drop(raw);
+    let s = t.open();
+    let e = s.read().sale(id).unwrap_err();
+    let said = e.text(Lang::Ru);
+    assert!(
+        said.starts_with("в базе данных значение, которое нельзя прочитать")
+            && said
+                .ends_with("выполните partner-desk check или откройте последнюю резервную копию"),
+        "{said}"
+    );
+}

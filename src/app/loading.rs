@@ -401,7 +401,7 @@ impl App {
                 .to_owned()));
         }
         match store {
-            Err(StoreError::Busy) if self.session.is_none() => {
+            Err(StoreError::Busy | StoreError::BusyFor { .. }) if self.session.is_none() => {
                 self.open_when_free = Some((path, Instant::now() + Duration::from_secs(1)));
                 self.open_error = Some(ActionError::WaitingForFile.text(self.lang));
                 if !again {

@@ -26,8 +26,11 @@ pub enum Command {
         /// A timed start: the window closes itself at that moment.
         exit_when: Option<ExitWhen>,
     },
-    /// Panics on purpose, to check that a crash leaves its report (hidden from help).
-    CrashTest,
+    /// Panics on purpose (or, `alloc`, asks for more memory than there is), to check that
+    /// a crash leaves its report (hidden from help).
+    CrashTest {
+        alloc: bool,
+    },
     Import {
         kind: ImportKind,
         file: PathBuf,
@@ -310,7 +313,11 @@ enum Sub {
     },
     /// Panic on purpose: checks that a crash leaves its report
     #[command(hide = true)]
-    CrashTest,
+    CrashTest {
+        /// Ask for 128 TiB of memory instead of panicking
+        #[arg(long)]
+        alloc: bool,
+    },
 }
 
 /// What `server` does.
@@ -432,7 +439,7 @@ where
             exit_when: None,
         },
         Some(Sub::Window { file, exit_when }) => Command::Window { file, exit_when },
-        Some(Sub::CrashTest) => Command::CrashTest,
+        Some(Sub::CrashTest { alloc }) => Command::CrashTest { alloc },
         Some(Sub::Import { kind, file }) => Command::Import {
             kind: match kind {
                 KindArg::Partners => ImportKind::Partners,
@@ -543,8 +550,13 @@ pub fn run(args: &Args) -> ExitCode {
     terminal::ask_server_passwords(lang);
     match &args.command {
         Command::Window { .. } => return ExitCode::SUCCESS,
-        Command::CrashTest => {
+        Command::CrashTest { alloc } => {
             tracing::error!("a crash asked for by the crash-test command");
+            if *alloc {
+                // More than any computer has: the system refuses it.
+                let huge: Vec<u8> = Vec::with_capacity(1 << 47);
+                std::hint::black_box(huge);
+            }
             panic!("a crash asked for by the crash-test command");
         }
         Command::Completions(shell) => {
@@ -650,7 +662,7 @@ fn execute(
         Command::Demo => actions::demo(store, today())?,
         Command::Window { .. }
         | Command::Completions(_)
-        | Command::CrashTest
+        | Command::CrashTest { .. }
         | Command::ServerInit { .. }
         | Command::ServerUpgrade { .. }
         | Command::ServerAddUser { .. }

@@ -1,4 +1,5 @@
-//! The regulation as pure rules: INN, money, statuses, rates, premiums, pins, statements.
+//! The regulation as pure rules: INN, money, statuses, rates, premiums, pins, statements,
+//! and the limits of free text.
 //!
 //! Nothing here does I/O or reads the clock: "today" is always passed in.
 
@@ -13,6 +14,7 @@ pub mod premium;
 pub mod rates;
 pub mod statement;
 pub mod status;
+pub mod text;
 
 pub use inn::{Inn, InnError};
 pub use kind::LicenseKind;
@@ -24,6 +26,7 @@ pub use premium::{Premium, RoleFacts, ZeroReason};
 pub use rates::{RateBook, RateCell, RateTable, RateVersion};
 pub use statement::{Entry, PartnerFacts, Statement};
 pub use status::{Evidence, Status, StatusChange, StatusHistory};
+pub use text::{TextError, TextField, TextKind, check_text};
 
 /// A partner's id in the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -318,6 +318,15 @@ fn money(m: Money, lang: Lang) -> String {
 
 /// The statement as PDF bytes, in the given language.
 pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    let (layout, title, footer) = statement_layout(s, lang)?;
+    render(layout, title, &footer, lang)
+}
+
+/// A statement laid out in pages, with its title and footer.
+fn statement_layout(
+    s: &Statement,
+    lang: Lang,
+) -> Result<(Layout<'static>, String, String), PdfError> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let measure = Measure {
         regular: Face::new(REGULAR)?,
@@ -380,6 +389,7 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
     ];
     let value_width = PAGE_W - 2.0 * MARGIN - 150.0;
     for (label, value) in header {
+        l.ensure(14.0);
         l.text(MARGIN, 9.5, false, label);
         for (i, part) in l
             .measure
@@ -389,6 +399,8 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
         {
             if i > 0 {
                 l.y += 12.0;
+                // A value longer than the page goes on to the next, every field after it.
+                l.ensure(12.0);
             }
             l.text(MARGIN + 150.0, 9.5, true, part);
         }
@@ -592,14 +604,8 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
         t("Ведомость премий партнёра", "Partner premium statement"),
         s.partner.name
     );
-    let footer = format!(
-        "{} · {} {} — {}",
-        s.partner.name,
-        t("период", "period"),
-        show_date(s.from, lang),
-        show_date(s.to, lang)
-    );
-    render(l, title, &footer, lang)
+    let footer = statement_footer(&l.measure, s, lang);
+    Ok((l, title, footer))
 }
 
 /// A list shown on a page, to print: its title, the date it was made, and its table with
@@ -748,9 +754,10 @@ fn render(
             }
         }
         surface.set_fill(Some(Fill::default()));
-        let glyphs = layout.measure.glyphs(footer, false);
+        let footer = layout.measure.fit(footer, FOOTER_SIZE, FOOTER_W);
+        let glyphs = layout.measure.glyphs(&footer, false);
         let at = Point::from_xy(MARGIN, FOOTER_Y);
-        surface.draw_glyphs(at, &glyphs, regular.clone(), footer, 7.5, false);
+        surface.draw_glyphs(at, &glyphs, regular.clone(), &footer, FOOTER_SIZE, false);
         let pages = format!(
             "{} {} {} {}",
             lang.pick("стр.", "page"),
@@ -758,12 +765,19 @@ fn render(
             lang.pick("из", "of"),
             total
         );
-        let width = layout.measure.width(&pages, 7.5, false);
+        let width = layout.measure.width(&pages, FOOTER_SIZE, false);
         let glyphs = layout.measure.glyphs(&pages, false);
         let at = Point::from_xy(PAGE_W - MARGIN - width, FOOTER_Y);
-        surface.draw_glyphs(at, &glyphs, regular.clone(), &pages, 7.5, false);
+        surface.draw_glyphs(at, &glyphs, regular.clone(), &pages, FOOTER_SIZE, false);
         surface.finish();
         page.finish();
     }
     document.finish().map_err(|e| PdfError(format!("{e:?}")))
 }
+
+mod footer;
+use footer::{FOOTER_SIZE, FOOTER_W, statement_footer};
+
+#[cfg(test)]
+#[path = "pdf_tests.rs"]
+mod tests;

@@ -114,7 +114,11 @@ pub(super) fn load_sales_file(
         let sheet = super::first_fitting_sheet(&source, ImportKind::Sales);
         let table = Table::new(sheet, Mapping::auto(ImportKind::Sales, &sheet.headers))?;
         let (rules, log) = started?;
-        load(db, &log, &rules, &table, &|_, _| {})
+        let summary = load(db, &log, &rules, &table, &|_, _| {})?;
+        Ok(Summary {
+            encoding: source.encoding(),
+            ..summary
+        })
     })
 }
 

@@ -17,6 +17,7 @@ pub enum Problem {
     StatusWithoutSince,
     FieldCount { found: usize, expected: usize },
     Rule(RuleError),
+    Text(TextError),
 }
 
 impl Localized for Problem {
@@ -56,6 +57,7 @@ impl Localized for Problem {
                 format!("the row has {found} fields; the header has {expected}")
             }
             Problem::Rule(e) => e.text(lang),
+            Problem::Text(e) => e.text(lang),
         }
     }
 }
@@ -80,11 +82,17 @@ pub enum ImportError {
     )]
     NotText,
     #[error(
+        "line {line} is not in UTF-8 while line {utf8_line} is: the file mixes two encodings (a line pasted from another file, for example); save it again in one encoding, UTF-8, and import it"
+    )]
+    MixedEncoding { line: u64, utf8_line: u64 },
+    #[error(
         "the file holds more than 2 GB of text; split it into several files and import them one after another"
     )]
     TooLarge,
     #[error("the workbook cannot be read: {0}")]
     Workbook(String),
+    #[error("{0}")]
+    Limit(WorkbookLimit),
     #[error("line {line}: the file is not valid CSV: {message}")]
     Malformed { line: u64, message: String },
     #[error("the column {name:?} appears twice in the header")]
@@ -113,8 +121,10 @@ impl Localized for ImportError {
             ImportError::Io(e) => format!("не удаётся прочитать файл: {e}"),
             ImportError::Empty => "файл пуст".into(),
                         ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
+            ImportError::MixedEncoding { line, utf8_line } => format!("строка {line} не в UTF-8, а строка {utf8_line} в UTF-8: в файле смешаны две кодировки (например, вставлена строка из другого файла); сохраните его заново в одной кодировке, UTF-8, и загрузите"),
             ImportError::TooLarge => "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди".into(),
             ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
+            ImportError::Limit(limit) => limit.text(lang),
             ImportError::Malformed { line, message } => {
                 format!("строка {line}: файл не является корректным CSV: {message}")
             }

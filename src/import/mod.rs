@@ -4,6 +4,7 @@
 //! what is already stored are skipped, so importing a file twice changes nothing, and the
 //! newest import can be undone while it is the last change.
 
+mod archive;
 mod bulk;
 mod errors;
 pub mod mapping;
@@ -13,6 +14,8 @@ mod returns;
 mod sales;
 pub mod source;
 mod table;
+pub mod workbook;
+mod xls;
 
 pub use errors::{ImportError, MAX_REPORTED, Problem, RowError};
 use partners::*;
@@ -20,6 +23,7 @@ pub use pins::PinAction;
 use pins::*;
 use returns::*;
 use sales::*;
+pub use workbook::WorkbookLimit;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -30,7 +34,8 @@ use chrono::NaiveDate;
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::names::{NameError, Named, Names, YES_NO, YesNo};
 use crate::domain::{
-    self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status,
+    self, AmountError, Inn, InnError, LicenseKind, Money, PartnerId, RoleFacts, Status, TextError,
+    TextField,
 };
 use crate::store::{ImportLog, NewSale, PinOutcome, RuleError, Store, StoreError};
 use mapping::Mapping;
@@ -85,6 +90,8 @@ pub struct Summary {
     pub skipped: usize,
     /// The recorded import, for its undo.
     pub import_id: Option<crate::domain::ImportId>,
+    /// The text encoding a CSV file was read in, said after the counts.
+    pub encoding: Option<source::TextEncoding>,
 }
 
 impl Summary {
@@ -134,6 +141,14 @@ impl Summary {
                 self.amount.display(lang)
             );
         }
+        if let Some(encoding) = self.encoding {
+            let _ = write!(
+                text,
+                "; {} {}",
+                lang.pick("файл прочитан в кодировке", "the file was read as"),
+                encoding.label()
+            );
+        }
         text
     }
 }
@@ -173,7 +188,11 @@ fn import_named(
     let source = source::read_source_owned(bytes)?;
     let sheet = first_fitting_sheet(&source, kind);
     let mapping = Mapping::auto(kind, &sheet.headers);
-    import_sheet(store, sheet, mapping, file, &|_, _| {})
+    let summary = import_sheet(store, sheet, mapping, file, &|_, _| {})?;
+    Ok(Summary {
+        encoding: source.encoding(),
+        ..summary
+    })
 }
 
 /// The first sheet whose headers hold every required field of `kind`, else the first.
@@ -278,6 +297,15 @@ impl<'t> Cells<'t> {
 
     fn text(&self, column: &str) -> &'t str {
         self.table.cell(self.row, column)
+    }
+
+    /// The free text in `column`, checked as `field`'s (its length, no control character).
+    fn free_text(&mut self, column: &str, field: TextField) -> &'t str {
+        let text = self.text(column);
+        if let Err(e) = field.check(text) {
+            self.fail(column, Problem::Text(e));
+        }
+        text
     }
 
     fn required<T>(

@@ -13,7 +13,12 @@ pub(super) fn read_partners(table: &Table<'_>) -> Result<Vec<(u64, PartnerLine)>
     let has_flag = table.has("one_c_partner");
     read_rows(table, |c| {
         let inn = c.inn("inn");
-        let name = c.required("name", |t| Ok(t.to_owned()));
+        let name = c.required("name", |t| {
+            TextField::PartnerName
+                .check(t)
+                .map(|()| t.to_owned())
+                .map_err(Problem::Text)
+        });
         let status = c.optional("status", |t| {
             Status::read(t).map_err(|e| Problem::Status(t.to_owned(), e))
         });
@@ -45,7 +50,10 @@ pub(super) fn apply_partners(
         store,
         run,
         rows,
-        |_| "inn",
+        |rule| match rule {
+            RuleError::Text { .. } => "name",
+            _ => "inn",
+        },
         |db, _, p, summary| {
             let mut done = Done::Skipped;
             let id = match db.partner_by_inn(&p.inn)? {

@@ -101,14 +101,17 @@ pub(super) fn read_pins(table: &Table<'_>) -> Result<Vec<(u64, PinLine)>, Import
                 .parse(t)
                 .map_err(|e| Problem::Action(t.to_owned(), e))
         });
+        let client_name = c.free_text("client_name", TextField::ClientName);
+        let agreed_by = c.free_text("agreed_by", TextField::PersonName);
+        let note = c.free_text("note", TextField::Note);
         Some(PinLine {
             date: date?,
             client: client?,
             partner: partner?,
             action: action?.unwrap_or(PinAction::Pin),
-            client_name: c.text("client_name").to_owned(),
-            agreed_by: c.text("agreed_by").to_owned(),
-            note: c.text("note").to_owned(),
+            client_name: client_name.to_owned(),
+            agreed_by: agreed_by.to_owned(),
+            note: note.to_owned(),
         })
     })?;
     // Date order, file order within a day (the sort is stable).
@@ -124,6 +127,15 @@ pub(super) fn apply_pins(
     let column_of = |rule: &RuleError| match rule {
         RuleError::UnknownPartner { .. } => "partner_inn",
         RuleError::PinNotInForce { .. } | RuleError::NoPinInForce { .. } => "date",
+        RuleError::Text {
+            field: TextField::Note,
+            ..
+        } => "note",
+        RuleError::Text {
+            field: TextField::PersonName,
+            ..
+        } => "agreed_by",
+        RuleError::Text { .. } => "client_name",
         _ => "client_inn",
     };
     apply(store, run, rows, column_of, |db, log, p, summary| {

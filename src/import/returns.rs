@@ -12,9 +12,14 @@ pub(super) struct ReturnLine {
 pub(super) fn read_returns(table: &Table<'_>) -> Result<Vec<(u64, ReturnLine)>, ImportError> {
     read_rows(table, |c| {
         let date = c.date("date");
-        let sale_doc = c.required("sale_doc", |t| Ok(t.to_owned()));
+        let sale_doc = c.required("sale_doc", |t| {
+            TextField::Doc
+                .check(t)
+                .map(|()| t.to_owned())
+                .map_err(Problem::Text)
+        });
         let amount = c.amount("amount");
-        let doc = c.text("doc");
+        let doc = c.free_text("doc", TextField::Doc);
         Some(ReturnLine {
             date: date?,
             sale_doc: sale_doc?,
@@ -32,7 +37,7 @@ pub(super) fn apply_returns(
     let column_of = |rule: &RuleError| match rule {
         RuleError::UnknownSale { .. } | RuleError::ReturnOfReturn => "sale_doc",
         RuleError::ReturnTooLarge { .. } => "amount",
-        RuleError::DuplicateDoc { .. } => "doc",
+        RuleError::DuplicateDoc { .. } | RuleError::Text { .. } => "doc",
         _ => "date",
     };
     let mut matched: HashMap<(i64, NaiveDate, Money), usize> = HashMap::new();

@@ -26,14 +26,15 @@ pub(super) fn read_sale(c: &mut Cells<'_>) -> Option<SaleLine> {
             connected_by_partner: c.flag("connected_by_partner", true),
             used_in_work: c.flag("used_in_work", true),
         };
-        let doc = c.text("doc");
+        let doc = c.free_text("doc", TextField::Doc);
+        let client_name = c.free_text("client_name", TextField::ClientName);
         Some(SaleLine {
             sale: NewSale {
                 doc: (!doc.is_empty()).then(|| doc.to_owned()),
                 date: date?,
                 partner: PartnerId(0),
                 client_inn: client_inn?,
-                client_name: c.text("client_name").to_owned(),
+                client_name: client_name.to_owned(),
                 kind: kind?,
                 amount: amount?,
                 role,
@@ -60,7 +61,12 @@ pub(super) fn repeats(stored: &crate::store::SaleRow, log: &ImportLog, sale: &Ne
 pub(super) fn sale_column(rule: &RuleError) -> &'static str {
     match rule {
         RuleError::UnknownPartner { .. } => "partner_inn",
-        RuleError::DuplicateDoc { .. } => "doc",
+        RuleError::DuplicateDoc { .. }
+        | RuleError::Text {
+            field: TextField::Doc,
+            ..
+        } => "doc",
+        RuleError::Text { .. } => "client_name",
         _ => "client_inn",
     }
 }

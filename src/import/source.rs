@@ -1,10 +1,8 @@
 //! Reading what managers bring: CSV in UTF-8 or Windows-1251 (as 1C and Excel save it), and
-//! workbooks (`.xlsx`, `.xls`, `.ods`). Every source becomes sheets of text cells under a
-//! header row; what the cells mean is decided later, by the column mapping.
+//! workbooks (`.xlsx`, `.xls`, `.ods`, read by `workbook`). Every source becomes sheets of
+//! text cells under a header row; what the cells mean is decided later, by the column
+//! mapping.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::ImportError;
@@ -41,6 +39,16 @@ pub struct Source {
     pub sheets: Vec<Sheet>,
 }
 
+impl Source {
+    /// The encoding a CSV file was read in; none for a workbook.
+    pub fn encoding(&self) -> Option<TextEncoding> {
+        match self.format {
+            SourceFormat::Csv { encoding } => Some(encoding),
+            SourceFormat::Workbook => None,
+        }
+    }
+}
+
 /// One sheet: its header row and the data rows under it.
 ///
 /// The cells are spans of one text: the CSV file itself when its cells are as written
@@ -53,6 +61,9 @@ pub struct Sheet {
     pub rows: Vec<SourceRow>,
     text: String,
     spans: Vec<Span>,
+    /// A workbook's rows end at their last filled cell, and may be shorter than the
+    /// header; a CSV row has as many cells as its header.
+    ragged: bool,
 }
 
 /// Where a cell's text is in the sheet's text, and whether a workbook stored it as a
@@ -119,6 +130,22 @@ pub struct Cell<'s> {
 }
 
 impl Sheet {
+    /// An empty sheet of a workbook, named.
+    pub(super) fn of_workbook(name: &str) -> Sheet {
+        Sheet {
+            name: name.to_owned(),
+            ragged: true,
+            ..Sheet::default()
+        }
+    }
+
+    /// Whether `row` has as many cells as the header (a workbook's row: at most as many,
+    /// the rest empty).
+    pub fn fits(&self, row: &SourceRow) -> bool {
+        let width = self.headers.len();
+        row.width() == width || (self.ragged && row.width() < width)
+    }
+
     /// The cells of `row`, a row of this sheet.
     pub fn cells(&self, row: &SourceRow) -> impl Iterator<Item = Cell<'_>> {
         self.spans[row.spans()]
@@ -145,7 +172,7 @@ impl Sheet {
 
     /// Adds a row of cells, each its text and whether a workbook stored it as a number.
     /// Fails when the sheet would outgrow [`MAX_TEXT`].
-    fn push_row<'c>(
+    pub(super) fn push_row<'c>(
         &mut self,
         line: u64,
         cells: impl IntoIterator<Item = (&'c str, bool)>,
@@ -176,7 +203,7 @@ impl Sheet {
 /// Reads a file of any supported kind, telling workbooks from CSV by their first bytes.
 pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
     if is_workbook(bytes) {
-        return read_workbook(bytes);
+        return super::workbook::read_workbook(bytes);
     }
     read_text_source(decode_text(bytes)?)
 }
@@ -185,7 +212,7 @@ pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
 /// is, not a copy of it.
 pub fn read_source_owned(bytes: Vec<u8>) -> Result<Source, ImportError> {
     if is_workbook(&bytes) {
-        return read_workbook(&bytes);
+        return super::workbook::read_workbook(&bytes);
     }
     read_text_source(decode_owned(bytes)?)
 }
@@ -238,6 +265,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), TextEncoding::Utf8));
     }
+    one_encoding(bytes)?;
     let (text, had_errors) = encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes);
     // Control characters other than tab and line breaks mean a binary file, not text.
     if had_errors
@@ -248,6 +276,31 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, TextEncoding), ImportError> 
         return Err(ImportError::NotText);
     }
     Ok((text.into_owned(), TextEncoding::Windows1251))
+}
+
+/// Refuses text that is not UTF-8 as a whole yet holds lines of UTF-8 beyond ASCII: two
+/// encodings in one file (a line pasted from elsewhere), which read as either would turn
+/// the other's letters into nonsense. Names the first line that is not UTF-8, and one that
+/// is.
+fn one_encoding(bytes: &[u8]) -> Result<(), ImportError> {
+    let mut not_utf8 = None;
+    let mut utf8 = None;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line_no = i as u64 + 1;
+        match std::str::from_utf8(line) {
+            Err(_) => {
+                not_utf8.get_or_insert(line_no);
+            }
+            Ok(text) if !text.is_ascii() => {
+                utf8.get_or_insert(line_no);
+            }
+            Ok(_) => {}
+        }
+        if let (Some(line), Some(utf8_line)) = (not_utf8, utf8) {
+            return Err(ImportError::MixedEncoding { line, utf8_line });
+        }
+    }
+    Ok(())
 }
 
 /// The delimiter of the header line: the most frequent of `;`, tab and `,`.
@@ -384,69 +437,6 @@ fn read_records(text: &str, delimiter: u8) -> Result<Sheet, ImportError> {
     }
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Source, ImportError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| ImportError::Workbook(e.to_string()))?;
-    let mut sheets = Vec::new();
-    for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Workbook(format!("{name}: {e}")))?;
-        let first_row = range.start().map_or(0, |(row, _)| row);
-        let mut sheet = Sheet::default();
-        let mut header_found = false;
-        for (i, cells) in range.rows().enumerate() {
-            let cells: Vec<(String, bool)> = cells.iter().map(cell_of).collect();
-            let filled = cells.iter().filter(|(t, _)| !t.trim().is_empty()).count();
-            if filled == 0 {
-                continue;
-            }
-            // The header is the first row with anything in it (titles above a table are
-            // common in exports, so a row with a single filled cell is taken as a title,
-            // not a header).
-            if !header_found {
-                if filled >= 2 {
-                    sheet.headers = cells.iter().map(|(t, _)| t.trim().to_owned()).collect();
-                    header_found = true;
-                }
-                continue;
-            }
-            let line = u64::from(first_row) + i as u64 + 1;
-            sheet.push_row(line, cells.iter().map(|(t, number)| (t.as_str(), *number)))?;
-        }
-        sheet.name = name;
-        sheets.push(sheet);
-    }
-    if sheets.is_empty() {
-        return Err(ImportError::Empty);
-    }
-    Ok(Source {
-        format: SourceFormat::Workbook,
-        sheets,
-    })
-}
-
-/// A workbook cell as the text a manager sees in it: numbers exactly as stored (to the
-/// kopeck), dates as `YYYY-MM-DD`, yes/no for booleans. True when it was stored as a
-/// number.
-fn cell_of(data: &Data) -> (String, bool) {
-    let text = |t: String| (t, false);
-    match data {
-        Data::Empty => text(String::new()),
-        Data::String(s) => text(s.clone()),
-        Data::Int(i) => (i.to_string(), true),
-        Data::Float(f) => (number_text(*f), true),
-        Data::Bool(b) => text(if *b { "yes" } else { "no" }.to_owned()),
-        Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) if d.is_datetime() => text(dt.date().format("%Y-%m-%d").to_string()),
-            _ => (number_text(d.as_f64()), true),
-        },
-        Data::DateTimeIso(s) => text(s.get(..10).unwrap_or(s).to_owned()),
-        Data::DurationIso(s) => text(s.clone()),
-        Data::Error(e) => text(format!("#{e}")),
-    }
-}
-
 /// The decimal a workbook number stands for. A spreadsheet keeps `1234.56` as the nearest
 /// binary fraction; its shortest round-trip form is the decimal that was typed. A figure a
 /// formula left a hair off a kopeck (`0.1 + 0.2`) is put back on it; anything else with
@@ -550,6 +540,35 @@ mod tests {
             let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, [2, 4], "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_file_of_utf8_lines_and_a_windows_1251_line_is_refused_naming_the_first_bad_line() {
+        let (line, _, _) = encoding_rs::WINDOWS_1251.encode("7707083894;ООО «Бета»\n");
+        let bytes = [
+            "inn;name\n7707083893;ООО «Альфа»\n".as_bytes(),
+            &line,
+            "7736207543;ООО «Гамма»\n".as_bytes(),
+        ]
+        .concat();
+        let e = decode_text(&bytes).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ImportError::MixedEncoding {
+                    line: 3,
+                    utf8_line: 2
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(matches!(
+            read_source_owned(bytes),
+            Err(ImportError::MixedEncoding { line: 3, .. })
+        ));
+        // A file all in Windows-1251, or all in UTF-8, is read as it is.
+        let (all, _, _) = encoding_rs::WINDOWS_1251.encode("inn;name\n7707083893;ООО «Альфа»\n");
+        assert_eq!(decode_text(&all).unwrap().1, TextEncoding::Windows1251);
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl<'s> Table<'s> {
                 copy.get_or_insert_with(|| sheet.rows[..i].to_vec());
                 continue;
             }
-            if row.width() != width {
+            if !sheet.fits(row) {
                 errors.push(RowError {
                     line: row.line,
                     column: String::new(),

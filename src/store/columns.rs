@@ -395,6 +395,24 @@ pub fn copied() -> impl Iterator<Item = (&'static str, String)> {
         .map(|t| (t.name, t.shared()))
 }
 
+/// The kind of text a copied column holds, checked as the program checks it before any
+/// write (`domain::text`); every other text column is checked for NUL, which a server
+/// cannot store.
+pub fn text_field(table: &str, column: &str) -> Option<crate::domain::TextField> {
+    use crate::domain::TextField::*;
+    Some(match (table, column) {
+        ("partners", "name") => PartnerName,
+        ("partners", "site_page_url") => Page,
+        ("specialists", "name") | ("pin_events", "agreed_by") => PersonName,
+        ("clients", "name") => ClientName,
+        ("sales", "doc") => Doc,
+        ("status_changes" | "pin_events" | "rate_versions", "note") => Note,
+        ("pin_corrections" | "statement_events", "reason") => Reason,
+        ("issued_statements", "reopen_reason") => Reason,
+        _ => return None,
+    })
+}
+
 impl Table {
     /// Its columns that both engines have, joined by commas: what `copy` moves.
     pub fn shared(&self) -> String {

@@ -177,7 +177,21 @@ pub fn server_to_file(
 ) -> Result<Copied, StoreError> {
     let partial = target.with_extension("partial.sqlite3");
     let _ = std::fs::remove_file(&partial);
-    let file = sqlite::FileStore::open(&partial)?;
+    let copied = copy_into(server, &partial, target);
+    // Nothing half-written is left behind, whatever stopped the copy (a full disk).
+    if copied.is_err() {
+        sqlite::remove_with_journal(&partial);
+    }
+    copied
+}
+
+/// [`server_to_file`] into the new file `partial`, renamed to `target` once checked.
+fn copy_into(
+    server: &super::postgres::PgConn,
+    partial: &std::path::Path,
+    target: &std::path::Path,
+) -> Result<Copied, StoreError> {
+    let file = sqlite::FileStore::open(partial)?;
     let copied = file.fill_from(&mut |table, columns, take| {
         let mut client = server.client.borrow_mut();
         let fail = |e: postgres::Error| server.error(&e);
@@ -234,7 +248,7 @@ pub fn server_to_file(
         statements += 1;
     }
     file.close();
-    std::fs::rename(&partial, target).map_err(|e| StoreError::CannotOpen {
+    std::fs::rename(partial, target).map_err(|e| StoreError::CannotOpen {
         path: target.display().to_string(),
         reason: e.to_string(),
     })?;

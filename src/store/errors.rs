@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::lang::{Lang, Localized};
-use crate::domain::{self, Inn, ShipmentRefusal};
+use crate::domain::{self, Inn, ShipmentRefusal, TextError, TextField};
 
 /// What can go wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,9 @@ pub enum StoreError {
         "{path} is read-only: it can be read and backed up, not changed; make it writable or work on a copy"
     )]
     ReadOnly { path: String },
-    #[error("the database holds a value it cannot read: {0}")]
+    #[error(
+        "the database holds a value it cannot read ({0}); the file was changed by another program or is damaged: run partner-desk check, or open its latest backup"
+    )]
     BadValue(String),
     /// A record that was to be there is not (one read expected a row and got none).
     #[error(
@@ -37,9 +39,30 @@ pub enum StoreError {
     )]
     NoRow,
     #[error(
+        "the disk holding the database is full: free some space on it (delete or move files) and try again; what was being written was not saved"
+    )]
+    DiskFull,
+    #[error(
+        "the database file could not be read or written ({0}): the disk may be full, removed or failing; free space on it or check that it is connected, then try again; what was being written was not saved"
+    )]
+    DiskIo(String),
+    #[error(
+        "the team database {server} cannot store a text of this change (it holds a NUL or bytes that are not UTF-8); remove that character and try again; nothing was changed"
+    )]
+    ServerRefusedText { server: String },
+    #[error(
+        "the folder {folder} cannot be written (a read-only disk, or no permission): the database writes its journal beside its file; copy the file to a folder you can write to and open it there"
+    )]
+    FolderReadOnly { folder: String },
+    #[error(
         "the database is busy: another program has been writing to it for a while (a large import, for example); try again when it has finished"
     )]
     Busy,
+    #[error(
+        "the database is busy: another program has been writing to it all the {:.1} s this waited for it (a large import, for example); try again when it has finished",
+        waited.as_secs_f64()
+    )]
+    BusyFor { waited: std::time::Duration },
     #[error("{0}")]
     Rule(#[from] RuleError),
     #[error("{url} is not a database address that can be used: {reason}")]
@@ -78,6 +101,15 @@ pub enum StoreError {
         "the login connected to {server} may not add users: connect as the owner made with createuser --createrole (or as a superuser)"
     )]
     CannotAddUser { server: String },
+    #[error(
+        "the file holds a text that cannot be copied ({table} {key}, {column}): {error}; correct it in the file (in the window) and copy again. Nothing was copied"
+    )]
+    StoredText {
+        table: &'static str,
+        key: String,
+        column: String,
+        error: TextError,
+    },
 }
 
 impl StoreError {
@@ -264,6 +296,8 @@ pub enum RuleError {
         "the import can no longer be undone: it is not the last change to the database (or it is undone already)"
     )]
     ImportNotUndoable,
+    #[error("{}: {error}", field.label(Lang::En))]
+    Text { field: TextField, error: TextError },
     /// A rule the database keeps (a constraint, a trigger) refused the row: `rule` says
     /// which, as the schema writes it.
     #[error("the database keeps a rule this row breaks: {rule}")]
@@ -272,6 +306,16 @@ pub enum RuleError {
     /// program checks first, `domain::lock::check_return`): `rule` is its code.
     #[error("the database refused the return: {}", return_rule(rule, Lang::En))]
     ReturnBroken { rule: String },
+}
+
+impl RuleError {
+    /// Refuses `text` for `field` past its limit or with a control character: checked
+    /// before every write of a text, whichever the engine, whatever path it came by.
+    pub fn check_text(field: TextField, text: &str) -> Result<(), RuleError> {
+        field
+            .check(text)
+            .map_err(|error| RuleError::Text { field, error })
+    }
 }
 
 /// What the database's check of a return says, by its code (the triggers' `return: CODE`).
@@ -393,6 +437,9 @@ impl Localized for RuleError {
             ),
             RuleError::CancelReasonRequired => "укажите, почему запись отменяется".into(),
             RuleError::ImportNotUndoable => "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)".into(),
+            RuleError::Text { field, error } => {
+                format!("{}: {}", field.label(Lang::Ru), error.text(Lang::Ru))
+            }
         }
     }
 }
@@ -425,9 +472,23 @@ impl Localized for StoreError {
             (StoreError::ReadOnly { path }, Lang::Ru) => format!(
                 "{path} только для чтения: его можно читать и копировать, но не менять; снимите запрет записи или работайте с копией"
             ),
-            (StoreError::BadValue(what), Lang::Ru) => {
-                format!("в базе данных значение, которое нельзя прочитать: {what}")
-            }
+            (StoreError::BadValue(what), Lang::Ru) => format!(
+                "в базе данных значение, которое нельзя прочитать ({what}); файл изменён другой программой или повреждён: выполните partner-desk check или откройте последнюю резервную копию"
+            ),
+            (StoreError::DiskFull, Lang::Ru) => "диск, на котором лежит база данных, заполнен: освободите на нём место (удалите или перенесите файлы) и повторите; то, что записывалось, не сохранено".into(),
+            (StoreError::DiskIo(what), Lang::Ru) => format!(
+                "файл базы данных не удалось прочитать или записать ({what}): диск, возможно, заполнен, отключён или неисправен; освободите на нём место или проверьте подключение и повторите; то, что записывалось, не сохранено"
+            ),
+            (StoreError::ServerRefusedText { server }, Lang::Ru) => format!(
+                "общая база {server} не может сохранить текст этого изменения (в нём символ NUL или байты не в UTF-8); удалите этот символ и повторите; ничего не изменено"
+            ),
+            (StoreError::FolderReadOnly { folder }, Lang::Ru) => format!(
+                "в папку {folder} нельзя записывать (диск только для чтения или нет прав): база данных пишет журнал рядом со своим файлом; скопируйте файл в папку, куда можно писать, и откройте его там"
+            ),
+            (StoreError::BusyFor { waited }, Lang::Ru) => format!(
+                "база данных занята: другая программа записывала в неё все {:.1} с, что здесь её ждали (например, большой импорт); повторите, когда она закончит",
+                waited.as_secs_f64()
+            ),
             (StoreError::Busy, Lang::Ru) => "база данных занята: другая программа уже долго записывает в неё (например, большой импорт); повторите, когда она закончит".into(),
             (StoreError::BadServerUrl { url, reason }, Lang::Ru) => format!(
                 "{url} — не адрес базы данных, которым можно воспользоваться: {}",
@@ -460,6 +521,18 @@ impl Localized for StoreError {
                 "записи больше нет в базе данных; возможно, её только что удалили: прочитайте данные заново".into()
             }
             (StoreError::PinsOverlap, Lang::Ru) => "другая программа в тот же момент закрепила этого клиента за другим партнёром; повторите".into(),
+            (
+                StoreError::StoredText {
+                    table,
+                    key,
+                    column,
+                    error,
+                },
+                Lang::Ru,
+            ) => format!(
+                "в файле текст, который нельзя скопировать ({table} {key}, {column}): {}; исправьте его в файле (в окне программы) и повторите копирование. Ничего не скопировано",
+                error.text(lang)
+            ),
             (StoreError::OlderServerSchema { server, found }, Lang::Ru) => format!(
                 "в {server} схема Partner Desk старой версии ({found}); её владелец обновляет её командой: partner-desk server upgrade URL"
             ),

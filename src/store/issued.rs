@@ -268,6 +268,7 @@ impl Tx<'_> {
         if reason.trim().is_empty() {
             return Err(RuleError::ReasonRequired.into());
         }
+        RuleError::check_text(crate::domain::TextField::Reason, reason)?;
         self.forget();
         self.conn
             .engine()

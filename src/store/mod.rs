@@ -595,6 +595,7 @@ impl Tx<'_> {
     /// Records the client's name when given (a known client keeps its name otherwise).
     pub fn upsert_client(&self, inn: &Inn, name: &str) -> Result<(), StoreError> {
         let name = name.trim();
+        RuleError::check_text(crate::domain::TextField::ClientName, name)?;
         if let Some(stored) = self.cache.borrow().clients.get(inn.as_str())
             && (name.is_empty() || stored == name)
         {

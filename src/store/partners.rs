@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 
 use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn, partner_id};
 use crate::domain::status::CertifiedSpecialist;
-use crate::domain::{Evidence, Inn, PartnerFacts, PartnerId, Status, StatusChange, StatusHistory};
+use crate::domain::{
+    Evidence, Inn, PartnerFacts, PartnerId, Status, StatusChange, StatusHistory, TextField,
+};
 
 /// A partner as a list shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,6 +217,7 @@ impl Tx<'_> {
         if name.is_empty() {
             return Err(RuleError::EmptyName.into());
         }
+        RuleError::check_text(TextField::PartnerName, name)?;
         if self.partner_by_inn(inn)?.is_some() {
             return Err(RuleError::PartnerExists { inn: *inn }.into());
         }
@@ -241,6 +244,7 @@ impl Tx<'_> {
         if name.is_empty() {
             return Err(RuleError::EmptyName.into());
         }
+        RuleError::check_text(TextField::PartnerName, name)?;
         let flag_changed = self.partner_facts(id)?.one_c_partner != one_c_partner;
         self.forget();
         self.conn
@@ -260,6 +264,7 @@ impl Tx<'_> {
         status: Option<Status>,
         note: &str,
     ) -> Result<(), StoreError> {
+        RuleError::check_text(TextField::Note, note)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO status_changes (partner_id, effective_from, status, note, recorded_at, recorded_by)
@@ -280,6 +285,10 @@ impl Tx<'_> {
 
     /// Replaces the recorded evidence of a partner's status requirements.
     pub fn set_evidence(&self, id: PartnerId, evidence: &Evidence) -> Result<(), StoreError> {
+        RuleError::check_text(TextField::Page, &evidence.site_page_url)?;
+        for s in &evidence.specialists {
+            RuleError::check_text(TextField::PersonName, &s.name)?;
+        }
         self.conn.execute(
             "UPDATE partners SET site_page_url = ?2, site_checked_on = ?3, initiates_meetings = ?4,
                     offers_upgrades = ?5, clients_use_service = ?6 WHERE id = ?1",

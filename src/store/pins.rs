@@ -351,6 +351,8 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<PinOutcome, StoreError> {
+        RuleError::check_text(crate::domain::TextField::ClientName, client_name)?;
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         // A writer that does not take the write turn (on a team database: another tool,
         // plain SQL) may pin the client between this check and this write. The database
         // refuses the write then (its exclusion constraint); the request is decided again
@@ -461,6 +463,8 @@ impl Tx<'_> {
         agreed_by: &str,
         note: &str,
     ) -> Result<NaiveDate, StoreError> {
+        RuleError::check_text(crate::domain::TextField::PersonName, agreed_by)?;
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let pins = self.pins_of_client(&client)?;
         let ends_on = pin::extend(&pins, &pin, date).map_err(|e| self.named(e, &client))?;
@@ -486,6 +490,7 @@ impl Tx<'_> {
         date: NaiveDate,
         note: &str,
     ) -> Result<(), StoreError> {
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let ends_on = pin::release(&pin, date).map_err(|e| self.named(e, &client))?;
         self.set_pin_end(pin_id, ends_on, Some(date))?;
@@ -512,6 +517,7 @@ impl Tx<'_> {
         if reason.is_empty() {
             return Err(RuleError::CancelReasonRequired.into());
         }
+        RuleError::check_text(crate::domain::TextField::Reason, reason)?;
         let (pin, client) = self.pin_by_id(pin_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.id, e.event, e.on_date, e.ends_on FROM pin_events e

@@ -106,6 +106,7 @@ impl Tx<'_> {
         table: &RateTable,
         note: &str,
     ) -> Result<(), StoreError> {
+        RuleError::check_text(crate::domain::TextField::Note, note)?;
         let exists: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM rate_versions WHERE effective_from = ?1)",
             [effective_from],

@@ -231,6 +231,7 @@ impl Tx<'_> {
     /// A sale checked against the period lock and the shipment rule, its client recorded
     /// and its premium figured: ready to be written.
     pub(super) fn check_sale(&self, sale: &NewSale) -> Result<CheckedSale, StoreError> {
+        check_sale_texts(sale)?;
         let lock = self.locking_statement(sale.partner, sale.date)?;
         self.read_pins_of(&sale.client_inn)?;
         if !self.cache.borrow().facts.contains_key(&sale.partner) {
@@ -360,6 +361,7 @@ impl Tx<'_> {
         amount: Money,
         doc: Option<&str>,
     ) -> Result<SaleId, StoreError> {
+        RuleError::check_text(crate::domain::TextField::Doc, doc.unwrap_or_default())?;
         let original = self.sale(sale)?.ok_or(RuleError::UnknownSale {
             doc: format!("#{}", sale.0),
         })?;
@@ -429,4 +431,13 @@ impl Tx<'_> {
         self.store_figures(id, &figured)?;
         Ok(SaleId(id))
     }
+}
+
+/// A sale's texts, as every write of one checks them (see [`RuleError::check_text`]).
+pub(super) fn check_sale_texts(sale: &NewSale) -> Result<(), RuleError> {
+    RuleError::check_text(
+        crate::domain::TextField::Doc,
+        sale.doc.as_deref().unwrap_or_default(),
+    )?;
+    RuleError::check_text(crate::domain::TextField::ClientName, &sale.client_name)
 }

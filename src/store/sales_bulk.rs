@@ -146,7 +146,12 @@ impl Tx<'_> {
                 checked.amount_kop
             )));
         }
+        RuleError::check_text(
+            crate::domain::TextField::Doc,
+            checked.doc.as_deref().unwrap_or_default(),
+        )?;
         if let Some(name) = client_name {
+            RuleError::check_text(crate::domain::TextField::ClientName, name)?;
             self.conn
                 .engine()
                 .load_client(self, &checked.client_inn, name)?;

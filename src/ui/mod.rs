@@ -233,6 +233,8 @@ pub enum FieldError {
     /// Empty where something is needed: what to enter.
     Missing(Needed),
     Inn(domain::InnError),
+    /// A text that cannot be stored: too long, or with a control character.
+    Text(domain::TextError),
     /// A rate of the rate table that does not read.
     Rate {
         kind: domain::LicenseKind,
@@ -263,6 +265,7 @@ impl Localized for FieldError {
                 "enter the specialist's certificate date",
             ),
             FieldError::Inn(e) => return e.text(lang),
+            FieldError::Text(e) => return e.text(lang),
             FieldError::Rate {
                 kind,
                 status,
@@ -278,6 +281,28 @@ impl Localized for FieldError {
         }
         .to_owned()
     }
+}
+
+/// What to say beside a free-text field whose text cannot be stored (too long, or with a
+/// control character): nothing when it can.
+pub fn text_error(field: domain::TextField, text: &str, lang: Lang) -> Option<String> {
+    field
+        .check(text)
+        .err()
+        .map(|e| FieldError::Text(e).text(lang))
+}
+
+/// [`text_row`] for a free text of `field`, its limit said beside it when passed.
+pub fn free_text_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    field: domain::TextField,
+    lang: Lang,
+) -> Response {
+    let error = text_error(field, value, lang);
+    text_row(ui, label, value, hint, error.as_deref())
 }
 
 /// A date field read: empty is None.

@@ -59,6 +59,7 @@ pub fn main(role: &str, args: &[&str]) {
             drop(store);
             say("opened");
         }
+        "import" => super::workbooks::child(args),
         other => panic!("unknown role {other}"),
     }
 }

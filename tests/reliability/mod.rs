@@ -1,5 +1,5 @@
 //! Reliability: crash-safety, concurrent writers, the pin race, damaged files, migrations,
-//! backups, hostile input, money, spreadsheet injection and the period lock. Each case is a
+//! backups, hostile input, money, spreadsheet injection, the period lock and hostile files. Each case is a
 //! function that runs at a given size and returns its figures; `cargo test` runs every case
 //! small, and `long_suite` (ignored by default) runs them at full size and writes
 //! docs/RELIABILITY.md.
@@ -21,6 +21,7 @@ mod money;
 mod pin_race;
 mod suite;
 mod team_load;
+pub mod workbooks;
 mod writers;
 
 use std::io::{BufRead, BufReader};

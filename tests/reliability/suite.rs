@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use super::{backups, crash, files, hostile, injection, lock, migration, money, pin_race, writers};
+use super::{
+    backups, crash, files, hostile, injection, lock, migration, money, pin_race, workbooks, writers,
+};
 
 /// The command that runs this suite.
 pub const COMMAND: &str =
@@ -52,6 +54,9 @@ fn long_suite() {
     let t = Instant::now();
     let l = lock::run(300);
     time("10", t);
+    let t = Instant::now();
+    let hostile_files = workbooks::run(true);
+    let hostile_seconds = t.elapsed().as_secs_f64();
 
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     let nasties_ok = nasties.iter().filter(|(_, _, ok)| *ok).count();
@@ -215,8 +220,8 @@ fn long_suite() {
     let _ = writeln!(doc, "# Reliability\n");
     let _ = writeln!(
         doc,
-        "What the program promises about committed records, concurrent use, damaged files and \
-         hostile input, and the figures that back it. `cargo test` runs every case below at a \
+        "What the program promises about committed records, concurrent use, damaged files, \
+         hostile input and hostile files, and the figures that back it. `cargo test` runs every case below at a \
          small size (in `tests/reliability/`); the long suite runs them at full size and wrote \
          this page.\n"
     );
@@ -252,6 +257,25 @@ fn long_suite() {
         );
     }
 
+    let _ = writeln!(
+        doc,
+        "\nHostile files (case 15, {hostile_seconds:.0} s), each imported as partners by a child \
+         process; what it said is what the command line says; peak memory is the child's \
+         `VmHWM` (the test binary alone takes about 16 MB):\n"
+    );
+    let _ = writeln!(
+        doc,
+        "| file | what the program said | peak memory | rows changed |\n|---|---|---|---|"
+    );
+    for o in &hostile_files {
+        let said = o.said.replace('|', "\\|").replace('\n', " ");
+        let _ = writeln!(
+            doc,
+            "| {} | {said} | {} MB | {} |",
+            o.what, o.peak_mb, o.rows_changed
+        );
+    }
+
     doc.push('\n');
     doc.push_str(NOTES);
     println!("{doc}");
@@ -262,6 +286,9 @@ fn long_suite() {
     .unwrap();
     for (name, _, result, ok) in &rows {
         assert!(ok, "{name}: {result}");
+    }
+    for o in &hostile_files {
+        assert!(o.peak_mb <= workbooks::MAX_PEAK_MB, "{o:?}");
     }
 }
 

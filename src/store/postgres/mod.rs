@@ -680,10 +680,26 @@ pub(super) fn server_error(shown: &str, e: &postgres::Error) -> StoreError {
             }
             .into()
         }
+        // A text the server's encoding cannot hold (a NUL, bytes that are not UTF-8): the
+        // program checks texts before it writes, so only another tool's data gets here.
+        (Some(c), _)
+            if *c == SqlState::CHARACTER_NOT_IN_REPERTOIRE
+                || *c == SqlState::UNTRANSLATABLE_CHARACTER =>
+        {
+            StoreError::ServerRefusedText {
+                server: shown.to_owned(),
+            }
+        }
         (_, Some(db)) => StoreError::Server {
             server: shown.to_owned(),
             reason: db.message().to_owned(),
         },
+        // "error communicating with the server": the connection broke under the statement.
+        _ if std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()) => {
+            StoreError::ServerGone {
+                server: shown.to_owned(),
+            }
+        }
         _ => StoreError::Server {
             server: shown.to_owned(),
             reason: e.to_string(),

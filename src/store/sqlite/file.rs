@@ -121,19 +121,39 @@ impl FileStore {
             reason,
         };
         let _ = std::fs::remove_file(&partial);
-        {
-            let mut dest = Connection::open(&partial)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-            backup.run_to_completion(256, Duration::from_millis(0), None)?;
-            drop(backup);
-            // One self-contained file: no -wal or -shm beside the copy.
-            dest.pragma_update(None, "journal_mode", "DELETE")?;
+        let copied = (|| {
+            {
+                let mut dest = Connection::open(&partial)?;
+                let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
+                backup.run_to_completion(256, Duration::from_millis(0), None)?;
+                drop(backup);
+                // One self-contained file: no -wal or -shm beside the copy.
+                dest.pragma_update(None, "journal_mode", "DELETE")?;
+            }
+            if let Err(reason) = check_copy(&partial, version) {
+                return Err(cannot(format!("the copy does not check out ({reason})")));
+            }
+            std::fs::rename(&partial, target).map_err(|e| match e.raw_os_error() {
+                // ENOSPC
+                Some(28) => StoreError::DiskFull,
+                _ => cannot(e.to_string()),
+            })
+        })();
+        // Nothing half-written is left behind, whatever stopped the copy (a full disk).
+        if copied.is_err() {
+            remove_with_journal(&partial);
         }
-        if let Err(reason) = check_copy(&partial, version) {
-            let _ = std::fs::remove_file(&partial);
-            return Err(cannot(format!("the copy does not check out ({reason})")));
-        }
-        std::fs::rename(&partial, target).map_err(|e| cannot(e.to_string()))
+        copied
+    }
+}
+
+/// Removes a database file that is not to be kept, with the journal SQLite may have left
+/// beside it.
+pub(in crate::store) fn remove_with_journal(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
     }
 }
 
@@ -189,6 +209,7 @@ impl FileStore {
             .conn
             .prepare(&format!("SELECT {columns} FROM {table} {order}"))?;
         let width = stmt.column_count();
+        let names: Vec<&str> = columns.split(',').map(str::trim).collect();
         let mut rows = stmt.query([])?;
         let mut csv = String::new();
         let mut count = 0;
@@ -206,6 +227,7 @@ impl FileStore {
                         let _ = write!(csv, "{x}");
                     }
                     ValueRef::Text(t) => {
+                        check_copied(table, &names, i, row, t)?;
                         csv.push('"');
                         csv.push_str(&String::from_utf8_lossy(t).replace('"', "\"\""));
                         csv.push('"');
@@ -242,6 +264,40 @@ impl FileStore {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// Refuses a text a team database would not take, or the program would not write: past
+/// its limit or with a control character where the column is a name, a number or a note
+/// (`columns::text_field`), with a NUL anywhere. Named by the row's key (its first column).
+fn check_copied(
+    table: &str,
+    names: &[&str],
+    i: usize,
+    row: &rusqlite::Row<'_>,
+    text: &[u8],
+) -> Result<(), StoreError> {
+    let text = String::from_utf8_lossy(text);
+    let checked = match crate::store::columns::text_field(table, names[i]) {
+        Some(field) => field.check(&text),
+        None if text.contains('\0') => Err(crate::domain::TextError::Control {
+            code: 0,
+            at: text.chars().take_while(|&c| c != '\0').count() + 1,
+        }),
+        None => Ok(()),
+    };
+    checked.map_err(|error| StoreError::StoredText {
+        table: crate::store::columns::TABLES
+            .iter()
+            .find(|t| t.name == table)
+            .map_or("?", |t| t.name),
+        key: match row.get_ref(0) {
+            Ok(rusqlite::types::ValueRef::Integer(n)) => format!("#{n}"),
+            Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+            _ => String::new(),
+        },
+        column: names[i].to_owned(),
+        error,
+    })
 }
 
 impl FileStore {
@@ -303,5 +359,30 @@ impl FileStore {
         tx.commit()?;
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
         Ok(copied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_that_fails_leaves_no_partial_file_behind() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store =
+            FileStore::open(&dir.path().join("a.sqlite3")).unwrap_or_else(|e| panic!("{e}"));
+        // A folder that holds a file stands where the backup should go: the copy is
+        // written and checked, and cannot be put in place.
+        let target = dir.path().join("taken");
+        std::fs::create_dir(&target).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(target.join("x"), b"x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.backup_to(&target).is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

@@ -21,6 +21,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::sql::Conn;
 use super::{Db, RuleError, StoreError, Tx};
 use crate::domain::lang::Lang;
+pub(in crate::store) use file::remove_with_journal;
 pub use schema::SCHEMA_VERSION;
 
 /// The database as one SQLite file (or memory, in tests).
@@ -47,6 +48,10 @@ impl From<rusqlite::Error> for StoreError {
                 }
                 .into()
             }
+            // A value of another type than the column's: a file changed by another program.
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::BadValue(e.to_string()),
             rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("return:") => {
                 RuleError::ReturnBroken {
                     rule: message["return:".len()..].trim().to_owned(),
@@ -59,9 +64,51 @@ impl From<rusqlite::Error> for StoreError {
                     StoreError::Damaged(e.to_string())
                 }
                 Some(rusqlite::ErrorCode::DatabaseBusy) => StoreError::Busy,
+                Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+                Some(rusqlite::ErrorCode::SystemIoFailure) => StoreError::DiskIo(e.to_string()),
                 _ => StoreError::Sqlite(e),
             },
         }
+    }
+}
+
+/// Puts the file in WAL mode, waiting until `wait_until` for another program's write to end.
+/// The switch is asked inside the read it needs, so SQLite refuses it at once while
+/// another program writes rather than wait (a wait there could deadlock two readers): it
+/// is asked again every 50 ms instead, as the busy timeout would.
+fn wal_when_free(conn: &Connection, wait_until: std::time::Instant) -> Result<(), StoreError> {
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Busy if std::time::Instant::now() < wait_until => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return Err(other),
+            },
+        }
+    }
+}
+
+/// Whether a file can be made in the folder of `path`: SQLite writes its journal there, so
+/// a database in a folder that cannot be written cannot be opened at all. Tried with a
+/// file made and removed at once.
+fn folder_writable(path: &Path) -> bool {
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let probe = folder.join(format!(".partner-desk-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::AlreadyExists,
     }
 }
 
@@ -113,6 +160,25 @@ impl FileStore {
     }
 
     fn open_with(path: &Path, check: bool, wait: Duration) -> Result<FileStore, StoreError> {
+        let asked = std::time::Instant::now();
+        FileStore::open_here(path, check, wait).map_err(|e| match e {
+            StoreError::Busy => StoreError::BusyFor {
+                waited: asked.elapsed(),
+            },
+            StoreError::CannotOpen { .. } | StoreError::Sqlite(_) | StoreError::DiskIo(_)
+                if !folder_writable(path) =>
+            {
+                StoreError::FolderReadOnly {
+                    folder: path
+                        .parent()
+                        .map_or_else(String::new, |d| d.display().to_string()),
+                }
+            }
+            other => other,
+        })
+    }
+
+    fn open_here(path: &Path, check: bool, wait: Duration) -> Result<FileStore, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::CannotOpen {
@@ -135,7 +201,8 @@ impl FileStore {
                 reason: e.to_string(),
             })?;
         conn.busy_timeout(wait)?;
-        let store = FileStore::init(conn, Some(path.to_path_buf()), read_only, check)?;
+        let wait_until = std::time::Instant::now() + wait;
+        let store = FileStore::init(conn, Some(path.to_path_buf()), read_only, check, wait_until)?;
         store.conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(store)
     }
@@ -144,7 +211,7 @@ impl FileStore {
     pub fn open_in_memory() -> Result<FileStore, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        FileStore::init(conn, None, false, true)
+        FileStore::init(conn, None, false, true, std::time::Instant::now())
     }
 
     fn init(
@@ -152,6 +219,7 @@ impl FileStore {
         path: Option<PathBuf>,
         read_only: bool,
         check: bool,
+        wait_until: std::time::Instant,
     ) -> Result<FileStore, StoreError> {
         let shown = path
             .as_ref()
@@ -204,7 +272,7 @@ impl FileStore {
         if !read_only {
             conn.pragma_update(None, "foreign_keys", true)?;
             if path.is_some() {
-                conn.pragma_update(None, "journal_mode", "WAL")?;
+                wal_when_free(&conn, wait_until)?;
             }
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
@@ -290,10 +358,16 @@ impl FileStore {
             }
             .into());
         }
+        let asked = std::time::Instant::now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Busy => StoreError::BusyFor {
+                    waited: asked.elapsed(),
+                },
+                other => other,
+            })?;
         // Every write counts itself, so an import knows whether it is still the last one.
         tx.execute("UPDATE changes SET seq = seq + 1 WHERE id = 1", [])
             .map_err(StoreError::from)?;
@@ -472,6 +546,63 @@ mod tests {
             .query_row("SELECT count(*) FROM filler", [], |r| r.get(0))
             .unwrap_or(-1);
         assert_eq!(filled, 40000);
+    }
+
+    #[test]
+    fn a_full_disk_is_told_as_such_in_both_languages_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("full.sqlite3");
+        let mut store = FileStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        // The file may grow no further: the next pages a write needs are refused as on a
+        // full disk (SQLITE_FULL).
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap_or(0);
+        let _ = store
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get::<_, i64>(0)
+            });
+        let e = store
+            .write(|tx| {
+                for i in 0..2000 {
+                    tx.conn.execute(
+                        "INSERT INTO clients (inn, name) VALUES (?1, ?2)",
+                        (format!("{i:010}"), "x".repeat(400)),
+                    )?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap_err();
+        assert!(matches!(e, StoreError::DiskFull), "{e:?}");
+        assert!(
+            e.text(Lang::Ru)
+                .starts_with("диск, на котором лежит база данных, заполнен")
+        );
+        assert!(e.text(Lang::En).contains("free some space on it"));
+        let clients: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM clients", [], |r| r.get(0))
+            .unwrap_or(-1);
+        assert_eq!(clients, 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_database_in_a_folder_that_cannot_be_written_is_told_so() {
+        // /proc cannot be written even by root, as a read-only disk cannot.
+        let e = FileStore::open(Path::new("/proc/partner-desk.sqlite3"))
+            .err()
+            .unwrap_or_else(|| panic!("opened"));
+        assert!(
+            matches!(&e, StoreError::FolderReadOnly { folder } if folder == "/proc"),
+            "{e:?}"
+        );
+        assert!(
+            e.text(Lang::Ru)
+                .starts_with("в папку /proc нельзя записывать")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::status::{CertifiedSpecialist, status_name};
-use crate::domain::{Evidence, Inn, PartnerId, Status};
+use crate::domain::{Evidence, Inn, PartnerId, Status, TextField};
 use crate::export::list::Value;
 use crate::snapshot::{Data, PartnerSummary};
 use crate::ui;
@@ -154,7 +154,10 @@ impl Draft {
         let name = if name.is_empty() {
             Err(FieldError::Missing(Needed::Name))
         } else {
-            Ok(name)
+            TextField::PartnerName
+                .check(&name)
+                .map(|()| name)
+                .map_err(FieldError::Text)
         };
         (inn, name)
     }
@@ -181,6 +184,9 @@ impl EvidenceDraft {
 
     fn parse(&self) -> Result<Evidence, FieldError> {
         let site_checked_on = ui::parse_date_field(&self.site_checked_on)?;
+        TextField::Page
+            .check(&self.site_page_url)
+            .map_err(FieldError::Text)?;
         let mut specialists = Vec::new();
         for (name, date) in &self.specialists {
             if name.trim().is_empty() {
@@ -188,6 +194,9 @@ impl EvidenceDraft {
             }
             let certified_on =
                 ui::parse_date_field(date)?.ok_or(FieldError::Missing(Needed::CertificateDate))?;
+            TextField::PersonName
+                .check(name)
+                .map_err(FieldError::Text)?;
             specialists.push(CertifiedSpecialist {
                 name: name.trim().to_owned(),
                 certified_on,

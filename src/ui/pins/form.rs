@@ -3,6 +3,7 @@
 //! record, and the client's history.
 
 use super::*;
+use crate::domain::TextField;
 use crate::store::Right;
 
 /// The last extension or release of the pin, when it can be cancelled as recorded by
@@ -73,12 +74,13 @@ pub(super) fn new_pin_ui(
                 ctx.today,
                 lang,
             );
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Название клиента", "Client name"),
                 &mut d.client_name,
                 "ООО «…»",
-                None,
+                TextField::ClientName,
+                lang,
             );
             let label = ui.label(lang.pick("Партнёр", "Partner"));
             ui::partner_combo(
@@ -100,10 +102,19 @@ pub(super) fn new_pin_ui(
                 ctx.today,
                 lang,
             );
-            ui::text_row(ui, lang.pick("Примечание", "Note"), &mut d.note, "", None);
+            ui::free_text_row(
+                ui,
+                lang.pick("Примечание", "Note"),
+                &mut d.note,
+                "",
+                TextField::Note,
+                lang,
+            );
         });
+    let texts_fit = TextField::ClientName.check(&d.client_name).is_ok()
+        && TextField::Note.check(&d.note).is_ok();
     let ready = match (inn, d.partner, date) {
-        (Ok(inn), Some(partner), Ok(Some(date))) => Some((inn, partner, date)),
+        (Ok(inn), Some(partner), Ok(Some(date))) if texts_fit => Some((inn, partner, date)),
         _ => None,
     };
     let mut refused = false;
@@ -234,29 +245,34 @@ pub(super) fn selected_pin_ui(
                     ctx.today,
                     lang,
                 );
-                let who_error = page
-                    .extend
-                    .agreed_by
-                    .trim()
-                    .is_empty()
-                    .then(|| lang.pick("укажите, кто согласовал", "enter who agreed"));
+                let who_error = if page.extend.agreed_by.trim().is_empty() {
+                    Some(
+                        lang.pick("укажите, кто согласовал", "enter who agreed")
+                            .to_owned(),
+                    )
+                } else {
+                    ui::text_error(TextField::PersonName, &page.extend.agreed_by, lang)
+                };
                 ui::text_row(
                     ui,
                     lang.pick("Кто согласовал", "Agreed by"),
                     &mut page.extend.agreed_by,
                     "",
-                    who_error,
+                    who_error.as_deref(),
                 );
-                ui::text_row(
+                ui::free_text_row(
                     ui,
                     lang.pick("Примечание", "Note"),
                     &mut page.extend.note,
                     "",
-                    None,
+                    TextField::Note,
+                    lang,
                 );
             });
+        let texts_fit = TextField::PersonName.check(&page.extend.agreed_by).is_ok()
+            && TextField::Note.check(&page.extend.note).is_ok();
         let ready = match date {
-            Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() => Some(date),
+            Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() && texts_fit => Some(date),
             _ => None,
         };
         if ui::change_button(
@@ -292,19 +308,20 @@ pub(super) fn selected_pin_ui(
                     ctx.today,
                     lang,
                 );
-                ui::text_row(
+                ui::free_text_row(
                     ui,
                     lang.pick("Причина", "Reason"),
                     &mut page.release.note,
                     "",
-                    None,
+                    TextField::Note,
+                    lang,
                 );
             });
         if ui::change_button(
             ui,
             ctx,
             Right::Record,
-            matches!(date, Ok(Some(_))),
+            matches!(date, Ok(Some(_))) && TextField::Note.check(&page.release.note).is_ok(),
             egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
         )
         .clicked()

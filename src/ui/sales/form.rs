@@ -2,6 +2,7 @@
 //! explained as it is filled, and an opened sale with its return form and its history.
 
 use super::*;
+use crate::domain::TextField;
 use crate::store::Right;
 
 pub(super) fn new_sale_ui(
@@ -99,12 +100,13 @@ pub(super) fn new_sale_ui(
                 });
                 ui.end_row();
             }
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Название клиента", "Client name"),
                 &mut d.client_name,
                 "",
-                None,
+                TextField::ClientName,
+                lang,
             );
             let label = ui.label(lang.pick("Вид лицензии", "License kind"));
             let mut kind = Some(d.kind);
@@ -122,12 +124,13 @@ pub(super) fn new_sale_ui(
                 "1 234,56",
                 amount_error.as_deref(),
             );
-            ui::text_row(
+            ui::free_text_row(
                 ui,
                 lang.pick("Номер документа", "Document number"),
                 &mut d.doc,
                 lang.pick("необязательно", "optional"),
-                None,
+                TextField::Doc,
+                lang,
             );
             ui::check_row(
                 ui,
@@ -156,7 +159,10 @@ pub(super) fn new_sale_ui(
         });
 
     let mut ready = None;
+    let texts_fit =
+        TextField::ClientName.check(&d.client_name).is_ok() && TextField::Doc.check(&d.doc).is_ok();
     if let (Ok(Some(date)), Some(partner), Ok(amount)) = (&date, d.partner, &amount)
+        && texts_fit
         && let Some(record) = data.records.get(&partner)
     {
         let premium = premium_of(&PremiumInput {
