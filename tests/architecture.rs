@@ -234,3 +234,19 @@ fn no_two_modules_import_each_other() {
         "modules that import each other: {circles:?}"
     );
 }
+
+#[test]
+fn the_crates_front_page_lists_every_module_and_no_other() {
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
+    let declared: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+        .collect();
+    let listed: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! - [`")?.split('`').next())
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, declared, "lib.rs's list of modules and its `pub mod`s");
+}
