@@ -248,5 +248,8 @@ fn the_crates_front_page_lists_every_module_and_no_other() {
         .collect();
     let mut sorted = listed.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted, declared, "lib.rs's list of modules and its `pub mod`s");
+    assert_eq!(
+        sorted, declared,
+        "lib.rs's list of modules and its `pub mod`s"
+    );
 }

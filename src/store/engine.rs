@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::imports::ImportLog;
 use super::issued::NewIssued;
-use super::pins::{NewEvent, PinWrite};
+use super::pins::{NewEvent, PinOutcome, PinWrite};
 use super::{CheckedSale, StoreError, Tx};
 use crate::domain::{ImportId, Inn, PinId};
 
@@ -51,6 +51,17 @@ pub(super) trait Engine {
         write: PinWrite,
         event: NewEvent<'_>,
     ) -> Result<Option<PinId>, StoreError>;
+
+    /// A pin request `decide`d and written: on a team database from `savepoint` (the one
+    /// the transaction took as it began, else one of its own), and decided again on what is
+    /// committed then if another writer pinned the client meanwhile past the write turn
+    /// (the exclusion constraint refused the write). A file has no other writer meanwhile.
+    fn decided_anew_on_overlap(
+        &self,
+        tx: &Tx<'_>,
+        savepoint: Option<&str>,
+        decide: &mut dyn FnMut() -> Result<PinOutcome, StoreError>,
+    ) -> Result<PinOutcome, StoreError>;
 
     /// Moves a pin's end, as the event that moves it (written next) says.
     fn move_pin_end(

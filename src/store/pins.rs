@@ -353,27 +353,10 @@ impl Tx<'_> {
     ) -> Result<PinOutcome, StoreError> {
         RuleError::check_text(crate::domain::TextField::ClientName, client_name)?;
         RuleError::check_text(crate::domain::TextField::Note, note)?;
-        // A writer that does not take the write turn (on a team database: another tool,
-        // plain SQL) may pin the client between this check and this write. The database
-        // refuses the write then (its exclusion constraint); the request is decided again
-        // on what is now committed: a refusal naming that holder, recorded as any refusal is.
-        let savepoint = match savepoint {
-            Some(taken) => taken,
-            None => {
-                self.conn.execute_batch("SAVEPOINT pin_request")?;
-                "pin_request"
-            }
-        };
-        let decide = || self.decide_pin_request(client, client_name, partner, date, note);
-        match decide() {
-            Err(StoreError::PinsOverlap) => {
-                self.conn
-                    .execute_batch(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))?;
-                self.forget();
-                decide()
-            }
-            decided => decided,
-        }
+        let mut decide = || self.decide_pin_request(client, client_name, partner, date, note);
+        self.conn
+            .engine()
+            .decided_anew_on_overlap(self, savepoint, &mut decide)
     }
 
     fn decide_pin_request(

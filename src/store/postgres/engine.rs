@@ -11,7 +11,7 @@ use crate::store::engine::BulkSales;
 use crate::store::engine::Engine;
 use crate::store::imports::ImportLog;
 use crate::store::issued::NewIssued;
-use crate::store::pins::{NewEvent, PinWrite};
+use crate::store::pins::{NewEvent, PinOutcome, PinWrite};
 use crate::store::values::Row;
 use crate::store::{CheckedSale, Db, StoreError, Tx, now_stamp};
 
@@ -71,6 +71,34 @@ impl Engine for PgConn {
                 ),
                 |r: &Row<'_>| r.get(0),
             )
+    }
+
+    /// A writer that does not take the write turn (another tool, plain SQL) may pin the
+    /// client between the request's check and its write. The exclusion constraint refuses
+    /// the write then; the request is decided again on what is now committed: a refusal
+    /// naming that holder, recorded as any refusal is.
+    fn decided_anew_on_overlap(
+        &self,
+        tx: &Tx<'_>,
+        savepoint: Option<&str>,
+        decide: &mut dyn FnMut() -> Result<PinOutcome, StoreError>,
+    ) -> Result<PinOutcome, StoreError> {
+        let savepoint = match savepoint {
+            Some(taken) => taken,
+            None => {
+                tx.conn.execute_batch("SAVEPOINT pin_request")?;
+                "pin_request"
+            }
+        };
+        match decide() {
+            Err(StoreError::PinsOverlap) => {
+                tx.conn
+                    .execute_batch(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))?;
+                tx.forget();
+                decide()
+            }
+            decided => decided,
+        }
     }
 
     /// Nothing: the server moves the pin from the event itself (`pin_event_applied`,

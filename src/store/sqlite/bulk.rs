@@ -1,10 +1,11 @@
 //! What a bulk load of sales sets aside in a file, and how it makes sure nothing set aside
-//! was needed. For speed a load writes with the table's CHECK and foreign-key constraints
-//! off for its connection and with the table's insert triggers dropped (with one, SQLite
-//! keeps a statement journal for every INSERT). Before the load's transaction commits, the
-//! rows it added are checked against every one of those, read from the schema itself (the
-//! CHECKs of the table's definition, its foreign keys, each trigger's WHEN): a row that
-//! meets a trigger's condition or breaks a constraint is refused, named by its place in the
+//! was needed. For speed a load writes with the connection's foreign keys off and with the
+//! table's insert triggers dropped (with one, SQLite keeps a statement journal for every
+//! INSERT); its CHECK constraints stay on. Before the load's transaction commits, the rows
+//! are checked against what was set aside, read from the schema itself: every foreign key
+//! of the table (each value its column holds has its parent row; the lists' indexes, built
+//! again by then, make that a walk of the index), and each dropped trigger's WHEN (no row
+//! the load added meets it). A row that breaks one is refused, named by its place in the
 //! load, and nothing is written. A trigger with no WHEN is never set aside.
 
 use rusqlite::{Connection, OptionalExtension as _};
@@ -43,49 +44,47 @@ pub(in crate::store) fn put_back(
     Ok(())
 }
 
-/// The first row added after rowid `stored` that a trigger set aside would have met, or
-/// that breaks a CHECK or a foreign key of `sales`: its rowid and what it breaks.
+/// The first row added after rowid `stored` that breaks a foreign key of `sales`, or that a
+/// trigger set aside would have met: its rowid and what it breaks.
 pub(in crate::store) fn first_broken(
     conn: &Connection,
     stored: i64,
     aside: &[SetAside],
 ) -> Result<Option<(i64, String)>, StoreError> {
-    let table: String = conn.query_row(
-        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'sales'",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut rules: Vec<(String, String)> = checks_of(&table)
-        .into_iter()
-        .map(|check| {
-            (
-                format!("CHECK ({check})"),
-                format!("NOT coalesce(({check}), 1)"),
-            )
-        })
-        .collect();
     let keys: Vec<(String, String, String)> = conn
         .prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('sales')")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     for (parent, from, to) in keys {
-        rules.push((
-            format!("{from} REFERENCES {parent} ({to})"),
-            format!("NEW.{from} IS NOT NULL AND NEW.{from} NOT IN (SELECT {to} FROM {parent})"),
-        ));
+        // Each value the column holds, once (by its index where it has one).
+        let dangling: Option<rusqlite::types::Value> = conn
+            .query_row(
+                &format!(
+                    "SELECT v FROM (SELECT DISTINCT {from} AS v FROM sales WHERE {from} IS NOT NULL)
+                     WHERE v NOT IN (SELECT {to} FROM {parent}) LIMIT 1"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(value) = dangling else { continue };
+        let row: Option<i64> = conn
+            .query_row(
+                &format!(
+                    "SELECT rowid FROM sales WHERE {from} = ?1 AND rowid > ?2 ORDER BY rowid LIMIT 1"
+                ),
+                (value, stored),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(rowid) = row {
+            return Ok(Some((rowid, format!("{from} REFERENCES {parent} ({to})"))));
+        }
     }
-    for trigger in aside {
-        rules.push((format!("trigger {}", trigger.name), trigger.when.clone()));
-    }
-    if rules.is_empty() {
+    if aside.is_empty() {
         return Ok(None);
     }
-    let any = rules
-        .iter()
-        .map(|(_, broken)| format!("({broken})"))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    let first = |condition: &str| -> Result<Option<i64>, StoreError> {
+    let met = |condition: &str| -> Result<Option<i64>, StoreError> {
         Ok(conn
             .query_row(
                 &format!(
@@ -97,13 +96,17 @@ pub(in crate::store) fn first_broken(
             )
             .optional()?)
     };
-    let Some(rowid) = first(&any)? else {
+    let any = aside
+        .iter()
+        .map(|t| format!("({})", t.when))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let Some(rowid) = met(&any)? else {
         return Ok(None);
     };
-    // Which rule the first row breaks.
-    for (rule, broken) in &rules {
-        if first(&format!("NEW.rowid = {rowid} AND ({broken})"))?.is_some() {
-            return Ok(Some((rowid, rule.clone())));
+    for trigger in aside {
+        if met(&format!("NEW.rowid = {rowid} AND ({})", trigger.when))?.is_some() {
+            return Ok(Some((rowid, format!("trigger {}", trigger.name))));
         }
     }
     Ok(Some((rowid, any)))
@@ -115,27 +118,6 @@ fn when_of(sql: &str) -> Option<String> {
     let when = find_word(&upper, "WHEN", 0)?;
     let begin = find_word(&upper, "BEGIN", when)?;
     Some(sql[when + "WHEN".len()..begin].trim().to_owned())
-}
-
-/// Every CHECK expression of a `CREATE TABLE` statement, column and table constraints alike.
-fn checks_of(sql: &str) -> Vec<String> {
-    let upper = sql.to_ascii_uppercase();
-    let mut checks = Vec::new();
-    let mut from = 0;
-    while let Some(at) = find_word(&upper, "CHECK", from) {
-        let open = match sql[at..].find('(') {
-            Some(i) => at + i,
-            None => break,
-        };
-        match balanced(sql, open) {
-            Some(close) => {
-                checks.push(sql[open + 1..close].trim().to_owned());
-                from = close;
-            }
-            None => break,
-        }
-    }
-    checks
 }
 
 /// Where `word` stands alone in `upper` from `from` on, outside quotes.
@@ -166,45 +148,12 @@ fn find_word(upper: &str, word: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The parenthesis that closes the one at `open`, outside quotes.
-fn balanced(sql: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    for (i, b) in sql.bytes().enumerate().skip(open) {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'\'' || b == b'"' => quote = Some(b),
-            None if b == b'(' => depth += 1,
-            None if b == b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            None => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_tables_checks_and_a_triggers_condition_are_read_from_their_sql() {
-        let table = "CREATE TABLE sales (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('its', 'a(b')),
-            amount_kop INTEGER NOT NULL CHECK (amount_kop > 0), note TEXT DEFAULT 'CHECK (x)',
-            CHECK (id > 0 AND (amount_kop < 10 OR kind = 'its')))";
-        assert_eq!(
-            checks_of(table),
-            [
-                "kind IN ('its', 'a(b')",
-                "amount_kop > 0",
-                "id > 0 AND (amount_kop < 10 OR kind = 'its')"
-            ]
-        );
+    fn a_triggers_condition_is_read_from_its_sql() {
         let trigger =
             "CREATE TRIGGER t BEFORE INSERT ON sales\nWHEN NEW.x IS NOT NULL\nBEGIN SELECT 1; END";
         assert_eq!(when_of(trigger).as_deref(), Some("NEW.x IS NOT NULL"));

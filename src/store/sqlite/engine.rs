@@ -15,7 +15,7 @@ use crate::store::engine::BulkSales;
 use crate::store::engine::Engine;
 use crate::store::imports::ImportLog;
 use crate::store::issued::NewIssued;
-use crate::store::pins::{NewEvent, PinWrite};
+use crate::store::pins::{NewEvent, PinOutcome, PinWrite};
 use crate::store::sale::iso_date;
 use crate::store::{CheckedSale, Db, StoreError, Tx, now_stamp};
 
@@ -78,6 +78,15 @@ impl Engine for Connection {
         };
         tx.record_event(NewEvent { pin_id, ..e })?;
         Ok(pin_id)
+    }
+
+    fn decided_anew_on_overlap(
+        &self,
+        _: &Tx<'_>,
+        _: Option<&str>,
+        decide: &mut dyn FnMut() -> Result<PinOutcome, StoreError>,
+    ) -> Result<PinOutcome, StoreError> {
+        decide()
     }
 
     fn move_pin_end(
@@ -263,16 +272,17 @@ impl Engine for Connection {
         })
     }
 
+    /// The indexes are built again first: the check of the foreign keys walks them.
     fn end_bulk_sales(&self, tx: &Tx<'_>, bulk: BulkSales) -> Result<(), StoreError> {
         tx.write_queued()?;
+        build_indexes_again(self, bulk.indexes)?;
         if let Some((rowid, rule)) = bulk::first_broken(self, bulk.stored, &bulk.triggers)? {
             return Err(StoreError::BrokenInLoad {
                 at: (rowid - bulk.stored - 1).max(0) as usize,
                 rule,
             });
         }
-        bulk::put_back(self, bulk.triggers)?;
-        build_indexes_again(self, bulk.indexes)
+        bulk::put_back(self, bulk.triggers)
     }
 
     fn load_client(&self, tx: &Tx<'_>, client: &Inn, name: &str) -> Result<(), StoreError> {

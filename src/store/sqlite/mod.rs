@@ -378,12 +378,12 @@ impl FileStore {
         Ok(value)
     }
 
-    /// Runs `f` like [`Store::write`], with SQLite's foreign-key and CHECK constraints set
-    /// aside for this connection until the transaction ends: for a bulk load whose writer
-    /// checks, row by row, what they would (`SaleRules::check` and `Db::queue_checked` do). On a million sales
-    /// they cost SQLite three of the load's seconds. Temporary storage is a file meanwhile:
-    /// SQLite builds an index half as fast again when its sorter works in memory. All three
-    /// are as before afterwards, also when `f` fails.
+    /// Runs `f` like [`Store::write`], with SQLite's foreign-key constraints set aside for
+    /// this connection until the transaction ends: for a bulk load, whose end checks every
+    /// key the load wrote against its parent table before it commits (`sqlite::bulk`). The
+    /// CHECK constraints stay on. Temporary storage is a file meanwhile: SQLite builds an
+    /// index half as fast again when its sorter works in memory. Both are as before
+    /// afterwards, also when `f` fails.
     ///
     /// When this is the only connection to the file (the command line), the load goes
     /// through a rollback journal instead of the write-ahead log: the pages it adds are
@@ -403,7 +403,7 @@ impl FileStore {
         // `foreign_keys` cannot change inside a transaction: set before it begins.
         self.conn
             .execute_batch(
-                "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;
+                "PRAGMA foreign_keys = OFF;
                  PRAGMA temp_store = FILE",
             )
             .map_err(StoreError::from)?;
@@ -417,7 +417,7 @@ impl FileStore {
         let restored = self
             .conn
             .execute_batch(
-                "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF;
+                "PRAGMA foreign_keys = ON;
                  PRAGMA temp_store = MEMORY",
             )
             .map_err(StoreError::from);
@@ -476,7 +476,7 @@ mod tests {
                     .query_row("PRAGMA ignore_check_constraints", (), |r| r.get::<i64>(0))
             })
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(inside, 1);
+        assert_eq!(inside, 0, "a load keeps the CHECKs on");
         assert_eq!(pragmas(&store), usual);
         let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
         assert!(failed.is_err());
