@@ -288,9 +288,9 @@ pub fn copy(from: &str, to: &str, today: NaiveDate) -> Result<Done, ActionError>
 fn copy_to_server(file: &Path, url: &str, today: NaiveDate) -> Result<Done, ActionError> {
     let store = Store::open(file)?;
     let mut server = crate::store::postgres::Server::connect(url)?;
-    let file_store = store
-        .as_file()
-        .ok_or(StoreError::BadValue(file.display().to_string()))?;
+    let file_store = store.as_file().ok_or(StoreError::Fault {
+        what: "a file opened as a team database",
+    })?;
     let mut copied = crate::store::copy::file_to_server(file_store, &mut server)?;
     let team = Store::connect(url)?;
     copied.same_statements =

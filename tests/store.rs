@@ -1014,3 +1014,39 @@ fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() 
         "{said}"
     );
 }
+
+#[test]
+fn a_stored_value_the_program_does_not_know_is_named_with_its_column_in_a_sentence() {
+    let t = TempDb::on_file();
+    let mut s = t.open();
+    let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let id = s
+        .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Its, "100")))
+        .unwrap();
+    drop(s);
+    // Another program changed the client's INN by a digit: its check digit is wrong now.
+    let broken = format!("{}9", &C1[..9]);
+    let raw = rusqlite::Connection::open(&t.path).unwrap();
+    raw.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE clients SET inn = '{broken}'; UPDATE sales SET client_inn = '{broken}'"
+    ))
+    .unwrap();
+    drop(raw);
+    let s = t.open();
+    let e = s.read().sale(id).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::UnknownValue { column: "sales.client_inn", value, .. } if *value == broken),
+        "{e:?}"
+    );
+    let (ru, en) = (e.text(Lang::Ru), e.text(Lang::En));
+    let said_ru = format!("в базе данных в sales.client_inn записано «{broken}»");
+    let said_en = format!("the database holds \"{broken}\" in sales.client_inn");
+    assert!(
+        ru.starts_with(&said_ru)
+            && ru.contains("как ИНН")
+            && ru.ends_with("откройте последнюю резервную копию"),
+        "{ru}"
+    );
+    assert!(en.starts_with(&said_en) && en.contains("as an INN"), "{en}");
+}

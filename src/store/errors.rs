@@ -29,7 +29,43 @@ pub enum StoreError {
     ReadOnly {
         path: String,
     },
-    BadValue(String),
+    /// A value of another type than its column's, in a file another program changed:
+    /// SQLite's words for it.
+    WrongType {
+        reason: String,
+    },
+    /// A team database's value of another type than Partner Desk's schema gives its
+    /// column: the column as the server names it, and the driver's words.
+    WrongTypeOnServer {
+        column: String,
+        reason: String,
+    },
+    /// A stored value the program does not know (a license kind of a newer version, a
+    /// status another program wrote): what it was read as, its table and column, the value.
+    UnknownValue {
+        what: Stored,
+        column: &'static str,
+        value: String,
+    },
+    /// A record the database keeps as JSON that does not read as one: its table and
+    /// column, and the reader's words.
+    UnreadableJson {
+        column: &'static str,
+        reason: String,
+    },
+    /// A copy checked before it was kept differs from the database copied; nothing was
+    /// copied.
+    CopyDiffers(CopyDifference),
+    /// A copy made and kept whose statement of a partner for a month does not come out the
+    /// same as in the database copied: the engines figure it differently.
+    StatementsDiffer {
+        partner: i64,
+        month: String,
+    },
+    /// A fault of the program, caught before it wrote anything: what it was doing.
+    Fault {
+        what: &'static str,
+    },
     /// A record that was to be there is not (one read expected a row and got none).
     NoRow,
     DiskFull,
@@ -167,6 +203,75 @@ impl Localized for ServerProblem {
     }
 }
 
+/// What a stored value was read as, when the program does not know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stored {
+    LicenseKind,
+    Status,
+    Rate,
+    /// Why a sale's premium is zero.
+    ZeroReason,
+    PinEvent,
+    Inn,
+    /// A month of sales, `2025-01`.
+    Month,
+}
+
+impl Stored {
+    /// What the value is read as: «… не может прочитать это как {}», "cannot read as {}".
+    fn words(self, lang: Lang) -> &'static str {
+        match self {
+            Stored::LicenseKind => lang.pick("вид лицензии", "a license kind"),
+            Stored::Status => lang.pick("статус партнёра", "a partner status"),
+            Stored::Rate => lang.pick("ставку", "a rate"),
+            Stored::ZeroReason => {
+                lang.pick("причину нулевой премии", "a reason for a zero premium")
+            }
+            Stored::PinEvent => lang.pick("событие закрепления", "a pin event"),
+            Stored::Inn => lang.pick("ИНН", "an INN"),
+            Stored::Month => lang.pick("месяц", "a month"),
+        }
+    }
+}
+
+/// How a copy differs from the database it copies, found before the copy is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CopyDifference {
+    /// A table holds `copied` rows in the database copied and `copy` in the copy.
+    Rows {
+        table: String,
+        copied: i64,
+        copy: i64,
+    },
+    /// An issued statement's stored JSON or checksum is not the same byte for byte.
+    Statement { number: String },
+    /// A row of `table` refers to a row the copy does not hold.
+    Reference { table: String },
+}
+
+impl Localized for CopyDifference {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            CopyDifference::Rows {
+                table,
+                copied,
+                copy,
+            } => lang.say(
+                format!("{table}: в копируемой базе строк {copied}, в копии {copy}"),
+                format!("{table}: {copied} rows in the database copied, {copy} in the copy"),
+            ),
+            CopyDifference::Statement { number } => lang.say(
+                format!("выданная ведомость {number} не совпадает байт в байт"),
+                format!("issued statement {number} is not the same byte for byte"),
+            ),
+            CopyDifference::Reference { table } => lang.say(
+                format!("строка таблицы {table} ссылается на строку, которой нет"),
+                format!("a row of {table} refers to a row that is not there"),
+            ),
+        }
+    }
+}
+
 english_display!(StoreError, ServerProblem);
 
 impl Localized for StoreError {
@@ -184,12 +289,16 @@ impl Localized for StoreError {
             | FolderReadOnly { .. }
             | Busy
             | BusyFor { .. } => self.of_the_file(lang),
-            Sqlite(_)
-            | BadValue(_)
-            | NoRow
-            | PinsOverlap
-            | BrokenInLoad { .. }
-            | StoredText { .. } => self.of_what_it_holds(lang),
+            Sqlite(_) | NoRow | PinsOverlap | BrokenInLoad { .. } | Fault { .. } => {
+                self.of_what_it_holds(lang)
+            }
+            WrongType { .. }
+            | WrongTypeOnServer { .. }
+            | UnknownValue { .. }
+            | UnreadableJson { .. }
+            | StoredText { .. }
+            | CopyDiffers(_)
+            | StatementsDiffer { .. } => self.of_a_value_or_a_copy(lang),
             BadServerUrl { .. }
             | CannotConnect { .. }
             | ServerGone { .. }
@@ -289,12 +398,12 @@ impl StoreError {
                 format!("ошибка базы данных: {e}"),
                 format!("database error: {e}"),
             ),
-            StoreError::BadValue(what) => lang.say(
+            StoreError::Fault { what } => lang.say(
                 format!(
-                    "в базе данных значение, которое нельзя прочитать ({what}); файл изменён другой программой или повреждён: выполните partner-desk check или откройте последнюю резервную копию"
+                    "внутренняя ошибка Partner Desk ({what}); ничего не записано. Это ошибка программы: повторите, а если она повторится, отправьте журнал (Справка ▸ Открыть папку журнала) её разработчикам"
                 ),
                 format!(
-                    "the database holds a value it cannot read ({what}); the file was changed by another program or is damaged: run partner-desk check, or open its latest backup"
+                    "Partner Desk went wrong inside ({what}); nothing was written. This is a fault of the program: try again, and if it happens again, send the log (Help ▸ Open the log folder) to its developers"
                 ),
             ),
             StoreError::NoRow => lang.say(
@@ -316,6 +425,52 @@ impl StoreError {
                     ),
                 )
             }
+            _ => unreachable!("said by StoreError::text's other groups"),
+        }
+    }
+
+    /// A value read that the program cannot read, and a copy that does not match.
+    fn of_a_value_or_a_copy(&self, lang: Lang) -> String {
+        match self {
+            StoreError::WrongType { reason } => lang.say(
+                format!(
+                    "в базе данных значение, которое нельзя прочитать ({reason}); файл изменён другой программой или повреждён: выполните partner-desk check или откройте последнюю резервную копию"
+                ),
+                format!(
+                    "the database holds a value it cannot read ({reason}); the file was changed by another program or is damaged: run partner-desk check, or open its latest backup"
+                ),
+            ),
+            StoreError::WrongTypeOnServer { column, reason } => lang.say(
+                format!(
+                    "в общей базе значение другого типа, чем в схеме Partner Desk ({column}: {reason}): её схему partner_desk изменила другая программа, или это не схема Partner Desk; ничего не изменено. Попросите владельца базы восстановить её из последней выгрузки (pg_dump) или откройте другую базу"
+                ),
+                format!(
+                    "the team database holds a value of another type than Partner Desk's schema gives it ({column}: {reason}): its partner_desk schema was changed by another program, or is not Partner Desk's; nothing was changed. Ask the database's owner to restore it from its latest dump (pg_dump), or open another database"
+                ),
+            ),
+            StoreError::UnknownValue {
+                what,
+                column,
+                value,
+            } => lang.say(
+                format!(
+                    "в базе данных в {column} записано «{}», а эта программа не может прочитать это как {}: это записала другая программа или более новая версия Partner Desk, или база повреждена; обновите программу, если с этой базой работает более новая версия, или откройте последнюю резервную копию",
+                    value.escape_debug(),
+                    what.words(Lang::Ru)
+                ),
+                format!(
+                    "the database holds {value:?} in {column}, which this program cannot read as {}: another program or a newer version of Partner Desk wrote it, or the database is damaged; update the program if a newer version works on this database, or open its latest backup",
+                    what.words(Lang::En)
+                ),
+            ),
+            StoreError::UnreadableJson { column, reason } => lang.say(
+                format!(
+                    "в базе данных запись в {column}, которую нельзя прочитать ({reason}): её изменила другая программа, или база повреждена; откройте последнюю резервную копию"
+                ),
+                format!(
+                    "the database keeps a record in {column} that cannot be read ({reason}): another program changed it, or the database is damaged; open its latest backup"
+                ),
+            ),
             StoreError::StoredText {
                 table,
                 key,
@@ -329,6 +484,24 @@ impl StoreError {
                 format!(
                     "the file holds a text that cannot be copied ({table} {key}, {column}): {}; correct it in the file (in the window) and copy again. Nothing was copied",
                     error.text(Lang::En)
+                ),
+            ),
+            StoreError::CopyDiffers(difference) => lang.say(
+                format!(
+                    "копия проверена перед сохранением и не совпадает с копируемой базой ({}); ничего не скопировано. В ту базу в это время записывали, или она повреждена: повторите копирование, когда в неё никто не пишет, а если копия снова не совпадёт, проверьте базу (partner-desk check) или скопируйте её последнюю резервную копию",
+                    difference.text(Lang::Ru)
+                ),
+                format!(
+                    "the copy was checked before it was kept and does not match the database copied ({}); nothing was copied. Something wrote to that database meanwhile, or it is damaged: copy again when no one writes to it, and if it differs again, check it (partner-desk check) or copy its latest backup",
+                    difference.text(Lang::En)
+                ),
+            ),
+            StoreError::StatementsDiffer { partner, month } => lang.say(
+                format!(
+                    "копия сделана, но ведомость партнёра № {partner} за {month} в двух базах получается разной: это ошибка программы. Продолжайте работать в копируемой базе, а не в копии, и отправьте журнал (Справка ▸ Открыть папку журнала) разработчикам"
+                ),
+                format!(
+                    "the copy is made, but partner #{partner}'s statement for {month} does not come out the same in the two databases: a fault of the program. Go on working in the database copied, not in the copy, and send the log (Help ▸ Open the log folder) to the developers"
                 ),
             ),
             _ => unreachable!("said by StoreError::text's other groups"),

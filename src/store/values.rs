@@ -23,12 +23,22 @@ impl Row<'_> {
     pub fn get<T: Get>(&self, i: usize) -> Result<T, StoreError> {
         match self {
             Row::Lite(r) => T::lite(r, i).map_err(StoreError::from),
-            Row::Pg(r) => T::pg(r, i).map_err(|e| StoreError::BadValue(format!("column {i}: {e}"))),
+            Row::Pg(r) => T::pg(r, i).map_err(|e| StoreError::WrongTypeOnServer {
+                column: column_name(r, i),
+                reason: e.to_string(),
+            }),
         }
     }
 }
 
 type BoxError = Box<dyn Error + Sync + Send>;
+
+/// Column `i` of a server's row as the server names it, for a sentence.
+pub(super) fn column_name(r: &postgres::Row, i: usize) -> String {
+    r.columns()
+        .get(i)
+        .map_or_else(|| format!("column {}", i + 1), |c| c.name().to_owned())
+}
 
 /// A value a column can be read as, on both engines.
 pub trait Column: Sized {
