@@ -231,7 +231,7 @@ pub fn server_init(url: &str) -> Result<Done, ActionError> {
             server: shown,
             version,
         },
-        Found::Foreign => return Err(StoreError::NotADatabase { path: shown }.into()),
+        Found::Foreign => return Err(StoreError::ForeignServerSchema { server: shown }.into()),
     })
 }
 

@@ -3,6 +3,7 @@
 //! `scripts/test-with-server`, which starts one with `pg_virtualenv` and runs them with
 //! `--ignored`. There, no server is a failure, never a skip.
 
+mod foreign;
 mod security;
 mod upgrade;
 

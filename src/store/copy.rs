@@ -9,6 +9,7 @@ use std::io::Write as _;
 
 use super::postgres::{Found, Server};
 use super::sqlite;
+use super::values::pg_get;
 use super::{CopyDifference, StoreError, Stored};
 
 /// What a copy moved.
@@ -79,8 +80,8 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             });
         }
         Found::Foreign => {
-            return Err(StoreError::NotADatabase {
-                path: server.shown().to_owned(),
+            return Err(StoreError::ForeignServerSchema {
+                server: server.shown().to_owned(),
             });
         }
     }
@@ -88,14 +89,16 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
     let mut tx = server.begin()?;
     let fail = |e: postgres::Error| super::postgres::server_error(&shown, &e);
     // Only into a database that holds nothing yet.
-    let held: i64 = tx
-        .query_one(
+    let held: i64 = pg_get(
+        &tx.query_one(
             "SELECT (SELECT count(*) FROM partner_desk.partners) + (SELECT count(*) FROM partner_desk.sales)
                   + (SELECT count(*) FROM partner_desk.pins) + (SELECT count(*) FROM partner_desk.issued_statements)",
             &[],
         )
-        .map_err(fail)?
-        .get(0);
+        .map_err(fail)?,
+        0,
+        "",
+    )?;
     if held > 0 {
         return Err(StoreError::Server {
             server: shown.clone(),
@@ -124,10 +127,12 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             writer.finish().map_err(fail)?;
             Ok(())
         })?;
-        let on_server: i64 = tx
-            .query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
-            .map_err(fail)?
-            .get(0);
+        let on_server: i64 = pg_get(
+            &tx.query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
+                .map_err(fail)?,
+            0,
+            table,
+        )?;
         if on_server != rows {
             return Err(StoreError::CopyDiffers(CopyDifference::Rows {
                 table: table.to_owned(),
@@ -157,7 +162,9 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
                 &[&number],
             )
             .map_err(fail)?;
-        let (there, there_sha): (Vec<u8>, String) = (row.get(0), row.get(1));
+        let table = "issued_statements";
+        let (there, there_sha): (Vec<u8>, String) =
+            (pg_get(&row, 0, table)?, pg_get(&row, 1, table)?);
         if there != json || there_sha != sha256 {
             return Err(StoreError::CopyDiffers(CopyDifference::Statement {
                 number,
@@ -216,7 +223,7 @@ fn copy_into(
                     .collect::<Result<Vec<_>, _>>()?;
                 take(&values)?;
                 if paged {
-                    after = row.get(0);
+                    after = pg_get(row, 0, table)?;
                 }
             }
             count += rows.len() as i64;
@@ -272,10 +279,7 @@ fn lite_value(
     row: &postgres::Row,
     i: usize,
 ) -> Result<rusqlite::types::Value, StoreError> {
-    lite_value_of(row, i).map_err(|e| StoreError::WrongTypeOnServer {
-        column: format!("{table}.{}", super::values::column_name(row, i)),
-        reason: e.to_string(),
-    })
+    lite_value_of(row, i).map_err(|e| super::values::wrong_type_on_server(row, i, table, &e))
 }
 
 /// [`lite_value`], with the driver's words when the value is not of the type it reads.

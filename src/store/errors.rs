@@ -99,6 +99,11 @@ pub enum StoreError {
     NoServerSchema {
         server: String,
     },
+    /// A `partner_desk` schema that is not Partner Desk's: no mark of ours in its `meta`, or
+    /// one that does not read as ours.
+    ForeignServerSchema {
+        server: String,
+    },
     OlderServerSchema {
         server: String,
         found: i64,
@@ -304,6 +309,7 @@ impl Localized for StoreError {
             | ServerGone { .. }
             | Server { .. }
             | NoServerSchema { .. }
+            | ForeignServerSchema { .. }
             | OlderServerSchema { .. }
             | NotAllowed { .. }
             | CannotAddUser { .. }
@@ -549,6 +555,14 @@ impl StoreError {
                 ),
                 format!(
                     "{server} holds no Partner Desk schema yet; create it with: partner-desk server init URL"
+                ),
+            ),
+            StoreError::ForeignServerSchema { server } => lang.say(
+                format!(
+                    "{server} — не база Partner Desk: её схема partner_desk принадлежит другой программе или изменена вручную; программа её не читает и ничего в ней не меняет. Укажите другую базу или создайте схему Partner Desk в пустой базе командой: partner-desk server init URL"
+                ),
+                format!(
+                    "{server} is not a Partner Desk database: its partner_desk schema is another program's, or was changed by hand; the program reads none of it and changes nothing. Name another database, or create Partner Desk's in an empty one with: partner-desk server init URL"
                 ),
             ),
             StoreError::OlderServerSchema { server, found } => lang.say(

@@ -296,8 +296,8 @@ impl Store {
                     )
                     .map_err(|e| s.error(&e))?;
                 Ok(Rights {
-                    record: row.get(0),
-                    lead: row.get(1),
+                    record: values::pg_get(&row, 0, "")?,
+                    lead: values::pg_get(&row, 1, "")?,
                 })
             }
         }
