@@ -54,29 +54,12 @@ fn a_foreign_partner_desk_schema_is_said_in_a_sentence_never_a_panic() {
                  ALTER COLUMN json TYPE text USING encode(json, 'hex')",
         )
         .unwrap();
-    let t = crate::util::TempDb::on_file();
+    let (t, _, _) = super::demo_file_with_an_issued_statement();
     let path = t.path.to_str().unwrap().to_owned();
-    let o = partner_desk(&["--db", &path, "demo"]);
-    assert!(o.status.success(), "{}", said(&o));
-    {
-        let mut store = t.open();
-        let (partner, from, to): (i64, String, String) = rusqlite::Connection::open(&t.path)
-            .unwrap()
-            .query_row(
-                "SELECT partner_id, min(date), max(date) FROM sales GROUP BY partner_id
-                 ORDER BY count(*) DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
-        let (from, to) = (crate::util::d(&from), crate::util::d(&to));
-        let partner = partner_desk::domain::PartnerId(partner);
-        partner_desk::statements::issue(&mut store, partner, from, to, to).unwrap();
-    }
     refused_in_a_sentence(
         &["copy", "--from", &path, "--to", &url],
         "holds a value of another type than Partner Desk's schema gives it \
-         (issued_statements.json",
+         (issued_statements.json: text)",
     );
     let copied: i64 = db
         .client()
