@@ -113,7 +113,18 @@ impl Localized for Done {
                 );
                 copied_text(&into, copied, lang)
             }
-            _ => self.of_the_data(lang),
+            Done::Issued(_)
+            | Done::Reopened { .. }
+            | Done::StatementWritten { .. }
+            | Done::IssuedExported { .. }
+            | Done::Batch { .. }
+            | Done::ListWritten { .. }
+            | Done::BackedUp(_)
+            | Done::Imported(_)
+            | Done::ImportUndone(_)
+            | Done::Demo(_)
+            | Done::Checked
+            | Done::Upgraded { .. } => self.of_the_data(lang),
         }
     }
 }
