@@ -24,13 +24,9 @@ type Job = Box<dyn FnOnce(&Store) + Send>;
 /// Why a read gave no value.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error(transparent)]
     Store(#[from] StoreError),
     /// The read stopped without an answer: it panicked, or its thread could not open the
     /// database.
-    #[error(
-        "a read stopped without an answer (an internal error of the program, or the database could not be reached); the page shows what it had, and reads again at the next change"
-    )]
     Stopped,
 }
 
@@ -38,15 +34,15 @@ impl Localized for ReadError {
     fn text(&self, lang: Lang) -> String {
         match self {
             ReadError::Store(e) => e.text(lang),
-            ReadError::Stopped => lang
-                .pick(
-                    "Чтение данных прервалось, не дав ответа (внутренняя ошибка программы или база недоступна); страница показывает то, что было, и прочитает данные снова при следующем изменении",
-                    "A read stopped without an answer (an internal error of the program, or the database could not be reached); the page shows what it had, and reads again at the next change",
-                )
-                .to_owned(),
+            ReadError::Stopped => lang.say(
+                "Чтение данных прервалось, не дав ответа (внутренняя ошибка программы или база недоступна); страница показывает то, что было, и прочитает данные снова при следующем изменении",
+                "A read stopped without an answer (an internal error of the program, or the database could not be reached); the page shows what it had, and reads again at the next change",
+            ),
         }
     }
 }
+
+crate::domain::lang::english_display!(ReadError);
 
 /// Where reads run.
 pub struct Reader {

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
-use crate::domain::lang::{Lang, Localized};
+use crate::domain::lang::{Lang, Localized, english_display};
 use crate::domain::{Money, PartnerId, Statement};
 use crate::export::{self, ExportError, Format};
 use crate::store::{NewIssued, RuleError, Store, StoreError};
@@ -77,30 +77,32 @@ pub fn issue(
 /// Why an issued statement could not be exported.
 #[derive(Debug, thiserror::Error)]
 pub enum IssuedExportError {
-    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
     Parse(#[from] export::json::ParseError),
-    #[error(
-        "the stored statement {number} does not match its checksum; the database may be damaged"
-    )]
     Checksum { number: String },
-    #[error(transparent)]
     Export(#[from] ExportError),
 }
 
 impl Localized for IssuedExportError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (IssuedExportError::Store(e), _) => e.text(lang),
-            (IssuedExportError::Export(e), _) => e.text(lang),
-            (IssuedExportError::Checksum { number }, Lang::Ru) => format!(
-                "сохранённая ведомость {number} не совпадает со своей контрольной суммой; база данных может быть повреждена"
+        match self {
+            IssuedExportError::Store(e) => e.text(lang),
+            IssuedExportError::Export(e) => e.text(lang),
+            IssuedExportError::Checksum { number } => lang.say(
+                format!(
+                    "сохранённая ведомость {number} не совпадает со своей контрольной суммой; база данных может быть повреждена"
+                ),
+                format!(
+                    "the stored statement {number} does not match its checksum; the database may be damaged"
+                ),
             ),
-            (e, _) => e.to_string(),
+            // The reader's own words, in English only.
+            IssuedExportError::Parse(e) => e.to_string(),
         }
     }
 }
+
+english_display!(IssuedExportError, BatchError);
 
 /// The issued statement with this number, as it was issued (checked against its checksum).
 pub fn issued_statement(
@@ -144,29 +146,25 @@ pub struct BatchSummary {
 /// Why the statements of a period could not all be written.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("cannot create the folder {path}: {source}")]
     Folder {
         path: String,
         source: std::io::Error,
     },
-    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
     Export(#[from] ExportError),
-    #[error(transparent)]
     Write(#[from] export::WriteError),
 }
 
 impl Localized for BatchError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (BatchError::Folder { path, source }, Lang::Ru) => {
-                format!("Не удаётся создать папку {path}: {source}")
-            }
-            (BatchError::Folder { .. }, Lang::En) => self.to_string(),
-            (BatchError::Store(e), _) => e.text(lang),
-            (BatchError::Export(e), _) => e.text(lang),
-            (BatchError::Write(e), _) => e.text(lang),
+        match self {
+            BatchError::Folder { path, source } => lang.say(
+                format!("Не удаётся создать папку {path}: {source}"),
+                format!("cannot create the folder {path}: {source}"),
+            ),
+            BatchError::Store(e) => e.text(lang),
+            BatchError::Export(e) => e.text(lang),
+            BatchError::Write(e) => e.text(lang),
         }
     }
 }

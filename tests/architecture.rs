@@ -124,6 +124,34 @@ fn errors_as_text_are_told_apart_from_texts_in_a_result() {
 }
 
 #[test]
+fn an_error_says_its_russian_and_english_sentences_side_by_side() {
+    // A type said in both languages (`impl Localized`) has one `text` whose every arm holds
+    // both sentences (`lang.say(ru, en)`): no English kept apart in a `#[error("…")]`
+    // attribute, no Russian in an arm of its own, no English taken from `Display`.
+    let apart = [
+        "#[error(\"",
+        "Lang::Ru) =>",
+        "Lang::En) =>",
+        "if lang == Lang::En",
+        "if lang == Lang::Ru",
+    ];
+    let mut said = 0;
+    for (path, text) in sources() {
+        let name = under_src(&path);
+        if !text.contains("impl Localized for") {
+            continue;
+        }
+        said += 1;
+        for line in code_lines(&text) {
+            for apart in apart {
+                assert!(!line.contains(apart), "{name}: {line}");
+            }
+        }
+    }
+    assert!(said >= 12, "only {said} files say errors in both languages");
+}
+
+#[test]
 fn no_source_file_is_over_800_lines_and_the_app_under_600() {
     for (path, text) in sources() {
         let name = under_src(&path);

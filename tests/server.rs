@@ -3,6 +3,7 @@
 //! `scripts/test-with-server`, which starts one with `pg_virtualenv` and runs them with
 //! `--ignored`. There, no server is a failure, never a skip.
 
+mod foreign;
 mod security;
 mod upgrade;
 
@@ -182,14 +183,12 @@ fn a_wrong_password_or_database_is_one_sentence() {
     assert!(!said(&o).contains("secret"), "{}", said(&o));
 }
 
-#[test]
-#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
-fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_new_file() {
+/// A file of demo data whose partner with the most sales has a statement issued for its
+/// whole history: the file, that partner, and the history's first day.
+fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
     let t = crate::util::TempDb::on_file();
-    let path = t.path.to_str().unwrap().to_owned();
-    let o = partner_desk(&["--db", &path, "demo"]);
+    let o = partner_desk(&["--db", t.path.to_str().unwrap(), "demo"]);
     assert!(o.status.success(), "{}", said(&o));
-    // The partner with the most sales gets a statement for its whole history.
     let (partner, from, to): (i64, String, String) = rusqlite::Connection::open(&t.path)
         .unwrap()
         .query_row(
@@ -201,16 +200,18 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_
         .unwrap();
     {
         let mut store = t.open();
-        let (from, to) = (crate::util::d(&from), crate::util::d(&to));
-        partner_desk::statements::issue(
-            &mut store,
-            partner_desk::domain::PartnerId(partner),
-            from,
-            to,
-            to,
-        )
-        .unwrap();
+        let (first, last) = (crate::util::d(&from), crate::util::d(&to));
+        let id = partner_desk::domain::PartnerId(partner);
+        partner_desk::statements::issue(&mut store, id, first, last, last).unwrap();
     }
+    (t, partner, from)
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_new_file() {
+    let (t, partner, from) = demo_file_with_an_issued_statement();
+    let path = t.path.to_str().unwrap().to_owned();
     let counts = |table: &str| -> i64 {
         rusqlite::Connection::open(&t.path)
             .unwrap()

@@ -991,8 +991,8 @@ fn copy_into_a_team_database_refuses_a_stored_nul_naming_its_row_and_copies_noth
     assert_eq!(team.read().counts().unwrap().partners, 0);
 }
 
-#[test]
-fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() {
+/// What reading back a sale says after another program ran `sql` on the file.
+fn sale_read_after_another_program_ran(sql: &str) -> StoreError {
     let t = TempDb::on_file();
     let mut s = t.open();
     let a = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
@@ -1001,11 +1001,14 @@ fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() 
         .unwrap();
     drop(s);
     let raw = rusqlite::Connection::open(&t.path).unwrap();
-    raw.execute("UPDATE sales SET date = '2025-13-45'", [])
-        .unwrap();
+    raw.execute_batch(sql).unwrap();
     drop(raw);
-    let s = t.open();
-    let e = s.read().sale(id).unwrap_err();
+    t.open().read().sale(id).unwrap_err()
+}
+
+#[test]
+fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() {
+    let e = sale_read_after_another_program_ran("UPDATE sales SET date = '2025-13-45'");
     let said = e.text(Lang::Ru);
     assert!(
         said.starts_with("в базе данных значение, которое нельзя прочитать")
@@ -1013,4 +1016,28 @@ fn a_value_of_the_wrong_type_written_by_another_program_is_told_in_a_sentence() 
                 .ends_with("выполните partner-desk check или откройте последнюю резервную копию"),
         "{said}"
     );
+}
+
+#[test]
+fn a_stored_value_the_program_does_not_know_is_named_with_its_column_in_a_sentence() {
+    // Another program changed the client's INN by a digit: its check digit is wrong now.
+    let broken = format!("{}9", &C1[..9]);
+    let e = sale_read_after_another_program_ran(&format!(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE clients SET inn = '{broken}'; UPDATE sales SET client_inn = '{broken}'"
+    ));
+    assert!(
+        matches!(&e, StoreError::UnknownValue { column: "sales.client_inn", value, .. } if *value == broken),
+        "{e:?}"
+    );
+    let (ru, en) = (e.text(Lang::Ru), e.text(Lang::En));
+    let said_ru = format!("в базе данных в sales.client_inn записано «{broken}»");
+    let said_en = format!("the database holds \"{broken}\" in sales.client_inn");
+    assert!(
+        ru.starts_with(&said_ru)
+            && ru.contains("как ИНН")
+            && ru.ends_with("откройте последнюю резервную копию"),
+        "{ru}"
+    );
+    assert!(en.starts_with(&said_en) && en.contains("as an INN"), "{en}");
 }

@@ -129,20 +129,19 @@ enum FormError {
 impl Localized for FormError {
     fn text(&self, lang: Lang) -> String {
         match self {
-            FormError::Missing => lang.pick(
+            FormError::Missing => lang.say(
                 "Укажите сервер, базу данных и логин",
                 "Fill in the server, the database and the login",
             ),
-            FormError::Port => lang.pick(
+            FormError::Port => lang.say(
                 "Порт — число от 1 до 65535 (обычно 5432)",
                 "The port is a number from 1 to 65535 (usually 5432)",
             ),
-            FormError::Characters => lang.pick(
+            FormError::Characters => lang.say(
                 "В сервере, базе данных и логине не бывает пробелов и знаков @ / : ? #",
                 "The server, the database and the login have no spaces and no @ / : ? #",
             ),
         }
-        .to_owned()
     }
 }
 

@@ -16,34 +16,38 @@ pub struct Inn([u8; 12]);
 /// Why a text is not a valid INN.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InnError {
-    #[error("the INN is empty")]
     Empty,
-    #[error("the INN may contain digits only; found {found:?}")]
     NotDigits { found: char },
-    #[error("the INN has {len} digits; it must have 10 (organisation) or 12 (entrepreneur)")]
     Length { len: usize },
-    #[error("the INN's check digit is wrong; check the number for a typo")]
     CheckDigit,
 }
 
 impl Localized for InnError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (InnError::Empty, Lang::Ru) => "ИНН не указан".into(),
-            (InnError::NotDigits { found }, Lang::Ru) => {
-                format!("ИНН может содержать только цифры; встретился символ «{found}»")
-            }
-            (InnError::Length { len }, Lang::Ru) => format!(
-                "в ИНН {len} {}; нужно 10 (организация) или 12 (ИП)",
-                digits_word(*len)
+        match self {
+            InnError::Empty => lang.say("ИНН не указан", "the INN is empty"),
+            InnError::NotDigits { found } => lang.say(
+                format!("ИНН может содержать только цифры; встретился символ «{found}»"),
+                format!("the INN may contain digits only; found {found:?}"),
             ),
-            (InnError::CheckDigit, Lang::Ru) => {
-                "неверная контрольная цифра ИНН; проверьте номер на опечатку".into()
-            }
-            (_, Lang::En) => self.to_string(),
+            InnError::Length { len } => lang.say(
+                format!(
+                    "в ИНН {len} {}; нужно 10 (организация) или 12 (ИП)",
+                    digits_word(*len)
+                ),
+                format!(
+                    "the INN has {len} digits; it must have 10 (organisation) or 12 (entrepreneur)"
+                ),
+            ),
+            InnError::CheckDigit => lang.say(
+                "неверная контрольная цифра ИНН; проверьте номер на опечатку",
+                "the INN's check digit is wrong; check the number for a typo",
+            ),
         }
     }
 }
+
+super::lang::english_display!(InnError);
 
 fn digits_word(n: usize) -> &'static str {
     match (n % 10, n % 100) {

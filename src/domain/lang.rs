@@ -27,12 +27,38 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// The sentence in this language, of one said in both, the Russian first: every error
+    /// keeps its two sentences side by side in one arm of its `text`, so that they cannot
+    /// drift apart.
+    pub fn say(self, ru: impl std::fmt::Display, en: impl std::fmt::Display) -> String {
+        match self {
+            Lang::Ru => ru.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
 }
 
 /// Something that can be said to the user in either language.
 pub trait Localized {
     fn text(&self, lang: Lang) -> String;
 }
+
+/// `Display` for errors said in both languages: the English sentence, so that `{e}` in a
+/// log line reads as the English window does, from the same one `text`.
+macro_rules! english_display {
+    ($($error:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::domain::lang::Localized::text(
+                    self,
+                    $crate::domain::lang::Lang::En,
+                ))
+            }
+        }
+    )+};
+}
+pub(crate) use english_display;
 
 #[cfg(test)]
 mod tests {

@@ -18,41 +18,46 @@ pub const MAX_AMOUNT_RUB: i64 = 1_000_000_000_000;
 /// Why a text is not an acceptable amount.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
-    #[error("the amount is empty")]
     Empty,
-    #[error(
-        "the amount may contain digits, one decimal separator and spaces between thousands only; found {found:?}"
-    )]
     BadCharacter { found: char },
-    #[error("the amount is not a number")]
     NotANumber,
-    #[error("the amount has more than 2 decimal places")]
     TooManyDecimals,
-    #[error("the amount must be greater than zero")]
     NotPositive,
-    #[error("the amount must be less than 1 000 000 000 000")]
     TooLarge,
 }
 
 impl Localized for AmountError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (AmountError::Empty, Lang::Ru) => "сумма не указана".into(),
-            (AmountError::BadCharacter { found }, Lang::Ru) => format!(
-                "в сумме допустимы цифры, один десятичный разделитель и пробелы между тысячами; встретился символ «{found}»"
+        match self {
+            AmountError::Empty => lang.say("сумма не указана", "the amount is empty"),
+            AmountError::BadCharacter { found } => lang.say(
+                format!(
+                    "в сумме допустимы цифры, один десятичный разделитель и пробелы между тысячами; встретился символ «{found}»"
+                ),
+                format!(
+                    "the amount may contain digits, one decimal separator and spaces between thousands only; found {found:?}"
+                ),
             ),
-            (AmountError::NotANumber, Lang::Ru) => "сумма не является числом".into(),
-            (AmountError::TooManyDecimals, Lang::Ru) => {
-                "в сумме больше двух знаков после запятой".into()
+            AmountError::NotANumber => {
+                lang.say("сумма не является числом", "the amount is not a number")
             }
-            (AmountError::NotPositive, Lang::Ru) => "сумма должна быть больше нуля".into(),
-            (AmountError::TooLarge, Lang::Ru) => {
-                "сумма должна быть меньше 1 000 000 000 000".into()
-            }
-            (_, Lang::En) => self.to_string(),
+            AmountError::TooManyDecimals => lang.say(
+                "в сумме больше двух знаков после запятой",
+                "the amount has more than 2 decimal places",
+            ),
+            AmountError::NotPositive => lang.say(
+                "сумма должна быть больше нуля",
+                "the amount must be greater than zero",
+            ),
+            AmountError::TooLarge => lang.say(
+                "сумма должна быть меньше 1 000 000 000 000",
+                "the amount must be less than 1 000 000 000 000",
+            ),
         }
     }
 }
+
+super::lang::english_display!(AmountError, RateError);
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -243,23 +248,25 @@ pub struct RatePct(Decimal);
 /// Why a text is not an acceptable rate.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RateError {
-    #[error("the rate is not a number")]
     NotANumber,
-    #[error("the rate must be from 0 to 100 percent")]
     OutOfRange,
-    #[error("the rate has more than 2 decimal places")]
     TooManyDecimals,
 }
 
 impl Localized for RateError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (RateError::NotANumber, Lang::Ru) => "ставка не является числом".into(),
-            (RateError::OutOfRange, Lang::Ru) => "ставка должна быть от 0 до 100 %".into(),
-            (RateError::TooManyDecimals, Lang::Ru) => {
-                "в ставке больше двух знаков после запятой".into()
+        match self {
+            RateError::NotANumber => {
+                lang.say("ставка не является числом", "the rate is not a number")
             }
-            (_, Lang::En) => self.to_string(),
+            RateError::OutOfRange => lang.say(
+                "ставка должна быть от 0 до 100 %",
+                "the rate must be from 0 to 100 percent",
+            ),
+            RateError::TooManyDecimals => lang.say(
+                "в ставке больше двух знаков после запятой",
+                "the rate has more than 2 decimal places",
+            ),
         }
     }
 }

@@ -200,38 +200,49 @@ impl ShipmentRefusal {
     /// The refusal in words, naming the client, the partner, and the pin that is missing or
     /// ended. `holder` names the other partner when the client is pinned to one.
     pub fn text(&self, client: &Inn, partner: &str, holder: Option<&str>, lang: Lang) -> String {
-        let day = |d: &NaiveDate| super::show_date(*d, lang);
+        let (ru, en) = (
+            |d: &NaiveDate| super::show_date(*d, Lang::Ru),
+            |d: &NaiveDate| super::show_date(*d, Lang::En),
+        );
         let holder = holder.unwrap_or("?");
-        match (self, lang) {
-            (ShipmentRefusal::NeverPinned, Lang::Ru) => format!(
-                "клиент {client} не закреплён за {partner} в стоп-листе; сначала закрепите клиента"
+        match self {
+            ShipmentRefusal::NeverPinned => lang.say(
+                format!(
+                    "клиент {client} не закреплён за {partner} в стоп-листе; сначала закрепите клиента"
+                ),
+                format!(
+                    "client {client} is not pinned to {partner} in the stop-list; pin the client first"
+                ),
             ),
-            (ShipmentRefusal::NeverPinned, Lang::En) => format!(
-                "client {client} is not pinned to {partner} in the stop-list; pin the client first"
+            ShipmentRefusal::PinEnded { last_day } => lang.say(
+                format!(
+                    "закрепление клиента {client} за {partner} закончилось, последний день действия — {}; продлите его или закрепите клиента заново",
+                    ru(last_day)
+                ),
+                format!(
+                    "the pin of client {client} to {partner} has ended; its last day was {}; extend it or pin the client again",
+                    en(last_day)
+                ),
             ),
-            (ShipmentRefusal::PinEnded { last_day }, Lang::Ru) => format!(
-                "закрепление клиента {client} за {partner} закончилось, последний день действия — {}; продлите его или закрепите клиента заново",
-                day(last_day)
+            ShipmentRefusal::PinNotYet { pinned_on } => lang.say(
+                format!(
+                    "закрепление клиента {client} за {partner} действует только с {}",
+                    ru(pinned_on)
+                ),
+                format!(
+                    "the pin of client {client} to {partner} is in force only from {}",
+                    en(pinned_on)
+                ),
             ),
-            (ShipmentRefusal::PinEnded { last_day }, Lang::En) => format!(
-                "the pin of client {client} to {partner} has ended; its last day was {}; extend it or pin the client again",
-                day(last_day)
-            ),
-            (ShipmentRefusal::PinNotYet { pinned_on }, Lang::Ru) => format!(
-                "закрепление клиента {client} за {partner} действует только с {}",
-                day(pinned_on)
-            ),
-            (ShipmentRefusal::PinNotYet { pinned_on }, Lang::En) => format!(
-                "the pin of client {client} to {partner} is in force only from {}",
-                day(pinned_on)
-            ),
-            (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::Ru) => format!(
-                "клиент {client} закреплён за другим партнёром — {holder} — по {}",
-                day(last_day)
-            ),
-            (ShipmentRefusal::PinnedToOther { last_day, .. }, Lang::En) => format!(
-                "client {client} is pinned to another partner, {holder}, until {}",
-                day(last_day)
+            ShipmentRefusal::PinnedToOther { last_day, .. } => lang.say(
+                format!(
+                    "клиент {client} закреплён за другим партнёром — {holder} — по {}",
+                    ru(last_day)
+                ),
+                format!(
+                    "client {client} is pinned to another partner, {holder}, until {}",
+                    en(last_day)
+                ),
             ),
         }
     }

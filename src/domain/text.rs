@@ -82,29 +82,39 @@ impl TextField {
 /// Why a text cannot be stored.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    #[error("the text has {chars} characters; {} at most {}", kind.words(Lang::En), kind.max_chars())]
     TooLong { kind: TextKind, chars: usize },
-    #[error(
-        "the text holds a control character (U+{code:04X}) at character {at}; remove it (copied text sometimes carries one)"
-    )]
     Control { code: u32, at: usize },
 }
 
 impl Localized for TextError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (TextError::TooLong { kind, chars }, Lang::Ru) => format!(
-                "символов в тексте: {chars}, а {} допустимо до {}",
-                kind.words(lang),
-                kind.max_chars()
-            ),
-            (TextError::Control { code, at }, Lang::Ru) => format!(
-                "в тексте управляющий символ (U+{code:04X}) на {at}-й позиции; удалите его (он бывает в скопированном тексте)"
+        match self {
+            TextError::TooLong { kind, chars } => {
+                let max = kind.max_chars();
+                lang.say(
+                    format!(
+                        "символов в тексте: {chars}, а {} допустимо до {max}",
+                        kind.words(Lang::Ru)
+                    ),
+                    format!(
+                        "the text has {chars} characters; {} at most {max}",
+                        kind.words(Lang::En)
+                    ),
+                )
+            }
+            TextError::Control { code, at } => lang.say(
+                format!(
+                    "в тексте управляющий символ (U+{code:04X}) на {at}-й позиции; удалите его (он бывает в скопированном тексте)"
+                ),
+                format!(
+                    "the text holds a control character (U+{code:04X}) at character {at}; remove it (copied text sometimes carries one)"
+                ),
             ),
         }
     }
 }
+
+crate::domain::lang::english_display!(TextError);
 
 /// Checks a text of `kind` as it will be stored (trimmed): at most its limit of
 /// characters, and no control character — but a note may hold line breaks and tabs.

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::domain::Statement;
-use crate::domain::lang::{Lang, Localized};
+use crate::domain::lang::{Lang, Localized, english_display};
 use crate::export::list::{Column, List, Value};
 
 /// A statement file format, picked by the file's extension.
@@ -55,10 +55,19 @@ impl Format {
 /// Why a statement could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("cannot make the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+}
+
+impl Localized for RenderError {
+    fn text(&self, lang: Lang) -> String {
+        // What the renderers say is English only.
+        let failed = match self {
+            RenderError::Xlsx(e) => format!("cannot make the workbook: {e}"),
+            RenderError::Pdf(e) => e.to_string(),
+        };
+        lang.say(format!("не удалось сформировать файл: {failed}"), failed)
+    }
 }
 
 /// Renders a statement in a format: one statement model, four renderers.
@@ -73,7 +82,6 @@ pub fn render(statement: &Statement, format: Format, lang: Lang) -> Result<Vec<u
 
 /// Why a file could not be written. The target is left as it was.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
 pub struct WriteError {
     pub path: String,
     pub source: std::io::Error,
@@ -81,18 +89,19 @@ pub struct WriteError {
 
 impl Localized for WriteError {
     fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => format!(
-                "cannot write {}: {}; close the file if another program has it open, or choose another folder",
-                self.path, self.source
+        let (path, source) = (&self.path, &self.source);
+        lang.say(
+            format!(
+                "не удаётся записать {path}: {source}; закройте файл, если он открыт в другой программе (например, в Excel), или выберите другую папку"
             ),
-            Lang::Ru => format!(
-                "не удаётся записать {}: {}; закройте файл, если он открыт в другой программе (например, в Excel), или выберите другую папку",
-                self.path, self.source
+            format!(
+                "cannot write {path}: {source}; close the file if another program has it open, or choose another folder"
             ),
-        }
+        )
     }
 }
+
+english_display!(RenderError, WriteError, ExportError, ListError);
 
 /// Writes `bytes` to `path` so that the target is either the old file or the whole new
 /// one: a temporary file in the same folder, fsync, rename over the target, fsync the
@@ -180,23 +189,20 @@ mod tests {
 /// Why a statement file was not written. The target is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("the statement format comes from the file extension: use .json, .csv, .xlsx or .pdf")]
     UnknownFormat,
-    #[error(transparent)]
     Render(#[from] RenderError),
-    #[error(transparent)]
     Write(#[from] WriteError),
 }
 
 impl Localized for ExportError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ExportError::UnknownFormat, Lang::Ru) => {
-                "формат ведомости определяется расширением файла: укажите .json, .csv, .xlsx или .pdf".into()
-            }
-            (ExportError::Render(e), Lang::Ru) => format!("не удалось сформировать файл: {e}"),
-            (ExportError::Write(e), _) => e.text(lang),
-            (e, Lang::En) => e.to_string(),
+        match self {
+            ExportError::UnknownFormat => lang.say(
+                "формат ведомости определяется расширением файла: укажите .json, .csv, .xlsx или .pdf",
+                "the statement format comes from the file extension: use .json, .csv, .xlsx or .pdf",
+            ),
+            ExportError::Render(e) => e.text(lang),
+            ExportError::Write(e) => e.text(lang),
         }
     }
 }
@@ -242,32 +248,32 @@ pub const PDF_LIST_ROWS: usize = 20_000;
 /// Why a list could not be exported.
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
-    #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
     Render(#[from] RenderError),
-    #[error(transparent)]
     Write(#[from] WriteError),
-    #[error("the export was cancelled; no file was written")]
     Cancelled,
-    #[error(
-        "the list has {0} rows, too many to print (at most {PDF_LIST_ROWS}); narrow it with the filters or export it to Excel"
-    )]
     TooLongToPrint(usize),
 }
 
 impl Localized for ListError {
     fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ListError::Store(e), _) => e.text(lang),
-            (ListError::Render(e), Lang::Ru) => format!("не удалось сформировать файл: {e}"),
-            (ListError::Write(e), _) => e.text(lang),
-            (ListError::Cancelled, Lang::Ru) => "выгрузка отменена; файл не записан".into(),
-            (ListError::TooLongToPrint(rows), Lang::Ru) => format!(
-                "в списке {rows} строк, это слишком много для печати (не больше {PDF_LIST_ROWS}); \
-                 сузьте его фильтрами или выгрузите в Excel"
+        match self {
+            ListError::Store(e) => e.text(lang),
+            ListError::Render(e) => e.text(lang),
+            ListError::Write(e) => e.text(lang),
+            ListError::Cancelled => lang.say(
+                "выгрузка отменена; файл не записан",
+                "the export was cancelled; no file was written",
             ),
-            (e, Lang::En) => e.to_string(),
+            ListError::TooLongToPrint(rows) => lang.say(
+                format!(
+                    "в списке {rows} строк, это слишком много для печати (не больше {PDF_LIST_ROWS}); \
+                     сузьте его фильтрами или выгрузите в Excel"
+                ),
+                format!(
+                    "the list has {rows} rows, too many to print (at most {PDF_LIST_ROWS}); narrow it with the filters or export it to Excel"
+                ),
+            ),
         }
     }
 }

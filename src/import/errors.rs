@@ -22,40 +22,33 @@ pub enum Problem {
 
 impl Localized for Problem {
     fn text(&self, lang: Lang) -> String {
-        let ru = lang == Lang::Ru;
         match self {
-            Problem::Required => lang
-                .pick("значение обязательно", "a value is required")
-                .into(),
+            Problem::Required => lang.say("значение обязательно", "a value is required"),
             Problem::Inn(e) => e.text(lang),
             Problem::Amount(e) => e.text(lang),
-            Problem::Date(v) if ru => {
-                format!("«{v}» — не дата; нужна существующая дата вида 2025-01-31 или 31.01.2025")
-            }
-            Problem::Date(v) => {
-                format!("{v:?} is not a date; write an existing date as 2025-01-31 or 31.01.2025")
-            }
-            Problem::Bool(v) if ru => {
-                format!("«{v}» — не да/нет; пишите да/нет, yes/no, true/false, 1/0 или Истина/Ложь")
-            }
-            Problem::Bool(v) => {
-                format!("{v:?} is not yes/no; write yes/no, да/нет, true/false, 1/0 or Истина/Ложь")
-            }
+            Problem::Date(v) => lang.say(
+                format!("«{v}» — не дата; нужна существующая дата вида 2025-01-31 или 31.01.2025"),
+                format!("{v:?} is not a date; write an existing date as 2025-01-31 or 31.01.2025"),
+            ),
+            Problem::Bool(v) => lang.say(
+                format!(
+                    "«{v}» — не да/нет; пишите да/нет, yes/no, true/false, 1/0 или Истина/Ложь"
+                ),
+                format!(
+                    "{v:?} is not yes/no; write yes/no, да/нет, true/false, 1/0 or Истина/Ложь"
+                ),
+            ),
             Problem::Status(v, e) => e.text(v, ("статус", "status"), lang),
             Problem::Kind(v, e) => e.text(v, ("вид лицензии", "license kind"), lang),
             Problem::Action(v, e) => e.text(v, ("действие", "action"), lang),
-            Problem::StatusWithoutSince => lang
-                .pick(
-                    "для статуса нужна дата status_since",
-                    "a status needs its status_since date",
-                )
-                .into(),
-            Problem::FieldCount { found, expected } if ru => {
-                format!("в строке {found} полей, а в заголовке {expected}")
-            }
-            Problem::FieldCount { found, expected } => {
-                format!("the row has {found} fields; the header has {expected}")
-            }
+            Problem::StatusWithoutSince => lang.say(
+                "для статуса нужна дата status_since",
+                "a status needs its status_since date",
+            ),
+            Problem::FieldCount { found, expected } => lang.say(
+                format!("в строке {found} полей, а в заголовке {expected}"),
+                format!("the row has {found} fields; the header has {expected}"),
+            ),
             Problem::Rule(e) => e.text(lang),
             Problem::Text(e) => e.text(lang),
         }
@@ -73,80 +66,105 @@ pub struct RowError {
 /// Why a file was not imported. Nothing of it was written.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
-    #[error("the file is empty")]
     Empty,
-    #[error(
-        "the file is neither a workbook (.xlsx, .xls, .ods) nor CSV text; save it as CSV or as an Excel workbook"
-    )]
     NotText,
-    #[error(
-        "line {line} is not in UTF-8 while line {utf8_line} is: the file mixes two encodings (a line pasted from another file, for example); save it again in one encoding, UTF-8, and import it"
-    )]
-    MixedEncoding { line: u64, utf8_line: u64 },
-    #[error(
-        "the file holds more than 2 GB of text; split it into several files and import them one after another"
-    )]
+    MixedEncoding {
+        line: u64,
+        utf8_line: u64,
+    },
     TooLarge,
-    #[error("the workbook cannot be read: {0}")]
     Workbook(String),
-    #[error("{0}")]
-    Limit(WorkbookLimit),
-    #[error("line {line}: the file is not valid CSV: {message}")]
-    Malformed { line: u64, message: String },
-    #[error("the column {name:?} appears twice in the header")]
-    DuplicateColumn { name: String },
-    #[error(
-        "no column could be matched to: {}; the file's columns are: {}. Rename them as in the README or map them in the import window",
-        names.join(", "), found.join(", ")
-    )]
+    Limit(#[source] WorkbookLimit),
+    Malformed {
+        line: u64,
+        message: String,
+    },
+    DuplicateColumn {
+        name: String,
+    },
     MissingColumns {
         kind: ImportKind,
         names: Vec<String>,
         found: Vec<String>,
     },
-    #[error("{} rows are wrong", .0.len())]
     Rows(Vec<RowError>),
-    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Localized for ImportError {
     fn text(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
         match self {
-            ImportError::Io(e) => format!("не удаётся прочитать файл: {e}"),
-            ImportError::Empty => "файл пуст".into(),
-                        ImportError::NotText => "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel".into(),
-            ImportError::MixedEncoding { line, utf8_line } => format!("строка {line} не в UTF-8, а строка {utf8_line} в UTF-8: в файле смешаны две кодировки (например, вставлена строка из другого файла); сохраните его заново в одной кодировке, UTF-8, и загрузите"),
-            ImportError::TooLarge => "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди".into(),
-            ImportError::Workbook(e) => format!("книгу не удаётся прочитать: {e}"),
-            ImportError::Limit(limit) => limit.text(lang),
-            ImportError::Malformed { line, message } => {
-                format!("строка {line}: файл не является корректным CSV: {message}")
-            }
-            ImportError::DuplicateColumn { name } => {
-                format!("столбец «{name}» встречается в заголовке дважды")
-            }
-                                    ImportError::MissingColumns { kind, names, found } => format!(
-                "не удалось сопоставить столбцы: {}; в файле есть: {}. Переименуйте столбцы как в README или сопоставьте их в окне импорта",
-                names
-                    .iter()
-                    .map(|n| match mapping::fields(*kind).iter().find(|f| f.code == n) {
-                        Some(f) => format!("«{}» ({n})", f.label(Lang::Ru)),
-                        None => n.clone(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                found.join(", ")
+            ImportError::Io(e) => lang.say(
+                format!("не удаётся прочитать файл: {e}"),
+                format!("cannot read the file: {e}"),
             ),
-            ImportError::Rows(rows) => format!("ошибок в строках: {}", rows.len()),
+            ImportError::Empty => lang.say("файл пуст", "the file is empty"),
+            ImportError::NotText => lang.say(
+                "файл не является ни книгой Excel (.xlsx, .xls, .ods), ни текстом CSV; сохраните его как CSV или книгу Excel",
+                "the file is neither a workbook (.xlsx, .xls, .ods) nor CSV text; save it as CSV or as an Excel workbook",
+            ),
+            ImportError::MixedEncoding { line, utf8_line } => lang.say(
+                format!(
+                    "строка {line} не в UTF-8, а строка {utf8_line} в UTF-8: в файле смешаны две кодировки (например, вставлена строка из другого файла); сохраните его заново в одной кодировке, UTF-8, и загрузите"
+                ),
+                format!(
+                    "line {line} is not in UTF-8 while line {utf8_line} is: the file mixes two encodings (a line pasted from another file, for example); save it again in one encoding, UTF-8, and import it"
+                ),
+            ),
+            ImportError::TooLarge => lang.say(
+                "в файле больше 2 ГБ текста; разделите его на несколько файлов и загрузите их по очереди",
+                "the file holds more than 2 GB of text; split it into several files and import them one after another",
+            ),
+            ImportError::Workbook(e) => lang.say(
+                format!("книгу не удаётся прочитать: {e}"),
+                format!("the workbook cannot be read: {e}"),
+            ),
+            ImportError::Limit(limit) => limit.text(lang),
+            ImportError::Malformed { line, message } => lang.say(
+                format!("строка {line}: файл не является корректным CSV: {message}"),
+                format!("line {line}: the file is not valid CSV: {message}"),
+            ),
+            ImportError::DuplicateColumn { name } => lang.say(
+                format!("столбец «{name}» встречается в заголовке дважды"),
+                format!("the column {name:?} appears twice in the header"),
+            ),
+            ImportError::MissingColumns { kind, names, found } => {
+                missing_columns(*kind, names, found, lang)
+            }
+            ImportError::Rows(rows) => lang.say(
+                format!("ошибок в строках: {}", rows.len()),
+                format!("{} rows are wrong", rows.len()),
+            ),
             ImportError::Store(e) => e.text(lang),
         }
     }
+}
+
+crate::domain::lang::english_display!(ImportError);
+
+/// No column of the file could be matched to the fields `names` (codes): Russian names
+/// each field by its label too.
+fn missing_columns(kind: ImportKind, names: &[String], found: &[String], lang: Lang) -> String {
+    let (found, codes) = (found.join(", "), names.join(", "));
+    let labelled = names
+        .iter()
+        .map(
+            |n| match mapping::fields(kind).iter().find(|f| f.code == n) {
+                Some(f) => format!("«{}» ({n})", f.label(Lang::Ru)),
+                None => n.clone(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
+    lang.say(
+        format!(
+            "не удалось сопоставить столбцы: {labelled}; в файле есть: {found}. Переименуйте столбцы как в README или сопоставьте их в окне импорта"
+        ),
+        format!(
+            "no column could be matched to: {codes}; the file's columns are: {found}. Rename them as in the README or map them in the import window"
+        ),
+    )
 }
 
 /// How many row errors are reported at most.
@@ -171,10 +189,10 @@ impl ImportError {
                     let _ = writeln!(
                         out,
                         "{}",
-                        match lang {
-                            Lang::Ru => format!("… и ещё ошибок: {}", rows.len() - MAX_REPORTED),
-                            Lang::En => format!("… and {} more errors", rows.len() - MAX_REPORTED),
-                        }
+                        lang.say(
+                            format!("… и ещё ошибок: {}", rows.len() - MAX_REPORTED),
+                            format!("… and {} more errors", rows.len() - MAX_REPORTED),
+                        )
                     );
                 }
                 let _ = write!(

@@ -477,8 +477,10 @@ fn finish(
 ) -> Result<(), StoreError> {
     db.end_import(log, &summary.text(Lang::En))?;
     let layout = mapping::layout_key(table.headers());
-    let columns = serde_json::to_string(&table.mapping().columns)
-        .map_err(|e| StoreError::BadValue(e.to_string()))?;
+    let columns =
+        serde_json::to_string(&table.mapping().columns).map_err(|_| StoreError::Fault {
+            what: "an import's column mapping written as JSON",
+        })?;
     db.remember_layout(&layout, table.mapping().kind.code(), &columns)
 }
 

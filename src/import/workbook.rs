@@ -48,102 +48,161 @@ pub const DIMENSION_SLACK: u64 = 1_000_000;
 /// A workbook refused for its size or shape before it could take the computer's memory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WorkbookLimit {
-    #[error(
-        "the sheet «{sheet}» goes past row 1,048,576, the last row of an Excel sheet; split it into several files of at most a million rows"
-    )]
-    PastLastRow { sheet: String },
-    #[error(
-        "the sheet «{sheet}» goes past column XFD (16,384), the last column of an Excel sheet; the file is damaged or was not made by a spreadsheet program"
-    )]
-    PastLastColumn { sheet: String },
-    #[error(
-        "the sheet «{sheet}» declares that it spans {declared} while its cells end at {content}; the file was not made by a spreadsheet program or is damaged: open it in Excel or LibreOffice and save it again"
-    )]
+    PastLastRow {
+        sheet: String,
+    },
+    PastLastColumn {
+        sheet: String,
+    },
     DeclaredPastContent {
         sheet: String,
         declared: String,
         content: String,
     },
-    #[error(
-        "the workbook's archive has {parts} parts (at most 10,000); the file is damaged or not a workbook"
-    )]
-    TooManyParts { parts: u64 },
-    #[error(
-        "the part {part} of the workbook unpacks to {bytes} bytes (at most 1 GiB); split the data into several files"
-    )]
-    PartTooLarge { part: String, bytes: u64 },
-    #[error(
-        "the part {part} of the workbook unpacks to {ratio} times its packed size (at most 100): spreadsheet programs do not write such files; open it in Excel or LibreOffice and save it again"
-    )]
-    PartRatio { part: String, ratio: u64 },
-    #[error(
-        "the part {part} of the workbook unpacks to more than its archive declares; the file is damaged"
-    )]
-    PartLargerThanDeclared { part: String },
-    #[error(
-        "the workbook holds {count} distinct texts (at most 3,000,000); split the data into several files"
-    )]
-    TooManySharedTexts { count: u64 },
-    #[error(
-        "the workbook's sheets span {cells} cells (an .ods or .xls file is read whole: at most 2,000,000); save it as .xlsx or CSV, or split it"
-    )]
-    TooManyCells { cells: u64 },
-    #[error(
-        "the .xls file has {bytes} bytes (at most 32 MiB, as it is read whole); save it as .xlsx or CSV"
-    )]
-    XlsTooLarge { bytes: u64 },
-    #[error(
-        "the cells of the sheet «{sheet}» lie far apart: more than 8,000,000 empty cells between them; delete the empty rows and columns, or copy the table to a new sheet"
-    )]
-    ScatteredCells { sheet: String },
+    TooManyParts {
+        parts: u64,
+    },
+    PartTooLarge {
+        part: String,
+        bytes: u64,
+    },
+    PartRatio {
+        part: String,
+        ratio: u64,
+    },
+    PartLargerThanDeclared {
+        part: String,
+    },
+    TooManySharedTexts {
+        count: u64,
+    },
+    TooManyCells {
+        cells: u64,
+    },
+    XlsTooLarge {
+        bytes: u64,
+    },
+    ScatteredCells {
+        sheet: String,
+    },
 }
 
 impl Localized for WorkbookLimit {
     fn text(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
         match self {
-            WorkbookLimit::PastLastRow { sheet } => format!(
-                "лист «{sheet}» заходит за строку 1 048 576, последнюю строку листа Excel; разделите его на несколько файлов не больше миллиона строк"
+            WorkbookLimit::PastLastRow { sheet } => lang.say(
+                format!(
+                    "лист «{sheet}» заходит за строку 1 048 576, последнюю строку листа Excel; разделите его на несколько файлов не больше миллиона строк"
+                ),
+                format!(
+                    "the sheet «{sheet}» goes past row 1,048,576, the last row of an Excel sheet; split it into several files of at most a million rows"
+                ),
             ),
-            WorkbookLimit::PastLastColumn { sheet } => format!(
-                "лист «{sheet}» заходит за столбец XFD (16 384), последний столбец листа Excel; файл повреждён или сделан не программой электронных таблиц"
+            WorkbookLimit::PastLastColumn { sheet } => lang.say(
+                format!(
+                    "лист «{sheet}» заходит за столбец XFD (16 384), последний столбец листа Excel; файл повреждён или сделан не программой электронных таблиц"
+                ),
+                format!(
+                    "the sheet «{sheet}» goes past column XFD (16,384), the last column of an Excel sheet; the file is damaged or was not made by a spreadsheet program"
+                ),
             ),
             WorkbookLimit::DeclaredPastContent {
                 sheet,
                 declared,
                 content,
-            } => format!(
-                "лист «{sheet}» объявляет, что занимает {declared}, а его ячейки кончаются на {content}; файл сделан не программой электронных таблиц или повреждён: откройте его в Excel или LibreOffice и сохраните заново"
+            } => lang.say(
+                format!(
+                    "лист «{sheet}» объявляет, что занимает {declared}, а его ячейки кончаются на {content}; файл сделан не программой электронных таблиц или повреждён: откройте его в Excel или LibreOffice и сохраните заново"
+                ),
+                format!(
+                    "the sheet «{sheet}» declares that it spans {declared} while its cells end at {content}; the file was not made by a spreadsheet program or is damaged: open it in Excel or LibreOffice and save it again"
+                ),
             ),
-            WorkbookLimit::TooManyParts { parts } => format!(
-                "в архиве книги {parts} частей (допустимо до 10 000); файл повреждён или это не книга"
+            WorkbookLimit::ScatteredCells { sheet } => lang.say(
+                format!(
+                    "ячейки листа «{sheet}» разбросаны далеко друг от друга: между ними больше 8 000 000 пустых; удалите пустые строки и столбцы или скопируйте таблицу на новый лист"
+                ),
+                format!(
+                    "the cells of the sheet «{sheet}» lie far apart: more than 8,000,000 empty cells between them; delete the empty rows and columns, or copy the table to a new sheet"
+                ),
             ),
-            WorkbookLimit::PartTooLarge { part, bytes } => format!(
-                "часть книги {part} распаковывается в {bytes} байт (допустимо до 1 ГиБ); разделите данные на несколько файлов"
-            ),
-            WorkbookLimit::PartRatio { part, ratio } => format!(
-                "часть книги {part} распаковывается в {ratio} раз больше своего сжатого размера (допустимо до 100): программы электронных таблиц таких файлов не пишут; откройте его в Excel или LibreOffice и сохраните заново"
-            ),
-            WorkbookLimit::PartLargerThanDeclared { part } => format!(
-                "часть книги {part} распаковывается больше, чем объявлено в архиве; файл повреждён"
-            ),
-            WorkbookLimit::TooManySharedTexts { count } => format!(
-                "в книге {count} разных текстов (допустимо до 3 000 000); разделите данные на несколько файлов"
-            ),
-            WorkbookLimit::TooManyCells { cells } => format!(
-                "листы книги занимают {cells} ячеек (файл .ods или .xls читается целиком: допустимо до 2 000 000); сохраните его как .xlsx или CSV или разделите"
-            ),
-            WorkbookLimit::XlsTooLarge { bytes } => format!(
-                "в файле .xls {bytes} байт (допустимо до 32 МиБ: он читается целиком); сохраните его как .xlsx или CSV"
-            ),
-            WorkbookLimit::ScatteredCells { sheet } => format!(
-                "ячейки листа «{sheet}» разбросаны далеко друг от друга: между ними больше 8 000 000 пустых; удалите пустые строки и столбцы или скопируйте таблицу на новый лист"
-            ),
+            WorkbookLimit::TooManyParts { .. }
+            | WorkbookLimit::PartTooLarge { .. }
+            | WorkbookLimit::PartRatio { .. }
+            | WorkbookLimit::PartLargerThanDeclared { .. }
+            | WorkbookLimit::TooManySharedTexts { .. }
+            | WorkbookLimit::TooManyCells { .. }
+            | WorkbookLimit::XlsTooLarge { .. } => self.of_the_archive(lang),
         }
     }
 }
+
+impl WorkbookLimit {
+    /// The workbook's archive, its parts and what the whole file holds.
+    fn of_the_archive(&self, lang: Lang) -> String {
+        match self {
+            WorkbookLimit::TooManyParts { parts } => lang.say(
+                format!(
+                    "в архиве книги {parts} частей (допустимо до 10 000); файл повреждён или это не книга"
+                ),
+                format!(
+                    "the workbook's archive has {parts} parts (at most 10,000); the file is damaged or not a workbook"
+                ),
+            ),
+            WorkbookLimit::PartTooLarge { part, bytes } => lang.say(
+                format!(
+                    "часть книги {part} распаковывается в {bytes} байт (допустимо до 1 ГиБ); разделите данные на несколько файлов"
+                ),
+                format!(
+                    "the part {part} of the workbook unpacks to {bytes} bytes (at most 1 GiB); split the data into several files"
+                ),
+            ),
+            WorkbookLimit::PartRatio { part, ratio } => lang.say(
+                format!(
+                    "часть книги {part} распаковывается в {ratio} раз больше своего сжатого размера (допустимо до 100): программы электронных таблиц таких файлов не пишут; откройте его в Excel или LibreOffice и сохраните заново"
+                ),
+                format!(
+                    "the part {part} of the workbook unpacks to {ratio} times its packed size (at most 100): spreadsheet programs do not write such files; open it in Excel or LibreOffice and save it again"
+                ),
+            ),
+            WorkbookLimit::PartLargerThanDeclared { part } => lang.say(
+                format!(
+                    "часть книги {part} распаковывается больше, чем объявлено в архиве; файл повреждён"
+                ),
+                format!(
+                    "the part {part} of the workbook unpacks to more than its archive declares; the file is damaged"
+                ),
+            ),
+            WorkbookLimit::TooManySharedTexts { count } => lang.say(
+                format!(
+                    "в книге {count} разных текстов (допустимо до 3 000 000); разделите данные на несколько файлов"
+                ),
+                format!(
+                    "the workbook holds {count} distinct texts (at most 3,000,000); split the data into several files"
+                ),
+            ),
+            WorkbookLimit::TooManyCells { cells } => lang.say(
+                format!(
+                    "листы книги занимают {cells} ячеек (файл .ods или .xls читается целиком: допустимо до 2 000 000); сохраните его как .xlsx или CSV или разделите"
+                ),
+                format!(
+                    "the workbook's sheets span {cells} cells (an .ods or .xls file is read whole: at most 2,000,000); save it as .xlsx or CSV, or split it"
+                ),
+            ),
+            WorkbookLimit::XlsTooLarge { bytes } => lang.say(
+                format!(
+                    "в файле .xls {bytes} байт (допустимо до 32 МиБ: он читается целиком); сохраните его как .xlsx или CSV"
+                ),
+                format!(
+                    "the .xls file has {bytes} bytes (at most 32 MiB, as it is read whole); save it as .xlsx or CSV"
+                ),
+            ),
+            _ => unreachable!("said by WorkbookLimit::text's other arms"),
+        }
+    }
+}
+
+crate::domain::lang::english_display!(WorkbookLimit);
 
 impl From<WorkbookLimit> for ImportError {
     fn from(limit: WorkbookLimit) -> ImportError {

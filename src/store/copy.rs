@@ -7,9 +7,10 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use super::StoreError;
 use super::postgres::{Found, Server};
 use super::sqlite;
+use super::values::pg_get;
+use super::{CopyDifference, StoreError, Stored};
 
 /// What a copy moved.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -38,15 +39,20 @@ pub fn same_statements(
         .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (partner, month) in &months {
-        let from = crate::domain::parse_date(&format!("{month}-01"))
-            .ok_or_else(|| StoreError::BadValue(month.clone()))?;
+        let from = crate::domain::parse_date(&format!("{month}-01")).ok_or_else(|| {
+            StoreError::UnknownValue {
+                what: Stored::Month,
+                column: "sales.date",
+                value: month.clone(),
+            }
+        })?;
         let (from, to) = crate::domain::months_from(from, 1);
         let partner = crate::domain::PartnerId(*partner);
         if a.statement(partner, from, to, today)? != b.statement(partner, from, to, today)? {
-            return Err(StoreError::BadValue(format!(
-                "the statement of partner #{} for {month} is not the same on both sides",
-                partner.0
-            )));
+            return Err(StoreError::StatementsDiffer {
+                partner: partner.0,
+                month: month.clone(),
+            });
         }
     }
     Ok(months.len())
@@ -74,8 +80,8 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             });
         }
         Found::Foreign => {
-            return Err(StoreError::NotADatabase {
-                path: server.shown().to_owned(),
+            return Err(StoreError::ForeignServerSchema {
+                server: server.shown().to_owned(),
             });
         }
     }
@@ -83,14 +89,16 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
     let mut tx = server.begin()?;
     let fail = |e: postgres::Error| super::postgres::server_error(&shown, &e);
     // Only into a database that holds nothing yet.
-    let held: i64 = tx
-        .query_one(
+    let held: i64 = pg_get(
+        &tx.query_one(
             "SELECT (SELECT count(*) FROM partner_desk.partners) + (SELECT count(*) FROM partner_desk.sales)
                   + (SELECT count(*) FROM partner_desk.pins) + (SELECT count(*) FROM partner_desk.issued_statements)",
             &[],
         )
-        .map_err(fail)?
-        .get(0);
+        .map_err(fail)?,
+        0,
+        "",
+    )?;
     if held > 0 {
         return Err(StoreError::Server {
             server: shown.clone(),
@@ -119,15 +127,18 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
             writer.finish().map_err(fail)?;
             Ok(())
         })?;
-        let on_server: i64 = tx
-            .query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
-            .map_err(fail)?
-            .get(0);
+        let on_server: i64 = pg_get(
+            &tx.query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
+                .map_err(fail)?,
+            0,
+            table,
+        )?;
         if on_server != rows {
-            return Err(StoreError::Server {
-                server: shown.clone(),
-                reason: format!("{table}: {rows} rows in the file, {on_server} on the server"),
-            });
+            return Err(StoreError::CopyDiffers(CopyDifference::Rows {
+                table: table.to_owned(),
+                copied: rows,
+                copy: on_server,
+            }));
         }
         copied.tables.push((table, rows));
     }
@@ -151,12 +162,13 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
                 &[&number],
             )
             .map_err(fail)?;
-        let (there, there_sha): (Vec<u8>, String) = (row.get(0), row.get(1));
+        let table = "issued_statements";
+        let (there, there_sha): (Vec<u8>, String) =
+            (pg_get(&row, 0, table)?, pg_get(&row, 1, table)?);
         if there != json || there_sha != sha256 {
-            return Err(StoreError::Server {
-                server: shown.clone(),
-                reason: format!("statement {number} is not the same on the server"),
-            });
+            return Err(StoreError::CopyDiffers(CopyDifference::Statement {
+                number,
+            }));
         }
         copied.statements += 1;
     }
@@ -207,12 +219,11 @@ fn copy_into(
             let rows = client.query(sql.as_str(), &[&after]).map_err(fail)?;
             for row in &rows {
                 let values = (0..row.len())
-                    .map(|i| lite_value(row, i))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| StoreError::BadValue(format!("{table}: {e}")))?;
+                    .map(|i| lite_value(table, row, i))
+                    .collect::<Result<Vec<_>, _>>()?;
                 take(&values)?;
                 if paged {
-                    after = row.get(0);
+                    after = pg_get(row, 0, table)?;
                 }
             }
             count += rows.len() as i64;
@@ -228,9 +239,11 @@ fn copy_into(
         let there: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {table}"), (), |r| r.get(0))?;
         if there != *rows {
-            return Err(StoreError::BadValue(format!(
-                "{table}: {there} rows on the server, {rows} in the copy"
-            )));
+            return Err(StoreError::CopyDiffers(CopyDifference::Rows {
+                table: (*table).to_owned(),
+                copied: there,
+                copy: *rows,
+            }));
         }
     }
     let mut statements = 0;
@@ -241,9 +254,9 @@ fn copy_into(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if there != json || there_sha != sha256 {
-            return Err(StoreError::BadValue(format!(
-                "statement {number} is not the same in the copy"
-            )));
+            return Err(StoreError::CopyDiffers(CopyDifference::Statement {
+                number,
+            }));
         }
         statements += 1;
     }
@@ -259,15 +272,28 @@ fn copy_into(
     })
 }
 
-/// A server's value as SQLite keeps it (see `sql`): dates and times as text, booleans as
-/// integers, rates as text, JSON as a blob.
+/// A server's value of `table` as SQLite keeps it (see `sql`): dates and times as text,
+/// booleans as integers, rates as text, JSON as a blob.
 fn lite_value(
+    table: &str,
+    row: &postgres::Row,
+    i: usize,
+) -> Result<rusqlite::types::Value, StoreError> {
+    lite_value_of(row, i).map_err(|e| super::values::wrong_type_on_server(row, i, table, &e))
+}
+
+/// [`lite_value`], with the driver's words when the value is not of the type it reads.
+fn lite_value_of(
     row: &postgres::Row,
     i: usize,
 ) -> Result<rusqlite::types::Value, Box<dyn std::error::Error + Sync + Send>> {
     use postgres::types::Type;
     use rusqlite::types::Value;
-    let ty = row.columns()[i].type_().clone();
+    let ty = row
+        .columns()
+        .get(i)
+        .map(|c| c.type_().clone())
+        .ok_or_else(|| format!("no column {}", i + 1))?;
     Ok(match ty {
         Type::INT8 => row
             .try_get::<_, Option<i64>>(i)?

@@ -7,7 +7,7 @@
 use super::sql::Optional as _;
 use chrono::NaiveDate;
 
-use super::{Db, NewSale, RuleError, StoreError, Tx};
+use super::{Db, NewSale, RuleError, StoreError, Stored, Tx};
 use crate::domain::{LicenseKind, Money, PartnerId, RecordWrite, SaleId};
 
 /// What a correction did.
@@ -105,14 +105,20 @@ impl Db<'_> {
         if is_return {
             return Err(RuleError::ReturnNotEditable.into());
         }
-        let bad = |what: &str| StoreError::BadValue(format!("sale {}: {what}", id.0));
+        let unknown = |what, column, value: &str| StoreError::UnknownValue {
+            what,
+            column,
+            value: value.to_owned(),
+        };
         Ok(NewSale {
             doc: r.doc,
             date: r.date,
             partner: crate::domain::PartnerId(r.partner_id),
-            client_inn: crate::domain::Inn::parse(&r.client_inn).map_err(|_| bad("client INN"))?,
+            client_inn: crate::domain::Inn::parse(&r.client_inn)
+                .map_err(|_| unknown(Stored::Inn, "sales.client_inn", &r.client_inn))?,
             client_name: String::new(),
-            kind: LicenseKind::parse(&r.kind).ok_or_else(|| bad("license kind"))?,
+            kind: LicenseKind::parse(&r.kind)
+                .ok_or_else(|| unknown(Stored::LicenseKind, "sales.kind", &r.kind))?,
             amount: Money::from_kopecks(r.amount_kop),
             role: crate::domain::RoleFacts {
                 self_referred: r.self_referred,
@@ -157,8 +163,11 @@ impl Db<'_> {
                 r.get::<String>(4)?,
             ))
         })?;
-        let read = |text: &str| {
-            serde_json::from_str::<Recorded>(text).map_err(|e| StoreError::BadValue(e.to_string()))
+        let read = |text: &str, column| {
+            serde_json::from_str::<Recorded>(text).map_err(|e| StoreError::UnreadableJson {
+                column,
+                reason: e.to_string(),
+            })
         };
         rows.map(|row| {
             let (at, by, action, before, after) = row?;
@@ -170,8 +179,10 @@ impl Db<'_> {
                 } else {
                     CorrectionKind::Changed
                 },
-                before: read(&before)?,
-                after: (!after.is_empty()).then(|| read(&after)).transpose()?,
+                before: read(&before, "sale_corrections.before")?,
+                after: (!after.is_empty())
+                    .then(|| read(&after, "sale_corrections.after"))
+                    .transpose()?,
             })
         })
         .collect()
@@ -187,7 +198,9 @@ impl Tx<'_> {
         after: Option<&Recorded>,
     ) -> Result<(), StoreError> {
         let json = |r: &Recorded| {
-            serde_json::to_string(r).map_err(|e| StoreError::BadValue(e.to_string()))
+            serde_json::to_string(r).map_err(|_| StoreError::Fault {
+                what: "a correction's record written as JSON",
+            })
         };
         let after = after.map(json).transpose()?.unwrap_or_default();
         let action = match kind {

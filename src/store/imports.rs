@@ -198,7 +198,10 @@ impl Tx<'_> {
             return Err(RuleError::ImportNotUndoable.into());
         }
         let high_water: BTreeMap<String, i64> =
-            serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
+            serde_json::from_str(&marks).map_err(|e| StoreError::UnreadableJson {
+                column: "imports.high_water",
+                reason: e.to_string(),
+            })?;
         self.conn
             .engine()
             .undo_import(self, id, &ImportLog { id, high_water })?;

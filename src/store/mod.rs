@@ -46,7 +46,7 @@ use chrono::NaiveDate;
 
 pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
 pub use engine::BulkSales;
-pub use errors::{RuleError, ServerProblem, StoreError};
+pub use errors::{CopyDifference, RuleError, ServerProblem, StoreError, Stored};
 pub use imports::{ImportLog, ImportRecord};
 pub use issued::{IssuedRow, NewIssued};
 pub use overview::{MonthPremiums, Refusal};
@@ -296,8 +296,8 @@ impl Store {
                     )
                     .map_err(|e| s.error(&e))?;
                 Ok(Rights {
-                    record: row.get(0),
-                    lead: row.get(1),
+                    record: values::pg_get(&row, 0, "")?,
+                    lead: values::pg_get(&row, 1, "")?,
                 })
             }
         }
@@ -434,10 +434,9 @@ impl ClientTx<'_, '_> {
     /// [`Tx::record_sale`] for a sale of this client; a sale of another is refused.
     pub fn record_sale(&self, sale: &NewSale) -> Result<SaleId, StoreError> {
         if sale.client_inn != *self.client {
-            return Err(StoreError::BadValue(format!(
-                "a sale of client {} in a write about client {}",
-                sale.client_inn, self.client
-            )));
+            return Err(StoreError::Fault {
+                what: "a sale of another client in a write about one client",
+            });
         }
         self.tx.record_sale(sale)
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{Db, StoreError, money, parse_inn};
+use super::{Db, StoreError, Stored, money, parse_inn};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Status};
 
 /// A pin request refused, as the Overview lists it.
@@ -41,7 +41,7 @@ impl Db<'_> {
             let (on_date, inn, client_name, by, holder) = row?;
             Ok(Refusal {
                 on_date,
-                client_inn: parse_inn(inn)?,
+                client_inn: parse_inn(inn, "pin_events.client_inn")?,
                 client_name,
                 requested_by: PartnerId(by),
                 holder: holder.map(PartnerId),
@@ -79,8 +79,11 @@ impl Db<'_> {
         let mut out: BTreeMap<String, MonthPremiums> = BTreeMap::new();
         for row in rows {
             let (month, kind, kop) = row?;
-            let kind =
-                LicenseKind::parse(&kind).ok_or_else(|| StoreError::BadValue(kind.clone()))?;
+            let kind = LicenseKind::parse(&kind).ok_or(StoreError::UnknownValue {
+                what: Stored::LicenseKind,
+                column: "sales.kind",
+                value: kind,
+            })?;
             out.entry(month).or_default().insert(kind, money(kop));
         }
         Ok(out)
@@ -101,7 +104,13 @@ impl Db<'_> {
         rows.map(|row| {
             let (status, kop) = row?;
             let status = status
-                .map(|s| Status::parse(&s).ok_or_else(|| StoreError::BadValue(s.clone())))
+                .map(|s| {
+                    Status::parse(&s).ok_or(StoreError::UnknownValue {
+                        what: Stored::Status,
+                        column: "sales.status",
+                        value: s,
+                    })
+                })
                 .transpose()?;
             Ok((status, money(kop)))
         })

@@ -44,8 +44,14 @@ fn partner_row(r: &Row<'_>) -> Result<(i64, String, String, bool), StoreError> {
 }
 
 fn status_from(code: Option<String>) -> Result<Option<Status>, StoreError> {
-    code.map(|c| Status::parse(&c).ok_or_else(|| StoreError::BadValue(format!("status {c}"))))
-        .transpose()
+    code.map(|c| {
+        Status::parse(&c).ok_or(StoreError::UnknownValue {
+            what: super::Stored::Status,
+            column: "status_changes.status",
+            value: c,
+        })
+    })
+    .transpose()
 }
 
 impl Db<'_> {
@@ -68,7 +74,7 @@ impl Db<'_> {
             let (id, inn, name, one_c_partner) = row?;
             Ok(PartnerRow {
                 id: PartnerId(id),
-                inn: parse_inn(inn)?,
+                inn: parse_inn(inn, "partners.inn")?,
                 name,
                 one_c_partner,
             })
@@ -127,7 +133,7 @@ impl Db<'_> {
         }
         let (inn, name, one_c_partner) = partner.ok_or_else(super::sql::no_row)?;
         Ok(PartnerFacts {
-            inn: parse_inn(inn)?,
+            inn: parse_inn(inn, "partners.inn")?,
             name,
             one_c_partner,
             history: StatusHistory::new(changes),

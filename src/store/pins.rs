@@ -3,7 +3,7 @@
 use super::sql::{Optional as _, Row};
 use chrono::NaiveDate;
 
-use super::{Db, RuleError, StoreError, Tx, now_stamp, parse_inn};
+use super::{Db, RuleError, StoreError, Stored, Tx, now_stamp, parse_inn};
 use crate::domain::pin::{self, PinDecision, PinError};
 use crate::domain::{Inn, PartnerId, Pin, PinId};
 
@@ -148,7 +148,9 @@ impl Db<'_> {
         let mut all: rustc_hash::FxHashMap<Inn, Vec<Pin>> = Default::default();
         for row in stmt.query_map((), |r| Ok((pin_from_row(r)?, r.get::<String>(5)?)))? {
             let (pin, client) = row?;
-            all.entry(parse_inn(client)?).or_default().push(pin);
+            all.entry(parse_inn(client, "pins.client_inn")?)
+                .or_default()
+                .push(pin);
         }
         Ok(all)
     }
@@ -181,7 +183,7 @@ impl Db<'_> {
             .query_row([pin_id], |r| Ok((pin_from_row(r)?, r.get::<String>(5)?)))
             .optional()?;
         let (pin, client) = found.ok_or(RuleError::UnknownPin)?;
-        Ok((pin, parse_inn(client)?))
+        Ok((pin, parse_inn(client, "pins.client_inn")?))
     }
 
     /// The pin of `client` held by `partner` in force on `date`, if any.
@@ -233,8 +235,11 @@ impl Db<'_> {
         })?;
         rows.map(|row| {
             let (code, event) = row?;
-            let kind = PinEventKind::parse(&code)
-                .ok_or_else(|| StoreError::BadValue(format!("pin event {code}")))?;
+            let kind = PinEventKind::parse(&code).ok_or_else(|| StoreError::UnknownValue {
+                what: Stored::PinEvent,
+                column: "pin_events.event",
+                value: code.clone(),
+            })?;
             Ok(PinEvent { kind, ..event })
         })
         .collect()
@@ -277,7 +282,7 @@ impl Db<'_> {
             let (pin, inn, client_name, partner_name) = row?;
             Ok(PinRow {
                 pin,
-                client_inn: parse_inn(inn)?,
+                client_inn: parse_inn(inn, "pins.client_inn")?,
                 client_name,
                 partner_name,
             })

@@ -3,7 +3,7 @@
 use super::sql::Conn;
 use chrono::NaiveDate;
 
-use super::{Db, RuleError, StoreError, Tx, now_stamp};
+use super::{Db, RuleError, StoreError, Stored, Tx, now_stamp};
 use crate::domain::{LicenseKind, RateBook, RatePct, RateTable, RateVersion, Status};
 
 /// The note of the first rate version: the regulation's own rates.
@@ -81,12 +81,20 @@ impl Db<'_> {
             let (Some(kind), Some(status)) = (kind, status) else {
                 continue;
             };
+            let unknown = |what, column, value| StoreError::UnknownValue {
+                what,
+                column,
+                value,
+            };
             let kind = LicenseKind::parse(&kind)
-                .ok_or_else(|| StoreError::BadValue(format!("license kind {kind}")))?;
+                .ok_or_else(|| unknown(Stored::LicenseKind, "rate_cells.kind", kind.clone()))?;
             let status = Status::parse(&status)
-                .ok_or_else(|| StoreError::BadValue(format!("status {status}")))?;
+                .ok_or_else(|| unknown(Stored::Status, "rate_cells.status", status.clone()))?;
             let rate = rate
-                .map(|r| RatePct::parse(&r).map_err(|_| StoreError::BadValue(format!("rate {r}"))))
+                .map(|r| {
+                    RatePct::parse(&r)
+                        .map_err(|_| unknown(Stored::Rate, "rate_cells.rate_pct", r.clone()))
+                })
                 .transpose()?;
             if let Some((_, version)) = book.last_mut() {
                 version.table.set(kind, status, rate);

@@ -8,8 +8,13 @@ pub(super) fn now_stamp() -> String {
     chrono::Local::now().format(STAMP_FORMAT).to_string()
 }
 
-pub(super) fn parse_inn(text: String) -> Result<Inn, StoreError> {
-    Inn::parse(&text).map_err(|_| StoreError::BadValue(format!("INN {text}")))
+/// The INN stored in `column` (`table.column`), which another program may have broken.
+pub(super) fn parse_inn(text: String, column: &'static str) -> Result<Inn, StoreError> {
+    Inn::parse(&text).map_err(|_| StoreError::UnknownValue {
+        what: super::Stored::Inn,
+        column,
+        value: text,
+    })
 }
 
 pub(super) fn money(kopecks: i64) -> crate::domain::Money {

@@ -78,10 +78,13 @@ impl SaleRaw {
             id: self.id,
             doc: self.doc,
             date: self.date,
-            client_inn: parse_inn(self.client_inn)?,
+            client_inn: parse_inn(self.client_inn, "sales.client_inn")?,
             client_name: self.client_name,
-            kind: LicenseKind::parse(&self.kind)
-                .ok_or_else(|| StoreError::BadValue(format!("license kind {}", self.kind)))?,
+            kind: LicenseKind::parse(&self.kind).ok_or(StoreError::UnknownValue {
+                what: super::Stored::LicenseKind,
+                column: "sales.kind",
+                value: self.kind,
+            })?,
             amount: money(self.amount_kop),
             role: self.role,
             return_of: self.return_of,
@@ -243,7 +246,9 @@ impl Tx<'_> {
         let checked = {
             let cache = self.cache.borrow();
             let (Some(facts), Some(rates)) = (cache.facts.get(&sale.partner), &cache.rates) else {
-                return Err(StoreError::BadValue(format!("partner {}", sale.partner.0)));
+                return Err(StoreError::Fault {
+                    what: "a partner's facts or the rates gone from the cache just filled",
+                });
             };
             let pins = cache.pins.get(&sale.client_inn);
             checked_sale(

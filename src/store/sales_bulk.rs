@@ -86,12 +86,12 @@ impl Db<'_> {
             .query_map((), |r| Ok((r.get::<String>(0)?, r.get(1)?)))?
         {
             let (inn, name) = row?;
-            clients.insert(parse_inn(inn)?, name);
+            clients.insert(parse_inn(inn, "clients.inn")?, name);
         }
         Ok(SaleRules {
             partners: partners
                 .into_iter()
-                .map(|(inn, id)| Ok((parse_inn(inn)?, PartnerId(id))))
+                .map(|(inn, id)| Ok((parse_inn(inn, "partners.inn")?, PartnerId(id))))
                 .collect::<Result<_, StoreError>>()?,
             clients,
             pins: self.all_pins()?,
@@ -141,10 +141,10 @@ impl Tx<'_> {
         // (`Store::write_bulk`). Kind, flags and partner hold by the row's types and
         // `SaleRules`; the client is recorded here; the amount is checked here.
         if checked.amount_kop <= 0 {
-            return Err(StoreError::BadValue(format!(
-                "amount {} kopecks is not above zero",
-                checked.amount_kop
-            )));
+            return Err(RuleError::KeptByTheDatabase {
+                rule: "CHECK (amount_kop > 0)".into(),
+            }
+            .into());
         }
         RuleError::check_text(
             crate::domain::TextField::Doc,

@@ -147,12 +147,20 @@ impl SalesQuery {
     }
 }
 
+/// The code stored in `column` read as `what`, which another program may have broken.
 fn parse_code<T>(
     code: Option<String>,
+    (what, column): (Stored, &'static str),
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Option<T>, StoreError> {
-    code.map(|c| parse(&c).ok_or_else(|| StoreError::BadValue(c.clone())))
-        .transpose()
+    code.map(|c| {
+        parse(&c).ok_or(StoreError::UnknownValue {
+            what,
+            column,
+            value: c,
+        })
+    })
+    .transpose()
 }
 
 type ListRaw = (
@@ -273,14 +281,23 @@ impl Db<'_> {
                 partner_name,
                 client_inn,
                 client_name,
-                kind: LicenseKind::parse(&kind)
-                    .ok_or_else(|| StoreError::BadValue(kind.clone()))?,
+                kind: LicenseKind::parse(&kind).ok_or(StoreError::UnknownValue {
+                    what: Stored::LicenseKind,
+                    column: "sales.kind",
+                    value: kind,
+                })?,
                 amount: money(amount),
-                status: parse_code(status, Status::parse)?,
+                status: parse_code(status, (Stored::Status, "sales.status"), Status::parse)?,
                 one_c_terms,
-                rate: parse_code(rate, |r| RatePct::parse(r).ok())?,
+                rate: parse_code(rate, (Stored::Rate, "sales.rate_pct"), |r| {
+                    RatePct::parse(r).ok()
+                })?,
                 premium: money(premium),
-                reason: parse_code(reason, ZeroReason::parse)?,
+                reason: parse_code(
+                    reason,
+                    (Stored::ZeroReason, "sales.reason"),
+                    ZeroReason::parse,
+                )?,
                 return_of,
                 role: RoleFacts {
                     self_referred,

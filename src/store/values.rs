@@ -23,12 +23,56 @@ impl Row<'_> {
     pub fn get<T: Get>(&self, i: usize) -> Result<T, StoreError> {
         match self {
             Row::Lite(r) => T::lite(r, i).map_err(StoreError::from),
-            Row::Pg(r) => T::pg(r, i).map_err(|e| StoreError::BadValue(format!("column {i}: {e}"))),
+            Row::Pg(r) => T::pg(r, i).map_err(|e| wrong_type_on_server(r, i, "", &e)),
         }
     }
 }
 
 type BoxError = Box<dyn Error + Sync + Send>;
+
+/// Column `i` of a row the server gave, read as `T` with `try_get`: a value of another type
+/// than Partner Desk's schema gives it (a schema another program made or changed) is
+/// [`StoreError::WrongTypeOnServer`], never a panic. `table` names the row's table in the
+/// sentence, when it is of one.
+pub(crate) fn pg_get<'r, T: postgres::types::FromSql<'r>>(
+    row: &'r postgres::Row,
+    i: usize,
+    table: &str,
+) -> Result<T, StoreError> {
+    row.try_get(i).map_err(|e| {
+        // The driver's words name Rust types; the column's own type says more to a person.
+        let why = match e.source() {
+            Some(s) if s.is::<postgres::types::WasNull>() => "NULL".to_owned(),
+            Some(s) if s.is::<postgres::types::WrongType>() => row
+                .columns()
+                .get(i)
+                .map_or_else(|| s.to_string(), |c| c.type_().to_string()),
+            Some(s) => format!("{e}: {s}"),
+            None => e.to_string(),
+        };
+        wrong_type_on_server(row, i, table, &why)
+    })
+}
+
+/// Column `i` of a server's row (of `table`, when it is of one) could not be read: why.
+pub(super) fn wrong_type_on_server(
+    r: &postgres::Row,
+    i: usize,
+    table: &str,
+    why: &dyn std::fmt::Display,
+) -> StoreError {
+    let name = r
+        .columns()
+        .get(i)
+        .map_or_else(|| format!("column {}", i + 1), |c| c.name().to_owned());
+    StoreError::WrongTypeOnServer {
+        column: match table {
+            "" => name,
+            table => format!("{table}.{name}"),
+        },
+        reason: why.to_string(),
+    }
+}
 
 /// A value a column can be read as, on both engines.
 pub trait Column: Sized {

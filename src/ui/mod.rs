@@ -254,32 +254,29 @@ pub enum Needed {
 impl Localized for FieldError {
     fn text(&self, lang: Lang) -> String {
         match self {
-            FieldError::Date => lang.pick(
+            FieldError::Date => lang.say(
                 "нужна дата вида 31.01.2025 или 2025-01-31",
                 "write a date as 31.01.2025 or 2025-01-31",
             ),
-            FieldError::Missing(Needed::Name) => lang.pick("укажите название", "enter the name"),
-            FieldError::Missing(Needed::Date) => lang.pick("укажите дату", "enter the date"),
-            FieldError::Missing(Needed::CertificateDate) => lang.pick(
+            FieldError::Missing(Needed::Name) => lang.say("укажите название", "enter the name"),
+            FieldError::Missing(Needed::Date) => lang.say("укажите дату", "enter the date"),
+            FieldError::Missing(Needed::CertificateDate) => lang.say(
                 "укажите дату сертификата специалиста",
                 "enter the specialist's certificate date",
             ),
-            FieldError::Inn(e) => return e.text(lang),
-            FieldError::Text(e) => return e.text(lang),
+            FieldError::Inn(e) => e.text(lang),
+            FieldError::Text(e) => e.text(lang),
             FieldError::Rate {
                 kind,
                 status,
                 error,
-            } => {
-                return format!(
-                    "{} × {}: {}",
-                    kind.short_name(lang),
-                    status.name(lang),
-                    error.text(lang)
-                );
-            }
+            } => format!(
+                "{} × {}: {}",
+                kind.short_name(lang),
+                status.name(lang),
+                error.text(lang)
+            ),
         }
-        .to_owned()
     }
 }
 

@@ -158,8 +158,10 @@ impl Engine for PgConn {
             (kind, file),
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let high_water =
-            serde_json::from_str(&marks).map_err(|e| StoreError::BadValue(e.to_string()))?;
+        let high_water = serde_json::from_str(&marks).map_err(|e| StoreError::UnreadableJson {
+            column: "imports.high_water",
+            reason: e.to_string(),
+        })?;
         Ok(ImportLog { id, high_water })
     }
 

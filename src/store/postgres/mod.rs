@@ -21,6 +21,7 @@ use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
 use super::errors::ServerProblem;
+use super::values::pg_get;
 use super::{RuleError, StoreError};
 
 /// The server schema version this program writes.
@@ -299,17 +300,22 @@ impl Server {
 
     /// What the database holds.
     pub fn found(&mut self) -> Result<Found, StoreError> {
-        let schema: bool = self
-            .client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'partner_desk')",
-                &[],
-            )
-            .map_err(|e| server_error(&self.shown, &e))?
-            .get(0);
+        let schema: bool = pg_get(
+            &self
+                .client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'partner_desk')",
+                    &[],
+                )
+                .map_err(|e| server_error(&self.shown, &e))?,
+            0,
+            "",
+        )?;
         if !schema {
             return Ok(Found::Empty);
         }
+        // Another program's `partner_desk` schema may have no `meta`, or one of other
+        // columns or types: whatever does not read as our mark is not ours.
         let mark = self
             .client
             .query_opt(
@@ -319,16 +325,14 @@ impl Server {
             )
             .ok()
             .flatten();
-        Ok(match mark {
-            Some(row) => {
-                let application: Option<String> = row.get(0);
-                let version: Option<String> = row.get(1);
-                match (application.as_deref(), version.and_then(|v| v.parse().ok())) {
-                    (Some("partner-desk"), Some(version)) => Found::Ours(version),
-                    _ => Found::Foreign,
-                }
+        let read = |row: &postgres::Row| -> Option<(Option<String>, Option<String>)> {
+            Some((row.try_get(0).ok()?, row.try_get(1).ok()?))
+        };
+        Ok(match mark.as_ref().and_then(read) {
+            Some((Some(application), Some(version))) if application == "partner-desk" => {
+                version.parse().map_or(Found::Foreign, Found::Ours)
             }
-            None => Found::Foreign,
+            _ => Found::Foreign,
         })
     }
 
@@ -347,8 +351,8 @@ impl Server {
             }
             Found::Ours(version) => return Ok(Found::Ours(version)),
             Found::Foreign => {
-                return Err(StoreError::NotADatabase {
-                    path: self.shown.clone(),
+                return Err(StoreError::ForeignServerSchema {
+                    server: self.shown.clone(),
                 });
             }
         }
@@ -364,14 +368,16 @@ impl Server {
             tx.batch_execute(upgrade).map_err(fail)?;
         }
         // The regulation's rates are the first version, as in a new file.
-        let version: i64 = tx
-            .query_one(
+        let version: i64 = pg_get(
+            &tx.query_one(
                 "INSERT INTO partner_desk.rate_versions (effective_from, note) VALUES (NULL, $1)
                  RETURNING id",
                 &[&super::rates::REGULATION_NOTE],
             )
-            .map_err(fail)?
-            .get(0);
+            .map_err(fail)?,
+            0,
+            "rate_versions",
+        )?;
         for (kind, status, rate) in
             super::rates::cells(&crate::domain::RateTable::regulation_default())
         {
@@ -394,7 +400,7 @@ impl Server {
         let shown = self.shown.clone();
         let found = match self.found()? {
             Found::Empty => return Err(StoreError::NoServerSchema { server: shown }),
-            Found::Foreign => return Err(StoreError::NotADatabase { path: shown }),
+            Found::Foreign => return Err(StoreError::ForeignServerSchema { server: shown }),
             Found::Ours(found) if found > SERVER_SCHEMA_VERSION => {
                 return Err(StoreError::NewerSchema {
                     path: shown,
@@ -488,13 +494,15 @@ impl Server {
         };
         let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
         let mut tx = self.client.transaction().map_err(refused)?;
-        let new: bool = tx
-            .query_one(
+        let new: bool = pg_get(
+            &tx.query_one(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
                 &[&name],
             )
-            .map_err(refused)?
-            .get(0);
+            .map_err(refused)?,
+            0,
+            "",
+        )?;
         // A verifier is base64, digits, `$` and `:`: nothing to quote.
         let (verb, groups) = (
             if new { "CREATE" } else { "ALTER" },
@@ -538,7 +546,7 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
     match server.found()? {
         Found::Ours(SERVER_SCHEMA_VERSION) => {}
         Found::Empty => return Err(StoreError::NoServerSchema { server: shown }),
-        Found::Foreign => return Err(StoreError::NotADatabase { path: shown }),
+        Found::Foreign => return Err(StoreError::ForeignServerSchema { server: shown }),
         Found::Ours(found) if found > SERVER_SCHEMA_VERSION => {
             return Err(StoreError::NewerSchema {
                 path: shown,
@@ -557,12 +565,8 @@ pub(crate) fn open(url: &str) -> Result<PgConn, StoreError> {
         .client
         .query_one("SELECT pg_backend_pid(), session_user::text", &[])
         .map_err(|e| server_error(&shown, &e))?;
-    Ok(PgConn::new(
-        server.client,
-        shown,
-        url.to_owned(),
-        (me.get(0), me.get(1)),
-    ))
+    let me = (pg_get(&me, 0, "")?, pg_get(&me, 1, "")?);
+    Ok(PgConn::new(server.client, shown, url.to_owned(), me))
 }
 
 /// The channel on which every write announces itself when it commits: the windows open on

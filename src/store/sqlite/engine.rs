@@ -164,8 +164,9 @@ impl Engine for Connection {
             )?;
             high_water.insert(table, max);
         }
-        let marks =
-            serde_json::to_string(&high_water).map_err(|e| StoreError::BadValue(e.to_string()))?;
+        let marks = serde_json::to_string(&high_water).map_err(|_| StoreError::Fault {
+            what: "an import's high-water marks written as JSON",
+        })?;
         self.execute("DELETE FROM import_undo", [])?;
         let id: ImportId = tx.conn.query_row(
             "INSERT INTO imports (kind, file, imported_at, imported_by, change_seq, high_water)

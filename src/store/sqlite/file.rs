@@ -7,6 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use super::{FileStore, SCHEMA_VERSION, StoreError};
+use crate::store::CopyDifference;
 
 impl FileStore {
     /// Where the file as it was is kept when it is upgraded to this program's schema:
@@ -352,9 +353,7 @@ impl FileStore {
             )
             .ok();
         if let Some(table) = broken {
-            return Err(StoreError::BadValue(format!(
-                "{table}: a reference to nothing"
-            )));
+            return Err(StoreError::CopyDiffers(CopyDifference::Reference { table }));
         }
         tx.commit()?;
         conn.execute_batch("PRAGMA foreign_keys = ON")?;

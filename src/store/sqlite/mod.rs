@@ -51,7 +51,9 @@ impl From<rusqlite::Error> for StoreError {
             // A value of another type than the column's: a file changed by another program.
             rusqlite::Error::FromSqlConversionFailure(..)
             | rusqlite::Error::InvalidColumnType(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::BadValue(e.to_string()),
+            | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::WrongType {
+                reason: e.to_string(),
+            },
             rusqlite::Error::SqliteFailure(_, Some(message)) if message.starts_with("return:") => {
                 RuleError::ReturnBroken {
                     rule: message["return:".len()..].trim().to_owned(),
@@ -478,7 +480,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(inside, 0, "a load keeps the CHECKs on");
         assert_eq!(pragmas(&store), usual);
-        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::NoRow));
         assert!(failed.is_err());
         assert_eq!(pragmas(&store), usual);
     }
@@ -496,7 +498,7 @@ mod tests {
         let inside = store.write_bulk(|tx| journal(tx));
         assert_eq!(inside.ok().as_deref(), Some("delete"));
         assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
-        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::BadValue("no".into())));
+        let failed = store.write_bulk(|_| Err::<(), _>(StoreError::NoRow));
         assert!(failed.is_err());
         assert_eq!(journal(&store.read()).ok().as_deref(), Some("wal"));
 
