@@ -328,24 +328,18 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
             _ => Value::text(state_name(state, lang)).into(),
         }
     };
-    let out = ui::table(
-        ui,
-        TABLE,
-        &cols,
-        rows.len(),
-        (
+    let out = ui::Table::new(TABLE, &cols, rows.len(), lang)
+        .view((
             view.version,
             &view.search,
             view.filter,
             view.partner,
             view.sort,
             view.descending,
-        ),
-        Some((&mut page.sort, &mut page.descending)),
-        |i| selected == Some(rows[i].pin.id),
-        cell,
-        lang,
-    );
+        ))
+        .sort(&mut page.sort, &mut page.descending)
+        .opened(|i| selected == Some(rows[i].pin.id))
+        .show(ui, cell);
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Стоп-лист", "Stop-list");
         let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, today);

@@ -698,17 +698,10 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
                 .into(),
         }
     };
-    let out = ui::table(
-        ui,
-        TABLE,
-        &cols,
-        count,
-        &view,
-        Some((&mut sort, &mut descending)),
-        |_| false,
-        cell,
-        lang,
-    );
+    let out = ui::Table::new(TABLE, &cols, count, lang)
+        .view(&view)
+        .sort(&mut sort, &mut descending)
+        .show(ui, cell);
     let clicked = out
         .opened
         .and_then(|i| rows.get(&i).cloned().flatten())

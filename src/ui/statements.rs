@@ -408,22 +408,14 @@ pub fn statements_ui(
                 .into(),
         }
     };
-    let out = ui::table(
-        ui,
-        LINES_TABLE,
-        &cols,
-        statement.lines.len(),
-        (
+    let out = ui::Table::new(LINES_TABLE, &cols, statement.lines.len(), lang)
+        .view((
             statement.partner.inn,
             statement.from,
             statement.to,
             statement.lines.len(),
-        ),
-        None,
-        |_| false,
-        cell,
-        lang,
-    );
+        ))
+        .show(ui, cell);
     if let Some(format) = out.export {
         let title = format!(
             "{} — {}",
@@ -548,17 +540,10 @@ fn issued_ui(
             },
         }
     };
-    let out = ui::table(
-        ui,
-        ISSUED_TABLE,
-        &cols,
-        data.issued.len(),
-        data.version,
-        None,
-        |i| selected.as_deref() == Some(data.issued[i].number.as_str()),
-        cell,
-        lang,
-    );
+    let out = ui::Table::new(ISSUED_TABLE, &cols, data.issued.len(), lang)
+        .view(data.version)
+        .opened(|i| selected.as_deref() == Some(data.issued[i].number.as_str()))
+        .show(ui, cell);
     if let Some(format) = out.export {
         let title = lang.pick("Выданные ведомости", "Issued statements");
         let rows = data.issued.len();

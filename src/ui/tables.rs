@@ -255,283 +255,458 @@ pub fn list_menu(ui: &mut Ui, lang: Lang) -> Option<ListFormat> {
 /// hidden from the header's menu, both remembered; sortable headers; rows highlighted by
 /// click, Ctrl+click, Shift+click, the arrow keys, Home, End, PgUp, PgDn and Ctrl+A;
 /// Enter or a click opens a row; Ctrl+C copies the highlighted rows as tab-separated text.
-/// `view` names what the list shows: the highlight is forgotten when it changes. `cell`
-/// gives a row's (by index) value in a column (by its index in `cols`).
-#[allow(clippy::too_many_arguments)]
-pub fn table<S: PartialEq + Copy>(
-    ui: &mut Ui,
-    id: &str,
-    cols: &[Col<S>],
+///
+/// Made by [`Table::new`] with what it lists, told the rest by name, and drawn by
+/// [`Table::show`] with the function that gives a row's value in a column:
+///
+/// ```ignore
+/// let out = ui::Table::new(TABLE, &cols, rows.len(), lang)
+///     .view((data.version, &search))
+///     .sort(&mut page.sort, &mut page.descending)
+///     .opened(|i| selected == Some(rows[i].id))
+///     .show(ui, cell);
+/// ```
+#[must_use = "a table is drawn by `show`"]
+pub struct Table<'a, S, O = fn(usize) -> bool> {
+    /// The name the table's columns and highlight are remembered under.
+    id: &'a str,
+    cols: &'a [Col<S>],
     rows: usize,
-    view: impl std::hash::Hash,
-    mut sort: Option<(&mut S, &mut bool)>,
-    opened: impl Fn(usize) -> bool,
-    mut cell: impl FnMut(usize, usize) -> Cell,
+    /// What the list shows, hashed: the highlight is forgotten when it changes.
+    view: u64,
+    /// The order the sortable headers change, and whether it is descending.
+    sort: Option<(&'a mut S, &'a mut bool)>,
+    /// Whether a row (by index) is the one open beside the table, drawn highlighted.
+    opened: O,
     lang: Lang,
-) -> TableOut {
-    let ctx = ui.ctx().clone();
-    let view = {
+}
+
+impl<'a, S: PartialEq + Copy> Table<'a, S> {
+    /// Table `id` of `rows` rows in columns `cols`, with no order to change and no row
+    /// open.
+    pub fn new(id: &'a str, cols: &'a [Col<S>], rows: usize, lang: Lang) -> Table<'a, S> {
+        Table {
+            id,
+            cols,
+            rows,
+            view: 0,
+            sort: None,
+            opened: |_| false,
+            lang,
+        }
+    }
+}
+
+impl<'a, S: PartialEq + Copy, O: Fn(usize) -> bool> Table<'a, S, O> {
+    /// What the list shows (its data's version, search, filters, order): the highlight is
+    /// forgotten when it changes.
+    pub fn view(self, view: impl std::hash::Hash) -> Self {
         use std::hash::Hasher;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         view.hash(&mut hasher);
-        hasher.finish()
-    };
-    let state_id = egui::Id::unique(("partner-desk-table", id));
-    let mut sel: Selection = ctx.data_mut(|d| d.get_temp(state_id).unwrap_or_default());
-    if sel.view != view {
-        sel = Selection {
-            view,
-            ..Selection::default()
-        };
+        Table {
+            view: hasher.finish(),
+            ..self
+        }
     }
-    sel.rows.retain(|&r| r < rows);
-    let shown = shown_columns(&ctx, id, cols);
-    let mut out = TableOut::default();
 
-    // The keys go to the table last clicked or pointed at; when that one is not on screen
-    // any more, to the first table drawn.
-    let active_id = egui::Id::unique("partner-desk-active-table");
-    let frame = ctx.cumulative_frame_nr();
-    let (active, seen): (egui::Id, u64) =
-        ctx.data_mut(|d| d.get_temp(active_id).unwrap_or((egui::Id::NULL, 0)));
-    let keys = rows > 0
-        && (active == state_id || seen + 1 < frame)
-        && !ctx.text_edit_focused()
-        && !egui::Popup::is_any_open(&ctx)
-        && ctx.memory(|m| m.top_modal_layer().is_none());
-    if active == state_id || seen + 1 < frame {
-        ctx.data_mut(|d| d.insert_temp(active_id, (state_id, frame)));
+    /// The order that clicking a sortable header changes.
+    pub fn sort(self, by: &'a mut S, descending: &'a mut bool) -> Self {
+        Table {
+            sort: Some((by, descending)),
+            ..self
+        }
     }
-    let visible_rows = ((ui.available_height() - 30.0) / ROW_H).max(1.0) as usize;
-    let mut copy = false;
-    if keys {
-        use egui::{Key, Modifiers};
-        let (up, down, home, end, pg_up, pg_down, enter, all, copy_key, shift) =
-            ui.input_mut(|i| {
-                let shift = i.modifiers.shift;
-                let pressed = |i: &mut egui::InputState, key| {
-                    i.consume_key(Modifiers::NONE, key) || i.consume_key(Modifiers::SHIFT, key)
-                };
-                (
-                    pressed(i, Key::ArrowUp),
-                    pressed(i, Key::ArrowDown),
-                    pressed(i, Key::Home),
-                    pressed(i, Key::End),
-                    pressed(i, Key::PageUp),
-                    pressed(i, Key::PageDown),
-                    i.key_pressed(Key::Enter),
-                    i.consume_key(Modifiers::COMMAND, Key::A),
-                    i.consume_key(Modifiers::COMMAND, Key::C)
-                        || i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
-                    shift,
-                )
+
+    /// Which row (by index) is open beside the table.
+    pub fn opened<P: Fn(usize) -> bool>(self, opened: P) -> Table<'a, S, P> {
+        Table {
+            id: self.id,
+            cols: self.cols,
+            rows: self.rows,
+            view: self.view,
+            sort: self.sort,
+            opened,
+            lang: self.lang,
+        }
+    }
+
+    /// Draws the table; `cell` gives a row's (by index) value in a column (by its index in
+    /// the columns).
+    pub fn show(mut self, ui: &mut Ui, mut cell: impl FnMut(usize, usize) -> Cell) -> TableOut {
+        let ctx = ui.ctx().clone();
+        let state_id = egui::Id::unique(("partner-desk-table", self.id));
+        let mut sel = Selection::load(&ctx, state_id, self.view, self.rows);
+        let shown = shown_columns(&ctx, self.id, self.cols);
+        let mut out = TableOut::default();
+        let focus = Focus::of(&ctx, state_id);
+        let mut copy = false;
+        if focus.takes_keys(&ctx, self.rows) {
+            let page = ((ui.available_height() - 30.0) / ROW_H).max(1.0) as usize;
+            let keys = Keys::read(ui);
+            out.opened = sel.follow(&keys, self.rows, page);
+            copy = keys.copy;
+        }
+        // Rows are clicked to select them; labels must not take the click for text selection.
+        ui.style_mut().interaction.selectable_labels = false;
+        let asked = self.draw(ui, &shown, &mut sel, &mut cell);
+        if let Some((index, modifiers)) = asked.clicked {
+            if modifiers.command {
+                sel.toggle(index);
+            } else if modifiers.shift {
+                sel.extend_to(index);
+            } else {
+                sel.only(index);
+                out.opened = Some(index);
+            }
+        }
+        if asked.clicked.is_some() || asked.hovered {
+            focus.take(&ctx);
+        }
+        if asked.all {
+            sel.rows = (0..self.rows).collect();
+        }
+        if copy || asked.copy {
+            let notice = copy_rows(&ctx, &sel, &shown, &mut cell, self.lang);
+            ctx.data_mut(|d| d.insert_temp(notice_id(), notice));
+            ctx.request_repaint();
+        }
+        if let Some((column, hidden)) = asked.hide {
+            hide_column(&ctx, self.id, self.cols.len(), column, hidden);
+        }
+        out.export = asked.export;
+        ctx.data_mut(|d| d.insert_temp(state_id, sel));
+        out
+    }
+
+    /// The table itself in its sideways scroll: what the user did with the mouse.
+    fn draw(
+        &mut self,
+        ui: &mut Ui,
+        shown: &[usize],
+        sel: &mut Selection,
+        cell: &mut impl FnMut(usize, usize) -> Cell,
+    ) -> Asked {
+        let scroll_to = sel.scroll.then_some(sel.cursor).flatten();
+        sel.scroll = false;
+        egui::ScrollArea::horizontal()
+            .id_salt((self.id, "sideways"))
+            .show(ui, |ui| {
+                let mut asked = Asked::default();
+                self.builder(ui, shown, scroll_to)
+                    .header(24.0, |mut header| {
+                        for &i in shown {
+                            let (_, response) = header.col(|ui| self.header_ui(ui, i));
+                            response.context_menu(|ui| {
+                                asked.hide = asked.hide.or(self.columns_menu(ui, shown));
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(ROW_H, self.rows, |row| {
+                            self.row_ui(row, shown, sel, cell, &mut asked);
+                        });
+                    });
+                asked
+            })
+            .inner
+    }
+
+    /// The table's columns, as wide as the user left them: widths are kept apart for the
+    /// table alone and the table beside a side panel, each layout starting with its
+    /// filling column fitted to the room there is.
+    fn builder<'u>(
+        &self,
+        ui: &'u mut Ui,
+        shown: &[usize],
+        scroll_to: Option<usize>,
+    ) -> egui_extras::TableBuilder<'u> {
+        let cols = self.cols;
+        let natural: f32 = shown
+            .iter()
+            .map(|&i| {
+                if cols[i].width > 0.0 {
+                    cols[i].width
+                } else {
+                    240.0
+                }
+            })
+            .sum();
+        let narrow = ui.available_width() < natural;
+        let mut builder = egui_extras::TableBuilder::new(ui)
+            .id_salt((self.id, narrow))
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::CLICK)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        if let Some(row) = scroll_to {
+            builder = builder.scroll_to_row(row, None);
+        }
+        for &i in shown {
+            builder = builder.column(if cols[i].width > 0.0 {
+                egui_extras::Column::initial(cols[i].width)
+                    .at_least(30.0)
+                    .clip(true)
+            } else {
+                egui_extras::Column::remainder().at_least(120.0).clip(true)
             });
+        }
+        builder
+    }
+
+    /// Column `i`'s header: its title, a button that sorts when the column sorts.
+    fn header_ui(&mut self, ui: &mut Ui, i: usize) {
+        let col = &self.cols[i];
+        let sort = &mut self.sort;
+        let mut draw = |ui: &mut Ui| match (col.sort, sort.as_mut()) {
+            (Some(key), Some((current, descending))) => {
+                _ = sort_header(ui, col.title, key, current, descending);
+            }
+            _ => _ = ui.add(egui::Label::new(RichText::new(col.title).strong()).truncate()),
+        };
+        if col.right {
+            ui.with_layout(right_aligned(), draw);
+        } else {
+            draw(ui);
+        }
+    }
+
+    /// One row: its cells, its highlight, its click and its menu.
+    fn row_ui(
+        &self,
+        mut row: egui_extras::TableRow<'_, '_>,
+        shown: &[usize],
+        sel: &mut Selection,
+        cell: &mut impl FnMut(usize, usize) -> Cell,
+        asked: &mut Asked,
+    ) {
+        let index = row.index();
+        row.set_selected(sel.rows.contains(&index) || (self.opened)(index));
+        for &i in shown {
+            row.col(|ui| {
+                let c = cell(index, i);
+                if self.cols[i].right {
+                    ui.with_layout(right_aligned(), |ui| cell_ui(ui, &c, self.lang));
+                } else {
+                    cell_ui(ui, &c, self.lang);
+                }
+            });
+        }
+        let response = row.response();
+        asked.hovered |= response.hovered();
+        if response.clicked() {
+            asked.clicked = Some((index, ui_modifiers(&response)));
+        }
+        if response.secondary_clicked() && !sel.rows.contains(&index) {
+            sel.only(index);
+        }
+        response.context_menu(|ui| self.row_menu(ui, shown, asked));
+    }
+
+    /// A row's context menu: copy, select all, take the list out, the columns.
+    fn row_menu(&self, ui: &mut Ui, shown: &[usize], asked: &mut Asked) {
+        let lang = self.lang;
+        let item = |ui: &mut Ui, text: &str, shortcut: &egui::KeyboardShortcut| {
+            let shortcut = ui.ctx().format_shortcut(shortcut);
+            ui.button(format!("{text} ({shortcut})")).clicked()
+        };
+        if item(ui, lang.pick("Копировать строки", "Copy rows"), &COPY) {
+            asked.copy = true;
+        }
+        if item(ui, lang.pick("Выделить все", "Select all"), &SELECT_ALL) {
+            asked.all = true;
+        }
+        ui.separator();
+        if let Some(format) = list_menu_items(ui, lang) {
+            asked.export = Some(format);
+        }
+        ui.separator();
+        asked.hide = asked.hide.or(self.columns_menu(ui, shown));
+    }
+
+    /// The «Columns» submenu: a column hidden or shown again, as `(column, hidden)`.
+    fn columns_menu(&self, ui: &mut Ui, shown: &[usize]) -> Option<(usize, bool)> {
+        let mut hide = None;
+        ui.menu_button(self.lang.pick("Столбцы", "Columns"), |ui| {
+            for (i, col) in self.cols.iter().enumerate() {
+                let mut on = shown.contains(&i);
+                if ui.checkbox(&mut on, col.title).changed() {
+                    hide = Some((i, !on));
+                }
+            }
+        });
+        hide
+    }
+}
+
+/// What the user did with the mouse in a table this frame.
+#[derive(Default)]
+struct Asked {
+    /// A row clicked, with the modifiers held.
+    clicked: Option<(usize, egui::Modifiers)>,
+    /// The pointer is over a row.
+    hovered: bool,
+    /// A column hidden (`true`) or shown again.
+    hide: Option<(usize, bool)>,
+    /// «Copy rows» from the menu.
+    copy: bool,
+    /// «Select all» from the menu.
+    all: bool,
+    export: Option<ListFormat>,
+}
+
+fn right_aligned() -> egui::Layout {
+    egui::Layout::right_to_left(egui::Align::Center)
+}
+
+/// Which table the keys go to: the one last clicked or pointed at; when that one is not
+/// on screen any more, the first table drawn.
+struct Focus {
+    table: egui::Id,
+    frame: u64,
+    ours: bool,
+}
+
+impl Focus {
+    fn id() -> egui::Id {
+        egui::Id::unique("partner-desk-active-table")
+    }
+
+    /// Whether table `table` has the keys this frame; it takes them when the table that had
+    /// them was not drawn last frame.
+    fn of(ctx: &egui::Context, table: egui::Id) -> Focus {
+        let frame = ctx.cumulative_frame_nr();
+        let (active, seen): (egui::Id, u64) =
+            ctx.data_mut(|d| d.get_temp(Focus::id()).unwrap_or((egui::Id::NULL, 0)));
+        let focus = Focus {
+            table,
+            frame,
+            ours: active == table || seen + 1 < frame,
+        };
+        if focus.ours {
+            focus.take(ctx);
+        }
+        focus
+    }
+
+    /// Whether the keys move this table's highlight: it has them, it has rows, and no text
+    /// field, popup or modal window wants them.
+    fn takes_keys(&self, ctx: &egui::Context, rows: usize) -> bool {
+        rows > 0
+            && self.ours
+            && !ctx.text_edit_focused()
+            && !egui::Popup::is_any_open(ctx)
+            && ctx.memory(|m| m.top_modal_layer().is_none())
+    }
+
+    /// The keys go to this table from now on.
+    fn take(&self, ctx: &egui::Context) {
+        ctx.data_mut(|d| d.insert_temp(Focus::id(), (self.table, self.frame)));
+    }
+}
+
+/// The keys a table follows, pressed this frame (taken from the input, so that nothing
+/// else acts on them too).
+struct Keys {
+    up: bool,
+    down: bool,
+    home: bool,
+    end: bool,
+    page_up: bool,
+    page_down: bool,
+    enter: bool,
+    all: bool,
+    copy: bool,
+    shift: bool,
+}
+
+impl Keys {
+    fn read(ui: &mut Ui) -> Keys {
+        use egui::{Key, Modifiers};
+        ui.input_mut(|i| {
+            let mut pressed =
+                |key| i.consume_key(Modifiers::NONE, key) || i.consume_key(Modifiers::SHIFT, key);
+            Keys {
+                up: pressed(Key::ArrowUp),
+                down: pressed(Key::ArrowDown),
+                home: pressed(Key::Home),
+                end: pressed(Key::End),
+                page_up: pressed(Key::PageUp),
+                page_down: pressed(Key::PageDown),
+                enter: i.key_pressed(Key::Enter),
+                all: i.consume_key(Modifiers::COMMAND, Key::A),
+                copy: i.consume_key(Modifiers::COMMAND, Key::C)
+                    || i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
+                shift: i.modifiers.shift,
+            }
+        })
+    }
+}
+
+impl Selection {
+    /// Table `state_id`'s highlight, forgotten when the view changed, without rows the
+    /// list no longer has.
+    fn load(ctx: &egui::Context, state_id: egui::Id, view: u64, rows: usize) -> Selection {
+        let mut sel: Selection = ctx.data_mut(|d| d.get_temp(state_id).unwrap_or_default());
+        if sel.view != view {
+            sel = Selection {
+                view,
+                ..Selection::default()
+            };
+        }
+        sel.rows.retain(|&r| r < rows);
+        sel
+    }
+
+    /// Moves the highlight as the keys say, in a list of `rows` (not empty) of which `page`
+    /// are on screen; the row Enter opens.
+    fn follow(&mut self, keys: &Keys, rows: usize, page: usize) -> Option<usize> {
         let last = rows - 1;
-        let at = sel.cursor.unwrap_or(0);
-        let target = if up {
+        let at = self.cursor.unwrap_or(0);
+        let target = if keys.up {
             Some(at.saturating_sub(1))
-        } else if down {
-            Some(if sel.cursor.is_none() {
+        } else if keys.down {
+            Some(if self.cursor.is_none() {
                 0
             } else {
                 (at + 1).min(last)
             })
-        } else if home {
+        } else if keys.home {
             Some(0)
-        } else if end {
+        } else if keys.end {
             Some(last)
-        } else if pg_up {
-            Some(at.saturating_sub(visible_rows))
-        } else if pg_down {
-            Some((at + visible_rows).min(last))
+        } else if keys.page_up {
+            Some(at.saturating_sub(page))
+        } else if keys.page_down {
+            Some((at + page).min(last))
         } else {
             None
         };
         if let Some(row) = target {
-            if shift {
-                sel.extend_to(row);
+            if keys.shift {
+                self.extend_to(row);
             } else {
-                sel.only(row);
+                self.only(row);
             }
-            sel.scroll = true;
+            self.scroll = true;
         }
-        if all {
-            sel.rows = (0..rows).collect();
+        if keys.all {
+            self.rows = (0..rows).collect();
         }
-        if enter && let Some(row) = sel.cursor {
-            out.opened = Some(row);
-        }
-        copy = copy_key;
+        if keys.enter { self.cursor } else { None }
     }
+}
 
-    // Rows are clicked to select them; labels must not take the click for text selection.
-    ui.style_mut().interaction.selectable_labels = false;
-    let right = egui::Layout::right_to_left(egui::Align::Center);
-    let mut clicked = None;
-    let mut hide: Option<(usize, bool)> = None;
-    let mut menu_copy = false;
-    let mut menu_all = false;
-    let scroll_to = sel.scroll.then_some(sel.cursor).flatten();
-    sel.scroll = false;
-    let hovered = egui::ScrollArea::horizontal()
-        .id_salt((id, "sideways"))
-        .show(ui, |ui| {
-            // Widths are kept apart for the table alone and the table beside a side panel:
-            // each layout starts with its filling column fitted to the room there is, and
-            // keeps what the user makes of it.
-            let natural: f32 = shown
-                .iter()
-                .map(|&i| {
-                    if cols[i].width > 0.0 {
-                        cols[i].width
-                    } else {
-                        240.0
-                    }
-                })
-                .sum();
-            let narrow = ui.available_width() < natural;
-            let mut builder = egui_extras::TableBuilder::new(ui)
-                .id_salt((id, narrow))
-                .striped(true)
-                .resizable(true)
-                .sense(egui::Sense::CLICK)
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-            if let Some(row) = scroll_to {
-                builder = builder.scroll_to_row(row, None);
-            }
-            for &i in &shown {
-                builder = builder.column(if cols[i].width > 0.0 {
-                    egui_extras::Column::initial(cols[i].width)
-                        .at_least(30.0)
-                        .clip(true)
-                } else {
-                    egui_extras::Column::remainder().at_least(120.0).clip(true)
-                });
-            }
-            let columns_menu = |ui: &mut Ui, hide: &mut Option<(usize, bool)>| {
-                ui.menu_button(lang.pick("Столбцы", "Columns"), |ui| {
-                    for (i, col) in cols.iter().enumerate() {
-                        let mut on = shown.contains(&i);
-                        if ui.checkbox(&mut on, col.title).changed() {
-                            *hide = Some((i, !on));
-                        }
-                    }
-                });
-            };
-            let mut hovered = false;
-            builder
-                .header(24.0, |mut header| {
-                    for &i in &shown {
-                        let col = &cols[i];
-                        let (_, response) = header.col(|ui| {
-                            let mut draw = |ui: &mut Ui| match (col.sort, sort.as_mut()) {
-                                (Some(key), Some((current, descending))) => {
-                                    _ = sort_header(ui, col.title, key, current, descending);
-                                }
-                                _ => {
-                                    _ = ui.add(
-                                        egui::Label::new(RichText::new(col.title).strong())
-                                            .truncate(),
-                                    )
-                                }
-                            };
-                            if col.right {
-                                ui.with_layout(right, draw);
-                            } else {
-                                draw(ui);
-                            }
-                        });
-                        response.context_menu(|ui| columns_menu(ui, &mut hide));
-                    }
-                })
-                .body(|body| {
-                    body.rows(ROW_H, rows, |mut row| {
-                        let index = row.index();
-                        row.set_selected(sel.rows.contains(&index) || opened(index));
-                        for &i in &shown {
-                            row.col(|ui| {
-                                let c = cell(index, i);
-                                if cols[i].right {
-                                    ui.with_layout(right, |ui| cell_ui(ui, &c, lang));
-                                } else {
-                                    cell_ui(ui, &c, lang);
-                                }
-                            });
-                        }
-                        let response = row.response();
-                        hovered |= response.hovered();
-                        if response.clicked() {
-                            clicked = Some((index, ui_modifiers(&response)));
-                        }
-                        if response.secondary_clicked() && !sel.rows.contains(&index) {
-                            sel.only(index);
-                        }
-                        response.context_menu(|ui| {
-                            if ui
-                                .button(format!(
-                                    "{} ({})",
-                                    lang.pick("Копировать строки", "Copy rows"),
-                                    ui.ctx().format_shortcut(&COPY)
-                                ))
-                                .clicked()
-                            {
-                                menu_copy = true;
-                            }
-                            if ui
-                                .button(format!(
-                                    "{} ({})",
-                                    lang.pick("Выделить все", "Select all"),
-                                    ui.ctx().format_shortcut(&SELECT_ALL)
-                                ))
-                                .clicked()
-                            {
-                                menu_all = true;
-                            }
-                            ui.separator();
-                            if let Some(format) = list_menu_items(ui, lang) {
-                                out.export = Some(format);
-                            }
-                            ui.separator();
-                            columns_menu(ui, &mut hide);
-                        });
-                    });
-                });
-            hovered
-        })
-        .inner;
-    if let Some((index, modifiers)) = clicked {
-        if modifiers.command {
-            sel.toggle(index);
-        } else if modifiers.shift {
-            sel.extend_to(index);
-        } else {
-            sel.only(index);
-            out.opened = Some(index);
+/// Hides column `column` of table `id` (of `count` columns), or shows it again; the last
+/// column shown stays.
+fn hide_column(ctx: &egui::Context, id: &str, count: usize, column: usize, hidden: bool) {
+    ctx.data_mut(|d| {
+        let list: &mut Vec<usize> = d.get_persisted_mut_or_default(hidden_id(id));
+        list.retain(|&c| c != column);
+        if hidden && list.len() + 1 < count {
+            list.push(column);
         }
-    }
-    if clicked.is_some() || hovered {
-        ctx.data_mut(|d| d.insert_temp(active_id, (state_id, frame)));
-    }
-    if menu_all {
-        sel.rows = (0..rows).collect();
-    }
-    if copy || menu_copy {
-        let notice = copy_rows(&ctx, &sel, &shown, &mut cell, lang);
-        ctx.data_mut(|d| d.insert_temp(notice_id(), notice));
-        ctx.request_repaint();
-    }
-    if let Some((column, hidden)) = hide {
-        ctx.data_mut(|d| {
-            let list: &mut Vec<usize> = d.get_persisted_mut_or_default(hidden_id(id));
-            list.retain(|&c| c != column);
-            // The last column shown stays.
-            if hidden && list.len() + 1 < cols.len() {
-                list.push(column);
-            }
-        });
-    }
-    ctx.data_mut(|d| d.insert_temp(state_id, sel));
-    out
+    });
 }
 
 /// Ctrl+C, as the table's menu shows it.

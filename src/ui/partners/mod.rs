@@ -366,17 +366,11 @@ pub fn partners_ui(
             _ => Value::Money(p.premium_year).into(),
         }
     };
-    let out = ui::table(
-        ui,
-        TABLE,
-        &cols,
-        rows.len(),
-        (data.version, data.pins_version, &search, sort, descending),
-        Some((&mut page.sort, &mut page.descending)),
-        |i| selected == Some(rows[i].id),
-        cell,
-        lang,
-    );
+    let out = ui::Table::new(TABLE, &cols, rows.len(), lang)
+        .view((data.version, data.pins_version, &search, sort, descending))
+        .sort(&mut page.sort, &mut page.descending)
+        .opened(|i| selected == Some(rows[i].id))
+        .show(ui, cell);
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Партнёры", "Partners");
         let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
