@@ -13,7 +13,7 @@ use crate::domain::pin::check_shipment;
 use crate::domain::premium::{PremiumInput, explain, premium_of, terms_name};
 use crate::domain::{Inn, LicenseKind, Money, PartnerId, Pin, RoleFacts, SaleId};
 use crate::export::list::Value;
-use crate::export::{SalesColumn, SalesListExport};
+use crate::export::{ListFormat, SalesColumn, SalesListExport};
 use crate::reader::{Ask, ReadError};
 use crate::snapshot::Data;
 use crate::store::{Db, NewSale, SaleListRow, SalesQuery, SalesSelection, SalesSort, StoreError};
@@ -21,7 +21,7 @@ use crate::ui;
 
 mod form;
 mod selections;
-use form::{new_sale_ui, selected_sale_ui};
+use form::{sale_form_ui, selected_sale_ui};
 use selections::{Cache, Recent};
 
 /// Rows fetched from the database at a time.
@@ -511,90 +511,131 @@ fn kind_combo(
 /// The Sales page.
 pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
     if ctx.new_requested {
         page.new_form(ctx);
     }
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let mut export = None;
-    ui.horizontal(|ui| {
-        ui.heading(lang.pick("Продажи", "Sales"));
-        ui.add_space(12.0);
-        let before = page.search.clone();
-        ui::search_box(
-            ui,
-            &mut page.search,
-            lang.pick(
-                "Клиент, ИНН, документ, партнёр (Ctrl+F)",
-                "Client, INN, document, partner (Ctrl+F)",
-            ),
-            300.0,
-            ctx.focus_search,
-            lang,
-        );
-        let now = ui.input(|i| i.time);
-        if page.search != before {
-            page.search_changed_at = now;
-        }
-        if page.search.trim() != page.query.text {
-            if now - page.search_changed_at >= SEARCH_PAUSE_S {
-                page.query.text = page.search.trim().to_owned();
-            } else {
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_secs_f64(SEARCH_PAUSE_S));
-            }
-        }
-        if ui::change_button(
-            ui,
-            ctx,
-            Right::Record,
-            true,
-            egui::Button::new(lang.pick("+ Новая продажа", "+ New sale")),
-        )
-        .on_hover_text("Ctrl+N")
-        .clicked()
-        {
-            page.new_form(ctx);
-        }
-        // The list can be a million rows long: its two ways out stand on the toolbar.
-        export = ui::list_menu_items(ui, lang);
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
-        ui::partner_combo(
-            ui,
-            "sales-partner-filter",
-            label.id,
-            &data.partners,
-            &mut page.query.partner,
-            lang.pick("все", "all"),
-            lang,
-        );
-        let label = ui.label(lang.pick("Вид:", "Kind:"));
-        kind_combo(
-            ui,
-            "sales-kind-filter",
-            label.id,
-            &mut page.query.kind,
-            Some(lang.pick("все", "all")),
-            lang,
-        );
-        ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
-        // A date that does not read filters nothing; the field says why on hover.
-        page.query.from = ui::parse_date_field(&page.from).ok().flatten();
-        page.query.to = ui::parse_date_field(&page.to).ok().flatten();
-    });
+    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal(|ui| filters_ui(ui, page, data, ctx));
     ui.separator();
+    let mut command = side_panel_ui(ui, page, data, ctx);
+    let Some((count, sums)) = page.totals() else {
+        ui.spinner();
+        return command;
+    };
+    let refreshing = page.selecting.is_some();
+    egui::Panel::bottom("sales-footer").show(ui, |ui| {
+        ui.horizontal(|ui| footer_ui(ui, count, sums, refreshing, lang));
+    });
+    if count == 0 {
+        ui::empty_state(
+            ui,
+            lang.pick("Продаж не найдено", "No sales found"),
+            lang.pick(
+                "Измените фильтры или запишите продажу (Ctrl+N).",
+                "Change the filters or record a sale (Ctrl+N).",
+            ),
+        );
+        return command;
+    }
+    if let Some(asked) = table_ui(ui, page, count, export, ctx) {
+        command = Some(asked);
+    }
+    command
+}
 
+/// The page's heading, the search, «+ New sale» and the list's two ways out: the format
+/// asked for.
+fn toolbar_ui(ui: &mut Ui, page: &mut SalesPage, ctx: &PageCtx) -> Option<ListFormat> {
+    let lang = ctx.lang;
+    ui.heading(lang.pick("Продажи", "Sales"));
+    ui.add_space(12.0);
+    search_ui(ui, page, ctx);
+    if ui::change_button(
+        ui,
+        ctx,
+        Right::Record,
+        true,
+        egui::Button::new(lang.pick("+ Новая продажа", "+ New sale")),
+    )
+    .on_hover_text("Ctrl+N")
+    .clicked()
+    {
+        page.new_form(ctx);
+    }
+    // The list can be a million rows long: its two ways out stand on the toolbar.
+    ui::list_menu_items(ui, lang)
+}
+
+/// The search box: the list is searched once typing pauses, not on every key.
+fn search_ui(ui: &mut Ui, page: &mut SalesPage, ctx: &PageCtx) {
+    let lang = ctx.lang;
+    let before = page.search.clone();
+    ui::search_box(
+        ui,
+        &mut page.search,
+        lang.pick(
+            "Клиент, ИНН, документ, партнёр (Ctrl+F)",
+            "Client, INN, document, partner (Ctrl+F)",
+        ),
+        300.0,
+        ctx.focus_search,
+        lang,
+    );
+    let now = ui.input(|i| i.time);
+    if page.search != before {
+        page.search_changed_at = now;
+    }
+    if page.search.trim() != page.query.text {
+        if now - page.search_changed_at >= SEARCH_PAUSE_S {
+            page.query.text = page.search.trim().to_owned();
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(SEARCH_PAUSE_S));
+        }
+    }
+}
+
+/// The partner, the kind and the period the list is filtered by.
+fn filters_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) {
+    let lang = ctx.lang;
+    let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+    ui::partner_combo(
+        ui,
+        "sales-partner-filter",
+        label.id,
+        &data.partners,
+        &mut page.query.partner,
+        lang.pick("все", "all"),
+        lang,
+    );
+    let label = ui.label(lang.pick("Вид:", "Kind:"));
+    kind_combo(
+        ui,
+        "sales-kind-filter",
+        label.id,
+        &mut page.query.kind,
+        Some(lang.pick("все", "all")),
+        lang,
+    );
+    ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
+    // A date that does not read filters nothing; the field says why on hover.
+    page.query.from = ui::parse_date_field(&page.from).ok().flatten();
+    page.query.to = ui::parse_date_field(&page.to).ok().flatten();
+}
+
+/// The side panel: the sale form, or the sale opened.
+fn side_panel_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let mut command = None;
     match page.mode {
         Mode::New => {
             egui::Panel::right("sale-form")
                 .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
-                        .show(ui, |ui| command = new_sale_ui(ui, page, data, ctx));
+                        .show(ui, |ui| command = sale_form_ui(ui, page, data, ctx));
                 });
         }
         Mode::Selected(id) => {
@@ -608,53 +649,45 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         }
         Mode::Nothing => {}
     }
+    command
+}
 
-    let Some((count, sums)) = page.totals() else {
+/// The list's rows, amount and premium, or that they are being counted.
+fn footer_ui(
+    ui: &mut Ui,
+    count: usize,
+    sums: Option<(Money, Money)>,
+    refreshing: bool,
+    lang: Lang,
+) {
+    if refreshing {
         ui.spinner();
-        return command;
-    };
-    let refreshing = page.selecting.is_some();
-    egui::Panel::bottom("sales-footer").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            if refreshing {
-                ui.spinner();
-            }
-            let Some((amount, premium)) = sums else {
-                ui.label(lang.pick("Итоги считаются…", "Counting the totals…"));
-                return;
-            };
-            ui.label(format!("{} {count}", lang.pick("Строк:", "Rows:")));
-            ui.separator();
-            ui.label(format!(
-                "{} {}",
-                lang.pick("Сумма:", "Amount:"),
-                ui::money(amount, lang)
-            ));
-            ui.separator();
-            ui.label(
-                RichText::new(format!(
-                    "{} {}",
-                    lang.pick("Премия:", "Premium:"),
-                    ui::money(premium, lang)
-                ))
-                .strong(),
-            );
-        });
-    });
-    if count == 0 {
-        ui::empty_state(
-            ui,
-            lang.pick("Продаж не найдено", "No sales found"),
-            lang.pick(
-                "Измените фильтры или запишите продажу (Ctrl+N).",
-                "Change the filters or record a sale (Ctrl+N).",
-            ),
-        );
-        return command;
     }
-    let mut sort = page.query.sort;
-    let mut descending = page.query.descending;
-    let cols = [
+    let Some((amount, premium)) = sums else {
+        ui.label(lang.pick("Итоги считаются…", "Counting the totals…"));
+        return;
+    };
+    ui.label(format!("{} {count}", lang.pick("Строк:", "Rows:")));
+    ui.separator();
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Сумма:", "Amount:"),
+        ui::money(amount, lang)
+    ));
+    ui.separator();
+    ui.label(
+        RichText::new(format!(
+            "{} {}",
+            lang.pick("Премия:", "Premium:"),
+            ui::money(premium, lang)
+        ))
+        .strong(),
+    );
+}
+
+/// The table's columns, in the order of [`SCREEN`].
+fn columns(lang: Lang) -> [ui::Col<SalesSort>; 9] {
+    [
         ui::Col::new(lang.pick("Дата", "Date"), 85.0).sort(SalesSort::Date),
         ui::Col::new(lang.pick("Партнёр", "Partner"), 140.0).sort(SalesSort::Partner),
         ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(SalesSort::Client),
@@ -668,35 +701,55 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
             .right()
             .sort(SalesSort::Premium),
         ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0),
-    ];
+    ]
+}
+
+/// A sale's or return's value in column `col` of [`columns`].
+fn sale_cell(r: &SaleListRow, col: usize, lang: Lang) -> ui::Cell {
+    match col {
+        0 => Value::Date(r.date).into(),
+        1 => Value::text(&r.partner_name).into(),
+        2 if r.client_name.is_empty() => Value::Code(r.client_inn.clone()).into(),
+        2 => ui::Cell::from(Value::text(&r.client_name)).tip(&r.client_inn),
+        3 => ui::Cell::from(Value::text(r.kind.short_name(lang))).tip(r.kind.name(lang)),
+        4 if r.return_of.is_some() => {
+            let of = r.return_of.as_deref().unwrap_or_default();
+            ui::Cell::from(Value::Money(r.amount))
+                .warn()
+                .tip(format!("{} {of}", lang.pick("Возврат по", "Return of")))
+        }
+        4 => Value::Money(r.amount).into(),
+        5 => Value::Text(terms_name(r.terms(), r.one_c_terms, lang)).into(),
+        6 => r.rate.map_or(Value::Empty, Value::Rate).into(),
+        7 => Value::Money(r.premium).into(),
+        _ => r
+            .reason
+            .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
+            .into(),
+    }
+}
+
+/// The table of `count` sales and returns, their rows read a page at a time: the list
+/// exported when asked (from the toolbar's `export` or the table's menu); a row clicked
+/// opens it.
+fn table_ui(
+    ui: &mut Ui,
+    page: &mut SalesPage,
+    count: usize,
+    export: Option<ListFormat>,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    let mut sort = page.query.sort;
+    let mut descending = page.query.descending;
+    let cols = columns(lang);
     let view = page.query.clone();
     let mut rows: HashMap<usize, Option<SaleListRow>> = HashMap::new();
     let cell = |i: usize, col: usize| -> ui::Cell {
         let row = rows.entry(i).or_insert_with(|| page.row(i).cloned());
-        let Some(r) = row else {
-            return ui::Cell::pending();
-        };
-        match col {
-            0 => Value::Date(r.date).into(),
-            1 => Value::text(&r.partner_name).into(),
-            2 if r.client_name.is_empty() => Value::Code(r.client_inn.clone()).into(),
-            2 => ui::Cell::from(Value::text(&r.client_name)).tip(&r.client_inn),
-            3 => ui::Cell::from(Value::text(r.kind.short_name(lang))).tip(r.kind.name(lang)),
-            4 if r.return_of.is_some() => {
-                let of = r.return_of.as_deref().unwrap_or_default();
-                ui::Cell::from(Value::Money(r.amount))
-                    .warn()
-                    .tip(format!("{} {of}", lang.pick("Возврат по", "Return of")))
-            }
-            4 => Value::Money(r.amount).into(),
-            5 => Value::Text(terms_name(r.terms(), r.one_c_terms, lang)).into(),
-            6 => r.rate.map_or(Value::Empty, Value::Rate).into(),
-            7 => Value::Money(r.premium).into(),
-            _ => r
-                .reason
-                .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
-                .into(),
-        }
+        row.as_ref()
+            .map_or_else(ui::Cell::pending, |r| sale_cell(r, col, lang))
     };
     let out = ui::Table::new(TABLE, &cols, count, lang)
         .view(&view)
@@ -707,20 +760,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         .and_then(|i| rows.get(&i).cloned().flatten())
         .map(|r| r.id);
     if let Some(format) = out.export.or(export) {
-        // The page's columns shown, with the document and the client's INN beside them.
-        let shown = ui::shown_columns(ui.ctx(), TABLE, &cols);
-        let columns = SalesColumn::ALL
-            .into_iter()
-            .filter(|c| match SCREEN.iter().position(|s| s == c) {
-                Some(at) => shown.contains(&at),
-                None => true,
-            })
-            .collect();
-        command = Some(Command::ExportSalesList(SalesListExport {
-            query: page.query.clone(),
-            columns,
-            format,
-        }));
+        command = Some(export_command(ui, page, &cols, format));
     }
     page.query.sort = sort;
     page.query.descending = descending;
@@ -732,6 +772,29 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         };
     }
     command
+}
+
+/// The list exported as the table shows it: the page's columns shown, with the document
+/// and the client's INN beside them.
+fn export_command(
+    ui: &Ui,
+    page: &SalesPage,
+    cols: &[ui::Col<SalesSort>],
+    format: ListFormat,
+) -> Command {
+    let shown = ui::shown_columns(ui.ctx(), TABLE, cols);
+    let columns = SalesColumn::ALL
+        .into_iter()
+        .filter(|c| match SCREEN.iter().position(|s| s == c) {
+            Some(at) => shown.contains(&at),
+            None => true,
+        })
+        .collect();
+    Command::ExportSalesList(SalesListExport {
+        query: page.query.clone(),
+        columns,
+        format,
+    })
 }
 
 /// The value read, or an empty one when the read failed, its error kept in `failed`.
