@@ -8,6 +8,7 @@ use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
 use crate::domain::pin::{PinDecision, decide_pin_request};
 use crate::domain::{self, Inn, PartnerId, Pin, PinId, PinState};
+use crate::export::ListFormat;
 use crate::export::list::Value;
 use crate::snapshot::Data;
 use crate::store::{PinEvent, PinEventKind, PinRow};
@@ -100,7 +101,7 @@ impl Default for PinsPage {
 }
 
 mod form;
-use form::{new_pin_ui, selected_pin_ui};
+use form::{pin_form_ui, selected_pin_ui};
 
 /// Within this many days of its last day a pin is "ending soon".
 pub const ENDING_SOON_DAYS: i64 = 14;
@@ -155,6 +156,24 @@ impl PinsPage {
         })
     }
 
+    /// Opens pin `id` beside the list, its forms dated today and its client's history read.
+    fn open(&mut self, id: PinId, data: &Data, ctx: &PageCtx) {
+        self.mode = Mode::Selected(id);
+        self.extend = ActionDraft {
+            date: ui::date(ctx.today, ctx.lang),
+            ..ActionDraft::default()
+        };
+        self.release = ActionDraft {
+            date: ui::date(ctx.today, ctx.lang),
+            ..ActionDraft::default()
+        };
+        self.history = data
+            .pins
+            .iter()
+            .find(|r| r.pin.id == id)
+            .map(|r| r.client_inn);
+    }
+
     fn new_form(&mut self, today: chrono::NaiveDate, lang: Lang) {
         self.mode = Mode::New;
         self.draft = Draft {
@@ -176,74 +195,92 @@ fn state_name(state: PinState, lang: Lang) -> &'static str {
 /// The Stop-list page.
 pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
-    let today = ctx.today;
-    let mut command = None;
     if ctx.new_requested {
-        page.new_form(today, lang);
+        page.new_form(ctx.today, lang);
     }
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let mut export = None;
-    ui.horizontal(|ui| {
-        ui.heading(lang.pick("Стоп-лист", "Stop-list"));
-        ui.add_space(16.0);
-        ui::search_box(
-            ui,
-            &mut page.search,
-            lang.pick(
-                "ИНН или название клиента (Ctrl+F)",
-                "Client INN or name (Ctrl+F)",
-            ),
-            240.0,
-            ctx.focus_search,
-            lang,
-        );
-        if ui::change_button(
-            ui,
-            ctx,
-            Right::Record,
-            true,
-            egui::Button::new(lang.pick("+ Закрепить клиента", "+ Pin a client")),
-        )
-        .on_hover_text("Ctrl+N")
-        .clicked()
-        {
-            page.new_form(today, lang);
-        }
-        export = ui::list_menu(ui, lang);
-    });
-    ui.horizontal(|ui| {
-        ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
-        ui.selectable_value(
-            &mut page.filter,
-            Filter::InForce,
-            lang.pick("Действующие", "In force"),
-        );
-        ui.selectable_value(
-            &mut page.filter,
-            Filter::EndingSoon,
-            lang.pick("Истекают за 14 дней", "Ending within 14 days"),
-        );
-        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
-        ui::partner_combo(
-            ui,
-            "pins-partner-filter",
-            label.id,
-            &data.partners,
-            &mut page.partner,
-            lang.pick("все", "all"),
-            lang,
-        );
-    });
+    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal(|ui| filters_ui(ui, page, data, lang));
     ui.separator();
+    let command = side_panel_ui(ui, page, data, ctx);
+    if data.pins_version == 0 {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.pick("Чтение закреплений…", "Reading the pins…"));
+        });
+        return command;
+    }
+    table_ui(ui, page, data, export, ctx).or(command)
+}
 
+/// The page's heading, the search, «+ Pin a client» and the list's menu: the format
+/// asked for.
+fn toolbar_ui(ui: &mut Ui, page: &mut PinsPage, ctx: &PageCtx) -> Option<ListFormat> {
+    let lang = ctx.lang;
+    ui.heading(lang.pick("Стоп-лист", "Stop-list"));
+    ui.add_space(16.0);
+    ui::search_box(
+        ui,
+        &mut page.search,
+        lang.pick(
+            "ИНН или название клиента (Ctrl+F)",
+            "Client INN or name (Ctrl+F)",
+        ),
+        240.0,
+        ctx.focus_search,
+        lang,
+    );
+    if ui::change_button(
+        ui,
+        ctx,
+        Right::Record,
+        true,
+        egui::Button::new(lang.pick("+ Закрепить клиента", "+ Pin a client")),
+    )
+    .on_hover_text("Ctrl+N")
+    .clicked()
+    {
+        page.new_form(ctx.today, lang);
+    }
+    ui::list_menu(ui, lang)
+}
+
+/// Which pins the list shows: all, in force or ending soon, of one partner or all.
+fn filters_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, lang: Lang) {
+    ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
+    ui.selectable_value(
+        &mut page.filter,
+        Filter::InForce,
+        lang.pick("Действующие", "In force"),
+    );
+    ui.selectable_value(
+        &mut page.filter,
+        Filter::EndingSoon,
+        lang.pick("Истекают за 14 дней", "Ending within 14 days"),
+    );
+    let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+    ui::partner_combo(
+        ui,
+        "pins-partner-filter",
+        label.id,
+        &data.partners,
+        &mut page.partner,
+        lang.pick("все", "all"),
+        lang,
+    );
+}
+
+/// The side panel: the form to pin a client, or the pin opened.
+fn side_panel_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let mut command = None;
     match page.mode {
         Mode::New => {
             egui::Panel::right("pin-form")
                 .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
-                    command = new_pin_ui(ui, page, data, ctx);
+                    command = pin_form_ui(ui, page, data, ctx);
                 });
         }
         Mode::Selected(pin_id) => {
@@ -259,14 +296,56 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         }
         Mode::Nothing => {}
     }
+    command
+}
 
-    if data.pins_version == 0 {
-        ui.horizontal(|ui| {
-            ui.spinner();
-            ui.label(lang.pick("Чтение закреплений…", "Reading the pins…"));
-        });
-        return command;
+/// The table's columns.
+fn columns(lang: Lang) -> [ui::Col<Sort>; 7] {
+    [
+        ui::Col::new(lang.pick("ИНН клиента", "Client INN"), 100.0),
+        ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(Sort::Client),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 160.0).sort(Sort::Partner),
+        ui::Col::new(lang.pick("Закреплён", "Pinned on"), 95.0).sort(Sort::PinnedOn),
+        ui::Col::new(lang.pick("Последний день", "Last day"), 120.0).sort(Sort::LastDay),
+        ui::Col::new(lang.pick("Осталось дней", "Days left"), 108.0).right(),
+        ui::Col::new(lang.pick("Состояние", "State"), 95.0),
+    ]
+}
+
+/// A pin's value in column `col` of [`columns`], on `today`.
+fn pin_cell(r: &PinRow, col: usize, today: chrono::NaiveDate, lang: Lang) -> ui::Cell {
+    let state = r.pin.state_on(today);
+    match col {
+        0 => Value::Code(r.client_inn.to_string()).into(),
+        1 => Value::text(&r.client_name).into(),
+        2 => Value::text(&r.partner_name).into(),
+        3 => Value::Date(r.pin.pinned_on).into(),
+        4 => Value::Date(r.pin.last_day()).into(),
+        5 if state == PinState::InForce => {
+            let days = r.pin.days_left(today);
+            let cell = ui::Cell::from(Value::Count(days));
+            if days <= ENDING_SOON_DAYS {
+                cell.warn()
+            } else {
+                cell
+            }
+        }
+        5 => Value::Empty.into(),
+        _ => Value::text(state_name(state, lang)).into(),
     }
+}
+
+/// The table of the pins the search and filters show (or that there are none): the list
+/// exported when asked (from the toolbar's `export` or the table's menu); a row clicked
+/// opens the pin.
+fn table_ui(
+    ui: &mut Ui,
+    page: &mut PinsPage,
+    data: &Data,
+    export: Option<ListFormat>,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let (lang, today) = (ctx.lang, ctx.today);
     let view = View {
         version: data.pins_version,
         search: page.search.clone(),
@@ -291,43 +370,14 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
                 "Change the filters or pin a client (Ctrl+N).",
             ),
         );
-        return command;
+        return None;
     }
     let selected = match page.mode {
         Mode::Selected(id) => Some(id),
         _ => None,
     };
-    let cols = [
-        ui::Col::new(lang.pick("ИНН клиента", "Client INN"), 100.0),
-        ui::Col::new(lang.pick("Клиент", "Client"), 0.0).sort(Sort::Client),
-        ui::Col::new(lang.pick("Партнёр", "Partner"), 160.0).sort(Sort::Partner),
-        ui::Col::new(lang.pick("Закреплён", "Pinned on"), 95.0).sort(Sort::PinnedOn),
-        ui::Col::new(lang.pick("Последний день", "Last day"), 120.0).sort(Sort::LastDay),
-        ui::Col::new(lang.pick("Осталось дней", "Days left"), 108.0).right(),
-        ui::Col::new(lang.pick("Состояние", "State"), 95.0),
-    ];
-    let cell = |i: usize, col: usize| -> ui::Cell {
-        let r = rows[i];
-        let state = r.pin.state_on(today);
-        match col {
-            0 => Value::Code(r.client_inn.to_string()).into(),
-            1 => Value::text(&r.client_name).into(),
-            2 => Value::text(&r.partner_name).into(),
-            3 => Value::Date(r.pin.pinned_on).into(),
-            4 => Value::Date(r.pin.last_day()).into(),
-            5 if state == PinState::InForce => {
-                let days = r.pin.days_left(today);
-                let cell = ui::Cell::from(Value::Count(days));
-                if days <= ENDING_SOON_DAYS {
-                    cell.warn()
-                } else {
-                    cell
-                }
-            }
-            5 => Value::Empty.into(),
-            _ => Value::text(state_name(state, lang)).into(),
-        }
-    };
+    let cols = columns(lang);
+    let cell = |i: usize, col: usize| pin_cell(rows[i], col, today, lang);
     let out = ui::Table::new(TABLE, &cols, rows.len(), lang)
         .view((
             view.version,
@@ -340,27 +390,14 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
         .sort(&mut page.sort, &mut page.descending)
         .opened(|i| selected == Some(rows[i].pin.id))
         .show(ui, cell);
+    let mut command = None;
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Стоп-лист", "Stop-list");
         let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, today);
         command = Some(Command::ExportList(Box::new(list), format));
     }
-    let clicked = out.opened.map(|i| rows[i].pin.id);
-    if let Some(id) = clicked {
-        page.mode = Mode::Selected(id);
-        page.extend = ActionDraft {
-            date: ui::date(today, lang),
-            ..ActionDraft::default()
-        };
-        page.release = ActionDraft {
-            date: ui::date(today, lang),
-            ..ActionDraft::default()
-        };
-        page.history = data
-            .pins
-            .iter()
-            .find(|r| r.pin.id == id)
-            .map(|r| r.client_inn);
+    if let Some(i) = out.opened {
+        page.open(rows[i].pin.id, data, ctx);
     }
     command
 }

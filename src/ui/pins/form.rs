@@ -50,143 +50,185 @@ pub(super) fn cancel_ui(
         })
 }
 
-pub(super) fn new_pin_ui(
+/// The form to pin a client: its fields, what the request would do, and its buttons.
+pub(super) fn pin_form_ui(
     ui: &mut Ui,
     page: &mut PinsPage,
     data: &Data,
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
     ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
-    let d = &mut page.draft;
-    let inn = Inn::parse(&d.client_inn);
-    let date = ui::parse_date_field(&d.date);
-    egui::Grid::new("pin-grid")
-        .num_columns(2)
-        .spacing([12.0, 8.0])
-        .show(ui, |ui| {
-            page.known_client.inn_row(
-                ui,
-                &mut d.client_inn,
-                &mut d.client_name,
-                &data.pins,
-                ctx.today,
-                lang,
-            );
-            ui::free_text_row(
-                ui,
-                lang.pick("Название клиента", "Client name"),
-                &mut d.client_name,
-                "ООО «…»",
-                TextField::ClientName,
-                lang,
-            );
-            let label = ui.label(lang.pick("Партнёр", "Partner"));
-            ui::partner_combo(
-                ui,
-                "pin-partner",
-                label.id,
-                &data.partners,
-                &mut d.partner,
-                lang.pick("— выберите —", "— choose —"),
-                lang,
-            );
-            ui.end_row();
-            let date_error = ui::date_error(&date, lang);
-            ui::date_row(
-                ui,
-                lang.pick("Дата заявки", "Request date"),
-                &mut d.date,
-                date_error.as_deref(),
-                ctx.today,
-                lang,
-            );
-            ui::free_text_row(
-                ui,
-                lang.pick("Примечание", "Note"),
-                &mut d.note,
-                "",
-                TextField::Note,
-                lang,
-            );
-        });
-    let texts_fit = TextField::ClientName.check(&d.client_name).is_ok()
-        && TextField::Note.check(&d.note).is_ok();
-    let ready = match (inn, d.partner, date) {
-        (Ok(inn), Some(partner), Ok(Some(date))) if texts_fit => Some((inn, partner, date)),
-        _ => None,
-    };
-    let mut refused = false;
-    if let Some((inn, partner, date)) = &ready {
-        match decide_pin_request(&pins_of(data, inn), *partner, *date) {
-            Ok(PinDecision::New { ends_on }) => ui::verdict(
-                ui,
-                true,
-                &format!(
-                    "{} {}",
-                    lang.pick(
-                        "Клиент будет закреплён по",
-                        "The client will be pinned until"
-                    ),
-                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
-                ),
-            ),
-            Ok(PinDecision::Extension { ends_on, .. }) => ui::verdict(
-                ui,
-                true,
-                &format!(
-                    "{} {}",
-                    lang.pick(
-                        "Клиент уже закреплён за этим партнёром: заявка продлит закрепление по",
-                        "The partner already holds this client: the request extends the pin until"
-                    ),
-                    ui::date(crate::domain::pin::last_day_of(ends_on), lang)
-                ),
-            ),
-            Ok(PinDecision::Refused { holder, last_day }) => {
-                refused = true;
-                ui::verdict(
-                    ui,
-                    false,
-                    &format!(
-                        "{} {} {}. {}",
-                        lang.pick("Клиент закреплён за", "The client is pinned to"),
-                        data.partner_name(holder),
-                        format_args!("{} {}", lang.pick("по", "until"), ui::date(last_day, lang)),
-                        lang.pick(
-                            "Заявку можно только записать как отказ.",
-                            "The request can only be recorded as refused."
-                        )
-                    ),
-                );
-            }
-            Err(e) => ui::verdict(ui, false, &e.to_string()),
-        }
-    }
-    let label = if refused {
+    let ready = page.draft.ui(ui, &mut page.known_client, data, ctx);
+    let label = if ready.as_ref().is_some_and(|r| r.refused) {
         lang.pick("Записать отказ", "Record the refusal")
     } else {
         lang.pick("Закрепить", "Pin")
     };
     let buttons = ui::form_buttons(ui, label, ready.is_some(), ctx, Right::Record);
-    if buttons.submitted
-        && let Some((inn, partner, date)) = ready
-    {
-        command = Some(Command::RequestPin {
-            client: inn,
-            client_name: page.draft.client_name.trim().to_owned(),
-            partner,
-            date,
-            note: page.draft.note.trim().to_owned(),
-        });
-    }
     if buttons.cancelled {
         page.mode = Mode::Nothing;
     }
-    command
+    let Request {
+        inn, partner, date, ..
+    } = ready.filter(|_| buttons.submitted)?;
+    Some(Command::RequestPin {
+        client: inn,
+        client_name: page.draft.client_name.trim().to_owned(),
+        partner,
+        date,
+        note: page.draft.note.trim().to_owned(),
+    })
 }
 
+/// A pin request the form's fields make.
+struct Request {
+    inn: Inn,
+    partner: PartnerId,
+    date: chrono::NaiveDate,
+    /// Another partner holds the client: the request can only be recorded as refused.
+    refused: bool,
+}
+
+impl Draft {
+    /// The form's fields, then what the request would do under them. The request, when
+    /// the fields read.
+    fn ui(
+        &mut self,
+        ui: &mut Ui,
+        known_client: &mut ui::KnownClient,
+        data: &Data,
+        ctx: &PageCtx,
+    ) -> Option<Request> {
+        let inn = Inn::parse(&self.client_inn);
+        let date = ui::parse_date_field(&self.date);
+        egui::Grid::new("pin-grid")
+            .num_columns(2)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| self.fields_ui(ui, known_client, &date, data, ctx));
+        let texts_fit = TextField::ClientName.check(&self.client_name).is_ok()
+            && TextField::Note.check(&self.note).is_ok();
+        let (Ok(inn), Some(partner), Ok(Some(date))) = (inn, self.partner, date) else {
+            return None;
+        };
+        if !texts_fit {
+            return None;
+        }
+        let refused = decision_ui(ui, inn, partner, date, data, ctx.lang);
+        Some(Request {
+            inn,
+            partner,
+            date,
+            refused,
+        })
+    }
+
+    fn fields_ui(
+        &mut self,
+        ui: &mut Ui,
+        known_client: &mut ui::KnownClient,
+        date: &ui::DateField,
+        data: &Data,
+        ctx: &PageCtx,
+    ) {
+        let lang = ctx.lang;
+        known_client.inn_row(
+            ui,
+            &mut self.client_inn,
+            &mut self.client_name,
+            &data.pins,
+            ctx.today,
+            lang,
+        );
+        ui::free_text_row(
+            ui,
+            lang.pick("Название клиента", "Client name"),
+            &mut self.client_name,
+            "ООО «…»",
+            TextField::ClientName,
+            lang,
+        );
+        let label = ui.label(lang.pick("Партнёр", "Partner"));
+        ui::partner_combo(
+            ui,
+            "pin-partner",
+            label.id,
+            &data.partners,
+            &mut self.partner,
+            lang.pick("— выберите —", "— choose —"),
+            lang,
+        );
+        ui.end_row();
+        let date_error = ui::date_error(date, lang);
+        ui::date_row(
+            ui,
+            lang.pick("Дата заявки", "Request date"),
+            &mut self.date,
+            date_error.as_deref(),
+            ctx.today,
+            lang,
+        );
+        ui::free_text_row(
+            ui,
+            lang.pick("Примечание", "Note"),
+            &mut self.note,
+            "",
+            TextField::Note,
+            lang,
+        );
+    }
+}
+
+/// What `partner`'s request for client `inn` on `date` would do, said under the form: a
+/// new pin, an extension, or a refusal (then true).
+fn decision_ui(
+    ui: &mut Ui,
+    inn: Inn,
+    partner: PartnerId,
+    date: chrono::NaiveDate,
+    data: &Data,
+    lang: Lang,
+) -> bool {
+    let until = |ends_on| ui::date(crate::domain::pin::last_day_of(ends_on), lang);
+    match decide_pin_request(&pins_of(data, &inn), partner, date) {
+        Ok(PinDecision::New { ends_on }) => {
+            let will = lang.pick(
+                "Клиент будет закреплён по",
+                "The client will be pinned until",
+            );
+            ui::verdict(ui, true, &format!("{will} {}", until(ends_on)));
+        }
+        Ok(PinDecision::Extension { ends_on, .. }) => {
+            let extends = lang.pick(
+                "Клиент уже закреплён за этим партнёром: заявка продлит закрепление по",
+                "The partner already holds this client: the request extends the pin until",
+            );
+            ui::verdict(ui, true, &format!("{extends} {}", until(ends_on)));
+        }
+        Ok(PinDecision::Refused { holder, last_day }) => {
+            ui::verdict(
+                ui,
+                false,
+                &format!(
+                    "{} {} {}. {}",
+                    lang.pick("Клиент закреплён за", "The client is pinned to"),
+                    data.partner_name(holder),
+                    format_args!("{} {}", lang.pick("по", "until"), ui::date(last_day, lang)),
+                    lang.pick(
+                        "Заявку можно только записать как отказ.",
+                        "The request can only be recorded as refused."
+                    )
+                ),
+            );
+            return true;
+        }
+        Err(e) => ui::verdict(ui, false, &e.to_string()),
+    }
+    false
+}
+
+/// An opened pin: what it is, its extension and early release while it is in force, and
+/// the client's history with the cancellation of a mistaken record.
 pub(super) fn selected_pin_ui(
     ui: &mut Ui,
     page: &mut PinsPage,
@@ -195,8 +237,43 @@ pub(super) fn selected_pin_ui(
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
     let pin = &row.pin;
+    let mut command = pin_ui(ui, row, ctx);
+    if pin.state_on(ctx.today) == PinState::InForce {
+        for draft in [&mut page.extend, &mut page.release] {
+            if draft.date.is_empty() {
+                draft.date = ui::date(ctx.today, lang);
+            }
+        }
+        command = page.extend.extension_ui(ui, pin.id, ctx).or(command);
+        command = page.release.release_ui(ui, pin.id, ctx).or(command);
+    }
+    ui.add_space(8.0);
+    ui.separator();
+    ui.strong(lang.pick(
+        "История клиента в стоп-листе",
+        "The client's stop-list history",
+    ));
+    match page.shown_events().cloned() {
+        None => _ = ui.spinner(),
+        Some(events) => {
+            for e in events.iter() {
+                event_ui(ui, e, data, lang);
+            }
+            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, &events, ctx));
+        }
+    }
+    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
+        page.mode = Mode::Nothing;
+    }
+    command
+}
+
+/// What the pin is: the client (with a button to its card), the partner and the term.
+fn pin_ui(ui: &mut Ui, row: &PinRow, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let pin = &row.pin;
+    let mut command = None;
     ui.heading(if row.client_name.is_empty() {
         row.client_inn.to_string()
     } else {
@@ -223,79 +300,86 @@ pub(super) fn selected_pin_ui(
         ui::date(pin.last_day(), lang),
         state_name(pin.state_on(ctx.today), lang)
     ));
-    if pin.state_on(ctx.today) == PinState::InForce {
+    command
+}
+
+impl ActionDraft {
+    /// The form to extend pin `pin_id` by three months: when it was agreed, by whom, a
+    /// note, and the button.
+    fn extension_ui(&mut self, ui: &mut Ui, pin_id: PinId, ctx: &PageCtx) -> Option<Command> {
+        let lang = ctx.lang;
         ui.add_space(8.0);
         ui.separator();
         ui.strong(lang.pick("Продлить на 3 месяца", "Extend by 3 months"));
-        for draft in [&mut page.extend, &mut page.release] {
-            if draft.date.is_empty() {
-                draft.date = ui::date(ctx.today, lang);
-            }
-        }
-        let date = ui::parse_date_field(&page.extend.date);
+        let date = ui::parse_date_field(&self.date);
         egui::Grid::new("extend-grid")
             .num_columns(2)
             .spacing([12.0, 6.0])
-            .show(ui, |ui| {
-                ui::date_row(
-                    ui,
-                    lang.pick("Дата согласования", "Agreed on"),
-                    &mut page.extend.date,
-                    date.as_ref().err().map(|e| e.text(lang)).as_deref(),
-                    ctx.today,
-                    lang,
-                );
-                let who_error = if page.extend.agreed_by.trim().is_empty() {
-                    Some(
-                        lang.pick("укажите, кто согласовал", "enter who agreed")
-                            .to_owned(),
-                    )
-                } else {
-                    ui::text_error(TextField::PersonName, &page.extend.agreed_by, lang)
-                };
-                ui::text_row(
-                    ui,
-                    lang.pick("Кто согласовал", "Agreed by"),
-                    &mut page.extend.agreed_by,
-                    "",
-                    who_error.as_deref(),
-                );
-                ui::free_text_row(
-                    ui,
-                    lang.pick("Примечание", "Note"),
-                    &mut page.extend.note,
-                    "",
-                    TextField::Note,
-                    lang,
-                );
-            });
-        let texts_fit = TextField::PersonName.check(&page.extend.agreed_by).is_ok()
-            && TextField::Note.check(&page.extend.note).is_ok();
+            .show(ui, |ui| self.extension_fields_ui(ui, &date, ctx));
+        let texts_fit = TextField::PersonName.check(&self.agreed_by).is_ok()
+            && TextField::Note.check(&self.note).is_ok();
         let ready = match date {
-            Ok(Some(date)) if !page.extend.agreed_by.trim().is_empty() && texts_fit => Some(date),
+            Ok(Some(date)) if !self.agreed_by.trim().is_empty() && texts_fit => Some(date),
             _ => None,
         };
-        if ui::change_button(
+        let clicked = ui::change_button(
             ui,
             ctx,
             Right::Record,
             ready.is_some(),
             egui::Button::new(lang.pick("Продлить", "Extend")),
         )
-        .clicked()
-            && let Some(date) = ready
-        {
-            command = Some(Command::ExtendPin {
-                pin_id: pin.id,
-                date,
-                agreed_by: page.extend.agreed_by.trim().to_owned(),
-                note: page.extend.note.trim().to_owned(),
-            });
-        }
+        .clicked();
+        Some(Command::ExtendPin {
+            pin_id,
+            date: ready.filter(|_| clicked)?,
+            agreed_by: self.agreed_by.trim().to_owned(),
+            note: self.note.trim().to_owned(),
+        })
+    }
+
+    fn extension_fields_ui(&mut self, ui: &mut Ui, date: &ui::DateField, ctx: &PageCtx) {
+        let lang = ctx.lang;
+        ui::date_row(
+            ui,
+            lang.pick("Дата согласования", "Agreed on"),
+            &mut self.date,
+            date.as_ref().err().map(|e| e.text(lang)).as_deref(),
+            ctx.today,
+            lang,
+        );
+        let who_error = if self.agreed_by.trim().is_empty() {
+            Some(
+                lang.pick("укажите, кто согласовал", "enter who agreed")
+                    .to_owned(),
+            )
+        } else {
+            ui::text_error(TextField::PersonName, &self.agreed_by, lang)
+        };
+        ui::text_row(
+            ui,
+            lang.pick("Кто согласовал", "Agreed by"),
+            &mut self.agreed_by,
+            "",
+            who_error.as_deref(),
+        );
+        ui::free_text_row(
+            ui,
+            lang.pick("Примечание", "Note"),
+            &mut self.note,
+            "",
+            TextField::Note,
+            lang,
+        );
+    }
+
+    /// The form to release pin `pin_id` early: the date, the reason, and the button.
+    fn release_ui(&mut self, ui: &mut Ui, pin_id: PinId, ctx: &PageCtx) -> Option<Command> {
+        let lang = ctx.lang;
         ui.add_space(8.0);
         ui.separator();
         ui.strong(lang.pick("Снять досрочно", "Release early"));
-        let date = ui::parse_date_field(&page.release.date);
+        let date = ui::parse_date_field(&self.date);
         egui::Grid::new("release-grid")
             .num_columns(2)
             .spacing([12.0, 6.0])
@@ -303,7 +387,7 @@ pub(super) fn selected_pin_ui(
                 ui::date_row(
                     ui,
                     lang.pick("Дата снятия", "Release date"),
-                    &mut page.release.date,
+                    &mut self.date,
                     date.as_ref().err().map(|e| e.text(lang)).as_deref(),
                     ctx.today,
                     lang,
@@ -311,7 +395,7 @@ pub(super) fn selected_pin_ui(
                 ui::free_text_row(
                     ui,
                     lang.pick("Причина", "Reason"),
-                    &mut page.release.note,
+                    &mut self.note,
                     "",
                     TextField::Note,
                     lang,
@@ -321,91 +405,83 @@ pub(super) fn selected_pin_ui(
             ui,
             ctx,
             Right::Record,
-            matches!(date, Ok(Some(_))) && TextField::Note.check(&page.release.note).is_ok(),
+            matches!(date, Ok(Some(_))) && TextField::Note.check(&self.note).is_ok(),
             egui::Button::new(lang.pick("Снять закрепление…", "Release…")),
         )
         .clicked()
             && let Ok(Some(date)) = date
         {
-            command = Some(Command::ReleasePin {
-                pin_id: pin.id,
+            return Some(Command::ReleasePin {
+                pin_id,
                 date,
-                note: page.release.note.trim().to_owned(),
+                note: self.note.trim().to_owned(),
             });
         }
+        None
     }
-    ui.add_space(8.0);
-    ui.separator();
-    ui.strong(lang.pick(
-        "История клиента в стоп-листе",
-        "The client's stop-list history",
-    ));
-    match page.shown_events().cloned() {
-        None => _ = ui.spinner(),
-        Some(events) => {
-            for e in events.iter() {
-                let what = match e.kind {
-                    PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
-                    PinEventKind::Refused => lang.pick("отказ", "refused"),
-                    PinEventKind::Extended => lang.pick("продлён", "extended"),
-                    PinEventKind::Released => lang.pick("снят", "released"),
-                };
-                let mut text = format!(
-                    "{} · {} · {}",
-                    ui::date(e.on_date, lang),
-                    what,
-                    data.partner_name(e.partner)
-                );
-                if let Some(ends_on) = e.ends_on {
-                    text += &format!(
-                        " · {} {}",
-                        lang.pick("по", "until"),
-                        ui::date(crate::domain::pin::last_day_of(ends_on), lang)
-                    );
-                }
-                if let Some(holder) = e.holder {
-                    text += &format!(
-                        " · {} {}",
-                        lang.pick("закреплён за", "held by"),
-                        data.partner_name(holder)
-                    );
-                }
-                if !e.agreed_by.is_empty() {
-                    text += &format!(
-                        " · {} {}",
-                        lang.pick("согласовал", "agreed by"),
-                        e.agreed_by
-                    );
-                }
-                if !e.note.is_empty() {
-                    text += &format!(" · {}", e.note);
-                }
-                text += &ui::recorded_by(&e.recorded_by, lang);
-                match &e.cancelled {
-                    None => _ = ui.label(text),
-                    Some(c) => {
-                        ui.label(RichText::new(text).strikethrough().weak());
-                        ui.label(
-                            RichText::new(format!(
-                                "{} {} ({}): {}",
-                                lang.pick("отменено как ошибочное", "cancelled as a mistake"),
-                                c.at.get(..10)
-                                    .and_then(domain::parse_date)
-                                    .map_or(c.at.clone(), |d| ui::date(d, lang)),
-                                c.by,
-                                c.reason
-                            ))
-                            .small()
-                            .color(ui::warn_color(ui)),
-                        );
-                    }
-                }
-            }
-            command = command.or(cancel_ui(ui, &mut page.cancel_reason, pin.id, &events, ctx));
-        }
+}
+
+/// One event of the client's history, struck through with why when it was cancelled.
+fn event_ui(ui: &mut Ui, e: &PinEvent, data: &Data, lang: Lang) {
+    let text = event_text(e, data, lang);
+    let Some(c) = &e.cancelled else {
+        ui.label(text);
+        return;
+    };
+    ui.label(RichText::new(text).strikethrough().weak());
+    ui.label(
+        RichText::new(format!(
+            "{} {} ({}): {}",
+            lang.pick("отменено как ошибочное", "cancelled as a mistake"),
+            c.at.get(..10)
+                .and_then(domain::parse_date)
+                .map_or(c.at.clone(), |d| ui::date(d, lang)),
+            c.by,
+            c.reason
+        ))
+        .small()
+        .color(ui::warn_color(ui)),
+    );
+}
+
+/// An event of the history in a line: when, what, which partner, until when, who held
+/// the client, who agreed, the note and who recorded it.
+fn event_text(e: &PinEvent, data: &Data, lang: Lang) -> String {
+    let what = match e.kind {
+        PinEventKind::Pinned => lang.pick("закреплён", "pinned"),
+        PinEventKind::Refused => lang.pick("отказ", "refused"),
+        PinEventKind::Extended => lang.pick("продлён", "extended"),
+        PinEventKind::Released => lang.pick("снят", "released"),
+    };
+    let mut text = format!(
+        "{} · {} · {}",
+        ui::date(e.on_date, lang),
+        what,
+        data.partner_name(e.partner)
+    );
+    if let Some(ends_on) = e.ends_on {
+        text += &format!(
+            " · {} {}",
+            lang.pick("по", "until"),
+            ui::date(crate::domain::pin::last_day_of(ends_on), lang)
+        );
     }
-    if ui.button(lang.pick("Закрыть", "Close")).clicked() {
-        page.mode = Mode::Nothing;
+    if let Some(holder) = e.holder {
+        text += &format!(
+            " · {} {}",
+            lang.pick("закреплён за", "held by"),
+            data.partner_name(holder)
+        );
     }
-    command
+    if !e.agreed_by.is_empty() {
+        text += &format!(
+            " · {} {}",
+            lang.pick("согласовал", "agreed by"),
+            e.agreed_by
+        );
+    }
+    if !e.note.is_empty() {
+        text += &format!(" · {}", e.note);
+    }
+    text + &ui::recorded_by(&e.recorded_by, lang)
 }
