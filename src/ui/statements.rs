@@ -8,12 +8,14 @@ use egui::{RichText, Ui};
 use crate::command::{Command, PageCtx};
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
+use crate::domain::statement::Line;
 use crate::domain::status::status_name;
 use crate::domain::{PartnerId, Statement};
 use crate::export::Format;
 use crate::export::list::Value;
 use crate::reader::{Ask, Loaded};
 use crate::snapshot::Data;
+use crate::store::IssuedRow;
 use crate::ui;
 
 pub use crate::ui::Period;
@@ -88,105 +90,148 @@ pub fn statements_ui(
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
-    ui.horizontal_wrapped(|ui| {
-        ui.heading(lang.pick("Ведомость премий", "Premium statement"));
-        ui.add_space(12.0);
-        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
-        ui::partner_combo(
-            ui,
-            "statement-partner",
-            label.id,
-            &data.partners,
-            &mut page.partner,
-            lang.pick("— выберите —", "— choose —"),
-            lang,
-        );
-        ui.add_space(12.0);
-        if let Some(doc_lang) = doc_lang_combo(ui, ctx.doc_lang, lang) {
-            command = Some(Command::DocumentsIn(doc_lang));
-        }
-    });
-    ui.horizontal_wrapped(|ui| {
-        for p in Period::ALL {
-            if ui
-                .selectable_label(page.period == p, p.name(lang))
-                .clicked()
-            {
-                if p == Period::Custom
-                    && let Some((from, to)) = page.period.bounds(ctx.today)
-                {
-                    page.from = ui::date(from, lang);
-                    page.to = ui::date(to, lang);
-                }
-                page.period = p;
-            }
-        }
-        ui.separator();
-        ui.selectable_value(
-            &mut page.issued_tab,
-            false,
-            lang.pick("Предпросмотр", "Preview"),
-        );
-        ui.selectable_value(
-            &mut page.issued_tab,
-            true,
-            format!(
-                "{} ({})",
-                lang.pick("Выданные", "Issued"),
-                data.issued.len()
-            ),
-        );
-    });
+    let mut command = ui
+        .horizontal_wrapped(|ui| partner_row_ui(ui, page, data, ctx))
+        .inner;
+    ui.horizontal_wrapped(|ui| period_row_ui(ui, page, data, ctx));
     // The custom period's dates on a line of their own: the row above wraps, they do not.
     if page.period == Period::Custom {
         ui::period_fields(ui, &mut page.from, &mut page.to, ctx.today, lang);
     }
-    let bounds = match page.period.bounds(ctx.today) {
-        Some(bounds) => Some(bounds),
-        None => match (
-            ui::parse_date_field(&page.from),
-            ui::parse_date_field(&page.to),
-        ) {
-            (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
-            _ => None,
-        },
-    };
+    let bounds = page.bounds(ctx.today);
     ui.separator();
     if let Some((from, to)) = bounds {
-        ui.horizontal(|ui| {
-            let label = ui.label(format!(
-                "{} {} — {}:",
-                lang.pick("Все ведомости за", "All statements for"),
-                ui::date(from, lang),
-                ui::date(to, lang)
-            ));
-            let format = page.batch_format.get_or_insert(Format::Xlsx);
-            egui::ComboBox::from_id_salt("batch-format")
-                .selected_text(format.extension().to_uppercase())
-                .show_ui(ui, |ui| {
-                    for f in Format::ALL {
-                        ui.selectable_value(format, f, f.extension().to_uppercase());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if ui
-                .button(lang.pick("Выгрузить в папку…", "Export to a folder…"))
-                .clicked()
-            {
-                command = Some(Command::ExportAll {
-                    from,
-                    to,
-                    format: *format,
-                });
-            }
-        });
+        command = ui
+            .horizontal(|ui| batch_export_ui(ui, page, from, to, lang))
+            .inner
+            .or(command);
     }
     ui.separator();
     if page.issued_tab {
         return issued_ui(ui, page, data, ctx).or(command);
     }
+    preview_ui(ui, page, data, bounds, ctx).or(command)
+}
+
+impl StatementsPage {
+    /// The period chosen, or the custom one typed when both its dates read and the start is
+    /// no later than the end.
+    fn bounds(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        if let Some(bounds) = self.period.bounds(today) {
+            return Some(bounds);
+        }
+        match (
+            ui::parse_date_field(&self.from),
+            ui::parse_date_field(&self.to),
+        ) {
+            (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
+            _ => None,
+        }
+    }
+}
+
+/// The page's heading, the partner, and the language of exported documents.
+fn partner_row_ui(
+    ui: &mut Ui,
+    page: &mut StatementsPage,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    ui.heading(lang.pick("Ведомость премий", "Premium statement"));
+    ui.add_space(12.0);
+    let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+    ui::partner_combo(
+        ui,
+        "statement-partner",
+        label.id,
+        &data.partners,
+        &mut page.partner,
+        lang.pick("— выберите —", "— choose —"),
+        lang,
+    );
+    ui.add_space(12.0);
+    doc_lang_combo(ui, ctx.doc_lang, lang).map(Command::DocumentsIn)
+}
+
+/// The periods to choose from (a custom one starts from the period chosen before), and the
+/// preview or the issued statements.
+fn period_row_ui(ui: &mut Ui, page: &mut StatementsPage, data: &Data, ctx: &PageCtx) {
+    let lang = ctx.lang;
+    for p in Period::ALL {
+        if ui
+            .selectable_label(page.period == p, p.name(lang))
+            .clicked()
+        {
+            if p == Period::Custom
+                && let Some((from, to)) = page.period.bounds(ctx.today)
+            {
+                page.from = ui::date(from, lang);
+                page.to = ui::date(to, lang);
+            }
+            page.period = p;
+        }
+    }
+    ui.separator();
+    ui.selectable_value(
+        &mut page.issued_tab,
+        false,
+        lang.pick("Предпросмотр", "Preview"),
+    );
+    ui.selectable_value(
+        &mut page.issued_tab,
+        true,
+        format!(
+            "{} ({})",
+            lang.pick("Выданные", "Issued"),
+            data.issued.len()
+        ),
+    );
+}
+
+/// Every partner's statement for the period, in a format, to a folder.
+fn batch_export_ui(
+    ui: &mut Ui,
+    page: &mut StatementsPage,
+    from: NaiveDate,
+    to: NaiveDate,
+    lang: Lang,
+) -> Option<Command> {
+    let label = ui.label(format!(
+        "{} {} — {}:",
+        lang.pick("Все ведомости за", "All statements for"),
+        ui::date(from, lang),
+        ui::date(to, lang)
+    ));
+    let format = page.batch_format.get_or_insert(Format::Xlsx);
+    egui::ComboBox::from_id_salt("batch-format")
+        .selected_text(format.extension().to_uppercase())
+        .show_ui(ui, |ui| {
+            for f in Format::ALL {
+                ui.selectable_value(format, f, f.extension().to_uppercase());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.button(lang.pick("Выгрузить в папку…", "Export to a folder…"))
+        .clicked()
+        .then_some(Command::ExportAll {
+            from,
+            to,
+            format: *format,
+        })
+}
+
+/// The statement of the partner and period chosen, as it will be exported, once read; or
+/// what is missing to make one.
+fn preview_ui(
+    ui: &mut Ui,
+    page: &mut StatementsPage,
+    data: &Data,
+    bounds: Option<(NaiveDate, NaiveDate)>,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
     let Some(partner) = page.partner else {
         page.wanted = None;
         ui::empty_state(
@@ -194,7 +239,7 @@ pub fn statements_ui(
             lang.pick("Выберите партнёра", "Choose a partner"),
             lang.pick("Ведомость покажет продажи и возвраты партнёра за период, как они будут выгружены.", "The statement shows the partner's sales and returns for the period, as they will be exported."),
         );
-        return command;
+        return None;
     };
     let Some((from, to)) = bounds else {
         page.wanted = None;
@@ -206,7 +251,7 @@ pub fn statements_ui(
                 "Dates as 31.01.2025; the start no later than the end.",
             ),
         );
-        return command;
+        return None;
     };
     page.wanted = Some((partner, from, to, data.version));
     let key = (partner, from, to, data.version);
@@ -214,101 +259,35 @@ pub fn statements_ui(
         (Some(statement), _) if page.loaded.is_for(&key) => statement,
         (_, Some((k, e))) if *k == key => {
             ui::verdict(ui, false, e);
-            return command;
+            return None;
         }
         _ => {
             ui.spinner();
-            return command;
+            return None;
         }
     };
+    statement_ui(ui, statement, (partner, from, to), data, ctx)
+}
 
-    ui.horizontal(|ui| {
-        ui.vertical(|ui| {
-            ui.label(RichText::new(&statement.partner.name).strong().size(16.0));
-            ui.label(format!(
-                "{} {} · {} {} · {} {}",
-                lang.pick("ИНН", "INN"),
-                statement.partner.inn,
-                lang.pick("партнёр 1С:", "1C partner:"),
-                if statement.partner.one_c_partner {
-                    lang.pick("да", "yes")
-                } else {
-                    lang.pick("нет", "no")
-                },
-                lang.pick("статус на конец периода:", "status at period end:"),
-                status_name(statement.partner.status, lang)
-            ));
-            ui.label(format!(
-                "{} {} — {} · {} {} · {} {}",
-                lang.pick("Период", "Period"),
-                ui::date(statement.from, lang),
-                ui::date(statement.to, lang),
-                lang.pick("сформирована", "generated on"),
-                ui::date(statement.generated_on, lang),
-                lang.pick("версии ставок:", "rate versions:"),
-                statement
-                    .rate_versions
-                    .iter()
-                    .map(|v| ui::version_label(v, lang))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        });
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
-            let issued = data.issued.iter().find(|r| {
-                r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to
-            });
-            match issued {
-                Some(row) => {
-                    if ui
-                        .button(lang.pick("Экспорт выданной…", "Export the issued one…"))
-                        .clicked()
-                    {
-                        command = Some(Command::ExportIssued {
-                            number: row.number.clone(),
-                        });
-                    }
-                    ui.label(
-                        RichText::new(format!(
-                            "{} {} ({} — {})",
-                            lang.pick("Выдана ведомость", "Issued statement"),
-                            row.number,
-                            ui::date(row.from, lang),
-                            ui::date(row.to, lang)
-                        ))
-                        .strong(),
-                    );
-                }
-                None => {
-                    if ui::change_button(
-                        ui,
-                        ctx,
-                        Right::Lead,
-                        !statement.lines.is_empty(),
-                        egui::Button::new(lang.pick("Выдать…", "Issue…")),
-                    )
-                    .on_hover_text(lang.pick(
-                        "Присвоить номер, сохранить цифры и закрыть период от изменений",
-                        "Give it a number, store its figures and lock the period",
-                    ))
-                    .clicked()
-                    {
-                        command = Some(Command::IssueStatement { partner, from, to });
-                    }
-                }
-            }
-            if ui
-                .add_enabled(
-                    !statement.lines.is_empty(),
-                    egui::Button::new(lang.pick("Экспорт…", "Export…")),
-                )
-                .on_hover_text(lang.pick("PDF, Excel, JSON или CSV", "PDF, Excel, JSON or CSV"))
-                .clicked()
-            {
-                command = Some(Command::ExportStatement { partner, from, to });
-            }
-        });
-    });
+/// A statement read, of a partner for a period: what it is about and what can be done
+/// with it, its lines and its totals.
+fn statement_ui(
+    ui: &mut Ui,
+    statement: &Statement,
+    of: (PartnerId, NaiveDate, NaiveDate),
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let command = ui
+        .horizontal(|ui| {
+            ui.vertical(|ui| statement_facts_ui(ui, statement, lang));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+                statement_actions_ui(ui, statement, of, data, ctx)
+            })
+            .inner
+        })
+        .inner;
     if statement.lines_without_rate() > 0 {
         ui.label(
             RichText::new(format!(
@@ -323,44 +302,7 @@ pub fn statements_ui(
         );
     }
     ui.add_space(4.0);
-
-    egui::Panel::bottom("statement-totals").show(ui, |ui| {
-        let money_cell = |ui: &mut Ui, text: String, strong: bool| {
-            let size = egui::vec2(150.0, ui.spacing().interact_size.y);
-            ui.allocate_ui_with_layout(
-                size,
-                egui::Layout::right_to_left(egui::Align::Center),
-                |ui| {
-                    if strong {
-                        ui.strong(text)
-                    } else {
-                        ui.label(text)
-                    }
-                },
-            );
-        };
-        egui::Grid::new("totals-grid")
-            .num_columns(3)
-            .striped(true)
-            .spacing([24.0, 4.0])
-            .show(ui, |ui| {
-                ui.strong(lang.pick("Итого по видам лицензий", "Totals by license kind"));
-                money_cell(ui, lang.pick("Сумма", "Amount").to_owned(), true);
-                money_cell(ui, lang.pick("Премия", "Premium").to_owned(), true);
-                ui.end_row();
-                for (kind, sums) in &statement.totals.by_kind {
-                    ui.label(kind.name(lang));
-                    money_cell(ui, ui::money(sums.amount, lang), false);
-                    money_cell(ui, ui::money(sums.premium, lang), false);
-                    ui.end_row();
-                }
-                ui.strong(lang.pick("Итого", "Total"));
-                money_cell(ui, ui::money(statement.totals.overall.amount, lang), true);
-                money_cell(ui, ui::money(statement.totals.overall.premium, lang), true);
-                ui.end_row();
-            });
-    });
-
+    egui::Panel::bottom("statement-totals").show(ui, |ui| totals_ui(ui, statement, lang));
     if statement.lines.is_empty() {
         ui::empty_state(
             ui,
@@ -372,7 +314,151 @@ pub fn statements_ui(
         );
         return command;
     }
-    let cols: [ui::Col<()>; 9] = [
+    lines_ui(ui, statement, ctx).or(command)
+}
+
+/// The partner (its INN, 1C flag and status at the period's end), the period, the day the
+/// statement was made and the rate versions it used.
+fn statement_facts_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
+    ui.label(RichText::new(&statement.partner.name).strong().size(16.0));
+    ui.label(format!(
+        "{} {} · {} {} · {} {}",
+        lang.pick("ИНН", "INN"),
+        statement.partner.inn,
+        lang.pick("партнёр 1С:", "1C partner:"),
+        if statement.partner.one_c_partner {
+            lang.pick("да", "yes")
+        } else {
+            lang.pick("нет", "no")
+        },
+        lang.pick("статус на конец периода:", "status at period end:"),
+        status_name(statement.partner.status, lang)
+    ));
+    ui.label(format!(
+        "{} {} — {} · {} {} · {} {}",
+        lang.pick("Период", "Period"),
+        ui::date(statement.from, lang),
+        ui::date(statement.to, lang),
+        lang.pick("сформирована", "generated on"),
+        ui::date(statement.generated_on, lang),
+        lang.pick("версии ставок:", "rate versions:"),
+        statement
+            .rate_versions
+            .iter()
+            .map(|v| ui::version_label(v, lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+}
+
+/// «Export…», and «Issue…» or, when a statement issued for the partner overlaps the
+/// period, that one and «Export the issued one…».
+fn statement_actions_ui(
+    ui: &mut Ui,
+    statement: &Statement,
+    (partner, from, to): (PartnerId, NaiveDate, NaiveDate),
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    let issued = data
+        .issued
+        .iter()
+        .find(|r| r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to);
+    match issued {
+        Some(row) => {
+            if ui
+                .button(lang.pick("Экспорт выданной…", "Export the issued one…"))
+                .clicked()
+            {
+                command = Some(Command::ExportIssued {
+                    number: row.number.clone(),
+                });
+            }
+            ui.label(
+                RichText::new(format!(
+                    "{} {} ({} — {})",
+                    lang.pick("Выдана ведомость", "Issued statement"),
+                    row.number,
+                    ui::date(row.from, lang),
+                    ui::date(row.to, lang)
+                ))
+                .strong(),
+            );
+        }
+        None => {
+            if ui::change_button(
+                ui,
+                ctx,
+                Right::Lead,
+                !statement.lines.is_empty(),
+                egui::Button::new(lang.pick("Выдать…", "Issue…")),
+            )
+            .on_hover_text(lang.pick(
+                "Присвоить номер, сохранить цифры и закрыть период от изменений",
+                "Give it a number, store its figures and lock the period",
+            ))
+            .clicked()
+            {
+                command = Some(Command::IssueStatement { partner, from, to });
+            }
+        }
+    }
+    if ui
+        .add_enabled(
+            !statement.lines.is_empty(),
+            egui::Button::new(lang.pick("Экспорт…", "Export…")),
+        )
+        .on_hover_text(lang.pick("PDF, Excel, JSON или CSV", "PDF, Excel, JSON or CSV"))
+        .clicked()
+    {
+        command = Some(Command::ExportStatement { partner, from, to });
+    }
+    command
+}
+
+/// The statement's amount and premium by license kind, and overall.
+fn totals_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
+    let money_cell = |ui: &mut Ui, text: String, strong: bool| {
+        let size = egui::vec2(150.0, ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            size,
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| {
+                if strong {
+                    ui.strong(text)
+                } else {
+                    ui.label(text)
+                }
+            },
+        );
+    };
+    egui::Grid::new("totals-grid")
+        .num_columns(3)
+        .striped(true)
+        .spacing([24.0, 4.0])
+        .show(ui, |ui| {
+            ui.strong(lang.pick("Итого по видам лицензий", "Totals by license kind"));
+            money_cell(ui, lang.pick("Сумма", "Amount").to_owned(), true);
+            money_cell(ui, lang.pick("Премия", "Premium").to_owned(), true);
+            ui.end_row();
+            for (kind, sums) in &statement.totals.by_kind {
+                ui.label(kind.name(lang));
+                money_cell(ui, ui::money(sums.amount, lang), false);
+                money_cell(ui, ui::money(sums.premium, lang), false);
+                ui.end_row();
+            }
+            ui.strong(lang.pick("Итого", "Total"));
+            money_cell(ui, ui::money(statement.totals.overall.amount, lang), true);
+            money_cell(ui, ui::money(statement.totals.overall.premium, lang), true);
+            ui.end_row();
+        });
+}
+
+/// The statement's lines' columns.
+fn line_columns(lang: Lang) -> [ui::Col<()>; 9] {
+    [
         ui::Col::new(lang.pick("Дата", "Date"), 85.0),
         ui::Col::new(lang.pick("Документ", "Document"), 80.0),
         ui::Col::new(lang.pick("Клиент", "Client"), 0.0),
@@ -382,32 +468,40 @@ pub fn statements_ui(
         ui::Col::new(lang.pick("Ставка", "Rate"), 55.0).right(),
         ui::Col::new(lang.pick("Премия", "Premium"), 110.0).right(),
         ui::Col::new(lang.pick("Причина нулевой премии", "Why zero"), 170.0),
-    ];
-    let cell = |i: usize, col: usize| -> ui::Cell {
-        let l = &statement.lines[i];
-        match col {
-            0 => Value::Date(l.date).into(),
-            1 => {
-                let doc = ui::Cell::from(Value::Text(l.doc.clone().unwrap_or_default()));
-                match &l.return_of {
-                    Some(of) => doc.tip(format!("{} {of}", lang.pick("Возврат по", "Return of"))),
-                    None => doc,
-                }
+    ]
+}
+
+/// A line's value in column `col` of [`line_columns`].
+fn line_cell(l: &Line, col: usize, lang: Lang) -> ui::Cell {
+    match col {
+        0 => Value::Date(l.date).into(),
+        1 => {
+            let doc = ui::Cell::from(Value::Text(l.doc.clone().unwrap_or_default()));
+            match &l.return_of {
+                Some(of) => doc.tip(format!("{} {of}", lang.pick("Возврат по", "Return of"))),
+                None => doc,
             }
-            2 if l.client_name.is_empty() => Value::Code(l.client_inn.to_string()).into(),
-            2 => ui::Cell::from(Value::text(&l.client_name)).tip(l.client_inn.as_str()),
-            3 => ui::Cell::from(Value::text(l.kind.short_name(lang))).tip(l.kind.name(lang)),
-            4 if l.return_of.is_some() => ui::Cell::from(Value::Money(l.amount)).warn(),
-            4 => Value::Money(l.amount).into(),
-            5 => Value::Text(terms_name(l.terms, l.one_c_terms, lang)).into(),
-            6 => l.rate.map_or(Value::Empty, Value::Rate).into(),
-            7 => Value::Money(l.premium).into(),
-            _ => l
-                .reason
-                .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
-                .into(),
         }
-    };
+        2 if l.client_name.is_empty() => Value::Code(l.client_inn.to_string()).into(),
+        2 => ui::Cell::from(Value::text(&l.client_name)).tip(l.client_inn.as_str()),
+        3 => ui::Cell::from(Value::text(l.kind.short_name(lang))).tip(l.kind.name(lang)),
+        4 if l.return_of.is_some() => ui::Cell::from(Value::Money(l.amount)).warn(),
+        4 => Value::Money(l.amount).into(),
+        5 => Value::Text(terms_name(l.terms, l.one_c_terms, lang)).into(),
+        6 => l.rate.map_or(Value::Empty, Value::Rate).into(),
+        7 => Value::Money(l.premium).into(),
+        _ => l
+            .reason
+            .map_or(Value::Empty, |reason| Value::text(reason.text(lang)))
+            .into(),
+    }
+}
+
+/// The statement's lines in a table, the list exported when asked from its menu.
+fn lines_ui(ui: &mut Ui, statement: &Statement, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let cols = line_columns(lang);
+    let cell = |i: usize, col: usize| line_cell(&statement.lines[i], col, lang);
     let out = ui::Table::new(LINES_TABLE, &cols, statement.lines.len(), lang)
         .view((
             statement.partner.inn,
@@ -416,17 +510,15 @@ pub fn statements_ui(
             statement.lines.len(),
         ))
         .show(ui, cell);
-    if let Some(format) = out.export {
-        let title = format!(
-            "{} — {}",
-            lang.pick("Ведомость", "Statement"),
-            statement.partner.name
-        );
-        let rows = statement.lines.len();
-        let list = ui::shown_list(ui.ctx(), LINES_TABLE, &title, &cols, rows, cell, ctx.today);
-        command = Some(Command::ExportList(Box::new(list), format));
-    }
-    command
+    let format = out.export?;
+    let title = format!(
+        "{} — {}",
+        lang.pick("Ведомость", "Statement"),
+        statement.partner.name
+    );
+    let rows = statement.lines.len();
+    let list = ui::shown_list(ui.ctx(), LINES_TABLE, &title, &cols, rows, cell, ctx.today);
+    Some(Command::ExportList(Box::new(list), format))
 }
 
 /// The tables' names, under which their columns are remembered.
@@ -441,7 +533,6 @@ fn issued_ui(
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
     if data.issued.is_empty() {
         ui::empty_state(
             ui,
@@ -453,93 +544,17 @@ fn issued_ui(
         );
         return None;
     }
+    let mut command = None;
     if let Some(number) = page.selected_issued.clone()
         && let Some(row) = data.issued.iter().find(|r| r.number == number)
     {
         egui::Panel::bottom("issued-actions").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.strong(format!(
-                    "{} {}",
-                    lang.pick("Ведомость", "Statement"),
-                    row.number
-                ));
-                ui.label(format!(
-                    "SHA-256 {}",
-                    &row.sha256[..16.min(row.sha256.len())]
-                ))
-                .on_hover_text(&row.sha256);
-                if ui.button(lang.pick("Экспорт…", "Export…")).clicked() {
-                    command = Some(Command::ExportIssued {
-                        number: row.number.clone(),
-                    });
-                }
-            });
-            if row.reopened.is_none() {
-                ui.horizontal(|ui| {
-                    let label = ui.label(lang.pick("Причина переоткрытия", "Reason for reopening"));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut page.reopen_reason).desired_width(320.0),
-                    )
-                    .labelled_by(label.id);
-                    let ready = !page.reopen_reason.trim().is_empty();
-                    if ui::change_button(
-                        ui,
-                        ctx,
-                        Right::Lead,
-                        ready,
-                        egui::Button::new(lang.pick("Переоткрыть…", "Reopen…")),
-                    )
-                    .clicked()
-                    {
-                        command = Some(Command::ReopenStatement {
-                            number: row.number.clone(),
-                            reason: page.reopen_reason.trim().to_owned(),
-                        });
-                    }
-                });
-            }
-            ui.add_space(4.0);
+            command = issued_actions_ui(ui, &mut page.reopen_reason, row, ctx);
         });
     }
-    let cols: [ui::Col<()>; 7] = [
-        ui::Col::new(lang.pick("Номер", "Number"), 95.0),
-        ui::Col::new(lang.pick("Партнёр", "Partner"), 0.0),
-        ui::Col::new(lang.pick("Период", "Period"), 190.0),
-        ui::Col::new(lang.pick("Выдана", "Issued on"), 95.0),
-        ui::Col::new(lang.pick("Выдал", "Issued by"), 100.0),
-        ui::Col::new(lang.pick("Премия", "Premium"), 130.0).right(),
-        ui::Col::new(lang.pick("Состояние", "State"), 260.0),
-    ];
+    let cols = issued_columns(lang);
     let selected = page.selected_issued.clone();
-    let cell = |i: usize, col: usize| -> ui::Cell {
-        let r = &data.issued[i];
-        match col {
-            0 => Value::Code(r.number.clone()).into(),
-            1 => Value::text(&r.partner_name).into(),
-            2 => Value::Text(format!(
-                "{} — {}",
-                ui::date(r.from, lang),
-                ui::date(r.to, lang)
-            ))
-            .into(),
-            3 => Value::Date(r.issued_on).into(),
-            4 => Value::text(&r.issued_by).into(),
-            5 => Value::Money(r.premium).into(),
-            _ => match &r.reopened {
-                None => {
-                    Value::text(lang.pick("выдана, период закрыт", "issued, period locked")).into()
-                }
-                Some((on, reason)) => ui::Cell::from(Value::Text(format!(
-                    "{} {}{} · {reason}",
-                    lang.pick("переоткрыта", "reopened"),
-                    ui::date(*on, lang),
-                    ui::recorded_by(&r.reopened_by, lang)
-                )))
-                .tip(reason),
-            },
-        }
-    };
+    let cell = |i: usize, col: usize| issued_cell(&data.issued[i], col, lang);
     let out = ui::Table::new(ISSUED_TABLE, &cols, data.issued.len(), lang)
         .view(data.version)
         .opened(|i| selected.as_deref() == Some(data.issued[i].number.as_str()))
@@ -550,11 +565,104 @@ fn issued_ui(
         let list = ui::shown_list(ui.ctx(), ISSUED_TABLE, title, &cols, rows, cell, ctx.today);
         command = Some(Command::ExportList(Box::new(list), format));
     }
-    let clicked = out.opened;
-    if let Some(i) = clicked {
+    if let Some(i) = out.opened {
         page.selected_issued = Some(data.issued[i].number.clone());
     }
     command
+}
+
+/// The issued statement selected: its number and hash, «Export…», and while it is not
+/// reopened, the reason to reopen it and «Reopen…».
+fn issued_actions_ui(
+    ui: &mut Ui,
+    reopen_reason: &mut String,
+    row: &IssuedRow,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.strong(format!(
+            "{} {}",
+            lang.pick("Ведомость", "Statement"),
+            row.number
+        ));
+        ui.label(format!(
+            "SHA-256 {}",
+            &row.sha256[..16.min(row.sha256.len())]
+        ))
+        .on_hover_text(&row.sha256);
+        if ui.button(lang.pick("Экспорт…", "Export…")).clicked() {
+            command = Some(Command::ExportIssued {
+                number: row.number.clone(),
+            });
+        }
+    });
+    if row.reopened.is_none() {
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.pick("Причина переоткрытия", "Reason for reopening"));
+            ui.add(egui::TextEdit::singleline(reopen_reason).desired_width(320.0))
+                .labelled_by(label.id);
+            let ready = !reopen_reason.trim().is_empty();
+            if ui::change_button(
+                ui,
+                ctx,
+                Right::Lead,
+                ready,
+                egui::Button::new(lang.pick("Переоткрыть…", "Reopen…")),
+            )
+            .clicked()
+            {
+                command = Some(Command::ReopenStatement {
+                    number: row.number.clone(),
+                    reason: reopen_reason.trim().to_owned(),
+                });
+            }
+        });
+    }
+    ui.add_space(4.0);
+    command
+}
+
+/// The issued statements' columns.
+fn issued_columns(lang: Lang) -> [ui::Col<()>; 7] {
+    [
+        ui::Col::new(lang.pick("Номер", "Number"), 95.0),
+        ui::Col::new(lang.pick("Партнёр", "Partner"), 0.0),
+        ui::Col::new(lang.pick("Период", "Period"), 190.0),
+        ui::Col::new(lang.pick("Выдана", "Issued on"), 95.0),
+        ui::Col::new(lang.pick("Выдал", "Issued by"), 100.0),
+        ui::Col::new(lang.pick("Премия", "Premium"), 130.0).right(),
+        ui::Col::new(lang.pick("Состояние", "State"), 260.0),
+    ]
+}
+
+/// An issued statement's value in column `col` of [`issued_columns`].
+fn issued_cell(r: &IssuedRow, col: usize, lang: Lang) -> ui::Cell {
+    match col {
+        0 => Value::Code(r.number.clone()).into(),
+        1 => Value::text(&r.partner_name).into(),
+        2 => Value::Text(format!(
+            "{} — {}",
+            ui::date(r.from, lang),
+            ui::date(r.to, lang)
+        ))
+        .into(),
+        3 => Value::Date(r.issued_on).into(),
+        4 => Value::text(&r.issued_by).into(),
+        5 => Value::Money(r.premium).into(),
+        _ => match &r.reopened {
+            None => Value::text(lang.pick("выдана, период закрыт", "issued, period locked")).into(),
+            Some((on, reason)) => ui::Cell::from(Value::Text(format!(
+                "{} {}{} · {reason}",
+                lang.pick("переоткрыта", "reopened"),
+                ui::date(*on, lang),
+                ui::recorded_by(&r.reopened_by, lang)
+            )))
+            .tip(reason),
+        },
+    }
 }
 
 /// The language of exported documents, chosen beside the formats: the one chosen, when
