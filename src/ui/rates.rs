@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 
 use crate::command::{Command, PageCtx};
 use crate::domain::lang::{Lang, Localized};
-use crate::domain::{LicenseKind, RateCell, RatePct, RateTable, Status};
+use crate::domain::{LicenseKind, RateCell, RatePct, RateTable, RateVersion, Status};
 use crate::snapshot::Data;
 use crate::ui::{self, FieldError};
 
@@ -99,8 +99,6 @@ fn table_grid(
 /// The Rates page.
 pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
-    let mut command = None;
-    let versions = data.rates.versions();
     let in_force = data.rates.in_force_on(ctx.today);
     ui.horizontal(|ui| {
         ui.heading(lang.pick("Ставки премий", "Premium rates"));
@@ -122,41 +120,68 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
     if ctx.cancel_requested {
         page.editor = None;
     }
+    if page.editor.is_some() {
+        return editor_ui(ui, page, data, ctx);
+    }
+    versions_ui(ui, page, data, ctx);
+    None
+}
 
-    if let Some(editor) = &mut page.editor {
+/// The new version being made, with «Save version…» and «Cancel».
+fn editor_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let editor = page.editor.as_mut()?;
+    let ready = editor.ui(ui, data.rates.versions(), lang);
+    let mut command = None;
+    let mut cancel = false;
+    ui.horizontal(|ui| {
+        if ui::change_button(
+            ui,
+            ctx,
+            Right::Lead,
+            ready.is_some(),
+            egui::Button::new(lang.pick("Сохранить версию…", "Save version…")),
+        )
+        .clicked()
+            && let Some((date, table)) = ready
+        {
+            command = Some(Command::AddRateVersion {
+                date,
+                table: Box::new(table),
+                note: editor.note.trim().to_owned(),
+            });
+        }
+        if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
+            cancel = true;
+        }
+    });
+    if cancel {
+        page.editor = None;
+    }
+    command
+}
+
+impl Editor {
+    /// The new version's date and note, and its table of rates to edit: the version when
+    /// every rate reads and no version starts on its date.
+    fn ui(
+        &mut self,
+        ui: &mut Ui,
+        versions: &[RateVersion],
+        lang: Lang,
+    ) -> Option<(chrono::NaiveDate, RateTable)> {
         ui.label(lang.pick(
             "Новая версия действует с указанной даты: премии продаж с этой даты будут пересчитаны, продажи до неё сохранят свои. Пустая ячейка — ставка не задана.",
             "The new version is in force from its date: premiums of sales from then on are figured again, earlier sales keep theirs. An empty cell means the rate is not set.",
         ));
-        let date = ui::parse_date_field(&editor.date);
+        let date = ui::parse_date_field(&self.date);
+        let taken = |d: chrono::NaiveDate| versions.iter().any(|v| v.effective_from == Some(d));
         egui::Grid::new("rate-version-grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                let taken = matches!(date, Ok(Some(d)) if versions.iter().any(|v| v.effective_from == Some(d)));
-                let date_error = ui::date_error(&date, lang).or_else(|| {
-                    taken.then(|| {
-                        lang.pick(
-                            "версия с этой даты уже есть",
-                            "a version from this date exists",
-                        )
-                        .to_owned()
-                    })
-                });
-                ui::text_row(
-                    ui,
-                    lang.pick("Действует с", "In force from"),
-                    &mut editor.date,
-                    "01.07.2025",
-                    date_error.as_deref(),
-                );
-                ui::text_row(
-                    ui,
-                    lang.pick("Основание", "Note"),
-                    &mut editor.note,
-                    "",
-                    None,
-                );
+                let taken = matches!(date, Ok(Some(d)) if taken(d));
+                self.fields_ui(ui, &date, taken, lang);
             });
         ui.add_space(6.0);
         table_grid(ui, "rate-editor", lang, |ui, k, kind, s, status| {
@@ -164,7 +189,7 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
                 ui.label("—");
             } else {
                 ui.add(
-                    egui::TextEdit::singleline(&mut editor.cells[k][s])
+                    egui::TextEdit::singleline(&mut self.cells[k][s])
                         .desired_width(60.0)
                         .hint_text(lang.pick("не задана", "not set")),
                 )
@@ -175,46 +200,44 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
                 ));
             }
         });
-        let table = editor.parse();
+        let table = self.parse();
         if let Err(e) = &table {
             ui::verdict(ui, false, &e.text(lang));
         }
-        let mut cancel = false;
-        ui.horizontal(|ui| {
-            let ready = match (&date, &table) {
-                (Ok(Some(d)), Ok(table))
-                    if !versions.iter().any(|v| v.effective_from == Some(*d)) =>
-                {
-                    Some((*d, table.clone()))
-                }
-                _ => None,
-            };
-            if ui::change_button(
-                ui,
-                ctx,
-                Right::Lead,
-                ready.is_some(),
-                egui::Button::new(lang.pick("Сохранить версию…", "Save version…")),
-            )
-            .clicked()
-                && let Some((date, table)) = ready
-            {
-                command = Some(Command::AddRateVersion {
-                    date,
-                    table: Box::new(table),
-                    note: editor.note.trim().to_owned(),
-                });
-            }
-            if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
-                cancel = true;
-            }
-        });
-        if cancel {
-            page.editor = None;
+        match (date, table) {
+            (Ok(Some(d)), Ok(table)) if !taken(d) => Some((d, table)),
+            _ => None,
         }
-        return command;
     }
 
+    /// The date the version is in force from (not one another version has) and its note.
+    fn fields_ui(&mut self, ui: &mut Ui, date: &ui::DateField, taken: bool, lang: Lang) {
+        let date_error = ui::date_error(date, lang).or_else(|| {
+            taken.then(|| {
+                lang.pick(
+                    "версия с этой даты уже есть",
+                    "a version from this date exists",
+                )
+                .to_owned()
+            })
+        });
+        ui::text_row(
+            ui,
+            lang.pick("Действует с", "In force from"),
+            &mut self.date,
+            "01.07.2025",
+            date_error.as_deref(),
+        );
+        ui::text_row(ui, lang.pick("Основание", "Note"), &mut self.note, "", None);
+    }
+}
+
+/// The versions to choose from and the table of the one chosen (the one in force today at
+/// first), with what «—» and «not set» mean.
+fn versions_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) {
+    let lang = ctx.lang;
+    let versions = data.rates.versions();
+    let in_force = data.rates.in_force_on(ctx.today);
     ui.horizontal_wrapped(|ui| {
         ui.label(lang.pick("Версии:", "Versions:"));
         for (i, version) in versions.iter().enumerate() {
@@ -244,5 +267,4 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
         "«—»: ИТС премируется только на условиях Интегратора (партнёр 1С получает ставку Интегратора при любом статусе). «не задана»: регламент не даёт ставку — премия 0, пока менеджер её не задаст.",
         "“—”: ITS pays a premium only on Integrator terms (a 1C partner gets the Integrator rate whatever its status). “not set”: the regulation gives no rate — the premium is 0 until a manager sets one.",
     )).weak().small());
-    command
 }
