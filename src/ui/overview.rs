@@ -127,18 +127,21 @@ fn figures(db: &Db<'_>, today: NaiveDate) -> Result<Figures, StoreError> {
     })
 }
 
-fn card(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui)) {
+/// A card of the Overview: a framed box with its title, holding what `add` draws.
+fn card<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
     // The frame's margins and stroke come on top of the width set inside it.
     let width = (ui.available_width() - 22.0).max(100.0);
-    egui::Frame::group(ui.style())
+    let inner = egui::Frame::group(ui.style())
         .inner_margin(10.0)
         .show(ui, |ui| {
             ui.set_width(width);
             ui.label(RichText::new(title).strong().size(15.0));
             ui.add_space(4.0);
-            add(ui);
-        });
+            add(ui)
+        })
+        .inner;
     ui.add_space(8.0);
+    inner
 }
 
 fn change(now: Money, before: Money, lang: Lang) -> String {
@@ -195,8 +198,6 @@ pub fn overview_ui(
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
-    let today = ctx.today;
-    let mut command = None;
     ui.heading(lang.pick("Обзор", "Overview"));
     ui.add_space(6.0);
     let Some(lists) = page.lists.get() else {
@@ -204,191 +205,321 @@ pub fn overview_ui(
         return None;
     };
     let figures = page.figures.get();
+    let extending = &mut page.extending;
+    let mut command = extend_dialog_ui(ui, extending, &lists.ending, ctx);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.columns(2, |cols| {
+            command = attention_ui(&mut cols[0], lists, extending, data, ctx).or(command.take());
+            command = figures_ui(&mut cols[1], figures, lang).or(command.take());
+        });
+        let Some(overview) = figures else { return };
+        command = chart_card(ui, overview, lang).or(command.take());
+    });
+    command
+}
 
-    if let Some((pin_id, agreed_by)) = &mut page.extending {
-        let mut decision = None;
-        let row = lists.ending.iter().find(|r| r.pin.id == *pin_id);
-        egui::Modal::new(egui::Id::unique("overview-extend")).show(ui.ctx(), |ui| {
-            ui.heading(lang.pick(
-                "Продлить закрепление на 3 месяца",
-                "Extend the pin by 3 months",
-            ));
-            // What is extended, and to which day, before anyone is named as agreeing.
-            if let Some(r) = row {
-                let client = if r.client_name.is_empty() {
-                    r.client_inn.to_string()
-                } else {
-                    format!("{} ({})", r.client_name, r.client_inn)
-                };
-                ui.label(format!("{} {client}", lang.pick("Клиент:", "Client:")));
-                ui.label(format!(
-                    "{} {}",
-                    lang.pick("Партнёр:", "Partner:"),
-                    r.partner_name
-                ));
-                let until = |day| format!("{} {}", lang.pick("по", "until"), ui::date(day, lang));
-                let new_last =
-                    crate::domain::pin::extend(std::slice::from_ref(&r.pin), &r.pin, today)
-                        .ok()
-                        .map(crate::domain::pin::last_day_of);
-                if let Some(new_last) = new_last {
-                    ui.label(
-                        RichText::new(format!("{} → {}", until(r.pin.last_day()), until(new_last)))
-                            .strong(),
-                    );
-                }
+/// The dialog that extends a pin from the Overview: the client, the partner and the new
+/// last day, and who agreed.
+fn extend_dialog_ui(
+    ui: &mut Ui,
+    extending: &mut Option<(crate::domain::PinId, String)>,
+    ending: &[PinRow],
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let (pin_id, agreed_by) = extending.as_mut()?;
+    let mut decision = None;
+    let row = ending.iter().find(|r| r.pin.id == *pin_id);
+    egui::Modal::new(egui::Id::unique("overview-extend")).show(ui.ctx(), |ui| {
+        ui.heading(lang.pick(
+            "Продлить закрепление на 3 месяца",
+            "Extend the pin by 3 months",
+        ));
+        // What is extended, and to which day, before anyone is named as agreeing.
+        if let Some(r) = row {
+            extended_pin_ui(ui, r, ctx);
+        }
+        let label = ui.label(lang.pick("Кто согласовал", "Agreed by"));
+        ui.add(egui::TextEdit::singleline(agreed_by).desired_width(300.0))
+            .labelled_by(label.id)
+            .request_focus();
+        decision = ui::confirm_buttons(
+            ui,
+            lang.pick("Продлить", "Extend"),
+            !agreed_by.trim().is_empty(),
+            lang,
+        );
+    });
+    match decision {
+        Some(true) => Some(Command::ExtendPin {
+            pin_id: *pin_id,
+            date: ctx.today,
+            agreed_by: agreed_by.trim().to_owned(),
+            note: lang
+                .pick("продлено из обзора", "extended from the overview")
+                .to_owned(),
+        }),
+        Some(false) => {
+            *extending = None;
+            None
+        }
+        None => None,
+    }
+}
+
+/// The pin the dialog extends: its client, its partner, and its last day now and after.
+fn extended_pin_ui(ui: &mut Ui, r: &PinRow, ctx: &PageCtx) {
+    let lang = ctx.lang;
+    let client = if r.client_name.is_empty() {
+        r.client_inn.to_string()
+    } else {
+        format!("{} ({})", r.client_name, r.client_inn)
+    };
+    ui.label(format!("{} {client}", lang.pick("Клиент:", "Client:")));
+    ui.label(format!(
+        "{} {}",
+        lang.pick("Партнёр:", "Partner:"),
+        r.partner_name
+    ));
+    let until = |day| format!("{} {}", lang.pick("по", "until"), ui::date(day, lang));
+    let new_last = crate::domain::pin::extend(std::slice::from_ref(&r.pin), &r.pin, ctx.today)
+        .ok()
+        .map(crate::domain::pin::last_day_of);
+    if let Some(new_last) = new_last {
+        ui.label(
+            RichText::new(format!("{} → {}", until(r.pin.last_day()), until(new_last))).strong(),
+        );
+    }
+}
+
+/// The left column, what needs attention: pins ending, refusals, statuses not backed.
+fn attention_ui(
+    ui: &mut Ui,
+    lists: &Lists,
+    extending: &mut Option<(crate::domain::PinId, String)>,
+    data: &Data,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let title = lang.pick(
+        "Закрепления истекают в ближайшие 14 дней",
+        "Pins ending within 14 days",
+    );
+    let ending = card(ui, title, |ui| ending_ui(ui, &lists.ending, extending, ctx));
+    let title = lang.pick(
+        "Отказы в закреплении за 30 дней",
+        "Pin requests refused in 30 days",
+    );
+    let refused = card(ui, title, |ui| refusals_ui(ui, &lists.refusals, data, lang));
+    let title = lang.pick(
+        "Статус не подтверждён требованиями",
+        "Status not backed by evidence",
+    );
+    let unbacked = card(ui, title, |ui| unbacked_ui(ui, data, lang));
+    unbacked.or(refused).or(ending)
+}
+
+/// Each pin ending soon, with «Extend…» and its client's card a click away.
+fn ending_ui(
+    ui: &mut Ui,
+    ending: &[PinRow],
+    extending: &mut Option<(crate::domain::PinId, String)>,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    if ending.is_empty() {
+        ui.label(RichText::new(lang.pick("Нет — всё спокойно.", "None — all quiet.")).weak());
+    }
+    for r in ending {
+        ui.horizontal_wrapped(|ui| {
+            let extend = egui::Button::new(lang.pick("Продлить…", "Extend…")).small();
+            if ui::change_button(ui, ctx, Right::Record, true, extend).clicked() {
+                *extending = Some((r.pin.id, String::new()));
             }
-            let label = ui.label(lang.pick("Кто согласовал", "Agreed by"));
-            ui.add(egui::TextEdit::singleline(agreed_by).desired_width(300.0))
-                .labelled_by(label.id)
-                .request_focus();
-            decision = ui::confirm_buttons(
-                ui,
-                lang.pick("Продлить", "Extend"),
-                !agreed_by.trim().is_empty(),
+            let client = if r.client_name.is_empty() {
+                r.client_inn.to_string()
+            } else {
+                r.client_name.clone()
+            };
+            if ui
+                .link(client)
+                .on_hover_text(r.client_inn.as_str())
+                .clicked()
+            {
+                command = Some(Command::OpenClient(r.client_inn));
+            }
+            ui.label(format!(
+                "· {} · {} {} ({} {})",
+                r.partner_name,
+                lang.pick("по", "until"),
+                ui::date(r.pin.last_day(), lang),
+                r.pin.days_left(ctx.today),
+                lang.pick("дн.", "days")
+            ));
+        });
+    }
+    command
+}
+
+/// Each request refused lately: when, the client, who asked and who holds it.
+fn refusals_ui(ui: &mut Ui, refusals: &[Refusal], data: &Data, lang: Lang) -> Option<Command> {
+    let mut command = None;
+    if refusals.is_empty() {
+        ui.label(RichText::new(lang.pick("Отказов не было.", "No refusals.")).weak());
+    }
+    for r in refusals {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(ui::date(r.on_date, lang));
+            let client = if r.client_name.is_empty() {
+                r.client_inn.to_string()
+            } else {
+                r.client_name.clone()
+            };
+            if ui.link(client).clicked() {
+                command = Some(Command::OpenClient(r.client_inn));
+            }
+            ui.label(format!(
+                "· {} {} · {} {}",
+                lang.pick("просил", "asked by"),
+                data.partner_name(r.requested_by),
+                lang.pick("закреплён за", "held by"),
+                r.holder.map(|h| data.partner_name(h)).unwrap_or_default()
+            ));
+        });
+    }
+    command
+}
+
+/// Each partner whose status its evidence does not back, with how many requirements lack.
+fn unbacked_ui(ui: &mut Ui, data: &Data, lang: Lang) -> Option<Command> {
+    let mut command = None;
+    let unbacked: Vec<_> = data
+        .summaries
+        .iter()
+        .filter(|p| !p.gaps.is_empty())
+        .collect();
+    if unbacked.is_empty() {
+        ui.label(
+            RichText::new(lang.pick("Все статусы подтверждены.", "Every status is backed.")).weak(),
+        );
+    }
+    for p in unbacked {
+        ui.horizontal(|ui| {
+            if ui.link(&p.name).clicked() {
+                command = Some(Command::OpenPartner(p.id));
+            }
+            let gaps: Vec<_> = p.gaps.iter().map(|g| g.text(lang)).collect();
+            let text = format!("{} · {}", status_name(p.status, lang), p.gaps.len());
+            ui.label(RichText::new(text).color(ui::warn_color(ui)))
+                .on_hover_text(gaps.join("\n"));
+        });
+    }
+    command
+}
+
+/// The right column, the figures once read: this month and quarter against last year,
+/// premiums held back by a rate not set, this year's premium by status.
+fn figures_ui(ui: &mut Ui, figures: Option<&Figures>, lang: Lang) -> Option<Command> {
+    let title = lang.pick("Этот месяц и квартал", "This month and quarter");
+    let Some(overview) = figures else {
+        card(ui, title, |ui| {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                let adding = lang.pick("Суммы считаются…", "Adding up the sales…");
+                ui.label(RichText::new(adding).weak());
+            });
+        });
+        return None;
+    };
+    card(ui, title, |ui| {
+        ui.columns(2, |c| {
+            comparison_ui(
+                &mut c[0],
+                lang.pick("Месяц", "Month"),
+                &overview.month,
+                lang,
+            );
+            comparison_ui(
+                &mut c[1],
+                lang.pick("Квартал", "Quarter"),
+                &overview.quarter,
                 lang,
             );
         });
-        match decision {
-            Some(true) => {
-                command = Some(Command::ExtendPin {
-                    pin_id: *pin_id,
-                    date: today,
-                    agreed_by: agreed_by.trim().to_owned(),
-                    note: lang
-                        .pick("продлено из обзора", "extended from the overview")
-                        .to_owned(),
-                });
-            }
-            Some(false) => page.extending = None,
-            None => {}
-        }
+    });
+    let title = lang.pick("Премия 0: ставка не задана", "Premium 0: rate not set");
+    let command = card(ui, title, |ui| {
+        without_rate_ui(ui, overview.without_rate, lang)
+    });
+    let title = lang.pick(
+        "Премия этого года по статусам",
+        "This year's premium by status",
+    );
+    card(ui, title, |ui| by_status_ui(ui, &overview.by_status, lang));
+    command
+}
+
+/// How many sales (and for how much) have no rate, with the way to the rate table.
+fn without_rate_ui(ui: &mut Ui, (n, amount): (i64, Money), lang: Lang) -> Option<Command> {
+    if n == 0 {
+        ui.label(RichText::new(lang.pick("Таких продаж нет.", "No such sales.")).weak());
+        return None;
     }
+    ui.label(format!(
+        "{} {n} {} {}",
+        lang.pick("Продаж:", "Sales:"),
+        lang.pick("на сумму", "for"),
+        amount.display(lang)
+    ));
+    ui.label(RichText::new(lang.pick(
+        "Регламент не даёт ставку для видеозвонков; премия появится, когда ставка будет задана.",
+        "The regulation gives no rate for video calls; the premium appears once a rate is set.",
+    )).weak());
+    ui.button(lang.pick("Открыть ставки премий", "Open the rate table"))
+        .clicked()
+        .then_some(Command::Navigate(ui::Page::Rates))
+}
 
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.columns(2, |cols| {
-            let ending = &lists.ending;
-            card(&mut cols[0], lang.pick("Закрепления истекают в ближайшие 14 дней", "Pins ending within 14 days"), |ui| {
-                if ending.is_empty() {
-                    ui.label(RichText::new(lang.pick("Нет — всё спокойно.", "None — all quiet.")).weak());
-                }
-                for r in ending {
-                    ui.horizontal_wrapped(|ui| {
-                        if ui::change_button(ui, ctx, Right::Record, true, egui::Button::new(lang.pick("Продлить…", "Extend…")).small()).clicked() {
-                            page.extending = Some((r.pin.id, String::new()));
-                        }
-                        let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
-                        if ui.link(client).on_hover_text(r.client_inn.as_str()).clicked() {
-                            command = Some(Command::OpenClient(r.client_inn));
-                        }
-                        ui.label(format!(
-                            "· {} · {} {} ({} {})",
-                            r.partner_name,
-                            lang.pick("по", "until"),
-                            ui::date(r.pin.last_day(), lang),
-                            r.pin.days_left(today),
-                            lang.pick("дн.", "days")
-                        ));
-                    });
-                }
-            });
-            card(&mut cols[0], lang.pick("Отказы в закреплении за 30 дней", "Pin requests refused in 30 days"), |ui| {
-                if lists.refusals.is_empty() {
-                    ui.label(RichText::new(lang.pick("Отказов не было.", "No refusals.")).weak());
-                }
-                for r in &lists.refusals {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.label(ui::date(r.on_date, lang));
-                        let client = if r.client_name.is_empty() { r.client_inn.to_string() } else { r.client_name.clone() };
-                        if ui.link(client).clicked() {
-                            command = Some(Command::OpenClient(r.client_inn));
-                        }
-                        ui.label(format!(
-                            "· {} {} · {} {}",
-                            lang.pick("просил", "asked by"),
-                            data.partner_name(r.requested_by),
-                            lang.pick("закреплён за", "held by"),
-                            r.holder.map(|h| data.partner_name(h)).unwrap_or_default()
-                        ));
-                    });
-                }
-            });
-            let unbacked: Vec<_> = data.summaries.iter().filter(|p| !p.gaps.is_empty()).collect();
-            card(&mut cols[0], lang.pick("Статус не подтверждён требованиями", "Status not backed by evidence"), |ui| {
-                if unbacked.is_empty() {
-                    ui.label(RichText::new(lang.pick("Все статусы подтверждены.", "Every status is backed.")).weak());
-                }
-                for p in unbacked {
-                    ui.horizontal(|ui| {
-                        if ui.link(&p.name).clicked() {
-                            command = Some(Command::OpenPartner(p.id));
-                        }
-                        ui.label(RichText::new(format!("{} · {}", status_name(p.status, lang), p.gaps.len())).color(ui::warn_color(ui)))
-                            .on_hover_text(p.gaps.iter().map(|g| g.text(lang)).collect::<Vec<_>>().join("\n"));
-                    });
-                }
-            });
-
-            let Some(overview) = figures else {
-                card(&mut cols[1], lang.pick("Этот месяц и квартал", "This month and quarter"), |ui| {
-                    ui.horizontal(|ui| {
-                        ui.spinner();
-                        ui.label(RichText::new(lang.pick("Суммы считаются…", "Adding up the sales…")).weak());
-                    });
-                });
-                return;
-            };
-            card(&mut cols[1], lang.pick("Этот месяц и квартал", "This month and quarter"), |ui| {
-                ui.columns(2, |c| {
-                    comparison_ui(&mut c[0], lang.pick("Месяц", "Month"), &overview.month, lang);
-                    comparison_ui(&mut c[1], lang.pick("Квартал", "Quarter"), &overview.quarter, lang);
-                });
-            });
-            card(&mut cols[1], lang.pick("Премия 0: ставка не задана", "Premium 0: rate not set"), |ui| {
-                let (n, amount) = overview.without_rate;
-                if n == 0 {
-                    ui.label(RichText::new(lang.pick("Таких продаж нет.", "No such sales.")).weak());
-                } else {
-                    ui.label(format!(
-                        "{} {n} {} {}",
-                        lang.pick("Продаж:", "Sales:"),
-                        lang.pick("на сумму", "for"),
-                        amount.display(lang)
-                    ));
-                    ui.label(RichText::new(lang.pick(
-                        "Регламент не даёт ставку для видеозвонков; премия появится, когда ставка будет задана.",
-                        "The regulation gives no rate for video calls; the premium appears once a rate is set.",
-                    )).weak());
-                    if ui.button(lang.pick("Открыть ставки премий", "Open the rate table")).clicked() {
-                        command = Some(Command::Navigate(ui::Page::Rates));
-                    }
-                }
-            });
-            card(&mut cols[1], lang.pick("Премия этого года по статусам", "This year's premium by status"), |ui| {
-                let total: Money = overview.by_status.iter().map(|(_, m)| *m).sum();
-                for (status, premium) in &overview.by_status {
-                    let share = if total.is_zero() { 0.0 } else { height(*premium) / height(total) };
-                    ui.horizontal(|ui| {
-                        ui.add_sized([110.0, 18.0], egui::Label::new(status_name(*status, lang)));
-                        // The sum beside its bar, not across it: a short bar cannot hold it.
-                        ui.add(egui::ProgressBar::new(share as f32).desired_width(200.0));
-                        ui.label(premium.display(lang));
-                    });
-                }
-            });
+/// Each status's premium this year, as a bar of the whole with the sum beside it.
+fn by_status_ui(ui: &mut Ui, by_status: &[(Option<Status>, Money)], lang: Lang) {
+    let total: Money = by_status.iter().map(|(_, m)| *m).sum();
+    for (status, premium) in by_status {
+        let share = if total.is_zero() {
+            0.0
+        } else {
+            height(*premium) / height(total)
+        };
+        ui.horizontal(|ui| {
+            ui.add_sized([110.0, 18.0], egui::Label::new(status_name(*status, lang)));
+            // The sum beside its bar, not across it: a short bar cannot hold it.
+            ui.add(egui::ProgressBar::new(share as f32).desired_width(200.0));
+            ui.label(premium.display(lang));
         });
-        let Some(overview) = figures else { return };
-        card(ui, lang.pick("Премии по месяцам за 24 месяца", "Premiums by month, last 24 months"), |ui| {
-            ui.label(RichText::new(lang.pick(
+    }
+}
+
+/// Premiums by month over 24 months: a month clicked shows its sales.
+fn chart_card(ui: &mut Ui, overview: &Figures, lang: Lang) -> Option<Command> {
+    let title = lang.pick(
+        "Премии по месяцам за 24 месяца",
+        "Premiums by month, last 24 months",
+    );
+    card(ui, title, |ui| {
+        ui.label(
+            RichText::new(lang.pick(
                 "Наведите на столбец, чтобы увидеть сумму; щелчок открывает продажи месяца.",
                 "Hover a bar for its sum; a click opens that month's sales.",
-            )).weak().small());
-            if let Some(month) = premium_chart_ui(ui, "overview-chart", &overview.series, lang, 260.0) {
-                command = Some(Command::ShowSales { partner: None, month });
-            }
-        });
-    });
-    command
+            ))
+            .weak()
+            .small(),
+        );
+        let month = premium_chart_ui(ui, "overview-chart", &overview.series, lang, 260.0)?;
+        Some(Command::ShowSales {
+            partner: None,
+            month,
+        })
+    })
 }
 
 /// A premium as a fraction's numerator, only for drawing the status bars.
