@@ -370,7 +370,7 @@ fn columns_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) {
 /// The preview's rows fill the window's body, `height` high, below what is said about them.
 fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
     let kind = w.mapping.kind;
-    let mapped: Vec<(&'static str, &'static str, usize)> = fields(kind)
+    let mapped: Vec<Mapped> = fields(kind)
         .iter()
         .zip(&w.mapping.columns)
         .filter_map(|(f, c)| c.map(|c| (f.label(lang), f.code, c)))
@@ -378,12 +378,23 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
     w.check(lang);
     let Some(check) = &w.check else { return };
     let sheet = &w.source.sheets[w.sheet];
-    let total = sheet.rows.len();
-    let error = ui.visuals().error_fg_color;
     if let Some(blocking) = &check.blocking {
-        ui.colored_label(error, blocking);
+        ui.colored_label(ui.visuals().error_fg_color, blocking);
         return;
     }
+    check_summary_ui(ui, check, kind, sheet.rows.len(), lang);
+    ui.add_space(4.0);
+    let rows_height = (height - ui.min_rect().height() - 40.0).max(120.0);
+    preview_table_ui(ui, sheet, check, &mapped, rows_height, lang);
+}
+
+/// A mapped column of the preview: its field's label and code, and its index in the sheet.
+type Mapped = (&'static str, &'static str, usize);
+
+/// What the preview shows of the sheet's `total` rows, how many errors they hold, that
+/// the import checks them all, and the first five errors.
+fn check_summary_ui(ui: &mut Ui, check: &Check, kind: ImportKind, total: usize, lang: Lang) {
+    let error = ui.visuals().error_fg_color;
     let bad = check.messages.len();
     ui.horizontal(|ui| {
         ui.label(format!(
@@ -418,16 +429,25 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
     for message in check.messages.iter().take(5) {
         ui.colored_label(error, format!("{} {message}", lang.pick("строка", "row")));
     }
-    let marks = &check.marks;
-    ui.add_space(4.0);
-    let rows_height = (height - ui.min_rect().height() - 40.0).max(120.0);
+}
+
+/// The rows shown, a column per mapped field after the line number: each cell as the
+/// import reads it, a bad one marked with its message.
+fn preview_table_ui(
+    ui: &mut Ui,
+    sheet: &Sheet,
+    check: &Check,
+    mapped: &[Mapped],
+    rows_height: f32,
+    lang: Lang,
+) {
     let mut builder = egui_extras::TableBuilder::new(ui)
         .id_salt("wizard-preview")
         .striped(true)
         .max_scroll_height(rows_height)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(egui_extras::Column::exact(48.0));
-    for _ in &mapped {
+    for _ in mapped {
         builder = builder.column(
             egui_extras::Column::initial(130.0)
                 .at_least(60.0)
@@ -439,41 +459,58 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
             header.col(|ui| {
                 ui.strong("№");
             });
-            for (label, _, _) in &mapped {
+            for (label, _, _) in mapped {
                 header.col(|ui| {
                     ui.strong(*label);
                 });
             }
         })
         .body(|body| {
-            body.rows(22.0, check.rows.len(), |mut row| {
-                let r = &sheet.rows[check.rows[row.index()]];
-                let row_problem = marks.get(&(r.line, None));
-                row.col(|ui| {
-                    let text = RichText::new(r.line.to_string()).weak();
-                    match row_problem {
-                        Some(p) => _ = ui.colored_label(error, r.line.to_string()).on_hover_text(p),
-                        None => _ = ui.label(text),
-                    }
-                });
-                for (_, code, column) in &mapped {
-                    row.col(|ui| {
-                        let text = sheet.cell(r, *column).map_or("", |c| c.text.trim());
-                        match marks.get(&(r.line, Some(*column))) {
-                            Some(problem) => {
-                                let shown = if text.is_empty() { "∅" } else { text };
-                                ui.colored_label(error, format!("⚠ {shown}"))
-                                    .on_hover_text(problem);
-                            }
-                            None => match as_read(code, text, lang) {
-                                Some(read) => _ = ui.label(read).on_hover_text(text),
-                                None => _ = ui.label(text),
-                            },
-                        }
-                    });
-                }
+            body.rows(22.0, check.rows.len(), |row| {
+                preview_row_ui(row, sheet, check, mapped, lang);
             });
         });
+}
+
+/// One row of the preview: its line (marked when the row as a whole is wrong) and its
+/// mapped cells.
+fn preview_row_ui(
+    mut row: egui_extras::TableRow<'_, '_>,
+    sheet: &Sheet,
+    check: &Check,
+    mapped: &[Mapped],
+    lang: Lang,
+) {
+    let r = &sheet.rows[check.rows[row.index()]];
+    let marks = &check.marks;
+    let row_problem = marks.get(&(r.line, None));
+    row.col(|ui| {
+        let text = RichText::new(r.line.to_string()).weak();
+        match row_problem {
+            Some(p) => {
+                _ = ui
+                    .colored_label(ui.visuals().error_fg_color, r.line.to_string())
+                    .on_hover_text(p);
+            }
+            None => _ = ui.label(text),
+        }
+    });
+    for (_, code, column) in mapped {
+        row.col(|ui| {
+            let text = sheet.cell(r, *column).map_or("", |c| c.text.trim());
+            match marks.get(&(r.line, Some(*column))) {
+                Some(problem) => {
+                    let shown = if text.is_empty() { "∅" } else { text };
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {shown}"))
+                        .on_hover_text(problem);
+                }
+                None => match as_read(code, text, lang) {
+                    Some(read) => _ = ui.label(read).on_hover_text(text),
+                    None => _ = ui.label(text),
+                },
+            }
+        });
+    }
 }
 
 /// A cell as the import will understand it: dates, amounts and license kinds in the

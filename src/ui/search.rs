@@ -77,8 +77,7 @@ pub fn search_ui(
     lang: Lang,
     open: &mut bool,
 ) -> Option<Command> {
-    let mut command = None;
-    egui::Modal::new(egui::Id::unique("global-search")).show(ctx, |ui| {
+    let modal = egui::Modal::new(egui::Id::unique("global-search")).show(ctx, |ui| {
         ui.set_width(560.0);
         ui.heading(lang.pick("Поиск", "Search"));
         let label = ui.label(lang.pick(
@@ -91,8 +90,7 @@ pub fn search_ui(
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             *open = false;
         }
-        let needle = state.text.trim().to_lowercase();
-        if needle.chars().count() < 2 {
+        if state.text.trim().to_lowercase().chars().count() < 2 {
             ui.label(
                 RichText::new(lang.pick(
                     "Введите хотя бы два знака.",
@@ -100,17 +98,49 @@ pub fn search_ui(
                 ))
                 .weak(),
             );
-            return;
+            return None;
         }
-        let partners: Vec<(PartnerId, String)> = data
+        let hits = Hits::of(state, data);
+        if hits.is_empty() {
+            if state.clients.waiting() || state.sales.waiting() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(RichText::new(lang.pick("Ищу…", "Searching…")).weak());
+                });
+            } else {
+                ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
+            }
+        }
+        hits.ui(ui, lang)
+    });
+    let command = modal.inner;
+    if command.is_some() {
+        *open = false;
+    }
+    command
+}
+
+/// What the text found: partners and clients with the text of their buttons, and sales.
+struct Hits<'a> {
+    partners: Vec<(PartnerId, String)>,
+    clients: Vec<(Inn, String)>,
+    sales: &'a [SaleListRow],
+}
+
+impl<'a> Hits<'a> {
+    /// The partners in the snapshot the text finds (by name or INN), and the clients and
+    /// sales read for this text, once they came.
+    fn of(state: &'a SearchState, data: &Data) -> Hits<'a> {
+        let lower = state.text.trim().to_lowercase();
+        let partners = data
             .partners
             .iter()
-            .filter(|p| p.name.to_lowercase().contains(&needle) || p.inn.as_str().contains(&needle))
+            .filter(|p| p.name.to_lowercase().contains(&lower) || p.inn.as_str().contains(&lower))
             .take(HITS)
             .map(|p| (p.id, format!("{} · {}", p.name, p.inn)))
             .collect();
         let needle = state.text.trim().to_owned();
-        let clients: Vec<(Inn, String)> = state
+        let clients = state
             .clients
             .get()
             .filter(|_| state.clients.is_for(&needle))
@@ -132,35 +162,39 @@ pub fn search_ui(
             .filter(|_| state.sales.is_for(&needle))
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if partners.is_empty() && clients.is_empty() && sales.is_empty() {
-            if state.clients.waiting() || state.sales.waiting() {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(RichText::new(lang.pick("Ищу…", "Searching…")).weak());
-                });
-            } else {
-                ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
-            }
+        Hits {
+            partners,
+            clients,
+            sales,
         }
-        if !partners.is_empty() {
+    }
+
+    fn is_empty(&self) -> bool {
+        self.partners.is_empty() && self.clients.is_empty() && self.sales.is_empty()
+    }
+
+    /// Each kind found under its heading, a button each: the one clicked, opened.
+    fn ui(self, ui: &mut egui::Ui, lang: Lang) -> Option<Command> {
+        let mut command = None;
+        if !self.partners.is_empty() {
             ui.label(RichText::new(lang.pick("Партнёры", "Partners")).strong());
-            for (id, text) in partners {
+            for (id, text) in self.partners {
                 if ui.button(text).clicked() {
                     command = Some(Command::OpenPartner(id));
                 }
             }
         }
-        if !clients.is_empty() {
+        if !self.clients.is_empty() {
             ui.label(RichText::new(lang.pick("Клиенты", "Clients")).strong());
-            for (inn, text) in clients {
+            for (inn, text) in self.clients {
                 if ui.button(text).clicked() {
                     command = Some(Command::OpenClient(inn));
                 }
             }
         }
-        if !sales.is_empty() {
+        if !self.sales.is_empty() {
             ui.label(RichText::new(lang.pick("Продажи", "Sales")).strong());
-            for s in sales {
+            for s in self.sales {
                 let text = format!(
                     "{} · {} · {} · {}",
                     s.doc.as_deref().unwrap_or_default(),
@@ -176,9 +210,6 @@ pub fn search_ui(
                 }
             }
         }
-    });
-    if command.is_some() {
-        *open = false;
+        command
     }
-    command
 }
