@@ -241,159 +241,14 @@ impl App {
         if keyring_here && form.remember.is_none() {
             form.remember = Some(false);
         }
-        // What the worker found.
-        let mut open_now = None;
-        if let Some((answer, open)) = &form.trying {
-            match answer.try_recv() {
-                Ok(result) => {
-                    let worked = result.is_ok();
-                    if worked && *open {
-                        open_now = form.url().ok();
-                    }
-                    let said = match result {
-                        Ok(shown) => format!(
-                            "{} {shown}",
-                            lang.pick("Подключение работает:", "The connection works:")
-                        ),
-                        Err(e) => e.text(lang),
-                    };
-                    form.said = Some((said, worked));
-                    form.trying = None;
-                }
-                Err(TryRecvError::Disconnected) => {
-                    form.said = Some((super::loading::connecting_broke(lang), false));
-                    form.trying = None;
-                }
-                Err(TryRecvError::Empty) => {}
-            }
-        }
-        let (mut action, mut cancel) = (None, false);
-        egui::Modal::new(egui::Id::unique("connect-form")).show(ctx, |ui| {
-            ui.set_max_width(480.0);
-            ui.heading(lang.pick(
-                "Подключение к общей базе",
-                "Connect to a team database",
-            ));
-            ui.label(
-                RichText::new(lang.pick(
-                    "Общая база отдела на сервере PostgreSQL. Адрес, порт и логин даёт администратор; пароль хранится только до закрытия программы.",
-                    "The department's database on a PostgreSQL server. The administrator gives the address, port and login; the password is kept only until the program is closed.",
-                ))
-                .weak(),
-            );
-            ui.add_space(6.0);
-            egui::Grid::new("connect-grid")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| {
-                    let was_local = form.is_local();
-                    for (label, value, password) in [
-                        (lang.pick("Сервер", "Server"), &mut form.host, false),
-                        (lang.pick("Порт", "Port"), &mut form.port, false),
-                        (lang.pick("База данных", "Database"), &mut form.database, false),
-                        (lang.pick("Логин", "Login"), &mut form.login, false),
-                        (lang.pick("Пароль", "Password"), &mut form.password, true),
-                    ] {
-                        let label = ui.label(label);
-                        ui.add(
-                            egui::TextEdit::singleline(value)
-                                .password(password)
-                                .desired_width(280.0),
-                        )
-                        .labelled_by(label.id);
-                        ui.end_row();
-                    }
-                    if let Some(remember) = &mut form.remember {
-                        ui.label("");
-                        ui.checkbox(
-                            remember,
-                            lang.pick(
-                                "Запомнить пароль в связке ключей системы",
-                                "Keep the password in the system's keyring",
-                            ),
-                        );
-                        ui.end_row();
-                    }
-                    // Another computer than this one: encrypted, unless the user says not.
-                    if was_local && !form.is_local() {
-                        form.encrypt = true;
-                    }
-                    ui.label("");
-                    ui.checkbox(
-                        &mut form.encrypt,
-                        lang.pick(
-                            "Шифровать соединение (TLS) и проверять сертификат сервера",
-                            "Encrypt the connection (TLS) and check the server's certificate",
-                        ),
-                    );
-                    ui.end_row();
-                    let label = ui.label(lang.pick(
-                        "Сертификат центра (PEM)",
-                        "Authority certificate (PEM)",
-                    ));
-                    ui.add_enabled(
-                        form.encrypt,
-                        egui::TextEdit::singleline(&mut form.ca_file)
-                            .hint_text(lang.pick(
-                                "необязательно: файл центра сертификации компании",
-                                "optional: the company's certificate authority file",
-                            ))
-                            .desired_width(280.0),
-                    )
-                    .labelled_by(label.id);
-                    ui.end_row();
-                });
-            if !form.encrypt && !form.is_local() {
-                ui.label(
-                    RichText::new(lang.pick(
-                        "Без шифрования пароль и данные идут по сети открыто: так можно только в сети офиса, которой вы доверяете.",
-                        "Without encryption the password and the data cross the network in the clear: only on an office network you trust.",
-                    ))
-                    .small()
-                    .color(ui.visuals().warn_fg_color),
-                );
-            }
-            ui.add_space(6.0);
-            if form.trying.is_some() {
-                ui.horizontal(|ui| {
-                    ui.add(egui::Spinner::new());
-                    ui.label(lang.pick("Подключение…", "Connecting…"));
-                });
-            } else if let Some((text, worked)) = &form.said {
-                let color = if *worked {
-                    ui.visuals().text_color()
-                } else {
-                    ui::error_color(ui)
-                };
-                ui.label(RichText::new(text).color(color));
-            }
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                let idle = form.trying.is_none();
-                if ui
-                    .add_enabled(idle, egui::Button::new(lang.pick("Подключиться", "Connect")))
-                    .clicked()
-                {
-                    action = Some(true);
-                }
-                if ui
-                    .add_enabled(
-                        idle,
-                        egui::Button::new(lang.pick("Проверить подключение", "Test connection")),
-                    )
-                    .clicked()
-                {
-                    action = Some(false);
-                }
-                if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
-                    cancel = true;
-                }
-            });
-        });
-        if cancel {
-            self.connect = None;
-        } else if let Some(open) = action {
-            self.try_connecting(open);
+        let open_now = form.take_answer(lang);
+        let asked = egui::Modal::new(egui::Id::unique("connect-form"))
+            .show(ctx, |ui| form.ui(ui, lang))
+            .inner;
+        match asked {
+            Some(Asked::Cancel) => self.connect = None,
+            Some(Asked::Try { open }) => self.try_connecting(open),
+            None => {}
         }
         if let Some(url) = open_now {
             // The password goes to the keyring only once it has let the login in.
@@ -404,5 +259,191 @@ impl App {
                 .map(|f| f.password);
             self.use_path(PathUse::OpenDatabase, PathBuf::from(url));
         }
+    }
+}
+
+/// What the connection form's buttons asked.
+enum Asked {
+    /// Try the connection: open the database when it works («Connect»), or only say
+    /// whether it does («Test connection»).
+    Try {
+        open: bool,
+    },
+    Cancel,
+}
+
+impl ConnectForm {
+    /// What the worker found, said in the form: the address to open now, when the try
+    /// was to open it and it worked.
+    fn take_answer(&mut self, lang: Lang) -> Option<String> {
+        let (answer, open) = self.trying.as_ref()?;
+        let open = *open;
+        let result = match answer.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Disconnected) => {
+                self.said = Some((super::loading::connecting_broke(lang), false));
+                self.trying = None;
+                return None;
+            }
+            Err(TryRecvError::Empty) => return None,
+        };
+        let worked = result.is_ok();
+        let open_now = if worked && open {
+            self.url().ok()
+        } else {
+            None
+        };
+        let said = match result {
+            Ok(shown) => format!(
+                "{} {shown}",
+                lang.pick("Подключение работает:", "The connection works:")
+            ),
+            Err(e) => e.text(lang),
+        };
+        self.said = Some((said, worked));
+        self.trying = None;
+        open_now
+    }
+
+    /// The form: what a team database is, its fields, a warning when the password would
+    /// cross the network in the clear, what the last try said, and the buttons.
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Option<Asked> {
+        ui.set_max_width(480.0);
+        ui.heading(lang.pick("Подключение к общей базе", "Connect to a team database"));
+        ui.label(
+            RichText::new(lang.pick(
+                "Общая база отдела на сервере PostgreSQL. Адрес, порт и логин даёт администратор; пароль хранится только до закрытия программы.",
+                "The department's database on a PostgreSQL server. The administrator gives the address, port and login; the password is kept only until the program is closed.",
+            ))
+            .weak(),
+        );
+        ui.add_space(6.0);
+        egui::Grid::new("connect-grid")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let was_local = self.is_local();
+                self.login_rows(ui, lang);
+                // Another computer than this one: encrypted, unless the user says not.
+                if was_local && !self.is_local() {
+                    self.encrypt = true;
+                }
+                self.encryption_rows(ui, lang);
+            });
+        if !self.encrypt && !self.is_local() {
+            ui.label(
+                RichText::new(lang.pick(
+                    "Без шифрования пароль и данные идут по сети открыто: так можно только в сети офиса, которой вы доверяете.",
+                    "Without encryption the password and the data cross the network in the clear: only on an office network you trust.",
+                ))
+                .small()
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        ui.add_space(6.0);
+        if self.trying.is_some() {
+            ui.horizontal(|ui| {
+                ui.add(egui::Spinner::new());
+                ui.label(lang.pick("Подключение…", "Connecting…"));
+            });
+        } else if let Some((text, worked)) = &self.said {
+            let color = if *worked {
+                ui.visuals().text_color()
+            } else {
+                ui::error_color(ui)
+            };
+            ui.label(RichText::new(text).color(color));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| self.buttons_ui(ui, lang)).inner
+    }
+
+    /// The server, port, database, login and password, and whether to keep the password
+    /// in the keyring (when there is one).
+    fn login_rows(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        for (label, value, password) in [
+            (lang.pick("Сервер", "Server"), &mut self.host, false),
+            (lang.pick("Порт", "Port"), &mut self.port, false),
+            (
+                lang.pick("База данных", "Database"),
+                &mut self.database,
+                false,
+            ),
+            (lang.pick("Логин", "Login"), &mut self.login, false),
+            (lang.pick("Пароль", "Password"), &mut self.password, true),
+        ] {
+            let label = ui.label(label);
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .password(password)
+                    .desired_width(280.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+        }
+        if let Some(remember) = &mut self.remember {
+            ui.label("");
+            ui.checkbox(
+                remember,
+                lang.pick(
+                    "Запомнить пароль в связке ключей системы",
+                    "Keep the password in the system's keyring",
+                ),
+            );
+            ui.end_row();
+        }
+    }
+
+    /// Whether to encrypt, and the company's certificate authority file.
+    fn encryption_rows(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        ui.label("");
+        ui.checkbox(
+            &mut self.encrypt,
+            lang.pick(
+                "Шифровать соединение (TLS) и проверять сертификат сервера",
+                "Encrypt the connection (TLS) and check the server's certificate",
+            ),
+        );
+        ui.end_row();
+        let label = ui.label(lang.pick("Сертификат центра (PEM)", "Authority certificate (PEM)"));
+        ui.add_enabled(
+            self.encrypt,
+            egui::TextEdit::singleline(&mut self.ca_file)
+                .hint_text(lang.pick(
+                    "необязательно: файл центра сертификации компании",
+                    "optional: the company's certificate authority file",
+                ))
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
+    }
+
+    /// «Connect» and «Test connection» (while no try runs) and «Cancel».
+    fn buttons_ui(&self, ui: &mut egui::Ui, lang: Lang) -> Option<Asked> {
+        let mut asked = None;
+        let idle = self.trying.is_none();
+        if ui
+            .add_enabled(
+                idle,
+                egui::Button::new(lang.pick("Подключиться", "Connect")),
+            )
+            .clicked()
+        {
+            asked = Some(Asked::Try { open: true });
+        }
+        if ui
+            .add_enabled(
+                idle,
+                egui::Button::new(lang.pick("Проверить подключение", "Test connection")),
+            )
+            .clicked()
+        {
+            asked = Some(Asked::Try { open: false });
+        }
+        if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
+            asked = Some(Asked::Cancel);
+        }
+        asked
     }
 }
