@@ -4,6 +4,7 @@
 
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
+use crate::domain::statement::Line;
 use crate::domain::status::status_name;
 use crate::domain::{Money, Statement, show_date};
 
@@ -23,6 +24,18 @@ pub fn number(m: Money) -> String {
 
 /// The statement as CSV bytes, in the given language.
 pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
+    let mut rows = header_rows(s, lang);
+    rows.push(vec![]);
+    rows.push(line_header(lang));
+    rows.extend(s.lines.iter().map(|l| line_row(l, lang)));
+    rows.push(vec![]);
+    rows.extend(total_rows(s, lang));
+    rows_to_bytes(&rows)
+}
+
+/// The title and the header block: partner, INN, 1C flag, status, period, day made, rate
+/// versions, and a warning when a rate is not set.
+fn header_rows(s: &Statement, lang: Lang) -> Vec<Vec<String>> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let day = |d| show_date(d, lang);
     let mut rows: Vec<Vec<String>> = vec![
@@ -65,68 +78,77 @@ pub fn statement_csv(s: &Statement, lang: Lang) -> Vec<u8> {
             ),
         ]);
     }
-    rows.push(vec![]);
-    rows.push(
-        [
-            t("Дата", "Date"),
-            t("Документ", "Document"),
-            t("ИНН клиента", "Client INN"),
-            t("Клиент", "Client"),
-            t("Вид лицензии", "License kind"),
-            t("Сумма, ₽", "Amount, ₽"),
-            t("Условия (статус)", "Terms (status)"),
-            t("Ставка, %", "Rate, %"),
-            t("Премия, ₽", "Premium, ₽"),
-            t("Причина нулевой премии", "Why the premium is zero"),
-            t("Возврат по документу", "Return of document"),
-        ]
-        .map(String::from)
-        .to_vec(),
-    );
-    for l in &s.lines {
-        rows.push(vec![
-            day(l.date),
-            inert(l.doc.as_deref().unwrap_or("")),
-            l.client_inn.to_string(),
-            inert(&l.client_name),
-            l.kind.name(lang).into(),
-            number(l.amount),
-            terms_name(l.terms, l.one_c_terms, lang),
-            l.rate.map(|r| r.display(Lang::Ru)).unwrap_or_default(),
-            number(l.premium),
-            l.reason
-                .map(|r| r.text(lang).to_owned())
-                .unwrap_or_default(),
-            inert(l.return_of.as_deref().unwrap_or("")),
-        ]);
-    }
-    rows.push(vec![]);
-    for (kind, sums) in &s.totals.by_kind {
-        rows.push(vec![
-            t("Итого по виду", "Total for kind").into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            kind.name(lang).into(),
-            number(sums.amount),
-            String::new(),
-            String::new(),
-            number(sums.premium),
-        ]);
-    }
-    rows.push(vec![
-        t("Итого", "Total").into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        number(s.totals.overall.amount),
-        String::new(),
-        String::new(),
-        number(s.totals.overall.premium),
-    ]);
+    rows
+}
 
-    rows_to_bytes(&rows)
+/// The lines' header row.
+fn line_header(lang: Lang) -> Vec<String> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    [
+        t("Дата", "Date"),
+        t("Документ", "Document"),
+        t("ИНН клиента", "Client INN"),
+        t("Клиент", "Client"),
+        t("Вид лицензии", "License kind"),
+        t("Сумма, ₽", "Amount, ₽"),
+        t("Условия (статус)", "Terms (status)"),
+        t("Ставка, %", "Rate, %"),
+        t("Премия, ₽", "Premium, ₽"),
+        t("Причина нулевой премии", "Why the premium is zero"),
+        t("Возврат по документу", "Return of document"),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// A line of the statement, in the columns of [`line_header`].
+fn line_row(l: &Line, lang: Lang) -> Vec<String> {
+    vec![
+        show_date(l.date, lang),
+        inert(l.doc.as_deref().unwrap_or("")),
+        l.client_inn.to_string(),
+        inert(&l.client_name),
+        l.kind.name(lang).into(),
+        number(l.amount),
+        terms_name(l.terms, l.one_c_terms, lang),
+        l.rate.map(|r| r.display(Lang::Ru)).unwrap_or_default(),
+        number(l.premium),
+        l.reason
+            .map(|r| r.text(lang).to_owned())
+            .unwrap_or_default(),
+        inert(l.return_of.as_deref().unwrap_or("")),
+    ]
+}
+
+/// The amount and premium by license kind, then overall, under the lines' amount and
+/// premium columns.
+fn total_rows(s: &Statement, lang: Lang) -> Vec<Vec<String>> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let row = |label: &str, kind: &str, amount: Money, premium: Money| {
+        let mut row = vec![String::new(); 9];
+        row[0] = label.into();
+        row[4] = kind.into();
+        row[5] = number(amount);
+        row[8] = number(premium);
+        row
+    };
+    let mut rows: Vec<Vec<String>> = s
+        .totals
+        .by_kind
+        .iter()
+        .map(|(kind, sums)| {
+            let label = t("Итого по виду", "Total for kind");
+            row(label, kind.name(lang), sums.amount, sums.premium)
+        })
+        .collect();
+    let overall = &s.totals.overall;
+    rows.push(row(
+        t("Итого", "Total"),
+        "",
+        overall.amount,
+        overall.premium,
+    ));
+    rows
 }
 
 /// A table for people: header and rows, text cells made inert.

@@ -18,10 +18,7 @@ use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
 
 use crate::domain::lang::Lang;
-use crate::domain::premium::terms_name;
-use crate::domain::rates::version_label;
-use crate::domain::status::status_name;
-use crate::domain::{Money, Statement, show_date};
+use crate::domain::{Statement, show_date};
 use crate::export::list::List;
 
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -182,6 +179,28 @@ struct Layout<'a> {
     y: f32,
 }
 
+impl Layout<'static> {
+    /// An empty layout in the bundled fonts.
+    fn new() -> Result<Layout<'static>, PdfError> {
+        let measure = Measure {
+            regular: Face::new(REGULAR)?,
+            bold: Face::new(BOLD)?,
+        };
+        Ok(Layout::with(measure))
+    }
+}
+
+impl<'a> Layout<'a> {
+    /// An empty layout measured by `measure`, its first line at the top of the page.
+    fn with(measure: Measure<'a>) -> Layout<'a> {
+        Layout {
+            measure,
+            pages: Vec::new(),
+            y: MARGIN + 14.0,
+        }
+    }
+}
+
 impl Layout<'_> {
     fn ops(&mut self) -> &mut Vec<Op> {
         if self.pages.is_empty() {
@@ -213,6 +232,18 @@ impl Layout<'_> {
             x1: MARGIN,
             y1: y,
             x2: PAGE_W - MARGIN,
+            y2: y,
+            width,
+            gray,
+        });
+    }
+
+    /// A line from `x1` to `x2` at height `y`.
+    fn line(&mut self, (x1, x2): (f32, f32), y: f32, width: f32, gray: u8) {
+        self.ops().push(Op::Line {
+            x1,
+            y1: y,
+            x2,
             y2: y,
             width,
             gray,
@@ -312,300 +343,10 @@ impl Layout<'_> {
     }
 }
 
-fn money(m: Money, lang: Lang) -> String {
-    m.display(lang)
-}
-
 /// The statement as PDF bytes, in the given language.
 pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
     let (layout, title, footer) = statement_layout(s, lang)?;
     render(layout, title, &footer, lang)
-}
-
-/// A statement laid out in pages, with its title and footer.
-fn statement_layout(
-    s: &Statement,
-    lang: Lang,
-) -> Result<(Layout<'static>, String, String), PdfError> {
-    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-    let measure = Measure {
-        regular: Face::new(REGULAR)?,
-        bold: Face::new(BOLD)?,
-    };
-    let mut l = Layout {
-        measure,
-        pages: Vec::new(),
-        y: MARGIN + 14.0,
-    };
-
-    let title = match &s.number {
-        Some(number) => format!(
-            "{} № {number}",
-            t("Ведомость премий партнёра", "Partner premium statement")
-        ),
-        None => t("Ведомость премий партнёра", "Partner premium statement").to_owned(),
-    };
-    l.text(MARGIN, 16.0, true, &title);
-    l.y += 22.0;
-    let header: Vec<(&str, String)> = vec![
-        (t("Партнёр", "Partner"), s.partner.name.clone()),
-        (t("ИНН", "INN"), s.partner.inn.to_string()),
-        (
-            t("Партнёр 1С", "1C partner"),
-            if s.partner.one_c_partner {
-                t("да", "yes")
-            } else {
-                t("нет", "no")
-            }
-            .to_owned(),
-        ),
-        (
-            t("Статус на конец периода", "Status at period end"),
-            status_name(s.partner.status, lang).to_owned(),
-        ),
-        (
-            t("Период", "Period"),
-            format!("{} — {}", show_date(s.from, lang), show_date(s.to, lang)),
-        ),
-        (
-            t("Сформирована", "Generated on"),
-            match &s.issued_by {
-                Some(by) if !by.is_empty() => format!(
-                    "{} · {} {by}",
-                    show_date(s.generated_on, lang),
-                    t("выдал", "issued by")
-                ),
-                _ => show_date(s.generated_on, lang),
-            },
-        ),
-        (
-            t("Версии ставок", "Rate versions"),
-            s.rate_versions
-                .iter()
-                .map(|v| version_label(v, lang))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    ];
-    let value_width = PAGE_W - 2.0 * MARGIN - 150.0;
-    for (label, value) in header {
-        l.ensure(14.0);
-        l.text(MARGIN, 9.5, false, label);
-        for (i, part) in l
-            .measure
-            .wrap(&value, 9.5, true, value_width)
-            .iter()
-            .enumerate()
-        {
-            if i > 0 {
-                l.y += 12.0;
-                // A value longer than the page goes on to the next, every field after it.
-                l.ensure(12.0);
-            }
-            l.text(MARGIN + 150.0, 9.5, true, part);
-        }
-        l.y += 14.0;
-    }
-    if s.lines_without_rate() > 0 {
-        l.text(
-            MARGIN,
-            9.5,
-            true,
-            &format!(
-                "{} {}",
-                t(
-                    "Внимание: строк с незаданной ставкой (премия 0):",
-                    "Attention: lines whose rate is not set (premium 0):"
-                ),
-                s.lines_without_rate()
-            ),
-        );
-        l.y += 14.0;
-    }
-    l.y += 8.0;
-
-    let cols = [
-        Col {
-            title: t("Дата", "Date"),
-            width: 56.0,
-            right: false,
-        },
-        Col {
-            title: t("Документ", "Document"),
-            width: 62.0,
-            right: false,
-        },
-        Col {
-            title: t("Клиент", "Client"),
-            width: 158.0,
-            right: false,
-        },
-        Col {
-            title: t("Вид лицензии", "License kind"),
-            width: 104.0,
-            right: false,
-        },
-        Col {
-            title: t("Сумма", "Amount"),
-            width: 82.0,
-            right: true,
-        },
-        Col {
-            title: t("Условия", "Terms"),
-            width: 84.0,
-            right: false,
-        },
-        Col {
-            title: t("Ставка", "Rate"),
-            width: 38.0,
-            right: true,
-        },
-        Col {
-            title: t("Премия", "Premium"),
-            width: 82.0,
-            right: true,
-        },
-        Col {
-            title: t("Причина", "Reason"),
-            width: 104.0,
-            right: false,
-        },
-    ];
-    let rows = s.lines.iter().map(|line| {
-        let client = if line.client_name.is_empty() {
-            line.client_inn.to_string()
-        } else {
-            format!("{} ({})", line.client_name, line.client_inn)
-        };
-        let doc = match (&line.doc, &line.return_of) {
-            (Some(doc), _) => doc.clone(),
-            (None, Some(of)) => format!("↩ {of}"),
-            (None, None) => String::new(),
-        };
-        vec![
-            show_date(line.date, lang),
-            doc,
-            client,
-            line.kind.short_name(lang).to_owned(),
-            money(line.amount, lang),
-            terms_name(line.terms, line.one_c_terms, lang),
-            line.rate
-                .map(|r| format!("{}\u{a0}%", r.display(lang)))
-                .unwrap_or_default(),
-            money(line.premium, lang),
-            line.reason
-                .map(|r| r.text(lang).to_owned())
-                .unwrap_or_default(),
-        ]
-    });
-    l.table(&cols, rows);
-
-    // Totals by kind and overall.
-    l.y += 10.0;
-    l.ensure(ROW_H * (s.totals.by_kind.len() as f32 + 3.0));
-    let (amount_right, premium_right) = (MARGIN + 520.0, MARGIN + 640.0);
-    l.text(
-        MARGIN,
-        9.5,
-        true,
-        t("Итого по видам лицензий", "Totals by license kind"),
-    );
-    l.text_right(amount_right, 9.5, true, t("Сумма", "Amount"));
-    l.text_right(premium_right, 9.5, true, t("Премия", "Premium"));
-    l.y += ROW_H;
-    for (kind, sums) in &s.totals.by_kind {
-        l.text(MARGIN, 9.0, false, kind.name(lang));
-        l.text_right(amount_right, 9.0, false, &money(sums.amount, lang));
-        l.text_right(premium_right, 9.0, false, &money(sums.premium, lang));
-        l.y += ROW_H;
-    }
-    let y = l.y - 10.0;
-    l.ops().push(Op::Line {
-        x1: MARGIN,
-        y1: y,
-        x2: premium_right,
-        y2: y,
-        width: 0.6,
-        gray: 60,
-    });
-    l.y += 2.0;
-    l.text(MARGIN, 10.0, true, t("Итого", "Total"));
-    l.text_right(
-        amount_right,
-        10.0,
-        true,
-        &money(s.totals.overall.amount, lang),
-    );
-    l.text_right(
-        premium_right,
-        10.0,
-        true,
-        &money(s.totals.overall.premium, lang),
-    );
-    l.y += 2.0 * ROW_H;
-
-    // Signatures of both sides.
-    l.ensure(90.0);
-    l.y += 20.0;
-    let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
-    for (i, side) in [
-        t("От 1С-Коннект", "For 1С-Коннект"),
-        t("От партнёра", "For the partner"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let x = MARGIN + i as f32 * half;
-        l.text(x, 9.5, true, side);
-    }
-    l.y += 30.0;
-    for i in 0..2 {
-        let x = MARGIN + i as f32 * half;
-        let y = l.y;
-        l.ops().push(Op::Line {
-            x1: x,
-            y1: y,
-            x2: x + 150.0,
-            y2: y,
-            width: 0.5,
-            gray: 0,
-        });
-        l.ops().push(Op::Line {
-            x1: x + 165.0,
-            y1: y,
-            x2: x + 330.0,
-            y2: y,
-            width: 0.5,
-            gray: 0,
-        });
-    }
-    l.y += 12.0;
-    for i in 0..2 {
-        let x = MARGIN + i as f32 * half;
-        l.text(x, 7.5, false, t("подпись", "signature"));
-        l.text(x + 165.0, 7.5, false, t("расшифровка подписи", "name"));
-    }
-    l.y += 16.0;
-    for i in 0..2 {
-        let x = MARGIN + i as f32 * half;
-        l.text(
-            x,
-            7.5,
-            false,
-            t(
-                "М. П.          Дата: «____» ____________ 20___ г.",
-                "Seal          Date: ____________",
-            ),
-        );
-    }
-
-    let title = format!(
-        "{} — {}",
-        t("Ведомость премий партнёра", "Partner premium statement"),
-        s.partner.name
-    );
-    let footer = statement_footer(&l.measure, s, lang);
-    Ok((l, title, footer))
 }
 
 /// A list shown on a page, to print: its title, the date it was made, and its table with
@@ -649,11 +390,7 @@ pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
             right: list.rows.first().is_some_and(|row| row[i].is_number()),
         })
         .collect();
-    let mut l = Layout {
-        measure,
-        pages: Vec::new(),
-        y: MARGIN + 14.0,
-    };
+    let mut l = Layout::with(measure);
     l.text(MARGIN, 14.0, true, &list.title);
     l.y += 16.0;
     let made = format!(
@@ -776,7 +513,9 @@ fn render(
 }
 
 mod footer;
+mod statement;
 use footer::{FOOTER_SIZE, FOOTER_W, statement_footer};
+use statement::statement_layout;
 
 #[cfg(test)]
 #[path = "pdf_tests.rs"]

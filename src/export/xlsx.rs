@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
 
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
+use crate::domain::statement::Line;
 use crate::domain::status::status_name;
 use crate::domain::{Money, RatePct, Statement};
 use crate::export::list::{Column, List, Value};
@@ -110,111 +111,138 @@ pub fn statement_xlsx(s: &Statement, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), XlsxError> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-    let f = Formats::new();
     ws.set_name(sheet_name(&s.partner.name))?;
-
-    let mut row: u32 = 0;
-    ws.write_string_with_format(
-        row,
-        0,
-        t("Ведомость премий партнёра", "Partner premium statement"),
-        &f.title,
-    )?;
-    row += 1;
-    let pair =
-        |ws: &mut Worksheet, row: &mut u32, label: &str, value: &str| -> Result<(), XlsxError> {
-            ws.write_string_with_format(*row, 0, label, &f.label)?;
-            ws.write_string_with_format(*row, 2, value, &f.bold)?;
-            *row += 1;
-            Ok(())
-        };
-    if let Some(number) = &s.number {
-        pair(
-            ws,
-            &mut row,
-            t("Номер ведомости", "Statement number"),
-            number,
-        )?;
-    }
-    if let Some(by) = s.issued_by.as_deref().filter(|by| !by.is_empty()) {
-        pair(ws, &mut row, t("Выдал", "Issued by"), by)?;
-    }
-    pair(ws, &mut row, t("Партнёр", "Partner"), &s.partner.name)?;
-    pair(ws, &mut row, t("ИНН", "INN"), s.partner.inn.as_str())?;
-    pair(
+    let mut sheet = StatementSheet {
         ws,
-        &mut row,
-        t("Партнёр 1С", "1C partner"),
-        if s.partner.one_c_partner {
-            t("да", "yes")
+        f: Formats::new(),
+        row: 0,
+        lang,
+    };
+    sheet.header(s)?;
+    sheet.row += 1;
+    let header_row = sheet.lines(s)?;
+    sheet.row += 1;
+    sheet.totals(s)?;
+    let ws = sheet.ws;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_footer(format!("&C{} &P {} &N", t("стр.", "page"), t("из", "of")));
+    Ok(())
+}
+
+/// A statement's sheet being written, a row at a time from the top.
+struct StatementSheet<'w> {
+    ws: &'w mut Worksheet,
+    f: Formats,
+    /// The next row to write.
+    row: u32,
+    lang: Lang,
+}
+
+impl StatementSheet<'_> {
+    fn t(&self, ru: &'static str, en: &'static str) -> &'static str {
+        self.lang.pick(ru, en)
+    }
+
+    /// A label and its value in bold, on a row of their own.
+    fn pair(&mut self, label: &str, value: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.f.label)?;
+        self.ws
+            .write_string_with_format(self.row, 2, value, &self.f.bold)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// A label and the dates beside it (from column 2), on a row of their own.
+    fn dates(&mut self, label: &str, dates: &[chrono::NaiveDate]) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.f.label)?;
+        for (col, day) in (2..).zip(dates) {
+            self.ws
+                .write_datetime_with_format(self.row, col, date(*day)?, &self.f.date)?;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    /// The title and the header block: number, issuer, partner, INN, 1C flag, status,
+    /// period, day made, rate versions, and a warning when a rate is not set.
+    fn header(&mut self, s: &Statement) -> Result<(), XlsxError> {
+        let lang = self.lang;
+        let title = self.t("Ведомость премий партнёра", "Partner premium statement");
+        self.ws
+            .write_string_with_format(self.row, 0, title, &self.f.title)?;
+        self.row += 1;
+        if let Some(number) = &s.number {
+            self.pair(self.t("Номер ведомости", "Statement number"), number)?;
+        }
+        if let Some(by) = s.issued_by.as_deref().filter(|by| !by.is_empty()) {
+            self.pair(self.t("Выдал", "Issued by"), by)?;
+        }
+        self.pair(self.t("Партнёр", "Partner"), &s.partner.name)?;
+        self.pair(self.t("ИНН", "INN"), s.partner.inn.as_str())?;
+        let one_c = if s.partner.one_c_partner {
+            self.t("да", "yes")
         } else {
-            t("нет", "no")
-        },
-    )?;
-    pair(
-        ws,
-        &mut row,
-        t("Статус на конец периода", "Status at period end"),
-        status_name(s.partner.status, lang),
-    )?;
-    ws.write_string_with_format(row, 0, t("Период", "Period"), &f.label)?;
-    ws.write_datetime_with_format(row, 2, date(s.from)?, &f.date)?;
-    ws.write_datetime_with_format(row, 3, date(s.to)?, &f.date)?;
-    row += 1;
-    ws.write_string_with_format(row, 0, t("Сформирована", "Generated on"), &f.label)?;
-    ws.write_datetime_with_format(row, 2, date(s.generated_on)?, &f.date)?;
-    row += 1;
-    let versions: Vec<String> = s
-        .rate_versions
-        .iter()
-        .map(|v| crate::domain::rates::version_label(v, lang))
-        .collect();
-    pair(
-        ws,
-        &mut row,
-        t("Версии ставок", "Rate versions"),
-        &versions.join(", "),
-    )?;
-    if s.lines_without_rate() > 0 {
-        ws.write_string_with_format(
-            row,
-            0,
-            format!(
-                "{} {}",
-                t(
-                    "Внимание: строк с незаданной ставкой (премия 0):",
-                    "Attention: lines whose rate is not set (premium 0):"
-                ),
-                s.lines_without_rate()
-            ),
-            &f.warn,
+            self.t("нет", "no")
+        };
+        self.pair(self.t("Партнёр 1С", "1C partner"), one_c)?;
+        self.pair(
+            self.t("Статус на конец периода", "Status at period end"),
+            status_name(s.partner.status, lang),
         )?;
-        row += 1;
+        self.dates(self.t("Период", "Period"), &[s.from, s.to])?;
+        self.dates(self.t("Сформирована", "Generated on"), &[s.generated_on])?;
+        let versions: Vec<String> = s
+            .rate_versions
+            .iter()
+            .map(|v| crate::domain::rates::version_label(v, lang))
+            .collect();
+        self.pair(
+            self.t("Версии ставок", "Rate versions"),
+            &versions.join(", "),
+        )?;
+        if s.lines_without_rate() > 0 {
+            let attention = self.t(
+                "Внимание: строк с незаданной ставкой (премия 0):",
+                "Attention: lines whose rate is not set (premium 0):",
+            );
+            let text = format!("{attention} {}", s.lines_without_rate());
+            self.ws
+                .write_string_with_format(self.row, 0, text, &self.f.warn)?;
+            self.row += 1;
+        }
+        Ok(())
     }
-    row += 1;
 
-    let headers = [
-        (t("Дата", "Date"), 11.0),
-        (t("Документ", "Document"), 12.0),
-        (t("ИНН клиента", "Client INN"), 14.0),
-        (t("Клиент", "Client"), 34.0),
-        (t("Вид лицензии", "License kind"), 40.0),
-        (t("Сумма", "Amount"), 17.0),
-        (t("Статус", "Status"), 12.0),
-        (t("Условия", "Terms"), 16.0),
-        (t("Ставка", "Rate"), 8.0),
-        (t("Премия", "Premium"), 16.0),
-        (t("Причина нулевой премии", "Why the premium is zero"), 44.0),
-        (t("Возврат по документу", "Return of document"), 14.0),
-    ];
-    let header_row = row;
-    for (col, (title, width)) in headers.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-        ws.write_string_with_format(row, col as u16, *title, &f.header)?;
+    /// The lines' table under its header row, filtered and frozen below it: the header's
+    /// row.
+    fn lines(&mut self, s: &Statement) -> Result<u32, XlsxError> {
+        let headers = line_headers(self.lang);
+        let header_row = self.row;
+        for (col, (title, width)) in (0..).zip(&headers) {
+            self.ws.set_column_width(col, *width)?;
+            self.ws
+                .write_string_with_format(self.row, col, *title, &self.f.header)?;
+        }
+        self.ws.set_row_height(self.row, 30)?;
+        self.row += 1;
+        for l in &s.lines {
+            self.line(l)?;
+        }
+        let last_line_row = self.row.saturating_sub(1).max(header_row);
+        self.ws
+            .autofilter(header_row, 0, last_line_row, (headers.len() - 1) as u16)?;
+        self.ws.set_freeze_panes(header_row + 1, 0)?;
+        Ok(header_row)
     }
-    ws.set_row_height(row, 30)?;
-    row += 1;
-    for l in &s.lines {
+
+    /// A line of the statement, in the columns of [`line_headers`].
+    fn line(&mut self, l: &Line) -> Result<(), XlsxError> {
+        let (ws, f, row, lang) = (&mut *self.ws, &self.f, self.row, self.lang);
         ws.write_datetime_with_format(row, 0, date(l.date)?, &f.date)?;
         ws.write_string_with_format(row, 1, l.doc.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(row, 2, l.client_inn.as_str(), &f.text)?;
@@ -228,37 +256,50 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
             ws.write_with_format(row, 8, value, &Format::new().set_num_format(format))?;
         }
         ws.write_with_format(row, 9, money(l.premium), &f.money)?;
-        ws.write_string_with_format(
-            row,
-            10,
-            l.reason.map(|r| r.text(lang)).unwrap_or(""),
-            &f.text,
-        )?;
+        let reason = l.reason.map(|r| r.text(lang)).unwrap_or("");
+        ws.write_string_with_format(row, 10, reason, &f.text)?;
         ws.write_string_with_format(row, 11, l.return_of.as_deref().unwrap_or(""), &f.text)?;
-        row += 1;
+        self.row += 1;
+        Ok(())
     }
-    let last_line_row = row.saturating_sub(1).max(header_row);
-    ws.autofilter(header_row, 0, last_line_row, (headers.len() - 1) as u16)?;
-    ws.set_freeze_panes(header_row + 1, 0)?;
-    row += 1;
 
-    for (kind, sums) in &s.totals.by_kind {
-        ws.write_string_with_format(row, 0, t("Итого по виду", "Total for kind"), &f.label)?;
-        ws.write_string_with_format(row, 4, kind.name(lang), &f.text)?;
-        ws.write_with_format(row, 5, money(sums.amount), &f.money)?;
-        ws.write_with_format(row, 9, money(sums.premium), &f.money)?;
-        row += 1;
+    /// The amount and premium by license kind, then overall in bold.
+    fn totals(&mut self, s: &Statement) -> Result<(), XlsxError> {
+        let (ws, f, lang) = (&mut *self.ws, &self.f, self.lang);
+        let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+        for (kind, sums) in &s.totals.by_kind {
+            let row = self.row;
+            ws.write_string_with_format(row, 0, t("Итого по виду", "Total for kind"), &f.label)?;
+            ws.write_string_with_format(row, 4, kind.name(lang), &f.text)?;
+            ws.write_with_format(row, 5, money(sums.amount), &f.money)?;
+            ws.write_with_format(row, 9, money(sums.premium), &f.money)?;
+            self.row += 1;
+        }
+        let row = self.row;
+        ws.write_string_with_format(row, 0, t("Итого", "Total"), &f.bold)?;
+        ws.write_with_format(row, 5, money(s.totals.overall.amount), &f.money_bold)?;
+        ws.write_with_format(row, 9, money(s.totals.overall.premium), &f.money_bold)?;
+        Ok(())
     }
-    ws.write_string_with_format(row, 0, t("Итого", "Total"), &f.bold)?;
-    ws.write_with_format(row, 5, money(s.totals.overall.amount), &f.money_bold)?;
-    ws.write_with_format(row, 9, money(s.totals.overall.premium), &f.money_bold)?;
+}
 
-    ws.set_landscape();
-    ws.set_paper_size(9); // A4
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row)?;
-    ws.set_footer(format!("&C{} &P {} &N", t("стр.", "page"), t("из", "of")));
-    Ok(())
+/// The lines' columns: each title and its width.
+fn line_headers(lang: Lang) -> [(&'static str, f64); 12] {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    [
+        (t("Дата", "Date"), 11.0),
+        (t("Документ", "Document"), 12.0),
+        (t("ИНН клиента", "Client INN"), 14.0),
+        (t("Клиент", "Client"), 34.0),
+        (t("Вид лицензии", "License kind"), 40.0),
+        (t("Сумма", "Amount"), 17.0),
+        (t("Статус", "Status"), 12.0),
+        (t("Условия", "Terms"), 16.0),
+        (t("Ставка", "Rate"), 8.0),
+        (t("Премия", "Premium"), 16.0),
+        (t("Причина нулевой премии", "Why the premium is zero"), 44.0),
+        (t("Возврат по документу", "Return of document"), 14.0),
+    ]
 }
 
 /// A list as a workbook: its columns with real dates, amounts and rates, written row by row
