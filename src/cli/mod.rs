@@ -419,21 +419,21 @@ where
     let argv = std::iter::once(OsString::from("partner-desk")).chain(args);
     let mut matches = Cli::command().try_get_matches_from(argv)?;
     let cli = Cli::from_arg_matches_mut(&mut matches)?;
-    let period = |from: NaiveDate, to: NaiveDate| {
-        if from > to {
-            let lang = ARGS_LANG.get();
-            return Err(Cli::command().error(
-                clap::error::ErrorKind::ValueValidation,
-                format!(
-                    "{} --from {from} {} --to {to}",
-                    lang.pick("период пуст:", "the period is empty:"),
-                    lang.pick("позже, чем", "is after")
-                ),
-            ));
-        }
-        Ok((from, to))
-    };
-    let command = match cli.command {
+    Ok(Args {
+        db: cli.db,
+        verbose: cli.verbose,
+        lang: cli.lang.map(|l| match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }),
+        command: command_of(cli.command)?,
+    })
+}
+
+/// The command a subcommand's arguments ask for (the window when there is none), its
+/// periods checked.
+fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
+    Ok(match sub {
         None => Command::Window {
             file: None,
             exit_when: None,
@@ -456,22 +456,10 @@ where
             to,
             number,
             out,
-        }) => {
-            let which = match (number, partner, from, to) {
-                (Some(number), ..) => Which::Issued { number },
-                (None, Some(partner), Some(from), Some(to)) => {
-                    let (from, to) = period(from, to)?;
-                    Which::Period { partner, from, to }
-                }
-                _ => {
-                    return Err(Cli::command().error(
-                        clap::error::ErrorKind::MissingRequiredArgument,
-                        "statement needs --number, or --partner with --from and --to",
-                    ));
-                }
-            };
-            Command::Statement { which, out }
-        }
+        }) => Command::Statement {
+            which: which_statement(number, partner, from.zip(to))?,
+            out,
+        },
         Some(Sub::Issue { partner, from, to }) => {
             let (from, to) = period(from, to)?;
             Command::Issue { partner, from, to }
@@ -506,16 +494,45 @@ where
             Command::ServerAddUser { url, name, role }
         }
         Some(Sub::Copy { from, to }) => Command::Copy { from, to },
-    };
-    Ok(Args {
-        db: cli.db,
-        verbose: cli.verbose,
-        lang: cli.lang.map(|l| match l {
-            LangArg::Ru => Lang::Ru,
-            LangArg::En => Lang::En,
-        }),
-        command,
     })
+}
+
+/// The statement `statement` writes: an issued one by its number, or a partner's for a
+/// period.
+fn which_statement(
+    number: Option<String>,
+    partner: Option<Inn>,
+    period_asked: Option<(NaiveDate, NaiveDate)>,
+) -> Result<Which, clap::Error> {
+    use clap::CommandFactory;
+    match (number, partner, period_asked) {
+        (Some(number), ..) => Ok(Which::Issued { number }),
+        (None, Some(partner), Some((from, to))) => {
+            let (from, to) = period(from, to)?;
+            Ok(Which::Period { partner, from, to })
+        }
+        _ => Err(Cli::command().error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            "statement needs --number, or --partner with --from and --to",
+        )),
+    }
+}
+
+/// A period from `from` to `to`, refused when it is empty.
+fn period(from: NaiveDate, to: NaiveDate) -> Result<(NaiveDate, NaiveDate), clap::Error> {
+    use clap::CommandFactory;
+    if from > to {
+        let lang = ARGS_LANG.get();
+        return Err(Cli::command().error(
+            clap::error::ErrorKind::ValueValidation,
+            format!(
+                "{} --from {from} {} --to {to}",
+                lang.pick("период пуст:", "the period is empty:"),
+                lang.pick("позже, чем", "is after")
+            ),
+        ));
+    }
+    Ok((from, to))
 }
 
 /// The database: `--db`, else `$PARTNER_DESK_DB`, else the file in the user's data folder.
@@ -681,6 +698,11 @@ mod tests {
 
     #[test]
     fn arguments_name_the_database_and_the_command() {
+        each_command_is_read_from_its_arguments();
+        wrong_arguments_are_refused();
+    }
+
+    fn each_command_is_read_from_its_arguments() {
         let window = Command::Window {
             file: None,
             exit_when: None,
@@ -751,6 +773,9 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    fn wrong_arguments_are_refused() {
         assert!(args(&["import", "things", "x.csv"]).is_err());
         assert!(args(&["statement", "--from", "2025-01-01"]).is_err());
         assert!(
