@@ -4,8 +4,8 @@
 use chrono::{Days, NaiveDate};
 
 use crate::domain::status::CertifiedSpecialist;
-use crate::domain::{Evidence, Inn, LicenseKind, Money, PartnerId, RoleFacts, Status};
-use crate::store::{NewSale, PinOutcome, Store, StoreError};
+use crate::domain::{Evidence, Inn, LicenseKind, Money, PartnerId, RoleFacts, SaleId, Status};
+use crate::store::{NewSale, PinOutcome, Store, StoreError, Tx};
 
 /// A small deterministic random source (no dependency, same data every run).
 pub(crate) struct Lcg(pub u64);
@@ -95,169 +95,265 @@ impl DemoSummary {
 
 /// Fills the database with two years of demo data ending on `today`, in one transaction.
 pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
-    let mut rng = Lcg(0x5EED_1CC0);
-    let start = today - Days::new(730);
     store.write(|db| {
-        let mut summary = DemoSummary::default();
+        let mut demo = Demo {
+            db,
+            rng: Lcg(0x5EED_1CC0),
+            today,
+            start: today - Days::new(730),
+            summary: DemoSummary::default(),
+            sale_no: 0,
+            sales: Vec::new(),
+        };
         let mut partners: Vec<PartnerId> = Vec::new();
         for (i, (name, status, one_c)) in PARTNERS.iter().enumerate() {
-            let inn = if name.starts_with("ИП") {
-                Inn::complete(&format!("77{:08}", 10_000_000 + i as u64 * 7_919))
-            } else {
-                Inn::complete(&format!("77{:07}", 1_000_000 + i as u64 * 104_729))
-            };
-            let Some(inn) = inn else { continue };
-            let id = db.add_partner(&inn, name, *one_c)?;
-            if let Some(status) = status {
-                // A year ago a step lower, promoted some months ago.
-                let lower = match status {
-                    Status::Integrator => Some(Status::Dealer),
-                    Status::Dealer => Some(Status::Agent),
-                    Status::Agent => None,
-                };
-                if let Some(lower) = lower {
-                    db.add_status_change(id, start - Days::new(200), Some(lower), "Договор")?;
-                    let promoted = start + Days::new(90 + rng.below(150));
-                    db.add_status_change(id, promoted, Some(*status), "Повышение статуса")?;
-                } else {
-                    db.add_status_change(id, start - Days::new(30), Some(*status), "Договор")?;
-                }
+            if let Some(id) = demo.partner(i, name, *status, *one_c)? {
+                partners.push(id);
             }
-            let mut evidence = Evidence {
-                clients_use_service: *status != Some(Status::Agent) || i % 2 == 0,
-                offers_upgrades: *status == Some(Status::Integrator) || i % 3 != 0,
-                initiates_meetings: i != 2,
-                ..Evidence::default()
-            };
-            if *status == Some(Status::Integrator) && i != 2 {
-                evidence.site_page_url = format!("https://partner{i}.example.ru/1c-connect");
-                evidence.site_checked_on = Some(today - Days::new(20 + i as u64));
-                evidence.specialists.push(CertifiedSpecialist {
-                    name: ["Иванова Анна", "Петров Сергей", "Кузнецова Мария"][i % 3].into(),
-                    certified_on: start + Days::new(30),
-                });
-            }
-            db.set_evidence(id, &evidence)?;
-            partners.push(id);
-            summary.partners += 1;
         }
-
-        let mut sale_no = 0_u32;
-        let mut sales: Vec<(crate::domain::SaleId, NaiveDate, Money)> = Vec::new();
         for c in 0..72_usize {
-            let name = format!(
-                "{} «{}{}»",
-                CLIENT_FORMS[c % CLIENT_FORMS.len()],
-                CLIENT_WORDS[c % CLIENT_WORDS.len()],
-                if c >= CLIENT_WORDS.len() {
-                    format!("-{}", c / CLIENT_WORDS.len() + 1)
-                } else {
-                    String::new()
-                }
-            );
-            let Some(client) = Inn::complete(&format!("50{:07}", 2_000_000 + c as u64 * 15_485))
-            else {
-                continue;
-            };
-            let partner = partners[c % partners.len()];
-            // Some pins end within the next days, as any morning has a few.
-            let ending_soon = c % 13 == 3;
-            let pinned_on = if ending_soon {
-                today - Days::new(80 + c as u64 % 7)
+            demo.client(c, &partners)?;
+        }
+        demo.returns()?;
+        Ok(demo.summary)
+    })
+}
+
+/// The demo being written: its random source, its days, and what it made so far.
+struct Demo<'t, 'c> {
+    db: &'t Tx<'c>,
+    rng: Lcg,
+    today: NaiveDate,
+    /// Two years before today.
+    start: NaiveDate,
+    summary: DemoSummary,
+    /// The last sale's document number.
+    sale_no: u32,
+    /// Every sale recorded, with its day and amount.
+    sales: Vec<(SaleId, NaiveDate, Money)>,
+}
+
+impl Demo<'_, '_> {
+    /// Partner `i` of [`PARTNERS`] with its status history and its evidence.
+    fn partner(
+        &mut self,
+        i: usize,
+        name: &str,
+        status: Option<Status>,
+        one_c: bool,
+    ) -> Result<Option<PartnerId>, StoreError> {
+        let inn = if name.starts_with("ИП") {
+            Inn::complete(&format!("77{:08}", 10_000_000 + i as u64 * 7_919))
+        } else {
+            Inn::complete(&format!("77{:07}", 1_000_000 + i as u64 * 104_729))
+        };
+        let Some(inn) = inn else { return Ok(None) };
+        let id = self.db.add_partner(&inn, name, one_c)?;
+        if let Some(status) = status {
+            self.status_history(id, status)?;
+        }
+        self.db.set_evidence(id, &self.evidence(i, status))?;
+        self.summary.partners += 1;
+        Ok(Some(id))
+    }
+
+    /// A year ago a step lower, promoted some months ago; an Agent from the start.
+    fn status_history(&mut self, id: PartnerId, status: Status) -> Result<(), StoreError> {
+        let lower = match status {
+            Status::Integrator => Some(Status::Dealer),
+            Status::Dealer => Some(Status::Agent),
+            Status::Agent => None,
+        };
+        let start = self.start;
+        if let Some(lower) = lower {
+            self.db
+                .add_status_change(id, start - Days::new(200), Some(lower), "Договор")?;
+            let promoted = start + Days::new(90 + self.rng.below(150));
+            self.db
+                .add_status_change(id, promoted, Some(status), "Повышение статуса")?;
+        } else {
+            self.db
+                .add_status_change(id, start - Days::new(30), Some(status), "Договор")?;
+        }
+        Ok(())
+    }
+
+    /// Partner `i`'s evidence: most requirements met; Integrators (but one) with a checked
+    /// site page and a certified specialist.
+    fn evidence(&self, i: usize, status: Option<Status>) -> Evidence {
+        let mut evidence = Evidence {
+            clients_use_service: status != Some(Status::Agent) || i.is_multiple_of(2),
+            offers_upgrades: status == Some(Status::Integrator) || !i.is_multiple_of(3),
+            initiates_meetings: i != 2,
+            ..Evidence::default()
+        };
+        if status == Some(Status::Integrator) && i != 2 {
+            evidence.site_page_url = format!("https://partner{i}.example.ru/1c-connect");
+            evidence.site_checked_on = Some(self.today - Days::new(20 + i as u64));
+            evidence.specialists.push(CertifiedSpecialist {
+                name: ["Иванова Анна", "Петров Сергей", "Кузнецова Мария"][i % 3].into(),
+                certified_on: self.start + Days::new(30),
+            });
+        }
+        evidence
+    }
+
+    /// Client `c`: pinned to a partner (extended, released or ending soon), its sales
+    /// while pinned, some ITS and developer services, and now and then another partner's
+    /// request refused.
+    fn client(&mut self, c: usize, partners: &[PartnerId]) -> Result<(), StoreError> {
+        let name = format!(
+            "{} «{}{}»",
+            CLIENT_FORMS[c % CLIENT_FORMS.len()],
+            CLIENT_WORDS[c % CLIENT_WORDS.len()],
+            if c >= CLIENT_WORDS.len() {
+                format!("-{}", c / CLIENT_WORDS.len() + 1)
             } else {
-                start + Days::new(rng.below(640))
-            };
-            let PinOutcome::Pinned {
-                pin_id,
-                mut ends_on,
-            } = db.request_pin(&client, &name, partner, pinned_on, "Заявка партнёра")?
-            else {
-                continue;
-            };
-            summary.pins += 1;
-            // Most pins are extended by agreement while the partner keeps working the client.
-            let keep = !ending_soon && rng.chance(70);
-            while keep && ends_on <= today + Days::new(20) {
-                let on = (ends_on - Days::new(5)).min(today);
-                ends_on =
-                    db.extend_pin(pin_id, on, "Руководитель отдела", "Продолжение проекта")?;
+                String::new()
             }
-            if c % 11 == 5 && ends_on > today + Days::new(30) {
-                db.release_pin(pin_id, today - Days::new(3), "Клиент отказался от проекта")?;
-                ends_on = today - Days::new(3);
-            }
-            let last = crate::domain::pin::last_day_of(ends_on).min(today);
-            let span = (last - pinned_on).num_days().max(1) as u64;
-            for _ in 0..(2 + rng.below(7)) {
-                let date = pinned_on + Days::new(rng.below(span));
-                let kind = match rng.below(10) {
-                    0..=4 => LicenseKind::Saas,
-                    5..=6 => LicenseKind::OnpremUser,
-                    7..=8 => LicenseKind::OnpremServer,
-                    _ => LicenseKind::VideoCalls,
-                };
-                let amount = Money::from_kopecks(
-                    (12 + rng.below(480) as i64) * 10_000 + rng.below(100) as i64 * 100,
-                );
-                let role = RoleFacts {
-                    self_referred: rng.chance(4),
-                    connected_by_partner: !rng.chance(3),
-                    used_in_work: !rng.chance(3),
-                };
-                sale_no += 1;
-                let id = db.record_sale(&NewSale {
-                    doc: Some(format!("РН-{:05}", sale_no)),
+        );
+        let Some(client) = Inn::complete(&format!("50{:07}", 2_000_000 + c as u64 * 15_485)) else {
+            return Ok(());
+        };
+        let partner = partners[c % partners.len()];
+        let Some((pinned_on, ends_on)) = self.pin(c, &client, &name, partner)? else {
+            return Ok(());
+        };
+        let last = crate::domain::pin::last_day_of(ends_on).min(self.today);
+        let span = (last - pinned_on).num_days().max(1) as u64;
+        for _ in 0..(2 + self.rng.below(7)) {
+            let date = pinned_on + Days::new(self.rng.below(span));
+            self.pinned_sale(date, partner, client, &name)?;
+        }
+        // ITS and developer services need no pin.
+        if self.rng.chance(60) {
+            for kind in [LicenseKind::Its, LicenseKind::DevServices] {
+                let date = self.start + Days::new(self.rng.below(730));
+                let amount = Money::from_kopecks((3 + self.rng.below(60) as i64) * 10_000);
+                self.sale(NewSale {
+                    doc: None,
                     date,
                     partner,
                     client_inn: client,
                     client_name: name.clone(),
                     kind,
                     amount,
-                    role,
+                    role: RoleFacts::default(),
                 })?;
-                sales.push((id, date, amount));
-                summary.sales += 1;
-            }
-            // ITS and developer services need no pin.
-            if rng.chance(60) {
-                for kind in [LicenseKind::Its, LicenseKind::DevServices] {
-                    let date = start + Days::new(rng.below(730));
-                    let amount = Money::from_kopecks((3 + rng.below(60) as i64) * 10_000);
-                    sale_no += 1;
-                    let id = db.record_sale(&NewSale {
-                        doc: Some(format!("РН-{:05}", sale_no)),
-                        date,
-                        partner,
-                        client_inn: client,
-                        client_name: name.clone(),
-                        kind,
-                        amount,
-                        role: RoleFacts::default(),
-                    })?;
-                    sales.push((id, date, amount));
-                    summary.sales += 1;
-                }
-            }
-            // Another partner asks for a client already pinned: refused and recorded.
-            if c % 9 == 0 && today < ends_on {
-                let other = partners[(c + 3) % partners.len()];
-                db.request_pin(
-                    &client,
-                    &name,
-                    other,
-                    today - Days::new(rng.below(20)),
-                    "Повторная заявка",
-                )?;
             }
         }
-        for (i, (id, date, amount)) in sales.iter().enumerate() {
+        // Another partner asks for a client already pinned: refused and recorded.
+        if c.is_multiple_of(9) && self.today < ends_on {
+            let other = partners[(c + 3) % partners.len()];
+            let on = self.today - Days::new(self.rng.below(20));
+            self.db
+                .request_pin(&client, &name, other, on, "Повторная заявка")?;
+        }
+        Ok(())
+    }
+
+    /// Client `c` pinned to `partner`: most pins extended by agreement while the partner
+    /// keeps working the client, some released, some ending within days. The pin's first
+    /// day and its end, when it was pinned.
+    fn pin(
+        &mut self,
+        c: usize,
+        client: &Inn,
+        name: &str,
+        partner: PartnerId,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
+        let today = self.today;
+        // Some pins end within the next days, as any morning has a few.
+        let ending_soon = c % 13 == 3;
+        let pinned_on = if ending_soon {
+            today - Days::new(80 + c as u64 % 7)
+        } else {
+            self.start + Days::new(self.rng.below(640))
+        };
+        let PinOutcome::Pinned {
+            pin_id,
+            mut ends_on,
+        } = self
+            .db
+            .request_pin(client, name, partner, pinned_on, "Заявка партнёра")?
+        else {
+            return Ok(None);
+        };
+        self.summary.pins += 1;
+        let keep = !ending_soon && self.rng.chance(70);
+        while keep && ends_on <= today + Days::new(20) {
+            let on = (ends_on - Days::new(5)).min(today);
+            ends_on =
+                self.db
+                    .extend_pin(pin_id, on, "Руководитель отдела", "Продолжение проекта")?;
+        }
+        if c % 11 == 5 && ends_on > today + Days::new(30) {
+            self.db
+                .release_pin(pin_id, today - Days::new(3), "Клиент отказался от проекта")?;
+            ends_on = today - Days::new(3);
+        }
+        Ok(Some((pinned_on, ends_on)))
+    }
+
+    /// A sale of a kind that needs a pin, on `date`, with a random amount and role.
+    fn pinned_sale(
+        &mut self,
+        date: NaiveDate,
+        partner: PartnerId,
+        client: Inn,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let rng = &mut self.rng;
+        let kind = match rng.below(10) {
+            0..=4 => LicenseKind::Saas,
+            5..=6 => LicenseKind::OnpremUser,
+            7..=8 => LicenseKind::OnpremServer,
+            _ => LicenseKind::VideoCalls,
+        };
+        let amount = Money::from_kopecks(
+            (12 + rng.below(480) as i64) * 10_000 + rng.below(100) as i64 * 100,
+        );
+        let role = RoleFacts {
+            self_referred: rng.chance(4),
+            connected_by_partner: !rng.chance(3),
+            used_in_work: !rng.chance(3),
+        };
+        self.sale(NewSale {
+            doc: None,
+            date,
+            partner,
+            client_inn: client,
+            client_name: name.to_owned(),
+            kind,
+            amount,
+            role,
+        })
+    }
+
+    /// Records `sale` under the next document number.
+    fn sale(&mut self, sale: NewSale) -> Result<(), StoreError> {
+        self.sale_no += 1;
+        let sale = NewSale {
+            doc: Some(format!("РН-{:05}", self.sale_no)),
+            ..sale
+        };
+        let id = self.db.record_sale(&sale)?;
+        self.sales.push((id, sale.date, sale.amount));
+        self.summary.sales += 1;
+        Ok(())
+    }
+
+    /// Every 23rd sale (from the 8th) half returned 25 days later, when that day has come.
+    fn returns(&mut self) -> Result<(), StoreError> {
+        for (i, (id, date, amount)) in self.sales.iter().enumerate() {
             let returned_on = *date + Days::new(25);
-            if i % 23 == 7 && returned_on <= today {
+            if i % 23 == 7 && returned_on <= self.today {
                 let half = Money::from_kopecks(amount.kopecks() / 2);
-                db.record_return(*id, returned_on, half, Some(&format!("ВЗ-{:04}", i)))?;
-                summary.returns += 1;
+                self.db
+                    .record_return(*id, returned_on, half, Some(&format!("ВЗ-{:04}", i)))?;
+                self.summary.returns += 1;
             }
         }
-        Ok(summary)
-    })
+        Ok(())
+    }
 }
