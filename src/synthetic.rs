@@ -79,7 +79,6 @@ pub fn write_files(dir: &Path, sales: usize) -> std::io::Result<Files> {
         .unwrap_or_else(|| unreachable!());
     let first_day = last_day - Days::new(SPAN_DAYS - 1);
     let mut rng = Lcg(20_251_231);
-
     let files = Files {
         partners: dir.join("partners.csv"),
         pins: dir.join("pins.csv"),
@@ -93,101 +92,16 @@ pub fn write_files(dir: &Path, sales: usize) -> std::io::Result<Files> {
         first_day,
         last_day,
     };
-
-    let mut out = BufWriter::new(std::fs::File::create(&files.partners)?);
-    writeln!(out, "inn,name,status,status_since,one_c_partner")?;
-    for p in 0..partners {
-        let inn = partner_inn(p);
-        let one_c = if p % 10 == 0 { "yes" } else { "no" };
-        // Everyone starts as an agent; some grow to dealer, a few to integrator.
-        writeln!(out, "{inn},ООО «Партнёр {p}»,agent,{first_day},{one_c}")?;
-        if p % 3 == 0 {
-            let since = first_day + Days::new(200 + rng.below(300));
-            writeln!(out, "{inn},ООО «Партнёр {p}»,dealer,{since},{one_c}")?;
-        }
-        if p % 9 == 0 {
-            let since = first_day + Days::new(600 + rng.below(300));
-            writeln!(out, "{inn},ООО «Партнёр {p}»,integrator,{since},{one_c}")?;
-        }
-    }
-    out.flush()?;
-
-    // Each client has a home partner and one pin of three months somewhere in the years;
-    // its protected sales fall inside that pin.
-    let mut home = Vec::with_capacity(clients);
-    let mut pinned_on = Vec::with_capacity(clients);
-    let mut out = BufWriter::new(std::fs::File::create(&files.pins)?);
-    writeln!(out, "date,client_inn,partner_inn,client_name")?;
-    let mut pin_rows: Vec<(NaiveDate, usize)> = Vec::with_capacity(clients);
-    for c in 0..clients {
-        home.push(skewed(&mut rng, partners));
-        let day = first_day + Days::new(rng.below(SPAN_DAYS - 90));
-        pinned_on.push(day);
-        pin_rows.push((day, c));
-    }
-    pin_rows.sort();
-    for (day, c) in &pin_rows {
-        writeln!(
-            out,
-            "{day},{},{},АО «Клиент {c}»",
-            client_inn(*c),
-            partner_inn(home[*c])
-        )?;
-    }
-    out.flush()?;
-
-    let mut rows: Vec<(NaiveDate, usize, usize, LicenseKind, i64)> = Vec::with_capacity(sales);
-    let mut per_partner = vec![0usize; partners];
-    for _ in 0..sales {
-        let c = rng.below(clients as u64) as usize;
-        let kind = pick_kind(&mut rng);
-        let day = if kind.needs_pin() {
-            pinned_on[c] + Days::new(rng.below(80))
-        } else {
-            first_day + Days::new(rng.below(SPAN_DAYS))
-        };
-        // From 1 000 to 500 000 roubles, in kopecks.
-        let kopecks = 100_000 + rng.below(50_000_000) as i64;
-        per_partner[home[c]] += 1;
-        rows.push((day, c, home[c], kind, kopecks));
-    }
-    rows.sort_by_key(|r| r.0);
-    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&files.sales)?);
-    writeln!(out, "date,partner_inn,client_inn,kind,amount,doc")?;
-    let mut line = String::with_capacity(96);
-    let mut returns = Vec::new();
-    for (n, (day, c, p, kind, kopecks)) in rows.iter().enumerate() {
-        line.clear();
-        let _ = writeln!(
-            line,
-            "{day},{},{},{},{}.{:02},S-{n:07}",
-            partner_inn(*p),
-            client_inn(*c),
-            kind.code(),
-            kopecks / 100,
-            kopecks % 100
-        );
-        out.write_all(line.as_bytes())?;
-        // One sale in fifty is partly returned ten days later.
-        if n % 50 == 7 && *day + Days::new(10) <= last_day {
-            returns.push((*day + Days::new(10), n, kopecks / 4));
-        }
-    }
-    out.flush()?;
-
-    let mut out = BufWriter::new(std::fs::File::create(&files.returns)?);
-    writeln!(out, "date,sale_doc,amount,doc")?;
+    write_partners(&files, &mut rng)?;
+    let pins = write_pins(&files, &mut rng)?;
+    let rows = sale_rows(&files, &pins, &mut rng);
+    let mut returns = write_sales(&files, &rows)?;
     returns.sort();
-    for (day, n, kopecks) in &returns {
-        writeln!(
-            out,
-            "{day},S-{n:07},{}.{:02},R-{n:07}",
-            kopecks / 100,
-            kopecks % 100
-        )?;
+    write_returns(&files, &returns)?;
+    let mut per_partner = vec![0usize; partners];
+    for row in &rows {
+        per_partner[row.partner] += 1;
     }
-    out.flush()?;
-
     let (largest, count) = per_partner
         .iter()
         .enumerate()
@@ -198,6 +112,141 @@ pub fn write_files(dir: &Path, sales: usize) -> std::io::Result<Files> {
         largest_partner: (partner_inn(largest).to_string(), count),
         ..files
     })
+}
+
+/// partners.csv: everyone starts as an agent; some grow to dealer, a few to integrator.
+fn write_partners(files: &Files, rng: &mut Lcg) -> std::io::Result<()> {
+    let first_day = files.first_day;
+    let mut out = BufWriter::new(std::fs::File::create(&files.partners)?);
+    writeln!(out, "inn,name,status,status_since,one_c_partner")?;
+    for p in 0..files.partner_count {
+        let inn = partner_inn(p);
+        let one_c = if p % 10 == 0 { "yes" } else { "no" };
+        writeln!(out, "{inn},ООО «Партнёр {p}»,agent,{first_day},{one_c}")?;
+        if p % 3 == 0 {
+            let since = first_day + Days::new(200 + rng.below(300));
+            writeln!(out, "{inn},ООО «Партнёр {p}»,dealer,{since},{one_c}")?;
+        }
+        if p % 9 == 0 {
+            let since = first_day + Days::new(600 + rng.below(300));
+            writeln!(out, "{inn},ООО «Партнёр {p}»,integrator,{since},{one_c}")?;
+        }
+    }
+    out.flush()
+}
+
+/// Each client's home partner and the day of its one pin of three months somewhere in
+/// the years, by client: its protected sales fall inside that pin.
+struct Pins {
+    home: Vec<usize>,
+    pinned_on: Vec<NaiveDate>,
+}
+
+/// pins.csv, in the order of the pins' days.
+fn write_pins(files: &Files, rng: &mut Lcg) -> std::io::Result<Pins> {
+    let clients = files.client_count;
+    let mut pins = Pins {
+        home: Vec::with_capacity(clients),
+        pinned_on: Vec::with_capacity(clients),
+    };
+    let mut out = BufWriter::new(std::fs::File::create(&files.pins)?);
+    writeln!(out, "date,client_inn,partner_inn,client_name")?;
+    let mut pin_rows: Vec<(NaiveDate, usize)> = Vec::with_capacity(clients);
+    for c in 0..clients {
+        pins.home.push(skewed(rng, files.partner_count));
+        let day = files.first_day + Days::new(rng.below(SPAN_DAYS - 90));
+        pins.pinned_on.push(day);
+        pin_rows.push((day, c));
+    }
+    pin_rows.sort();
+    for (day, c) in &pin_rows {
+        writeln!(
+            out,
+            "{day},{},{},АО «Клиент {c}»",
+            client_inn(*c),
+            partner_inn(pins.home[*c])
+        )?;
+    }
+    out.flush()?;
+    Ok(pins)
+}
+
+/// A sale to write: its day, client, partner, kind and amount in kopecks.
+struct SaleRow {
+    day: NaiveDate,
+    client: usize,
+    partner: usize,
+    kind: LicenseKind,
+    kopecks: i64,
+}
+
+/// Every sale, in the order of their days: a random client's, sold by its home partner,
+/// a protected kind inside the client's pin.
+fn sale_rows(files: &Files, pins: &Pins, rng: &mut Lcg) -> Vec<SaleRow> {
+    let mut rows = Vec::with_capacity(files.sale_count);
+    for _ in 0..files.sale_count {
+        let c = rng.below(files.client_count as u64) as usize;
+        let kind = pick_kind(rng);
+        let day = if kind.needs_pin() {
+            pins.pinned_on[c] + Days::new(rng.below(80))
+        } else {
+            files.first_day + Days::new(rng.below(SPAN_DAYS))
+        };
+        // From 1 000 to 500 000 roubles, in kopecks.
+        let kopecks = 100_000 + rng.below(50_000_000) as i64;
+        rows.push(SaleRow {
+            day,
+            client: c,
+            partner: pins.home[c],
+            kind,
+            kopecks,
+        });
+    }
+    rows.sort_by_key(|r| r.day);
+    rows
+}
+
+/// sales.csv: the returns to write, one sale in fifty partly returned ten days later, as
+/// (day, sale number, kopecks).
+fn write_sales(files: &Files, rows: &[SaleRow]) -> std::io::Result<Vec<(NaiveDate, usize, i64)>> {
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&files.sales)?);
+    writeln!(out, "date,partner_inn,client_inn,kind,amount,doc")?;
+    let mut line = String::with_capacity(96);
+    let mut returns = Vec::new();
+    for (n, r) in rows.iter().enumerate() {
+        line.clear();
+        let _ = writeln!(
+            line,
+            "{},{},{},{},{}.{:02},S-{n:07}",
+            r.day,
+            partner_inn(r.partner),
+            client_inn(r.client),
+            r.kind.code(),
+            r.kopecks / 100,
+            r.kopecks % 100
+        );
+        out.write_all(line.as_bytes())?;
+        if n % 50 == 7 && r.day + Days::new(10) <= files.last_day {
+            returns.push((r.day + Days::new(10), n, r.kopecks / 4));
+        }
+    }
+    out.flush()?;
+    Ok(returns)
+}
+
+/// returns.csv, the returns in the order given (their days').
+fn write_returns(files: &Files, returns: &[(NaiveDate, usize, i64)]) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::fs::File::create(&files.returns)?);
+    writeln!(out, "date,sale_doc,amount,doc")?;
+    for (day, n, kopecks) in returns {
+        writeln!(
+            out,
+            "{day},S-{n:07},{}.{:02},R-{n:07}",
+            kopecks / 100,
+            kopecks % 100
+        )?;
+    }
+    out.flush()
 }
 
 /// The first and last day of the quarter holding `day`.
