@@ -149,35 +149,143 @@ fn run(args: &Args) -> Result<(), String> {
     let (files, generated) = timed(|| synthetic::write_files(&args.dir, args.sales));
     let files = files.map_err(|e| e.to_string())?;
     eprintln!("perf: generated in {}", secs(generated));
-
     let db_path = args.dir.join("perf.sqlite3");
-    let mut store = Store::open(&db_path).map_err(|e| e.to_string())?;
-    let import = |store: &mut Store, kind, path: &Path| {
-        let (result, took) = timed(|| import::import_file(store, kind, path));
-        result
-            .map(|s| (s, took))
-            .map_err(|e| e.report(&path.display().to_string(), Lang::En))
+    let imports = import_phase(args, &shell, &files, &db_path)?;
+    if args.import_only {
+        return Ok(());
+    }
+    let store = Store::open(&db_path).map_err(|e| e.to_string())?;
+    let size = checkpointed_size(&db_path)?;
+    let statement = statement_phase(args, &shell, &store, &files, &db_path)?;
+    let batch = batch_phase(args, &store, &files)?;
+    drop(store);
+    let window = window_phase(&db_path, &files)?;
+    let figures = Figures {
+        files: &files,
+        imports,
+        statement,
+        batch,
+        window,
+        size,
     };
-    let (_, partners_took) = import(&mut store, ImportKind::Partners, &files.partners)?;
-    let (_, pins_took) = import(&mut store, ImportKind::Pins, &files.pins)?;
+    let text = report(args, &files, &figures.measures());
+    println!("{text}");
+    if let Some(doc) = &args.doc {
+        std::fs::write(doc, with_measured(doc, &text))
+            .map_err(|e| format!("{}: {e}", doc.display()))?;
+        eprintln!("perf: written to {}", doc.display());
+    }
+    Ok(())
+}
+
+/// Imports `path` as `kind` into `store`: what it imported, and how long it took.
+fn import(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+) -> Result<(import::Summary, Duration), String> {
+    let (result, took) = timed(|| import::import_file(store, kind, path));
+    result
+        .map(|s| (s, took))
+        .map_err(|e| e.report(&path.display().to_string(), Lang::En))
+}
+
+/// A turn's times: the floor's and the sales import's.
+type Turn = (Duration, Duration);
+
+/// What the imports took.
+struct Imports {
+    partners: Duration,
+    pins: Duration,
+    /// The best of the turns: the floor's and the sales import's.
+    floor: Duration,
+    sales: Duration,
+    turns: Vec<Turn>,
+    /// The sales imported.
+    sales_rows: usize,
+    /// The same sales import with the window's connection open on the file.
+    beside_window: Duration,
+    returns: Duration,
+}
+
+impl Imports {
+    fn rows_per_s(&self) -> f64 {
+        self.sales_rows as f64 / self.sales.as_secs_f64()
+    }
+}
+
+/// The imports into `db_path`: partners and pins, then the sales in turns with their floor
+/// (the best of each counted), beside a window, and the returns.
+fn import_phase(
+    args: &Args,
+    shell: &Path,
+    files: &Files,
+    db_path: &Path,
+) -> Result<Imports, String> {
+    let mut store = Store::open(db_path).map_err(|e| e.to_string())?;
+    let (_, partners) = import(&mut store, ImportKind::Partners, &files.partners)?;
+    let (_, pins) = import(&mut store, ImportKind::Pins, &files.pins)?;
     eprintln!(
         "perf: partners {} and pins {} imported",
-        secs(partners_took),
-        secs(pins_took)
+        secs(partners),
+        secs(pins)
     );
+    let before_sales = args.dir.join("before-sales.sqlite3");
+    store.backup_to(&before_sales).map_err(|e| e.to_string())?;
+    drop(store);
+    let (turns, mut store, summary) = sales_turns(args, shell, files, db_path, &before_sales)?;
+    let beside_window = beside_window(args, files, &before_sales)?;
+    eprintln!(
+        "perf: the same import with a window open on the file: {}",
+        secs(beside_window)
+    );
+    let best = |pick: fn(&Turn) -> Duration| turns.iter().map(pick).min().unwrap_or_default();
+    let (floor, sales) = (best(|t| t.0), best(|t| t.1));
+    let (_, returns) = import(&mut store, ImportKind::Returns, &files.returns)?;
+    let imports = Imports {
+        partners,
+        pins,
+        floor,
+        sales,
+        turns,
+        sales_rows: summary.sales,
+        beside_window,
+        returns,
+    };
+    eprintln!(
+        "perf: sales imported in {} ({:.0} rows/s), returns in {}",
+        secs(imports.sales),
+        imports.rows_per_s(),
+        secs(returns)
+    );
+    eprintln!(
+        "perf: sqlite3 .import {} · import is {:.2}× the floor",
+        secs(imports.floor),
+        imports.sales.as_secs_f64() / imports.floor.as_secs_f64()
+    );
+    Ok(imports)
+}
 
-    // The floor: the sqlite3 shell's .import of the same file into a plain table. The
-    // floor and the sales import are timed in turns, IMPORT_TURNS times each, and the best
-    // time of each is counted: this machine's speed drifts by a fifth over minutes, and a
-    // program's best time is the one least disturbed by the rest of the machine. Each turn
-    // imports into the database as it was before the sales, and each timed step starts with
-    // no write of an earlier one still going to disk.
+/// The floor: the sqlite3 shell's .import of the same file into a plain table. The floor
+/// and the sales import are timed in turns, IMPORT_TURNS times each, and the best time of
+/// each is counted: this machine's speed drifts by a fifth over minutes, and a program's
+/// best time is the one least disturbed by the rest of the machine. Each turn imports into
+/// the database as it was before the sales, and each timed step starts with no write of
+/// an earlier one still going to disk. Each turn's times, and the last turn's database
+/// with what it imported.
+fn sales_turns(
+    args: &Args,
+    shell: &Path,
+    files: &Files,
+    db_path: &Path,
+    before_sales: &Path,
+) -> Result<(Vec<Turn>, Store, import::Summary), String> {
     let floor_db = args.dir.join("floor.sqlite3");
     let floor = || -> Result<Duration, String> {
         let _ = std::fs::remove_file(&floor_db);
         settle();
         let (out, took) = timed(|| {
-            Process::new(&shell)
+            Process::new(shell)
                 .arg(&floor_db)
                 .arg(format!(".import --csv {} sales", files.sales.display()))
                 .output()
@@ -185,9 +293,6 @@ fn run(args: &Args) -> Result<(), String> {
         check(out, "sqlite3 .import")?;
         Ok(took)
     };
-    let before_sales = args.dir.join("before-sales.sqlite3");
-    store.backup_to(&before_sales).map_err(|e| e.to_string())?;
-    drop(store);
     let mut turns = Vec::new();
     let mut imported = None;
     for turn in 1..=IMPORT_TURNS {
@@ -198,8 +303,8 @@ fn run(args: &Args) -> Result<(), String> {
             name.push(suffix);
             let _ = std::fs::remove_file(PathBuf::from(name));
         }
-        std::fs::copy(&before_sales, &db_path).map_err(|e| e.to_string())?;
-        let mut store = Store::open(&db_path).map_err(|e| e.to_string())?;
+        std::fs::copy(before_sales, db_path).map_err(|e| e.to_string())?;
+        let mut store = Store::open(db_path).map_err(|e| e.to_string())?;
         settle();
         let (summary, took) = import(&mut store, ImportKind::Sales, &files.sales)?;
         eprintln!(
@@ -211,55 +316,42 @@ fn run(args: &Args) -> Result<(), String> {
         turns.push((floor_took, took));
         imported = Some((store, summary));
     }
-    let (mut store, summary) = imported.ok_or("no import was timed")?;
-    // The window imports with its own connections open on the file: through the
-    // write-ahead log (see `Store::write_bulk`).
-    let beside_window = {
-        let path = args.dir.join("window.sqlite3");
-        std::fs::copy(&before_sales, &path).map_err(|e| e.to_string())?;
-        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-        let window = Store::open(&path).map_err(|e| e.to_string())?;
-        settle();
-        let (_, took) = import(&mut store, ImportKind::Sales, &files.sales)?;
-        drop((window, store));
-        let _ = std::fs::remove_file(&path);
-        took
-    };
-    eprintln!(
-        "perf: the same import with a window open on the file: {}",
-        secs(beside_window)
-    );
-    let best = |pick: fn(&(Duration, Duration)) -> Duration| {
-        turns.iter().map(pick).min().unwrap_or_default()
-    };
-    let floor_import = best(|t| t.0);
-    let sales_took = best(|t| t.1);
-    let turns_shown = turns
-        .iter()
-        .map(|(f, i)| format!("{} / {}", secs(*f), secs(*i)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (_, returns_took) = import(&mut store, ImportKind::Returns, &files.returns)?;
-    let rows_per_s = summary.sales as f64 / sales_took.as_secs_f64();
-    eprintln!(
-        "perf: sales imported in {} ({rows_per_s:.0} rows/s), returns in {}",
-        secs(sales_took),
-        secs(returns_took)
-    );
-    eprintln!(
-        "perf: sqlite3 .import {} · import is {:.2}× the floor",
-        secs(floor_import),
-        sales_took.as_secs_f64() / floor_import.as_secs_f64()
-    );
-    if args.import_only {
-        return Ok(());
-    }
+    let (store, summary) = imported.ok_or("no import was timed")?;
+    Ok((turns, store, summary))
+}
 
-    drop(store);
-    let store = Store::open(&db_path).map_err(|e| e.to_string())?;
-    let size = checkpointed_size(&db_path)?;
+/// The window imports with its own connections open on the file: through the write-ahead
+/// log (see `Store::write_bulk`). How long the sales import takes so.
+fn beside_window(args: &Args, files: &Files, before_sales: &Path) -> Result<Duration, String> {
+    let path = args.dir.join("window.sqlite3");
+    std::fs::copy(before_sales, &path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let window = Store::open(&path).map_err(|e| e.to_string())?;
+    settle();
+    let (_, took) = import(&mut store, ImportKind::Sales, &files.sales)?;
+    drop((window, store));
+    let _ = std::fs::remove_file(&path);
+    Ok(took)
+}
 
-    // The largest partner's statement over the three years.
+/// The largest partner's statement over the three years, and its floor.
+struct StatementTimes {
+    lines: usize,
+    json: Duration,
+    xlsx: Duration,
+    /// The same rows printed as CSV by the sqlite3 shell.
+    floor: Duration,
+}
+
+/// The largest partner's statement over the three years, as JSON and XLSX, and the same
+/// rows printed by the sqlite3 shell.
+fn statement_phase(
+    args: &Args,
+    shell: &Path,
+    store: &Store,
+    files: &Files,
+    db_path: &Path,
+) -> Result<StatementTimes, String> {
     let (inn, _) = &files.largest_partner;
     let partner = store
         .read()
@@ -279,14 +371,14 @@ fn run(args: &Args) -> Result<(), String> {
         });
         result.map(|lines| (lines, took))
     };
-    let (lines, json_took) = statement_file(Format::Json)?;
-    let (_, xlsx_took) = statement_file(Format::Xlsx)?;
+    let (lines, json) = statement_file(Format::Json)?;
+    let (_, xlsx) = statement_file(Format::Xlsx)?;
     let floor_csv =
         std::fs::File::create(args.dir.join("floor-statement.csv")).map_err(|e| e.to_string())?;
-    let (out, floor_statement) = timed(|| {
-        Process::new(&shell)
+    let (out, floor) = timed(|| {
+        Process::new(shell)
             .arg("-csv")
-            .arg(&db_path)
+            .arg(db_path)
             .arg(format!(
                 "SELECT s.date, s.doc, s.client_inn, c.name, s.kind, s.amount_kop, s.rate_pct, s.premium_kop, s.reason
                  FROM sales s JOIN clients c ON c.inn = s.client_inn
@@ -299,18 +391,27 @@ fn run(args: &Args) -> Result<(), String> {
     check(out, "sqlite3 statement query")?;
     eprintln!(
         "perf: statement of {lines} lines: JSON {}, XLSX {}, sqlite3 CSV {}",
-        secs(json_took),
-        secs(xlsx_took),
-        secs(floor_statement)
+        secs(json),
+        secs(xlsx),
+        secs(floor)
     );
+    Ok(StatementTimes {
+        lines,
+        json,
+        xlsx,
+        floor,
+    })
+}
 
-    // Every partner's statement for the last quarter, as Excel files.
+/// Every partner's statement for the last quarter, as Excel files: how many files, and
+/// how long it took.
+fn batch_phase(args: &Args, store: &Store, files: &Files) -> Result<(usize, Duration), String> {
     let (q_from, q_to) = synthetic::quarter_of(files.last_day);
     let batch_dir = args.dir.join("batch");
     let never = std::sync::atomic::AtomicBool::new(false);
-    let (batch, batch_took) = timed(|| {
+    let (batch, took) = timed(|| {
         partner_desk::statements::export_all(
-            &store,
+            store,
             q_from,
             q_to,
             q_to,
@@ -325,14 +426,16 @@ fn run(args: &Args) -> Result<(), String> {
     eprintln!(
         "perf: batch of {} files in {}",
         batch.files.len(),
-        secs(batch_took)
+        secs(took)
     );
-    drop(store);
+    Ok((batch.files.len(), took))
+}
 
-    // The window, in a fresh process so its memory is its own.
+/// The window, in a fresh process so its memory is its own: its figures by name.
+fn window_phase(db_path: &Path, files: &Files) -> Result<Window, String> {
     let out = Process::new(std::env::current_exe().map_err(|e| e.to_string())?)
         .arg("--app-phase")
-        .arg(&db_path)
+        .arg(db_path)
         .arg(files.last_day.to_string())
         .output()
         .map_err(|e| e.to_string())?;
@@ -342,162 +445,224 @@ fn run(args: &Args) -> Result<(), String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let app: std::collections::HashMap<String, f64> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let (k, v) = l.split_once('=')?;
-            Some((k.to_owned(), v.parse().ok()?))
-        })
-        .collect();
-    let get = |k: &str| app.get(k).copied().unwrap_or(f64::NAN);
+    Ok(Window(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let (k, v) = l.split_once('=')?;
+                Some((k.to_owned(), v.parse().ok()?))
+            })
+            .collect(),
+    ))
+}
 
-    let ratio_import = sales_took.as_secs_f64() / floor_import.as_secs_f64();
-    let ratio_statement = json_took.as_secs_f64() / floor_statement.as_secs_f64();
-    let size_mb = size as f64 / 1_000_000.0;
-    let m = |name: &str, value: String, target: &str, met: Option<bool>| Measure {
-        name: name.to_owned(),
-        value,
-        target: target.to_owned(),
-        met,
-    };
-    let table = vec![
-        m(
-            &format!(
-                "import of the sales CSV ({} rows, all rules checked)",
-                summary.sales
-            ),
-            format!("{} · {rows_per_s:.0} rows/s", secs(sales_took)),
-            "≥ 150,000 rows/s",
-            Some(rows_per_s >= 150_000.0),
-        ),
-        m(
-            "same file, `sqlite3` shell `.import` into a plain table (floor)",
-            format!(
-                "{} · import is {ratio_import:.2}× the floor (best of {IMPORT_TURNS} turns each; floor / import: {turns_shown})",
-                secs(floor_import)
-            ),
-            "import ≤ 2.5× the floor",
-            Some(ratio_import <= 2.5),
-        ),
-        m(
-            "same import with another connection open on the file, as the window's (through the write-ahead log)",
-            secs(beside_window),
-            "",
-            None,
-        ),
-        m(
-            &format!("statement of the largest partner ({lines} lines), JSON"),
-            secs(json_took),
-            "≤ 0.5 s",
-            Some(json_took.as_secs_f64() <= 0.5),
-        ),
-        m(
-            "same rows printed as CSV by the `sqlite3` shell (floor)",
-            format!(
-                "{} · JSON is {ratio_statement:.2}× the floor",
-                secs(floor_statement)
-            ),
-            "JSON ≤ 3× the floor",
-            Some(ratio_statement <= 3.0),
-        ),
-        m(
-            "same statement, XLSX",
-            secs(xlsx_took),
-            "≤ 1.5 s",
-            Some(xlsx_took.as_secs_f64() <= 1.5),
-        ),
-        m(
-            &format!(
-                "batch export of every partner for {q_from} – {q_to}, XLSX ({} files)",
-                batch.files.len()
-            ),
-            secs(batch_took),
-            "≤ 20 s",
-            Some(batch_took.as_secs_f64() <= 20.0),
-        ),
-        m(
-            "opening the app on the database to the first drawn frame",
-            format!("{:.0} ms", get("open_ms")),
-            "≤ 500 ms",
-            Some(get("open_ms") <= 500.0),
-        ),
-        m(
-            "one frame of the Sales page (egui pass + tessellation, p99 of 300 frames scrolling to random positions and changing filters)",
-            format!(
-                "p99 {:.1} ms · p50 {:.1} ms · max {:.1} ms",
-                get("frame_p99_ms"),
-                get("frame_p50_ms"),
-                get("frame_max_ms")
-            ),
-            "≤ 8 ms",
-            Some(get("frame_p99_ms") <= 8.0),
-        ),
-        m(
-            "six changes of the Sales page's filter a frame apart (each kind of licence): until the last one's rows and totals are shown",
-            format!("{:.0} ms", get("filters_ms")),
-            "",
-            None,
-        ),
-        m(
-            "then back to every sale, shown before those changes",
-            format!("{:.0} ms", get("back_ms")),
-            "",
-            None,
-        ),
-        m(
-            "resident memory of the app with the Sales page open",
-            format!("{:.0} MB (peak {:.0} MB)", get("rss_mb"), get("hwm_mb")),
-            "≤ 250 MB",
-            Some(get("hwm_mb") <= 250.0),
-        ),
-        m(
+/// The window's figures by name, as its process printed them.
+struct Window(std::collections::HashMap<String, f64>);
+
+impl Window {
+    /// A figure, NaN when the window did not print it.
+    fn get(&self, k: &str) -> f64 {
+        self.0.get(k).copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// Everything the run measured.
+struct Figures<'a> {
+    files: &'a Files,
+    imports: Imports,
+    statement: StatementTimes,
+    /// The quarter's batch: files written and how long it took.
+    batch: (usize, Duration),
+    window: Window,
+    /// The database's size in bytes.
+    size: u64,
+}
+
+impl Measure {
+    fn new(name: impl Into<String>, value: String, target: &str, met: Option<bool>) -> Measure {
+        Measure {
+            name: name.into(),
+            value,
+            target: target.to_owned(),
+            met,
+        }
+    }
+}
+
+impl Figures<'_> {
+    /// The result table, in its order.
+    fn measures(&self) -> Vec<Measure> {
+        let mut table = self.import_measures();
+        table.extend(self.export_measures());
+        table.extend(self.window_measures());
+        let size_mb = self.size as f64 / 1_000_000.0;
+        table.push(Measure::new(
             "database size",
             format!("{size_mb:.0} MB"),
             "≤ 250 MB",
             Some(size_mb <= 250.0),
-        ),
-        m(
+        ));
+        let (i, files) = (&self.imports, self.files);
+        table.push(Measure::new(
             "other imports: partners · pins · returns",
             format!(
                 "{} · {} ({} pins) · {} ({} returns)",
-                secs(partners_took),
-                secs(pins_took),
+                secs(i.partners),
+                secs(i.pins),
                 files.client_count,
-                secs(returns_took),
+                secs(i.returns),
                 files.return_count
             ),
             "",
             None,
-        ),
-        m(
-            "the window with the Overview drawn with its data (the snapshot, then the Overview's lists; in-process, from `App::new`)",
-            format!(
-                "{:.0} ms (its figures, the pins and the check of the file for damage read after: all by {:.0} ms)",
-                get("data_ms"),
-                get("all_read_ms")
-            ),
-            "≤ 500 ms",
-            Some(get("data_ms") <= 500.0),
-        ),
-        m(
-            "Sales page with all sales, its first rows drawn",
-            format!(
-                "{:.0} ms (the count and sums of all of them by {:.0} ms)",
-                get("sales_ready_ms"),
-                get("sales_totals_ms")
-            ),
-            "≤ 300 ms",
-            Some(get("sales_ready_ms") <= 300.0),
-        ),
-    ];
-    let text = report(args, &files, &table);
-    println!("{text}");
-    if let Some(doc) = &args.doc {
-        std::fs::write(doc, with_measured(doc, &text))
-            .map_err(|e| format!("{}: {e}", doc.display()))?;
-        eprintln!("perf: written to {}", doc.display());
+        ));
+        table.extend(self.reading_measures());
+        table
     }
-    Ok(())
+
+    /// The sales import, its floor, and the import beside a window.
+    fn import_measures(&self) -> Vec<Measure> {
+        let i = &self.imports;
+        let rows_per_s = i.rows_per_s();
+        let ratio = i.sales.as_secs_f64() / i.floor.as_secs_f64();
+        let turns = i
+            .turns
+            .iter()
+            .map(|(f, i)| format!("{} / {}", secs(*f), secs(*i)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        vec![
+            Measure::new(
+                format!(
+                    "import of the sales CSV ({} rows, all rules checked)",
+                    i.sales_rows
+                ),
+                format!("{} · {rows_per_s:.0} rows/s", secs(i.sales)),
+                "≥ 150,000 rows/s",
+                Some(rows_per_s >= 150_000.0),
+            ),
+            Measure::new(
+                "same file, `sqlite3` shell `.import` into a plain table (floor)",
+                format!(
+                    "{} · import is {ratio:.2}× the floor (best of {IMPORT_TURNS} turns each; floor / import: {turns})",
+                    secs(i.floor)
+                ),
+                "import ≤ 2.5× the floor",
+                Some(ratio <= 2.5),
+            ),
+            Measure::new(
+                "same import with another connection open on the file, as the window's (through the write-ahead log)",
+                secs(i.beside_window),
+                "",
+                None,
+            ),
+        ]
+    }
+
+    /// The largest partner's statement as JSON (with its floor) and XLSX, and the batch.
+    fn export_measures(&self) -> Vec<Measure> {
+        let s = &self.statement;
+        let ratio = s.json.as_secs_f64() / s.floor.as_secs_f64();
+        let (q_from, q_to) = synthetic::quarter_of(self.files.last_day);
+        let (batch_files, batch_took) = self.batch;
+        vec![
+            Measure::new(
+                format!("statement of the largest partner ({} lines), JSON", s.lines),
+                secs(s.json),
+                "≤ 0.5 s",
+                Some(s.json.as_secs_f64() <= 0.5),
+            ),
+            Measure::new(
+                "same rows printed as CSV by the `sqlite3` shell (floor)",
+                format!("{} · JSON is {ratio:.2}× the floor", secs(s.floor)),
+                "JSON ≤ 3× the floor",
+                Some(ratio <= 3.0),
+            ),
+            Measure::new(
+                "same statement, XLSX",
+                secs(s.xlsx),
+                "≤ 1.5 s",
+                Some(s.xlsx.as_secs_f64() <= 1.5),
+            ),
+            Measure::new(
+                format!(
+                    "batch export of every partner for {q_from} – {q_to}, XLSX ({batch_files} files)"
+                ),
+                secs(batch_took),
+                "≤ 20 s",
+                Some(batch_took.as_secs_f64() <= 20.0),
+            ),
+        ]
+    }
+
+    /// Opening the window, the Sales page's frames and filters, and the window's memory.
+    fn window_measures(&self) -> Vec<Measure> {
+        let w = &self.window;
+        vec![
+            Measure::new(
+                "opening the app on the database to the first drawn frame",
+                format!("{:.0} ms", w.get("open_ms")),
+                "≤ 500 ms",
+                Some(w.get("open_ms") <= 500.0),
+            ),
+            Measure::new(
+                "one frame of the Sales page (egui pass + tessellation, p99 of 300 frames scrolling to random positions and changing filters)",
+                format!(
+                    "p99 {:.1} ms · p50 {:.1} ms · max {:.1} ms",
+                    w.get("frame_p99_ms"),
+                    w.get("frame_p50_ms"),
+                    w.get("frame_max_ms")
+                ),
+                "≤ 8 ms",
+                Some(w.get("frame_p99_ms") <= 8.0),
+            ),
+            Measure::new(
+                "six changes of the Sales page's filter a frame apart (each kind of licence): until the last one's rows and totals are shown",
+                format!("{:.0} ms", w.get("filters_ms")),
+                "",
+                None,
+            ),
+            Measure::new(
+                "then back to every sale, shown before those changes",
+                format!("{:.0} ms", w.get("back_ms")),
+                "",
+                None,
+            ),
+            Measure::new(
+                "resident memory of the app with the Sales page open",
+                format!("{:.0} MB (peak {:.0} MB)", w.get("rss_mb"), w.get("hwm_mb")),
+                "≤ 250 MB",
+                Some(w.get("hwm_mb") <= 250.0),
+            ),
+        ]
+    }
+
+    /// How soon the window shows the Overview's data and the Sales page's rows.
+    fn reading_measures(&self) -> Vec<Measure> {
+        let w = &self.window;
+        vec![
+            Measure::new(
+                "the window with the Overview drawn with its data (the snapshot, then the Overview's lists; in-process, from `App::new`)",
+                format!(
+                    "{:.0} ms (its figures, the pins and the check of the file for damage read after: all by {:.0} ms)",
+                    w.get("data_ms"),
+                    w.get("all_read_ms")
+                ),
+                "≤ 500 ms",
+                Some(w.get("data_ms") <= 500.0),
+            ),
+            Measure::new(
+                "Sales page with all sales, its first rows drawn",
+                format!(
+                    "{:.0} ms (the count and sums of all of them by {:.0} ms)",
+                    w.get("sales_ready_ms"),
+                    w.get("sales_totals_ms")
+                ),
+                "≤ 300 ms",
+                Some(w.get("sales_ready_ms") <= 300.0),
+            ),
+        ]
+    }
 }
 
 const BEGIN: &str = "<!-- measured by the benchmark: begin -->";
@@ -603,7 +768,6 @@ fn report(args: &Args, files: &Files, table: &[Measure]) -> String {
     out
 }
 
-/// The window's part, in its own process: prints `key=value` lines.
 /// Shows the sales of `query` on the Sales page of the database open in `app`.
 fn set_query(app: &mut App, query: SalesQuery) {
     if let Some(session) = app.session_mut() {
@@ -611,67 +775,137 @@ fn set_query(app: &mut App, query: SalesQuery) {
     }
 }
 
-fn app_phase(db: &Path, today: chrono::NaiveDate) {
-    let started = Instant::now();
-    let ctx = egui::Context::default();
-    let cc = eframe::CreationContext::_new_kittest(ctx.clone());
-    let mut frame = eframe::Frame::_new_kittest();
-    let mut config = Config::new(db.to_path_buf());
-    config.lang = Some(Lang::Ru);
-    config.today = Some(today);
-    let mut app = App::new(&cc, config);
-    let new_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let size = egui::vec2(1280.0, 800.0);
-    let mut pass = |app: &mut App, events: Vec<egui::Event>| {
+/// The window in this process, drawn frame by frame as a test draws it.
+struct Drive {
+    app: App,
+    ctx: egui::Context,
+    frame: eframe::Frame,
+}
+
+impl Drive {
+    /// One frame with these input events: how long its pass and tessellation took.
+    fn pass(&mut self, events: Vec<egui::Event>) -> Duration {
+        let size = egui::vec2(1280.0, 800.0);
         let input = egui::RawInput {
             screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
             events,
             ..Default::default()
         };
         let started = Instant::now();
-        let output = ctx.run_ui(input, |ui| {
-            eframe::App::logic(app, ui.ctx(), &mut frame);
-            eframe::App::ui(app, ui, &mut frame);
+        let (app, frame) = (&mut self.app, &mut self.frame);
+        let output = self.ctx.run_ui(input, |ui| {
+            eframe::App::logic(app, ui.ctx(), frame);
+            eframe::App::ui(app, ui, frame);
         });
-        let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
+        let _ = self.ctx.tessellate(output.shapes, output.pixels_per_point);
         started.elapsed()
+    }
+
+    /// Frames without input until `done`, `pause` apart, for at most `limit`.
+    fn until(&mut self, done: impl Fn(&App) -> bool, pause: Duration, limit: Duration) {
+        let started = Instant::now();
+        while !done(&self.app) && started.elapsed() < limit {
+            std::thread::sleep(pause);
+            self.pass(Vec::new());
+        }
+    }
+
+    /// Frames until the Sales page has read what it shows (at most two minutes): how long
+    /// it took, in ms.
+    fn settle(&mut self) -> f64 {
+        let started = Instant::now();
+        self.pass(Vec::new());
+        let loading = |app: &App| app.session().is_some_and(|s| s.sales.loading());
+        self.until(
+            |app| !loading(app),
+            Duration::from_millis(2),
+            Duration::from_secs(120),
+        );
+        started.elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The window's part, in its own process: prints `key=value` lines.
+fn app_phase(db: &Path, today: chrono::NaiveDate) {
+    let started = Instant::now();
+    let ctx = egui::Context::default();
+    let cc = eframe::CreationContext::_new_kittest(ctx.clone());
+    let mut config = Config::new(db.to_path_buf());
+    config.lang = Some(Lang::Ru);
+    config.today = Some(today);
+    let mut drive = Drive {
+        app: App::new(&cc, config),
+        ctx,
+        frame: eframe::Frame::_new_kittest(),
     };
-    pass(&mut app, Vec::new());
-    let open_ms = started.elapsed().as_secs_f64() * 1000.0;
-    while !app.session().is_some_and(|s| s.overview.ready())
-        && started.elapsed() < Duration::from_secs(60)
-    {
-        std::thread::sleep(Duration::from_millis(1));
-        pass(&mut app, Vec::new());
-    }
+    let mut figures = vec![("new_ms", ms_since(started))];
+    drive.pass(Vec::new());
+    figures.push(("open_ms", ms_since(started)));
+    let ms = Duration::from_millis;
+    let overview = |app: &App| app.session().is_some_and(|s| s.overview.ready());
+    drive.until(overview, ms(1), Duration::from_secs(60));
     // The frame that draws what arrived.
-    pass(&mut app, Vec::new());
-    let data_ms = started.elapsed().as_secs_f64() * 1000.0;
-    while app.reading() && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(2));
-        pass(&mut app, Vec::new());
+    drive.pass(Vec::new());
+    figures.push(("data_ms", ms_since(started)));
+    drive.until(|app| !app.reading(), ms(2), Duration::from_secs(60));
+    figures.push(("all_read_ms", ms_since(started)));
+    figures.extend(sales_shown(&mut drive));
+    let times = scroll_frames(&mut drive, today);
+    figures.extend(filter_changes(&mut drive));
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    figures.extend([
+        ("frame_p50_ms", at(0.5)),
+        ("frame_p99_ms", at(0.99)),
+        ("frame_max_ms", at(1.0)),
+    ]);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    figures.extend([
+        ("rss_mb", kb("VmRSS:") / 1024.0),
+        ("hwm_mb", kb("VmHWM:") / 1024.0),
+    ]);
+    for (name, value) in figures {
+        println!("{name}={value}");
     }
-    let all_read_ms = started.elapsed().as_secs_f64() * 1000.0;
+}
 
-    app.run(Command::Navigate(Page::Sales));
+/// The Sales page opened: when its first rows are drawn, and when its count and sums are.
+fn sales_shown(drive: &mut Drive) -> [(&'static str, f64); 2] {
+    drive.app.run(Command::Navigate(Page::Sales));
     let shown = Instant::now();
-    while !app.session().is_some_and(|s| s.sales.rows_shown())
-        && shown.elapsed() < Duration::from_secs(30)
-    {
-        pass(&mut app, Vec::new());
+    let limit = Duration::from_secs(30);
+    while !drive.app.session().is_some_and(|s| s.sales.rows_shown()) && shown.elapsed() < limit {
+        drive.pass(Vec::new());
         std::thread::sleep(Duration::from_millis(1));
     }
-    pass(&mut app, Vec::new());
-    let sales_ready_ms = shown.elapsed().as_secs_f64() * 1000.0;
-    while app.session().is_some_and(|s| s.sales.loading())
-        && shown.elapsed() < Duration::from_secs(30)
-    {
-        pass(&mut app, Vec::new());
+    drive.pass(Vec::new());
+    let ready = ms_since(shown);
+    while drive.app.session().is_some_and(|s| s.sales.loading()) && shown.elapsed() < limit {
+        drive.pass(Vec::new());
         std::thread::sleep(Duration::from_millis(2));
     }
-    pass(&mut app, Vec::new());
-    let sales_totals_ms = shown.elapsed().as_secs_f64() * 1000.0;
+    drive.pass(Vec::new());
+    [
+        ("sales_ready_ms", ready),
+        ("sales_totals_ms", ms_since(shown)),
+    ]
+}
 
+/// 300 frames of the Sales page scrolling to random positions, every tenth changing the
+/// filter (a partner's month, a kind, a search, or everything): each frame's time in ms,
+/// in order.
+fn scroll_frames(drive: &mut Drive, today: chrono::NaiveDate) -> Vec<f64> {
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move |n: u64| {
         rng ^= rng << 13;
@@ -681,11 +915,9 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
     };
     let mut times = Vec::with_capacity(300);
     let table_at = egui::pos2(700.0, 400.0);
-    let kinds = LicenseKind::ALL;
     for i in 0..300u64 {
         let mut events = vec![egui::Event::PointerMoved(table_at)];
         if i % 10 == 0 {
-            // A filter change: a partner's month, a kind, a search, or everything.
             let mut query = SalesQuery {
                 descending: true,
                 ..SalesQuery::default()
@@ -697,11 +929,11 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
                     query.from = Some(month - chrono::Days::new(30));
                     query.to = Some(month);
                 }
-                1 => query.kind = Some(kinds[next(6) as usize]),
+                1 => query.kind = Some(LicenseKind::ALL[next(6) as usize]),
                 2 => query.text = format!("50{:03}", next(1000)),
                 _ => {}
             }
-            set_query(&mut app, query);
+            set_query(&mut drive.app, query);
         } else {
             let delta = (next(200_000) as f32 - 100_000.0) * 5.0;
             events.push(egui::Event::MouseWheel {
@@ -712,65 +944,33 @@ fn app_phase(db: &Path, today: chrono::NaiveDate) {
                 modifiers: egui::Modifiers::NONE,
             });
         }
-        times.push(pass(&mut app, events).as_secs_f64() * 1000.0);
+        times.push(drive.pass(events).as_secs_f64() * 1000.0);
         std::thread::sleep(Duration::from_millis(4));
     }
-    // Quick changes of filter: every kind of licence in turn, a frame apart, then the time
-    // until the last one's rows and totals are shown; then back to every sale, shown before.
-    let settle = |app: &mut App, pass: &mut dyn FnMut(&mut App, Vec<egui::Event>) -> Duration| {
-        let started = Instant::now();
-        pass(app, Vec::new());
-        while app.session().is_some_and(|s| s.sales.loading())
-            && started.elapsed() < Duration::from_secs(120)
-        {
-            std::thread::sleep(Duration::from_millis(2));
-            pass(app, Vec::new());
-        }
-        started.elapsed().as_secs_f64() * 1000.0
-    };
-    settle(&mut app, &mut pass);
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+/// Quick changes of filter: every kind of licence in turn, a frame apart, then the time
+/// until the last one's rows and totals are shown; then back to every sale, shown before.
+fn filter_changes(drive: &mut Drive) -> [(&'static str, f64); 2] {
+    drive.settle();
     let everything = SalesQuery {
         descending: true,
         ..SalesQuery::default()
     };
-    set_query(&mut app, everything.clone());
-    settle(&mut app, &mut pass);
+    set_query(&mut drive.app, everything.clone());
+    drive.settle();
     let changing = Instant::now();
-    for kind in kinds {
-        set_query(
-            &mut app,
-            SalesQuery {
-                kind: Some(kind),
-                ..everything.clone()
-            },
-        );
-        pass(&mut app, Vec::new());
+    for kind in LicenseKind::ALL {
+        let query = SalesQuery {
+            kind: Some(kind),
+            ..everything.clone()
+        };
+        set_query(&mut drive.app, query);
+        drive.pass(Vec::new());
     }
-    let filters_ms = changing.elapsed().as_secs_f64() * 1000.0 + settle(&mut app, &mut pass);
-    set_query(&mut app, everything);
-    let back_ms = settle(&mut app, &mut pass);
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    println!("open_ms={open_ms}");
-    println!("data_ms={data_ms}");
-    println!("new_ms={new_ms}");
-    println!("sales_ready_ms={sales_ready_ms}");
-    println!("sales_totals_ms={sales_totals_ms}");
-    println!("all_read_ms={all_read_ms}");
-    println!("frame_p50_ms={}", at(0.5));
-    println!("frame_p99_ms={}", at(0.99));
-    println!("frame_max_ms={}", at(1.0));
-    println!("filters_ms={filters_ms}");
-    println!("back_ms={back_ms}");
-    println!("rss_mb={}", kb("VmRSS:") / 1024.0);
-    println!("hwm_mb={}", kb("VmHWM:") / 1024.0);
+    let filters_ms = ms_since(changing) + drive.settle();
+    set_query(&mut drive.app, everything);
+    [("filters_ms", filters_ms), ("back_ms", drive.settle())]
 }
