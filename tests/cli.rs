@@ -300,9 +300,8 @@ fn run_in(locale: &str, args: &[&std::ffi::OsStr]) -> Output {
         .unwrap()
 }
 
-#[test]
-fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
-    let t = TempDb::new();
+/// «Альфа» (an Integrator) with one ITS sale in January 2025, imported by the command line.
+fn alfa_with_a_january_sale(t: &TempDb) {
     let partners = t.file(
         "partners.csv",
         &format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,integrator,2024-01-01\n"),
@@ -313,33 +312,42 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
     );
     for (kind, file) in [("partners", &partners), ("sales", &sales)] {
         assert!(
-            run(&t, &["import", kind, file.to_str().unwrap()])
+            run(t, &["import", kind, file.to_str().unwrap()])
                 .status
                 .success()
         );
     }
+}
+
+/// «Альфа»'s January statement written to `out` in the C locale, in `lang` when asked.
+fn january_statement_in_c_locale(t: &TempDb, out: &std::path::Path, lang: Option<&str>) -> Output {
     let db = t.db_arg();
-    let statement = |out: &std::path::Path, lang: Option<&str>| {
-        let mut args: Vec<&std::ffi::OsStr> = vec![
-            "--db".as_ref(),
-            db.as_os_str(),
-            "statement".as_ref(),
-            "--partner".as_ref(),
-            ALFA.as_ref(),
-            "--from".as_ref(),
-            "2025-01-01".as_ref(),
-            "--to".as_ref(),
-            "2025-01-31".as_ref(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ];
-        if let Some(lang) = lang {
-            args.extend(["--lang", lang].map(std::ffi::OsStr::new));
-        }
-        let o = run_in("C", &args);
-        assert!(o.status.success(), "{}", stderr(&o));
-        o
-    };
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "--db".as_ref(),
+        db.as_os_str(),
+        "statement".as_ref(),
+        "--partner".as_ref(),
+        ALFA.as_ref(),
+        "--from".as_ref(),
+        "2025-01-01".as_ref(),
+        "--to".as_ref(),
+        "2025-01-31".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    if let Some(lang) = lang {
+        args.extend(["--lang", lang].map(std::ffi::OsStr::new));
+    }
+    let o = run_in("C", &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+#[test]
+fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
+    let t = TempDb::new();
+    alfa_with_a_january_sale(&t);
+    let statement = |out: &std::path::Path, lang| january_statement_in_c_locale(&t, out, lang);
     let pdf = t.dir.path().join("x.pdf");
     let o = statement(&pdf, None);
     assert!(
@@ -362,11 +370,14 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
         stdout(&o).contains("Ведомость записана"),
         "--lang is the messages' too"
     );
+    issued_statement_is_written_in_the_language_asked(&t);
+}
 
-    // An issued statement re-exports in the language asked for, with the same figures;
-    // its stored JSON stays as issued.
+/// An issued statement re-exports in the language asked for, with the same figures; its
+/// stored JSON stays as issued.
+fn issued_statement_is_written_in_the_language_asked(t: &TempDb) {
     let o = run(
-        &t,
+        t,
         &[
             "issue",
             "--partner",
@@ -385,7 +396,7 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
         .unwrap_or_else(|| panic!("a number in {said}"));
     let exported = |out: &std::path::Path, lang: &str| {
         let o = run(
-            &t,
+            t,
             &[
                 "statement",
                 "--number",
@@ -414,32 +425,9 @@ fn statements_are_russian_whatever_the_locale_and_english_when_asked() {
     assert_eq!(json_en, json_ru, "the stored JSON, byte for byte");
 }
 
-#[test]
-fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_opening() {
-    let t = TempDb::on_file();
-    let o = run(&t, &["statment"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("'statement'"), "{}", stderr(&o));
-    let o = run(&t, &["statement", "--partnr", ALFA]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--partner"), "{}", stderr(&o));
-
-    let o = run(&t, &["statement", "--help"]);
-    assert_eq!(o.status.code(), Some(0));
-    let help = stdout(&o);
-    for option in [
-        "--partner <INN>",
-        "--from <DATE>",
-        "--number <NUMBER>",
-        "--out <FILE>",
-        "--lang",
-    ] {
-        assert!(help.contains(option), "{option} in {help}");
-    }
-    let o = run(&t, &["--version"]);
-    assert!(stdout(&o).starts_with(&format!("partner-desk {}", env!("CARGO_PKG_VERSION"))));
-
-    // Wrong arguments are told before any database is opened or made.
+/// Wrong arguments (a date that is none, a wrong INN, an empty period, an unknown format)
+/// are told before any database is opened or made.
+fn wrong_arguments_are_told_before_any_database_is_opened(t: &TempDb) {
     for args in [
         &[
             "statement",
@@ -482,10 +470,37 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
             "doc",
         ],
     ] {
-        let o = run(&t, args);
+        let o = run(t, args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(!t.path.exists(), "{args:?} opened the database");
     }
+}
+
+#[test]
+fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_opening() {
+    let t = TempDb::on_file();
+    let o = run(&t, &["statment"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("'statement'"), "{}", stderr(&o));
+    let o = run(&t, &["statement", "--partnr", ALFA]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--partner"), "{}", stderr(&o));
+
+    let o = run(&t, &["statement", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = stdout(&o);
+    for option in [
+        "--partner <INN>",
+        "--from <DATE>",
+        "--number <NUMBER>",
+        "--out <FILE>",
+        "--lang",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+    let o = run(&t, &["--version"]);
+    assert!(stdout(&o).starts_with(&format!("partner-desk {}", env!("CARGO_PKG_VERSION"))));
+    wrong_arguments_are_told_before_any_database_is_opened(&t);
     let o = run(
         &t,
         &[
