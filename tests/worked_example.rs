@@ -19,9 +19,10 @@
 //! Totals: amount 353 679,01; premium 106 401,24. A return of A-3 dated 02.04.2025 belongs
 //! to the next quarter.
 
-use partner_desk::domain::Inn;
+use partner_desk::domain::{Inn, Statement};
 use partner_desk::export::json::statement_value;
 use partner_desk::import::{ImportKind, import_file};
+use partner_desk::store::{Db, Store};
 use serde_json::json;
 
 use crate::util::*;
@@ -30,6 +31,19 @@ use crate::util::*;
 fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
     let t = TempDb::new();
     let mut s = t.open();
+    import_the_quarter(&t, &mut s);
+    let db = s.read();
+    let mut value = statement_value(&quarter_statement(&db, ALFA));
+    let lines = value["lines"].take();
+    alfa_lines_are_those_worked_out_by_hand(&lines);
+    alfa_totals_are_those_worked_out_by_hand(&value);
+    let value = statement_value(&quarter_statement(&db, BETA));
+    assert_eq!(value["totals"]["premium"], "1000.00");
+    assert_eq!(value["lines"][1]["reason"], "its_requires_integrator");
+}
+
+/// The two partners' status history, pins, sales and returns, imported from CSV files.
+fn import_the_quarter(t: &TempDb, s: &mut Store) {
     let partners = t.file(
         "partners.csv",
         &format!(
@@ -73,100 +87,103 @@ fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
         (ImportKind::Sales, &sales),
         (ImportKind::Returns, &returns),
     ] {
-        import_file(&mut s, kind, file).unwrap();
+        import_file(s, kind, file).unwrap();
     }
+}
 
-    let db = s.read();
-    let alfa = db
-        .partner_by_inn(&Inn::parse(ALFA).unwrap())
+/// The partner's statement of the first quarter of 2025, made on 05.04.2025.
+fn quarter_statement(db: &Db<'_>, inn: &str) -> Statement {
+    let partner = db
+        .partner_by_inn(&Inn::parse(inn).unwrap())
         .unwrap()
         .unwrap();
-    let statement = db
-        .statement(alfa, d("2025-01-01"), d("2025-03-31"), d("2025-04-05"))
-        .unwrap();
-    let mut value = statement_value(&statement);
-    let lines = value["lines"].take();
+    db.statement(partner, d("2025-01-01"), d("2025-03-31"), d("2025-04-05"))
+        .unwrap()
+}
+
+/// Альфа's lines as in the table above, with the client's name, the 1C partner's ITS on
+/// Integrator terms and the return's sale.
+fn alfa_lines_are_those_worked_out_by_hand(lines: &serde_json::Value) {
     let brief: Vec<_> = lines
         .as_array()
         .unwrap()
         .iter()
         .map(|l| {
             (
-                l["doc"].as_str().unwrap().to_owned(),
-                l["amount"].as_str().unwrap().to_owned(),
-                l["status"].as_str().map(str::to_owned),
-                l["rate"].as_str().map(str::to_owned),
-                l["premium"].as_str().unwrap().to_owned(),
-                l["reason"].as_str().map(str::to_owned),
+                l["doc"].as_str().unwrap(),
+                l["amount"].as_str().unwrap(),
+                l["status"].as_str(),
+                l["rate"].as_str(),
+                l["premium"].as_str().unwrap(),
+                l["reason"].as_str(),
             )
         })
         .collect();
-    let s = |x: &str| Some(x.to_owned());
     assert_eq!(
         brief,
         [
             (
-                "A-1".into(),
-                "120000.00".into(),
-                s("dealer"),
-                s("25"),
-                "30000.00".into(),
+                "A-1",
+                "120000.00",
+                Some("dealer"),
+                Some("25"),
+                "30000.00",
                 None
             ),
             (
-                "A-2".into(),
-                "50000.00".into(),
-                s("dealer"),
-                s("50"),
-                "25000.00".into(),
+                "A-2",
+                "50000.00",
+                Some("dealer"),
+                Some("50"),
+                "25000.00",
                 None
             ),
             (
-                "A-3".into(),
-                "200000.00".into(),
-                s("integrator"),
-                s("30"),
-                "60000.00".into(),
+                "A-3",
+                "200000.00",
+                Some("integrator"),
+                Some("30"),
+                "60000.00",
                 None
             ),
             (
-                "A-4".into(),
-                "10000.00".into(),
-                s("integrator"),
+                "A-4",
+                "10000.00",
+                Some("integrator"),
                 None,
-                "0.00".into(),
-                s("no_rate")
+                "0.00",
+                Some("no_rate")
             ),
             (
-                "A-5".into(),
-                "1000.01".into(),
-                s("integrator"),
+                "A-5",
+                "1000.01",
+                Some("integrator"),
                 None,
-                "0.00".into(),
-                s("self_referred")
+                "0.00",
+                Some("self_referred")
             ),
             (
-                "A-6".into(),
-                "333.33".into(),
-                s("integrator"),
-                s("50"),
-                "166.67".into(),
+                "A-6",
+                "333.33",
+                Some("integrator"),
+                Some("50"),
+                "166.67",
                 None
             ),
             (
-                "A-7".into(),
-                "12345.67".into(),
-                s("integrator"),
-                s("10"),
-                "1234.57".into(),
+                "A-7",
+                "12345.67",
+                Some("integrator"),
+                Some("10"),
+                "1234.57",
                 None
             ),
             (
-                "R-1".into(),
-                "-40000.00".into(),
-                s("dealer"),
-                s("25"),
-                "-10000.00".into(),
+                "R-1",
+                "-40000.00",
+                Some("dealer"),
+                Some("25"),
+                "-10000.00",
                 None
             ),
         ]
@@ -183,8 +200,12 @@ fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
     );
     assert_eq!(lines[7]["return_of"], "A-1");
     assert_eq!(lines[0]["return_of"], serde_json::Value::Null);
+}
+
+/// Альфа's statement without its lines: the partner, the period and the totals by kind.
+fn alfa_totals_are_those_worked_out_by_hand(value: &serde_json::Value) {
     assert_eq!(
-        value,
+        *value,
         json!({
             "partner": {"inn": ALFA, "name": "ООО «Альфа»", "one_c_partner": true, "status": "integrator"},
             "period": {"from": "2025-01-01", "to": "2025-03-31"},
@@ -207,15 +228,4 @@ fn worked_quarter_statement_matches_figures_worked_out_by_hand() {
             "number": null,
         })
     );
-
-    let beta = db
-        .partner_by_inn(&Inn::parse(BETA).unwrap())
-        .unwrap()
-        .unwrap();
-    let statement = db
-        .statement(beta, d("2025-01-01"), d("2025-03-31"), d("2025-04-05"))
-        .unwrap();
-    let value = statement_value(&statement);
-    assert_eq!(value["totals"]["premium"], "1000.00");
-    assert_eq!(value["lines"][1]["reason"], "its_requires_integrator");
 }
