@@ -1,7 +1,7 @@
 //! The regulation's rules as the store applies them to recorded data.
 
 use partner_desk::domain::lang::{Lang, Localized};
-use partner_desk::domain::{LicenseKind, Money, Status, ZeroReason};
+use partner_desk::domain::{LicenseKind, Money, PartnerId, SaleId, Status, ZeroReason};
 use partner_desk::store::{PinEventKind, PinOutcome, RuleError, Store, StoreError};
 
 use crate::util::*;
@@ -669,56 +669,8 @@ fn a_mistyped_sale_is_corrected_or_deleted_with_its_history_until_its_period_is_
             ))
         })
         .unwrap();
-    let premium = |s: &Store| {
-        s.read()
-            .statement(a, d("2025-04-01"), d("2025-04-30"), d("2025-05-01"))
-            .unwrap()
-            .totals
-            .overall
-            .premium
-    };
-    let before = premium(&s);
-    // 12 000, not 120 000: the statement follows, and the history says what changed.
-    s.write(|db| {
-        db.correct_sale(
-            typo,
-            &sale(a, "2025-04-15", C2, LicenseKind::DevServices, "12000"),
-        )
-    })
-    .unwrap();
-    assert_eq!(premium(&s).kopecks() * 10, before.kopecks());
-    let history = s.read().sale_corrections(typo).unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0].kind, CorrectionKind::Changed);
-    assert_eq!(history[0].before.amount(), rub("120000"));
-    assert_eq!(history[0].after.as_ref().unwrap().amount(), rub("12000"));
-    let said = partner_desk::store::correction_changes(
-        &history[0].before,
-        history[0].after.as_ref().unwrap(),
-        |_| String::new(),
-        Lang::Ru,
-    );
-    assert_eq!(
-        said,
-        ["сумма: 120\u{a0}000,00\u{a0}₽ → 12\u{a0}000,00\u{a0}₽"]
-    );
-
-    // A sale with a return is not changed under it; a return is deleted, not changed.
-    let ret = s
-        .write(|db| db.record_return(typo, d("2025-04-20"), rub("1000"), None))
-        .unwrap();
-    let refused = s.write(|db| db.delete_sale(typo)).unwrap_err();
-    assert_eq!(rule(refused), RuleError::SaleHasReturns);
-    let refused = s
-        .write(|db| {
-            db.correct_sale(
-                ret,
-                &sale(a, "2025-04-20", C2, LicenseKind::DevServices, "5"),
-            )
-        })
-        .unwrap_err();
-    assert_eq!(rule(refused), RuleError::ReturnNotEditable);
-    s.write(|db| db.delete_sale(ret)).unwrap();
+    a_typo_is_corrected_with_what_changed_in_its_history(&mut s, a, typo);
+    a_sale_with_a_return_is_not_changed_under_it(&mut s, a, typo);
 
     // Issued: the database refuses, and the sentence says to reopen the statement.
     let issued = partner_desk::statements::issue(
@@ -756,6 +708,62 @@ fn a_mistyped_sale_is_corrected_or_deleted_with_its_history_until_its_period_is_
         raw.execute("UPDATE sale_corrections SET corrected_by = 'x'", [])
             .is_err()
     );
+}
+
+/// 12 000, not 120 000: the statement follows, and the history says what changed.
+fn a_typo_is_corrected_with_what_changed_in_its_history(s: &mut Store, a: PartnerId, typo: SaleId) {
+    use partner_desk::store::CorrectionKind;
+    let premium = |s: &Store| {
+        s.read()
+            .statement(a, d("2025-04-01"), d("2025-04-30"), d("2025-05-01"))
+            .unwrap()
+            .totals
+            .overall
+            .premium
+    };
+    let before = premium(s);
+    s.write(|db| {
+        db.correct_sale(
+            typo,
+            &sale(a, "2025-04-15", C2, LicenseKind::DevServices, "12000"),
+        )
+    })
+    .unwrap();
+    assert_eq!(premium(s).kopecks() * 10, before.kopecks());
+    let history = s.read().sale_corrections(typo).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].kind, CorrectionKind::Changed);
+    assert_eq!(history[0].before.amount(), rub("120000"));
+    assert_eq!(history[0].after.as_ref().unwrap().amount(), rub("12000"));
+    let said = partner_desk::store::correction_changes(
+        &history[0].before,
+        history[0].after.as_ref().unwrap(),
+        |_| String::new(),
+        Lang::Ru,
+    );
+    assert_eq!(
+        said,
+        ["сумма: 120\u{a0}000,00\u{a0}₽ → 12\u{a0}000,00\u{a0}₽"]
+    );
+}
+
+/// A sale with a return is not changed under it; a return is deleted, not changed.
+fn a_sale_with_a_return_is_not_changed_under_it(s: &mut Store, a: PartnerId, typo: SaleId) {
+    let ret = s
+        .write(|db| db.record_return(typo, d("2025-04-20"), rub("1000"), None))
+        .unwrap();
+    let refused = s.write(|db| db.delete_sale(typo)).unwrap_err();
+    assert_eq!(rule(refused), RuleError::SaleHasReturns);
+    let refused = s
+        .write(|db| {
+            db.correct_sale(
+                ret,
+                &sale(a, "2025-04-20", C2, LicenseKind::DevServices, "5"),
+            )
+        })
+        .unwrap_err();
+    assert_eq!(rule(refused), RuleError::ReturnNotEditable);
+    s.write(|db| db.delete_sale(ret)).unwrap();
 }
 
 #[test]
