@@ -109,24 +109,51 @@ fn new_return(of: i64, date: &str, kop: i64) -> String {
     )
 }
 
+/// Every case, in order: new sales, changes and deletions, returns.
 fn cases() -> Vec<Case> {
-    use Decision::*;
-    let locked = || Locked("2025-0001".into());
-    let write = |name, asked, sql: String, decided| Case {
+    let mut cases = adding_cases();
+    cases.extend(changing_cases());
+    cases.extend(return_cases());
+    cases
+}
+
+/// Refused by the period lock naming partner 1's statement.
+fn locked() -> Decision {
+    Decision::Locked("2025-0001".into())
+}
+
+/// A case of a write other than a return.
+fn write(name: &'static str, asked: RecordWrite, sql: String, decided: Decision) -> Case {
+    Case {
         name,
         asked: Asked::Write(asked),
         sql,
         decided,
-    };
-    let add = |partner, date: &'static str| RecordWrite::Add {
-        partner: PartnerId(partner),
-        date: d(date),
-    };
-    let giving_back = |name, of, date, kop, decided| Case {
+    }
+}
+
+/// A case of a return of record `of`, dated, of `kop` kopecks.
+fn giving_back(
+    name: &'static str,
+    of: i64,
+    date: &'static str,
+    kop: i64,
+    decided: Decision,
+) -> Case {
+    Case {
         name,
         asked: Asked::Return { of, date, kop },
         sql: new_return(of, date, kop),
         decided,
+    }
+}
+
+/// New sales in, at the edges of and beside the locked quarter.
+fn adding_cases() -> Vec<Case> {
+    use Decision::*;
+    let add = |partner, date: &'static str| RecordWrite::Add {
+        partner: PartnerId(partner),
+        date: d(date),
     };
     vec![
         write(
@@ -159,6 +186,14 @@ fn cases() -> Vec<Case> {
             new_sale(2, "2025-02-15", "its"),
             Written,
         ),
+    ]
+}
+
+/// Sales changed (figured again, re-dated, moved to another partner) and deleted, locked
+/// and open.
+fn changing_cases() -> Vec<Case> {
+    use Decision::*;
+    vec![
         write(
             "a locked sale's figures figured again",
             RecordWrite::Change {
@@ -231,6 +266,14 @@ fn cases() -> Vec<Case> {
             "DELETE FROM sales WHERE id = 5".into(),
             Written,
         ),
+    ]
+}
+
+/// Returns: of what is left and more, on and before the sale's day, of a return, of no
+/// sale, into and after a locked period.
+fn return_cases() -> Vec<Case> {
+    use Decision::*;
+    vec![
         giving_back("a return of what is left", 2, "2025-05-20", 70_000, Written),
         giving_back(
             "a return of a kopeck more than is left",
