@@ -212,12 +212,7 @@ fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
 fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_new_file() {
     let (t, partner, from) = demo_file_with_an_issued_statement();
     let path = t.path.to_str().unwrap().to_owned();
-    let counts = |table: &str| -> i64 {
-        rusqlite::Connection::open(&t.path)
-            .unwrap()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
-    };
+    let counts = |table: &str| row_count(&t.path, table);
 
     let db = TestDatabase::new();
     let o = partner_desk(&["server", "init", &db.url()]);
@@ -230,6 +225,36 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_
         said(&o)
     );
     let mut server = db.client();
+    the_server_holds_every_row_and_locks_the_issued_period(&mut server, &counts, partner, &from);
+    // New ids go on after the copied ones.
+    server
+        .batch_execute(
+            "INSERT INTO partner_desk.partners (inn, name) VALUES ('7736050003', 'Новый партнёр')",
+        )
+        .unwrap();
+    // A second copy into the same database is refused, and nothing changes.
+    let o = partner_desk(&["copy", "--from", &path, "--to", &db.url()]);
+    assert!(!o.status.success());
+    assert!(said(&o).contains("holds data already"), "{}", said(&o));
+    the_team_database_copies_back_into_a_new_file(&t, &db, &counts);
+}
+
+/// How many rows `table` of the file at `path` holds.
+fn row_count(path: &std::path::Path, table: &str) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Every table of the file has its rows on the server, and the copied statement locks its
+/// period there too (`partner`'s, from `from`).
+fn the_server_holds_every_row_and_locks_the_issued_period(
+    server: &mut postgres::Client,
+    counts: &dyn Fn(&str) -> i64,
+    partner: i64,
+    from: &str,
+) {
     for table in [
         "partners",
         "clients",
@@ -245,7 +270,6 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_
             .get(0);
         assert_eq!(there, counts(table), "{table}");
     }
-    // The copied statement locks its period on the server too.
     let refused = server.batch_execute(&format!(
         "INSERT INTO partner_desk.sales (date, partner_id, client_inn, kind, amount_kop,
              self_referred, connected_by_partner, used_in_work, premium_kop)
@@ -259,19 +283,16 @@ fn copy_moves_a_whole_file_into_the_server_where_its_rules_hold_and_back_into_a_
         .message()
         .to_owned();
     assert!(message.starts_with("locked:"), "{message}");
-    // New ids go on after the copied ones.
-    server
-        .batch_execute(
-            "INSERT INTO partner_desk.partners (inn, name) VALUES ('7736050003', 'Новый партнёр')",
-        )
-        .unwrap();
-    // A second copy into the same database is refused, and nothing changes.
-    let o = partner_desk(&["copy", "--from", &path, "--to", &db.url()]);
-    assert!(!o.status.success());
-    assert!(said(&o).contains("holds data already"), "{}", said(&o));
+}
 
-    // And back: the team database into a new file, every table's rows, the issued
-    // statement byte for byte, and every monthly statement the same on both sides.
+/// And back: the team database into a new file, every table's rows, the issued statement
+/// byte for byte, and every monthly statement the same on both sides; the archive opens
+/// as any file does, and a file already there is left alone.
+fn the_team_database_copies_back_into_a_new_file(
+    t: &crate::util::TempDb,
+    db: &TestDatabase,
+    counts: &dyn Fn(&str) -> i64,
+) {
     let back = t.dir.path().join("archive.sqlite3");
     let back_arg = back.to_str().unwrap();
     let o = partner_desk(&["copy", "--from", &db.url(), "--to", back_arg]);
@@ -902,32 +923,9 @@ fn partner_desk_as(as_login: Option<(&str, &str)>, args: &[&str], stdin: &str) -
 #[test]
 #[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
 fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_sentence() {
-    use crate::util::{ALFA, C1};
     let (db, url) = TestDatabase::initialized();
     let dir = tempfile::tempdir().unwrap();
-    let partners = dir.path().join("partners.csv");
-    std::fs::write(
-        &partners,
-        format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
-    )
-    .unwrap();
-    let sales = dir.path().join("sales.csv");
-    std::fs::write(
-        &sales,
-        format!(
-            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-10,{ALFA},{C1},dev_services,120000,D-1\n"
-        ),
-    )
-    .unwrap();
-    let o = partner_desk(&[
-        "--db",
-        &url,
-        "import",
-        "partners",
-        partners.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", said(&o));
-
+    let sales = alfa_imported_and_a_sales_file(dir.path(), &url);
     let as_login = |name: &str| with_login(&url, name);
     for (name, role) in [("audrey", "auditor"), ("mia", "manager")] {
         let o = partner_desk_as(
@@ -938,66 +936,7 @@ fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_senten
         assert!(o.status.success(), "{}", said(&o));
         assert!(said(&o).contains("User added to"), "{}", said(&o));
     }
-    let sales_count = |db: &TestDatabase| -> i64 {
-        db.client()
-            .query_one("SELECT count(*) FROM partner_desk.sales", &[])
-            .unwrap()
-            .get(0)
-    };
-
-    // The auditor's import: refused by the server, in a sentence, nothing written.
-    let o = partner_desk_as(
-        Some(("audrey", "s3cret-pass")),
-        &[
-            "--db",
-            &as_login("audrey"),
-            "import",
-            "sales",
-            sales.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(!o.status.success(), "{}", said(&o));
-    assert!(
-        said(&o).contains("does not let your login make this change"),
-        "{}",
-        said(&o)
-    );
-    assert!(!said(&o).contains("42501"), "no SQLSTATE: {}", said(&o));
-    assert_eq!(sales_count(&db), 0);
-    // Reading is an auditor's work.
-    let o = partner_desk_as(
-        Some(("audrey", "s3cret-pass")),
-        &[
-            "--db",
-            &as_login("audrey"),
-            "statement",
-            "--partner",
-            ALFA,
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2025-03-31",
-            "--out",
-            dir.path().join("q1.json").to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(o.status.success(), "{}", said(&o));
-    // The auditor may not add users either.
-    let o = partner_desk_as(
-        Some(("audrey", "s3cret-pass")),
-        &[
-            "server",
-            "add-user",
-            &as_login("audrey"),
-            "eve",
-            "--role",
-            "lead",
-        ],
-        "x\n",
-    );
-    assert!(said(&o).contains("may not add users"), "{}", said(&o));
+    an_auditor_reads_but_neither_imports_nor_adds_users(&db, &url, &sales, dir.path());
 
     // The manager's import goes in.
     let o = partner_desk_as(
@@ -1031,6 +970,107 @@ fn add_user_gives_a_role_and_the_server_refuses_an_auditors_import_with_a_senten
     );
     assert!(said(&o).contains("new password and role"), "{}", said(&o));
     assert!(may_change_rates(&db));
+}
+
+/// How many sales the team database holds.
+fn sales_count(db: &TestDatabase) -> i64 {
+    db.client()
+        .query_one("SELECT count(*) FROM partner_desk.sales", &[])
+        .unwrap()
+        .get(0)
+}
+
+/// «Альфа» imported into the team database at `url`, and a file of one sale of hers (in
+/// `dir`) to import.
+fn alfa_imported_and_a_sales_file(dir: &std::path::Path, url: &str) -> std::path::PathBuf {
+    use crate::util::{ALFA, C1};
+    let partners = dir.join("partners.csv");
+    std::fs::write(
+        &partners,
+        format!("inn,name,status,status_since\n{ALFA},ООО «Альфа»,dealer,2024-01-01\n"),
+    )
+    .unwrap();
+    let sales = dir.join("sales.csv");
+    std::fs::write(
+        &sales,
+        format!(
+            "date,partner_inn,client_inn,kind,amount,doc\n2025-01-10,{ALFA},{C1},dev_services,120000,D-1\n"
+        ),
+    )
+    .unwrap();
+    let o = partner_desk(&[
+        "--db",
+        url,
+        "import",
+        "partners",
+        partners.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", said(&o));
+    sales
+}
+
+/// The auditor's import: refused by the server, in a sentence, nothing written; reading is
+/// an auditor's work; the auditor may not add users either.
+fn an_auditor_reads_but_neither_imports_nor_adds_users(
+    db: &TestDatabase,
+    url: &str,
+    sales: &std::path::Path,
+    dir: &std::path::Path,
+) {
+    use crate::util::ALFA;
+    let as_login = |name: &str| with_login(url, name);
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "--db",
+            &as_login("audrey"),
+            "import",
+            "sales",
+            sales.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!o.status.success(), "{}", said(&o));
+    assert!(
+        said(&o).contains("does not let your login make this change"),
+        "{}",
+        said(&o)
+    );
+    assert!(!said(&o).contains("42501"), "no SQLSTATE: {}", said(&o));
+    assert_eq!(sales_count(db), 0);
+    // Reading is an auditor's work.
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "--db",
+            &as_login("audrey"),
+            "statement",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            dir.join("q1.json").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    // The auditor may not add users either.
+    let o = partner_desk_as(
+        Some(("audrey", "s3cret-pass")),
+        &[
+            "server",
+            "add-user",
+            &as_login("audrey"),
+            "eve",
+            "--role",
+            "lead",
+        ],
+        "x\n",
+    );
+    assert!(said(&o).contains("may not add users"), "{}", said(&o));
 }
 
 /// `url` with another login in it.
@@ -1400,60 +1440,7 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
         .get(0);
     let dir = std::path::Path::new(&data).join("partner-desk-tls");
     std::fs::create_dir_all(&dir).unwrap();
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Company CA",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-        ],
-    );
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-        ],
-    );
-    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
-    openssl(
-        &dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-extfile",
-            "san.ext",
-            "-out",
-            "server.pem",
-        ],
-    );
+    company_ca_and_a_certificate_for_localhost(&dir);
     let owner = std::fs::metadata(&data).unwrap();
     for file in ["server.key", "server.pem", "ca.pem"] {
         let path = dir.join(file);
@@ -1463,20 +1450,7 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
     std::os::unix::fs::chown(&dir, Some(owner.uid()), Some(owner.gid())).unwrap();
     let ca = std::env::temp_dir().join(format!("{}-ca.pem", db.name));
     std::fs::copy(dir.join("ca.pem"), &ca).unwrap();
-    // ALTER SYSTEM runs alone, outside a transaction.
-    let mut system = |sql: &str| admin.batch_execute(sql).unwrap();
-    system(&format!(
-        "ALTER SYSTEM SET ssl_cert_file = '{}/server.pem'",
-        dir.display()
-    ));
-    system(&format!(
-        "ALTER SYSTEM SET ssl_key_file = '{}/server.key'",
-        dir.display()
-    ));
-    system("ALTER SYSTEM SET ssl = on");
-    system("SELECT pg_reload_conf()");
-    std::thread::sleep(std::time::Duration::from_millis(500));
-
+    serve_encrypted_with(&mut admin, &dir);
     let local = url.replacen(
         &format!(
             "@{}:",
@@ -1499,7 +1473,96 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
     assert!(on_tls >= 1, "the program's connection is encrypted");
     drop(store);
 
-    // Not the company's CA: the system's roots do not vouch for this server.
+    only_the_companys_ca_and_the_certificates_name_are_trusted(&local, &ca);
+    for sql in [
+        "ALTER SYSTEM RESET ssl_cert_file",
+        "ALTER SYSTEM RESET ssl_key_file",
+        "ALTER SYSTEM RESET ssl",
+        "SELECT pg_reload_conf()",
+    ] {
+        admin.batch_execute(sql).unwrap();
+    }
+}
+
+/// A company CA and a certificate it signed for "localhost", in `dir`.
+fn company_ca_and_a_certificate_for_localhost(dir: &std::path::Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Company CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    );
+    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.pem",
+        ],
+    );
+}
+
+/// The server's connections encrypted with the certificate in `dir`. ALTER SYSTEM runs
+/// alone, outside a transaction.
+fn serve_encrypted_with(admin: &mut postgres::Client, dir: &std::path::Path) {
+    let mut system = |sql: &str| admin.batch_execute(sql).unwrap();
+    system(&format!(
+        "ALTER SYSTEM SET ssl_cert_file = '{}/server.pem'",
+        dir.display()
+    ));
+    system(&format!(
+        "ALTER SYSTEM SET ssl_key_file = '{}/server.key'",
+        dir.display()
+    ));
+    system("ALTER SYSTEM SET ssl = on");
+    system("SELECT pg_reload_conf()");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+}
+
+/// Not the company's CA: the system's roots do not vouch for this server; and the
+/// certificate is for "localhost", not for 127.0.0.1.
+fn only_the_companys_ca_and_the_certificates_name_are_trusted(local: &str, ca: &std::path::Path) {
+    use partner_desk::domain::lang::Localized;
     let refused = |address: &str| match partner_desk::store::Store::connect(address) {
         Ok(_) => panic!("{address} was connected to"),
         Err(e) => e.text(partner_desk::domain::Lang::En),
@@ -1513,14 +1576,6 @@ fn an_encrypted_connection_checks_the_servers_certificate_against_the_companys_c
         ca.display()
     ));
     assert!(said.contains("did not prove who it is"), "{said}");
-    for sql in [
-        "ALTER SYSTEM RESET ssl_cert_file",
-        "ALTER SYSTEM RESET ssl_key_file",
-        "ALTER SYSTEM RESET ssl",
-        "SELECT pg_reload_conf()",
-    ] {
-        admin.batch_execute(sql).unwrap();
-    }
 }
 
 #[test]

@@ -242,21 +242,22 @@ fn attempt(client: &mut Client, sql: &str) -> Result<(), String> {
 /// What every login tries, whatever its role, each with what it tries to do: each must be
 /// refused.
 fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
+    let mut attacks = attacks_on_the_schema(s);
+    attacks.extend(attacks_through_restoring(s));
+    attacks.extend(attacks_on_imports(s));
+    attacks.extend(attacks_on_locked_periods(s));
+    attacks.extend(attacks_on_the_records(s));
+    attacks.extend(attacks_on_pins(s));
+    attacks.extend(attacks_on_the_write_turn());
+    attacks
+}
+
+/// The schema and the rights: emptying or dropping tables, switching the rules off,
+/// functions put in public or replaced, another role taken.
+fn attacks_on_the_schema(s: &Seeded) -> Vec<(&'static str, String)> {
     let Seeded {
-        alfa,
-        beta,
-        pin,
-        pinned_event,
-        locked_sale,
-        open_sale,
-        statement,
-        import,
-        owner,
+        locked_sale, owner, ..
     } = s;
-    let undo_log =
-        "CREATE TEMP TABLE import_undo (seq bigint, import_id bigint, tbl text, old jsonb);
-         CREATE TEMP TABLE imports (LIKE partner_desk.imports);
-         CREATE TEMP TABLE changes (id integer, seq bigint)";
     vec![
         ("empty the sales", "TRUNCATE partner_desk.sales".to_owned()),
         ("empty the stop-list history", "TRUNCATE partner_desk.pin_events".to_owned()),
@@ -281,6 +282,19 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
          format!("SET SESSION AUTHORIZATION {owner}; DELETE FROM partner_desk.statement_events")),
         ("switch triggers off for the session",
          format!("SET session_replication_role = replica; DELETE FROM partner_desk.sales WHERE id = {locked_sale}")),
+    ]
+}
+
+/// The owner's restoring mode, set by the login itself.
+fn attacks_through_restoring(s: &Seeded) -> Vec<(&'static str, String)> {
+    let Seeded {
+        alfa,
+        pin,
+        locked_sale,
+        statement,
+        ..
+    } = s;
+    vec![
         ("set the owner's restoring mode, delete a locked sale",
          format!("SET LOCAL partner_desk.restoring = 'on'; DELETE FROM partner_desk.sales WHERE id = {locked_sale}")),
         ("set the owner's restoring mode, change a locked sale's figures",
@@ -294,6 +308,19 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
          format!("SET LOCAL partner_desk.restoring = 'on';
                   UPDATE partner_desk.issued_statements SET reopened_on = '2025-04-03', reopen_reason = 'x'
                   WHERE id = {statement}")),
+    ]
+}
+
+/// An import's undo, run out of turn, forged, or from temporary tables of the login's own.
+fn attacks_on_imports(s: &Seeded) -> Vec<(&'static str, String)> {
+    let Seeded {
+        statement, import, ..
+    } = s;
+    let undo_log =
+        "CREATE TEMP TABLE import_undo (seq bigint, import_id bigint, tbl text, old jsonb);
+         CREATE TEMP TABLE imports (LIKE partner_desk.imports);
+         CREATE TEMP TABLE changes (id integer, seq bigint)";
+    vec![
         ("undo an import that is not the last write", format!("SELECT partner_desk.undo_import({import})")),
         ("undo an import that does not exist", "SELECT partner_desk.undo_import(999999)".to_owned()),
         ("rewrite another transaction's import", format!("SELECT partner_desk.end_import({import}, 'forged')")),
@@ -311,6 +338,21 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
                   INSERT INTO pg_temp.import_undo VALUES (1, {import}, 'issued_statements', '{{\"id\": {statement}}}');
                   SET LOCAL search_path = pg_temp, partner_desk;
                   SELECT partner_desk.undo_import({import})")),
+    ]
+}
+
+/// Sales of an issued period changed, added or hidden, and statements reopened, issued or
+/// rewritten unseen.
+fn attacks_on_locked_periods(s: &Seeded) -> Vec<(&'static str, String)> {
+    let Seeded {
+        alfa,
+        beta,
+        locked_sale,
+        open_sale,
+        statement,
+        ..
+    } = s;
+    vec![
         ("change a locked sale's premium", format!("UPDATE partner_desk.sales SET premium_kop = 1 WHERE id = {locked_sale}")),
         ("change a locked sale's rate", format!("UPDATE partner_desk.sales SET rate_pct = 99 WHERE id = {locked_sale}")),
         ("change a locked sale's amount", format!("UPDATE partner_desk.sales SET amount_kop = 1 WHERE id = {locked_sale}")),
@@ -359,13 +401,50 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
              .to_owned()),
         ("rewrite an issued statement",
          format!("UPDATE partner_desk.issued_statements SET json = '\\x7b7d' WHERE id = {statement}")),
-        ("change who recorded a sale", format!("UPDATE partner_desk.sales SET recorded_by = 'boss' WHERE id = {open_sale}")),
-        ("change when a sale was recorded",
-         format!("UPDATE partner_desk.sales SET recorded_at = '2000-01-01' WHERE id = {open_sale}")),
-        ("change who changed a status", "UPDATE partner_desk.status_changes SET recorded_by = 'boss'".to_owned()),
-        ("change who imported", "UPDATE partner_desk.imports SET imported_by = 'boss'".to_owned()),
-        ("change when a partner was recorded",
-         format!("UPDATE partner_desk.partners SET created_at = '2000-01-01' WHERE id = {alfa}")),
+    ]
+}
+
+/// Who recorded what and when, rewritten.
+fn attacks_on_the_records(s: &Seeded) -> Vec<(&'static str, String)> {
+    let Seeded {
+        alfa, open_sale, ..
+    } = s;
+    vec![
+        (
+            "change who recorded a sale",
+            format!("UPDATE partner_desk.sales SET recorded_by = 'boss' WHERE id = {open_sale}"),
+        ),
+        (
+            "change when a sale was recorded",
+            format!(
+                "UPDATE partner_desk.sales SET recorded_at = '2000-01-01' WHERE id = {open_sale}"
+            ),
+        ),
+        (
+            "change who changed a status",
+            "UPDATE partner_desk.status_changes SET recorded_by = 'boss'".to_owned(),
+        ),
+        (
+            "change who imported",
+            "UPDATE partner_desk.imports SET imported_by = 'boss'".to_owned(),
+        ),
+        (
+            "change when a partner was recorded",
+            format!("UPDATE partner_desk.partners SET created_at = '2000-01-01' WHERE id = {alfa}"),
+        ),
+    ]
+}
+
+/// Pins and their events written past the rules of the stop-list.
+fn attacks_on_pins(s: &Seeded) -> Vec<(&'static str, String)> {
+    let Seeded {
+        alfa,
+        beta,
+        pin,
+        pinned_event,
+        ..
+    } = s;
+    vec![
         ("move a pin's end without its event", format!("UPDATE partner_desk.pins SET ends_on = '2030-01-01' WHERE id = {pin}")),
         ("write a pin without its event",
          format!("INSERT INTO partner_desk.pins (client_inn, partner_id, pinned_on, ends_on)
@@ -393,12 +472,36 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
          format!("INSERT INTO partner_desk.pin_corrections (pin_event_id, reason)
                   VALUES ({pinned_event}, 'ошибка')")),
         ("rewrite a pin event", format!("UPDATE partner_desk.pin_events SET ends_on = '2030-01-01' WHERE id = {pinned_event}")),
-        ("lock the write turn's row", "SELECT 1 FROM partner_desk.write_turn FOR UPDATE".to_owned()),
-        ("share the write turn's row", "SELECT 1 FROM partner_desk.write_turn FOR KEY SHARE".to_owned()),
-        ("lock every client's turn", "SELECT 1 FROM partner_desk.client_turns FOR UPDATE".to_owned()),
-        ("lock the write turn's table", "LOCK TABLE partner_desk.write_turn IN EXCLUSIVE MODE".to_owned()),
-        ("lock the count of writes", "LOCK TABLE partner_desk.changes IN SHARE ROW EXCLUSIVE MODE".to_owned()),
-        ("set the count of writes back", "UPDATE partner_desk.changes SET seq = 0".to_owned()),
+    ]
+}
+
+/// The write turn and the count of writes held or set back.
+fn attacks_on_the_write_turn() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "lock the write turn's row",
+            "SELECT 1 FROM partner_desk.write_turn FOR UPDATE".to_owned(),
+        ),
+        (
+            "share the write turn's row",
+            "SELECT 1 FROM partner_desk.write_turn FOR KEY SHARE".to_owned(),
+        ),
+        (
+            "lock every client's turn",
+            "SELECT 1 FROM partner_desk.client_turns FOR UPDATE".to_owned(),
+        ),
+        (
+            "lock the write turn's table",
+            "LOCK TABLE partner_desk.write_turn IN EXCLUSIVE MODE".to_owned(),
+        ),
+        (
+            "lock the count of writes",
+            "LOCK TABLE partner_desk.changes IN SHARE ROW EXCLUSIVE MODE".to_owned(),
+        ),
+        (
+            "set the count of writes back",
+            "UPDATE partner_desk.changes SET seq = 0".to_owned(),
+        ),
     ]
 }
 
