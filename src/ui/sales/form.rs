@@ -174,17 +174,8 @@ impl Draft {
         kind_combo(ui, "sale-kind", label.id, &mut kind, None, lang);
         self.kind = kind.unwrap_or(self.kind);
         ui.end_row();
-        let amount_error = match amount {
-            Err(e) if !self.amount.is_empty() => Some(e.text(lang)),
-            _ => None,
-        };
-        ui::text_row(
-            ui,
-            lang.pick("Сумма, ₽", "Amount, ₽"),
-            &mut self.amount,
-            "1 234,56",
-            amount_error.as_deref(),
-        );
+        let label = lang.pick("Сумма, ₽", "Amount, ₽");
+        amount_row(ui, label, &mut self.amount, amount, lang);
         ui::free_text_row(
             ui,
             lang.pick("Номер документа", "Document number"),
@@ -506,17 +497,8 @@ impl ReturnDraft {
             ctx.today,
             lang,
         );
-        let amount_error = match amount {
-            Err(e) if !self.amount.is_empty() => Some(e.text(lang)),
-            _ => None,
-        };
-        ui::text_row(
-            ui,
-            lang.pick("Сумма возврата, ₽", "Returned amount, ₽"),
-            &mut self.amount,
-            "1 234,56",
-            amount_error.as_deref(),
-        );
+        let label = lang.pick("Сумма возврата, ₽", "Returned amount, ₽");
+        amount_row(ui, label, &mut self.amount, amount, lang);
         ui::text_row(
             ui,
             lang.pick("Номер документа", "Document number"),
@@ -525,4 +507,19 @@ impl ReturnDraft {
             None,
         );
     }
+}
+
+/// An amount's row: what is typed, and why it does not read once something is typed.
+fn amount_row(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    amount: &Result<Money, AmountError>,
+    lang: Lang,
+) {
+    let error = match amount {
+        Err(e) if !text.is_empty() => Some(e.text(lang)),
+        _ => None,
+    };
+    ui::text_row(ui, label, text, "1 234,56", error.as_deref());
 }
