@@ -63,28 +63,7 @@ use super::columns::copied as tables;
 /// Copies everything `file` holds into the server database, which must hold Partner Desk's
 /// schema at this version and no data. All of it is committed, or none.
 pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<Copied, StoreError> {
-    match server.found()? {
-        Found::Ours(v) if v == super::postgres::SERVER_SCHEMA_VERSION => {}
-        Found::Ours(found) => {
-            return Err(StoreError::NewerSchema {
-                path: server.shown().to_owned(),
-                found,
-                supported: super::postgres::SERVER_SCHEMA_VERSION,
-            });
-        }
-        Found::Empty => {
-            return Err(StoreError::Server {
-                server: server.shown().to_owned(),
-                reason: "it holds no Partner Desk schema yet; run partner-desk server init first"
-                    .into(),
-            });
-        }
-        Found::Foreign => {
-            return Err(StoreError::ForeignServerSchema {
-                server: server.shown().to_owned(),
-            });
-        }
-    }
+    holds_our_schema(server)?;
     let shown = server.shown().to_owned();
     let mut tx = server.begin()?;
     let fail = |e: postgres::Error| super::postgres::server_error(&shown, &e);
@@ -154,14 +133,52 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
         }
     }
     tx.batch_execute(&reset).map_err(fail)?;
-    // Every issued statement as stored, byte for byte.
+    copied.statements = statements_as_stored(file, &mut tx, &shown)?;
+    tx.commit().map_err(fail)?;
+    Ok(copied)
+}
+
+/// The server holds Partner Desk's schema at this program's version.
+fn holds_our_schema(server: &mut Server) -> Result<(), StoreError> {
+    match server.found()? {
+        Found::Ours(v) if v == super::postgres::SERVER_SCHEMA_VERSION => {}
+        Found::Ours(found) => {
+            return Err(StoreError::NewerSchema {
+                path: server.shown().to_owned(),
+                found,
+                supported: super::postgres::SERVER_SCHEMA_VERSION,
+            });
+        }
+        Found::Empty => {
+            return Err(StoreError::Server {
+                server: server.shown().to_owned(),
+                reason: "it holds no Partner Desk schema yet; run partner-desk server init first"
+                    .into(),
+            });
+        }
+        Found::Foreign => {
+            return Err(StoreError::ForeignServerSchema {
+                server: server.shown().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every issued statement of `file` is on the server as stored, byte for byte: how many.
+fn statements_as_stored(
+    file: &sqlite::FileStore,
+    tx: &mut postgres::Transaction<'_>,
+    shown: &str,
+) -> Result<i64, StoreError> {
+    let mut statements = 0;
     for (number, json, sha256) in file.issued_json()? {
         let row = tx
             .query_one(
                 "SELECT json, sha256 FROM partner_desk.issued_statements WHERE number = $1",
                 &[&number],
             )
-            .map_err(fail)?;
+            .map_err(|e| super::postgres::server_error(shown, &e))?;
         let table = "issued_statements";
         let (there, there_sha): (Vec<u8>, String) =
             (pg_get(&row, 0, table)?, pg_get(&row, 1, table)?);
@@ -170,10 +187,9 @@ pub fn file_to_server(file: &sqlite::FileStore, server: &mut Server) -> Result<C
                 number,
             }));
         }
-        copied.statements += 1;
+        statements += 1;
     }
-    tx.commit().map_err(fail)?;
-    Ok(copied)
+    Ok(statements)
 }
 
 /// How many rows of a table a copy from the server reads at a time.
