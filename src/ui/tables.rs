@@ -5,6 +5,9 @@ use super::*;
 use crate::export::list::{List, Value, tab_separated};
 use crate::export::{self, ListFormat};
 
+mod highlight;
+use highlight::{Focus, Keys, Selection};
+
 /// The rows a list shows, as indices into the data snapshot, kept until the data or the
 /// view (search, filters, order) changes: filtering and sorting a whole list is not work to
 /// redo every frame.
@@ -33,7 +36,7 @@ impl<K: PartialEq> RowView<K> {
     }
 }
 
-/// A column of a [`table`].
+/// A column of a [`Table`].
 pub struct Col<S> {
     pub title: &'static str,
     /// Width in points at first (the user resizes it; the table remembers); 0 fills what
@@ -118,40 +121,6 @@ pub struct TableOut {
     pub opened: Option<usize>,
     /// The user asked to take the list out of the program.
     pub export: Option<ListFormat>,
-}
-
-/// The rows highlighted in a table, kept while the list shows the same view.
-#[derive(Clone, Default)]
-struct Selection {
-    view: u64,
-    rows: std::collections::BTreeSet<usize>,
-    anchor: Option<usize>,
-    cursor: Option<usize>,
-    /// Scroll to the cursor on the next frame (moved by keys).
-    scroll: bool,
-}
-
-impl Selection {
-    fn only(&mut self, row: usize) {
-        self.rows.clear();
-        self.rows.insert(row);
-        self.anchor = Some(row);
-        self.cursor = Some(row);
-    }
-
-    fn extend_to(&mut self, row: usize) {
-        let anchor = self.anchor.unwrap_or(row);
-        self.rows = (anchor.min(row)..=anchor.max(row)).collect();
-        self.cursor = Some(row);
-    }
-
-    fn toggle(&mut self, row: usize) {
-        if !self.rows.remove(&row) {
-            self.rows.insert(row);
-        }
-        self.anchor = Some(row);
-        self.cursor = Some(row);
-    }
 }
 
 /// At most this many rows are copied at once; more go to Excel.
@@ -557,144 +526,6 @@ struct Asked {
 
 fn right_aligned() -> egui::Layout {
     egui::Layout::right_to_left(egui::Align::Center)
-}
-
-/// Which table the keys go to: the one last clicked or pointed at; when that one is not
-/// on screen any more, the first table drawn.
-struct Focus {
-    table: egui::Id,
-    frame: u64,
-    ours: bool,
-}
-
-impl Focus {
-    fn id() -> egui::Id {
-        egui::Id::unique("partner-desk-active-table")
-    }
-
-    /// Whether table `table` has the keys this frame; it takes them when the table that had
-    /// them was not drawn last frame.
-    fn of(ctx: &egui::Context, table: egui::Id) -> Focus {
-        let frame = ctx.cumulative_frame_nr();
-        let (active, seen): (egui::Id, u64) =
-            ctx.data_mut(|d| d.get_temp(Focus::id()).unwrap_or((egui::Id::NULL, 0)));
-        let focus = Focus {
-            table,
-            frame,
-            ours: active == table || seen + 1 < frame,
-        };
-        if focus.ours {
-            focus.take(ctx);
-        }
-        focus
-    }
-
-    /// Whether the keys move this table's highlight: it has them, it has rows, and no text
-    /// field, popup or modal window wants them.
-    fn takes_keys(&self, ctx: &egui::Context, rows: usize) -> bool {
-        rows > 0
-            && self.ours
-            && !ctx.text_edit_focused()
-            && !egui::Popup::is_any_open(ctx)
-            && ctx.memory(|m| m.top_modal_layer().is_none())
-    }
-
-    /// The keys go to this table from now on.
-    fn take(&self, ctx: &egui::Context) {
-        ctx.data_mut(|d| d.insert_temp(Focus::id(), (self.table, self.frame)));
-    }
-}
-
-/// The keys a table follows, pressed this frame (taken from the input, so that nothing
-/// else acts on them too).
-struct Keys {
-    up: bool,
-    down: bool,
-    home: bool,
-    end: bool,
-    page_up: bool,
-    page_down: bool,
-    enter: bool,
-    all: bool,
-    copy: bool,
-    shift: bool,
-}
-
-impl Keys {
-    fn read(ui: &mut Ui) -> Keys {
-        use egui::{Key, Modifiers};
-        ui.input_mut(|i| {
-            let mut pressed =
-                |key| i.consume_key(Modifiers::NONE, key) || i.consume_key(Modifiers::SHIFT, key);
-            Keys {
-                up: pressed(Key::ArrowUp),
-                down: pressed(Key::ArrowDown),
-                home: pressed(Key::Home),
-                end: pressed(Key::End),
-                page_up: pressed(Key::PageUp),
-                page_down: pressed(Key::PageDown),
-                enter: i.key_pressed(Key::Enter),
-                all: i.consume_key(Modifiers::COMMAND, Key::A),
-                copy: i.consume_key(Modifiers::COMMAND, Key::C)
-                    || i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
-                shift: i.modifiers.shift,
-            }
-        })
-    }
-}
-
-impl Selection {
-    /// Table `state_id`'s highlight, forgotten when the view changed, without rows the
-    /// list no longer has.
-    fn load(ctx: &egui::Context, state_id: egui::Id, view: u64, rows: usize) -> Selection {
-        let mut sel: Selection = ctx.data_mut(|d| d.get_temp(state_id).unwrap_or_default());
-        if sel.view != view {
-            sel = Selection {
-                view,
-                ..Selection::default()
-            };
-        }
-        sel.rows.retain(|&r| r < rows);
-        sel
-    }
-
-    /// Moves the highlight as the keys say, in a list of `rows` (not empty) of which `page`
-    /// are on screen; the row Enter opens.
-    fn follow(&mut self, keys: &Keys, rows: usize, page: usize) -> Option<usize> {
-        let last = rows - 1;
-        let at = self.cursor.unwrap_or(0);
-        let target = if keys.up {
-            Some(at.saturating_sub(1))
-        } else if keys.down {
-            Some(if self.cursor.is_none() {
-                0
-            } else {
-                (at + 1).min(last)
-            })
-        } else if keys.home {
-            Some(0)
-        } else if keys.end {
-            Some(last)
-        } else if keys.page_up {
-            Some(at.saturating_sub(page))
-        } else if keys.page_down {
-            Some((at + page).min(last))
-        } else {
-            None
-        };
-        if let Some(row) = target {
-            if keys.shift {
-                self.extend_to(row);
-            } else {
-                self.only(row);
-            }
-            self.scroll = true;
-        }
-        if keys.all {
-            self.rows = (0..rows).collect();
-        }
-        if keys.enter { self.cursor } else { None }
-    }
 }
 
 /// Hides column `column` of table `id` (of `count` columns), or shows it again; the last
