@@ -11,7 +11,7 @@ use crate::export::list::List;
 use crate::export::{Format, ListFormat, SalesListExport};
 use crate::store::{NewSale, Right, Rights};
 
-/// What the user asked for. Pages return these; only [`App::run`] acts on them.
+/// What the user asked for. Pages return these; only [`App::run`](crate::app::App::run) acts on them.
 #[derive(Clone, Debug)]
 pub enum Command {
     AddPartner {

@@ -12,7 +12,7 @@
 //!
 //! Two engines keep the data: a SQLite file ([`sqlite`], one manager's, the default) and a
 //! PostgreSQL server ([`postgres`], a team's). The SQL of every read and write is written
-//! once, in the modules here, and runs on either through [`sql::Conn`]; what is one
+//! once, in the modules here, and runs on either through `sql::Conn`; what is one
 //! engine's own (opening a file, PRAGMAs, backups, the bulk loader's index handling;
 //! connecting to a server, its schema, COPY) lives in that engine's module.
 

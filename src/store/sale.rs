@@ -96,7 +96,7 @@ impl super::sql::Params for SaleColumns<'_> {
 const NO_VALUE: Option<i64> = None;
 
 /// Why a sale is refused, before it is told with the partners' names
-/// ([`Db::refusal_error`]).
+/// ([`Db::refusal_error`](super::Db::refusal_error)).
 #[derive(Clone, Debug)]
 pub enum SaleRefusal {
     /// No partner has this INN.

@@ -39,7 +39,7 @@ impl SaleRules {
             .is_some_and(|stored| name.is_empty() || stored == name)
     }
 
-    /// The sale checked as [`Db::record_sale`] checks it, with its figures.
+    /// The sale checked as [`Tx::record_sale`] checks it, with its figures.
     pub fn check(&self, sale: &NewSale) -> Result<CheckedSale, SaleRefusal> {
         let Some(facts) = self.facts.get(&sale.partner) else {
             return Err(SaleRefusal::UnknownPartner(format!("#{}", sale.partner.0)));
@@ -57,7 +57,7 @@ impl SaleRules {
 }
 
 impl Db<'_> {
-    /// What refuses a sale of a bulk load, told as [`Db::record_sale`] would tell it.
+    /// What refuses a sale of a bulk load, told as [`Tx::record_sale`] would tell it.
     pub fn refusal_error(&self, sale: &NewSale, refusal: SaleRefusal) -> StoreError {
         match refusal {
             SaleRefusal::UnknownPartner(inn) => RuleError::UnknownPartner { inn }.into(),
@@ -106,7 +106,7 @@ impl Tx<'_> {
     /// Starts a bulk load of sales in this transaction: what the engine sets aside for it
     /// (a file: SQLite's constraints, the table's insert triggers and, for a load at least
     /// as large as the table, the lists' indexes), while [`SaleRules::check`] checks every
-    /// row by the same rules. [`Db::end_bulk_sales`] checks the rows written against all
+    /// row by the same rules. [`Tx::end_bulk_sales`] checks the rows written against all
     /// of those before the transaction commits and puts them back, so no other writer ever
     /// meets the table without them.
     pub fn begin_bulk_sales(
@@ -127,10 +127,10 @@ impl Tx<'_> {
         self.conn.engine().end_bulk_sales(self, bulk)
     }
 
-    /// Records a sale of a bulk load (see [`Db::begin_bulk_sales`]) checked by
+    /// Records a sale of a bulk load (see [`Tx::begin_bulk_sales`]) checked by
     /// [`SaleRules::check`]: its client is recorded when `client_name` is given (the loader
     /// gives it for the first sale of a client, or one that renames it), and the sale is
-    /// written with others in one statement, at the latest by [`Db::end_bulk_sales`]. The
+    /// written with others in one statement, at the latest by [`Tx::end_bulk_sales`]. The
     /// loader looks documents up before; the unique index catches what it would miss.
     pub fn queue_checked(
         &self,

@@ -122,7 +122,7 @@ impl FileStore {
     /// newer version, one that is not a SQLite database or is damaged, is refused and left
     /// untouched; a file marked read-only is opened for reading only. The whole file is
     /// checked for damage unless a command of this program closed it cleanly
-    /// ([`Store::close`]) and nothing has changed it since.
+    /// ([`FileStore::close`]) and nothing has changed it since.
     pub fn open(path: &Path) -> Result<FileStore, StoreError> {
         let check = !closed::matches(path);
         FileStore::open_with(path, check, BUSY_TIMEOUT)
@@ -145,7 +145,7 @@ impl FileStore {
         }
     }
 
-    /// Opens the file like [`Store::open`] but leaves the check for damage, which reads
+    /// Opens the file like [`FileStore::open`] but leaves the check for damage, which reads
     /// the whole file (1.1 s at a million sales), to [`Db::damage`]: the window runs it on a
     /// thread of its own and writes nothing until it passed. A file that needs an upgrade is
     /// checked here all the same.
@@ -153,7 +153,7 @@ impl FileStore {
         FileStore::open_with(path, false, BUSY_TIMEOUT)
     }
 
-    /// [`Store::open_unchecked`] for a window, which must not freeze: while the file is
+    /// [`FileStore::open_unchecked`] for a window, which must not freeze: while the file is
     /// opened it waits at most `wait` for another program's write (a large import from the
     /// command line holds the file until it commits), then tells [`StoreError::Busy`].
     /// Once open, its writes wait for others as any do.
