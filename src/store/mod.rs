@@ -458,6 +458,8 @@ struct Cache {
     queued: Vec<sale::CheckedSale>,
     /// Clients of a bulk load on a server, with their names, not yet written.
     queued_clients: Vec<(Inn, String)>,
+    /// How many sales the bulk load under way has written.
+    loaded: usize,
 }
 
 impl<'c> Db<'c> {
@@ -481,6 +483,7 @@ impl<'c> Db<'c> {
         *cache = Cache {
             queued: std::mem::take(&mut cache.queued),
             queued_clients: std::mem::take(&mut cache.queued_clients),
+            loaded: cache.loaded,
             stamp: cache.stamp.take(),
             ..Cache::default()
         };
