@@ -39,8 +39,10 @@ fn quarter(t: &TempDb) -> (Store, partner_desk::domain::PartnerId) {
         ))
     })
     .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-03-01", C2, LicenseKind::Its, "333,33")))
-        .unwrap();
+    record(
+        &mut s,
+        &sale(a, "2025-03-01", C2, LicenseKind::Its, "333,33"),
+    );
     s.write(|db| db.record_return(first, d("2025-03-20"), rub("40 000"), Some("R-1")))
         .unwrap();
     (s, a)
@@ -200,13 +202,7 @@ fn pdf_statement_wraps_a_long_name_and_every_zero_premium_reason_and_cuts_none()
 fn pdf_of_a_long_statement_repeats_the_header_on_every_page() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    let a = alfa(&mut s, Status::Agent);
     s.write(|db| {
         for i in 0..120 {
             db.record_sale(&sale(
@@ -328,8 +324,7 @@ fn issued_statement_is_numbered_stored_and_reexported_byte_for_byte_after_a_rate
     );
 
     // The next statement of the year gets the next number.
-    s.write(|db| db.record_sale(&sale(a, "2025-04-10", C2, LicenseKind::Its, "100")))
-        .unwrap();
+    record(&mut s, &sale(a, "2025-04-10", C2, LicenseKind::Its, "100"));
     let second =
         statements::issue(&mut s, a, d("2025-04-01"), d("2025-06-30"), d("2025-07-01")).unwrap();
     assert_eq!(second.number, "2025-0002");
@@ -351,13 +346,7 @@ fn issued_period_is_locked_by_the_database_until_reopened_with_a_reason() {
     let (mut s, a) = quarter(&t);
     let issued =
         statements::issue(&mut s, a, d("2025-01-01"), d("2025-03-31"), d("2025-04-02")).unwrap();
-    let b = partner(
-        &mut s,
-        BETA,
-        "ООО «Бета»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    let b = beta(&mut s, Status::Agent);
 
     // The statement that locks a day, as a sale's check asks for it: the period's first and
     // last day are locked, the day after and another partner's sale are not.

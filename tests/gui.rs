@@ -82,20 +82,8 @@ pub(crate) fn has_text(h: &Harness<'static, App>, text: &str) -> bool {
 /// Two partners: Альфа (Dealer) and Бета (Agent), no pins, no sales.
 pub(crate) fn two_partners(t: &TempDb) {
     let mut s = t.open();
-    partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
-    partner(
-        &mut s,
-        BETA,
-        "ООО «Бета»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    alfa(&mut s, Status::Dealer);
+    beta(&mut s, Status::Agent);
 }
 
 /// [`two_partners`], and a 5 000 ₽ developer-services sale of Альфа on 2025-04-15.
@@ -298,11 +286,9 @@ fn gui_status_change_in_the_past_changes_later_premiums_only() {
     {
         let mut s = t.open();
         let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
-        s.write(|db| db.request_pin(&inn(C1), "", alfa, d("2025-03-01"), ""))
-            .unwrap();
+        pin_client(&mut s, alfa, C1, "2025-03-01");
         for day in ["2025-03-10", "2025-04-10"] {
-            s.write(|db| db.record_sale(&sale(alfa, day, C1, LicenseKind::Saas, "1000")))
-                .unwrap();
+            record(&mut s, &sale(alfa, day, C1, LicenseKind::Saas, "1000"));
         }
     }
     let mut h = harness(&t, Lang::Ru, vec![]);
@@ -665,8 +651,7 @@ fn overview_data(t: &TempDb) {
         .unwrap(); // last day 23.05, 3 days from TODAY
     s.write(|db| db.request_pin(&inn(C2), "АО «Нескоро»", alfa, d("2025-03-20"), ""))
         .unwrap(); // last day 19.06
-    s.write(|db| db.request_pin(&inn(C1), "", beta, d("2025-05-10"), ""))
-        .unwrap(); // refused
+    pin_client(&mut s, beta, C1, "2025-05-10"); // refused
 }
 
 #[test]
@@ -845,8 +830,7 @@ fn gui_reads_its_data_first_then_the_pins_then_checks_the_file_and_says_so() {
     two_partners_and_a_sale_in_april(&t);
     let mut s = t.open();
     let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
-    s.write(|db| db.request_pin(&inn(C1), "", alfa, d("2025-04-01"), ""))
-        .unwrap();
+    pin_client(&mut s, alfa, C1, "2025-04-01");
     drop(s);
     let config = Config {
         lang: Some(Lang::Ru),

@@ -49,13 +49,7 @@ fn pin_conflict_is_refused_naming_the_holder_and_the_refusal_is_recorded() {
 fn pin_extension_and_release_are_kept_in_history() {
     let t = TempDb::on_file();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    let a = alfa(&mut s, Status::Agent);
     let PinOutcome::Pinned { pin_id, ends_on } = s
         .write(|db| db.request_pin(&inn(C1), "", a, d("2024-11-30"), ""))
         .unwrap()
@@ -94,18 +88,10 @@ fn pin_extension_and_release_are_kept_in_history() {
 fn shipment_rule_refuses_a_corporate_sale_without_a_pin_and_says_which_pin_ended() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-15"), ""))
-        .unwrap();
+    let a = alfa(&mut s, Status::Dealer);
+    pin_client(&mut s, a, C1, "2025-01-15");
     // The last day in force is accepted; the day after is refused naming the end.
-    s.write(|db| db.record_sale(&sale(a, "2025-04-14", C1, LicenseKind::Saas, "100")))
-        .unwrap();
+    record(&mut s, &sale(a, "2025-04-14", C1, LicenseKind::Saas, "100"));
     let err = rule(
         s.write(|db| db.record_sale(&sale(a, "2025-04-15", C1, LicenseKind::Saas, "100")))
             .unwrap_err(),
@@ -126,10 +112,11 @@ fn shipment_rule_refuses_a_corporate_sale_without_a_pin_and_says_which_pin_ended
         err.text(Lang::Ru)
     );
     // ITS and developer services need no pin.
-    s.write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::Its, "100")))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-02-01", C2, LicenseKind::DevServices, "100")))
-        .unwrap();
+    record(&mut s, &sale(a, "2025-02-01", C2, LicenseKind::Its, "100"));
+    record(
+        &mut s,
+        &sale(a, "2025-02-01", C2, LicenseKind::DevServices, "100"),
+    );
     assert_eq!(s.read().counts().unwrap().sales, 3);
 }
 
@@ -137,19 +124,16 @@ fn shipment_rule_refuses_a_corporate_sale_without_a_pin_and_says_which_pin_ended
 fn status_change_with_a_past_date_changes_later_premiums_and_not_earlier_ones() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
+    let a = alfa(&mut s, Status::Agent);
+    pin_client(&mut s, a, C1, "2025-01-01");
+    record(
         &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
+        &sale(a, "2025-01-10", C1, LicenseKind::Saas, "1000"),
     );
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "1000")))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::Saas, "1000")))
-        .unwrap();
+    record(
+        &mut s,
+        &sale(a, "2025-02-10", C1, LicenseKind::Saas, "1000"),
+    );
     let before = s
         .read()
         .statement(a, d("2025-01-01"), d("2025-03-31"), d("2025-04-01"))
@@ -169,19 +153,16 @@ fn status_change_with_a_past_date_changes_later_premiums_and_not_earlier_ones() 
 fn rate_version_from_a_date_never_changes_premiums_of_earlier_sales() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
+    let a = alfa(&mut s, Status::Dealer);
+    pin_client(&mut s, a, C1, "2025-01-01");
+    record(
         &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
+        &sale(a, "2025-01-10", C1, LicenseKind::VideoCalls, "1000"),
     );
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::VideoCalls, "1000")))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000")))
-        .unwrap();
+    record(
+        &mut s,
+        &sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000"),
+    );
     let table = with_video_calls_rate(&s, 15);
     s.write(|db| db.add_rate_version(d("2025-02-01"), &table, "видеозвонки"))
         .unwrap();
@@ -212,15 +193,8 @@ fn rate_version_from_a_date_never_changes_premiums_of_earlier_sales() {
 fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
     let t = TempDb::on_file();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
-        .unwrap();
+    let a = alfa(&mut s, Status::Dealer);
+    pin_client(&mut s, a, C1, "2025-01-01");
     let id = s
         .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "120000")))
         .unwrap();
@@ -258,13 +232,7 @@ fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
 fn documents_are_unique_across_sales_and_returns() {
     let t = TempDb::on_file();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     let mut first = sale(a, "2025-01-10", C1, LicenseKind::Its, "100");
     first.doc = Some("D-1".into());
     let id = s.write(|db| db.record_sale(&first)).unwrap();
@@ -349,22 +317,16 @@ fn listed_premiums_follow_status_changes_rate_versions_and_the_1c_flag() {
     use partner_desk::store::SalesQuery;
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
-        .unwrap();
+    let a = alfa(&mut s, Status::Agent);
+    pin_client(&mut s, a, C1, "2025-01-01");
     let sold = s
         .write(|db| db.record_sale(&sale(a, "2025-01-10", C1, LicenseKind::Saas, "1000")))
         .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000")))
-        .unwrap();
-    s.write(|db| db.record_sale(&sale(a, "2025-02-11", C2, LicenseKind::Its, "1000")))
-        .unwrap();
+    record(
+        &mut s,
+        &sale(a, "2025-02-10", C1, LicenseKind::VideoCalls, "1000"),
+    );
+    record(&mut s, &sale(a, "2025-02-11", C2, LicenseKind::Its, "1000"));
     s.write(|db| db.record_return(sold, d("2025-03-01"), rub("400"), None))
         .unwrap();
     let check = |s: &Store| {
@@ -412,20 +374,8 @@ fn sales_list_filters_search_sorts_and_pages() {
     use partner_desk::store::{SalesQuery, SalesSort};
     let t = TempDb::on_file();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
-    let b = partner(
-        &mut s,
-        BETA,
-        "ООО «Бета»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
+    let b = beta(&mut s, Status::Agent);
     for (i, day) in ["2025-01-10", "2025-02-10", "2025-03-10"]
         .into_iter()
         .enumerate()
@@ -440,8 +390,7 @@ fn sales_list_filters_search_sorts_and_pages() {
         x.client_name = "АО «Ромашка»".into();
         s.write(|db| db.record_sale(&x)).unwrap();
     }
-    s.write(|db| db.record_sale(&sale(b, "2025-02-15", C2, LicenseKind::Its, "50")))
-        .unwrap();
+    record(&mut s, &sale(b, "2025-02-15", C2, LicenseKind::Its, "50"));
     let db = s.read();
     let q = |f: &dyn Fn(&mut SalesQuery)| {
         let mut q = SalesQuery::default();
@@ -484,13 +433,7 @@ fn a_database_of_an_earlier_schema_is_upgraded_in_place_keeping_its_data() {
     let t = TempDb::on_file();
     {
         let mut s = t.open();
-        partner(
-            &mut s,
-            ALFA,
-            "ООО «Альфа»",
-            false,
-            Some(("2024-01-01", Status::Dealer)),
-        );
+        alfa(&mut s, Status::Dealer);
     }
     take_back_to_schema_1(&t.path);
     let s = t.open();
@@ -651,13 +594,7 @@ fn a_mistyped_sale_is_corrected_or_deleted_with_its_history_until_its_period_is_
     use partner_desk::store::CorrectionKind;
     let t = TempDb::on_file();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     let typo = s
         .write(|db| {
             db.record_sale(&sale(
@@ -770,13 +707,7 @@ fn a_sale_with_a_return_is_not_changed_under_it(s: &mut Store, a: PartnerId, typ
 fn a_correction_that_changes_nothing_is_refused_and_not_recorded() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Agent)),
-    );
+    let a = alfa(&mut s, Status::Agent);
     let same = sale(a, "2025-04-15", C2, LicenseKind::DevServices, "100");
     let id = s.write(|db| db.record_sale(&same)).unwrap();
     let refused = s.write(|db| db.correct_sale(id, &same)).unwrap_err();
@@ -823,8 +754,7 @@ fn a_pin_event_recorded_by_mistake_is_cancelled_and_stays_in_the_history() {
     // refused, with the holder named.
     s.write(|db| db.release_pin(pin_id, d("2025-02-01"), ""))
         .unwrap();
-    s.write(|db| db.request_pin(&inn(C1), "", beta, d("2025-02-05"), ""))
-        .unwrap();
+    pin_client(&mut s, beta, C1, "2025-02-05");
     let err = rule(
         s.write(|db| db.cancel_pin_event(pin_id, "ошибка"))
             .unwrap_err(),
@@ -843,13 +773,7 @@ fn a_pin_event_recorded_by_mistake_is_cancelled_and_stays_in_the_history() {
 fn a_deleted_sale_is_listed_with_its_client_and_who_deleted_it() {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     let id = s
         .write(|db| db.record_sale(&sale(a, "2025-04-15", C2, LicenseKind::DevServices, "5000")))
         .unwrap();
@@ -882,18 +806,10 @@ fn every_event_records_who_did_it_and_an_issued_statement_says_who_issued_it() {
         let config = partner_desk::store::postgres::config(url).unwrap();
         assert_eq!(Some(who.as_str()), config.get_user(), "the login connected");
     }
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     let b = partner(&mut s, BETA, "ООО «Бета»", false, None);
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-15"), ""))
-        .unwrap();
-    s.write(|db| db.request_pin(&inn(C1), "", b, d("2025-02-01"), ""))
-        .unwrap();
+    pin_client(&mut s, a, C1, "2025-01-15");
+    pin_client(&mut s, b, C1, "2025-02-01");
     let sale_id = s
         .write(|db| db.record_sale(&sale(a, "2025-01-20", C1, LicenseKind::Saas, "120000")))
         .unwrap();

@@ -150,6 +150,46 @@ pub fn partner(
         .unwrap()
 }
 
+/// ООО «Альфа» (`ALFA`), of `status` since 2024-01-01: the partner most tests start from.
+pub fn alfa(store: &mut Store, status: Status) -> PartnerId {
+    partner(
+        store,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", status)),
+    )
+}
+
+/// ООО «Бета» (`BETA`), of `status` since 2024-01-01: the other partner.
+pub fn beta(store: &mut Store, status: Status) -> PartnerId {
+    partner(
+        store,
+        BETA,
+        "ООО «Бета»",
+        false,
+        Some(("2024-01-01", status)),
+    )
+}
+
+/// Asks to pin `client` (an INN) to `partner` from `from`: pinned, or refused naming the
+/// holder.
+pub fn pin_client(
+    store: &mut Store,
+    partner: PartnerId,
+    client: &str,
+    from: &str,
+) -> partner_desk::store::PinOutcome {
+    store
+        .write(|db| db.request_pin(&inn(client), "", partner, d(from), ""))
+        .unwrap()
+}
+
+/// Records `sale`; its id.
+pub fn record(store: &mut Store, sale: &NewSale) -> partner_desk::domain::SaleId {
+    store.write(|db| db.record_sale(sale)).unwrap()
+}
+
 pub fn sale(
     partner: PartnerId,
     date: &str,

@@ -28,13 +28,7 @@ pub struct Figures {
 /// A database with Альфа (Dealer) holding a pin of C1 from 2025-01-01.
 pub fn prepare(path: &Path) {
     let mut s = partner_desk::store::Store::open(path).unwrap();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     s.write(|db| db.request_pin(&inn(C1), "АО «Клиент»", a, d("2025-01-01"), ""))
         .unwrap();
 }

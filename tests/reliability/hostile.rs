@@ -152,8 +152,7 @@ fn seeded_store() -> Store {
         Some(("2024-01-01", Status::Dealer)),
     );
     partner(&mut s, BETA, "ООО «Бета»", false, None);
-    s.write(|db| db.request_pin(&inn(C1), "", a, d("2025-01-01"), ""))
-        .unwrap();
+    pin_client(&mut s, a, C1, "2025-01-01");
     s
 }
 

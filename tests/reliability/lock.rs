@@ -19,13 +19,7 @@ pub struct Figures {
 pub fn run(sales: u64) -> Figures {
     let t = TempDb::new();
     let mut s = t.open();
-    let a = partner(
-        &mut s,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let a = alfa(&mut s, Status::Dealer);
     for i in 0..sales {
         let day = format!("2025-{:02}-{:02}", 1 + i % 3, 1 + i % 28);
         let mut x = sale(a, &day, C1, LicenseKind::DevServices, "100");

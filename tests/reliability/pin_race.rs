@@ -24,20 +24,8 @@ pub fn run(attempts: u64, clients: u64) -> Figures {
     let t = TempDb::new();
     {
         let mut s = t.open();
-        partner(
-            &mut s,
-            ALFA,
-            "ООО «Альфа»",
-            false,
-            Some(("2024-01-01", Status::Dealer)),
-        );
-        partner(
-            &mut s,
-            BETA,
-            "ООО «Бета»",
-            false,
-            Some(("2024-01-01", Status::Dealer)),
-        );
+        alfa(&mut s, Status::Dealer);
+        beta(&mut s, Status::Dealer);
     }
     let racers = [(ALFA, "ООО «Бета»", 11), (BETA, "ООО «Альфа»", 22)];
     let db = t.db_arg();

@@ -99,13 +99,7 @@ struct Seeded {
 fn seeded(db: &TestDatabase, logins: &Logins) -> Seeded {
     use partner_desk::actions;
     let mut store = logins.store(db, "lead");
-    let alfa = crate::util::partner(
-        &mut store,
-        ALFA,
-        "ООО «Альфа»",
-        false,
-        Some(("2024-01-01", Status::Dealer)),
-    );
+    let alfa = crate::util::alfa(&mut store, Status::Dealer);
     let beta = crate::util::partner(&mut store, BETA, "ООО «Бета»", false, None);
     store
         .write_on_client(&inn(C1), |tx| {
