@@ -324,15 +324,6 @@ impl Load<'_, '_> {
                 });
                 Ok(())
             }
-            // A row written before this one, named by its place in the load.
-            Err(StoreError::BrokenInLoad { at, rule }) => {
-                self.refused.push(RowError {
-                    line: self.written.get(at).copied().unwrap_or(line),
-                    column: String::new(),
-                    problem: Problem::Rule(RuleError::KeptByTheDatabase { rule }),
-                });
-                Ok(())
-            }
             Err(other) => Err(ImportError::Store(other)),
         }
     }

@@ -138,19 +138,6 @@ impl StoreError {
         matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
     }
-
-    /// The CHECK of a file that refused the row, as `CHECK (expression)`.
-    pub(super) fn broken_check(&self) -> Option<String> {
-        match self {
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, Some(message)))
-                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_CHECK =>
-            {
-                let check = message.strip_prefix("CHECK constraint failed: ")?;
-                Some(format!("CHECK ({check})"))
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Why a team database cannot be used or reached, in words the user can act on.

@@ -458,8 +458,6 @@ struct Cache {
     queued: Vec<sale::CheckedSale>,
     /// Clients of a bulk load on a server, with their names, not yet written.
     queued_clients: Vec<(Inn, String)>,
-    /// How many sales the bulk load under way has written.
-    loaded: usize,
 }
 
 impl<'c> Db<'c> {
@@ -483,7 +481,6 @@ impl<'c> Db<'c> {
         *cache = Cache {
             queued: std::mem::take(&mut cache.queued),
             queued_clients: std::mem::take(&mut cache.queued_clients),
-            loaded: cache.loaded,
             stamp: cache.stamp.take(),
             ..Cache::default()
         };
