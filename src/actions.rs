@@ -173,6 +173,28 @@ pub fn import_file(store: &mut Store, kind: ImportKind, file: &Path) -> Result<D
         .map_err(|e| ActionError::import(file.display().to_string(), e))
 }
 
+/// Records our organisation's requisites from a file of `Поле = значение` lines (see
+/// `import::requisites::read_organisation`), every field checked.
+pub fn set_organisation(store: &mut Store, file: &Path) -> Result<Done, ActionError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| ActionError::import(file.display().to_string(), e.into()))?;
+    let requisites = import::requisites::read_organisation(&bytes)
+        .map_err(|e| ActionError::import(file.display().to_string(), e))?;
+    store.write(|tx| tx.set_organisation(&requisites))?;
+    Ok(Done::Requisites {
+        requisites: Box::new(store.read().organisation()?),
+        set: true,
+    })
+}
+
+/// Our organisation's requisites, as recorded.
+pub fn organisation(store: &Store) -> Result<Done, ActionError> {
+    Ok(Done::Requisites {
+        requisites: Box::new(store.read().organisation()?),
+        set: false,
+    })
+}
+
 /// Takes back the last import, when nothing has been written since; `id` names the import
 /// the user saw, when there is one.
 pub fn undo_import(

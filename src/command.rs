@@ -34,6 +34,15 @@ pub enum Command {
         partner: PartnerId,
         evidence: Evidence,
     },
+    /// A partner's requisites, contract and VAT recorded.
+    SetPartnerRequisites {
+        partner: PartnerId,
+        requisites: Box<crate::domain::Requisites>,
+    },
+    /// Our organisation's requisites recorded.
+    SetOrganisation(Box<crate::domain::Requisites>),
+    /// File ▸ «Реквизиты организации»: opens their window.
+    EditOrganisation,
     RequestPin {
         client: Inn,
         client_name: String,
@@ -155,6 +164,8 @@ impl Command {
             | UpdatePartner { .. }
             | AddStatusChange { .. }
             | SetEvidence { .. }
+            | SetPartnerRequisites { .. }
+            | SetOrganisation(_)
             | RequestPin { .. }
             | ExtendPin { .. }
             | ReleasePin { .. }
@@ -179,6 +190,7 @@ impl Command {
             | ExportAll { .. }
             | OpenClient(_)
             | OpenPartner(_)
+            | EditOrganisation
             | ShowSales { .. }
             | CloseImport
             | Backup

@@ -42,6 +42,8 @@ pub struct Data {
     pub issued: Vec<IssuedRow>,
     /// The newest import, and whether it can still be undone.
     pub last_import: Option<ImportRecord>,
+    /// Our organisation's requisites (empty until entered).
+    pub organisation: crate::domain::Requisites,
 }
 
 impl Data {
@@ -77,6 +79,7 @@ impl Data {
             rates: db.rate_book()?,
             issued: db.issued_statements()?,
             last_import: db.last_import()?,
+            organisation: db.organisation()?,
         })
     }
 

@@ -225,6 +225,7 @@ pub fn take_back_to_schema_1(path: &std::path::Path) {
          DROP TABLE statement_events; DROP TABLE issued_statements;
          DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
          DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections; DROP TABLE pin_corrections;
+         DROP TABLE partner_requisites; DROP TABLE organisation;
          PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -77,6 +77,15 @@ pub enum Done {
         path: PathBuf,
         copied: crate::store::copy::Copied,
     },
+    /// Our organisation's requisites, as recorded (`set`: just now).
+    Requisites {
+        requisites: Box<crate::domain::Requisites>,
+        set: bool,
+    },
+    /// A partner's requisites recorded.
+    PartnerRequisitesSet {
+        partner: String,
+    },
 }
 
 impl Done {
@@ -125,6 +134,11 @@ impl Localized for Done {
             | Done::Demo(_)
             | Done::Checked
             | Done::Upgraded { .. } => self.of_the_data(lang),
+            Done::Requisites { requisites, set } => requisites_text(requisites, *set, lang),
+            Done::PartnerRequisitesSet { partner } => lang.say(
+                format!("Реквизиты партнёра {partner} записаны"),
+                format!("The requisites of {partner} are recorded"),
+            ),
         }
     }
 }
@@ -515,3 +529,26 @@ impl ActionError {
 }
 
 crate::domain::lang::english_display!(ActionError);
+
+/// Our requisites as the command line prints them: a line per field given.
+fn requisites_text(r: &crate::domain::Requisites, set: bool, lang: Lang) -> String {
+    use crate::domain::requisites::Field;
+    let mut out = if set {
+        lang.say(
+            "Реквизиты организации записаны:",
+            "Our requisites are recorded:",
+        )
+    } else {
+        lang.say("Реквизиты организации:", "Our requisites:")
+    };
+    if r.is_empty() {
+        out.push_str(&lang.say(" не заполнены", " none entered yet"));
+    }
+    for field in Field::ALL {
+        let text = r.text(field);
+        if !text.is_empty() {
+            out.push_str(&format!("\n{} = {text}", field.label(lang)));
+        }
+    }
+    out
+}

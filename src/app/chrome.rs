@@ -340,6 +340,12 @@ impl App {
         {
             command = Some(Command::Backup);
         }
+        if ui
+            .button(lang.pick("Реквизиты организации…", "Our requisites…"))
+            .clicked()
+        {
+            command = Some(Command::EditOrganisation);
+        }
         ui.separator();
         let may = (self.rights(), lang);
         if ui::rights_button(

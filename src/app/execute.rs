@@ -172,6 +172,14 @@ impl App {
                     s.client = Some(ui::client::ClientCard::new(inn));
                 }
             }
+            Command::EditOrganisation => {
+                if let Some(s) = session {
+                    s.organisation = Some(ui::requisites::RequisitesDraft::from(
+                        &s.data.organisation,
+                        lang,
+                    ));
+                }
+            }
             Command::OpenPartner(id) => {
                 if let Some(s) = session {
                     s.search = None;
@@ -293,7 +301,9 @@ impl Session {
             AddPartner { .. }
             | UpdatePartner { .. }
             | AddStatusChange { .. }
-            | SetEvidence { .. } => self.write_partner(command, lang)?,
+            | SetEvidence { .. }
+            | SetPartnerRequisites { .. }
+            | SetOrganisation(_) => self.write_partner(command, lang)?,
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
                 self.write_pin(command, lang)?
             }
@@ -357,6 +367,24 @@ impl Session {
             Command::SetEvidence { partner, evidence } => self
                 .write(|db| db.set_evidence(partner, &evidence))
                 .map(|()| t("Подтверждения требований сохранены", "Evidence saved")),
+            Command::SetPartnerRequisites {
+                partner,
+                requisites,
+            } => self
+                .write(|db| db.set_partner_requisites(partner, &requisites))
+                .map(|()| {
+                    self.partners.requisites_saved();
+                    t(
+                        "Реквизиты партнёра сохранены",
+                        "The partner's requisites saved",
+                    )
+                }),
+            Command::SetOrganisation(requisites) => {
+                self.write(|db| db.set_organisation(&requisites)).map(|()| {
+                    self.organisation = None;
+                    t("Реквизиты организации сохранены", "Our requisites saved")
+                })
+            }
             _ => return None,
         })
     }

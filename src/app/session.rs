@@ -81,6 +81,8 @@ pub struct Session {
     pub(super) wizard: Option<ui::import_wizard::Wizard>,
     /// The client card open, if any.
     pub(super) client: Option<ui::client::ClientCard>,
+    /// The window of our organisation's requisites, as typed.
+    pub(super) organisation: Option<ui::requisites::RequisitesDraft>,
     /// The global search (Ctrl+K), when open.
     pub(super) search: Option<ui::search::SearchState>,
     pub partners: ui::partners::PartnersPage,
@@ -124,6 +126,7 @@ impl Session {
             welcome_dismissed: false,
             confirm: None,
             wizard: None,
+            organisation: None,
             client: None,
             search: None,
             partners: Default::default(),

@@ -58,6 +58,10 @@ pub enum Command {
     Backup {
         file: PathBuf,
     },
+    /// Our organisation's requisites: printed, or set from a file.
+    Requisites {
+        set_from: Option<PathBuf>,
+    },
     /// Reads the whole file and says whether it is damaged.
     Check,
     /// Undoes the newest import while nothing else has been written since.
@@ -284,6 +288,18 @@ enum Sub {
         #[arg(long, value_enum)]
         format: FormatArg,
     },
+    /// Print our organisation's requisites, or set them from a file
+    #[command(
+        after_help = "FILE: a text file (UTF-8 or Windows-1251) of lines «Поле = значение»: \
+                      «Полное наименование», «ИНН», «КПП», «ОГРН», «Адрес», «Банк», «БИК», \
+                      «Расчетный счет», «Корр. счет», «Должность подписанта», «Подписант», \
+                      «Главный бухгалтер». Every field is checked before anything is written."
+    )]
+    Requisites {
+        /// The file to read our requisites from
+        #[arg(long, value_name = "FILE")]
+        set_from: Option<PathBuf>,
+    },
     /// Copy the database, checked, into a new file
     Backup {
         /// The copy to write
@@ -485,6 +501,7 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
             }
         }
         Some(Sub::Backup { file }) => Command::Backup { file },
+        Some(Sub::Requisites { set_from }) => Command::Requisites { set_from },
         Some(Sub::Demo) => Command::Demo,
         Some(Sub::Check) => Command::Check,
         Some(Sub::Completions { shell }) => Command::Completions(shell),
@@ -675,6 +692,10 @@ fn execute(
             actions::export_all(store, &batch, &|_, _| {}, &AtomicBool::new(false))?
         }
         Command::Backup { file } => actions::backup(store, file)?,
+        Command::Requisites {
+            set_from: Some(file),
+        } => actions::set_organisation(store, file)?,
+        Command::Requisites { set_from: None } => actions::organisation(store)?,
         Command::Check => actions::check(store)?,
         Command::Demo => actions::demo(store, today())?,
         Command::Window { .. }

@@ -125,6 +125,10 @@ pub enum RequisiteError {
     Vat {
         found: String,
     },
+    /// The contract's date does not read as a date.
+    ContractDate {
+        found: String,
+    },
 }
 
 impl Localized for RequisiteError {
@@ -185,6 +189,10 @@ impl Localized for RequisiteError {
                 format!("НДС: укажите ставку в процентах или «не облагается»; указано «{found}»"),
                 format!("VAT: enter a rate in percent or «не облагается» (not liable); found «{found}»"),
             ),
+            RequisiteError::ContractDate { found } => lang.say(
+                format!("Дата договора: «{found}» — не дата; нужна дата вида 31.01.2025"),
+                format!("Contract date: «{found}» is not a date; write it as 31.01.2025 or 2025-01-31"),
+            ),
         }
     }
 }
@@ -206,6 +214,7 @@ impl RequisiteError {
             RequisiteError::CorrPrefix { .. } => Field::CorrAccount,
             RequisiteError::Inn(_) => Field::Inn,
             RequisiteError::Vat { .. } => Field::Vat,
+            RequisiteError::ContractDate { .. } => Field::ContractDate,
         }
     }
 }
@@ -419,6 +428,26 @@ impl Requisites {
             Field::ContractNo => &self.contract_no,
             Field::ContractDate | Field::Vat => "",
         }
+    }
+
+    /// The text of a field to change (None for the contract's date and VAT).
+    pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        Some(match field {
+            Field::FullName => &mut self.full_name,
+            Field::Inn => &mut self.inn,
+            Field::Kpp => &mut self.kpp,
+            Field::Ogrn => &mut self.ogrn,
+            Field::Address => &mut self.address,
+            Field::BankName => &mut self.bank_name,
+            Field::Bik => &mut self.bik,
+            Field::Account => &mut self.account,
+            Field::CorrAccount => &mut self.corr_account,
+            Field::SignerPosition => &mut self.signer_position,
+            Field::SignerName => &mut self.signer_name,
+            Field::Accountant => &mut self.accountant,
+            Field::ContractNo => &mut self.contract_no,
+            Field::ContractDate | Field::Vat => return None,
+        })
     }
 
     /// Every problem of what is given, one per field, in the form's order. A field left

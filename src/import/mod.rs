@@ -10,6 +10,7 @@ mod errors;
 pub mod mapping;
 mod partners;
 mod pins;
+pub mod requisites;
 mod returns;
 mod sales;
 pub mod source;

@@ -220,6 +220,8 @@ pub enum Stored {
     Inn,
     /// A month of sales, `2025-01`.
     Month,
+    /// A partner's VAT (`none` or a rate).
+    Vat,
 }
 
 impl Stored {
@@ -235,6 +237,7 @@ impl Stored {
             Stored::PinEvent => lang.pick("событие закрепления", "a pin event"),
             Stored::Inn => lang.pick("ИНН", "an INN"),
             Stored::Month => lang.pick("месяц", "a month"),
+            Stored::Vat => lang.pick("НДС партнёра", "a partner's VAT"),
         }
     }
 }

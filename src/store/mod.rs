@@ -28,6 +28,7 @@ mod partners;
 mod pins;
 pub mod postgres;
 mod rates;
+mod requisites;
 mod rows;
 mod sale;
 mod sales;

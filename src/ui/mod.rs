@@ -12,6 +12,7 @@ pub mod overview;
 pub mod partners;
 pub mod pins;
 pub mod rates;
+pub mod requisites;
 pub mod sales;
 pub mod search;
 pub mod statements;

@@ -519,6 +519,10 @@ fn attacks_of_readers(s: &Seeded) -> Vec<(&'static str, String)> {
         ("add a rate version",
          "INSERT INTO partner_desk.rate_versions (effective_from, note) VALUES ('2031-01-01', 'x')"
              .to_owned()),
+        ("set our requisites",
+         "INSERT INTO partner_desk.organisation (id, inn) VALUES (1, '7707083893')".to_owned()),
+        ("set a partner's requisites",
+         format!("INSERT INTO partner_desk.partner_requisites (partner_id, bik) VALUES ({}, '044525225')", s.alfa)),
     ]
 }
 
@@ -782,6 +786,8 @@ table imports: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table issued_statements: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table meta: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table partners: auditor SELECT; manager SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); lead SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); PUBLIC -
+table organisation: auditor SELECT; manager SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); lead SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); PUBLIC -
+table partner_requisites: auditor SELECT; manager SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); lead SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); PUBLIC -
 table pin_corrections: auditor SELECT; manager SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); lead SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); PUBLIC -
 table pin_events: auditor SELECT; manager SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); lead SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); PUBLIC -
 table pins: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
@@ -822,6 +828,7 @@ sequence clients_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence import_undo_seq_seq: auditor -; manager -; lead -; PUBLIC -
 sequence imports_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence issued_statements_id_seq: auditor -; manager -; lead -; PUBLIC -
+sequence partner_requisites_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence partners_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_corrections_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_events_id_seq: auditor -; manager -; lead -; PUBLIC -

@@ -83,6 +83,8 @@ pub enum RuleError {
     },
     CancelReasonRequired,
     ImportNotUndoable,
+    /// A requisite refused, naming its field.
+    Requisite(Box<crate::domain::RequisiteError>),
     Text {
         field: TextField,
         error: TextError,
@@ -156,6 +158,7 @@ impl Localized for RuleError {
             | CancelConflicts { .. }
             | CancelReasonRequired
             | Text { .. }
+            | Requisite(_)
             | DateOutOfRange => self.of_partners_and_pins(lang),
             Shipment { .. }
             | DuplicateDoc { .. }
@@ -245,6 +248,7 @@ impl RuleError {
                 format!("{}: {}", field.label(Lang::Ru), error.text(Lang::Ru)),
                 format!("{}: {}", field.label(Lang::En), error.text(Lang::En)),
             ),
+            RuleError::Requisite(e) => lang.say(e.text(Lang::Ru), e.text(Lang::En)),
             RuleError::DateOutOfRange => lang.say(
                 "дата вне допустимого диапазона",
                 "the date is out of the calendar's range",

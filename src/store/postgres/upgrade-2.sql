@@ -21,6 +21,7 @@
 --   - issue and reopen statements only through issue_statement() and reopen_statement()
 --     (leads), which write the statement event with who, when and why; a reopened statement
 --     is never closed again (a new statement is issued);
+--   - keep requisites (ours and each partner's) as managers, who prepare payment files;
 --   - record and undo imports only through begin_import(), end_import() and undo_import();
 --     the undo log is written by the server's trigger alone, for the import's own
 --     transaction, and the undo touches only rows that import's transaction wrote last.
@@ -465,9 +466,9 @@ END $$;
 -- Imports. The data tables an import may write, children after parents.
 CREATE FUNCTION partner_desk.import_tables() RETURNS text[] LANGUAGE sql IMMUTABLE
     SET search_path = partner_desk, pg_temp AS $$
-    SELECT ARRAY['partners', 'specialists', 'status_changes', 'clients', 'pins', 'pin_events',
-        'pin_corrections', 'rate_versions', 'sales', 'sale_corrections', 'issued_statements',
-        'statement_events']
+    SELECT ARRAY['partners', 'partner_requisites', 'specialists', 'status_changes', 'clients',
+        'pins', 'pin_events', 'pin_corrections', 'rate_versions', 'sales', 'sale_corrections',
+        'issued_statements', 'statement_events']
 $$;
 
 -- Starts recording an import in this transaction: where each table stands (rows above
@@ -610,7 +611,7 @@ BEGIN
     END LOOP;
     FOREACH t IN ARRAY ARRAY['statement_events', 'issued_statements', 'sale_corrections', 'sales',
         'pin_corrections', 'pin_events', 'pins', 'status_changes', 'specialists', 'rate_versions',
-        'clients', 'partners']
+        'clients', 'partner_requisites', 'partners']
     LOOP
         EXECUTE pg_catalog.format('DELETE FROM partner_desk.%I WHERE id > $1', t)
             USING (marks ->> t)::bigint;
@@ -619,6 +620,48 @@ BEGIN
     UPDATE partner_desk.imports i SET undone_at = pg_catalog.now() WHERE i.id = import;
     PERFORM pg_catalog.set_config('partner_desk.restoring', 'off', true);
 END $$;
+
+-- Requisites: our organisation's (one row) and each partner's, with its contract and VAT
+-- (`vat`: '' not stated, `none` not liable, or the rate typed). Texts not given are ''.
+-- Managers keep them (they prepare the payment files); the program checks every field
+-- (domain::requisites) before it writes.
+CREATE TABLE partner_desk.organisation (
+    id              bigint PRIMARY KEY CHECK (id = 1),
+    full_name       text NOT NULL DEFAULT '',
+    inn             text NOT NULL DEFAULT '',
+    kpp             text NOT NULL DEFAULT '',
+    ogrn            text NOT NULL DEFAULT '',
+    address         text NOT NULL DEFAULT '',
+    bank_name       text NOT NULL DEFAULT '',
+    bik             text NOT NULL DEFAULT '',
+    account         text NOT NULL DEFAULT '',
+    corr_account    text NOT NULL DEFAULT '',
+    signer_position text NOT NULL DEFAULT '',
+    signer_name     text NOT NULL DEFAULT '',
+    accountant      text NOT NULL DEFAULT ''
+);
+
+CREATE TABLE partner_desk.partner_requisites (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    partner_id      bigint NOT NULL UNIQUE REFERENCES partner_desk.partners (id),
+    full_name       text NOT NULL DEFAULT '',
+    kpp             text NOT NULL DEFAULT '',
+    ogrn            text NOT NULL DEFAULT '',
+    address         text NOT NULL DEFAULT '',
+    bank_name       text NOT NULL DEFAULT '',
+    bik             text NOT NULL DEFAULT '',
+    account         text NOT NULL DEFAULT '',
+    corr_account    text NOT NULL DEFAULT '',
+    signer_position text NOT NULL DEFAULT '',
+    signer_name     text NOT NULL DEFAULT '',
+    accountant      text NOT NULL DEFAULT '',
+    contract_no     text NOT NULL DEFAULT '',
+    contract_date   date,
+    vat             text NOT NULL DEFAULT ''
+);
+CREATE TRIGGER partner_requisites_log_for_undo AFTER UPDATE OR DELETE
+    ON partner_desk.partner_requisites
+    FOR EACH ROW EXECUTE FUNCTION partner_desk.log_for_undo();
 
 -- Who may do what. Every right is taken back first and given again here, table by table
 -- and column by column: what is not granted below, no login may do.
@@ -649,6 +692,16 @@ GRANT INSERT (inn, name, one_c_partner, site_page_url, site_checked_on, initiate
     ON partner_desk.partners TO partner_desk_manager;
 GRANT INSERT (partner_id, name, certified_on), DELETE
     ON partner_desk.specialists TO partner_desk_manager;
+GRANT INSERT (id, full_name, inn, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant),
+      UPDATE (full_name, inn, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant)
+    ON partner_desk.organisation TO partner_desk_manager;
+GRANT INSERT (partner_id, full_name, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant, contract_no, contract_date, vat),
+      UPDATE (full_name, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant, contract_no, contract_date, vat)
+    ON partner_desk.partner_requisites TO partner_desk_manager;
 GRANT INSERT (partner_id, effective_from, status, note, recorded_at, recorded_by)
     ON partner_desk.status_changes TO partner_desk_manager;
 GRANT INSERT (inn, name), UPDATE (name) ON partner_desk.clients TO partner_desk_manager;

@@ -8,11 +8,11 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 7] = [
+const MIGRATIONS: [Migration; 8] = [
     v1_initial,
     v2_issued_statements,
     v3_imports,
@@ -20,6 +20,7 @@ const MIGRATIONS: [Migration; 7] = [
     v5_pin_corrections,
     v6_recorded_by,
     v7_rules_kept,
+    v8_requisites,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -443,5 +444,49 @@ END;
 
 fn v7_rules_kept(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V7)?;
+    Ok(())
+}
+
+/// Requisites: our organisation's (one row) and each partner's, with its contract and VAT
+/// (`vat`: '' not stated, `none` not liable, or the rate typed). Texts not given are ''.
+const V8: &str = r#"
+CREATE TABLE organisation (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    full_name       TEXT NOT NULL DEFAULT '',
+    inn             TEXT NOT NULL DEFAULT '',
+    kpp             TEXT NOT NULL DEFAULT '',
+    ogrn            TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    bank_name       TEXT NOT NULL DEFAULT '',
+    bik             TEXT NOT NULL DEFAULT '',
+    account         TEXT NOT NULL DEFAULT '',
+    corr_account    TEXT NOT NULL DEFAULT '',
+    signer_position TEXT NOT NULL DEFAULT '',
+    signer_name     TEXT NOT NULL DEFAULT '',
+    accountant      TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE partner_requisites (
+    id              INTEGER PRIMARY KEY,
+    partner_id      INTEGER NOT NULL UNIQUE REFERENCES partners (id),
+    full_name       TEXT NOT NULL DEFAULT '',
+    kpp             TEXT NOT NULL DEFAULT '',
+    ogrn            TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    bank_name       TEXT NOT NULL DEFAULT '',
+    bik             TEXT NOT NULL DEFAULT '',
+    account         TEXT NOT NULL DEFAULT '',
+    corr_account    TEXT NOT NULL DEFAULT '',
+    signer_position TEXT NOT NULL DEFAULT '',
+    signer_name     TEXT NOT NULL DEFAULT '',
+    accountant      TEXT NOT NULL DEFAULT '',
+    contract_no     TEXT NOT NULL DEFAULT '',
+    contract_date   TEXT,
+    vat             TEXT NOT NULL DEFAULT ''
+) STRICT;
+"#;
+
+fn v8_requisites(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V8)?;
     Ok(())
 }
