@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O or reads the clock: "today" is always passed in.
 
+pub mod document;
 pub mod inn;
 pub mod kind;
 pub mod lang;

@@ -247,3 +247,234 @@ fn cli_sets_our_requisites_from_a_file_and_names_a_wrong_line() {
         "{out}"
     );
 }
+
+/// Альфа (a Dealer) with its requisites and ours, and `n` sales of developer services
+/// (10 %, no pin needed) of 1 000 ₽ each in January 2025.
+pub fn alfa_with_sales(
+    t: &TempDb,
+    n: usize,
+) -> (partner_desk::store::Store, partner_desk::domain::PartnerId) {
+    use partner_desk::domain::{LicenseKind, Status};
+    let mut s = t.open();
+    let alfa = partner(
+        &mut s,
+        ALFA,
+        "ООО «Альфа»",
+        false,
+        Some(("2024-01-01", Status::Dealer)),
+    );
+    let ours = Requisites {
+        inn: BETA.into(),
+        full_name: "ООО «1С-Коннект»".into(),
+        signer_position: "Генеральный директор".into(),
+        signer_name: "Сидоров С. С.".into(),
+        contract_no: String::new(),
+        contract_date: None,
+        vat: None,
+        ..alfa_requisites()
+    };
+    s.write(|tx| {
+        tx.set_organisation(&ours)?;
+        tx.set_partner_requisites(alfa, &alfa_requisites())?;
+        for i in 0..n {
+            let day = format!("2025-01-{:02}", 1 + i % 28);
+            let mut one = sale(alfa, &day, C1, LicenseKind::DevServices, "1000");
+            one.doc = Some(format!("D-{}", i + 1));
+            tx.record_sale(&one)?;
+        }
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    (s, alfa)
+}
+
+#[test]
+fn a_statement_is_a_document_titled_with_its_number_with_both_parties_and_the_amount_in_words() {
+    use partner_desk::{export, statements};
+    let t = TempDb::new();
+    let (mut s, alfa) = alfa_with_sales(&t, 3);
+    let preview = s
+        .read()
+        .statement(alfa, d("2025-01-01"), d("2025-01-31"), d("2025-02-03"))
+        .unwrap();
+    let path = t.dir.path().join("preview.pdf");
+    export::write_statement(&preview, &path, Lang::Ru).unwrap();
+    let text = pdf_text(&path);
+    for said in [
+        "Отчёт о премии партнёра",
+        "Проект — не выдан",
+        "за период 01.01.2025 — 31.01.2025",
+        "ИНН/КПП 7707083893/773601001",
+        "р/с 40702810900000002851",
+        "ООО «1С-Коннект», ИНН/КПП 7736207543/773601001",
+        "№ П-15 от 01.02.2025",
+        "Итого к выплате: 300,00 ₽",
+        "Триста рублей 00 копеек",
+        "НДС не облагается",
+        "Генеральный директор",
+        "Сидоров С. С.",
+        "Иванов И. И.",
+        "М. П.",
+    ] {
+        assert!(text.contains(said), "«{said}» in {text}");
+    }
+    // Issued: its number and date; the requisites as they were then, whatever changes since.
+    let issued = statements::issue(
+        &mut s,
+        alfa,
+        d("2025-01-01"),
+        d("2025-01-31"),
+        d("2025-02-03"),
+    )
+    .unwrap();
+    let changed = Requisites {
+        signer_name: "Новиков Н. Н.".into(),
+        vat: Some(Vat::Rate(partner_desk::domain::RatePct::whole(20))),
+        ..alfa_requisites()
+    };
+    s.write(|tx| tx.set_partner_requisites(alfa, &changed))
+        .unwrap();
+    let path = t.dir.path().join("issued.pdf");
+    statements::export_issued(&s, &issued.number, &path, Lang::Ru).unwrap();
+    let text = pdf_text(&path);
+    assert!(
+        text.contains(&format!(
+            "Отчёт о премии партнёра № {} от 03.02.2025",
+            issued.number
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("Проект"), "{text}");
+    assert!(
+        text.contains("Иванов И. И.") && !text.contains("Новиков"),
+        "{text}"
+    );
+    assert!(text.contains("НДС не облагается"), "{text}");
+    // A preview after the change says the partner's VAT as it is now.
+    let now = s
+        .read()
+        .statement(alfa, d("2025-02-01"), d("2025-02-28"), d("2025-03-01"))
+        .unwrap();
+    let vat = partner_desk::domain::document::vat_line(
+        now.parties.as_ref().and_then(|p| p.partner.vat),
+        partner_desk::domain::Money::from_kopecks(4_680_990),
+        Lang::Ru,
+    );
+    assert_eq!(
+        vat.as_deref(),
+        Some("в т.ч. НДС 20 % — 7\u{a0}801,65\u{a0}₽")
+    );
+}
+
+#[test]
+fn a_negative_total_reads_to_be_withheld_and_a_return_names_the_sale_it_returns() {
+    use partner_desk::domain::SaleId;
+    use partner_desk::export;
+    let t = TempDb::new();
+    let (mut s, alfa) = alfa_with_sales(&t, 1);
+    // The one sale recorded in a new database.
+    let sale_id = SaleId(1);
+    assert!(s.read().sale(sale_id).unwrap().is_some());
+    s.write(|tx| tx.record_return(sale_id, d("2025-02-10"), rub("1000"), Some("R-1")))
+        .unwrap();
+    let february = s
+        .read()
+        .statement(alfa, d("2025-02-01"), d("2025-02-28"), d("2025-03-01"))
+        .unwrap();
+    let path = t.dir.path().join("february.pdf");
+    export::write_statement(&february, &path, Lang::Ru).unwrap();
+    let text = pdf_text(&path);
+    assert!(text.contains("К удержанию: 100,00 ₽"), "{text}");
+    assert!(text.contains("Сто рублей 00 копеек"), "{text}");
+    // (The cell wraps after «документу».)
+    assert!(
+        text.contains("возврат по документу") && text.contains("D-1 от 01.01.2025"),
+        "{text}"
+    );
+    assert!(!text.contains("Итого к выплате"), "{text}");
+}
+
+#[test]
+fn the_signature_block_is_never_alone_on_a_page_whatever_the_number_of_lines() {
+    use partner_desk::export;
+    let t = TempDb::new();
+    let (s, alfa) = alfa_with_sales(&t, 60);
+    // Statements of 1 to 60 lines: periods of more and more days.
+    let mut pages_seen = std::collections::BTreeSet::new();
+    for last in 1..=28 {
+        let to = d(&format!("2025-01-{last:02}"));
+        let st = s
+            .read()
+            .statement(alfa, d("2025-01-01"), to, d("2025-02-01"))
+            .unwrap();
+        let path = t.dir.path().join(format!("s{last}.pdf"));
+        export::write_statement(&st, &path, Lang::Ru).unwrap();
+        let pages = pdf_pages(&path);
+        pages_seen.insert(pages.len());
+        let signed = pages
+            .iter()
+            .position(|p| p.contains("От партнёра"))
+            .unwrap();
+        assert!(
+            pages[signed].contains("Итого к выплате") && pages[signed].contains("Итого по видам"),
+            "{} lines: the signatures are alone on page {}: {}",
+            st.lines.len(),
+            signed + 1,
+            pages[signed]
+        );
+    }
+    assert!(
+        pages_seen.len() >= 2,
+        "statements of one page and of more: {pages_seen:?}"
+    );
+}
+
+#[test]
+fn xlsx_totals_are_formulas_with_their_values_and_the_period_is_one_cell() {
+    use calamine::{Data, Reader, Xlsx};
+    use partner_desk::export;
+    let t = TempDb::new();
+    let (s, alfa) = alfa_with_sales(&t, 3);
+    let st = s
+        .read()
+        .statement(alfa, d("2025-01-01"), d("2025-01-31"), d("2025-02-03"))
+        .unwrap();
+    let bytes = export::render(&st, export::Format::Xlsx, Lang::Ru).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    let row_of = |label: &str| {
+        range
+            .rows()
+            .position(|r| r[0] == Data::String(label.into()))
+            .unwrap()
+    };
+    let period = row_of("Период");
+    assert_eq!(
+        range.rows().nth(period).unwrap()[2],
+        Data::String("01.01.2025 — 31.01.2025".into())
+    );
+    let total = row_of("Итого");
+    let (top, left) = range.start().unwrap();
+    let at = |row: usize, col: usize| {
+        formulas
+            .get_value((row as u32 + top, col as u32 + left))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(at(total, 9).starts_with("SUM(J"), "{}", at(total, 9));
+    assert_eq!(
+        range.rows().nth(total).unwrap()[9],
+        Data::Float(300.0),
+        "the value is cached"
+    );
+    let by_kind = row_of("Итого по виду");
+    assert!(at(by_kind, 5).starts_with("SUMIF(E"), "{}", at(by_kind, 5));
+    assert_eq!(range.rows().nth(by_kind).unwrap()[5], Data::Float(3000.0));
+    let to_pay = row_of("Итого к выплате");
+    assert_eq!(
+        range.rows().nth(to_pay + 1).unwrap()[0],
+        Data::String("Триста рублей 00 копеек".into())
+    );
+}
