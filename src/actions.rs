@@ -20,8 +20,10 @@ use crate::import::{self, ImportKind};
 use crate::statements;
 use crate::store::{RuleError, Store, StoreError};
 
+mod payments;
 mod said;
 
+pub use payments::{BankImported, OrdersWritten, import_bank, payment_orders};
 pub use said::{ActionError, Done};
 
 /// The partner with INN `inn`, or the refusal that names the INN.

@@ -43,6 +43,16 @@ pub enum Command {
     SetOrganisation(Box<crate::domain::Requisites>),
     /// File ▸ «Реквизиты организации»: opens their window.
     EditOrganisation,
+    /// Asks where to save, then writes payment orders for these statements.
+    PaymentOrders(Vec<String>),
+    /// Asks for a bank statement, then matches and records its payments.
+    ImportBank,
+    /// A payment of an issued statement recorded by hand.
+    RecordPayment(Box<crate::domain::payments::NewPayment>),
+    /// A payment undone (a row that cancels it; both stay in the history).
+    UndoPayment {
+        id: i64,
+    },
     RequestPin {
         client: Inn,
         client_name: String,
@@ -166,6 +176,7 @@ impl Command {
             | SetEvidence { .. }
             | SetPartnerRequisites { .. }
             | SetOrganisation(_)
+            | PaymentOrders(_)
             | RequestPin { .. }
             | ExtendPin { .. }
             | ReleasePin { .. }
@@ -180,9 +191,12 @@ impl Command {
             | UndoImport(_)
             | Undo
             | FillDemo => Some(Right::Record),
-            AddRateVersion { .. } | IssueStatement { .. } | ReopenStatement { .. } => {
-                Some(Right::Lead)
-            }
+            AddRateVersion { .. }
+            | IssueStatement { .. }
+            | ReopenStatement { .. }
+            | ImportBank
+            | RecordPayment(_)
+            | UndoPayment { .. } => Some(Right::Lead),
             ExportSalesList(_)
             | ExportList(..)
             | ExportStatement { .. }
@@ -240,16 +254,18 @@ pub enum Page {
     StopList,
     Sales,
     Statements,
+    Payments,
     Rates,
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::Overview,
         Page::Partners,
         Page::StopList,
         Page::Sales,
         Page::Statements,
+        Page::Payments,
         Page::Rates,
     ];
 
@@ -260,6 +276,7 @@ impl Page {
             Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
             Page::Sales => lang.pick("Продажи", "Sales"),
             Page::Statements => lang.pick("Ведомости премий", "Premium statements"),
+            Page::Payments => lang.pick("Выплаты", "Payments"),
             Page::Rates => lang.pick("Ставки премий", "Rate table"),
         }
     }

@@ -44,6 +44,9 @@ pub struct Data {
     pub last_import: Option<ImportRecord>,
     /// Our organisation's requisites (empty until entered).
     pub organisation: crate::domain::Requisites,
+    /// Every issued statement in force with what is paid on it, and every payment.
+    pub dues: Vec<crate::domain::payments::Due>,
+    pub payments: Vec<crate::store::PaymentRow>,
 }
 
 impl Data {
@@ -80,6 +83,8 @@ impl Data {
             issued: db.issued_statements()?,
             last_import: db.last_import()?,
             organisation: db.organisation()?,
+            dues: db.dues()?,
+            payments: db.payments()?,
         })
     }
 

@@ -86,6 +86,10 @@ pub enum Done {
     PartnerRequisitesSet {
         partner: String,
     },
+    /// A file of payment orders written.
+    PaymentOrders(super::OrdersWritten),
+    /// A bank statement's payments matched and recorded.
+    BankImported(super::BankImported),
 }
 
 impl Done {
@@ -95,6 +99,7 @@ impl Done {
             Done::StatementWritten { path, .. }
             | Done::IssuedExported { path, .. }
             | Done::ListWritten { path, .. } => Some(path),
+            Done::PaymentOrders(o) => Some(&o.path),
             _ => None,
         }
     }
@@ -139,6 +144,8 @@ impl Localized for Done {
                 format!("Реквизиты партнёра {partner} записаны"),
                 format!("The requisites of {partner} are recorded"),
             ),
+            Done::PaymentOrders(o) => orders_text(o, lang),
+            Done::BankImported(b) => bank_text(b, lang),
         }
     }
 }
@@ -549,6 +556,68 @@ fn requisites_text(r: &crate::domain::Requisites, set: bool, lang: Lang) -> Stri
         if !text.is_empty() {
             out.push_str(&format!("\n{} = {text}", field.label(lang)));
         }
+    }
+    out
+}
+
+/// A file of payment orders, and the partners refused.
+fn orders_text(o: &super::OrdersWritten, lang: Lang) -> String {
+    let mut out = lang.say(
+        format!(
+            "Платёжные поручения записаны: {} · поручений {} · на сумму {}",
+            o.path.display(),
+            o.orders,
+            o.amount.display(lang)
+        ),
+        format!(
+            "Payment orders written: {} · orders {} · total {}",
+            o.path.display(),
+            o.orders,
+            o.amount.display(lang)
+        ),
+    );
+    if !o.refused.is_empty() {
+        out.push_str(&lang.say(
+            format!(
+                "\nНе записано (нет банковских реквизитов): {}",
+                o.refused.join(", ")
+            ),
+            format!(
+                "\nNot written (no bank requisites): {}",
+                o.refused.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A bank statement's import: what was recorded, what was there already, and each payment
+/// that matched nothing with why.
+fn bank_text(b: &super::BankImported, lang: Lang) -> String {
+    let mut out = lang.say(
+        format!(
+            "Выписка загружена: оплат записано {} · уже были записаны {} · не сопоставлено {}",
+            b.recorded.len(),
+            b.already,
+            b.unmatched.len()
+        ),
+        format!(
+            "Bank statement imported: payments recorded {} · recorded before {} · unmatched {}",
+            b.recorded.len(),
+            b.already,
+            b.unmatched.len()
+        ),
+    );
+    for (p, why) in &b.unmatched {
+        out.push_str(&format!(
+            "\n№ {} {} {} {} ({}): {}",
+            p.number,
+            crate::domain::show_date(p.date, lang),
+            p.amount.display(lang),
+            p.recipient,
+            p.recipient_inn,
+            why.text(lang)
+        ));
     }
     out
 }

@@ -181,6 +181,7 @@ impl App {
                 Key::Num4,
                 Key::Num5,
                 Key::Num6,
+                Key::Num7,
             ]
             .into_iter()
             .zip(Page::ALL)
@@ -613,6 +614,7 @@ impl App {
             Page::Statements => {
                 ui::statements::statements_ui(ui, &mut session.statements, data, pctx)
             }
+            Page::Payments => ui::payments::payments_ui(ui, &mut session.payments, data, pctx),
             Page::Rates => ui::rates::rates_ui(ui, &mut session.rates, data, pctx),
         }
     }

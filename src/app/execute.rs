@@ -258,6 +258,11 @@ impl App {
                 self.ask_path(PathUse::List { list, format }, &name);
             }
             Command::Import => self.ask_path(PathUse::Import, ""),
+            Command::PaymentOrders(numbers) => {
+                let name = format!("payments-{}.txt", self.today());
+                self.ask_path(PathUse::PaymentOrders(numbers), &name);
+            }
+            Command::ImportBank => self.ask_path(PathUse::BankStatement, ""),
             Command::ImportFile(path) => self.read_for_import(path),
             Command::RunImport => self.run_import(),
             Command::Backup => {
@@ -304,6 +309,17 @@ impl Session {
             | SetEvidence { .. }
             | SetPartnerRequisites { .. }
             | SetOrganisation(_) => self.write_partner(command, lang)?,
+            RecordPayment(payment) => self.write(|db| db.record_payment(&payment)).map(|_| {
+                self.payments.recorded();
+                lang.pick("Оплата записана", "Payment recorded").to_owned()
+            }),
+            UndoPayment { id } => self.write(|db| db.undo_payment(id, today)).map(|()| {
+                lang.pick(
+                    "Оплата отменена; она остаётся в истории",
+                    "Payment undone; it stays in the history",
+                )
+                .to_owned()
+            }),
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
                 self.write_pin(command, lang)?
             }

@@ -90,6 +90,7 @@ pub struct Session {
     pub sales: ui::sales::SalesPage,
     pub statements: ui::statements::StatementsPage,
     pub rates: ui::rates::RatesPage,
+    pub payments: ui::payments::PaymentsPage,
     pub overview: ui::overview::OverviewPage,
     /// What the window is to say about this session, taken at the end of each frame's work.
     pub(super) said: Vec<Result<String, ActionError>>,
@@ -134,6 +135,7 @@ impl Session {
             sales: Default::default(),
             statements: Default::default(),
             rates: Default::default(),
+            payments: Default::default(),
             overview: Default::default(),
             said: Vec::new(),
         };

@@ -35,6 +35,15 @@ pub enum Command {
         kind: ImportKind,
         file: PathBuf,
     },
+    /// A bank statement (1CClientBankExchange) whose payments are matched to statements.
+    ImportBank {
+        file: PathBuf,
+    },
+    /// Payment orders for the statements named (all due when none is).
+    Payments {
+        out: PathBuf,
+        numbers: Vec<String>,
+    },
     /// A statement computed now (by partner and period) or an issued one (by number).
     Statement {
         which: Which,
@@ -194,6 +203,9 @@ enum KindArg {
     Sales,
     #[value(alias = "возвраты")]
     Returns,
+    /// A bank statement in the 1CClientBankExchange format
+    #[value(alias = "выписка")]
+    Bank,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -287,6 +299,20 @@ enum Sub {
         /// The format of the files
         #[arg(long, value_enum)]
         format: FormatArg,
+    },
+    /// Write payment orders (1CClientBankExchange 1.03) for issued statements due
+    #[command(
+        after_help = "One payment order per partner, its statements netted; a partner without \
+                      bank requisites is refused by name and nothing is written for it. The \
+                      file (Windows-1251) is imported by 1C:Бухгалтерия or the bank's client."
+    )]
+    Payments {
+        /// The file to write (.txt)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// An issued statement's number (repeat for several; all due when none is given)
+        #[arg(long = "number", value_name = "NUMBER")]
+        numbers: Vec<String>,
     },
     /// Print our organisation's requisites, or set them from a file
     #[command(
@@ -456,15 +482,20 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
         },
         Some(Sub::Window { file, exit_when }) => Command::Window { file, exit_when },
         Some(Sub::CrashTest { alloc }) => Command::CrashTest { alloc },
+        Some(Sub::Import {
+            kind: KindArg::Bank,
+            file,
+        }) => Command::ImportBank { file },
         Some(Sub::Import { kind, file }) => Command::Import {
             kind: match kind {
                 KindArg::Partners => ImportKind::Partners,
                 KindArg::Pins => ImportKind::Pins,
                 KindArg::Sales => ImportKind::Sales,
-                KindArg::Returns => ImportKind::Returns,
+                KindArg::Returns | KindArg::Bank => ImportKind::Returns,
             },
             file,
         },
+        Some(Sub::Payments { out, numbers }) => Command::Payments { out, numbers },
         Some(Sub::UndoImport) => Command::UndoImport,
         Some(Sub::Statement {
             partner,
@@ -656,6 +687,10 @@ fn execute(
     let done = match command {
         Command::Import { kind, file } => actions::import_file(store, *kind, file)?,
         Command::UndoImport => actions::undo_import(store, None)?,
+        Command::ImportBank { file } => actions::import_bank(store, file)?,
+        Command::Payments { out, numbers } => {
+            actions::payment_orders(store, numbers, out, (today(), crate::clock::time_now()))?
+        }
         Command::Statement {
             which: Which::Period { partner, from, to },
             out,

@@ -10,6 +10,7 @@ pub mod lang;
 pub mod lock;
 pub mod money;
 pub mod names;
+pub mod payments;
 pub mod pin;
 pub mod premium;
 pub mod rates;

@@ -1,5 +1,6 @@
 //! Statements out: one statement model, rendered as JSON or CSV, and written safely.
 
+pub mod bank;
 pub mod csv;
 pub mod json;
 pub mod list;

@@ -5,6 +5,7 @@
 //! newest import can be undone while it is the last change.
 
 mod archive;
+pub mod bank;
 mod bulk;
 mod errors;
 pub mod mapping;

@@ -152,7 +152,7 @@ const SALES: [Column; 18] = {
 };
 
 /// Every table of both schemas, in the order `copy` moves them.
-pub const TABLES: [Table; 24] = [
+pub const TABLES: [Table; 25] = [
     table(
         "partners",
         &[
@@ -318,6 +318,21 @@ pub const TABLES: [Table; 24] = [
             both("reopen_reason"),
             both("recorded_at"),
             both("issued_by"),
+        ],
+    ),
+    table(
+        "payments",
+        &[
+            both("id"),
+            both("statement_id"),
+            both("on_date"),
+            both("amount_kop"),
+            both("doc"),
+            both("source"),
+            both("bank_ref"),
+            both("cancels"),
+            both("recorded_at"),
+            both("recorded_by"),
         ],
     ),
     table(

@@ -222,6 +222,8 @@ pub enum Stored {
     Month,
     /// A partner's VAT (`none` or a rate).
     Vat,
+    /// How a payment was recorded.
+    PaymentSource,
 }
 
 impl Stored {
@@ -238,6 +240,7 @@ impl Stored {
             Stored::Inn => lang.pick("ИНН", "an INN"),
             Stored::Month => lang.pick("месяц", "a month"),
             Stored::Vat => lang.pick("НДС партнёра", "a partner's VAT"),
+            Stored::PaymentSource => lang.pick("источник оплаты", "a payment's source"),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod dialogs;
 pub mod import_wizard;
 pub mod overview;
 pub mod partners;
+pub mod payments;
 pub mod pins;
 pub mod rates;
 pub mod requisites;

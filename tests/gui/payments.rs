@@ -49,3 +49,70 @@ fn gui_our_requisites_name_a_mistyped_account_beside_it_and_are_saved_once_right
     assert_eq!((ours.inn.as_str(), ours.account.as_str()), (BETA, ACCOUNT));
     assert_eq!(h.state().data().organisation, ours);
 }
+
+#[test]
+fn gui_issues_a_statement_writes_its_payment_order_and_marks_it_paid_from_the_banks_statement() {
+    use crate::store::payments::{alfa_with_sales, bank_statement};
+    use partner_desk::domain::LicenseKind;
+    use partner_desk::ui::dialogs::Picked;
+    let t = TempDb::new();
+    {
+        let (mut s, alfa) = alfa_with_sales(&t, 0);
+        s.write(|tx| {
+            tx.record_sale(&sale(
+                alfa,
+                "2025-04-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
+    }
+    let orders = t.dir.path().join("orders.txt");
+    let statement = t.dir.path().join("statement.txt");
+    let mut h = harness(
+        &t,
+        Lang::Ru,
+        vec![
+            Picked::Path(orders.clone()),
+            Picked::Path(statement.clone()),
+        ],
+    );
+    // Issue April's statement.
+    click(&mut h, "Ведомости премий");
+    super::choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut h, "Выдать…");
+    click_button(&mut h, "Подтвердить");
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Выдана ведомость 2025-0001"),
+        "{}",
+        h.state().last_message()
+    );
+    // The payments page owes it; its payment order is written.
+    click(&mut h, "Выплаты");
+    assert!(has_text(&h, "Всего к выплате: 500,00"), "the total owed");
+    h.get_by_role_and_label(Role::CheckBox, "2025-0001").click();
+    h.run_ok();
+    click_button(&mut h, "Платёжные поручения…");
+    assert!(
+        h.state().last_message().contains("поручений 1"),
+        "{}",
+        h.state().last_message()
+    );
+    let written = std::fs::read(&orders).unwrap();
+    assert!(written.starts_with(b"1CClientBankExchange\r\n"));
+    // The bank pays it; its statement comes back and the premium is paid.
+    std::fs::write(&statement, bank_statement(&written, "21.05.2025", None)).unwrap();
+    click_button(&mut h, "Выписка банка…");
+    assert!(
+        h.state().last_message().contains("оплат записано 1"),
+        "{}",
+        h.state().last_message()
+    );
+    assert!(h.state().data().dues.iter().all(|d| d.is_settled()));
+    assert!(has_text(&h, "Неоплаченных выданных отчётов нет."));
+    assert!(has_text(&h, "Всего к выплате: 0,00"));
+}

@@ -92,6 +92,8 @@ struct Seeded {
     open_sale: i64,
     statement: i64,
     import: i64,
+    /// A payment a lead recorded of the statement.
+    payment: i64,
     /// The schema's owner, as whom no login may act.
     owner: String,
 }
@@ -151,9 +153,23 @@ fn seeded(db: &TestDatabase, logins: &Logins) -> Seeded {
         d("2025-04-02"),
     )
     .unwrap();
+    let due = store.read().dues().unwrap()[0].clone();
+    let payment = store
+        .write(|tx| {
+            tx.record_payment(&partner_desk::domain::payments::NewPayment {
+                statement_id: due.statement_id,
+                on_date: d("2025-04-10"),
+                amount: crate::util::rub("100"),
+                doc: "1".into(),
+                source: partner_desk::domain::payments::PaymentSource::Hand,
+                bank_ref: String::new(),
+            })
+        })
+        .unwrap();
     let mut admin = db.client();
     let one = |admin: &mut Client, sql: &str| -> i64 { admin.query_one(sql, &[]).unwrap().get(0) };
     Seeded {
+        payment,
         alfa: alfa.0,
         beta: beta.0,
         pin: one(&mut admin, "SELECT max(id) FROM partner_desk.pins"),
@@ -249,7 +265,47 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
     attacks.extend(attacks_on_the_records(s));
     attacks.extend(attacks_on_pins(s));
     attacks.extend(attacks_on_the_write_turn());
+    attacks.extend(attacks_on_payments(s));
     attacks
+}
+
+/// A recorded payment changed (who, when, how much) or deleted, or its undo undone: for
+/// every role; a payment is undone only by a row that cancels it.
+fn attacks_on_payments(s: &Seeded) -> Vec<(&'static str, String)> {
+    let payment = s.payment;
+    vec![
+        (
+            "change who recorded a payment",
+            format!("UPDATE partner_desk.payments SET recorded_by = 'boss' WHERE id = {payment}"),
+        ),
+        (
+            "change when a payment was recorded",
+            format!(
+                "UPDATE partner_desk.payments SET recorded_at = '2000-01-01' WHERE id = {payment}"
+            ),
+        ),
+        (
+            "change a payment's amount",
+            format!("UPDATE partner_desk.payments SET amount_kop = 1 WHERE id = {payment}"),
+        ),
+        (
+            "delete a payment",
+            format!("DELETE FROM partner_desk.payments WHERE id = {payment}"),
+        ),
+    ]
+}
+
+/// What only a lead may do: record a payment (managers prepare the payment files; auditors
+/// read).
+fn attacks_of_non_leads(s: &Seeded) -> Vec<(&'static str, String)> {
+    vec![(
+        "record a payment",
+        format!(
+            "INSERT INTO partner_desk.payments (statement_id, on_date, amount_kop, source)
+             VALUES ({}, '2025-04-11', 100, 'hand')",
+            s.statement
+        ),
+    )]
 }
 
 /// The schema and the rights: emptying or dropping tables, switching the rules off,
@@ -541,6 +597,9 @@ fn every_login_that_types_sql_to_get_around_the_rules_is_refused_and_nothing_cha
         if matches!(role, "auditor" | "nobody") {
             tried.extend(attacks_of_readers(&seeded));
         }
+        if role != "lead" {
+            tried.extend(attacks_of_non_leads(&seeded));
+        }
         for (what, sql) in tried {
             match attempt(&mut client, &sql) {
                 Ok(()) => let_through.push(format!("{role}: {what}: {sql}")),
@@ -788,6 +847,7 @@ table meta: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table partners: auditor SELECT; manager SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); lead SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); PUBLIC -
 table organisation: auditor SELECT; manager SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); lead SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); PUBLIC -
 table partner_requisites: auditor SELECT; manager SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); lead SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); PUBLIC -
+table payments: auditor SELECT; manager SELECT; lead SELECT, INSERT(statement_id,on_date,amount_kop,doc,source,bank_ref,cancels,recorded_at,recorded_by); PUBLIC -
 table pin_corrections: auditor SELECT; manager SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); lead SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); PUBLIC -
 table pin_events: auditor SELECT; manager SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); lead SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); PUBLIC -
 table pins: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
@@ -830,6 +890,7 @@ sequence imports_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence issued_statements_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence partner_requisites_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence partners_id_seq: auditor -; manager -; lead -; PUBLIC -
+sequence payments_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_corrections_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_events_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pins_id_seq: auditor -; manager -; lead -; PUBLIC -

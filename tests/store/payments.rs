@@ -478,3 +478,411 @@ fn xlsx_totals_are_formulas_with_their_values_and_the_period_is_one_cell() {
         Data::String("Триста рублей 00 копеек".into())
     );
 }
+
+/// A reader of `1CClientBankExchange` files written here from the format's description
+/// (1C's «Стандарт обмена с системами "Клиент банка"», 1.03), not the program's: the
+/// header's keys, then each `СекцияДокумент=…` to `КонецДокумента`, `КонецФайла` last;
+/// Windows-1251, CRLF.
+struct Exchange {
+    header: Vec<(String, String)>,
+    documents: Vec<Vec<(String, String)>>,
+}
+
+impl Exchange {
+    fn read(bytes: &[u8]) -> Exchange {
+        let (text, _, bad) = encoding_rs::WINDOWS_1251.decode(bytes);
+        assert!(!bad, "Windows-1251 throughout");
+        assert!(
+            text.ends_with("КонецФайла\r\n"),
+            "ends with КонецФайла and CRLF"
+        );
+        assert!(
+            !text.replace("\r\n", "").contains('\n'),
+            "every line ends with CRLF"
+        );
+        let mut lines = text.split("\r\n").filter(|l| !l.is_empty());
+        assert_eq!(lines.next(), Some("1CClientBankExchange"));
+        let (mut header, mut documents, mut open) =
+            (Vec::new(), Vec::new(), None::<Vec<(String, String)>>);
+        for line in lines {
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            let pair = (k.to_owned(), v.to_owned());
+            match (k, open.as_mut()) {
+                ("СекцияДокумент", None) => open = Some(vec![pair]),
+                ("КонецДокумента", Some(_)) => documents.extend(open.take()),
+                ("КонецФайла", None) => {}
+                (_, Some(doc)) => doc.push(pair),
+                (_, None) => header.push(pair),
+            }
+        }
+        assert!(open.is_none(), "every document is closed");
+        Exchange { header, documents }
+    }
+}
+
+fn get<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {key} in {fields:?}"))
+}
+
+/// Альфа's January (3 sales: 300 ₽) and February (a return: −100 ₽) issued, and «Ёлка»
+/// (no bank requisites) with January issued.
+fn statements_due(t: &TempDb) -> (partner_desk::store::Store, Vec<String>) {
+    use partner_desk::domain::{LicenseKind, SaleId, Status};
+    use partner_desk::statements::issue;
+    let (mut s, alfa) = alfa_with_sales(t, 3);
+    let yolka = partner(
+        &mut s,
+        SMIRNOV,
+        "ИП Ёлкин",
+        false,
+        Some(("2024-01-01", Status::Agent)),
+    );
+    s.write(|tx| {
+        tx.set_partner_requisites(
+            yolka,
+            &Requisites {
+                kpp: String::new(),
+                ..Requisites::default()
+            },
+        )?;
+        tx.record_sale(&sale(
+            yolka,
+            "2025-01-15",
+            C2,
+            LicenseKind::DevServices,
+            "500",
+        ))?;
+        tx.record_return(SaleId(1), d("2025-02-10"), rub("1000"), Some("R-1"))?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let numbers = vec![
+        issue(
+            &mut s,
+            alfa,
+            d("2025-01-01"),
+            d("2025-01-31"),
+            d("2025-02-03"),
+        )
+        .unwrap()
+        .number,
+        issue(
+            &mut s,
+            alfa,
+            d("2025-02-01"),
+            d("2025-02-28"),
+            d("2025-03-03"),
+        )
+        .unwrap()
+        .number,
+        issue(
+            &mut s,
+            yolka,
+            d("2025-01-01"),
+            d("2025-01-31"),
+            d("2025-02-03"),
+        )
+        .unwrap()
+        .number,
+    ];
+    (s, numbers)
+}
+
+#[test]
+fn payment_orders_net_a_partners_statements_refuse_one_without_bank_requisites_and_read_back() {
+    use partner_desk::actions::{self, Done};
+    let t = TempDb::new();
+    let (s, numbers) = statements_due(&t);
+    let path = t.dir.path().join("orders.txt");
+    let today = (
+        d("2025-03-10"),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+    );
+    let Done::PaymentOrders(written) = actions::payment_orders(&s, &[], &path, today).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(written.refused, ["ИП Ёлкин"], "refused by name");
+    assert_eq!((written.orders, written.amount), (1, rub("200")));
+    let file = Exchange::read(&std::fs::read(&path).unwrap());
+    for (key, value) in [
+        ("ВерсияФормата", "1.03"),
+        ("Кодировка", "Windows"),
+        ("ДатаСоздания", "10.03.2025"),
+        ("ВремяСоздания", "09:30:00"),
+        ("Документ", "Платежное поручение"),
+    ] {
+        assert_eq!(get(&file.header, key), value);
+    }
+    assert_eq!(
+        file.documents.len(),
+        1,
+        "one document per partner; none for Ёлкин"
+    );
+    let doc = &file.documents[0];
+    assert_eq!(get(doc, "СекцияДокумент"), "Платежное поручение");
+    for key in [
+        "Номер",
+        "Дата",
+        "Сумма",
+        "ПлательщикСчет",
+        "Плательщик",
+        "ПлательщикИНН",
+        "ПлательщикКПП",
+        "Плательщик1",
+        "ПлательщикРасчСчет",
+        "ПлательщикБанк1",
+        "ПлательщикБИК",
+        "ПлательщикКорсчет",
+        "ПолучательСчет",
+        "Получатель",
+        "ПолучательИНН",
+        "ПолучательКПП",
+        "Получатель1",
+        "ПолучательРасчСчет",
+        "ПолучательБанк1",
+        "ПолучательБИК",
+        "ПолучательКорсчет",
+        "ВидОплаты",
+        "Очередность",
+        "НазначениеПлатежа",
+    ] {
+        assert!(!get(doc, key).is_empty(), "{key} is filled");
+    }
+    // 300 ₽ of January netted with −100 ₽ of February.
+    assert_eq!(get(doc, "Сумма"), "200.00");
+    assert_eq!(
+        (get(doc, "ВидОплаты"), get(doc, "Очередность")),
+        ("01", "5")
+    );
+    assert_eq!(
+        (
+            get(doc, "ПолучательИНН"),
+            get(doc, "ПолучательРасчСчет"),
+            get(doc, "ПолучательБИК")
+        ),
+        (ALFA, ACCOUNT, BIK)
+    );
+    assert_eq!(get(doc, "ПлательщикИНН"), BETA);
+    let purpose = get(doc, "НазначениеПлатежа");
+    for said in [
+        numbers[0].as_str(),
+        numbers[1].as_str(),
+        "№ П-15 от 01.02.2025",
+        "НДС не облагается",
+        "№",
+    ] {
+        assert!(purpose.contains(said), "«{said}» in {purpose}");
+    }
+    // Only Ёлкин's statement: refused, and no file.
+    let alone = t.dir.path().join("alone.txt");
+    let e = actions::payment_orders(&s, &[numbers[2].clone()], &alone, today).unwrap_err();
+    assert!(
+        e.text(Lang::Ru).contains("ИП Ёлкин"),
+        "{}",
+        e.text(Lang::Ru)
+    );
+    assert!(!alone.exists());
+}
+
+#[test]
+fn windows_1251_keeps_the_number_sign_and_yo_and_marks_what_it_cannot_say() {
+    let bytes = partner_desk::export::bank::windows_1251("№ Ёлкин ё ₽");
+    let (back, _, _) = encoding_rs::WINDOWS_1251.decode(&bytes);
+    assert_eq!(back, "№ Ёлкин ё ?");
+    assert_eq!(bytes[0], 0xB9, "№ is 0xB9 in Windows-1251");
+}
+
+/// The payment orders file turned into the bank's statement of what it paid: each
+/// document as it was debited on `debited`, with the order's `amount` changed if asked.
+pub fn bank_statement(orders: &[u8], debited: &str, amount: Option<&str>) -> Vec<u8> {
+    let (text, _, _) = encoding_rs::WINDOWS_1251.decode(orders);
+    let mut out = String::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        match (line.split_once('='), amount) {
+            (Some(("Сумма", _)), Some(a)) => out.push_str(&format!("Сумма={a}\r\n")),
+            _ => out.push_str(&format!("{line}\r\n")),
+        }
+        if line.starts_with("Дата=") {
+            out.push_str(&format!("ДатаСписано={debited}\r\n"));
+        }
+    }
+    partner_desk::export::bank::windows_1251(&out)
+}
+
+#[test]
+fn a_bank_statement_is_matched_exactly_partially_or_not_and_a_second_import_adds_nothing() {
+    use partner_desk::actions::{self, Done};
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let orders = t.dir.path().join("orders.txt");
+    let today = (
+        d("2025-03-10"),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+    );
+    actions::payment_orders(&s, &numbers[..2], &orders, today).unwrap();
+    let orders = std::fs::read(&orders).unwrap();
+    // A partial payment first: 150 of the 200 netted.
+    let partial = t.dir.path().join("partial.txt");
+    std::fs::write(
+        &partial,
+        bank_statement(&orders, "11.03.2025", Some("150.00")),
+    )
+    .unwrap();
+    let Done::BankImported(b) = actions::import_bank(&mut s, &partial).unwrap() else {
+        panic!()
+    };
+    assert_eq!((b.recorded.len(), b.unmatched.len()), (1, 0));
+    let left = |s: &partner_desk::store::Store, n: &str| {
+        s.read()
+            .dues()
+            .unwrap()
+            .into_iter()
+            .find(|d| d.number == n)
+            .unwrap()
+            .left()
+    };
+    assert_eq!(
+        left(&s, &numbers[0]),
+        rub("50"),
+        "300 − (150 paid + 100 netted): 50 short"
+    );
+    assert!(left(&s, &numbers[1]).is_zero(), "February's −100 netted");
+    // The same file again adds nothing.
+    let Done::BankImported(again) = actions::import_bank(&mut s, &partial).unwrap() else {
+        panic!()
+    };
+    assert_eq!((again.recorded.len(), again.already), (0, 1));
+    assert_eq!(left(&s, &numbers[0]), rub("50"));
+    // The rest, exactly; then a payment to nobody we know is listed with why.
+    let rest = t.dir.path().join("rest.txt");
+    let text = String::from_utf8(
+        encoding_rs::WINDOWS_1251
+            .decode(&bank_statement(&orders, "12.03.2025", Some("50.00")))
+            .0
+            .as_bytes()
+            .to_vec(),
+    )
+    .unwrap()
+    .replace("Номер=1\r\n", "Номер=2\r\n");
+    std::fs::write(&rest, partner_desk::export::bank::windows_1251(&text)).unwrap();
+    let Done::BankImported(b) = actions::import_bank(&mut s, &rest).unwrap() else {
+        panic!()
+    };
+    assert_eq!(b.recorded.len(), 1);
+    assert!(left(&s, &numbers[0]).is_zero(), "paid in full");
+    let stranger = t.dir.path().join("stranger.txt");
+    let text = text
+        .replace(&format!("ПолучательИНН={ALFA}"), "ПолучательИНН=5406000032")
+        .replace("Номер=2\r\n", "Номер=3\r\n");
+    std::fs::write(&stranger, partner_desk::export::bank::windows_1251(&text)).unwrap();
+    let Done::BankImported(b) = actions::import_bank(&mut s, &stranger).unwrap() else {
+        panic!()
+    };
+    assert_eq!(b.unmatched.len(), 1);
+    assert!(
+        Done::BankImported(b)
+            .text(Lang::Ru)
+            .contains("партнёра с ИНН получателя 5406000032 нет")
+    );
+}
+
+#[test]
+fn a_payment_by_hand_is_kept_partial_and_undone_with_its_history() {
+    use partner_desk::domain::Money;
+    use partner_desk::domain::payments::{NewPayment, PaymentSource};
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let due = s
+        .read()
+        .dues()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.number == numbers[0])
+        .unwrap();
+    let hand = |amount: &str| NewPayment {
+        statement_id: due.statement_id,
+        on_date: d("2025-03-12"),
+        amount: rub(amount),
+        doc: "77".into(),
+        source: PaymentSource::Hand,
+        bank_ref: String::new(),
+    };
+    let e = s
+        .write(|tx| tx.record_payment(&hand("300.01")))
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Rule(RuleError::PaymentTooLarge { .. })),
+        "{e:?}"
+    );
+    let id = s.write(|tx| tx.record_payment(&hand("120"))).unwrap();
+    let left = |s: &partner_desk::store::Store| {
+        s.read()
+            .dues()
+            .unwrap()
+            .into_iter()
+            .find(|d| d.number == numbers[0])
+            .unwrap()
+            .left()
+    };
+    assert_eq!(left(&s), rub("180"));
+    s.write(|tx| tx.undo_payment(id, d("2025-03-13"))).unwrap();
+    assert_eq!(left(&s), rub("300"));
+    let history = s.read().payments_of(due.statement_id).unwrap();
+    assert_eq!(history.len(), 2, "the payment and its undo");
+    assert!(history[0].cancelled && history[1].cancels == Some(id));
+    assert_eq!(history[1].amount, -Money::from_kopecks(12_000));
+    assert!(
+        s.write(|tx| tx.undo_payment(id, d("2025-03-13"))).is_err(),
+        "undone once"
+    );
+}
+
+#[test]
+fn cli_writes_payment_orders_and_imports_the_banks_statement() {
+    let t = TempDb::new();
+    let (s, numbers) = statements_due(&t);
+    drop(s);
+    let out = t.dir.path().join("orders.txt");
+    let o = run(
+        &t,
+        &[
+            "payments",
+            "--out",
+            out.to_str().unwrap(),
+            "--number",
+            &numbers[0],
+            "--number",
+            &numbers[1],
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("поручений 1"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let statement = t.dir.path().join("statement.txt");
+    std::fs::write(
+        &statement,
+        bank_statement(&std::fs::read(&out).unwrap(), "11.03.2025", None),
+    )
+    .unwrap();
+    let o = run(&t, &["import", "bank", statement.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("оплат записано 1"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let dues = t.open().read().dues().unwrap();
+    assert!(
+        dues.iter()
+            .filter(|d| numbers[..2].contains(&d.number))
+            .all(|d| d.is_settled())
+    );
+}
