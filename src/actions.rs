@@ -23,7 +23,9 @@ use crate::store::{RuleError, Store, StoreError};
 mod payments;
 mod said;
 
-pub use payments::{BankImported, OrdersWritten, import_bank, payment_orders};
+pub use payments::{
+    BankImported, OrdersWritten, import_bank, payment_orders, write_reconciliation,
+};
 pub use said::{ActionError, Done};
 
 /// The partner with INN `inn`, or the refusal that names the INN.

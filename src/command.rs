@@ -163,6 +163,14 @@ pub enum Command {
     Navigate(Page),
     /// Statements are exported in this language from now on (remembered between runs).
     DocumentsIn(Lang),
+    /// Statements unpaid longer than this many days are overdue (remembered between runs).
+    OverdueAfter(u32),
+    /// Asks where to save, then writes the partner's акт сверки for the period.
+    ExportReconciliation {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl Command {
@@ -213,7 +221,9 @@ impl Command {
             | ConnectServer
             | OpenRecent(_)
             | Navigate(_)
-            | DocumentsIn(_) => None,
+            | DocumentsIn(_)
+            | OverdueAfter(_)
+            | ExportReconciliation { .. } => None,
         }
     }
 }
@@ -237,6 +247,8 @@ pub struct PageCtx {
     /// The language statements are exported in, whatever the interface's: a statement goes
     /// to a partner and its accountant.
     pub doc_lang: Lang,
+    /// After how many days an unpaid statement is overdue (a setting; 30 by default).
+    pub overdue_days: u32,
 }
 
 impl PageCtx {

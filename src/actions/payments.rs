@@ -116,6 +116,23 @@ pub fn payment_orders(
     }))
 }
 
+/// Writes the акт сверки of `partner` for `[from, to]` to `path` (PDF or XLSX by its
+/// extension).
+pub fn write_reconciliation(
+    store: &Store,
+    partner: crate::domain::PartnerId,
+    period: (NaiveDate, NaiveDate),
+    path: &Path,
+    (lang, today): (crate::domain::Lang, NaiveDate),
+) -> Result<Done, ActionError> {
+    let act = store.read().reconciliation(partner, period, today, lang)?;
+    export::write_reconciliation(&act, path, lang)?;
+    Ok(Done::ReconciliationWritten {
+        path: path.to_owned(),
+        closing: act.closing,
+    })
+}
+
 /// Imports a bank statement: its outgoing payments matched to the statements they pay and
 /// recorded, in one transaction; what matches nothing is listed with why; a payment
 /// recorded by an earlier import is not recorded again.

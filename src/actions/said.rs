@@ -90,6 +90,11 @@ pub enum Done {
     PaymentOrders(super::OrdersWritten),
     /// A bank statement's payments matched and recorded.
     BankImported(super::BankImported),
+    /// A partner's акт сверки written, with its closing balance.
+    ReconciliationWritten {
+        path: PathBuf,
+        closing: Money,
+    },
 }
 
 impl Done {
@@ -100,6 +105,7 @@ impl Done {
             | Done::IssuedExported { path, .. }
             | Done::ListWritten { path, .. } => Some(path),
             Done::PaymentOrders(o) => Some(&o.path),
+            Done::ReconciliationWritten { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -146,6 +152,18 @@ impl Localized for Done {
             ),
             Done::PaymentOrders(o) => orders_text(o, lang),
             Done::BankImported(b) => bank_text(b, lang),
+            Done::ReconciliationWritten { path, closing } => lang.say(
+                format!(
+                    "Акт сверки записан: {} · сальдо на конец {}",
+                    path.display(),
+                    closing.display(lang)
+                ),
+                format!(
+                    "Reconciliation written: {} · closing balance {}",
+                    path.display(),
+                    closing.display(lang)
+                ),
+            ),
         }
     }
 }

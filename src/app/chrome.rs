@@ -143,6 +143,7 @@ impl App {
             undo_requested: false,
             rights: self.rights(),
             doc_lang: self.doc_lang,
+            overdue_days: self.overdue_days,
         };
         let typing = ctx.text_edit_focused();
         let modal_open = self.prompt.is_some()

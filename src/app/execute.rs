@@ -205,6 +205,7 @@ impl App {
                 }
             }
             Command::DocumentsIn(doc_lang) => self.doc_lang = doc_lang,
+            Command::OverdueAfter(days) => self.overdue_days = days,
             Command::CloseImport => {
                 if let Some(s) = session {
                     s.wizard = None;
@@ -263,6 +264,19 @@ impl App {
                 self.ask_path(PathUse::PaymentOrders(numbers), &name);
             }
             Command::ImportBank => self.ask_path(PathUse::BankStatement, ""),
+            Command::ExportReconciliation { partner, from, to } => {
+                let name = data.partners.iter().find(|p| p.id == partner).map_or(
+                    "act.pdf".to_owned(),
+                    |p| {
+                        format!(
+                            "{}_{}_{from}_{to}.pdf",
+                            lang.pick("Акт_сверки", "Reconciliation"),
+                            p.inn
+                        )
+                    },
+                );
+                self.ask_path(PathUse::Reconciliation { partner, from, to }, &name);
+            }
             Command::ImportFile(path) => self.read_for_import(path),
             Command::RunImport => self.run_import(),
             Command::Backup => {

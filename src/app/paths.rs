@@ -34,6 +34,12 @@ pub(super) enum PathUse {
     PaymentOrders(Vec<String>),
     /// A bank statement to import.
     BankStatement,
+    /// A partner's акт сверки.
+    Reconciliation {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl PathUse {
@@ -52,6 +58,7 @@ impl PathUse {
             PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
             PathUse::PaymentOrders(_) => lang.pick("Платёжные поручения", "Payment orders"),
             PathUse::BankStatement => lang.pick("Выписка банка", "Bank statement"),
+            PathUse::Reconciliation { .. } => lang.pick("Акт сверки", "Reconciliation"),
         }
     }
 
@@ -67,7 +74,8 @@ impl PathUse {
             | PathUse::Import
             | PathUse::Backup
             | PathUse::PaymentOrders(_)
-            | PathUse::BankStatement => true,
+            | PathUse::BankStatement
+            | PathUse::Reconciliation { .. } => true,
             PathUse::List { .. } | PathUse::NewDatabase | PathUse::OpenDatabase => false,
         }
     }
@@ -161,6 +169,10 @@ impl App {
             PathUse::BankStatement => self
                 .dialogs
                 .open_file(title, &[("1CClientBankExchange", &["txt"])]),
+            PathUse::Reconciliation { .. } => {
+                self.dialogs
+                    .save_file(title, file_name, &[("PDF", &["pdf"]), ("Excel", &["xlsx"])])
+            }
         };
         match picked {
             Picked::Path(path) => self.use_path(purpose, path),
@@ -291,6 +303,17 @@ impl App {
                 self.report(result.map(|done| done.text(lang)));
             }
             PathUse::BankStatement => {}
+            PathUse::Reconciliation { partner, from, to } => {
+                let result = actions::write_reconciliation(
+                    store,
+                    partner,
+                    (from, to),
+                    &path,
+                    (doc_lang, today),
+                );
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result.map(|done| done.text(lang)));
+            }
             PathUse::Backup => {
                 let title = lang.pick("Резервная копия", "Backup");
                 self.start_job(title.to_owned(), move |_| {

@@ -39,6 +39,13 @@ pub enum Command {
     ImportBank {
         file: PathBuf,
     },
+    /// A partner's акт сверки for a period.
+    Reconciliation {
+        partner: Inn,
+        from: NaiveDate,
+        to: NaiveDate,
+        out: PathBuf,
+    },
     /// Payment orders for the statements named (all due when none is).
     Payments {
         out: PathBuf,
@@ -314,6 +321,26 @@ enum Sub {
         #[arg(long = "number", value_name = "NUMBER")]
         numbers: Vec<String>,
     },
+    /// Write a partner's акт сверки (reconciliation) for a period, as PDF or XLSX
+    #[command(
+        after_help = "The opening balance, each issued statement as an accrual and each payment \
+                      by date, and the closing balance, signed by both sides. The format comes \
+                      from the extension of --out: .pdf or .xlsx."
+    )]
+    Reconciliation {
+        /// The partner's INN
+        #[arg(long, value_name = "INN", value_parser = inn_arg)]
+        partner: Inn,
+        /// First day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        from: NaiveDate,
+        /// Last day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        to: NaiveDate,
+        /// The file to write (.pdf or .xlsx)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Print our organisation's requisites, or set them from a file
     #[command(
         after_help = "FILE: a text file (UTF-8 or Windows-1251) of lines «Поле = значение»: \
@@ -496,6 +523,20 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
             file,
         },
         Some(Sub::Payments { out, numbers }) => Command::Payments { out, numbers },
+        Some(Sub::Reconciliation {
+            partner,
+            from,
+            to,
+            out,
+        }) => {
+            let (from, to) = period(from, to)?;
+            Command::Reconciliation {
+                partner,
+                from,
+                to,
+                out,
+            }
+        }
         Some(Sub::UndoImport) => Command::UndoImport,
         Some(Sub::Statement {
             partner,
@@ -688,6 +729,15 @@ fn execute(
         Command::Import { kind, file } => actions::import_file(store, *kind, file)?,
         Command::UndoImport => actions::undo_import(store, None)?,
         Command::ImportBank { file } => actions::import_bank(store, file)?,
+        Command::Reconciliation {
+            partner,
+            from,
+            to,
+            out,
+        } => {
+            let id = actions::partner_by_inn(store, partner)?;
+            actions::write_reconciliation(store, id, (*from, *to), out, (doc_lang, today()))?
+        }
         Command::Payments { out, numbers } => {
             actions::payment_orders(store, numbers, out, (today(), crate::clock::time_now()))?
         }

@@ -14,6 +14,7 @@ pub mod payments;
 pub mod pin;
 pub mod premium;
 pub mod rates;
+pub mod reconciliation;
 pub mod requisites;
 pub mod statement;
 pub mod status;

@@ -376,6 +376,114 @@ impl StatementSheet<'_> {
     }
 }
 
+/// A partner's акт сверки as a workbook: the title, the parties and the period, the opening
+/// balance, accruals and payments by date, the turnover (`SUM` formulas with their values
+/// cached) and the closing balance, the balance in words and both sides' signatories.
+pub fn reconciliation_xlsx(
+    r: &crate::domain::reconciliation::Reconciliation,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let f = Formats::new();
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet_name(&r.partner_name))?;
+    for (col, width) in [(0, 12.0), (1, 60.0), (2, 20.0), (3, 20.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    let title = t("Акт сверки взаимных расчётов", "Reconciliation statement");
+    ws.write_string_with_format(0, 0, title, &f.title)?;
+    let period = format!(
+        "{} — {}",
+        crate::domain::show_date(r.from, lang),
+        crate::domain::show_date(r.to, lang)
+    );
+    ws.write_string_with_format(1, 0, t("Период", "Period"), &f.label)?;
+    ws.write_string_with_format(1, 1, period, &f.bold)?;
+    ws.write_string_with_format(2, 0, t("Партнёр", "Partner"), &f.label)?;
+    ws.write_string_with_format(
+        2,
+        1,
+        format!("{} ({})", r.partner_name, r.partner_inn),
+        &f.bold,
+    )?;
+    let header = [
+        t("Дата", "Date"),
+        t("Документ", "Document"),
+        t("Начислено", "Accrued"),
+        t("Оплачено", "Paid"),
+    ];
+    for (col, title) in (0..).zip(header) {
+        ws.write_string_with_format(4, col, title, &f.header)?;
+    }
+    ws.write_string(5, 1, t("Сальдо на начало периода", "Opening balance"))?;
+    ws.write_with_format(5, 2, money(r.opening), &f.money)?;
+    let mut row = 6;
+    for line in &r.lines {
+        ws.write_datetime_with_format(row, 0, date(line.date)?, &f.date)?;
+        ws.write_string(row, 1, &line.what)?;
+        ws.write_with_format(row, 2, money(line.accrued), &f.money)?;
+        ws.write_with_format(row, 3, money(line.paid), &f.money)?;
+        row += 1;
+    }
+    // The lines are Excel's rows 7 to `row` (none when `row` is 6).
+    ws.write_string_with_format(
+        row,
+        1,
+        t("Обороты за период", "Turnover for the period"),
+        &f.bold,
+    )?;
+    for (col, letter, value) in [(2, 'C', r.accrued), (3, 'D', r.paid)] {
+        if r.lines.is_empty() {
+            ws.write_with_format(row, col, money(value), &f.money_bold)?;
+        } else {
+            let formula =
+                Formula::new(format!("=SUM({letter}7:{letter}{row})")).set_result(value.plain());
+            ws.write_formula_with_format(row, col, formula, &f.money_bold)?;
+        }
+    }
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        1,
+        t("Сальдо на конец периода", "Closing balance"),
+        &f.bold,
+    )?;
+    let closing = Formula::new(format!("=C6+C{}-D{}", row, row)).set_result(r.closing.plain());
+    ws.write_formula_with_format(row, 2, closing, &f.money_bold)?;
+    let ours = if r.parties.ours.full_name.is_empty() {
+        t("организация", "the organisation")
+    } else {
+        r.parties.ours.full_name.as_str()
+    };
+    ws.write_string(
+        row + 2,
+        0,
+        crate::domain::reconciliation::balance_sentence(r, ours, lang),
+    )?;
+    for (col, side, requisites) in [
+        (
+            0,
+            t("От организации", "For the organisation"),
+            &r.parties.ours,
+        ),
+        (2, t("От партнёра", "For the partner"), &r.parties.partner),
+    ] {
+        let (position, name) = document::signatory(Some(requisites), lang);
+        ws.write_string_with_format(row + 4, col, side, &f.bold)?;
+        ws.write_string(row + 5, col, position)?;
+        ws.write_string(
+            row + 6,
+            col,
+            format!("_____________ {name}   {}", t("М. П.", "Seal")),
+        )?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    workbook.save_to_buffer()
+}
+
 /// The lines' columns: each title and its width.
 fn line_headers(lang: Lang) -> [(&'static str, f64); 12] {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);

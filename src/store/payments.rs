@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::sql::{Optional as _, Row};
 use super::{Db, RuleError, StoreError, Tx, money, now_stamp, parse_inn};
 use crate::domain::payments::{Due, NewPayment, PaymentSource};
+use crate::domain::reconciliation::{Paid, Reconciliation, reconciliation};
 use crate::domain::{Money, PartnerId, TextField};
 
 /// A payment as recorded.
@@ -104,6 +105,49 @@ impl Db<'_> {
         )?;
         let rows = stmt.query_map((), payment_row)?.collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+
+    /// The акт сверки of `partner` for `[from, to]`, made on `made_on`.
+    pub fn reconciliation(
+        &self,
+        partner: PartnerId,
+        (from, to): (NaiveDate, NaiveDate),
+        made_on: NaiveDate,
+        lang: crate::domain::Lang,
+    ) -> Result<Reconciliation, StoreError> {
+        let dues = self.dues()?;
+        let mine: Vec<&Due> = dues.iter().filter(|d| d.partner == partner).collect();
+        let paid: Vec<Paid> = self
+            .payments()?
+            .into_iter()
+            .filter_map(|p| {
+                let due = mine.iter().find(|d| d.statement_id == p.statement_id)?;
+                Some(Paid {
+                    on_date: p.on_date,
+                    amount: p.amount,
+                    doc: p.doc,
+                    number: due.number.clone(),
+                })
+            })
+            .collect();
+        let (opening, lines, closing) = reconciliation(&mine, &paid, (from, to), lang);
+        let facts = self.partner_facts(partner)?;
+        Ok(Reconciliation {
+            partner_name: facts.name,
+            partner_inn: facts.inn.to_string(),
+            parties: crate::domain::statement::Parties {
+                ours: self.organisation()?,
+                partner: self.partner_requisites(partner)?,
+            },
+            from,
+            to,
+            made_on,
+            opening,
+            accrued: lines.iter().map(|l| l.accrued).sum(),
+            paid: lines.iter().map(|l| l.paid).sum(),
+            lines,
+            closing,
+        })
     }
 
     /// Whether a bank's payment with this reference is recorded (and not undone).

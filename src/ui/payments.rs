@@ -301,6 +301,23 @@ fn opened_ui(
             })));
         }
     }
+    ui.add_space(4.0);
+    let year_start = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&ctx.today), 1, 1)
+        .unwrap_or(ctx.today);
+    if ui
+        .button(lang.pick("Акт сверки за год…", "Reconciliation for the year…"))
+        .on_hover_text(lang.pick(
+            "PDF или Excel: с 1 января по сегодня",
+            "PDF or Excel: from 1 January to today",
+        ))
+        .clicked()
+    {
+        command = Some(Command::ExportReconciliation {
+            partner: due.partner,
+            from: year_start,
+            to: ctx.today,
+        });
+    }
     history_ui(ui, due, data, ctx).or(command)
 }
 

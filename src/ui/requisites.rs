@@ -9,39 +9,21 @@ use crate::domain::requisites::{Field, RequisiteError, Vat};
 use crate::domain::{PartnerId, Requisites};
 use crate::store::Right;
 
-/// The fields of our organisation's form.
-const OURS: [Field; 12] = [
-    Field::FullName,
-    Field::Inn,
-    Field::Kpp,
-    Field::Ogrn,
-    Field::Address,
-    Field::BankName,
-    Field::Bik,
-    Field::Account,
-    Field::CorrAccount,
-    Field::SignerPosition,
-    Field::SignerName,
-    Field::Accountant,
-];
+/// The fields of our organisation's form: all but a partner's contract and VAT.
+fn ours() -> Vec<Field> {
+    Field::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, Field::ContractNo | Field::ContractDate | Field::Vat))
+        .collect()
+}
 
-/// The fields of a partner's (its INN is the partner's own).
-const PARTNERS: [Field; 14] = [
-    Field::FullName,
-    Field::Kpp,
-    Field::Ogrn,
-    Field::Address,
-    Field::BankName,
-    Field::Bik,
-    Field::Account,
-    Field::CorrAccount,
-    Field::SignerPosition,
-    Field::SignerName,
-    Field::Accountant,
-    Field::ContractNo,
-    Field::ContractDate,
-    Field::Vat,
-];
+/// The fields of a partner's: all but the INN, which is the partner's own.
+fn partners() -> Vec<Field> {
+    Field::ALL
+        .into_iter()
+        .filter(|f| *f != Field::Inn)
+        .collect()
+}
 
 /// Requisites as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -180,7 +162,7 @@ pub fn organisation_ui(
                 ))
                 .weak(),
             );
-            draft.rows_ui(ui, "organisation-grid", &OURS, page);
+            draft.rows_ui(ui, "organisation-grid", &ours(), page);
             command = save_ui(ui, draft, recorded, page, |r| {
                 Command::SetOrganisation(Box::new(r))
             });
@@ -210,7 +192,7 @@ pub fn partner_requisites_ui(
             .color(super::warn_color(ui)),
         );
     }
-    draft.rows_ui(ui, "partner-requisites-grid", &PARTNERS, ctx);
+    draft.rows_ui(ui, "partner-requisites-grid", &partners(), ctx);
     save_ui(ui, draft, recorded, ctx, |requisites| {
         Command::SetPartnerRequisites {
             partner,

@@ -116,3 +116,59 @@ fn gui_issues_a_statement_writes_its_payment_order_and_marks_it_paid_from_the_ba
     assert!(has_text(&h, "Неоплаченных выданных отчётов нет."));
     assert!(has_text(&h, "Всего к выплате: 0,00"));
 }
+
+#[test]
+fn gui_the_overview_names_an_overdue_statement_and_a_payment_by_hand_is_recorded_and_undone() {
+    use crate::store::payments::alfa_with_sales;
+    use partner_desk::domain::LicenseKind;
+    let t = TempDb::new();
+    {
+        let (mut s, alfa) = alfa_with_sales(&t, 0);
+        s.write(|tx| {
+            tx.record_sale(&sale(
+                alfa,
+                "2025-03-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
+        partner_desk::statements::issue(
+            &mut s,
+            alfa,
+            d("2025-03-01"),
+            d("2025-03-31"),
+            d("2025-04-01"),
+        )
+        .unwrap();
+    }
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    assert!(has_text(&h, "Всего к выплате: 500,00"), "the total owed");
+    assert!(
+        has_text(&h, "2025-0001 · ООО «Альфа» · 500,00"),
+        "unpaid for 49 days, more than 30"
+    );
+    click(&mut h, "Выплаты");
+    click(&mut h, "оплаты…");
+    type_into(&mut h, Role::TextInput, "№ платёжного поручения", "77");
+    click_button(&mut h, "Записать оплату");
+    assert!(
+        h.state().last_message().contains("Оплата записана"),
+        "{}",
+        h.state().last_message()
+    );
+    assert!(h.state().data().dues[0].is_settled());
+    click_button(&mut h, "Отменить");
+    assert!(
+        h.state().last_message().contains("Оплата отменена"),
+        "{}",
+        h.state().last_message()
+    );
+    assert_eq!(h.state().data().dues[0].left(), rub("500"));
+    assert_eq!(
+        h.state().data().payments.len(),
+        2,
+        "the payment and its undo, both kept"
+    );
+}

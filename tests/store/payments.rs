@@ -1,8 +1,6 @@
 //! From statement to paid premium, on either engine: requisites (ours and each partner's)
 //! checked field by field, from the partners file and the command line.
 
-use std::process::{Command, Output};
-
 use partner_desk::domain::Requisites;
 use partner_desk::domain::lang::{Lang, Localized};
 use partner_desk::domain::requisites::{Field, RequisiteError, Vat};
@@ -202,17 +200,7 @@ fn the_partners_import_reads_requisites_under_1c_headers_and_refuses_a_wrong_acc
     assert_eq!((again.partners_added, again.partners_updated), (0, 0));
 }
 
-fn run(t: &TempDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_partner-desk"))
-        .arg("--db")
-        .arg(t.db_arg())
-        .args(args)
-        .env("LANG", "ru_RU.UTF-8")
-        .env("LC_ALL", "ru_RU.UTF-8")
-        .env_remove("PARTNER_DESK_DB")
-        .output()
-        .unwrap()
-}
+use crate::cli::run;
 
 #[test]
 fn cli_sets_our_requisites_from_a_file_and_names_a_wrong_line() {
@@ -884,5 +872,79 @@ fn cli_writes_payment_orders_and_imports_the_banks_statement() {
         dues.iter()
             .filter(|d| numbers[..2].contains(&d.number))
             .all(|d| d.is_settled())
+    );
+}
+
+#[test]
+fn the_reconciliation_lists_accruals_and_payments_between_its_balances_as_pdf_and_xlsx() {
+    use calamine::{Data, Reader, Xlsx};
+    use partner_desk::domain::payments::{NewPayment, PaymentSource};
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let january = s
+        .read()
+        .dues()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.number == numbers[0])
+        .unwrap();
+    s.write(|tx| {
+        tx.record_payment(&NewPayment {
+            statement_id: january.statement_id,
+            on_date: d("2025-03-12"),
+            amount: rub("120"),
+            doc: "77".into(),
+            source: PaymentSource::Hand,
+            bank_ref: String::new(),
+        })
+    })
+    .unwrap();
+    drop(s);
+    // February on: January's 300 ₽ issued before it is the opening balance.
+    let pdf = t.dir.path().join("act.pdf");
+    let act = |out: &std::path::Path| {
+        let out = out.to_str().unwrap();
+        let args = [
+            "reconciliation",
+            "--partner",
+            ALFA,
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "--out",
+            out,
+        ];
+        let o = run(&t, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    act(&pdf);
+    let text = pdf_text(&pdf);
+    for said in [
+        "Акт сверки взаимных расчётов",
+        "за период 01.03.2025 — 31.03.2025",
+        "Сальдо на начало периода",
+        &format!("№ {} от 03.03.2025", numbers[1]),
+        "Оплата, п/п № 77",
+        "Сальдо на конец периода",
+        "задолженность в пользу ООО «Альфа»: 80,00 ₽",
+        "Восемьдесят рублей 00 копеек",
+        "От партнёра",
+    ] {
+        assert!(text.contains(said), "«{said}» in {text}");
+    }
+    let xlsx = t.dir.path().join("act.xlsx");
+    act(&xlsx);
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let closing = range
+        .rows()
+        .find(|r| r.get(1) == Some(&Data::String("Сальдо на конец периода".into())))
+        .unwrap();
+    assert_eq!(
+        closing[2],
+        Data::Float(80.0),
+        "300 − 100 withheld − 120 paid, cached"
     );
 }
