@@ -364,6 +364,17 @@ impl App {
         {
             command = Some(Command::Import);
         }
+        if ui::rights_button(
+            ui,
+            may,
+            Right::Lead,
+            true,
+            egui::Button::new(lang.pick("Импорт выписки банка…", "Import a bank statement…")),
+        )
+        .clicked()
+        {
+            command = Some(Command::ImportBank);
+        }
         let undo = self.data().last_import.as_ref().filter(|i| i.undoable);
         if ui::rights_button(
             ui,

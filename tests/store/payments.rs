@@ -948,3 +948,87 @@ fn the_reconciliation_lists_accruals_and_payments_between_its_balances_as_pdf_an
         "300 − 100 withheld − 120 paid, cached"
     );
 }
+
+#[test]
+fn every_check_digit_refuses_one_digit_changed_on_either_engine_and_writes_nothing() {
+    let t = TempDb::new();
+    let mut s = t.open();
+    let alfa = partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    let good = alfa_requisites();
+    s.write(|tx| tx.set_partner_requisites(alfa, &good))
+        .unwrap();
+    let changed = |text: &str, at: usize| -> String {
+        text.char_indices()
+            .map(|(i, c)| {
+                if i == at {
+                    char::from_digit((c.to_digit(10).unwrap() + 1) % 10, 10).unwrap()
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    let cases: Vec<(Field, Requisites)> = vec![
+        (
+            Field::Ogrn,
+            Requisites {
+                ogrn: changed(&good.ogrn, 12),
+                ..good.clone()
+            },
+        ),
+        (
+            Field::Ogrn,
+            Requisites {
+                ogrn: "304500116000158".into(),
+                ..good.clone()
+            },
+        ),
+        (
+            Field::Bik,
+            Requisites {
+                bik: "14403082".into(),
+                ..good.clone()
+            },
+        ),
+        (
+            Field::Account,
+            Requisites {
+                account: changed(&good.account, 5),
+                ..good.clone()
+            },
+        ),
+        (
+            Field::CorrAccount,
+            Requisites {
+                corr_account: changed(&good.corr_account, 10),
+                ..good.clone()
+            },
+        ),
+        (
+            Field::Kpp,
+            Requisites {
+                kpp: "773601O01".into(),
+                ..good.clone()
+            },
+        ),
+    ];
+    for (field, wrong) in cases {
+        let e = requisite(
+            s.write(|tx| tx.set_partner_requisites(alfa, &wrong))
+                .unwrap_err(),
+        );
+        assert_eq!(e.field(), field, "{e:?}");
+        assert!(
+            e.text(Lang::Ru).starts_with(field.label(Lang::Ru)),
+            "{}",
+            e.text(Lang::Ru)
+        );
+    }
+    assert_eq!(
+        s.read().partner_requisites(alfa).unwrap(),
+        Requisites {
+            inn: ALFA.into(),
+            ..good
+        }
+    );
+}
