@@ -172,3 +172,62 @@ fn gui_the_overview_names_an_overdue_statement_and_a_payment_by_hand_is_recorded
         "the payment and its undo, both kept"
     );
 }
+
+#[test]
+fn gui_a_partners_requisites_are_typed_in_its_form_and_a_wrong_account_is_named_beside_it() {
+    let t = TempDb::new();
+    {
+        let mut s = t.open();
+        partner(&mut s, ALFA, "ООО «Альфа»", false, None);
+    }
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Партнёры");
+    click(&mut h, "ООО «Альфа»");
+    assert!(has_text(
+        &h,
+        "Без банковских реквизитов платёжное поручение не составить."
+    ));
+    type_into(&mut h, Role::TextInput, "Банк", "ПАО Сбербанк");
+    type_into(&mut h, Role::TextInput, "БИК", BIK);
+    type_into(&mut h, Role::TextInput, "Р/с", "40702810900000002852");
+    assert!(has_text(
+        &h,
+        "Р/с: контрольный ключ счёта не сходится с БИК 044030827"
+    ));
+    type_into(&mut h, Role::TextInput, "Номер договора", "П-15");
+    type_into(&mut h, Role::TextInput, "НДС, %", "20");
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Сохранить реквизиты")
+            .accesskit_node()
+            .is_disabled()
+    );
+    // The account as typed is wrong: select it all and type over it.
+    h.get_by_role_and_label(Role::TextInput, "Р/с").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Р/с", ACCOUNT);
+    assert!(!has_text(&h, "контрольный ключ"));
+    // The requisites are at the foot of the partner's form: scrolled to first.
+    h.get_by_role_and_label(Role::Button, "Сохранить реквизиты")
+        .scroll_to_me();
+    h.run_ok();
+    click_button(&mut h, "Сохранить реквизиты");
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Реквизиты партнёра сохранены"),
+        "{}",
+        h.state().last_message()
+    );
+    let alfa = t.open().read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let r = t.open().read().partner_requisites(alfa).unwrap();
+    assert_eq!(
+        (r.bik.as_str(), r.account.as_str(), r.contract_no.as_str()),
+        (BIK, ACCOUNT, "П-15")
+    );
+    assert_eq!(
+        r.vat.map(partner_desk::domain::Vat::code).as_deref(),
+        Some("20")
+    );
+}
