@@ -216,14 +216,12 @@ fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
                 };
                 tx.set_organisation(&ours)?;
                 tx.set_partner_requisites(id, &crate::store::payments::alfa_requisites())?;
-                tx.record_payment(&partner_desk::domain::payments::NewPayment {
-                    statement_id: due.statement_id,
-                    on_date: last,
-                    amount: crate::util::rub("1"),
-                    doc: "1".into(),
-                    source: partner_desk::domain::payments::PaymentSource::Hand,
-                    bank_ref: String::new(),
-                })
+                tx.record_payment(&crate::store::payments::by_hand(
+                    due.statement_id,
+                    &last.to_string(),
+                    "1",
+                    "1",
+                ))
             })
             .unwrap();
     }

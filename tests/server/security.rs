@@ -156,14 +156,12 @@ fn seeded(db: &TestDatabase, logins: &Logins) -> Seeded {
     let due = store.read().dues().unwrap()[0].clone();
     let payment = store
         .write(|tx| {
-            tx.record_payment(&partner_desk::domain::payments::NewPayment {
-                statement_id: due.statement_id,
-                on_date: d("2025-04-10"),
-                amount: crate::util::rub("100"),
-                doc: "1".into(),
-                source: partner_desk::domain::payments::PaymentSource::Hand,
-                bank_ref: String::new(),
-            })
+            tx.record_payment(&crate::store::payments::by_hand(
+                due.statement_id,
+                "2025-04-10",
+                "100",
+                "1",
+            ))
         })
         .unwrap();
     let mut admin = db.client();

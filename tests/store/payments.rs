@@ -725,15 +725,7 @@ fn a_bank_statement_is_matched_exactly_partially_or_not_and_a_second_import_adds
         panic!()
     };
     assert_eq!((b.recorded.len(), b.unmatched.len()), (1, 0));
-    let left = |s: &partner_desk::store::Store, n: &str| {
-        s.read()
-            .dues()
-            .unwrap()
-            .into_iter()
-            .find(|d| d.number == n)
-            .unwrap()
-            .left()
-    };
+    let left = |s: &partner_desk::store::Store, n: &str| due_of(s, n).left();
     assert_eq!(
         left(&s, &numbers[0]),
         rub("50"),
@@ -779,27 +771,40 @@ fn a_bank_statement_is_matched_exactly_partially_or_not_and_a_second_import_adds
     );
 }
 
-#[test]
-fn a_payment_by_hand_is_kept_partial_and_undone_with_its_history() {
-    use partner_desk::domain::Money;
-    use partner_desk::domain::payments::{NewPayment, PaymentSource};
-    let t = TempDb::new();
-    let (mut s, numbers) = statements_due(&t);
-    let due = s
-        .read()
+/// The statement numbered `number` with what is paid on it.
+fn due_of(s: &partner_desk::store::Store, number: &str) -> partner_desk::domain::payments::Due {
+    s.read()
         .dues()
         .unwrap()
         .into_iter()
-        .find(|d| d.number == numbers[0])
-        .unwrap();
-    let hand = |amount: &str| NewPayment {
-        statement_id: due.statement_id,
-        on_date: d("2025-03-12"),
+        .find(|d| d.number == number)
+        .unwrap()
+}
+
+/// A payment by hand of statement `statement_id`: `amount` rubles on `on`, order № `doc`.
+pub fn by_hand(
+    statement_id: i64,
+    on: &str,
+    amount: &str,
+    doc: &str,
+) -> partner_desk::domain::payments::NewPayment {
+    partner_desk::domain::payments::NewPayment {
+        statement_id,
+        on_date: d(on),
         amount: rub(amount),
-        doc: "77".into(),
-        source: PaymentSource::Hand,
+        doc: doc.into(),
+        source: partner_desk::domain::payments::PaymentSource::Hand,
         bank_ref: String::new(),
-    };
+    }
+}
+
+#[test]
+fn a_payment_by_hand_is_kept_partial_and_undone_with_its_history() {
+    use partner_desk::domain::Money;
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let due = due_of(&s, &numbers[0]);
+    let hand = |amount: &str| by_hand(due.statement_id, "2025-03-12", amount, "77");
     let e = s
         .write(|tx| tx.record_payment(&hand("300.01")))
         .unwrap_err();
@@ -808,15 +813,7 @@ fn a_payment_by_hand_is_kept_partial_and_undone_with_its_history() {
         "{e:?}"
     );
     let id = s.write(|tx| tx.record_payment(&hand("120"))).unwrap();
-    let left = |s: &partner_desk::store::Store| {
-        s.read()
-            .dues()
-            .unwrap()
-            .into_iter()
-            .find(|d| d.number == numbers[0])
-            .unwrap()
-            .left()
-    };
+    let left = |s: &partner_desk::store::Store| due_of(s, &numbers[0]).left();
     assert_eq!(left(&s), rub("180"));
     s.write(|tx| tx.undo_payment(id, d("2025-03-13"))).unwrap();
     assert_eq!(left(&s), rub("300"));
@@ -878,27 +875,11 @@ fn cli_writes_payment_orders_and_imports_the_banks_statement() {
 #[test]
 fn the_reconciliation_lists_accruals_and_payments_between_its_balances_as_pdf_and_xlsx() {
     use calamine::{Data, Reader, Xlsx};
-    use partner_desk::domain::payments::{NewPayment, PaymentSource};
     let t = TempDb::new();
     let (mut s, numbers) = statements_due(&t);
-    let january = s
-        .read()
-        .dues()
-        .unwrap()
-        .into_iter()
-        .find(|d| d.number == numbers[0])
+    let january = due_of(&s, &numbers[0]);
+    s.write(|tx| tx.record_payment(&by_hand(january.statement_id, "2025-03-12", "120", "77")))
         .unwrap();
-    s.write(|tx| {
-        tx.record_payment(&NewPayment {
-            statement_id: january.statement_id,
-            on_date: d("2025-03-12"),
-            amount: rub("120"),
-            doc: "77".into(),
-            source: PaymentSource::Hand,
-            bank_ref: String::new(),
-        })
-    })
-    .unwrap();
     drop(s);
     // February on: January's 300 ₽ issued before it is the opening balance.
     let pdf = t.dir.path().join("act.pdf");
