@@ -509,19 +509,17 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
         },
         Some(Sub::Window { file, exit_when }) => Command::Window { file, exit_when },
         Some(Sub::CrashTest { alloc }) => Command::CrashTest { alloc },
-        Some(Sub::Import {
-            kind: KindArg::Bank,
-            file,
-        }) => Command::ImportBank { file },
-        Some(Sub::Import { kind, file }) => Command::Import {
-            kind: match kind {
+        Some(Sub::Import { kind, file }) => {
+            let kind = match kind {
                 KindArg::Partners => ImportKind::Partners,
                 KindArg::Pins => ImportKind::Pins,
                 KindArg::Sales => ImportKind::Sales,
-                KindArg::Returns | KindArg::Bank => ImportKind::Returns,
-            },
-            file,
-        },
+                KindArg::Returns => ImportKind::Returns,
+                // A bank statement is no table: its payments are matched to statements.
+                KindArg::Bank => return Ok(Command::ImportBank { file }),
+            };
+            Command::Import { kind, file }
+        }
         Some(Sub::Payments { out, numbers }) => Command::Payments { out, numbers },
         Some(Sub::Reconciliation {
             partner,
