@@ -993,3 +993,49 @@ fn every_function_of_the_schema_reads_its_own_tables_whatever_the_callers_search
          partner_desk.restoring off): {loose:?}"
     );
 }
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn only_a_lead_records_a_payment_and_managers_keep_the_requisites() {
+    use partner_desk::store::StoreError;
+    let db = TestDatabase::initialized().0;
+    let logins = Logins::new(&db);
+    let seeded = seeded(&db, &logins);
+    let pay = crate::store::payments::by_hand(seeded.statement, "2025-04-11", "1", "2");
+    for role in ["manager", "auditor"] {
+        let mut store = logins.store(&db, role);
+        let refused = store.write(|tx| tx.record_payment(&pay)).unwrap_err();
+        assert!(
+            matches!(refused, StoreError::NotAllowed { .. }),
+            "{role}: {refused:?}"
+        );
+    }
+    let mut lead = logins.store(&db, "lead");
+    let id = lead.write(|tx| tx.record_payment(&pay)).unwrap();
+    lead.write(|tx| tx.undo_payment(id, d("2025-04-12")))
+        .unwrap();
+    let history = lead.read().payments_of(seeded.statement).unwrap();
+    assert!(
+        history
+            .iter()
+            .all(|p| p.recorded_by == logins.name("lead") || p.id == seeded.payment)
+    );
+    // Managers keep the requisites; auditors read them.
+    let mut manager = logins.store(&db, "manager");
+    let alfa = partner_desk::domain::PartnerId(seeded.alfa);
+    manager
+        .write(|tx| tx.set_partner_requisites(alfa, &crate::store::payments::alfa_requisites()))
+        .unwrap();
+    let mut auditor = logins.store(&db, "auditor");
+    let refused = auditor
+        .write(|tx| tx.set_partner_requisites(alfa, &crate::store::payments::alfa_requisites()))
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::NotAllowed { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        auditor.read().partner_requisites(alfa).unwrap().bik,
+        crate::store::payments::BIK
+    );
+}
