@@ -20,8 +20,12 @@ use crate::import::{self, ImportKind};
 use crate::statements;
 use crate::store::{RuleError, Store, StoreError};
 
+mod payments;
 mod said;
 
+pub use payments::{
+    BankImported, OrdersWritten, import_bank, payment_orders, write_reconciliation,
+};
 pub use said::{ActionError, Done};
 
 /// The partner with INN `inn`, or the refusal that names the INN.
@@ -171,6 +175,28 @@ pub fn import_file(store: &mut Store, kind: ImportKind, file: &Path) -> Result<D
     import::import_file(store, kind, file)
         .map(Done::Imported)
         .map_err(|e| ActionError::import(file.display().to_string(), e))
+}
+
+/// Records our organisation's requisites from a file of `Поле = значение` lines (see
+/// `import::requisites::read_organisation`), every field checked.
+pub fn set_organisation(store: &mut Store, file: &Path) -> Result<Done, ActionError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| ActionError::import(file.display().to_string(), e.into()))?;
+    let requisites = import::requisites::read_organisation(&bytes)
+        .map_err(|e| ActionError::import(file.display().to_string(), e))?;
+    store.write(|tx| tx.set_organisation(&requisites))?;
+    Ok(Done::Requisites {
+        requisites: Box::new(store.read().organisation()?),
+        set: true,
+    })
+}
+
+/// Our organisation's requisites, as recorded.
+pub fn organisation(store: &Store) -> Result<Done, ActionError> {
+    Ok(Done::Requisites {
+        requisites: Box::new(store.read().organisation()?),
+        set: false,
+    })
 }
 
 /// Takes back the last import, when nothing has been written since; `id` names the import

@@ -15,6 +15,11 @@ pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// The time of day on the user's clock (a payment orders file says when it was made).
+pub fn time_now() -> chrono::NaiveTime {
+    chrono::Local::now().time()
+}
+
 /// The login of the system's user (else the name of their home folder): who records what
 /// is written to a file, and the login a connection form starts with.
 pub fn user_login() -> String {

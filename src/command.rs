@@ -34,6 +34,25 @@ pub enum Command {
         partner: PartnerId,
         evidence: Evidence,
     },
+    /// A partner's requisites, contract and VAT recorded.
+    SetPartnerRequisites {
+        partner: PartnerId,
+        requisites: Box<crate::domain::Requisites>,
+    },
+    /// Our organisation's requisites recorded.
+    SetOrganisation(Box<crate::domain::Requisites>),
+    /// File ▸ «Реквизиты организации»: opens their window.
+    EditOrganisation,
+    /// Asks where to save, then writes payment orders for these statements.
+    PaymentOrders(Vec<String>),
+    /// Asks for a bank statement, then matches and records its payments.
+    ImportBank,
+    /// A payment of an issued statement recorded by hand.
+    RecordPayment(Box<crate::domain::payments::NewPayment>),
+    /// A payment undone (a row that cancels it; both stay in the history).
+    UndoPayment {
+        id: i64,
+    },
     RequestPin {
         client: Inn,
         client_name: String,
@@ -144,6 +163,14 @@ pub enum Command {
     Navigate(Page),
     /// Statements are exported in this language from now on (remembered between runs).
     DocumentsIn(Lang),
+    /// Statements unpaid longer than this many days are overdue (remembered between runs).
+    OverdueAfter(u32),
+    /// Asks where to save, then writes the partner's акт сверки for the period.
+    ExportReconciliation {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl Command {
@@ -155,6 +182,9 @@ impl Command {
             | UpdatePartner { .. }
             | AddStatusChange { .. }
             | SetEvidence { .. }
+            | SetPartnerRequisites { .. }
+            | SetOrganisation(_)
+            | PaymentOrders(_)
             | RequestPin { .. }
             | ExtendPin { .. }
             | ReleasePin { .. }
@@ -169,9 +199,12 @@ impl Command {
             | UndoImport(_)
             | Undo
             | FillDemo => Some(Right::Record),
-            AddRateVersion { .. } | IssueStatement { .. } | ReopenStatement { .. } => {
-                Some(Right::Lead)
-            }
+            AddRateVersion { .. }
+            | IssueStatement { .. }
+            | ReopenStatement { .. }
+            | ImportBank
+            | RecordPayment(_)
+            | UndoPayment { .. } => Some(Right::Lead),
             ExportSalesList(_)
             | ExportList(..)
             | ExportStatement { .. }
@@ -179,6 +212,7 @@ impl Command {
             | ExportAll { .. }
             | OpenClient(_)
             | OpenPartner(_)
+            | EditOrganisation
             | ShowSales { .. }
             | CloseImport
             | Backup
@@ -187,7 +221,9 @@ impl Command {
             | ConnectServer
             | OpenRecent(_)
             | Navigate(_)
-            | DocumentsIn(_) => None,
+            | DocumentsIn(_)
+            | OverdueAfter(_)
+            | ExportReconciliation { .. } => None,
         }
     }
 }
@@ -211,6 +247,8 @@ pub struct PageCtx {
     /// The language statements are exported in, whatever the interface's: a statement goes
     /// to a partner and its accountant.
     pub doc_lang: Lang,
+    /// After how many days an unpaid statement is overdue (a setting; 30 by default).
+    pub overdue_days: u32,
 }
 
 impl PageCtx {
@@ -228,16 +266,18 @@ pub enum Page {
     StopList,
     Sales,
     Statements,
+    Payments,
     Rates,
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::Overview,
         Page::Partners,
         Page::StopList,
         Page::Sales,
         Page::Statements,
+        Page::Payments,
         Page::Rates,
     ];
 
@@ -248,6 +288,7 @@ impl Page {
             Page::StopList => lang.pick("Стоп-лист", "Stop-list"),
             Page::Sales => lang.pick("Продажи", "Sales"),
             Page::Statements => lang.pick("Ведомости премий", "Premium statements"),
+            Page::Payments => lang.pick("Выплаты", "Payments"),
             Page::Rates => lang.pick("Ставки премий", "Rate table"),
         }
     }

@@ -42,6 +42,11 @@ pub struct Data {
     pub issued: Vec<IssuedRow>,
     /// The newest import, and whether it can still be undone.
     pub last_import: Option<ImportRecord>,
+    /// Our organisation's requisites (empty until entered).
+    pub organisation: crate::domain::Requisites,
+    /// Every issued statement in force with what is paid on it, and every payment.
+    pub dues: Vec<crate::domain::payments::Due>,
+    pub payments: Vec<crate::store::PaymentRow>,
 }
 
 impl Data {
@@ -77,6 +82,9 @@ impl Data {
             rates: db.rate_book()?,
             issued: db.issued_statements()?,
             last_import: db.last_import()?,
+            organisation: db.organisation()?,
+            dues: db.dues()?,
+            payments: db.payments()?,
         })
     }
 

@@ -4,7 +4,7 @@ use std::process::{Command, Output};
 
 use crate::util::*;
 
-fn run(t: &TempDb, args: &[&str]) -> Output {
+pub(crate) fn run(t: &TempDb, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_partner-desk"))
         .arg("--db")
         .arg(t.db_arg())

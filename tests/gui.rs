@@ -1621,3 +1621,4 @@ fn gui_a_name_past_its_limit_is_refused_beside_the_field_and_not_saved() {
     );
     assert_eq!(h.state().data().counts.partners, 0);
 }
+mod payments;

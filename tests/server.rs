@@ -203,6 +203,27 @@ fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
         let (first, last) = (crate::util::d(&from), crate::util::d(&to));
         let id = partner_desk::domain::PartnerId(partner);
         partner_desk::statements::issue(&mut store, id, first, last, last).unwrap();
+        // Requisites, ours and the partner's, and a payment of the statement go too.
+        let due = store.read().dues().unwrap()[0].clone();
+        store
+            .write(|tx| {
+                let ours = partner_desk::domain::Requisites {
+                    inn: crate::util::BETA.into(),
+                    contract_no: String::new(),
+                    contract_date: None,
+                    vat: None,
+                    ..crate::store::payments::alfa_requisites()
+                };
+                tx.set_organisation(&ours)?;
+                tx.set_partner_requisites(id, &crate::store::payments::alfa_requisites())?;
+                tx.record_payment(&crate::store::payments::by_hand(
+                    due.statement_id,
+                    &last.to_string(),
+                    "1",
+                    "1",
+                ))
+            })
+            .unwrap();
     }
     (t, partner, from)
 }
@@ -263,6 +284,9 @@ fn the_server_holds_every_row_and_locks_the_issued_period(
         "sales",
         "rate_cells",
         "issued_statements",
+        "organisation",
+        "partner_requisites",
+        "payments",
     ] {
         let there: i64 = server
             .query_one(&format!("SELECT count(*) FROM partner_desk.{table}"), &[])
@@ -318,6 +342,9 @@ fn the_team_database_copies_back_into_a_new_file(
         "sales",
         "rate_cells",
         "issued_statements",
+        "organisation",
+        "partner_requisites",
+        "payments",
     ] {
         let there: i64 = archive
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))

@@ -965,3 +965,4 @@ fn a_stored_value_the_program_does_not_know_is_named_with_its_column_in_a_senten
     );
     assert!(en.starts_with(&said_en) && en.contains("as an INN"), "{en}");
 }
+pub mod payments;

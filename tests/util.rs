@@ -262,9 +262,10 @@ pub fn take_back_to_schema_1(path: &std::path::Path) {
          DROP TRIGGER sales_locked_insert; DROP TRIGGER sales_locked_delete;
          DROP TRIGGER statement_events_no_update; DROP TRIGGER statement_events_no_delete;
          DROP TRIGGER issued_statements_frozen; DROP TRIGGER issued_statements_no_delete;
-         DROP TABLE statement_events; DROP TABLE issued_statements;
+         DROP TABLE payments; DROP TABLE statement_events; DROP TABLE issued_statements;
          DROP TABLE import_undo; DROP TABLE imports; DROP TABLE undo_gate;
          DROP TABLE import_layouts; DROP TABLE changes; DROP TABLE sale_corrections; DROP TABLE pin_corrections;
+         DROP TABLE partner_requisites; DROP TABLE organisation;
          PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -77,6 +77,24 @@ pub enum Done {
         path: PathBuf,
         copied: crate::store::copy::Copied,
     },
+    /// Our organisation's requisites, as recorded (`set`: just now).
+    Requisites {
+        requisites: Box<crate::domain::Requisites>,
+        set: bool,
+    },
+    /// A partner's requisites recorded.
+    PartnerRequisitesSet {
+        partner: String,
+    },
+    /// A file of payment orders written.
+    PaymentOrders(super::OrdersWritten),
+    /// A bank statement's payments matched and recorded.
+    BankImported(super::BankImported),
+    /// A partner's акт сверки written, with its closing balance.
+    ReconciliationWritten {
+        path: PathBuf,
+        closing: Money,
+    },
 }
 
 impl Done {
@@ -86,6 +104,8 @@ impl Done {
             Done::StatementWritten { path, .. }
             | Done::IssuedExported { path, .. }
             | Done::ListWritten { path, .. } => Some(path),
+            Done::PaymentOrders(o) => Some(&o.path),
+            Done::ReconciliationWritten { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -125,6 +145,25 @@ impl Localized for Done {
             | Done::Demo(_)
             | Done::Checked
             | Done::Upgraded { .. } => self.of_the_data(lang),
+            Done::Requisites { requisites, set } => requisites_text(requisites, *set, lang),
+            Done::PartnerRequisitesSet { partner } => lang.say(
+                format!("Реквизиты партнёра {partner} записаны"),
+                format!("The requisites of {partner} are recorded"),
+            ),
+            Done::PaymentOrders(o) => orders_text(o, lang),
+            Done::BankImported(b) => bank_text(b, lang),
+            Done::ReconciliationWritten { path, closing } => lang.say(
+                format!(
+                    "Акт сверки записан: {} · сальдо на конец {}",
+                    path.display(),
+                    closing.display(lang)
+                ),
+                format!(
+                    "Reconciliation written: {} · closing balance {}",
+                    path.display(),
+                    closing.display(lang)
+                ),
+            ),
         }
     }
 }
@@ -515,3 +554,88 @@ impl ActionError {
 }
 
 crate::domain::lang::english_display!(ActionError);
+
+/// Our requisites as the command line prints them: a line per field given.
+fn requisites_text(r: &crate::domain::Requisites, set: bool, lang: Lang) -> String {
+    use crate::domain::requisites::Field;
+    let mut out = if set {
+        lang.say(
+            "Реквизиты организации записаны:",
+            "Our requisites are recorded:",
+        )
+    } else {
+        lang.say("Реквизиты организации:", "Our requisites:")
+    };
+    if r.is_empty() {
+        out.push_str(&lang.say(" не заполнены", " none entered yet"));
+    }
+    for field in Field::ALL {
+        let text = r.text(field);
+        if !text.is_empty() {
+            out.push_str(&format!("\n{} = {text}", field.label(lang)));
+        }
+    }
+    out
+}
+
+/// A file of payment orders, and the partners refused.
+fn orders_text(o: &super::OrdersWritten, lang: Lang) -> String {
+    let mut out = lang.say(
+        format!(
+            "Платёжные поручения записаны: {} · поручений {} · на сумму {}",
+            o.path.display(),
+            o.orders,
+            o.amount.display(lang)
+        ),
+        format!(
+            "Payment orders written: {} · orders {} · total {}",
+            o.path.display(),
+            o.orders,
+            o.amount.display(lang)
+        ),
+    );
+    if !o.refused.is_empty() {
+        out.push_str(&lang.say(
+            format!(
+                "\nНе записано (нет банковских реквизитов): {}",
+                o.refused.join(", ")
+            ),
+            format!(
+                "\nNot written (no bank requisites): {}",
+                o.refused.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
+/// A bank statement's import: what was recorded, what was there already, and each payment
+/// that matched nothing with why.
+fn bank_text(b: &super::BankImported, lang: Lang) -> String {
+    let mut out = lang.say(
+        format!(
+            "Выписка загружена: оплат записано {} · уже были записаны {} · не сопоставлено {}",
+            b.recorded.len(),
+            b.already,
+            b.unmatched.len()
+        ),
+        format!(
+            "Bank statement imported: payments recorded {} · recorded before {} · unmatched {}",
+            b.recorded.len(),
+            b.already,
+            b.unmatched.len()
+        ),
+    );
+    for (p, why) in &b.unmatched {
+        out.push_str(&format!(
+            "\n№ {} {} {} {} ({}): {}",
+            p.number,
+            crate::domain::show_date(p.date, lang),
+            p.amount.display(lang),
+            p.recipient,
+            p.recipient_inn,
+            why.text(lang)
+        ));
+    }
+    out
+}

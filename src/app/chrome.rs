@@ -143,6 +143,7 @@ impl App {
             undo_requested: false,
             rights: self.rights(),
             doc_lang: self.doc_lang,
+            overdue_days: self.overdue_days,
         };
         let typing = ctx.text_edit_focused();
         let modal_open = self.prompt.is_some()
@@ -181,6 +182,7 @@ impl App {
                 Key::Num4,
                 Key::Num5,
                 Key::Num6,
+                Key::Num7,
             ]
             .into_iter()
             .zip(Page::ALL)
@@ -340,6 +342,12 @@ impl App {
         {
             command = Some(Command::Backup);
         }
+        if ui
+            .button(lang.pick("Реквизиты организации…", "Our requisites…"))
+            .clicked()
+        {
+            command = Some(Command::EditOrganisation);
+        }
         ui.separator();
         let may = (self.rights(), lang);
         if ui::rights_button(
@@ -355,6 +363,17 @@ impl App {
         .clicked()
         {
             command = Some(Command::Import);
+        }
+        if ui::rights_button(
+            ui,
+            may,
+            Right::Lead,
+            true,
+            egui::Button::new(lang.pick("Импорт выписки банка…", "Import a bank statement…")),
+        )
+        .clicked()
+        {
+            command = Some(Command::ImportBank);
         }
         let undo = self.data().last_import.as_ref().filter(|i| i.undoable);
         if ui::rights_button(
@@ -607,6 +626,7 @@ impl App {
             Page::Statements => {
                 ui::statements::statements_ui(ui, &mut session.statements, data, pctx)
             }
+            Page::Payments => ui::payments::payments_ui(ui, &mut session.payments, data, pctx),
             Page::Rates => ui::rates::rates_ui(ui, &mut session.rates, data, pctx),
         }
     }

@@ -172,6 +172,14 @@ impl App {
                     s.client = Some(ui::client::ClientCard::new(inn));
                 }
             }
+            Command::EditOrganisation => {
+                if let Some(s) = session {
+                    s.organisation = Some(ui::requisites::RequisitesDraft::from(
+                        &s.data.organisation,
+                        lang,
+                    ));
+                }
+            }
             Command::OpenPartner(id) => {
                 if let Some(s) = session {
                     s.search = None;
@@ -197,6 +205,7 @@ impl App {
                 }
             }
             Command::DocumentsIn(doc_lang) => self.doc_lang = doc_lang,
+            Command::OverdueAfter(days) => self.overdue_days = days,
             Command::CloseImport => {
                 if let Some(s) = session {
                     s.wizard = None;
@@ -250,6 +259,24 @@ impl App {
                 self.ask_path(PathUse::List { list, format }, &name);
             }
             Command::Import => self.ask_path(PathUse::Import, ""),
+            Command::PaymentOrders(numbers) => {
+                let name = format!("payments-{}.txt", self.today());
+                self.ask_path(PathUse::PaymentOrders(numbers), &name);
+            }
+            Command::ImportBank => self.ask_path(PathUse::BankStatement, ""),
+            Command::ExportReconciliation { partner, from, to } => {
+                let name = data.partners.iter().find(|p| p.id == partner).map_or(
+                    "act.pdf".to_owned(),
+                    |p| {
+                        format!(
+                            "{}_{}_{from}_{to}.pdf",
+                            lang.pick("Акт_сверки", "Reconciliation"),
+                            p.inn
+                        )
+                    },
+                );
+                self.ask_path(PathUse::Reconciliation { partner, from, to }, &name);
+            }
             Command::ImportFile(path) => self.read_for_import(path),
             Command::RunImport => self.run_import(),
             Command::Backup => {
@@ -293,7 +320,20 @@ impl Session {
             AddPartner { .. }
             | UpdatePartner { .. }
             | AddStatusChange { .. }
-            | SetEvidence { .. } => self.write_partner(command, lang)?,
+            | SetEvidence { .. }
+            | SetPartnerRequisites { .. }
+            | SetOrganisation(_) => self.write_partner(command, lang)?,
+            RecordPayment(payment) => self.write(|db| db.record_payment(&payment)).map(|_| {
+                self.payments.recorded();
+                lang.pick("Оплата записана", "Payment recorded").to_owned()
+            }),
+            UndoPayment { id } => self.write(|db| db.undo_payment(id, today)).map(|()| {
+                lang.pick(
+                    "Оплата отменена; она остаётся в истории",
+                    "Payment undone; it stays in the history",
+                )
+                .to_owned()
+            }),
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
                 self.write_pin(command, lang)?
             }
@@ -357,6 +397,24 @@ impl Session {
             Command::SetEvidence { partner, evidence } => self
                 .write(|db| db.set_evidence(partner, &evidence))
                 .map(|()| t("Подтверждения требований сохранены", "Evidence saved")),
+            Command::SetPartnerRequisites {
+                partner,
+                requisites,
+            } => self
+                .write(|db| db.set_partner_requisites(partner, &requisites))
+                .map(|()| {
+                    self.partners.requisites_saved();
+                    t(
+                        "Реквизиты партнёра сохранены",
+                        "The partner's requisites saved",
+                    )
+                }),
+            Command::SetOrganisation(requisites) => {
+                self.write(|db| db.set_organisation(&requisites)).map(|()| {
+                    self.organisation = None;
+                    t("Реквизиты организации сохранены", "Our requisites saved")
+                })
+            }
             _ => return None,
         })
     }

@@ -111,6 +111,10 @@ struct Settings {
     /// no password), newest first.
     #[serde(default)]
     recent: Vec<String>,
+    /// After how many days an unpaid statement is called overdue on the Overview (30 when
+    /// not yet chosen).
+    #[serde(default)]
+    overdue_days: Option<u32>,
 }
 
 const SETTINGS_KEY: &str = "partner-desk-settings";
@@ -158,6 +162,8 @@ pub struct App {
     export_dir: Option<PathBuf>,
     /// The language statements are exported in (remembered between runs).
     doc_lang: Lang,
+    /// After how many days an unpaid statement is overdue (the Overview says which).
+    overdue_days: u32,
     /// A timed start, and whether the frame it waits for has been drawn.
     exit_when: Option<ExitWhen>,
     exit_drawn: bool,
@@ -265,6 +271,7 @@ impl App {
             export_format: settings.export_format.unwrap_or(Format::Pdf),
             export_dir: settings.export_dir.filter(|dir| dir.is_dir()),
             doc_lang: settings.doc_lang.unwrap_or(Lang::Ru),
+            overdue_days: settings.overdue_days.unwrap_or(30),
             exit_when: config.exit_when,
             exit_drawn: false,
             workers: Workers {
@@ -445,6 +452,7 @@ impl eframe::App for App {
                 export_format: Some(self.export_format),
                 export_dir: self.export_dir.clone(),
                 recent: self.recent.clone(),
+                overdue_days: Some(self.overdue_days),
             },
         );
     }

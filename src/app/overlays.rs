@@ -112,6 +112,19 @@ impl App {
                 s.client = None;
             }
         }
+        if let Some(draft) = &mut s.organisation {
+            let mut open = true;
+            commands.extend(ui::requisites::organisation_ui(
+                ctx,
+                draft,
+                &s.data.organisation,
+                pctx,
+                &mut open,
+            ));
+            if !open {
+                s.organisation = None;
+            }
+        }
         if let Some(search) = &mut s.search {
             let mut open = true;
             commands.extend(ui::search::search_ui(

@@ -30,6 +30,16 @@ pub(super) enum PathUse {
     Backup,
     NewDatabase,
     OpenDatabase,
+    /// Payment orders for these statements.
+    PaymentOrders(Vec<String>),
+    /// A bank statement to import.
+    BankStatement,
+    /// A partner's акт сверки.
+    Reconciliation {
+        partner: PartnerId,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 impl PathUse {
@@ -46,6 +56,9 @@ impl PathUse {
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
             PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
             PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
+            PathUse::PaymentOrders(_) => lang.pick("Платёжные поручения", "Payment orders"),
+            PathUse::BankStatement => lang.pick("Выписка банка", "Bank statement"),
+            PathUse::Reconciliation { .. } => lang.pick("Акт сверки", "Reconciliation"),
         }
     }
 
@@ -59,7 +72,10 @@ impl PathUse {
             | PathUse::Batch { .. }
             | PathUse::SalesList(_)
             | PathUse::Import
-            | PathUse::Backup => true,
+            | PathUse::Backup
+            | PathUse::PaymentOrders(_)
+            | PathUse::BankStatement
+            | PathUse::Reconciliation { .. } => true,
             PathUse::List { .. } | PathUse::NewDatabase | PathUse::OpenDatabase => false,
         }
     }
@@ -146,6 +162,17 @@ impl App {
             PathUse::OpenDatabase => self
                 .dialogs
                 .open_file(title, &[("SQLite", &["sqlite3", "db", "sqlite"])]),
+            PathUse::PaymentOrders(_) => {
+                self.dialogs
+                    .save_file(title, file_name, &[("1CClientBankExchange", &["txt"])])
+            }
+            PathUse::BankStatement => self
+                .dialogs
+                .open_file(title, &[("1CClientBankExchange", &["txt"])]),
+            PathUse::Reconciliation { .. } => {
+                self.dialogs
+                    .save_file(title, file_name, &[("PDF", &["pdf"]), ("Excel", &["xlsx"])])
+            }
         };
         match picked {
             Picked::Path(path) => self.use_path(purpose, path),
@@ -204,6 +231,17 @@ impl App {
     /// to this database.
     fn use_path_on_session(&mut self, purpose: PathUse, path: PathBuf) {
         let (lang, today, doc_lang) = (self.lang, self.today(), self.doc_lang);
+        if let PathUse::BankStatement = purpose {
+            let result = match self.session.as_mut() {
+                Some(s) => s
+                    .writable()
+                    .and_then(|store| actions::import_bank(store, &path)),
+                None => Err(ActionError::NoDatabase),
+            };
+            self.report(result.map(|done| done.text(lang)));
+            self.reload();
+            return;
+        }
         let Some(session) = &self.session else {
             self.report(Err(ActionError::NoDatabase));
             return;
@@ -254,6 +292,28 @@ impl App {
                 });
             }
             PathUse::Import => self.read_for_import(path),
+            PathUse::PaymentOrders(numbers) => {
+                let result = actions::payment_orders(
+                    store,
+                    &numbers,
+                    &path,
+                    (today, crate::clock::time_now()),
+                );
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result.map(|done| done.text(lang)));
+            }
+            PathUse::BankStatement => {}
+            PathUse::Reconciliation { partner, from, to } => {
+                let result = actions::write_reconciliation(
+                    store,
+                    partner,
+                    (from, to),
+                    &path,
+                    (doc_lang, today),
+                );
+                self.exported = result.is_ok().then(|| path.clone());
+                self.report(result.map(|done| done.text(lang)));
+            }
             PathUse::Backup => {
                 let title = lang.pick("Резервная копия", "Backup");
                 self.start_job(title.to_owned(), move |_| {

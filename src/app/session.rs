@@ -81,6 +81,8 @@ pub struct Session {
     pub(super) wizard: Option<ui::import_wizard::Wizard>,
     /// The client card open, if any.
     pub(super) client: Option<ui::client::ClientCard>,
+    /// The window of our organisation's requisites, as typed.
+    pub(super) organisation: Option<ui::requisites::RequisitesDraft>,
     /// The global search (Ctrl+K), when open.
     pub(super) search: Option<ui::search::SearchState>,
     pub partners: ui::partners::PartnersPage,
@@ -88,6 +90,7 @@ pub struct Session {
     pub sales: ui::sales::SalesPage,
     pub statements: ui::statements::StatementsPage,
     pub rates: ui::rates::RatesPage,
+    pub payments: ui::payments::PaymentsPage,
     pub overview: ui::overview::OverviewPage,
     /// What the window is to say about this session, taken at the end of each frame's work.
     pub(super) said: Vec<Result<String, ActionError>>,
@@ -124,6 +127,7 @@ impl Session {
             welcome_dismissed: false,
             confirm: None,
             wizard: None,
+            organisation: None,
             client: None,
             search: None,
             partners: Default::default(),
@@ -131,6 +135,7 @@ impl Session {
             sales: Default::default(),
             statements: Default::default(),
             rates: Default::default(),
+            payments: Default::default(),
             overview: Default::default(),
             said: Vec::new(),
         };

@@ -35,6 +35,22 @@ pub enum Command {
         kind: ImportKind,
         file: PathBuf,
     },
+    /// A bank statement (1CClientBankExchange) whose payments are matched to statements.
+    ImportBank {
+        file: PathBuf,
+    },
+    /// A partner's акт сверки for a period.
+    Reconciliation {
+        partner: Inn,
+        from: NaiveDate,
+        to: NaiveDate,
+        out: PathBuf,
+    },
+    /// Payment orders for the statements named (all due when none is).
+    Payments {
+        out: PathBuf,
+        numbers: Vec<String>,
+    },
     /// A statement computed now (by partner and period) or an issued one (by number).
     Statement {
         which: Which,
@@ -57,6 +73,10 @@ pub enum Command {
     },
     Backup {
         file: PathBuf,
+    },
+    /// Our organisation's requisites: printed, or set from a file.
+    Requisites {
+        set_from: Option<PathBuf>,
     },
     /// Reads the whole file and says whether it is damaged.
     Check,
@@ -190,6 +210,9 @@ enum KindArg {
     Sales,
     #[value(alias = "возвраты")]
     Returns,
+    /// A bank statement in the 1CClientBankExchange format
+    #[value(alias = "выписка")]
+    Bank,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -283,6 +306,52 @@ enum Sub {
         /// The format of the files
         #[arg(long, value_enum)]
         format: FormatArg,
+    },
+    /// Write payment orders (1CClientBankExchange 1.03) for issued statements due
+    #[command(
+        after_help = "One payment order per partner, its statements netted; a partner without \
+                      bank requisites is refused by name and nothing is written for it. The \
+                      file (Windows-1251) is imported by 1C:Бухгалтерия or the bank's client."
+    )]
+    Payments {
+        /// The file to write (.txt)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// An issued statement's number (repeat for several; all due when none is given)
+        #[arg(long = "number", value_name = "NUMBER")]
+        numbers: Vec<String>,
+    },
+    /// Write a partner's акт сверки (reconciliation) for a period, as PDF or XLSX
+    #[command(
+        after_help = "The opening balance, each issued statement as an accrual and each payment \
+                      by date, and the closing balance, signed by both sides. The format comes \
+                      from the extension of --out: .pdf or .xlsx."
+    )]
+    Reconciliation {
+        /// The partner's INN
+        #[arg(long, value_name = "INN", value_parser = inn_arg)]
+        partner: Inn,
+        /// First day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        from: NaiveDate,
+        /// Last day of the period
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        to: NaiveDate,
+        /// The file to write (.pdf or .xlsx)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Print our organisation's requisites, or set them from a file
+    #[command(
+        after_help = "FILE: a text file (UTF-8 or Windows-1251) of lines «Поле = значение»: \
+                      «Полное наименование», «ИНН», «КПП», «ОГРН», «Адрес», «Банк», «БИК», \
+                      «Расчетный счет», «Корр. счет», «Должность подписанта», «Подписант», \
+                      «Главный бухгалтер». Every field is checked before anything is written."
+    )]
+    Requisites {
+        /// The file to read our requisites from
+        #[arg(long, value_name = "FILE")]
+        set_from: Option<PathBuf>,
     },
     /// Copy the database, checked, into a new file
     Backup {
@@ -440,15 +509,32 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
         },
         Some(Sub::Window { file, exit_when }) => Command::Window { file, exit_when },
         Some(Sub::CrashTest { alloc }) => Command::CrashTest { alloc },
-        Some(Sub::Import { kind, file }) => Command::Import {
-            kind: match kind {
+        Some(Sub::Import { kind, file }) => {
+            let kind = match kind {
                 KindArg::Partners => ImportKind::Partners,
                 KindArg::Pins => ImportKind::Pins,
                 KindArg::Sales => ImportKind::Sales,
                 KindArg::Returns => ImportKind::Returns,
-            },
-            file,
-        },
+                // A bank statement is no table: its payments are matched to statements.
+                KindArg::Bank => return Ok(Command::ImportBank { file }),
+            };
+            Command::Import { kind, file }
+        }
+        Some(Sub::Payments { out, numbers }) => Command::Payments { out, numbers },
+        Some(Sub::Reconciliation {
+            partner,
+            from,
+            to,
+            out,
+        }) => {
+            let (from, to) = period(from, to)?;
+            Command::Reconciliation {
+                partner,
+                from,
+                to,
+                out,
+            }
+        }
         Some(Sub::UndoImport) => Command::UndoImport,
         Some(Sub::Statement {
             partner,
@@ -485,6 +571,7 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
             }
         }
         Some(Sub::Backup { file }) => Command::Backup { file },
+        Some(Sub::Requisites { set_from }) => Command::Requisites { set_from },
         Some(Sub::Demo) => Command::Demo,
         Some(Sub::Check) => Command::Check,
         Some(Sub::Completions { shell }) => Command::Completions(shell),
@@ -639,6 +726,19 @@ fn execute(
     let done = match command {
         Command::Import { kind, file } => actions::import_file(store, *kind, file)?,
         Command::UndoImport => actions::undo_import(store, None)?,
+        Command::ImportBank { file } => actions::import_bank(store, file)?,
+        Command::Reconciliation {
+            partner,
+            from,
+            to,
+            out,
+        } => {
+            let id = actions::partner_by_inn(store, partner)?;
+            actions::write_reconciliation(store, id, (*from, *to), out, (doc_lang, today()))?
+        }
+        Command::Payments { out, numbers } => {
+            actions::payment_orders(store, numbers, out, (today(), crate::clock::time_now()))?
+        }
         Command::Statement {
             which: Which::Period { partner, from, to },
             out,
@@ -675,6 +775,10 @@ fn execute(
             actions::export_all(store, &batch, &|_, _| {}, &AtomicBool::new(false))?
         }
         Command::Backup { file } => actions::backup(store, file)?,
+        Command::Requisites {
+            set_from: Some(file),
+        } => actions::set_organisation(store, file)?,
+        Command::Requisites { set_from: None } => actions::organisation(store)?,
         Command::Check => actions::check(store)?,
         Command::Demo => actions::demo(store, today())?,
         Command::Window { .. }

@@ -3,18 +3,23 @@
 //!
 //! Nothing here does I/O or reads the clock: "today" is always passed in.
 
+pub mod document;
 pub mod inn;
 pub mod kind;
 pub mod lang;
 pub mod lock;
 pub mod money;
 pub mod names;
+pub mod payments;
 pub mod pin;
 pub mod premium;
 pub mod rates;
+pub mod reconciliation;
+pub mod requisites;
 pub mod statement;
 pub mod status;
 pub mod text;
+pub mod words;
 
 pub use inn::{Inn, InnError};
 pub use kind::LicenseKind;
@@ -24,6 +29,7 @@ pub use money::{AmountError, Money, RateError, RatePct};
 pub use pin::{Pin, PinDecision, PinError, PinState, ShipmentRefusal};
 pub use premium::{Premium, RoleFacts, ZeroReason};
 pub use rates::{RateBook, RateCell, RateTable, RateVersion};
+pub use requisites::{RequisiteError, Requisites, Vat};
 pub use statement::{Entry, PartnerFacts, Statement};
 pub use status::{Evidence, Status, StatusChange, StatusHistory};
 pub use text::{TextError, TextField, TextKind, check_text};

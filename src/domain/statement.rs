@@ -145,6 +145,8 @@ pub struct Line {
     pub reason: Option<ZeroReason>,
     /// For a return: the original sale's document number.
     pub return_of: Option<String>,
+    /// For a return: the original sale's date.
+    pub return_of_date: Option<NaiveDate>,
     pub rate_version: String,
 }
 
@@ -185,6 +187,17 @@ pub struct Statement {
     pub number: Option<String>,
     /// The login that issued it; None for a preview.
     pub issued_by: Option<String>,
+    /// Both parties' requisites and the partner's contract, as they were when it was
+    /// made (for an issued statement: when it was issued); None when neither is entered.
+    pub parties: Option<Box<Parties>>,
+}
+
+/// Both parties of a statement: our organisation and the partner, with its contract and
+/// VAT.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parties {
+    pub ours: super::Requisites,
+    pub partner: super::Requisites,
 }
 
 impl Statement {
@@ -239,6 +252,7 @@ pub fn build_statement(
                 premium: figured.premium.premium,
                 reason: figured.premium.reason,
                 return_of: entry.return_of.as_ref().map(ReturnOf::reference),
+                return_of_date: entry.return_of.as_ref().map(|r| r.sale_date),
                 rate_version: figured.rate_version,
             };
             totals.overall.add(&line);
@@ -267,6 +281,7 @@ pub fn build_statement(
         generated_on,
         number: None,
         issued_by: None,
+        parties: None,
     }
 }
 

@@ -74,8 +74,75 @@ impl serde::Serialize for Doc<'_> {
         if let Some(by) = &s.issued_by {
             map.serialize_entry("issued_by", by)?;
         }
+        // Written once requisites are entered: what the document shows of both parties.
+        if let Some(parties) = &s.parties {
+            map.serialize_entry(
+                "parties",
+                &json!({
+                    "ours": requisites_value(&parties.ours),
+                    "partner": requisites_value(&parties.partner),
+                }),
+            )?;
+        }
         map.end()
     }
+}
+
+/// The keys of a party's requisites in the JSON, and their fields.
+const REQUISITE_KEYS: [(&str, crate::domain::requisites::Field); 13] = {
+    use crate::domain::requisites::Field::*;
+    [
+        ("full_name", FullName),
+        ("inn", Inn),
+        ("kpp", Kpp),
+        ("ogrn", Ogrn),
+        ("address", Address),
+        ("bank_name", BankName),
+        ("bik", Bik),
+        ("account", Account),
+        ("corr_account", CorrAccount),
+        ("signer_position", SignerPosition),
+        ("signer_name", SignerName),
+        ("accountant", Accountant),
+        ("contract_no", ContractNo),
+    ]
+};
+
+fn requisites_value(r: &crate::domain::Requisites) -> Value {
+    let mut map: Map<String, Value> = REQUISITE_KEYS
+        .iter()
+        .map(|(key, field)| ((*key).to_owned(), Value::from(r.text(*field))))
+        .collect();
+    map.insert(
+        "contract_date".into(),
+        r.contract_date.map(|d| d.to_string()).into(),
+    );
+    map.insert(
+        "vat".into(),
+        r.vat
+            .map(crate::domain::Vat::code)
+            .unwrap_or_default()
+            .into(),
+    );
+    Value::Object(map)
+}
+
+fn parse_requisites(v: &Value) -> Result<crate::domain::Requisites, ParseError> {
+    let mut r = crate::domain::Requisites::default();
+    for (key, field) in REQUISITE_KEYS {
+        if let (Some(to), Some(value)) = (r.text_mut(field), opt_text(v, key)) {
+            value.clone_into(to);
+        }
+    }
+    r.contract_date = opt_text(v, "contract_date")
+        .map(|t| {
+            t.parse()
+                .map_err(|_| ParseError(format!("contract_date {t}")))
+        })
+        .transpose()?;
+    let vat = opt_text(v, "vat").unwrap_or("");
+    r.vat = crate::domain::Vat::parse(vat).map_err(|_| ParseError(format!("vat {vat}")))?;
+    Ok(r)
 }
 
 struct Lines<'a>(&'a [crate::domain::statement::Line]);
@@ -92,7 +159,7 @@ impl serde::Serialize for LineJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let l = self.0;
-        let mut map = serializer.serialize_map(Some(14))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("date", &l.date.to_string())?;
         map.serialize_entry("doc", &l.doc)?;
         map.serialize_entry("client_inn", l.client_inn.as_str())?;
@@ -106,6 +173,9 @@ impl serde::Serialize for LineJson<'_> {
         map.serialize_entry("premium", &l.premium.plain())?;
         map.serialize_entry("reason", &l.reason.map(|r| r.code()))?;
         map.serialize_entry("return_of", &l.return_of)?;
+        if let Some(date) = l.return_of_date {
+            map.serialize_entry("return_of_date", &date.to_string())?;
+        }
         map.serialize_entry("rate_version", &l.rate_version)?;
         map.end()
     }
@@ -191,6 +261,10 @@ pub fn parse_statement(bytes: &[u8]) -> Result<Statement, ParseError> {
                 .map(|r| ZeroReason::parse(r).ok_or_else(|| ParseError(format!("reason {r}"))))
                 .transpose()?,
             return_of: opt_text(l, "return_of").map(str::to_owned),
+            return_of_date: l
+                .get("return_of_date")
+                .map(|_| date(l, "return_of_date"))
+                .transpose()?,
             rate_version: opt_text(l, "rate_version").unwrap_or("default").to_owned(),
         });
     }
@@ -225,6 +299,15 @@ pub fn parse_statement(bytes: &[u8]) -> Result<Statement, ParseError> {
         generated_on: date(&v, "generated_on")?,
         number: opt_text(&v, "number").map(str::to_owned),
         issued_by: opt_text(&v, "issued_by").map(str::to_owned),
+        parties: v
+            .get("parties")
+            .map(|p| -> Result<_, ParseError> {
+                Ok(Box::new(crate::domain::statement::Parties {
+                    ours: parse_requisites(field(p, "ours")?)?,
+                    partner: parse_requisites(field(p, "partner")?)?,
+                }))
+            })
+            .transpose()?,
     })
 }
 

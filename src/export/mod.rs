@@ -1,5 +1,6 @@
 //! Statements out: one statement model, rendered as JSON or CSV, and written safely.
 
+pub mod bank;
 pub mod csv;
 pub mod json;
 pub mod list;
@@ -215,6 +216,22 @@ pub fn write_statement(
 ) -> Result<Format, ExportError> {
     let format = Format::from_path(path).ok_or(ExportError::UnknownFormat)?;
     write_atomically(path, &render(statement, format, lang)?)?;
+    Ok(format)
+}
+
+/// Writes a partner's акт сверки to `path`, as PDF or XLSX by its extension, atomically.
+pub fn write_reconciliation(
+    r: &crate::domain::reconciliation::Reconciliation,
+    path: &Path,
+    lang: Lang,
+) -> Result<Format, ExportError> {
+    let format = Format::from_path(path).ok_or(ExportError::UnknownFormat)?;
+    let bytes = match format {
+        Format::Pdf => pdf::reconciliation_pdf(r, lang).map_err(RenderError::from)?,
+        Format::Xlsx => xlsx::reconciliation_xlsx(r, lang).map_err(RenderError::from)?,
+        Format::Json | Format::Csv => return Err(ExportError::UnknownFormat),
+    };
+    write_atomically(path, &bytes)?;
     Ok(format)
 }
 

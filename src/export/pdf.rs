@@ -349,6 +349,15 @@ pub fn statement_pdf(s: &Statement, lang: Lang) -> Result<Vec<u8>, PdfError> {
     render(layout, title, &footer, lang)
 }
 
+/// The акт сверки of a partner as PDF.
+pub fn reconciliation_pdf(
+    r: &crate::domain::reconciliation::Reconciliation,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
+    let (layout, title, footer) = reconciliation::reconciliation_layout(r, lang)?;
+    render(layout, title, &footer, lang)
+}
+
 /// A list shown on a page, to print: its title, the date it was made, and its table with
 /// columns as wide as their contents need, within the page.
 pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
@@ -513,6 +522,7 @@ fn render(
 }
 
 mod footer;
+mod reconciliation;
 mod statement;
 use footer::{FOOTER_SIZE, FOOTER_W, statement_footer};
 use statement::statement_layout;

@@ -1,13 +1,17 @@
-//! The statement as an Excel workbook: a header block, the lines as a table with real
-//! number formats, totals computed here (no formulas), frozen header, autofilter, printable.
+//! The statement as an Excel workbook: a header block with both parties, the lines as a
+//! table with real number formats, totals as formulas over the lines with their values
+//! (computed here) cached, the amount to pay in words, the VAT line and the signatures;
+//! frozen header, autofilter, printable.
 //!
 //! Excel keeps numbers as binary floating point; amounts are written from `Decimal` at this
 //! boundary only, and every amount below 10^12 with two decimals reads back exactly.
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
+
+use crate::domain::document;
 
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
@@ -121,8 +125,13 @@ fn write_sheet(ws: &mut Worksheet, s: &Statement, lang: Lang) -> Result<(), Xlsx
     sheet.header(s)?;
     sheet.row += 1;
     let header_row = sheet.lines(s)?;
+    let lines = (
+        header_row + 1,
+        sheet.row.saturating_sub(1).max(header_row + 1),
+    );
     sheet.row += 1;
-    sheet.totals(s)?;
+    sheet.totals(s, lines)?;
+    sheet.amount_to_pay(s)?;
     let ws = sheet.ws;
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -172,10 +181,14 @@ impl StatementSheet<'_> {
     /// period, day made, rate versions, and a warning when a rate is not set.
     fn header(&mut self, s: &Statement) -> Result<(), XlsxError> {
         let lang = self.lang;
-        let title = self.t("Ведомость премий партнёра", "Partner premium statement");
         self.ws
-            .write_string_with_format(self.row, 0, title, &self.f.title)?;
+            .write_string_with_format(self.row, 0, document::title(s, lang), &self.f.title)?;
         self.row += 1;
+        if let Some(mark) = document::draft_mark(s, lang) {
+            self.ws
+                .write_string_with_format(self.row, 0, mark, &self.f.warn)?;
+            self.row += 1;
+        }
         if let Some(number) = &s.number {
             self.pair(self.t("Номер ведомости", "Statement number"), number)?;
         }
@@ -194,7 +207,12 @@ impl StatementSheet<'_> {
             self.t("Статус на конец периода", "Status at period end"),
             status_name(s.partner.status, lang),
         )?;
-        self.dates(self.t("Период", "Period"), &[s.from, s.to])?;
+        let period = format!(
+            "{} — {}",
+            crate::domain::show_date(s.from, lang),
+            crate::domain::show_date(s.to, lang)
+        );
+        self.pair(self.t("Период", "Period"), &period)?;
         self.dates(self.t("Сформирована", "Generated on"), &[s.generated_on])?;
         let versions: Vec<String> = s
             .rate_versions
@@ -205,6 +223,20 @@ impl StatementSheet<'_> {
             self.t("Версии ставок", "Rate versions"),
             &versions.join(", "),
         )?;
+        if let Some(p) = &s.parties {
+            let partner =
+                document::party_line(&p.partner, &s.partner.name, s.partner.inn.as_str(), lang);
+            self.pair(
+                self.t("Реквизиты партнёра", "Partner's requisites"),
+                &partner,
+            )?;
+            let ours = document::party_line(&p.ours, "", &p.ours.inn, lang);
+            self.pair(self.t("Организация", "Organisation"), &ours)?;
+            let contract = document::contract(&p.partner, lang);
+            if !contract.is_empty() {
+                self.pair(self.t("Договор", "Contract"), &contract)?;
+            }
+        }
         if s.lines_without_rate() > 0 {
             let attention = self.t(
                 "Внимание: строк с незаданной ставкой (премия 0):",
@@ -258,29 +290,198 @@ impl StatementSheet<'_> {
         ws.write_with_format(row, 9, money(l.premium), &f.money)?;
         let reason = l.reason.map(|r| r.text(lang)).unwrap_or("");
         ws.write_string_with_format(row, 10, reason, &f.text)?;
-        ws.write_string_with_format(row, 11, l.return_of.as_deref().unwrap_or(""), &f.text)?;
+        let returns = document::returns(l, lang).unwrap_or_default();
+        ws.write_string_with_format(row, 11, returns, &f.text)?;
         self.row += 1;
         Ok(())
     }
 
-    /// The amount and premium by license kind, then overall in bold.
-    fn totals(&mut self, s: &Statement) -> Result<(), XlsxError> {
+    /// The amount and premium by license kind (`SUMIF` over the lines' kinds), then
+    /// overall in bold (`SUM` over the lines), each formula with its value cached.
+    fn totals(&mut self, s: &Statement, (first, last): (u32, u32)) -> Result<(), XlsxError> {
         let (ws, f, lang) = (&mut *self.ws, &self.f, self.lang);
         let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+        let range = |col: char| format!("{col}{}:{col}{}", first + 1, last + 1);
         for (kind, sums) in &s.totals.by_kind {
             let row = self.row;
+            let name = kind.name(lang);
             ws.write_string_with_format(row, 0, t("Итого по виду", "Total for kind"), &f.label)?;
-            ws.write_string_with_format(row, 4, kind.name(lang), &f.text)?;
-            ws.write_with_format(row, 5, money(sums.amount), &f.money)?;
-            ws.write_with_format(row, 9, money(sums.premium), &f.money)?;
+            ws.write_string_with_format(row, 4, name, &f.text)?;
+            let quoted = name.replace('"', "\"\"");
+            for (col, letter, value) in [(5, 'F', sums.amount), (9, 'J', sums.premium)] {
+                let formula = format!("=SUMIF({},\"{quoted}\",{})", range('E'), range(letter));
+                let formula = Formula::new(formula).set_result(value.plain());
+                ws.write_formula_with_format(row, col, formula, &f.money)?;
+            }
             self.row += 1;
         }
         let row = self.row;
         ws.write_string_with_format(row, 0, t("Итого", "Total"), &f.bold)?;
-        ws.write_with_format(row, 5, money(s.totals.overall.amount), &f.money_bold)?;
-        ws.write_with_format(row, 9, money(s.totals.overall.premium), &f.money_bold)?;
+        for (col, letter, value) in [
+            (5, 'F', s.totals.overall.amount),
+            (9, 'J', s.totals.overall.premium),
+        ] {
+            let formula =
+                Formula::new(format!("=SUM({})", range(letter))).set_result(value.plain());
+            ws.write_formula_with_format(row, col, formula, &f.money_bold)?;
+        }
+        self.row += 1;
         Ok(())
     }
+
+    /// «Итого к выплате» or «К удержанию» with the amount in words, the VAT line, and both
+    /// sides' signatories.
+    fn amount_to_pay(&mut self, s: &Statement) -> Result<(), XlsxError> {
+        let lang = self.lang;
+        let (label, amount, words) = document::to_pay(s, lang);
+        self.row += 1;
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.f.bold)?;
+        self.ws
+            .write_with_format(self.row, 9, money(amount), &self.f.money_bold)?;
+        self.row += 1;
+        self.ws.write_string(self.row, 0, words)?;
+        self.row += 1;
+        let vat = s.parties.as_ref().and_then(|p| p.partner.vat);
+        if let Some(vat) = document::vat_line(vat, amount, lang) {
+            self.ws.write_string(self.row, 0, vat)?;
+            self.row += 1;
+        }
+        self.row += 1;
+        let sides = [
+            (
+                self.t("От организации", "For the organisation"),
+                document::signatory(s.parties.as_ref().map(|p| &p.ours), lang),
+                0,
+            ),
+            (
+                self.t("От партнёра", "For the partner"),
+                document::signatory(s.parties.as_ref().map(|p| &p.partner), lang),
+                6,
+            ),
+        ];
+        let signature = self.t(
+            "_____________ (подпись)   М. П.",
+            "_____________ (signature)   Seal",
+        );
+        for (side, (position, name), col) in sides {
+            self.ws
+                .write_string_with_format(self.row, col, side, &self.f.bold)?;
+            self.ws.write_string(self.row + 1, col, position)?;
+            self.ws.write_string(self.row + 2, col, signature)?;
+            self.ws.write_string(self.row + 2, col + 3, name)?;
+        }
+        self.row += 3;
+        Ok(())
+    }
+}
+
+/// A partner's акт сверки as a workbook: the title, the parties and the period, the opening
+/// balance, accruals and payments by date, the turnover (`SUM` formulas with their values
+/// cached) and the closing balance, the balance in words and both sides' signatories.
+pub fn reconciliation_xlsx(
+    r: &crate::domain::reconciliation::Reconciliation,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let f = Formats::new();
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet_name(&r.partner_name))?;
+    for (col, width) in [(0, 12.0), (1, 60.0), (2, 20.0), (3, 20.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    let title = t("Акт сверки взаимных расчётов", "Reconciliation statement");
+    ws.write_string_with_format(0, 0, title, &f.title)?;
+    let period = format!(
+        "{} — {}",
+        crate::domain::show_date(r.from, lang),
+        crate::domain::show_date(r.to, lang)
+    );
+    ws.write_string_with_format(1, 0, t("Период", "Period"), &f.label)?;
+    ws.write_string_with_format(1, 1, period, &f.bold)?;
+    ws.write_string_with_format(2, 0, t("Партнёр", "Partner"), &f.label)?;
+    ws.write_string_with_format(
+        2,
+        1,
+        format!("{} ({})", r.partner_name, r.partner_inn),
+        &f.bold,
+    )?;
+    let header = [
+        t("Дата", "Date"),
+        t("Документ", "Document"),
+        t("Начислено", "Accrued"),
+        t("Оплачено", "Paid"),
+    ];
+    for (col, title) in (0..).zip(header) {
+        ws.write_string_with_format(4, col, title, &f.header)?;
+    }
+    ws.write_string(5, 1, t("Сальдо на начало периода", "Opening balance"))?;
+    ws.write_with_format(5, 2, money(r.opening), &f.money)?;
+    let mut row = 6;
+    for line in &r.lines {
+        ws.write_datetime_with_format(row, 0, date(line.date)?, &f.date)?;
+        ws.write_string(row, 1, &line.what)?;
+        ws.write_with_format(row, 2, money(line.accrued), &f.money)?;
+        ws.write_with_format(row, 3, money(line.paid), &f.money)?;
+        row += 1;
+    }
+    // The lines are Excel's rows 7 to `row` (none when `row` is 6).
+    ws.write_string_with_format(
+        row,
+        1,
+        t("Обороты за период", "Turnover for the period"),
+        &f.bold,
+    )?;
+    for (col, letter, value) in [(2, 'C', r.accrued), (3, 'D', r.paid)] {
+        if r.lines.is_empty() {
+            ws.write_with_format(row, col, money(value), &f.money_bold)?;
+        } else {
+            let formula =
+                Formula::new(format!("=SUM({letter}7:{letter}{row})")).set_result(value.plain());
+            ws.write_formula_with_format(row, col, formula, &f.money_bold)?;
+        }
+    }
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        1,
+        t("Сальдо на конец периода", "Closing balance"),
+        &f.bold,
+    )?;
+    let closing = Formula::new(format!("=C6+C{}-D{}", row, row)).set_result(r.closing.plain());
+    ws.write_formula_with_format(row, 2, closing, &f.money_bold)?;
+    let ours = if r.parties.ours.full_name.is_empty() {
+        t("организация", "the organisation")
+    } else {
+        r.parties.ours.full_name.as_str()
+    };
+    ws.write_string(
+        row + 2,
+        0,
+        crate::domain::reconciliation::balance_sentence(r, ours, lang),
+    )?;
+    for (col, side, requisites) in [
+        (
+            0,
+            t("От организации", "For the organisation"),
+            &r.parties.ours,
+        ),
+        (2, t("От партнёра", "For the partner"), &r.parties.partner),
+    ] {
+        let (position, name) = document::signatory(Some(requisites), lang);
+        ws.write_string_with_format(row + 4, col, side, &f.bold)?;
+        ws.write_string(row + 5, col, position)?;
+        ws.write_string(
+            row + 6,
+            col,
+            format!("_____________ {name}   {}", t("М. П.", "Seal")),
+        )?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    workbook.save_to_buffer()
 }
 
 /// The lines' columns: each title and its width.

@@ -15,9 +15,14 @@ pub enum Problem {
     Kind(String, NameError<LicenseKind>),
     Action(String, NameError<PinAction>),
     StatusWithoutSince,
-    FieldCount { found: usize, expected: usize },
+    FieldCount {
+        found: usize,
+        expected: usize,
+    },
     Rule(RuleError),
     Text(TextError),
+    /// A line of a requisites file names no field.
+    UnknownRequisite(String),
 }
 
 impl Localized for Problem {
@@ -51,6 +56,14 @@ impl Localized for Problem {
             ),
             Problem::Rule(e) => e.text(lang),
             Problem::Text(e) => e.text(lang),
+            Problem::UnknownRequisite(name) => lang.say(
+                format!(
+                    "«{name}» — не реквизит; пишите «Поле = значение», например «КПП = 773601001»"
+                ),
+                format!(
+                    "«{name}» is not a requisite; write «Field = value», e.g. «КПП = 773601001»"
+                ),
+            ),
         }
     }
 }

@@ -23,7 +23,7 @@ impl Field {
         lang.pick(self.ru, self.en)
     }
 
-    fn matches(&self, header: &str) -> bool {
+    pub fn matches(&self, header: &str) -> bool {
         let header = normalize(header);
         !header.is_empty() && (header == normalize(self.code) || self.names.contains(&&*header))
     }
@@ -96,6 +96,114 @@ const PARTNERS: &[Field] = &[
         "Партнёр 1С",
         "1C partner",
     ),
+    // Requisites, with the headers 1C:Бухгалтерия writes in a list of counterparties.
+    field(
+        "full_name",
+        false,
+        &["полное наименование", "наименование полное", "full name"],
+        "Полное наименование",
+        "Full name",
+    ),
+    field("kpp", false, &["кпп"], "КПП", "KPP"),
+    field(
+        "ogrn",
+        false,
+        &[
+            "огрн",
+            "огрнип",
+            "огрн огрнип",
+            "основной государственный регистрационный номер",
+        ],
+        "ОГРН / ОГРНИП",
+        "OGRN",
+    ),
+    field(
+        "address",
+        false,
+        &[
+            "юридический адрес",
+            "адрес",
+            "юр адрес",
+            "адрес юридический",
+        ],
+        "Адрес",
+        "Address",
+    ),
+    field(
+        "bank_name",
+        false,
+        &["банк", "наименование банка", "bank"],
+        "Банк",
+        "Bank",
+    ),
+    field("bik", false, &["бик", "бик банка", "bic"], "БИК", "BIK"),
+    field(
+        "account",
+        false,
+        &[
+            "расчетный счет",
+            "р с",
+            "номер счета",
+            "счет",
+            "settlement account",
+        ],
+        "Р/с",
+        "Settlement account",
+    ),
+    field(
+        "corr_account",
+        false,
+        &[
+            "корр счет",
+            "корреспондентский счет",
+            "к с",
+            "корсчет",
+            "кор счет",
+            "корр счет банка",
+        ],
+        "К/с",
+        "Correspondent account",
+    ),
+    field(
+        "signer_position",
+        false,
+        &[
+            "должность руководителя",
+            "должность подписанта",
+            "signatory position",
+        ],
+        "Должность подписанта",
+        "Signatory's position",
+    ),
+    field(
+        "signer_name",
+        false,
+        &["руководитель", "подписант", "фио руководителя", "signatory"],
+        "Подписант",
+        "Signatory",
+    ),
+    field(
+        "accountant",
+        false,
+        &["главный бухгалтер", "гл бухгалтер", "chief accountant"],
+        "Главный бухгалтер",
+        "Chief accountant",
+    ),
+    field(
+        "contract_no",
+        false,
+        &["номер договора", "договор номер", "contract no", "contract"],
+        "Номер договора",
+        "Contract number",
+    ),
+    field(
+        "contract_date",
+        false,
+        &["дата договора", "договор от", "contract date"],
+        "Дата договора",
+        "Contract date",
+    ),
+    field("vat", false, &["ставка ндс", "ндс", "vat"], "НДС", "VAT"),
 ];
 
 const PINS: &[Field] = &[

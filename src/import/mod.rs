@@ -5,11 +5,13 @@
 //! newest import can be undone while it is the last change.
 
 mod archive;
+pub mod bank;
 mod bulk;
 mod errors;
 pub mod mapping;
 mod partners;
 mod pins;
+pub mod requisites;
 mod returns;
 mod sales;
 pub mod source;

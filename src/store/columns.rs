@@ -152,7 +152,7 @@ const SALES: [Column; 18] = {
 };
 
 /// Every table of both schemas, in the order `copy` moves them.
-pub const TABLES: [Table; 22] = [
+pub const TABLES: [Table; 25] = [
     table(
         "partners",
         &[
@@ -166,6 +166,45 @@ pub const TABLES: [Table; 22] = [
             both("offers_upgrades"),
             both("clients_use_service"),
             both("created_at"),
+        ],
+    ),
+    table(
+        "organisation",
+        &[
+            both("id"),
+            both("full_name"),
+            both("inn"),
+            both("kpp"),
+            both("ogrn"),
+            both("address"),
+            both("bank_name"),
+            both("bik"),
+            both("account"),
+            both("corr_account"),
+            both("signer_position"),
+            both("signer_name"),
+            both("accountant"),
+        ],
+    ),
+    table(
+        "partner_requisites",
+        &[
+            both("id"),
+            both("partner_id"),
+            both("full_name"),
+            both("kpp"),
+            both("ogrn"),
+            both("address"),
+            both("bank_name"),
+            both("bik"),
+            both("account"),
+            both("corr_account"),
+            both("signer_position"),
+            both("signer_name"),
+            both("accountant"),
+            both("contract_no"),
+            both("contract_date"),
+            both("vat"),
         ],
     ),
     table(
@@ -279,6 +318,21 @@ pub const TABLES: [Table; 22] = [
             both("reopen_reason"),
             both("recorded_at"),
             both("issued_by"),
+        ],
+    ),
+    table(
+        "payments",
+        &[
+            both("id"),
+            both("statement_id"),
+            both("on_date"),
+            both("amount_kop"),
+            both("doc"),
+            both("source"),
+            both("bank_ref"),
+            both("cancels"),
+            both("recorded_at"),
+            both("recorded_by"),
         ],
     ),
     table(

@@ -220,6 +220,10 @@ pub enum Stored {
     Inn,
     /// A month of sales, `2025-01`.
     Month,
+    /// A partner's VAT (`none` or a rate).
+    Vat,
+    /// How a payment was recorded.
+    PaymentSource,
 }
 
 impl Stored {
@@ -235,6 +239,8 @@ impl Stored {
             Stored::PinEvent => lang.pick("событие закрепления", "a pin event"),
             Stored::Inn => lang.pick("ИНН", "an INN"),
             Stored::Month => lang.pick("месяц", "a month"),
+            Stored::Vat => lang.pick("НДС партнёра", "a partner's VAT"),
+            Stored::PaymentSource => lang.pick("источник оплаты", "a payment's source"),
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct PartnerRecord {
     pub evidence: Evidence,
     /// Status changes with their notes, when and by whom they were recorded, in entry order.
     pub changes: Vec<StatusRecord>,
+    /// Its requisites, contract and VAT (empty until entered).
+    pub requisites: crate::domain::Requisites,
 }
 
 /// A status change as recorded.
@@ -178,11 +180,26 @@ impl Db<'_> {
             initiates_meetings,
             offers_upgrades,
             clients_use_service,
+            requisites,
         ) = self.conn.query_row(
-            "SELECT site_page_url, site_checked_on, initiates_meetings, offers_upgrades,
-                        clients_use_service FROM partners WHERE id = ?1",
+            &format!(
+                "SELECT p.site_page_url, p.site_checked_on, p.initiates_meetings,
+                        p.offers_upgrades, p.clients_use_service, {}
+                 FROM partners p LEFT JOIN partner_requisites r ON r.partner_id = p.id
+                 WHERE p.id = ?1",
+                super::requisites::partner_columns()
+            ),
             [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    super::requisites::partner_requisites_at(r, 5)?,
+                ))
+            },
         )?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT name, certified_on FROM specialists WHERE partner_id = ?1 ORDER BY id",
@@ -207,6 +224,7 @@ impl Db<'_> {
                 clients_use_service,
             },
             changes: self.status_changes(id)?,
+            requisites,
         })
     }
 }

@@ -219,14 +219,18 @@ impl Db<'_> {
         let facts = self.partner_facts(partner)?;
         let rates = self.rate_book()?;
         let entries = self.entries(partner, from, to)?;
-        Ok(build_statement(
-            &facts,
-            &rates,
-            &entries,
-            from,
-            to,
-            generated_on,
-        ))
+        let mut statement = build_statement(&facts, &rates, &entries, from, to, generated_on);
+        let parties = crate::domain::statement::Parties {
+            ours: self.organisation()?,
+            partner: crate::domain::Requisites {
+                inn: String::new(),
+                ..self.partner_requisites(partner)?
+            },
+        };
+        if parties != crate::domain::statement::Parties::default() {
+            statement.parties = Some(Box::new(parties));
+        }
+        Ok(statement)
     }
 }
 

@@ -210,6 +210,7 @@ pub fn overview_ui(
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.columns(2, |cols| {
             command = attention_ui(&mut cols[0], lists, extending, data, ctx).or(command.take());
+            command = owed_card(&mut cols[1], data, ctx).or(command.take());
             command = figures_ui(&mut cols[1], figures, lang).or(command.take());
         });
         let Some(overview) = figures else { return };
@@ -420,6 +421,55 @@ fn unbacked_ui(ui: &mut Ui, data: &Data, lang: Lang) -> Option<Command> {
 
 /// The right column, the figures once read: this month and quarter against last year,
 /// premiums held back by a rate not set, this year's premium by status.
+/// What is owed to partners on issued statements, and those unpaid longer than the
+/// setting's days (which the card changes), each opening the «Выплаты» page.
+fn owed_card(ui: &mut Ui, data: &Data, ctx: &PageCtx) -> Option<Command> {
+    let lang = ctx.lang;
+    let title = lang.pick("Выплаты партнёрам", "Payments to partners");
+    card(ui, title, |ui| {
+        let mut command = None;
+        let owed = super::payments::total_owed(&data.dues);
+        ui.label(
+            RichText::new(format!(
+                "{} {}",
+                lang.pick("Всего к выплате:", "Total owed:"),
+                owed.display(lang)
+            ))
+            .strong(),
+        );
+        let mut days = ctx.overdue_days;
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.pick("Не оплачены дольше", "Unpaid for more than"));
+            let field = ui.add(egui::DragValue::new(&mut days).range(1..=365));
+            if field.labelled_by(label.id).changed() {
+                command = Some(Command::OverdueAfter(days));
+            }
+            ui.label(lang.pick("дней:", "days:"));
+        });
+        let overdue = super::payments::overdue(&data.dues, ctx.today, i64::from(ctx.overdue_days));
+        if overdue.is_empty() {
+            ui.label(RichText::new(lang.pick("нет", "none")).weak());
+        }
+        for due in overdue {
+            let text = format!(
+                "{} · {} · {} · {} {}",
+                due.number,
+                due.partner_name,
+                due.left().display(lang),
+                due.days_open(ctx.today),
+                lang.pick("дн.", "days")
+            );
+            if ui
+                .link(RichText::new(text).color(ui::warn_color(ui)))
+                .clicked()
+            {
+                command = Some(Command::Navigate(ui::Page::Payments));
+            }
+        }
+        command
+    })
+}
+
 fn figures_ui(ui: &mut Ui, figures: Option<&Figures>, lang: Lang) -> Option<Command> {
     let title = lang.pick("Этот месяц и квартал", "This month and quarter");
     let Some(overview) = figures else {

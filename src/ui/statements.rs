@@ -454,6 +454,13 @@ fn totals_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
             money_cell(ui, ui::money(statement.totals.overall.premium, lang), true);
             ui.end_row();
         });
+    // As the document says it: the amount to pay (or withhold) in words, and that a
+    // preview is no document yet.
+    let (label, amount, words) = crate::domain::document::to_pay(statement, lang);
+    ui.label(format!("{label}: {} — {words}", amount.display(lang)));
+    if let Some(mark) = crate::domain::document::draft_mark(statement, lang) {
+        ui.label(RichText::new(mark).color(ui::warn_color(ui)));
+    }
 }
 
 /// The statement's lines' columns.

@@ -92,6 +92,8 @@ struct Seeded {
     open_sale: i64,
     statement: i64,
     import: i64,
+    /// A payment a lead recorded of the statement.
+    payment: i64,
     /// The schema's owner, as whom no login may act.
     owner: String,
 }
@@ -145,9 +147,21 @@ fn seeded(db: &TestDatabase, logins: &Logins) -> Seeded {
         d("2025-04-02"),
     )
     .unwrap();
+    let due = store.read().dues().unwrap()[0].clone();
+    let payment = store
+        .write(|tx| {
+            tx.record_payment(&crate::store::payments::by_hand(
+                due.statement_id,
+                "2025-04-10",
+                "100",
+                "1",
+            ))
+        })
+        .unwrap();
     let mut admin = db.client();
     let one = |admin: &mut Client, sql: &str| -> i64 { admin.query_one(sql, &[]).unwrap().get(0) };
     Seeded {
+        payment,
         alfa: alfa.0,
         beta: beta.0,
         pin: one(&mut admin, "SELECT max(id) FROM partner_desk.pins"),
@@ -243,7 +257,47 @@ fn attacks(s: &Seeded) -> Vec<(&'static str, String)> {
     attacks.extend(attacks_on_the_records(s));
     attacks.extend(attacks_on_pins(s));
     attacks.extend(attacks_on_the_write_turn());
+    attacks.extend(attacks_on_payments(s));
     attacks
+}
+
+/// A recorded payment changed (who, when, how much) or deleted, or its undo undone: for
+/// every role; a payment is undone only by a row that cancels it.
+fn attacks_on_payments(s: &Seeded) -> Vec<(&'static str, String)> {
+    let payment = s.payment;
+    vec![
+        (
+            "change who recorded a payment",
+            format!("UPDATE partner_desk.payments SET recorded_by = 'boss' WHERE id = {payment}"),
+        ),
+        (
+            "change when a payment was recorded",
+            format!(
+                "UPDATE partner_desk.payments SET recorded_at = '2000-01-01' WHERE id = {payment}"
+            ),
+        ),
+        (
+            "change a payment's amount",
+            format!("UPDATE partner_desk.payments SET amount_kop = 1 WHERE id = {payment}"),
+        ),
+        (
+            "delete a payment",
+            format!("DELETE FROM partner_desk.payments WHERE id = {payment}"),
+        ),
+    ]
+}
+
+/// What only a lead may do: record a payment (managers prepare the payment files; auditors
+/// read).
+fn attacks_of_non_leads(s: &Seeded) -> Vec<(&'static str, String)> {
+    vec![(
+        "record a payment",
+        format!(
+            "INSERT INTO partner_desk.payments (statement_id, on_date, amount_kop, source)
+             VALUES ({}, '2025-04-11', 100, 'hand')",
+            s.statement
+        ),
+    )]
 }
 
 /// The schema and the rights: emptying or dropping tables, switching the rules off,
@@ -513,6 +567,10 @@ fn attacks_of_readers(s: &Seeded) -> Vec<(&'static str, String)> {
         ("add a rate version",
          "INSERT INTO partner_desk.rate_versions (effective_from, note) VALUES ('2031-01-01', 'x')"
              .to_owned()),
+        ("set our requisites",
+         "INSERT INTO partner_desk.organisation (id, inn) VALUES (1, '7707083893')".to_owned()),
+        ("set a partner's requisites",
+         format!("INSERT INTO partner_desk.partner_requisites (partner_id, bik) VALUES ({}, '044525225')", s.alfa)),
     ]
 }
 
@@ -530,6 +588,9 @@ fn every_login_that_types_sql_to_get_around_the_rules_is_refused_and_nothing_cha
         let mut tried = attacks(&seeded);
         if matches!(role, "auditor" | "nobody") {
             tried.extend(attacks_of_readers(&seeded));
+        }
+        if role != "lead" {
+            tried.extend(attacks_of_non_leads(&seeded));
         }
         for (what, sql) in tried {
             match attempt(&mut client, &sql) {
@@ -776,6 +837,9 @@ table imports: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table issued_statements: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table meta: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
 table partners: auditor SELECT; manager SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); lead SELECT, INSERT(inn,name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service,created_at), UPDATE(name,one_c_partner,site_page_url,site_checked_on,initiates_meetings,offers_upgrades,clients_use_service); PUBLIC -
+table organisation: auditor SELECT; manager SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); lead SELECT, INSERT(id,full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant), UPDATE(full_name,inn,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant); PUBLIC -
+table partner_requisites: auditor SELECT; manager SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); lead SELECT, INSERT(partner_id,full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat), UPDATE(full_name,kpp,ogrn,address,bank_name,bik,account,corr_account,signer_position,signer_name,accountant,contract_no,contract_date,vat); PUBLIC -
+table payments: auditor SELECT; manager SELECT; lead SELECT, INSERT(statement_id,on_date,amount_kop,doc,source,bank_ref,cancels,recorded_at,recorded_by); PUBLIC -
 table pin_corrections: auditor SELECT; manager SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); lead SELECT, INSERT(pin_event_id,corrected_at,corrected_by,reason); PUBLIC -
 table pin_events: auditor SELECT; manager SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); lead SELECT, INSERT(pin_id,client_inn,partner_id,event,on_date,ends_on,holder_partner_id,agreed_by,note,recorded_at,recorded_by); PUBLIC -
 table pins: auditor SELECT; manager SELECT; lead SELECT; PUBLIC -
@@ -816,7 +880,9 @@ sequence clients_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence import_undo_seq_seq: auditor -; manager -; lead -; PUBLIC -
 sequence imports_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence issued_statements_id_seq: auditor -; manager -; lead -; PUBLIC -
+sequence partner_requisites_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence partners_id_seq: auditor -; manager -; lead -; PUBLIC -
+sequence payments_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_corrections_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pin_events_id_seq: auditor -; manager -; lead -; PUBLIC -
 sequence pins_id_seq: auditor -; manager -; lead -; PUBLIC -
@@ -919,5 +985,51 @@ fn every_function_of_the_schema_reads_its_own_tables_whatever_the_callers_search
         loose.is_empty(),
         "functions without search_path = partner_desk, pg_temp (and, running as the owner, \
          partner_desk.restoring off): {loose:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs a PostgreSQL server: run scripts/test-with-server"]
+fn only_a_lead_records_a_payment_and_managers_keep_the_requisites() {
+    use partner_desk::store::StoreError;
+    let db = TestDatabase::initialized().0;
+    let logins = Logins::new(&db);
+    let seeded = seeded(&db, &logins);
+    let pay = crate::store::payments::by_hand(seeded.statement, "2025-04-11", "1", "2");
+    for role in ["manager", "auditor"] {
+        let mut store = logins.store(&db, role);
+        let refused = store.write(|tx| tx.record_payment(&pay)).unwrap_err();
+        assert!(
+            matches!(refused, StoreError::NotAllowed { .. }),
+            "{role}: {refused:?}"
+        );
+    }
+    let mut lead = logins.store(&db, "lead");
+    let id = lead.write(|tx| tx.record_payment(&pay)).unwrap();
+    lead.write(|tx| tx.undo_payment(id, d("2025-04-12")))
+        .unwrap();
+    let history = lead.read().payments_of(seeded.statement).unwrap();
+    assert!(
+        history
+            .iter()
+            .all(|p| p.recorded_by == logins.name("lead") || p.id == seeded.payment)
+    );
+    // Managers keep the requisites; auditors read them.
+    let mut manager = logins.store(&db, "manager");
+    let alfa = partner_desk::domain::PartnerId(seeded.alfa);
+    manager
+        .write(|tx| tx.set_partner_requisites(alfa, &crate::store::payments::alfa_requisites()))
+        .unwrap();
+    let mut auditor = logins.store(&db, "auditor");
+    let refused = auditor
+        .write(|tx| tx.set_partner_requisites(alfa, &crate::store::payments::alfa_requisites()))
+        .unwrap_err();
+    assert!(
+        matches!(refused, StoreError::NotAllowed { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        auditor.read().partner_requisites(alfa).unwrap().bik,
+        crate::store::payments::BIK
     );
 }

@@ -2,6 +2,7 @@
 //! lines' table, its totals by kind, and the signatures of both sides.
 
 use super::{Col, Layout, MARGIN, PAGE_W, PdfError, ROW_H, statement_footer};
+use crate::domain::document;
 use crate::domain::lang::Lang;
 use crate::domain::premium::terms_name;
 use crate::domain::rates::version_label;
@@ -16,16 +17,15 @@ pub(super) fn statement_layout(
 ) -> Result<(Layout<'static>, String, String), PdfError> {
     let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
     let mut l = Layout::new()?;
-    let title = match &s.number {
-        Some(number) => format!(
-            "{} № {number}",
-            t("Ведомость премий партнёра", "Partner premium statement")
-        ),
-        None => t("Ведомость премий партнёра", "Partner premium statement").to_owned(),
-    };
-    l.text(MARGIN, 16.0, true, &title);
-    l.y += 22.0;
+    l.text(MARGIN, 16.0, true, &document::title(s, lang));
+    if let Some(mark) = document::draft_mark(s, lang) {
+        l.text_right(PAGE_W - MARGIN, 14.0, true, mark);
+    }
+    l.y += 18.0;
+    l.text(MARGIN, 10.0, false, &document::subtitle(s, lang));
+    l.y += 18.0;
     l.fields(&header_fields(s, lang));
+    l.fields(&party_fields(s, lang));
     if s.lines_without_rate() > 0 {
         let attention = t(
             "Внимание: строк с незаданной ставкой (премия 0):",
@@ -38,8 +38,13 @@ pub(super) fn statement_layout(
     l.y += 8.0;
     let rows = s.lines.iter().map(|line| line_cells(line, lang));
     l.table(&line_columns(lang), rows);
+    // The totals, the amount to pay and the signatures go together: the signatures are
+    // never alone on a page.
+    l.y += 10.0;
+    l.ensure(ROW_H * (s.totals.by_kind.len() as f32 + 3.0) + TO_PAY_H + SIGNATURES_H);
     l.totals(s, lang);
-    l.signatures(lang);
+    l.amount_to_pay(s, lang);
+    l.signatures(s, lang);
     let title = format!(
         "{} — {}",
         t("Ведомость премий партнёра", "Partner premium statement"),
@@ -91,6 +96,34 @@ fn header_fields(s: &Statement, lang: Lang) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The height of the amount to pay, in words, and the VAT line.
+const TO_PAY_H: f32 = 3.0 * ROW_H;
+/// The height of the signature block.
+const SIGNATURES_H: f32 = 84.0;
+
+/// Both parties' requisites and the contract, when they are entered.
+fn party_fields(s: &Statement, lang: Lang) -> Vec<(&'static str, String)> {
+    let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
+    let Some(p) = &s.parties else {
+        return Vec::new();
+    };
+    let mut fields = vec![
+        (
+            t("Реквизиты партнёра", "Partner's requisites"),
+            document::party_line(&p.partner, &s.partner.name, s.partner.inn.as_str(), lang),
+        ),
+        (
+            t("Организация", "Organisation"),
+            document::party_line(&p.ours, "", &p.ours.inn, lang),
+        ),
+    ];
+    let contract = document::contract(&p.partner, lang);
+    if !contract.is_empty() {
+        fields.push((t("Договор", "Contract"), contract));
+    }
+    fields
+}
+
 /// The lines' table's columns, 690 points wide in all.
 fn line_columns(lang: Lang) -> [Col<'static>; 9] {
     let col = |ru, en, width, right| Col {
@@ -135,8 +168,8 @@ fn line_cells(line: &Line, lang: Lang) -> Vec<String> {
             .map(|r| format!("{}\u{a0}%", r.display(lang)))
             .unwrap_or_default(),
         line.premium.display(lang),
-        line.reason
-            .map(|r| r.text(lang).to_owned())
+        document::returns(line, lang)
+            .or_else(|| line.reason.map(|r| r.text(lang).to_owned()))
             .unwrap_or_default(),
     ]
 }
@@ -169,8 +202,6 @@ impl Layout<'_> {
     /// together on one page.
     fn totals(&mut self, s: &Statement, lang: Lang) {
         let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-        self.y += 10.0;
-        self.ensure(ROW_H * (s.totals.by_kind.len() as f32 + 3.0));
         let (amount_right, premium_right) = (MARGIN + 520.0, MARGIN + 640.0);
         let by_kind = t("Итого по видам лицензий", "Totals by license kind");
         self.text(MARGIN, 9.5, true, by_kind);
@@ -193,22 +224,58 @@ impl Layout<'_> {
         self.y += 2.0 * ROW_H;
     }
 
-    /// Room for both sides to sign, side by side: a line for the signature and one for the
-    /// name, then the seal and the date.
-    fn signatures(&mut self, lang: Lang) {
+    /// «Итого к выплате» (or «К удержанию») with the amount in words, and the VAT line from
+    /// the partner's terms.
+    fn amount_to_pay(&mut self, s: &Statement, lang: Lang) {
+        let (label, amount, words) = document::to_pay(s, lang);
+        self.text(
+            MARGIN,
+            10.5,
+            true,
+            &format!("{label}: {}", amount.display(lang)),
+        );
+        self.y += ROW_H;
+        self.text(MARGIN, 9.5, false, &words);
+        self.y += ROW_H;
+        let vat = s.parties.as_ref().and_then(|p| p.partner.vat);
+        if let Some(vat) = document::vat_line(vat, amount, lang) {
+            self.text(MARGIN, 9.5, false, &vat);
+        }
+        self.y += ROW_H;
+    }
+
+    /// Room for both sides to sign, side by side: the side, its signatory's position, a
+    /// line for the signature and the name under it, then the seal and the date.
+    fn signatures(&mut self, s: &Statement, lang: Lang) {
         let t = |ru: &'static str, en: &'static str| lang.pick(ru, en);
-        self.ensure(90.0);
-        self.y += 20.0;
+        self.ensure(SIGNATURES_H);
+        self.y += 12.0;
         let half = (PAGE_W - 2.0 * MARGIN) / 2.0;
         let sides = [
-            t("От 1С-Коннект", "For 1С-Коннект"),
-            t("От партнёра", "For the partner"),
+            (
+                t("От организации", "For the organisation"),
+                document::signatory(s.parties.as_ref().map(|p| &p.ours), lang),
+            ),
+            (
+                t("От партнёра", "For the partner"),
+                document::signatory(s.parties.as_ref().map(|p| &p.partner), lang),
+            ),
         ];
-        for (i, side) in sides.iter().enumerate() {
+        for (i, (side, _)) in sides.iter().enumerate() {
             let x = MARGIN + i as f32 * half;
             self.text(x, 9.5, true, side);
         }
-        self.y += 30.0;
+        self.y += 14.0;
+        for (i, (_, (position, _))) in sides.iter().enumerate() {
+            let x = MARGIN + i as f32 * half;
+            self.text(x, 9.0, false, position);
+        }
+        self.y += 22.0;
+        for (i, (_, (_, name))) in sides.iter().enumerate() {
+            let x = MARGIN + i as f32 * half;
+            self.text(x + 165.0, 9.0, false, name);
+        }
+        self.y += 4.0;
         for i in 0..2 {
             let x = MARGIN + i as f32 * half;
             let y = self.y;

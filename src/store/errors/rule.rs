@@ -83,6 +83,23 @@ pub enum RuleError {
     },
     CancelReasonRequired,
     ImportNotUndoable,
+    /// A requisite refused, naming its field.
+    Requisite(Box<crate::domain::RequisiteError>),
+    /// A payment of a statement that is not issued or is reopened.
+    NotDue,
+    /// A payment of more than is left on a statement.
+    PaymentTooLarge {
+        number: String,
+        left: String,
+    },
+    /// A payment order for a partner without bank requisites: nothing is written for it.
+    NoBankRequisites {
+        partner: String,
+    },
+    /// Payment orders without our bank requisites.
+    NoOurBankRequisites,
+    /// No statement chosen has anything left to pay.
+    NothingToPay,
     Text {
         field: TextField,
         error: TextError,
@@ -156,6 +173,7 @@ impl Localized for RuleError {
             | CancelConflicts { .. }
             | CancelReasonRequired
             | Text { .. }
+            | Requisite(_)
             | DateOutOfRange => self.of_partners_and_pins(lang),
             Shipment { .. }
             | DuplicateDoc { .. }
@@ -176,7 +194,12 @@ impl Localized for RuleError {
             | ReasonRequired
             | EmptyStatement
             | PeriodLocked { .. }
-            | ImportNotUndoable => self.of_statements_and_imports(lang),
+            | ImportNotUndoable
+            | NotDue
+            | PaymentTooLarge { .. }
+            | NoBankRequisites { .. }
+            | NoOurBankRequisites
+            | NothingToPay => self.of_statements_and_imports(lang),
         }
     }
 }
@@ -245,6 +268,7 @@ impl RuleError {
                 format!("{}: {}", field.label(Lang::Ru), error.text(Lang::Ru)),
                 format!("{}: {}", field.label(Lang::En), error.text(Lang::En)),
             ),
+            RuleError::Requisite(e) => lang.say(e.text(Lang::Ru), e.text(Lang::En)),
             RuleError::DateOutOfRange => lang.say(
                 "дата вне допустимого диапазона",
                 "the date is out of the calendar's range",
@@ -327,6 +351,26 @@ impl RuleError {
 
     fn of_statements_and_imports(&self, lang: Lang) -> String {
         match self {
+            RuleError::NotDue => lang.say(
+                "оплату записывают только по выданному и не переоткрытому отчёту",
+                "a payment is recorded only against an issued statement that is not reopened",
+            ),
+            RuleError::PaymentTooLarge { number, left } => lang.say(
+                format!("по отчёту {number} осталось к выплате {left}; оплата не может быть больше или нулевой"),
+                format!("{left} is left to pay on statement {number}; a payment cannot be more, nor zero"),
+            ),
+            RuleError::NoOurBankRequisites => lang.say(
+                "заполните реквизиты организации (ИНН, банк, БИК, р/с, к/с): Файл ▸ Реквизиты организации",
+                "enter our requisites (INN, bank, BIK, accounts): File ▸ Our requisites",
+            ),
+            RuleError::NothingToPay => lang.say(
+                "по выбранным отчётам нечего платить",
+                "nothing is left to pay on the statements chosen",
+            ),
+            RuleError::NoBankRequisites { partner } => lang.say(
+                format!("у партнёра {partner} не заполнены банковские реквизиты (банк, БИК, р/с, к/с); для него ничего не записано"),
+                format!("{partner} has no bank requisites (bank, BIK, accounts); nothing is written for it"),
+            ),
             RuleError::RateVersionExists { date } => lang.say(
                 format!("версия ставок с {} уже есть", ru(date)),
                 format!("a rate version from {date} already exists"),

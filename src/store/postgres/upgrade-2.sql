@@ -21,6 +21,9 @@
 --   - issue and reopen statements only through issue_statement() and reopen_statement()
 --     (leads), which write the statement event with who, when and why; a reopened statement
 --     is never closed again (a new statement is issued);
+--   - keep requisites (ours and each partner's) as managers, who prepare payment files;
+--   - record payments of issued statements as leads only, never changing or deleting one
+--     (an undo is a row that cancels it), who and when set by the server;
 --   - record and undo imports only through begin_import(), end_import() and undo_import();
 --     the undo log is written by the server's trigger alone, for the import's own
 --     transaction, and the undo touches only rows that import's transaction wrote last.
@@ -465,9 +468,9 @@ END $$;
 -- Imports. The data tables an import may write, children after parents.
 CREATE FUNCTION partner_desk.import_tables() RETURNS text[] LANGUAGE sql IMMUTABLE
     SET search_path = partner_desk, pg_temp AS $$
-    SELECT ARRAY['partners', 'specialists', 'status_changes', 'clients', 'pins', 'pin_events',
-        'pin_corrections', 'rate_versions', 'sales', 'sale_corrections', 'issued_statements',
-        'statement_events']
+    SELECT ARRAY['partners', 'partner_requisites', 'specialists', 'status_changes', 'clients',
+        'pins', 'pin_events', 'pin_corrections', 'rate_versions', 'sales', 'sale_corrections',
+        'issued_statements', 'statement_events', 'payments']
 $$;
 
 -- Starts recording an import in this transaction: where each table stands (rows above
@@ -608,9 +611,9 @@ BEGIN
                 USING logged.old;
         END IF;
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['statement_events', 'issued_statements', 'sale_corrections', 'sales',
+    FOREACH t IN ARRAY ARRAY['payments', 'statement_events', 'issued_statements', 'sale_corrections', 'sales',
         'pin_corrections', 'pin_events', 'pins', 'status_changes', 'specialists', 'rate_versions',
-        'clients', 'partners']
+        'clients', 'partner_requisites', 'partners']
     LOOP
         EXECUTE pg_catalog.format('DELETE FROM partner_desk.%I WHERE id > $1', t)
             USING (marks ->> t)::bigint;
@@ -619,6 +622,73 @@ BEGIN
     UPDATE partner_desk.imports i SET undone_at = pg_catalog.now() WHERE i.id = import;
     PERFORM pg_catalog.set_config('partner_desk.restoring', 'off', true);
 END $$;
+
+-- Requisites: our organisation's (one row) and each partner's, with its contract and VAT
+-- (`vat`: '' not stated, `none` not liable, or the rate typed). Texts not given are ''.
+-- Managers keep them (they prepare the payment files); the program checks every field
+-- (domain::requisites) before it writes.
+CREATE TABLE partner_desk.organisation (
+    id              bigint PRIMARY KEY CHECK (id = 1),
+    full_name       text NOT NULL DEFAULT '',
+    inn             text NOT NULL DEFAULT '',
+    kpp             text NOT NULL DEFAULT '',
+    ogrn            text NOT NULL DEFAULT '',
+    address         text NOT NULL DEFAULT '',
+    bank_name       text NOT NULL DEFAULT '',
+    bik             text NOT NULL DEFAULT '',
+    account         text NOT NULL DEFAULT '',
+    corr_account    text NOT NULL DEFAULT '',
+    signer_position text NOT NULL DEFAULT '',
+    signer_name     text NOT NULL DEFAULT '',
+    accountant      text NOT NULL DEFAULT ''
+);
+
+CREATE TABLE partner_desk.partner_requisites (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    partner_id      bigint NOT NULL UNIQUE REFERENCES partner_desk.partners (id),
+    full_name       text NOT NULL DEFAULT '',
+    kpp             text NOT NULL DEFAULT '',
+    ogrn            text NOT NULL DEFAULT '',
+    address         text NOT NULL DEFAULT '',
+    bank_name       text NOT NULL DEFAULT '',
+    bik             text NOT NULL DEFAULT '',
+    account         text NOT NULL DEFAULT '',
+    corr_account    text NOT NULL DEFAULT '',
+    signer_position text NOT NULL DEFAULT '',
+    signer_name     text NOT NULL DEFAULT '',
+    accountant      text NOT NULL DEFAULT '',
+    contract_no     text NOT NULL DEFAULT '',
+    contract_date   date,
+    vat             text NOT NULL DEFAULT ''
+);
+-- Payments of issued statements: by hand or from a bank statement (`bank_ref` names the
+-- bank's document, so that a statement imported again adds nothing). Leads record them;
+-- a payment is never changed or deleted: it is undone by a row that `cancels` it with the
+-- opposite amount. Who recorded it and when are the server's.
+CREATE TABLE partner_desk.payments (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    statement_id bigint NOT NULL REFERENCES partner_desk.issued_statements (id),
+    on_date      date NOT NULL,
+    amount_kop   bigint NOT NULL CHECK (amount_kop <> 0),
+    doc          text NOT NULL DEFAULT '',
+    source       text NOT NULL CHECK (source IN ('hand', 'bank', 'netting', 'undo')),
+    bank_ref     text NOT NULL DEFAULT '',
+    cancels      bigint UNIQUE REFERENCES partner_desk.payments (id),
+    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    recorded_by  text NOT NULL DEFAULT session_user
+);
+CREATE INDEX payments_statement ON partner_desk.payments (statement_id);
+CREATE INDEX payments_bank_ref ON partner_desk.payments (bank_ref) WHERE bank_ref <> '';
+CREATE TRIGGER payments_stamped BEFORE INSERT ON partner_desk.payments
+    FOR EACH ROW EXECUTE FUNCTION partner_desk.stamp_recorded();
+CREATE TRIGGER payments_append_only BEFORE UPDATE OR DELETE ON partner_desk.payments
+    FOR EACH ROW EXECUTE FUNCTION partner_desk.append_only('payments are never changed; undo one with a cancelling row');
+CREATE TRIGGER payments_log_for_undo AFTER UPDATE OR DELETE ON partner_desk.payments
+    FOR EACH ROW EXECUTE FUNCTION partner_desk.log_for_undo();
+
+CREATE TRIGGER partner_requisites_log_for_undo AFTER UPDATE OR DELETE
+    ON partner_desk.partner_requisites
+    FOR EACH ROW EXECUTE FUNCTION partner_desk.log_for_undo();
 
 -- Who may do what. Every right is taken back first and given again here, table by table
 -- and column by column: what is not granted below, no login may do.
@@ -649,6 +719,16 @@ GRANT INSERT (inn, name, one_c_partner, site_page_url, site_checked_on, initiate
     ON partner_desk.partners TO partner_desk_manager;
 GRANT INSERT (partner_id, name, certified_on), DELETE
     ON partner_desk.specialists TO partner_desk_manager;
+GRANT INSERT (id, full_name, inn, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant),
+      UPDATE (full_name, inn, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant)
+    ON partner_desk.organisation TO partner_desk_manager;
+GRANT INSERT (partner_id, full_name, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant, contract_no, contract_date, vat),
+      UPDATE (full_name, kpp, ogrn, address, bank_name, bik, account, corr_account,
+              signer_position, signer_name, accountant, contract_no, contract_date, vat)
+    ON partner_desk.partner_requisites TO partner_desk_manager;
 GRANT INSERT (partner_id, effective_from, status, note, recorded_at, recorded_by)
     ON partner_desk.status_changes TO partner_desk_manager;
 GRANT INSERT (inn, name), UPDATE (name) ON partner_desk.clients TO partner_desk_manager;
@@ -678,6 +758,9 @@ GRANT EXECUTE ON FUNCTION partner_desk.issue_statement(text, bigint, date, date,
 GRANT INSERT (effective_from, note, recorded_at, recorded_by)
     ON partner_desk.rate_versions TO partner_desk_lead;
 GRANT INSERT ON partner_desk.rate_cells TO partner_desk_lead;
+GRANT INSERT (statement_id, on_date, amount_kop, doc, source, bank_ref, cancels, recorded_at,
+              recorded_by)
+    ON partner_desk.payments TO partner_desk_lead;
 
 -- A write left idle (a laptop asleep in the middle of one, a psql session left open) holds
 -- nobody up for more than a minute, whatever program made it; nobody waits forever for a

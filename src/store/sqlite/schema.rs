@@ -8,11 +8,11 @@ use super::StoreError;
 use crate::domain::RateTable;
 
 /// The schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 9;
 
 type Migration = fn(&Transaction<'_>) -> Result<(), StoreError>;
 
-const MIGRATIONS: [Migration; 7] = [
+const MIGRATIONS: [Migration; 9] = [
     v1_initial,
     v2_issued_statements,
     v3_imports,
@@ -20,6 +20,8 @@ const MIGRATIONS: [Migration; 7] = [
     v5_pin_corrections,
     v6_recorded_by,
     v7_rules_kept,
+    v8_requisites,
+    v9_payments,
 ];
 
 /// Brings the file from `found` to [`SCHEMA_VERSION`] in one transaction: however many
@@ -443,5 +445,79 @@ END;
 
 fn v7_rules_kept(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(V7)?;
+    Ok(())
+}
+
+/// Requisites: our organisation's (one row) and each partner's, with its contract and VAT
+/// (`vat`: '' not stated, `none` not liable, or the rate typed). Texts not given are ''.
+const V8: &str = r#"
+CREATE TABLE organisation (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    full_name       TEXT NOT NULL DEFAULT '',
+    inn             TEXT NOT NULL DEFAULT '',
+    kpp             TEXT NOT NULL DEFAULT '',
+    ogrn            TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    bank_name       TEXT NOT NULL DEFAULT '',
+    bik             TEXT NOT NULL DEFAULT '',
+    account         TEXT NOT NULL DEFAULT '',
+    corr_account    TEXT NOT NULL DEFAULT '',
+    signer_position TEXT NOT NULL DEFAULT '',
+    signer_name     TEXT NOT NULL DEFAULT '',
+    accountant      TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE partner_requisites (
+    id              INTEGER PRIMARY KEY,
+    partner_id      INTEGER NOT NULL UNIQUE REFERENCES partners (id),
+    full_name       TEXT NOT NULL DEFAULT '',
+    kpp             TEXT NOT NULL DEFAULT '',
+    ogrn            TEXT NOT NULL DEFAULT '',
+    address         TEXT NOT NULL DEFAULT '',
+    bank_name       TEXT NOT NULL DEFAULT '',
+    bik             TEXT NOT NULL DEFAULT '',
+    account         TEXT NOT NULL DEFAULT '',
+    corr_account    TEXT NOT NULL DEFAULT '',
+    signer_position TEXT NOT NULL DEFAULT '',
+    signer_name     TEXT NOT NULL DEFAULT '',
+    accountant      TEXT NOT NULL DEFAULT '',
+    contract_no     TEXT NOT NULL DEFAULT '',
+    contract_date   TEXT,
+    vat             TEXT NOT NULL DEFAULT ''
+) STRICT;
+"#;
+
+fn v8_requisites(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V8)?;
+    Ok(())
+}
+
+/// Payments of issued statements: by hand or from a bank statement (`bank_ref` names the
+/// bank's document, so that a statement imported again adds nothing). A payment is never
+/// changed or deleted: it is undone by a row that `cancels` it with the opposite amount.
+const V9: &str = r#"
+CREATE TABLE payments (
+    id           INTEGER PRIMARY KEY,
+    statement_id INTEGER NOT NULL REFERENCES issued_statements (id),
+    on_date      TEXT NOT NULL,
+    amount_kop   INTEGER NOT NULL CHECK (amount_kop <> 0),
+    doc          TEXT NOT NULL DEFAULT '',
+    source       TEXT NOT NULL CHECK (source IN ('hand', 'bank', 'netting', 'undo')),
+    bank_ref     TEXT NOT NULL DEFAULT '',
+    cancels      INTEGER UNIQUE REFERENCES payments (id),
+    recorded_at  TEXT NOT NULL,
+    recorded_by  TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX payments_statement ON payments (statement_id);
+CREATE INDEX payments_bank_ref ON payments (bank_ref) WHERE bank_ref <> '';
+CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
+BEGIN SELECT RAISE(ABORT, 'payments are never changed; undo one with a cancelling row'); END;
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+WHEN NOT EXISTS (SELECT 1 FROM undo_gate)
+BEGIN SELECT RAISE(ABORT, 'payments are never deleted; undo one with a cancelling row'); END;
+"#;
+
+fn v9_payments(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(V9)?;
     Ok(())
 }

@@ -40,7 +40,9 @@ pub(super) fn form_ui(
     command = chart_ui(ui, page, id, lang).or(command);
     command = page.status.ui(ui, id, record, ctx).or(command);
     status_history_ui(ui, record, lang);
-    page.evidence.ui(ui, id, record, ctx).or(command)
+    command = page.evidence.ui(ui, id, record, ctx).or(command);
+    ui::requisites::partner_requisites_ui(ui, &mut page.requisites, id, &record.requisites, ctx)
+        .or(command)
 }
 
 impl PartnersPage {
@@ -57,6 +59,7 @@ impl PartnersPage {
             version,
         ));
         self.evidence = EvidenceDraft::from(&record.evidence, ctx.lang);
+        self.requisites = ui::requisites::RequisitesDraft::from(&record.requisites, ctx.lang);
         // The status in force is where a change starts from, so "Change status" never
         // withdraws a status by default.
         self.status = StatusDraft {

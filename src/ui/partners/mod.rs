@@ -82,12 +82,19 @@ pub struct PartnersPage {
     draft: Draft,
     status: StatusDraft,
     evidence: EvidenceDraft,
+    requisites: ui::requisites::RequisitesDraft,
     /// The premiums-by-month chart of the partner in the form, by data version.
     chart: crate::reader::Loaded<(PartnerId, u64, chrono::NaiveDate), MonthSeries>,
     view: ui::RowView<(u64, u64, String, Sort, bool)>,
 }
 
 impl PartnersPage {
+    /// After the partner's requisites were saved: the form is filled again from the record
+    /// as read next.
+    pub fn requisites_saved(&mut self) {
+        self.loaded_for = None;
+    }
+
     /// After a partner was added or saved (at data `version`): keep it selected; a saved
     /// form keeps what was saved, a new partner's form is filled once its record is read.
     pub fn saved(&mut self, id: Option<PartnerId>, version: u64) {
