@@ -11,6 +11,8 @@ use partner_desk::ui::dialogs::{Picked, ScriptedDialogs};
 
 use crate::util::*;
 
+mod week;
+
 pub(crate) const TODAY: &str = "2025-05-20";
 
 pub(crate) fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
@@ -1409,7 +1411,7 @@ fn gui_two_windows_on_one_database_see_each_others_pin_within_a_second() {
 }
 
 /// The text in the input labelled `label`.
-fn input_text(h: &Harness<'static, App>, label: &str) -> String {
+pub(crate) fn input_text(h: &Harness<'static, App>, label: &str) -> String {
     h.get_by_role_and_label(Role::TextInput, label)
         .accesskit_node()
         .value()

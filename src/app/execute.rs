@@ -298,9 +298,9 @@ impl Session {
                 self.write_pin(command, lang)?
             }
             RecordSale(_) | CorrectSale { .. } | DeleteSale { .. } | RecordReturn { .. } => {
-                self.write_sale(command, lang)?
+                self.write_sale(command, lang, today)?
             }
-            Undo => self.undo(lang),
+            Undo => self.undo(lang, today),
             AddRateVersion { .. }
             | IssueStatement { .. }
             | ReopenStatement { .. }
@@ -435,13 +435,19 @@ impl Session {
         })
     }
 
-    fn write_sale(&mut self, command: Command, lang: Lang) -> Option<Result<String, ActionError>> {
+    fn write_sale(
+        &mut self,
+        command: Command,
+        lang: Lang,
+        today: NaiveDate,
+    ) -> Option<Result<String, ActionError>> {
+        let today = ui::date(today, lang);
         let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
         Some(match command {
             Command::RecordSale(sale) => self
                 .write_on_client(&sale.client_inn, |db| db.record_sale(&sale))
                 .map(|id| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     let what = format!(
                         "{} {}",
                         t("Продажа записана:", "Sale recorded:"),
@@ -461,7 +467,7 @@ impl Session {
                     self.sales.changed_meanwhile(now);
                 }
                 corrected.map(|before| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     self.undo = Some(Undo::Restore {
                         id,
                         sale: Box::new(before),
@@ -489,7 +495,7 @@ impl Session {
             } => self
                 .write(|db| db.record_return(sale, date, amount, doc.as_deref()))
                 .map(|id| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     let what = format!(
                         "{} {}",
                         t("Возврат записан:", "Return recorded:"),
@@ -506,7 +512,7 @@ impl Session {
     }
 
     /// Ctrl+Z: takes back the last change made in this window to this database.
-    fn undo(&mut self, lang: Lang) -> Result<String, ActionError> {
+    fn undo(&mut self, lang: Lang, today: NaiveDate) -> Result<String, ActionError> {
         let Some(undo) = self.undo.take() else {
             return Err(ActionError::NothingToUndo);
         };
@@ -524,7 +530,7 @@ impl Session {
         if matches!(undo, Undo::Delete { .. }) {
             self.sales.deleted();
         } else {
-            self.sales.saved();
+            self.sales.saved(ui::date(today, lang));
         }
         result.map(|()| format!("{} {name}", lang.pick("Отменено:", "Undone:")))
     }

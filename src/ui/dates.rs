@@ -14,18 +14,31 @@ pub fn date_row(
 ) -> Response {
     field_row(ui, label, error, |ui, label| {
         ui.horizontal(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(value)
-                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                        .desired_width(204.0),
-                )
-                .labelled_by(label);
+            let r = date_edit(ui, value, 204.0, lang).labelled_by(label);
             calendar_button(ui, value, today, lang);
             r
         })
         .inner
     })
+}
+
+/// A date's text field. It selects its whole date when it gains the focus, so that a date
+/// typed into it replaces the one there instead of being appended to it.
+pub fn date_edit(ui: &mut Ui, value: &mut String, width: f32, lang: Lang) -> Response {
+    let mut out = egui::TextEdit::singleline(value)
+        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
+        .desired_width(width)
+        .show(ui);
+    let r = out.response.response;
+    if r.gained_focus() {
+        let all = egui::text::CCursorRange::two(
+            egui::text::CCursor::new(0),
+            egui::text::CCursor::new(value.chars().count()),
+        );
+        out.state.cursor.set_char_range(Some(all));
+        out.state.store(ui.ctx(), r.id);
+    }
+    r
 }
 
 /// A ▦ button that opens a month's calendar; the day clicked goes into `value` as the
@@ -248,13 +261,7 @@ pub fn period_fields(
     ui.horizontal(|ui| {
         for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
             let label = ui.label(name);
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(text)
-                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                        .desired_width(90.0),
-                )
-                .labelled_by(label.id);
+            let r = date_edit(ui, text, 90.0, lang).labelled_by(label.id);
             if let Err(e) = parse_date_field(text) {
                 r.on_hover_text(e.text(lang));
             }

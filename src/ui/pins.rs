@@ -51,6 +51,8 @@ struct Draft {
 #[derive(Clone, Debug, Default)]
 struct ActionDraft {
     date: String,
+    /// The date was filled (with today) once; emptied since, it stays empty until typed.
+    dated: bool,
     agreed_by: String,
     note: String,
 }
@@ -161,10 +163,12 @@ impl PinsPage {
         self.mode = Mode::Selected(id);
         self.extend = ActionDraft {
             date: ui::date(ctx.today, ctx.lang),
+            dated: true,
             ..ActionDraft::default()
         };
         self.release = ActionDraft {
             date: ui::date(ctx.today, ctx.lang),
+            dated: true,
             ..ActionDraft::default()
         };
         self.history = data

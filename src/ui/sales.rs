@@ -174,7 +174,10 @@ impl Default for SalesPage {
 }
 
 impl SalesPage {
-    pub fn saved(&mut self) {
+    /// A write of the page's form is done: a correction shows its record, a new sale
+    /// leaves the form open and empty (dated `today`, as the interface writes dates), a
+    /// return empties its form.
+    pub fn saved(&mut self, today: String) {
         // The next client's name is looked for afresh.
         self.known_client = Default::default();
         if let Some(Editing { id, .. }) = self.editing.take() {
@@ -184,15 +187,24 @@ impl SalesPage {
             return;
         }
         if self.mode == Mode::New {
-            // Keep date, partner and kind: the next sale is often the same deal's.
+            // Nothing of the sale just recorded is carried over: a field that kept its
+            // text would take the next one's typing after it.
             self.draft = Draft {
-                date: std::mem::take(&mut self.draft.date),
-                partner: self.draft.partner,
-                kind: self.draft.kind,
+                date: today,
                 ..Draft::default()
             };
         } else {
             self.ret = ReturnDraft::default();
+        }
+    }
+
+    /// The form closes (Cancel, Esc) and forgets what was typed in it.
+    fn close_form(&mut self) {
+        if self.mode == Mode::New {
+            self.mode = Mode::Nothing;
+            self.editing = None;
+            self.draft = Draft::default();
+            self.known_client = Default::default();
         }
     }
 
@@ -458,14 +470,18 @@ impl SalesPage {
         self.mode = Mode::Nothing;
     }
 
+    /// Opens the new-sale form: empty and dated today, unless it is open on a new sale
+    /// already, whose typing it keeps.
     fn new_form(&mut self, ctx: &PageCtx) {
-        if self.editing.take().is_some() {
-            self.draft = Draft::default();
+        if self.mode != Mode::New || self.editing.is_some() {
+            self.editing = None;
+            self.known_client = Default::default();
+            self.draft = Draft {
+                date: ui::date(ctx.today, ctx.lang),
+                ..Draft::default()
+            };
         }
         self.mode = Mode::New;
-        if self.draft.date.is_empty() {
-            self.draft.date = ui::date(ctx.today, ctx.lang);
-        }
     }
 }
 
@@ -501,6 +517,7 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         page.new_form(ctx);
     }
     if ctx.cancel_requested {
+        page.close_form();
         page.mode = Mode::Nothing;
     }
     let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;

@@ -53,6 +53,8 @@ struct Draft {
 struct StatusDraft {
     status: Option<Status>,
     date: String,
+    /// The date was filled (with today) once; emptied since, it stays empty until typed.
+    dated: bool,
     note: String,
 }
 

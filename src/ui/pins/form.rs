@@ -241,8 +241,9 @@ pub(super) fn selected_pin_ui(
     let mut command = pin_ui(ui, row, ctx);
     if pin.state_on(ctx.today) == PinState::InForce {
         for draft in [&mut page.extend, &mut page.release] {
-            if draft.date.is_empty() {
+            if !draft.dated {
                 draft.date = ui::date(ctx.today, lang);
+                draft.dated = true;
             }
         }
         command = page.extend.extension_ui(ui, pin.id, ctx).or(command);

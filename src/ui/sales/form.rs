@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::{AmountError, InnError, TextField};
-use crate::store::Right;
+use crate::store::{IssuedRow, Right};
 
 /// The sale form, new or correcting a recorded sale: its fields, what the sale would be,
 /// and its buttons.
@@ -28,7 +28,7 @@ pub(super) fn sale_form_ui(
     };
     let buttons = ui::form_buttons(ui, label, ready.is_some(), ctx, Right::Record);
     if buttons.cancelled {
-        page.mode = Mode::Nothing;
+        page.close_form();
     }
     let sale = ready.filter(|_| buttons.submitted)?;
     Some(match &page.editing {
@@ -91,7 +91,8 @@ impl Draft {
         ctx: &PageCtx,
     ) {
         let lang = ctx.lang;
-        let date_error = ui::date_error(date, lang);
+        let date_error = ui::date_error(date, lang)
+            .or_else(|| self.issued_over(date, data).map(|s| issued_text(s, lang)));
         ui::date_row(
             ui,
             lang.pick("Дата отгрузки", "Shipment date"),
@@ -111,6 +112,17 @@ impl Draft {
             lang,
         );
         ui.end_row();
+    }
+
+    /// The issued statement, not reopened, of the chosen partner that covers the date
+    /// typed: a sale dated in it cannot be recorded.
+    fn issued_over<'d>(&self, date: &ui::DateField, data: &'d Data) -> Option<&'d IssuedRow> {
+        let (Ok(Some(date)), Some(partner)) = (date, self.partner) else {
+            return None;
+        };
+        data.issued.iter().find(|s| {
+            s.partner == partner && s.reopened.is_none() && s.from <= *date && *date <= s.to
+        })
     }
 
     /// The clients this partner has pinned on the date, to pick from. The row is always
@@ -225,6 +237,15 @@ impl Draft {
             return None;
         };
         let record = data.records.get(&partner).filter(|_| texts_fit)?;
+        if let Some(issued) = self.issued_over(&typed.date, data) {
+            let cannot = lang.pick("Продажу нельзя записать", "The sale cannot be recorded");
+            ui::verdict(
+                ui,
+                false,
+                &format!("{cannot}: {}", issued_text(issued, lang)),
+            );
+            return None;
+        }
         let premium = premium_of(&PremiumInput {
             kind: self.kind,
             amount: *amount,
@@ -268,6 +289,19 @@ impl Draft {
             role: self.role,
         })
     }
+}
+
+/// Why a date in an issued period does not do, said beside the date as it is typed.
+fn issued_text(issued: &IssuedRow, lang: Lang) -> String {
+    let number = &issued.number;
+    lang.say(
+        format_args!(
+            "период выдан в ведомости № {number}; датируйте продажу открытым периодом или переоткройте ведомость"
+        ),
+        format_args!(
+            "the period is issued in statement No. {number}; date the sale in an open period or reopen the statement"
+        ),
+    )
 }
 
 /// The sale being corrected was changed by someone else meanwhile (found when saving, with

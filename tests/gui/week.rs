@@ -1,0 +1,132 @@
+//! A manager's week through the window: the frictions a new user met, each a test of what
+//! the window now does instead.
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use partner_desk::app::App;
+use partner_desk::domain::Lang;
+
+use super::*;
+use crate::session::{a_file_with_a_pin, record_a_sale_of_3000};
+
+/// Focuses the field labelled `label` and selects what it holds, as Ctrl+A does.
+fn select_all_in(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_ok();
+}
+
+#[test]
+fn gui_a_new_sale_opens_empty_after_a_save_a_cancel_or_an_undo() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "1000");
+    click_button(&mut h, "Отмена");
+    click_button(&mut h, "+ Новая продажа");
+    assert_eq!(input_text(&h, "Сумма, ₽"), "", "a cancelled draft is gone");
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "1000");
+    h.key_press(Key::Escape);
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "2000");
+    assert_eq!(
+        input_text(&h, "Сумма, ₽"),
+        "2000",
+        "what is typed after Esc and Ctrl+N is the whole amount"
+    );
+    h.key_press(Key::Escape);
+    h.run_ok();
+
+    click(&mut h, "Стоп-лист");
+    record_a_sale_of_3000(&mut h);
+    assert_eq!(
+        input_text(&h, "Сумма, ₽"),
+        "",
+        "the form is empty after a save"
+    );
+    assert_eq!(input_text(&h, "ИНН клиента"), "");
+    assert_eq!(input_text(&h, "Дата отгрузки"), "20.05.2025");
+    let partner = h.get_by_role_and_label(Role::ComboBox, "Партнёр");
+    assert_eq!(
+        partner.accesskit_node().value().as_deref(),
+        Some("— выберите —"),
+        "no partner is chosen"
+    );
+
+    h.key_press(Key::Escape);
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_ok();
+    assert!(h.state().last_message().starts_with("Отменено:"));
+    click_button(&mut h, "+ Новая продажа");
+    assert_eq!(input_text(&h, "Сумма, ₽"), "", "and after an undo");
+    assert_eq!(input_text(&h, "ИНН клиента"), "");
+}
+
+#[test]
+fn gui_an_emptied_date_stays_empty_and_a_date_typed_over_a_selected_one_replaces_it() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.get_by_label(C1).click();
+    h.run_ok();
+    assert_eq!(input_text(&h, "Дата согласования"), "20.05.2025");
+    select_all_in(&mut h, "Дата согласования");
+    h.key_press(Key::Backspace);
+    h.run_ok();
+    assert_eq!(
+        input_text(&h, "Дата согласования"),
+        "",
+        "an emptied date is not filled again"
+    );
+    h.get_by_role_and_label(Role::TextInput, "Дата согласования")
+        .type_text("19.05.2025");
+    h.run_ok();
+    assert_eq!(input_text(&h, "Дата согласования"), "19.05.2025");
+
+    // A date field selects its date when it gains the focus: typing replaces it.
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "Дата отгрузки", "01.05.2025");
+    assert_eq!(input_text(&h, "Дата отгрузки"), "01.05.2025");
+}
+
+#[test]
+fn gui_a_sale_dated_in_an_issued_period_is_flagged_as_the_date_is_typed() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let issued =
+        partner_desk::statements::issue(&mut s, alfa, d("2025-04-01"), d("2025-04-30"), d(TODAY))
+            .unwrap();
+    drop(s);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    type_into(&mut h, Role::TextInput, "Дата отгрузки", "15.04.2025");
+    let said = format!("период выдан в ведомости № {}", issued.number);
+    assert!(has_text(&h, &said), "the date is flagged as it is typed");
+    type_into(&mut h, Role::TextInput, "ИНН клиента", C1);
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "3000");
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Записать продажу")
+            .accesskit_node()
+            .is_disabled(),
+        "a sale in an issued period is not offered for recording"
+    );
+    type_into(&mut h, Role::TextInput, "Дата отгрузки", "15.05.2025");
+    assert!(
+        !has_text(&h, &said),
+        "a date in an open period is not flagged"
+    );
+}
