@@ -146,6 +146,7 @@ impl App {
         };
         let typing = ctx.text_edit_focused();
         let modal_open = self.prompt.is_some()
+            || self.missing.is_some()
             || self
                 .session
                 .as_ref()
@@ -376,14 +377,26 @@ impl App {
         command
     }
 
+    /// The page on screen: none while no database is open or read, or while the welcome
+    /// page stands in for the pages.
+    fn shown_page(&self) -> Option<Page> {
+        let session = self.session.as_ref()?;
+        let data = &session.data;
+        let welcome =
+            !session.welcome_dismissed && data.counts.partners == 0 && data.counts.sales == 0;
+        (!session.first_load() && !welcome).then_some(self.page)
+    }
+
+    /// The sidebar: a button per page, the page on screen marked.
     pub(super) fn nav_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
+        let shown = self.shown_page();
         ui.add_space(6.0);
         for (i, page) in Page::ALL.into_iter().enumerate() {
             let r = ui
                 .add_sized(
                     [ui.available_width(), 28.0],
-                    egui::Button::selectable(self.page == page, page.name(lang)),
+                    egui::Button::selectable(shown == Some(page), page.name(lang)),
                 )
                 .on_hover_text(format!("Ctrl+{}", i + 1));
             if r.clicked() {
@@ -581,6 +594,7 @@ impl App {
         if let Some(command) = self.not_open_ui(ui) {
             return command;
         }
+        let shown = self.shown_page();
         let Some(session) = &mut self.session else {
             return None;
         };
@@ -595,10 +609,10 @@ impl App {
             });
             return None;
         }
-        let data = &session.data;
-        if !session.welcome_dismissed && data.counts.partners == 0 && data.counts.sales == 0 {
+        if shown.is_none() {
             return ui::welcome::welcome_ui(ui, (pctx.rights, pctx.lang), self.job.is_some());
         }
+        let data = &session.data;
         match self.page {
             Page::Overview => ui::overview::overview_ui(ui, &mut session.overview, data, pctx),
             Page::Partners => ui::partners::partners_ui(ui, &mut session.partners, data, pctx),

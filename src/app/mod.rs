@@ -142,6 +142,9 @@ pub struct App {
     last_message: String,
     /// A path typed in when no dialog could be shown, for the session it was asked in.
     prompt: Option<PathPrompt>,
+    /// A database file asked to be opened that does not exist: whether to create it empty
+    /// waits for the user (a typo would otherwise open an empty database).
+    missing: Option<PathBuf>,
     /// The work running on a worker, for the session it was started in.
     job: Option<Job>,
     show_help: bool,
@@ -256,6 +259,7 @@ impl App {
             toasts: Vec::new(),
             last_message: String::new(),
             prompt: None,
+            missing: None,
             job: None,
             show_help: false,
             show_keys: false,

@@ -256,6 +256,7 @@ impl App {
         self.connect_ui(ctx);
         let lang = self.lang;
         self.confirm_ui(ctx);
+        self.missing_ui(ctx);
         // A typed path asked for a database closed since has nothing left to act on.
         let session = self.session.as_ref().map(|s| s.id);
         if self
@@ -433,6 +434,41 @@ impl App {
             && decision
         {
             self.execute(confirm.command);
+        }
+    }
+}
+
+impl App {
+    /// File ▸ Open of a path where there is no file: an empty database is made there only
+    /// when the user says so; otherwise the database open stays open.
+    fn missing_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        let Some(path) = &self.missing else {
+            return;
+        };
+        let mut decision = None;
+        egui::Modal::new(egui::Id::unique("missing-database")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading(lang.pick("Файла нет", "No such file"));
+            ui.label(lang.say(
+                format_args!(
+                    "Файла {} нет. Создать там новую пустую базу данных? Если путь набран с ошибкой, нажмите «Отмена»: открытая база останется открытой.",
+                    path.display()
+                ),
+                format_args!(
+                    "There is no file {}. Create a new empty database there? If the path is mistyped, press Cancel: the database open stays open.",
+                    path.display()
+                ),
+            ));
+            ui.add_space(8.0);
+            let create = lang.pick("Создать пустую базу", "Create an empty database");
+            decision = ui::confirm_buttons(ui, create, true, lang);
+        });
+        let Some(create) = decision else { return };
+        if let Some(path) = self.missing.take()
+            && create
+        {
+            self.use_path(PathUse::NewDatabase, path);
         }
     }
 }

@@ -6,6 +6,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use partner_desk::app::App;
+use partner_desk::command::Page;
 use partner_desk::domain::Lang;
 
 use super::*;
@@ -129,4 +130,46 @@ fn gui_a_sale_dated_in_an_issued_period_is_flagged_as_the_date_is_typed() {
         !has_text(&h, &said),
         "a date in an open period is not flagged"
     );
+}
+
+/// Whether the sidebar's button of page `name` is marked as the page on screen.
+fn marked(h: &Harness<'static, App>, name: &str) -> bool {
+    h.get_by_role_and_label(Role::Button, name)
+        .accesskit_node()
+        .toggled()
+        == Some(egui::accesskit::Toggled::True)
+}
+
+#[test]
+fn gui_opening_a_path_with_no_file_asks_before_creating_an_empty_database() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let typo = t.dir.path().join("partenrs.sqlite3");
+    let answers = vec![Picked::Path(typo.clone()), Picked::Path(typo.clone())];
+    let mut h = harness(&t, Lang::Ru, answers);
+    click(&mut h, "Продажи");
+    assert!(marked(&h, "Продажи"));
+    click(&mut h, "Файл");
+    click(&mut h, "Открыть базу данных…");
+    assert!(has_text(&h, "нет. Создать там новую пустую базу данных?"));
+    click_button(&mut h, "Отмена");
+    assert!(!typo.exists(), "nothing is created unasked");
+    assert_eq!(
+        h.state().data().counts.sales,
+        1,
+        "the database open stays open"
+    );
+
+    click(&mut h, "Файл");
+    click(&mut h, "Открыть базу данных…");
+    click_button(&mut h, "Создать пустую базу");
+    assert!(typo.exists(), "created once the user says so");
+    assert_eq!(h.state().data().counts.sales, 0);
+    assert!(has_text(&h, "Добро пожаловать в Partner Desk"));
+    assert!(
+        !Page::ALL.iter().any(|p| marked(&h, p.name(Lang::Ru))),
+        "the welcome page is on screen, not a page the sidebar would mark"
+    );
+    click(&mut h, "Продажи");
+    assert!(marked(&h, "Продажи"));
 }
