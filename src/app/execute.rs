@@ -16,6 +16,8 @@ pub(super) enum Undo {
         sale: Box<NewSale>,
         now: Box<NewSale>,
     },
+    /// A sale or return deleted: record it again (the restore kept in its history).
+    Undelete { id: SaleId, what: String },
 }
 
 /// Whether a write was refused because someone else changed the record meanwhile.
@@ -29,7 +31,7 @@ fn changed_meanwhile(e: &ActionError) -> bool {
 impl Undo {
     pub(super) fn name(&self, lang: Lang) -> String {
         match self {
-            Undo::Delete { what, .. } => what.clone(),
+            Undo::Delete { what, .. } | Undo::Undelete { what, .. } => what.clone(),
             Undo::Restore { sale, .. } => format!(
                 "{} {}",
                 lang.pick("исправление продажи на", "the correction of a sale of"),
@@ -297,9 +299,11 @@ impl Session {
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
                 self.write_pin(command, lang)?
             }
-            RecordSale(_) | CorrectSale { .. } | DeleteSale { .. } | RecordReturn { .. } => {
-                self.write_sale(command, lang, today)?
-            }
+            RecordSale(_)
+            | CorrectSale { .. }
+            | DeleteSale { .. }
+            | RestoreSale { .. }
+            | RecordReturn { .. } => self.write_sale(command, lang, today)?,
             Undo => self.undo(lang, today),
             AddRateVersion { .. }
             | IssueStatement { .. }
@@ -482,10 +486,22 @@ impl Session {
             }
             Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
                 self.sales.deleted();
+                self.undo = Some(Undo::Undelete {
+                    id,
+                    what: t("удаление записи", "the deletion of a record"),
+                });
                 t(
-                    "Запись удалена; она осталась в истории исправлений",
-                    "Record deleted; it stays in the history of corrections",
+                    "Запись удалена; она осталась в истории исправлений (Ctrl+Z вернёт её)",
+                    "Record deleted; it stays in the history of corrections (Ctrl+Z brings it back)",
                 )
+            }),
+            Command::RestoreSale { id } => self.write(|db| db.restore_sale(id)).map(|new| {
+                let what = t("Запись восстановлена", "Record restored");
+                self.undo = Some(Undo::Delete {
+                    id: new,
+                    what: what.clone(),
+                });
+                what
             }),
             Command::RecordReturn {
                 sale,
@@ -519,6 +535,7 @@ impl Session {
         let name = undo.name(lang);
         let result = match &undo {
             Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
+            Undo::Undelete { id, .. } => self.write(|db| db.restore_sale(*id)).map(drop),
             Undo::Restore { id, sale, now } => self
                 .write(|db| db.correct_sale_seen(*id, now, sale))
                 .map(drop)

@@ -173,3 +173,110 @@ fn gui_opening_a_path_with_no_file_asks_before_creating_an_empty_database() {
     click(&mut h, "Продажи");
     assert!(marked(&h, "Продажи"));
 }
+
+/// Deletes the sale dated `date` on the Sales page, confirmed.
+fn delete_the_sale_of(h: &mut Harness<'static, App>, date: &str) {
+    click_button(h, "Продажи");
+    h.get_by_label(date).click();
+    h.run_ok();
+    click_button(h, "Удалить…");
+    click_button(h, "Подтвердить");
+    assert!(
+        h.state().last_message().starts_with("Запись удалена"),
+        "{}",
+        h.state().last_message()
+    );
+}
+
+/// The history of corrections of the one sale stored, by its id.
+fn history_of_the_sale(t: &TempDb) -> Vec<partner_desk::store::Correction> {
+    let store = t.open();
+    let db = store.read();
+    let rows = db.sales_page(&SalesQuery::default(), 0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "the sale is back");
+    db.sale_corrections(rows[0].id).unwrap()
+}
+
+#[test]
+fn gui_a_deleted_sale_comes_back_with_ctrl_z_or_restore_on_the_client_card_with_who_and_when() {
+    use partner_desk::store::CorrectionKind;
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    delete_the_sale_of(&mut h, "15.04.2025");
+    assert_eq!(h.state().data().counts.sales, 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_ok();
+    assert!(
+        h.state().last_message().starts_with("Отменено:"),
+        "{}",
+        h.state().last_message()
+    );
+    assert_eq!(h.state().data().counts.sales, 1, "Ctrl+Z puts it back");
+    let history = history_of_the_sale(&t);
+    let restore = history.last().unwrap();
+    assert_eq!(restore.kind, CorrectionKind::Restored);
+    assert!(!restore.by.is_empty() && !restore.at.is_empty());
+    assert_eq!(restore.before.amount(), rub("5000"));
+    click(&mut h, "Стоп-лист");
+    click(&mut h, "Продажи");
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    assert!(
+        has_text(&h, "восстановлена после удаления"),
+        "the history says so"
+    );
+
+    // Deleted again: the client card offers «Восстановить» on the struck-through record.
+    delete_the_sale_of(&mut h, "15.04.2025");
+    h.state_mut()
+        .run(partner_desk::command::Command::OpenClient(inn(C2)));
+    h.run_ok();
+    assert!(has_text(&h, "Удалённые записи"));
+    click_button(&mut h, "Восстановить");
+    assert_eq!(h.state().data().counts.sales, 1, "restored from the card");
+    assert!(
+        !has_text(&h, "Удалённые записи"),
+        "no longer listed as deleted"
+    );
+    assert_eq!(
+        history_of_the_sale(&t).last().unwrap().kind,
+        CorrectionKind::Restored
+    );
+}
+
+#[test]
+fn gui_a_deleted_sale_in_an_issued_period_is_not_offered_for_restoring() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    delete_the_sale_of(&mut h, "15.04.2025");
+    drop(h);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    // Another sale of April, so that the statement issued is not empty.
+    s.write(|db| {
+        db.record_sale(&sale(
+            alfa,
+            "2025-04-20",
+            C3,
+            partner_desk::domain::LicenseKind::DevServices,
+            "100",
+        ))
+    })
+    .unwrap();
+    partner_desk::statements::issue(&mut s, alfa, d("2025-04-01"), d("2025-04-30"), d(TODAY))
+        .unwrap();
+    drop(s);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    h.state_mut()
+        .run(partner_desk::command::Command::OpenClient(inn(C2)));
+    h.run_ok();
+    assert!(has_text(&h, "Удалённые записи"));
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Восстановить")
+            .accesskit_node()
+            .is_disabled(),
+        "an issued period's record is not put back"
+    );
+}

@@ -117,12 +117,10 @@ impl Draft {
     /// The issued statement, not reopened, of the chosen partner that covers the date
     /// typed: a sale dated in it cannot be recorded.
     fn issued_over<'d>(&self, date: &ui::DateField, data: &'d Data) -> Option<&'d IssuedRow> {
-        let (Ok(Some(date)), Some(partner)) = (date, self.partner) else {
-            return None;
-        };
-        data.issued.iter().find(|s| {
-            s.partner == partner && s.reopened.is_none() && s.from <= *date && *date <= s.to
-        })
+        match (date, self.partner) {
+            (Ok(Some(date)), Some(partner)) => data.issued_over(partner, *date),
+            _ => None,
+        }
     }
 
     /// The clients this partner has pinned on the date, to pick from. The row is always
@@ -471,6 +469,15 @@ fn corrections_ui(ui: &mut Ui, history: &[crate::store::Correction], data: &Data
                 crate::store::correction_changes(&c.before, after, partner, lang).join("; ")
             }
             None => lang.pick("удалена", "deleted").to_owned(),
+        };
+        let what = match c.kind {
+            crate::store::CorrectionKind::Restored => lang
+                .pick(
+                    "восстановлена после удаления",
+                    "restored after its deletion",
+                )
+                .to_owned(),
+            _ => what,
         };
         ui.label(RichText::new(format!("{} · {} · {what}", c.when(), c.by)).small());
     }
