@@ -1126,7 +1126,7 @@ fn gui_exports_exactly_the_filtered_sales_list_to_excel() {
 }
 
 /// The text the window put on the clipboard in its last frame.
-fn copied(h: &Harness<'static, App>) -> Option<String> {
+pub(crate) fn copied(h: &Harness<'static, App>) -> Option<String> {
     h.output()
         .platform_output
         .commands

@@ -21,8 +21,8 @@ pub mod welcome;
 pub use client_field::KnownClient;
 pub use dates::{Period, date_row, period_fields, period_filter};
 pub use tables::{
-    COPY_ROWS, Cell, Col, RowView, Table, TableOut, list_menu, list_menu_items, shown_columns,
-    shown_list, take_notice,
+    COPY_ROWS, Cell, Col, Records, RowView, Table, TableOut, list_menu, list_menu_items,
+    shown_columns, shown_list, take_notice,
 };
 
 use std::sync::Arc;

@@ -280,3 +280,30 @@ fn gui_a_deleted_sale_in_an_issued_period_is_not_offered_for_restoring() {
         "an issued period's record is not put back"
     );
 }
+
+#[test]
+fn gui_the_highlight_stays_with_the_sale_when_a_return_above_it_reloads_the_list() {
+    let t = TempDb::new();
+    crate::session::a_file_with_two_sales(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Продажи");
+    // Newest first: Бета's sale of 20.04, then Альфа's of 15.04 (the second row).
+    h.get_by_label("15.04.2025").click();
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Сумма возврата, ₽", "1000");
+    click_button(&mut h, "Записать возврат");
+    assert!(
+        h.state().last_message().starts_with("Возврат записан"),
+        "{}",
+        h.state().last_message()
+    );
+    // The return (dated today) is now the first row: the sale is the third.
+    h.event(egui::Event::Copy);
+    h.step();
+    let text = copied(&h).expect("Ctrl+C copies the highlighted row");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("15.04.2025\tООО «Альфа»"),
+        "the highlight is still the sale returned: {text}"
+    );
+}
