@@ -289,6 +289,56 @@ pub fn render_list(list: &List, format: ListFormat, lang: Lang) -> Result<Vec<u8
     })
 }
 
+/// What the Sales list is filtered by, in words: its partner, kind, client, period and
+/// search, or that it is every sale.
+fn sales_filter_line(
+    db: &crate::store::Db<'_>,
+    query: &crate::store::SalesQuery,
+    lang: Lang,
+) -> Result<String, ListError> {
+    let mut said = Vec::new();
+    if let Some(partner) = query.partner {
+        let name = db
+            .partners()?
+            .into_iter()
+            .find(|p| p.id == partner)
+            .map_or_else(|| format!("#{}", partner.0), |p| p.name);
+        said.push(format!("{} {name}", lang.pick("партнёр", "partner")));
+    }
+    if let Some(kind) = query.kind {
+        said.push(format!("{} {}", lang.pick("вид", "kind"), kind.name(lang)));
+    }
+    if let Some(client) = &query.client {
+        said.push(format!("{} {client}", lang.pick("клиент", "client")));
+    }
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map_or("…".to_owned(), |d| crate::domain::show_date(d, lang))
+    };
+    if query.from.is_some() || query.to.is_some() {
+        said.push(format!(
+            "{} {} — {}",
+            lang.pick("период", "period"),
+            day(query.from),
+            day(query.to)
+        ));
+    }
+    if !query.text.trim().is_empty() {
+        said.push(format!(
+            "{} «{}»",
+            lang.pick("поиск", "search"),
+            query.text.trim()
+        ));
+    }
+    let filter = lang.pick("Фильтр:", "Filter:");
+    Ok(match said.is_empty() {
+        true => format!(
+            "{filter} {}",
+            lang.pick("нет, все продажи и возвраты", "none, every sale and return")
+        ),
+        false => format!("{filter} {}", said.join(" · ")),
+    })
+}
+
 /// Writes a list shown on a page to `path`, atomically.
 pub fn write_list(
     list: &List,
@@ -441,6 +491,16 @@ pub fn write_sales_list(
             &List {
                 title,
                 made_on: today,
+                filter: sales_filter_line(&db, query, lang)?,
+                totals: format!(
+                    "{} {} · {} {} · {} {}",
+                    lang.pick("Итого: строк", "Totals: rows"),
+                    total,
+                    lang.pick("сумма", "amount"),
+                    selection.amount.display(lang),
+                    lang.pick("премия", "premium"),
+                    selection.premium.display(lang),
+                ),
                 columns: heads,
                 rows: printed,
             },

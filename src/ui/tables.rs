@@ -167,6 +167,8 @@ pub fn shown_list<S>(
     List {
         title: title.to_owned(),
         made_on: today,
+        filter: String::new(),
+        totals: String::new(),
         columns: shown
             .iter()
             .map(|&c| export::list::Column {
@@ -626,7 +628,8 @@ fn copy_rows(
 }
 
 /// A cell's text, cut to its column with one tooltip: the whole text when it is cut, and
-/// the page's tip.
+/// the page's tip. A number, a date or a code (an INN) is never cut, which would show
+/// another number: one that does not fit shows «…», the whole value in its tooltip.
 fn cell_ui(ui: &mut Ui, cell: &Cell, lang: Lang) {
     let text = cell.value.display(lang);
     let mut rich = RichText::new(&text);
@@ -644,8 +647,14 @@ fn cell_ui(ui: &mut Ui, cell: &Cell, lang: Lang) {
         egui::TextStyle::Body,
     );
     let cut = galley.size().x > room + 0.5;
+    let whole = !matches!(cell.value, Value::Text(_) | Value::Empty);
+    let shown = if cut && whole {
+        RichText::new("…")
+    } else {
+        rich
+    };
     let response = ui.add(
-        egui::Label::new(rich)
+        egui::Label::new(shown)
             .truncate()
             .show_tooltip_when_elided(false),
     );

@@ -8,6 +8,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use partner_desk::app::App;
 use partner_desk::command::Page;
 use partner_desk::domain::Lang;
+use partner_desk::store::NewSale;
 
 use super::*;
 use crate::session::{a_file_with_a_pin, record_a_sale_of_3000};
@@ -306,4 +307,128 @@ fn gui_the_highlight_stays_with_the_sale_when_a_return_above_it_reloads_the_list
         text.starts_with("15.04.2025\tООО «Альфа»"),
         "the highlight is still the sale returned: {text}"
     );
+}
+
+/// The labels of every node in the harness's tree.
+fn labels_of<S>(h: &Harness<'_, S>) -> Vec<String> {
+    h.query_all_by_role(Role::Label)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect()
+}
+
+#[test]
+fn gui_an_amount_that_does_not_fit_its_cell_shows_an_ellipsis_and_its_whole_value_never_a_part() {
+    use partner_desk::domain::Money;
+    use partner_desk::export::list::Value;
+    use partner_desk::ui::{Cell, Col, Table};
+    let amounts = ["10000", "45000.50", "120000"].map(|a| Money::parse_amount(a).unwrap());
+    // The amount column narrowed (as a user may drag it) below its amounts' width.
+    let cols = [
+        Col::<()>::new("Дата", 85.0),
+        Col::new("Сумма", 48.0).right(),
+    ];
+    let mut h = Harness::builder().with_size([400.0, 300.0]).build_ui(|ui| {
+        partner_desk::ui::install_fonts(ui.ctx());
+        let _ = Table::new("amounts", &cols, 3, Lang::Ru).show(ui, |row, col| match col {
+            0 => Cell::from(Value::Date(d("2025-04-10"))),
+            _ => Cell::from(Value::Money(amounts[row])),
+        });
+    });
+    h.run_steps(4);
+    let labels = labels_of(&h);
+    for part in [
+        "10",
+        "45",
+        "120",
+        "10\u{a0}000",
+        "120\u{a0}000",
+        "120\u{a0}0…",
+    ] {
+        assert!(
+            !labels.iter().any(|l| l == part),
+            "a part of a number: {labels:?}"
+        );
+    }
+    assert_eq!(
+        labels.iter().filter(|l| *l == "…").count(),
+        3,
+        "each amount that does not fit is «…»: {labels:?}"
+    );
+    h.query_all_by_label("…").nth(2).unwrap().hover();
+    h.run();
+    assert!(
+        h.query_by_label("120\u{a0}000,00\u{a0}₽").is_some(),
+        "its tooltip gives the whole value: {:?}",
+        labels_of(&h)
+    );
+}
+
+/// Three sales of Альфа in April (10 000, 45 000,50 and 120 000 ₽) to a client with a long
+/// name, each with a document number, and one of Бета.
+fn three_sales_of_alfa(t: &TempDb) {
+    two_partners(t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let beta = s.read().partner_by_inn(&inn(BETA)).unwrap().unwrap();
+    let long = "Общество с ограниченной ответственностью «Научно-производственное объединение Северные технологии»";
+    let days = [
+        ("2025-04-10", "10000"),
+        ("2025-04-11", "45000.50"),
+        ("2025-04-12", "120000"),
+    ];
+    for (n, (day, amount)) in days.into_iter().enumerate() {
+        let kind = partner_desk::domain::LicenseKind::DevServices;
+        let sale = NewSale {
+            doc: Some(format!("РН-2025-000{n}")),
+            client_name: long.to_owned(),
+            ..sale(alfa, day, C2, kind, amount)
+        };
+        s.write(|db| db.record_sale(&sale)).unwrap();
+    }
+    let kind = partner_desk::domain::LicenseKind::DevServices;
+    let other = sale(beta, "2025-04-13", C3, kind, "7");
+    s.write(|db| db.record_sale(&other)).unwrap();
+}
+
+#[test]
+fn gui_the_sales_list_printed_never_breaks_a_number_a_date_or_an_inn_and_says_its_filter_and_totals()
+ {
+    let t = TempDb::new();
+    three_sales_of_alfa(&t);
+    let pdf = t.dir.path().join("sales.pdf");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(pdf.clone())]);
+    click_button(&mut h, "Продажи");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    h.run_ok();
+    click_button(&mut h, "Печать / PDF…");
+    wait_for_job(&mut h);
+    // Spaces of any kind as one: a value broken across lines would read as two words.
+    let text = pdf_text(&pdf);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let whole = [
+        "10 000,00 ₽",
+        "45 000,50 ₽",
+        "120 000,00 ₽",
+        "10.04.2025",
+        "12.04.2025",
+        C2,
+        "РН-2025-0002",
+        "Документ",
+        "Ставка",
+    ];
+    for value in whole {
+        assert!(
+            text.contains(value),
+            "«{value}» whole in the printout: {text}"
+        );
+    }
+    assert!(
+        text.contains("Фильтр: партнёр ООО «Альфа»"),
+        "the filter under the title: {text}"
+    );
+    assert!(
+        text.contains("Итого: строк 3 · сумма 175 000,50 ₽"),
+        "the list's totals: {text}"
+    );
+    assert!(!text.contains("ООО «Бета»"), "only the rows shown");
 }
