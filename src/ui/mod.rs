@@ -396,6 +396,11 @@ pub fn partner_combo(
             }
         });
     response.response.labelled_by(label_id);
+    // What was typed to find a partner filters the list while it is open only: closed (a
+    // partner chosen, or the page left), the next opening lists every partner.
+    if response.inner.is_none() || changed {
+        filter.clear();
+    }
     ui.data_mut(|d| d.insert_temp(filter_id, filter));
     changed
 }

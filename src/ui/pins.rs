@@ -53,6 +53,8 @@ struct ActionDraft {
     date: String,
     /// The date was filled (with today) once; emptied since, it stays empty until typed.
     dated: bool,
+    /// «Продлить» was pressed: what is missing is said in red from then on.
+    tried: bool,
     agreed_by: String,
     note: String,
 }

@@ -432,3 +432,62 @@ fn gui_the_sales_list_printed_never_breaks_a_number_a_date_or_an_inn_and_says_it
     );
     assert!(!text.contains("ООО «Бета»"), "only the rows shown");
 }
+
+#[test]
+fn gui_the_extension_form_says_the_new_last_day_and_asks_who_agreed_in_red_only_once_tried() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Стоп-лист");
+    h.get_by_label(C1).click();
+    h.run_ok();
+    // Pinned on 01.05.2025 until 31.07.2025: three months more end on 31.10.2025.
+    assert!(
+        has_text(&h, "Закрепление продлится по 31.10.2025"),
+        "the new last day, before anything is saved"
+    );
+    assert!(
+        !has_text(&h, "укажите, кто согласовал"),
+        "nothing is red before an attempt"
+    );
+    click_button(&mut h, "Продлить");
+    assert!(has_text(&h, "укажите, кто согласовал"), "said once tried");
+    let pins = h.state().data().pins.clone();
+    assert_eq!(pins[0].pin.last_day(), d("2025-07-31"), "nothing extended");
+}
+
+#[test]
+fn gui_an_empty_partners_page_says_what_to_do_first() {
+    let t = TempDb::new();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Партнёры");
+    assert!(has_text(&h, "Партнёров пока нет"));
+    assert!(has_text(&h, "Добавьте первого партнёра"));
+    assert!(
+        !has_text(&h, "Измените поиск"),
+        "there is no search to change"
+    );
+}
+
+#[test]
+fn gui_a_partner_combos_typed_filter_is_gone_once_it_closes() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Продажи");
+    h.get_by_role_and_label(Role::ComboBox, "Партнёр:").click();
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Поиск партнёра", "Бета");
+    assert!(h.query_by_label(&format!("ООО «Альфа» · {ALFA}")).is_none());
+    h.key_press(Key::Escape);
+    h.run_ok();
+    click_button(&mut h, "Стоп-лист");
+    click_button(&mut h, "Продажи");
+    h.get_by_role_and_label(Role::ComboBox, "Партнёр:").click();
+    h.run_ok();
+    assert_eq!(input_text(&h, "Поиск партнёра"), "");
+    assert!(
+        h.query_by_label(&format!("ООО «Альфа» · {ALFA}")).is_some(),
+        "every partner is offered again"
+    );
+}

@@ -374,6 +374,18 @@ fn table_ui(
         .iter()
         .map(|&i| &data.summaries[i])
         .collect();
+    if data.summaries.is_empty() {
+        // No partner yet: what to do first, not a search to change.
+        ui::empty_state(
+            ui,
+            lang.pick("Партнёров пока нет", "No partners yet"),
+            lang.pick(
+                "Добавьте первого партнёра (+ Новый партнёр или Ctrl+N) или импортируйте список из Excel (Файл ▸ Импорт…, Ctrl+I).",
+                "Add the first partner (+ New partner or Ctrl+N) or import a list from Excel (File ▸ Import…, Ctrl+I).",
+            ),
+        );
+        return None;
+    }
     if rows.is_empty() {
         ui::empty_state(
             ui,
