@@ -151,6 +151,8 @@ impl App {
                 .session
                 .as_ref()
                 .is_some_and(|s| s.confirm.is_some() || s.search.is_some());
+        let exported = self.exported.is_some();
+        let mut close_exported = false;
         let session = self.session.as_mut();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
@@ -193,10 +195,17 @@ impl App {
                     }
                 }
             }
+            // Esc closes the topmost thing only: the saved file's window before the form.
+            if !modal_open && exported && i.consume_key(Modifiers::NONE, Key::Escape) {
+                close_exported = true;
+            }
             if !modal_open && i.key_pressed(Key::Escape) {
                 pctx.cancel_requested = true;
             }
         });
+        if close_exported {
+            self.exported = None;
+        }
         pctx
     }
 

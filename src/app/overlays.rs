@@ -56,7 +56,8 @@ impl App {
             .id(egui::Id::unique("exported"))
             .collapsible(false)
             .resizable(false)
-            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            // Above the status bar, over no toolbar's or form's buttons; Esc closes it.
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
             .show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.label(path.display().to_string());
@@ -484,7 +485,8 @@ impl Session {
             .collapsible(false)
             .resizable(false)
             // Top right: toasts come up bottom right and would cover its buttons.
-            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            // Above the status bar, over no toolbar's or form's buttons; Esc closes it.
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
             .show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.label(said);

@@ -491,3 +491,58 @@ fn gui_a_partner_combos_typed_filter_is_gone_once_it_closes() {
         "every partner is offered again"
     );
 }
+
+#[test]
+fn a_column_headed_klient_prishyol_sam_is_read_as_the_client_came_on_its_own() {
+    use partner_desk::import::ImportKind;
+    use partner_desk::import::mapping::{Mapping, fields};
+    let headers: Vec<String> = [
+        "Дата",
+        "ИНН партнёра",
+        "ИНН клиента",
+        "Вид лицензии",
+        "Сумма",
+        "Клиент пришёл сам",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mapping = Mapping::auto(ImportKind::Sales, &headers);
+    assert_eq!(mapping.column("self_referred"), Some(5));
+    let field = fields(ImportKind::Sales)
+        .iter()
+        .find(|f| f.code == "self_referred")
+        .unwrap();
+    assert_eq!(
+        field.label(Lang::Ru),
+        "Клиент пришёл сам",
+        "named as the sale form names it"
+    );
+}
+
+#[test]
+fn gui_the_file_saved_window_closes_with_esc_and_stands_over_no_toolbar() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let json = t.dir.path().join("statement.json");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(json.clone())]);
+    click(&mut h, "Ведомости премий");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    h.run_ok();
+    click_button(&mut h, "Экспорт…");
+    assert!(h.query_by_label("Файл сохранён").is_some());
+    // Under the toolbar's row of buttons, not over it.
+    let window = h
+        .get_by_label("Файл сохранён")
+        .accesskit_node()
+        .bounding_box()
+        .unwrap();
+    let export = h
+        .get_by_role_and_label(Role::Button, "Экспорт…")
+        .accesskit_node()
+        .bounding_box()
+        .unwrap();
+    assert!(window.y0 > export.y1 + 100.0, "{window:?} over {export:?}");
+    h.key_press(Key::Escape);
+    h.run_ok();
+    assert!(h.query_by_label("Файл сохранён").is_none(), "Esc closes it");
+}
