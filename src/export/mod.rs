@@ -413,6 +413,11 @@ impl SalesColumn {
             SalesColumn::Partner => Value::text(&r.partner_name),
             SalesColumn::ClientInn => Value::Code(r.client_inn.clone()),
             SalesColumn::Client => Value::text(&r.client_name),
+            SalesColumn::Kind if r.return_of.is_some() => Value::Text(format!(
+                "{} · {}",
+                lang.pick("Возврат", "Return"),
+                r.kind.name(lang)
+            )),
             SalesColumn::Kind => Value::text(r.kind.name(lang)),
             SalesColumn::Amount => Value::Money(r.amount),
             SalesColumn::Terms => Value::Text(crate::domain::premium::terms_name(

@@ -298,6 +298,10 @@ fn gui_the_highlight_stays_with_the_sale_when_a_return_above_it_reloads_the_list
         "{}",
         h.state().last_message()
     );
+    assert!(
+        has_text(&h, "Возврат · Услуги разработчика"),
+        "a return is labelled so in the list"
+    );
     // The return (dated today) is now the first row: the sale is the third.
     h.event(egui::Event::Copy);
     h.step();
@@ -545,4 +549,28 @@ fn gui_the_file_saved_window_closes_with_esc_and_stands_over_no_toolbar() {
     h.key_press(Key::Escape);
     h.run_ok();
     assert!(h.query_by_label("Файл сохранён").is_none(), "Esc closes it");
+}
+
+#[test]
+fn gui_the_overview_counts_sales_and_returns_apart() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut s = t.open();
+    let alfa = s.read().partner_by_inn(&inn(ALFA)).unwrap().unwrap();
+    let kind = partner_desk::domain::LicenseKind::DevServices;
+    let id = s
+        .write(|db| db.record_sale(&sale(alfa, "2025-05-05", C2, kind, "5000")))
+        .unwrap();
+    s.write(|db| db.record_return(id, d("2025-05-10"), rub("1000"), None))
+        .unwrap();
+    drop(s);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Обзор");
+    h.run_ok();
+    assert_eq!(
+        h.query_all_by_label_contains("Продаж: 1 · возвратов: 1")
+            .count(),
+        2,
+        "this month and this quarter: a return is not counted as another sale"
+    );
 }

@@ -45,6 +45,13 @@ fn sale_cell(r: &SaleListRow, col: usize, lang: Lang) -> ui::Cell {
         1 => Value::text(&r.partner_name).into(),
         2 if r.client_name.is_empty() => Value::Code(r.client_inn.clone()).into(),
         2 => ui::Cell::from(Value::text(&r.client_name)).tip(&r.client_inn),
+        // A return says so in words, not only by its colour and sign.
+        3 if r.return_of.is_some() => ui::Cell::from(Value::Text(format!(
+            "{} · {}",
+            lang.pick("Возврат", "Return"),
+            r.kind.short_name(lang)
+        )))
+        .tip(r.kind.name(lang)),
         3 => ui::Cell::from(Value::text(r.kind.short_name(lang))).tip(r.kind.name(lang)),
         4 if r.return_of.is_some() => {
             let of = r.return_of.as_deref().unwrap_or_default();
