@@ -26,7 +26,7 @@ pub fn date_row(
 /// typed into it replaces the one there instead of being appended to it.
 pub fn date_edit(ui: &mut Ui, value: &mut String, width: f32, lang: Lang) -> Response {
     let mut out = egui::TextEdit::singleline(value)
-        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
+        .hint_text(lang.pick("дд.мм.гггг", "yyyy-mm-dd"))
         .desired_width(width)
         .show(ui);
     let r = out.response.response;

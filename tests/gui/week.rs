@@ -574,3 +574,43 @@ fn gui_the_overview_counts_sales_and_returns_apart() {
         "this month and this quarter: a return is not counted as another sale"
     );
 }
+
+#[test]
+fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_dates_have_one_format()
+{
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::En, vec![]);
+    click_button(&mut h, "Sales");
+    let shown =
+        |h: &Harness<'static, App>, text| h.query_all_by_label_contains(text).next().is_some();
+    assert!(shown(&h, "2025-04-15"), "the list's dates");
+    assert!(shown(&h, "5,000.00\u{a0}₽"), "the list's amounts");
+    click_button(&mut h, "+ New sale");
+    let date = h.get_by_role_and_label(Role::TextInput, "Shipment date");
+    assert_eq!(date.accesskit_node().value().as_deref(), Some("2025-05-20"));
+    select_all_in(&mut h, "Shipment date");
+    h.key_press(Key::Backspace);
+    h.run_ok();
+    let date = h.get_by_role_and_label(Role::TextInput, "Shipment date");
+    assert_eq!(
+        date.accesskit_node().placeholder(),
+        Some("yyyy-mm-dd"),
+        "the field asks for dates as the list shows them"
+    );
+    h.get_by_role_and_label(Role::TextInput, "Shipment date")
+        .type_text("2025-05-20");
+    h.run_ok();
+    choose(&mut h, "Partner", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut h, "Pick a pinned client (1) ▾");
+    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
+    type_into(&mut h, Role::TextInput, "Amount, ₽", "4,000.50");
+    click_button(&mut h, "Record sale");
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Sale recorded: 4,000.50\u{a0}₽"),
+        "{}",
+        h.state().last_message()
+    );
+}
