@@ -186,6 +186,10 @@ static NO_DATA: std::sync::LazyLock<Data> = std::sync::LazyLock::new(Data::defau
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
 pub const APP_ID: &str = "org.partnerdesk.PartnerDesk";
 
+/// The smallest window the system lets the user make: at this size every control is
+/// reachable (the pages' toolbars and filters wrap onto more lines, side panels scroll).
+pub const MIN_WINDOW: [f32; 2] = [800.0, 500.0];
+
 /// Opens the window on the database at `db_path` and runs until it is closed; `import`
 /// opens in the import window; `data_dir` holds the logs and crash reports.
 pub fn run_window(
@@ -204,7 +208,7 @@ pub fn run_window(
             .with_title("Partner Desk")
             .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([960.0, 600.0])
+            .with_min_inner_size(MIN_WINDOW)
             .with_icon(icon),
         ..Default::default()
     };

@@ -250,7 +250,8 @@ pub fn period_filter(
     period_fields(ui, from, to, today, lang);
 }
 
-/// A period's «с … по …» fields, each with its calendar, kept on one line together.
+/// A period's «с … по …» fields, each with its calendar: each field stays with its label
+/// and calendar, and the two go onto two lines where one is too narrow for them.
 pub fn period_fields(
     ui: &mut Ui,
     from: &mut String,
@@ -258,14 +259,14 @@ pub fn period_fields(
     today: NaiveDate,
     lang: Lang,
 ) {
-    ui.horizontal(|ui| {
-        for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
+    for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
+        ui.horizontal(|ui| {
             let label = ui.label(name);
             let r = date_edit(ui, text, 90.0, lang).labelled_by(label.id);
             if let Err(e) = parse_date_field(text) {
                 r.on_hover_text(e.text(lang));
             }
             calendar_button(ui, text, today, lang);
-        }
-    });
+        });
+    }
 }

@@ -207,8 +207,9 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
-    ui.horizontal(|ui| filters_ui(ui, page, data, lang));
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal_wrapped(|ui| filters_ui(ui, page, data, lang));
     ui.separator();
     let command = side_panel_ui(ui, page, data, ctx);
     if data.pins_version == 0 {
@@ -286,7 +287,9 @@ fn side_panel_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -
             egui::Panel::right("pin-form")
                 .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
-                    command = pin_form_ui(ui, page, data, ctx);
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        command = pin_form_ui(ui, page, data, ctx);
+                    });
                 });
         }
         Mode::Selected(pin_id) => {

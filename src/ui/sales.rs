@@ -520,8 +520,9 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         page.close_form();
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
-    ui.horizontal(|ui| filters_ui(ui, page, data, ctx));
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal_wrapped(|ui| filters_ui(ui, page, data, ctx));
     ui.separator();
     let mut command = side_panel_ui(ui, page, data, ctx);
     let Some((count, sums)) = page.totals() else {
@@ -604,25 +605,30 @@ fn search_ui(ui: &mut Ui, page: &mut SalesPage, ctx: &PageCtx) {
 /// The partner, the kind and the period the list is filtered by.
 fn filters_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) {
     let lang = ctx.lang;
-    let label = ui.label(lang.pick("Партнёр:", "Partner:"));
-    ui::partner_combo(
-        ui,
-        "sales-partner-filter",
-        label.id,
-        &data.partners,
-        &mut page.query.partner,
-        lang.pick("все", "all"),
-        lang,
-    );
-    let label = ui.label(lang.pick("Вид:", "Kind:"));
-    kind_combo(
-        ui,
-        "sales-kind-filter",
-        label.id,
-        &mut page.query.kind,
-        Some(lang.pick("все", "all")),
-        lang,
-    );
+    // Each filter with its label, so that a narrow window wraps between filters only.
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+        ui::partner_combo(
+            ui,
+            "sales-partner-filter",
+            label.id,
+            &data.partners,
+            &mut page.query.partner,
+            lang.pick("все", "all"),
+            lang,
+        );
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("Вид:", "Kind:"));
+        kind_combo(
+            ui,
+            "sales-kind-filter",
+            label.id,
+            &mut page.query.kind,
+            Some(lang.pick("все", "all")),
+            lang,
+        );
+    });
     ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
     // A date that does not read filters nothing; the field says why on hover.
     page.query.from = ui::parse_date_field(&page.from).ok().flatten();
@@ -646,7 +652,9 @@ fn side_panel_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) 
                 egui::Panel::right("sale-details")
                     .default_size(ui::SIDE_PANEL)
                     .show(ui, |ui| {
-                        command = selected_sale_ui(ui, page, &row, data, ctx);
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            command = selected_sale_ui(ui, page, &row, data, ctx);
+                        });
                     });
             }
         }

@@ -614,3 +614,33 @@ fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_date
         h.state().last_message()
     );
 }
+
+#[test]
+fn gui_at_the_smallest_window_the_sales_toolbar_and_filters_wrap_and_none_is_hidden() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    let [width, height] = partner_desk::app::MIN_WINDOW;
+    assert!(width <= 800.0 && height <= 500.0);
+    h.set_size(egui::vec2(800.0, 500.0));
+    click_button(&mut h, "Продажи");
+    h.run_ok();
+    for (role, label) in [
+        (Role::Button, "+ Новая продажа"),
+        (Role::Button, "Экспорт в Excel…"),
+        (Role::Button, "Печать / PDF…"),
+        (Role::Button, "Период ▾"),
+        (Role::TextInput, "с"),
+        (Role::TextInput, "по"),
+    ] {
+        let rect = h
+            .get_by_role_and_label(role, label)
+            .accesskit_node()
+            .bounding_box()
+            .unwrap();
+        assert!(
+            rect.x1 <= 800.0 && rect.y1 <= 500.0,
+            "«{label}» within the window: {rect:?}"
+        );
+    }
+}

@@ -256,7 +256,8 @@ pub fn partners_ui(
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
     ui.separator();
     let mut command = None;
     if page.mode != Mode::Nothing {
