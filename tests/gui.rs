@@ -896,6 +896,7 @@ fn gui_lists_its_keyboard_shortcuts_and_offers_quick_search_in_help() {
         assert!(has_text(&h, keys), "{keys}");
     }
     assert!(has_text(&h, "быстрый поиск партнёра или клиента"));
+    assert!(has_text(&h, "курсор в первом поле формы"));
 }
 
 #[test]

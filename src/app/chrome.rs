@@ -17,13 +17,16 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         (
             "Ctrl+K".to_owned(),
             lang.pick(
-                "быстрый поиск партнёра или клиента",
-                "quick search for a partner or a client",
+                "быстрый поиск партнёра или клиента (↑ ↓ — между найденными, Enter — открыть)",
+                "quick search for a partner or a client (↑ ↓ between the hits, Enter opens one)",
             ),
         ),
         (
             "Ctrl+N".to_owned(),
-            lang.pick("новая запись на странице", "a new record on the page"),
+            lang.pick(
+                "новая запись на странице, курсор в первом поле формы",
+                "a new record on the page, the cursor in the form's first field",
+            ),
         ),
         (
             "Ctrl+F".to_owned(),
@@ -35,7 +38,25 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         ),
         (
             "Esc".to_owned(),
-            lang.pick("закрыть форму или окно", "close the form or the window"),
+            lang.pick(
+                "закрыть верхнее: меню, список, окно «Файл сохранён», затем форму",
+                "close the topmost: a menu, a list, the «File saved» window, then the form",
+            ),
+        ),
+        (
+            "Tab, Shift+Tab".to_owned(),
+            lang.pick(
+                "следующее / предыдущее поле формы",
+                "the form's next / previous field",
+            ),
+        ),
+        (
+            lang.pick("Ввод текста, ↑ ↓, Enter", "Typing, ↑ ↓, Enter")
+                .to_owned(),
+            lang.pick(
+                "в списке партнёров и в подсказках поля клиента: найти, выбрать, взять",
+                "in a partner list box and the client field's offers: find, move, take",
+            ),
         ),
         (
             "↑ ↓ Home End PgUp PgDn".to_owned(),
@@ -72,7 +93,10 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         ),
         (
             "Ctrl+Z".to_owned(),
-            lang.pick("отменить последнее изменение", "undo the last change"),
+            lang.pick(
+                "отменить последнее изменение (и удаление записи)",
+                "undo the last change (a deletion too)",
+            ),
         ),
     ]);
     keys

@@ -25,20 +25,26 @@ pub fn date_row(
 /// A date's text field. It selects its whole date when it gains the focus, so that a date
 /// typed into it replaces the one there instead of being appended to it.
 pub fn date_edit(ui: &mut Ui, value: &mut String, width: f32, lang: Lang) -> Response {
-    let mut out = egui::TextEdit::singleline(value)
+    let out = egui::TextEdit::singleline(value)
         .hint_text(lang.pick("дд.мм.гггг", "yyyy-mm-dd"))
         .desired_width(width)
         .show(ui);
     let r = out.response.response;
     if r.gained_focus() {
-        let all = egui::text::CCursorRange::two(
-            egui::text::CCursor::new(0),
-            egui::text::CCursor::new(value.chars().count()),
-        );
-        out.state.cursor.set_char_range(Some(all));
-        out.state.store(ui.ctx(), r.id);
+        select_all(ui.ctx(), r.id, value);
     }
     r
+}
+
+/// Selects the whole of `text` in text field `id`, so that what is typed next replaces it.
+pub fn select_all(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let all = egui::text::CCursorRange::two(
+        egui::text::CCursor::new(0),
+        egui::text::CCursor::new(text.chars().count()),
+    );
+    state.cursor.set_char_range(Some(all));
+    state.store(ctx, id);
 }
 
 /// A ▦ button that opens a month's calendar; the day clicked goes into `value` as the

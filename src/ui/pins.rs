@@ -55,6 +55,8 @@ struct ActionDraft {
     dated: bool,
     /// «Продлить» was pressed: what is missing is said in red from then on.
     tried: bool,
+    /// The pin was just opened: «Кто согласовал» takes the cursor.
+    focus: bool,
     agreed_by: String,
     note: String,
 }
@@ -166,6 +168,7 @@ impl PinsPage {
         self.extend = ActionDraft {
             date: ui::date(ctx.today, ctx.lang),
             dated: true,
+            focus: true,
             ..ActionDraft::default()
         };
         self.release = ActionDraft {

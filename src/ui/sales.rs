@@ -139,6 +139,8 @@ pub struct SalesPage {
     /// pauses, not on every key.
     search: String,
     search_changed_at: f64,
+    /// The form was just opened: its first field takes the cursor.
+    focus_first: bool,
 }
 
 /// How long typing must pause before the list is searched.
@@ -169,6 +171,7 @@ impl Default for SalesPage {
             paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
+            focus_first: false,
         }
     }
 }
@@ -482,6 +485,7 @@ impl SalesPage {
             };
         }
         self.mode = Mode::New;
+        self.focus_first = true;
     }
 }
 

@@ -644,3 +644,208 @@ fn gui_at_the_smallest_window_the_sales_toolbar_and_filters_wrap_and_none_is_hid
         );
     }
 }
+
+#[test]
+fn gui_ctrl_k_opens_a_hit_with_the_arrows_and_enter() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    let label = "Название, ИНН партнёра или клиента, номер документа";
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, label, "ООО");
+    // Альфа, then Бета: Down moves to Бета, Enter opens it.
+    h.key_press(Key::ArrowDown);
+    h.run_ok();
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert!(h.query_by_label(label).is_none(), "the search closed");
+    assert_eq!(input_text(&h, "Название"), "ООО «Бета»");
+    // Enter alone opens the first hit.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, label, "ООО");
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert_eq!(input_text(&h, "Название"), "ООО «Альфа»");
+}
+
+#[test]
+fn gui_ctrl_n_puts_the_cursor_in_the_first_field_and_the_client_offers_go_by_the_keys() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Продажи");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_ok();
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Дата отгрузки")
+            .accesskit_node()
+            .is_focused(),
+        "the form's first field has the cursor"
+    );
+    type_into(&mut h, Role::TextInput, "ИНН клиента", "Клиент");
+    assert!(has_text(&h, "АО «Клиент»"), "the stored client is offered");
+    h.key_press(Key::ArrowDown);
+    h.run_ok();
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert_eq!(input_text(&h, "ИНН клиента"), C1, "Enter takes the offer");
+    assert_eq!(input_text(&h, "Название клиента"), "АО «Клиент»");
+    assert_eq!(h.state().data().counts.sales, 1, "and records nothing");
+}
+
+#[test]
+fn gui_a_partner_combo_filters_as_you_type_and_the_arrows_and_enter_choose() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    let partner = |h: &Harness<'static, App>| {
+        h.get_by_role_and_label(Role::ComboBox, "Партнёр")
+            .accesskit_node()
+            .value()
+    };
+    h.get_by_role_and_label(Role::ComboBox, "Партнёр").click();
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Поиск партнёра", "Бет");
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert_eq!(
+        partner(&h).as_deref(),
+        Some("ООО «Бета»"),
+        "Enter takes the one found"
+    );
+    h.get_by_role_and_label(Role::ComboBox, "Партнёр").click();
+    h.run_ok();
+    h.key_press(Key::ArrowDown);
+    h.run_ok();
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert_eq!(
+        partner(&h).as_deref(),
+        Some("ООО «Альфа»"),
+        "the arrows choose"
+    );
+}
+
+#[test]
+fn gui_a_pin_is_extended_without_the_mouse() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num3);
+    h.run_ok();
+    h.key_press(Key::ArrowDown);
+    h.run_ok();
+    h.key_press(Key::Enter);
+    h.run_ok();
+    let who = h.get_by_role_and_label(Role::TextInput, "Кто согласовал");
+    assert!(
+        who.accesskit_node().is_focused(),
+        "the one field it needs has the cursor"
+    );
+    who.type_text("Иванов И. И.");
+    h.run_ok();
+    h.key_press(Key::Enter);
+    h.run_ok();
+    assert!(
+        h.state()
+            .last_message()
+            .starts_with("Закрепление продлено по 31.10.2025"),
+        "{}",
+        h.state().last_message()
+    );
+}
+
+#[test]
+fn gui_a_sale_is_recorded_without_the_mouse() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    let key = |h: &mut Harness<'static, App>, key| {
+        h.key_press(key);
+        h.run_ok();
+    };
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num4);
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run_ok();
+    // The date is today's, selected: Tab past the calendar to the partner, Space opens its
+    // list.
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Tab);
+    assert!(
+        h.get_by_role_and_label(Role::ComboBox, "Партнёр")
+            .accesskit_node()
+            .is_focused(),
+        "Tab reached the partner"
+    );
+    key(&mut h, Key::Space);
+    h.get_by_role_and_label(Role::TextInput, "Поиск партнёра")
+        .type_text("Альф");
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Tab);
+    h.get_by_role_and_label(Role::TextInput, "ИНН клиента")
+        .type_text("Клиент");
+    h.run_ok();
+    key(&mut h, Key::ArrowDown);
+    key(&mut h, Key::Enter);
+    // Past the pinned clients' button, the client's name and the kind: the amount.
+    for _ in 0..4 {
+        key(&mut h, Key::Tab);
+    }
+    let amount = h.get_by_role_and_label(Role::TextInput, "Сумма, ₽");
+    assert!(
+        amount.accesskit_node().is_focused(),
+        "Tab reached the amount"
+    );
+    amount.type_text("3000");
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    assert!(
+        h.state()
+            .last_message()
+            .contains("Продажа записана: 3\u{a0}000,00\u{a0}₽"),
+        "{}",
+        h.state().last_message()
+    );
+}
+
+#[test]
+fn gui_a_statement_is_exported_without_the_mouse() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let pdf = t.dir.path().join("statement.pdf");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(pdf.clone())]);
+    let key = |h: &mut Harness<'static, App>, key| {
+        h.key_press(key);
+        h.run_ok();
+    };
+    let focused = |h: &Harness<'static, App>, role, label| {
+        h.get_by_role_and_label(role, label)
+            .accesskit_node()
+            .is_focused()
+    };
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num5);
+    h.run_ok();
+    // Ctrl+F: the partner's box; Space opens it, typing finds, Enter takes.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run_ok();
+    assert!(focused(&h, Role::ComboBox, "Партнёр:"));
+    key(&mut h, Key::Space);
+    h.get_by_role_and_label(Role::TextInput, "Поиск партнёра")
+        .type_text("Альф");
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    // Tab to «Экспорт…» (past the language, the periods and «Выдать…»), Enter.
+    let mut tabs = 0;
+    while !focused(&h, Role::Button, "Экспорт…") && tabs < 20 {
+        key(&mut h, Key::Tab);
+        tabs += 1;
+    }
+    key(&mut h, Key::Enter);
+    assert!(pdf.exists(), "{}", h.state().last_message());
+}

@@ -390,7 +390,9 @@ impl ActionDraft {
             ready.is_some(),
             egui::Button::new(lang.pick("Продлить", "Extend")),
         )
-        .clicked();
+        .clicked()
+            // Enter in one of the form's fields extends too.
+            || ui::take_submitted(ui);
         if clicked && self.agreed_by.trim().is_empty() {
             self.tried = true;
             return None;
@@ -421,13 +423,17 @@ impl ActionDraft {
         } else {
             ui::text_error(TextField::PersonName, &self.agreed_by, lang)
         };
-        ui::text_row(
+        let who = ui::text_row(
             ui,
             lang.pick("Кто согласовал", "Agreed by"),
             &mut self.agreed_by,
             "",
             who_error.as_deref(),
         );
+        // Opened, the pin's extension waits for who agreed: the one field it needs.
+        if std::mem::take(&mut self.focus) {
+            who.request_focus();
+        }
         ui::free_text_row(
             ui,
             lang.pick("Примечание", "Note"),

@@ -20,7 +20,10 @@ pub(super) fn sale_form_ui(
         lang.pick("Новая продажа", "New sale")
     });
     changed_meanwhile_ui(ui, page, data, lang);
-    let ready = page.draft.ui(ui, &mut page.known_client, data, ctx);
+    let focus_first = std::mem::take(&mut page.focus_first);
+    let ready = page
+        .draft
+        .ui(ui, (&mut page.known_client, focus_first), data, ctx);
     let label = if page.editing.is_some() {
         lang.pick("Сохранить исправление", "Save the correction")
     } else {
@@ -54,7 +57,7 @@ impl Draft {
     fn ui(
         &mut self,
         ui: &mut Ui,
-        known_client: &mut ui::KnownClient,
+        (known_client, focus_first): (&mut ui::KnownClient, bool),
         data: &Data,
         ctx: &PageCtx,
     ) -> Option<NewSale> {
@@ -67,7 +70,7 @@ impl Draft {
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                self.date_and_partner_rows(ui, &typed.date, data, ctx);
+                self.date_and_partner_rows(ui, (&typed.date, focus_first), data, ctx);
                 known_client.inn_row(
                     ui,
                     &mut self.client_inn,
@@ -83,17 +86,18 @@ impl Draft {
         self.verdict_ui(ui, &typed, data, ctx.lang)
     }
 
+    /// The date (which takes the cursor when the form `focus_first`) and the partner.
     fn date_and_partner_rows(
         &mut self,
         ui: &mut Ui,
-        date: &ui::DateField,
+        (date, focus_first): (&ui::DateField, bool),
         data: &Data,
         ctx: &PageCtx,
     ) {
         let lang = ctx.lang;
         let date_error = ui::date_error(date, lang)
             .or_else(|| self.issued_over(date, data).map(|s| issued_text(s, lang)));
-        ui::date_row(
+        let first = ui::date_row(
             ui,
             lang.pick("Дата отгрузки", "Shipment date"),
             &mut self.date,
@@ -101,6 +105,10 @@ impl Draft {
             ctx.today,
             lang,
         );
+        if focus_first {
+            first.request_focus();
+            ui::select_all(ui.ctx(), first.id, &self.date);
+        }
         let label = ui.label(lang.pick("Партнёр", "Partner"));
         ui::partner_combo(
             ui,
