@@ -13,6 +13,18 @@ use partner_desk::store::NewSale;
 use super::*;
 use crate::session::{a_file_with_a_pin, record_a_sale_of_3000};
 
+/// Asserts that the status bar's last message holds `text`.
+fn says(h: &Harness<'static, App>, text: &str) {
+    let said = h.state().last_message();
+    assert!(said.contains(text), "«{text}» in «{said}»");
+}
+
+/// Presses `key` and lets the window settle.
+fn press(h: &mut Harness<'static, App>, key: Key) {
+    h.key_press(key);
+    h.run_ok();
+}
+
 /// Focuses the field labelled `label` and selects what it holds, as Ctrl+A does.
 fn select_all_in(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_role_and_label(Role::TextInput, label).focus();
@@ -182,11 +194,7 @@ fn delete_the_sale_of(h: &mut Harness<'static, App>, date: &str) {
     h.run_ok();
     click_button(h, "Удалить…");
     click_button(h, "Подтвердить");
-    assert!(
-        h.state().last_message().starts_with("Запись удалена"),
-        "{}",
-        h.state().last_message()
-    );
+    says(h, "Запись удалена");
 }
 
 /// The history of corrections of the one sale stored, by its id.
@@ -208,11 +216,7 @@ fn gui_a_deleted_sale_comes_back_with_ctrl_z_or_restore_on_the_client_card_with_
     assert_eq!(h.state().data().counts.sales, 0);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_ok();
-    assert!(
-        h.state().last_message().starts_with("Отменено:"),
-        "{}",
-        h.state().last_message()
-    );
+    says(&h, "Отменено:");
     assert_eq!(h.state().data().counts.sales, 1, "Ctrl+Z puts it back");
     let history = history_of_the_sale(&t);
     let restore = history.last().unwrap();
@@ -293,11 +297,7 @@ fn gui_the_highlight_stays_with_the_sale_when_a_return_above_it_reloads_the_list
     h.run_ok();
     type_into(&mut h, Role::TextInput, "Сумма возврата, ₽", "1000");
     click_button(&mut h, "Записать возврат");
-    assert!(
-        h.state().last_message().starts_with("Возврат записан"),
-        "{}",
-        h.state().last_message()
-    );
+    says(&h, "Возврат записан");
     assert!(
         has_text(&h, "Возврат · Услуги разработчика"),
         "a return is labelled so in the list"
@@ -606,13 +606,7 @@ fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_date
     click_button(&mut h, &format!("{C1} · АО «Клиент»"));
     type_into(&mut h, Role::TextInput, "Amount, ₽", "4,000.50");
     click_button(&mut h, "Record sale");
-    assert!(
-        h.state()
-            .last_message()
-            .contains("Sale recorded: 4,000.50\u{a0}₽"),
-        "{}",
-        h.state().last_message()
-    );
+    says(&h, "Sale recorded: 4,000.50\u{a0}₽");
 }
 
 #[test]
@@ -750,13 +744,7 @@ fn gui_a_pin_is_extended_without_the_mouse() {
     h.run_ok();
     h.key_press(Key::Enter);
     h.run_ok();
-    assert!(
-        h.state()
-            .last_message()
-            .starts_with("Закрепление продлено по 31.10.2025"),
-        "{}",
-        h.state().last_message()
-    );
+    says(&h, "Закрепление продлено по 31.10.2025");
 }
 
 #[test]
@@ -764,38 +752,34 @@ fn gui_a_sale_is_recorded_without_the_mouse() {
     let t = TempDb::new();
     a_file_with_a_pin(&t);
     let mut h = harness(&t, Lang::Ru, vec![]);
-    let key = |h: &mut Harness<'static, App>, key| {
-        h.key_press(key);
-        h.run_ok();
-    };
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num4);
     h.run_ok();
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run_ok();
     // The date is today's, selected: Tab past the calendar to the partner, Space opens its
     // list.
-    key(&mut h, Key::Tab);
-    key(&mut h, Key::Tab);
+    press(&mut h, Key::Tab);
+    press(&mut h, Key::Tab);
     assert!(
         h.get_by_role_and_label(Role::ComboBox, "Партнёр")
             .accesskit_node()
             .is_focused(),
         "Tab reached the partner"
     );
-    key(&mut h, Key::Space);
+    press(&mut h, Key::Space);
     h.get_by_role_and_label(Role::TextInput, "Поиск партнёра")
         .type_text("Альф");
     h.run_ok();
-    key(&mut h, Key::Enter);
-    key(&mut h, Key::Tab);
+    press(&mut h, Key::Enter);
+    press(&mut h, Key::Tab);
     h.get_by_role_and_label(Role::TextInput, "ИНН клиента")
         .type_text("Клиент");
     h.run_ok();
-    key(&mut h, Key::ArrowDown);
-    key(&mut h, Key::Enter);
+    press(&mut h, Key::ArrowDown);
+    press(&mut h, Key::Enter);
     // Past the pinned clients' button, the client's name and the kind: the amount.
     for _ in 0..4 {
-        key(&mut h, Key::Tab);
+        press(&mut h, Key::Tab);
     }
     let amount = h.get_by_role_and_label(Role::TextInput, "Сумма, ₽");
     assert!(
@@ -804,14 +788,8 @@ fn gui_a_sale_is_recorded_without_the_mouse() {
     );
     amount.type_text("3000");
     h.run_ok();
-    key(&mut h, Key::Enter);
-    assert!(
-        h.state()
-            .last_message()
-            .contains("Продажа записана: 3\u{a0}000,00\u{a0}₽"),
-        "{}",
-        h.state().last_message()
-    );
+    press(&mut h, Key::Enter);
+    says(&h, "Продажа записана: 3\u{a0}000,00\u{a0}₽");
 }
 
 #[test]
@@ -820,10 +798,6 @@ fn gui_a_statement_is_exported_without_the_mouse() {
     two_partners_and_a_sale_in_april(&t);
     let pdf = t.dir.path().join("statement.pdf");
     let mut h = harness(&t, Lang::Ru, vec![Picked::Path(pdf.clone())]);
-    let key = |h: &mut Harness<'static, App>, key| {
-        h.key_press(key);
-        h.run_ok();
-    };
     let focused = |h: &Harness<'static, App>, role, label| {
         h.get_by_role_and_label(role, label)
             .accesskit_node()
@@ -835,17 +809,17 @@ fn gui_a_statement_is_exported_without_the_mouse() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run_ok();
     assert!(focused(&h, Role::ComboBox, "Партнёр:"));
-    key(&mut h, Key::Space);
+    press(&mut h, Key::Space);
     h.get_by_role_and_label(Role::TextInput, "Поиск партнёра")
         .type_text("Альф");
     h.run_ok();
-    key(&mut h, Key::Enter);
+    press(&mut h, Key::Enter);
     // Tab to «Экспорт…» (past the language, the periods and «Выдать…»), Enter.
     let mut tabs = 0;
     while !focused(&h, Role::Button, "Экспорт…") && tabs < 20 {
-        key(&mut h, Key::Tab);
+        press(&mut h, Key::Tab);
         tabs += 1;
     }
-    key(&mut h, Key::Enter);
+    press(&mut h, Key::Enter);
     assert!(pdf.exists(), "{}", h.state().last_message());
 }
