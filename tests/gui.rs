@@ -1255,6 +1255,11 @@ fn gui_exports_the_stop_list_shown_to_excel_and_prints_it_to_pdf() {
         assert!(text.contains(whole), "{whole} in the printed list: {text}");
     }
     assert!(!text.contains("АО «Скоро»"), "only the rows shown");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Фильтр: действующие · поиск «Нескоро»"),
+        "the filter under the title: {text}"
+    );
 }
 
 #[test]

@@ -82,6 +82,16 @@ pub struct List {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// A list's filter as its printout says it under the title: «Фильтр: a · b», or `none`
+/// when nothing filters it.
+pub fn filter_line(said: &[String], none: &str, lang: Lang) -> String {
+    let filter = lang.pick("Фильтр:", "Filter:");
+    match said.is_empty() {
+        true => format!("{filter} {none}"),
+        false => format!("{filter} {}", said.join(" · ")),
+    }
+}
+
 /// Rows as tab-separated lines, which paste into a spreadsheet's cells.
 pub fn tab_separated<'a>(rows: impl IntoIterator<Item = &'a [Value]>, lang: Lang) -> String {
     let mut out = String::new();

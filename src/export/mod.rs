@@ -329,14 +329,8 @@ fn sales_filter_line(
             query.text.trim()
         ));
     }
-    let filter = lang.pick("Фильтр:", "Filter:");
-    Ok(match said.is_empty() {
-        true => format!(
-            "{filter} {}",
-            lang.pick("нет, все продажи и возвраты", "none, every sale and return")
-        ),
-        false => format!("{filter} {}", said.join(" · ")),
-    })
+    let none = lang.pick("нет, все продажи и возвраты", "none, every sale and return");
+    Ok(list::filter_line(&said, none, lang))
 }
 
 /// Writes a list shown on a page to `path`, atomically.

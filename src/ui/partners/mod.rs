@@ -413,7 +413,14 @@ fn table_ui(
     let mut command = None;
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Партнёры", "Partners");
-        let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
+        let mut list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
+        let search = page.search.trim();
+        let said: Vec<String> = (!search.is_empty())
+            .then(|| format!("{} «{search}»", lang.pick("поиск", "search")))
+            .into_iter()
+            .collect();
+        let none = lang.pick("нет, все партнёры", "none, every partner");
+        list.filter = crate::export::list::filter_line(&said, none, lang);
         command = Some(Command::ExportList(Box::new(list), format));
     }
     if let Some(i) = out.opened {
