@@ -306,7 +306,11 @@ fn sales_filter_line(
         said.push(format!("{} {name}", lang.pick("партнёр", "partner")));
     }
     if let Some(kind) = query.kind {
-        said.push(format!("{} {}", lang.pick("вид", "kind"), kind.name(lang)));
+        said.push(format!(
+            "{} {}",
+            lang.pick("вид", "kind"),
+            kind.short_name(lang)
+        ));
     }
     if let Some(client) = &query.client {
         said.push(format!("{} {client}", lang.pick("клиент", "client")));
@@ -410,9 +414,9 @@ impl SalesColumn {
             SalesColumn::Kind if r.return_of.is_some() => Value::Text(format!(
                 "{} · {}",
                 lang.pick("Возврат", "Return"),
-                r.kind.name(lang)
+                r.kind.short_name(lang)
             )),
-            SalesColumn::Kind => Value::text(r.kind.name(lang)),
+            SalesColumn::Kind => Value::text(r.kind.short_name(lang)),
             SalesColumn::Amount => Value::Money(r.amount),
             SalesColumn::Terms => Value::Text(crate::domain::premium::terms_name(
                 r.terms(),

@@ -497,8 +497,10 @@ fn kind_combo(
     none: Option<&str>,
     lang: Lang,
 ) {
+    // A kind is named as the list, the premium's explanation and the statement name it;
+    // the regulation's full name is the option's tooltip.
     let text = kind.map_or(none.unwrap_or_default().to_owned(), |k| {
-        k.name(lang).to_owned()
+        k.short_name(lang).to_owned()
     });
     let r = egui::ComboBox::from_id_salt(id)
         .selected_text(text)
@@ -508,7 +510,8 @@ fn kind_combo(
                 ui.selectable_value(kind, None, none);
             }
             for k in LicenseKind::ALL {
-                ui.selectable_value(kind, Some(k), k.name(lang));
+                ui.selectable_value(kind, Some(k), k.short_name(lang))
+                    .on_hover_text(k.name(lang));
             }
         });
     r.response.labelled_by(label);

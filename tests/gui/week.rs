@@ -828,3 +828,36 @@ fn gui_a_statement_is_exported_without_the_mouse() {
     press(&mut h, Key::Enter);
     assert!(pdf.exists(), "{}", h.state().last_message());
 }
+
+#[test]
+fn gui_a_license_kind_is_named_alike_in_the_form_the_explanation_and_the_printed_list() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let pdf = t.dir.path().join("sales.pdf");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(pdf.clone())]);
+    click_button(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    let kind = h
+        .get_by_role_and_label(Role::ComboBox, "Вид лицензии")
+        .accesskit_node()
+        .value()
+        .unwrap();
+    assert_eq!(kind, "Корпоративные тарифы SaaS");
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut h, "Выбрать из закреплённых (1) ▾");
+    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "1000");
+    assert!(
+        has_text(&h, &format!("Дилер · {kind} · 25")),
+        "the explanation"
+    );
+    click_button(&mut h, "Записать продажу");
+    click_button(&mut h, "Печать / PDF…");
+    wait_for_job(&mut h);
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Услуги разработчика"), "the list: {text}");
+    assert!(text.contains(&kind), "the list: {text}");
+}

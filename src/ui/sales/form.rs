@@ -398,7 +398,8 @@ fn record_ui(ui: &mut Ui, row: &SaleListRow, lang: Lang) {
         row.partner_name
     ));
     ui.label(format!("{} · {}", row.client_inn, row.client_name));
-    ui.label(row.kind.name(lang));
+    ui.label(row.kind.short_name(lang))
+        .on_hover_text(row.kind.name(lang));
     ui.label(format!(
         "{} {}",
         lang.pick("Сумма:", "Amount:"),
