@@ -54,8 +54,8 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
             lang.pick("Ввод текста, ↑ ↓, Enter", "Typing, ↑ ↓, Enter")
                 .to_owned(),
             lang.pick(
-                "в списке партнёров и в подсказках поля клиента: найти, выбрать, взять",
-                "in a partner list box and the client field's offers: find, move, take",
+                "в списке партнёров или видов и в подсказках поля клиента: найти, выбрать, взять",
+                "in a partner's or a kind's list box and the client field's offers: find, move, take",
             ),
         ),
         (
@@ -169,6 +169,8 @@ impl App {
             doc_lang: self.doc_lang,
         };
         let typing = ctx.text_edit_focused();
+        // An open menu or list takes Esc for itself: the form under it stays.
+        let popup_open = egui::Popup::is_any_open(ctx);
         let modal_open = self.prompt.is_some()
             || self.missing.is_some()
             || self
@@ -220,10 +222,9 @@ impl App {
                 }
             }
             // Esc closes the topmost thing only: the saved file's window before the form.
-            if !modal_open && exported && i.consume_key(Modifiers::NONE, Key::Escape) {
+            if !modal_open && !popup_open && exported && i.key_pressed(Key::Escape) {
                 close_exported = true;
-            }
-            if !modal_open && i.key_pressed(Key::Escape) {
+            } else if !modal_open && !popup_open && i.key_pressed(Key::Escape) {
                 pctx.cancel_requested = true;
             }
         });

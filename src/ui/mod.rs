@@ -427,7 +427,7 @@ pub fn partner_combo(
 
 /// Where the arrow keys are among a combo box's `found` items (None until they are used or
 /// something is typed, then the first): kept under `id` between frames.
-fn combo_cursor(
+pub(crate) fn combo_cursor(
     ui: &mut Ui,
     id: egui::Id,
     (up, down): (bool, bool),

@@ -502,19 +502,60 @@ fn kind_combo(
     let text = kind.map_or(none.unwrap_or_default().to_owned(), |k| {
         k.short_name(lang).to_owned()
     });
-    let r = egui::ComboBox::from_id_salt(id)
+    let filter_id = ui.make_persistent_id((id, "filter"));
+    let mut filter: String = ui.data_mut(|d| d.get_temp(filter_id).unwrap_or_default());
+    let mut chosen = false;
+    let shown = egui::ComboBox::from_id_salt(id)
         .selected_text(text)
         .width(280.0)
         .show_ui(ui, |ui| {
+            // Typing filters the kinds; Down and Up move, Enter takes, as in a partner's box.
+            let (up, down, enter) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::Enter),
+                )
+            });
+            let typed = ui
+                .add(egui::TextEdit::singleline(&mut filter))
+                .accessible_name(lang.pick("Поиск вида", "Find kind"));
+            typed.request_focus();
             if let Some(none) = none {
                 ui.selectable_value(kind, None, none);
             }
-            for k in LicenseKind::ALL {
-                ui.selectable_value(kind, Some(k), k.short_name(lang))
+            let needle = filter.trim().to_lowercase();
+            let found: Vec<LicenseKind> = LicenseKind::ALL
+                .into_iter()
+                .filter(|k| {
+                    k.short_name(lang).to_lowercase().contains(&needle)
+                        || k.name(lang).to_lowercase().contains(&needle)
+                })
+                .collect();
+            let cursor = ui::combo_cursor(ui, filter_id, (up, down), typed.changed(), found.len());
+            for (i, k) in found.into_iter().enumerate() {
+                let on = cursor.map_or(*kind == Some(k), |c| c == i);
+                let r = ui
+                    .selectable_label(on, k.short_name(lang))
                     .on_hover_text(k.name(lang));
+                if r.clicked() || (enter && on && cursor.is_some()) {
+                    *kind = Some(k);
+                    chosen = true;
+                    ui.close();
+                }
             }
         });
-    r.response.labelled_by(label);
+    let open = shown.inner.is_some();
+    let r = shown.response.labelled_by(label);
+    // Chosen by the keys, the box keeps the cursor, so that Tab goes on to the next field.
+    if chosen {
+        r.request_focus();
+    }
+    if !open || chosen {
+        filter.clear();
+        ui.data_mut(|d| d.remove::<Option<usize>>(filter_id.with("cursor")));
+    }
+    ui.data_mut(|d| d.insert_temp(filter_id, filter));
 }
 
 /// The Sales page.

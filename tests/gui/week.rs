@@ -861,3 +861,40 @@ fn gui_a_license_kind_is_named_alike_in_the_form_the_explanation_and_the_printed
     assert!(text.contains("Услуги разработчика"), "the list: {text}");
     assert!(text.contains(&kind), "the list: {text}");
 }
+
+#[test]
+fn gui_the_kind_box_finds_as_you_type_and_esc_closes_only_the_list_over_the_form() {
+    let t = TempDb::new();
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click_button(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    h.get_by_role_and_label(Role::ComboBox, "Вид лицензии")
+        .click();
+    h.run_ok();
+    type_into(&mut h, Role::TextInput, "Поиск вида", "разраб");
+    press(&mut h, Key::Enter);
+    let kind = h
+        .get_by_role_and_label(Role::ComboBox, "Вид лицензии")
+        .accesskit_node()
+        .value();
+    assert_eq!(kind.as_deref(), Some("Услуги разработчика"));
+    // Esc closes the list that is open, not the form under it.
+    h.get_by_role_and_label(Role::ComboBox, "Партнёр").click();
+    h.run_ok();
+    assert!(h.query_by_label("Поиск партнёра").is_some());
+    press(&mut h, Key::Escape);
+    assert!(
+        h.query_by_label("Поиск партнёра").is_none(),
+        "the list closed"
+    );
+    assert!(
+        h.query_by_label("Записать продажу").is_some(),
+        "the form stays"
+    );
+    press(&mut h, Key::Escape);
+    assert!(
+        h.query_by_label("Записать продажу").is_none(),
+        "then the form"
+    );
+}
