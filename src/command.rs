@@ -90,6 +90,10 @@ pub enum Command {
     /// A list as a page shows it, to a workbook or a PDF.
     ExportList(Box<List>, ListFormat),
     /// A recorded sale or return deleted, kept in its history.
+    /// A deleted sale or return put back (recorded again under the same checks).
+    RestoreSale {
+        id: SaleId,
+    },
     DeleteSale {
         id: SaleId,
     },
@@ -192,6 +196,7 @@ impl Command {
             | RecordSale(_)
             | CorrectSale { .. }
             | DeleteSale { .. }
+            | RestoreSale { .. }
             | RecordReturn { .. }
             | Import
             | ImportFile(_)

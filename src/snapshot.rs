@@ -88,6 +88,17 @@ impl Data {
         })
     }
 
+    /// The issued statement, not reopened, that locks `partner`'s records dated `date`.
+    pub fn issued_over(
+        &self,
+        partner: PartnerId,
+        date: chrono::NaiveDate,
+    ) -> Option<&crate::store::IssuedRow> {
+        self.issued.iter().find(|s| {
+            s.partner == partner && s.reopened.is_none() && s.from <= date && date <= s.to
+        })
+    }
+
     pub fn partner_name(&self, id: PartnerId) -> String {
         self.partners
             .iter()

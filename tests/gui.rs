@@ -11,6 +11,8 @@ use partner_desk::ui::dialogs::{Picked, ScriptedDialogs};
 
 use crate::util::*;
 
+mod week;
+
 pub(crate) const TODAY: &str = "2025-05-20";
 
 pub(crate) fn harness(t: &TempDb, lang: Lang, answers: Vec<Picked>) -> Harness<'static, App> {
@@ -878,6 +880,7 @@ fn gui_lists_its_keyboard_shortcuts_and_offers_quick_search_in_help() {
         assert!(has_text(&h, keys), "{keys}");
     }
     assert!(has_text(&h, "быстрый поиск партнёра или клиента"));
+    assert!(has_text(&h, "курсор в первом поле формы"));
 }
 
 #[test]
@@ -1108,7 +1111,7 @@ fn gui_exports_exactly_the_filtered_sales_list_to_excel() {
 }
 
 /// The text the window put on the clipboard in its last frame.
-fn copied(h: &Harness<'static, App>) -> Option<String> {
+pub(crate) fn copied(h: &Harness<'static, App>) -> Option<String> {
     h.output()
         .platform_output
         .commands
@@ -1236,6 +1239,11 @@ fn gui_exports_the_stop_list_shown_to_excel_and_prints_it_to_pdf() {
         assert!(text.contains(whole), "{whole} in the printed list: {text}");
     }
     assert!(!text.contains("АО «Скоро»"), "only the rows shown");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("Фильтр: действующие · поиск «Нескоро»"),
+        "the filter under the title: {text}"
+    );
 }
 
 #[test]
@@ -1393,7 +1401,7 @@ fn gui_two_windows_on_one_database_see_each_others_pin_within_a_second() {
 }
 
 /// The text in the input labelled `label`.
-fn input_text(h: &Harness<'static, App>, label: &str) -> String {
+pub(crate) fn input_text(h: &Harness<'static, App>, label: &str) -> String {
     h.get_by_role_and_label(Role::TextInput, label)
         .accesskit_node()
         .value()

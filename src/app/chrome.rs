@@ -17,13 +17,16 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         (
             "Ctrl+K".to_owned(),
             lang.pick(
-                "быстрый поиск партнёра или клиента",
-                "quick search for a partner or a client",
+                "быстрый поиск партнёра или клиента (↑ ↓ — между найденными, Enter — открыть)",
+                "quick search for a partner or a client (↑ ↓ between the hits, Enter opens one)",
             ),
         ),
         (
             "Ctrl+N".to_owned(),
-            lang.pick("новая запись на странице", "a new record on the page"),
+            lang.pick(
+                "новая запись на странице, курсор в первом поле формы",
+                "a new record on the page, the cursor in the form's first field",
+            ),
         ),
         (
             "Ctrl+F".to_owned(),
@@ -35,7 +38,25 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         ),
         (
             "Esc".to_owned(),
-            lang.pick("закрыть форму или окно", "close the form or the window"),
+            lang.pick(
+                "закрыть верхнее: меню, список, окно «Файл сохранён», затем форму",
+                "close the topmost: a menu, a list, the «File saved» window, then the form",
+            ),
+        ),
+        (
+            "Tab, Shift+Tab".to_owned(),
+            lang.pick(
+                "следующее / предыдущее поле формы",
+                "the form's next / previous field",
+            ),
+        ),
+        (
+            lang.pick("Ввод текста, ↑ ↓, Enter", "Typing, ↑ ↓, Enter")
+                .to_owned(),
+            lang.pick(
+                "в списке партнёров или видов и в подсказках поля клиента: найти, выбрать, взять",
+                "in a partner's or a kind's list box and the client field's offers: find, move, take",
+            ),
         ),
         (
             "↑ ↓ Home End PgUp PgDn".to_owned(),
@@ -72,7 +93,10 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
         ),
         (
             "Ctrl+Z".to_owned(),
-            lang.pick("отменить последнее изменение", "undo the last change"),
+            lang.pick(
+                "отменить последнее изменение (и удаление записи)",
+                "undo the last change (a deletion too)",
+            ),
         ),
     ]);
     keys
@@ -146,11 +170,16 @@ impl App {
             overdue_days: self.overdue_days,
         };
         let typing = ctx.text_edit_focused();
+        // An open menu or list takes Esc for itself: the form under it stays.
+        let popup_open = egui::Popup::is_any_open(ctx);
         let modal_open = self.prompt.is_some()
+            || self.missing.is_some()
             || self
                 .session
                 .as_ref()
                 .is_some_and(|s| s.confirm.is_some() || s.search.is_some());
+        let exported = self.exported.is_some();
+        let mut close_exported = false;
         let session = self.session.as_mut();
         ctx.input_mut(|i| {
             if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::N)) {
@@ -194,10 +223,16 @@ impl App {
                     }
                 }
             }
-            if !modal_open && i.key_pressed(Key::Escape) {
+            // Esc closes the topmost thing only: the saved file's window before the form.
+            if !modal_open && !popup_open && exported && i.key_pressed(Key::Escape) {
+                close_exported = true;
+            } else if !modal_open && !popup_open && i.key_pressed(Key::Escape) {
                 pctx.cancel_requested = true;
             }
         });
+        if close_exported {
+            self.exported = None;
+        }
         pctx
     }
 
@@ -395,14 +430,26 @@ impl App {
         command
     }
 
+    /// The page on screen: none while no database is open or read, or while the welcome
+    /// page stands in for the pages.
+    fn shown_page(&self) -> Option<Page> {
+        let session = self.session.as_ref()?;
+        let data = &session.data;
+        let welcome =
+            !session.welcome_dismissed && data.counts.partners == 0 && data.counts.sales == 0;
+        (!session.first_load() && !welcome).then_some(self.page)
+    }
+
+    /// The sidebar: a button per page, the page on screen marked.
     pub(super) fn nav_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang;
+        let shown = self.shown_page();
         ui.add_space(6.0);
         for (i, page) in Page::ALL.into_iter().enumerate() {
             let r = ui
                 .add_sized(
                     [ui.available_width(), 28.0],
-                    egui::Button::selectable(self.page == page, page.name(lang)),
+                    egui::Button::selectable(shown == Some(page), page.name(lang)),
                 )
                 .on_hover_text(format!("Ctrl+{}", i + 1));
             if r.clicked() {
@@ -600,6 +647,7 @@ impl App {
         if let Some(command) = self.not_open_ui(ui) {
             return command;
         }
+        let shown = self.shown_page();
         let Some(session) = &mut self.session else {
             return None;
         };
@@ -614,10 +662,10 @@ impl App {
             });
             return None;
         }
-        let data = &session.data;
-        if !session.welcome_dismissed && data.counts.partners == 0 && data.counts.sales == 0 {
+        if shown.is_none() {
             return ui::welcome::welcome_ui(ui, (pctx.rights, pctx.lang), self.job.is_some());
         }
+        let data = &session.data;
         match self.page {
             Page::Overview => ui::overview::overview_ui(ui, &mut session.overview, data, pctx),
             Page::Partners => ui::partners::partners_ui(ui, &mut session.partners, data, pctx),

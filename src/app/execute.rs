@@ -16,6 +16,8 @@ pub(super) enum Undo {
         sale: Box<NewSale>,
         now: Box<NewSale>,
     },
+    /// A sale or return deleted: record it again (the restore kept in its history).
+    Undelete { id: SaleId, what: String },
 }
 
 /// Whether a write was refused because someone else changed the record meanwhile.
@@ -29,7 +31,7 @@ fn changed_meanwhile(e: &ActionError) -> bool {
 impl Undo {
     pub(super) fn name(&self, lang: Lang) -> String {
         match self {
-            Undo::Delete { what, .. } => what.clone(),
+            Undo::Delete { what, .. } | Undo::Undelete { what, .. } => what.clone(),
             Undo::Restore { sale, .. } => format!(
                 "{} {}",
                 lang.pick("исправление продажи на", "the correction of a sale of"),
@@ -337,10 +339,12 @@ impl Session {
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
                 self.write_pin(command, lang)?
             }
-            RecordSale(_) | CorrectSale { .. } | DeleteSale { .. } | RecordReturn { .. } => {
-                self.write_sale(command, lang)?
-            }
-            Undo => self.undo(lang),
+            RecordSale(_)
+            | CorrectSale { .. }
+            | DeleteSale { .. }
+            | RestoreSale { .. }
+            | RecordReturn { .. } => self.write_sale(command, lang, today)?,
+            Undo => self.undo(lang, today),
             AddRateVersion { .. }
             | IssueStatement { .. }
             | ReopenStatement { .. }
@@ -493,13 +497,19 @@ impl Session {
         })
     }
 
-    fn write_sale(&mut self, command: Command, lang: Lang) -> Option<Result<String, ActionError>> {
+    fn write_sale(
+        &mut self,
+        command: Command,
+        lang: Lang,
+        today: NaiveDate,
+    ) -> Option<Result<String, ActionError>> {
+        let today = ui::date(today, lang);
         let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
         Some(match command {
             Command::RecordSale(sale) => self
                 .write_on_client(&sale.client_inn, |db| db.record_sale(&sale))
                 .map(|id| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     let what = format!(
                         "{} {}",
                         t("Продажа записана:", "Sale recorded:"),
@@ -519,7 +529,7 @@ impl Session {
                     self.sales.changed_meanwhile(now);
                 }
                 corrected.map(|before| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     self.undo = Some(Undo::Restore {
                         id,
                         sale: Box::new(before),
@@ -534,10 +544,22 @@ impl Session {
             }
             Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
                 self.sales.deleted();
+                self.undo = Some(Undo::Undelete {
+                    id,
+                    what: t("удаление записи", "the deletion of a record"),
+                });
                 t(
-                    "Запись удалена; она осталась в истории исправлений",
-                    "Record deleted; it stays in the history of corrections",
+                    "Запись удалена; она осталась в истории исправлений (Ctrl+Z вернёт её)",
+                    "Record deleted; it stays in the history of corrections (Ctrl+Z brings it back)",
                 )
+            }),
+            Command::RestoreSale { id } => self.write(|db| db.restore_sale(id)).map(|new| {
+                let what = t("Запись восстановлена", "Record restored");
+                self.undo = Some(Undo::Delete {
+                    id: new,
+                    what: what.clone(),
+                });
+                what
             }),
             Command::RecordReturn {
                 sale,
@@ -547,7 +569,7 @@ impl Session {
             } => self
                 .write(|db| db.record_return(sale, date, amount, doc.as_deref()))
                 .map(|id| {
-                    self.sales.saved();
+                    self.sales.saved(today.clone());
                     let what = format!(
                         "{} {}",
                         t("Возврат записан:", "Return recorded:"),
@@ -564,13 +586,14 @@ impl Session {
     }
 
     /// Ctrl+Z: takes back the last change made in this window to this database.
-    fn undo(&mut self, lang: Lang) -> Result<String, ActionError> {
+    fn undo(&mut self, lang: Lang, today: NaiveDate) -> Result<String, ActionError> {
         let Some(undo) = self.undo.take() else {
             return Err(ActionError::NothingToUndo);
         };
         let name = undo.name(lang);
         let result = match &undo {
             Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
+            Undo::Undelete { id, .. } => self.write(|db| db.restore_sale(*id)).map(drop),
             Undo::Restore { id, sale, now } => self
                 .write(|db| db.correct_sale_seen(*id, now, sale))
                 .map(drop)
@@ -582,7 +605,7 @@ impl Session {
         if matches!(undo, Undo::Delete { .. }) {
             self.sales.deleted();
         } else {
-            self.sales.saved();
+            self.sales.saved(ui::date(today, lang));
         }
         result.map(|()| format!("{} {name}", lang.pick("Отменено:", "Undone:")))
     }

@@ -146,6 +146,9 @@ pub struct App {
     last_message: String,
     /// A path typed in when no dialog could be shown, for the session it was asked in.
     prompt: Option<PathPrompt>,
+    /// A database file asked to be opened that does not exist: whether to create it empty
+    /// waits for the user (a typo would otherwise open an empty database).
+    missing: Option<PathBuf>,
     /// The work running on a worker, for the session it was started in.
     job: Option<Job>,
     show_help: bool,
@@ -189,6 +192,10 @@ static NO_DATA: std::sync::LazyLock<Data> = std::sync::LazyLock::new(Data::defau
 /// The id the desktop knows the program by (its `.desktop` file and AppStream metainfo).
 pub const APP_ID: &str = "org.partnerdesk.PartnerDesk";
 
+/// The smallest window the system lets the user make: at this size every control is
+/// reachable (the pages' toolbars and filters wrap onto more lines, side panels scroll).
+pub const MIN_WINDOW: [f32; 2] = [800.0, 500.0];
+
 /// Opens the window on the database at `db_path` and runs until it is closed; `import`
 /// opens in the import window; `data_dir` holds the logs and crash reports.
 pub fn run_window(
@@ -207,7 +214,7 @@ pub fn run_window(
             .with_title("Partner Desk")
             .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([960.0, 600.0])
+            .with_min_inner_size(MIN_WINDOW)
             .with_icon(icon),
         ..Default::default()
     };
@@ -262,6 +269,7 @@ impl App {
             toasts: Vec::new(),
             last_message: String::new(),
             prompt: None,
+            missing: None,
             job: None,
             show_help: false,
             show_keys: false,

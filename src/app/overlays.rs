@@ -56,7 +56,8 @@ impl App {
             .id(egui::Id::unique("exported"))
             .collapsible(false)
             .resizable(false)
-            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            // Above the status bar, over no toolbar's or form's buttons; Esc closes it.
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
             .show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.label(path.display().to_string());
@@ -269,6 +270,7 @@ impl App {
         self.connect_ui(ctx);
         let lang = self.lang;
         self.confirm_ui(ctx);
+        self.missing_ui(ctx);
         // A typed path asked for a database closed since has nothing left to act on.
         let session = self.session.as_ref().map(|s| s.id);
         if self
@@ -450,6 +452,41 @@ impl App {
     }
 }
 
+impl App {
+    /// File ▸ Open of a path where there is no file: an empty database is made there only
+    /// when the user says so; otherwise the database open stays open.
+    fn missing_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang;
+        let Some(path) = &self.missing else {
+            return;
+        };
+        let mut decision = None;
+        egui::Modal::new(egui::Id::unique("missing-database")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading(lang.pick("Файла нет", "No such file"));
+            ui.label(lang.say(
+                format_args!(
+                    "Файла {} нет. Создать там новую пустую базу данных? Если путь набран с ошибкой, нажмите «Отмена»: открытая база останется открытой.",
+                    path.display()
+                ),
+                format_args!(
+                    "There is no file {}. Create a new empty database there? If the path is mistyped, press Cancel: the database open stays open.",
+                    path.display()
+                ),
+            ));
+            ui.add_space(8.0);
+            let create = lang.pick("Создать пустую базу", "Create an empty database");
+            decision = ui::confirm_buttons(ui, create, true, lang);
+        });
+        let Some(create) = decision else { return };
+        if let Some(path) = self.missing.take()
+            && create
+        {
+            self.use_path(PathUse::NewDatabase, path);
+        }
+    }
+}
+
 impl Session {
     /// The summary of the import just written, with its undo.
     fn imported_ui(&mut self, ctx: &egui::Context, said: &str, lang: Lang) -> Option<Command> {
@@ -461,7 +498,8 @@ impl Session {
             .collapsible(false)
             .resizable(false)
             // Top right: toasts come up bottom right and would cover its buttons.
-            .anchor(egui::Align2::RIGHT_TOP, [-16.0, 36.0])
+            // Above the status bar, over no toolbar's or form's buttons; Esc closes it.
+            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -40.0])
             .show(ctx, |ui| {
                 ui.set_max_width(420.0);
                 ui.label(said);

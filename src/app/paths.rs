@@ -212,6 +212,11 @@ impl App {
                     move |_| actions::write_list(&list, format, &path, lang),
                 );
             }
+            PathUse::OpenDatabase
+                if crate::store::server_url(&path).is_none() && !path.exists() =>
+            {
+                self.missing = Some(path);
+            }
             PathUse::NewDatabase | PathUse::OpenDatabase => {
                 self.switch_database(path.clone());
                 if self.db_path == path {

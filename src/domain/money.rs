@@ -94,6 +94,12 @@ impl Money {
         if text.is_empty() {
             return Err(AmountError::Empty);
         }
+        // With both a comma and a point, the last is the decimal separator and the other
+        // separates thousands: «4,000.50» as the English list shows it, «4.000,50» too.
+        let thousands = match (text.rfind(','), text.rfind('.')) {
+            (Some(comma), Some(point)) => Some(if comma > point { '.' } else { ',' }),
+            _ => None,
+        };
         // Read in one pass without allocating: an import reads a million of these.
         let mut rubles: i64 = 0;
         let (mut int_digits, mut significant) = (0usize, 0usize);
@@ -133,6 +139,11 @@ impl Money {
                     }
                 }
                 ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' if frac.is_none() => {
+                    end_group(groups, group);
+                    groups += 1;
+                    group = 0;
+                }
+                c if Some(c) == thousands && frac.is_none() => {
                     end_group(groups, group);
                     groups += 1;
                     group = 0;
@@ -365,6 +376,10 @@ mod tests {
         assert_eq!(Money::parse_amount("120000"), Ok(m("120000")));
         assert_eq!(Money::parse_amount(" 0,01 "), Ok(m("0.01")));
         assert_eq!(Money::parse_amount("5 ₽"), Ok(m("5")));
+        // Both separators: the last is the decimal one, as a list in English shows amounts.
+        assert_eq!(Money::parse_amount("4,000.50"), Ok(m("4000.50")));
+        assert_eq!(Money::parse_amount("1,234,567.89 ₽"), Ok(m("1234567.89")));
+        assert_eq!(Money::parse_amount("4.000,50"), Ok(m("4000.50")));
         assert_eq!(
             Money::parse_amount("999999999999.99"),
             Ok(m("999999999999.99"))
@@ -386,8 +401,9 @@ mod tests {
             Money::parse_amount("1e5"),
             Err(AmountError::BadCharacter { found: 'e' })
         );
+        assert_eq!(Money::parse_amount("1,23.56"), Err(AmountError::NotANumber));
         assert_eq!(
-            Money::parse_amount("1,234.56"),
+            Money::parse_amount("1.234,5.6"),
             Err(AmountError::NotANumber)
         );
         assert_eq!(Money::parse_amount("12 34"), Err(AmountError::NotANumber));

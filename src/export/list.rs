@@ -53,6 +53,12 @@ impl Value {
     pub fn is_number(&self) -> bool {
         matches!(self, Value::Money(_) | Value::Count(_) | Value::Rate(_))
     }
+
+    /// A value read whole or not at all: a number, a date, a code (an INN). It is never
+    /// broken across lines or cut.
+    pub fn is_whole(&self) -> bool {
+        !matches!(self, Value::Text(_) | Value::Empty)
+    }
 }
 
 /// A column of a list: its title and how wide it is in a spreadsheet (characters).
@@ -68,8 +74,22 @@ pub struct Column {
 pub struct List {
     pub title: String,
     pub made_on: NaiveDate,
+    /// What the list is filtered by, said in a line under its title (empty: nothing).
+    pub filter: String,
+    /// The list's totals, said in a line under its table (empty: none).
+    pub totals: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Value>>,
+}
+
+/// A list's filter as its printout says it under the title: «Фильтр: a · b», or `none`
+/// when nothing filters it.
+pub fn filter_line(said: &[String], none: &str, lang: Lang) -> String {
+    let filter = lang.pick("Фильтр:", "Filter:");
+    match said.is_empty() {
+        true => format!("{filter} {none}"),
+        false => format!("{filter} {}", said.join(" · ")),
+    }
 }
 
 /// Rows as tab-separated lines, which paste into a spreadsheet's cells.

@@ -306,6 +306,54 @@ pub fn render_list(list: &List, format: ListFormat, lang: Lang) -> Result<Vec<u8
     })
 }
 
+/// What the Sales list is filtered by, in words: its partner, kind, client, period and
+/// search, or that it is every sale.
+fn sales_filter_line(
+    db: &crate::store::Db<'_>,
+    query: &crate::store::SalesQuery,
+    lang: Lang,
+) -> Result<String, ListError> {
+    let mut said = Vec::new();
+    if let Some(partner) = query.partner {
+        let name = db
+            .partners()?
+            .into_iter()
+            .find(|p| p.id == partner)
+            .map_or_else(|| format!("#{}", partner.0), |p| p.name);
+        said.push(format!("{} {name}", lang.pick("партнёр", "partner")));
+    }
+    if let Some(kind) = query.kind {
+        said.push(format!(
+            "{} {}",
+            lang.pick("вид", "kind"),
+            kind.short_name(lang)
+        ));
+    }
+    if let Some(client) = &query.client {
+        said.push(format!("{} {client}", lang.pick("клиент", "client")));
+    }
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map_or("…".to_owned(), |d| crate::domain::show_date(d, lang))
+    };
+    if query.from.is_some() || query.to.is_some() {
+        said.push(format!(
+            "{} {} — {}",
+            lang.pick("период", "period"),
+            day(query.from),
+            day(query.to)
+        ));
+    }
+    if !query.text.trim().is_empty() {
+        said.push(format!(
+            "{} «{}»",
+            lang.pick("поиск", "search"),
+            query.text.trim()
+        ));
+    }
+    let none = lang.pick("нет, все продажи и возвраты", "none, every sale and return");
+    Ok(list::filter_line(&said, none, lang))
+}
+
 /// Writes a list shown on a page to `path`, atomically.
 pub fn write_list(
     list: &List,
@@ -380,7 +428,12 @@ impl SalesColumn {
             SalesColumn::Partner => Value::text(&r.partner_name),
             SalesColumn::ClientInn => Value::Code(r.client_inn.clone()),
             SalesColumn::Client => Value::text(&r.client_name),
-            SalesColumn::Kind => Value::text(r.kind.name(lang)),
+            SalesColumn::Kind if r.return_of.is_some() => Value::Text(format!(
+                "{} · {}",
+                lang.pick("Возврат", "Return"),
+                r.kind.short_name(lang)
+            )),
+            SalesColumn::Kind => Value::text(r.kind.short_name(lang)),
             SalesColumn::Amount => Value::Money(r.amount),
             SalesColumn::Terms => Value::Text(crate::domain::premium::terms_name(
                 r.terms(),
@@ -458,6 +511,16 @@ pub fn write_sales_list(
             &List {
                 title,
                 made_on: today,
+                filter: sales_filter_line(&db, query, lang)?,
+                totals: format!(
+                    "{} {} · {} {} · {} {}",
+                    lang.pick("Итого: строк", "Totals: rows"),
+                    total,
+                    lang.pick("сумма", "amount"),
+                    selection.amount.display(lang),
+                    lang.pick("премия", "premium"),
+                    selection.premium.display(lang),
+                ),
                 columns: heads,
                 rows: printed,
             },

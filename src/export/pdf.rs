@@ -277,11 +277,18 @@ impl Layout<'_> {
     /// The header row of a table, shaded, on the line at `y`.
     fn table_header(&mut self, cols: &[Col<'_>]) {
         let y = self.y - 10.5;
+        // A title that wraps makes the header taller, never spills into the first row.
+        let extra = cols
+            .iter()
+            .map(|c| self.measure.wrap(c.title, BODY, true, c.width - 6.0).len())
+            .max()
+            .unwrap_or(1) as f32
+            - 1.0;
         self.ops().push(Op::Fill {
             x: MARGIN,
             y,
             w: PAGE_W - 2.0 * MARGIN,
-            h: ROW_H,
+            h: ROW_H + extra * LINE_H,
             gray: 232,
         });
         let mut x = MARGIN + 2.0;
@@ -304,8 +311,20 @@ impl Layout<'_> {
             }
             x += c.width;
         }
-        self.rule(y + ROW_H, 0.6, 120);
-        self.y += ROW_H;
+        self.rule(y + ROW_H + extra * LINE_H, 0.6, 120);
+        self.y += ROW_H + extra * LINE_H;
+    }
+
+    /// A line of small text across the page, wrapped at its spaces (none when empty).
+    fn lines(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        for line in self.measure.wrap(text, 8.5, false, PAGE_W - 2.0 * MARGIN) {
+            self.ensure(LINE_H);
+            self.text(MARGIN, 8.5, false, &line);
+            self.y += LINE_H;
+        }
     }
 
     /// A table: the header on every page it runs onto, each row as tall as its longest
@@ -370,32 +389,15 @@ pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
         .iter()
         .map(|row| row.iter().map(|v| v.display(lang)).collect())
         .collect();
-    // Each column as wide as its widest cell (a long name counts up to a limit, and
-    // wraps beyond it), then all narrowed together to fit the page.
-    let natural: Vec<f32> = list
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let title = measure.width(&c.title, BODY, true).min(90.0);
-            let cells = texts
-                .iter()
-                .map(|row| measure.width(&row[i], BODY, false))
-                .fold(0.0, f32::max)
-                .min(240.0);
-            title.max(cells).max(24.0) + 8.0
-        })
-        .collect();
-    let room = PAGE_W - 2.0 * MARGIN - 4.0;
-    let scale = (room / natural.iter().sum::<f32>()).min(1.0);
+    let widths = column_widths(list, &texts, &measure);
     let cols: Vec<Col<'_>> = list
         .columns
         .iter()
-        .zip(&natural)
+        .zip(widths)
         .enumerate()
         .map(|(i, (c, width))| Col {
             title: &c.title,
-            width: width * scale,
+            width,
             right: list.rows.first().is_some_and(|row| row[i].is_number()),
         })
         .collect();
@@ -410,10 +412,74 @@ pub fn list_pdf(list: &List, lang: Lang) -> Result<Vec<u8>, PdfError> {
         list.rows.len()
     );
     l.text(MARGIN, 8.5, false, &made);
-    l.y += 18.0;
+    l.y += 12.0;
+    l.lines(&list.filter);
+    l.y += 6.0;
     l.table(&cols, texts);
+    l.y += 4.0;
+    l.lines(&list.totals);
     let footer = format!("Partner Desk · {}", list.title);
     render(l, list.title.clone(), &footer, lang)
+}
+
+/// The widths of a list's columns on the page. A column of numbers, dates or codes is as
+/// wide as its widest value and its title's longest word, so that none is ever broken; the
+/// columns of text share the rest, each as wide as its widest cell (up to a limit) when
+/// there is room, and never narrower than its longest word while there is room for that.
+fn column_widths(list: &List, texts: &[Vec<String>], measure: &Measure) -> Vec<f32> {
+    const PAD: f32 = 8.0;
+    let room = PAGE_W - 2.0 * MARGIN - 4.0;
+    let longest_word = |text: &str, bold| {
+        text.split(' ')
+            .map(|w| measure.width(w, BODY, bold))
+            .fold(0.0, f32::max)
+    };
+    let columns: Vec<(bool, f32, f32)> = list
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let whole = list.rows.iter().any(|row| row[i].is_whole());
+            let widest = texts
+                .iter()
+                .map(|row| measure.width(&row[i], BODY, false))
+                .fold(0.0, f32::max);
+            let title = longest_word(&c.title, true);
+            let words = texts
+                .iter()
+                .map(|row| longest_word(&row[i], false))
+                .fold(title, f32::max);
+            let least = if whole {
+                widest.max(title)
+            } else {
+                words.min(160.0)
+            };
+            let natural = if whole {
+                least
+            } else {
+                widest.min(240.0).max(least)
+            };
+            (whole, least.max(24.0) + PAD, natural.max(24.0) + PAD)
+        })
+        .collect();
+    let fixed: f32 = columns.iter().filter(|c| c.0).map(|c| c.2).sum();
+    let natural: f32 = columns.iter().filter(|c| !c.0).map(|c| c.2).sum();
+    let least: f32 = columns.iter().filter(|c| !c.0).map(|c| c.1).sum();
+    let left = room - fixed;
+    columns
+        .iter()
+        .map(|&(whole, least_w, natural_w)| match whole {
+            true => natural_w,
+            // Room for every text column's whole cells.
+            false if natural <= left => natural_w,
+            // Between their longest words and their whole cells, alike.
+            false if least <= left => {
+                least_w + (natural_w - least_w) * (left - least) / (natural - least).max(1.0)
+            }
+            // Not even that: the text columns share what is left, and words break.
+            false => (natural_w * left / natural.max(1.0)).max(24.0),
+        })
+        .collect()
 }
 
 fn render(

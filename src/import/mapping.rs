@@ -287,9 +287,18 @@ const SALES: &[Field] = &[
     field(
         "self_referred",
         false,
-        &["для себя", "покупка для себя", "self referred"],
-        "Для себя",
-        "Self-referred",
+        &[
+            "клиент пришел сам",
+            "пришел сам",
+            "клиент пришел в 1с коннект сам",
+            "для себя",
+            "покупка для себя",
+            "self referred",
+            "came on its own",
+            "client came on its own",
+        ],
+        "Клиент пришёл сам",
+        "Came on its own",
     ),
     field(
         "connected_by_partner",

@@ -1,8 +1,10 @@
 //! Correcting recorded sales and returns: a record changed or deleted while its period is
 //! in no issued statement (the database's period lock refuses it otherwise, and the
 //! sentence says to reopen the statement), each correction kept in `sale_corrections` with
-//! the record before and after, who made it and when. Statements are computed from the
-//! records, so they follow.
+//! the record before and after, who made it and when. A deleted record is restored by
+//! recording it again under the same checks (a new id), kept as a correction of the new
+//! record that names the deleted one. Statements are computed from the records, so they
+//! follow.
 
 use super::sql::Optional as _;
 use chrono::NaiveDate;
@@ -15,6 +17,20 @@ use crate::domain::{LicenseKind, Money, PartnerId, RecordWrite, SaleId};
 pub enum CorrectionKind {
     Changed,
     Deleted,
+    /// The record was recorded again after its deletion (stored as a change whose record
+    /// after names the deleted one).
+    Restored,
+}
+
+/// Whether a kept record was a sale or a return (of which sale); unknown in what the
+/// program kept before it said.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordOf {
+    #[default]
+    Unknown,
+    Sale,
+    ReturnOf(i64),
 }
 
 /// A sale or return as a correction keeps it.
@@ -29,6 +45,12 @@ pub struct Recorded {
     pub self_referred: bool,
     pub connected_by_partner: bool,
     pub used_in_work: bool,
+    /// A sale or the return of which sale.
+    #[serde(default)]
+    pub record: RecordOf,
+    /// The deleted record this one restores, in a restore's record after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<i64>,
 }
 
 impl Recorded {
@@ -40,6 +62,11 @@ impl Recorded {
 /// One correction of a record, as the history shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Correction {
+    /// The record corrected.
+    pub sale_id: SaleId,
+    /// Its place among all corrections, oldest first (a record's id may be given again
+    /// once the record is deleted, so order tells which deletion a restore undid).
+    pub order: i64,
     /// When, as stored (RFC 3339); [`Correction::when`] shows it.
     pub at: String,
     pub by: String,
@@ -56,10 +83,11 @@ impl Db<'_> {
             .conn
             .prepare_cached(
                 "SELECT doc, date, partner_id, client_inn, kind, amount_kop, self_referred,
-                        connected_by_partner, used_in_work, return_of IS NOT NULL
+                        connected_by_partner, used_in_work, return_of
                  FROM sales WHERE id = ?1",
             )?
             .query_row([id.0], |r| {
+                let return_of: Option<i64> = r.get(9)?;
                 Ok((
                     Recorded {
                         doc: r.get(0)?,
@@ -71,8 +99,10 @@ impl Db<'_> {
                         self_referred: r.get(6)?,
                         connected_by_partner: r.get(7)?,
                         used_in_work: r.get(8)?,
+                        record: return_of.map_or(RecordOf::Sale, RecordOf::ReturnOf),
+                        restored_from: None,
                     },
-                    r.get(9)?,
+                    return_of.is_some(),
                 ))
             })
             .optional()?;
@@ -105,27 +135,7 @@ impl Db<'_> {
         if is_return {
             return Err(RuleError::ReturnNotEditable.into());
         }
-        let unknown = |what, column, value: &str| StoreError::UnknownValue {
-            what,
-            column,
-            value: value.to_owned(),
-        };
-        Ok(NewSale {
-            doc: r.doc,
-            date: r.date,
-            partner: crate::domain::PartnerId(r.partner_id),
-            client_inn: crate::domain::Inn::parse(&r.client_inn)
-                .map_err(|_| unknown(Stored::Inn, "sales.client_inn", &r.client_inn))?,
-            client_name: String::new(),
-            kind: LicenseKind::parse(&r.kind)
-                .ok_or_else(|| unknown(Stored::LicenseKind, "sales.kind", &r.kind))?,
-            amount: Money::from_kopecks(r.amount_kop),
-            role: crate::domain::RoleFacts {
-                self_referred: r.self_referred,
-                connected_by_partner: r.connected_by_partner,
-                used_in_work: r.used_in_work,
-            },
-        })
+        new_sale_of(&r, ("sales.client_inn", "sales.kind"))
     }
 
     /// The corrections of sale or return `id`, oldest first.
@@ -139,10 +149,51 @@ impl Db<'_> {
         &self,
         client: &crate::domain::Inn,
     ) -> Result<Vec<Correction>, StoreError> {
-        self.corrections_where(
+        let restores: Vec<(i64, i64)> = self
+            .corrections_where(
+                "action = 'changed' AND json_extract(before, '$.client_inn') = ?1",
+                client.as_str(),
+            )?
+            .iter()
+            .filter_map(|c| Some((c.after.as_ref()?.restored_from?, c.order)))
+            .collect();
+        let mut deleted = self.corrections_where(
             "action = 'deleted' AND json_extract(before, '$.client_inn') = ?1",
             client.as_str(),
-        )
+        )?;
+        // A deletion is undone by a restore naming its record made after it.
+        deleted.retain(|d| {
+            !restores
+                .iter()
+                .any(|&(of, order)| of == d.sale_id.0 && order > d.order)
+        });
+        Ok(deleted)
+    }
+
+    /// The deletion of record `id`, unless it was restored since.
+    fn deletion(&self, id: SaleId) -> Result<Recorded, StoreError> {
+        let deleted = self
+            .sale_corrections(id)?
+            .into_iter()
+            .rfind(|c| c.kind == CorrectionKind::Deleted)
+            .ok_or_else(|| RuleError::UnknownSale {
+                doc: format!("#{}", id.0),
+            })?;
+        let inn = crate::domain::Inn::parse(&deleted.before.client_inn).map_err(|_| {
+            StoreError::UnknownValue {
+                what: Stored::Inn,
+                column: "sale_corrections.before",
+                value: deleted.before.client_inn.clone(),
+            }
+        })?;
+        let restored = self
+            .deleted_sales_of_client(&inn)?
+            .iter()
+            .all(|c| c.order != deleted.order);
+        if restored {
+            return Err(RuleError::AlreadyRestored.into());
+        }
+        Ok(deleted.before)
     }
 
     fn corrections_where(
@@ -151,11 +202,12 @@ impl Db<'_> {
         value: impl super::sql::Param,
     ) -> Result<Vec<Correction>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT corrected_at, corrected_by, action, before, after FROM sale_corrections
-             WHERE {condition} ORDER BY id"
+            "SELECT corrected_at, corrected_by, action, before, after, sale_id, id
+             FROM sale_corrections WHERE {condition} ORDER BY id"
         ))?;
         let rows = stmt.query_map([value], |r| {
             Ok((
+                (SaleId(r.get::<i64>(5)?), r.get::<i64>(6)?),
                 r.get::<String>(0)?,
                 r.get::<String>(1)?,
                 r.get::<String>(2)?,
@@ -170,19 +222,23 @@ impl Db<'_> {
             })
         };
         rows.map(|row| {
-            let (at, by, action, before, after) = row?;
+            let ((sale_id, order), at, by, action, before, after) = row?;
+            let after = (!after.is_empty())
+                .then(|| read(&after, "sale_corrections.after"))
+                .transpose()?;
+            let kind = match (action.as_str(), &after) {
+                ("deleted", _) => CorrectionKind::Deleted,
+                (_, Some(after)) if after.restored_from.is_some() => CorrectionKind::Restored,
+                _ => CorrectionKind::Changed,
+            };
             Ok(Correction {
+                sale_id,
+                order,
                 at,
                 by,
-                kind: if action == "deleted" {
-                    CorrectionKind::Deleted
-                } else {
-                    CorrectionKind::Changed
-                },
+                kind,
                 before: read(&before, "sale_corrections.before")?,
-                after: (!after.is_empty())
-                    .then(|| read(&after, "sale_corrections.after"))
-                    .transpose()?,
+                after,
             })
         })
         .collect()
@@ -203,8 +259,10 @@ impl Tx<'_> {
             })
         };
         let after = after.map(json).transpose()?.unwrap_or_default();
+        // A restore is a change of the new record whose record after names the deleted
+        // one: the tables' rules (and the server's grants) know changes and deletions.
         let action = match kind {
-            CorrectionKind::Changed => "changed",
+            CorrectionKind::Changed | CorrectionKind::Restored => "changed",
             CorrectionKind::Deleted => "deleted",
         };
         self.conn
@@ -281,6 +339,59 @@ impl Tx<'_> {
         self.forget();
         self.note_correction(id, CorrectionKind::Deleted, &before, None)
     }
+}
+
+impl Tx<'_> {
+    /// Puts deleted record `id` back: recorded again (a new id) under the checks a new
+    /// record meets (the period lock, the shipment rule, what a return may be), and kept as
+    /// a correction of the new record, with who restored it and when. Returns the new id.
+    pub fn restore_sale(&self, id: SaleId) -> Result<SaleId, StoreError> {
+        let before = self.deletion(id)?;
+        let new = match before.record {
+            RecordOf::Unknown => return Err(RuleError::NotRestorable.into()),
+            RecordOf::ReturnOf(of) => self.record_return(
+                SaleId(of),
+                before.date,
+                before.amount(),
+                before.doc.as_deref(),
+            )?,
+            RecordOf::Sale => {
+                let columns = ("sale_corrections.before", "sale_corrections.before");
+                self.record_sale(&new_sale_of(&before, columns)?)?
+            }
+        };
+        let (mut after, _) = self.recorded(new)?;
+        after.restored_from = Some(id.0);
+        self.forget();
+        self.note_correction(new, CorrectionKind::Restored, &before, Some(&after))?;
+        Ok(new)
+    }
+}
+
+/// A kept record of a sale as the sale to record again, `columns` naming where its INN and
+/// its kind were read, should either not read.
+fn new_sale_of(r: &Recorded, columns: (&'static str, &'static str)) -> Result<NewSale, StoreError> {
+    let unknown = |what, column, value: &str| StoreError::UnknownValue {
+        what,
+        column,
+        value: value.to_owned(),
+    };
+    Ok(NewSale {
+        doc: r.doc.clone(),
+        date: r.date,
+        partner: PartnerId(r.partner_id),
+        client_inn: crate::domain::Inn::parse(&r.client_inn)
+            .map_err(|_| unknown(Stored::Inn, columns.0, &r.client_inn))?,
+        client_name: String::new(),
+        kind: LicenseKind::parse(&r.kind)
+            .ok_or_else(|| unknown(Stored::LicenseKind, columns.1, &r.kind))?,
+        amount: r.amount(),
+        role: crate::domain::RoleFacts {
+            self_referred: r.self_referred,
+            connected_by_partner: r.connected_by_partner,
+            used_in_work: r.used_in_work,
+        },
+    })
 }
 
 impl Correction {

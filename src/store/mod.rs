@@ -46,7 +46,9 @@ use crate::domain::lang::Lang;
 use crate::domain::{Inn, PartnerId, SaleId};
 use chrono::NaiveDate;
 
-pub use corrections::{Correction, CorrectionKind, Recorded, changes as correction_changes};
+pub use corrections::{
+    Correction, CorrectionKind, RecordOf, Recorded, changes as correction_changes,
+};
 pub use engine::BulkSales;
 pub use errors::{CopyDifference, RuleError, ServerProblem, StoreError, Stored};
 pub use imports::{ImportLog, ImportRecord};

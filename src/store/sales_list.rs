@@ -187,6 +187,17 @@ impl Db<'_> {
         Ok((n, money(amount), money(premium)))
     }
 
+    /// How many of the records the query selects are returns.
+    pub fn returns_count(&self, q: &SalesQuery) -> Result<i64, StoreError> {
+        let (filter, params) = q.filter();
+        let sql = format!(
+            "SELECT count(*) FROM {LIST_FROM} WHERE ({filter}) AND s.return_of IS NOT NULL"
+        );
+        self.conn
+            .prepare_cached(&sql)?
+            .query_row(params, |r| r.get(0))
+    }
+
     /// Every sale and return the query selects, as ids in its order, with the totals: what
     /// the Sales page scrolls through. Rows are then read a page at a time by id.
     pub fn sales_selection(&self, q: &SalesQuery) -> Result<SalesSelection, StoreError> {

@@ -8,7 +8,8 @@ use crate::snapshot::Data;
 
 use crate::domain::{Inn, Lang, Money};
 use crate::store::{
-    Correction, Db, PinEvent, PinEventKind, PinRow, SaleListRow, SalesQuery, StoreError,
+    Correction, Db, PinEvent, PinEventKind, PinRow, RecordOf, Right, SaleListRow, SalesQuery,
+    StoreError,
 };
 use crate::ui;
 
@@ -110,8 +111,7 @@ pub fn client_card_ui(
             timeline_ui(ui, card.inn, data, pctx);
             refusals_ui(ui, &c.events, data, lang);
             let command = sales_ui(ui, c, lang);
-            deleted_ui(ui, &c.deleted, data, lang);
-            command
+            deleted_ui(ui, &c.deleted, data, pctx).or(command)
         })
         .and_then(|shown| shown.inner.flatten())
 }
@@ -270,36 +270,83 @@ fn sales_ui(ui: &mut egui::Ui, c: &ClientData, lang: Lang) -> Option<Command> {
 }
 
 /// The client's sales and returns deleted as mistakes, struck through, with who deleted
-/// them and when.
-fn deleted_ui(ui: &mut egui::Ui, deleted: &[Correction], data: &Data, lang: Lang) {
+/// them and when; «Восстановить» puts one back while its period is in no issued statement.
+fn deleted_ui(
+    ui: &mut egui::Ui,
+    deleted: &[Correction],
+    data: &Data,
+    pctx: &PageCtx,
+) -> Option<Command> {
+    let lang = pctx.lang;
     if deleted.is_empty() {
-        return;
+        return None;
     }
     ui.add_space(8.0);
     ui.strong(lang.pick(
         "Удалённые записи (остаются в истории исправлений)",
         "Deleted records (kept in the history of corrections)",
     ));
+    let mut command = None;
     for d in deleted {
         let r = &d.before;
-        ui.label(
-            RichText::new(format!(
-                "{} · {} · {} · {}{} · {} {} ({})",
-                ui::date(r.date, lang),
-                data.partner_name(crate::domain::PartnerId(r.partner_id)),
-                r.doc.as_deref().unwrap_or("—"),
-                ui::money(r.amount(), lang),
-                if r.amount_kop < 0 {
-                    lang.pick(" (возврат)", " (return)")
-                } else {
-                    ""
-                },
-                lang.pick("удалена", "deleted"),
-                d.when(),
-                d.by
-            ))
-            .strikethrough()
-            .weak(),
-        );
+        let partner = crate::domain::PartnerId(r.partner_id);
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} · {} · {} · {}{} · {} {} ({})",
+                    ui::date(r.date, lang),
+                    data.partner_name(partner),
+                    r.doc.as_deref().unwrap_or("—"),
+                    ui::money(r.amount(), lang),
+                    if matches!(r.record, RecordOf::ReturnOf(_)) || r.amount_kop < 0 {
+                        lang.pick(" (возврат)", " (return)")
+                    } else {
+                        ""
+                    },
+                    lang.pick("удалена", "deleted"),
+                    d.when(),
+                    d.by
+                ))
+                .strikethrough()
+                .weak(),
+            );
+            if restore_button(ui, d, data.issued_over(partner, r.date), pctx) {
+                command = Some(Command::RestoreSale { id: d.sale_id });
+            }
+        });
     }
+    command
+}
+
+/// «Восстановить» beside a deleted record: offered while its period is open, and for a
+/// record whose deletion kept whether it was a sale or a return.
+fn restore_button(
+    ui: &mut egui::Ui,
+    d: &Correction,
+    issued: Option<&crate::store::IssuedRow>,
+    pctx: &PageCtx,
+) -> bool {
+    let lang = pctx.lang;
+    if d.before.record == RecordOf::Unknown {
+        return false;
+    }
+    let button = egui::Button::new(lang.pick("Восстановить", "Restore")).small();
+    let r = ui::change_button(ui, pctx, Right::Record, issued.is_none(), button);
+    match issued {
+        Some(s) => r.on_disabled_hover_text(lang.say(
+            format_args!(
+                "период выдан в ведомости № {}; переоткройте её, чтобы восстановить запись",
+                s.number
+            ),
+            format_args!(
+                "the period is issued in statement No. {}; reopen it to restore the record",
+                s.number
+            ),
+        )),
+        None => r.on_hover_text(lang.pick(
+            "Записать её снова; восстановление останется в истории",
+            "Record it again; the restore stays in the history",
+        )),
+    }
+    .clicked()
 }

@@ -89,15 +89,22 @@ impl KnownClient {
                 .collect(),
             _ => Vec::new(),
         };
+        let cursor = self.offer_keys(ui, &response, popup_id, hits.len(), was_open);
+        if let Some((found, found_name)) = cursor.taken.and_then(|i| hits.get(i)) {
+            *inn = found.to_string();
+            *name = found_name.clone();
+            self.named_for = Some(*found);
+            self.typed = inn.clone();
+        }
         let mut open = false;
-        if !hits.is_empty() && (response.has_focus() || was_open) {
+        if !hits.is_empty() && (response.has_focus() || was_open) && cursor.taken.is_none() {
             let area = egui::Area::new(popup_id)
                 .order(egui::Order::Foreground)
                 .fixed_pos(response.rect.left_bottom() + egui::vec2(0.0, 2.0))
                 .show(ui.ctx(), |ui| {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
                         ui.set_width(380.0);
-                        for (found, found_name) in &hits {
+                        for (i, (found, found_name)) in hits.iter().enumerate() {
                             let holder = pins
                                 .iter()
                                 .find(|r| r.client_inn == *found && r.pin.in_force_on(today))
@@ -119,7 +126,8 @@ impl KnownClient {
                                 format!("{found_name} · {found}")
                             };
                             let text = format!("{title}\n{holder}");
-                            if ui.selectable_label(false, text).clicked() {
+                            let on = cursor.on == Some(i);
+                            if ui.selectable_label(on, text).clicked() {
                                 *inn = found.to_string();
                                 *name = found_name.clone();
                                 self.named_for = Some(*found);
@@ -134,4 +142,51 @@ impl KnownClient {
         ui.data_mut(|d| d.insert_temp(popup_id, open));
         response
     }
+
+    /// The offers' keys while they are shown: Down and Up move a cursor through them, and
+    /// Enter takes the one it is on (instead of submitting the form).
+    fn offer_keys(
+        &self,
+        ui: &mut Ui,
+        field: &Response,
+        popup_id: egui::Id,
+        offers: usize,
+        shown: bool,
+    ) -> OfferCursor {
+        let id = popup_id.with("cursor");
+        let mut on: Option<usize> = ui.data_mut(|d| d.get_temp(id)).flatten();
+        if field.changed() || offers == 0 || !shown {
+            on = None;
+        }
+        let (up, down, enter) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::Enter),
+            )
+        });
+        let mut taken = None;
+        if offers > 0 && shown {
+            if down {
+                on = Some(on.map_or(0, |i| (i + 1).min(offers - 1)));
+            }
+            if up {
+                on = on.map(|i| i.saturating_sub(1));
+            }
+            if enter && on.is_some() {
+                taken = on.take();
+                // The Enter took an offer: it does not submit the form, and typing goes on.
+                ui.data_mut(|d| d.remove_temp::<bool>(submitted_id()));
+                field.request_focus();
+            }
+        }
+        ui.data_mut(|d| d.insert_temp(id, on));
+        OfferCursor { on, taken }
+    }
+}
+
+/// Where the keys are among a client field's offers, and the one Enter took.
+struct OfferCursor {
+    on: Option<usize>,
+    taken: Option<usize>,
 }

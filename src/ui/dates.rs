@@ -14,18 +14,37 @@ pub fn date_row(
 ) -> Response {
     field_row(ui, label, error, |ui, label| {
         ui.horizontal(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(value)
-                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                        .desired_width(204.0),
-                )
-                .labelled_by(label);
+            let r = date_edit(ui, value, 204.0, lang).labelled_by(label);
             calendar_button(ui, value, today, lang);
             r
         })
         .inner
     })
+}
+
+/// A date's text field. It selects its whole date when it gains the focus, so that a date
+/// typed into it replaces the one there instead of being appended to it.
+pub fn date_edit(ui: &mut Ui, value: &mut String, width: f32, lang: Lang) -> Response {
+    let out = egui::TextEdit::singleline(value)
+        .hint_text(lang.pick("дд.мм.гггг", "yyyy-mm-dd"))
+        .desired_width(width)
+        .show(ui);
+    let r = out.response.response;
+    if r.gained_focus() {
+        select_all(ui.ctx(), r.id, value);
+    }
+    r
+}
+
+/// Selects the whole of `text` in text field `id`, so that what is typed next replaces it.
+pub fn select_all(ctx: &egui::Context, id: egui::Id, text: &str) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    let all = egui::text::CCursorRange::two(
+        egui::text::CCursor::new(0),
+        egui::text::CCursor::new(text.chars().count()),
+    );
+    state.cursor.set_char_range(Some(all));
+    state.store(ctx, id);
 }
 
 /// A ▦ button that opens a month's calendar; the day clicked goes into `value` as the
@@ -237,7 +256,8 @@ pub fn period_filter(
     period_fields(ui, from, to, today, lang);
 }
 
-/// A period's «с … по …» fields, each with its calendar, kept on one line together.
+/// A period's «с … по …» fields, each with its calendar: each field stays with its label
+/// and calendar, and the two go onto two lines where one is too narrow for them.
 pub fn period_fields(
     ui: &mut Ui,
     from: &mut String,
@@ -245,20 +265,14 @@ pub fn period_fields(
     today: NaiveDate,
     lang: Lang,
 ) {
-    ui.horizontal(|ui| {
-        for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
+    for (text, name) in [(from, lang.pick("с", "from")), (to, lang.pick("по", "to"))] {
+        ui.horizontal(|ui| {
             let label = ui.label(name);
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(text)
-                        .hint_text(lang.pick("дд.мм.гггг", "dd.mm.yyyy"))
-                        .desired_width(90.0),
-                )
-                .labelled_by(label.id);
+            let r = date_edit(ui, text, 90.0, lang).labelled_by(label.id);
             if let Err(e) = parse_date_field(text) {
                 r.on_hover_text(e.text(lang));
             }
             calendar_button(ui, text, today, lang);
-        }
-    });
+        });
+    }
 }

@@ -21,10 +21,10 @@ mod tables;
 pub mod welcome;
 
 pub use client_field::KnownClient;
-pub use dates::{Period, date_row, period_fields, period_filter};
+pub use dates::{Period, date_row, period_fields, period_filter, select_all};
 pub use tables::{
-    COPY_ROWS, Cell, Col, RowView, Table, TableOut, list_menu, list_menu_items, shown_columns,
-    shown_list, take_notice,
+    COPY_ROWS, Cell, Col, Records, RowView, Table, TableOut, list_menu, list_menu_items,
+    shown_columns, shown_list, take_notice,
 };
 
 use std::sync::Arc;
@@ -372,34 +372,84 @@ pub fn partner_combo(
         .width(240.0)
         .height(320.0)
         .show_ui(ui, |ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut filter)
-                    .hint_text(lang.pick("поиск по названию или ИНН", "search by name or INN")),
-            )
-            .accessible_name(lang.pick("Поиск партнёра", "Find partner"))
-            .request_focus();
+            // Typing filters; Down and Up move through the partners found, Enter takes the
+            // one on the cursor (the first found, when the arrows were not used).
+            let (up, down, enter) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::Enter),
+                )
+            });
+            let typed = ui
+                .add(
+                    egui::TextEdit::singleline(&mut filter)
+                        .hint_text(lang.pick("поиск по названию или ИНН", "search by name or INN")),
+                )
+                .accessible_name(lang.pick("Поиск партнёра", "Find partner"));
+            typed.request_focus();
             if ui.selectable_label(selected.is_none(), none_text).clicked() {
                 *selected = None;
                 changed = true;
             }
             let needle = filter.trim().to_lowercase();
-            for p in partners.iter().filter(|p| {
-                needle.is_empty()
-                    || p.name.to_lowercase().contains(&needle)
-                    || p.inn.as_str().contains(&needle)
-            }) {
-                if ui
-                    .selectable_label(*selected == Some(p.id), format!("{} · {}", p.name, p.inn))
-                    .clicked()
-                {
+            let found: Vec<&PartnerRow> = partners
+                .iter()
+                .filter(|p| {
+                    needle.is_empty()
+                        || p.name.to_lowercase().contains(&needle)
+                        || p.inn.as_str().contains(&needle)
+                })
+                .collect();
+            let cursor = combo_cursor(ui, filter_id, (up, down), typed.changed(), found.len());
+            for (i, p) in found.iter().enumerate() {
+                let on = cursor.map_or(*selected == Some(p.id), |c| c == i);
+                let r = ui.selectable_label(on, format!("{} · {}", p.name, p.inn));
+                if r.clicked() || (enter && on && (cursor.is_some() || !needle.is_empty())) {
                     *selected = Some(p.id);
                     changed = true;
+                    ui.close();
                 }
             }
         });
-    response.response.labelled_by(label_id);
+    let response_of_box = response.response.labelled_by(label_id);
+    // Chosen by the keys, the box keeps the cursor, so that Tab goes on to the next field.
+    if changed {
+        response_of_box.request_focus();
+    }
+    // What was typed to find a partner filters the list while it is open only: closed (a
+    // partner chosen, or the page left), the next opening lists every partner.
+    if response.inner.is_none() || changed {
+        filter.clear();
+        ui.data_mut(|d| d.remove::<Option<usize>>(filter_id.with("cursor")));
+    }
     ui.data_mut(|d| d.insert_temp(filter_id, filter));
     changed
+}
+
+/// Where the arrow keys are among a combo box's `found` items (None until they are used or
+/// something is typed, then the first): kept under `id` between frames.
+pub(crate) fn combo_cursor(
+    ui: &mut Ui,
+    id: egui::Id,
+    (up, down): (bool, bool),
+    typed: bool,
+    found: usize,
+) -> Option<usize> {
+    let id = id.with("cursor");
+    let mut cursor: Option<usize> = ui.data_mut(|d| d.get_temp(id)).flatten();
+    if typed {
+        cursor = Some(0);
+    }
+    if down {
+        cursor = Some(cursor.map_or(0, |c| c + 1));
+    }
+    if up {
+        cursor = cursor.map(|c| c.saturating_sub(1));
+    }
+    let cursor = cursor.filter(|_| found > 0).map(|c| c.min(found - 1));
+    ui.data_mut(|d| d.insert_temp(id, cursor));
+    cursor
 }
 
 /// Ctrl+K: the search through the whole database, from anywhere.

@@ -26,6 +26,8 @@ pub struct Comparison {
     pub to: NaiveDate,
     pub now: (i64, Money, Money),
     pub last_year: (i64, Money, Money),
+    /// How many of the records counted in `now` are returns.
+    pub returns: i64,
 }
 
 /// What needs attention today: small lists, read first, so that the Overview shows them
@@ -72,6 +74,11 @@ fn comparison(db: &Db<'_>, from: NaiveDate, to: NaiveDate) -> Result<Comparison,
         to,
         now: totals(db, from, to)?,
         last_year: totals(db, year_ago(from), year_ago(to))?,
+        returns: db.returns_count(&SalesQuery {
+            from: Some(from),
+            to: Some(to),
+            ..SalesQuery::default()
+        })?,
     })
 }
 
@@ -172,7 +179,14 @@ fn comparison_ui(ui: &mut Ui, title: &str, c: &Comparison, lang: Lang) {
             .weak()
             .small(),
         );
-        ui.label(format!("{} {}", lang.pick("Продаж:", "Sales:"), c.now.0));
+        // Sales and returns counted apart: a return is not another sale.
+        ui.label(format!(
+            "{} {} · {} {}",
+            lang.pick("Продаж:", "Sales:"),
+            c.now.0 - c.returns,
+            lang.pick("возвратов:", "returns:"),
+            c.returns
+        ));
         ui.label(format!(
             "{} {}",
             lang.pick("Сумма:", "Amount:"),

@@ -51,6 +51,12 @@ struct Draft {
 #[derive(Clone, Debug, Default)]
 struct ActionDraft {
     date: String,
+    /// The date was filled (with today) once; emptied since, it stays empty until typed.
+    dated: bool,
+    /// «Продлить» was pressed: what is missing is said in red from then on.
+    tried: bool,
+    /// The pin was just opened: «Кто согласовал» takes the cursor.
+    focus: bool,
     agreed_by: String,
     note: String,
 }
@@ -161,10 +167,13 @@ impl PinsPage {
         self.mode = Mode::Selected(id);
         self.extend = ActionDraft {
             date: ui::date(ctx.today, ctx.lang),
+            dated: true,
+            focus: true,
             ..ActionDraft::default()
         };
         self.release = ActionDraft {
             date: ui::date(ctx.today, ctx.lang),
+            dated: true,
             ..ActionDraft::default()
         };
         self.history = data
@@ -201,8 +210,9 @@ pub fn pins_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -> 
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
-    ui.horizontal(|ui| filters_ui(ui, page, data, lang));
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal_wrapped(|ui| filters_ui(ui, page, data, lang));
     ui.separator();
     let command = side_panel_ui(ui, page, data, ctx);
     if data.pins_version == 0 {
@@ -247,19 +257,44 @@ fn toolbar_ui(ui: &mut Ui, page: &mut PinsPage, ctx: &PageCtx) -> Option<ListFor
     ui::list_menu(ui, lang)
 }
 
+impl Filter {
+    fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Filter::All => lang.pick("Все", "All"),
+            Filter::InForce => lang.pick("Действующие", "In force"),
+            Filter::EndingSoon => lang.pick("Истекают за 14 дней", "Ending within 14 days"),
+        }
+    }
+}
+
+impl PinsPage {
+    /// What the list is filtered by, for the line under a printout's title.
+    fn filter_line(&self, data: &Data, lang: Lang) -> String {
+        let mut said = Vec::new();
+        if self.filter != Filter::All {
+            said.push(self.filter.name(lang).to_lowercase());
+        }
+        if let Some(partner) = self.partner {
+            let name = data.partner_name(partner);
+            said.push(format!("{} {name}", lang.pick("партнёр", "partner")));
+        }
+        if !self.search.trim().is_empty() {
+            said.push(format!(
+                "{} «{}»",
+                lang.pick("поиск", "search"),
+                self.search.trim()
+            ));
+        }
+        let none = lang.pick("нет, все закрепления", "none, every pin");
+        crate::export::list::filter_line(&said, none, lang)
+    }
+}
+
 /// Which pins the list shows: all, in force or ending soon, of one partner or all.
 fn filters_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, lang: Lang) {
-    ui.selectable_value(&mut page.filter, Filter::All, lang.pick("Все", "All"));
-    ui.selectable_value(
-        &mut page.filter,
-        Filter::InForce,
-        lang.pick("Действующие", "In force"),
-    );
-    ui.selectable_value(
-        &mut page.filter,
-        Filter::EndingSoon,
-        lang.pick("Истекают за 14 дней", "Ending within 14 days"),
-    );
+    for filter in [Filter::All, Filter::InForce, Filter::EndingSoon] {
+        ui.selectable_value(&mut page.filter, filter, filter.name(lang));
+    }
     let label = ui.label(lang.pick("Партнёр:", "Partner:"));
     ui::partner_combo(
         ui,
@@ -280,7 +315,9 @@ fn side_panel_ui(ui: &mut Ui, page: &mut PinsPage, data: &Data, ctx: &PageCtx) -
             egui::Panel::right("pin-form")
                 .default_size(ui::SIDE_PANEL)
                 .show(ui, |ui| {
-                    command = pin_form_ui(ui, page, data, ctx);
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        command = pin_form_ui(ui, page, data, ctx);
+                    });
                 });
         }
         Mode::Selected(pin_id) => {
@@ -393,7 +430,8 @@ fn table_ui(
     let mut command = None;
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Стоп-лист", "Stop-list");
-        let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, today);
+        let mut list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, today);
+        list.filter = page.filter_line(data, lang);
         command = Some(Command::ExportList(Box::new(list), format));
     }
     if let Some(i) = out.opened {

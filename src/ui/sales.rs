@@ -139,6 +139,8 @@ pub struct SalesPage {
     /// pauses, not on every key.
     search: String,
     search_changed_at: f64,
+    /// The form was just opened: its first field takes the cursor.
+    focus_first: bool,
 }
 
 /// How long typing must pause before the list is searched.
@@ -169,12 +171,16 @@ impl Default for SalesPage {
             paging: Vec::new(),
             search: String::new(),
             search_changed_at: 0.0,
+            focus_first: false,
         }
     }
 }
 
 impl SalesPage {
-    pub fn saved(&mut self) {
+    /// A write of the page's form is done: a correction shows its record, a new sale
+    /// leaves the form open and empty (dated `today`, as the interface writes dates), a
+    /// return empties its form.
+    pub fn saved(&mut self, today: String) {
         // The next client's name is looked for afresh.
         self.known_client = Default::default();
         if let Some(Editing { id, .. }) = self.editing.take() {
@@ -184,15 +190,24 @@ impl SalesPage {
             return;
         }
         if self.mode == Mode::New {
-            // Keep date, partner and kind: the next sale is often the same deal's.
+            // Nothing of the sale just recorded is carried over: a field that kept its
+            // text would take the next one's typing after it.
             self.draft = Draft {
-                date: std::mem::take(&mut self.draft.date),
-                partner: self.draft.partner,
-                kind: self.draft.kind,
+                date: today,
                 ..Draft::default()
             };
         } else {
             self.ret = ReturnDraft::default();
+        }
+    }
+
+    /// The form closes (Cancel, Esc) and forgets what was typed in it.
+    fn close_form(&mut self) {
+        if self.mode == Mode::New {
+            self.mode = Mode::Nothing;
+            self.editing = None;
+            self.draft = Draft::default();
+            self.known_client = Default::default();
         }
     }
 
@@ -458,14 +473,19 @@ impl SalesPage {
         self.mode = Mode::Nothing;
     }
 
+    /// Opens the new-sale form: empty and dated today, unless it is open on a new sale
+    /// already, whose typing it keeps.
     fn new_form(&mut self, ctx: &PageCtx) {
-        if self.editing.take().is_some() {
-            self.draft = Draft::default();
+        if self.mode != Mode::New || self.editing.is_some() {
+            self.editing = None;
+            self.known_client = Default::default();
+            self.draft = Draft {
+                date: ui::date(ctx.today, ctx.lang),
+                ..Draft::default()
+            };
         }
         self.mode = Mode::New;
-        if self.draft.date.is_empty() {
-            self.draft.date = ui::date(ctx.today, ctx.lang);
-        }
+        self.focus_first = true;
     }
 }
 
@@ -477,21 +497,65 @@ fn kind_combo(
     none: Option<&str>,
     lang: Lang,
 ) {
+    // A kind is named as the list, the premium's explanation and the statement name it;
+    // the regulation's full name is the option's tooltip.
     let text = kind.map_or(none.unwrap_or_default().to_owned(), |k| {
-        k.name(lang).to_owned()
+        k.short_name(lang).to_owned()
     });
-    let r = egui::ComboBox::from_id_salt(id)
+    let filter_id = ui.make_persistent_id((id, "filter"));
+    let mut filter: String = ui.data_mut(|d| d.get_temp(filter_id).unwrap_or_default());
+    let mut chosen = false;
+    let shown = egui::ComboBox::from_id_salt(id)
         .selected_text(text)
         .width(280.0)
         .show_ui(ui, |ui| {
+            // Typing filters the kinds; Down and Up move, Enter takes, as in a partner's box.
+            let (up, down, enter) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                    i.key_pressed(egui::Key::Enter),
+                )
+            });
+            let typed = ui
+                .add(egui::TextEdit::singleline(&mut filter))
+                .accessible_name(lang.pick("Поиск вида", "Find kind"));
+            typed.request_focus();
             if let Some(none) = none {
                 ui.selectable_value(kind, None, none);
             }
-            for k in LicenseKind::ALL {
-                ui.selectable_value(kind, Some(k), k.name(lang));
+            let needle = filter.trim().to_lowercase();
+            let found: Vec<LicenseKind> = LicenseKind::ALL
+                .into_iter()
+                .filter(|k| {
+                    k.short_name(lang).to_lowercase().contains(&needle)
+                        || k.name(lang).to_lowercase().contains(&needle)
+                })
+                .collect();
+            let cursor = ui::combo_cursor(ui, filter_id, (up, down), typed.changed(), found.len());
+            for (i, k) in found.into_iter().enumerate() {
+                let on = cursor.map_or(*kind == Some(k), |c| c == i);
+                let r = ui
+                    .selectable_label(on, k.short_name(lang))
+                    .on_hover_text(k.name(lang));
+                if r.clicked() || (enter && on && cursor.is_some()) {
+                    *kind = Some(k);
+                    chosen = true;
+                    ui.close();
+                }
             }
         });
-    r.response.labelled_by(label);
+    let open = shown.inner.is_some();
+    let r = shown.response.labelled_by(label);
+    // Chosen by the keys, the box keeps the cursor, so that Tab goes on to the next field.
+    if chosen {
+        r.request_focus();
+    }
+    if !open || chosen {
+        filter.clear();
+        ui.data_mut(|d| d.remove::<Option<usize>>(filter_id.with("cursor")));
+    }
+    ui.data_mut(|d| d.insert_temp(filter_id, filter));
 }
 
 /// The Sales page.
@@ -501,10 +565,12 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         page.new_form(ctx);
     }
     if ctx.cancel_requested {
+        page.close_form();
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
-    ui.horizontal(|ui| filters_ui(ui, page, data, ctx));
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
+    ui.horizontal_wrapped(|ui| filters_ui(ui, page, data, ctx));
     ui.separator();
     let mut command = side_panel_ui(ui, page, data, ctx);
     let Some((count, sums)) = page.totals() else {
@@ -587,25 +653,30 @@ fn search_ui(ui: &mut Ui, page: &mut SalesPage, ctx: &PageCtx) {
 /// The partner, the kind and the period the list is filtered by.
 fn filters_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) {
     let lang = ctx.lang;
-    let label = ui.label(lang.pick("Партнёр:", "Partner:"));
-    ui::partner_combo(
-        ui,
-        "sales-partner-filter",
-        label.id,
-        &data.partners,
-        &mut page.query.partner,
-        lang.pick("все", "all"),
-        lang,
-    );
-    let label = ui.label(lang.pick("Вид:", "Kind:"));
-    kind_combo(
-        ui,
-        "sales-kind-filter",
-        label.id,
-        &mut page.query.kind,
-        Some(lang.pick("все", "all")),
-        lang,
-    );
+    // Each filter with its label, so that a narrow window wraps between filters only.
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+        ui::partner_combo(
+            ui,
+            "sales-partner-filter",
+            label.id,
+            &data.partners,
+            &mut page.query.partner,
+            lang.pick("все", "all"),
+            lang,
+        );
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("Вид:", "Kind:"));
+        kind_combo(
+            ui,
+            "sales-kind-filter",
+            label.id,
+            &mut page.query.kind,
+            Some(lang.pick("все", "all")),
+            lang,
+        );
+    });
     ui::period_filter(ui, &mut page.from, &mut page.to, ctx.today, lang);
     // A date that does not read filters nothing; the field says why on hover.
     page.query.from = ui::parse_date_field(&page.from).ok().flatten();
@@ -629,7 +700,9 @@ fn side_panel_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) 
                 egui::Panel::right("sale-details")
                     .default_size(ui::SIDE_PANEL)
                     .show(ui, |ui| {
-                        command = selected_sale_ui(ui, page, &row, data, ctx);
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            command = selected_sale_ui(ui, page, &row, data, ctx);
+                        });
                     });
             }
         }

@@ -17,6 +17,8 @@ const HITS: usize = 8;
 #[derive(Default)]
 pub struct SearchState {
     pub text: String,
+    /// The hit the arrow keys are on (0: the first); Enter opens it.
+    cursor: usize,
     /// Stored clients (pinned or not) whose INN starts with the text or whose name holds it,
     /// read on the reader: found from the first frame, before the stop-list is loaded.
     clients: Loaded<String, Vec<(Inn, String)>>,
@@ -84,9 +86,22 @@ pub fn search_ui(
             "Название, ИНН партнёра или клиента, номер документа",
             "Name, INN of a partner or client, document number",
         ));
-        ui.add(egui::TextEdit::singleline(&mut state.text).desired_width(540.0))
-            .labelled_by(label.id)
-            .request_focus();
+        // The arrows move between the hits and Enter opens the one on the cursor; the text
+        // field keeps the focus for typing.
+        let (up, down, enter) = ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                i.key_pressed(egui::Key::Enter),
+            )
+        });
+        let typed = ui
+            .add(egui::TextEdit::singleline(&mut state.text).desired_width(540.0))
+            .labelled_by(label.id);
+        typed.request_focus();
+        if typed.changed() {
+            state.cursor = 0;
+        }
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             *open = false;
         }
@@ -111,7 +126,18 @@ pub fn search_ui(
                 ui.label(RichText::new(lang.pick("Ничего не найдено.", "Nothing found.")).weak());
             }
         }
-        hits.ui(ui, lang)
+        let last = hits.len().saturating_sub(1);
+        let mut cursor = state.cursor;
+        if down {
+            cursor = (cursor + 1).min(last);
+        }
+        if up {
+            cursor = cursor.saturating_sub(1);
+        }
+        cursor = cursor.min(last);
+        let command = hits.ui(ui, (cursor, enter), lang);
+        state.cursor = cursor;
+        command
     });
     let command = modal.inner;
     if command.is_some() {
@@ -173,23 +199,36 @@ impl<'a> Hits<'a> {
         self.partners.is_empty() && self.clients.is_empty() && self.sales.is_empty()
     }
 
-    /// Each kind found under its heading, a button each: the one clicked, opened.
-    fn ui(self, ui: &mut egui::Ui, lang: Lang) -> Option<Command> {
+    fn len(&self) -> usize {
+        self.partners.len() + self.clients.len() + self.sales.len()
+    }
+
+    /// Each kind found under its heading, a button each, the one on the `cursor` marked:
+    /// the one clicked, or the cursor's when `enter` was pressed, opened.
+    fn ui(self, ui: &mut egui::Ui, (cursor, enter): (usize, bool), lang: Lang) -> Option<Command> {
         let mut command = None;
+        let mut index = 0;
+        let mut hit = |ui: &mut egui::Ui, text: String, open: Command| {
+            let on = index == cursor;
+            let r = ui.add(egui::Button::selectable(on, text));
+            if on {
+                r.scroll_to_me(None);
+            }
+            if r.clicked() || (on && enter) {
+                command = Some(open);
+            }
+            index += 1;
+        };
         if !self.partners.is_empty() {
             ui.label(RichText::new(lang.pick("Партнёры", "Partners")).strong());
             for (id, text) in self.partners {
-                if ui.button(text).clicked() {
-                    command = Some(Command::OpenPartner(id));
-                }
+                hit(ui, text, Command::OpenPartner(id));
             }
         }
         if !self.clients.is_empty() {
             ui.label(RichText::new(lang.pick("Клиенты", "Clients")).strong());
             for (inn, text) in self.clients {
-                if ui.button(text).clicked() {
-                    command = Some(Command::OpenClient(inn));
-                }
+                hit(ui, text, Command::OpenClient(inn));
             }
         }
         if !self.sales.is_empty() {
@@ -202,12 +241,11 @@ impl<'a> Hits<'a> {
                     s.partner_name,
                     s.amount.display(lang)
                 );
-                if ui.button(text).clicked() {
-                    command = Some(Command::ShowSales {
-                        partner: Some(s.partner),
-                        month: s.date,
-                    });
-                }
+                let open = Command::ShowSales {
+                    partner: Some(s.partner),
+                    month: s.date,
+                };
+                hit(ui, text, open);
             }
         }
         command

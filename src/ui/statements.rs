@@ -141,6 +141,11 @@ fn partner_row_ui(
     ui.heading(lang.pick("Ведомость премий", "Premium statement"));
     ui.add_space(12.0);
     let label = ui.label(lang.pick("Партнёр:", "Partner:"));
+    // Ctrl+F: the page's search is its choice of partner.
+    if ctx.focus_search {
+        let id = ui.make_persistent_id(egui::IdSalt::new("statement-partner"));
+        ui.memory_mut(|m| m.request_focus(id));
+    }
     ui::partner_combo(
         ui,
         "statement-partner",

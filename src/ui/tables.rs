@@ -167,6 +167,8 @@ pub fn shown_list<S>(
     List {
         title: title.to_owned(),
         made_on: today,
+        filter: String::new(),
+        totals: String::new(),
         columns: shown
             .iter()
             .map(|&c| export::list::Column {
@@ -247,7 +249,19 @@ pub struct Table<'a, S, O = fn(usize) -> bool> {
     sort: Option<(&'a mut S, &'a mut bool)>,
     /// Whether a row (by index) is the one open beside the table, drawn highlighted.
     opened: O,
+    /// The records the rows are, by which the highlight follows them when the list is read
+    /// again: see [`Table::records`].
+    records: Option<Records<'a>>,
     lang: Lang,
+}
+
+/// The records a table's rows are: which data they were read at, the record (its id) a row
+/// (by index) is, and the row a record is now.
+#[derive(Clone, Copy)]
+pub struct Records<'a> {
+    pub data: u64,
+    pub id_of: &'a dyn Fn(usize) -> Option<i64>,
+    pub row_of: &'a dyn Fn(i64) -> Option<usize>,
 }
 
 impl<'a, S: PartialEq + Copy> Table<'a, S> {
@@ -261,6 +275,7 @@ impl<'a, S: PartialEq + Copy> Table<'a, S> {
             view: 0,
             sort: None,
             opened: |_| false,
+            records: None,
             lang,
         }
     }
@@ -275,6 +290,15 @@ impl<'a, S: PartialEq + Copy, O: Fn(usize) -> bool> Table<'a, S, O> {
         view.hash(&mut hasher);
         Table {
             view: hasher.finish(),
+            ..self
+        }
+    }
+
+    /// The records the rows are: when the list is read again (another `data`), the
+    /// highlight moves to the rows its records are now, so that it stays with them.
+    pub fn records(self, records: Records<'a>) -> Self {
+        Table {
+            records: Some(records),
             ..self
         }
     }
@@ -296,6 +320,7 @@ impl<'a, S: PartialEq + Copy, O: Fn(usize) -> bool> Table<'a, S, O> {
             view: self.view,
             sort: self.sort,
             opened,
+            records: self.records,
             lang: self.lang,
         }
     }
@@ -305,7 +330,8 @@ impl<'a, S: PartialEq + Copy, O: Fn(usize) -> bool> Table<'a, S, O> {
     pub fn show(mut self, ui: &mut Ui, mut cell: impl FnMut(usize, usize) -> Cell) -> TableOut {
         let ctx = ui.ctx().clone();
         let state_id = egui::Id::unique(("partner-desk-table", self.id));
-        let mut sel = Selection::load(&ctx, state_id, self.view, self.rows);
+        let mut sel = Selection::load(&ctx, state_id, self.view, self.records);
+        sel.rows.retain(|&r| r < self.rows);
         let shown = shown_columns(&ctx, self.id, self.cols);
         let mut out = TableOut::default();
         let focus = Focus::of(&ctx, state_id);
@@ -344,6 +370,9 @@ impl<'a, S: PartialEq + Copy, O: Fn(usize) -> bool> Table<'a, S, O> {
             hide_column(&ctx, self.id, self.cols.len(), column, hidden);
         }
         out.export = asked.export;
+        if let Some(records) = self.records {
+            sel.remember(records);
+        }
         ctx.data_mut(|d| d.insert_temp(state_id, sel));
         out
     }
@@ -599,7 +628,8 @@ fn copy_rows(
 }
 
 /// A cell's text, cut to its column with one tooltip: the whole text when it is cut, and
-/// the page's tip.
+/// the page's tip. A number, a date or a code (an INN) is never cut, which would show
+/// another number: one that does not fit shows «…», the whole value in its tooltip.
 fn cell_ui(ui: &mut Ui, cell: &Cell, lang: Lang) {
     let text = cell.value.display(lang);
     let mut rich = RichText::new(&text);
@@ -617,8 +647,14 @@ fn cell_ui(ui: &mut Ui, cell: &Cell, lang: Lang) {
         egui::TextStyle::Body,
     );
     let cut = galley.size().x > room + 0.5;
+    let whole = !matches!(cell.value, Value::Text(_) | Value::Empty);
+    let shown = if cut && whole {
+        RichText::new("…")
+    } else {
+        rich
+    };
     let response = ui.add(
-        egui::Label::new(rich)
+        egui::Label::new(shown)
             .truncate()
             .show_tooltip_when_elided(false),
     );

@@ -75,6 +75,11 @@ pub enum RuleError {
     ReturnNotEditable,
     NothingCorrected,
     ChangedMeanwhile,
+    /// A deleted record asked to be restored was restored already.
+    AlreadyRestored,
+    /// A deleted record whose deletion did not keep whether it was a sale or a return
+    /// (deleted before the program kept it) cannot be put back.
+    NotRestorable,
     NothingToCancel,
     CancelConflicts {
         event: &'static str,
@@ -185,6 +190,8 @@ impl Localized for RuleError {
             | ReturnNotEditable
             | NothingCorrected
             | ChangedMeanwhile
+            | AlreadyRestored
+            | NotRestorable
             | KeptByTheDatabase { .. }
             | ReturnBroken { .. } => self.of_sales(lang),
             RateVersionExists { .. }
@@ -330,6 +337,14 @@ impl RuleError {
             RuleError::ChangedMeanwhile => lang.say(
                 "пока вы редактировали, эту запись изменил другой пользователь; ничего не записано: возьмите его вариант или оставьте свой",
                 "while you were editing, someone else changed this record; nothing was written: take their version or keep yours",
+            ),
+            RuleError::AlreadyRestored => lang.say(
+                "эта удалённая запись уже восстановлена",
+                "this deleted record is restored already",
+            ),
+            RuleError::NotRestorable => lang.say(
+                "запись удалена прежней версией программы, которая не сохраняла, продажа это или возврат; запишите её заново",
+                "the record was deleted by an earlier version of the program, which did not keep whether it was a sale or a return; record it again",
             ),
             RuleError::KeptByTheDatabase { rule } => lang.say(
                 format!("база данных хранит правило, которое эта строка нарушает: {rule}"),

@@ -65,6 +65,7 @@ impl PartnersPage {
         self.status = StatusDraft {
             status: record.facts.history.in_force_on(ctx.today),
             date: ui::date(ctx.today, ctx.lang),
+            dated: true,
             ..StatusDraft::default()
         };
         self.loaded_for = Some(id);
@@ -209,8 +210,9 @@ impl StatusDraft {
         ui.separator();
         ui.strong(lang.pick("Статус", "Status"));
         status_today_ui(ui, record, ctx);
-        if self.date.is_empty() {
+        if !self.dated {
             self.date = ui::date(ctx.today, lang);
+            self.dated = true;
         }
         let date = ui::parse_date_field(&self.date);
         egui::Grid::new("status-grid")

@@ -53,6 +53,8 @@ struct Draft {
 struct StatusDraft {
     status: Option<Status>,
     date: String,
+    /// The date was filled (with today) once; emptied since, it stays empty until typed.
+    dated: bool,
     note: String,
 }
 
@@ -261,7 +263,8 @@ pub fn partners_ui(
     if ctx.cancel_requested {
         page.mode = Mode::Nothing;
     }
-    let export = ui.horizontal(|ui| toolbar_ui(ui, page, ctx)).inner;
+    // A narrow window wraps the toolbar and the filters onto more lines: none is hidden.
+    let export = ui.horizontal_wrapped(|ui| toolbar_ui(ui, page, ctx)).inner;
     ui.separator();
     let mut command = None;
     if page.mode != Mode::Nothing {
@@ -379,6 +382,18 @@ fn table_ui(
         .iter()
         .map(|&i| &data.summaries[i])
         .collect();
+    if data.summaries.is_empty() {
+        // No partner yet: what to do first, not a search to change.
+        ui::empty_state(
+            ui,
+            lang.pick("Партнёров пока нет", "No partners yet"),
+            lang.pick(
+                "Добавьте первого партнёра (+ Новый партнёр или Ctrl+N) или импортируйте список из Excel (Файл ▸ Импорт…, Ctrl+I).",
+                "Add the first partner (+ New partner or Ctrl+N) or import a list from Excel (File ▸ Import…, Ctrl+I).",
+            ),
+        );
+        return None;
+    }
     if rows.is_empty() {
         ui::empty_state(
             ui,
@@ -405,7 +420,14 @@ fn table_ui(
     let mut command = None;
     if let Some(format) = out.export.or(export) {
         let title = lang.pick("Партнёры", "Partners");
-        let list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
+        let mut list = ui::shown_list(ui.ctx(), TABLE, title, &cols, rows.len(), cell, ctx.today);
+        let search = page.search.trim();
+        let said: Vec<String> = (!search.is_empty())
+            .then(|| format!("{} «{search}»", lang.pick("поиск", "search")))
+            .into_iter()
+            .collect();
+        let none = lang.pick("нет, все партнёры", "none, every partner");
+        list.filter = crate::export::list::filter_line(&said, none, lang);
         command = Some(Command::ExportList(Box::new(list), format));
     }
     if let Some(i) = out.opened {

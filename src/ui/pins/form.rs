@@ -241,11 +241,12 @@ pub(super) fn selected_pin_ui(
     let mut command = pin_ui(ui, row, ctx);
     if pin.state_on(ctx.today) == PinState::InForce {
         for draft in [&mut page.extend, &mut page.release] {
-            if draft.date.is_empty() {
+            if !draft.dated {
                 draft.date = ui::date(ctx.today, lang);
+                draft.dated = true;
             }
         }
-        command = page.extend.extension_ui(ui, pin.id, ctx).or(command);
+        command = page.extend.extension_ui(ui, row, data, ctx).or(command);
         command = page.release.release_ui(ui, pin.id, ctx).or(command);
     }
     ui.add_space(8.0);
@@ -303,10 +304,69 @@ fn pin_ui(ui: &mut Ui, row: &PinRow, ctx: &PageCtx) -> Option<Command> {
     command
 }
 
+/// The pin's last day after an extension agreed on `date`, said under the form as the pin
+/// form says a new pin's; or why it cannot be extended then. The new end, when it can be.
+fn extension_preview(
+    ui: &mut Ui,
+    row: &PinRow,
+    data: &Data,
+    date: chrono::NaiveDate,
+    lang: Lang,
+) -> Option<chrono::NaiveDate> {
+    let pins: Vec<_> = data
+        .pins
+        .iter()
+        .filter(|r| r.client_inn == row.client_inn)
+        .map(|r| r.pin.clone())
+        .collect();
+    let until = |day| ui::date(crate::domain::pin::last_day_of(day), lang);
+    match crate::domain::pin::extend(&pins, &row.pin, date) {
+        Ok(ends_on) => {
+            let will = lang.pick("Закрепление продлится по", "The pin will last until");
+            ui::verdict(ui, true, &format!("{will} {}", until(ends_on)));
+            Some(ends_on)
+        }
+        Err(e) => {
+            let why = match e {
+                crate::domain::PinError::NotInForce { date } => lang.say(
+                    format_args!("{} закрепление не действует", ui::date(date, lang)),
+                    format_args!("the pin is not in force on {}", ui::date(date, lang)),
+                ),
+                crate::domain::PinError::Conflict { last_day, .. } => lang.say(
+                    format_args!(
+                        "клиент закреплён за другим партнёром по {}",
+                        ui::date(last_day, lang)
+                    ),
+                    format_args!(
+                        "the client is pinned to another partner until {}",
+                        ui::date(last_day, lang)
+                    ),
+                ),
+                crate::domain::PinError::DateOutOfRange => lang
+                    .pick(
+                        "дата вне календаря",
+                        "the date is out of the calendar's range",
+                    )
+                    .to_owned(),
+            };
+            let cannot = lang.pick("Продлить нельзя", "Cannot extend");
+            ui::verdict(ui, false, &format!("{cannot}: {why}"));
+            None
+        }
+    }
+}
+
 impl ActionDraft {
-    /// The form to extend pin `pin_id` by three months: when it was agreed, by whom, a
-    /// note, and the button.
-    fn extension_ui(&mut self, ui: &mut Ui, pin_id: PinId, ctx: &PageCtx) -> Option<Command> {
+    /// The form to extend `row`'s pin by three months: when it was agreed, by whom, a note,
+    /// the last day it would then have, and the button. Who agreed is asked for in red
+    /// once «Продлить» is pressed without it, not before.
+    fn extension_ui(
+        &mut self,
+        ui: &mut Ui,
+        row: &PinRow,
+        data: &Data,
+        ctx: &PageCtx,
+    ) -> Option<Command> {
         let lang = ctx.lang;
         ui.add_space(8.0);
         ui.separator();
@@ -319,9 +379,10 @@ impl ActionDraft {
         let texts_fit = TextField::PersonName.check(&self.agreed_by).is_ok()
             && TextField::Note.check(&self.note).is_ok();
         let ready = match date {
-            Ok(Some(date)) if !self.agreed_by.trim().is_empty() && texts_fit => Some(date),
+            Ok(Some(date)) => extension_preview(ui, row, data, date, lang).map(|_| date),
             _ => None,
-        };
+        }
+        .filter(|_| texts_fit);
         let clicked = ui::change_button(
             ui,
             ctx,
@@ -329,9 +390,15 @@ impl ActionDraft {
             ready.is_some(),
             egui::Button::new(lang.pick("Продлить", "Extend")),
         )
-        .clicked();
+        .clicked()
+            // Enter in one of the form's fields extends too.
+            || ui::take_submitted(ui);
+        if clicked && self.agreed_by.trim().is_empty() {
+            self.tried = true;
+            return None;
+        }
         Some(Command::ExtendPin {
-            pin_id,
+            pin_id: row.pin.id,
             date: ready.filter(|_| clicked)?,
             agreed_by: self.agreed_by.trim().to_owned(),
             note: self.note.trim().to_owned(),
@@ -348,7 +415,7 @@ impl ActionDraft {
             ctx.today,
             lang,
         );
-        let who_error = if self.agreed_by.trim().is_empty() {
+        let who_error = if self.tried && self.agreed_by.trim().is_empty() {
             Some(
                 lang.pick("укажите, кто согласовал", "enter who agreed")
                     .to_owned(),
@@ -356,13 +423,17 @@ impl ActionDraft {
         } else {
             ui::text_error(TextField::PersonName, &self.agreed_by, lang)
         };
-        ui::text_row(
+        let who = ui::text_row(
             ui,
             lang.pick("Кто согласовал", "Agreed by"),
             &mut self.agreed_by,
             "",
             who_error.as_deref(),
         );
+        // Opened, the pin's extension waits for who agreed: the one field it needs.
+        if std::mem::take(&mut self.focus) {
+            who.request_focus();
+        }
         ui::free_text_row(
             ui,
             lang.pick("Примечание", "Note"),

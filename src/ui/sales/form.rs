@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::domain::{AmountError, InnError, TextField};
-use crate::store::Right;
+use crate::store::{IssuedRow, Right};
 
 /// The sale form, new or correcting a recorded sale: its fields, what the sale would be,
 /// and its buttons.
@@ -20,7 +20,10 @@ pub(super) fn sale_form_ui(
         lang.pick("Новая продажа", "New sale")
     });
     changed_meanwhile_ui(ui, page, data, lang);
-    let ready = page.draft.ui(ui, &mut page.known_client, data, ctx);
+    let focus_first = std::mem::take(&mut page.focus_first);
+    let ready = page
+        .draft
+        .ui(ui, (&mut page.known_client, focus_first), data, ctx);
     let label = if page.editing.is_some() {
         lang.pick("Сохранить исправление", "Save the correction")
     } else {
@@ -28,7 +31,7 @@ pub(super) fn sale_form_ui(
     };
     let buttons = ui::form_buttons(ui, label, ready.is_some(), ctx, Right::Record);
     if buttons.cancelled {
-        page.mode = Mode::Nothing;
+        page.close_form();
     }
     let sale = ready.filter(|_| buttons.submitted)?;
     Some(match &page.editing {
@@ -54,7 +57,7 @@ impl Draft {
     fn ui(
         &mut self,
         ui: &mut Ui,
-        known_client: &mut ui::KnownClient,
+        (known_client, focus_first): (&mut ui::KnownClient, bool),
         data: &Data,
         ctx: &PageCtx,
     ) -> Option<NewSale> {
@@ -67,7 +70,7 @@ impl Draft {
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                self.date_and_partner_rows(ui, &typed.date, data, ctx);
+                self.date_and_partner_rows(ui, (&typed.date, focus_first), data, ctx);
                 known_client.inn_row(
                     ui,
                     &mut self.client_inn,
@@ -83,16 +86,18 @@ impl Draft {
         self.verdict_ui(ui, &typed, data, ctx.lang)
     }
 
+    /// The date (which takes the cursor when the form `focus_first`) and the partner.
     fn date_and_partner_rows(
         &mut self,
         ui: &mut Ui,
-        date: &ui::DateField,
+        (date, focus_first): (&ui::DateField, bool),
         data: &Data,
         ctx: &PageCtx,
     ) {
         let lang = ctx.lang;
-        let date_error = ui::date_error(date, lang);
-        ui::date_row(
+        let date_error = ui::date_error(date, lang)
+            .or_else(|| self.issued_over(date, data).map(|s| issued_text(s, lang)));
+        let first = ui::date_row(
             ui,
             lang.pick("Дата отгрузки", "Shipment date"),
             &mut self.date,
@@ -100,6 +105,10 @@ impl Draft {
             ctx.today,
             lang,
         );
+        if focus_first {
+            first.request_focus();
+            ui::select_all(ui.ctx(), first.id, &self.date);
+        }
         let label = ui.label(lang.pick("Партнёр", "Partner"));
         ui::partner_combo(
             ui,
@@ -111,6 +120,15 @@ impl Draft {
             lang,
         );
         ui.end_row();
+    }
+
+    /// The issued statement, not reopened, of the chosen partner that covers the date
+    /// typed: a sale dated in it cannot be recorded.
+    fn issued_over<'d>(&self, date: &ui::DateField, data: &'d Data) -> Option<&'d IssuedRow> {
+        match (date, self.partner) {
+            (Ok(Some(date)), Some(partner)) => data.issued_over(partner, *date),
+            _ => None,
+        }
     }
 
     /// The clients this partner has pinned on the date, to pick from. The row is always
@@ -225,6 +243,15 @@ impl Draft {
             return None;
         };
         let record = data.records.get(&partner).filter(|_| texts_fit)?;
+        if let Some(issued) = self.issued_over(&typed.date, data) {
+            let cannot = lang.pick("Продажу нельзя записать", "The sale cannot be recorded");
+            ui::verdict(
+                ui,
+                false,
+                &format!("{cannot}: {}", issued_text(issued, lang)),
+            );
+            return None;
+        }
         let premium = premium_of(&PremiumInput {
             kind: self.kind,
             amount: *amount,
@@ -268,6 +295,19 @@ impl Draft {
             role: self.role,
         })
     }
+}
+
+/// Why a date in an issued period does not do, said beside the date as it is typed.
+fn issued_text(issued: &IssuedRow, lang: Lang) -> String {
+    let number = &issued.number;
+    lang.say(
+        format_args!(
+            "период выдан в ведомости № {number}; датируйте продажу открытым периодом или переоткройте ведомость"
+        ),
+        format_args!(
+            "the period is issued in statement No. {number}; date the sale in an open period or reopen the statement"
+        ),
+    )
 }
 
 /// The sale being corrected was changed by someone else meanwhile (found when saving, with
@@ -358,7 +398,8 @@ fn record_ui(ui: &mut Ui, row: &SaleListRow, lang: Lang) {
         row.partner_name
     ));
     ui.label(format!("{} · {}", row.client_inn, row.client_name));
-    ui.label(row.kind.name(lang));
+    ui.label(row.kind.short_name(lang))
+        .on_hover_text(row.kind.name(lang));
     ui.label(format!(
         "{} {}",
         lang.pick("Сумма:", "Amount:"),
@@ -437,6 +478,15 @@ fn corrections_ui(ui: &mut Ui, history: &[crate::store::Correction], data: &Data
                 crate::store::correction_changes(&c.before, after, partner, lang).join("; ")
             }
             None => lang.pick("удалена", "deleted").to_owned(),
+        };
+        let what = match c.kind {
+            crate::store::CorrectionKind::Restored => lang
+                .pick(
+                    "восстановлена после удаления",
+                    "restored after its deletion",
+                )
+                .to_owned(),
+            _ => what,
         };
         ui.label(RichText::new(format!("{} · {} · {what}", c.when(), c.by)).small());
     }

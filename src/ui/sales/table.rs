@@ -45,6 +45,13 @@ fn sale_cell(r: &SaleListRow, col: usize, lang: Lang) -> ui::Cell {
         1 => Value::text(&r.partner_name).into(),
         2 if r.client_name.is_empty() => Value::Code(r.client_inn.clone()).into(),
         2 => ui::Cell::from(Value::text(&r.client_name)).tip(&r.client_inn),
+        // A return says so in words, not only by its colour and sign.
+        3 if r.return_of.is_some() => ui::Cell::from(Value::Text(format!(
+            "{} · {}",
+            lang.pick("Возврат", "Return"),
+            r.kind.short_name(lang)
+        )))
+        .tip(r.kind.name(lang)),
         3 => ui::Cell::from(Value::text(r.kind.short_name(lang))).tip(r.kind.name(lang)),
         4 if r.return_of.is_some() => {
             let of = r.return_of.as_deref().unwrap_or_default();
@@ -79,16 +86,46 @@ pub(super) fn table_ui(
     let mut descending = page.query.descending;
     let cols = columns(lang);
     let view = page.query.clone();
+    // The records the rows are, once the selection's ids are read: the highlight and the
+    // row open beside the list follow them when the list is read again.
+    // (The ids are lent to the table for the frame: the rows' cells read the pages only.)
+    let query = &page.query;
+    let ids = page
+        .cache
+        .as_mut()
+        .filter(|c| c.query == *query)
+        .map(|c| (c.version, std::mem::take(&mut c.ids)));
+    let opened = match page.mode {
+        Mode::Selected(id) => Some(id.0),
+        _ => None,
+    };
+    let lent = ids.is_some();
+    let (data, ids) = ids.unwrap_or_default();
+    let id_of = |i: usize| ids.get(i).copied();
+    let row_of = |id: i64| ids.iter().position(|&x| x == id);
     let mut rows: HashMap<usize, Option<SaleListRow>> = HashMap::new();
     let cell = |i: usize, col: usize| -> ui::Cell {
         let row = rows.entry(i).or_insert_with(|| page.row(i).cloned());
         row.as_ref()
             .map_or_else(ui::Cell::pending, |r| sale_cell(r, col, lang))
     };
-    let out = ui::Table::new(TABLE, &cols, count, lang)
+    let table = ui::Table::new(TABLE, &cols, count, lang)
         .view(&view)
-        .sort(&mut sort, &mut descending)
+        .sort(&mut sort, &mut descending);
+    let table = match lent {
+        false => table,
+        true => table.records(ui::Records {
+            data,
+            id_of: &id_of,
+            row_of: &row_of,
+        }),
+    };
+    let out = table
+        .opened(|i| opened.is_some() && id_of(i) == opened)
         .show(ui, cell);
+    if let Some(cache) = page.cache.as_mut().filter(|_| lent) {
+        cache.ids = ids;
+    }
     let clicked = out
         .opened
         .and_then(|i| rows.get(&i).cloned().flatten())

@@ -12,6 +12,18 @@ pub(super) struct Selection {
     pub(super) cursor: Option<usize>,
     /// Scroll to the cursor on the next frame (moved by keys).
     pub(super) scroll: bool,
+    /// The records highlighted (the cursor's and the anchor's first), and the data they
+    /// were read at: the rows they are at after the list is read again.
+    records: Option<Remembered>,
+}
+
+/// The records a highlight was on, at the data they were read at.
+#[derive(Clone, Default)]
+struct Remembered {
+    data: u64,
+    rows: Vec<i64>,
+    cursor: Option<i64>,
+    anchor: Option<i64>,
 }
 
 impl Selection {
@@ -122,13 +134,13 @@ impl Keys {
 }
 
 impl Selection {
-    /// Table `state_id`'s highlight, forgotten when the view changed, without rows the
-    /// list no longer has.
+    /// Table `state_id`'s highlight, forgotten when the view changed; moved to the rows its
+    /// records are at when the list was read again.
     pub(super) fn load(
         ctx: &egui::Context,
         state_id: egui::Id,
         view: u64,
-        rows: usize,
+        records: Option<super::Records<'_>>,
     ) -> Selection {
         let mut sel: Selection = ctx.data_mut(|d| d.get_temp(state_id).unwrap_or_default());
         if sel.view != view {
@@ -137,8 +149,28 @@ impl Selection {
                 ..Selection::default()
             };
         }
-        sel.rows.retain(|&r| r < rows);
+        if let (Some(now), Some(was)) = (records, &sel.records)
+            && now.data != was.data
+        {
+            sel.rows = was.rows.iter().filter_map(|&id| (now.row_of)(id)).collect();
+            sel.cursor = was.cursor.and_then(|id| (now.row_of)(id));
+            sel.anchor = was.anchor.and_then(|id| (now.row_of)(id));
+            sel.records = None;
+        }
         sel
+    }
+
+    /// Notes which records the highlighted rows are, while every one of them is known.
+    pub(super) fn remember(&mut self, records: super::Records<'_>) {
+        let rows: Option<Vec<i64>> = self.rows.iter().map(|&r| (records.id_of)(r)).collect();
+        if let Some(rows) = rows {
+            self.records = Some(Remembered {
+                data: records.data,
+                rows,
+                cursor: self.cursor.and_then(|r| (records.id_of)(r)),
+                anchor: self.anchor.and_then(|r| (records.id_of)(r)),
+            });
+        }
     }
 
     /// Moves the highlight as the keys say, in a list of `rows` (not empty) of which `page`
