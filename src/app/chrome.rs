@@ -104,8 +104,9 @@ pub(super) fn shortcut_list(lang: Lang) -> Vec<(String, &'static str)> {
 
 impl App {
     /// Says what came of something the user did: a sentence in the toasts, the status bar
-    /// and the log; a long one (an import's row errors) in the report window.
-    pub(super) fn report(&mut self, result: Result<String, ActionError>) {
+    /// and the log; a long one (an import's row errors) in the report window. The status
+    /// bar keeps it and says it in the window's language, also after a switch.
+    pub(super) fn report(&mut self, result: Result<Said, ActionError>) {
         if let Err(ActionError::Store(StoreError::ServerGone { .. }) | ActionError::Read(_)) =
             &result
         {
@@ -121,11 +122,9 @@ impl App {
                 }
             }
         }
-        let (text, error) = match result {
-            Ok(text) => (text, false),
-            Err(e) => (e.text(self.lang), true),
-        };
-        let text = crate::diagnostics::redact(&text).into_owned();
+        let error = result.is_err();
+        let outcome = Outcome::from(result);
+        let text = crate::diagnostics::redact(&outcome.text(self.lang)).into_owned();
         // Every outcome the window reports goes to the log: what was opened, imported,
         // exported, issued, and every refusal with its sentence.
         if error {
@@ -135,22 +134,12 @@ impl App {
         }
         // A long report (an import's row errors) opens in its own window; the toast and
         // the status bar say its first line.
-        let text = if text.lines().count() > 3 {
-            let first = text.lines().next().unwrap_or_default().to_owned();
+        if text.lines().count() > 3 {
             self.details = Some(text);
-            format!(
-                "{first} {}",
-                self.lang.pick(
-                    "(подробности в окне отчёта)",
-                    "(details in the report window)"
-                )
-            )
-        } else {
-            text
-        };
-        self.last_message = text.clone();
+        }
+        self.last = Some(outcome);
         self.toasts.push(Toast {
-            text,
+            text: self.last_message(),
             error,
             shown: Instant::now(),
         });
@@ -537,7 +526,7 @@ impl App {
                 );
             }
             ui.separator();
-            ui.label(RichText::new(&self.last_message).small());
+            ui.label(RichText::new(self.last_message()).small());
         });
     }
 

@@ -8,7 +8,7 @@ use super::*;
 #[derive(Clone, Debug)]
 pub(super) enum Undo {
     /// A sale or return recorded: delete it (kept in its history).
-    Delete { id: SaleId, what: String },
+    Delete { id: SaleId, what: Said },
     /// A sale corrected: put it back as it was (kept in its history), unless someone else
     /// has changed it since it became `now`.
     Restore {
@@ -17,7 +17,7 @@ pub(super) enum Undo {
         now: Box<NewSale>,
     },
     /// A sale or return deleted: record it again (the restore kept in its history).
-    Undelete { id: SaleId, what: String },
+    Undelete { id: SaleId, what: Said },
 }
 
 /// Whether a write was refused because someone else changed the record meanwhile.
@@ -31,7 +31,7 @@ fn changed_meanwhile(e: &ActionError) -> bool {
 impl Undo {
     pub(super) fn name(&self, lang: Lang) -> String {
         match self {
-            Undo::Delete { what, .. } | Undo::Undelete { what, .. } => what.clone(),
+            Undo::Delete { what, .. } | Undo::Undelete { what, .. } => what.text(lang),
             Undo::Restore { sale, .. } => format!(
                 "{} {}",
                 lang.pick("исправление продажи на", "the correction of a sale of"),
@@ -316,28 +316,29 @@ impl Session {
         command: Command,
         lang: Lang,
         today: NaiveDate,
-    ) -> Option<Result<String, ActionError>> {
+    ) -> Option<Result<Said, ActionError>> {
         use Command::*;
+        let t =
+            |ru: &'static str, en: &'static str| Said::both(|lang| lang.pick(ru, en).to_owned());
         Some(match command {
             AddPartner { .. }
             | UpdatePartner { .. }
             | AddStatusChange { .. }
             | SetEvidence { .. }
             | SetPartnerRequisites { .. }
-            | SetOrganisation(_) => self.write_partner(command, lang)?,
+            | SetOrganisation(_) => self.write_partner(command)?,
             RecordPayment(payment) => self.write(|db| db.record_payment(&payment)).map(|_| {
                 self.payments.recorded();
-                lang.pick("Оплата записана", "Payment recorded").to_owned()
+                t("Оплата записана", "Payment recorded")
             }),
             UndoPayment { id } => self.write(|db| db.undo_payment(id, today)).map(|()| {
-                lang.pick(
+                t(
                     "Оплата отменена; она остаётся в истории",
                     "Payment undone; it stays in the history",
                 )
-                .to_owned()
             }),
             RequestPin { .. } | ExtendPin { .. } | ReleasePin { .. } | CancelPinEvent { .. } => {
-                self.write_pin(command, lang)?
+                self.write_pin(command)?
             }
             RecordSale(_)
             | CorrectSale { .. }
@@ -348,17 +349,14 @@ impl Session {
             AddRateVersion { .. }
             | IssueStatement { .. }
             | ReopenStatement { .. }
-            | UndoImport(_) => self.write_period(command, lang, today)?,
+            | UndoImport(_) => self.write_period(command, today)?,
             _ => return None,
         })
     }
 
-    fn write_partner(
-        &mut self,
-        command: Command,
-        lang: Lang,
-    ) -> Option<Result<String, ActionError>> {
-        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+    fn write_partner(&mut self, command: Command) -> Option<Result<Said, ActionError>> {
+        let t =
+            |ru: &'static str, en: &'static str| Said::both(|lang| lang.pick(ru, en).to_owned());
         let version = self.data.version;
         Some(match command {
             Command::AddPartner {
@@ -369,7 +367,12 @@ impl Session {
                 .write(|db| db.add_partner(&inn, &name, one_c_partner))
                 .map(|id| {
                     self.partners.saved(Some(id), version);
-                    format!("{} {name}", t("Партнёр добавлен:", "Partner added:"))
+                    Said::both(|lang| {
+                        format!(
+                            "{} {name}",
+                            lang.pick("Партнёр добавлен:", "Partner added:")
+                        )
+                    })
                 }),
             Command::UpdatePartner {
                 id,
@@ -379,7 +382,12 @@ impl Session {
                 .write(|db| db.update_partner(id, &name, one_c_partner))
                 .map(|()| {
                     self.partners.saved(Some(id), version);
-                    format!("{} {name}", t("Партнёр сохранён:", "Partner saved:"))
+                    Said::both(|lang| {
+                        format!(
+                            "{} {name}",
+                            lang.pick("Партнёр сохранён:", "Partner saved:")
+                        )
+                    })
                 }),
             Command::AddStatusChange {
                 partner,
@@ -390,13 +398,15 @@ impl Session {
                 .write(|db| db.add_status_change(partner, date, status, &note))
                 .map(|()| {
                     self.partners.status_saved();
-                    format!(
-                        "{} {} {} {}",
-                        t("Статус", "Status"),
-                        crate::domain::status::status_name(status, lang),
-                        t("с", "from"),
-                        ui::date(date, lang)
-                    )
+                    Said::both(|lang| {
+                        format!(
+                            "{} {} {} {}",
+                            lang.pick("Статус", "Status"),
+                            crate::domain::status::status_name(status, lang),
+                            lang.pick("с", "from"),
+                            ui::date(date, lang)
+                        )
+                    })
                 }),
             Command::SetEvidence { partner, evidence } => self
                 .write(|db| db.set_evidence(partner, &evidence))
@@ -423,9 +433,10 @@ impl Session {
         })
     }
 
-    fn write_pin(&mut self, command: Command, lang: Lang) -> Option<Result<String, ActionError>> {
-        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
-        let until = |ends_on| ui::date(crate::domain::pin::last_day_of(ends_on), lang);
+    fn write_pin(&mut self, command: Command) -> Option<Result<Said, ActionError>> {
+        let t =
+            |ru: &'static str, en: &'static str| Said::both(|lang| lang.pick(ru, en).to_owned());
+        let until = |ends_on, lang| ui::date(crate::domain::pin::last_day_of(ends_on), lang);
         Some(match command {
             Command::RequestPin {
                 client,
@@ -440,17 +451,21 @@ impl Session {
                 .and_then(|outcome| {
                     self.pins.saved();
                     match outcome {
-                        PinOutcome::Pinned { ends_on, .. } => Ok(format!(
-                            "{} {client} {} {}",
-                            t("Клиент", "Client"),
-                            t("закреплён по", "pinned until"),
-                            until(ends_on)
-                        )),
-                        PinOutcome::Extended { ends_on, .. } => Ok(format!(
-                            "{} {}",
-                            t("Закрепление продлено по", "Pin extended until"),
-                            until(ends_on)
-                        )),
+                        PinOutcome::Pinned { ends_on, .. } => Ok(Said::both(|lang| {
+                            format!(
+                                "{} {client} {} {}",
+                                lang.pick("Клиент", "Client"),
+                                lang.pick("закреплён по", "pinned until"),
+                                until(ends_on, lang)
+                            )
+                        })),
+                        PinOutcome::Extended { ends_on, .. } => Ok(Said::both(|lang| {
+                            format!(
+                                "{} {}",
+                                lang.pick("Закрепление продлено по", "Pin extended until"),
+                                until(ends_on, lang)
+                            )
+                        })),
                         PinOutcome::Refused {
                             holder_label,
                             last_day,
@@ -472,11 +487,13 @@ impl Session {
                 .map(|ends_on| {
                     self.pins.saved();
                     self.overview.extended();
-                    format!(
-                        "{} {}",
-                        t("Закрепление продлено по", "Pin extended until"),
-                        until(ends_on)
-                    )
+                    Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Закрепление продлено по", "Pin extended until"),
+                            until(ends_on, lang)
+                        )
+                    })
                 }),
             Command::ReleasePin { pin_id, date, note } => self
                 .write(|db| db.release_pin(pin_id, date, &note))
@@ -502,19 +519,22 @@ impl Session {
         command: Command,
         lang: Lang,
         today: NaiveDate,
-    ) -> Option<Result<String, ActionError>> {
+    ) -> Option<Result<Said, ActionError>> {
         let today = ui::date(today, lang);
-        let t = |ru: &str, en: &str| lang.pick(ru, en).to_owned();
+        let t =
+            |ru: &'static str, en: &'static str| Said::both(|lang| lang.pick(ru, en).to_owned());
         Some(match command {
             Command::RecordSale(sale) => self
                 .write_on_client(&sale.client_inn, |db| db.record_sale(&sale))
                 .map(|id| {
                     self.sales.saved(today.clone());
-                    let what = format!(
-                        "{} {}",
-                        t("Продажа записана:", "Sale recorded:"),
-                        sale.amount.display(lang)
-                    );
+                    let what = Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Продажа записана:", "Sale recorded:"),
+                            sale.amount.display(lang)
+                        )
+                    });
                     self.undo = Some(Undo::Delete {
                         id,
                         what: what.clone(),
@@ -535,11 +555,13 @@ impl Session {
                         sale: Box::new(before),
                         now: Box::new(sale.clone()),
                     });
-                    format!(
-                        "{} {}",
-                        t("Продажа исправлена:", "Sale corrected:"),
-                        sale.amount.display(lang)
-                    )
+                    Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Продажа исправлена:", "Sale corrected:"),
+                            sale.amount.display(lang)
+                        )
+                    })
                 })
             }
             Command::DeleteSale { id } => self.write(|db| db.delete_sale(id)).map(|()| {
@@ -570,11 +592,13 @@ impl Session {
                 .write(|db| db.record_return(sale, date, amount, doc.as_deref()))
                 .map(|id| {
                     self.sales.saved(today.clone());
-                    let what = format!(
-                        "{} {}",
-                        t("Возврат записан:", "Return recorded:"),
-                        amount.display(lang)
-                    );
+                    let what = Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Возврат записан:", "Return recorded:"),
+                            amount.display(lang)
+                        )
+                    });
                     self.undo = Some(Undo::Delete {
                         id,
                         what: what.clone(),
@@ -586,11 +610,10 @@ impl Session {
     }
 
     /// Ctrl+Z: takes back the last change made in this window to this database.
-    fn undo(&mut self, lang: Lang, today: NaiveDate) -> Result<String, ActionError> {
+    fn undo(&mut self, lang: Lang, today: NaiveDate) -> Result<Said, ActionError> {
         let Some(undo) = self.undo.take() else {
             return Err(ActionError::NothingToUndo);
         };
-        let name = undo.name(lang);
         let result = match &undo {
             Undo::Delete { id, .. } => self.write(|db| db.delete_sale(*id)),
             Undo::Undelete { id, .. } => self.write(|db| db.restore_sale(*id)).map(drop),
@@ -607,7 +630,9 @@ impl Session {
         } else {
             self.sales.saved(ui::date(today, lang));
         }
-        result.map(|()| format!("{} {name}", lang.pick("Отменено:", "Undone:")))
+        result.map(|()| {
+            Said::both(|lang| format!("{} {}", lang.pick("Отменено:", "Undone:"), undo.name(lang)))
+        })
     }
 
     /// What changes a period's figures or closes it: a rate version, issuing and reopening
@@ -615,24 +640,25 @@ impl Session {
     fn write_period(
         &mut self,
         command: Command,
-        lang: Lang,
         today: NaiveDate,
-    ) -> Option<Result<String, ActionError>> {
+    ) -> Option<Result<Said, ActionError>> {
         Some(match command {
             Command::AddRateVersion { date, table, note } => self
                 .write(|db| db.add_rate_version(date, &table, &note))
                 .map(|()| {
                     self.rates.saved();
-                    format!(
-                        "{} {}",
-                        lang.pick("Новая версия ставок с", "New rate version from"),
-                        ui::date(date, lang)
-                    )
+                    Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Новая версия ставок с", "New rate version from"),
+                            ui::date(date, lang)
+                        )
+                    })
                 }),
             Command::IssueStatement { partner, from, to } => self
                 .writable()
                 .and_then(|store| actions::issue(store, partner, (from, to), today))
-                .map(|done| done.text(lang)),
+                .map(Said::from),
             Command::ReopenStatement { number, reason } => {
                 let done = self
                     .writable()
@@ -640,13 +666,13 @@ impl Session {
                 if done.is_ok() {
                     self.statements.reopened();
                 }
-                done.map(|done| done.text(lang))
+                done.map(Said::from)
             }
             Command::UndoImport(id) => {
                 self.imported = None;
                 self.writable()
                     .and_then(|store| actions::undo_import(store, Some(id)))
-                    .map(|done| done.text(lang))
+                    .map(Said::from)
             }
             _ => return None,
         })

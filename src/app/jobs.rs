@@ -181,9 +181,8 @@ impl App {
             Ok(Done::Upgraded { path, .. }) => Some(path.clone()),
             _ => None,
         };
-        let lang = self.lang;
         self.tell_said();
-        self.report(result.map(|done| done.text(lang)));
+        self.report(result.map(Said::from));
         if let Some(path) = upgraded {
             self.switch_database(path);
         }

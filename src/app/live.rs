@@ -145,12 +145,13 @@ impl Session {
                 self.start_watch();
                 self.load_failed = None;
                 if self.live.lost.take().is_some() {
-                    self.say(Ok(lang
-                        .pick(
+                    self.say(Ok(Said::both(|lang| {
+                        lang.pick(
                             "Связь с общей базой восстановлена",
                             "The team database answers again",
                         )
-                        .to_owned()));
+                        .to_owned()
+                    })));
                 }
                 self.reload(today);
             }

@@ -392,13 +392,13 @@ impl App {
         again: bool,
     ) {
         if kept == Some(false) {
-            self.report(Ok(self
-                .lang
-                .pick(
+            self.report(Ok(Said::both(|lang| {
+                lang.pick(
                     "Пароль не удалось сохранить в связке ключей: он будет спрошен при следующем запуске",
                     "The password could not be kept in the keyring: it will be asked at the next start",
                 )
-                .to_owned()));
+                .to_owned()
+            })));
         }
         match store {
             Err(StoreError::Busy | StoreError::BusyFor { .. }) if self.session.is_none() => {
@@ -412,13 +412,13 @@ impl App {
                 if again {
                     // What was said about the busy file is over.
                     self.toasts.clear();
-                    self.report(Ok(self
-                        .lang
-                        .pick(
+                    self.report(Ok(Said::both(|lang| {
+                        lang.pick(
                             "База данных освободилась и открыта",
                             "The database is free and open",
                         )
-                        .to_owned()));
+                        .to_owned()
+                    })));
                 }
                 self.close_session();
                 self.remember_recent(&path);

@@ -21,7 +21,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 use crate::actions::{self, ActionError, Done};
 use crate::cli::ExitWhen;
-use crate::domain::lang::{Lang, Localized};
+use crate::domain::lang::{Lang, Localized, Said};
 use crate::domain::{Money, PartnerId, SaleId};
 use crate::export::list::List;
 use crate::export::{self, Format, ListFormat, SalesListExport};
@@ -39,11 +39,12 @@ mod live;
 mod loading;
 mod overlays;
 mod paths;
+mod said;
 mod session;
 
 use self::{
     chrome::*, connect::*, execute::*, jobs::*, live::*, loading::*, overlays::*, paths::*,
-    session::*,
+    said::Outcome, session::*,
 };
 pub use crate::command::{Command, PageCtx};
 pub use crate::snapshot::{Data, PartnerSummary};
@@ -143,7 +144,8 @@ pub struct App {
     fixed_today: Option<NaiveDate>,
     dialogs: Box<dyn FileDialogs>,
     toasts: Vec<Toast>,
-    last_message: String,
+    /// What the window said last, for the status bar.
+    last: Option<said::Outcome>,
     /// A path typed in when no dialog could be shown, for the session it was asked in.
     prompt: Option<PathPrompt>,
     /// A database file asked to be opened that does not exist: whether to create it empty
@@ -267,7 +269,7 @@ impl App {
             fixed_today: config.today,
             dialogs: config.dialogs,
             toasts: Vec::new(),
-            last_message: String::new(),
+            last: None,
             prompt: None,
             missing: None,
             job: None,
@@ -369,9 +371,23 @@ impl App {
         self.doc_lang
     }
 
-    /// The last message shown to the user.
-    pub fn last_message(&self) -> &str {
-        &self.last_message
+    /// The last message shown to the user, in the window's language: a long one (an
+    /// import's row errors) by its first line, the rest being in the report window.
+    pub fn last_message(&self) -> String {
+        let Some(last) = &self.last else {
+            return String::new();
+        };
+        let text = crate::diagnostics::redact(&last.text(self.lang)).into_owned();
+        if text.lines().count() > 3 {
+            let first = text.lines().next().unwrap_or_default();
+            let more = self.lang.pick(
+                "(подробности в окне отчёта)",
+                "(details in the report window)",
+            );
+            format!("{first} {more}")
+        } else {
+            text
+        }
     }
 
     /// The long report open in its window, if any.

@@ -97,13 +97,14 @@ impl App {
         pctx: &PageCtx,
     ) -> Vec<Command> {
         let mut commands = Vec::new();
+        let last = self.last_message();
         let Some(s) = &mut self.session else {
             return commands;
         };
         if let Some(wizard) = &mut s.wizard {
             commands.extend(ui::import_wizard::wizard_ui(ctx, wizard, pctx.lang));
         }
-        commands.extend(s.imported_ui(ctx, &self.last_message, pctx.lang));
+        commands.extend(s.imported_ui(ctx, &last, pctx.lang));
         if let Some(card) = &mut s.client {
             let mut open = true;
             commands.extend(ui::client::client_card_ui(
@@ -210,16 +211,17 @@ impl App {
 
     /// Help ▸ Open the log folder.
     pub(super) fn open_log_folder(&mut self) {
-        let lang = self.lang;
         let result = match self.data_dir.as_deref().map(crate::diagnostics::log_dir) {
             Some(dir) => std::fs::create_dir_all(&dir)
                 .and_then(|()| crate::diagnostics::open_in_system(&dir))
                 .map(|()| {
-                    format!(
-                        "{} {}",
-                        lang.pick("Папка журнала:", "Log folder:"),
-                        dir.display()
-                    )
+                    Said::both(|lang| {
+                        format!(
+                            "{} {}",
+                            lang.pick("Папка журнала:", "Log folder:"),
+                            dir.display()
+                        )
+                    })
                 })
                 .map_err(|e| ActionError::cannot_show(&dir, &e)),
             None => Err(ActionError::NoLogFolder),
@@ -256,7 +258,7 @@ impl App {
             });
         if show && let Some(dir) = report.parent() {
             let result = crate::diagnostics::open_in_system(dir)
-                .map(|()| dir.display().to_string())
+                .map(|()| Said::both(|_| dir.display().to_string()))
                 .map_err(|e| ActionError::cannot_show(dir, &e));
             self.report(result);
         }

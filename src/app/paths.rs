@@ -220,11 +220,9 @@ impl App {
             PathUse::NewDatabase | PathUse::OpenDatabase => {
                 self.switch_database(path.clone());
                 if self.db_path == path {
-                    self.report(Ok(format!(
-                        "{} {}",
-                        lang.pick("Открыта база", "Opened"),
-                        path.display()
-                    )));
+                    self.report(Ok(Said::both(|lang| {
+                        format!("{} {}", lang.pick("Открыта база", "Opened"), path.display())
+                    })));
                 }
             }
             about_the_database => self.use_path_on_session(about_the_database, path),
@@ -243,7 +241,7 @@ impl App {
                     .and_then(|store| actions::import_bank(store, &path)),
                 None => Err(ActionError::NoDatabase),
             };
-            self.report(result.map(|done| done.text(lang)));
+            self.report(result.map(Said::from));
             self.reload();
             return;
         }
@@ -257,12 +255,12 @@ impl App {
                 let result =
                     actions::write_statement(store, partner, (from, to), today, &path, doc_lang);
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
+                self.report(result.map(Said::from));
             }
             PathUse::Issued { number } => {
                 let result = actions::export_issued(store, &number, &path, doc_lang);
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
+                self.report(result.map(Said::from));
             }
             PathUse::Batch { from, to, format } => {
                 let title = lang.pick("Выгрузка ведомостей", "Exporting statements");
@@ -305,7 +303,7 @@ impl App {
                     (today, crate::clock::time_now()),
                 );
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
+                self.report(result.map(Said::from));
             }
             PathUse::BankStatement => {}
             PathUse::Reconciliation { partner, from, to } => {
@@ -317,7 +315,7 @@ impl App {
                     (doc_lang, today),
                 );
                 self.exported = result.is_ok().then(|| path.clone());
-                self.report(result.map(|done| done.text(lang)));
+                self.report(result.map(Said::from));
             }
             PathUse::Backup => {
                 let title = lang.pick("Резервная копия", "Backup");

@@ -93,7 +93,7 @@ pub struct Session {
     pub payments: ui::payments::PaymentsPage,
     pub overview: ui::overview::OverviewPage,
     /// What the window is to say about this session, taken at the end of each frame's work.
-    pub(super) said: Vec<Result<String, ActionError>>,
+    pub(super) said: Vec<Result<Said, ActionError>>,
 }
 
 impl Session {
@@ -158,7 +158,7 @@ impl Session {
     }
 
     /// Says `what` when the window next reports.
-    pub(super) fn say(&mut self, what: Result<String, ActionError>) {
+    pub(super) fn say(&mut self, what: Result<Said, ActionError>) {
         self.said.push(what);
     }
 

@@ -44,6 +44,35 @@ pub trait Localized {
     fn text(&self, lang: Lang) -> String;
 }
 
+/// A sentence made in both languages at once, by one function of the language: kept where
+/// it may be said again after the language is switched (the window's status bar).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Said {
+    ru: String,
+    en: String,
+}
+
+impl Said {
+    /// The sentence `say` makes in each language.
+    pub fn both(say: impl Fn(Lang) -> String) -> Said {
+        Said {
+            ru: say(Lang::Ru),
+            en: say(Lang::En),
+        }
+    }
+
+    /// Any `Localized` thing, said in both languages.
+    pub fn of(what: &impl Localized) -> Said {
+        Said::both(|lang| what.text(lang))
+    }
+}
+
+impl Localized for Said {
+    fn text(&self, lang: Lang) -> String {
+        lang.pick(&self.ru, &self.en).to_owned()
+    }
+}
+
 /// `Display` for errors said in both languages: the English sentence, so that `{e}` in a
 /// log line reads as the English window does, from the same one `text`.
 macro_rules! english_display {

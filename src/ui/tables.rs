@@ -2,6 +2,7 @@
 //! hide, highlighted rows moved by keys, Ctrl+C, and the list taken out to Excel or PDF.
 
 use super::*;
+use crate::domain::lang::Said;
 use crate::export::list::{List, Value, tab_separated};
 use crate::export::{self, ListFormat};
 
@@ -133,8 +134,8 @@ fn notice_id() -> egui::Id {
 }
 
 /// What a table has to say (rows copied, or why not), once; the window shows it.
-pub fn take_notice(ctx: &egui::Context) -> Option<String> {
-    ctx.data_mut(|d| d.remove_temp::<String>(notice_id()))
+pub fn take_notice(ctx: &egui::Context) -> Option<Said> {
+    ctx.data_mut(|d| d.remove_temp::<Said>(notice_id()))
 }
 
 fn hidden_id(id: &str) -> egui::Id {
@@ -586,45 +587,46 @@ fn copy_rows(
     shown: &[usize],
     cell: &mut impl FnMut(usize, usize) -> Cell,
     lang: Lang,
-) -> String {
+) -> Said {
+    let pick = |ru: &'static str, en: &'static str| Said::both(|lang| lang.pick(ru, en).to_owned());
     if sel.rows.is_empty() {
-        return lang
-            .pick(
-                "Нечего копировать: выделите строки (щелчок, Shift+щелчок, Ctrl+A).",
-                "Nothing to copy: highlight rows (click, Shift+click, Ctrl+A).",
-            )
-            .to_owned();
+        return pick(
+            "Нечего копировать: выделите строки (щелчок, Shift+щелчок, Ctrl+A).",
+            "Nothing to copy: highlight rows (click, Shift+click, Ctrl+A).",
+        );
     }
     if sel.rows.len() > COPY_ROWS {
-        return format!(
-            "{} {}; {}",
-            lang.pick("Выделено строк:", "Rows highlighted:"),
-            sel.rows.len(),
-            lang.pick(
-                "копируется не больше 10 000 — выгрузите список через «Экспорт в Excel…»",
-                "at most 10,000 are copied — export the list with «Export to Excel…»"
+        return Said::both(|lang| {
+            format!(
+                "{} {}; {}",
+                lang.pick("Выделено строк:", "Rows highlighted:"),
+                sel.rows.len(),
+                lang.pick(
+                    "копируется не больше 10 000 — выгрузите список через «Экспорт в Excel…»",
+                    "at most 10,000 are copied — export the list with «Export to Excel…»"
+                )
             )
-        );
+        });
     }
     let mut lines: Vec<Vec<Value>> = Vec::with_capacity(sel.rows.len());
     for &row in &sel.rows {
         let cells: Vec<Cell> = shown.iter().map(|&c| cell(row, c)).collect();
         if cells.iter().any(|c| c.pending) {
-            return lang
-                .pick(
-                    "Строки ещё читаются из базы — нажмите Ctrl+C ещё раз через секунду.",
-                    "The rows are still being read — press Ctrl+C again in a second.",
-                )
-                .to_owned();
+            return pick(
+                "Строки ещё читаются из базы — нажмите Ctrl+C ещё раз через секунду.",
+                "The rows are still being read — press Ctrl+C again in a second.",
+            );
         }
         lines.push(cells.into_iter().map(|c| c.value).collect());
     }
     ctx.copy_text(tab_separated(lines.iter().map(Vec::as_slice), lang));
-    format!(
-        "{} {}",
-        lang.pick("Скопировано строк:", "Rows copied:"),
-        lines.len()
-    )
+    Said::both(|lang| {
+        format!(
+            "{} {}",
+            lang.pick("Скопировано строк:", "Rows copied:"),
+            lines.len()
+        )
+    })
 }
 
 /// A cell's text, cut to its column with one tooltip: the whole text when it is cut, and

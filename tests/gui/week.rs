@@ -610,6 +610,39 @@ fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_date
 }
 
 #[test]
+fn gui_the_status_bars_last_message_changes_language_with_the_window() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::En, vec![]);
+    click_button(&mut h, "Sales");
+    click_button(&mut h, "+ New sale");
+    choose(&mut h, "Partner", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut h, "Pick a pinned client (1) ▾");
+    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
+    type_into(&mut h, Role::TextInput, "Amount, ₽", "4,000.50");
+    click_button(&mut h, "Record sale");
+    says(&h, "Sale recorded: 4,000.50\u{a0}₽");
+    click(&mut h, "View");
+    click(&mut h, "Русский");
+    says(&h, "Продажа записана: 4\u{a0}000,50\u{a0}₽");
+    assert!(
+        h.query_all_by_label_contains("Продажа записана")
+            .next()
+            .is_some(),
+        "the status bar draws it in Russian"
+    );
+    // A refusal too: Ctrl+Z twice, the second has nothing to take back.
+    crate::session::ctrl_z(&mut h);
+    crate::session::ctrl_z(&mut h);
+    says(&h, "Отменять нечего");
+    // The Sales list has a column «Вид» too: the menu's comes first.
+    h.get_all_by_label("Вид").next().unwrap().click();
+    h.run_ok();
+    click(&mut h, "English");
+    says(&h, "Nothing to undo");
+}
+
+#[test]
 fn gui_at_the_smallest_window_the_sales_toolbar_and_filters_wrap_and_none_is_hidden() {
     let t = TempDb::new();
     two_partners_and_a_sale_in_april(&t);
