@@ -276,6 +276,9 @@ fn csv_statement_agrees_with_json() {
             r.get(8).unwrap().replace(',', "."),
             line["premium"].as_str().unwrap()
         );
+        // The kind by the name the form, the Sales list and the explanation give it.
+        let kind = partner_desk::domain::LicenseKind::parse(line["kind"].as_str().unwrap());
+        assert_eq!(r.get(4), kind.map(|k| k.short_name(Lang::Ru)));
     }
 }
 

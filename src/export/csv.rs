@@ -108,7 +108,7 @@ fn line_row(l: &Line, lang: Lang) -> Vec<String> {
         inert(l.doc.as_deref().unwrap_or("")),
         l.client_inn.to_string(),
         inert(&l.client_name),
-        l.kind.name(lang).into(),
+        l.kind.short_name(lang).into(),
         number(l.amount),
         terms_name(l.terms, l.one_c_terms, lang),
         l.rate.map(|r| r.display(Lang::Ru)).unwrap_or_default(),
@@ -138,7 +138,7 @@ fn total_rows(s: &Statement, lang: Lang) -> Vec<Vec<String>> {
         .iter()
         .map(|(kind, sums)| {
             let label = t("Итого по виду", "Total for kind");
-            row(label, kind.name(lang), sums.amount, sums.premium)
+            row(label, kind.short_name(lang), sums.amount, sums.premium)
         })
         .collect();
     let overall = &s.totals.overall;

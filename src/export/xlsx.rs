@@ -279,7 +279,7 @@ impl StatementSheet<'_> {
         ws.write_string_with_format(row, 1, l.doc.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(row, 2, l.client_inn.as_str(), &f.text)?;
         ws.write_string_with_format(row, 3, &l.client_name, &f.text)?;
-        ws.write_string_with_format(row, 4, l.kind.name(lang), &f.text)?;
+        ws.write_string_with_format(row, 4, l.kind.short_name(lang), &f.text)?;
         ws.write_with_format(row, 5, money(l.amount), &f.money)?;
         ws.write_string_with_format(row, 6, status_name(l.status, lang), &f.text)?;
         ws.write_string_with_format(row, 7, terms_name(l.terms, l.one_c_terms, lang), &f.text)?;
@@ -304,7 +304,7 @@ impl StatementSheet<'_> {
         let range = |col: char| format!("{col}{}:{col}{}", first + 1, last + 1);
         for (kind, sums) in &s.totals.by_kind {
             let row = self.row;
-            let name = kind.name(lang);
+            let name = kind.short_name(lang);
             ws.write_string_with_format(row, 0, t("Итого по виду", "Total for kind"), &f.label)?;
             ws.write_string_with_format(row, 4, name, &f.text)?;
             let quoted = name.replace('"', "\"\"");

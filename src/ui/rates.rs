@@ -87,7 +87,8 @@ fn table_grid(
             }
             ui.end_row();
             for (k, kind) in LicenseKind::ALL.into_iter().enumerate() {
-                ui.label(kind.name(lang));
+                ui.label(kind.short_name(lang))
+                    .on_hover_text(kind.name(lang));
                 for (s, status) in Status::ALL.into_iter().enumerate() {
                     cell(ui, k, kind, s, status);
                 }

@@ -449,7 +449,8 @@ fn totals_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
             money_cell(ui, lang.pick("Премия", "Premium").to_owned(), true);
             ui.end_row();
             for (kind, sums) in &statement.totals.by_kind {
-                ui.label(kind.name(lang));
+                ui.label(kind.short_name(lang))
+                    .on_hover_text(kind.name(lang));
                 money_cell(ui, ui::money(sums.amount, lang), false);
                 money_cell(ui, ui::money(sums.premium, lang), false);
                 ui.end_row();

@@ -209,7 +209,7 @@ impl Layout<'_> {
         self.text_right(premium_right, 9.5, true, t("Премия", "Premium"));
         self.y += ROW_H;
         for (kind, sums) in &s.totals.by_kind {
-            self.text(MARGIN, 9.0, false, kind.name(lang));
+            self.text(MARGIN, 9.0, false, kind.short_name(lang));
             self.text_right(amount_right, 9.0, false, &sums.amount.display(lang));
             self.text_right(premium_right, 9.0, false, &sums.premium.display(lang));
             self.y += ROW_H;
