@@ -452,7 +452,10 @@ pub fn reconciliation_xlsx(
     let closing = Formula::new(format!("=C6+C{}-D{}", row, row)).set_result(r.closing.plain());
     ws.write_formula_with_format(row, 2, closing, &f.money_bold)?;
     let ours = if r.parties.ours.full_name.is_empty() {
-        t("организация", "the organisation")
+        t(
+            "(наша организация: реквизиты не заполнены)",
+            "(our organisation: requisites not entered)",
+        )
     } else {
         r.parties.ours.full_name.as_str()
     };

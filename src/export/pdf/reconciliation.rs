@@ -19,7 +19,11 @@ pub(super) fn reconciliation_layout(
     l.text(MARGIN, 16.0, true, title);
     l.y += 18.0;
     let ours = if r.parties.ours.full_name.is_empty() {
-        t("организация", "the organisation").to_owned()
+        t(
+            "(наша организация: реквизиты не заполнены)",
+            "(our organisation: requisites not entered)",
+        )
+        .to_owned()
     } else {
         r.parties.ours.full_name.clone()
     };
@@ -58,7 +62,8 @@ pub(super) fn reconciliation_layout(
     let mut rows = vec![vec![
         String::new(),
         t("Сальдо на начало периода", "Opening balance").to_owned(),
-        money(r.opening),
+        // A balance is said even when nothing is owed.
+        r.opening.display(lang),
         String::new(),
     ]];
     rows.extend(r.lines.iter().map(|line| {
@@ -110,12 +115,7 @@ fn columns(lang: Lang) -> [Col<'static>; 4] {
     [
         col("Дата", "Date", 70.0, false),
         col("Документ", "Document", 420.0, false),
-        col(
-            "Начислено (в пользу партнёра)",
-            "Accrued (to the partner)",
-            140.0,
-            true,
-        ),
+        col("Начислено партнёру", "Accrued to the partner", 140.0, true),
         col("Оплачено", "Paid", 140.0, true),
     ]
 }
