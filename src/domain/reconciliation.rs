@@ -115,6 +115,20 @@ pub fn reconciliation(
     (opening, lines, closing)
 }
 
+/// Our organisation as the act names it: its full name, or that our requisites are not
+/// entered yet.
+pub fn our_name(r: &Reconciliation, lang: Lang) -> String {
+    if r.parties.ours.full_name.is_empty() {
+        lang.pick(
+            "(наша организация: реквизиты не заполнены)",
+            "(our organisation: requisites not entered)",
+        )
+        .to_owned()
+    } else {
+        r.parties.ours.full_name.clone()
+    }
+}
+
 /// The closing balance in words: «задолженность в пользу ООО «Альфа»: 200,00 ₽», in our
 /// favour when negative, or none.
 pub fn balance_sentence(r: &Reconciliation, ours: &str, lang: Lang) -> String {

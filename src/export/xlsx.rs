@@ -451,18 +451,11 @@ pub fn reconciliation_xlsx(
     )?;
     let closing = Formula::new(format!("=C6+C{}-D{}", row, row)).set_result(r.closing.plain());
     ws.write_formula_with_format(row, 2, closing, &f.money_bold)?;
-    let ours = if r.parties.ours.full_name.is_empty() {
-        t(
-            "(наша организация: реквизиты не заполнены)",
-            "(our organisation: requisites not entered)",
-        )
-    } else {
-        r.parties.ours.full_name.as_str()
-    };
+    let ours = crate::domain::reconciliation::our_name(r, lang);
     ws.write_string(
         row + 2,
         0,
-        crate::domain::reconciliation::balance_sentence(r, ours, lang),
+        crate::domain::reconciliation::balance_sentence(r, &ours, lang),
     )?;
     for (col, side, requisites) in [
         (

@@ -18,15 +18,7 @@ pub(super) fn reconciliation_layout(
     let title = t("Акт сверки взаимных расчётов", "Reconciliation statement");
     l.text(MARGIN, 16.0, true, title);
     l.y += 18.0;
-    let ours = if r.parties.ours.full_name.is_empty() {
-        t(
-            "(наша организация: реквизиты не заполнены)",
-            "(our organisation: requisites not entered)",
-        )
-        .to_owned()
-    } else {
-        r.parties.ours.full_name.clone()
-    };
+    let ours = crate::domain::reconciliation::our_name(r, lang);
     let between = format!(
         "{} {} — {} {} {} {} {}",
         t("за период", "for"),
