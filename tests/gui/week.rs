@@ -575,6 +575,17 @@ fn gui_the_overview_counts_sales_and_returns_apart() {
     );
 }
 
+/// With the English sale form open: Альфа's pinned client, 4,000.50 typed as the English
+/// list shows amounts, recorded.
+fn record_4000_50_for_alfa_in_english(h: &mut Harness<'static, App>) {
+    choose(h, "Partner", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(h, "Pick a pinned client (1) ▾");
+    click_button(h, &format!("{C1} · АО «Клиент»"));
+    type_into(h, Role::TextInput, "Amount, ₽", "4,000.50");
+    click_button(h, "Record sale");
+    says(h, "Sale recorded: 4,000.50\u{a0}₽");
+}
+
 #[test]
 fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_dates_have_one_format()
 {
@@ -601,12 +612,7 @@ fn gui_in_english_the_amount_field_reads_amounts_as_the_list_shows_them_and_date
     h.get_by_role_and_label(Role::TextInput, "Shipment date")
         .type_text("2025-05-20");
     h.run_ok();
-    choose(&mut h, "Partner", &format!("ООО «Альфа» · {ALFA}"));
-    click_button(&mut h, "Pick a pinned client (1) ▾");
-    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
-    type_into(&mut h, Role::TextInput, "Amount, ₽", "4,000.50");
-    click_button(&mut h, "Record sale");
-    says(&h, "Sale recorded: 4,000.50\u{a0}₽");
+    record_4000_50_for_alfa_in_english(&mut h);
 }
 
 #[test]
@@ -616,12 +622,7 @@ fn gui_the_status_bars_last_message_changes_language_with_the_window() {
     let mut h = harness(&t, Lang::En, vec![]);
     click_button(&mut h, "Sales");
     click_button(&mut h, "+ New sale");
-    choose(&mut h, "Partner", &format!("ООО «Альфа» · {ALFA}"));
-    click_button(&mut h, "Pick a pinned client (1) ▾");
-    click_button(&mut h, &format!("{C1} · АО «Клиент»"));
-    type_into(&mut h, Role::TextInput, "Amount, ₽", "4,000.50");
-    click_button(&mut h, "Record sale");
-    says(&h, "Sale recorded: 4,000.50\u{a0}₽");
+    record_4000_50_for_alfa_in_english(&mut h);
     click(&mut h, "View");
     click(&mut h, "Русский");
     says(&h, "Продажа записана: 4\u{a0}000,50\u{a0}₽");
