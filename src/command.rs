@@ -148,8 +148,14 @@ pub enum Command {
     Import,
     /// Reads this file (dropped on the window) and opens the import window.
     ImportFile(PathBuf),
+    /// Checks every row of the import window's file against the rules, on a worker thread,
+    /// writing nothing.
+    CheckImport,
     /// Imports the file of the import window, on a worker thread.
     RunImport,
+    /// Imports the rows of the import window's file that nothing is wrong with, and writes
+    /// the others to a file beside it, on a worker thread.
+    RunImportValid,
     CloseImport,
     /// Undoes an import while nothing else has been written since.
     UndoImport(ImportId),
@@ -201,6 +207,7 @@ impl Command {
             | Import
             | ImportFile(_)
             | RunImport
+            | RunImportValid
             | UndoImport(_)
             | Undo
             | FillDemo => Some(Right::Record),
@@ -219,6 +226,7 @@ impl Command {
             | OpenPartner(_)
             | EditOrganisation
             | ShowSales { .. }
+            | CheckImport
             | CloseImport
             | Backup
             | NewDatabase

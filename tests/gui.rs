@@ -463,11 +463,13 @@ fn gui_imports_on_a_worker_and_shows_every_bad_row_in_a_report() {
     );
 }
 
-/// Accepts what the import window found (kind and columns) and imports.
+/// Accepts what the import window found (kind and columns), waits for the whole file to
+/// be checked, and imports.
 pub(crate) fn through_the_wizard(h: &mut Harness<'static, App>) {
     for _ in 0..3 {
         click_button(h, "Далее ›");
     }
+    wait_for_job(h);
     click_button(h, "Импортировать");
     wait_for_job(h);
 }
@@ -517,9 +519,10 @@ fn gui_imports_a_russian_workbook_through_the_wizard_and_undoes_it() {
         );
     }
     click_button(&mut h, "Далее ›");
+    wait_for_job(&mut h);
     // The bad cell is marked in the preview, with the count.
     assert!(has_text(&h, "⚠ двести"));
-    assert!(has_text(&h, "Ошибок в этих строках: 1"));
+    assert!(has_text(&h, "Строк, которые импорт не примет: 1."));
     click_button(&mut h, "Импортировать");
     wait_for_job(&mut h);
     assert_eq!(
@@ -1629,4 +1632,5 @@ fn gui_a_name_past_its_limit_is_refused_beside_the_field_and_not_saved() {
     );
     assert_eq!(h.state().data().counts.partners, 0);
 }
+mod import;
 mod payments;

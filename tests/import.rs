@@ -182,12 +182,18 @@ fn sales_without_a_pin_unknown_partners_and_taken_documents_write_nothing() {
     );
     let errors = row_errors(import(&mut s, ImportKind::Sales, &text).unwrap_err());
     let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
-    // Cell problems are found first, across the whole file; then the rules, row by row.
-    assert_eq!(located, [(6, "kind"), (6, "amount"), (7, "amount")]);
-    let text = text.lines().take(5).collect::<Vec<_>>().join("\n");
-    let errors = row_errors(import(&mut s, ImportKind::Sales, &text).unwrap_err());
-    let located: Vec<(u64, &str)> = errors.iter().map(|(l, c, _)| (*l, c.as_str())).collect();
-    assert_eq!(located, [(3, "client_inn"), (4, "partner_inn"), (5, "doc")]);
+    // Cell problems and the rules are found at once, across the whole file, in its order.
+    assert_eq!(
+        located,
+        [
+            (3, "client_inn"),
+            (4, "partner_inn"),
+            (5, "doc"),
+            (6, "kind"),
+            (6, "amount"),
+            (7, "amount")
+        ]
+    );
     assert_eq!(s.read().counts().unwrap().sales, 0);
 }
 
@@ -452,4 +458,70 @@ fn a_text_past_its_limit_or_with_a_control_character_is_refused_with_its_line_an
     );
     let counts = s.read().counts().unwrap();
     assert_eq!((counts.partners, counts.sales), (2, 0));
+}
+
+/// A file of sales with a refusal of every kind: cells that cannot be read, an unknown
+/// partner, a client pinned to another partner, a client pinned to nobody, a day of an
+/// issued period, a document used twice; the rest right. Its refused lines, and `filler`
+/// right rows after them.
+fn every_refusal(s: &mut Store, filler: usize) -> (String, Vec<u64>) {
+    use partner_desk::statements;
+    let a = alfa(s, Status::Dealer);
+    let b = beta(s, Status::Dealer);
+    pin_client(s, a, C1, "2025-01-01");
+    pin_client(s, b, C2, "2025-01-01");
+    record(s, &sale(a, "2025-01-15", C1, LicenseKind::Its, "100"));
+    statements::issue(s, a, d("2025-01-01"), d("2025-01-31"), d("2025-02-01")).unwrap();
+    let mut text = format!(
+        "date,partner_inn,client_inn,kind,amount,doc\n\
+         2025-02-10,{ALFA},{C1},saas,100,D-1\n\
+         2025-02-10,{ALFA},{C2},saas,100,D-2\n\
+         2025-02-10,{ALFA},{C3},saas,100,D-3\n\
+         2025-01-20,{ALFA},{C1},saas,100,D-4\n\
+         2025-02-10,{SMIRNOV},{C1},saas,100,D-5\n\
+         2025-02-11,{ALFA},{C1},saas,100,D-1\n\
+         2025-02-10,{ALFA},{C1},saas,двести,D-7\n"
+    );
+    for i in 0..filler {
+        text.push_str(&format!("2025-03-01,{ALFA},{C1},saas,1,F-{i}\n"));
+    }
+    (text, vec![3, 4, 5, 6, 7, 8])
+}
+
+#[test]
+fn the_preview_check_finds_every_refusal_the_import_meets_at_once_and_writes_nothing() {
+    use partner_desk::import::mapping::Mapping;
+    use partner_desk::import::source::read_source;
+    use partner_desk::import::{check_sheet, import_sheet, import_valid};
+    // A small file, and one large enough to be loaded in bulk.
+    for filler in [0, 2_100] {
+        let t = TempDb::new();
+        let mut s = t.open();
+        let (text, refused_lines) = every_refusal(&mut s, filler);
+        let source = read_source(text.as_bytes()).unwrap();
+        let sheet = &source.sheets[0];
+        let mapping = Mapping::auto(ImportKind::Sales, &sheet.headers);
+        let checked = check_sheet(&mut s, sheet, mapping.clone(), "f.csv", &|_, _| {}).unwrap();
+        let lines: Vec<u64> = checked.iter().map(|e| e.line).collect();
+        assert_eq!(lines, refused_lines, "{filler}: {checked:#?}");
+        assert_eq!(
+            s.read().counts().unwrap().sales,
+            1,
+            "a check writes nothing"
+        );
+
+        let refused =
+            import_sheet(&mut s, sheet, mapping.clone(), "f.csv", &|_, _| {}).unwrap_err();
+        match refused {
+            ImportError::Rows(rows) => assert_eq!(rows, checked, "{filler}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.read().counts().unwrap().sales, 1);
+
+        let (summary, left_out) =
+            import_valid(&mut s, sheet, mapping, "f.csv", &|_, _| {}).unwrap();
+        assert_eq!(left_out, checked);
+        assert_eq!(summary.sales, 1 + filler);
+        assert_eq!(s.read().counts().unwrap().sales, 2 + filler as i64);
+    }
 }

@@ -274,6 +274,7 @@ fn gui_an_import_that_ends_after_another_database_is_opened_offers_no_undo_there
     for _ in 0..3 {
         click_button(&mut h, "Далее ›");
     }
+    wait_for_job(&mut h);
     h.get_by_role_and_label(Role::Button, "Импортировать")
         .click();
     h.step();

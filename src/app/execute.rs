@@ -280,7 +280,9 @@ impl App {
                 self.ask_path(PathUse::Reconciliation { partner, from, to }, &name);
             }
             Command::ImportFile(path) => self.read_for_import(path),
+            Command::CheckImport => self.check_import(),
             Command::RunImport => self.run_import(),
+            Command::RunImportValid => self.run_import_valid(),
             Command::Backup => {
                 let name = format!("partner-desk-{}.sqlite3", self.today());
                 self.ask_path(PathUse::Backup, &name);

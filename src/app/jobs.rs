@@ -20,8 +20,21 @@ pub(super) enum JobDone {
     Done(Done),
     /// A file read for the import window.
     Read {
-        file_name: String,
+        path: PathBuf,
         source: import::source::Source,
+    },
+    /// The import window's file checked against the rules: the rows refused (none when
+    /// the file imports as it is), or why it could not be checked.
+    Checked {
+        key: ui::import_wizard::CheckKey,
+        rows: Result<Vec<import::RowError>, String>,
+    },
+    /// The import window's file refused by its import: its rows listed in the window,
+    /// and the refusal said as any failed job's is.
+    Refused {
+        key: ui::import_wizard::CheckKey,
+        file: String,
+        rows: Vec<import::RowError>,
     },
 }
 
@@ -31,7 +44,10 @@ impl JobDone {
     fn done(self) -> Result<Done, ActionError> {
         match self {
             JobDone::Done(done) => Ok(done),
-            JobDone::Read { .. } => Err(ActionError::OpenedMeanwhile),
+            JobDone::Refused { file, rows, .. } => {
+                Err(ActionError::import(file, import::ImportError::Rows(rows)))
+            }
+            JobDone::Read { .. } | JobDone::Checked { .. } => Err(ActionError::OpenedMeanwhile),
         }
     }
 }
@@ -80,35 +96,103 @@ impl App {
                     .map_err(|e| ActionError::import(&shown, import::ImportError::from(e)))?;
                 let source = import::source::read_source(&bytes)
                     .map_err(|e| ActionError::import(&shown, e))?;
-                Ok(JobDone::Read { file_name, source })
+                Ok(JobDone::Read { path, source })
             },
         );
     }
 
-    /// Imports what the import window shows, on a worker thread.
-    pub(super) fn run_import(&mut self) {
-        let Some(session) = &mut self.session else {
-            return;
-        };
-        let Some(wizard) = session.wizard.take() else {
-            return;
-        };
+    /// What a job on the import window's file works on: the database, the file's name and
+    /// path, its source, the sheet and the mapping; none while another job runs.
+    fn import_work(&mut self) -> Option<(PathBuf, ImportWork)> {
+        if self.job.is_some() {
+            return None;
+        }
+        let session = self.session.as_mut()?;
+        let wizard = session.wizard.as_mut()?;
+        wizard.started();
+        let (sheet, mapping) = wizard.check_key();
+        Some((
+            session.path.clone(),
+            ImportWork {
+                file: wizard.file_name.clone(),
+                path: wizard.path.clone(),
+                source: Arc::clone(&wizard.source),
+                sheet,
+                mapping,
+            },
+        ))
+    }
+
+    /// Checks every row of the import window's file against the rules, on a worker
+    /// thread: what the import would refuse, found by the import itself rolled back.
+    pub(super) fn check_import(&mut self) {
         let lang = self.lang;
-        let db = session.path.clone();
-        let file = wizard.file_name.clone();
+        let Some((db, work)) = self.import_work() else {
+            return;
+        };
         self.start_work(
-            format!("{} {file}", lang.pick("Импорт", "Import")),
+            format!("{} {}", lang.pick("Проверка", "Checking"), work.file),
             move |progress| {
                 let mut store = Store::open(&db)?;
-                import::import_sheet(
+                let rows = import::check_sheet(
                     &mut store,
-                    wizard.sheet(),
-                    wizard.mapping.clone(),
-                    &file,
+                    work.sheet(),
+                    work.mapping.clone(),
+                    &work.file,
                     &|done, total| progress.set(done, total),
                 )
-                .map(|summary| JobDone::Done(Done::Imported(summary)))
-                .map_err(|e| ActionError::import(&file, e))
+                .map_err(|e| e.text(lang));
+                Ok(JobDone::Checked {
+                    key: (work.sheet, work.mapping),
+                    rows,
+                })
+            },
+        );
+    }
+
+    /// Imports what the import window shows, on a worker thread. On a refusal the window
+    /// stays open with the refused rows listed.
+    pub(super) fn run_import(&mut self) {
+        let lang = self.lang;
+        let Some((db, work)) = self.import_work() else {
+            return;
+        };
+        self.start_work(
+            format!("{} {}", lang.pick("Импорт", "Import"), work.file),
+            move |progress| {
+                let mut store = Store::open(&db)?;
+                let imported = import::import_sheet(
+                    &mut store,
+                    work.sheet(),
+                    work.mapping.clone(),
+                    &work.file,
+                    &|done, total| progress.set(done, total),
+                );
+                work.done(imported)
+            },
+        );
+    }
+
+    /// Imports the rows of the import window's file that nothing is wrong with, in one
+    /// transaction, and writes the others beside the file with why, on a worker thread.
+    pub(super) fn run_import_valid(&mut self) {
+        let lang = self.lang;
+        let Some((db, work)) = self.import_work() else {
+            return;
+        };
+        self.start_work(
+            format!("{} {}", lang.pick("Импорт", "Import"), work.file),
+            move |progress| {
+                let mut store = Store::open(&db)?;
+                let imported = import::import_valid(
+                    &mut store,
+                    work.sheet(),
+                    work.mapping.clone(),
+                    &work.file,
+                    &|done, total| progress.set(done, total),
+                )
+                .map(|(summary, refused)| work.with_rejected(summary, &refused, lang));
+                work.done(imported)
             },
         );
     }
@@ -151,11 +235,17 @@ impl App {
         let started_in = job.session;
         self.job = None;
         // The session the job was started in, if it is still the one open.
-        let today = self.today();
+        let (today, lang) = (self.today(), self.lang);
         let session = self.session.as_mut().filter(|s| started_in == Some(s.id));
         let result = match (result, session) {
-            (Ok(JobDone::Read { file_name, source }), Some(session)) => {
-                session.open_wizard(file_name, source);
+            (Ok(JobDone::Read { path, source }), Some(session)) => {
+                session.open_wizard(path, source);
+                return;
+            }
+            (Ok(JobDone::Checked { key, rows }), Some(session)) => {
+                if let Some(wizard) = &mut session.wizard {
+                    wizard.checked(key, rows);
+                }
                 return;
             }
             (Ok(JobDone::Read { .. }), None) if started_in.is_some() => {
@@ -163,6 +253,7 @@ impl App {
             }
             (Ok(JobDone::Read { .. }), None) => Err(ActionError::NoDatabase),
             (result, Some(session)) => {
+                session.import_over(&result, lang);
                 let result = result.and_then(JobDone::done);
                 session.job_done(result.as_ref().ok(), today);
                 result
@@ -189,10 +280,63 @@ impl App {
     }
 }
 
+/// A job's copy of what the import window works on.
+struct ImportWork {
+    file: String,
+    path: PathBuf,
+    source: Arc<import::source::Source>,
+    sheet: usize,
+    mapping: import::mapping::Mapping,
+}
+
+impl ImportWork {
+    fn sheet(&self) -> &import::source::Sheet {
+        &self.source.sheets[self.sheet]
+    }
+
+    /// What an import hands back: a refusal of rows goes back to the window.
+    fn done(
+        self,
+        imported: Result<import::Summary, import::ImportError>,
+    ) -> Result<JobDone, ActionError> {
+        match imported {
+            Ok(summary) => Ok(JobDone::Done(Done::Imported(summary))),
+            Err(import::ImportError::Rows(rows)) => Ok(JobDone::Refused {
+                key: (self.sheet, self.mapping),
+                file: self.file,
+                rows,
+            }),
+            Err(e) => Err(ActionError::import(&self.file, e)),
+        }
+    }
+
+    /// The summary of an import of the right rows, with the wrong ones written beside
+    /// the file.
+    fn with_rejected(
+        &self,
+        summary: import::Summary,
+        refused: &[import::RowError],
+        lang: Lang,
+    ) -> import::Summary {
+        if refused.is_empty() {
+            return summary;
+        }
+        let lines: std::collections::BTreeSet<u64> = refused.iter().map(|e| e.line).collect();
+        let written =
+            import::rejected::write_rejected(&self.path, &self.source, self.sheet(), refused, lang)
+                .map_err(|e| e.text(lang));
+        import::Summary {
+            rejected: lines.len(),
+            rejected_file: Some(written),
+            ..summary
+        }
+    }
+}
+
 impl Session {
     /// Opens the import window on a file just read, with the mapping chosen last time for
     /// files of its layout in this database.
-    fn open_wizard(&mut self, file_name: String, source: import::source::Source) {
+    fn open_wizard(&mut self, path: PathBuf, source: import::source::Source) {
         let db = self.store.read();
         let remembered = |sheet: &import::source::Sheet| {
             let key = import::mapping::layout_key(&sheet.headers);
@@ -203,9 +347,28 @@ impl Session {
                 && columns.iter().flatten().all(|&c| c < sheet.headers.len());
             fits.then_some(import::mapping::Mapping { kind, columns })
         };
-        let wizard = ui::import_wizard::Wizard::new(file_name, source, remembered);
+        let wizard = ui::import_wizard::Wizard::new(path, source, remembered);
         drop(db);
         self.wizard = Some(wizard);
+    }
+
+    /// What the end of a job does to the import window: an import done closes it, unless
+    /// it left rows out (then it says where they went); a refusal lists the refused rows.
+    fn import_over(&mut self, result: &Result<JobDone, ActionError>, lang: Lang) {
+        let Some(wizard) = &mut self.wizard else {
+            return;
+        };
+        match result {
+            Ok(JobDone::Done(Done::Imported(summary))) if summary.rejected_file.is_some() => {
+                wizard.finished(summary.text(lang));
+            }
+            Ok(JobDone::Done(Done::Imported(_))) => self.wizard = None,
+            Ok(JobDone::Refused { key, rows, .. }) => {
+                wizard.checked(key.clone(), Ok(rows.clone()));
+            }
+            Err(e) => wizard.failed(e.text(lang)),
+            Ok(_) => wizard.failed(String::new()),
+        }
     }
 
     /// What a job done on this database changes here: the data is read again, a statement

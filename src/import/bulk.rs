@@ -12,7 +12,7 @@ use super::mapping::Mapping;
 use super::source;
 use super::table::{Row, Table};
 use super::{
-    Cells, ImportError, ImportKind, MAX_REPORTED, Matched, Problem, RowError, Summary, finish,
+    Cells, Ending, ImportError, ImportKind, MAX_FOUND, Matched, Problem, RowError, Summary, finish,
     repeats_stored, sale_column,
 };
 use crate::domain::Inn;
@@ -76,18 +76,19 @@ struct Checker<'s> {
 
 /// Loads a sheet of sales, all or nothing, as `import_sheet` does for smaller files.
 /// The rows are read and checked on a second thread while this one writes them; errors
-/// are told the same way: every unreadable cell if there is any, else every refused row
-/// (up to [`MAX_REPORTED`]).
+/// are told the same way: every unreadable cell and every refused row together (up to
+/// [`MAX_FOUND`]). A check (`ending`) rolls back what it loaded.
 pub(super) fn load_sales(
     store: &mut Store,
     table: &Table<'_>,
     file: &str,
     progress: &dyn Fn(usize, usize),
+    ending: Ending,
 ) -> Result<Summary, ImportError> {
     store.write_bulk(|db| {
         let log = db.begin_import(ImportKind::Sales.code(), file)?;
         let rules = db.sale_rules()?;
-        load(db, &log, &rules, table, progress)
+        load(db, &log, &rules, table, progress, ending)
     })
 }
 
@@ -114,7 +115,7 @@ pub(super) fn load_sales_file(
         let sheet = super::first_fitting_sheet(&source, ImportKind::Sales);
         let table = Table::new(sheet, Mapping::auto(ImportKind::Sales, &sheet.headers))?;
         let (rules, log) = started?;
-        let summary = load(db, &log, &rules, &table, &|_, _| {})?;
+        let summary = load(db, &log, &rules, &table, &|_, _| {}, Ending::Write)?;
         Ok(Summary {
             encoding: source.encoding(),
             ..summary
@@ -129,6 +130,7 @@ fn load(
     rules: &SaleRules,
     table: &Table<'_>,
     progress: &dyn Fn(usize, usize),
+    ending: Ending,
 ) -> Result<Summary, ImportError> {
     let total = table.rows.len();
     let all_have_docs = table.rows.iter().all(|r| !table.cell(r, "doc").is_empty());
@@ -181,16 +183,15 @@ fn load(
     })?;
     let Load {
         summary,
-        unreadable,
-        refused,
+        mut unreadable,
+        mut refused,
         written,
         ..
     } = load;
-    if !unreadable.is_empty() {
+    if !unreadable.is_empty() || !refused.is_empty() {
+        unreadable.append(&mut refused);
+        unreadable.sort_by_key(|e| e.line);
         return Err(ImportError::Rows(unreadable));
-    }
-    if !refused.is_empty() {
-        return Err(ImportError::Rows(refused));
     }
     // The rows written, checked again against what the load set aside: a row that breaks
     // it is told at its line, as any refused row is.
@@ -203,6 +204,9 @@ fn load(
             }]),
             other => ImportError::Store(other),
         });
+    }
+    if ending == Ending::Check {
+        return Err(ImportError::Rows(Vec::new()));
     }
     finish(db, table, log, &summary)?;
     Ok(summary)
@@ -292,11 +296,11 @@ struct Load<'a, 'c> {
 }
 
 impl Load<'_, '_> {
-    /// Writes a checked row, or notes why it cannot be. Once a row is found wrong nothing
-    /// more is written (the transaction will be rolled back), but the rows are still read
-    /// so that every unreadable cell is told.
+    /// Writes a checked row, or notes why it cannot be. The rows after a wrong one are
+    /// still written (the transaction will be rolled back) so that each is checked as the
+    /// import of the rows that are right would check it, until [`MAX_FOUND`] are wrong.
     fn take(&mut self, line: u64, row: Checked) -> Result<(), ImportError> {
-        let stopped = !self.unreadable.is_empty() || self.refused.len() > MAX_REPORTED;
+        let stopped = self.unreadable.len() + self.refused.len() > MAX_FOUND;
         let written = match row {
             Checked::Unreadable(mut errors) => {
                 self.unreadable.append(&mut errors);

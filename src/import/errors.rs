@@ -103,6 +103,11 @@ pub enum ImportError {
     },
     Rows(Vec<RowError>),
     Store(#[from] StoreError),
+    /// The file of refused rows could not be written beside the original.
+    RejectedNotWritten {
+        path: String,
+        message: String,
+    },
 }
 
 impl Localized for ImportError {
@@ -150,6 +155,14 @@ impl Localized for ImportError {
                 format!("{} rows are wrong", rows.len()),
             ),
             ImportError::Store(e) => e.text(lang),
+            ImportError::RejectedNotWritten { path, message } => lang.say(
+                format!(
+                    "не удаётся записать файл неверных строк {path}: {message}; проверьте, что папка доступна для записи и файл не открыт в другой программе"
+                ),
+                format!(
+                    "cannot write the file of refused rows {path}: {message}; check that the folder can be written to and the file is not open in another program"
+                ),
+            ),
         }
     }
 }
@@ -182,6 +195,10 @@ fn missing_columns(kind: ImportKind, names: &[String], found: &[String], lang: L
 
 /// How many row errors are reported at most.
 pub const MAX_REPORTED: usize = 100;
+
+/// How many refused rows an import or a check finds before it stops looking: enough for a
+/// file to be imported in one go without the rows it refuses.
+pub const MAX_FOUND: usize = 10_000;
 
 impl ImportError {
     /// The full report: for row errors, one `FILE:LINE: column: problem` line each (up to

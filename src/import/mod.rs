@@ -11,6 +11,7 @@ mod errors;
 pub mod mapping;
 mod partners;
 mod pins;
+pub mod rejected;
 pub mod requisites;
 mod returns;
 mod sales;
@@ -19,7 +20,7 @@ mod table;
 pub mod workbook;
 mod xls;
 
-pub use errors::{ImportError, MAX_REPORTED, Problem, RowError};
+pub use errors::{ImportError, MAX_FOUND, MAX_REPORTED, Problem, RowError};
 use partners::*;
 pub use pins::PinAction;
 use pins::*;
@@ -94,6 +95,10 @@ pub struct Summary {
     pub import_id: Option<crate::domain::ImportId>,
     /// The text encoding a CSV file was read in, said after the counts.
     pub encoding: Option<source::TextEncoding>,
+    /// Rows left out as wrong (only the right rows imported), and the file they were
+    /// written to beside the original, or why it could not be.
+    pub rejected: usize,
+    pub rejected_file: Option<Result<std::path::PathBuf, String>>,
 }
 
 impl Summary {
@@ -151,6 +156,36 @@ impl Summary {
                 encoding.label()
             );
         }
+        match &self.rejected_file {
+            Some(Ok(path)) => {
+                _ = write!(
+                    text,
+                    "; {} {}: {} {}",
+                    lang.pick(
+                        "неверные строки не импортированы,",
+                        "wrong rows not imported,"
+                    ),
+                    self.rejected,
+                    lang.pick(
+                        "они записаны с причиной в файл",
+                        "they are written with the reason to"
+                    ),
+                    path.display()
+                )
+            }
+            Some(Err(why)) => {
+                _ = write!(
+                    text,
+                    "; {} {}; {why}",
+                    lang.pick(
+                        "неверные строки не импортированы,",
+                        "wrong rows not imported,"
+                    ),
+                    self.rejected,
+                )
+            }
+            None => {}
+        }
         text
     }
 }
@@ -207,7 +242,8 @@ pub fn first_fitting_sheet(source: &Source, kind: ImportKind) -> &Sheet {
 }
 
 /// Imports a sheet read through `mapping`, all or nothing, telling `progress` how many
-/// rows are written of how many.
+/// rows are written of how many. A refusal lists every row that cannot be read and every
+/// row the rules refuse, together ([`check_sheet`] finds the same).
 pub fn import_sheet(
     store: &mut Store,
     sheet: &Sheet,
@@ -215,15 +251,70 @@ pub fn import_sheet(
     file: &str,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Summary, ImportError> {
+    run_sheet(store, sheet, mapping, file, progress, Ending::Write)
+}
+
+/// Every row of the sheet the import would refuse, and why: the cells that cannot be read
+/// and the rules (stop-list, shipment rule, issued periods, documents) broken, all found at
+/// once. The import itself runs and its transaction is rolled back, so this is exactly what
+/// [`import_sheet`] would refuse against the data as it is now; nothing is written.
+pub fn check_sheet(
+    store: &mut Store,
+    sheet: &Sheet,
+    mapping: Mapping,
+    file: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Vec<RowError>, ImportError> {
+    match run_sheet(store, sheet, mapping, file, progress, Ending::Check) {
+        Ok(_) => Ok(Vec::new()),
+        Err(ImportError::Rows(rows)) => Ok(rows),
+        Err(other) => Err(other),
+    }
+}
+
+/// Imports the rows of the sheet that [`check_sheet`] finds nothing wrong with, in one
+/// transaction; gives back what was imported and the rows left out, with why.
+pub fn import_valid(
+    store: &mut Store,
+    sheet: &Sheet,
+    mapping: Mapping,
+    file: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(Summary, Vec<RowError>), ImportError> {
+    let refused = check_sheet(store, sheet, mapping.clone(), file, progress)?;
+    let lines: std::collections::HashSet<u64> = refused.iter().map(|e| e.line).collect();
+    let kept = sheet.without_lines(&lines);
+    let summary = import_sheet(store, &kept, mapping, file, progress)?;
+    Ok((summary, refused))
+}
+
+/// Whether a run of the import writes, or only finds what it would refuse.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    Write,
+    /// Rolled back whatever it found.
+    Check,
+}
+
+fn run_sheet(
+    store: &mut Store,
+    sheet: &Sheet,
+    mapping: Mapping,
+    file: &str,
+    progress: &dyn Fn(usize, usize),
+    ending: Ending,
+) -> Result<Summary, ImportError> {
     let table = Table::new(sheet, mapping)?;
     if table.mapping().kind == ImportKind::Sales && table.rows.len() >= bulk::BULK_ROWS {
-        return bulk::load_sales(store, &table, file, progress);
+        return bulk::load_sales(store, &table, file, progress, ending);
     }
-    let lines = read_lines(&table)?;
+    let (lines, unreadable) = read_lines(&table);
     let run = Run {
         table: &table,
         file,
         progress,
+        unreadable,
+        ending,
     };
     match lines {
         Lines::Partners(rows) => apply_partners(store, &run, &rows),
@@ -233,20 +324,15 @@ pub fn import_sheet(
     }
 }
 
-/// The problems of the first `limit` rows as they will be read, before anything is
-/// written: what a preview marks. The rows after them are not looked at; the import
-/// reads every row before it writes any.
+/// The problems of the first `limit` rows' cells as they will be read, before anything is
+/// written; the rules are not looked at ([`check_sheet`] checks them, on every row).
 pub fn check_rows(
     sheet: &Sheet,
     mapping: Mapping,
     limit: usize,
 ) -> Result<Vec<RowError>, ImportError> {
     let table = Table::first(sheet, mapping, limit)?;
-    match read_lines(&table) {
-        Ok(_) => Ok(Vec::new()),
-        Err(ImportError::Rows(errors)) => Ok(errors),
-        Err(other) => Err(other),
-    }
+    Ok(read_lines(&table).1)
 }
 
 /// Every row of a file read and checked, before anything is written.
@@ -257,20 +343,33 @@ enum Lines {
     Returns(Vec<(u64, ReturnLine)>),
 }
 
-fn read_lines(table: &Table<'_>) -> Result<Lines, ImportError> {
-    Ok(match table.mapping().kind {
-        ImportKind::Partners => Lines::Partners(read_partners(table)?),
-        ImportKind::Pins => Lines::Pins(read_pins(table)?),
-        ImportKind::Sales => Lines::Sales(read_sales(table)?),
-        ImportKind::Returns => Lines::Returns(read_returns(table)?),
-    })
+/// The rows of a table that can be read, and the problems of those that cannot.
+fn read_lines(table: &Table<'_>) -> (Lines, Vec<RowError>) {
+    fn with<T>(
+        lines: impl FnOnce(Vec<(u64, T)>) -> Lines,
+        (rows, errors): Read<T>,
+    ) -> (Lines, Vec<RowError>) {
+        (lines(rows), errors)
+    }
+    match table.mapping().kind {
+        ImportKind::Partners => with(Lines::Partners, read_partners(table)),
+        ImportKind::Pins => with(Lines::Pins, read_pins(table)),
+        ImportKind::Sales => with(Lines::Sales, read_sales(table)),
+        ImportKind::Returns => with(Lines::Returns, read_returns(table)),
+    }
 }
+
+/// The rows read, by line, and the problems of the rows that could not be.
+type Read<T> = (Vec<(u64, T)>, Vec<RowError>);
 
 /// What every write of one import needs to know.
 struct Run<'a> {
     table: &'a Table<'a>,
     file: &'a str,
     progress: &'a dyn Fn(usize, usize),
+    /// The rows whose cells cannot be read: refused with those the rules refuse.
+    unreadable: Vec<RowError>,
+    ending: Ending,
 }
 
 /// Collects the problems of one row's cells.
@@ -390,11 +489,8 @@ pub fn parse_bool(text: &str) -> Result<bool, Problem> {
         .map_err(|_| Problem::Bool(text.to_owned()))
 }
 
-/// Reads every row with `read`; fails with all the problems found if any.
-fn read_rows<T>(
-    table: &Table<'_>,
-    mut read: impl FnMut(&mut Cells<'_>) -> Option<T>,
-) -> Result<Vec<(u64, T)>, ImportError> {
+/// Reads every row with `read`: the rows read, and the problems of the others.
+fn read_rows<T>(table: &Table<'_>, mut read: impl FnMut(&mut Cells<'_>) -> Option<T>) -> Read<T> {
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for row in table.rows.iter() {
@@ -405,11 +501,7 @@ fn read_rows<T>(
             _ => errors.append(&mut cells.errors),
         }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ImportError::Rows(errors))
-    }
+    (rows, errors)
 }
 
 /// What one row did to the database.
@@ -419,8 +511,9 @@ enum Done {
     Skipped,
 }
 
-/// Applies checked rows in one transaction, recorded as one import; a rule refusal
-/// becomes that row's error, and any error rolls the whole file back.
+/// Applies the rows read in one transaction, recorded as one import; a rule refusal
+/// becomes that row's error, told with the rows that could not be read, and any error
+/// rolls the whole file back (as does the end of a check).
 fn apply<T>(
     store: &mut Store,
     run: &Run<'_>,
@@ -441,7 +534,7 @@ fn apply<T>(
             import_id: Some(log.id),
             ..Summary::default()
         };
-        let mut errors = Vec::new();
+        let mut errors = run.unreadable.clone();
         for (index, (line, row)) in rows.iter().enumerate() {
             if index % 1000 == 0 {
                 (run.progress)(index, rows.len());
@@ -456,12 +549,14 @@ fn apply<T>(
                 }),
                 Err(other) => return Err(ImportError::Store(other)),
             }
-            if errors.len() > MAX_REPORTED {
+            if errors.len() > MAX_FOUND {
                 break;
             }
         }
         (run.progress)(rows.len(), rows.len());
-        if !errors.is_empty() {
+        if !errors.is_empty() || run.ending == Ending::Check {
+            // Pins are applied in date order: the refusals are told in the file's.
+            errors.sort_by_key(|e| e.line);
             return Err(ImportError::Rows(errors));
         }
         finish(db, run.table, &log, &summary)?;

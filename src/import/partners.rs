@@ -80,7 +80,7 @@ pub(super) struct PartnerLine {
     pub(super) requisites: GivenRequisites,
 }
 
-pub(super) fn read_partners(table: &Table<'_>) -> Result<Vec<(u64, PartnerLine)>, ImportError> {
+pub(super) fn read_partners(table: &Table<'_>) -> Read<PartnerLine> {
     let has_flag = table.has("one_c_partner");
     read_rows(table, |c| {
         let inn = c.inn("inn");

@@ -91,8 +91,8 @@ pub(super) struct PinLine {
     pub(super) note: String,
 }
 
-pub(super) fn read_pins(table: &Table<'_>) -> Result<Vec<(u64, PinLine)>, ImportError> {
-    let mut rows = read_rows(table, |c| {
+pub(super) fn read_pins(table: &Table<'_>) -> Read<PinLine> {
+    let (mut rows, errors) = read_rows(table, |c| {
         let date = c.date("date");
         let client = c.inn("client_inn");
         let partner = c.inn("partner_inn");
@@ -113,10 +113,10 @@ pub(super) fn read_pins(table: &Table<'_>) -> Result<Vec<(u64, PinLine)>, Import
             agreed_by: agreed_by.to_owned(),
             note: note.to_owned(),
         })
-    })?;
+    });
     // Date order, file order within a day (the sort is stable).
     rows.sort_by_key(|(_, p)| p.date);
-    Ok(rows)
+    (rows, errors)
 }
 
 pub(super) fn apply_pins(

@@ -9,7 +9,7 @@ pub(super) struct ReturnLine {
     pub(super) doc: Option<String>,
 }
 
-pub(super) fn read_returns(table: &Table<'_>) -> Result<Vec<(u64, ReturnLine)>, ImportError> {
+pub(super) fn read_returns(table: &Table<'_>) -> Read<ReturnLine> {
     read_rows(table, |c| {
         let date = c.date("date");
         let sale_doc = c.required("sale_doc", |t| {

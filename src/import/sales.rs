@@ -8,7 +8,7 @@ pub(super) struct SaleLine {
     pub(super) partner_inn: Inn,
 }
 
-pub(super) fn read_sales(table: &Table<'_>) -> Result<Vec<(u64, SaleLine)>, ImportError> {
+pub(super) fn read_sales(table: &Table<'_>) -> Read<SaleLine> {
     read_rows(table, read_sale)
 }
 

@@ -153,6 +153,19 @@ impl Sheet {
             .map(|span| self.cell_of(span))
     }
 
+    /// The sheet without the rows at `lines` (their lines in the file are kept).
+    pub fn without_lines(&self, lines: &std::collections::HashSet<u64>) -> Sheet {
+        Sheet {
+            rows: self
+                .rows
+                .iter()
+                .filter(|r| !lines.contains(&r.line))
+                .copied()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// A row with nothing but spaces in its cells: no row of data, whatever the kind.
     pub fn is_blank(&self, row: &SourceRow) -> bool {
         self.cells(row).all(|c| c.text.trim().is_empty())
@@ -304,7 +317,7 @@ fn one_encoding(bytes: &[u8]) -> Result<(), ImportError> {
 }
 
 /// The delimiter of the header line: the most frequent of `;`, tab and `,`.
-fn detect_delimiter(text: &str) -> u8 {
+pub fn detect_delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     let count = |c| header.chars().filter(|&x| x == c).count();
     [(b';', count(';')), (b'\t', count('\t')), (b',', count(','))]

@@ -1,9 +1,12 @@
 //! The import window: a file's sheet → what it holds → which column is which field → a
-//! preview of the first rows as they will be read, every bad cell marked with its message
-//! → Import. The file is read on a worker before the window opens; the import itself runs
-//! on a worker too, all or nothing.
+//! preview of the first rows as they will be read, every bad cell marked with its message,
+//! while the whole file is checked against the rules on a worker → Import (all or nothing;
+//! on a refusal the window stays open with the refused rows) or Import only the valid
+//! rows (the others written beside the file with why). The file is read on a worker
+//! before the window opens.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
@@ -13,7 +16,7 @@ use crate::domain::lang::{Lang, Localized};
 use crate::domain::{LicenseKind, Money};
 use crate::import::mapping::{Mapping, fields, guess};
 use crate::import::source::{Sheet, Source, SourceFormat};
-use crate::import::{ImportKind, check_rows};
+use crate::import::{ImportKind, MAX_REPORTED, RowError, check_rows};
 
 /// How many rows the preview reads and shows.
 pub const PREVIEW_ROWS: usize = 200;
@@ -40,9 +43,14 @@ impl Step {
     }
 }
 
+/// Which sheet, read through which mapping: what a check of the whole file is of.
+pub type CheckKey = (usize, Mapping);
+
 /// What the window is working on.
 pub struct Wizard {
     pub file_name: String,
+    /// Where the file is: the rows an import leaves out are written beside it.
+    pub path: PathBuf,
     pub source: Arc<Source>,
     pub sheet: usize,
     pub mapping: Mapping,
@@ -50,6 +58,20 @@ pub struct Wizard {
     /// The mapping was the one chosen last time for this layout of file.
     pub remembered: bool,
     check: Option<Check>,
+    /// The whole file checked against the rules, by the import itself rolled back.
+    rules: Option<Rules>,
+    /// A job on this file runs (a check or an import).
+    working: bool,
+    /// What an import of the valid rows did, said in the window.
+    finished: Option<String>,
+}
+
+/// The rows the import of one sheet and mapping refuses, or why they could not be checked.
+struct Rules {
+    key: CheckKey,
+    refused: Result<Vec<RowError>, String>,
+    /// The refused cells by (row line, column index); a row-wide refusal has no column.
+    marks: HashMap<(u64, Option<usize>), usize>,
 }
 
 /// The preview's reading of the first rows under one sheet and mapping.
@@ -59,7 +81,6 @@ struct Check {
     marks: HashMap<(u64, Option<usize>), String>,
     /// What stops the file from being read at all (a required field without a column).
     blocking: Option<String>,
-    messages: Vec<String>,
     /// The rows shown: indices into the sheet's rows, blank rows left out.
     rows: Vec<usize>,
 }
@@ -68,10 +89,13 @@ impl Wizard {
     /// A window on a file just read; `remembered` is the mapping chosen last time for a
     /// file with the same headers, if any.
     pub fn new(
-        file_name: String,
+        path: PathBuf,
         source: Source,
         remembered: impl Fn(&Sheet) -> Option<Mapping>,
     ) -> Wizard {
+        let file_name = path.file_name().map_or(path.display().to_string(), |n| {
+            n.to_string_lossy().into_owned()
+        });
         let source = Arc::new(source);
         // The first sheet that looks like one of our files.
         let sheet = source
@@ -85,13 +109,83 @@ impl Wizard {
         };
         Wizard {
             file_name,
+            path,
             source,
             sheet,
             mapping,
             step: Step::Sheet,
             remembered,
             check: None,
+            rules: None,
+            working: false,
+            finished: None,
         }
+    }
+
+    /// The sheet and mapping shown now.
+    pub fn check_key(&self) -> CheckKey {
+        (self.sheet, self.mapping.clone())
+    }
+
+    /// A job on this file started.
+    pub fn started(&mut self) {
+        self.working = true;
+    }
+
+    /// The rows the import refuses under `key`, found by a check or by the import itself.
+    pub fn checked(&mut self, key: CheckKey, refused: Result<Vec<RowError>, String>) {
+        self.working = false;
+        let headers = &self.source.sheets[key.0].headers;
+        let marks: HashMap<_, _> = refused
+            .as_ref()
+            .map(|rows| {
+                rows.iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let column = headers.iter().position(|h| *h == e.column);
+                        ((e.line, column.filter(|_| !e.column.is_empty())), i)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.rules = Some(Rules {
+            key,
+            refused,
+            marks,
+        });
+    }
+
+    /// A job on this file ended without telling rows: a check that could not run says
+    /// why, and is not started again for the same sheet and mapping.
+    pub fn failed(&mut self, why: String) {
+        self.working = false;
+        if self.rules_now().is_none() {
+            self.checked(self.check_key(), Err(why));
+        }
+    }
+
+    /// The valid rows were imported: the window says what was done and where the others
+    /// went.
+    pub fn finished(&mut self, text: String) {
+        self.working = false;
+        self.finished = Some(text);
+    }
+
+    /// The check of the sheet and mapping shown now, once done.
+    fn rules_now(&self) -> Option<&Rules> {
+        let (sheet, mapping) = (self.sheet, &self.mapping);
+        self.rules
+            .as_ref()
+            .filter(|r| r.key.0 == sheet && r.key.1 == *mapping)
+    }
+
+    /// Whether the preview waits for a check that is not running.
+    fn wants_check(&self) -> bool {
+        self.step == Step::Preview
+            && self.ready()
+            && !self.working
+            && self.finished.is_none()
+            && self.rules_now().is_none()
     }
 
     pub fn sheet(&self) -> &Sheet {
@@ -112,7 +206,6 @@ impl Wizard {
                 key,
                 marks: HashMap::new(),
                 blocking: None,
-                messages: Vec::new(),
                 rows: sheet
                     .rows
                     .iter()
@@ -126,13 +219,7 @@ impl Wizard {
                 Ok(errors) => {
                     for e in errors {
                         let column = sheet.headers.iter().position(|h| *h == e.column);
-                        let text = e.problem.text(lang);
-                        check.messages.push(if e.column.is_empty() {
-                            format!("{}: {text}", e.line)
-                        } else {
-                            format!("{}: {}: {text}", e.line, e.column)
-                        });
-                        check.marks.insert((e.line, column), text);
+                        check.marks.insert((e.line, column), e.problem.text(lang));
                     }
                 }
                 Err(crate::import::ImportError::Rows(errors)) => {
@@ -197,39 +284,95 @@ pub fn wizard_ui(ctx: &egui::Context, w: &mut Wizard, lang: Lang) -> Option<Comm
                     Step::Preview => preview_ui(ui, w, lang, height),
                 });
             ui.separator();
-            ui.horizontal(|ui| {
-                let index = Step::ALL.iter().position(|s| *s == w.step).unwrap_or(0);
-                if ui
-                    .add_enabled(index > 0, egui::Button::new(lang.pick("‹ Назад", "‹ Back")))
-                    .clicked()
-                {
-                    w.step = Step::ALL[index - 1];
-                }
-                if w.step == Step::Preview {
-                    let import = ui
-                        .add_enabled(
-                            w.ready(),
-                            egui::Button::new(
-                                RichText::new(lang.pick("Импортировать", "Import")).strong(),
-                            ),
-                        )
-                        .on_disabled_hover_text(lang.pick(
-                            "Сопоставьте столбцы всем обязательным полям (шаг 3)",
-                            "Map a column to every required field (step 3)",
-                        ));
-                    if import.clicked() {
-                        command = Some(Command::RunImport);
-                    }
-                } else if ui.button(lang.pick("Далее ›", "Next ›")).clicked() {
-                    w.step = Step::ALL[index + 1];
-                }
-                if ui.button(lang.pick("Отмена", "Cancel")).clicked() {
-                    command = Some(Command::CloseImport);
-                }
-            });
+            command = buttons_ui(ui, w, lang);
         });
+    if command.is_none() && w.wants_check() {
+        command = Some(Command::CheckImport);
+    }
     if !open {
         command = Some(Command::CloseImport);
+    }
+    command
+}
+
+/// Back, Next or the imports, and Cancel.
+fn buttons_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) -> Option<Command> {
+    let mut command = None;
+    ui.horizontal(|ui| {
+        let index = Step::ALL.iter().position(|s| *s == w.step).unwrap_or(0);
+        let idle = !w.working && w.finished.is_none();
+        if ui
+            .add_enabled(
+                index > 0 && idle,
+                egui::Button::new(lang.pick("‹ Назад", "‹ Back")),
+            )
+            .clicked()
+        {
+            w.step = Step::ALL[index - 1];
+        }
+        if w.step == Step::Preview {
+            command = import_buttons_ui(ui, w, idle, lang);
+        } else if ui.button(lang.pick("Далее ›", "Next ›")).clicked() {
+            w.step = Step::ALL[index + 1];
+        }
+        let close = if w.finished.is_some() {
+            lang.pick("Закрыть", "Close")
+        } else {
+            lang.pick("Отмена", "Cancel")
+        };
+        if ui.button(close).clicked() {
+            command = Some(Command::CloseImport);
+        }
+    });
+    command
+}
+
+/// Import (enabled once the whole file is checked) and, when the check refused rows but
+/// not all, Import only the valid rows.
+fn import_buttons_ui(ui: &mut Ui, w: &Wizard, idle: bool, lang: Lang) -> Option<Command> {
+    let mut command = None;
+    let refused = w.rules_now().map(|r| r.refused.as_ref());
+    let checked = matches!(refused, Some(Ok(_)));
+    let import = ui
+        .add_enabled(
+            w.ready() && checked && idle,
+            egui::Button::new(RichText::new(lang.pick("Импортировать", "Import")).strong()),
+        )
+        .on_disabled_hover_text(if w.ready() {
+            lang.pick(
+                "Импорт станет доступен, когда весь файл будет проверен",
+                "Import is enabled once the whole file is checked",
+            )
+        } else {
+            lang.pick(
+                "Сопоставьте столбцы всем обязательным полям (шаг 3)",
+                "Map a column to every required field (step 3)",
+            )
+        });
+    if import.clicked() {
+        command = Some(Command::RunImport);
+    }
+    if let Some(Ok(rows)) = refused
+        && !rows.is_empty()
+    {
+        let bad: HashSet<u64> = rows.iter().map(|e| e.line).collect();
+        let sheet = w.sheet();
+        let total = sheet.rows.iter().filter(|r| !sheet.is_blank(r)).count();
+        let valid = ui
+            .add_enabled(
+                idle && bad.len() < total,
+                egui::Button::new(lang.pick(
+                    "Импортировать только верные строки",
+                    "Import only the valid rows",
+                )),
+            )
+            .on_hover_text(lang.pick(
+                "Записать верные строки; неверные — в файл рядом с исходным, с причиной",
+                "Write the valid rows; the wrong ones go to a file beside the original, with why",
+            ));
+        if valid.clicked() {
+            command = Some(Command::RunImportValid);
+        }
     }
     command
 }
@@ -382,52 +525,126 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
         ui.colored_label(ui.visuals().error_fg_color, blocking);
         return;
     }
-    check_summary_ui(ui, check, kind, sheet.rows.len(), lang);
+    if let Some(finished) = &w.finished {
+        ui.colored_label(Color32::from_rgb(0x2e, 0x7d, 0x32), finished);
+    }
+    ui.label(format!(
+        "{} · {} {} {} {}.",
+        kind_name(kind, lang),
+        lang.pick("показано строк:", "rows shown:"),
+        check.rows.len(),
+        lang.pick("из", "of"),
+        sheet.rows.len(),
+    ));
+    let rules = w.rules_now();
+    rules_ui(ui, rules, lang);
     ui.add_space(4.0);
     let rows_height = (height - ui.min_rect().height() - 40.0).max(120.0);
-    preview_table_ui(ui, sheet, check, &mapped, rows_height, lang);
+    let marks = Marks { check, rules, lang };
+    preview_table_ui(ui, sheet, &marks, &mapped, rows_height);
 }
 
 /// A mapped column of the preview: its field's label and code, and its index in the sheet.
 type Mapped = (&'static str, &'static str, usize);
 
-/// What the preview shows of the sheet's `total` rows, how many errors they hold, that
-/// the import checks them all, and the first five errors.
-fn check_summary_ui(ui: &mut Ui, check: &Check, kind: ImportKind, total: usize, lang: Lang) {
+/// What the check of the whole file found: under way, nothing, or every refused row with
+/// its line, column and sentence.
+fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
     let error = ui.visuals().error_fg_color;
-    let bad = check.messages.len();
-    ui.horizontal(|ui| {
-        ui.label(format!(
-            "{} · {} {} {} {total}.",
-            kind_name(kind, lang),
-            lang.pick("показано строк:", "rows shown:"),
-            check.rows.len(),
-            lang.pick("из", "of"),
-        ));
-        if bad == 0 {
-            ui.colored_label(
-                Color32::from_rgb(0x2e, 0x7d, 0x32),
-                lang.pick("Ошибок в них нет.", "No errors in them."),
-            );
-        } else {
+    let Some(rules) = rules else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(lang.pick(
+                "Проверяю весь файл: формат ячеек и правила регламента (стоп-лист, правило отгрузки, выданные периоды)…",
+                "Checking the whole file: the cells and the regulation's rules (the stop-list, the shipment rule, the issued periods)…",
+            ));
+        });
+        return;
+    };
+    let rows = match &rules.refused {
+        Err(why) => {
             ui.colored_label(
                 error,
                 format!(
-                    "{} {bad}",
-                    lang.pick("Ошибок в этих строках:", "Errors in these rows:")
+                    "{} {why}",
+                    lang.pick("Файл не проверен:", "The file is not checked:")
                 ),
             );
+            return;
         }
-    });
-    ui.label(
-        RichText::new(lang.pick(
-            "Импорт проверит все строки и правила регламента; если хоть одна строка неверна, не будет записано ничего.",
-            "The import checks every row and the regulation's rules; if any row is wrong, nothing is written.",
-        ))
-        .weak(),
+        Ok(rows) if rows.is_empty() => {
+            ui.colored_label(
+                Color32::from_rgb(0x2e, 0x7d, 0x32),
+                lang.pick(
+                    "Все строки проверены по формату и правилам: ошибок нет.",
+                    "Every row is checked against the format and the rules: no errors.",
+                ),
+            );
+            return;
+        }
+        Ok(rows) => rows,
+    };
+    let bad: HashSet<u64> = rows.iter().map(|e| e.line).collect();
+    ui.colored_label(
+        error,
+        format!(
+            "{} {}. {}",
+            lang.pick("Строк, которые импорт не примет:", "Rows the import refuses:"),
+            bad.len(),
+            lang.pick(
+                "«Импортировать» не запишет ничего; «Импортировать только верные строки» запишет остальные, а эти — в файл рядом с исходным, с причиной.",
+                "Import writes nothing; Import only the valid rows writes the others, and these go to a file beside the original, with why.",
+            )
+        ),
     );
-    for message in check.messages.iter().take(5) {
-        ui.colored_label(error, format!("{} {message}", lang.pick("строка", "row")));
+    egui::ScrollArea::vertical()
+        .id_salt("wizard-refused")
+        .max_height(110.0)
+        .show(ui, |ui| {
+            for e in rows.iter().take(MAX_REPORTED) {
+                ui.colored_label(error, refusal_text(e, lang));
+            }
+            if rows.len() > MAX_REPORTED {
+                ui.label(format!(
+                    "{} {}",
+                    lang.pick("… и ещё ошибок:", "… and more errors:"),
+                    rows.len() - MAX_REPORTED
+                ));
+            }
+        });
+}
+
+/// `строка 3: ИНН клиента: …`: a refused row's line, column and sentence.
+fn refusal_text(e: &RowError, lang: Lang) -> String {
+    let row = lang.pick("строка", "row");
+    let text = e.problem.text(lang);
+    if e.column.is_empty() {
+        format!("{row} {}: {text}", e.line)
+    } else {
+        format!("{row} {}: {}: {text}", e.line, e.column)
+    }
+}
+
+/// The problems marked in the preview's cells: the whole file's check once done, the
+/// reading of the rows shown until then.
+struct Marks<'a> {
+    check: &'a Check,
+    rules: Option<&'a Rules>,
+    lang: Lang,
+}
+
+impl Marks<'_> {
+    fn get(&self, line: u64, column: Option<usize>) -> Option<String> {
+        match self.rules {
+            Some(Rules {
+                refused: Ok(rows),
+                marks,
+                ..
+            }) => marks
+                .get(&(line, column))
+                .map(|&i| rows[i].problem.text(self.lang)),
+            _ => self.check.marks.get(&(line, column)).cloned(),
+        }
     }
 }
 
@@ -436,10 +653,9 @@ fn check_summary_ui(ui: &mut Ui, check: &Check, kind: ImportKind, total: usize, 
 fn preview_table_ui(
     ui: &mut Ui,
     sheet: &Sheet,
-    check: &Check,
+    marks: &Marks<'_>,
     mapped: &[Mapped],
     rows_height: f32,
-    lang: Lang,
 ) {
     let mut builder = egui_extras::TableBuilder::new(ui)
         .id_salt("wizard-preview")
@@ -466,8 +682,8 @@ fn preview_table_ui(
             }
         })
         .body(|body| {
-            body.rows(22.0, check.rows.len(), |row| {
-                preview_row_ui(row, sheet, check, mapped, lang);
+            body.rows(22.0, marks.check.rows.len(), |row| {
+                preview_row_ui(row, sheet, marks, mapped);
             });
         });
 }
@@ -477,13 +693,11 @@ fn preview_table_ui(
 fn preview_row_ui(
     mut row: egui_extras::TableRow<'_, '_>,
     sheet: &Sheet,
-    check: &Check,
+    marks: &Marks<'_>,
     mapped: &[Mapped],
-    lang: Lang,
 ) {
-    let r = &sheet.rows[check.rows[row.index()]];
-    let marks = &check.marks;
-    let row_problem = marks.get(&(r.line, None));
+    let r = &sheet.rows[marks.check.rows[row.index()]];
+    let row_problem = marks.get(r.line, None);
     row.col(|ui| {
         let text = RichText::new(r.line.to_string()).weak();
         match row_problem {
@@ -498,13 +712,13 @@ fn preview_row_ui(
     for (_, code, column) in mapped {
         row.col(|ui| {
             let text = sheet.cell(r, *column).map_or("", |c| c.text.trim());
-            match marks.get(&(r.line, Some(*column))) {
+            match marks.get(r.line, Some(*column)) {
                 Some(problem) => {
                     let shown = if text.is_empty() { "∅" } else { text };
                     ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {shown}"))
                         .on_hover_text(problem);
                 }
-                None => match as_read(code, text, lang) {
+                None => match as_read(code, text, marks.lang) {
                     Some(read) => _ = ui.label(read).on_hover_text(text),
                     None => _ = ui.label(text),
                 },
