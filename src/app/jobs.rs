@@ -27,7 +27,7 @@ pub(super) enum JobDone {
     /// the file imports as it is), or why it could not be checked.
     Checked {
         key: ui::import_wizard::CheckKey,
-        rows: Result<Vec<import::RowError>, String>,
+        found: ui::import_wizard::Found,
     },
     /// The import window's file refused by its import: its rows listed in the window,
     /// and the refusal said as any failed job's is.
@@ -134,17 +134,20 @@ impl App {
             format!("{} {}", lang.pick("Проверка", "Checking"), work.file),
             move |progress| {
                 let mut store = Store::open(&db)?;
-                let rows = import::check_sheet(
+                let found = import::check_sheet(
                     &mut store,
                     work.sheet(),
                     work.mapping.clone(),
                     &work.file,
                     &|done, total| progress.set(done, total),
                 )
-                .map_err(|e| e.text(lang));
+                .map_or_else(
+                    |e| ui::import_wizard::Found::NotChecked(e.text(lang)),
+                    ui::import_wizard::Found::Rows,
+                );
                 Ok(JobDone::Checked {
                     key: (work.sheet, work.mapping),
-                    rows,
+                    found,
                 })
             },
         );
@@ -242,9 +245,9 @@ impl App {
                 session.open_wizard(path, source);
                 return;
             }
-            (Ok(JobDone::Checked { key, rows }), Some(session)) => {
+            (Ok(JobDone::Checked { key, found }), Some(session)) => {
                 if let Some(wizard) = &mut session.wizard {
-                    wizard.checked(key, rows);
+                    wizard.checked(key, found);
                 }
                 return;
             }
@@ -323,11 +326,11 @@ impl ImportWork {
         }
         let lines: std::collections::BTreeSet<u64> = refused.iter().map(|e| e.line).collect();
         let written =
-            import::rejected::write_rejected(&self.path, &self.source, self.sheet(), refused, lang)
-                .map_err(|e| e.text(lang));
+            import::rejected::write_rejected(&self.path, &self.source, self.sheet(), refused, lang);
         import::Summary {
             rejected: lines.len(),
-            rejected_file: Some(written),
+            rejected_file: written.as_ref().ok().cloned(),
+            rejected_unwritten: written.err().map(|e| e.text(lang)),
             ..summary
         }
     }
@@ -359,12 +362,13 @@ impl Session {
             return;
         };
         match result {
-            Ok(JobDone::Done(Done::Imported(summary))) if summary.rejected_file.is_some() => {
+            Ok(JobDone::Done(Done::Imported(summary))) if summary.rejected > 0 => {
                 wizard.finished(summary.text(lang));
             }
             Ok(JobDone::Done(Done::Imported(_))) => self.wizard = None,
             Ok(JobDone::Refused { key, rows, .. }) => {
-                wizard.checked(key.clone(), Ok(rows.clone()));
+                let found = ui::import_wizard::Found::Rows(rows.clone());
+                wizard.checked(key.clone(), found);
             }
             Err(e) => wizard.failed(e.text(lang)),
             Ok(_) => wizard.failed(String::new()),

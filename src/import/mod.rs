@@ -95,10 +95,11 @@ pub struct Summary {
     pub import_id: Option<crate::domain::ImportId>,
     /// The text encoding a CSV file was read in, said after the counts.
     pub encoding: Option<source::TextEncoding>,
-    /// Rows left out as wrong (only the right rows imported), and the file they were
-    /// written to beside the original, or why it could not be.
+    /// Rows left out as wrong (only the right rows imported), the file they were written
+    /// to beside the original, or the sentence saying why it could not be.
     pub rejected: usize,
-    pub rejected_file: Option<Result<std::path::PathBuf, String>>,
+    pub rejected_file: Option<std::path::PathBuf>,
+    pub rejected_unwritten: Option<String>,
 }
 
 impl Summary {
@@ -156,8 +157,8 @@ impl Summary {
                 encoding.label()
             );
         }
-        match &self.rejected_file {
-            Some(Ok(path)) => {
+        match (&self.rejected_file, &self.rejected_unwritten) {
+            (Some(path), _) => {
                 _ = write!(
                     text,
                     "; {} {}: {} {}",
@@ -173,7 +174,7 @@ impl Summary {
                     path.display()
                 )
             }
-            Some(Err(why)) => {
+            (None, Some(why)) => {
                 _ = write!(
                     text,
                     "; {} {}; {why}",
@@ -184,7 +185,7 @@ impl Summary {
                     self.rejected,
                 )
             }
-            None => {}
+            (None, None) => {}
         }
         text
     }

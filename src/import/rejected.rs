@@ -40,9 +40,9 @@ pub fn write_rejected(
 ) -> Result<PathBuf, ImportError> {
     let path = rejected_path(original, source.format);
     let table = rows_of(sheet, refused, lang);
-    let failed = |message: String| ImportError::RejectedNotWritten {
+    let failed = |e: std::io::Error| ImportError::RejectedNotWritten {
         path: path.display().to_string(),
-        message,
+        message: e.to_string(),
     };
     let bytes = match source.format {
         SourceFormat::Csv { encoding } => {
@@ -54,7 +54,7 @@ pub fn write_rejected(
         }
         SourceFormat::Workbook => xlsx_bytes(&table, &sheet.name).map_err(failed)?,
     };
-    std::fs::write(&path, bytes).map_err(|e| failed(e.to_string()))?;
+    std::fs::write(&path, bytes).map_err(failed)?;
     Ok(path)
 }
 
@@ -101,7 +101,7 @@ fn csv_bytes(
     table: &[Vec<Cell>],
     delimiter: u8,
     encoding: TextEncoding,
-) -> Result<Vec<u8>, String> {
+) -> std::io::Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .terminator(csv::Terminator::CRLF)
@@ -109,10 +109,10 @@ fn csv_bytes(
     for row in table {
         writer
             .write_record(row.iter().map(|(text, _)| text))
-            .map_err(|e| e.to_string())?;
+            .map_err(std::io::Error::other)?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let bytes = writer.into_inner().map_err(std::io::Error::other)?;
+    let text = String::from_utf8(bytes).map_err(std::io::Error::other)?;
     Ok(match encoding {
         TextEncoding::Utf8 => text.into_bytes(),
         TextEncoding::Windows1251 => encoding_rs::WINDOWS_1251.encode(&text).0.into_owned(),
@@ -123,7 +123,7 @@ fn csv_bytes(
     })
 }
 
-fn xlsx_bytes(table: &[Vec<Cell>], sheet_name: &str) -> Result<Vec<u8>, String> {
+fn xlsx_bytes(table: &[Vec<Cell>], sheet_name: &str) -> std::io::Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     // A name Excel refuses (too long, or with `[]:*?/\`) leaves the default one.
@@ -135,8 +135,8 @@ fn xlsx_bytes(table: &[Vec<Cell>], sheet_name: &str) -> Result<Vec<u8>, String> 
                 Ok(value) if *number => sheet.write_number(r, c, value),
                 _ => sheet.write_string(r, c, text),
             }
-            .map_err(|e| e.to_string())?;
+            .map_err(std::io::Error::other)?;
         }
     }
-    book.save_to_buffer().map_err(|e| e.to_string())
+    book.save_to_buffer().map_err(std::io::Error::other)
 }

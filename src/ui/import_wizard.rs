@@ -66,10 +66,18 @@ pub struct Wizard {
     finished: Option<String>,
 }
 
+/// What a check of the whole file found.
+pub enum Found {
+    /// The rows the import refuses; none when the file imports as it is.
+    Rows(Vec<RowError>),
+    /// Why the file could not be checked, as a sentence.
+    NotChecked(String),
+}
+
 /// The rows the import of one sheet and mapping refuses, or why they could not be checked.
 struct Rules {
     key: CheckKey,
-    refused: Result<Vec<RowError>, String>,
+    found: Found,
     /// The refused cells by (row line, column index); a row-wide refusal has no column.
     marks: HashMap<(u64, Option<usize>), usize>,
 }
@@ -133,26 +141,21 @@ impl Wizard {
     }
 
     /// The rows the import refuses under `key`, found by a check or by the import itself.
-    pub fn checked(&mut self, key: CheckKey, refused: Result<Vec<RowError>, String>) {
+    pub fn checked(&mut self, key: CheckKey, found: Found) {
         self.working = false;
         let headers = &self.source.sheets[key.0].headers;
-        let marks: HashMap<_, _> = refused
-            .as_ref()
-            .map(|rows| {
-                rows.iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let column = headers.iter().position(|h| *h == e.column);
-                        ((e.line, column.filter(|_| !e.column.is_empty())), i)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        self.rules = Some(Rules {
-            key,
-            refused,
-            marks,
-        });
+        let marks: HashMap<_, _> = match &found {
+            Found::Rows(rows) => rows
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let column = headers.iter().position(|h| *h == e.column);
+                    ((e.line, column.filter(|_| !e.column.is_empty())), i)
+                })
+                .collect(),
+            Found::NotChecked(_) => HashMap::new(),
+        };
+        self.rules = Some(Rules { key, found, marks });
     }
 
     /// A job on this file ended without telling rows: a check that could not run says
@@ -160,7 +163,7 @@ impl Wizard {
     pub fn failed(&mut self, why: String) {
         self.working = false;
         if self.rules_now().is_none() {
-            self.checked(self.check_key(), Err(why));
+            self.checked(self.check_key(), Found::NotChecked(why));
         }
     }
 
@@ -331,8 +334,8 @@ fn buttons_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang) -> Option<Command> {
 /// not all, Import only the valid rows.
 fn import_buttons_ui(ui: &mut Ui, w: &Wizard, idle: bool, lang: Lang) -> Option<Command> {
     let mut command = None;
-    let refused = w.rules_now().map(|r| r.refused.as_ref());
-    let checked = matches!(refused, Some(Ok(_)));
+    let refused = w.rules_now().map(|r| &r.found);
+    let checked = matches!(refused, Some(Found::Rows(_)));
     let import = ui
         .add_enabled(
             w.ready() && checked && idle,
@@ -352,7 +355,7 @@ fn import_buttons_ui(ui: &mut Ui, w: &Wizard, idle: bool, lang: Lang) -> Option<
     if import.clicked() {
         command = Some(Command::RunImport);
     }
-    if let Some(Ok(rows)) = refused
+    if let Some(Found::Rows(rows)) = refused
         && !rows.is_empty()
     {
         let bad: HashSet<u64> = rows.iter().map(|e| e.line).collect();
@@ -526,7 +529,8 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
         return;
     }
     if let Some(finished) = &w.finished {
-        ui.colored_label(Color32::from_rgb(0x2e, 0x7d, 0x32), finished);
+        let done = RichText::new(finished).color(Color32::from_rgb(0x2e, 0x7d, 0x32));
+        ui.add(egui::Label::new(done).wrap());
     }
     ui.label(format!(
         "{} · {} {} {} {}.",
@@ -552,7 +556,7 @@ type Mapped = (&'static str, &'static str, usize);
 fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
     let error = ui.visuals().error_fg_color;
     let Some(rules) = rules else {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.spinner();
             ui.label(lang.pick(
                 "Проверяю весь файл: формат ячеек и правила регламента (стоп-лист, правило отгрузки, выданные периоды)…",
@@ -561,8 +565,8 @@ fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
         });
         return;
     };
-    let rows = match &rules.refused {
-        Err(why) => {
+    let rows = match &rules.found {
+        Found::NotChecked(why) => {
             ui.colored_label(
                 error,
                 format!(
@@ -572,7 +576,7 @@ fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
             );
             return;
         }
-        Ok(rows) if rows.is_empty() => {
+        Found::Rows(rows) if rows.is_empty() => {
             ui.colored_label(
                 Color32::from_rgb(0x2e, 0x7d, 0x32),
                 lang.pick(
@@ -582,11 +586,14 @@ fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
             );
             return;
         }
-        Ok(rows) => rows,
+        Found::Rows(rows) => rows,
     };
     let bad: HashSet<u64> = rows.iter().map(|e| e.line).collect();
-    ui.colored_label(
-        error,
+    let said = |ui: &mut Ui, text: String| {
+        ui.add(egui::Label::new(RichText::new(text).color(error)).wrap());
+    };
+    said(
+        ui,
         format!(
             "{} {}. {}",
             lang.pick("Строк, которые импорт не примет:", "Rows the import refuses:"),
@@ -600,9 +607,10 @@ fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
     egui::ScrollArea::vertical()
         .id_salt("wizard-refused")
         .max_height(110.0)
+        .auto_shrink([false, true])
         .show(ui, |ui| {
             for e in rows.iter().take(MAX_REPORTED) {
-                ui.colored_label(error, refusal_text(e, lang));
+                said(ui, refusal_text(e, lang));
             }
             if rows.len() > MAX_REPORTED {
                 ui.label(format!(
@@ -637,7 +645,7 @@ impl Marks<'_> {
     fn get(&self, line: u64, column: Option<usize>) -> Option<String> {
         match self.rules {
             Some(Rules {
-                refused: Ok(rows),
+                found: Found::Rows(rows),
                 marks,
                 ..
             }) => marks
