@@ -540,8 +540,9 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
         lang.pick("из", "of"),
         sheet.rows.len(),
     ));
+    let written = w.finished.is_some();
     let rules = w.rules_now();
-    rules_ui(ui, rules, lang);
+    rules_ui(ui, rules, written, lang);
     ui.add_space(4.0);
     let rows_height = (height - ui.min_rect().height() - 40.0).max(120.0);
     let marks = Marks { check, rules, lang };
@@ -552,8 +553,8 @@ fn preview_ui(ui: &mut Ui, w: &mut Wizard, lang: Lang, height: f32) {
 type Mapped = (&'static str, &'static str, usize);
 
 /// What the check of the whole file found: under way, nothing, or every refused row with
-/// its line, column and sentence.
-fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
+/// its line, column and sentence; once the valid rows are `written`, that these were not.
+fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, written: bool, lang: Lang) {
     let error = ui.visuals().error_fg_color;
     let Some(rules) = rules else {
         ui.horizontal_wrapped(|ui| {
@@ -596,12 +597,22 @@ fn rules_ui(ui: &mut Ui, rules: Option<&Rules>, lang: Lang) {
         ui,
         format!(
             "{} {}. {}",
-            lang.pick("Строк, которые импорт не примет:", "Rows the import refuses:"),
-            bad.len(),
             lang.pick(
-                "«Импортировать» не запишет ничего; «Импортировать только верные строки» запишет остальные, а эти — в файл рядом с исходным, с причиной.",
-                "Import writes nothing; Import only the valid rows writes the others, and these go to a file beside the original, with why.",
-            )
+                "Строк, которые импорт не примет:",
+                "Rows the import refuses:"
+            ),
+            bad.len(),
+            if written {
+                lang.pick(
+                    "Они не записаны: они в файле рядом с исходным, с причиной.",
+                    "They are not written: they are in a file beside the original, with why.",
+                )
+            } else {
+                lang.pick(
+                    "«Импортировать» не запишет ничего; «Импортировать только верные строки» запишет остальные, а эти — в файл рядом с исходным, с причиной.",
+                    "Import writes nothing; Import only the valid rows writes the others, and these go to a file beside the original, with why.",
+                )
+            }
         ),
     );
     egui::ScrollArea::vertical()

@@ -97,6 +97,10 @@ fn gui_imports_only_the_valid_rows_and_writes_the_refused_beside_the_file_to_fix
     assert_eq!(h.state().data().counts.sales, 1, "the valid row, written");
     // The window says where the refused rows went.
     assert!(has_text(&h, &rejected.display().to_string()));
+    assert!(
+        has_text(&h, "Они не записаны"),
+        "the refused rows are said to be left out, not that Import writes nothing"
+    );
 
     // Beside the original, as it was: semicolons, Windows-1251, the reason last.
     let bytes = std::fs::read(&rejected).unwrap();
