@@ -137,7 +137,7 @@ impl App {
         if text.lines().count() > 3 {
             self.details = Some(text);
         }
-        self.last = Some(outcome);
+        self.last = Some(outcome.status_line());
         self.toasts.push(Toast {
             text: self.last_message(),
             error,

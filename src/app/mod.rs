@@ -144,8 +144,8 @@ pub struct App {
     fixed_today: Option<NaiveDate>,
     dialogs: Box<dyn FileDialogs>,
     toasts: Vec<Toast>,
-    /// What the window said last, for the status bar.
-    last: Option<said::Outcome>,
+    /// What the window said last, in both languages, as the status bar says it.
+    last: Option<Said>,
     /// A path typed in when no dialog could be shown, for the session it was asked in.
     prompt: Option<PathPrompt>,
     /// A database file asked to be opened that does not exist: whether to create it empty
@@ -374,20 +374,9 @@ impl App {
     /// The last message shown to the user, in the window's language: a long one (an
     /// import's row errors) by its first line, the rest being in the report window.
     pub fn last_message(&self) -> String {
-        let Some(last) = &self.last else {
-            return String::new();
-        };
-        let text = crate::diagnostics::redact(&last.text(self.lang)).into_owned();
-        if text.lines().count() > 3 {
-            let first = text.lines().next().unwrap_or_default();
-            let more = self.lang.pick(
-                "(подробности в окне отчёта)",
-                "(details in the report window)",
-            );
-            format!("{first} {more}")
-        } else {
-            text
-        }
+        self.last
+            .as_ref()
+            .map_or_else(String::new, |said| said.text(self.lang))
     }
 
     /// The long report open in its window, if any.

@@ -23,6 +23,24 @@ impl Outcome {
             Outcome::Refused(e) => e.text(lang),
         }
     }
+
+    /// What the status bar says of it, in both languages, made once: a long one (an
+    /// import's row errors) by its first line, the rest being in the report window.
+    pub(super) fn status_line(&self) -> Said {
+        Said::both(|lang| {
+            let text = crate::diagnostics::redact(&self.text(lang)).into_owned();
+            if text.lines().count() > 3 {
+                let first = text.lines().next().unwrap_or_default();
+                let more = lang.pick(
+                    "(подробности в окне отчёта)",
+                    "(details in the report window)",
+                );
+                format!("{first} {more}")
+            } else {
+                text
+            }
+        })
+    }
 }
 
 impl From<Result<Said, ActionError>> for Outcome {
