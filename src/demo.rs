@@ -1,10 +1,14 @@
 //! Realistic demo data: two years of a small partner channel, made through the same store
 //! API as real work, so every rule holds in it. Deterministic for a given "today".
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
+use crate::domain::payments::{NewPayment, PaymentSource};
+use crate::domain::requisites::{complete_ogrn, with_account_key};
 use crate::domain::status::CertifiedSpecialist;
-use crate::domain::{Evidence, Inn, LicenseKind, Money, PartnerId, RoleFacts, SaleId, Status};
+use crate::domain::{
+    Evidence, Inn, LicenseKind, Money, PartnerId, Requisites, RoleFacts, SaleId, Status, Vat,
+};
 use crate::store::{NewSale, PinOutcome, Store, StoreError, Tx};
 
 /// A small deterministic random source (no dependency, same data every run).
@@ -74,13 +78,15 @@ pub struct DemoSummary {
     pub pins: usize,
     pub sales: usize,
     pub returns: usize,
+    pub statements: usize,
+    pub payments: usize,
 }
 
 impl DemoSummary {
     /// What the demo made, in words.
     pub fn text(&self, lang: crate::domain::Lang) -> String {
         format!(
-            "{} {} · {} {} · {} {} · {} {}",
+            "{} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
             lang.pick("Демо-данные: партнёров", "Demo data: partners"),
             self.partners,
             lang.pick("закреплений", "pins"),
@@ -88,14 +94,21 @@ impl DemoSummary {
             lang.pick("продаж", "sales"),
             self.sales,
             lang.pick("возвратов", "returns"),
-            self.returns
+            self.returns,
+            lang.pick("выданных отчётов", "issued statements"),
+            self.statements,
+            lang.pick("выплат", "payments"),
+            self.payments
         )
     }
 }
 
-/// Fills the database with two years of demo data ending on `today`, in one transaction.
+/// Fills the database with two years of demo data ending on `today`, in one transaction:
+/// partners with their requisites and ours, pins, sales and returns, and the last two
+/// quarters' statements of the busiest partners issued and partly paid.
 pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
     store.write(|db| {
+        db.set_organisation(&organisation())?;
         let mut demo = Demo {
             db,
             rng: Lcg(0x5EED_1CC0),
@@ -115,8 +128,87 @@ pub fn fill(store: &mut Store, today: NaiveDate) -> Result<DemoSummary, StoreErr
             demo.client(c, &partners)?;
         }
         demo.returns()?;
+        demo.statements(&partners)?;
         Ok(demo.summary)
     })
+}
+
+/// The bank of every demo account: ПАО Сбербанк, Moscow.
+const BIK: &str = "044525225";
+const CORR_ACCOUNT: &str = "30101810400000000225";
+const BANK: &str = "ПАО Сбербанк";
+
+/// Our organisation, as paying the premiums.
+fn organisation() -> Requisites {
+    Requisites {
+        full_name: "ООО «Коннект-Демо»".into(),
+        inn: Inn::complete("770100100")
+            .map(|inn| inn.as_str().to_owned())
+            .unwrap_or_default(),
+        kpp: "770101001".into(),
+        ogrn: complete_ogrn("102770010010").unwrap_or_default(),
+        address: "125047, г. Москва, ул. Примерная, д. 1".into(),
+        bank_name: BANK.into(),
+        bik: BIK.into(),
+        account: with_account_key("40702810038000000017", BIK).unwrap_or_default(),
+        corr_account: CORR_ACCOUNT.into(),
+        signer_position: "Генеральный директор".into(),
+        signer_name: "Соколов И. В.".into(),
+        accountant: "Лебедева О. Н.".into(),
+        ..Requisites::default()
+    }
+}
+
+/// Partner `i`'s requisites, its contract signed before `start` and its VAT: an
+/// entrepreneur and the Agents not liable, the others at 22 %.
+fn partner_requisites(i: usize, name: &str, start: NaiveDate) -> Requisites {
+    let entrepreneur = name.starts_with("ИП");
+    let (ogrn, account, position, signer) = if entrepreneur {
+        (
+            complete_ogrn(&format!("31877000{:06}", 1_000 + i * 37)),
+            "40802810038000000000",
+            "Индивидуальный предприниматель",
+            "Смирнов А. П.",
+        )
+    } else {
+        (
+            complete_ogrn(&format!("1{:02}77{:07}", 10 + i % 9, 100_000 + i * 31)),
+            "40702810038000000000",
+            "Генеральный директор",
+            ["Волков Д. С.", "Морозова Е. А.", "Зайцев П. Н."][i % 3],
+        )
+    };
+    let account = format!("{}{:03}", &account[..17], 100 + i * 7);
+    let agent = PARTNERS.get(i).is_some_and(|p| p.1 == Some(Status::Agent));
+    Requisites {
+        full_name: name.to_owned(),
+        kpp: if entrepreneur {
+            String::new()
+        } else {
+            format!("77{:02}01001", 1 + i % 30)
+        },
+        ogrn: ogrn.unwrap_or_default(),
+        address: format!("г. Москва, ул. Партнёрская, д. {}", i + 1),
+        bank_name: BANK.into(),
+        bik: BIK.into(),
+        account: with_account_key(&account, BIK).unwrap_or_default(),
+        corr_account: CORR_ACCOUNT.into(),
+        signer_position: position.into(),
+        signer_name: signer.into(),
+        contract_no: format!("П-{:03}/{}", i + 1, start.year() - 1),
+        contract_date: Some(start - Days::new(210)),
+        vat: if entrepreneur || agent {
+            Some(Vat::NotLiable)
+        } else {
+            Vat::parse("22").ok().flatten()
+        },
+        ..Requisites::default()
+    }
+}
+
+/// The first day of the quarter of `day`.
+fn quarter_of(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), (day.month0() / 3) * 3 + 1, 1).unwrap_or(day)
 }
 
 /// The demo being written: its random source, its days, and what it made so far.
@@ -149,6 +241,8 @@ impl Demo<'_, '_> {
         };
         let Some(inn) = inn else { return Ok(None) };
         let id = self.db.add_partner(&inn, name, one_c)?;
+        self.db
+            .set_partner_requisites(id, &partner_requisites(i, name, self.start))?;
         if let Some(status) = status {
             self.status_history(id, status)?;
         }
@@ -343,6 +437,48 @@ impl Demo<'_, '_> {
         Ok(())
     }
 
+    /// The statements of the last two full quarters of the first four partners, each issued
+    /// ten days after its quarter: the older ones paid in full a fortnight later, of the
+    /// newer the first paid in part, the others still due.
+    fn statements(&mut self, partners: &[PartnerId]) -> Result<(), StoreError> {
+        let last = quarter_of(self.today) - Months::new(3);
+        for (older, from) in [(true, last - Months::new(3)), (false, last)] {
+            let to = from + Months::new(3) - Days::new(1);
+            let issued_on = (to + Days::new(10)).min(self.today);
+            for (n, &partner) in partners.iter().take(4).enumerate() {
+                if self
+                    .db
+                    .statement(partner, from, to, issued_on)?
+                    .lines
+                    .is_empty()
+                {
+                    continue;
+                }
+                let (id, issued) =
+                    crate::statements::issue_in(self.db, partner, from, to, issued_on)?;
+                self.summary.statements += 1;
+                let amount = match (older, n) {
+                    (true, _) => issued.premium,
+                    (false, 0) => Money::from_kopecks(issued.premium.kopecks() / 2),
+                    (false, _) => continue,
+                };
+                if amount.kopecks() <= 0 {
+                    continue;
+                }
+                self.db.record_payment(&NewPayment {
+                    statement_id: id,
+                    on_date: (issued_on + Days::new(15)).min(self.today),
+                    amount,
+                    doc: format!("{}", 101 + self.summary.payments),
+                    source: PaymentSource::Hand,
+                    bank_ref: String::new(),
+                })?;
+                self.summary.payments += 1;
+            }
+        }
+        Ok(())
+    }
+
     /// Every 23rd sale (from the 8th) half returned 25 days later, when that day has come.
     fn returns(&mut self) -> Result<(), StoreError> {
         for (i, (id, date, amount)) in self.sales.iter().enumerate() {
@@ -355,5 +491,56 @@ impl Demo<'_, '_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::{self, Done};
+
+    #[test]
+    fn the_demo_has_whole_requisites_and_statements_paid_settled_in_part_and_still_due() {
+        let mut store = Store::open_in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let summary = fill(&mut store, today).unwrap();
+        let db = store.read();
+        let ours = db.organisation().unwrap();
+        assert_eq!(ours.clone().checked(), Ok(ours.clone()));
+        assert!(!ours.inn.is_empty() && ours.missing_for_payment().is_empty());
+        for partner in db.partners().unwrap() {
+            let r = db.partner_requisites(partner.id).unwrap();
+            assert_eq!(r.clone().checked(), Ok(r.clone()), "{}", partner.name);
+            assert!(r.missing_for_payment().is_empty(), "{}", partner.name);
+            assert!(
+                !r.contract_no.is_empty() && r.vat.is_some(),
+                "{}",
+                partner.name
+            );
+        }
+        let dues = db.dues().unwrap();
+        assert_eq!((dues.len(), summary.statements), (8, 8));
+        assert_eq!(summary.payments, 5);
+        let settled = dues.iter().filter(|d| d.is_settled()).count();
+        let unpaid = dues.iter().filter(|d| d.paid.is_zero()).count();
+        assert_eq!((settled, unpaid, dues.len() - settled - unpaid), (4, 3, 1));
+        // Orders can be made for what is still due, whoever it is due to.
+        let numbers: Vec<String> = dues
+            .iter()
+            .filter(|d| !d.is_settled())
+            .map(|d| d.number.clone())
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders.txt");
+        let time = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+        drop(db);
+        let done = actions::payment_orders(&store, &numbers, &path, (today, time));
+        let Ok(Done::PaymentOrders(written)) = done else {
+            panic!("{done:?}")
+        };
+        assert!(
+            written.refused.is_empty() && written.orders == 4,
+            "{written:?}"
+        );
     }
 }

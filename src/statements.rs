@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::lang::{Lang, Localized, english_display};
 use crate::domain::{Money, PartnerId, Statement};
 use crate::export::{self, ExportError, Format};
-use crate::store::{NewIssued, RuleError, Store, StoreError};
+use crate::store::{NewIssued, RuleError, Store, StoreError, Tx};
 
 /// The SHA-256 of bytes, in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -43,35 +43,45 @@ pub fn issue(
     to: NaiveDate,
     today: NaiveDate,
 ) -> Result<Issued, StoreError> {
-    store.write(|db| {
-        let mut statement = db.statement(partner, from, to, today)?;
-        if statement.lines.is_empty() {
-            return Err(RuleError::EmptyStatement.into());
-        }
-        let number = db.next_statement_number(today.year())?;
-        statement.number = Some(number.clone());
-        statement.issued_by = Some(db.who());
-        let json = export::json::statement_json(&statement);
-        let sha256 = sha256_hex(&json);
-        db.record_issued(&NewIssued {
-            number: &number,
-            partner,
-            from,
-            to,
-            issued_on: today,
-            json: &json,
-            sha256: &sha256,
-            lines: statement.lines.len() as i64,
-            amount: statement.totals.overall.amount,
-            premium: statement.totals.overall.premium,
-        })?;
-        Ok(Issued {
-            number,
-            lines: statement.lines.len(),
-            premium: statement.totals.overall.premium,
-            sha256,
-        })
-    })
+    store.write(|db| issue_in(db, partner, from, to, today).map(|(_, issued)| issued))
+}
+
+/// [`issue`] within the transaction `db`: what issuing made and the issued statement's id.
+pub fn issue_in(
+    db: &Tx<'_>,
+    partner: PartnerId,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<(i64, Issued), StoreError> {
+    let mut statement = db.statement(partner, from, to, today)?;
+    if statement.lines.is_empty() {
+        return Err(RuleError::EmptyStatement.into());
+    }
+    let number = db.next_statement_number(today.year())?;
+    statement.number = Some(number.clone());
+    statement.issued_by = Some(db.who());
+    let json = export::json::statement_json(&statement);
+    let sha256 = sha256_hex(&json);
+    let id = db.record_issued(&NewIssued {
+        number: &number,
+        partner,
+        from,
+        to,
+        issued_on: today,
+        json: &json,
+        sha256: &sha256,
+        lines: statement.lines.len() as i64,
+        amount: statement.totals.overall.amount,
+        premium: statement.totals.overall.premium,
+    })?;
+    let issued = Issued {
+        number,
+        lines: statement.lines.len(),
+        premium: statement.totals.overall.premium,
+        sha256,
+    };
+    Ok((id, issued))
 }
 
 /// Why an issued statement could not be exported.

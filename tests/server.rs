@@ -183,8 +183,9 @@ fn a_wrong_password_or_database_is_one_sentence() {
     assert!(!said(&o).contains("secret"), "{}", said(&o));
 }
 
-/// A file of demo data whose partner with the most sales has a statement issued for its
-/// whole history: the file, that partner, and the history's first day.
+/// A file of demo data whose partner with the most sales of those the demo issued nothing
+/// to has a statement issued for its whole history: the file, that partner, and the
+/// history's first day.
 fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
     let t = crate::util::TempDb::on_file();
     let o = partner_desk(&["--db", t.path.to_str().unwrap(), "demo"]);
@@ -192,8 +193,9 @@ fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
     let (partner, from, to): (i64, String, String) = rusqlite::Connection::open(&t.path)
         .unwrap()
         .query_row(
-            "SELECT partner_id, min(date), max(date) FROM sales GROUP BY partner_id
-             ORDER BY count(*) DESC LIMIT 1",
+            "SELECT partner_id, min(date), max(date) FROM sales
+             WHERE partner_id NOT IN (SELECT partner_id FROM issued_statements)
+             GROUP BY partner_id ORDER BY count(*) DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -204,7 +206,8 @@ fn demo_file_with_an_issued_statement() -> (crate::util::TempDb, i64, String) {
         let id = partner_desk::domain::PartnerId(partner);
         partner_desk::statements::issue(&mut store, id, first, last, last).unwrap();
         // Requisites, ours and the partner's, and a payment of the statement go too.
-        let due = store.read().dues().unwrap()[0].clone();
+        let due = store.read().dues().unwrap();
+        let due = due.iter().find(|d| d.partner == id).unwrap();
         store
             .write(|tx| {
                 let ours = partner_desk::domain::Requisites {

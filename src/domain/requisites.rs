@@ -319,6 +319,27 @@ pub fn check_account(account: &str, bik: &str) -> Result<(), RequisiteError> {
     }
 }
 
+/// The 20 digits of `account` with its control key (the 9th digit) made right for the
+/// БИК `bik`; `None` when `account` is not 20 digits or `bik` not a bank's. For demo data.
+pub fn with_account_key(account: &str, bik: &str) -> Option<String> {
+    check_bik(bik).ok()?;
+    digits(Field::Account, account, 20, "20").ok()?;
+    (0..10u8)
+        .map(|key| {
+            let mut text = account.to_owned();
+            text.replace_range(8..9, &key.to_string());
+            text
+        })
+        .find(|text| check_account(text, bik).is_ok())
+}
+
+/// The ОГРН (12 digits given) or ОГРНИП (14 given) with its check digit. For demo data.
+pub fn complete_ogrn(first: &str) -> Option<String> {
+    (0..10)
+        .map(|digit| format!("{first}{digit}"))
+        .find(|text| check_ogrn(text).is_ok())
+}
+
 /// К/с: 20 digits starting 301, with the control key over «0», the БИК's digits 5–6 and
 /// the account.
 pub fn check_corr_account(account: &str, bik: &str) -> Result<(), RequisiteError> {

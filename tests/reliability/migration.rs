@@ -39,6 +39,8 @@ pub fn rewind_to_v1(path: &Path) {
         "sales",
     ];
     let raw = rusqlite::Connection::open(path).unwrap();
+    // Later tables refer to one another (payments to issued statements); dropped whole.
+    raw.pragma_update(None, "foreign_keys", false).unwrap();
     // Schema 7's triggers name columns of schema 6, which added who recorded each event to
     // tables of schema 1.
     raw.execute_batch("DROP TRIGGER sales_locked_update; DROP TRIGGER sales_return_insert;")

@@ -227,11 +227,16 @@ fn fingerprint(db: &TestDatabase) -> Vec<String> {
                            ORDER BY n.nspname, c.relname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE n.nspname IN ('partner_desk', 'public')",
+        // The cluster's memberships, but for the logins of other tests' databases, made
+        // and dropped meanwhile.
         "SELECT string_agg(format('%s %s', r.rolname, m.roleid::regrole), ' | '
                            ORDER BY r.rolname, m.roleid::regrole::text)
-         FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member",
+         FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+         WHERE r.rolname NOT LIKE 'pd\\_test\\_%' OR starts_with(r.rolname, $1 || '_')",
     ] {
-        let text: Option<String> = admin.query_one(sql, &[]).unwrap().get(0);
+        let params: &[&(dyn postgres::types::ToSql + Sync)] =
+            if sql.contains("$1") { &[&db.name] } else { &[] };
+        let text: Option<String> = admin.query_one(sql, params).unwrap().get(0);
         seen.push(text.unwrap_or_default());
     }
     seen
