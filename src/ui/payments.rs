@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{Datelike, NaiveDate};
 use egui::{RichText, Ui};
 
 use crate::command::{Command, PageCtx};
@@ -27,6 +28,9 @@ pub struct PaymentsPage {
     date: String,
     amount: String,
     doc: String,
+    /// The акт сверки's period, as typed: this year to today when a statement is opened.
+    act_from: String,
+    act_to: String,
 }
 
 impl PaymentsPage {
@@ -199,6 +203,11 @@ fn dues_table_ui(ui: &mut Ui, page: &mut PaymentsPage, shown: &[&Due], ctx: &Pag
                         page.opened = Some(due.statement_id);
                         page.date = show_date(ctx.today, lang);
                         page.amount = due.left().plain().replace('.', ",");
+                        if page.act_from.is_empty() && page.act_to.is_empty() {
+                            let year = NaiveDate::from_ymd_opt(ctx.today.year(), 1, 1);
+                            page.act_from = show_date(year.unwrap_or(ctx.today), lang);
+                            page.act_to = show_date(ctx.today, lang);
+                        }
                     }
                 });
                 row.col(|ui| {
@@ -302,23 +311,50 @@ fn opened_ui(
         }
     }
     ui.add_space(4.0);
-    let year_start = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&ctx.today), 1, 1)
-        .unwrap_or(ctx.today);
-    if ui
-        .button(lang.pick("Акт сверки за год…", "Reconciliation for the year…"))
-        .on_hover_text(lang.pick(
-            "PDF или Excel: с 1 января по сегодня",
-            "PDF or Excel: from 1 January to today",
-        ))
-        .clicked()
-    {
-        command = Some(Command::ExportReconciliation {
-            partner: due.partner,
-            from: year_start,
-            to: ctx.today,
-        });
-    }
-    history_ui(ui, due, data, ctx).or(command)
+    let act = reconciliation_ui(ui, page, due, ctx);
+    history_ui(ui, due, data, ctx).or(command).or(act)
+}
+
+/// The partner's акт сверки for the period chosen beside its button.
+fn reconciliation_ui(
+    ui: &mut Ui,
+    page: &mut PaymentsPage,
+    due: &Due,
+    ctx: &PageCtx,
+) -> Option<Command> {
+    let lang = ctx.lang;
+    let mut command = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(lang.pick("Акт сверки", "Reconciliation"));
+        ui::period_filter(ui, &mut page.act_from, &mut page.act_to, ctx.today, lang);
+        let from = ui::parse_date_field(&page.act_from);
+        let to = ui::parse_date_field(&page.act_to);
+        let period = match (from, to) {
+            (Ok(Some(from)), Ok(Some(to))) if from <= to => Some((from, to)),
+            _ => None,
+        };
+        let button = ui.add_enabled(
+            period.is_some(),
+            egui::Button::new(lang.pick("Сохранить акт сверки…", "Save reconciliation…")),
+        );
+        let button = button
+            .on_hover_text(lang.pick(
+                "PDF или Excel, по расширению имени файла (.pdf, .xlsx)",
+                "PDF or Excel, by the file name's extension (.pdf, .xlsx)",
+            ))
+            .on_disabled_hover_text(lang.pick(
+                "Укажите период: первый день и последний, не раньше первого",
+                "Give the period: a first day and a last one, not before the first",
+            ));
+        if let (true, Some((from, to))) = (button.clicked(), period) {
+            command = Some(Command::ExportReconciliation {
+                partner: due.partner,
+                from,
+                to,
+            });
+        }
+    });
+    command
 }
 
 /// The statement's payments as recorded, each undone one marked, with «Отменить» for the

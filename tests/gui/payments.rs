@@ -231,3 +231,47 @@ fn gui_a_partners_requisites_are_typed_in_its_form_and_a_wrong_account_is_named_
         Some("20")
     );
 }
+
+#[test]
+fn gui_the_reconciliation_is_written_for_the_period_chosen_beside_its_button() {
+    use crate::store::payments::alfa_with_sales;
+    use partner_desk::domain::LicenseKind;
+    use partner_desk::ui::dialogs::Picked;
+    let t = TempDb::new();
+    {
+        let (mut s, alfa) = alfa_with_sales(&t, 0);
+        s.write(|tx| {
+            tx.record_sale(&sale(
+                alfa,
+                "2025-03-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
+        let (march, issued_on) = (d("2025-03-01"), d("2025-04-01"));
+        partner_desk::statements::issue(&mut s, alfa, march, d("2025-03-31"), issued_on).unwrap();
+    }
+    let (year, quarter) = (t.dir.path().join("year.pdf"), t.dir.path().join("q1.xlsx"));
+    let answers = vec![Picked::Path(year.clone()), Picked::Path(quarter.clone())];
+    let mut h = harness(&t, Lang::Ru, answers);
+    click(&mut h, "Выплаты");
+    click(&mut h, "оплаты…");
+    // This year to today, as opened: the statement issued on 1 April is owed.
+    click_button(&mut h, "Сохранить акт сверки…");
+    let said = h.state().last_message();
+    assert!(said.contains("сальдо на конец 500,00"), "{said}");
+    assert!(std::fs::read(&year).unwrap().starts_with(b"%PDF"));
+    // The first quarter, chosen from the menu: nothing was issued yet.
+    click(&mut h, "Период ▾");
+    click(&mut h, "Прошлый квартал");
+    click_button(&mut h, "Сохранить акт сверки…");
+    let said = h.state().last_message();
+    assert!(said.contains("сальдо на конец 0,00"), "{said}");
+    assert!(std::fs::read(&quarter).unwrap().starts_with(b"PK"));
+    // A period that ends before it starts cannot be saved.
+    type_into(&mut h, Role::TextInput, "по", "31.12.2024");
+    let button = h.get_by_role_and_label(Role::Button, "Сохранить акт сверки…");
+    assert!(button.accesskit_node().is_disabled());
+}
