@@ -43,8 +43,9 @@ pub enum Command {
     SetOrganisation(Box<crate::domain::Requisites>),
     /// File ▸ «Реквизиты организации»: opens their window.
     EditOrganisation,
-    /// Asks where to save, then writes payment orders for these statements.
-    PaymentOrders(Vec<String>),
+    /// Asks where to save, then writes payment orders for these statements, numbered from
+    /// the number given (else one after the highest of this year's payments).
+    PaymentOrders(Vec<String>, Option<u32>),
     /// Asks for a bank statement, then matches and records its payments.
     ImportBank,
     /// A payment of an issued statement recorded by hand.
@@ -194,7 +195,7 @@ impl Command {
             | SetEvidence { .. }
             | SetPartnerRequisites { .. }
             | SetOrganisation(_)
-            | PaymentOrders(_)
+            | PaymentOrders(..)
             | RequestPin { .. }
             | ExtendPin { .. }
             | ReleasePin { .. }

@@ -534,7 +534,7 @@ mod tests {
         let path = dir.path().join("orders.txt");
         let time = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         drop(db);
-        let done = actions::payment_orders(&store, &numbers, &path, (today, time));
+        let done = actions::payment_orders(&store, &numbers, None, &path, (today, time));
         let Ok(Done::PaymentOrders(written)) = done else {
             panic!("{done:?}")
         };
@@ -542,5 +542,7 @@ mod tests {
             written.refused.is_empty() && written.orders == 4,
             "{written:?}"
         );
+        // Numbered on from the demo's last payment order, № 105.
+        assert_eq!(written.numbers, (106, 109));
     }
 }

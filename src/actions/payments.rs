@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::{ActionError, Done};
 use crate::domain::payments::{self, BankPayment, Due, Unmatched};
@@ -17,6 +17,8 @@ use crate::store::{RuleError, Store, StoreError};
 pub struct OrdersWritten {
     pub path: PathBuf,
     pub orders: usize,
+    /// The first and the last payment order's number.
+    pub numbers: (u32, u32),
     pub amount: Money,
     /// The partners refused for want of bank requisites: nothing was written for them.
     pub refused: Vec<String>,
@@ -56,6 +58,7 @@ fn chosen(dues: &[Due], numbers: &[String]) -> Result<Vec<usize>, ActionError> {
 pub fn payment_orders(
     store: &Store,
     numbers: &[String],
+    first: Option<u32>,
     path: &Path,
     (today, now): (NaiveDate, NaiveTime),
 ) -> Result<Done, ActionError> {
@@ -82,10 +85,17 @@ pub fn payment_orders(
             refused.push(name);
         }
     }
+    let first = match first {
+        Some(first) => first,
+        None => payments::next_order_number(
+            db.payments()?.iter().map(|p| (p.on_date, p.doc.as_str())),
+            today.year(),
+        ),
+    };
     for (i, (order, r, name)) in requisites.iter().enumerate() {
         let vat = document::vat_purpose(r.vat, order.amount);
         written.push(PaymentOrder {
-            number: i as u32 + 1,
+            number: first.saturating_add(i as u32),
             amount: order.amount,
             name,
             inn: order.dues[0].partner_inn.as_str(),
@@ -111,6 +121,7 @@ pub fn payment_orders(
     Ok(Done::PaymentOrders(OrdersWritten {
         path: path.to_owned(),
         orders: written.len(),
+        numbers: (first, first.saturating_add(written.len() as u32 - 1)),
         amount: written.iter().map(|o| o.amount).sum(),
         refused,
     }))

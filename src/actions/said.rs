@@ -579,18 +579,29 @@ fn requisites_text(r: &crate::domain::Requisites, set: bool, lang: Lang) -> Stri
 }
 
 /// A file of payment orders, and the partners refused.
+/// «№ 7» or «№ 7–9».
+fn order_numbers((first, last): (u32, u32)) -> String {
+    if first == last {
+        format!("№ {first}")
+    } else {
+        format!("№ {first}–{last}")
+    }
+}
+
 fn orders_text(o: &super::OrdersWritten, lang: Lang) -> String {
     let mut out = lang.say(
         format!(
-            "Платёжные поручения записаны: {} · поручений {} · на сумму {}",
+            "Платёжные поручения записаны: {} · поручений {} ({}) · на сумму {}",
             o.path.display(),
             o.orders,
+            order_numbers(o.numbers),
             o.amount.display(lang)
         ),
         format!(
-            "Payment orders written: {} · orders {} · total {}",
+            "Payment orders written: {} · orders {} ({}) · total {}",
             o.path.display(),
             o.orders,
+            order_numbers(o.numbers),
             o.amount.display(lang)
         ),
     );

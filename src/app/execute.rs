@@ -261,9 +261,9 @@ impl App {
                 self.ask_path(PathUse::List { list, format }, &name);
             }
             Command::Import => self.ask_path(PathUse::Import, ""),
-            Command::PaymentOrders(numbers) => {
+            Command::PaymentOrders(numbers, first) => {
                 let name = format!("payments-{}.txt", self.today());
-                self.ask_path(PathUse::PaymentOrders(numbers), &name);
+                self.ask_path(PathUse::PaymentOrders(numbers, first), &name);
             }
             Command::ImportBank => self.ask_path(PathUse::BankStatement, ""),
             Command::ExportReconciliation { partner, from, to } => {

@@ -30,8 +30,8 @@ pub(super) enum PathUse {
     Backup,
     NewDatabase,
     OpenDatabase,
-    /// Payment orders for these statements.
-    PaymentOrders(Vec<String>),
+    /// Payment orders for these statements, numbered from the number given.
+    PaymentOrders(Vec<String>, Option<u32>),
     /// A bank statement to import.
     BankStatement,
     /// A partner's акт сверки.
@@ -56,7 +56,7 @@ impl PathUse {
             PathUse::Backup => lang.pick("Резервная копия базы", "Back up the database"),
             PathUse::NewDatabase => lang.pick("Новая база данных", "New database"),
             PathUse::OpenDatabase => lang.pick("Открыть базу данных", "Open database"),
-            PathUse::PaymentOrders(_) => lang.pick("Платёжные поручения", "Payment orders"),
+            PathUse::PaymentOrders(..) => lang.pick("Платёжные поручения", "Payment orders"),
             PathUse::BankStatement => lang.pick("Выписка банка", "Bank statement"),
             PathUse::Reconciliation { .. } => lang.pick("Акт сверки", "Reconciliation"),
         }
@@ -73,7 +73,7 @@ impl PathUse {
             | PathUse::SalesList(_)
             | PathUse::Import
             | PathUse::Backup
-            | PathUse::PaymentOrders(_)
+            | PathUse::PaymentOrders(..)
             | PathUse::BankStatement
             | PathUse::Reconciliation { .. } => true,
             PathUse::List { .. } | PathUse::NewDatabase | PathUse::OpenDatabase => false,
@@ -162,7 +162,7 @@ impl App {
             PathUse::OpenDatabase => self
                 .dialogs
                 .open_file(title, &[("SQLite", &["sqlite3", "db", "sqlite"])]),
-            PathUse::PaymentOrders(_) => {
+            PathUse::PaymentOrders(..) => {
                 self.dialogs
                     .save_file(title, file_name, &[("1CClientBankExchange", &["txt"])])
             }
@@ -295,14 +295,20 @@ impl App {
                 });
             }
             PathUse::Import => self.read_for_import(path),
-            PathUse::PaymentOrders(numbers) => {
+            PathUse::PaymentOrders(numbers, first) => {
                 let result = actions::payment_orders(
                     store,
                     &numbers,
+                    first,
                     &path,
                     (today, crate::clock::time_now()),
                 );
                 self.exported = result.is_ok().then(|| path.clone());
+                if let (Ok(Done::PaymentOrders(written)), Some(session)) =
+                    (&result, self.session.as_mut())
+                {
+                    session.payments.orders_written(written.numbers.1);
+                }
                 self.report(result.map(Said::from));
             }
             PathUse::BankStatement => {}

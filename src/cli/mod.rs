@@ -50,6 +50,7 @@ pub enum Command {
     Payments {
         out: PathBuf,
         numbers: Vec<String>,
+        first_number: Option<u32>,
     },
     /// A statement computed now (by partner and period) or an issued one (by number).
     Statement {
@@ -320,6 +321,10 @@ enum Sub {
         /// An issued statement's number (repeat for several; all due when none is given)
         #[arg(long = "number", value_name = "NUMBER")]
         numbers: Vec<String>,
+        /// The first payment order's number (by default one after the highest number
+        /// among this year's payments)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        first_number: Option<u32>,
     },
     /// Write a partner's акт сверки (reconciliation) for a period, as PDF or XLSX
     #[command(
@@ -520,7 +525,15 @@ fn command_of(sub: Option<Sub>) -> Result<Command, clap::Error> {
             };
             Command::Import { kind, file }
         }
-        Some(Sub::Payments { out, numbers }) => Command::Payments { out, numbers },
+        Some(Sub::Payments {
+            out,
+            numbers,
+            first_number,
+        }) => Command::Payments {
+            out,
+            numbers,
+            first_number,
+        },
         Some(Sub::Reconciliation {
             partner,
             from,
@@ -736,9 +749,17 @@ fn execute(
             let id = actions::partner_by_inn(store, partner)?;
             actions::write_reconciliation(store, id, (*from, *to), out, (doc_lang, today()))?
         }
-        Command::Payments { out, numbers } => {
-            actions::payment_orders(store, numbers, out, (today(), crate::clock::time_now()))?
-        }
+        Command::Payments {
+            out,
+            numbers,
+            first_number,
+        } => actions::payment_orders(
+            store,
+            numbers,
+            *first_number,
+            out,
+            (today(), crate::clock::time_now()),
+        )?,
         Command::Statement {
             which: Which::Period { partner, from, to },
             out,

@@ -4,7 +4,7 @@
 //! what a payment in hand leaves unpaid. Nothing here guesses: a payment that does not fit
 //! is left unmatched with the reason.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::lang::{Lang, Localized};
 use super::{Inn, Money, PartnerId};
@@ -133,6 +133,20 @@ pub fn orders<'a>(dues: &[&'a Due]) -> (Vec<Order<'a>>, Vec<&'a Due>) {
         }
     }
     (out, nothing)
+}
+
+/// The number for the next payment order of `year`: one after the highest number among the
+/// payments recorded that year (`(date, payment order number)`; a number that is not
+/// digits only is passed over), or 1.
+pub fn next_order_number<'a>(
+    docs: impl IntoIterator<Item = (NaiveDate, &'a str)>,
+    year: i32,
+) -> u32 {
+    docs.into_iter()
+        .filter(|(on, _)| on.year() == year)
+        .filter_map(|(_, doc)| doc.trim().parse::<u32>().ok())
+        .max()
+        .map_or(1, |last| last.saturating_add(1))
 }
 
 /// The purpose of a payment order: «Выплата премии партнёра по отчётам № 2025-0001 за
@@ -300,6 +314,25 @@ fn names_number(purpose: &str, number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_payment_order_number_follows_the_highest_digits_only_number_of_the_year() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let docs = [
+            (day(2024, 12, 30), "900"),
+            (day(2025, 2, 1), "7"),
+            (day(2025, 3, 1), " 12 "),
+            (day(2025, 3, 2), "ПП-77"),
+            (day(2025, 3, 3), "3"),
+        ];
+        assert_eq!(next_order_number(docs, 2025), 13);
+        assert_eq!(next_order_number(docs, 2024), 901);
+        assert_eq!(next_order_number(docs, 2026), 1, "a new year starts from 1");
+        assert_eq!(
+            next_order_number([(day(2025, 1, 1), "4294967295")], 2025),
+            u32::MAX
+        );
+    }
 
     fn due(id: i64, number: &str, premium: i64, paid: i64) -> Due {
         Due {

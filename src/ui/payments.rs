@@ -31,9 +31,30 @@ pub struct PaymentsPage {
     /// The акт сверки's period, as typed: this year to today when a statement is opened.
     act_from: String,
     act_to: String,
+    /// The first payment order's number, as typed; empty: the one suggested.
+    first_number: String,
+    /// One after the last payment order written in this session.
+    next_number: Option<u32>,
 }
 
 impl PaymentsPage {
+    /// After payment orders up to number `last` were written: the next file goes on from
+    /// there.
+    pub fn orders_written(&mut self, last: u32) {
+        self.next_number = Some(last.saturating_add(1));
+        self.first_number.clear();
+    }
+
+    /// The number the next payment orders start from when none is typed: one after the
+    /// highest of this year's payments, or after the last written in this session.
+    fn suggested_number(&self, data: &Data, today: NaiveDate) -> u32 {
+        let recorded = crate::domain::payments::next_order_number(
+            data.payments.iter().map(|p| (p.on_date, p.doc.as_str())),
+            today.year(),
+        );
+        recorded.max(self.next_number.unwrap_or(1))
+    }
+
     /// After a payment was recorded: the form is emptied.
     pub fn recorded(&mut self) {
         self.amount.clear();
@@ -119,8 +140,33 @@ fn buttons_ui(ui: &mut Ui, page: &mut PaymentsPage, data: &Data, ctx: &PageCtx) 
             "Файл 1CClientBankExchange для 1С:Бухгалтерии или клиента банка: по поручению на партнёра",
             "A 1CClientBankExchange file for 1C or the bank's client: one order per partner",
         ));
-        if orders.clicked() {
-            command = Some(Command::PaymentOrders(numbers));
+        let label = ui.label(lang.pick("с №", "from No."));
+        let suggested = page.suggested_number(data, ctx.today);
+        let typed = page.first_number.trim().parse::<u32>().ok().filter(|n| *n > 0);
+        let wrong = typed.is_none() && !page.first_number.trim().is_empty();
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut page.first_number)
+                    .hint_text(suggested.to_string())
+                    .desired_width(56.0),
+            )
+            .labelled_by(label.id);
+        field.on_hover_text(if wrong {
+            lang.pick(
+                "Номер — целое число от 1; пусто — номер по порядку",
+                "A number is a whole number from 1; empty: the next in order",
+            )
+        } else {
+            lang.pick(
+                "Номер первого поручения; по порядку — следующий после последней оплаты этого года",
+                "The first order's number; in order, the one after this year's last payment",
+            )
+        });
+        if orders.clicked() && !wrong {
+            command = Some(Command::PaymentOrders(
+                numbers,
+                Some(typed.unwrap_or(suggested)),
+            ));
         }
         if ui::change_button(
             ui,

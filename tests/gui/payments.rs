@@ -275,3 +275,48 @@ fn gui_the_reconciliation_is_written_for_the_period_chosen_beside_its_button() {
     let button = h.get_by_role_and_label(Role::Button, "Сохранить акт сверки…");
     assert!(button.accesskit_node().is_disabled());
 }
+
+#[test]
+fn gui_payment_orders_written_twice_in_a_row_go_on_numbering_and_take_a_number_typed() {
+    use crate::store::payments::alfa_with_sales;
+    use partner_desk::domain::LicenseKind;
+    use partner_desk::ui::dialogs::Picked;
+    let t = TempDb::new();
+    {
+        let (mut s, alfa) = alfa_with_sales(&t, 0);
+        s.write(|tx| {
+            tx.record_sale(&sale(
+                alfa,
+                "2025-03-15",
+                C2,
+                LicenseKind::DevServices,
+                "5000",
+            ))
+        })
+        .unwrap();
+        let (march, issued_on) = (d("2025-03-01"), d("2025-04-01"));
+        partner_desk::statements::issue(&mut s, alfa, march, d("2025-03-31"), issued_on).unwrap();
+    }
+    let files: Vec<_> = (1..=3)
+        .map(|i| t.dir.path().join(format!("orders-{i}.txt")))
+        .collect();
+    let answers = files.iter().cloned().map(Picked::Path).collect();
+    let mut h = harness(&t, Lang::Ru, answers);
+    click(&mut h, "Выплаты");
+    h.get_by_role_and_label(Role::CheckBox, "2025-0001").click();
+    h.run_ok();
+    for expected in ["(№ 1)", "(№ 2)"] {
+        click_button(&mut h, "Платёжные поручения…");
+        let said = h.state().last_message();
+        assert!(said.contains(&format!("поручений 1 {expected}")), "{said}");
+    }
+    type_into(&mut h, Role::TextInput, "с №", "70");
+    click_button(&mut h, "Платёжные поручения…");
+    let said = h.state().last_message();
+    assert!(said.contains("поручений 1 (№ 70)"), "{said}");
+    let third = std::fs::read(&files[2]).unwrap();
+    assert!(
+        third.windows(9).any(|w| w == b"\xcd\xee\xec\xe5\xf0=70\r"),
+        "Номер=70 in Windows-1251"
+    );
+}

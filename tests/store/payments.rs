@@ -581,6 +581,40 @@ fn statements_due(t: &TempDb) -> (partner_desk::store::Store, Vec<String>) {
 }
 
 #[test]
+fn payment_orders_are_numbered_on_from_this_years_last_payment_order_or_from_the_number_given() {
+    use partner_desk::actions::{self, Done};
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let path = t.dir.path().join("orders.txt");
+    let today = (
+        d("2025-03-10"),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+    );
+    let number_written = |s: &partner_desk::store::Store, first: Option<u32>| {
+        let Done::PaymentOrders(written) =
+            actions::payment_orders(s, &numbers[..1], first, &path, today).unwrap()
+        else {
+            panic!()
+        };
+        let file = Exchange::read(&std::fs::read(&path).unwrap());
+        assert_eq!(file.documents.len(), 1);
+        let number = get(&file.documents[0], "Номер").to_owned();
+        assert_eq!(written.numbers.0.to_string(), number);
+        number
+    };
+    // No payment yet: the first order of the year.
+    assert_eq!(number_written(&s, None), "1");
+    // Paid by hand under order № 41: the next file goes on from 42.
+    let due = s.read().dues().unwrap();
+    let alfa_january = due.iter().find(|d| d.number == numbers[0]).unwrap();
+    s.write(|tx| tx.record_payment(&by_hand(alfa_january.statement_id, "2025-03-05", "1", "41")))
+        .unwrap();
+    assert_eq!(number_written(&s, None), "42");
+    // A number given is used as it is.
+    assert_eq!(number_written(&s, Some(500)), "500");
+}
+
+#[test]
 fn payment_orders_net_a_partners_statements_refuse_one_without_bank_requisites_and_read_back() {
     use partner_desk::actions::{self, Done};
     let t = TempDb::new();
@@ -590,7 +624,8 @@ fn payment_orders_net_a_partners_statements_refuse_one_without_bank_requisites_a
         d("2025-03-10"),
         chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
     );
-    let Done::PaymentOrders(written) = actions::payment_orders(&s, &[], &path, today).unwrap()
+    let Done::PaymentOrders(written) =
+        actions::payment_orders(&s, &[], None, &path, today).unwrap()
     else {
         panic!()
     };
@@ -668,7 +703,7 @@ fn payment_orders_net_a_partners_statements_refuse_one_without_bank_requisites_a
     }
     // Only Ёлкин's statement: refused, and no file.
     let alone = t.dir.path().join("alone.txt");
-    let e = actions::payment_orders(&s, &[numbers[2].clone()], &alone, today).unwrap_err();
+    let e = actions::payment_orders(&s, &[numbers[2].clone()], None, &alone, today).unwrap_err();
     assert!(
         e.text(Lang::Ru).contains("ИП Ёлкин"),
         "{}",
@@ -712,7 +747,7 @@ fn a_bank_statement_is_matched_exactly_partially_or_not_and_a_second_import_adds
         d("2025-03-10"),
         chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
     );
-    actions::payment_orders(&s, &numbers[..2], &orders, today).unwrap();
+    actions::payment_orders(&s, &numbers[..2], None, &orders, today).unwrap();
     let orders = std::fs::read(&orders).unwrap();
     // A partial payment first: 150 of the 200 netted.
     let partial = t.dir.path().join("partial.txt");
