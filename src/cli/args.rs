@@ -176,7 +176,7 @@ pub(super) enum Sub {
         numbers: Vec<String>,
         /// The first payment order's number (by default one after the highest number
         /// among this year's payments)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        #[arg(long, value_name = "N", value_parser = order_number_arg)]
         first_number: Option<u32>,
     },
     /// Write a partner's акт сверки (reconciliation) for a period, as PDF or XLSX
@@ -291,6 +291,7 @@ thread_local! {
 pub(super) enum ArgError {
     Inn(domain::InnError),
     Date,
+    OrderNumber,
 }
 
 impl std::fmt::Display for ArgError {
@@ -302,6 +303,10 @@ impl std::fmt::Display for ArgError {
                 "не дата: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ",
                 "not a date: write YYYY-MM-DD or DD.MM.YYYY",
             )),
+            ArgError::OrderNumber => f.write_str(lang.pick(
+                "номер платёжного поручения — целое число от 1",
+                "a payment order's number is a whole number from 1",
+            )),
         }
     }
 }
@@ -310,6 +315,14 @@ impl std::error::Error for ArgError {}
 
 pub(super) fn inn_arg(text: &str) -> Result<Inn, ArgError> {
     Inn::parse(text).map_err(ArgError::Inn)
+}
+
+pub(super) fn order_number_arg(text: &str) -> Result<u32, ArgError> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(ArgError::OrderNumber)
 }
 
 pub(super) fn date_arg(text: &str) -> Result<NaiveDate, ArgError> {

@@ -13,6 +13,14 @@ fn arguments_name_the_database_and_the_command() {
 }
 
 fn each_command_is_read_from_its_arguments() {
+    let a = args(&["payments", "--out", "o.txt", "--first-number", "41"]).unwrap();
+    assert!(matches!(
+        a.command,
+        Command::Payments {
+            first_number: Some(41),
+            ..
+        }
+    ));
     let window = Command::Window {
         file: None,
         exit_when: None,
@@ -87,6 +95,10 @@ fn each_command_is_read_from_its_arguments() {
 
 fn wrong_arguments_are_refused() {
     assert!(args(&["import", "things", "x.csv"]).is_err());
+    for wrong in ["0", "x12", "4294967296"] {
+        let e = args(&["payments", "--out", "o.txt", "--first-number", wrong]).unwrap_err();
+        assert!(e.to_string().contains("whole number from 1"), "{e}");
+    }
     assert!(args(&["statement", "--from", "2025-01-01"]).is_err());
     assert!(
         args(&[
