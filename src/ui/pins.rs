@@ -82,6 +82,8 @@ pub struct PinsPage {
     view: ui::RowView<View>,
     /// The stored name of the client whose INN the form holds.
     known_client: ui::KnownClient,
+    /// The new form's first field takes the cursor when next drawn.
+    focus_first: bool,
 }
 
 impl Default for PinsPage {
@@ -102,6 +104,7 @@ impl Default for PinsPage {
             events: Default::default(),
             view: Default::default(),
             known_client: Default::default(),
+            focus_first: false,
         }
     }
 }
@@ -185,6 +188,7 @@ impl PinsPage {
 
     fn new_form(&mut self, today: chrono::NaiveDate, lang: Lang) {
         self.mode = Mode::New;
+        self.focus_first = true;
         self.draft = Draft {
             date: ui::date(today, lang),
             ..Draft::default()

@@ -932,3 +932,23 @@ fn gui_the_kind_box_finds_as_you_type_and_esc_closes_only_the_list_over_the_form
         "then the form"
     );
 }
+
+#[test]
+fn gui_ctrl_n_puts_the_cursor_in_the_new_forms_first_field_on_every_page() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    for (page, field, typed) in [
+        ("Стоп-лист", "ИНН клиента", "7736207543"),
+        ("Партнёры", "ИНН", "7707083893"),
+        ("Продажи", "Дата отгрузки", "21.05.2025"),
+    ] {
+        click(&mut h, page);
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run_ok();
+        // Typed with no field clicked: it goes where the cursor is.
+        h.event(egui::Event::Text(typed.into()));
+        h.run_ok();
+        assert_eq!(input_text(&h, field), typed, "{page}");
+    }
+}

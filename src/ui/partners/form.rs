@@ -29,7 +29,10 @@ pub(super) fn form_ui(
     if let Some((_, record)) = editing {
         changed_meanwhile_ui(ui, page, (record, data.version), lang);
     }
-    let asked = page.draft.ui(ui, editing.map(|(id, _)| id), ctx);
+    let focus_first = std::mem::take(&mut page.focus_first) && editing.is_none();
+    let asked = page
+        .draft
+        .ui(ui, (editing.map(|(id, _)| id), focus_first), ctx);
     if asked.close {
         page.mode = Mode::Nothing;
     }
@@ -82,8 +85,14 @@ struct Asked {
 
 impl Draft {
     /// The partner's INN (fixed once it is stored), name and 1C flag, with «Save» and
-    /// «Close» under them. `editing` is the stored partner the form is on.
-    fn ui(&mut self, ui: &mut Ui, editing: Option<PartnerId>, ctx: &PageCtx) -> Asked {
+    /// «Close» under them. `editing` is the stored partner the form is on; a new one's INN
+    /// takes the cursor when `focus_first`.
+    fn ui(
+        &mut self,
+        ui: &mut Ui,
+        (editing, focus_first): (Option<PartnerId>, bool),
+        ctx: &PageCtx,
+    ) -> Asked {
         let lang = ctx.lang;
         let (inn, name) = self.parse();
         // A field's error shows once something was typed, so a fresh form is not all red.
@@ -110,6 +119,9 @@ impl Draft {
                     editing.is_none(),
                     inn_error.as_deref(),
                 );
+                if focus_first {
+                    r.request_focus();
+                }
                 enter |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let r = ui::text_row(
                     ui,

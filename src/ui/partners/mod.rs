@@ -88,6 +88,8 @@ pub struct PartnersPage {
     /// The premiums-by-month chart of the partner in the form, by data version.
     chart: crate::reader::Loaded<(PartnerId, u64, chrono::NaiveDate), MonthSeries>,
     view: ui::RowView<(u64, u64, String, Sort, bool)>,
+    /// The new partner's INN takes the cursor when the form is next drawn.
+    focus_first: bool,
 }
 
 impl PartnersPage {
@@ -141,6 +143,7 @@ impl PartnersPage {
     /// Opens an empty form for a new partner.
     pub fn start_new(&mut self) {
         self.mode = Mode::New;
+        self.focus_first = true;
         self.draft = Draft::default();
     }
 

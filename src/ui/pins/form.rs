@@ -59,7 +59,10 @@ pub(super) fn pin_form_ui(
 ) -> Option<Command> {
     let lang = ctx.lang;
     ui.heading(lang.pick("Закрепить клиента", "Pin a client"));
-    let ready = page.draft.ui(ui, &mut page.known_client, data, ctx);
+    let focus_first = std::mem::take(&mut page.focus_first);
+    let ready = page
+        .draft
+        .ui(ui, (&mut page.known_client, focus_first), data, ctx);
     let label = if ready.as_ref().is_some_and(|r| r.refused) {
         lang.pick("Записать отказ", "Record the refusal")
     } else {
@@ -96,7 +99,7 @@ impl Draft {
     fn ui(
         &mut self,
         ui: &mut Ui,
-        known_client: &mut ui::KnownClient,
+        (known_client, focus_first): (&mut ui::KnownClient, bool),
         data: &Data,
         ctx: &PageCtx,
     ) -> Option<Request> {
@@ -105,7 +108,9 @@ impl Draft {
         egui::Grid::new("pin-grid")
             .num_columns(2)
             .spacing([12.0, 8.0])
-            .show(ui, |ui| self.fields_ui(ui, known_client, &date, data, ctx));
+            .show(ui, |ui| {
+                self.fields_ui(ui, (known_client, focus_first), &date, data, ctx);
+            });
         let texts_fit = TextField::ClientName.check(&self.client_name).is_ok()
             && TextField::Note.check(&self.note).is_ok();
         let (Ok(inn), Some(partner), Ok(Some(date))) = (inn, self.partner, date) else {
@@ -123,16 +128,17 @@ impl Draft {
         })
     }
 
+    /// The fields; the client's INN takes the cursor when `focus_first`.
     fn fields_ui(
         &mut self,
         ui: &mut Ui,
-        known_client: &mut ui::KnownClient,
+        (known_client, focus_first): (&mut ui::KnownClient, bool),
         date: &ui::DateField,
         data: &Data,
         ctx: &PageCtx,
     ) {
         let lang = ctx.lang;
-        known_client.inn_row(
+        let inn = known_client.inn_row(
             ui,
             &mut self.client_inn,
             &mut self.client_name,
@@ -140,6 +146,9 @@ impl Draft {
             ctx.today,
             lang,
         );
+        if focus_first {
+            inn.request_focus();
+        }
         ui::free_text_row(
             ui,
             lang.pick("Название клиента", "Client name"),
