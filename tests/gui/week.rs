@@ -952,3 +952,27 @@ fn gui_ctrl_n_puts_the_cursor_in_the_new_forms_first_field_on_every_page() {
         assert_eq!(input_text(&h, field), typed, "{page}");
     }
 }
+
+#[test]
+fn gui_a_sale_with_a_wrong_client_inn_says_it_cannot_be_recorded_and_why() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    choose(&mut h, "Партнёр", &format!("ООО «Альфа» · {ALFA}"));
+    type_into(&mut h, Role::TextInput, "Сумма, ₽", "5000");
+    assert!(
+        !has_text(&h, "Продажу нельзя записать"),
+        "no INN yet: only the premium"
+    );
+    // The INN of the pinned client with its last digit changed.
+    let wrong = format!("{}{}", &C1[..9], (C1.as_bytes()[9] - b'0' + 1) % 10);
+    type_into(&mut h, Role::TextInput, "ИНН клиента", &wrong);
+    assert!(
+        has_text(&h, "Продажу нельзя записать: ИНН клиента — неверная контрольная цифра"),
+        "the wrong INN is said under the form"
+    );
+    let save = h.get_by_role_and_label(Role::Button, "Записать продажу");
+    assert!(save.accesskit_node().is_disabled());
+}

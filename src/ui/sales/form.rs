@@ -261,9 +261,19 @@ impl Draft {
             rates: &data.rates.in_force_on(*date).table,
         });
         let line = explain(&premium, self.kind, *amount, lang);
-        let Ok(client) = &typed.inn else {
-            ui::verdict(ui, true, &line);
-            return None;
+        let client = match &typed.inn {
+            Ok(client) => client,
+            // The premium is shown while the INN is still to be typed; a wrong one is said.
+            Err(e) => {
+                ui::verdict(ui, true, &line);
+                if !self.client_inn.trim().is_empty() {
+                    let cannot =
+                        lang.pick("Продажу нельзя записать", "The sale cannot be recorded");
+                    let field = lang.pick("ИНН клиента", "the client's INN");
+                    ui::verdict(ui, false, &format!("{cannot}: {field} — {}", e.text(lang)));
+                }
+                return None;
+            }
         };
         let pins: Vec<Pin> = data
             .pins
