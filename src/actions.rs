@@ -205,10 +205,12 @@ pub fn undo_import(
     store: &mut Store,
     id: Option<crate::domain::ImportId>,
 ) -> Result<Done, ActionError> {
-    let last = store.read().last_import()?;
-    let Some(last) = last.filter(|l| l.undoable && id.is_none_or(|id| id == l.id)) else {
-        return Err(RuleError::ImportNotUndoable.into());
+    let Some(last) = store.read().last_import()? else {
+        return Err(RuleError::NoImport.into());
     };
+    if !last.undoable || id.is_some_and(|id| id != last.id) {
+        return Err(RuleError::ImportNotUndoable.into());
+    }
     store.write(|tx| tx.undo_import(last.id))?;
     Ok(Done::ImportUndone(last))
 }

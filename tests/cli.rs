@@ -259,6 +259,14 @@ fn cli_imports_russian_headers_skips_a_repeat_undoes_and_names_unmatched_columns
         "партнёры.csv",
         &format!("ИНН;Наименование;Статус;Статус с\n{ALFA};ООО «Альфа»;Дилер;01.01.2024\n"),
     );
+    // Before any import there is nothing to undo, and it is said so.
+    let o = run(&t, &["undo-import"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("ничего не импортировали — отменять нечего"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&t, &["import", "partners", partners.to_str().unwrap()]);

@@ -970,7 +970,10 @@ fn gui_a_sale_with_a_wrong_client_inn_says_it_cannot_be_recorded_and_why() {
     let wrong = format!("{}{}", &C1[..9], (C1.as_bytes()[9] - b'0' + 1) % 10);
     type_into(&mut h, Role::TextInput, "ИНН клиента", &wrong);
     assert!(
-        has_text(&h, "Продажу нельзя записать: ИНН клиента — неверная контрольная цифра"),
+        has_text(
+            &h,
+            "Продажу нельзя записать: ИНН клиента — неверная контрольная цифра"
+        ),
         "the wrong INN is said under the form"
     );
     let save = h.get_by_role_and_label(Role::Button, "Записать продажу");

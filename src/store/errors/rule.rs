@@ -88,6 +88,8 @@ pub enum RuleError {
     },
     CancelReasonRequired,
     ImportNotUndoable,
+    /// Nothing was ever imported into this database.
+    NoImport,
     /// A requisite refused, naming its field.
     Requisite(Box<crate::domain::RequisiteError>),
     /// A payment of a statement that is not issued or is reopened.
@@ -202,6 +204,7 @@ impl Localized for RuleError {
             | EmptyStatement
             | PeriodLocked { .. }
             | ImportNotUndoable
+            | NoImport
             | NotDue
             | PaymentTooLarge { .. }
             | NoBankRequisites { .. }
@@ -423,6 +426,10 @@ impl RuleError {
                 format!(
                     "the period is locked by issued statement {number}; reopen it with a reason, or date the record in an open period"
                 ),
+            ),
+            RuleError::NoImport => lang.say(
+                "в эту базу ничего не импортировали — отменять нечего",
+                "nothing was ever imported into this database: there is nothing to undo",
             ),
             RuleError::ImportNotUndoable => lang.say(
                 "импорт уже нельзя отменить: после него в базе были другие изменения (или он уже отменён)",
