@@ -291,6 +291,7 @@ thread_local! {
 pub(super) enum ArgError {
     Inn(domain::InnError),
     Date,
+    NoSuchDay,
     OrderNumber,
 }
 
@@ -303,6 +304,9 @@ impl std::fmt::Display for ArgError {
                 "не дата: пишите ГГГГ-ММ-ДД или ДД.ММ.ГГГГ",
                 "not a date: write YYYY-MM-DD or DD.MM.YYYY",
             )),
+            ArgError::NoSuchDay => {
+                f.write_str(lang.pick("такого дня нет в календаре", "the calendar has no such day"))
+            }
             ArgError::OrderNumber => f.write_str(lang.pick(
                 "номер платёжного поручения — целое число от 1",
                 "a payment order's number is a whole number from 1",
@@ -326,5 +330,9 @@ pub(super) fn order_number_arg(text: &str) -> Result<u32, ArgError> {
 }
 
 pub(super) fn date_arg(text: &str) -> Result<NaiveDate, ArgError> {
-    domain::parse_date(text).ok_or(ArgError::Date)
+    domain::parse_date(text).ok_or(if domain::is_no_such_day(text) {
+        ArgError::NoSuchDay
+    } else {
+        ArgError::Date
+    })
 }

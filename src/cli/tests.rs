@@ -95,6 +95,13 @@ fn each_command_is_read_from_its_arguments() {
 
 fn wrong_arguments_are_refused() {
     assert!(args(&["import", "things", "x.csv"]).is_err());
+    let e = args(&["statements", "--from", "2026-02-30", "--to", "2026-03-31"]).unwrap_err();
+    assert!(
+        e.to_string().contains("the calendar has no such day"),
+        "{e}"
+    );
+    let e = args(&["statements", "--from", "2026-2-3", "--to", "2026-03-31"]).unwrap_err();
+    assert!(e.to_string().contains("not a date"), "{e}");
     for wrong in ["0", "x12", "4294967296"] {
         let e = args(&["payments", "--out", "o.txt", "--first-number", wrong]).unwrap_err();
         assert!(e.to_string().contains("whole number from 1"), "{e}");

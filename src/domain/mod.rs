@@ -80,6 +80,20 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
         .filter(|_| text.len() == 10)
 }
 
+/// Whether `text` is written as a date (YYYY-MM-DD or DD.MM.YYYY, digits in place) of a day
+/// the calendar does not have, such as 30.02.2025: to be said so, not as a wrong format.
+pub fn is_no_such_day(text: &str) -> bool {
+    let t = trim(text).as_bytes();
+    let shaped = |pattern: &[u8]| {
+        t.len() == pattern.len()
+            && t.iter().zip(pattern).all(|(c, p)| match p {
+                b'9' => c.is_ascii_digit(),
+                _ => c == p,
+            })
+    };
+    (shaped(b"9999-99-99") || shaped(b"99.99.9999")) && parse_date(text).is_none()
+}
+
 /// The first day of the month of `day`, and the last day of the calendar month `months - 1`
 /// after it: `months_from(d, 1)` is d's month, `months_from(d, 3)` a quarter when d's month
 /// begins one. `months` is at least 1.
@@ -133,5 +147,22 @@ mod tests {
         assert_eq!(parse_date("1.2.2025"), None);
         assert_eq!(parse_date("2025/01/31"), None);
         assert_eq!(parse_date(""), None);
+    }
+
+    #[test]
+    fn a_date_of_a_day_the_calendar_has_not_is_told_from_a_wrong_format() {
+        for no_such_day in ["31.02.2025", "2025-02-29", " 2026-13-01 ", "00.01.2025"] {
+            assert!(is_no_such_day(no_such_day), "{no_such_day}");
+        }
+        for other in [
+            "2024-02-29",
+            "31.01.2025",
+            "1.2.2025",
+            "2025/01/31",
+            "завтра",
+            "",
+        ] {
+            assert!(!is_no_such_day(other), "{other}");
+        }
     }
 }

@@ -232,6 +232,8 @@ pub use crate::domain::rates::version_label;
 pub enum FieldError {
     /// Not a date.
     Date,
+    /// Written as a date, of a day the calendar does not have (30.02.2025).
+    NoSuchDay,
     /// Empty where something is needed: what to enter.
     Missing(Needed),
     Inn(domain::InnError),
@@ -256,6 +258,9 @@ pub enum Needed {
 impl Localized for FieldError {
     fn text(&self, lang: Lang) -> String {
         match self {
+            FieldError::NoSuchDay => {
+                lang.say("такого дня нет в календаре", "the calendar has no such day")
+            }
             FieldError::Date => lang.say(
                 "нужна дата вида 31.01.2025 или 2025-01-31",
                 "write a date as 31.01.2025 or 2025-01-31",
@@ -321,7 +326,13 @@ pub fn parse_date_field(text: &str) -> DateField {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    domain::parse_date(text).map(Some).ok_or(FieldError::Date)
+    domain::parse_date(text)
+        .map(Some)
+        .ok_or(if domain::is_no_such_day(text) {
+            FieldError::NoSuchDay
+        } else {
+            FieldError::Date
+        })
 }
 
 /// A column header that sorts the table when clicked, showing the direction.

@@ -979,3 +979,16 @@ fn gui_a_sale_with_a_wrong_client_inn_says_it_cannot_be_recorded_and_why() {
     let save = h.get_by_role_and_label(Role::Button, "Записать продажу");
     assert!(save.accesskit_node().is_disabled());
 }
+
+#[test]
+fn gui_a_shipment_date_the_calendar_has_not_is_said_so_not_as_a_wrong_format() {
+    let t = TempDb::new();
+    a_file_with_a_pin(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    click_button(&mut h, "+ Новая продажа");
+    type_into(&mut h, Role::TextInput, "Дата отгрузки", "30.02.2025");
+    assert!(has_text(&h, "такого дня нет в календаре"));
+    type_into(&mut h, Role::TextInput, "Дата отгрузки", "30.2.2025");
+    assert!(has_text(&h, "нужна дата вида 31.01.2025 или 2025-01-31"));
+}
