@@ -307,7 +307,9 @@ fn statement_ui(
         );
     }
     ui.add_space(4.0);
-    egui::Panel::bottom("statement-totals").show(ui, |ui| totals_ui(ui, statement, lang));
+    // The statement issued for exactly this period is the document the figures are of.
+    let issued = issued_over(data, of).filter(|r| (r.from, r.to) == (of.1, of.2));
+    egui::Panel::bottom("statement-totals").show(ui, |ui| totals_ui(ui, statement, issued, lang));
     if statement.lines.is_empty() {
         ui::empty_state(
             ui,
@@ -367,10 +369,7 @@ fn statement_actions_ui(
 ) -> Option<Command> {
     let lang = ctx.lang;
     let mut command = None;
-    let issued = data
-        .issued
-        .iter()
-        .find(|r| r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to);
+    let issued = issued_over(data, (partner, from, to));
     match issued {
         Some(row) => {
             if ui
@@ -410,12 +409,23 @@ fn statement_actions_ui(
             }
         }
     }
+    // Beside an issued statement, the figures as computed now are a draft.
+    let (export, tip) = match issued {
+        Some(_) => (
+            lang.pick("Экспорт проекта…", "Export the draft…"),
+            lang.pick(
+                "Цифры, как они посчитаны сейчас, с пометкой «Проект — не выдан»: PDF, Excel, JSON или CSV",
+                "The figures as computed now, marked «Draft — not issued»: PDF, Excel, JSON or CSV",
+            ),
+        ),
+        None => (
+            lang.pick("Экспорт…", "Export…"),
+            lang.pick("PDF, Excel, JSON или CSV", "PDF, Excel, JSON or CSV"),
+        ),
+    };
     if ui
-        .add_enabled(
-            !statement.lines.is_empty(),
-            egui::Button::new(lang.pick("Экспорт…", "Export…")),
-        )
-        .on_hover_text(lang.pick("PDF, Excel, JSON или CSV", "PDF, Excel, JSON or CSV"))
+        .add_enabled(!statement.lines.is_empty(), egui::Button::new(export))
+        .on_hover_text(tip)
         .clicked()
     {
         command = Some(Command::ExportStatement { partner, from, to });
@@ -423,8 +433,19 @@ fn statement_actions_ui(
     command
 }
 
-/// The statement's amount and premium by license kind, and overall.
-fn totals_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
+/// The statement in force issued to `partner` over any day of `[from, to]`.
+fn issued_over(
+    data: &Data,
+    (partner, from, to): (PartnerId, NaiveDate, NaiveDate),
+) -> Option<&IssuedRow> {
+    data.issued
+        .iter()
+        .find(|r| r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to)
+}
+
+/// The statement's amount and premium by license kind, and overall; under them, the
+/// statement `issued` for the period, else that this is a draft.
+fn totals_ui(ui: &mut Ui, statement: &Statement, issued: Option<&IssuedRow>, lang: Lang) {
     let money_cell = |ui: &mut Ui, text: String, strong: bool| {
         let size = egui::vec2(150.0, ui.spacing().interact_size.y);
         ui.allocate_ui_with_layout(
@@ -464,7 +485,15 @@ fn totals_ui(ui: &mut Ui, statement: &Statement, lang: Lang) {
     // preview is no document yet.
     let (label, amount, words) = crate::domain::document::to_pay(statement, lang);
     ui.label(format!("{label}: {} — {words}", amount.display(lang)));
-    if let Some(mark) = crate::domain::document::draft_mark(statement, lang) {
+    if let Some(row) = issued {
+        ui.strong(format!(
+            "{} {} {} {}",
+            lang.pick("Ведомость выдана: №", "Statement issued: No."),
+            row.number,
+            lang.pick("от", "of"),
+            ui::date(row.issued_on, lang)
+        ));
+    } else if let Some(mark) = crate::domain::document::draft_mark(statement, lang) {
         ui.label(RichText::new(mark).color(ui::warn_color(ui)));
     }
 }

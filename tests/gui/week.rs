@@ -992,3 +992,23 @@ fn gui_a_shipment_date_the_calendar_has_not_is_said_so_not_as_a_wrong_format() {
     type_into(&mut h, Role::TextInput, "Дата отгрузки", "30.2.2025");
     assert!(has_text(&h, "нужна дата вида 31.01.2025 или 2025-01-31"));
 }
+
+#[test]
+fn gui_a_statement_once_issued_is_shown_as_issued_and_what_is_computed_now_exports_as_a_draft() {
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Ведомости премий");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    assert!(has_text(&h, "Проект — не выдан"), "a preview is a draft");
+    click_button(&mut h, "Выдать…");
+    click_button(&mut h, "Подтвердить");
+    assert!(has_text(&h, "Ведомость выдана: № 2025-0001 от 20.05.2025"));
+    assert!(!has_text(&h, "Проект — не выдан"));
+    assert!(h.query_by_label("Экспорт выданной…").is_some());
+    assert!(h.query_by_label("Экспорт проекта…").is_some());
+    assert!(h.query_by_label("Экспорт…").is_none());
+    // A period that only overlaps the issued one is a draft still.
+    click(&mut h, "Этот год");
+    assert!(has_text(&h, "Проект — не выдан"));
+}
