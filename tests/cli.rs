@@ -540,7 +540,11 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
             "x.pdf",
         ],
     );
-    assert!(stderr(&o).contains("не дата"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("такого дня нет в календаре"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = run(&t, &["completions", "bash"]);
     assert!(o.status.success());
