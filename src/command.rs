@@ -53,6 +53,8 @@ pub enum Command {
     /// A payment undone (a row that cancels it; both stay in the history).
     UndoPayment {
         id: i64,
+        /// The payment as the page lists it, for the confirmation.
+        what: String,
     },
     RequestPin {
         client: Inn,

@@ -128,7 +128,15 @@ impl App {
                     "Premiums of the partner's sales from this date on are figured again. The change stays in the history."
                 )
             )),
-                        Command::UndoImport(_) => Some(
+                        Command::UndoPayment { what, .. } => Some(format!(
+                "{} {what}? {}",
+                lang.pick("Отменить оплату", "Undo the payment"),
+                lang.pick(
+                    "Будет записана строка, которая её отменяет: оплата и отмена останутся в истории, а сумма снова станет к выплате.",
+                    "A row that cancels it is recorded: the payment and its undo stay in the history, and the amount is owed again."
+                )
+            )),
+            Command::UndoImport(_) => Some(
                 lang.pick(
                     "Отменить последний импорт? Всё, что он добавил и изменил, будет возвращено как было до него.",
                     "Undo the last import? Everything it added and changed is put back as it was before it.",
@@ -333,7 +341,7 @@ impl Session {
                 self.payments.recorded();
                 t("Оплата записана", "Payment recorded")
             }),
-            UndoPayment { id } => self.write(|db| db.undo_payment(id, today)).map(|()| {
+            UndoPayment { id, .. } => self.write(|db| db.undo_payment(id, today)).map(|()| {
                 t(
                     "Оплата отменена; она остаётся в истории",
                     "Payment undone; it stays in the history",

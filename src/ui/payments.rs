@@ -31,6 +31,8 @@ pub struct PaymentsPage {
     /// The акт сверки's period, as typed: this year to today when a statement is opened.
     act_from: String,
     act_to: String,
+    /// What was left on the opened statement when its amount was put in the form.
+    prefilled: Option<Money>,
     /// The first payment order's number, as typed; empty: the one suggested.
     first_number: String,
     /// One after the last payment order written in this session.
@@ -248,7 +250,8 @@ fn dues_table_ui(ui: &mut Ui, page: &mut PaymentsPage, shown: &[&Due], ctx: &Pag
                     if open.clicked() {
                         page.opened = Some(due.statement_id);
                         page.date = show_date(ctx.today, lang);
-                        page.amount = due.left().plain().replace('.', ",");
+                        page.amount = amount_text(due.left());
+                        page.prefilled = Some(due.left());
                         if page.act_from.is_empty() && page.act_to.is_empty() {
                             let year = NaiveDate::from_ymd_opt(ctx.today.year(), 1, 1);
                             page.act_from = show_date(year.unwrap_or(ctx.today), lang);
@@ -285,6 +288,19 @@ fn opened_ui(
     ctx: &PageCtx,
 ) -> Option<Command> {
     let lang = ctx.lang;
+    // What is left changed (a payment recorded or undone): the amount put in follows it,
+    // unless the user typed another.
+    let left = due.left();
+    let untouched =
+        page.amount.is_empty() || page.prefilled.map(amount_text) == Some(page.amount.clone());
+    if page.prefilled != Some(left) && untouched {
+        page.amount = if left.is_zero() {
+            String::new()
+        } else {
+            amount_text(left)
+        };
+        page.prefilled = Some(left);
+    }
     ui.add_space(10.0);
     ui.separator();
     ui.strong(format!(
@@ -359,6 +375,11 @@ fn opened_ui(
     ui.add_space(4.0);
     let act = reconciliation_ui(ui, page, due, ctx);
     history_ui(ui, due, data, ctx).or(command).or(act)
+}
+
+/// An amount as the form's field takes it: `1234,50`.
+fn amount_text(amount: Money) -> String {
+    amount.plain().replace('.', ",")
 }
 
 /// The partner's акт сверки for the period chosen beside its button.
@@ -444,7 +465,15 @@ fn history_ui(ui: &mut Ui, due: &Due, data: &Data, ctx: &PageCtx) -> Option<Comm
                 )
                 .clicked()
             {
-                command = Some(Command::UndoPayment { id: p.id });
+                command = Some(Command::UndoPayment {
+                    id: p.id,
+                    what: format!(
+                        "{} · {} · № {}",
+                        show_date(p.on_date, lang),
+                        p.amount.display(lang),
+                        p.doc
+                    ),
+                });
             }
         });
     }

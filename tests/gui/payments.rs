@@ -159,13 +159,25 @@ fn gui_the_overview_names_an_overdue_statement_and_a_payment_by_hand_is_recorded
         h.state().last_message()
     );
     assert!(h.state().data().dues[0].is_settled());
+    // Undoing a payment asks first, naming it.
     click_button(&mut h, "Отменить");
+    assert!(has_text(
+        &h,
+        "Отменить оплату 20.05.2025 · 500,00\u{a0}₽ · № 77?"
+    ));
+    assert!(h.state().data().dues[0].is_settled(), "nothing done yet");
+    click_button(&mut h, "Подтвердить");
     assert!(
         h.state().last_message().contains("Оплата отменена"),
         "{}",
         h.state().last_message()
     );
     assert_eq!(h.state().data().dues[0].left(), rub("500"));
+    assert_eq!(
+        crate::gui::input_text(&h, "Сумма оплаты"),
+        "500,00",
+        "the amount put in follows what is left again"
+    );
     assert_eq!(
         h.state().data().payments.len(),
         2,
