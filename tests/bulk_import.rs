@@ -334,6 +334,7 @@ fn a_bulk_file_row_breaking_each_rule_the_database_keeps_is_refused_at_its_line(
         Problem::Rule(RuleError::UnknownPartner { .. })
     ));
     assert_eq!(errors[1].0, 2_001);
+    assert_eq!(errors[1].1, "date", "the date is what has to change");
     assert!(
         matches!(&errors[1].2, Problem::Rule(RuleError::PeriodLocked { number }) if number.ends_with("-0001")),
         "{:?}",

@@ -61,6 +61,8 @@ pub(super) fn repeats(stored: &crate::store::SaleRow, log: &ImportLog, sale: &Ne
 pub(super) fn sale_column(rule: &RuleError) -> &'static str {
     match rule {
         RuleError::UnknownPartner { .. } => "partner_inn",
+        // The date is what has to change: into a period no issued statement locks.
+        RuleError::PeriodLocked { .. } => "date",
         RuleError::DuplicateDoc { .. }
         | RuleError::Text {
             field: TextField::Doc,
