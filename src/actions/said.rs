@@ -235,7 +235,7 @@ impl Done {
             }
             Done::Imported(summary) => summary.text(lang),
             Done::ImportUndone(last) => {
-                let (file, at) = (&last.file, shown_stamp(&last.imported_at));
+                let (file, at) = (&last.file, shown_stamp(&last.imported_at, lang));
                 lang.say(
                     format!("Импорт отменён: {file} ({at})"),
                     format!("Import undone: {file} ({at})"),
@@ -304,9 +304,14 @@ impl Done {
     }
 }
 
-/// When an import was made, to the minute: `2025-01-31 14:05`.
-fn shown_stamp(stamp: &str) -> String {
-    stamp.get(..16).unwrap_or(stamp).replace('T', " ")
+/// When an import was made, to the minute, its day as the language writes it: `31.01.2025
+/// 14:05` in Russian, `2025-01-31 14:05` in English.
+fn shown_stamp(stamp: &str, lang: Lang) -> String {
+    let day = stamp.get(..10).and_then(crate::domain::parse_date);
+    match (day, stamp.get(11..16)) {
+        (Some(day), Some(time)) => format!("{} {time}", crate::domain::show_date(day, lang)),
+        _ => stamp.get(..16).unwrap_or(stamp).replace('T', " "),
+    }
 }
 
 /// What a copy moved, after `into` (where it went).
@@ -649,4 +654,17 @@ fn bank_text(b: &super::BankImported, lang: Lang) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_imports_time_is_said_with_its_day_as_the_language_writes_it() {
+        let stamp = "2026-12-07T09:50:13.586+03:00";
+        assert_eq!(shown_stamp(stamp, Lang::Ru), "07.12.2026 09:50");
+        assert_eq!(shown_stamp(stamp, Lang::En), "2026-12-07 09:50");
+        assert_eq!(shown_stamp("вчера", Lang::Ru), "вчера");
+    }
 }
