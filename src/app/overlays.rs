@@ -403,13 +403,26 @@ impl App {
         }
     }
 
-    /// What was said last, fading after a while, bottom right.
+    /// What was said last, fading after a while, bottom right: above the «File saved» or
+    /// «Import done» window when one is there, so that its buttons stay in sight.
     fn toasts_ui(&mut self, ctx: &egui::Context) {
         self.toasts
             .retain(|t| t.shown.elapsed() < Duration::from_secs(6));
         if !self.toasts.is_empty() {
+            let imported = self.session.as_ref().is_some_and(|s| s.imported.is_some());
+            let top_of_corner_window = [
+                ("exported", self.exported.is_some()),
+                ("import-done", imported),
+            ]
+            .into_iter()
+            .filter(|(_, shown)| *shown)
+            .filter_map(|(id, _)| ctx.memory(|m| m.area_rect(egui::Id::unique(id))))
+            .map(|rect| rect.top())
+            .reduce(f32::min);
+            let bottom = ctx.content_rect().bottom();
+            let lift = top_of_corner_window.map_or(36.0, |top| bottom - top + 8.0);
             egui::Area::new(egui::Id::unique("toasts"))
-                .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
+                .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -lift])
                 .order(egui::Order::Foreground)
                 .interactable(false)
                 .show(ctx, |ui| {

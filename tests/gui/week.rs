@@ -1012,3 +1012,25 @@ fn gui_a_statement_once_issued_is_shown_as_issued_and_what_is_computed_now_expor
     click(&mut h, "Этот год");
     assert!(has_text(&h, "Проект — не выдан"));
 }
+
+#[test]
+fn gui_what_is_said_of_an_export_stays_clear_of_the_saved_files_buttons() {
+    use partner_desk::ui::dialogs::Picked;
+    let t = TempDb::new();
+    two_partners_and_a_sale_in_april(&t);
+    let json = t.dir.path().join("statement.json");
+    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(json.clone())]);
+    click(&mut h, "Ведомости премий");
+    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
+    click_button(&mut h, "Экспорт…");
+    h.run_ok();
+    let said = h.state().last_message();
+    let toasts: Vec<egui::Rect> = h.query_all_by_label(&said).map(|n| n.rect()).collect();
+    assert!(!toasts.is_empty(), "{said}");
+    for button in ["Открыть", "Показать в папке", "Закрыть"] {
+        let rect = h.get_by_role_and_label(Role::Button, button).rect();
+        for toast in &toasts {
+            assert!(!toast.intersects(rect), "{button} {rect:?} under {toast:?}");
+        }
+    }
+}
