@@ -336,12 +336,19 @@ fn import_buttons_ui(ui: &mut Ui, w: &Wizard, idle: bool, lang: Lang) -> Option<
     let mut command = None;
     let refused = w.rules_now().map(|r| &r.found);
     let checked = matches!(refused, Some(Found::Rows(_)));
+    // Once written, the file is not imported again from the same window.
+    let done = w.finished.is_some();
     let import = ui
         .add_enabled(
-            w.ready() && checked && idle,
+            w.ready() && checked && idle && !done,
             egui::Button::new(RichText::new(lang.pick("Импортировать", "Import")).strong()),
         )
-        .on_disabled_hover_text(if w.ready() {
+        .on_disabled_hover_text(if done {
+            lang.pick(
+                "Файл уже импортирован; закройте окно",
+                "The file is imported already; close the window",
+            )
+        } else if w.ready() {
             lang.pick(
                 "Импорт станет доступен, когда весь файл будет проверен",
                 "Import is enabled once the whole file is checked",
@@ -363,7 +370,7 @@ fn import_buttons_ui(ui: &mut Ui, w: &Wizard, idle: bool, lang: Lang) -> Option<
         let total = sheet.rows.iter().filter(|r| !sheet.is_blank(r)).count();
         let valid = ui
             .add_enabled(
-                idle && bad.len() < total,
+                idle && !done && bad.len() < total,
                 egui::Button::new(lang.pick(
                     "Импортировать только верные строки",
                     "Import only the valid rows",

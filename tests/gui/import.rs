@@ -101,6 +101,9 @@ fn gui_imports_only_the_valid_rows_and_writes_the_refused_beside_the_file_to_fix
         has_text(&h, "Они не записаны"),
         "the refused rows are said to be left out, not that Import writes nothing"
     );
+    // Written: the same file is not imported again from this window.
+    assert!(disabled(&h, "Импортировать"));
+    assert!(disabled(&h, "Импортировать только верные строки"));
 
     // Beside the original, as it was: semicolons, Windows-1251, the reason last.
     let bytes = std::fs::read(&rejected).unwrap();
