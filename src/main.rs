@@ -20,7 +20,12 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(error) => {
             // The help and the version asked for, or what is wrong with the arguments.
-            let _ = error.print();
+            match cli::russian_value_error(&error) {
+                Some(text) => eprintln!("{text}"),
+                None => {
+                    let _ = error.print();
+                }
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };

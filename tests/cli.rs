@@ -541,10 +541,16 @@ fn the_command_line_explains_itself_suggests_and_refuses_bad_arguments_before_op
         ],
     );
     assert!(
-        stderr(&o).contains("такого дня нет в календаре"),
+        stderr(&o).contains("ошибка: --from «31.02.2025»: такого дня нет в календаре"),
         "{}",
         stderr(&o)
     );
+    assert!(
+        !stderr(&o).contains("error") && !stderr(&o).contains("For more"),
+        "said in Russian only: {}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(2));
 
     let o = run(&t, &["completions", "bash"]);
     assert!(o.status.success());

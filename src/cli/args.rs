@@ -336,3 +336,26 @@ pub(super) fn date_arg(text: &str) -> Result<NaiveDate, ArgError> {
         ArgError::Date
     })
 }
+
+/// A value that does not read, said wholly in Russian when the messages are Russian (clap
+/// frames it in English): the option, the value and why. None for every other error, which
+/// clap says itself.
+pub fn russian_value_error(error: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if ARGS_LANG.get() != Lang::Ru {
+        return None;
+    }
+    // Only this program's value parsers give a reason of their own.
+    let why = std::error::Error::source(error)?.to_string();
+    let Some(ContextValue::String(arg)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let option = arg.split_whitespace().next().unwrap_or(arg);
+    let value = match error.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(value)) => value.as_str(),
+        _ => "",
+    };
+    Some(format!(
+        "ошибка: {option} «{value}»: {why}\nСправка: partner-desk --help"
+    ))
+}

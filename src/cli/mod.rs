@@ -17,6 +17,7 @@ use crate::domain::lang::{Lang, Localized};
 use crate::export::{self, Format};
 use crate::import::ImportKind;
 use crate::store::Store;
+pub use args::russian_value_error;
 use args::{ARGS_LANG, Cli, FormatArg, KindArg, LangArg, ServerSub, Sub};
 
 /// What the command line asks for.
