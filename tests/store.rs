@@ -966,3 +966,69 @@ fn a_stored_value_the_program_does_not_know_is_named_with_its_column_in_a_senten
     assert!(en.starts_with(&said_en) && en.contains("as an INN"), "{en}");
 }
 pub mod payments;
+
+#[test]
+fn a_return_is_at_its_sales_rate_when_the_rates_change_after_the_sale_was_issued() {
+    // Dev services at 10 % for a Dealer. A 1 000 ₽ sale in March, issued; half of it
+    // returned in April; then a new rate version makes dev services 30 % from January.
+    let t = TempDb::new();
+    let mut s = t.open();
+    let a = alfa(&mut s, Status::Dealer);
+    let sold = record(
+        &mut s,
+        &sale(a, "2025-03-10", C1, LicenseKind::DevServices, "1000"),
+    );
+    let open_sale = record(
+        &mut s,
+        &sale(a, "2025-04-05", C1, LicenseKind::DevServices, "1000"),
+    );
+    partner_desk::statements::issue(&mut s, a, d("2025-03-01"), d("2025-03-31"), d("2025-04-01"))
+        .unwrap();
+    let returned = s
+        .write(|db| db.record_return(sold, d("2025-04-20"), rub("500"), None))
+        .unwrap();
+    let premium = |s: &partner_desk::store::Store, id: partner_desk::domain::SaleId| {
+        let april = s
+            .read()
+            .statement(a, d("2025-04-01"), d("2025-04-30"), d("2025-05-01"))
+            .unwrap();
+        april
+            .lines
+            .iter()
+            .find(|l| l.return_of.is_some() == (id == returned))
+            .map(|l| l.premium)
+            .unwrap()
+    };
+    assert_eq!(premium(&s, returned), -rub("50"), "10 % of 500, withheld");
+    let mut table = s
+        .read()
+        .rate_book()
+        .unwrap()
+        .in_force_on(d("2025-01-01"))
+        .table
+        .clone();
+    table.set(
+        LicenseKind::DevServices,
+        Status::Dealer,
+        Some(partner_desk::domain::RatePct::whole(30)),
+    );
+    s.write(|db| db.add_rate_version(d("2025-01-01"), &table, ""))
+        .unwrap();
+    // The issued sale keeps its 10 %, and so does its return, stored and in April's
+    // statement; the sale of the open period goes to 30 %.
+    assert_eq!(premium(&s, returned), -rub("50"));
+    assert_eq!(premium(&s, open_sale), rub("300"));
+    let listed = s
+        .read()
+        .sales_page(&partner_desk::store::SalesQuery::default(), 0, 10)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == returned)
+        .map(|r| r.premium);
+    assert_eq!(listed, Some(-rub("50")), "the stored premium too");
+    // Once the March statement is reopened, the sale is figured again at 30 %, and its
+    // return follows it.
+    s.write(|db| db.reopen_statement("2025-0001", d("2025-05-02"), "ошибка в ставке"))
+        .unwrap();
+    assert_eq!(premium(&s, returned), -rub("150"));
+}

@@ -27,6 +27,29 @@ pub struct ReturnOf {
     pub sale_id: i64,
     pub sale_date: NaiveDate,
     pub sale_doc: Option<String>,
+    /// What the original sale's premium was figured on, as stored with it: a return is
+    /// figured from it (§4.1), whatever the rates or statuses say now.
+    pub figures: Option<SaleFigures>,
+}
+
+/// What a sale's premium was figured on: its status, terms, rate and reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SaleFigures {
+    pub status: Option<Status>,
+    pub one_c_terms: bool,
+    pub rate: Option<RatePct>,
+    pub reason: Option<ZeroReason>,
+}
+
+impl From<&Figured> for SaleFigures {
+    fn from(f: &Figured) -> SaleFigures {
+        SaleFigures {
+            status: f.status,
+            one_c_terms: f.premium.one_c_terms,
+            rate: f.premium.rate,
+            reason: f.premium.reason,
+        }
+    }
 }
 
 impl ReturnOf {
@@ -69,6 +92,27 @@ pub struct Figured {
 /// facts decide; the premium is negative). The one place the rules are applied to records.
 pub fn figure(partner: &PartnerFacts, rates: &RateBook, entry: &Entry) -> Figured {
     let deciding_date = entry.return_of.as_ref().map_or(entry.date, |r| r.sale_date);
+    // A return of a sale whose figures are known is at that sale's rate: a sale in an
+    // issued statement keeps its rate when the rates change, and so do its returns.
+    if let Some(original) = entry.return_of.as_ref().and_then(|r| r.figures) {
+        return Figured {
+            status: original.status,
+            premium: Premium {
+                terms: if original.one_c_terms {
+                    Some(Status::Integrator)
+                } else {
+                    original.status
+                },
+                one_c_terms: original.one_c_terms,
+                rate: original.rate,
+                premium: -original
+                    .rate
+                    .map_or(Money::from_kopecks(0), |rate| rate.of(entry.amount)),
+                reason: original.reason,
+            },
+            rate_version: rates.in_force_on(deciding_date).label(),
+        };
+    }
     let (status, premium) = figure_sale(
         partner,
         rates,
@@ -340,6 +384,7 @@ mod tests {
                 sale_id: original.id,
                 sale_date: original.date,
                 sale_doc: original.doc.clone(),
+                figures: None,
             }),
             ..original.clone()
         }
@@ -430,6 +475,43 @@ mod tests {
         assert_eq!(line.rate, Some(RatePct::whole(25)));
         assert_eq!(line.status, Some(Status::Dealer));
         assert_eq!(line.return_of.as_deref(), Some("S-1"));
+    }
+
+    #[test]
+    fn a_return_is_at_the_rate_its_sale_was_figured_at_whatever_the_rates_say_now() {
+        // The sale was figured at 30 % (say, in an issued statement, before a new rate
+        // version made it 25 %): its return of 33 333,33 ₽ is at 30 %, rounded as a sale's.
+        let p = partner(&[("2025-01-01", Status::Dealer)]);
+        let original = sale(1, "2025-01-20", LicenseKind::Saas, 120_000);
+        let mut ret = return_of(2, "2025-04-10", &original, 0);
+        ret.amount = Money::from_kopecks(3_333_333);
+        let figures = SaleFigures {
+            status: Some(Status::Dealer),
+            one_c_terms: false,
+            rate: Some(RatePct::whole(30)),
+            reason: None,
+        };
+        if let Some(r) = ret.return_of.as_mut() {
+            r.figures = Some(figures);
+        }
+        let f = figure(&p, &RateBook::default(), &ret);
+        assert_eq!(f.premium.rate, Some(RatePct::whole(30)));
+        assert_eq!(f.premium.premium, -Money::from_kopecks(1_000_000));
+        assert_eq!(
+            (f.status, f.premium.terms),
+            (Some(Status::Dealer), Some(Status::Dealer))
+        );
+        // A sale figured at zero for a reason returns at zero, with that reason.
+        if let Some(r) = ret.return_of.as_mut() {
+            r.figures = Some(SaleFigures {
+                rate: None,
+                reason: Some(ZeroReason::SelfReferred),
+                ..figures
+            });
+        }
+        let f = figure(&p, &RateBook::default(), &ret);
+        assert_eq!(f.premium.premium, Money::from_kopecks(0));
+        assert_eq!(f.premium.reason, Some(ZeroReason::SelfReferred));
     }
 
     #[test]

@@ -253,8 +253,9 @@ impl Tx<'_> {
         self.conn.engine().record_issued(self, s)
     }
 
-    /// Reopens an issued statement with a stated reason: its sales are no longer locked.
-    /// The statement and the reason stay in the history.
+    /// Reopens an issued statement with a stated reason: its sales are no longer locked, and
+    /// are figured again by the rates and statuses of now (their returns with them). The
+    /// statement and the reason stay in the history.
     pub fn reopen_statement(
         &self,
         number: &str,
@@ -272,6 +273,8 @@ impl Tx<'_> {
         self.forget();
         self.conn
             .engine()
-            .reopen_statement(self, row.id, on, reason.trim())
+            .reopen_statement(self, row.id, on, reason.trim())?;
+        self.refigure(Some(row.partner), Some(row.from))?;
+        Ok(())
     }
 }

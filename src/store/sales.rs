@@ -12,7 +12,8 @@ use crate::domain::lock::{self, ReturnRefusal, Returnable};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
-use crate::domain::statement::{Figured, ReturnOf, build_statement, figure};
+use crate::domain::RatePct;
+use crate::domain::statement::{Figured, ReturnOf, SaleFigures, build_statement, figure};
 use crate::domain::{
     Entry, Inn, LicenseKind, Money, PartnerFacts, PartnerId, RateBook, RoleFacts, SaleId,
     ShipmentRefusal, Statement, Status, ZeroReason,
@@ -27,7 +28,8 @@ pub struct SaleRow {
 }
 
 const ENTRY_COLUMNS: &str = "s.id, s.doc, s.date, s.client_inn, c.name, s.kind, s.amount_kop,
-    s.self_referred, s.connected_by_partner, s.used_in_work, o.id, o.date, o.doc, s.partner_id";
+    s.self_referred, s.connected_by_partner, s.used_in_work, o.id, o.date, o.doc, s.partner_id,
+    o.status, o.one_c_terms, o.rate_pct, o.reason";
 
 const ENTRY_FROM: &str = "sales s JOIN clients c ON c.inn = s.client_inn
     LEFT JOIN sales o ON o.id = s.return_of";
@@ -52,12 +54,41 @@ fn entry_row(r: &Row<'_>) -> Result<(SaleRaw, i64), StoreError> {
                     sale_id,
                     sale_date: r.get(11)?,
                     sale_doc: r.get(12)?,
+                    figures: Some(sale_figures(
+                        r.get(14)?,
+                        r.get::<Option<bool>>(15)?.unwrap_or(false),
+                        r.get(16)?,
+                        r.get(17)?,
+                    )?),
                 }),
                 None => None,
             },
         },
         r.get(13)?,
     ))
+}
+
+/// A sale's stored figures (its `status`, `one_c_terms`, `rate_pct` and `reason`), read.
+fn sale_figures(
+    status: Option<String>,
+    one_c_terms: bool,
+    rate: Option<String>,
+    reason: Option<String>,
+) -> Result<SaleFigures, StoreError> {
+    use super::Stored;
+    use super::sales_list::parse_code;
+    Ok(SaleFigures {
+        status: parse_code(status, (Stored::Status, "sales.status"), Status::parse)?,
+        one_c_terms,
+        rate: parse_code(rate, (Stored::Rate, "sales.rate_pct"), |r| {
+            RatePct::parse(r).ok()
+        })?,
+        reason: parse_code(
+            reason,
+            (Stored::ZeroReason, "sales.reason"),
+            ZeroReason::parse,
+        )?,
+    })
 }
 
 struct SaleRaw {
@@ -351,12 +382,29 @@ impl Tx<'_> {
         };
         let rates: RateBook = self.rate_book()?;
         let mut facts: HashMap<i64, PartnerFacts> = HashMap::new();
-        for (entry, partner) in &rows {
+        // Sales first: a return figured here goes by its sale's figures as they are now.
+        let mut rows = rows;
+        rows.sort_by_key(|(entry, _)| entry.return_of.is_some());
+        let returned: std::collections::HashSet<i64> = rows
+            .iter()
+            .filter_map(|(entry, _)| entry.return_of.as_ref().map(|r| r.sale_id))
+            .collect();
+        let mut figured_now: HashMap<i64, SaleFigures> = HashMap::new();
+        for (entry, partner) in &mut rows {
             if !facts.contains_key(partner) {
                 facts.insert(*partner, self.partner_facts(PartnerId(*partner))?);
             }
+            if let Some(r) = entry.return_of.as_mut()
+                && let Some(now) = figured_now.get(&r.sale_id)
+            {
+                r.figures = Some(*now);
+            }
             if let Some(f) = facts.get(partner) {
-                self.store_figures(entry.id, &figure(f, &rates, entry))?;
+                let figured = figure(f, &rates, entry);
+                if returned.contains(&entry.id) {
+                    figured_now.insert(entry.id, SaleFigures::from(&figured));
+                }
+                self.store_figures(entry.id, &figured)?;
             }
         }
         Ok(rows.len())
@@ -421,17 +469,13 @@ impl Tx<'_> {
                 (sale.0, doc, date, amount.kopecks(), now_stamp(), self.who()),
                 |r| r.get(0),
             )?;
-        let entry = Entry {
-            id,
-            date,
-            amount,
-            return_of: Some(ReturnOf {
-                sale_id: sale.0,
-                sale_date: original.entry.date,
-                sale_doc: original.entry.doc.clone(),
-            }),
-            ..original.entry
-        };
+        // Read back, with the figures stored for its sale, which decide its own.
+        let entry = self
+            .sale(SaleId(id))?
+            .ok_or(RuleError::UnknownSale {
+                doc: format!("#{id}"),
+            })?
+            .entry;
         let figured = figure(
             &self.partner_facts(original.partner)?,
             &self.rate_book()?,

@@ -148,7 +148,7 @@ impl SalesQuery {
 }
 
 /// The code stored in `column` read as `what`, which another program may have broken.
-fn parse_code<T>(
+pub(super) fn parse_code<T>(
     code: Option<String>,
     (what, column): (Stored, &'static str),
     parse: impl Fn(&str) -> Option<T>,
