@@ -266,6 +266,14 @@ impl Tx<'_> {
         if row.reopened.is_some() {
             return Err(RuleError::AlreadyReopened { number: row.number }.into());
         }
+        let paid: crate::domain::Money = self.payments_of(row.id)?.iter().map(|p| p.amount).sum();
+        if !paid.is_zero() {
+            return Err(RuleError::StatementPaid {
+                number: row.number,
+                paid,
+            }
+            .into());
+        }
         if reason.trim().is_empty() {
             return Err(RuleError::ReasonRequired.into());
         }

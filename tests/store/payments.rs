@@ -1048,3 +1048,33 @@ fn every_check_digit_refuses_one_digit_changed_on_either_engine_and_writes_nothi
         }
     );
 }
+
+#[test]
+fn a_paid_statement_is_not_reopened_so_that_its_premium_is_not_paid_twice() {
+    use partner_desk::store::{RuleError, StoreError};
+    let t = TempDb::new();
+    let (mut s, numbers) = statements_due(&t);
+    let due = s.read().dues().unwrap();
+    let january = due.iter().find(|d| d.number == numbers[0]).unwrap().clone();
+    let paid = s
+        .write(|tx| tx.record_payment(&by_hand(january.statement_id, "2025-03-05", "100", "41")))
+        .unwrap();
+    let e = s
+        .write(|tx| tx.reopen_statement(&january.number, d("2025-03-06"), "ошибка"))
+        .unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Rule(RuleError::StatementPaid { number, paid }) if *number == january.number && *paid == rub("100")),
+        "{e:?}"
+    );
+    assert!(
+        e.text(partner_desk::domain::Lang::Ru).contains("премию заплатят дважды"),
+        "{}",
+        e.text(partner_desk::domain::Lang::Ru)
+    );
+    assert!(s.read().dues().unwrap().iter().any(|d| d.number == january.number), "still in force");
+    // A payment recorded by mistake is undone first; then the statement reopens.
+    s.write(|tx| tx.undo_payment(paid, d("2025-03-06"))).unwrap();
+    s.write(|tx| tx.reopen_statement(&january.number, d("2025-03-06"), "ошибка"))
+        .unwrap();
+    assert!(!s.read().dues().unwrap().iter().any(|d| d.number == january.number));
+}

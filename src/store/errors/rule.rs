@@ -66,6 +66,11 @@ pub enum RuleError {
     AlreadyReopened {
         number: String,
     },
+    /// A statement with payments recorded on it is not reopened: they would lose it.
+    StatementPaid {
+        number: String,
+        paid: crate::domain::Money,
+    },
     ReasonRequired,
     EmptyStatement,
     PeriodLocked {
@@ -200,6 +205,7 @@ impl Localized for RuleError {
             | AlreadyIssued { .. }
             | UnknownStatement { .. }
             | AlreadyReopened { .. }
+            | StatementPaid { .. }
             | ReasonRequired
             | EmptyStatement
             | PeriodLocked { .. }
@@ -411,6 +417,17 @@ impl RuleError {
                 format!("ведомость {number} уже переоткрыта"),
                 format!("statement {number} is already reopened"),
             ),
+            RuleError::StatementPaid { number, paid } => {
+                let paid = paid.display(lang);
+                lang.say(
+                    format!(
+                        "по ведомости {number} записаны оплаты на {paid}: выданная и оплаченная ведомость не переоткрывается, иначе выплата потеряет свою ведомость и премию заплатят дважды. Исправление внесите в следующем периоде (возвратом или продажей); если оплата записана по ошибке, сначала отмените её на странице «Выплаты»"
+                    ),
+                    format!(
+                        "payments of {paid} are recorded on statement {number}: an issued statement that is paid is not reopened, or the payment would lose its statement and the premium be paid twice. Make the correction in the next period (a return or a sale); if the payment was recorded by mistake, undo it on the Payments page first"
+                    ),
+                )
+            }
             RuleError::ReasonRequired => lang.say(
                 "укажите причину переоткрытия",
                 "state the reason for reopening",
