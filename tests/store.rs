@@ -206,11 +206,11 @@ fn return_takes_the_original_sales_terms_and_cannot_exceed_what_is_left() {
         s.write(|db| db.record_return(id, d("2025-05-02"), rub("80000,01"), None))
             .unwrap_err(),
     );
-    assert_eq!(
-        err,
-        RuleError::ReturnTooLarge {
-            left: "80000.00".into()
-        }
+    assert_eq!(err, RuleError::ReturnTooLarge { left: rub("80000") });
+    let said = partner_desk::domain::Localized::text(&err, partner_desk::domain::Lang::Ru);
+    assert!(
+        said.ends_with("не больше 80\u{a0}000,00\u{a0}₽"),
+        "said as money: {said}"
     );
     let err = rule(
         s.write(|db| db.record_return(id, d("2025-01-09"), rub("1"), None))

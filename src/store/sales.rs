@@ -441,9 +441,7 @@ impl Tx<'_> {
                     RuleError::ReturnBeforeSale { date, sale_date }
                 }
                 ReturnRefusal::Locked { number } => RuleError::PeriodLocked { number },
-                ReturnRefusal::TooLarge { left } => {
-                    RuleError::ReturnTooLarge { left: left.plain() }
-                }
+                ReturnRefusal::TooLarge { left } => RuleError::ReturnTooLarge { left },
             }
         })?;
         let doc = clean_doc(doc);

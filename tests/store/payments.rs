@@ -1067,14 +1067,29 @@ fn a_paid_statement_is_not_reopened_so_that_its_premium_is_not_paid_twice() {
         "{e:?}"
     );
     assert!(
-        e.text(partner_desk::domain::Lang::Ru).contains("премию заплатят дважды"),
+        e.text(partner_desk::domain::Lang::Ru)
+            .contains("премию заплатят дважды"),
         "{}",
         e.text(partner_desk::domain::Lang::Ru)
     );
-    assert!(s.read().dues().unwrap().iter().any(|d| d.number == january.number), "still in force");
+    assert!(
+        s.read()
+            .dues()
+            .unwrap()
+            .iter()
+            .any(|d| d.number == january.number),
+        "still in force"
+    );
     // A payment recorded by mistake is undone first; then the statement reopens.
-    s.write(|tx| tx.undo_payment(paid, d("2025-03-06"))).unwrap();
+    s.write(|tx| tx.undo_payment(paid, d("2025-03-06")))
+        .unwrap();
     s.write(|tx| tx.reopen_statement(&january.number, d("2025-03-06"), "ошибка"))
         .unwrap();
-    assert!(!s.read().dues().unwrap().iter().any(|d| d.number == january.number));
+    assert!(
+        !s.read()
+            .dues()
+            .unwrap()
+            .iter()
+            .any(|d| d.number == january.number)
+    );
 }

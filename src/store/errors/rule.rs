@@ -49,7 +49,7 @@ pub enum RuleError {
         sale_date: NaiveDate,
     },
     ReturnTooLarge {
-        left: String,
+        left: crate::domain::Money,
     },
     RateVersionExists {
         date: NaiveDate,
@@ -327,10 +327,13 @@ impl RuleError {
                 ),
                 format!("the return is dated {date}, before the sale it returns ({sale_date})"),
             ),
-            RuleError::ReturnTooLarge { left } => lang.say(
-                format!("по этой продаже осталось вернуть не больше {left}"),
-                format!("only {left} of this sale is left to return"),
-            ),
+            RuleError::ReturnTooLarge { left } => {
+                let left = left.display(lang);
+                lang.say(
+                    format!("по этой продаже осталось вернуть не больше {left}"),
+                    format!("only {left} of this sale is left to return"),
+                )
+            }
             RuleError::SaleHasReturns => lang.say(
                 "по продаже оформлены возвраты: сначала удалите их, затем исправьте продажу и оформите возвраты снова",
                 "the sale has returns recorded against it; delete the returns first, then correct the sale and record them again",

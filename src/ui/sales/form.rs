@@ -581,5 +581,6 @@ fn amount_row(
         Err(e) if !text.is_empty() => Some(e.text(lang)),
         _ => None,
     };
-    ui::text_row(ui, label, text, "1 234,56", error.as_deref());
+    let hint = lang.pick("1 234,56", "1,234.56");
+    ui::text_row(ui, label, text, hint, error.as_deref());
 }
