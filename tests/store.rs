@@ -416,6 +416,11 @@ fn sales_list_filters_search_sorts_and_pages() {
         1,
         "search finds an INN by its start"
     );
+    assert_eq!(
+        q(&|q| q.text = BETA.into()).len(),
+        1,
+        "search finds a partner's INN"
+    );
     let by_amount = q(&|q| {
         q.sort = SalesSort::Amount;
         q.descending = true;

@@ -117,9 +117,10 @@ impl SalesQuery {
         if !text.is_empty() {
             terms.push(
                 "(s.client_inn LIKE ? || '%' OR casefold(c.name) LIKE '%' || ? || '%'
-                  OR casefold(coalesce(s.doc, '')) LIKE '%' || ? || '%' OR casefold(p.name) LIKE '%' || ? || '%')",
+                  OR casefold(coalesce(s.doc, '')) LIKE '%' || ? || '%' OR casefold(p.name) LIKE '%' || ? || '%'
+                  OR p.inn LIKE ? || '%')",
             );
-            params.extend(std::iter::repeat_n(Value::Text(text), 4));
+            params.extend(std::iter::repeat_n(Value::Text(text), 5));
         }
         if let Some(client) = &self.client {
             terms.push("s.client_inn = ?");
