@@ -6,7 +6,7 @@
 use super::lang::Lang;
 use super::requisites::Vat;
 use super::statement::{Line, Statement};
-use super::words::rubles_in_words;
+use super::words::amount_in_words;
 use super::{Money, Requisites, show_date};
 
 /// The document's title: «Отчёт о премии партнёра № 2025-0001 от 20.05.2025» for an
@@ -51,7 +51,7 @@ pub fn to_pay(s: &Statement, lang: Lang) -> (&'static str, Money, String) {
         lang.pick("Итого к выплате", "Total to pay")
     };
     let amount = Money::from_kopecks(total.kopecks().abs());
-    (label, amount, rubles_in_words(amount))
+    (label, amount, amount_in_words(amount, lang))
 }
 
 /// The VAT included in `amount` at `rate`: amount × rate / (100 + rate), to kopecks.

@@ -147,9 +147,10 @@ pub fn balance_sentence(r: &Reconciliation, ours: &str, lang: Lang) -> String {
                 super::words::rubles_in_words(amount)
             ),
             format!(
-                "debt to {} on {on}: {}",
+                "debt to {} on {on}: {} ({})",
                 r.partner_name,
-                amount.display(lang)
+                amount.display(lang),
+                super::words::amount_in_words(amount, lang)
             ),
         ),
         _ => lang.say(
@@ -158,7 +159,11 @@ pub fn balance_sentence(r: &Reconciliation, ours: &str, lang: Lang) -> String {
                 amount.display(lang),
                 super::words::rubles_in_words(amount)
             ),
-            format!("debt to {ours} on {on}: {}", amount.display(lang)),
+            format!(
+                "debt to {ours} on {on}: {} ({})",
+                amount.display(lang),
+                super::words::amount_in_words(amount, lang)
+            ),
         ),
     }
 }

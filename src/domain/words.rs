@@ -3,6 +3,7 @@
 //! 90 копеек»).
 
 use super::Money;
+use super::lang::Lang;
 
 const UNITS_MASCULINE: [&str; 10] = [
     "",
@@ -149,9 +150,133 @@ pub fn rubles_in_words(amount: Money) -> String {
     )
 }
 
+/// A number in English words, lowercase: `10658` → «ten thousand six hundred fifty-eight».
+pub fn number_in_english_words(n: u64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    const SCALES: [&str; 7] = [
+        "",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "quadrillion",
+        "quintillion",
+    ];
+    let below_thousand = |n: u64| -> String {
+        let (hundreds, rest) = (n / 100, n % 100);
+        let mut words = Vec::new();
+        if hundreds > 0 {
+            words.push(format!("{} hundred", ONES[hundreds as usize]));
+        }
+        match rest {
+            0 => {}
+            1..=19 => words.push(ONES[rest as usize].to_owned()),
+            _ if rest % 10 == 0 => words.push(TENS[(rest / 10) as usize].to_owned()),
+            _ => words.push(format!(
+                "{}-{}",
+                TENS[(rest / 10) as usize],
+                ONES[(rest % 10) as usize]
+            )),
+        }
+        words.join(" ")
+    };
+    if n == 0 {
+        return ONES[0].to_owned();
+    }
+    let mut groups = Vec::new();
+    let mut rest = n;
+    while rest > 0 {
+        groups.push(rest % 1000);
+        rest /= 1000;
+    }
+    groups
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, group)| **group > 0)
+        .map(|(scale, group)| match SCALES[scale] {
+            "" => below_thousand(*group),
+            name => format!("{} {name}", below_thousand(*group)),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The amount in words in the document's language, of its absolute value: «Сорок шесть
+/// тысяч восемьсот девять рублей 90 копеек», «Forty-six thousand eight hundred nine rubles
+/// 90 kopecks».
+pub fn amount_in_words(amount: Money, lang: Lang) -> String {
+    if lang == Lang::Ru {
+        return rubles_in_words(amount);
+    }
+    let kopecks = amount.kopecks().unsigned_abs();
+    let (rubles, kop) = (kopecks / 100, kopecks % 100);
+    let words = number_in_english_words(rubles);
+    let mut chars = words.chars();
+    let capital: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    let noun = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    format!(
+        "{capital} {} {kop:02} {}",
+        noun(rubles, "ruble", "rubles"),
+        noun(kop, "kopeck", "kopecks")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_in_english_words_read_as_an_english_document_writes_them() {
+        let said = |kopecks| amount_in_words(Money::from_kopecks(kopecks), Lang::En);
+        assert_eq!(
+            said(1_065_867),
+            "Ten thousand six hundred fifty-eight rubles 67 kopecks"
+        );
+        assert_eq!(said(101), "One ruble 01 kopeck");
+        assert_eq!(said(1), "Zero rubles 01 kopeck");
+        assert_eq!(said(100_000_000_000), "One billion rubles 00 kopecks");
+        assert_eq!(
+            said(4_680_990),
+            "Forty-six thousand eight hundred nine rubles 90 kopecks"
+        );
+        assert_eq!(
+            said(200_311_500),
+            "Two million three thousand one hundred fifteen rubles 00 kopecks"
+        );
+        assert_eq!(said(-1_065_867), said(1_065_867), "of its absolute value");
+        assert_eq!(
+            amount_in_words(Money::from_kopecks(101), Lang::Ru),
+            "Один рубль 01 копейка"
+        );
+    }
 
     /// The table of values, each checked by hand.
     #[test]
