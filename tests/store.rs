@@ -1005,18 +1005,7 @@ fn a_return_is_at_its_sales_rate_when_the_rates_change_after_the_sale_was_issued
             .unwrap()
     };
     assert_eq!(premium(&s, returned), -rub("50"), "10 % of 500, withheld");
-    let mut table = s
-        .read()
-        .rate_book()
-        .unwrap()
-        .in_force_on(d("2025-01-01"))
-        .table
-        .clone();
-    table.set(
-        LicenseKind::DevServices,
-        Status::Dealer,
-        Some(partner_desk::domain::RatePct::whole(30)),
-    );
+    let table = with_rate(&s, LicenseKind::DevServices, Status::Dealer, 30);
     s.write(|db| db.add_rate_version(d("2025-01-01"), &table, ""))
         .unwrap();
     // The issued sale keeps its 10 %, and so does its return, stored and in April's

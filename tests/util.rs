@@ -211,6 +211,21 @@ pub fn sale(
 
 /// The rate table in force on 2025-01-01 with one more figure: video calls for a Dealer.
 pub fn with_video_calls_rate(store: &Store, pct: i64) -> partner_desk::domain::RateTable {
+    with_rate(
+        store,
+        partner_desk::domain::LicenseKind::VideoCalls,
+        Status::Dealer,
+        pct,
+    )
+}
+
+/// The rate table in force on 2025-01-01 with `kind` at `pct` % for `status`.
+pub fn with_rate(
+    store: &Store,
+    kind: partner_desk::domain::LicenseKind,
+    status: Status,
+    pct: i64,
+) -> partner_desk::domain::RateTable {
     let mut table = store
         .read()
         .rate_book()
@@ -219,8 +234,8 @@ pub fn with_video_calls_rate(store: &Store, pct: i64) -> partner_desk::domain::R
         .table
         .clone();
     table.set(
-        partner_desk::domain::LicenseKind::VideoCalls,
-        Status::Dealer,
+        kind,
+        status,
         Some(partner_desk::domain::RatePct::whole(pct)),
     );
     table

@@ -137,17 +137,21 @@ pub fn number_in_words(n: u64) -> String {
 pub fn rubles_in_words(amount: Money) -> String {
     let kopecks = amount.kopecks().unsigned_abs();
     let (rubles, kop) = (kopecks / 100, kopecks % 100);
-    let words = number_in_words(rubles);
-    let mut chars = words.chars();
-    let capital: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
+    let capital = capitalized(&number_in_words(rubles));
     format!(
         "{capital} {} {kop:02} {}",
         plural(rubles, "рубль", "рубля", "рублей"),
         plural(kop, "копейка", "копейки", "копеек")
     )
+}
+
+/// `words` with a capital first letter, as a sum in words begins.
+fn capitalized(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A number in English words, lowercase: `10658` → «ten thousand six hundred fifty-eight».
@@ -235,12 +239,7 @@ pub fn amount_in_words(amount: Money, lang: Lang) -> String {
     }
     let kopecks = amount.kopecks().unsigned_abs();
     let (rubles, kop) = (kopecks / 100, kopecks % 100);
-    let words = number_in_english_words(rubles);
-    let mut chars = words.chars();
-    let capital: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
+    let capital = capitalized(&number_in_english_words(rubles));
     let noun = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     format!(
         "{capital} {} {kop:02} {}",

@@ -119,30 +119,8 @@ fn gui_issues_a_statement_writes_its_payment_order_and_marks_it_paid_from_the_ba
 
 #[test]
 fn gui_the_overview_names_an_overdue_statement_and_a_payment_by_hand_is_recorded_and_undone() {
-    use crate::store::payments::alfa_with_sales;
-    use partner_desk::domain::LicenseKind;
     let t = TempDb::new();
-    {
-        let (mut s, alfa) = alfa_with_sales(&t, 0);
-        s.write(|tx| {
-            tx.record_sale(&sale(
-                alfa,
-                "2025-03-15",
-                C2,
-                LicenseKind::DevServices,
-                "5000",
-            ))
-        })
-        .unwrap();
-        partner_desk::statements::issue(
-            &mut s,
-            alfa,
-            d("2025-03-01"),
-            d("2025-03-31"),
-            d("2025-04-01"),
-        )
-        .unwrap();
-    }
+    march_issued(&t);
     let mut h = harness(&t, Lang::Ru, vec![]);
     assert!(has_text(&h, "Всего к выплате: 500,00"), "the total owed");
     assert!(
@@ -246,25 +224,9 @@ fn gui_a_partners_requisites_are_typed_in_its_form_and_a_wrong_account_is_named_
 
 #[test]
 fn gui_the_reconciliation_is_written_for_the_period_chosen_beside_its_button() {
-    use crate::store::payments::alfa_with_sales;
-    use partner_desk::domain::LicenseKind;
     use partner_desk::ui::dialogs::Picked;
     let t = TempDb::new();
-    {
-        let (mut s, alfa) = alfa_with_sales(&t, 0);
-        s.write(|tx| {
-            tx.record_sale(&sale(
-                alfa,
-                "2025-03-15",
-                C2,
-                LicenseKind::DevServices,
-                "5000",
-            ))
-        })
-        .unwrap();
-        let (march, issued_on) = (d("2025-03-01"), d("2025-04-01"));
-        partner_desk::statements::issue(&mut s, alfa, march, d("2025-03-31"), issued_on).unwrap();
-    }
+    march_issued(&t);
     let (year, quarter) = (t.dir.path().join("year.pdf"), t.dir.path().join("q1.xlsx"));
     let answers = vec![Picked::Path(year.clone()), Picked::Path(quarter.clone())];
     let mut h = harness(&t, Lang::Ru, answers);
@@ -290,25 +252,9 @@ fn gui_the_reconciliation_is_written_for_the_period_chosen_beside_its_button() {
 
 #[test]
 fn gui_payment_orders_written_twice_in_a_row_go_on_numbering_and_take_a_number_typed() {
-    use crate::store::payments::alfa_with_sales;
-    use partner_desk::domain::LicenseKind;
     use partner_desk::ui::dialogs::Picked;
     let t = TempDb::new();
-    {
-        let (mut s, alfa) = alfa_with_sales(&t, 0);
-        s.write(|tx| {
-            tx.record_sale(&sale(
-                alfa,
-                "2025-03-15",
-                C2,
-                LicenseKind::DevServices,
-                "5000",
-            ))
-        })
-        .unwrap();
-        let (march, issued_on) = (d("2025-03-01"), d("2025-04-01"));
-        partner_desk::statements::issue(&mut s, alfa, march, d("2025-03-31"), issued_on).unwrap();
-    }
+    march_issued(&t);
     let files: Vec<_> = (1..=3)
         .map(|i| t.dir.path().join(format!("orders-{i}.txt")))
         .collect();
@@ -331,4 +277,22 @@ fn gui_payment_orders_written_twice_in_a_row_go_on_numbering_and_take_a_number_t
         third.windows(9).any(|w| w == b"\xcd\xee\xec\xe5\xf0=70\r"),
         "Номер=70 in Windows-1251"
     );
+}
+
+/// Альфа with a 5 000 ₽ developer-services sale on 15 March (500 ₽ of premium), and
+/// March's statement issued on 1 April: 2025-0001, unpaid.
+fn march_issued(t: &TempDb) {
+    use crate::store::payments::alfa_with_sales;
+    use partner_desk::domain::LicenseKind;
+    let (mut s, alfa) = alfa_with_sales(t, 0);
+    let march = sale(alfa, "2025-03-15", C2, LicenseKind::DevServices, "5000");
+    s.write(|tx| tx.record_sale(&march)).unwrap();
+    partner_desk::statements::issue(
+        &mut s,
+        alfa,
+        d("2025-03-01"),
+        d("2025-03-31"),
+        d("2025-04-01"),
+    )
+    .unwrap();
 }
