@@ -523,16 +523,23 @@ fn a_column_headed_klient_prishyol_sam_is_read_as_the_client_came_on_its_own() {
     );
 }
 
-#[test]
-fn gui_the_file_saved_window_closes_with_esc_and_stands_over_no_toolbar() {
-    let t = TempDb::new();
-    two_partners_and_a_sale_in_april(&t);
+/// Альфа's April statement exported to JSON through the dialog: the window with «Файл
+/// сохранён» open.
+fn april_statement_exported(t: &TempDb) -> Harness<'static, App> {
+    two_partners_and_a_sale_in_april(t);
     let json = t.dir.path().join("statement.json");
-    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(json.clone())]);
+    let mut h = harness(t, Lang::Ru, vec![Picked::Path(json)]);
     click(&mut h, "Ведомости премий");
     choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
     h.run_ok();
     click_button(&mut h, "Экспорт…");
+    h
+}
+
+#[test]
+fn gui_the_file_saved_window_closes_with_esc_and_stands_over_no_toolbar() {
+    let t = TempDb::new();
+    let mut h = april_statement_exported(&t);
     assert!(h.query_by_label("Файл сохранён").is_some());
     // Under the toolbar's row of buttons, not over it.
     let window = h
@@ -1015,14 +1022,8 @@ fn gui_a_statement_once_issued_is_shown_as_issued_and_what_is_computed_now_expor
 
 #[test]
 fn gui_what_is_said_of_an_export_stays_clear_of_the_saved_files_buttons() {
-    use partner_desk::ui::dialogs::Picked;
     let t = TempDb::new();
-    two_partners_and_a_sale_in_april(&t);
-    let json = t.dir.path().join("statement.json");
-    let mut h = harness(&t, Lang::Ru, vec![Picked::Path(json.clone())]);
-    click(&mut h, "Ведомости премий");
-    choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
-    click_button(&mut h, "Экспорт…");
+    let mut h = april_statement_exported(&t);
     h.run_ok();
     let said = h.state().last_message();
     let toasts: Vec<egui::Rect> = h.query_all_by_label(&said).map(|n| n.rect()).collect();
