@@ -57,6 +57,17 @@ fn color(kind: LicenseKind) -> Color32 {
     }
 }
 
+/// A mark of the money axis, in whole rubles grouped as the language writes money:
+/// `200 000 ₽`, `200,000 ₽`. (The plot's geometry is in floats; no money is computed here.)
+fn axis_rubles(value: f64, lang: Lang) -> String {
+    let rubles = Money::from_kopecks((value.round() as i64).saturating_mul(100)).display(lang);
+    let decimal = if lang == Lang::Ru { ',' } else { '.' };
+    match rubles.rsplit_once(decimal) {
+        Some((whole, _)) => format!("{whole}\u{a0}₽"),
+        None => rubles,
+    }
+}
+
 /// Month names for the axis: `янв 25`.
 fn month_label(m: NaiveDate, lang: Lang) -> String {
     const RU: [&str; 12] = [
@@ -131,7 +142,7 @@ pub fn premium_chart_ui(
                 String::new()
             }
         })
-        .y_axis_formatter(|mark, _| format!("{:.0}", mark.value))
+        .y_axis_formatter(move |mark, _| axis_rubles(mark.value, lang))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
@@ -146,4 +157,17 @@ pub fn premium_chart_ui(
     (index >= 0.0)
         .then(|| series.months.get(index as usize).map(|(m, _)| *m))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_money_axis_says_whole_rubles_as_the_language_writes_money() {
+        assert_eq!(axis_rubles(200_000.0, Lang::Ru), "200\u{a0}000\u{a0}₽");
+        assert_eq!(axis_rubles(200_000.0, Lang::En), "200,000\u{a0}₽");
+        assert_eq!(axis_rubles(-5_000.4, Lang::Ru), "-5\u{a0}000\u{a0}₽");
+        assert_eq!(axis_rubles(0.0, Lang::En), "0\u{a0}₽");
+    }
 }
