@@ -289,6 +289,13 @@ fn attacks_on_payments(s: &Seeded) -> Vec<(&'static str, String)> {
             "delete a payment",
             format!("DELETE FROM partner_desk.payments WHERE id = {payment}"),
         ),
+        (
+            "reopen a paid statement, which a re-issue would owe again",
+            format!(
+                "SELECT partner_desk.reopen_statement({}, '2025-04-12', 'причина')",
+                s.statement
+            ),
+        ),
     ]
 }
 

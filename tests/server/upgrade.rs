@@ -109,11 +109,11 @@ fn server_upgrade_brings_a_version_1_database_to_this_schema_keeping_every_row()
     }
     let o = partner_desk(&["server", "upgrade", &url]);
     assert!(o.status.success(), "{}", said(&o));
-    assert!(said(&o).contains("schema 1 → 2"), "{}", said(&o));
+    assert!(said(&o).contains("schema 1 → 3"), "{}", said(&o));
     let after = rows(&db, &tables);
     for ((table, was), (_, is)) in before.iter().zip(&after) {
         if table == "meta" {
-            assert_eq!(is.replace("(schema_version,2)", "(schema_version,1)"), *was);
+            assert_eq!(is.replace("(schema_version,3)", "(schema_version,1)"), *was);
         } else {
             assert_eq!(was, is, "{table} changed");
         }

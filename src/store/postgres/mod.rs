@@ -25,7 +25,7 @@ use super::values::pg_get;
 use super::{RuleError, StoreError};
 
 /// The server schema version this program writes.
-pub const SERVER_SCHEMA_VERSION: i64 = 2;
+pub const SERVER_SCHEMA_VERSION: i64 = 3;
 
 /// The schema as version 1 made it, run first by `server init`.
 const SCHEMA: &str = include_str!("schema.sql");
@@ -33,7 +33,8 @@ const SCHEMA: &str = include_str!("schema.sql");
 /// What each later version changes, in order: `UPGRADES[i]` takes a database of version
 /// `i + 1` to `i + 2`. `server init` runs all of them after [`SCHEMA`], `server upgrade`
 /// those a database lacks, so a new database and an upgraded one are the same.
-const UPGRADES: [&str; (SERVER_SCHEMA_VERSION - 1) as usize] = [include_str!("upgrade-2.sql")];
+const UPGRADES: [&str; (SERVER_SCHEMA_VERSION - 1) as usize] =
+    [include_str!("upgrade-2.sql"), include_str!("upgrade-3.sql")];
 
 /// How long a connection attempt waits for the server.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
