@@ -94,13 +94,15 @@ impl App {
                 lang.pick("Сохранить новую версию ставок с", "Save a new rate version from"),
                 ui::date(*date, lang),
                 lang.pick(
-                    "Премии продаж с этой даты будут пересчитаны; продажи до неё не изменятся. Версию нельзя удалить.",
-                    "Premiums of sales from this date on are figured again; earlier sales keep theirs. A version cannot be deleted."
+                    "Премии продаж с этой даты будут пересчитаны; продажи до неё не изменятся, как и продажи в периодах выданных ведомостей и возвраты этих продаж. Версию нельзя удалить.",
+                    "Premiums of sales from this date on are figured again; earlier sales keep theirs, and so do sales in issued statements' periods and their returns. A version cannot be deleted."
                 )
             )),
-            Command::IssueStatement { from, to, .. } => Some(format!(
-                "{} {} — {}. {}",
-                lang.pick("Выдать ведомость за", "Issue the statement for"),
+            Command::IssueStatement { partner, from, to } => Some(format!(
+                "{} {} {} {} — {}. {}",
+                lang.pick("Выдать ведомость партнёра", "Issue the statement of"),
+                self.data().partner_name(*partner),
+                lang.pick("за", "for"),
                 ui::date(*from, lang),
                 ui::date(*to, lang),
                 lang.pick(

@@ -1009,6 +1009,13 @@ fn gui_a_statement_once_issued_is_shown_as_issued_and_what_is_computed_now_expor
     choose(&mut h, "Партнёр:", &format!("ООО «Альфа» · {ALFA}"));
     assert!(has_text(&h, "Проект — не выдан"), "a preview is a draft");
     click_button(&mut h, "Выдать…");
+    assert!(
+        has_text(
+            &h,
+            "Выдать ведомость партнёра ООО «Альфа» за 01.04.2025 — 30.04.2025."
+        ),
+        "the confirmation names the partner"
+    );
     click_button(&mut h, "Подтвердить");
     assert!(has_text(&h, "Ведомость выдана: № 2025-0001 от 20.05.2025"));
     assert!(!has_text(&h, "Проект — не выдан"));
