@@ -29,12 +29,24 @@ pub struct SalesQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub kind: Option<LicenseKind>,
-    /// Part of a client's INN or name, a document number, or a partner's name.
+    /// Part of a client's INN or name, a document number, or a partner's name or INN.
     pub text: String,
     /// Exactly this client.
     pub client: Option<String>,
     pub sort: SalesSort,
     pub descending: bool,
+}
+
+impl SalesQuery {
+    /// Whether it leaves any sale out (sorting leaves none out).
+    pub fn filters(&self) -> bool {
+        self.partner.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.kind.is_some()
+            || !self.text.trim().is_empty()
+            || self.client.is_some()
+    }
 }
 
 /// What a query of the sales list selects: ids in order, and the sums of all of them.

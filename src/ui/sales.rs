@@ -582,14 +582,32 @@ pub fn sales_ui(ui: &mut Ui, page: &mut SalesPage, data: &Data, ctx: &PageCtx) -
         ui.horizontal(|ui| footer_ui(ui, count, sums, refreshing, lang));
     });
     if count == 0 {
-        ui::empty_state(
-            ui,
-            lang.pick("Продаж не найдено", "No sales found"),
-            lang.pick(
-                "Измените фильтры или запишите продажу (Ctrl+N).",
-                "Change the filters or record a sale (Ctrl+N).",
-            ),
-        );
+        let (title, hint) = if data.partners.is_empty() {
+            (
+                lang.pick("Продаж ещё нет", "No sales yet"),
+                lang.pick(
+                    "Продажа записывается за партнёром: сначала добавьте партнёра на странице «Партнёры» (Ctrl+2), или импортируйте партнёров и продажи (Файл ▸ Импорт…, Ctrl+I).",
+                    "A sale is recorded for a partner: first add one on the Partners page (Ctrl+2), or import partners and sales (File ▸ Import…, Ctrl+I).",
+                ),
+            )
+        } else if !page.query.filters() {
+            (
+                lang.pick("Продаж ещё нет", "No sales yet"),
+                lang.pick(
+                    "Запишите продажу (Ctrl+N) или импортируйте продажи из файла (Файл ▸ Импорт…, Ctrl+I).",
+                    "Record a sale (Ctrl+N) or import sales from a file (File ▸ Import…, Ctrl+I).",
+                ),
+            )
+        } else {
+            (
+                lang.pick("Продаж не найдено", "No sales found"),
+                lang.pick(
+                    "Измените фильтры или запишите продажу (Ctrl+N).",
+                    "Change the filters or record a sale (Ctrl+N).",
+                ),
+            )
+        };
+        ui::empty_state(ui, title, hint);
         return command;
     }
     if let Some(asked) = table_ui(ui, page, count, export, ctx) {

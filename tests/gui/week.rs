@@ -1042,3 +1042,24 @@ fn gui_what_is_said_of_an_export_stays_clear_of_the_saved_files_buttons() {
         }
     }
 }
+
+#[test]
+fn gui_an_empty_sales_page_says_what_to_do_first() {
+    let t = TempDb::new();
+    t.open();
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    assert!(has_text(
+        &h,
+        "сначала добавьте партнёра на странице «Партнёры» (Ctrl+2)"
+    ));
+    drop(h);
+    two_partners(&t);
+    let mut h = harness(&t, Lang::Ru, vec![]);
+    click(&mut h, "Продажи");
+    assert!(has_text(
+        &h,
+        "Запишите продажу (Ctrl+N) или импортируйте продажи из файла"
+    ));
+    assert!(!has_text(&h, "Измените фильтры"), "no filter is set");
+}
