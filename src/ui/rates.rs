@@ -132,7 +132,7 @@ pub fn rates_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -
 fn editor_ui(ui: &mut Ui, page: &mut RatesPage, data: &Data, ctx: &PageCtx) -> Option<Command> {
     let lang = ctx.lang;
     let editor = page.editor.as_mut()?;
-    let ready = editor.ui(ui, data.rates.versions(), lang);
+    let ready = editor.ui(ui, data.rates.versions(), (ctx.today, lang));
     let mut command = None;
     let mut cancel = false;
     ui.horizontal(|ui| {
@@ -169,7 +169,7 @@ impl Editor {
         &mut self,
         ui: &mut Ui,
         versions: &[RateVersion],
-        lang: Lang,
+        (today, lang): (chrono::NaiveDate, Lang),
     ) -> Option<(chrono::NaiveDate, RateTable)> {
         ui.label(lang.pick(
             "Новая версия действует с указанной даты: премии продаж с этой даты будут пересчитаны, продажи до неё сохранят свои. Пустая ячейка — ставка не задана.",
@@ -182,7 +182,7 @@ impl Editor {
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
                 let taken = matches!(date, Ok(Some(d)) if taken(d));
-                self.fields_ui(ui, &date, taken, lang);
+                self.fields_ui(ui, &date, taken, (today, lang));
             });
         ui.add_space(6.0);
         table_grid(ui, "rate-editor", lang, |ui, k, kind, s, status| {
@@ -191,7 +191,7 @@ impl Editor {
             } else {
                 ui.add(
                     egui::TextEdit::singleline(&mut self.cells[k][s])
-                        .desired_width(60.0)
+                        .desired_width(96.0)
                         .hint_text(lang.pick("не задана", "not set")),
                 )
                 .accessible_name(format!(
@@ -212,7 +212,13 @@ impl Editor {
     }
 
     /// The date the version is in force from (not one another version has) and its note.
-    fn fields_ui(&mut self, ui: &mut Ui, date: &ui::DateField, taken: bool, lang: Lang) {
+    fn fields_ui(
+        &mut self,
+        ui: &mut Ui,
+        date: &ui::DateField,
+        taken: bool,
+        (today, lang): (chrono::NaiveDate, Lang),
+    ) {
         let date_error = ui::date_error(date, lang).or_else(|| {
             taken.then(|| {
                 lang.pick(
@@ -222,12 +228,13 @@ impl Editor {
                 .to_owned()
             })
         });
-        ui::text_row(
+        ui::date_row(
             ui,
             lang.pick("Действует с", "In force from"),
             &mut self.date,
-            "01.07.2025",
             date_error.as_deref(),
+            today,
+            lang,
         );
         ui::text_row(ui, lang.pick("Основание", "Note"), &mut self.note, "", None);
     }
