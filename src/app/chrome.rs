@@ -502,7 +502,7 @@ impl App {
             let c = &self.data().counts;
             ui.label(
                 RichText::new(format!(
-                    "{} {} · {} {} · {} {} · {} {}",
+                    "{} {} · {} {} · {} {} · {} {} · {} {}",
                     lang.pick("партнёров", "partners"),
                     c.partners,
                     lang.pick("клиентов", "clients"),
@@ -510,7 +510,10 @@ impl App {
                     lang.pick("закреплений", "pins"),
                     c.pins,
                     lang.pick("продаж", "sales"),
-                    c.sales
+                    c.sales,
+                    // The Sales page lists both: its row count is their sum.
+                    lang.pick("возвратов", "returns"),
+                    c.returns
                 ))
                 .small(),
             );
