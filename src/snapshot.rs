@@ -94,9 +94,19 @@ impl Data {
         partner: PartnerId,
         date: chrono::NaiveDate,
     ) -> Option<&crate::store::IssuedRow> {
-        self.issued.iter().find(|s| {
-            s.partner == partner && s.reopened.is_none() && s.from <= date && date <= s.to
-        })
+        self.issued_within(partner, date, date)
+    }
+
+    /// The issued statement, not reopened, of `partner` over any day of `[from, to]`.
+    pub fn issued_within(
+        &self,
+        partner: PartnerId,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Option<&crate::store::IssuedRow> {
+        self.issued
+            .iter()
+            .find(|s| s.partner == partner && s.reopened.is_none() && s.from <= to && from <= s.to)
     }
 
     pub fn partner_name(&self, id: PartnerId) -> String {

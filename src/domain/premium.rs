@@ -133,6 +133,16 @@ impl Premium {
     }
 }
 
+/// The terms a stored premium was figured on, from its stored status and 1C flag:
+/// Integrator for ITS of a 1C partner, else the status.
+pub fn terms_of(status: Option<Status>, one_c_terms: bool) -> Option<Status> {
+    if one_c_terms {
+        Some(Status::Integrator)
+    } else {
+        status
+    }
+}
+
 /// The terms a premium was figured on, in words: `Дилер`, `Интегратор (1С)` (ITS of a 1C
 /// partner),
 /// `нет статуса`.

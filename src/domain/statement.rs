@@ -98,11 +98,7 @@ pub fn figure(partner: &PartnerFacts, rates: &RateBook, entry: &Entry) -> Figure
         return Figured {
             status: original.status,
             premium: Premium {
-                terms: if original.one_c_terms {
-                    Some(Status::Integrator)
-                } else {
-                    original.status
-                },
+                terms: super::premium::terms_of(original.status, original.one_c_terms),
                 one_c_terms: original.one_c_terms,
                 rate: original.rate,
                 premium: -original

@@ -12,7 +12,6 @@ use crate::domain::lock::{self, ReturnRefusal, Returnable};
 use crate::domain::pin::check_shipment;
 use std::collections::HashMap;
 
-use crate::domain::RatePct;
 use crate::domain::statement::{Figured, ReturnOf, SaleFigures, build_statement, figure};
 use crate::domain::{
     Entry, Inn, LicenseKind, Money, PartnerFacts, PartnerId, RateBook, RoleFacts, SaleId,
@@ -54,7 +53,7 @@ fn entry_row(r: &Row<'_>) -> Result<(SaleRaw, i64), StoreError> {
                     sale_id,
                     sale_date: r.get(11)?,
                     sale_doc: r.get(12)?,
-                    figures: Some(sale_figures(
+                    figures: Some(super::sales_list::sale_figures(
                         r.get(14)?,
                         r.get::<Option<bool>>(15)?.unwrap_or(false),
                         r.get(16)?,
@@ -66,29 +65,6 @@ fn entry_row(r: &Row<'_>) -> Result<(SaleRaw, i64), StoreError> {
         },
         r.get(13)?,
     ))
-}
-
-/// A sale's stored figures (its `status`, `one_c_terms`, `rate_pct` and `reason`), read.
-fn sale_figures(
-    status: Option<String>,
-    one_c_terms: bool,
-    rate: Option<String>,
-    reason: Option<String>,
-) -> Result<SaleFigures, StoreError> {
-    use super::Stored;
-    use super::sales_list::parse_code;
-    Ok(SaleFigures {
-        status: parse_code(status, (Stored::Status, "sales.status"), Status::parse)?,
-        one_c_terms,
-        rate: parse_code(rate, (Stored::Rate, "sales.rate_pct"), |r| {
-            RatePct::parse(r).ok()
-        })?,
-        reason: parse_code(
-            reason,
-            (Stored::ZeroReason, "sales.reason"),
-            ZeroReason::parse,
-        )?,
-    })
 }
 
 struct SaleRaw {

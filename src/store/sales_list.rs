@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::*;
+use crate::domain::statement::SaleFigures;
 use crate::domain::{
     LicenseKind, Money, PartnerId, RatePct, RoleFacts, SaleId, Status, ZeroReason,
 };
@@ -86,11 +87,7 @@ pub struct SaleListRow {
 impl SaleListRow {
     /// The status whose rates were applied: Integrator for ITS of a 1C partner.
     pub fn terms(&self) -> Option<Status> {
-        if self.one_c_terms {
-            Some(Status::Integrator)
-        } else {
-            self.status
-        }
+        crate::domain::premium::terms_of(self.status, self.one_c_terms)
     }
 }
 
@@ -158,6 +155,27 @@ impl SalesQuery {
         let dir = if self.descending { "DESC" } else { "ASC" };
         format!("{column} {dir}, s.id {dir}")
     }
+}
+
+/// A sale's stored figures (its `status`, `one_c_terms`, `rate_pct` and `reason`), read.
+pub(super) fn sale_figures(
+    status: Option<String>,
+    one_c_terms: bool,
+    rate: Option<String>,
+    reason: Option<String>,
+) -> Result<SaleFigures, StoreError> {
+    Ok(SaleFigures {
+        status: parse_code(status, (Stored::Status, "sales.status"), Status::parse)?,
+        one_c_terms,
+        rate: parse_code(rate, (Stored::Rate, "sales.rate_pct"), |r| {
+            RatePct::parse(r).ok()
+        })?,
+        reason: parse_code(
+            reason,
+            (Stored::ZeroReason, "sales.reason"),
+            ZeroReason::parse,
+        )?,
+    })
 }
 
 /// The code stored in `column` read as `what`, which another program may have broken.
@@ -297,6 +315,7 @@ impl Db<'_> {
                 (self_referred, connected_by_partner, used_in_work),
                 recorded_by,
             ) = row?;
+            let figures = sale_figures(status, one_c_terms, rate, reason)?;
             Ok(SaleListRow {
                 id: SaleId(id),
                 date,
@@ -311,17 +330,11 @@ impl Db<'_> {
                     value: kind,
                 })?,
                 amount: money(amount),
-                status: parse_code(status, (Stored::Status, "sales.status"), Status::parse)?,
+                status: figures.status,
                 one_c_terms,
-                rate: parse_code(rate, (Stored::Rate, "sales.rate_pct"), |r| {
-                    RatePct::parse(r).ok()
-                })?,
+                rate: figures.rate,
                 premium: money(premium),
-                reason: parse_code(
-                    reason,
-                    (Stored::ZeroReason, "sales.reason"),
-                    ZeroReason::parse,
-                )?,
+                reason: figures.reason,
                 return_of,
                 role: RoleFacts {
                     self_referred,

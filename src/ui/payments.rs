@@ -291,9 +291,11 @@ fn opened_ui(
     // What is left changed (a payment recorded or undone): the amount put in follows it,
     // unless the user typed another.
     let left = due.left();
-    let untouched =
-        page.amount.is_empty() || page.prefilled.map(amount_text) == Some(page.amount.clone());
-    if page.prefilled != Some(left) && untouched {
+    let untouched = |page: &PaymentsPage| {
+        page.amount.is_empty()
+            || page.prefilled.map(amount_text).as_deref() == Some(page.amount.as_str())
+    };
+    if page.prefilled != Some(left) && untouched(page) {
         page.amount = if left.is_zero() {
             String::new()
         } else {

@@ -308,7 +308,9 @@ fn statement_ui(
     }
     ui.add_space(4.0);
     // The statement issued for exactly this period is the document the figures are of.
-    let issued = issued_over(data, of).filter(|r| (r.from, r.to) == (of.1, of.2));
+    let issued = data
+        .issued_within(of.0, of.1, of.2)
+        .filter(|r| (r.from, r.to) == (of.1, of.2));
     egui::Panel::bottom("statement-totals").show(ui, |ui| totals_ui(ui, statement, issued, lang));
     if statement.lines.is_empty() {
         ui::empty_state(
@@ -369,7 +371,7 @@ fn statement_actions_ui(
 ) -> Option<Command> {
     let lang = ctx.lang;
     let mut command = None;
-    let issued = issued_over(data, (partner, from, to));
+    let issued = data.issued_within(partner, from, to);
     match issued {
         Some(row) => {
             if ui
@@ -431,16 +433,6 @@ fn statement_actions_ui(
         command = Some(Command::ExportStatement { partner, from, to });
     }
     command
-}
-
-/// The statement in force issued to `partner` over any day of `[from, to]`.
-fn issued_over(
-    data: &Data,
-    (partner, from, to): (PartnerId, NaiveDate, NaiveDate),
-) -> Option<&IssuedRow> {
-    data.issued
-        .iter()
-        .find(|r| r.partner == partner && r.reopened.is_none() && r.from <= to && from <= r.to)
 }
 
 /// The statement's amount and premium by license kind, and overall; under them, the
